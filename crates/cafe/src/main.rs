@@ -1,0 +1,223 @@
+//! The `cafe` command: parses arguments and calls the `async_cafe` library.
+//!
+//! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use async_cafe::builtin;
+use async_cafe::engine::Mode;
+use async_cafe::model::Scenario;
+use async_cafe::run::{self, ClockKind, RunSpec};
+use async_cafe::scenario;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "cafe",
+    version,
+    about = "A café and kitchen simulator that follows asyncio's event loop exactly"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and show what happened.
+    Run {
+        /// A built-in scenario's name (see `cafe list`) or a path to a .toml file.
+        scenario: String,
+        /// How the kitchen works.
+        #[arg(long, value_enum, default_value_t = ModeArg::Async)]
+        mode: ModeArg,
+        /// Real time (watch it happen) or virtual time (instant, deterministic).
+        #[arg(long, value_enum, default_value_t = ClockArg::Real)]
+        clock: ClockArg,
+        /// Real-clock speed: seconds of scenario time per second [default: the scenario's].
+        #[arg(long, value_name = "X")]
+        speed: Option<f64>,
+        /// Seed for random draws [default: the scenario's].
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Narrative text, or one JSON object.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        /// Stamp each narrative line with its scenario time.
+        #[arg(long)]
+        timestamps: bool,
+    },
+    /// Run both kitchens on the virtual clock and compare their totals.
+    Compare {
+        /// A built-in scenario's name or a path to a .toml file.
+        scenario: String,
+        /// Seed for random draws [default: the scenario's].
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
+    /// List the built-in scenarios.
+    List,
+    /// Print a built-in scenario's TOML, to copy and edit.
+    Show {
+        /// The built-in's name.
+        name: String,
+    },
+    /// Check a scenario file and report every problem.
+    Check {
+        /// Path to a .toml file (or a built-in's name).
+        file: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Async,
+    Sync,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClockArg {
+    Real,
+    Virtual,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
+/// A failure and its exit code.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), code: 2 }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure { message: format!("error: {e}\n"), code: 1 }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        // Output closed early (`cafe run ... | head`): not an error.
+        Err(Failure { code: 1, message }) if message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(f) => {
+            eprint!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// A built-in by name, or a scenario file by path.
+fn load(name: &str) -> Result<Scenario, Failure> {
+    let as_path = Path::new(name);
+    let looks_like_path =
+        name.ends_with(".toml") || name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
+    if !looks_like_path {
+        if let Some(b) = builtin::find(name) {
+            return b.load().map_err(|e| Failure { message: e.render(), code: 1 });
+        }
+        if !as_path.exists() {
+            let close = builtin::suggestions(name);
+            let hint = if close.is_empty() {
+                "run `cafe list` to see them, or give a path to a .toml file".to_string()
+            } else {
+                format!(
+                    "did you mean {}? Run `cafe list` to see them all",
+                    close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(Failure::input(format!(
+                "error: no built-in scenario is called `{name}`\n  help: {hint}\n"
+            )));
+        }
+    }
+    scenario::load_file(as_path).map_err(|e| Failure::input(e.render()))
+}
+
+fn execute(command: Command) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    match command {
+        Command::Run { scenario, mode, clock, speed, seed, format, timestamps } => {
+            if let Some(s) = speed {
+                if !(s.is_finite() && s > 0.0) {
+                    return Err(Failure::input(format!(
+                        "error: --speed must be a positive number, not {s}\n"
+                    )));
+                }
+            }
+            let sc = load(&scenario)?;
+            let spec = RunSpec {
+                mode: match mode {
+                    ModeArg::Async => Mode::Async,
+                    ModeArg::Sync => Mode::Sync,
+                },
+                clock: match clock {
+                    ClockArg::Virtual => ClockKind::Virtual,
+                    ClockArg::Real => ClockKind::Real { speed: speed.unwrap_or(sc.speed) },
+                },
+                seed: seed.unwrap_or(sc.seed),
+            };
+            match format {
+                FormatArg::Text => {
+                    run::narrate(&sc, spec, timestamps, &mut stdout.lock())?;
+                }
+                FormatArg::Json => {
+                    let report = run::report(&sc, spec)?;
+                    let mut text = serde_json::to_string_pretty(&report).map_err(io::Error::other)?;
+                    text.push('\n');
+                    stdout.lock().write_all(text.as_bytes())?;
+                }
+            }
+        }
+        Command::Compare { scenario, seed } => {
+            let sc = load(&scenario)?;
+            let cmp = run::compare(&sc, seed.unwrap_or(sc.seed));
+            stdout.lock().write_all(cmp.render(&sc).as_bytes())?;
+        }
+        Command::List => {
+            let mut out = String::new();
+            let width = builtin::BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
+            for b in builtin::BUILTINS {
+                let sc = b.load().map_err(|e| Failure { message: e.render(), code: 1 })?;
+                out.push_str(&format!("{:width$}  {}\n", b.name, sc.summary));
+            }
+            stdout.lock().write_all(out.as_bytes())?;
+        }
+        Command::Show { name } => match builtin::find(&name) {
+            Some(b) => stdout.lock().write_all(b.toml.as_bytes())?,
+            None => {
+                return Err(load(&name).err().unwrap_or_else(|| {
+                    Failure::input(format!("error: `{name}` is not a built-in scenario\n"))
+                }));
+            }
+        },
+        Command::Check { file } => {
+            let sc = load(&file)?;
+            let n = sc.customer_count();
+            writeln!(
+                stdout.lock(),
+                "{}: ok ({} cook{}, {} item{} on the menu, {n} customer{})",
+                file,
+                sc.kitchen.cooks,
+                if sc.kitchen.cooks == 1 { "" } else { "s" },
+                sc.menu.items.len(),
+                if sc.menu.items.len() == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The built-in scenarios, compiled into the library from `scenarios/`.
+
+use crate::model::Scenario;
+use crate::scenario::{self, ScenarioError};
+
+/// A built-in scenario: its name, its TOML, and the files it refers to.
+pub struct Builtin {
+    pub name: &'static str,
+    pub toml: &'static str,
+    files: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! builtin {
+    ($name:literal $(, $file:literal)*) => {
+        Builtin {
+            name: $name,
+            toml: include_str!(concat!("../scenarios/", $name, ".toml")),
+            files: &[$(($file, include_str!(concat!("../scenarios/", $file)))),*],
+        }
+    };
+}
+
+/// Every built-in, in the order `cafe list` shows them.
+pub const BUILTINS: &[Builtin] = &[
+    builtin!("cafe"),
+    builtin!("gather-tasks"),
+    builtin!("make-coffee-wrong"),
+    builtin!("make-coffee-toast-blocked"),
+    builtin!("make-coffee-toast-concurrent"),
+    builtin!("hi"),
+    builtin!("hi-blocking"),
+    builtin!("lunch"),
+    builtin!("lunch-helper"),
+    builtin!("coffee-shop"),
+    builtin!("coffee-shop-replay", "coffee_shop_408.csv"),
+];
+
+/// The built-in called `name`.
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// Built-in names close to `name`, best first.
+pub fn suggestions(name: &str) -> Vec<&'static str> {
+    crate::suggest::all_close(name, BUILTINS.iter().map(|b| b.name))
+}
+
+impl Builtin {
+    /// Loads the scenario. Built-ins are checked by the test suite, so this only fails
+    /// if the library was built from a broken tree.
+    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+        let files = self.files;
+        let resolve = move |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, text)| (format!("<built-in {n}>"), text.to_string()))
+                .ok_or_else(|| format!("built-in file {name} does not exist"))
+        };
+        scenario::load_str(self.name, &format!("<built-in {}>", self.name), self.toml, &resolve)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_loads_and_is_named_after_its_file() {
+        for b in BUILTINS {
+            let sc = b.load().unwrap_or_else(|e| panic!("{}:\n{e}", b.name));
+            assert_eq!(sc.name, b.name);
+            assert!(!sc.summary.is_empty(), "{} has a summary", b.name);
+        }
+    }
+
+    #[test]
+    fn unknown_names_get_suggestions() {
+        assert_eq!(suggestions("lunch-helpr").first(), Some(&"lunch-helper"));
+        assert!(suggestions("coffee").contains(&"coffee-shop"));
+    }
+}

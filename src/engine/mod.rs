@@ -1,0 +1,97 @@
+//! The engine: runs a scenario as an asynchronous or a synchronous kitchen.
+//!
+//! The engine owns its event queue, ordered by (time, sequence), does no I/O and never
+//! reads the wall clock: it tells its [`Clock`] each time scenario time moves forward
+//! and sends each event to a [`Sink`]. The same engine runs instantly on the virtual
+//! clock and in real time on the real one.
+//!
+//! * [`asyncio`] is the asynchronous kitchen: CPython asyncio's event loop, one per
+//!   cook, with the door, order and step coroutines of `CANONICAL.md`.
+//! * [`sync`] is the synchronous kitchen: each cook serves one customer at a time
+//!   and stands by through every step.
+
+pub mod asyncio;
+pub mod sync;
+
+use crate::event::Sink;
+use crate::model::Scenario;
+use crate::orders::OrderSource;
+use crate::time::Ticks;
+
+/// How the kitchen works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// An event loop per cook: the cook moves on while machines work.
+    Async,
+    /// One customer at a time per cook, standing by through every step.
+    Sync,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Async => "async",
+            Mode::Sync => "sync",
+        }
+    }
+
+    /// What `{mode}` prints: `Asynchronous` or `Synchronous`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Async => "Asynchronous",
+            Mode::Sync => "Synchronous",
+        }
+    }
+}
+
+/// Paces a run. The engine calls [`Clock::advance`] before it emits anything at a
+/// later scenario time; times never go backwards.
+pub trait Clock {
+    /// Scenario time is now `t`. A real clock waits here until wall time catches up.
+    /// Returning false stops the run (for example on Ctrl-C).
+    fn advance(&mut self, t: Ticks) -> bool;
+
+    /// Time since service started by this clock, in scenario ticks, when the engine is
+    /// at scenario time `t`. What `{elapsed}` prints.
+    fn elapsed(&self, t: Ticks) -> Ticks;
+}
+
+/// As fast as possible: scenario time is the only time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VirtualClock;
+
+impl Clock for VirtualClock {
+    fn advance(&mut self, _t: Ticks) -> bool {
+        true
+    }
+
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        t
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Scenario time at the last event.
+    pub end: Ticks,
+    /// Orders served.
+    pub served: u64,
+    /// False when the clock stopped the run early.
+    pub finished: bool,
+}
+
+/// Runs `scenario` in `mode`, drawing its random numbers from `seed`.
+pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
+    scenario: &Scenario,
+    mode: Mode,
+    seed: u64,
+    clock: &mut C,
+    sink: &mut S,
+) -> Outcome {
+    let source = OrderSource::new(scenario, seed);
+    match mode {
+        Mode::Async => asyncio::Kitchen::new(scenario, source).run(clock, sink),
+        Mode::Sync => sync::Kitchen::new(scenario, source).run(clock, sink),
+    }
+}

@@ -1,0 +1,198 @@
+//! The synchronous kitchen: the `CANONICAL.md` program without asyncio.
+//!
+//! Each cook takes the next customer in arrival order (waiting for them to arrive if
+//! need be), runs every step of the recipe to its end in recipe order, standing by
+//! through unattended ones, serves the order, and takes the next. With one cook this
+//! is the canonical loop exactly, and equipment is never contended. With several,
+//! a cook that needs equipment all in use queues for it, first come first served.
+//! Everything happens in (time, sequence) order: cooks that act at the same instant
+//! act in the order their actions were scheduled, and cook 1 before cook 2 at the start.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::{Clock, Outcome};
+use crate::event::{Event, EventKind, Sink};
+use crate::model::{CookIx, Scenario};
+use crate::orders::{Order, OrderSource};
+use crate::time::Ticks;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CookState {
+    /// Free: takes the next customer.
+    Idle,
+    /// Has taken a customer who has not arrived yet.
+    WaitArrival,
+    /// Queued for the equipment of step `step`.
+    WaitEquipment,
+    /// Doing step `step`.
+    InStep,
+    /// No customers left.
+    Gone,
+}
+
+struct Cook {
+    state: CookState,
+    order: Order,
+    step: usize,
+}
+
+struct Equipment {
+    free: u32,
+    queue: VecDeque<CookIx>,
+}
+
+/// One run of the synchronous kitchen.
+pub struct Kitchen<'s> {
+    sc: &'s Scenario,
+    source: OrderSource<'s>,
+    now: Ticks,
+    /// (time, sequence, cook): when each cook next acts.
+    wakes: BinaryHeap<Reverse<(Ticks, u64, CookIx)>>,
+    seq: u64,
+    cooks: Vec<Cook>,
+    equipment: Vec<Equipment>,
+    next: Order,
+    has_next: bool,
+    served: u64,
+}
+
+impl<'s> Kitchen<'s> {
+    pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
+        Kitchen {
+            sc,
+            source,
+            now: 0,
+            wakes: BinaryHeap::new(),
+            seq: 0,
+            cooks: (0..sc.kitchen.cooks)
+                .map(|_| Cook { state: CookState::Idle, order: Order::default(), step: 0 })
+                .collect(),
+            equipment: sc
+                .kitchen
+                .equipment
+                .iter()
+                .map(|e| Equipment { free: e.capacity, queue: VecDeque::new() })
+                .collect(),
+            next: Order::default(),
+            has_next: false,
+            served: 0,
+        }
+    }
+
+    pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
+        sink.event(&Event { t: 0, kind: EventKind::ServiceStarted });
+        self.has_next = self.source.next_into(&mut self.next);
+        for c in 0..self.sc.kitchen.cooks {
+            self.wake(c, 0);
+        }
+        while let Some(Reverse((t, _, c))) = self.wakes.pop() {
+            if t > self.now {
+                self.now = t;
+                if !clock.advance(t) {
+                    return Outcome { end: self.now, served: self.served, finished: false };
+                }
+            }
+            self.act(c, sink);
+        }
+        let elapsed = clock.elapsed(self.now);
+        sink.event(&Event { t: self.now, kind: EventKind::ServiceEnded { elapsed, served: self.served } });
+        Outcome { end: self.now, served: self.served, finished: true }
+    }
+
+    fn wake(&mut self, cook: CookIx, at: Ticks) {
+        self.seq += 1;
+        self.wakes.push(Reverse((at, self.seq, cook)));
+    }
+
+    fn act<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+        let ci = c as usize;
+        match self.cooks[ci].state {
+            CookState::Idle => self.take_next(c, sink),
+            CookState::WaitArrival => {
+                let order = &self.cooks[ci].order;
+                sink.event(&Event { t: self.now, kind: EventKind::Arrived { order } });
+                self.cooks[ci].step = 0;
+                self.try_step(c, sink);
+            }
+            CookState::WaitEquipment => self.start_step(c, sink),
+            CookState::InStep => {
+                let cook = &self.cooks[ci];
+                let step = cook.step;
+                let kind = EventKind::StepFinished { order: &cook.order, step: step as u16, cook: Some(c) };
+                sink.event(&Event { t: self.now, kind });
+                let uses = self.sc.recipe_of(cook.order.item).steps[step].uses;
+                if let Some(e) = uses {
+                    let eq = &mut self.equipment[e as usize];
+                    match eq.queue.pop_front() {
+                        // The unit goes straight to the first cook in the queue.
+                        Some(waiting) => self.wake(waiting, self.now),
+                        None => eq.free += 1,
+                    }
+                }
+                self.cooks[ci].step += 1;
+                self.try_step(c, sink);
+            }
+            CookState::Gone => unreachable!("a cook with no customers acted"),
+        }
+    }
+
+    fn take_next<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+        let ci = c as usize;
+        if !self.has_next {
+            self.cooks[ci].state = CookState::Gone;
+            return;
+        }
+        std::mem::swap(&mut self.cooks[ci].order, &mut self.next);
+        self.has_next = self.source.next_into(&mut self.next);
+        let arrival = self.cooks[ci].order.arrival;
+        if arrival > self.now {
+            // Idle until the customer comes in.
+            self.cooks[ci].state = CookState::WaitArrival;
+            self.wake(c, arrival);
+            return;
+        }
+        sink.event(&Event { t: self.now, kind: EventKind::Arrived { order: &self.cooks[ci].order } });
+        self.cooks[ci].step = 0;
+        self.try_step(c, sink);
+    }
+
+    /// Starts the cook's current step, or serves the order when none is left.
+    fn try_step<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+        let ci = c as usize;
+        let cook = &mut self.cooks[ci];
+        let steps = &self.sc.recipe_of(cook.order.item).steps;
+        if cook.step == steps.len() {
+            sink.event(&Event { t: self.now, kind: EventKind::Served { order: &cook.order } });
+            self.served += 1;
+            if self.has_next {
+                sink.event(&Event { t: self.now, kind: EventKind::Between { order: &cook.order, cook: c } });
+            }
+            cook.state = CookState::Idle;
+            return self.take_next(c, sink);
+        }
+        if let Some(e) = steps[cook.step].uses {
+            let eq = &mut self.equipment[e as usize];
+            if eq.free == 0 {
+                eq.queue.push_back(c);
+                cook.state = CookState::WaitEquipment;
+                let kind =
+                    EventKind::StepWaiting { order: &cook.order, step: cook.step as u16, equipment: e };
+                sink.event(&Event { t: self.now, kind });
+                return;
+            }
+            eq.free -= 1;
+        }
+        self.start_step(c, sink);
+    }
+
+    fn start_step<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+        let cook = &mut self.cooks[c as usize];
+        let step = cook.step;
+        cook.state = CookState::InStep;
+        let kind = EventKind::StepStarted { order: &cook.order, step: step as u16, cook: Some(c) };
+        sink.event(&Event { t: self.now, kind });
+        let until = self.now.saturating_add(cook.order.durations[step]);
+        self.wake(c, until);
+    }
+}

@@ -1,0 +1,96 @@
+//! The engine's event stream: the closed set of things that happen in a kitchen.
+//!
+//! Every view (narrative, JSON, statistics, timelines) is built from these events
+//! alone and never feeds anything back into the engine.
+
+use crate::model::{CookIx, EquipIx, StepIx};
+use crate::orders::Order;
+use crate::time::Ticks;
+
+/// Something that happened at scenario time `t`.
+#[derive(Clone, Copy, Debug)]
+pub struct Event<'a> {
+    pub t: Ticks,
+    pub kind: EventKind<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum EventKind<'a> {
+    /// Service opens (the start-of-service lines).
+    ServiceStarted,
+    /// The kitchen takes the order: the moment its arrival lines print. This can be
+    /// later than `order.arrival` when a cook was busy.
+    Arrived { order: &'a Order },
+    /// A step wants equipment that is all in use and queues for it.
+    StepWaiting { order: &'a Order, step: StepIx, equipment: EquipIx },
+    /// A step starts. `cook` is the cook it occupies: every hands-on step, and every
+    /// step of the synchronous kitchen (where the cook stands by); `None` for an
+    /// unattended step of the asynchronous kitchen.
+    StepStarted { order: &'a Order, step: StepIx, cook: Option<CookIx> },
+    /// A step finishes (and gives back its equipment).
+    StepFinished { order: &'a Order, step: StepIx, cook: Option<CookIx> },
+    /// The order is served.
+    Served { order: &'a Order },
+    /// Synchronous kitchen: a cook finished an order and more customers are to come.
+    Between { order: &'a Order, cook: CookIx },
+    /// Service ends. `elapsed` is measured by the run's clock: scenario time on the
+    /// virtual clock, wall time times the speed on the real one.
+    ServiceEnded { elapsed: Ticks, served: u64 },
+}
+
+impl EventKind<'_> {
+    /// A stable name for exports: `service_started`, `arrived`, ...
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ServiceStarted => "service_started",
+            EventKind::Arrived { .. } => "arrived",
+            EventKind::StepWaiting { .. } => "step_waiting",
+            EventKind::StepStarted { .. } => "step_started",
+            EventKind::StepFinished { .. } => "step_finished",
+            EventKind::Served { .. } => "served",
+            EventKind::Between { .. } => "between",
+            EventKind::ServiceEnded { .. } => "service_ended",
+        }
+    }
+
+    /// The order the event is about, if any.
+    pub fn order(&self) -> Option<&Order> {
+        match *self {
+            EventKind::Arrived { order }
+            | EventKind::StepWaiting { order, .. }
+            | EventKind::StepStarted { order, .. }
+            | EventKind::StepFinished { order, .. }
+            | EventKind::Served { order }
+            | EventKind::Between { order, .. } => Some(order),
+            EventKind::ServiceStarted | EventKind::ServiceEnded { .. } => None,
+        }
+    }
+}
+
+/// Where the engine sends its events.
+pub trait Sink {
+    fn event(&mut self, event: &Event<'_>);
+}
+
+impl<F: FnMut(&Event<'_>)> Sink for F {
+    fn event(&mut self, event: &Event<'_>) {
+        self(event)
+    }
+}
+
+/// Sends every event to two sinks, in order.
+pub struct Tee<'a, A: Sink + ?Sized, B: Sink + ?Sized>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Sink + ?Sized, B: Sink + ?Sized> Sink for Tee<'_, A, B> {
+    fn event(&mut self, event: &Event<'_>) {
+        self.0.event(event);
+        self.1.event(event);
+    }
+}
+
+/// A sink that drops everything (benchmarks).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn event(&mut self, _: &Event<'_>) {}
+}

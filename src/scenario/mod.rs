@@ -1,0 +1,1344 @@
+//! Scenario files: TOML in, a checked [`Scenario`] out, or every problem at once.
+//!
+//! The format is documented in `docs/scenario-format.md`. Loading parses the file into
+//! a spanned TOML tree (so every problem can point at its line and column), reads each
+//! part while collecting problems, and only returns a scenario when there are none.
+
+pub mod diag;
+mod reader;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::model::*;
+use crate::template::{self, Hook, Lines, Names};
+use crate::time::TimeUnit;
+pub use diag::{Problem, ScenarioError};
+use reader::{Cx, Value, get};
+
+/// Reads a file that a scenario refers to (a replayed day), by the name the scenario
+/// gives: (display name, contents) or a message saying why it cannot.
+pub type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
+
+/// Loads the scenario file at `path`. Files it refers to are found beside it.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Some("check the path, or run `cafe list` for the built-in scenarios".to_string())
+            }
+            std::io::ErrorKind::InvalidData => Some("save the scenario as UTF-8 text".to_string()),
+            _ => None,
+        };
+        ScenarioError::whole_file(&display, format!("cannot read {display}: {e}"), help)
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let resolve = move |name: &str| {
+        let p = dir.join(name);
+        std::fs::read_to_string(&p)
+            .map(|text| (p.display().to_string(), text))
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    load_str(&stem, &display, &text, &resolve)
+}
+
+/// Loads a scenario from `text`. `name` is its default name, `display` how messages
+/// refer to it.
+pub fn load_str(
+    name: &str,
+    display: &str,
+    text: &str,
+    resolve: &Resolver,
+) -> Result<Scenario, ScenarioError> {
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    let mut cx = Cx::new(text);
+    for e in &syntax {
+        let span = e.span().unwrap_or(0..0);
+        let span = widen(text, span);
+        cx.error(
+            span,
+            format!("TOML syntax: {}", e.message().trim_end()),
+            "here",
+            Some("see docs/scenario-format.md for the format".to_string()),
+        );
+    }
+    let mut extra_files = Vec::new();
+    let scenario = if syntax.is_empty() {
+        Loader { cx: &mut cx, resolve, extra_files: &mut extra_files }.scenario(
+            name,
+            root.get_ref(),
+            root.span(),
+        )
+    } else {
+        None
+    };
+    let mut files = vec![(display.to_string(), text.to_string())];
+    files.extend(extra_files);
+    match scenario {
+        Some(s) if cx.problems.is_empty() => Ok(s),
+        _ => {
+            let mut problems = cx.problems;
+            problems.sort_by_key(|p| (p.file, p.span.as_ref().map(|s| s.start)));
+            Err(ScenarioError { files, problems })
+        }
+    }
+}
+
+/// An empty span would underline nothing: show at least one character.
+fn widen(text: &str, span: Range<usize>) -> Range<usize> {
+    if span.is_empty() {
+        let end = text[span.start..].chars().next().map_or(span.start, |c| span.start + c.len_utf8());
+        span.start..end
+    } else {
+        span
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "summary",
+    "unit",
+    "speed",
+    "seed",
+    "kitchen",
+    "options",
+    "recipes",
+    "menu",
+    "customers",
+    "narrative",
+];
+const KITCHEN_KEYS: &[&str] = &["cooks", "equipment"];
+const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
+const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
+const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate"];
+const CUSTOMER_KEYS: &[&str] = &["name", "arrival", "item", "options", "durations"];
+const GENERATE_KEYS: &[&str] = &["count", "first_arrival", "interarrival", "mix"];
+const NARRATIVE_KEYS: &[&str] =
+    &["service_start", "arrival", "step_start", "step_finish", "served", "between", "service_end"];
+
+struct Loader<'a, 'c, 's> {
+    cx: &'c mut Cx<'s>,
+    resolve: &'a Resolver<'a>,
+    extra_files: &'a mut Vec<(String, String)>,
+}
+
+/// A recipe's steps as read, before `after` names are resolved.
+struct RawStep<'v, 'i> {
+    name: String,
+    name_span: Range<usize>,
+    after: Option<&'v Value<'i>>,
+}
+
+impl Loader<'_, '_, '_> {
+    fn scenario(&mut self, default_name: &str, root: &DeTable, root_span: Range<usize>) -> Option<Scenario> {
+        self.cx.check_keys(root, TOP_KEYS, "a scenario");
+        let name = match get(root, "name") {
+            Some(v) => self.cx.str(v, "`name`", "name = \"my-cafe\"").map(str::to_string),
+            None => Some(default_name.to_string()),
+        };
+        let summary = match get(root, "summary") {
+            Some(v) => {
+                self.cx.str(v, "`summary`", "summary = \"Two baristas at rush hour\"").map(str::to_string)
+            }
+            None => Some(String::new()),
+        };
+        let unit = match get(root, "unit") {
+            None => TimeUnit::Seconds,
+            Some(v) => match self.cx.str(v, "`unit`", "unit = \"s\"") {
+                Some(s) => TimeUnit::from_name(s).unwrap_or_else(|| {
+                    let names: Vec<&str> = TimeUnit::ALL.iter().map(|u| u.name()).collect();
+                    self.cx.error(
+                        v.span(),
+                        format!("unknown time unit `{s}`"),
+                        "unknown unit",
+                        Some(format!("use one of {}", names.join(", "))),
+                    );
+                    TimeUnit::Seconds
+                }),
+                None => TimeUnit::Seconds,
+            },
+        };
+        let speed = match get(root, "speed") {
+            None => Some(1.0),
+            Some(v) => self.cx.number(v, "`speed`", "speed = 2").and_then(|x| {
+                if x.is_finite() && x > 0.0 {
+                    Some(x)
+                } else {
+                    self.cx.error(
+                        v.span(),
+                        "`speed` must be a positive, finite number",
+                        "not a speed",
+                        Some(
+                            "write it like `speed = 60` to play a minute of scenario time in a second".into(),
+                        ),
+                    );
+                    None
+                }
+            }),
+        };
+        let seed = match get(root, "seed") {
+            None => Some(0),
+            Some(v) => self.cx.int(v, "`seed`", 0, i64::MAX, "seed = 42").map(|n| n as u64),
+        };
+        let kitchen = self.kitchen(get(root, "kitchen"));
+        let options = self.options(get(root, "options"));
+        let option_names: Vec<String> = options.iter().map(|o| o.name.clone()).collect();
+        let names = Names { options: &option_names };
+        let equipment_names: Vec<&str> = kitchen
+            .as_ref()
+            .map(|k| k.equipment.iter().map(|e| e.name.as_str()).collect())
+            .unwrap_or_default();
+        let recipes =
+            self.recipes(get(root, "recipes"), root_span.clone(), unit, &kitchen, &equipment_names, &names);
+        let items = self.menu(get(root, "menu"), root_span.clone(), &recipes);
+        let narrative = self.narrative(get(root, "narrative"), &names);
+        let menu = Menu { items: items?, recipes: recipes?.into_iter().map(|(r, _)| r).collect(), options };
+        let customers = self.customers(get(root, "customers"), root_span, unit, &menu)?;
+        Some(Scenario {
+            name: name?,
+            summary: summary?,
+            unit,
+            speed: speed?,
+            seed: seed?,
+            kitchen: kitchen?,
+            menu,
+            customers,
+            narrative: narrative?,
+        })
+    }
+
+    fn kitchen(&mut self, v: Option<&Value>) -> Option<Kitchen> {
+        let Some(v) = v else {
+            return Some(Kitchen { cooks: 1, equipment: Vec::new() });
+        };
+        let t = self.cx.table(v, "`kitchen`", "[kitchen]")?;
+        self.cx.check_keys(t, KITCHEN_KEYS, "[kitchen]");
+        let cooks = match get(t, "cooks") {
+            None => Some(1),
+            Some(c) => match self.cx.number(c, "`cooks`", "cooks = 2") {
+                Some(0.0) => {
+                    self.cx.error(
+                        c.span(),
+                        "a kitchen needs at least one cook",
+                        "no cooks",
+                        Some("write `cooks = 1` or more".into()),
+                    );
+                    None
+                }
+                Some(_) => self.cx.int(c, "`cooks`", 1, u16::MAX as i64, "cooks = 2").map(|n| n as u16),
+                None => None,
+            },
+        };
+        let mut equipment = Vec::new();
+        if let Some(ev) = get(t, "equipment") {
+            let et = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }")?;
+            for (k, cap) in et.iter() {
+                let capacity = match cap.get_ref() {
+                    DeValue::Table(ct) => {
+                        self.cx.check_keys(ct, &["capacity"], "a piece of equipment");
+                        match get(ct, "capacity") {
+                            Some(c) => self.cx.int(c, "`capacity`", 0, u32::MAX as i64, "capacity = 2"),
+                            None => {
+                                self.cx.error(
+                                    cap.span(),
+                                    format!("equipment `{}` has no capacity", k.get_ref()),
+                                    "missing `capacity`",
+                                    Some("write it like `{ capacity = 2 }`".into()),
+                                );
+                                None
+                            }
+                        }
+                    }
+                    _ => self.cx.int(
+                        cap,
+                        &format!("the capacity of `{}`", k.get_ref()),
+                        0,
+                        u32::MAX as i64,
+                        "coffee_machine = 2",
+                    ),
+                };
+                if let Some(capacity) = capacity {
+                    equipment.push(Equipment { name: k.get_ref().to_string(), capacity: capacity as u32 });
+                }
+            }
+        }
+        Some(Kitchen { cooks: cooks?, equipment })
+    }
+
+    fn options(&mut self, v: Option<&Value>) -> Vec<MenuOption> {
+        let mut out = Vec::new();
+        let Some(v) = v else { return out };
+        let Some(t) = self.cx.table(v, "`options`", "[options]\nflavour = [\"Vanilla\", \"Caramel\"]") else {
+            return out;
+        };
+        for (k, vals) in t.iter() {
+            let what = format!("option `{}`", k.get_ref());
+            let Some(arr) = self.cx.array(vals, &what, "flavour = [\"Vanilla\", \"Caramel\"]") else {
+                continue;
+            };
+            if arr.is_empty() {
+                self.cx.error(
+                    vals.span(),
+                    format!("{what} has no values"),
+                    "empty",
+                    Some("list at least one value, like `flavour = [\"Vanilla\"]`".into()),
+                );
+                continue;
+            }
+            let values: Vec<String> = arr
+                .iter()
+                .filter_map(|x| {
+                    self.cx.str(x, &format!("each value of {what}"), "\"Vanilla\"").map(str::to_string)
+                })
+                .collect();
+            out.push(MenuOption { name: k.get_ref().to_string(), values });
+        }
+        out
+    }
+
+    fn lines(&mut self, v: &Value, what: &str, hook: Hook, names: &Names) -> Option<Lines> {
+        let raw = self.cx.lines(v, what)?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (text, start) in raw {
+            match template::parse(&text, hook, names) {
+                Ok(t) => out.push(t),
+                Err(errors) => {
+                    ok = false;
+                    for e in errors {
+                        let span = match start {
+                            Some(st) => st + e.offset..st + e.offset + e.len,
+                            None => v.span(),
+                        };
+                        self.cx.error(span, e.message, "here", Some(e.help));
+                    }
+                }
+            }
+        }
+        ok.then_some(Lines(out))
+    }
+
+    fn optional_lines(
+        &mut self,
+        t: &DeTable,
+        key: &str,
+        what: &str,
+        hook: Hook,
+        names: &Names,
+    ) -> Option<Option<Lines>> {
+        match get(t, key) {
+            None => Some(None),
+            Some(v) => self.lines(v, what, hook, names).map(Some),
+        }
+    }
+
+    fn narrative(&mut self, v: Option<&Value>, names: &Names) -> Option<Narrative> {
+        let mut n = Narrative::default();
+        let Some(v) = v else { return Some(n) };
+        let t = self.cx.table(v, "`narrative`", "[narrative]")?;
+        self.cx.check_keys(t, NARRATIVE_KEYS, "[narrative]");
+        let mut ok = true;
+        let hooks = [
+            (Hook::ServiceStart, &mut n.service_start),
+            (Hook::Arrival, &mut n.arrival),
+            (Hook::StepStart, &mut n.step_start),
+            (Hook::StepFinish, &mut n.step_finish),
+            (Hook::Served, &mut n.served),
+            (Hook::Between, &mut n.between),
+            (Hook::ServiceEnd, &mut n.service_end),
+        ];
+        for (hook, slot) in hooks {
+            if let Some(lv) = get(t, hook.name()) {
+                match self.lines(lv, &format!("`narrative.{}`", hook.name()), hook, names) {
+                    Some(lines) => *slot = lines,
+                    None => ok = false,
+                }
+            }
+        }
+        ok.then_some(n)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn recipes(
+        &mut self,
+        v: Option<&Value>,
+        root_span: Range<usize>,
+        unit: TimeUnit,
+        kitchen: &Option<Kitchen>,
+        equipment: &[&str],
+        names: &Names,
+    ) -> Option<Vec<(Recipe, Range<usize>)>> {
+        let Some(v) = v else {
+            self.cx.error(
+                root_span.start..root_span.start,
+                "the scenario has no recipes",
+                "",
+                Some(
+                    "add a `[recipes.NAME]` table with `[[recipes.NAME.steps]]`; see docs/scenario-format.md"
+                        .into(),
+                ),
+            );
+            return None;
+        };
+        let t = self.cx.table(v, "`recipes`", "[recipes.coffee]")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, rv) in t.iter() {
+            match self.recipe(k.get_ref(), rv, unit, kitchen, equipment, names) {
+                Some(r) => out.push((r, k.span())),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn recipe(
+        &mut self,
+        name: &str,
+        v: &Value,
+        unit: TimeUnit,
+        kitchen: &Option<Kitchen>,
+        equipment: &[&str],
+        names: &Names,
+    ) -> Option<Recipe> {
+        let place = format!("recipe `{name}`");
+        let t = self.cx.table(v, &format!("`recipes.{name}`"), &format!("[recipes.{name}]"))?;
+        self.cx.check_keys(t, RECIPE_KEYS, &place);
+        let on_arrival = self.optional_lines(t, "on_arrival", "`on_arrival`", Hook::Arrival, names);
+        let on_served = self.optional_lines(t, "on_served", "`on_served`", Hook::Served, names);
+        let Some(sv) = get(t, "steps") else {
+            self.cx.error(
+                v.span(),
+                format!("{place} has no steps"),
+                "no `steps`",
+                Some(format!("add steps like `[[recipes.{name}.steps]]` with `name`, `kind` and `duration`")),
+            );
+            return None;
+        };
+        let arr = self.cx.array(sv, &format!("`steps` of {place}"), "[[recipes.coffee.steps]]")?;
+        if arr.is_empty() {
+            self.cx.error(
+                sv.span(),
+                format!("{place} has no steps"),
+                "empty",
+                Some("a recipe needs at least one step".into()),
+            );
+            return None;
+        }
+        let mut steps = Vec::new();
+        let mut raw = Vec::new();
+        let mut ok = true;
+        for (i, st) in arr.iter().enumerate() {
+            match self.step(name, i, st, unit, kitchen, equipment, names) {
+                Some((step, r)) => {
+                    if let Some(prev) = raw.iter().position(|p: &RawStep| p.name == r.name) {
+                        let _ = prev;
+                        self.cx.error(
+                            r.name_span.clone(),
+                            format!("{place} has two steps named `{}`", r.name),
+                            "duplicate name",
+                            Some("give every step of a recipe its own name".into()),
+                        );
+                        ok = false;
+                    }
+                    steps.push(step);
+                    raw.push(r);
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        self.resolve_after(&place, &mut steps, &raw)?;
+        Some(Recipe { name: name.to_string(), steps, on_arrival: on_arrival?, on_served: on_served? })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step<'v, 'i>(
+        &mut self,
+        recipe: &str,
+        index: usize,
+        v: &'v Value<'i>,
+        unit: TimeUnit,
+        kitchen: &Option<Kitchen>,
+        equipment: &[&str],
+        names: &Names,
+    ) -> Option<(Step, RawStep<'v, 'i>)> {
+        let t = self.cx.table(v, "a step", "{ name = \"boil\", kind = \"unattended\", duration = 3 }")?;
+        let place = format!("step {} of recipe `{recipe}`", index + 1);
+        self.cx.check_keys(t, STEP_KEYS, &place);
+        let missing = |cx: &mut Cx, field: &str, example: &str| {
+            cx.error(
+                v.span(),
+                format!("{place} has no `{field}`"),
+                format!("missing `{field}`"),
+                Some(format!("add `{example}`")),
+            );
+        };
+        let name = match get(t, "name") {
+            Some(n) => self.cx.str(n, "`name`", "name = \"boil\"").map(|s| (s.to_string(), n.span())),
+            None => {
+                missing(self.cx, "name", "name = \"boil\"");
+                None
+            }
+        };
+        let kind = match get(t, "kind") {
+            Some(k) => match self.cx.str(k, "`kind`", "kind = \"hands-on\"") {
+                Some("hands-on") => Some(StepKind::HandsOn),
+                Some("unattended") => Some(StepKind::Unattended),
+                Some(other) => {
+                    let help = match crate::suggest::closest(other, ["hands-on", "unattended"]) {
+                        Some(s) => format!("did you mean `{s}`? A step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)"),
+                        None => "a step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)".into(),
+                    };
+                    self.cx.error(
+                        k.span(),
+                        format!("unknown step kind `{other}`"),
+                        "unknown kind",
+                        Some(help),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                missing(self.cx, "kind", "kind = \"hands-on\"");
+                None
+            }
+        };
+        let duration = match get(t, "duration") {
+            Some(d) => self.dist(d, "`duration`", unit),
+            None => {
+                missing(self.cx, "duration", "duration = 3");
+                None
+            }
+        };
+        let uses = match get(t, "uses") {
+            None => Some(None),
+            Some(u) => match self.cx.str(u, "`uses`", "uses = \"stove\"") {
+                Some(e) => match equipment.iter().position(|n| *n == e) {
+                    Some(ix) => {
+                        let cap = kitchen.as_ref().map_or(1, |k| k.equipment[ix].capacity);
+                        if cap == 0 {
+                            self.cx.error(
+                                u.span(),
+                                format!("`{e}` has capacity 0, so this step could never start"),
+                                "no capacity",
+                                Some(format!("give `{e}` a capacity of at least 1 in [kitchen.equipment]")),
+                            );
+                            None
+                        } else {
+                            Some(Some(ix as EquipIx))
+                        }
+                    }
+                    None => {
+                        let help = match crate::suggest::closest(e, equipment.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`? "),
+                            None => String::new(),
+                        } + &if equipment.is_empty() {
+                            format!("declare it in [kitchen], like `equipment = {{ {e} = 1 }}`")
+                        } else {
+                            format!(
+                                "the kitchen has: {}; or declare `{e}` in [kitchen.equipment]",
+                                equipment.join(", ")
+                            )
+                        };
+                        self.cx.error(
+                            u.span(),
+                            format!("unknown equipment `{e}`"),
+                            "not in the kitchen",
+                            Some(help),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            },
+        };
+        let result = match get(t, "result") {
+            None => Some(None),
+            Some(r) => self.cx.str(r, "`result`", "result = \"Boiled water\"").map(|s| Some(s.to_string())),
+        };
+        let on_start = self.optional_lines(t, "on_start", "`on_start`", Hook::StepStart, names);
+        let on_finish = self.optional_lines(t, "on_finish", "`on_finish`", Hook::StepFinish, names);
+        let (name, name_span) = name?;
+        let step = Step {
+            name: name.clone(),
+            kind: kind?,
+            duration: duration?,
+            uses: uses?,
+            after: Vec::new(),
+            result: result?,
+            on_start: on_start?,
+            on_finish: on_finish?,
+        };
+        Some((step, RawStep { name, name_span, after: get(t, "after") }))
+    }
+
+    /// Resolves `after` names; a step without `after` follows the previous one.
+    fn resolve_after(&mut self, place: &str, steps: &mut [Step], raw: &[RawStep]) -> Option<()> {
+        let index: HashMap<&str, usize> = raw.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
+        let mut ok = true;
+        // (after-name span) per edge, for messages.
+        let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); raw.len()];
+        for (i, r) in raw.iter().enumerate() {
+            let Some(av) = r.after else {
+                if i > 0 {
+                    edges[i].push((i - 1, r.name_span.clone()));
+                }
+                continue;
+            };
+            let Some(arr) = self.cx.array(av, "`after`", "after = [\"boil\", \"grind\"]") else {
+                ok = false;
+                continue;
+            };
+            for a in arr.iter() {
+                let Some(name) = self.cx.str(a, "each name in `after`", "\"boil\"") else {
+                    ok = false;
+                    continue;
+                };
+                match index.get(name) {
+                    Some(&j) => {
+                        if edges[i].iter().any(|(k, _)| *k == j) {
+                            self.cx.error(
+                                a.span(),
+                                format!("`{}` waits for `{name}` twice", r.name),
+                                "repeated",
+                                Some("name each step once in `after`".into()),
+                            );
+                            ok = false;
+                        } else {
+                            edges[i].push((j, a.span()));
+                        }
+                    }
+                    None => {
+                        let help = match crate::suggest::closest(name, raw.iter().map(|r| r.name.as_str())) {
+                            Some(s) => format!("did you mean `{s}`? "),
+                            None => String::new(),
+                        } + &format!(
+                            "the steps of {place} are: {}",
+                            raw.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+                        );
+                        self.cx.error(
+                            a.span(),
+                            format!("`{}` waits for unknown step `{name}`", r.name),
+                            "no such step",
+                            Some(help),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if let Some(cycle) = find_cycle(&edges) {
+            let names: Vec<&str> = cycle.iter().map(|&i| raw[i].name.as_str()).collect();
+            let first = cycle[0];
+            let span = edges[first]
+                .iter()
+                .find(|(j, _)| *j == cycle[1 % cycle.len()])
+                .map(|(_, s)| s.clone())
+                .unwrap_or(raw[first].name_span.clone());
+            let mut shown = names.clone();
+            shown.push(names[0]);
+            self.cx.error(
+                span,
+                format!("the steps of {place} wait for each other in a cycle: {}", shown.join(" → ")),
+                "part of the cycle",
+                Some("remove one of these `after` names so the steps can start".into()),
+            );
+            return None;
+        }
+        for (i, r) in raw.iter().enumerate() {
+            for (j, span) in &edges[i] {
+                if *j > i {
+                    self.cx.error(
+                        span.clone(),
+                        format!("`{}` waits for `{}`, which comes later in the recipe", r.name, raw[*j].name),
+                        "later step",
+                        Some(format!(
+                            "list `{}` before `{}` in the recipe: steps start in recipe order",
+                            raw[*j].name, r.name
+                        )),
+                    );
+                    ok = false;
+                }
+            }
+            steps[i].after = edges[i].iter().map(|(j, _)| *j as StepIx).collect();
+        }
+        ok.then_some(())
+    }
+
+    fn dist(&mut self, v: &Value, what: &str, unit: TimeUnit) -> Option<Dist> {
+        let u = unit.name();
+        if let DeValue::Table(t) = v.get_ref() {
+            let example = "{ dist = \"uniform_int\", min = 1, max = 5 }";
+            let Some(kind_v) = get(t, "dist") else {
+                self.cx.error(
+                    v.span(),
+                    format!("{what} has no `dist`"),
+                    "missing `dist`",
+                    Some(format!("write a fixed number, or a distribution like `{example}`")),
+                );
+                return None;
+            };
+            let kind = self.cx.str(kind_v, "`dist`", "dist = \"uniform\"")?;
+            match kind {
+                "uniform_int" | "uniform" => {
+                    self.cx.check_keys(t, &["dist", "min", "max"], &format!("a `{kind}` distribution"));
+                    let bound = |cx: &mut Cx, key: &str| match get(t, key) {
+                        Some(b) => cx.amount(b, &format!("`{key}`"), u, &format!("{key} = 1")),
+                        None => {
+                            cx.error(
+                                v.span(),
+                                format!("a `{kind}` distribution needs `{key}`"),
+                                format!("missing `{key}`"),
+                                Some(format!("write it like `{example}`")),
+                            );
+                            None
+                        }
+                    };
+                    let (min, max) = (bound(self.cx, "min"), bound(self.cx, "max"));
+                    let (min, max) = (min?, max?);
+                    if min > max {
+                        self.cx.error(
+                            v.span(),
+                            format!("{what}: `min` ({min}) is greater than `max` ({max})"),
+                            "empty range",
+                            Some("swap them".into()),
+                        );
+                        return None;
+                    }
+                    if kind == "uniform" {
+                        return Some(Dist::Uniform { min, max });
+                    }
+                    if min.fract() != 0.0 || max.fract() != 0.0 {
+                        self.cx.error(
+                            v.span(),
+                            format!("{what}: a `uniform_int` distribution needs whole-number bounds"),
+                            "not whole numbers",
+                            Some("use `dist = \"uniform\"` for real numbers".into()),
+                        );
+                        return None;
+                    }
+                    Some(Dist::UniformInt { min: min as i64, max: max as i64 })
+                }
+                other => {
+                    let help = match crate::suggest::closest(other, ["uniform_int", "uniform"]) {
+                        Some(s) => format!("did you mean `{s}`? Distributions: uniform_int, uniform"),
+                        None => "distributions: uniform_int (whole numbers), uniform (real numbers)".into(),
+                    };
+                    self.cx.error(
+                        kind_v.span(),
+                        format!("unknown distribution `{other}`"),
+                        "unknown",
+                        Some(help),
+                    );
+                    None
+                }
+            }
+        } else {
+            self.cx.amount(v, what, u, "duration = 3").map(Dist::Fixed)
+        }
+    }
+
+    fn menu(
+        &mut self,
+        v: Option<&Value>,
+        root_span: Range<usize>,
+        recipes: &Option<Vec<(Recipe, Range<usize>)>>,
+    ) -> Option<Vec<Item>> {
+        let help = "add `[menu]` with one `ITEM = \"RECIPE\"` line per item, like `Latte = \"coffee\"`";
+        let Some(v) = v else {
+            self.cx.error(
+                root_span.start..root_span.start,
+                "the scenario has no menu",
+                "",
+                Some(help.into()),
+            );
+            return None;
+        };
+        let t = self.cx.table(v, "`menu`", "[menu]")?;
+        if t.is_empty() {
+            self.cx.error(v.span(), "the menu is empty", "empty menu", Some(help.into()));
+            return None;
+        }
+        let recipe_names: Vec<&str> =
+            recipes.as_ref().map(|r| r.iter().map(|(r, _)| r.name.as_str()).collect()).unwrap_or_default();
+        let mut items = Vec::new();
+        let mut ok = true;
+        for (k, rv) in t.iter() {
+            let Some(r) = self.cx.str(rv, &format!("the recipe of `{}`", k.get_ref()), "Latte = \"coffee\"")
+            else {
+                ok = false;
+                continue;
+            };
+            match recipe_names.iter().position(|n| *n == r) {
+                Some(ix) => items.push(Item { name: k.get_ref().to_string(), recipe: ix as RecipeIx }),
+                None => {
+                    if recipes.is_some() {
+                        let help = match crate::suggest::closest(r, recipe_names.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`? Recipes: {}", recipe_names.join(", ")),
+                            None => format!("recipes: {}", recipe_names.join(", ")),
+                        };
+                        self.cx.error(
+                            rv.span(),
+                            format!("unknown recipe `{r}`"),
+                            "no such recipe",
+                            Some(help),
+                        );
+                    }
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(items)
+    }
+
+    fn customers(
+        &mut self,
+        v: Option<&Value>,
+        root_span: Range<usize>,
+        unit: TimeUnit,
+        menu: &Menu,
+    ) -> Option<Customers> {
+        let help = "add `[customers]` with `list = [...]`, `replay = \"day.csv\"` or `[customers.generate]`";
+        let Some(v) = v else {
+            self.cx.error(
+                root_span.start..root_span.start,
+                "the scenario has no customers",
+                "",
+                Some(help.into()),
+            );
+            return None;
+        };
+        let t = self.cx.table(v, "`customers`", "[customers]")?;
+        self.cx.check_keys(t, CUSTOMERS_KEYS, "[customers]");
+        let given: Vec<&str> = CUSTOMERS_KEYS.iter().copied().filter(|k| get(t, k).is_some()).collect();
+        if given.len() != 1 {
+            let msg = if given.is_empty() {
+                "[customers] says nothing about who comes".to_string()
+            } else {
+                format!("[customers] has both `{}` and `{}`", given[0], given[1])
+            };
+            self.cx.error(
+                v.span(),
+                msg,
+                "choose one",
+                Some("give exactly one of `list`, `replay` or `generate`".into()),
+            );
+            return None;
+        }
+        match given[0] {
+            "list" => {
+                let lv = get(t, "list").expect("given");
+                let arr = self.cx.array(lv, "`list`", "list = [{ item = \"Latte\", arrival = 0 }]")?;
+                let mut list = Vec::new();
+                let mut ok = true;
+                for c in arr.iter() {
+                    match self.customer(c, unit, menu) {
+                        Some(c) => list.push(c),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                list.sort_by_key(|c| c.arrival);
+                Some(Customers::List(list))
+            }
+            "replay" => {
+                let rv = get(t, "replay").expect("given");
+                let path = self.cx.str(rv, "`replay`", "replay = \"monday.csv\"")?;
+                match (self.resolve)(path) {
+                    Ok((display, text)) => {
+                        let file = self.extra_files.len() + 1;
+                        let list = replay::parse(&text, file, unit, menu, &mut self.cx.problems);
+                        self.extra_files.push((display, text));
+                        let mut list = list?;
+                        list.sort_by_key(|c| c.arrival);
+                        Some(Customers::List(list))
+                    }
+                    Err(msg) => {
+                        self.cx.error(
+                            rv.span(),
+                            msg,
+                            "cannot read",
+                            Some("the path is relative to the scenario file".into()),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                let gv = get(t, "generate").expect("given");
+                let g = self.cx.table(gv, "`generate`", "[customers.generate]")?;
+                self.cx.check_keys(g, GENERATE_KEYS, "[customers.generate]");
+                let count = match get(g, "count") {
+                    Some(c) => self.cx.int(c, "`count`", 0, i64::MAX, "count = 100").map(|n| n as u64),
+                    None => {
+                        self.cx.error(
+                            gv.span(),
+                            "[customers.generate] has no `count`",
+                            "missing `count`",
+                            Some("add `count = 100`".into()),
+                        );
+                        None
+                    }
+                };
+                let first_arrival = match get(g, "first_arrival") {
+                    Some(f) => self
+                        .cx
+                        .amount(f, "`first_arrival`", unit.name(), "first_arrival = 0")
+                        .map(|x| unit.to_ticks(x)),
+                    None => Some(0),
+                };
+                let interarrival = match get(g, "interarrival") {
+                    Some(i) => self.dist(i, "`interarrival`", unit),
+                    None => {
+                        self.cx.error(
+                            gv.span(),
+                            "[customers.generate] has no `interarrival`",
+                            "missing `interarrival`",
+                            Some("add `interarrival = { dist = \"uniform_int\", min = 1, max = 3 }`".into()),
+                        );
+                        None
+                    }
+                };
+                let mix = match get(g, "mix") {
+                    None => Some(menu.items.iter().enumerate().map(|(i, _)| (i as ItemIx, 1.0)).collect()),
+                    Some(m) => self.mix(m, menu),
+                };
+                Some(Customers::Generate(Generator {
+                    count: count?,
+                    first_arrival: first_arrival?,
+                    interarrival: interarrival?,
+                    mix: mix?,
+                }))
+            }
+        }
+    }
+
+    fn mix(&mut self, v: &Value, menu: &Menu) -> Option<Vec<(ItemIx, f64)>> {
+        let t = self.cx.table(v, "`mix`", "mix = { Latte = 3, Mocha = 1 }")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, w) in t.iter() {
+            let Some(item) = self.item(k.get_ref(), k.span(), menu) else {
+                ok = false;
+                continue;
+            };
+            match self.cx.number(w, "a weight", "Latte = 3") {
+                Some(x) if x.is_finite() && x > 0.0 => out.push((item, x)),
+                Some(_) => {
+                    self.cx.error(
+                        w.span(),
+                        "a weight must be a positive number",
+                        "not a weight",
+                        Some("write it like `Latte = 3`".into()),
+                    );
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        if ok && out.is_empty() {
+            self.cx.error(
+                v.span(),
+                "the mix is empty",
+                "empty",
+                Some("give at least one item a weight".into()),
+            );
+            ok = false;
+        }
+        ok.then_some(out)
+    }
+
+    fn item(&mut self, name: &str, span: Range<usize>, menu: &Menu) -> Option<ItemIx> {
+        match menu.items.iter().position(|i| i.name == name) {
+            Some(ix) => Some(ix as ItemIx),
+            None => {
+                let names: Vec<&str> = menu.items.iter().map(|i| i.name.as_str()).collect();
+                let help = match crate::suggest::closest(name, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? The menu has: {}", names.join(", ")),
+                    None => format!("the menu has: {}", names.join(", ")),
+                };
+                self.cx.error(span, format!("`{name}` is not on the menu"), "not on the menu", Some(help));
+                None
+            }
+        }
+    }
+
+    fn customer(&mut self, v: &Value, unit: TimeUnit, menu: &Menu) -> Option<CustomerSpec> {
+        let t = self.cx.table(v, "a customer", "{ item = \"Latte\", arrival = 0 }")?;
+        self.cx.check_keys(t, CUSTOMER_KEYS, "a customer");
+        let name = match get(t, "name") {
+            None => Some(None),
+            Some(n) => self.cx.str(n, "`name`", "name = \"Ada\"").map(|s| Some(s.to_string())),
+        };
+        let arrival = match get(t, "arrival") {
+            None => Some(0),
+            Some(a) => self.cx.amount(a, "`arrival`", unit.name(), "arrival = 0").map(|x| unit.to_ticks(x)),
+        };
+        let item = match get(t, "item") {
+            Some(i) => {
+                self.cx.str(i, "`item`", "item = \"Latte\"").and_then(|s| self.item(s, i.span(), menu))
+            }
+            None => {
+                self.cx.error(
+                    v.span(),
+                    "a customer has no `item`",
+                    "missing `item`",
+                    Some("say what they order, like `item = \"Latte\"`".into()),
+                );
+                None
+            }
+        };
+        let mut options = vec![None; menu.options.len()];
+        let mut ok = true;
+        if let Some(ov) = get(t, "options") {
+            if let Some(ot) = self.cx.table(ov, "`options`", "options = { flavour = \"Vanilla\" }") {
+                for (k, val) in ot.iter() {
+                    let Some(oi) = menu.options.iter().position(|o| o.name == *k.get_ref()) else {
+                        let names: Vec<&str> = menu.options.iter().map(|o| o.name.as_str()).collect();
+                        let help = if names.is_empty() {
+                            "the scenario declares no [options]".to_string()
+                        } else {
+                            format!("options: {}", names.join(", "))
+                        };
+                        self.cx.error(
+                            k.span(),
+                            format!("unknown option `{}`", k.get_ref()),
+                            "unknown option",
+                            Some(help),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    let Some(s) = self.cx.str(val, "an option value", "flavour = \"Vanilla\"") else {
+                        ok = false;
+                        continue;
+                    };
+                    match option_value(&menu.options[oi], s) {
+                        Ok(vi) => options[oi] = Some(vi),
+                        Err(help) => {
+                            self.cx.error(
+                                val.span(),
+                                format!("`{s}` is not a value of option `{}`", k.get_ref()),
+                                "unknown value",
+                                Some(help),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
+        for (oi, o) in options.iter().enumerate() {
+            if o.is_none() && ok {
+                let opt = &menu.options[oi];
+                self.cx.error(
+                    v.span(),
+                    format!("a customer does not choose option `{}`", opt.name),
+                    "missing option",
+                    Some(format!("add it, like `options = {{ {} = \"{}\" }}`", opt.name, opt.values[0])),
+                );
+                ok = false;
+            }
+        }
+        let mut durations = Vec::new();
+        if let (Some(dv), Some(item)) = (get(t, "durations"), item) {
+            let recipe = &menu.recipes[menu.items[item as usize].recipe as usize];
+            if let Some(dt) = self.cx.table(dv, "`durations`", "durations = { brew = 4 }") {
+                for (k, d) in dt.iter() {
+                    match recipe.steps.iter().position(|s| s.name == *k.get_ref()) {
+                        Some(si) => match self.cx.amount(
+                            d,
+                            &format!("the duration of `{}`", k.get_ref()),
+                            unit.name(),
+                            "brew = 4",
+                        ) {
+                            Some(x) => durations.push((si as StepIx, unit.to_ticks(x))),
+                            None => ok = false,
+                        },
+                        None => {
+                            let steps: Vec<&str> = recipe.steps.iter().map(|s| s.name.as_str()).collect();
+                            self.cx.error(
+                                k.span(),
+                                format!("recipe `{}` has no step `{}`", recipe.name, k.get_ref()),
+                                "no such step",
+                                Some(format!("its steps: {}", steps.join(", "))),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(CustomerSpec {
+            name: name?,
+            arrival: arrival?,
+            item: item?,
+            options: options.into_iter().map(|o| o.expect("checked")).collect(),
+            durations,
+        })
+    }
+}
+
+fn option_value(opt: &MenuOption, s: &str) -> Result<u16, String> {
+    match opt.values.iter().position(|v| v == s) {
+        Some(i) => Ok(i as u16),
+        None => Err(match crate::suggest::closest(s, opt.values.iter().map(String::as_str)) {
+            Some(c) => format!("did you mean `{c}`? Values: {}", opt.values.join(", ")),
+            None => format!("values: {}", opt.values.join(", ")),
+        }),
+    }
+}
+
+/// A cycle in the `after` graph (`edges[i]` = steps `i` waits for), as step indices.
+fn find_cycle(edges: &[Vec<(usize, Range<usize>)>]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Closed,
+    }
+    fn visit(
+        i: usize,
+        edges: &[Vec<(usize, Range<usize>)>],
+        marks: &mut [Mark],
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        marks[i] = Mark::Open;
+        stack.push(i);
+        for (j, _) in &edges[i] {
+            match marks[*j] {
+                Mark::Open => {
+                    let from = stack.iter().position(|s| s == j).expect("open nodes are on the stack");
+                    return Some(stack[from..].to_vec());
+                }
+                Mark::New => {
+                    if let Some(c) = visit(*j, edges, marks, stack) {
+                        return Some(c);
+                    }
+                }
+                Mark::Closed => {}
+            }
+        }
+        stack.pop();
+        marks[i] = Mark::Closed;
+        None
+    }
+    let mut marks = vec![Mark::New; edges.len()];
+    for i in 0..edges.len() {
+        if marks[i] == Mark::New {
+            if let Some(c) = visit(i, edges, &mut marks, &mut Vec::new()) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+mod replay {
+    //! A recorded day as CSV: `arrival,item` and optionally `customer`, one column per
+    //! option, and one per step whose duration was recorded.
+
+    use super::*;
+
+    pub fn parse(
+        text: &str,
+        file: usize,
+        unit: TimeUnit,
+        menu: &Menu,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Vec<CustomerSpec>> {
+        let mut err = |span: Range<usize>, message: String, help: String| {
+            problems.push(Problem {
+                file,
+                span: Some(span),
+                message,
+                label: "here".into(),
+                help: Some(help),
+            });
+        };
+        let line_span = |start: usize| {
+            let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+            let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+            if end > start { start..end } else { start..(start + 1).min(text.len()) }
+        };
+        let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        let headers = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                err(
+                    0..text.len().min(1),
+                    format!("cannot read the CSV header: {e}"),
+                    "the first line names the columns: arrival,item,...".into(),
+                );
+                return None;
+            }
+        };
+        enum Col {
+            Arrival,
+            Item,
+            Customer,
+            Option(usize),
+            Step(String),
+        }
+        let steps: Vec<&str> =
+            menu.recipes.iter().flat_map(|r| r.steps.iter().map(|s| s.name.as_str())).collect();
+        let mut cols = Vec::new();
+        let mut ok = true;
+        for h in headers.iter() {
+            let col = match h {
+                "arrival" => Col::Arrival,
+                "item" => Col::Item,
+                "customer" => Col::Customer,
+                _ => match menu.options.iter().position(|o| o.name == h) {
+                    Some(i) => Col::Option(i),
+                    None if steps.contains(&h) => Col::Step(h.to_string()),
+                    None => {
+                        let mut known = vec!["arrival", "item", "customer"];
+                        known.extend(menu.options.iter().map(|o| o.name.as_str()));
+                        known.extend(steps.iter().copied());
+                        let help = match crate::suggest::closest(h, known.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`? Columns: {}", known.join(", ")),
+                            None => format!("columns: {} (options and step names)", known.join(", ")),
+                        };
+                        err(line_span(0), format!("unknown CSV column `{h}`"), help);
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+            cols.push(col);
+        }
+        for need in ["arrival", "item"] {
+            if !headers.iter().any(|h| h == need) {
+                err(
+                    line_span(0),
+                    format!("the CSV has no `{need}` column"),
+                    "the first line names the columns: arrival,item,...".into(),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut out = Vec::new();
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let start = e.position().map_or(0, |p| p.byte() as usize);
+                    err(
+                        line_span(start),
+                        format!("bad CSV record: {e}"),
+                        "every row needs one value per column".into(),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let span = line_span(rec.position().map_or(0, |p| p.byte() as usize));
+            let mut c = CustomerSpec {
+                name: None,
+                arrival: 0,
+                item: 0,
+                options: vec![0; menu.options.len()],
+                durations: Vec::new(),
+            };
+            let mut have_item = false;
+            let mut row_ok = true;
+            let mut step_cells = Vec::new();
+            for (col, cell) in cols.iter().zip(rec.iter()) {
+                match col {
+                    Col::Arrival | Col::Step(_) => match cell.parse::<f64>() {
+                        Ok(x) if x.is_finite() && x >= 0.0 => match col {
+                            Col::Arrival => c.arrival = unit.to_ticks(x),
+                            Col::Step(s) => step_cells.push((s.clone(), unit.to_ticks(x))),
+                            _ => unreachable!(),
+                        },
+                        _ if cell.is_empty() && matches!(col, Col::Step(_)) => {}
+                        _ => {
+                            err(
+                                span.clone(),
+                                format!(
+                                    "`{cell}` is not a time: times are finite numbers of {unit} that are at least 0"
+                                ),
+                                "write it like `2.5`".into(),
+                            );
+                            row_ok = false;
+                        }
+                    },
+                    Col::Item => match menu.items.iter().position(|i| i.name == cell) {
+                        Some(i) => {
+                            c.item = i as ItemIx;
+                            have_item = true;
+                        }
+                        None => {
+                            let names: Vec<&str> = menu.items.iter().map(|i| i.name.as_str()).collect();
+                            err(
+                                span.clone(),
+                                format!("`{cell}` is not on the menu"),
+                                format!("the menu has: {}", names.join(", ")),
+                            );
+                            row_ok = false;
+                        }
+                    },
+                    Col::Customer => c.name = (!cell.is_empty()).then(|| cell.to_string()),
+                    Col::Option(oi) => match option_value(&menu.options[*oi], cell) {
+                        Ok(v) => c.options[*oi] = v,
+                        Err(help) => {
+                            err(
+                                span.clone(),
+                                format!("`{cell}` is not a value of option `{}`", menu.options[*oi].name),
+                                help,
+                            );
+                            row_ok = false;
+                        }
+                    },
+                }
+            }
+            if row_ok && have_item {
+                let recipe = &menu.recipes[menu.items[c.item as usize].recipe as usize];
+                for (s, d) in step_cells {
+                    match recipe.steps.iter().position(|st| st.name == s) {
+                        Some(si) => c.durations.push((si as StepIx, d)),
+                        None => {
+                            err(
+                                span.clone(),
+                                format!(
+                                    "`{}` has no step `{s}`, but the row gives its duration",
+                                    menu.items[c.item as usize].name
+                                ),
+                                "leave the cell empty for items without that step".into(),
+                            );
+                            row_ok = false;
+                        }
+                    }
+                }
+                out.push(c);
+            }
+            ok &= row_ok;
+        }
+        ok.then_some(out)
+    }
+}

@@ -1,0 +1,231 @@
+//! Reading a spanned TOML tree while collecting every problem, rather than stopping at
+//! the first as serde does.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use super::diag::Problem;
+
+pub type Value<'i> = Spanned<DeValue<'i>>;
+
+/// The problems found so far, and the source they point into.
+pub struct Cx<'s> {
+    pub src: &'s str,
+    pub problems: Vec<Problem>,
+}
+
+impl<'s> Cx<'s> {
+    pub fn new(src: &'s str) -> Self {
+        Cx { src, problems: Vec::new() }
+    }
+
+    pub fn error(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.problems.push(Problem {
+            file: 0,
+            span: Some(span),
+            message: message.into(),
+            label: label.into(),
+            help,
+        });
+    }
+
+    /// Reports every key of `table` that is not in `known`, with a suggestion.
+    pub fn check_keys(&mut self, table: &DeTable, known: &[&str], place: &str) {
+        for (key, _) in table.iter() {
+            let k: &str = key.get_ref();
+            if known.contains(&k) {
+                continue;
+            }
+            let help = match crate::suggest::closest(k, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? {place} takes: {}", known.join(", ")),
+                None => format!("{place} takes: {}", known.join(", ")),
+            };
+            self.error(key.span(), format!("unknown field `{k}` in {place}"), "unknown field", Some(help));
+        }
+    }
+
+    fn wrong_type(&mut self, v: &Value, what: &str, expected: &str, example: &str) {
+        self.error(
+            v.span(),
+            format!("{what} must be {expected}, found {}", describe(v.get_ref())),
+            format!("expected {expected}"),
+            Some(format!("write it like `{example}`")),
+        );
+    }
+
+    pub fn str<'v>(&mut self, v: &'v Value, what: &str, example: &str) -> Option<&'v str> {
+        match v.get_ref().as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.wrong_type(v, what, "a string", example);
+                None
+            }
+        }
+    }
+
+    pub fn table<'v, 'i>(&mut self, v: &'v Value<'i>, what: &str, example: &str) -> Option<&'v DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(v, what, "a table", example);
+                None
+            }
+        }
+    }
+
+    pub fn array<'v, 'i>(&mut self, v: &'v Value<'i>, what: &str, example: &str) -> Option<&'v DeArray<'i>> {
+        match v.get_ref() {
+            DeValue::Array(a) => Some(a),
+            _ => {
+                self.wrong_type(v, what, "an array", example);
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn int(&mut self, v: &Value, what: &str, min: i64, max: i64, example: &str) -> Option<i64> {
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            _ => {
+                self.wrong_type(v, what, "a whole number", example);
+                return None;
+            }
+        };
+        match n {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                let range =
+                    if max == i64::MAX { format!("at least {min}") } else { format!("from {min} to {max}") };
+                self.error(
+                    v.span(),
+                    format!("{what} must be {range}, found {}", self.src[v.span()].trim()),
+                    "out of range",
+                    Some(format!("write it like `{example}`")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Any number, integer or float (NaN and infinities included: callers check).
+    pub fn number(&mut self, v: &Value, what: &str, example: &str) -> Option<f64> {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64)
+            }
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => {
+                self.wrong_type(v, what, "a number", example);
+                None
+            }
+        }
+    }
+
+    /// A finite number that is at least zero: a duration or a time.
+    pub fn amount(&mut self, v: &Value, what: &str, unit: &str, example: &str) -> Option<f64> {
+        let x = self.number(v, what, example)?;
+        if x.is_finite() && x >= 0.0 {
+            return Some(x);
+        }
+        let found = self.src[v.span()].trim().to_string();
+        let why = if x.is_nan() {
+            "not a number"
+        } else if x.is_infinite() {
+            "infinite"
+        } else {
+            "negative"
+        };
+        self.error(
+            v.span(),
+            format!("{what} must be a finite number of {unit} that is at least 0, found {found}"),
+            why,
+            Some(format!("write it like `{example}`")),
+        );
+        None
+    }
+
+    /// Lines of narrative: a string (split at newlines) or an array of strings.
+    /// Returns each line with the byte offset of its first character in the source,
+    /// when the source spells it literally (no escapes).
+    pub fn lines(&mut self, v: &Value, what: &str) -> Option<Vec<(String, Option<usize>)>> {
+        let example = "[\"Welcome!\", \"\"]";
+        let src = self.src;
+        let mut out = Vec::new();
+        let mut push_string = |v: &Value, s: &str| {
+            let start = literal_start(src, v.span(), s);
+            let mut offset = 0;
+            for part in s.split('\n') {
+                out.push((part.to_string(), start.map(|st| st + offset)));
+                offset += part.len() + 1;
+            }
+        };
+        match v.get_ref() {
+            DeValue::String(s) => push_string(v, s),
+            DeValue::Array(items) => {
+                let mut ok = true;
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::String(s) => push_string(item, s),
+                        _ => ok = false,
+                    }
+                }
+                if !ok {
+                    for item in items.iter().filter(|i| !i.get_ref().is_str()) {
+                        self.wrong_type(
+                            item,
+                            &format!("each line of {what}"),
+                            "a string",
+                            "\"Pasta ready.\"",
+                        );
+                    }
+                    return None;
+                }
+            }
+            _ => {
+                self.wrong_type(v, what, "a string or an array of strings", example);
+                return None;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Where the text of string value `s` starts in `src`, if the source spells it
+/// literally between its quotes.
+fn literal_start(src: &str, span: Range<usize>, s: &str) -> Option<usize> {
+    let raw = src.get(span.clone())?;
+    let q = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+    let inner = raw.get(q..raw.len().checked_sub(q)?)?;
+    // A multi-line string drops a newline right after its opening quotes.
+    let (skip, inner) = match inner.strip_prefix('\n') {
+        Some(rest) if q == 3 => (1, rest),
+        _ => (0, inner),
+    };
+    (inner == s).then_some(span.start + q + skip)
+}
+
+pub fn describe(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a number with a fraction",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Looks `key` up in `table`.
+pub fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
+    table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+}

@@ -1,0 +1,188 @@
+//! The JSON report: one object with the narrative, the orders and the event stream.
+//! The schema is documented in `docs/json-output.md`.
+
+use serde::Serialize;
+
+use crate::engine::{Mode, Outcome};
+use crate::event::{Event, EventKind, Sink};
+use crate::model::Scenario;
+use crate::time::{Ticks, seconds};
+
+use super::narrative::Narrator;
+
+#[derive(Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub mode: &'static str,
+    pub clock: &'static str,
+    pub seed: u64,
+    /// The unit the scenario writes its times in, and seconds per unit.
+    pub time_unit: TimeUnitRecord,
+    pub makespan_s: f64,
+    pub finished: bool,
+    pub narrative: Vec<LineRecord>,
+    pub orders: Vec<OrderRecord>,
+    pub events: Vec<EventRecord>,
+}
+
+#[derive(Serialize)]
+pub struct TimeUnitRecord {
+    pub name: &'static str,
+    pub seconds: f64,
+}
+
+#[derive(Serialize)]
+pub struct LineRecord {
+    pub t_s: f64,
+    pub line: String,
+}
+
+#[derive(Serialize)]
+pub struct OrderRecord {
+    pub id: u64,
+    pub customer: String,
+    pub item: String,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
+    /// When the customer came in.
+    pub arrived_s: f64,
+    /// When the kitchen took the order (its arrival lines printed).
+    pub taken_s: Option<f64>,
+    pub served_s: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct EventRecord {
+    pub t_s: f64,
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cook: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served: Option<u64>,
+}
+
+/// Collects a run into a [`Report`].
+pub struct JsonView<'s> {
+    sc: &'s Scenario,
+    narrator: Narrator<'s>,
+    report: Report,
+    /// id → index in `report.orders` (ids are dense from 1).
+    first_id: u64,
+}
+
+impl<'s> JsonView<'s> {
+    pub fn new(sc: &'s Scenario, mode: Mode, clock: &'static str, seed: u64) -> Self {
+        JsonView {
+            sc,
+            narrator: Narrator::new(sc, mode),
+            report: Report {
+                scenario: sc.name.clone(),
+                mode: mode.name(),
+                clock,
+                seed,
+                time_unit: TimeUnitRecord { name: sc.unit.name(), seconds: sc.unit.seconds() },
+                makespan_s: 0.0,
+                finished: false,
+                narrative: Vec::new(),
+                orders: Vec::new(),
+                events: Vec::new(),
+            },
+            first_id: 1,
+        }
+    }
+
+    pub fn finish(mut self, outcome: Outcome) -> Report {
+        self.report.makespan_s = seconds(outcome.end);
+        self.report.finished = outcome.finished;
+        self.report
+    }
+
+    fn order_record(&mut self, id: u64) -> &mut OrderRecord {
+        let ix = (id - self.first_id) as usize;
+        &mut self.report.orders[ix]
+    }
+}
+
+fn secs(t: Ticks) -> f64 {
+    seconds(t)
+}
+
+impl Sink for JsonView<'_> {
+    fn event(&mut self, event: &Event<'_>) {
+        let sc = self.sc;
+        let lines = &mut self.report.narrative;
+        self.narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
+        let mut rec = EventRecord {
+            t_s: secs(event.t),
+            kind: event.kind.name(),
+            order: event.kind.order().map(|o| o.id),
+            step: None,
+            cook: None,
+            equipment: None,
+            elapsed_s: None,
+            served: None,
+        };
+        match event.kind {
+            EventKind::Arrived { order } => {
+                let mut options = serde_json::Map::new();
+                for (i, v) in order.options.iter().enumerate() {
+                    let opt = &sc.menu.options[i];
+                    options.insert(opt.name.clone(), opt.values[*v as usize].clone().into());
+                }
+                let customer = match (order.listed, &sc.customers) {
+                    (Some(i), crate::model::Customers::List(l)) => l[i as usize].name.clone(),
+                    _ => None,
+                }
+                .unwrap_or_else(|| format!("Customer {}", order.id));
+                let index = (order.id - self.first_id) as usize;
+                if self.report.orders.len() <= index {
+                    self.report.orders.resize_with(index + 1, || OrderRecord {
+                        id: 0,
+                        customer: String::new(),
+                        item: String::new(),
+                        options: serde_json::Map::new(),
+                        arrived_s: 0.0,
+                        taken_s: None,
+                        served_s: None,
+                    });
+                }
+                self.report.orders[index] = OrderRecord {
+                    id: order.id,
+                    customer,
+                    item: sc.menu.items[order.item as usize].name.clone(),
+                    options,
+                    arrived_s: secs(order.arrival),
+                    taken_s: Some(secs(event.t)),
+                    served_s: None,
+                };
+            }
+            EventKind::StepWaiting { order, step, equipment } => {
+                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
+                rec.equipment = Some(sc.kitchen.equipment[equipment as usize].name.clone());
+            }
+            EventKind::StepStarted { order, step, cook } | EventKind::StepFinished { order, step, cook } => {
+                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
+                rec.cook = cook.map(|c| c as u32 + 1);
+            }
+            EventKind::Served { order } => {
+                self.order_record(order.id).served_s = Some(secs(event.t));
+            }
+            EventKind::Between { cook, .. } => rec.cook = Some(cook as u32 + 1),
+            EventKind::ServiceEnded { elapsed, served } => {
+                rec.elapsed_s = Some(secs(elapsed));
+                rec.served = Some(served);
+            }
+            EventKind::ServiceStarted => {}
+        }
+        self.report.events.push(rec);
+    }
+}

@@ -1,0 +1,4 @@
+//! Views: consumers of the engine's events. None of them feeds anything back.
+
+pub mod json;
+pub mod narrative;
