@@ -24,7 +24,7 @@ impl RealClock {
     pub fn new(speed: f64) -> std::io::Result<RealClock> {
         assert!(speed.is_finite() && speed > 0.0, "speed must be positive");
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
-        let start = runtime.block_on(async { Instant::now() });
+        let start = Instant::now();
         Ok(RealClock { runtime, start, speed })
     }
 
@@ -36,12 +36,12 @@ impl RealClock {
 impl Clock for RealClock {
     fn advance(&mut self, t: Ticks) -> bool {
         let deadline = self.start + self.wall(t);
-        self.runtime.block_on(tokio::time::sleep_until(deadline));
+        self.runtime.block_on(async move { tokio::time::sleep_until(deadline).await });
         true
     }
 
     fn elapsed(&self, _t: Ticks) -> Ticks {
-        let wall = self.runtime.block_on(async { self.start.elapsed() });
+        let wall = self.start.elapsed();
         (wall.as_secs_f64() * self.speed * TICKS_PER_SECOND as f64).round() as Ticks
     }
 }

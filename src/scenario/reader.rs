@@ -37,16 +37,28 @@ impl<'s> Cx<'s> {
         });
     }
 
+    /// A problem with the file as a whole (something missing from it): no snippet.
+    pub fn error_in_file(&mut self, message: impl Into<String>, help: Option<String>) {
+        self.problems.push(Problem { file: 0, span: None, message: message.into(), label: String::new(), help });
+    }
+
     /// Reports every key of `table` that is not in `known`, with a suggestion.
     pub fn check_keys(&mut self, table: &DeTable, known: &[&str], place: &str) {
+        self.check_keys_moved(table, known, place, &[]);
+    }
+
+    /// Like [`Cx::check_keys`], where `moved` lists keys that belong in another table
+    /// (key, where it belongs): for those the help says where to put them.
+    pub fn check_keys_moved(&mut self, table: &DeTable, known: &[&str], place: &str, moved: &[(&str, &str)]) {
         for (key, _) in table.iter() {
             let k: &str = key.get_ref();
             if known.contains(&k) {
                 continue;
             }
-            let help = match crate::suggest::closest(k, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? {place} takes: {}", known.join(", ")),
-                None => format!("{place} takes: {}", known.join(", ")),
+            let help = match (moved.iter().find(|(m, _)| *m == k), crate::suggest::closest(k, known.iter().copied())) {
+                (Some((_, there)), _) => format!("`{k}` belongs in {there}"),
+                (None, Some(s)) => format!("did you mean `{s}`? {place} takes: {}", known.join(", ")),
+                (None, None) => format!("{place} takes: {}", known.join(", ")),
             };
             self.error(key.span(), format!("unknown field `{k}` in {place}"), "unknown field", Some(help));
         }

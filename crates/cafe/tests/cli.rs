@@ -1,0 +1,188 @@
+//! The `cafe` command, run as a user runs it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Instant;
+
+fn cafe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn reference(program: &str) -> Vec<(f64, String)> {
+    let path = workspace().join("tests/reference").join(format!("{program}.json"));
+    let records: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    records.iter().map(|r| (r["t"].as_f64().unwrap(), r["line"].as_str().unwrap().to_string())).collect()
+}
+
+const REFERENCES: &[(&str, &str, &str)] = &[
+    ("cafe", "async", "async_cafe"),
+    ("cafe", "sync", "sync_cafe"),
+    ("gather-tasks", "async", "gather_tasks"),
+    ("make-coffee-wrong", "async", "make_coffee_wrong"),
+    ("make-coffee-toast-blocked", "async", "make_coffee_toast_blocked"),
+    ("make-coffee-toast-concurrent", "async", "make_coffee_toast_concurrent"),
+    ("hi", "async", "hi_parallel"),
+    ("hi", "sync", "hi_sequence"),
+    ("hi-blocking", "async", "hi_blocking"),
+    ("lunch", "async", "lunch_async"),
+    ("lunch", "sync", "lunch_sync"),
+    ("coffee-shop-replay", "async", "coffee_shop"),
+];
+
+#[test]
+fn json_gives_the_reference_lines_and_times() {
+    for &(name, mode, program) in REFERENCES {
+        let o = cafe(&["run", name, "--mode", mode, "--clock", "virtual", "--format", "json"]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["scenario"], name);
+        assert_eq!(v["mode"], mode);
+        assert_eq!(v["clock"], "virtual");
+        assert!(v["seed"].is_u64());
+        let unit = v["time_unit"]["seconds"].as_f64().unwrap();
+        let got: Vec<(f64, String)> = v["narrative"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let t = l["t_s"].as_f64().unwrap() / unit;
+                ((t * 1e6).round() / 1e6, l["line"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let want = reference(program);
+        assert_eq!(got, want, "{name} --mode {mode}");
+        assert_eq!(v["makespan_s"].as_f64().unwrap() / unit, want.last().unwrap().0, "{name} makespan");
+        for order in v["orders"].as_array().unwrap() {
+            for field in ["id", "customer", "item", "arrived_s", "served_s"] {
+                assert!(!order[field].is_null(), "{name}: order lacks {field}: {order}");
+            }
+        }
+        assert!(v["events"].as_array().unwrap().iter().any(|e| e["kind"] == "service_ended"));
+    }
+}
+
+#[test]
+fn text_prints_the_narrative_exactly_and_nothing_else() {
+    for &(name, mode, program) in REFERENCES {
+        let o = cafe(&["run", name, "--mode", mode, "--clock", "virtual"]);
+        assert!(o.status.success());
+        let want: String = reference(program).into_iter().map(|(_, l)| l + "\n").collect();
+        assert_eq!(stdout(&o), want, "{name} --mode {mode}");
+        assert_eq!(stderr(&o), "");
+    }
+}
+
+#[test]
+fn timestamps_are_shown_on_request() {
+    let o = cafe(&["run", "hi-blocking", "--clock", "virtual", "--timestamps"]);
+    assert_eq!(
+        stdout(&o),
+        "[    0.000 s] Hello\n[    1.000 s] World\n[    1.000 s] Hello\n[    2.000 s] World\n[    2.000 s] Hello\n[    3.000 s] World\n"
+    );
+}
+
+#[test]
+fn the_real_clock_keeps_the_virtual_order_and_takes_real_time() {
+    // The café takes 5 s of scenario time: at 25x it takes 0.2 s of wall time.
+    let virtual_run = stdout(&cafe(&["run", "cafe", "--clock", "virtual"]));
+    let start = Instant::now();
+    let o = cafe(&["run", "cafe", "--clock", "real", "--speed", "25"]);
+    let wall = start.elapsed().as_secs_f64();
+    assert!(o.status.success());
+    let real_run = stdout(&o);
+    let (v_lines, r_lines): (Vec<&str>, Vec<&str>) = (virtual_run.lines().collect(), real_run.lines().collect());
+    assert_eq!(v_lines.len(), r_lines.len());
+    // Every line but the total is identical and in the same order.
+    assert_eq!(v_lines[..v_lines.len() - 1], r_lines[..r_lines.len() - 1]);
+    // The total is measured: 5 s of scenario time, give or take the machine's jitter.
+    let total: f64 = r_lines.last().unwrap().split_whitespace().nth(4).unwrap().parse().unwrap();
+    assert!((5.0..6.0).contains(&total), "{total}");
+    assert!(wall >= 0.2, "ran in {wall} s, faster than real time");
+}
+
+#[test]
+fn compare_shows_both_totals_and_the_speedup() {
+    let o = cafe(&["compare", "cafe"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("synchronous        10.00 s  2 served"), "{text}");
+    assert!(text.contains("asynchronous        5.00 s  2 served"), "{text}");
+    assert!(text.contains("speedup             2.00x"), "{text}");
+    let lunch = stdout(&cafe(&["compare", "lunch"]));
+    assert!(lunch.contains("15.00 min") && lunch.contains("10.00 min") && lunch.contains("1.50x"), "{lunch}");
+}
+
+#[test]
+fn list_show_and_check() {
+    let list = stdout(&cafe(&["list"]));
+    for name in ["cafe", "gather-tasks", "make-coffee-wrong", "make-coffee-toast-blocked", "make-coffee-toast-concurrent", "hi", "hi-blocking", "lunch", "lunch-helper", "coffee-shop", "coffee-shop-replay"] {
+        assert!(list.lines().any(|l| l.split_whitespace().next() == Some(name)), "{name} missing from:\n{list}");
+    }
+    let shown = stdout(&cafe(&["show", "lunch"]));
+    assert_eq!(shown, std::fs::read_to_string(workspace().join("scenarios/lunch.toml")).unwrap());
+
+    // A shown scenario, saved and edited, runs: make the avocado unattended.
+    let dir = std::env::temp_dir().join(format!("cafe-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("my-lunch.toml");
+    std::fs::write(&path, shown.replace(r#"name = "avocado", kind = "hands-on""#, r#"name = "avocado", kind = "unattended""#)).unwrap();
+    let p = path.to_str().unwrap();
+    let check = cafe(&["check", p]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert_eq!(stdout(&check), format!("{p}: ok (1 cook, 1 item on the menu, 1 customer)\n"));
+    let run = stdout(&cafe(&["run", p, "--clock", "virtual", "--timestamps"]));
+    // Nothing blocks now: every step starts at 0 and the avocado still ends at 2.
+    assert!(run.contains("[    0.000 min] Grabbed avocado. Now peeling and slicing.\n[    2.000 min] Avocado sliced."), "{run}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_input_exits_2_with_nothing_on_stdout() {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, "[kitchen]\ncooks = 0\ncook = 1\n").unwrap();
+    let p = path.to_str().unwrap();
+    for args in [vec!["check", p], vec!["run", p, "--clock", "virtual"], vec!["compare", p]] {
+        let o = cafe(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stdout(&o), "");
+        let err = stderr(&o);
+        assert!(err.contains("a kitchen needs at least one cook"), "{err}");
+        assert!(err.contains(&format!("{p}:2:9")), "{err}");
+        assert!(err.contains("did you mean `cooks`?"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let missing = cafe(&["run", "no/such/file.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read no/such/file.toml"));
+    let usage = cafe(&["run", "cafe", "--mode", "sideways"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(stdout(&usage), "");
+    let speed = cafe(&["run", "cafe", "--speed", "0"]);
+    assert_eq!(speed.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unknown_builtin_suggests_the_closest() {
+    let o = cafe(&["run", "lunch-helpr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "error: no built-in scenario is called `lunch-helpr`\n  help: did you mean `lunch-helper`, `lunch`? Run `cafe list` to see them all\n"
+    );
+}

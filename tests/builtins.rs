@@ -1,0 +1,129 @@
+//! Every built-in scenario against the seed it reproduces, and against its golden file.
+//!
+//! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test builtins`.
+
+use std::path::PathBuf;
+
+use async_cafe::builtin::{self, BUILTINS};
+use async_cafe::engine::Mode;
+use async_cafe::run;
+
+/// (built-in, mode, reference program): the table of the engine issue.
+const REFERENCES: &[(&str, Mode, &str)] = &[
+    ("cafe", Mode::Async, "async_cafe"),
+    ("cafe", Mode::Sync, "sync_cafe"),
+    ("gather-tasks", Mode::Async, "gather_tasks"),
+    ("make-coffee-wrong", Mode::Async, "make_coffee_wrong"),
+    ("make-coffee-toast-blocked", Mode::Async, "make_coffee_toast_blocked"),
+    ("make-coffee-toast-concurrent", Mode::Async, "make_coffee_toast_concurrent"),
+    ("hi", Mode::Async, "hi_parallel"),
+    ("hi", Mode::Sync, "hi_sequence"),
+    ("hi-blocking", Mode::Async, "hi_blocking"),
+    ("lunch", Mode::Async, "lunch_async"),
+    ("lunch", Mode::Sync, "lunch_sync"),
+    ("coffee-shop-replay", Mode::Async, "coffee_shop"),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The reference lines: (time in the program's seconds, line).
+fn reference(program: &str) -> Vec<(f64, String)> {
+    let path = root().join("tests/reference").join(format!("{program}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let records: Vec<serde_json::Value> = serde_json::from_str(&text).expect("reference JSON");
+    records.iter().map(|r| (r["t"].as_f64().unwrap(), r["line"].as_str().unwrap().to_string())).collect()
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+#[test]
+fn each_builtin_prints_its_seeds_lines_at_its_seeds_times() {
+    for &(name, mode, program) in REFERENCES {
+        let sc = builtin::find(name).unwrap().load().unwrap();
+        let got: Vec<(f64, String)> = run::narrative_lines(&sc, mode, sc.seed)
+            .into_iter()
+            .map(|(t, line)| (round6(sc.unit.from_ticks(t)), line))
+            .collect();
+        let want = reference(program);
+        if got != want {
+            let mut diff = String::new();
+            for i in 0..got.len().max(want.len()) {
+                let g = got.get(i).map_or("<none>".to_string(), |(t, l)| format!("{t:>8.3} | {l}"));
+                let w = want.get(i).map_or("<none>".to_string(), |(t, l)| format!("{t:>8.3} | {l}"));
+                let mark = if g == w { " " } else { "!" };
+                diff.push_str(&format!("{mark} want {w}\n{mark} got  {g}\n"));
+            }
+            panic!("{name} --mode {} differs from {program}:\n{diff}", mode.name());
+        }
+    }
+}
+
+fn golden_text(name: &str, mode: Mode) -> String {
+    let sc = builtin::find(name).unwrap().load().unwrap();
+    let mut out = String::new();
+    for (t, line) in run::narrative_lines(&sc, mode, sc.seed) {
+        out.push_str(&format!("[{:>9.3} {}] {line}\n", sc.unit.from_ticks(t), sc.unit.name()));
+    }
+    out
+}
+
+#[test]
+fn each_builtin_in_each_mode_matches_its_golden_file() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for b in BUILTINS {
+        for mode in [Mode::Async, Mode::Sync] {
+            let path = root().join("tests/golden").join(format!("{}.{}.txt", b.name, mode.name()));
+            let got = golden_text(b.name, mode);
+            if update {
+                std::fs::write(&path, &got).unwrap();
+                continue;
+            }
+            match std::fs::read_to_string(&path) {
+                Ok(want) if want == got => {}
+                Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
+                Err(e) => failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output_and_another_seed_does_not() {
+    let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
+    let a = run::narrative_lines(&sc, Mode::Async, 7);
+    let b = run::narrative_lines(&sc, Mode::Async, 7);
+    let c = run::narrative_lines(&sc, Mode::Async, 8);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn the_coffee_shop_draws_what_it_says() {
+    // Customers every 1-3 s from t = 0, brews of 1-5 s, 10 customers.
+    for seed in 0..50 {
+        let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
+        let report = run::report(&sc, run::RunSpec { mode: Mode::Async, clock: run::ClockKind::Virtual, seed }).unwrap();
+        assert_eq!(report.orders.len(), 10);
+        assert_eq!(report.orders[0].arrived_s, 0.0);
+        for w in report.orders.windows(2) {
+            let gap = w[1].arrived_s - w[0].arrived_s;
+            assert!([1.0, 2.0, 3.0].contains(&gap), "seed {seed}: gap {gap}");
+        }
+        for e in report.events.iter().filter(|e| e.kind == "step_started") {
+            let order = &report.orders[e.order.unwrap() as usize - 1];
+            let finish = report
+                .events
+                .iter()
+                .find(|f| f.kind == "step_finished" && f.order == e.order)
+                .expect("every brew finishes");
+            let brew = finish.t_s - e.t_s;
+            assert!([1.0, 2.0, 3.0, 4.0, 5.0].contains(&brew), "seed {seed}, order {}: brew {brew}", order.id);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Properties every run must have, on random scenarios: several cooks, contended
+//! equipment, dependency graphs, random durations and arrivals, both kitchens.
+
+use std::collections::HashMap;
+
+use async_cafe::engine::{self, Mode, VirtualClock};
+use async_cafe::event::{Event, EventKind};
+use async_cafe::model::*;
+use async_cafe::time::{Ticks, TimeUnit};
+use proptest::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64;
+
+/// A random scenario, built from `seed` so a failure names a reproducible case.
+fn scenario(seed: u64) -> Scenario {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let equipment: Vec<Equipment> = (0..rng.random_range(0..3))
+        .map(|i| Equipment { name: format!("e{i}"), capacity: rng.random_range(1..3) })
+        .collect();
+    let recipes: Vec<Recipe> = (0..rng.random_range(1..4))
+        .map(|r| {
+            let n = rng.random_range(1..5);
+            let steps = (0..n)
+                .map(|s| {
+                    let mut after: Vec<StepIx> = (0..s).filter(|_| rng.random_bool(0.4)).map(|d| d as StepIx).collect();
+                    // Awaited in a random order.
+                    if after.len() > 1 && rng.random_bool(0.5) {
+                        after.reverse();
+                    }
+                    let duration = match rng.random_range(0..4) {
+                        0 => Dist::Fixed(0.0),
+                        1 => Dist::UniformInt { min: 0, max: 3 },
+                        2 => Dist::Uniform { min: 0.25, max: 2.0 },
+                        _ => Dist::Fixed(rng.random_range(0..8) as f64 * 0.25),
+                    };
+                    Step {
+                        name: format!("s{s}"),
+                        kind: if rng.random_bool(0.5) { StepKind::HandsOn } else { StepKind::Unattended },
+                        duration,
+                        uses: (!equipment.is_empty() && rng.random_bool(0.6))
+                            .then(|| rng.random_range(0..equipment.len()) as EquipIx),
+                        after,
+                        result: None,
+                        on_start: None,
+                        on_finish: None,
+                    }
+                })
+                .collect();
+            Recipe { name: format!("r{r}"), steps, on_arrival: None, on_served: None }
+        })
+        .collect();
+    let items: Vec<Item> =
+        (0..recipes.len()).map(|r| Item { name: format!("i{r}"), recipe: r as RecipeIx }).collect();
+    let customers = if rng.random_bool(0.5) {
+        let mut list: Vec<CustomerSpec> = (0..rng.random_range(0..8))
+            .map(|_| CustomerSpec {
+                name: None,
+                arrival: TimeUnit::Seconds.to_ticks(rng.random_range(0..12) as f64 * 0.25),
+                item: rng.random_range(0..items.len()) as ItemIx,
+                options: vec![],
+                durations: vec![],
+            })
+            .collect();
+        list.sort_by_key(|c| c.arrival);
+        Customers::List(list)
+    } else {
+        Customers::Generate(Generator {
+            count: rng.random_range(1..30),
+            first_arrival: 0,
+            interarrival: Dist::UniformInt { min: 0, max: 2 },
+            mix: (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect(),
+        })
+    };
+    Scenario {
+        name: format!("random-{seed}"),
+        summary: String::new(),
+        unit: TimeUnit::Seconds,
+        speed: 1.0,
+        seed,
+        kitchen: Kitchen { cooks: rng.random_range(1..4), equipment },
+        menu: Menu { items, recipes, options: vec![] },
+        customers,
+        narrative: Narrative::default(),
+    }
+}
+
+/// What a run did, step by step.
+#[derive(Debug, Default, PartialEq)]
+struct Trace {
+    /// (order id, step) → (start, finish, cook)
+    steps: HashMap<(u64, StepIx), (Ticks, Option<Ticks>, Option<CookIx>)>,
+    /// order id → (item, arrival, durations, served)
+    orders: HashMap<u64, (ItemIx, Ticks, Vec<Ticks>, Option<Ticks>)>,
+    /// Every event as text, for comparing runs.
+    log: Vec<String>,
+    end: Option<Ticks>,
+}
+
+fn trace(sc: &Scenario, mode: Mode) -> Trace {
+    let mut tr = Trace::default();
+    let mut last = 0;
+    let mut sink = |e: &Event<'_>| {
+        assert!(e.t >= last, "time went backwards: {} after {last}", e.t);
+        last = e.t;
+        tr.log.push(format!("{} {:?}", e.t, e.kind));
+        match e.kind {
+            EventKind::Arrived { order } => {
+                let prev = tr.orders.insert(order.id, (order.item, order.arrival, order.durations.clone(), None));
+                assert!(prev.is_none(), "order {} arrived twice", order.id);
+                assert!(e.t >= order.arrival, "order {} taken before it arrived", order.id);
+            }
+            EventKind::StepStarted { order, step, cook } => {
+                let prev = tr.steps.insert((order.id, step), (e.t, None, cook));
+                assert!(prev.is_none(), "step started twice");
+            }
+            EventKind::StepFinished { order, step, .. } => {
+                let s = tr.steps.get_mut(&(order.id, step)).expect("finished a step that never started");
+                assert!(s.1.is_none(), "step finished twice");
+                s.1 = Some(e.t);
+            }
+            EventKind::Served { order } => {
+                let o = tr.orders.get_mut(&order.id).expect("served before it arrived");
+                assert!(o.3.is_none(), "served twice");
+                o.3 = Some(e.t);
+            }
+            EventKind::ServiceEnded { .. } => tr.end = Some(e.t),
+            _ => {}
+        }
+    };
+    let outcome = engine::run(sc, mode, sc.seed, &mut VirtualClock, &mut sink);
+    assert!(outcome.finished);
+    assert_eq!(outcome.served, sc.customer_count());
+    tr
+}
+
+fn check(sc: &Scenario, mode: Mode) {
+    let tr = trace(sc, mode);
+    let end = tr.end.expect("service ends");
+    assert_eq!(tr.orders.len() as u64, sc.customer_count(), "every customer is taken");
+    let mut work: Ticks = 0;
+    // Per cook and per equipment: intervals of use.
+    let mut by_cook: HashMap<CookIx, Vec<(Ticks, Ticks)>> = HashMap::new();
+    let mut by_equipment: HashMap<EquipIx, Vec<(Ticks, Ticks)>> = HashMap::new();
+    for (&id, (item, arrival, durations, served)) in &tr.orders {
+        let recipe = sc.recipe_of(*item);
+        let served = served.expect("every order is served");
+        // Longest chain: arrival + the critical path through `after` (and, in the
+        // synchronous kitchen, the whole recipe in sequence).
+        let mut finish = vec![0; recipe.steps.len()];
+        for (s, step) in recipe.steps.iter().enumerate() {
+            let (start, fin, cook) = tr.steps[&(id, s as StepIx)];
+            let fin = fin.expect("every step finishes");
+            let occupies = mode == Mode::Sync || step.kind == StepKind::HandsOn;
+            if occupies {
+                assert_eq!(fin - start, durations[s], "a step that occupies a cook lasts its duration");
+            } else {
+                // Its finish line can be late: the timer fired while a cook was blocked.
+                assert!(fin - start >= durations[s], "an unattended step lasts at least its duration");
+            }
+            for &d in &step.after {
+                let dep_fin = tr.steps[&(id, d)].1.unwrap();
+                assert!(start >= dep_fin, "order {id}: {} started before {} finished", step.name, recipe.steps[d as usize].name);
+            }
+            let ready = step.after.iter().map(|&d| finish[d as usize]).max().unwrap_or(0);
+            finish[s] = ready + durations[s];
+            assert_eq!(cook.is_some(), occupies, "a cook is named exactly for the steps that occupy one");
+            if occupies {
+                work += durations[s];
+                if durations[s] > 0 {
+                    by_cook.entry(cook.unwrap()).or_default().push((start, fin));
+                }
+            }
+            if let (Some(e), true) = (step.uses, durations[s] > 0) {
+                by_equipment.entry(e).or_default().push((start, fin));
+            }
+            assert!(served >= fin, "served before a step finished");
+        }
+        let chain = finish.iter().max().copied().unwrap_or(0);
+        assert!(served >= arrival + chain, "order {id} beat its longest chain");
+        assert!(end >= served);
+    }
+    for (cook, mut spans) in by_cook {
+        spans.sort();
+        for w in spans.windows(2) {
+            assert!(w[1].0 >= w[0].1, "cook {cook} did two things at once: {:?} and {:?}", w[0], w[1]);
+        }
+    }
+    for (e, spans) in by_equipment {
+        let cap = sc.kitchen.equipment[e as usize].capacity as usize;
+        let mut points: Vec<(Ticks, i32)> = spans.iter().flat_map(|&(s, f)| [(s, 1), (f, -1)]).collect();
+        // Releases at an instant come before acquisitions at it.
+        points.sort();
+        let mut held = 0;
+        for (_, d) in points {
+            held += d;
+            assert!(held as usize <= cap, "{} over its capacity {cap}", sc.kitchen.equipment[e as usize].name);
+        }
+    }
+    let cooks = sc.kitchen.cooks as Ticks;
+    assert!(end * cooks >= work, "hands-on work {work} cannot fit in {end} with {cooks} cooks");
+    // Determinism: the same scenario and seed give the same events.
+    assert_eq!(trace(sc, mode).log, tr.log, "a second run differs");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn the_asynchronous_kitchen_keeps_every_rule(seed in any::<u64>()) {
+        check(&scenario(seed), Mode::Async);
+    }
+
+    #[test]
+    fn the_synchronous_kitchen_keeps_every_rule(seed in any::<u64>()) {
+        check(&scenario(seed), Mode::Sync);
+    }
+}
+
+#[test]
+fn with_one_cook_the_synchronous_kitchen_serves_in_arrival_order_back_to_back() {
+    for seed in 0..200 {
+        let mut sc = scenario(seed);
+        sc.kitchen.cooks = 1;
+        let tr = trace(&sc, Mode::Sync);
+        let mut orders: Vec<_> = tr.orders.iter().collect();
+        orders.sort_by_key(|(id, _)| **id);
+        let mut free = 0;
+        for (_, (_, arrival, durations, served)) in orders {
+            let start = free.max(*arrival);
+            free = start + durations.iter().sum::<Ticks>();
+            assert_eq!(served.unwrap(), free, "seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
+    // Not a law in general (asyncio's order can change), but on this simple scenario
+    // a second cook halves the blocking work: three 1 s blocking steps, one customer each.
+    let mut sc = scenario(1);
+    sc.kitchen = Kitchen { cooks: 1, equipment: vec![] };
+    sc.menu.recipes = vec![Recipe {
+        name: "hi".into(),
+        steps: vec![Step {
+            name: "hi".into(),
+            kind: StepKind::HandsOn,
+            duration: Dist::Fixed(1.0),
+            uses: None,
+            after: vec![],
+            result: None,
+            on_start: None,
+            on_finish: None,
+        }],
+        on_arrival: None,
+        on_served: None,
+    }];
+    sc.menu.items = vec![Item { name: "hi".into(), recipe: 0 }];
+    sc.customers = Customers::List(
+        (0..4)
+            .map(|_| CustomerSpec { name: None, arrival: 0, item: 0, options: vec![], durations: vec![] })
+            .collect(),
+    );
+    let s = TimeUnit::Seconds.ticks();
+    assert_eq!(trace(&sc, Mode::Async).end, Some(4 * s));
+    sc.kitchen.cooks = 2;
+    let tr = trace(&sc, Mode::Async);
+    assert_eq!(tr.end, Some(2 * s));
+    // Cook 1 takes the first blocking step, cook 2 the second, at the same instant.
+    let cooks: Vec<_> = (1..=4).map(|id| tr.steps[&(id, 0)]).collect();
+    assert_eq!(cooks, vec![(0, Some(s), Some(0)), (0, Some(s), Some(1)), (s, Some(2 * s), Some(0)), (s, Some(2 * s), Some(1))]);
+}
