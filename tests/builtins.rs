@@ -127,3 +127,16 @@ fn the_coffee_shop_draws_what_it_says() {
         }
     }
 }
+
+#[test]
+fn the_readme_example_scenario_loads_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("the README shows a scenario") + "```toml\n".len();
+    let toml = &readme[start..start + readme[start..].find("```").unwrap()];
+    let sc = async_cafe::scenario::load_str("my-cafe", "README.md", toml, &|_| Err("no files".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines = run::narrative_lines(&sc, Mode::Async, 1);
+    assert_eq!(lines.len(), 20 * 2 + 1);
+    assert!(lines[0].1.starts_with("Customer 1 orders a Flat White."), "{:?}", lines[0]);
+    assert!(lines.last().unwrap().1.starts_with("Served 20 customers in "));
+}
