@@ -83,6 +83,16 @@ pub enum Var {
     Cook,
 }
 
+impl Var {
+    /// Whether the placeholder prints a number (and so takes a format like `:.2f`).
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Var::Customers | Var::Time | Var::Elapsed | Var::Order | Var::Arrival | Var::Duration | Var::Cook
+        )
+    }
+}
+
 /// How a number is printed: `{elapsed}` (shortest form, `4` not `4.0`) or
 /// `{elapsed:.2f}` (fixed decimals, rounding half to even like Python).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -247,6 +257,12 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                 Some(s) => parse_spec(s),
             };
             match (lookup(name, hook, names), format) {
+                (Some(var), Some(NumFormat::Fixed(_))) if !var.is_number() => errors.push(TemplateError {
+                    offset: i,
+                    len: close + 1 - i,
+                    message: format!("`{{{name}}}` is not a number, so it takes no format"),
+                    help: format!("write `{{{name}}}`; fixed decimals like `:.2f` are for numbers such as `{{elapsed:.2f}}`"),
+                }),
                 (Some(var), Some(format)) => {
                     if !lit.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut lit)));
@@ -263,7 +279,7 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                     let avail = available(hook, names);
                     let suggestion = crate::suggest::closest(name, avail.iter().map(String::as_str));
                     let mut help = match suggestion {
-                        Some(s) => format!("did you mean `{{{s}}}`? "),
+                        Some(s) => format!("did you mean `{{{s}}}`? P"),
                         None => String::new(),
                     };
                     let message = match known_elsewhere(name, names) {
@@ -276,7 +292,8 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                     };
                     let _ = write!(
                         help,
-                        "placeholders here: {}; write `{{{{` for a literal brace",
+                        "{}laceholders here: {}; write `{{{{` for a literal brace",
+                        if help.is_empty() { "P" } else { "" },
                         avail.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
                     );
                     errors.push(TemplateError { offset: i, len: close + 1 - i, message, help });
@@ -410,6 +427,15 @@ mod tests {
             errs[2].message,
             "placeholder `{elapsed}` is not available in `arrival` lines (it is in `service_end` lines)"
         );
+    }
+
+    #[test]
+    fn only_numbers_take_a_format() {
+        let opts = names();
+        let n = Names { options: &opts };
+        assert!(parse("{duration:.1f} {order:.0f}", Hook::StepStart, &n).is_ok());
+        let errs = parse("{item:.2f}", Hook::Arrival, &n).unwrap_err();
+        assert_eq!(errs[0].message, "`{item}` is not a number, so it takes no format");
     }
 
     #[test]

@@ -86,7 +86,9 @@ fn each_builtin_in_each_mode_matches_its_golden_file() {
             match std::fs::read_to_string(&path) {
                 Ok(want) if want == got => {}
                 Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
-                Err(e) => failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())),
+                Err(e) => {
+                    failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))
+                }
             }
         }
     }
@@ -108,7 +110,9 @@ fn the_coffee_shop_draws_what_it_says() {
     // Customers every 1-3 s from t = 0, brews of 1-5 s, 10 customers.
     for seed in 0..50 {
         let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
-        let report = run::report(&sc, run::RunSpec { mode: Mode::Async, clock: run::ClockKind::Virtual, seed }).unwrap();
+        let report =
+            run::report(&sc, run::RunSpec { mode: Mode::Async, clock: run::ClockKind::Virtual, seed })
+                .unwrap();
         assert_eq!(report.orders.len(), 10);
         assert_eq!(report.orders[0].arrived_s, 0.0);
         for w in report.orders.windows(2) {
@@ -123,7 +127,11 @@ fn the_coffee_shop_draws_what_it_says() {
                 .find(|f| f.kind == "step_finished" && f.order == e.order)
                 .expect("every brew finishes");
             let brew = finish.t_s - e.t_s;
-            assert!([1.0, 2.0, 3.0, 4.0, 5.0].contains(&brew), "seed {seed}, order {}: brew {brew}", order.id);
+            assert!(
+                [1.0, 2.0, 3.0, 4.0, 5.0].contains(&brew),
+                "seed {seed}, order {}: brew {brew}",
+                order.id
+            );
         }
     }
 }

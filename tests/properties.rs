@@ -22,7 +22,8 @@ fn scenario(seed: u64) -> Scenario {
             let n = rng.random_range(1..5);
             let steps = (0..n)
                 .map(|s| {
-                    let mut after: Vec<StepIx> = (0..s).filter(|_| rng.random_bool(0.4)).map(|d| d as StepIx).collect();
+                    let mut after: Vec<StepIx> =
+                        (0..s).filter(|_| rng.random_bool(0.4)).map(|d| d as StepIx).collect();
                     // Awaited in a random order.
                     if after.len() > 1 && rng.random_bool(0.5) {
                         after.reverse();
@@ -84,11 +85,14 @@ fn scenario(seed: u64) -> Scenario {
     }
 }
 
+/// A step's start, finish and cook.
+type StepSpan = (Ticks, Option<Ticks>, Option<CookIx>);
+
 /// What a run did, step by step.
 #[derive(Debug, Default, PartialEq)]
 struct Trace {
     /// (order id, step) → (start, finish, cook)
-    steps: HashMap<(u64, StepIx), (Ticks, Option<Ticks>, Option<CookIx>)>,
+    steps: HashMap<(u64, StepIx), StepSpan>,
     /// order id → (item, arrival, durations, served)
     orders: HashMap<u64, (ItemIx, Ticks, Vec<Ticks>, Option<Ticks>)>,
     /// Every event as text, for comparing runs.
@@ -105,7 +109,8 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
         tr.log.push(format!("{} {:?}", e.t, e.kind));
         match e.kind {
             EventKind::Arrived { order } => {
-                let prev = tr.orders.insert(order.id, (order.item, order.arrival, order.durations.clone(), None));
+                let prev =
+                    tr.orders.insert(order.id, (order.item, order.arrival, order.durations.clone(), None));
                 assert!(prev.is_none(), "order {} arrived twice", order.id);
                 assert!(e.t >= order.arrival, "order {} taken before it arrived", order.id);
             }
@@ -159,7 +164,12 @@ fn check(sc: &Scenario, mode: Mode) {
             }
             for &d in &step.after {
                 let dep_fin = tr.steps[&(id, d)].1.unwrap();
-                assert!(start >= dep_fin, "order {id}: {} started before {} finished", step.name, recipe.steps[d as usize].name);
+                assert!(
+                    start >= dep_fin,
+                    "order {id}: {} started before {} finished",
+                    step.name,
+                    recipe.steps[d as usize].name
+                );
             }
             let ready = step.after.iter().map(|&d| finish[d as usize]).max().unwrap_or(0);
             finish[s] = ready + durations[s];
@@ -193,7 +203,11 @@ fn check(sc: &Scenario, mode: Mode) {
         let mut held = 0;
         for (_, d) in points {
             held += d;
-            assert!(held as usize <= cap, "{} over its capacity {cap}", sc.kitchen.equipment[e as usize].name);
+            assert!(
+                held as usize <= cap,
+                "{} over its capacity {cap}",
+                sc.kitchen.equipment[e as usize].name
+            );
         }
     }
     let cooks = sc.kitchen.cooks as Ticks;
@@ -267,5 +281,13 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     assert_eq!(tr.end, Some(2 * s));
     // Cook 1 takes the first blocking step, cook 2 the second, at the same instant.
     let cooks: Vec<_> = (1..=4).map(|id| tr.steps[&(id, 0)]).collect();
-    assert_eq!(cooks, vec![(0, Some(s), Some(0)), (0, Some(s), Some(1)), (s, Some(2 * s), Some(0)), (s, Some(2 * s), Some(1))]);
+    assert_eq!(
+        cooks,
+        vec![
+            (0, Some(s), Some(0)),
+            (0, Some(s), Some(1)),
+            (s, Some(2 * s), Some(0)),
+            (s, Some(2 * s), Some(1))
+        ]
+    );
 }

@@ -51,9 +51,11 @@ impl ScenarioError {
                 Some(span) => {
                     d = d.with_labels(vec![Label::primary(p.file, span.clone()).with_message(&p.label)]);
                 }
-                None => {
+                // Say which file, unless the message does.
+                None if !p.message.contains(&self.files[p.file].0) => {
                     d = d.with_notes(vec![format!("in {}", self.files[p.file].0)]);
                 }
+                None => {}
             }
             if let Some(help) = &p.help {
                 d = d.with_notes(vec![format!("help: {help}")]);

@@ -60,20 +60,22 @@ pub fn load_str(
     for e in &syntax {
         let span = e.span().unwrap_or(0..0);
         let span = widen(text, span);
-        cx.error(
-            span,
-            format!("TOML syntax: {}", e.message().trim_end()),
-            "here",
-            Some("see docs/scenario-format.md for the format".to_string()),
-        );
+        let message = e.message().trim_end();
+        let (message, help) = match text.get(span.clone()) {
+            Some(key) if message == "duplicate key" && !key.trim().is_empty() => (
+                format!("TOML syntax: duplicate key `{}`", key.trim()),
+                "a key or a table can be given only once: remove one of them, or rename it",
+            ),
+            _ => (
+                format!("TOML syntax: {message}"),
+                "a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it",
+            ),
+        };
+        cx.error(span, message, "here", Some(help.to_string()));
     }
     let mut extra_files = Vec::new();
     let scenario = if syntax.is_empty() {
-        Loader { cx: &mut cx, resolve, extra_files: &mut extra_files }.scenario(
-            name,
-            root.get_ref(),
-            root.span(),
-        )
+        Loader { cx: &mut cx, resolve, extra_files: &mut extra_files }.scenario(name, root.get_ref())
     } else {
         None
     };
@@ -89,11 +91,15 @@ pub fn load_str(
     }
 }
 
-/// An empty span would underline nothing: show at least one character.
+/// An empty span would underline nothing: show at least one character, unless that
+/// character ends the line (underlining a line break would spill onto the next line;
+/// an empty span there shows as a caret just after the line's end).
 fn widen(text: &str, span: Range<usize>) -> Range<usize> {
     if span.is_empty() {
-        let end = text[span.start..].chars().next().map_or(span.start, |c| span.start + c.len_utf8());
-        span.start..end
+        match text[span.start..].chars().next() {
+            Some('\n' | '\r') | None => span,
+            Some(c) => span.start..span.start + c.len_utf8(),
+        }
     } else {
         span
     }
@@ -121,6 +127,38 @@ const GENERATE_KEYS: &[&str] = &["count", "first_arrival", "interarrival", "mix"
 const NARRATIVE_KEYS: &[&str] =
     &["service_start", "arrival", "step_start", "step_finish", "served", "between", "service_end"];
 
+/// Keys written in the wrong table, and where they belong (for the help line).
+const TOP_MOVED: &[(&str, &str)] = &[
+    ("cooks", "[kitchen]"),
+    ("equipment", "[kitchen]"),
+    ("steps", "a recipe, like `[[recipes.coffee.steps]]`"),
+    ("on_arrival", "a recipe, like `[recipes.coffee]`"),
+    ("on_served", "a recipe, like `[recipes.coffee]`"),
+    ("list", "[customers]"),
+    ("replay", "[customers]"),
+    ("generate", "[customers], as `[customers.generate]`"),
+    ("service_start", "[narrative]"),
+    ("step_start", "[narrative]"),
+    ("step_finish", "[narrative]"),
+    ("served", "[narrative]"),
+    ("between", "[narrative]"),
+    ("service_end", "[narrative]"),
+];
+const RECIPE_MOVED: &[(&str, &str)] = &[
+    ("name", "a step, under `[[recipes.NAME.steps]]`"),
+    ("kind", "a step, under `[[recipes.NAME.steps]]`"),
+    ("duration", "a step, under `[[recipes.NAME.steps]]`"),
+    ("uses", "a step, under `[[recipes.NAME.steps]]`"),
+    ("after", "a step, under `[[recipes.NAME.steps]]`"),
+    ("result", "a step, under `[[recipes.NAME.steps]]`"),
+    ("on_start", "a step, under `[[recipes.NAME.steps]]`"),
+    ("on_finish", "a step, under `[[recipes.NAME.steps]]`"),
+];
+const STEP_MOVED: &[(&str, &str)] = &[
+    ("on_arrival", "the recipe, under `[recipes.NAME]`"),
+    ("on_served", "the recipe, under `[recipes.NAME]`"),
+];
+
 struct Loader<'a, 'c, 's> {
     cx: &'c mut Cx<'s>,
     resolve: &'a Resolver<'a>,
@@ -134,9 +172,53 @@ struct RawStep<'v, 'i> {
     after: Option<&'v Value<'i>>,
 }
 
+/// The kitchen as far as it could be read.
+struct KitchenParts {
+    cooks: Option<u16>,
+    /// The equipment that could be read.
+    equipment: Vec<Equipment>,
+    /// Whether every piece of equipment could be read: if not, a step using a piece
+    /// that is not in `equipment` is not reported (the kitchen's own problem is).
+    complete: bool,
+}
+
+/// The options as far as they could be read.
+struct OptionParts {
+    options: Vec<MenuOption>,
+    /// Options whose values could not be read: not reported again where used.
+    broken: Vec<String>,
+}
+
+/// The menu as far as it could be read, to check the customers against: what could
+/// not be read is not checked (its own problem is already reported), so that one
+/// mistake gives one message.
+struct MenuCheck<'m> {
+    /// None when the menu could not be read at all.
+    items: Option<&'m [Item]>,
+    /// Items whose recipe could not be found.
+    broken_items: &'m [String],
+    options: &'m [MenuOption],
+    broken_options: &'m [String],
+    /// Every recipe by name (what [`Item::recipe`] indexes), when it could be read.
+    recipes: &'m [(String, Option<Recipe>)],
+}
+
+impl MenuCheck<'_> {
+    /// The recipe of item `ix`, when it could be read.
+    fn recipe(&self, ix: ItemIx) -> Option<&Recipe> {
+        let item = &self.items?[ix as usize];
+        self.recipes[item.recipe as usize].1.as_ref()
+    }
+
+    /// Whether every recipe could be read (so every step name is known).
+    fn all_recipes(&self) -> bool {
+        self.items.is_some() && self.recipes.iter().all(|(_, r)| r.is_some())
+    }
+}
+
 impl Loader<'_, '_, '_> {
-    fn scenario(&mut self, default_name: &str, root: &DeTable, root_span: Range<usize>) -> Option<Scenario> {
-        self.cx.check_keys(root, TOP_KEYS, "a scenario");
+    fn scenario(&mut self, default_name: &str, root: &DeTable) -> Option<Scenario> {
+        self.cx.check_keys_moved(root, TOP_KEYS, "a scenario", TOP_MOVED);
         let name = match get(root, "name") {
             Some(v) => self.cx.str(v, "`name`", "name = \"my-cafe\"").map(str::to_string),
             None => Some(default_name.to_string()),
@@ -152,12 +234,11 @@ impl Loader<'_, '_, '_> {
             Some(v) => match self.cx.str(v, "`unit`", "unit = \"s\"") {
                 Some(s) => TimeUnit::from_name(s).unwrap_or_else(|| {
                     let names: Vec<&str> = TimeUnit::ALL.iter().map(|u| u.name()).collect();
-                    self.cx.error(
-                        v.span(),
-                        format!("unknown time unit `{s}`"),
-                        "unknown unit",
-                        Some(format!("use one of {}", names.join(", "))),
-                    );
+                    let help = match unit_alias(s) {
+                        Some(u) => format!("did you mean `{}`? Units: {}", u.name(), names.join(", ")),
+                        None => format!("use one of {}", names.join(", ")),
+                    };
+                    self.cx.error(v.span(), format!("unknown time unit `{s}`"), "unknown unit", Some(help));
                     TimeUnit::Seconds
                 }),
                 None => TimeUnit::Seconds,
@@ -187,18 +268,31 @@ impl Loader<'_, '_, '_> {
         };
         let kitchen = self.kitchen(get(root, "kitchen"));
         let options = self.options(get(root, "options"));
-        let option_names: Vec<String> = options.iter().map(|o| o.name.clone()).collect();
+        // Broken options are known names too, so that using them is not a second problem.
+        let option_names: Vec<String> =
+            options.options.iter().map(|o| o.name.clone()).chain(options.broken.iter().cloned()).collect();
         let names = Names { options: &option_names };
-        let equipment_names: Vec<&str> = kitchen
-            .as_ref()
-            .map(|k| k.equipment.iter().map(|e| e.name.as_str()).collect())
-            .unwrap_or_default();
-        let recipes =
-            self.recipes(get(root, "recipes"), root_span.clone(), unit, &kitchen, &equipment_names, &names);
-        let items = self.menu(get(root, "menu"), root_span.clone(), &recipes);
+        let recipes = self.recipes(get(root, "recipes"), unit, &kitchen, &names);
+        let (items, broken_items) = self.menu(get(root, "menu"), recipes.as_deref());
         let narrative = self.narrative(get(root, "narrative"), &names);
-        let menu = Menu { items: items?, recipes: recipes?.into_iter().map(|(r, _)| r).collect(), options };
-        let customers = self.customers(get(root, "customers"), root_span, unit, &menu)?;
+        let check = MenuCheck {
+            items: items.as_deref(),
+            broken_items: &broken_items,
+            options: &options.options,
+            broken_options: &options.broken,
+            recipes: recipes.as_deref().unwrap_or_default(),
+        };
+        let customers = self.customers(get(root, "customers"), unit, &check);
+        // Everything has been checked: now a scenario only if every part is whole.
+        let recipes: Option<Vec<Recipe>> = recipes?.into_iter().map(|(_, r)| r).collect();
+        let items = items.filter(|_| broken_items.is_empty());
+        let options = Some(options.options).filter(|_| options.broken.is_empty());
+        let kitchen = match kitchen {
+            KitchenParts { cooks: Some(cooks), equipment, complete: true } => {
+                Some(Kitchen { cooks, equipment })
+            }
+            _ => None,
+        };
         Some(Scenario {
             name: name?,
             summary: summary?,
@@ -206,22 +300,22 @@ impl Loader<'_, '_, '_> {
             speed: speed?,
             seed: seed?,
             kitchen: kitchen?,
-            menu,
-            customers,
+            menu: Menu { items: items?, recipes: recipes?, options: options? },
+            customers: customers?,
             narrative: narrative?,
         })
     }
 
-    fn kitchen(&mut self, v: Option<&Value>) -> Option<Kitchen> {
-        let Some(v) = v else {
-            return Some(Kitchen { cooks: 1, equipment: Vec::new() });
+    fn kitchen(&mut self, v: Option<&Value>) -> KitchenParts {
+        let mut parts = KitchenParts { cooks: Some(1), equipment: Vec::new(), complete: true };
+        let Some(v) = v else { return parts };
+        let Some(t) = self.cx.table(v, "`kitchen`", "[kitchen]") else {
+            return KitchenParts { cooks: None, equipment: Vec::new(), complete: false };
         };
-        let t = self.cx.table(v, "`kitchen`", "[kitchen]")?;
         self.cx.check_keys(t, KITCHEN_KEYS, "[kitchen]");
-        let cooks = match get(t, "cooks") {
-            None => Some(1),
-            Some(c) => match self.cx.number(c, "`cooks`", "cooks = 2") {
-                Some(0.0) => {
+        if let Some(c) = get(t, "cooks") {
+            parts.cooks = match c.get_ref() {
+                DeValue::Integer(i) if i.as_str().trim_start_matches(['+', '-', '0', '_']).is_empty() => {
                     self.cx.error(
                         c.span(),
                         "a kitchen needs at least one cook",
@@ -230,55 +324,73 @@ impl Loader<'_, '_, '_> {
                     );
                     None
                 }
-                Some(_) => self.cx.int(c, "`cooks`", 1, u16::MAX as i64, "cooks = 2").map(|n| n as u16),
-                None => None,
-            },
+                _ => self.cx.int(c, "`cooks`", 1, u16::MAX as i64, "cooks = 2").map(|n| n as u16),
+            };
+        }
+        let Some(ev) = get(t, "equipment") else { return parts };
+        let Some(et) = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }") else {
+            parts.complete = false;
+            return parts;
         };
-        let mut equipment = Vec::new();
-        if let Some(ev) = get(t, "equipment") {
-            let et = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }")?;
-            for (k, cap) in et.iter() {
-                let capacity = match cap.get_ref() {
-                    DeValue::Table(ct) => {
-                        self.cx.check_keys(ct, &["capacity"], "a piece of equipment");
-                        match get(ct, "capacity") {
-                            Some(c) => self.cx.int(c, "`capacity`", 0, u32::MAX as i64, "capacity = 2"),
-                            None => {
-                                self.cx.error(
-                                    cap.span(),
-                                    format!("equipment `{}` has no capacity", k.get_ref()),
-                                    "missing `capacity`",
-                                    Some("write it like `{ capacity = 2 }`".into()),
-                                );
-                                None
-                            }
+        for (k, cap) in et.iter() {
+            let capacity = match cap.get_ref() {
+                DeValue::Table(ct) => {
+                    self.cx.check_keys(ct, &["capacity"], "a piece of equipment");
+                    match get(ct, "capacity") {
+                        Some(c) => self.cx.int(c, "`capacity`", 0, u32::MAX as i64, "capacity = 2"),
+                        None => {
+                            self.cx.error(
+                                cap.span(),
+                                format!("equipment `{}` has no capacity", k.get_ref()),
+                                "missing `capacity`",
+                                Some("write it like `{ capacity = 2 }`".into()),
+                            );
+                            None
                         }
                     }
-                    _ => self.cx.int(
-                        cap,
-                        &format!("the capacity of `{}`", k.get_ref()),
-                        0,
-                        u32::MAX as i64,
-                        "coffee_machine = 2",
-                    ),
-                };
-                if let Some(capacity) = capacity {
-                    equipment.push(Equipment { name: k.get_ref().to_string(), capacity: capacity as u32 });
                 }
+                _ => self.cx.int(
+                    cap,
+                    &format!("the capacity of `{}`", k.get_ref()),
+                    0,
+                    u32::MAX as i64,
+                    &format!("{} = 2", k.get_ref()),
+                ),
+            };
+            match capacity {
+                Some(capacity) => parts
+                    .equipment
+                    .push(Equipment { name: k.get_ref().to_string(), capacity: capacity as u32 }),
+                None => parts.complete = false,
             }
         }
-        Some(Kitchen { cooks: cooks?, equipment })
+        parts
     }
 
-    fn options(&mut self, v: Option<&Value>) -> Vec<MenuOption> {
-        let mut out = Vec::new();
+    fn options(&mut self, v: Option<&Value>) -> OptionParts {
+        let mut out = OptionParts { options: Vec::new(), broken: Vec::new() };
         let Some(v) = v else { return out };
         let Some(t) = self.cx.table(v, "`options`", "[options]\nflavour = [\"Vanilla\", \"Caramel\"]") else {
             return out;
         };
         for (k, vals) in t.iter() {
             let what = format!("option `{}`", k.get_ref());
+            if is_placeholder(k.get_ref()) {
+                // `{OPTION}` prints the option's value: it must not mean something else.
+                self.cx.error(
+                    k.span(),
+                    format!("{what} has the name of a placeholder"),
+                    "reserved name",
+                    Some(format!(
+                        "`{{{}}}` already prints something else in narrative lines: rename the option",
+                        k.get_ref()
+                    )),
+                );
+                out.broken.push(k.get_ref().to_string());
+                continue;
+            }
             let Some(arr) = self.cx.array(vals, &what, "flavour = [\"Vanilla\", \"Caramel\"]") else {
+                out.broken.push(k.get_ref().to_string());
                 continue;
             };
             if arr.is_empty() {
@@ -288,6 +400,7 @@ impl Loader<'_, '_, '_> {
                     "empty",
                     Some("list at least one value, like `flavour = [\"Vanilla\"]`".into()),
                 );
+                out.broken.push(k.get_ref().to_string());
                 continue;
             }
             let values: Vec<String> = arr
@@ -296,7 +409,11 @@ impl Loader<'_, '_, '_> {
                     self.cx.str(x, &format!("each value of {what}"), "\"Vanilla\"").map(str::to_string)
                 })
                 .collect();
-            out.push(MenuOption { name: k.get_ref().to_string(), values });
+            if values.len() == arr.len() {
+                out.options.push(MenuOption { name: k.get_ref().to_string(), values });
+            } else {
+                out.broken.push(k.get_ref().to_string());
+            }
         }
         out
     }
@@ -305,15 +422,15 @@ impl Loader<'_, '_, '_> {
         let raw = self.cx.lines(v, what)?;
         let mut out = Vec::new();
         let mut ok = true;
-        for (text, start) in raw {
+        for (text, map, whole) in raw {
             match template::parse(&text, hook, names) {
                 Ok(t) => out.push(t),
                 Err(errors) => {
                     ok = false;
                     for e in errors {
-                        let span = match start {
-                            Some(st) => st + e.offset..st + e.offset + e.len,
-                            None => v.span(),
+                        let span = match &map {
+                            Some(map) => map[e.offset]..map[e.offset + e.len],
+                            None => whole.clone(),
                         };
                         self.cx.error(span, e.message, "here", Some(e.help));
                     }
@@ -363,21 +480,18 @@ impl Loader<'_, '_, '_> {
         ok.then_some(n)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Every recipe by name, each read as far as it could be (None for one with
+    /// problems); None when there is no `recipes` table at all.
     fn recipes(
         &mut self,
         v: Option<&Value>,
-        root_span: Range<usize>,
         unit: TimeUnit,
-        kitchen: &Option<Kitchen>,
-        equipment: &[&str],
+        kitchen: &KitchenParts,
         names: &Names,
-    ) -> Option<Vec<(Recipe, Range<usize>)>> {
+    ) -> Option<Vec<(String, Option<Recipe>)>> {
         let Some(v) = v else {
-            self.cx.error(
-                root_span.start..root_span.start,
+            self.cx.error_in_file(
                 "the scenario has no recipes",
-                "",
                 Some(
                     "add a `[recipes.NAME]` table with `[[recipes.NAME.steps]]`; see docs/scenario-format.md"
                         .into(),
@@ -386,15 +500,21 @@ impl Loader<'_, '_, '_> {
             return None;
         };
         let t = self.cx.table(v, "`recipes`", "[recipes.coffee]")?;
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, rv) in t.iter() {
-            match self.recipe(k.get_ref(), rv, unit, kitchen, equipment, names) {
-                Some(r) => out.push((r, k.span())),
-                None => ok = false,
-            }
+        if t.is_empty() {
+            self.cx.error(
+                v.span(),
+                "`recipes` is empty",
+                "no recipes",
+                Some("add a recipe, like `[recipes.coffee]` with `[[recipes.coffee.steps]]`".into()),
+            );
+            return None;
         }
-        ok.then_some(out)
+        let mut out = Vec::new();
+        for (k, rv) in t.iter() {
+            let recipe = self.recipe(k.get_ref(), rv, unit, kitchen, names);
+            out.push((k.get_ref().to_string(), recipe));
+        }
+        Some(out)
     }
 
     fn recipe(
@@ -402,13 +522,12 @@ impl Loader<'_, '_, '_> {
         name: &str,
         v: &Value,
         unit: TimeUnit,
-        kitchen: &Option<Kitchen>,
-        equipment: &[&str],
+        kitchen: &KitchenParts,
         names: &Names,
     ) -> Option<Recipe> {
         let place = format!("recipe `{name}`");
         let t = self.cx.table(v, &format!("`recipes.{name}`"), &format!("[recipes.{name}]"))?;
-        self.cx.check_keys(t, RECIPE_KEYS, &place);
+        self.cx.check_keys_moved(t, RECIPE_KEYS, &place, RECIPE_MOVED);
         let on_arrival = self.optional_lines(t, "on_arrival", "`on_arrival`", Hook::Arrival, names);
         let on_served = self.optional_lines(t, "on_served", "`on_served`", Hook::Served, names);
         let Some(sv) = get(t, "steps") else {
@@ -431,48 +550,55 @@ impl Loader<'_, '_, '_> {
             return None;
         }
         let mut steps = Vec::new();
-        let mut raw = Vec::new();
-        let mut ok = true;
+        let mut raw: Vec<Option<RawStep>> = Vec::new();
+        let mut unique = true;
         for (i, st) in arr.iter().enumerate() {
-            match self.step(name, i, st, unit, kitchen, equipment, names) {
-                Some((step, r)) => {
-                    if let Some(prev) = raw.iter().position(|p: &RawStep| p.name == r.name) {
-                        let _ = prev;
-                        self.cx.error(
-                            r.name_span.clone(),
-                            format!("{place} has two steps named `{}`", r.name),
-                            "duplicate name",
-                            Some("give every step of a recipe its own name".into()),
-                        );
-                        ok = false;
-                    }
-                    steps.push(step);
-                    raw.push(r);
+            let (step, r) = self.step(name, i, st, unit, kitchen, names);
+            if let Some(r) = &r {
+                if raw.iter().flatten().any(|p| p.name == r.name) {
+                    self.cx.error(
+                        r.name_span.clone(),
+                        format!("{place} has two steps named `{}`", r.name),
+                        "duplicate name",
+                        Some("give every step of a recipe its own name".into()),
+                    );
+                    unique = false;
                 }
-                None => ok = false,
             }
+            steps.push(step);
+            raw.push(r);
         }
-        if !ok {
-            return None;
+        // `after` is checked as soon as every step's name is known, even when a step
+        // has other problems.
+        let raw: Option<Vec<RawStep>> = raw.into_iter().collect();
+        let afters = match raw {
+            Some(raw) if unique => self.resolve_after(&place, &raw),
+            _ => None,
+        };
+        let mut steps: Vec<Step> = steps.into_iter().collect::<Option<_>>()?;
+        for (step, after) in steps.iter_mut().zip(afters?) {
+            step.after = after;
         }
-        self.resolve_after(&place, &mut steps, &raw)?;
         Some(Recipe { name: name.to_string(), steps, on_arrival: on_arrival?, on_served: on_served? })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// One step, and its name and `after` when they could be read (even if the step
+    /// has other problems).
     fn step<'v, 'i>(
         &mut self,
         recipe: &str,
         index: usize,
         v: &'v Value<'i>,
         unit: TimeUnit,
-        kitchen: &Option<Kitchen>,
-        equipment: &[&str],
+        kitchen: &KitchenParts,
         names: &Names,
-    ) -> Option<(Step, RawStep<'v, 'i>)> {
-        let t = self.cx.table(v, "a step", "{ name = \"boil\", kind = \"unattended\", duration = 3 }")?;
+    ) -> (Option<Step>, Option<RawStep<'v, 'i>>) {
+        let Some(t) = self.cx.table(v, "a step", "{ name = \"boil\", kind = \"unattended\", duration = 3 }")
+        else {
+            return (None, None);
+        };
         let place = format!("step {} of recipe `{recipe}`", index + 1);
-        self.cx.check_keys(t, STEP_KEYS, &place);
+        self.cx.check_keys_moved(t, STEP_KEYS, &place, STEP_MOVED);
         let missing = |cx: &mut Cx, field: &str, example: &str| {
             cx.error(
                 v.span(),
@@ -513,7 +639,7 @@ impl Loader<'_, '_, '_> {
             }
         };
         let duration = match get(t, "duration") {
-            Some(d) => self.dist(d, "`duration`", unit),
+            Some(d) => self.dist(d, "duration", unit),
             None => {
                 missing(self.cx, "duration", "duration = 3");
                 None
@@ -522,42 +648,7 @@ impl Loader<'_, '_, '_> {
         let uses = match get(t, "uses") {
             None => Some(None),
             Some(u) => match self.cx.str(u, "`uses`", "uses = \"stove\"") {
-                Some(e) => match equipment.iter().position(|n| *n == e) {
-                    Some(ix) => {
-                        let cap = kitchen.as_ref().map_or(1, |k| k.equipment[ix].capacity);
-                        if cap == 0 {
-                            self.cx.error(
-                                u.span(),
-                                format!("`{e}` has capacity 0, so this step could never start"),
-                                "no capacity",
-                                Some(format!("give `{e}` a capacity of at least 1 in [kitchen.equipment]")),
-                            );
-                            None
-                        } else {
-                            Some(Some(ix as EquipIx))
-                        }
-                    }
-                    None => {
-                        let help = match crate::suggest::closest(e, equipment.iter().copied()) {
-                            Some(s) => format!("did you mean `{s}`? "),
-                            None => String::new(),
-                        } + &if equipment.is_empty() {
-                            format!("declare it in [kitchen], like `equipment = {{ {e} = 1 }}`")
-                        } else {
-                            format!(
-                                "the kitchen has: {}; or declare `{e}` in [kitchen.equipment]",
-                                equipment.join(", ")
-                            )
-                        };
-                        self.cx.error(
-                            u.span(),
-                            format!("unknown equipment `{e}`"),
-                            "not in the kitchen",
-                            Some(help),
-                        );
-                        None
-                    }
-                },
+                Some(e) => self.uses(e, u.span(), kitchen),
                 None => None,
             },
         };
@@ -567,22 +658,57 @@ impl Loader<'_, '_, '_> {
         };
         let on_start = self.optional_lines(t, "on_start", "`on_start`", Hook::StepStart, names);
         let on_finish = self.optional_lines(t, "on_finish", "`on_finish`", Hook::StepFinish, names);
-        let (name, name_span) = name?;
-        let step = Step {
-            name: name.clone(),
-            kind: kind?,
-            duration: duration?,
-            uses: uses?,
-            after: Vec::new(),
-            result: result?,
-            on_start: on_start?,
-            on_finish: on_finish?,
-        };
-        Some((step, RawStep { name, name_span, after: get(t, "after") }))
+        let raw = name.map(|(name, name_span)| RawStep { name, name_span, after: get(t, "after") });
+        let step = (|| {
+            Some(Step {
+                name: raw.as_ref()?.name.clone(),
+                kind: kind?,
+                duration: duration?,
+                uses: uses?,
+                after: Vec::new(),
+                result: result?,
+                on_start: on_start?,
+                on_finish: on_finish?,
+            })
+        })();
+        (step, raw)
     }
 
-    /// Resolves `after` names; a step without `after` follows the previous one.
-    fn resolve_after(&mut self, place: &str, steps: &mut [Step], raw: &[RawStep]) -> Option<()> {
+    /// The equipment a step `uses`: `Some(Some(ix))`, or None after a problem.
+    fn uses(&mut self, e: &str, span: Range<usize>, kitchen: &KitchenParts) -> Option<Option<EquipIx>> {
+        let equipment = &kitchen.equipment;
+        if let Some(ix) = equipment.iter().position(|q| q.name == e) {
+            if equipment[ix].capacity == 0 {
+                self.cx.error(
+                    span,
+                    format!("`{e}` has capacity 0, so this step could never start"),
+                    "no capacity",
+                    Some(format!("give `{e}` a capacity of at least 1 in [kitchen.equipment]")),
+                );
+                return None;
+            }
+            return Some(Some(ix as EquipIx));
+        }
+        if !kitchen.complete {
+            // The kitchen's own problem is reported: `e` may be the piece it is about.
+            return None;
+        }
+        let names: Vec<&str> = equipment.iter().map(|q| q.name.as_str()).collect();
+        let help = match crate::suggest::closest(e, names.iter().copied()) {
+            _ if names.is_empty() => format!("declare it in [kitchen], like `equipment = {{ {e} = 1 }}`"),
+            Some(s) => format!(
+                "did you mean `{s}`? The kitchen has: {}; or declare `{e}` in [kitchen.equipment]",
+                names.join(", ")
+            ),
+            None => format!("the kitchen has: {}; or declare `{e}` in [kitchen.equipment]", names.join(", ")),
+        };
+        self.cx.error(span, format!("unknown equipment `{e}`"), "not in the kitchen", Some(help));
+        None
+    }
+
+    /// Resolves `after` names into each step's dependencies; a step without `after`
+    /// follows the previous one.
+    fn resolve_after(&mut self, place: &str, raw: &[RawStep]) -> Option<Vec<Vec<StepIx>>> {
         let index: HashMap<&str, usize> = raw.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
         let mut ok = true;
         // (after-name span) per edge, for messages.
@@ -618,13 +744,11 @@ impl Loader<'_, '_, '_> {
                         }
                     }
                     None => {
+                        let steps = raw.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ");
                         let help = match crate::suggest::closest(name, raw.iter().map(|r| r.name.as_str())) {
-                            Some(s) => format!("did you mean `{s}`? "),
-                            None => String::new(),
-                        } + &format!(
-                            "the steps of {place} are: {}",
-                            raw.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
-                        );
+                            Some(s) => format!("did you mean `{s}`? The steps of {place} are: {steps}"),
+                            None => format!("the steps of {place} are: {steps}"),
+                        };
                         self.cx.error(
                             a.span(),
                             format!("`{}` waits for unknown step `{name}`", r.name),
@@ -640,21 +764,7 @@ impl Loader<'_, '_, '_> {
             return None;
         }
         if let Some(cycle) = find_cycle(&edges) {
-            let names: Vec<&str> = cycle.iter().map(|&i| raw[i].name.as_str()).collect();
-            let first = cycle[0];
-            let span = edges[first]
-                .iter()
-                .find(|(j, _)| *j == cycle[1 % cycle.len()])
-                .map(|(_, s)| s.clone())
-                .unwrap_or(raw[first].name_span.clone());
-            let mut shown = names.clone();
-            shown.push(names[0]);
-            self.cx.error(
-                span,
-                format!("the steps of {place} wait for each other in a cycle: {}", shown.join(" → ")),
-                "part of the cycle",
-                Some("remove one of these `after` names so the steps can start".into()),
-            );
+            self.report_cycle(place, raw, &edges, &cycle);
             return None;
         }
         for (i, r) in raw.iter().enumerate() {
@@ -665,22 +775,68 @@ impl Loader<'_, '_, '_> {
                         format!("`{}` waits for `{}`, which comes later in the recipe", r.name, raw[*j].name),
                         "later step",
                         Some(format!(
-                            "list `{}` before `{}` in the recipe: steps start in recipe order",
+                            "list `{}` before `{}` in the recipe: a step can only wait for steps listed before it",
                             raw[*j].name, r.name
                         )),
                     );
                     ok = false;
                 }
             }
-            steps[i].after = edges[i].iter().map(|(j, _)| *j as StepIx).collect();
         }
-        ok.then_some(())
+        ok.then(|| edges.iter().map(|e| e.iter().map(|(j, _)| *j as StepIx).collect()).collect())
     }
 
-    fn dist(&mut self, v: &Value, what: &str, unit: TimeUnit) -> Option<Dist> {
-        let u = unit.name();
+    /// Reports a cycle of steps (`cycle[k]` waits for `cycle[k + 1]`, the last for the
+    /// first), pointing at the `after` name that looks forward in the recipe: every
+    /// cycle has one, since steps without `after` wait for the step before them.
+    fn report_cycle(
+        &mut self,
+        place: &str,
+        raw: &[RawStep],
+        edges: &[Vec<(usize, Range<usize>)>],
+        cycle: &[usize],
+    ) {
+        let edge = |k: usize| (cycle[k], cycle[(k + 1) % cycle.len()]);
+        let (from, to) = (0..cycle.len()).map(edge).find(|(i, j)| j >= i).expect("a cycle looks forward");
+        let span = edges[from].iter().find(|(j, _)| *j == to).map(|(_, s)| s.clone()).expect("an edge");
+        if from == to {
+            let name = &raw[from].name;
+            self.cx.error(
+                span,
+                format!("step `{name}` of {place} waits for itself"),
+                "itself",
+                Some(format!("remove `{name}` from its own `after`")),
+            );
+            return;
+        }
+        let mut chain: Vec<String> = cycle.iter().map(|&i| format!("`{}`", raw[i].name)).collect();
+        chain.push(chain[0].clone());
+        let implicit: Vec<String> = cycle
+            .iter()
+            .filter(|&&i| raw[i].after.is_none())
+            .map(|&i| format!("`{}`", raw[i].name))
+            .collect();
+        let note = match implicit.len() {
+            0 => String::new(),
+            1 => format!("; {} has no `after`, so it waits for the step before it", implicit[0]),
+            _ => format!("; {} have no `after`, so each waits for the step before it", and_list(&implicit)),
+        };
+        let (a, b) = (&raw[from].name, &raw[to].name);
+        self.cx.error(
+            span,
+            format!("the steps of {place} wait for each other in a cycle: {}", chain.join(" → ")),
+            format!("`{b}` comes later in the recipe"),
+            Some(format!(
+                "→ means \"waits for\"{note}. Remove `{b}` from the `after` of `{a}`, or list `{b}` before `{a}`: a step can only wait for earlier steps"
+            )),
+        );
+    }
+
+    /// A duration or interarrival time (field `key`): a number, or a distribution table.
+    fn dist(&mut self, v: &Value, key: &str, unit: TimeUnit) -> Option<Dist> {
+        let what = &format!("`{key}`");
+        let example = "{ dist = \"uniform_int\", min = 1, max = 5 }";
         if let DeValue::Table(t) = v.get_ref() {
-            let example = "{ dist = \"uniform_int\", min = 1, max = 5 }";
             let Some(kind_v) = get(t, "dist") else {
                 self.cx.error(
                     v.span(),
@@ -695,7 +851,7 @@ impl Loader<'_, '_, '_> {
                 "uniform_int" | "uniform" => {
                     self.cx.check_keys(t, &["dist", "min", "max"], &format!("a `{kind}` distribution"));
                     let bound = |cx: &mut Cx, key: &str| match get(t, key) {
-                        Some(b) => cx.amount(b, &format!("`{key}`"), u, &format!("{key} = 1")),
+                        Some(b) => cx.amount(b, &format!("`{key}`"), unit, &format!("{key} = 1")),
                         None => {
                             cx.error(
                                 v.span(),
@@ -745,44 +901,51 @@ impl Loader<'_, '_, '_> {
                     None
                 }
             }
+        } else if matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
+            self.cx.amount(v, what, unit, &format!("{key} = 3")).map(Dist::Fixed)
         } else {
-            self.cx.amount(v, what, u, "duration = 3").map(Dist::Fixed)
+            self.cx.error(
+                v.span(),
+                format!(
+                    "{what} must be a number of {} or a distribution, found {}",
+                    reader::unit_words(unit),
+                    reader::describe(v.get_ref())
+                ),
+                "expected a number or a distribution",
+                Some(format!("write it like `{key} = 3`, or draw it at random: `{key} = {example}`")),
+            );
+            None
         }
     }
 
+    /// The menu's items (None when the menu cannot be read at all), and the names of
+    /// items whose recipe is unknown.
     fn menu(
         &mut self,
         v: Option<&Value>,
-        root_span: Range<usize>,
-        recipes: &Option<Vec<(Recipe, Range<usize>)>>,
-    ) -> Option<Vec<Item>> {
+        recipes: Option<&[(String, Option<Recipe>)]>,
+    ) -> (Option<Vec<Item>>, Vec<String>) {
         let help = "add `[menu]` with one `ITEM = \"RECIPE\"` line per item, like `Latte = \"coffee\"`";
         let Some(v) = v else {
-            self.cx.error(
-                root_span.start..root_span.start,
-                "the scenario has no menu",
-                "",
-                Some(help.into()),
-            );
-            return None;
+            self.cx.error_in_file("the scenario has no menu", Some(help.into()));
+            return (None, Vec::new());
         };
-        let t = self.cx.table(v, "`menu`", "[menu]")?;
+        let Some(t) = self.cx.table(v, "`menu`", "[menu]") else { return (None, Vec::new()) };
         if t.is_empty() {
             self.cx.error(v.span(), "the menu is empty", "empty menu", Some(help.into()));
-            return None;
+            return (None, Vec::new());
         }
-        let recipe_names: Vec<&str> =
-            recipes.as_ref().map(|r| r.iter().map(|(r, _)| r.name.as_str()).collect()).unwrap_or_default();
+        let recipe_names: Vec<&str> = recipes.unwrap_or_default().iter().map(|(n, _)| n.as_str()).collect();
         let mut items = Vec::new();
-        let mut ok = true;
+        let mut broken = Vec::new();
         for (k, rv) in t.iter() {
-            let Some(r) = self.cx.str(rv, &format!("the recipe of `{}`", k.get_ref()), "Latte = \"coffee\"")
-            else {
-                ok = false;
+            let name = k.get_ref().to_string();
+            let Some(r) = self.cx.str(rv, &format!("the recipe of `{name}`"), "Latte = \"coffee\"") else {
+                broken.push(name);
                 continue;
             };
             match recipe_names.iter().position(|n| *n == r) {
-                Some(ix) => items.push(Item { name: k.get_ref().to_string(), recipe: ix as RecipeIx }),
+                Some(ix) => items.push(Item { name, recipe: ix as RecipeIx }),
                 None => {
                     if recipes.is_some() {
                         let help = match crate::suggest::closest(r, recipe_names.iter().copied()) {
@@ -796,28 +959,17 @@ impl Loader<'_, '_, '_> {
                             Some(help),
                         );
                     }
-                    ok = false;
+                    broken.push(name);
                 }
             }
         }
-        ok.then_some(items)
+        (Some(items), broken)
     }
 
-    fn customers(
-        &mut self,
-        v: Option<&Value>,
-        root_span: Range<usize>,
-        unit: TimeUnit,
-        menu: &Menu,
-    ) -> Option<Customers> {
+    fn customers(&mut self, v: Option<&Value>, unit: TimeUnit, menu: &MenuCheck) -> Option<Customers> {
         let help = "add `[customers]` with `list = [...]`, `replay = \"day.csv\"` or `[customers.generate]`";
         let Some(v) = v else {
-            self.cx.error(
-                root_span.start..root_span.start,
-                "the scenario has no customers",
-                "",
-                Some(help.into()),
-            );
+            self.cx.error_in_file("the scenario has no customers", Some(help.into()));
             return None;
         };
         let t = self.cx.table(v, "`customers`", "[customers]")?;
@@ -897,12 +1049,12 @@ impl Loader<'_, '_, '_> {
                 let first_arrival = match get(g, "first_arrival") {
                     Some(f) => self
                         .cx
-                        .amount(f, "`first_arrival`", unit.name(), "first_arrival = 0")
+                        .amount(f, "`first_arrival`", unit, "first_arrival = 0")
                         .map(|x| unit.to_ticks(x)),
                     None => Some(0),
                 };
                 let interarrival = match get(g, "interarrival") {
-                    Some(i) => self.dist(i, "`interarrival`", unit),
+                    Some(i) => self.dist(i, "interarrival", unit),
                     None => {
                         self.cx.error(
                             gv.span(),
@@ -914,7 +1066,7 @@ impl Loader<'_, '_, '_> {
                     }
                 };
                 let mix = match get(g, "mix") {
-                    None => Some(menu.items.iter().enumerate().map(|(i, _)| (i as ItemIx, 1.0)).collect()),
+                    None => menu.items.map(|items| (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect()),
                     Some(m) => self.mix(m, menu),
                 };
                 Some(Customers::Generate(Generator {
@@ -927,28 +1079,33 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn mix(&mut self, v: &Value, menu: &Menu) -> Option<Vec<(ItemIx, f64)>> {
+    fn mix(&mut self, v: &Value, menu: &MenuCheck) -> Option<Vec<(ItemIx, f64)>> {
         let t = self.cx.table(v, "`mix`", "mix = { Latte = 3, Mocha = 1 }")?;
         let mut out = Vec::new();
         let mut ok = true;
         for (k, w) in t.iter() {
-            let Some(item) = self.item(k.get_ref(), k.span(), menu) else {
-                ok = false;
-                continue;
-            };
-            match self.cx.number(w, "a weight", "Latte = 3") {
-                Some(x) if x.is_finite() && x > 0.0 => out.push((item, x)),
+            let item = self.item(k.get_ref(), k.span(), menu);
+            match self.cx.number(w, "a weight", &format!("{} = 3", k.get_ref())) {
+                Some(x) if x.is_finite() && x > 0.0 => {
+                    if let Some(item) = item {
+                        out.push((item, x));
+                    }
+                }
                 Some(_) => {
                     self.cx.error(
                         w.span(),
-                        "a weight must be a positive number",
+                        "a weight must be a positive, finite number",
                         "not a weight",
-                        Some("write it like `Latte = 3`".into()),
+                        Some(
+                            "write it like `Latte = 3`: items are drawn in proportion to their weights"
+                                .into(),
+                        ),
                     );
                     ok = false;
                 }
                 None => ok = false,
             }
+            ok &= item.is_some();
         }
         if ok && out.is_empty() {
             self.cx.error(
@@ -962,22 +1119,31 @@ impl Loader<'_, '_, '_> {
         ok.then_some(out)
     }
 
-    fn item(&mut self, name: &str, span: Range<usize>, menu: &Menu) -> Option<ItemIx> {
-        match menu.items.iter().position(|i| i.name == name) {
-            Some(ix) => Some(ix as ItemIx),
-            None => {
-                let names: Vec<&str> = menu.items.iter().map(|i| i.name.as_str()).collect();
-                let help = match crate::suggest::closest(name, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? The menu has: {}", names.join(", ")),
-                    None => format!("the menu has: {}", names.join(", ")),
-                };
-                self.cx.error(span, format!("`{name}` is not on the menu"), "not on the menu", Some(help));
-                None
-            }
+    /// The menu item called `name`. Not reported when the menu could not be read or
+    /// the item's recipe is unknown: that problem is already reported.
+    fn item(&mut self, name: &str, span: Range<usize>, menu: &MenuCheck) -> Option<ItemIx> {
+        let items = menu.items?;
+        if let Some(ix) = items.iter().position(|i| i.name == name) {
+            return Some(ix as ItemIx);
         }
+        if menu.broken_items.iter().any(|b| b == name) {
+            return None;
+        }
+        let mut names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        names.extend(menu.broken_items.iter().map(String::as_str));
+        let help = match crate::suggest::closest(name, names.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? The menu has: {}", names.join(", ")),
+            None => format!(
+                "the menu has: {}; to sell it, add `{} = \"RECIPE\"` to [menu]",
+                names.join(", "),
+                toml_key(name)
+            ),
+        };
+        self.cx.error(span, format!("`{name}` is not on the menu"), "not on the menu", Some(help));
+        None
     }
 
-    fn customer(&mut self, v: &Value, unit: TimeUnit, menu: &Menu) -> Option<CustomerSpec> {
+    fn customer(&mut self, v: &Value, unit: TimeUnit, menu: &MenuCheck) -> Option<CustomerSpec> {
         let t = self.cx.table(v, "a customer", "{ item = \"Latte\", arrival = 0 }")?;
         self.cx.check_keys(t, CUSTOMER_KEYS, "a customer");
         let name = match get(t, "name") {
@@ -986,7 +1152,7 @@ impl Loader<'_, '_, '_> {
         };
         let arrival = match get(t, "arrival") {
             None => Some(0),
-            Some(a) => self.cx.amount(a, "`arrival`", unit.name(), "arrival = 0").map(|x| unit.to_ticks(x)),
+            Some(a) => self.cx.amount(a, "`arrival`", unit, "arrival = 0").map(|x| unit.to_ticks(x)),
         };
         let item = match get(t, "item") {
             Some(i) => {
@@ -1008,11 +1174,15 @@ impl Loader<'_, '_, '_> {
             if let Some(ot) = self.cx.table(ov, "`options`", "options = { flavour = \"Vanilla\" }") {
                 for (k, val) in ot.iter() {
                     let Some(oi) = menu.options.iter().position(|o| o.name == *k.get_ref()) else {
+                        ok = false;
+                        if menu.broken_options.iter().any(|b| b == k.get_ref()) {
+                            continue;
+                        }
                         let names: Vec<&str> = menu.options.iter().map(|o| o.name.as_str()).collect();
-                        let help = if names.is_empty() {
-                            "the scenario declares no [options]".to_string()
-                        } else {
-                            format!("options: {}", names.join(", "))
+                        let help = match crate::suggest::closest(k.get_ref(), names.iter().copied()) {
+                            _ if names.is_empty() => "the scenario declares no [options]".to_string(),
+                            Some(s) => format!("did you mean `{s}`? Options: {}", names.join(", ")),
+                            None => format!("options: {}", names.join(", ")),
                         };
                         self.cx.error(
                             k.span(),
@@ -1020,7 +1190,6 @@ impl Loader<'_, '_, '_> {
                             "unknown option",
                             Some(help),
                         );
-                        ok = false;
                         continue;
                     };
                     let Some(s) = self.cx.str(val, "an option value", "flavour = \"Vanilla\"") else {
@@ -1057,16 +1226,15 @@ impl Loader<'_, '_, '_> {
             }
         }
         let mut durations = Vec::new();
-        if let (Some(dv), Some(item)) = (get(t, "durations"), item) {
-            let recipe = &menu.recipes[menu.items[item as usize].recipe as usize];
+        if let (Some(dv), Some(recipe)) = (get(t, "durations"), item.and_then(|i| menu.recipe(i))) {
             if let Some(dt) = self.cx.table(dv, "`durations`", "durations = { brew = 4 }") {
                 for (k, d) in dt.iter() {
                     match recipe.steps.iter().position(|s| s.name == *k.get_ref()) {
                         Some(si) => match self.cx.amount(
                             d,
                             &format!("the duration of `{}`", k.get_ref()),
-                            unit.name(),
-                            "brew = 4",
+                            unit,
+                            &format!("{} = 4", k.get_ref()),
                         ) {
                             Some(x) => durations.push((si as StepIx, unit.to_ticks(x))),
                             None => ok = false,
@@ -1097,6 +1265,49 @@ impl Loader<'_, '_, '_> {
             options: options.into_iter().map(|o| o.expect("checked")).collect(),
             durations,
         })
+    }
+}
+
+/// Whether `name` is a built-in placeholder at some moment (so it cannot name an option).
+fn is_placeholder(name: &str) -> bool {
+    let none = Names { options: &[] };
+    [
+        Hook::ServiceStart,
+        Hook::Arrival,
+        Hook::StepStart,
+        Hook::StepFinish,
+        Hook::Served,
+        Hook::Between,
+        Hook::ServiceEnd,
+    ]
+    .into_iter()
+    .any(|hook| template::available(hook, &none).iter().any(|n| n == name))
+}
+
+/// The unit a spelling other than the one scenarios use probably means.
+fn unit_alias(s: &str) -> Option<TimeUnit> {
+    let s = s.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "millisecond" | "milliseconds" | "msec" | "msecs" => Some(TimeUnit::Milliseconds),
+        "sec" | "secs" | "second" | "seconds" => Some(TimeUnit::Seconds),
+        "m" | "mins" | "minute" | "minutes" => Some(TimeUnit::Minutes),
+        "hr" | "hrs" | "hour" | "hours" => Some(TimeUnit::Hours),
+        _ => TimeUnit::from_name(&s),
+    }
+}
+
+/// `name` as a TOML key: bare when it can be, quoted otherwise.
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { name.to_string() } else { format!("{name:?}") }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -1165,22 +1376,33 @@ mod replay {
         text: &str,
         file: usize,
         unit: TimeUnit,
-        menu: &Menu,
+        menu: &MenuCheck,
         problems: &mut Vec<Problem>,
     ) -> Option<Vec<CustomerSpec>> {
-        let mut err = |span: Range<usize>, message: String, help: String| {
-            problems.push(Problem {
-                file,
-                span: Some(span),
-                message,
-                label: "here".into(),
-                help: Some(help),
-            });
+        let mut err = |span: Range<usize>, label: &str, message: String, help: String| {
+            problems.push(Problem { file, span: Some(span), message, label: label.into(), help: Some(help) });
         };
         let line_span = |start: usize| {
             let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
             let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
             if end > start { start..end } else { start..(start + 1).min(text.len()) }
+        };
+        // Cell `index` of the line at `line`, when the line is simple enough to find it
+        // (no quotes); else the whole line.
+        let cell_span = |line: &Range<usize>, index: usize| {
+            let l = &text[line.clone()];
+            if !l.contains('"') {
+                let mut start = line.start;
+                for (i, field) in l.split(',').enumerate() {
+                    let lead = field.len() - field.trim_start().len();
+                    let value = field.trim();
+                    if i == index && !value.is_empty() {
+                        return start + lead..start + lead + value.len();
+                    }
+                    start += field.len() + 1;
+                }
+            }
+            line.clone()
         };
         let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
         let headers = match rdr.headers() {
@@ -1188,6 +1410,7 @@ mod replay {
             Err(e) => {
                 err(
                     0..text.len().min(1),
+                    "here",
                     format!("cannot read the CSV header: {e}"),
                     "the first line names the columns: arrival,item,...".into(),
                 );
@@ -1200,12 +1423,22 @@ mod replay {
             Customer,
             Option(usize),
             Step(String),
+            /// A column that cannot be checked, because part of the menu it may refer
+            /// to could not be read (that problem is reported already).
+            Unchecked,
         }
-        let steps: Vec<&str> =
-            menu.recipes.iter().flat_map(|r| r.steps.iter().map(|s| s.name.as_str())).collect();
+        let mut steps: Vec<&str> = Vec::new();
+        for r in menu.recipes.iter().filter_map(|(_, r)| r.as_ref()) {
+            for s in &r.steps {
+                if !steps.contains(&s.name.as_str()) {
+                    steps.push(&s.name);
+                }
+            }
+        }
         let mut cols = Vec::new();
         let mut ok = true;
-        for h in headers.iter() {
+        let header = line_span(0);
+        for (index, h) in headers.iter().enumerate() {
             let col = match h {
                 "arrival" => Col::Arrival,
                 "item" => Col::Item,
@@ -1213,6 +1446,9 @@ mod replay {
                 _ => match menu.options.iter().position(|o| o.name == h) {
                     Some(i) => Col::Option(i),
                     None if steps.contains(&h) => Col::Step(h.to_string()),
+                    None if !menu.all_recipes() || menu.broken_options.iter().any(|b| b == h) => {
+                        Col::Unchecked
+                    }
                     None => {
                         let mut known = vec!["arrival", "item", "customer"];
                         known.extend(menu.options.iter().map(|o| o.name.as_str()));
@@ -1221,7 +1457,12 @@ mod replay {
                             Some(s) => format!("did you mean `{s}`? Columns: {}", known.join(", ")),
                             None => format!("columns: {} (options and step names)", known.join(", ")),
                         };
-                        err(line_span(0), format!("unknown CSV column `{h}`"), help);
+                        err(
+                            cell_span(&header, index),
+                            "unknown column",
+                            format!("unknown CSV column `{h}`"),
+                            help,
+                        );
                         ok = false;
                         continue;
                     }
@@ -1229,10 +1470,12 @@ mod replay {
             };
             cols.push(col);
         }
-        for need in ["arrival", "item"] {
+        let options = menu.options.iter().map(|o| o.name.as_str());
+        for need in ["arrival", "item"].into_iter().chain(options) {
             if !headers.iter().any(|h| h == need) {
                 err(
-                    line_span(0),
+                    header.clone(),
+                    "the columns",
                     format!("the CSV has no `{need}` column"),
                     "the first line names the columns: arrival,item,...".into(),
                 );
@@ -1250,6 +1493,7 @@ mod replay {
                     let start = e.position().map_or(0, |p| p.byte() as usize);
                     err(
                         line_span(start),
+                        "here",
                         format!("bad CSV record: {e}"),
                         "every row needs one value per column".into(),
                     );
@@ -1268,35 +1512,44 @@ mod replay {
             let mut have_item = false;
             let mut row_ok = true;
             let mut step_cells = Vec::new();
-            for (col, cell) in cols.iter().zip(rec.iter()) {
+            for (index, (col, cell)) in cols.iter().zip(rec.iter()).enumerate() {
                 match col {
                     Col::Arrival | Col::Step(_) => match cell.parse::<f64>() {
                         Ok(x) if x.is_finite() && x >= 0.0 => match col {
                             Col::Arrival => c.arrival = unit.to_ticks(x),
-                            Col::Step(s) => step_cells.push((s.clone(), unit.to_ticks(x))),
+                            Col::Step(s) => step_cells.push((s.clone(), unit.to_ticks(x), index)),
                             _ => unreachable!(),
                         },
                         _ if cell.is_empty() && matches!(col, Col::Step(_)) => {}
                         _ => {
                             err(
-                                span.clone(),
+                                cell_span(&span, index),
+                                "not a time",
                                 format!(
-                                    "`{cell}` is not a time: times are finite numbers of {unit} that are at least 0"
+                                    "`{cell}` is not a time: times are finite numbers of {} that are at least 0",
+                                    reader::unit_words(unit)
                                 ),
                                 "write it like `2.5`".into(),
                             );
                             row_ok = false;
                         }
                     },
-                    Col::Item => match menu.items.iter().position(|i| i.name == cell) {
+                    Col::Item => match menu.items.and_then(|items| items.iter().position(|i| i.name == cell))
+                    {
                         Some(i) => {
                             c.item = i as ItemIx;
                             have_item = true;
                         }
+                        None if menu.items.is_none() || menu.broken_items.iter().any(|b| b == cell) => {
+                            row_ok = false;
+                        }
                         None => {
-                            let names: Vec<&str> = menu.items.iter().map(|i| i.name.as_str()).collect();
+                            let mut names: Vec<&str> =
+                                menu.items.unwrap_or_default().iter().map(|i| i.name.as_str()).collect();
+                            names.extend(menu.broken_items.iter().map(String::as_str));
                             err(
-                                span.clone(),
+                                cell_span(&span, index),
+                                "not on the menu",
                                 format!("`{cell}` is not on the menu"),
                                 format!("the menu has: {}", names.join(", ")),
                             );
@@ -1304,11 +1557,13 @@ mod replay {
                         }
                     },
                     Col::Customer => c.name = (!cell.is_empty()).then(|| cell.to_string()),
+                    Col::Unchecked => row_ok = false,
                     Col::Option(oi) => match option_value(&menu.options[*oi], cell) {
                         Ok(v) => c.options[*oi] = v,
                         Err(help) => {
                             err(
-                                span.clone(),
+                                cell_span(&span, index),
+                                "unknown value",
                                 format!("`{cell}` is not a value of option `{}`", menu.options[*oi].name),
                                 help,
                             );
@@ -1317,17 +1572,17 @@ mod replay {
                     },
                 }
             }
-            if row_ok && have_item {
-                let recipe = &menu.recipes[menu.items[c.item as usize].recipe as usize];
-                for (s, d) in step_cells {
+            if let (true, true, Some(recipe)) = (row_ok, have_item, menu.recipe(c.item)) {
+                for (s, d, index) in step_cells {
                     match recipe.steps.iter().position(|st| st.name == s) {
                         Some(si) => c.durations.push((si as StepIx, d)),
                         None => {
                             err(
-                                span.clone(),
+                                cell_span(&span, index),
+                                "no such step",
                                 format!(
                                     "`{}` has no step `{s}`, but the row gives its duration",
-                                    menu.items[c.item as usize].name
+                                    menu.items.unwrap_or_default()[c.item as usize].name
                                 ),
                                 "leave the cell empty for items without that step".into(),
                             );

@@ -7,6 +7,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::diag::Problem;
+use crate::time::TimeUnit;
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -39,7 +40,13 @@ impl<'s> Cx<'s> {
 
     /// A problem with the file as a whole (something missing from it): no snippet.
     pub fn error_in_file(&mut self, message: impl Into<String>, help: Option<String>) {
-        self.problems.push(Problem { file: 0, span: None, message: message.into(), label: String::new(), help });
+        self.problems.push(Problem {
+            file: 0,
+            span: None,
+            message: message.into(),
+            label: String::new(),
+            help,
+        });
     }
 
     /// Reports every key of `table` that is not in `known`, with a suggestion.
@@ -55,7 +62,10 @@ impl<'s> Cx<'s> {
             if known.contains(&k) {
                 continue;
             }
-            let help = match (moved.iter().find(|(m, _)| *m == k), crate::suggest::closest(k, known.iter().copied())) {
+            let help = match (
+                moved.iter().find(|(m, _)| *m == k),
+                crate::suggest::closest(k, known.iter().copied()),
+            ) {
                 (Some((_, there)), _) => format!("`{k}` belongs in {there}"),
                 (None, Some(s)) => format!("did you mean `{s}`? {place} takes: {}", known.join(", ")),
                 (None, None) => format!("{place} takes: {}", known.join(", ")),
@@ -143,7 +153,7 @@ impl<'s> Cx<'s> {
     }
 
     /// A finite number that is at least zero: a duration or a time.
-    pub fn amount(&mut self, v: &Value, what: &str, unit: &str, example: &str) -> Option<f64> {
+    pub fn amount(&mut self, v: &Value, what: &str, unit: TimeUnit, example: &str) -> Option<f64> {
         let x = self.number(v, what, example)?;
         if x.is_finite() && x >= 0.0 {
             return Some(x);
@@ -158,7 +168,10 @@ impl<'s> Cx<'s> {
         };
         self.error(
             v.span(),
-            format!("{what} must be a finite number of {unit} that is at least 0, found {found}"),
+            format!(
+                "{what} must be a finite number of {} that is at least 0, found {found}",
+                unit_words(unit)
+            ),
             why,
             Some(format!("write it like `{example}`")),
         );
@@ -166,17 +179,19 @@ impl<'s> Cx<'s> {
     }
 
     /// Lines of narrative: a string (split at newlines) or an array of strings.
-    /// Returns each line with the byte offset of its first character in the source,
-    /// when the source spells it literally (no escapes).
-    pub fn lines(&mut self, v: &Value, what: &str) -> Option<Vec<(String, Option<usize>)>> {
+    /// Returns each line with, when the source spells its string in a way this can
+    /// follow, where each of its bytes is in the source (one more entry for its end),
+    /// and the span of the whole string.
+    pub fn lines(&mut self, v: &Value, what: &str) -> Option<Vec<Line>> {
         let example = "[\"Welcome!\", \"\"]";
         let src = self.src;
         let mut out = Vec::new();
         let mut push_string = |v: &Value, s: &str| {
-            let start = literal_start(src, v.span(), s);
+            let map = source_map(src, v.span(), s);
             let mut offset = 0;
             for part in s.split('\n') {
-                out.push((part.to_string(), start.map(|st| st + offset)));
+                let part_map = map.as_ref().map(|m| m[offset..=offset + part.len()].to_vec());
+                out.push((part.to_string(), part_map, v.span()));
                 offset += part.len() + 1;
             }
         };
@@ -211,18 +226,86 @@ impl<'s> Cx<'s> {
     }
 }
 
-/// Where the text of string value `s` starts in `src`, if the source spells it
-/// literally between its quotes.
-fn literal_start(src: &str, span: Range<usize>, s: &str) -> Option<usize> {
+/// A line of narrative: its text, where each of its bytes is in the source (and its
+/// end), and the span of the string it comes from.
+pub type Line = (String, Option<Vec<usize>>, Range<usize>);
+
+/// Where each byte of string value `s` is spelled in `src`, plus one entry for the end
+/// of the string, given the span of the string's TOML literal (quotes included).
+/// Follows the escapes of basic strings (`\"`, `\n`, `\u00e9`, a line-ending
+/// backslash, ...); None when the source does not spell `s` in a way it understands.
+fn source_map(src: &str, span: Range<usize>, s: &str) -> Option<Vec<usize>> {
     let raw = src.get(span.clone())?;
-    let q = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
-    let inner = raw.get(q..raw.len().checked_sub(q)?)?;
-    // A multi-line string drops a newline right after its opening quotes.
-    let (skip, inner) = match inner.strip_prefix('\n') {
-        Some(rest) if q == 3 => (1, rest),
-        _ => (0, inner),
+    let (q, basic) = if raw.starts_with("\"\"\"") {
+        (3, true)
+    } else if raw.starts_with("'''") {
+        (3, false)
+    } else if raw.starts_with('"') {
+        (1, true)
+    } else if raw.starts_with('\'') {
+        (1, false)
+    } else {
+        return None;
     };
-    (inner == s).then_some(span.start + q + skip)
+    let start = span.start + q;
+    let end = span.end.checked_sub(q)?;
+    let inner = src.get(start..end)?;
+    let mut map = Vec::with_capacity(s.len() + 1);
+    let mut decoded = String::with_capacity(s.len());
+    let mut i = 0;
+    // A multi-line string drops a line break right after its opening quotes.
+    if q == 3 {
+        i = if inner.starts_with("\r\n") { 2 } else { usize::from(inner.starts_with('\n')) };
+    }
+    while i < inner.len() {
+        let c = inner[i..].chars().next()?;
+        let (ch, len) = if basic && c == '\\' {
+            let hex = |n: usize| {
+                let digits = inner.get(i + 2..i + 2 + n)?;
+                Some((char::from_u32(u32::from_str_radix(digits, 16).ok()?)?, 2 + n))
+            };
+            match inner[i + 1..].chars().next()? {
+                'b' => ('\u{8}', 2),
+                't' => ('\t', 2),
+                'n' => ('\n', 2),
+                'f' => ('\u{c}', 2),
+                'r' => ('\r', 2),
+                'e' => ('\u{1b}', 2),
+                '"' => ('"', 2),
+                '\\' => ('\\', 2),
+                'x' => hex(2)?,
+                'u' => hex(4)?,
+                'U' => hex(8)?,
+                ' ' | '\t' | '\r' | '\n' if q == 3 => {
+                    // A line-ending backslash: it and the whitespace after it vanish.
+                    let rest = &inner[i + 1..];
+                    i += 1 + rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+                    continue;
+                }
+                _ => return None,
+            }
+        } else {
+            (c, c.len_utf8())
+        };
+        for k in 0..ch.len_utf8() {
+            // The bytes of a character spelled as is map one to one; an escape maps whole.
+            map.push(if len == ch.len_utf8() { start + i + k } else { start + i });
+        }
+        decoded.push(ch);
+        i += len;
+    }
+    map.push(end);
+    (decoded == s).then_some(map)
+}
+
+/// The unit spelled out, for messages: `seconds`, `minutes`, ...
+pub fn unit_words(unit: TimeUnit) -> &'static str {
+    match unit {
+        TimeUnit::Milliseconds => "milliseconds",
+        TimeUnit::Seconds => "seconds",
+        TimeUnit::Minutes => "minutes",
+        TimeUnit::Hours => "hours",
+    }
 }
 
 pub fn describe(v: &DeValue) -> &'static str {

@@ -47,7 +47,7 @@ pub struct OrderRecord {
     /// When the customer came in.
     pub arrived_s: f64,
     /// When the kitchen took the order (its arrival lines printed).
-    pub taken_s: Option<f64>,
+    pub taken_s: f64,
     pub served_s: Option<f64>,
 }
 
@@ -151,7 +151,7 @@ impl Sink for JsonView<'_> {
                         item: String::new(),
                         options: serde_json::Map::new(),
                         arrived_s: 0.0,
-                        taken_s: None,
+                        taken_s: 0.0,
                         served_s: None,
                     });
                 }
@@ -161,7 +161,7 @@ impl Sink for JsonView<'_> {
                     item: sc.menu.items[order.item as usize].name.clone(),
                     options,
                     arrived_s: secs(order.arrival),
-                    taken_s: Some(secs(event.t)),
+                    taken_s: secs(event.t),
                     served_s: None,
                 };
             }

@@ -7,12 +7,15 @@ use crate::orders::Order;
 use crate::template::{Lines, NumFormat, Piece, Var, format_number, python_list};
 use crate::time::Ticks;
 
+/// An order's id and its steps' results, in recipe order.
+type OrderResults<'s> = (u64, Vec<Option<&'s str>>);
+
 /// Turns events into narrative lines.
 pub struct Narrator<'s> {
     sc: &'s Scenario,
     mode: Mode,
     /// Step results of served orders, by order id, when `{results}` ends the service.
-    all_results: Option<Vec<(u64, Vec<Option<&'s str>>)>>,
+    all_results: Option<Vec<OrderResults<'s>>>,
     buf: String,
 }
 

@@ -22,7 +22,8 @@ fn workspace() -> PathBuf {
 
 fn reference(program: &str) -> Vec<(f64, String)> {
     let path = workspace().join("tests/reference").join(format!("{program}.json"));
-    let records: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let records: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     records.iter().map(|r| (r["t"].as_f64().unwrap(), r["line"].as_str().unwrap().to_string())).collect()
 }
 
@@ -102,7 +103,8 @@ fn the_real_clock_keeps_the_virtual_order_and_takes_real_time() {
     let wall = start.elapsed().as_secs_f64();
     assert!(o.status.success());
     let real_run = stdout(&o);
-    let (v_lines, r_lines): (Vec<&str>, Vec<&str>) = (virtual_run.lines().collect(), real_run.lines().collect());
+    let (v_lines, r_lines): (Vec<&str>, Vec<&str>) =
+        (virtual_run.lines().collect(), real_run.lines().collect());
     assert_eq!(v_lines.len(), r_lines.len());
     // Every line but the total is identical and in the same order.
     assert_eq!(v_lines[..v_lines.len() - 1], r_lines[..r_lines.len() - 1]);
@@ -127,8 +129,23 @@ fn compare_shows_both_totals_and_the_speedup() {
 #[test]
 fn list_show_and_check() {
     let list = stdout(&cafe(&["list"]));
-    for name in ["cafe", "gather-tasks", "make-coffee-wrong", "make-coffee-toast-blocked", "make-coffee-toast-concurrent", "hi", "hi-blocking", "lunch", "lunch-helper", "coffee-shop", "coffee-shop-replay"] {
-        assert!(list.lines().any(|l| l.split_whitespace().next() == Some(name)), "{name} missing from:\n{list}");
+    for name in [
+        "cafe",
+        "gather-tasks",
+        "make-coffee-wrong",
+        "make-coffee-toast-blocked",
+        "make-coffee-toast-concurrent",
+        "hi",
+        "hi-blocking",
+        "lunch",
+        "lunch-helper",
+        "coffee-shop",
+        "coffee-shop-replay",
+    ] {
+        assert!(
+            list.lines().any(|l| l.split_whitespace().next() == Some(name)),
+            "{name} missing from:\n{list}"
+        );
     }
     let shown = stdout(&cafe(&["show", "lunch"]));
     assert_eq!(shown, std::fs::read_to_string(workspace().join("scenarios/lunch.toml")).unwrap());
@@ -137,14 +154,23 @@ fn list_show_and_check() {
     let dir = std::env::temp_dir().join(format!("cafe-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("my-lunch.toml");
-    std::fs::write(&path, shown.replace(r#"name = "avocado", kind = "hands-on""#, r#"name = "avocado", kind = "unattended""#)).unwrap();
+    std::fs::write(
+        &path,
+        shown.replace(r#"name = "avocado", kind = "hands-on""#, r#"name = "avocado", kind = "unattended""#),
+    )
+    .unwrap();
     let p = path.to_str().unwrap();
     let check = cafe(&["check", p]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert_eq!(stdout(&check), format!("{p}: ok (1 cook, 1 item on the menu, 1 customer)\n"));
     let run = stdout(&cafe(&["run", p, "--clock", "virtual", "--timestamps"]));
     // Nothing blocks now: every step starts at 0 and the avocado still ends at 2.
-    assert!(run.contains("[    0.000 min] Grabbed avocado. Now peeling and slicing.\n[    2.000 min] Avocado sliced."), "{run}");
+    assert!(
+        run.contains(
+            "[    0.000 min] Grabbed avocado. Now peeling and slicing.\n[    2.000 min] Avocado sliced."
+        ),
+        "{run}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,0 +1,681 @@
+//! Bad scenarios, and exactly what the loader says about them: every message, its
+//! source snippet and caret, its help line, and the final count.
+//!
+//! Each test writes the scenario and the expected report out in full, so this file is
+//! also a catalogue of the loader's messages. To see what the loader says about a file
+//! of your own, run `cafe check FILE`.
+
+use std::path::Path;
+
+use async_cafe::scenario;
+
+/// Loads `text` as the scenario file `bad.toml` and returns the rendered report.
+fn report(text: &str) -> String {
+    let no_files = |name: &str| Err(format!("{name}: this test gives no other files"));
+    match scenario::load_str("bad", "bad.toml", text, &no_files) {
+        Ok(_) => panic!("the scenario loaded, but problems were expected:\n{text}"),
+        Err(e) => e.render(),
+    }
+}
+
+/// Asserts that the report on `text` is exactly `expected`. Both are written in the
+/// tests starting on the line after their opening quote.
+#[track_caller]
+fn check(text: &str, expected: &str) {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let expected = expected.strip_prefix('\n').unwrap_or(expected);
+    assert_report(&report(text), expected);
+}
+
+#[track_caller]
+fn assert_report(got: &str, expected: &str) {
+    if got != expected {
+        let line = got.lines().zip(expected.lines()).position(|(g, e)| g != e);
+        let line = line.unwrap_or(got.lines().count().min(expected.lines().count()));
+        panic!("the report differs from line {}:\n--- expected\n{expected}\n--- got\n{got}", line + 1);
+    }
+}
+
+/// A TOML syntax error stops loading: nothing else is checked (not even the cooks).
+#[test]
+fn toml_syntax_error() {
+    check(
+        r#"
+[kitchen]
+cooks = 0
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended" duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: TOML syntax: missing comma between key-value pairs, expected `,`
+  ┌─ bad.toml:5:47
+  │
+5 │ steps = [{ name = "brew", kind = "unattended" duration = 5 }]
+  │                                               ^ here
+  │
+  = help: a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// An unknown field, with the field it is probably a typo of.
+#[test]
+fn unknown_field_suggests_the_closest() {
+    check(
+        r#"
+[kitchen]
+cook = 2
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: unknown field `cook` in [kitchen]
+  ┌─ bad.toml:2:1
+  │
+2 │ cook = 2
+  │ ^^^^ unknown field
+  │
+  = help: did you mean `cooks`? [kitchen] takes: cooks, equipment
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A known field in the wrong table says where it belongs.
+#[test]
+fn field_in_the_wrong_table() {
+    check(
+        r#"
+cooks = 2
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: unknown field `cooks` in a scenario
+  ┌─ bad.toml:1:1
+  │
+1 │ cooks = 2
+  │ ^^^^^ unknown field
+  │
+  = help: `cooks` belongs in [kitchen]
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A value of the wrong type.
+#[test]
+fn wrong_type() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = "5 s" }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: `duration` must be a number of seconds or a distribution, found a string
+  ┌─ bad.toml:2:59
+  │
+2 │ steps = [{ name = "brew", kind = "unattended", duration = "5 s" }]
+  │                                                           ^^^^^ expected a number or a distribution
+  │
+  = help: write it like `duration = 3`, or draw it at random: `duration = { dist = "uniform_int", min = 1, max = 5 }`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// Durations must be finite and at least 0: each bad one is reported.
+#[test]
+fn negative_nan_and_infinite_durations() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = -1 },
+    { name = "brew", kind = "unattended", duration = nan },
+    { name = "pour", kind = "hands-on", duration = inf },
+]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: `duration` must be a finite number of seconds that is at least 0, found -1
+  ┌─ bad.toml:3:53
+  │
+3 │     { name = "grind", kind = "hands-on", duration = -1 },
+  │                                                     ^^ negative
+  │
+  = help: write it like `duration = 3`
+
+error: `duration` must be a finite number of seconds that is at least 0, found nan
+  ┌─ bad.toml:4:54
+  │
+4 │     { name = "brew", kind = "unattended", duration = nan },
+  │                                                      ^^^ not a number
+  │
+  = help: write it like `duration = 3`
+
+error: `duration` must be a finite number of seconds that is at least 0, found inf
+  ┌─ bad.toml:5:52
+  │
+5 │     { name = "pour", kind = "hands-on", duration = inf },
+  │                                                    ^^^ infinite
+  │
+  = help: write it like `duration = 3`
+
+error: bad.toml has 3 problems
+"#,
+    );
+}
+
+/// `after` naming a step the recipe does not have.
+#[test]
+fn after_names_a_step_that_does_not_exist() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = 1 },
+    { name = "brew", kind = "unattended", duration = 5, after = ["grnd"] },
+]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: `brew` waits for unknown step `grnd`
+  ┌─ bad.toml:4:66
+  │
+4 │     { name = "brew", kind = "unattended", duration = 5, after = ["grnd"] },
+  │                                                                  ^^^^^^ no such step
+  │
+  = help: did you mean `grind`? The steps of recipe `coffee` are: grind, brew
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// `uses` naming equipment the kitchen does not have.
+#[test]
+fn uses_names_equipment_that_does_not_exist() {
+    check(
+        r#"
+[kitchen]
+equipment = { coffee_machine = 2 }
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5, uses = "coffee_machin" }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: unknown equipment `coffee_machin`
+  ┌─ bad.toml:5:69
+  │
+5 │ steps = [{ name = "brew", kind = "unattended", duration = 5, uses = "coffee_machin" }]
+  │                                                                     ^^^^^^^^^^^^^^^ not in the kitchen
+  │
+  = help: did you mean `coffee_machine`? The kitchen has: coffee_machine; or declare `coffee_machin` in [kitchen.equipment]
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// Steps waiting for each other in a cycle: the message names every step of it, and the
+/// caret points at the `after` name that looks forward.
+#[test]
+fn dependency_cycle() {
+    check(
+        r#"
+[recipes.breakfast]
+steps = [
+    { name = "toast", kind = "unattended", duration = 1, after = ["butter"] },
+    { name = "brew", kind = "unattended", duration = 5 },
+    { name = "butter", kind = "hands-on", duration = 1 },
+]
+
+[menu]
+Breakfast = "breakfast"
+
+[customers]
+list = [{ item = "Breakfast" }]
+"#,
+        r#"
+error: the steps of recipe `breakfast` wait for each other in a cycle: `toast` → `butter` → `brew` → `toast`
+  ┌─ bad.toml:3:67
+  │
+3 │     { name = "toast", kind = "unattended", duration = 1, after = ["butter"] },
+  │                                                                   ^^^^^^^^ `butter` comes later in the recipe
+  │
+  = help: → means "waits for"; `butter` and `brew` have no `after`, so each waits for the step before it. Remove `butter` from the `after` of `toast`, or list `butter` before `toast`: a step can only wait for earlier steps
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A step needing equipment that has no units could never start.
+#[test]
+fn equipment_with_capacity_zero() {
+    check(
+        r#"
+[kitchen]
+equipment = { coffee_machine = 0 }
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5, uses = "coffee_machine" }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: `coffee_machine` has capacity 0, so this step could never start
+  ┌─ bad.toml:5:69
+  │
+5 │ steps = [{ name = "brew", kind = "unattended", duration = 5, uses = "coffee_machine" }]
+  │                                                                     ^^^^^^^^^^^^^^^^ no capacity
+  │
+  = help: give `coffee_machine` a capacity of at least 1 in [kitchen.equipment]
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A customer ordering something the menu does not have.
+#[test]
+fn customer_orders_an_item_not_on_the_menu() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+Mocha = "coffee"
+
+[customers]
+list = [{ item = "Latte" }, { item = "Moca" }]
+"#,
+        r#"
+error: `Moca` is not on the menu
+  ┌─ bad.toml:9:38
+  │
+9 │ list = [{ item = "Latte" }, { item = "Moca" }]
+  │                                      ^^^^^^ not on the menu
+  │
+  = help: did you mean `Mocha`? The menu has: Latte, Mocha
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// An unknown placeholder: the caret points at the placeholder itself, even inside a
+/// string with escapes.
+#[test]
+fn unknown_placeholder_points_at_the_placeholder() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+
+[narrative]
+served = "Here is your \"{item}\", {custmer}!"
+"#,
+        r#"
+error: unknown placeholder `{custmer}`
+   ┌─ bad.toml:11:36
+   │
+11 │ served = "Here is your \"{item}\", {custmer}!"
+   │                                    ^^^^^^^^^ here
+   │
+   = help: did you mean `{customer}`? Placeholders here: {mode}, {menu}, {customers}, {scenario}, {unit}, {time}, {order}, {customer}, {item}, {arrival}, {results}; write `{{` for a literal brace
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A placeholder that exists, but not at this moment.
+#[test]
+fn placeholder_from_another_moment() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+
+[narrative]
+arrival = "Order {order}: {step}"
+"#,
+        r#"
+error: placeholder `{step}` is not available in `arrival` lines (it is in `step_start` lines)
+   ┌─ bad.toml:11:27
+   │
+11 │ arrival = "Order {order}: {step}"
+   │                           ^^^^^^ here
+   │
+   = help: Placeholders here: {mode}, {menu}, {customers}, {scenario}, {unit}, {time}, {order}, {customer}, {item}, {arrival}; write `{{` for a literal brace
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A kitchen without cooks (its equipment is still known to the steps that use it).
+#[test]
+fn zero_cooks() {
+    check(
+        r#"
+[kitchen]
+cooks = 0
+equipment = { coffee_machine = 1 }
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5, uses = "coffee_machine" }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: a kitchen needs at least one cook
+  ┌─ bad.toml:2:9
+  │
+2 │ cooks = 0
+  │         ^ no cooks
+  │
+  = help: write `cooks = 1` or more
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A menu with nothing on it (the customers are not told that their item is not on it).
+#[test]
+fn empty_menu() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+
+[customers]
+list = [{ item = "Latte" }]
+"#,
+        r#"
+error: the menu is empty
+  ┌─ bad.toml:4:1
+  │
+4 │ [menu]
+  │ ^^^^^^ empty menu
+  │
+  = help: add `[menu]` with one `ITEM = "RECIPE"` line per item, like `Latte = "coffee"`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A file that does not exist (`scenario::load_file`): the problem is the file itself.
+#[test]
+fn missing_file() {
+    let err = scenario::load_file(Path::new("no/such/scenario.toml")).unwrap_err();
+    assert_report(
+        &err.render(),
+        r#"error: cannot read no/such/scenario.toml: No such file or directory (os error 2)
+ = help: check the path, or run `cafe list` for the built-in scenarios
+
+error: no/such/scenario.toml has 1 problem
+"#,
+    );
+}
+
+/// What a scenario must have is reported about the file as a whole.
+#[test]
+fn missing_sections() {
+    check(
+        r#"
+name = "empty"
+"#,
+        r#"
+error: the scenario has no recipes
+ = in bad.toml
+ = help: add a `[recipes.NAME]` table with `[[recipes.NAME.steps]]`; see docs/scenario-format.md
+
+error: the scenario has no menu
+ = in bad.toml
+ = help: add `[menu]` with one `ITEM = "RECIPE"` line per item, like `Latte = "coffee"`
+
+error: the scenario has no customers
+ = in bad.toml
+ = help: add `[customers]` with `list = [...]`, `replay = "day.csv"` or `[customers.generate]`
+
+error: bad.toml has 3 problems
+"#,
+    );
+}
+
+/// Every problem at once, in file order, then the count.
+#[test]
+fn several_problems_are_all_reported_in_file_order() {
+    check(
+        r#"
+name = "rush-hour"
+unit = "minutes"
+
+[kitchen]
+cooks = 2
+equipment = { espresso_machine = 1 }
+
+[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = -1 },
+    { name = "brew", kind = "unatended", duration = 2, uses = "espresso", after = ["grind"] },
+]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }, { item = "Cappuccino", arrival = 1 }]
+
+[narrative]
+served = "Enjoy your {itme}!"
+"#,
+        r#"
+error: unknown time unit `minutes`
+  ┌─ bad.toml:2:8
+  │
+2 │ unit = "minutes"
+  │        ^^^^^^^^^ unknown unit
+  │
+  = help: did you mean `min`? Units: ms, s, min, h
+
+error: `duration` must be a finite number of seconds that is at least 0, found -1
+   ┌─ bad.toml:10:53
+   │
+10 │     { name = "grind", kind = "hands-on", duration = -1 },
+   │                                                     ^^ negative
+   │
+   = help: write it like `duration = 3`
+
+error: unknown step kind `unatended`
+   ┌─ bad.toml:11:29
+   │
+11 │     { name = "brew", kind = "unatended", duration = 2, uses = "espresso", after = ["grind"] },
+   │                             ^^^^^^^^^^^ unknown kind
+   │
+   = help: did you mean `unattended`? A step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)
+
+error: unknown equipment `espresso`
+   ┌─ bad.toml:11:63
+   │
+11 │     { name = "brew", kind = "unatended", duration = 2, uses = "espresso", after = ["grind"] },
+   │                                                               ^^^^^^^^^^ not in the kitchen
+   │
+   = help: did you mean `espresso_machine`? The kitchen has: espresso_machine; or declare `espresso` in [kitchen.equipment]
+
+error: `Cappuccino` is not on the menu
+   ┌─ bad.toml:18:38
+   │
+18 │ list = [{ item = "Latte" }, { item = "Cappuccino", arrival = 1 }]
+   │                                      ^^^^^^^^^^^^ not on the menu
+   │
+   = help: the menu has: Latte; to sell it, add `Cappuccino = "RECIPE"` to [menu]
+
+error: unknown placeholder `{itme}`
+   ┌─ bad.toml:21:22
+   │
+21 │ served = "Enjoy your {itme}!"
+   │                      ^^^^^^ here
+   │
+   = help: did you mean `{item}`? Placeholders here: {mode}, {menu}, {customers}, {scenario}, {unit}, {time}, {order}, {customer}, {item}, {arrival}, {results}; write `{{` for a literal brace
+
+error: bad.toml has 6 problems
+"#,
+    );
+}
+
+/// A replayed day's problems point into the CSV file, cell by cell.
+#[test]
+fn replayed_day_with_bad_rows() {
+    let scenario = r#"[options]
+flavour = ["Vanilla", "Caramel"]
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+replay = "monday.csv"
+"#;
+    let monday = r#"arrival,item,flavour,brew
+0,Latte,Vanilla,4
+soon,Latte,Caramel,
+2,Latte,Hazelnut,3
+"#;
+    let files = |name: &str| match name {
+        "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
+        _ => Err(format!("no file {name}")),
+    };
+    let err = scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err();
+    assert_report(
+        &err.render(),
+        r#"error: `soon` is not a time: times are finite numbers of seconds that are at least 0
+  ┌─ monday.csv:3:1
+  │
+3 │ soon,Latte,Caramel,
+  │ ^^^^ not a time
+  │
+  = help: write it like `2.5`
+
+error: `Hazelnut` is not a value of option `flavour`
+  ┌─ monday.csv:4:9
+  │
+4 │ 2,Latte,Hazelnut,3
+  │         ^^^^^^^^ unknown value
+  │
+  = help: values: Vanilla, Caramel
+
+error: bad.toml has 2 problems
+"#,
+    );
+}
+
+/// An option named like a placeholder: `{step}` could not print both.
+#[test]
+fn option_named_like_a_placeholder() {
+    check(
+        r#"
+[options]
+step = ["small", "large"]
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5, on_start = "A {step} coffee" }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte", options = { step = "small" } }]
+"#,
+        r#"
+error: option `step` has the name of a placeholder
+  ┌─ bad.toml:2:1
+  │
+2 │ step = ["small", "large"]
+  │ ^^^^ reserved name
+  │
+  = help: `{step}` already prints something else in narrative lines: rename the option
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
