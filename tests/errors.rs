@@ -679,3 +679,46 @@ error: bad.toml has 1 problem
 "#,
     );
 }
+
+mod never_panics {
+    use async_cafe::builtin::BUILTINS;
+    use async_cafe::scenario;
+    use proptest::prelude::*;
+
+    /// Any bytes that are valid UTF-8, and any damage to a real scenario, give a
+    /// scenario or a rendered error, never a panic.
+    fn load(text: &str) {
+        let resolve = |name: &str| match name {
+            "coffee_shop_408.csv" => {
+                Ok(("day.csv".to_string(), "arrival,item,brew\n0,coffee,4\nx,tea,-1\n".to_string()))
+            }
+            _ => Err(format!("cannot read {name}")),
+        };
+        if let Err(e) = scenario::load_str("fuzz", "fuzz.toml", text, &resolve) {
+            let text = e.render();
+            assert!(text.contains("error"), "{text}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn damaged_builtins(which in 0..BUILTINS.len(), cuts in prop::collection::vec((any::<prop::sample::Index>(), 0usize..12, "[a-z0-9 =\\[\\]{}\",.\\n-]{0,6}"), 1..4)) {
+            let mut text = BUILTINS[which].toml.to_string();
+            for (at, len, insert) in cuts {
+                let mut start = at.index(text.len() + 1);
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(end) { end += 1; }
+                text.replace_range(start..end, &insert);
+            }
+            load(&text);
+        }
+
+        #[test]
+        fn arbitrary_text(text in "\\PC{0,200}") {
+            load(&text);
+        }
+    }
+}

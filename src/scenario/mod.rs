@@ -206,8 +206,8 @@ struct MenuCheck<'m> {
 impl MenuCheck<'_> {
     /// The recipe of item `ix`, when it could be read.
     fn recipe(&self, ix: ItemIx) -> Option<&Recipe> {
-        let item = &self.items?[ix as usize];
-        self.recipes[item.recipe as usize].1.as_ref()
+        let item = self.items?.get(ix as usize)?;
+        self.recipes.get(item.recipe as usize)?.1.as_ref()
     }
 
     /// Whether every recipe could be read (so every step name is known).
@@ -1572,7 +1572,7 @@ mod replay {
                     },
                 }
             }
-            if let (true, true, Some(recipe)) = (row_ok, have_item, menu.recipe(c.item)) {
+            if let Some(recipe) = (row_ok && have_item).then(|| menu.recipe(c.item)).flatten() {
                 for (s, d, index) in step_cells {
                     match recipe.steps.iter().position(|st| st.name == s) {
                         Some(si) => c.durations.push((si as StepIx, d)),
