@@ -21,8 +21,10 @@ pub enum EventKind<'a> {
     /// The kitchen takes the order: the moment its arrival lines print. This can be
     /// later than `order.arrival` when a cook was busy.
     Arrived { order: &'a Order },
-    /// A step wants equipment that is all in use and queues for it.
-    StepWaiting { order: &'a Order, step: StepIx, equipment: EquipIx },
+    /// A step wants equipment that is all in use and queues for it. `cook` is the
+    /// cook standing in line with it (synchronous kitchen); `None` in the
+    /// asynchronous kitchen, where the cook moves on.
+    StepWaiting { order: &'a Order, step: StepIx, equipment: EquipIx, cook: Option<CookIx> },
     /// A step starts. `cook` is the cook it occupies: every hands-on step, and every
     /// step of the synchronous kitchen (where the cook stands by); `None` for an
     /// unattended step of the asynchronous kitchen.

@@ -492,7 +492,7 @@ impl<'s> Kitchen<'s> {
                 let order = &rt.order;
                 sink.event(&Event {
                     t: self.now,
-                    kind: EventKind::StepWaiting { order, step: s, equipment: e },
+                    kind: EventKind::StepWaiting { order, step: s, equipment: e, cook: None },
                 });
                 return;
             }

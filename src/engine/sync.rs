@@ -176,8 +176,12 @@ impl<'s> Kitchen<'s> {
             if eq.free == 0 {
                 eq.queue.push_back(c);
                 cook.state = CookState::WaitEquipment;
-                let kind =
-                    EventKind::StepWaiting { order: &cook.order, step: cook.step as u16, equipment: e };
+                let kind = EventKind::StepWaiting {
+                    order: &cook.order,
+                    step: cook.step as u16,
+                    equipment: e,
+                    cook: Some(c),
+                };
                 sink.event(&Event { t: self.now, kind });
                 return;
             }

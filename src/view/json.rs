@@ -20,6 +20,8 @@ pub struct Report {
     pub time_unit: TimeUnitRecord,
     pub makespan_s: f64,
     pub finished: bool,
+    /// Always present in a finished report.
+    pub stats: Option<crate::view::stats::Stats>,
     pub narrative: Vec<LineRecord>,
     pub orders: Vec<OrderRecord>,
     pub events: Vec<EventRecord>,
@@ -92,6 +94,7 @@ impl<'s> JsonView<'s> {
                 time_unit: TimeUnitRecord { name: sc.unit.name(), seconds: sc.unit.seconds() },
                 makespan_s: 0.0,
                 finished: false,
+                stats: None,
                 narrative: Vec::new(),
                 orders: Vec::new(),
                 events: Vec::new(),
@@ -165,9 +168,10 @@ impl Sink for JsonView<'_> {
                     served_s: None,
                 };
             }
-            EventKind::StepWaiting { order, step, equipment } => {
+            EventKind::StepWaiting { order, step, equipment, cook } => {
                 rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
                 rec.equipment = Some(sc.kitchen.equipment[equipment as usize].name.clone());
+                rec.cook = cook.map(|c| c as u32 + 1);
             }
             EventKind::StepStarted { order, step, cook } | EventKind::StepFinished { order, step, cook } => {
                 rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());

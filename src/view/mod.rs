@@ -2,3 +2,5 @@
 
 pub mod json;
 pub mod narrative;
+pub mod stats;
+pub mod trace;

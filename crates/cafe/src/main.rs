@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use async_cafe::builtin;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
-use async_cafe::run::{self, ClockKind, RunSpec};
+use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -48,6 +48,10 @@ enum Command {
         /// Stamp each narrative line with its scenario time.
         #[arg(long)]
         timestamps: bool,
+        /// After the narrative, print statistics: waits, time in system, cooks'
+        /// and equipment's use (the JSON report always has them).
+        #[arg(long)]
+        stats: bool,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -150,7 +154,7 @@ fn load(name: &str) -> Result<Scenario, Failure> {
 fn execute(command: Command) -> Result<(), Failure> {
     let stdout = io::stdout();
     match command {
-        Command::Run { scenario, mode, clock, speed, seed, format, timestamps } => {
+        Command::Run { scenario, mode, clock, speed, seed, format, timestamps, stats } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
                     return Err(Failure::input(format!(
@@ -172,10 +176,16 @@ fn execute(command: Command) -> Result<(), Failure> {
             };
             match format {
                 FormatArg::Text => {
-                    run::narrate(&sc, spec, timestamps, &mut stdout.lock())?;
+                    let want = Want { narrative: true, timestamps, stats, ..Want::default() };
+                    let mut out = stdout.lock();
+                    let ran = run::run(&sc, spec, want, &mut out)?;
+                    if let Some(s) = ran.stats {
+                        write!(out, "\n{}", s.render(sc.unit))?;
+                    }
                 }
                 FormatArg::Json => {
-                    let report = run::report(&sc, spec)?;
+                    let want = Want { report: true, ..Want::default() };
+                    let report = run::run(&sc, spec, want, &mut io::sink())?.report.expect("asked for");
                     let mut text = serde_json::to_string_pretty(&report).map_err(io::Error::other)?;
                     text.push('\n');
                     stdout.lock().write_all(text.as_bytes())?;

@@ -1,0 +1,241 @@
+//! Who did what, when: the run as lanes of spans, one lane per cook, per unit of
+//! equipment and (optionally) per order. Timelines and reports draw from it.
+
+use std::collections::HashMap;
+
+use crate::engine::Mode;
+use crate::event::{Event, EventKind, Sink};
+use crate::model::{CookIx, EquipIx, ItemIx, Scenario, StepIx, StepKind};
+use crate::time::Ticks;
+
+/// What a span of a lane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activity {
+    /// A cook doing a hands-on step.
+    HandsOn,
+    /// A synchronous cook watching an unattended step, or in line for equipment:
+    /// the waste the seeds talk about.
+    StandingBy,
+    /// A machine or a timer working (equipment lanes, order lanes).
+    Unattended,
+    /// An order's step waiting for equipment (order lanes).
+    Waiting,
+}
+
+impl Activity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Activity::HandsOn => "hands-on",
+            Activity::StandingBy => "standing by",
+            Activity::Unattended => "unattended",
+            Activity::Waiting => "waiting",
+        }
+    }
+}
+
+/// One bar of a lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Span {
+    pub start: Ticks,
+    pub end: Ticks,
+    pub activity: Activity,
+    pub order: u64,
+    pub item: ItemIx,
+    pub step: StepIx,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaneKind {
+    Cook(CookIx),
+    /// Unit `unit` (0-based) of a piece of equipment.
+    Equipment(EquipIx, u32),
+    Order(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct Lane {
+    pub kind: LaneKind,
+    pub label: String,
+    pub spans: Vec<Span>,
+}
+
+/// A whole run as lanes.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    pub mode: Mode,
+    pub lanes: Vec<Lane>,
+    /// Scenario time at the last event.
+    pub end: Ticks,
+}
+
+/// Builds a [`Trace`] from events.
+pub struct TraceView<'s> {
+    sc: &'s Scenario,
+    mode: Mode,
+    cooks: Vec<Lane>,
+    /// Per equipment, per unit.
+    equipment: Vec<Vec<Lane>>,
+    /// Which unit each running step holds.
+    held: HashMap<(u64, StepIx), u32>,
+    /// One lane per order, when asked for.
+    orders: Option<Vec<Lane>>,
+    /// Lane index of each order in the kitchen.
+    open_order_lane: HashMap<u64, usize>,
+    end: Ticks,
+}
+
+impl<'s> TraceView<'s> {
+    /// `order_lanes` adds one lane per order (memory grows with the orders).
+    pub fn new(sc: &'s Scenario, mode: Mode, order_lanes: bool) -> Self {
+        let cooks = (0..sc.kitchen.cooks)
+            .map(|c| Lane { kind: LaneKind::Cook(c), label: format!("cook {}", c + 1), spans: Vec::new() })
+            .collect();
+        let equipment = sc
+            .kitchen
+            .equipment
+            .iter()
+            .enumerate()
+            .map(|(e, eq)| {
+                (0..eq.capacity)
+                    .map(|u| Lane {
+                        kind: LaneKind::Equipment(e as EquipIx, u),
+                        label: if eq.capacity == 1 {
+                            eq.name.clone()
+                        } else {
+                            format!("{} {}", eq.name, u + 1)
+                        },
+                        spans: Vec::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        TraceView {
+            sc,
+            mode,
+            cooks,
+            equipment,
+            held: HashMap::new(),
+            orders: order_lanes.then(Vec::new),
+            open_order_lane: HashMap::new(),
+            end: 0,
+        }
+    }
+
+    /// The trace so far. Spans still open end at the last event's time.
+    pub fn finish(mut self) -> Trace {
+        let end = self.end;
+        let mut lanes = std::mem::take(&mut self.cooks);
+        lanes.extend(self.equipment.drain(..).flatten());
+        lanes.extend(self.orders.take().unwrap_or_default());
+        for lane in &mut lanes {
+            for span in &mut lane.spans {
+                if span.end == Ticks::MAX {
+                    span.end = end;
+                }
+            }
+        }
+        Trace { mode: self.mode, lanes, end }
+    }
+
+    fn close(lane: &mut Lane, order: u64, step: StepIx, t: Ticks) {
+        if let Some(span) =
+            lane.spans.iter_mut().rev().find(|s| s.order == order && s.step == step && s.end == Ticks::MAX)
+        {
+            span.end = t;
+        }
+    }
+
+    fn order_lane(&mut self, order: u64) -> Option<&mut Lane> {
+        let ix = *self.open_order_lane.get(&order)?;
+        self.orders.as_mut().map(|o| &mut o[ix])
+    }
+}
+
+impl Sink for TraceView<'_> {
+    fn event(&mut self, e: &Event<'_>) {
+        self.end = self.end.max(e.t);
+        let sc = self.sc;
+        match e.kind {
+            EventKind::Arrived { order } => {
+                if let Some(lanes) = &mut self.orders {
+                    self.open_order_lane.insert(order.id, lanes.len());
+                    let label = format!("#{} {}", order.id, sc.menu.items[order.item as usize].name);
+                    lanes.push(Lane { kind: LaneKind::Order(order.id), label, spans: Vec::new() });
+                }
+            }
+            EventKind::StepWaiting { order, step, cook, .. } => {
+                let span = Span {
+                    start: e.t,
+                    end: Ticks::MAX,
+                    activity: Activity::Waiting,
+                    order: order.id,
+                    item: order.item,
+                    step,
+                };
+                // A synchronous cook in line for equipment stands by.
+                if let Some(c) = cook {
+                    self.cooks[c as usize]
+                        .spans
+                        .push(Span { activity: Activity::StandingBy, ..span.clone() });
+                }
+                if let Some(lane) = self.order_lane(order.id) {
+                    lane.spans.push(span);
+                }
+            }
+            EventKind::StepStarted { order, step, cook } => {
+                let st = &sc.recipe_of(order.item).steps[step as usize];
+                let activity = match st.kind {
+                    StepKind::HandsOn => Activity::HandsOn,
+                    StepKind::Unattended => Activity::Unattended,
+                };
+                let span = |activity| Span {
+                    start: e.t,
+                    end: Ticks::MAX,
+                    activity,
+                    order: order.id,
+                    item: order.item,
+                    step,
+                };
+                if let Some(c) = cook {
+                    let lane = &mut self.cooks[c as usize];
+                    // The cook's time in line for this step, if any, ends now.
+                    TraceView::close(lane, order.id, step, e.t);
+                    let a =
+                        if activity == Activity::HandsOn { Activity::HandsOn } else { Activity::StandingBy };
+                    lane.spans.push(span(a));
+                }
+                if let Some(eq) = st.uses {
+                    // Units are interchangeable (a semaphore): show the step on the
+                    // first free one.
+                    let units = &mut self.equipment[eq as usize];
+                    let unit = units
+                        .iter()
+                        .position(|l| l.spans.last().is_none_or(|s| s.end != Ticks::MAX))
+                        .expect("no more steps hold equipment than it has units");
+                    units[unit].spans.push(span(activity));
+                    self.held.insert((order.id, step), unit as u32);
+                }
+                if let Some(lane) = self.order_lane(order.id) {
+                    TraceView::close(lane, order.id, step, e.t);
+                    lane.spans.push(span(activity));
+                }
+            }
+            EventKind::StepFinished { order, step, cook } => {
+                if let Some(c) = cook {
+                    TraceView::close(&mut self.cooks[c as usize], order.id, step, e.t);
+                }
+                if let Some(unit) = self.held.remove(&(order.id, step)) {
+                    let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
+                    TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
+                }
+                if let Some(lane) = self.order_lane(order.id) {
+                    TraceView::close(lane, order.id, step, e.t);
+                }
+            }
+            EventKind::Served { order } => {
+                self.open_order_lane.remove(&order.id);
+            }
+            EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+        }
+    }
+}
