@@ -91,6 +91,11 @@ pub struct Stats {
     pub equipment: Vec<EquipmentStats>,
 }
 
+/// A cook's hands-on and standing-by ticks, and since when it has been doing what
+/// (true: hands-on).
+#[derive(Clone, Copy)]
+struct CookTime(Ticks, Ticks, Option<(Ticks, bool)>);
+
 struct OrderState {
     arrival: Ticks,
     first_start: Option<Ticks>,
@@ -114,8 +119,7 @@ pub struct StatsView<'s> {
     in_system: Vec<Ticks>,
     chains: Vec<Ticks>,
     above: Vec<Ticks>,
-    /// Per cook: hands-on and standing-by ticks, and what it is doing since when.
-    cooks: Vec<(Ticks, Ticks, Option<(Ticks, bool)>)>,
+    cooks: Vec<CookTime>,
     equipment: Vec<EquipState>,
     /// Steps holding equipment: (order, step) → (equipment, since).
     holding: HashMap<(u64, StepIx), (EquipIx, Ticks)>,
@@ -135,7 +139,7 @@ impl<'s> StatsView<'s> {
             in_system: Vec::new(),
             chains: Vec::new(),
             above: Vec::new(),
-            cooks: vec![(0, 0, None); sc.kitchen.cooks as usize],
+            cooks: vec![CookTime(0, 0, None); sc.kitchen.cooks as usize],
             equipment: sc
                 .kitchen
                 .equipment
@@ -209,7 +213,7 @@ impl<'s> StatsView<'s> {
                 .cooks
                 .iter()
                 .enumerate()
-                .map(|(i, &(hands_on, standing, _))| {
+                .map(|(i, &CookTime(hands_on, standing, _))| {
                     let idle = total.saturating_sub(hands_on + standing);
                     CookStats {
                         cook: i as u32 + 1,
