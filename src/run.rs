@@ -2,12 +2,16 @@
 
 use std::io::{self, Write};
 
-use crate::clock::RealClock;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::clock::{Behind, RealClock, Stopped};
 use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::Scenario;
-use crate::time::Ticks;
+use crate::time::{TICKS_PER_SECOND, Ticks};
 use crate::view::json::{JsonView, Report};
+use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
 use crate::view::stats::{Stats, StatsView};
 use crate::view::trace::{Trace, TraceView};
@@ -17,8 +21,9 @@ use crate::view::trace::{Trace, TraceView};
 pub enum ClockKind {
     /// Instant and deterministic.
     Virtual,
-    /// Wall time, at `speed` seconds of scenario time per second.
-    Real { speed: f64 },
+    /// Wall time, at `speed` seconds of scenario time per second; `behind` says what
+    /// to do when the engine cannot keep up.
+    Real { speed: f64, behind: Behind },
 }
 
 impl ClockKind {
@@ -38,13 +43,6 @@ pub struct RunSpec {
     pub seed: u64,
 }
 
-fn with_clock<R>(kind: ClockKind, f: impl FnOnce(&mut dyn Clock) -> R) -> io::Result<R> {
-    match kind {
-        ClockKind::Virtual => Ok(f(&mut VirtualClock)),
-        ClockKind::Real { speed } => Ok(f(&mut RealClock::new(speed)?)),
-    }
-}
-
 /// What a run should produce besides its outcome.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Want {
@@ -58,6 +56,10 @@ pub struct Want {
     /// Build the lanes a timeline draws; `order_lanes` adds one lane per order.
     pub trace: bool,
     pub order_lanes: bool,
+    /// On the real clock, keep a panel of the kitchen's state under the narrative,
+    /// redrawn in place (for a terminal), `width` columns wide.
+    pub live: bool,
+    pub width: usize,
 }
 
 /// What a run produced.
@@ -66,6 +68,84 @@ pub struct Ran {
     pub report: Option<Report>,
     pub stats: Option<Stats>,
     pub trace: Option<Trace>,
+    /// Why a real run stopped early, if it did.
+    pub stopped: Option<Stopped>,
+    /// The worst lag behind real time beyond the tolerance, and when (scenario time).
+    pub worst_lag: Option<(std::time::Duration, Ticks)>,
+}
+
+/// Where the narrative goes: line by line, with the live panel (if any) kept under
+/// it, erased and redrawn in place.
+struct Terminal<'s, 'w> {
+    out: &'w mut dyn Write,
+    failed: Option<io::Error>,
+    live: Option<LiveState<'s>>,
+    width: usize,
+    /// Lines of panel currently on screen.
+    panel: usize,
+}
+
+impl Terminal<'_, '_> {
+    fn write(&mut self, text: &str) {
+        if self.failed.is_none() {
+            if let Err(e) = self.out.write_all(text.as_bytes()).and_then(|_| self.out.flush()) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    fn erase_panel(&mut self) {
+        if self.panel > 0 {
+            // To the start of the panel's first line, then clear to the end of screen.
+            let up = format!("\x1b[{}F\x1b[J", self.panel);
+            self.panel = 0;
+            self.write(&up);
+        }
+    }
+
+    fn line(&mut self, line: &str) {
+        self.erase_panel();
+        self.write(line);
+        self.write("\n");
+    }
+
+    fn draw_panel(&mut self, t: Ticks) {
+        let Some(live) = &mut self.live else { return };
+        live.at(t);
+        let lines = live.render(self.width, 12);
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        self.erase_panel();
+        self.write(&text);
+        self.panel = lines.len();
+    }
+}
+
+/// A clock that redraws the live panel before it waits: the panel then shows the
+/// kitchen as it is until the next instant. At most about 30 redraws a second.
+struct PanelClock<'a, 's, 'w> {
+    inner: &'a mut RealClock,
+    term: Rc<RefCell<Terminal<'s, 'w>>>,
+    speed: f64,
+    last_t: Ticks,
+    last_draw: Option<std::time::Instant>,
+}
+
+impl Clock for PanelClock<'_, '_, '_> {
+    fn advance(&mut self, t: Ticks) -> bool {
+        const FRAME: f64 = 1.0 / 30.0;
+        let wall_gap = (t - self.last_t) as f64 / TICKS_PER_SECOND as f64 / self.speed;
+        let stale = self.last_draw.is_none_or(|d| d.elapsed().as_secs_f64() >= FRAME);
+        if wall_gap >= FRAME || stale {
+            self.term.borrow_mut().draw_panel(self.last_t);
+            self.last_draw = Some(std::time::Instant::now());
+        }
+        self.last_t = t;
+        self.inner.advance(t)
+    }
+
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        self.inner.elapsed(t)
+    }
 }
 
 /// The views a run feeds, each optional.
@@ -73,8 +153,7 @@ struct Views<'s, 'w> {
     sc: &'s Scenario,
     narrator: Option<Narrator<'s>>,
     timestamps: bool,
-    out: &'w mut dyn Write,
-    failed: Option<io::Error>,
+    term: Rc<RefCell<Terminal<'s, 'w>>>,
     report: Option<JsonView<'s>>,
     stats: Option<StatsView<'s>>,
     trace: Option<TraceView<'s>>,
@@ -82,22 +161,21 @@ struct Views<'s, 'w> {
 
 impl Sink for Views<'_, '_> {
     fn event(&mut self, event: &Event<'_>) {
+        let mut term = self.term.borrow_mut();
+        if let Some(live) = &mut term.live {
+            live.event(event);
+        }
         if let Some(narrator) = &mut self.narrator {
-            let (out, failed, sc, timestamps) = (&mut *self.out, &mut self.failed, self.sc, self.timestamps);
+            let (sc, timestamps) = (self.sc, self.timestamps);
             narrator.event(event, |t, line| {
-                if failed.is_some() {
-                    return;
-                }
-                let result = if timestamps {
-                    writeln!(out, "[{}] {line}", stamp(sc, t))
+                if timestamps {
+                    term.line(&format!("[{}] {line}", stamp(sc, t)));
                 } else {
-                    writeln!(out, "{line}")
-                };
-                if let Err(e) = result.and_then(|_| out.flush()) {
-                    *failed = Some(e);
+                    term.line(line);
                 }
             });
         }
+        drop(term);
         if let Some(v) = &mut self.report {
             v.event(event);
         }
@@ -111,24 +189,55 @@ impl Sink for Views<'_, '_> {
 }
 
 /// Runs `sc`, writing its narrative to `out` as it happens if asked, and returns what
-/// `want` asks for.
+/// `want` asks for. A real run stopped early (Ctrl-C, or falling behind with
+/// [`Behind::Stop`]) still returns everything up to that moment.
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
+    let live = want.live && matches!(spec.clock, ClockKind::Real { .. });
+    let term = Rc::new(RefCell::new(Terminal {
+        out,
+        failed: None,
+        live: live.then(|| LiveState::new(sc, spec.mode)),
+        width: want.width.max(20),
+        panel: 0,
+    }));
     let mut views = Views {
         sc,
         narrator: want.narrative.then(|| Narrator::new(sc, spec.mode)),
         timestamps: want.timestamps,
-        out,
-        failed: None,
+        term: Rc::clone(&term),
         report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.name(), spec.seed)),
         stats: (want.stats || want.report).then(|| StatsView::new(sc)),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
     };
-    let outcome = with_clock(spec.clock, |clock| engine::run(sc, spec.mode, spec.seed, clock, &mut views))?;
-    if let Some(e) = views.failed {
+    let (outcome, stopped, worst_lag) = match spec.clock {
+        ClockKind::Virtual => {
+            (engine::run(sc, spec.mode, spec.seed, &mut VirtualClock, &mut views), None, None)
+        }
+        ClockKind::Real { speed, behind } => {
+            let mut real = RealClock::new(speed, behind)?;
+            let outcome = if live {
+                let mut clock = PanelClock {
+                    inner: &mut real,
+                    term: Rc::clone(&term),
+                    speed,
+                    last_t: 0,
+                    last_draw: None,
+                };
+                engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
+            } else {
+                engine::run(sc, spec.mode, spec.seed, &mut real, &mut views)
+            };
+            (outcome, real.stopped(), real.worst_lag())
+        }
+    };
+    let Views { report, stats, trace, .. } = views;
+    let mut term = term.borrow_mut();
+    term.erase_panel();
+    if let Some(e) = term.failed.take() {
         return Err(e);
     }
-    let stats = views.stats.map(StatsView::finish);
-    let report = views.report.map(|v| {
+    let stats = stats.map(StatsView::finish);
+    let report = report.map(|v| {
         let mut r = v.finish(outcome);
         r.stats = stats.clone();
         r
@@ -137,7 +246,9 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         outcome,
         report,
         stats: stats.filter(|_| want.stats),
-        trace: views.trace.map(TraceView::finish),
+        trace: trace.map(TraceView::finish),
+        stopped,
+        worst_lag,
     })
 }
 

@@ -2,11 +2,12 @@
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use async_cafe::builtin;
+use async_cafe::clock::{Behind, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
@@ -52,6 +53,16 @@ enum Command {
         /// and equipment's use (the JSON report always has them).
         #[arg(long)]
         stats: bool,
+        /// Real clock: what to do when the engine cannot keep up with the speed.
+        #[arg(long, value_enum, default_value_t = BehindArg::Warn)]
+        behind: BehindArg,
+        /// Real clock, text: a live panel of cooks, machines and waiting orders under
+        /// the narrative (auto: when stdout is a terminal).
+        #[arg(long, value_enum, default_value_t = PanelArg::Auto)]
+        panel: PanelArg,
+        /// Width of the panel [default: the terminal's, or 80].
+        #[arg(long, value_name = "COLUMNS")]
+        width: Option<usize>,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -85,6 +96,21 @@ enum ModeArg {
 enum ClockArg {
     Real,
     Virtual,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BehindArg {
+    /// Say so on stderr and go on.
+    Warn,
+    /// Stop the run (exit code 1).
+    Stop,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum PanelArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,10 +177,27 @@ fn load(name: &str) -> Result<Scenario, Failure> {
     scenario::load_file(as_path).map_err(|e| Failure::input(e.render()))
 }
 
+/// The terminal's width, or 80.
+fn terminal_width() -> usize {
+    terminal_size::terminal_size().map_or(80, |(w, _)| w.0 as usize)
+}
+
 fn execute(command: Command) -> Result<(), Failure> {
     let stdout = io::stdout();
     match command {
-        Command::Run { scenario, mode, clock, speed, seed, format, timestamps, stats } => {
+        Command::Run {
+            scenario,
+            mode,
+            clock,
+            speed,
+            seed,
+            format,
+            timestamps,
+            stats,
+            behind,
+            panel,
+            width,
+        } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
                     return Err(Failure::input(format!(
@@ -170,25 +213,64 @@ fn execute(command: Command) -> Result<(), Failure> {
                 },
                 clock: match clock {
                     ClockArg::Virtual => ClockKind::Virtual,
-                    ClockArg::Real => ClockKind::Real { speed: speed.unwrap_or(sc.speed) },
+                    ClockArg::Real => ClockKind::Real {
+                        speed: speed.unwrap_or(sc.speed),
+                        behind: match behind {
+                            BehindArg::Warn => Behind::Warn,
+                            BehindArg::Stop => Behind::Stop,
+                        },
+                    },
                 },
                 seed: seed.unwrap_or(sc.seed),
             };
-            match format {
+            let terminal = io::stdout().is_terminal();
+            let ran = match format {
                 FormatArg::Text => {
-                    let want = Want { narrative: true, timestamps, stats, ..Want::default() };
+                    let live = panel == PanelArg::Always || (panel == PanelArg::Auto && terminal);
+                    let width = width.unwrap_or_else(terminal_width);
+                    let want =
+                        Want { narrative: true, timestamps, stats: true, live, width, ..Want::default() };
                     let mut out = stdout.lock();
                     let ran = run::run(&sc, spec, want, &mut out)?;
-                    if let Some(s) = ran.stats {
-                        write!(out, "\n{}", s.render(sc.unit))?;
+                    // Statistics when asked for, and always for an interrupted run.
+                    if let (Some(s), true) = (&ran.stats, stats || ran.stopped.is_some()) {
+                        let title =
+                            if ran.stopped.is_some() { "\n(interrupted: statistics so far)\n" } else { "\n" };
+                        write!(out, "{title}{}", s.render(sc.unit))?;
                     }
+                    ran
                 }
                 FormatArg::Json => {
                     let want = Want { report: true, ..Want::default() };
-                    let report = run::run(&sc, spec, want, &mut io::sink())?.report.expect("asked for");
-                    let mut text = serde_json::to_string_pretty(&report).map_err(io::Error::other)?;
+                    let ran = run::run(&sc, spec, want, &mut io::sink())?;
+                    let mut text = serde_json::to_string_pretty(ran.report.as_ref().expect("asked for"))
+                        .map_err(io::Error::other)?;
                     text.push('\n');
                     stdout.lock().write_all(text.as_bytes())?;
+                    ran
+                }
+            };
+            if let Some((lag, at)) = ran.worst_lag {
+                eprintln!(
+                    "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)",
+                    lag.as_secs_f64(),
+                    sc.unit.from_ticks(at),
+                    sc.unit.name()
+                );
+            }
+            match ran.stopped {
+                None => {}
+                Some(Stopped::Interrupted) => return Err(Failure { message: String::new(), code: 130 }),
+                Some(Stopped::FellBehind { at, lag }) => {
+                    return Err(Failure {
+                        message: format!(
+                            "error: stopped: the kitchen fell {:.3} s behind real time at {:.2} {} of scenario time; lower --speed, or use --behind warn\n",
+                            lag.as_secs_f64(),
+                            sc.unit.from_ticks(at),
+                            sc.unit.name()
+                        ),
+                        code: 1,
+                    });
                 }
             }
         }

@@ -212,3 +212,82 @@ fn an_unknown_builtin_suggests_the_closest() {
         "error: no built-in scenario is called `lunch-helpr`\n  help: did you mean `lunch-helper`, `lunch`? Run `cafe list` to see them all\n"
     );
 }
+
+#[test]
+fn ctrl_c_stops_a_real_run_cleanly_with_the_statistics_so_far() {
+    use std::process::Stdio;
+    // The coffee shop takes about 20 s of scenario time; at speed 2, 10 s of wall time.
+    let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "coffee-shop", "--clock", "real", "--speed", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The narrative up to the interruption, then the statistics so far.
+    assert!(out.starts_with("Order 1: Customer arrived!\n"), "{out}");
+    assert!(!out.contains("Coffee shop closed"), "{out}");
+    assert!(out.contains("(interrupted: statistics so far)\nStatistics (times in s)\n"), "{out}");
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+/// A scenario too big to play at the requested speed: 200,000 customers over about
+/// 200,000 s of scenario time, asked to play in 20 ms.
+fn too_fast() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-fast-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rush.toml");
+    std::fs::write(
+        &path,
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 1 }]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = 200000
+interarrival = { dist = "uniform", min = 0, max = 2 }
+"#,
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn falling_behind_real_time_is_reported_or_stops_the_run() {
+    let path = too_fast();
+    let p = path.to_str().unwrap();
+    let warn = cafe(&["run", p, "--clock", "real", "--speed", "10000000"]);
+    assert!(warn.status.success(), "{}", stderr(&warn));
+    let err = stderr(&warn);
+    assert!(err.starts_with("warning: the kitchen is falling behind real time ("), "{err}");
+    assert!(err.contains("note: the run fell up to "), "{err}");
+
+    let stop = cafe(&["run", p, "--clock", "real", "--speed", "10000000", "--behind", "stop"]);
+    assert_eq!(stop.status.code(), Some(1));
+    let err = stderr(&stop);
+    assert!(err.contains("error: stopped: the kitchen fell "), "{err}");
+    assert!(err.contains("lower --speed, or use --behind warn"), "{err}");
+    // At a speed it can keep up with, nothing is said.
+    let ok = cafe(&["run", "hi", "--clock", "real", "--speed", "20"]);
+    assert_eq!(stderr(&ok), "");
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn the_live_panel_is_drawn_in_place_on_request_and_never_into_a_pipe() {
+    let o = cafe(&["run", "cafe", "--clock", "real", "--speed", "25", "--panel", "always", "--width", "80"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("── Asynchronous kitchen at 0.00 s ── 2 in the kitchen, 0 served ──"), "{out}");
+    assert!(out.contains("  coffee_machine  2/2 in use: #1 brew, #2 brew\n"), "{out}");
+    // Erased before the next narrative line: up 5 lines, clear to the end.
+    assert!(out.contains("\x1b[5F\x1b[J\nYour Vanilla flavoured Latte is ready, enjoy!"), "{out:?}");
+    let piped = stdout(&cafe(&["run", "cafe", "--clock", "real", "--speed", "25"]));
+    assert!(!piped.contains('\x1b') && !piped.contains("──"), "{piped:?}");
+}
