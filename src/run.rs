@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use std::cell::RefCell;
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::clock::{Behind, RealClock, Stopped};
@@ -10,6 +11,7 @@ use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::Scenario;
 use crate::time::{TICKS_PER_SECOND, Ticks};
+use crate::view::export::Exports;
 use crate::view::json::{JsonView, Report};
 use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
@@ -44,7 +46,7 @@ pub struct RunSpec {
 }
 
 /// What a run should produce besides its outcome.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Want {
     /// Write the narrative to the output as it happens (stamped with scenario time
     /// when `timestamps`).
@@ -60,6 +62,10 @@ pub struct Want {
     /// redrawn in place (for a terminal), `width` columns wide.
     pub live: bool,
     pub width: usize,
+    /// Export every event as JSON lines to this file (see docs/exports.md).
+    pub events: Option<PathBuf>,
+    /// Export orders, steps and events as CSV files into this directory.
+    pub csv: Option<PathBuf>,
 }
 
 /// What a run produced.
@@ -157,6 +163,7 @@ struct Views<'s, 'w> {
     report: Option<JsonView<'s>>,
     stats: Option<StatsView<'s>>,
     trace: Option<TraceView<'s>>,
+    exports: Exports<'s>,
 }
 
 impl Sink for Views<'_, '_> {
@@ -185,13 +192,19 @@ impl Sink for Views<'_, '_> {
         if let Some(v) = &mut self.trace {
             v.event(event);
         }
+        if !self.exports.is_empty() {
+            self.exports.event(event);
+        }
     }
 }
 
 /// Runs `sc`, writing its narrative to `out` as it happens if asked, and returns what
 /// `want` asks for. A real run stopped early (Ctrl-C, or falling behind with
-/// [`Behind::Stop`]) still returns everything up to that moment.
+/// [`Behind::Stop`]) still returns everything up to that moment, and its exports
+/// hold everything up to that moment. Export files are written completely or not at
+/// all.
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
+    let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
     let live = want.live && matches!(spec.clock, ClockKind::Real { .. });
     let term = Rc::new(RefCell::new(Terminal {
         out,
@@ -208,6 +221,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.name(), spec.seed)),
         stats: (want.stats || want.report).then(|| StatsView::new(sc)),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
+        exports,
     };
     let (outcome, stopped, worst_lag) = match spec.clock {
         ClockKind::Virtual => {
@@ -230,7 +244,8 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
             (outcome, real.stopped(), real.worst_lag())
         }
     };
-    let Views { report, stats, trace, .. } = views;
+    let Views { report, stats, trace, exports, .. } = views;
+    exports.finish()?;
     let mut term = term.borrow_mut();
     term.erase_panel();
     if let Some(e) = term.failed.take() {

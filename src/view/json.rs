@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::engine::{Mode, Outcome};
 use crate::event::{Event, EventKind, Sink};
-use crate::model::Scenario;
+use crate::model::{Customers, Scenario};
+use crate::orders::Order;
 use crate::time::{Ticks, seconds};
 
 use super::narrative::Narrator;
@@ -124,28 +125,8 @@ impl Sink for JsonView<'_> {
         let sc = self.sc;
         let lines = &mut self.report.narrative;
         self.narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
-        let mut rec = EventRecord {
-            t_s: secs(event.t),
-            kind: event.kind.name(),
-            order: event.kind.order().map(|o| o.id),
-            step: None,
-            cook: None,
-            equipment: None,
-            elapsed_s: None,
-            served: None,
-        };
         match event.kind {
             EventKind::Arrived { order } => {
-                let mut options = serde_json::Map::new();
-                for (i, v) in order.options.iter().enumerate() {
-                    let opt = &sc.menu.options[i];
-                    options.insert(opt.name.clone(), opt.values[*v as usize].clone().into());
-                }
-                let customer = match (order.listed, &sc.customers) {
-                    (Some(i), crate::model::Customers::List(l)) => l[i as usize].name.clone(),
-                    _ => None,
-                }
-                .unwrap_or_else(|| format!("Customer {}", order.id));
                 let index = (order.id - self.first_id) as usize;
                 if self.report.orders.len() <= index {
                     self.report.orders.resize_with(index + 1, || OrderRecord {
@@ -158,16 +139,57 @@ impl Sink for JsonView<'_> {
                         served_s: None,
                     });
                 }
-                self.report.orders[index] = OrderRecord {
-                    id: order.id,
-                    customer,
-                    item: sc.menu.items[order.item as usize].name.clone(),
-                    options,
-                    arrived_s: secs(order.arrival),
-                    taken_s: secs(event.t),
-                    served_s: None,
-                };
+                self.report.orders[index] = OrderRecord::taken(sc, order, event.t);
             }
+            EventKind::Served { order } => {
+                self.order_record(order.id).served_s = Some(secs(event.t));
+            }
+            _ => {}
+        }
+        self.report.events.push(EventRecord::of(sc, event));
+    }
+}
+
+impl OrderRecord {
+    /// The record of `order`, which the kitchen took at `taken` (its `arrived`
+    /// event): not served yet.
+    pub fn taken(sc: &Scenario, order: &Order, taken: Ticks) -> OrderRecord {
+        let mut options = serde_json::Map::new();
+        for (i, v) in order.options.iter().enumerate() {
+            let opt = &sc.menu.options[i];
+            options.insert(opt.name.clone(), opt.values[*v as usize].clone().into());
+        }
+        let customer = match (order.listed, &sc.customers) {
+            (Some(i), Customers::List(l)) => l[i as usize].name.clone(),
+            _ => None,
+        }
+        .unwrap_or_else(|| format!("Customer {}", order.id));
+        OrderRecord {
+            id: order.id,
+            customer,
+            item: sc.menu.items[order.item as usize].name.clone(),
+            options,
+            arrived_s: secs(order.arrival),
+            taken_s: secs(taken),
+            served_s: None,
+        }
+    }
+}
+
+impl EventRecord {
+    /// The record of one event of a run of `sc`: what the report's `events` holds.
+    pub fn of(sc: &Scenario, event: &Event<'_>) -> EventRecord {
+        let mut rec = EventRecord {
+            t_s: secs(event.t),
+            kind: event.kind.name(),
+            order: event.kind.order().map(|o| o.id),
+            step: None,
+            cook: None,
+            equipment: None,
+            elapsed_s: None,
+            served: None,
+        };
+        match event.kind {
             EventKind::StepWaiting { order, step, equipment, cook } => {
                 rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
                 rec.equipment = Some(sc.kitchen.equipment[equipment as usize].name.clone());
@@ -177,16 +199,13 @@ impl Sink for JsonView<'_> {
                 rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
                 rec.cook = cook.map(|c| c as u32 + 1);
             }
-            EventKind::Served { order } => {
-                self.order_record(order.id).served_s = Some(secs(event.t));
-            }
             EventKind::Between { cook, .. } => rec.cook = Some(cook as u32 + 1),
             EventKind::ServiceEnded { elapsed, served } => {
                 rec.elapsed_s = Some(secs(elapsed));
                 rec.served = Some(served);
             }
-            EventKind::ServiceStarted => {}
+            EventKind::ServiceStarted | EventKind::Arrived { .. } | EventKind::Served { .. } => {}
         }
-        self.report.events.push(rec);
+        rec
     }
 }

@@ -236,10 +236,13 @@ mod tests {
     #[test]
     fn the_panel_shows_cooks_machines_and_tasks() {
         let s = crate::time::TICKS_PER_SECOND;
+        let cafe = panel_at("cafe", Mode::Async, 2 * s);
+        // The heading is a rule padded to the full width.
+        assert_eq!(cafe[0].chars().count(), 72);
+        assert!(cafe[0].starts_with("── Asynchronous kitchen at 0.00 s ── 2 in the kitchen, 0 served ──"));
         assert_eq!(
-            panel_at("cafe", Mode::Async, 2 * s),
+            cafe[1..],
             [
-                "── Asynchronous kitchen at 0.00 s ── 2 in the kitchen, 0 served ───────",
                 "  cook 1          idle",
                 "  coffee_machine  2/2 in use: #1 brew, #2 brew",
                 "  #1    Latte        ▶brew",

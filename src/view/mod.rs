@@ -1,5 +1,6 @@
 //! Views: consumers of the engine's events. None of them feeds anything back.
 
+pub mod export;
 pub mod json;
 pub mod live;
 pub mod narrative;

@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use async_cafe::builtin;
@@ -63,6 +63,12 @@ enum Command {
         /// Width of the panel [default: the terminal's, or 80].
         #[arg(long, value_name = "COLUMNS")]
         width: Option<usize>,
+        /// Also write every engine event, one JSON object per line, to FILE.
+        #[arg(long, value_name = "FILE.jsonl")]
+        events: Option<PathBuf>,
+        /// Also write orders.csv, steps.csv and events.csv into DIR.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -197,6 +203,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             behind,
             panel,
             width,
+            events,
+            csv,
         } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
@@ -228,8 +236,16 @@ fn execute(command: Command) -> Result<(), Failure> {
                 FormatArg::Text => {
                     let live = panel == PanelArg::Always || (panel == PanelArg::Auto && terminal);
                     let width = width.unwrap_or_else(terminal_width);
-                    let want =
-                        Want { narrative: true, timestamps, stats: true, live, width, ..Want::default() };
+                    let want = Want {
+                        narrative: true,
+                        timestamps,
+                        stats: true,
+                        live,
+                        width,
+                        events,
+                        csv,
+                        ..Want::default()
+                    };
                     let mut out = stdout.lock();
                     let ran = run::run(&sc, spec, want, &mut out)?;
                     // Statistics when asked for, and always for an interrupted run.
@@ -241,7 +257,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                     ran
                 }
                 FormatArg::Json => {
-                    let want = Want { report: true, ..Want::default() };
+                    let want = Want { report: true, events, csv, ..Want::default() };
                     let ran = run::run(&sc, spec, want, &mut io::sink())?;
                     let mut text = serde_json::to_string_pretty(ran.report.as_ref().expect("asked for"))
                         .map_err(io::Error::other)?;

@@ -217,8 +217,14 @@ fn an_unknown_builtin_suggests_the_closest() {
 fn ctrl_c_stops_a_real_run_cleanly_with_the_statistics_so_far() {
     use std::process::Stdio;
     // The coffee shop takes about 20 s of scenario time; at speed 2, 10 s of wall time.
+    let dir = std::env::temp_dir().join(format!("cafe-cli-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let events = dir.join("events.jsonl");
     let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-        .args(["run", "coffee-shop", "--clock", "real", "--speed", "2"])
+        .args(["run", "coffee-shop", "--clock", "real", "--speed", "2", "--csv"])
+        .arg(&dir)
+        .arg("--events")
+        .arg(&events)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -234,6 +240,17 @@ fn ctrl_c_stops_a_real_run_cleanly_with_the_statistics_so_far() {
     assert!(!out.contains("Coffee shop closed"), "{out}");
     assert!(out.contains("(interrupted: statistics so far)\nStatistics (times in s)\n"), "{out}");
     assert!(!stderr(&o).contains("panicked"));
+    // The exports hold everything up to the interruption, and nothing after it.
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&events).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["kind"], "service_started");
+    assert!(lines.len() > 3 && lines.iter().all(|e| e["kind"] != "service_ended"));
+    let arrived = lines.iter().filter(|e| e["kind"] == "arrived").count();
+    let orders = std::fs::read_to_string(dir.join("orders.csv")).unwrap();
+    assert_eq!(orders.lines().count(), 1 + arrived, "{orders}");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 4, "no temporary files are left: {leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A scenario too big to play at the requested speed: 200,000 customers over about

@@ -1,0 +1,540 @@
+//! Exports: a run's events as JSON Lines (`--events`) and as CSV tables (`--csv`).
+//! The schemas are documented in `docs/exports.md`.
+//!
+//! Both exports are [`Sink`]s that write as the run goes, through buffers, and hold
+//! only what is still in the kitchen, so memory stays flat however long the run.
+//! Every file is written to a temporary file beside it (`.NAME.PID.N.tmp`) and
+//! renamed into place by `finish`, so a file is there complete or not at all:
+//!
+//! * call `finish` when the run ends, normally or stopped early (Ctrl-C): it writes
+//!   everything received so far and renames the files into place;
+//! * an export dropped without `finish` (a write error, a panic) removes its
+//!   temporary files and leaves any existing file untouched.
+//!
+//! A write error during the run is remembered (see `error`); writing stops and
+//! `finish` returns it. Every error names the file or directory it is about.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::event::{Event, EventKind, Sink};
+use crate::model::{CookIx, ItemIx, Scenario, StepIx};
+use crate::time::{TICKS_PER_SECOND, Ticks};
+
+use super::json::{EventRecord, OrderRecord};
+
+/// Buffer size of each output file.
+const BUFFER: usize = 64 * 1024;
+
+/// `path: error`, keeping the error's kind.
+fn with_path(path: &Path, e: impl std::fmt::Display + Into<io::Error>) -> io::Error {
+    let message = format!("{}: {e}", path.display());
+    io::Error::new(e.into().kind(), message)
+}
+
+/// A temporary file beside `path`, renamed onto it by [`Staged::commit`] and removed
+/// if dropped before that.
+struct Staged {
+    path: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Creates the temporary file for `path`; the directory must exist.
+    fn create(path: &Path) -> io::Result<(Staged, File)> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = path
+            .file_name()
+            .ok_or_else(|| with_path(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
+        if path.is_dir() {
+            return Err(with_path(path, io::Error::new(io::ErrorKind::IsADirectory, "is a directory")));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let mut temp_name = std::ffi::OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+            let temp = dir.join(temp_name);
+            match OpenOptions::new().write(true).create_new(true).open(&temp) {
+                Ok(file) => return Ok((Staged { path: path.to_path_buf(), temp, committed: false }, file)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(with_path(path, e)),
+            }
+        }
+    }
+
+    /// Renames the temporary file onto the final path, replacing any file there.
+    fn commit(mut self) -> io::Result<()> {
+        fs::rename(&self.temp, &self.path).map_err(|e| with_path(&self.path, e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Flushes `w`, then makes the file's contents durable before it is renamed.
+fn flush_and_sync(w: &mut BufWriter<File>, path: &Path) -> io::Result<()> {
+    w.flush().and_then(|()| w.get_ref().sync_all()).map_err(|e| with_path(path, e))
+}
+
+/// `--events FILE`: one engine event per line, each the JSON object the JSON report
+/// has in its `events`.
+pub struct EventsExport<'s> {
+    sc: &'s Scenario,
+    out: BufWriter<File>,
+    staged: Staged,
+    failed: Option<io::Error>,
+}
+
+impl<'s> EventsExport<'s> {
+    /// Starts the export of a run of `sc` to `path` (written in place by
+    /// [`EventsExport::finish`]). Its directory must exist.
+    pub fn create(sc: &'s Scenario, path: impl AsRef<Path>) -> io::Result<Self> {
+        let (staged, file) = Staged::create(path.as_ref())?;
+        Ok(EventsExport { sc, out: BufWriter::with_capacity(BUFFER, file), staged, failed: None })
+    }
+
+    /// The first write error, if any: writing has stopped and `finish` will return it.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.failed.as_ref()
+    }
+
+    /// Writes out every event received so far and puts the file in place. Call it when
+    /// the run ends, whether it finished or was stopped. On error nothing is put in
+    /// place (an existing file is left as it was).
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        flush_and_sync(&mut self.out, &self.staged.path)?;
+        let EventsExport { out, staged, .. } = self;
+        drop(out);
+        staged.commit()
+    }
+}
+
+impl Sink for EventsExport<'_> {
+    fn event(&mut self, event: &Event<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let rec = EventRecord::of(self.sc, event);
+        let result = serde_json::to_writer(&mut self.out, &rec)
+            .map_err(io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"));
+        if let Err(e) = result {
+            self.failed = Some(with_path(&self.staged.path, e));
+        }
+    }
+}
+
+/// Seconds as an exact decimal: `4.0`, `0.25`, `12.000000001`.
+fn secs(t: Ticks) -> String {
+    let (whole, frac) = (t / TICKS_PER_SECOND, t % TICKS_PER_SECOND);
+    let mut s = format!("{whole}.{frac:09}");
+    while s.ends_with('0') && !s.ends_with(".0") {
+        s.pop();
+    }
+    s
+}
+
+fn opt_secs(t: Option<Ticks>) -> String {
+    t.map(secs).unwrap_or_default()
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// One CSV file being written.
+struct Table {
+    out: csv::Writer<File>,
+    staged: Staged,
+}
+
+impl Table {
+    fn create(path: PathBuf, header: &[String]) -> io::Result<Table> {
+        let (staged, file) = Staged::create(&path)?;
+        let mut out = csv::WriterBuilder::new().buffer_capacity(BUFFER).from_writer(file);
+        out.write_record(header).map_err(|e| with_path(&path, e))?;
+        Ok(Table { out, staged })
+    }
+
+    fn row<I, F>(&mut self, record: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = F>,
+        F: AsRef<[u8]>,
+    {
+        self.out.write_record(record).map_err(|e| with_path(&self.staged.path, e))
+    }
+
+    fn flush_and_sync(&mut self) -> io::Result<()> {
+        let path = &self.staged.path;
+        self.out.flush().and_then(|()| self.out.get_ref().sync_all()).map_err(|e| with_path(path, e))
+    }
+}
+
+/// An order in the kitchen, or served but waiting for an earlier one to be written.
+struct OrderRow {
+    rec: OrderRecord,
+    arrived: Ticks,
+    taken: Ticks,
+    first_step: Option<Ticks>,
+    served: Option<Ticks>,
+}
+
+/// A step that has queued or started and not finished.
+struct StepRow {
+    /// Which came first, for the rows written by `finish`.
+    seq: u64,
+    item: ItemIx,
+    queued: Option<Ticks>,
+    started: Option<Ticks>,
+    cook: Option<CookIx>,
+}
+
+/// `--csv DIR`: `orders.csv`, `steps.csv` and `events.csv`.
+pub struct CsvExport<'s> {
+    sc: &'s Scenario,
+    orders: Table,
+    steps: Table,
+    events: Table,
+    /// Orders not written yet, by id: rows are written in order of id, each once it
+    /// and every earlier order are served.
+    pending: BTreeMap<u64, OrderRow>,
+    /// Steps that queued or started and have not finished, by (order, step).
+    running: HashMap<(u64, StepIx), StepRow>,
+    seq: u64,
+    failed: Option<io::Error>,
+}
+
+/// The file names `CsvExport` writes in its directory.
+pub const CSV_FILES: [&str; 3] = ["orders.csv", "steps.csv", "events.csv"];
+
+impl<'s> CsvExport<'s> {
+    /// Starts the export of a run of `sc` to `dir` (created if missing). The files are
+    /// put in place by [`CsvExport::finish`].
+    pub fn create(sc: &'s Scenario, dir: impl AsRef<Path>) -> io::Result<Self> {
+        let dir = dir.as_ref();
+        fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        let strings = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let orders = Table::create(dir.join(CSV_FILES[0]), &order_header(sc))?;
+        let steps = Table::create(
+            dir.join(CSV_FILES[1]),
+            &strings(&[
+                "order",
+                "item",
+                "step",
+                "kind",
+                "equipment",
+                "cook",
+                "queued_s",
+                "started_s",
+                "finished_s",
+                "duration_s",
+            ]),
+        )?;
+        let events = Table::create(
+            dir.join(CSV_FILES[2]),
+            &strings(&["t_s", "kind", "order", "step", "cook", "equipment", "elapsed_s", "served"]),
+        )?;
+        Ok(CsvExport {
+            sc,
+            orders,
+            steps,
+            events,
+            pending: BTreeMap::new(),
+            running: HashMap::new(),
+            seq: 0,
+            failed: None,
+        })
+    }
+
+    /// The first write error, if any: writing has stopped and `finish` will return it.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.failed.as_ref()
+    }
+
+    /// Writes out everything received so far and puts the three files in place. Call
+    /// it when the run ends, whether it finished or was stopped: orders not served yet
+    /// get a row with empty served times, steps not finished a row with empty finish
+    /// times. On error none of the files is put in place.
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        for row in pending.values() {
+            self.write_order(row)?;
+        }
+        let mut running: Vec<_> = std::mem::take(&mut self.running).into_iter().collect();
+        running.sort_by_key(|(_, row)| row.seq);
+        for ((order, step), row) in running {
+            self.write_step(order, step, &row, None)?;
+        }
+        self.orders.flush_and_sync()?;
+        self.steps.flush_and_sync()?;
+        self.events.flush_and_sync()?;
+        let CsvExport { orders, steps, events, .. } = self;
+        let mut staged = Vec::new();
+        for table in [orders, steps, events] {
+            drop(table.out);
+            staged.push(table.staged);
+        }
+        for s in staged {
+            s.commit()?;
+        }
+        Ok(())
+    }
+
+    fn write_order(&mut self, row: &OrderRow) -> io::Result<()> {
+        let rec = &row.rec;
+        let mut fields = vec![rec.id.to_string(), rec.customer.clone(), rec.item.clone()];
+        // In the scenario's option order (the map is sorted by name).
+        let value =
+            |name: &str| rec.options.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        fields.extend(self.sc.menu.options.iter().map(|o| value(&o.name)));
+        let since_arrival = |t: Option<Ticks>| t.map(|t| secs(t - row.arrived)).unwrap_or_default();
+        fields.extend([
+            secs(row.arrived),
+            secs(row.taken),
+            opt_secs(row.first_step),
+            opt_secs(row.served),
+            since_arrival(row.first_step),
+            since_arrival(row.served),
+        ]);
+        self.orders.row(&fields)
+    }
+
+    fn write_step(
+        &mut self,
+        order: u64,
+        step: StepIx,
+        row: &StepRow,
+        finished: Option<Ticks>,
+    ) -> io::Result<()> {
+        let sc = self.sc;
+        let s = &sc.recipe_of(row.item).steps[step as usize];
+        let duration = match (row.started, finished) {
+            (Some(a), Some(b)) => secs(b - a),
+            _ => String::new(),
+        };
+        self.steps.row([
+            order.to_string(),
+            sc.menu.items[row.item as usize].name.clone(),
+            s.name.clone(),
+            s.kind.name().to_string(),
+            s.uses.map(|e| sc.kitchen.equipment[e as usize].name.clone()).unwrap_or_default(),
+            opt(row.cook.map(|c| c as u32 + 1)),
+            opt_secs(row.queued),
+            opt_secs(row.started),
+            opt_secs(finished),
+            duration,
+        ])
+    }
+
+    /// Writes the orders at the front of `pending` that are served.
+    fn write_served_orders(&mut self) -> io::Result<()> {
+        while let Some(entry) = self.pending.first_entry() {
+            if entry.get().served.is_none() {
+                break;
+            }
+            let row = entry.remove();
+            self.write_order(&row)?;
+        }
+        Ok(())
+    }
+
+    fn step_row(&mut self, order: u64, step: StepIx, item: ItemIx) -> &mut StepRow {
+        let seq = &mut self.seq;
+        self.running.entry((order, step)).or_insert_with(|| {
+            *seq += 1;
+            StepRow { seq: *seq, item, queued: None, started: None, cook: None }
+        })
+    }
+
+    fn try_event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        let rec = EventRecord::of(self.sc, event);
+        let elapsed = match event.kind {
+            EventKind::ServiceEnded { elapsed, .. } => Some(elapsed),
+            _ => None,
+        };
+        self.events.row([
+            secs(event.t),
+            rec.kind.to_string(),
+            opt(rec.order),
+            rec.step.unwrap_or_default(),
+            opt(rec.cook),
+            rec.equipment.unwrap_or_default(),
+            opt_secs(elapsed),
+            opt(rec.served),
+        ])?;
+        match event.kind {
+            EventKind::Arrived { order } => {
+                let row = OrderRow {
+                    rec: OrderRecord::taken(self.sc, order, event.t),
+                    arrived: order.arrival,
+                    taken: event.t,
+                    first_step: None,
+                    served: None,
+                };
+                self.pending.insert(order.id, row);
+            }
+            EventKind::StepWaiting { order, step, cook, .. } => {
+                let row = self.step_row(order.id, step, order.item);
+                row.queued = Some(event.t);
+                row.cook = cook;
+            }
+            EventKind::StepStarted { order, step, cook } => {
+                let row = self.step_row(order.id, step, order.item);
+                row.started = Some(event.t);
+                row.cook = cook;
+                if let Some(o) = self.pending.get_mut(&order.id) {
+                    o.first_step.get_or_insert(event.t);
+                }
+            }
+            EventKind::StepFinished { order, step, cook } => {
+                let mut row = match self.running.remove(&(order.id, step)) {
+                    Some(row) => row,
+                    None => StepRow { seq: 0, item: order.item, queued: None, started: None, cook: None },
+                };
+                row.cook = cook.or(row.cook);
+                self.write_step(order.id, step, &row, Some(event.t))?;
+            }
+            EventKind::Served { order } => {
+                if let Some(o) = self.pending.get_mut(&order.id) {
+                    o.served = Some(event.t);
+                }
+                self.write_served_orders()?;
+            }
+            EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+impl Sink for CsvExport<'_> {
+    fn event(&mut self, event: &Event<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_event(event) {
+            self.failed = Some(e);
+        }
+    }
+}
+
+/// `id, customer, item`, one column per option, then the times. An option named like
+/// one of the other columns gets `option_` in front (as often as needed).
+fn order_header(sc: &Scenario) -> Vec<String> {
+    const TIMES: [&str; 6] =
+        ["arrived_s", "taken_s", "first_step_s", "served_s", "wait_s", "time_in_system_s"];
+    let mut header: Vec<String> = ["id", "customer", "item"].iter().map(|s| s.to_string()).collect();
+    for o in &sc.menu.options {
+        let mut name = o.name.clone();
+        while header.contains(&name) || TIMES.contains(&name.as_str()) {
+            name.insert_str(0, "option_");
+        }
+        header.push(name);
+    }
+    header.extend(TIMES.iter().map(|s| s.to_string()));
+    header
+}
+
+/// Both exports, each optional: what `--events` and `--csv` ask for, as one sink.
+#[derive(Default)]
+pub struct Exports<'s> {
+    pub events: Option<EventsExport<'s>>,
+    pub csv: Option<CsvExport<'s>>,
+}
+
+impl<'s> Exports<'s> {
+    /// Starts the exports asked for: `--events FILE` and `--csv DIR`.
+    pub fn create(sc: &'s Scenario, events: Option<&Path>, csv: Option<&Path>) -> io::Result<Self> {
+        Ok(Exports {
+            events: events.map(|p| EventsExport::create(sc, p)).transpose()?,
+            csv: csv.map(|d| CsvExport::create(sc, d)).transpose()?,
+        })
+    }
+
+    /// Whether there is anything to export.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_none() && self.csv.is_none()
+    }
+
+    /// The first write error of either export.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.events.as_ref().and_then(|e| e.error()).or_else(|| self.csv.as_ref().and_then(|c| c.error()))
+    }
+
+    /// Finishes both (see [`EventsExport::finish`] and [`CsvExport::finish`]); the
+    /// first error is returned, and each export is finished or discarded regardless.
+    pub fn finish(self) -> io::Result<()> {
+        let a = self.events.map(EventsExport::finish).transpose();
+        let b = self.csv.map(CsvExport::finish).transpose();
+        a.and(b).map(|_| ())
+    }
+}
+
+impl Sink for Exports<'_> {
+    fn event(&mut self, event: &Event<'_>) {
+        if let Some(e) = &mut self.events {
+            e.event(event);
+        }
+        if let Some(c) = &mut self.csv {
+            c.event(event);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_exact_decimals() {
+        assert_eq!(secs(0), "0.0");
+        assert_eq!(secs(4 * TICKS_PER_SECOND), "4.0");
+        assert_eq!(secs(250_000_000), "0.25");
+        assert_eq!(secs(12_000_000_001), "12.000000001");
+        assert_eq!(secs(600 * TICKS_PER_SECOND + 100_000_000), "600.1");
+    }
+
+    /// A write error during the run stops writing; `finish` returns it, naming the
+    /// file, and nothing is put in place.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_write_error_is_kept_and_nothing_is_put_in_place() {
+        use crate::engine::{self, Mode, VirtualClock};
+        let Ok(full) = OpenOptions::new().write(true).open("/dev/full") else { return };
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let dir = std::env::temp_dir().join(format!("cafe-export-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("events.jsonl");
+        let mut events = EventsExport::create(&sc, &path).unwrap();
+        events.out = BufWriter::with_capacity(16, full);
+        engine::run(&sc, Mode::Async, sc.seed, &mut VirtualClock, &mut events);
+        let err = events.error().expect("the device is full");
+        assert!(err.to_string().starts_with(&format!("{}: ", path.display())), "{err}");
+        let err = events.finish().unwrap_err();
+        assert!(err.to_string().contains(&path.display().to_string()));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,479 @@
+//! The exports (`src/view/export.rs`) parse back and agree with the JSON report, and
+//! every file is written completely or not at all.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use async_cafe::builtin::{self, BUILTINS};
+use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
+use async_cafe::event::{Sink, Tee};
+use async_cafe::model::Scenario;
+use async_cafe::run::{self, ClockKind, RunSpec};
+use async_cafe::scenario;
+use async_cafe::time::Ticks;
+use async_cafe::view::export::{CsvExport, EventsExport, Exports};
+use async_cafe::view::json::{JsonView, Report};
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cafe-exports-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// Two cooks, one espresso machine, options and random customers: steps queue.
+const BUSY: &str = r#"
+name = "busy"
+seed = 3
+
+[kitchen]
+cooks = 2
+equipment = { espresso_machine = 1 }
+
+[options]
+milk = ["whole", "oat"]
+id = ["a", "b"]
+
+[recipes.flat_white]
+steps = [
+    { name = "pull shot", kind = "unattended", duration = 0.5, uses = "espresso_machine" },
+    { name = "steam milk", kind = "hands-on", duration = { dist = "uniform", min = 0.5, max = 1.0 }, after = [] },
+    { name = "pour", kind = "hands-on", duration = 0.25, after = ["pull shot", "steam milk"] },
+]
+
+[menu]
+"Flat White" = "flat_white"
+
+[customers.generate]
+count = 40
+interarrival = { dist = "uniform", min = 0.1, max = 0.6 }
+"#;
+
+fn busy() -> Scenario {
+    scenario::load_str("busy", "busy.toml", BUSY, &|_| Err("no files".into())).unwrap()
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let mut all: Vec<Scenario> = BUILTINS.iter().map(|b| b.load().unwrap()).collect();
+    all.push(busy());
+    all
+}
+
+/// Runs `sc` on `clock` feeding the JSON view and `exports`; returns the report.
+fn run_with<C: Clock, S: Sink>(
+    sc: &Scenario,
+    mode: Mode,
+    clock: &mut C,
+    exports: &mut S,
+) -> (Report, Outcome) {
+    let mut json = JsonView::new(sc, mode, "virtual", sc.seed);
+    let outcome = engine::run(sc, mode, sc.seed, clock, &mut Tee(&mut json, exports));
+    (json.finish(outcome), outcome)
+}
+
+/// Seconds as whole nanoseconds (CSV times are exact decimals).
+fn ns(s: f64) -> Ticks {
+    (s * 1e9).round() as Ticks
+}
+
+fn ns_field(s: &str) -> Option<Ticks> {
+    (!s.is_empty()).then(|| {
+        let (whole, frac) = s.split_once('.').expect("a decimal point");
+        assert!(!frac.is_empty() && frac.len() <= 9, "{s}");
+        whole.parse::<Ticks>().unwrap() * 1_000_000_000 + format!("{frac:0<9}").parse::<Ticks>().unwrap()
+    })
+}
+
+fn opt_field<T: std::str::FromStr>(s: &str) -> Option<T>
+where
+    T::Err: std::fmt::Debug,
+{
+    (!s.is_empty()).then(|| s.parse().unwrap())
+}
+
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<HashMap<String, String>>,
+}
+
+fn read_csv(path: &Path) -> Csv {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            assert_eq!(r.len(), header.len());
+            header.iter().cloned().zip(r.iter().map(str::to_string)).collect()
+        })
+        .collect();
+    Csv { header, rows }
+}
+
+/// The same object, numbers compared to the nanosecond (serde_json's default float
+/// parsing may be off by an ulp).
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) {
+    let (a, b) = (a.as_object().unwrap(), b.as_object().unwrap());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, x) in a {
+        let y = &b[k];
+        match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => assert_eq!(ns(x), ns(y), "{k}"),
+            _ => assert_eq!(x, y, "{k}"),
+        }
+    }
+}
+
+/// events.jsonl: the report's events, one per line, byte for byte.
+fn check_jsonl(path: &Path, report: &Report) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.is_empty() || text.ends_with('\n'));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), report.events.len());
+    for (line, event) in lines.iter().zip(&report.events) {
+        let parsed: serde_json::Value = serde_json::from_str(line).unwrap();
+        same_json(&parsed, &serde_json::to_value(event).unwrap());
+        assert_eq!(*line, serde_json::to_string(event).unwrap());
+    }
+}
+
+fn check_events_csv(path: &Path, report: &Report) {
+    let csv = read_csv(path);
+    assert_eq!(csv.header, ["t_s", "kind", "order", "step", "cook", "equipment", "elapsed_s", "served"]);
+    assert_eq!(csv.rows.len(), report.events.len());
+    for (row, e) in csv.rows.iter().zip(&report.events) {
+        assert_eq!(ns_field(&row["t_s"]), Some(ns(e.t_s)));
+        assert_eq!(row["kind"], e.kind);
+        assert_eq!(opt_field::<u64>(&row["order"]), e.order);
+        assert_eq!(opt_field::<String>(&row["step"]), e.step);
+        assert_eq!(opt_field::<u32>(&row["cook"]), e.cook);
+        assert_eq!(opt_field::<String>(&row["equipment"]), e.equipment);
+        assert_eq!(ns_field(&row["elapsed_s"]), e.elapsed_s.map(ns));
+        assert_eq!(opt_field::<u64>(&row["served"]), e.served);
+    }
+}
+
+fn check_orders_csv(path: &Path, sc: &Scenario, report: &Report) {
+    let csv = read_csv(path);
+    let mut expected = vec!["id", "customer", "item"];
+    let options: Vec<&str> = sc.menu.options.iter().map(|o| o.name.as_str()).collect();
+    // An option named like a fixed column is prefixed.
+    let option_columns: Vec<String> =
+        options.iter().map(|o| if *o == "id" { format!("option_{o}") } else { o.to_string() }).collect();
+    expected.extend(option_columns.iter().map(String::as_str));
+    expected.extend(["arrived_s", "taken_s", "first_step_s", "served_s", "wait_s", "time_in_system_s"]);
+    assert_eq!(csv.header, expected);
+    assert_eq!(csv.rows.len(), report.orders.len());
+    // The first step_started of each order, from the report's events.
+    let mut first_step: HashMap<u64, f64> = HashMap::new();
+    for e in report.events.iter().filter(|e| e.kind == "step_started") {
+        first_step.entry(e.order.unwrap()).or_insert(e.t_s);
+    }
+    for (row, o) in csv.rows.iter().zip(&report.orders) {
+        assert_eq!(row["id"], o.id.to_string());
+        assert_eq!(row["customer"], o.customer);
+        assert_eq!(row["item"], o.item);
+        for (name, column) in options.iter().zip(&option_columns) {
+            assert_eq!(row[column.as_str()], o.options[*name].as_str().unwrap());
+        }
+        let arrived = ns(o.arrived_s);
+        assert_eq!(ns_field(&row["arrived_s"]), Some(arrived));
+        assert_eq!(ns_field(&row["taken_s"]), Some(ns(o.taken_s)));
+        assert_eq!(ns_field(&row["served_s"]), o.served_s.map(ns));
+        let first = first_step.get(&o.id).map(|&t| ns(t));
+        assert_eq!(ns_field(&row["first_step_s"]), first);
+        assert_eq!(ns_field(&row["wait_s"]), first.map(|f| f - arrived));
+        assert_eq!(ns_field(&row["time_in_system_s"]), o.served_s.map(|s| ns(s) - arrived));
+    }
+}
+
+/// steps.csv against the step events: one row per step that queued or started;
+/// finished steps first, in the order they finished.
+fn check_steps_csv(path: &Path, sc: &Scenario, report: &Report) {
+    let csv = read_csv(path);
+    assert_eq!(
+        csv.header,
+        [
+            "order",
+            "item",
+            "step",
+            "kind",
+            "equipment",
+            "cook",
+            "queued_s",
+            "started_s",
+            "finished_s",
+            "duration_s"
+        ]
+    );
+    let item_of: HashMap<u64, &str> = report.orders.iter().map(|o| (o.id, o.item.as_str())).collect();
+    let key = |e: &async_cafe::view::json::EventRecord| (e.order.unwrap(), e.step.clone().unwrap());
+    let mut queued = HashMap::new();
+    let mut started = HashMap::new();
+    let mut finished = Vec::new();
+    let mut unfinished = Vec::new();
+    for e in &report.events {
+        match e.kind {
+            "step_waiting" => {
+                queued.insert(key(e), (ns(e.t_s), e.cook));
+                unfinished.push(key(e));
+            }
+            "step_started" => {
+                started.insert(key(e), (ns(e.t_s), e.cook));
+                if !unfinished.contains(&key(e)) {
+                    unfinished.push(key(e));
+                }
+            }
+            "step_finished" => {
+                unfinished.retain(|k| *k != key(e));
+                finished.push((key(e), ns(e.t_s), e.cook));
+            }
+            _ => {}
+        }
+    }
+    let expected: Vec<_> = finished
+        .into_iter()
+        .map(|(k, t, cook)| (k, Some(t), cook))
+        .chain(unfinished.into_iter().map(|k| {
+            // The cook it started on, or the cook standing in line with it.
+            let cook = started.get(&k).map(|s| s.1).or_else(|| queued.get(&k).map(|q| q.1)).flatten();
+            (k, None, cook)
+        }))
+        .collect();
+    assert_eq!(csv.rows.len(), expected.len());
+    for (row, ((order, step), fin, cook)) in csv.rows.iter().zip(expected) {
+        assert_eq!(row["order"], order.to_string());
+        assert_eq!(row["step"], step);
+        let item = item_of[&order];
+        assert_eq!(row["item"], item);
+        let item_ix = sc.menu.items.iter().position(|i| i.name == item).unwrap();
+        let s = sc.recipe_of(item_ix as u16).steps.iter().find(|s| s.name == step).unwrap();
+        assert_eq!(row["kind"], s.kind.name());
+        let equipment = s.uses.map(|e| sc.kitchen.equipment[e as usize].name.clone()).unwrap_or_default();
+        assert_eq!(row["equipment"], equipment);
+        assert_eq!(opt_field::<u32>(&row["cook"]), cook);
+        let k = (order, step);
+        assert_eq!(ns_field(&row["queued_s"]), queued.get(&k).map(|q| q.0));
+        let start = started.get(&k).map(|s| s.0);
+        assert_eq!(ns_field(&row["started_s"]), start);
+        assert_eq!(ns_field(&row["finished_s"]), fin);
+        let duration = match (start, fin) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        assert_eq!(ns_field(&row["duration_s"]), duration);
+    }
+}
+
+fn check_all(dir: &Path, sc: &Scenario, report: &Report) {
+    check_jsonl(&dir.join("events.jsonl"), report);
+    check_events_csv(&dir.join("csv/events.csv"), report);
+    check_orders_csv(&dir.join("csv/orders.csv"), sc, report);
+    check_steps_csv(&dir.join("csv/steps.csv"), sc, report);
+}
+
+#[test]
+fn exports_agree_with_the_json_report() {
+    let dir = scratch("agree");
+    let mut queued_somewhere = false;
+    for sc in scenarios() {
+        for mode in [Mode::Async, Mode::Sync] {
+            let what = format!("{} {}", sc.name, mode.name());
+            let mut exports =
+                Exports::create(&sc, Some(&dir.join("events.jsonl")), Some(&dir.join("csv"))).unwrap();
+            let (report, outcome) = run_with(&sc, mode, &mut VirtualClock, &mut exports);
+            assert!(outcome.finished, "{what}");
+            assert!(exports.error().is_none());
+            exports.finish().unwrap();
+            // The report run::run builds is the same (the run is deterministic).
+            let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
+            let want = run::Want { report: true, ..Default::default() };
+            let official = run::run(&sc, spec, want, &mut std::io::sink()).unwrap().report.unwrap();
+            assert_eq!(
+                serde_json::to_value(&official.events).unwrap(),
+                serde_json::to_value(&report.events).unwrap(),
+                "{what}"
+            );
+            assert_eq!(
+                serde_json::to_value(&official.orders).unwrap(),
+                serde_json::to_value(&report.orders).unwrap()
+            );
+            check_all(&dir, &sc, &report);
+            // Every order is served, so every order has a complete row.
+            let orders = read_csv(&dir.join("csv/orders.csv"));
+            assert!(
+                orders.rows.iter().all(|r| !r["served_s"].is_empty() && !r["wait_s"].is_empty()),
+                "{what}"
+            );
+            // The waits are the statistics' waits.
+            let stats = official.stats.unwrap();
+            let max_wait = orders.rows.iter().map(|r| ns_field(&r["wait_s"]).unwrap()).max();
+            assert_eq!(
+                max_wait.map(|w| w as f64 / 1e9),
+                (!orders.rows.is_empty()).then_some(stats.wait.max_s)
+            );
+            let steps = read_csv(&dir.join("csv/steps.csv"));
+            assert!(steps.rows.iter().all(|r| !r["finished_s"].is_empty()));
+            queued_somewhere |= steps.rows.iter().any(|r| !r["queued_s"].is_empty());
+            // Nothing but the files themselves is left.
+            assert_eq!(listing(&dir), ["csv", "events.jsonl"]);
+            assert_eq!(listing(&dir.join("csv")), ["events.csv", "orders.csv", "steps.csv"]);
+        }
+    }
+    assert!(queued_somewhere, "some scenario should queue for equipment");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_cafe_exports_read_as_expected() {
+    let dir = scratch("cafe");
+    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let mut csv = CsvExport::create(&cafe, &dir).unwrap();
+    run_with(&cafe, Mode::Sync, &mut VirtualClock, &mut csv);
+    csv.finish().unwrap();
+    let orders = fs::read_to_string(dir.join("orders.csv")).unwrap();
+    assert_eq!(
+        orders,
+        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s\n\
+         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0\n\
+         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0\n"
+    );
+    let events = fs::read_to_string(dir.join("events.csv")).unwrap();
+    assert!(
+        events
+            .starts_with("t_s,kind,order,step,cook,equipment,elapsed_s,served\n0.0,service_started,,,,,,\n")
+    );
+    assert!(events.ends_with(",service_ended,,,,,10.0,2\n"), "{events}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Stops the run after a number of clock advances (like Ctrl-C on the real clock).
+struct StopAfter(usize);
+
+impl Clock for StopAfter {
+    fn advance(&mut self, _t: Ticks) -> bool {
+        self.0 = self.0.saturating_sub(1);
+        self.0 > 0
+    }
+
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        t
+    }
+}
+
+#[test]
+fn finishing_a_stopped_run_writes_what_was_received() {
+    let dir = scratch("stopped");
+    let sc = busy();
+    for mode in [Mode::Async, Mode::Sync] {
+        let mut exports =
+            Exports::create(&sc, Some(&dir.join("events.jsonl")), Some(&dir.join("csv"))).unwrap();
+        let (report, outcome) = run_with(&sc, mode, &mut StopAfter(12), &mut exports);
+        assert!(!outcome.finished);
+        exports.finish().unwrap();
+        check_all(&dir, &sc, &report);
+        let orders = read_csv(&dir.join("csv/orders.csv"));
+        assert!(orders.rows.iter().any(|r| r["served_s"].is_empty() && r["time_in_system_s"].is_empty()));
+        let steps = read_csv(&dir.join("csv/steps.csv"));
+        assert!(steps.rows.iter().any(|r| r["finished_s"].is_empty() && r["duration_s"].is_empty()));
+        assert!(!report.events.iter().any(|e| e.kind == "service_ended"));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unfinished_export_leaves_nothing_behind() {
+    let dir = scratch("unfinished");
+    let sc = busy();
+    let mut exports = Exports::create(&sc, Some(&dir.join("events.jsonl")), Some(&dir.join("csv"))).unwrap();
+    run_with(&sc, Mode::Async, &mut VirtualClock, &mut exports);
+    drop(exports);
+    assert_eq!(listing(&dir), ["csv"]);
+    assert!(listing(&dir.join("csv")).is_empty());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_when_the_export_finishes() {
+    let dir = scratch("replace");
+    let path = dir.join("events.jsonl");
+    fs::write(&path, "old\n").unwrap();
+    let sc = builtin::find("hi").unwrap().load().unwrap();
+
+    let mut events = EventsExport::create(&sc, &path).unwrap();
+    run_with(&sc, Mode::Async, &mut VirtualClock, &mut events);
+    assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+    drop(events);
+    assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+    assert_eq!(listing(&dir), ["events.jsonl"]);
+
+    let mut events = EventsExport::create(&sc, &path).unwrap();
+    let (report, _) = run_with(&sc, Mode::Async, &mut VirtualClock, &mut events);
+    assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+    events.finish().unwrap();
+    check_jsonl(&path, &report);
+    assert_eq!(listing(&dir), ["events.jsonl"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
+    let dir = scratch("failing");
+    let sc = builtin::find("cafe").unwrap().load().unwrap();
+    // A regular file where a directory should be.
+    let blocker = dir.join("blocker");
+    fs::write(&blocker, "").unwrap();
+
+    let missing = dir.join("missing/events.jsonl");
+    let err = EventsExport::create(&sc, &missing).err().expect("no such directory");
+    assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
+    let under_file = blocker.join("events.jsonl");
+    let err = EventsExport::create(&sc, &under_file).err().expect("not a directory");
+    assert!(err.to_string().contains(&under_file.display().to_string()), "{err}");
+
+    let csv_dir = blocker.join("csv");
+    let err = CsvExport::create(&sc, &csv_dir).err().expect("cannot create the directory");
+    assert!(err.to_string().contains(&csv_dir.display().to_string()), "{err}");
+    let err = Exports::create(&sc, None, Some(&blocker)).err().expect("a file, not a directory");
+    assert!(err.to_string().contains(&blocker.display().to_string()), "{err}");
+
+    // An events path that is a directory is refused at once.
+    let err = EventsExport::create(&sc, &dir).err().expect("a directory");
+    assert!(err.to_string().contains(&dir.display().to_string()), "{err}");
+
+    // A file that cannot be put in place at the end: the error names it and the
+    // temporary file is gone.
+    let late = dir.join("late.jsonl");
+    let mut events = EventsExport::create(&sc, &late).unwrap();
+    run_with(&sc, Mode::Async, &mut VirtualClock, &mut events);
+    fs::create_dir(&late).unwrap();
+    fs::write(late.join("keep"), "").unwrap();
+    let err = events.finish().expect_err("cannot replace a directory");
+    assert!(err.to_string().contains(&late.display().to_string()), "{err}");
+    assert_eq!(listing(&dir), ["blocker", "late.jsonl"]);
+    assert_eq!(listing(&late), ["keep"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_csv_directory_is_created_when_missing() {
+    let dir = scratch("created");
+    let sc = builtin::find("lunch").unwrap().load().unwrap();
+    let nested = dir.join("a/b/c");
+    let mut csv = CsvExport::create(&sc, &nested).unwrap();
+    let (report, _) = run_with(&sc, Mode::Sync, &mut VirtualClock, &mut csv);
+    csv.finish().unwrap();
+    assert_eq!(listing(&nested), ["events.csv", "orders.csv", "steps.csv"]);
+    check_orders_csv(&nested.join("orders.csv"), &sc, &report);
+    fs::remove_dir_all(&dir).unwrap();
+}
