@@ -5,4 +5,5 @@ pub mod json;
 pub mod live;
 pub mod narrative;
 pub mod stats;
+pub mod timeline;
 pub mod trace;
