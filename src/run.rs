@@ -278,43 +278,89 @@ pub fn report(sc: &Scenario, spec: RunSpec) -> io::Result<Report> {
     Ok(run(sc, spec, want, &mut io::sink())?.report.expect("asked for"))
 }
 
+/// One kitchen of a comparison.
+pub struct Side {
+    pub outcome: Outcome,
+    pub stats: Stats,
+    pub trace: Trace,
+}
+
 /// Both kitchens on the virtual clock.
-#[derive(Clone, Copy, Debug)]
 pub struct Comparison {
-    pub sync: Outcome,
-    pub async_: Outcome,
+    pub sync: Side,
+    pub async_: Side,
 }
 
 impl Comparison {
     /// How many times faster the asynchronous kitchen is.
     pub fn speedup(&self) -> f64 {
-        self.sync.end as f64 / self.async_.end.max(1) as f64
+        self.sync.outcome.end as f64 / self.async_.outcome.end.max(1) as f64
     }
 
-    /// A small table, times in the scenario's unit.
-    pub fn render(&self, sc: &Scenario) -> String {
+    /// The totals and statistics side by side, times in the scenario's unit.
+    pub fn table(&self, sc: &Scenario) -> String {
+        use std::fmt::Write as _;
         let u = sc.unit;
-        let served = |o: &Outcome| format!("{} served", o.served);
-        format!(
-            "{name}: {summary}\n\n  synchronous   {s:>10.2} {unit}  {ss}\n  asynchronous  {a:>10.2} {unit}  {sa}\n  speedup       {x:>10.2}x\n",
-            name = sc.name,
-            summary = sc.summary,
-            s = u.from_ticks(self.sync.end),
-            a = u.from_ticks(self.async_.end),
-            unit = u.name(),
-            ss = served(&self.sync),
-            sa = served(&self.async_),
-            x = self.speedup(),
-        )
+        let t = |s: f64| format!("{:.2}", s / u.seconds());
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        let (s, a) = (&self.sync.stats, &self.async_.stats);
+        let mut rows: Vec<(String, String, String)> = vec![
+            (format!("total time ({})", u.name()), t(s.total_s), t(a.total_s)),
+            ("orders served".into(), s.served.to_string(), a.served.to_string()),
+            (
+                "throughput per hour".into(),
+                format!("{:.1}", s.throughput_per_hour),
+                format!("{:.1}", a.throughput_per_hour),
+            ),
+            ("wait: mean".into(), t(s.wait.mean_s), t(a.wait.mean_s)),
+            ("wait: p95".into(), t(s.wait.p95_s), t(a.wait.p95_s)),
+            ("time in system: mean".into(), t(s.time_in_system.mean_s), t(a.time_in_system.mean_s)),
+            ("time in system: p95".into(), t(s.time_in_system.p95_s), t(a.time_in_system.p95_s)),
+            ("time in system: max".into(), t(s.time_in_system.max_s), t(a.time_in_system.max_s)),
+            ("above the chain: mean".into(), t(s.above_chain.mean_s), t(a.above_chain.mean_s)),
+        ];
+        for (cs, ca) in s.cooks.iter().zip(&a.cooks) {
+            let c = cs.cook;
+            rows.push((format!("cook {c}: hands-on"), pct(cs.hands_on_share), pct(ca.hands_on_share)));
+            rows.push((
+                format!("cook {c}: standing by"),
+                pct(cs.standing_by_share),
+                pct(ca.standing_by_share),
+            ));
+            rows.push((format!("cook {c}: idle"), pct(cs.idle_share), pct(ca.idle_share)));
+        }
+        for (es, ea) in s.equipment.iter().zip(&a.equipment) {
+            rows.push((format!("{}: utilisation", es.name), pct(es.utilisation), pct(ea.utilisation)));
+            rows.push((
+                format!("{}: mean queue", es.name),
+                format!("{:.2}", es.mean_queue),
+                format!("{:.2}", ea.mean_queue),
+            ));
+        }
+        let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+        let mut out = String::new();
+        let _ = writeln!(out, "  {:width$}  {:>12}  {:>12}", "", "synchronous", "asynchronous");
+        for (name, sv, av) in rows {
+            let _ = writeln!(out, "  {name:width$}  {sv:>12}  {av:>12}");
+        }
+        let _ = writeln!(out, "\n  speedup: the asynchronous kitchen is {:.2}x as fast", self.speedup());
+        out
     }
 }
 
-/// Runs both modes on the virtual clock.
-pub fn compare(sc: &Scenario, seed: u64) -> Comparison {
-    let mut none = crate::event::Discard;
-    let sync = engine::run(sc, Mode::Sync, seed, &mut VirtualClock, &mut none);
-    let async_ = engine::run(sc, Mode::Async, seed, &mut VirtualClock, &mut none);
-    Comparison { sync, async_ }
+/// Runs both modes on the virtual clock, with statistics and traces.
+pub fn compare(sc: &Scenario, seed: u64, order_lanes: bool) -> io::Result<Comparison> {
+    let side = |mode| -> io::Result<Side> {
+        let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
+        let want = Want { stats: true, trace: true, order_lanes, ..Want::default() };
+        let ran = run(sc, spec, want, &mut io::sink())?;
+        Ok(Side {
+            outcome: ran.outcome,
+            stats: ran.stats.expect("asked for"),
+            trace: ran.trace.expect("asked for"),
+        })
+    };
+    Ok(Comparison { sync: side(Mode::Sync)?, async_: side(Mode::Async)? })
 }
 
 /// Collects a run's narrative as `(time, line)` pairs on the virtual clock.

@@ -12,6 +12,7 @@ use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
+use async_cafe::view::timeline::{self, TimelineOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -69,6 +70,13 @@ enum Command {
         /// Also write orders.csv, steps.csv and events.csv into DIR.
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
+        /// After the narrative, draw the timeline: a lane per cook and per unit of
+        /// equipment (colour on a terminal unless NO_COLOR is set).
+        #[arg(long)]
+        timeline: bool,
+        /// With --timeline: a lane per order too.
+        #[arg(long)]
+        order_lanes: bool,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -77,6 +85,15 @@ enum Command {
         /// Seed for random draws [default: the scenario's].
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Width of the timelines [default: the terminal's, or 80].
+        #[arg(long, value_name = "COLUMNS")]
+        width: Option<usize>,
+        /// Leave the timelines out: just the table.
+        #[arg(long)]
+        no_timeline: bool,
+        /// A lane per order in the timelines.
+        #[arg(long)]
+        order_lanes: bool,
     },
     /// List the built-in scenarios.
     List,
@@ -183,6 +200,11 @@ fn load(name: &str) -> Result<Scenario, Failure> {
     scenario::load_file(as_path).map_err(|e| Failure::input(e.render()))
 }
 
+/// Colour on a terminal, unless NO_COLOR is set (https://no-color.org).
+fn color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// The terminal's width, or 80.
 fn terminal_width() -> usize {
     terminal_size::terminal_size().map_or(80, |(w, _)| w.0 as usize)
@@ -205,6 +227,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             width,
             events,
             csv,
+            timeline,
+            order_lanes,
         } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
@@ -244,10 +268,16 @@ fn execute(command: Command) -> Result<(), Failure> {
                         width,
                         events,
                         csv,
+                        trace: timeline,
+                        order_lanes,
                         ..Want::default()
                     };
                     let mut out = stdout.lock();
                     let ran = run::run(&sc, spec, want, &mut out)?;
+                    if let Some(trace) = &ran.trace {
+                        let opts = TimelineOptions::new(width, color(terminal));
+                        write!(out, "\n{}", timeline::render(trace, &sc, &opts))?;
+                    }
                     // Statistics when asked for, and always for an interrupted run.
                     if let (Some(s), true) = (&ran.stats, stats || ran.stopped.is_some()) {
                         let title =
@@ -290,10 +320,21 @@ fn execute(command: Command) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Compare { scenario, seed } => {
+        Command::Compare { scenario, seed, width, no_timeline, order_lanes } => {
             let sc = load(&scenario)?;
-            let cmp = run::compare(&sc, seed.unwrap_or(sc.seed));
-            stdout.lock().write_all(cmp.render(&sc).as_bytes())?;
+            let seed = seed.unwrap_or(sc.seed);
+            let cmp = run::compare(&sc, seed, order_lanes)?;
+            let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
+            if !no_timeline {
+                let terminal = io::stdout().is_terminal();
+                let opts = TimelineOptions::new(width.unwrap_or_else(terminal_width), color(terminal));
+                let sync = (&cmp.sync.trace, "Synchronous kitchen");
+                let async_ = (&cmp.async_.trace, "Asynchronous kitchen");
+                out.push_str(&timeline::render_compare(sync, async_, &sc, &opts));
+                out.push('\n');
+            }
+            out.push_str(&cmp.table(&sc));
+            stdout.lock().write_all(out.as_bytes())?;
         }
         Command::List => {
             let mut out = String::new();

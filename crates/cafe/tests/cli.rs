@@ -115,15 +115,33 @@ fn the_real_clock_keeps_the_virtual_order_and_takes_real_time() {
 }
 
 #[test]
-fn compare_shows_both_totals_and_the_speedup() {
-    let o = cafe(&["compare", "cafe"]);
+fn compare_shows_both_timelines_and_the_totals_side_by_side() {
+    let o = cafe(&["compare", "cafe", "--width", "80"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert!(text.contains("synchronous        10.00 s  2 served"), "{text}");
-    assert!(text.contains("asynchronous        5.00 s  2 served"), "{text}");
-    assert!(text.contains("speedup             2.00x"), "{text}");
-    let lunch = stdout(&cafe(&["compare", "lunch"]));
-    assert!(lunch.contains("15.00 min") && lunch.contains("10.00 min") && lunch.contains("1.50x"), "{lunch}");
+    // Piped, so no colour.
+    assert!(!text.contains('\x1b'));
+    let sync = text.find("Synchronous kitchen — 10.00 s\ncook 1           ░░░░░").expect(&text);
+    let async_ = text.find("Asynchronous kitchen — 5.00 s\ncook 1           ─────").expect(&text);
+    assert!(sync < async_);
+    assert!(text.contains("  total time (s)                      10.00          5.00\n"), "{text}");
+    assert!(text.contains("  cook 1: standing by                100.0%          0.0%\n"), "{text}");
+    assert!(text.contains("speedup: the asynchronous kitchen is 2.00x as fast"), "{text}");
+    let lunch = stdout(&cafe(&["compare", "lunch", "--no-timeline"]));
+    assert!(lunch.contains("  total time (min)               15.00         10.00\n"), "{lunch}");
+    assert!(lunch.contains("1.50x as fast"), "{lunch}");
+    assert!(!lunch.contains("kitchen —"), "{lunch}");
+}
+
+#[test]
+fn run_draws_the_timeline_after_the_narrative() {
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--timeline", "--order-lanes", "--width", "72"]);
+    let text = stdout(&o);
+    let (narrative, timeline) = text.split_once("\n\n").unwrap();
+    assert!(narrative.ends_with("Eating after 10 min of prep time."));
+    assert!(timeline.starts_with("cook 1    ████"), "{timeline}");
+    assert!(timeline.contains("\n#1 lunch  ████"), "{timeline}");
+    assert!(timeline.lines().all(|l| l.chars().count() <= 72), "{timeline}");
 }
 
 #[test]
