@@ -17,9 +17,10 @@
 //! assert_eq!(last, "Serving 2 customers took 5.00 seconds");
 //! assert_eq!(*t, 5 * async_cafe::time::TICKS_PER_SECOND);
 //!
-//! // The same café, one customer at a time:
-//! let sync = run::compare(&cafe, cafe.seed);
-//! assert_eq!(sync.speedup(), 2.0);
+//! // The same café both ways: one customer at a time takes twice as long.
+//! let both = run::compare(&cafe, cafe.seed, false).unwrap();
+//! assert_eq!(both.speedup(), 2.0);
+//! assert_eq!(both.sync.stats.cooks[0].standing_by_share, 1.0);
 //! ```
 //!
 //! Loading your own scenario reports every problem at once, with its location:

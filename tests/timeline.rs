@@ -125,7 +125,8 @@ fn the_synchronous_cafe_stands_by_ten_seconds_one_coffee_after_the_other() {
     assert_eq!(row(&text, "coffee_machine 1"), "▒".repeat(50));
     assert_eq!(row(&text, "coffee_machine 2"), "─".repeat(50));
     assert_eq!(row(&text, "#1 Latte"), "▒".repeat(25));
-    assert_eq!(row(&text, "#2 Mocha"), format!("{}{}", " ".repeat(25), "▒".repeat(25)));
+    // The Mocha's customer is in from the start, waiting while the Latte brews.
+    assert_eq!(row(&text, "#2 Mocha"), format!("{}{}", "─".repeat(25), "▒".repeat(25)));
     assert!(
         text.contains("\n                 0    1    2    3    4    5    6    7    8    9    10 s\n"),
         "{text}"
@@ -230,7 +231,7 @@ fn span(start: f64, end: f64, activity: Activity) -> Span {
 }
 
 fn lane(kind: LaneKind, spans: Vec<Span>) -> Lane {
-    Lane { kind, label: "lane".into(), spans }
+    Lane { kind, label: "lane".into(), spans, life: None }
 }
 
 /// Cells of one second each over `0..end` seconds.

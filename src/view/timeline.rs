@@ -221,9 +221,13 @@ fn decimal(n: u128, k: i32, decimals: usize) -> String {
     if frac.is_empty() { (n / pow).to_string() } else { format!("{}.{frac}", n / pow) }
 }
 
-/// When a lane exists: a cook or a unit of equipment for the whole run, an order from
-/// its first step's start to its last step's end (the trace has no arrival times).
+/// When a lane exists: its `life` if it has one (an order: from its customer's arrival
+/// to served), else a cook or a unit of equipment for the whole run, and an order
+/// without one from its first step's start to its last step's end.
 pub fn lane_window(lane: &Lane, run_end: Ticks) -> (Ticks, Ticks) {
+    if let Some(life) = lane.life {
+        return life;
+    }
     match lane.kind {
         LaneKind::Order(_) => (
             lane.spans.iter().map(|s| s.start).min().unwrap_or(0),

@@ -57,6 +57,9 @@ pub struct Lane {
     pub kind: LaneKind,
     pub label: String,
     pub spans: Vec<Span>,
+    /// When the lane exists, if not the whole run: an order from its customer's
+    /// arrival to when it is served.
+    pub life: Option<(Ticks, Ticks)>,
 }
 
 /// A whole run as lanes.
@@ -88,7 +91,12 @@ impl<'s> TraceView<'s> {
     /// `order_lanes` adds one lane per order (memory grows with the orders).
     pub fn new(sc: &'s Scenario, mode: Mode, order_lanes: bool) -> Self {
         let cooks = (0..sc.kitchen.cooks)
-            .map(|c| Lane { kind: LaneKind::Cook(c), label: format!("cook {}", c + 1), spans: Vec::new() })
+            .map(|c| Lane {
+                kind: LaneKind::Cook(c),
+                label: format!("cook {}", c + 1),
+                spans: Vec::new(),
+                life: None,
+            })
             .collect();
         let equipment = sc
             .kitchen
@@ -105,6 +113,7 @@ impl<'s> TraceView<'s> {
                             format!("{} {}", eq.name, u + 1)
                         },
                         spans: Vec::new(),
+                        life: None,
                     })
                     .collect()
             })
@@ -128,6 +137,11 @@ impl<'s> TraceView<'s> {
         lanes.extend(self.equipment.drain(..).flatten());
         lanes.extend(self.orders.take().unwrap_or_default());
         for lane in &mut lanes {
+            if let Some((_, until)) = &mut lane.life {
+                if *until == Ticks::MAX {
+                    *until = end;
+                }
+            }
             for span in &mut lane.spans {
                 if span.end == Ticks::MAX {
                     span.end = end;
@@ -160,7 +174,8 @@ impl Sink for TraceView<'_> {
                 if let Some(lanes) = &mut self.orders {
                     self.open_order_lane.insert(order.id, lanes.len());
                     let label = format!("#{} {}", order.id, sc.menu.items[order.item as usize].name);
-                    lanes.push(Lane { kind: LaneKind::Order(order.id), label, spans: Vec::new() });
+                    let life = Some((order.arrival, Ticks::MAX));
+                    lanes.push(Lane { kind: LaneKind::Order(order.id), label, spans: Vec::new(), life });
                 }
             }
             EventKind::StepWaiting { order, step, cook, .. } => {
@@ -233,6 +248,11 @@ impl Sink for TraceView<'_> {
                 }
             }
             EventKind::Served { order } => {
+                if let Some(lane) = self.order_lane(order.id) {
+                    if let Some(life) = &mut lane.life {
+                        life.1 = e.t;
+                    }
+                }
                 self.open_order_lane.remove(&order.id);
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
