@@ -87,6 +87,17 @@ impl Drop for Staged {
     }
 }
 
+/// Writes `contents` to `path` completely or not at all: to a temporary file beside
+/// it, synced, then renamed into place.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let (staged, file) = Staged::create(path)?;
+    let mut w = BufWriter::new(file);
+    w.write_all(contents).map_err(|e| with_path(path, e))?;
+    flush_and_sync(&mut w, path)?;
+    drop(w);
+    staged.commit()
+}
+
 /// Flushes `w`, then makes the file's contents durable before it is renamed.
 fn flush_and_sync(w: &mut BufWriter<File>, path: &Path) -> io::Result<()> {
     w.flush().and_then(|()| w.get_ref().sync_all()).map_err(|e| with_path(path, e))

@@ -4,6 +4,7 @@ pub mod export;
 pub mod json;
 pub mod live;
 pub mod narrative;
+pub mod report;
 pub mod stats;
 pub mod timeline;
 pub mod trace;

@@ -12,6 +12,8 @@ use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
+use async_cafe::view::export::write_atomically;
+use async_cafe::view::report::{self, ReportRun};
 use async_cafe::view::timeline::{self, TimelineOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -77,6 +79,9 @@ enum Command {
         /// With --timeline: a lane per order too.
         #[arg(long)]
         order_lanes: bool,
+        /// Also write a self-contained HTML report (timeline, statistics, charts).
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -94,6 +99,9 @@ enum Command {
         /// A lane per order in the timelines.
         #[arg(long)]
         order_lanes: bool,
+        /// Also write a self-contained HTML report of both kitchens.
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
     },
     /// List the built-in scenarios.
     List,
@@ -229,6 +237,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             csv,
             timeline,
             order_lanes,
+            report,
         } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
@@ -268,13 +277,13 @@ fn execute(command: Command) -> Result<(), Failure> {
                         width,
                         events,
                         csv,
-                        trace: timeline,
-                        order_lanes,
+                        trace: timeline || report.is_some(),
+                        order_lanes: order_lanes || report.is_some(),
                         ..Want::default()
                     };
                     let mut out = stdout.lock();
                     let ran = run::run(&sc, spec, want, &mut out)?;
-                    if let Some(trace) = &ran.trace {
+                    if let (Some(trace), true) = (&ran.trace, timeline) {
                         let opts = TimelineOptions::new(width, color(terminal));
                         write!(out, "\n{}", timeline::render(trace, &sc, &opts))?;
                     }
@@ -287,7 +296,15 @@ fn execute(command: Command) -> Result<(), Failure> {
                     ran
                 }
                 FormatArg::Json => {
-                    let want = Want { report: true, events, csv, ..Want::default() };
+                    let want = Want {
+                        report: true,
+                        events,
+                        csv,
+                        stats: report.is_some(),
+                        trace: report.is_some(),
+                        order_lanes: report.is_some(),
+                        ..Want::default()
+                    };
                     let ran = run::run(&sc, spec, want, &mut io::sink())?;
                     let mut text = serde_json::to_string_pretty(ran.report.as_ref().expect("asked for"))
                         .map_err(io::Error::other)?;
@@ -296,6 +313,15 @@ fn execute(command: Command) -> Result<(), Failure> {
                     ran
                 }
             };
+            if let Some(path) = &report {
+                let (trace, stats) = (ran.trace.clone(), ran.stats.clone());
+                let run = ReportRun {
+                    mode: spec.mode,
+                    trace: trace.expect("asked for"),
+                    stats: stats.expect("asked for"),
+                };
+                write_atomically(path, report::html(&sc, &[run]).as_bytes())?;
+            }
             if let Some((lag, at)) = ran.worst_lag {
                 eprintln!(
                     "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)",
@@ -320,10 +346,10 @@ fn execute(command: Command) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Compare { scenario, seed, width, no_timeline, order_lanes } => {
+        Command::Compare { scenario, seed, width, no_timeline, order_lanes, report } => {
             let sc = load(&scenario)?;
             let seed = seed.unwrap_or(sc.seed);
-            let cmp = run::compare(&sc, seed, order_lanes)?;
+            let cmp = run::compare(&sc, seed, order_lanes || report.is_some())?;
             let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
             if !no_timeline {
                 let terminal = io::stdout().is_terminal();
@@ -335,6 +361,12 @@ fn execute(command: Command) -> Result<(), Failure> {
             }
             out.push_str(&cmp.table(&sc));
             stdout.lock().write_all(out.as_bytes())?;
+            if let Some(path) = &report {
+                let side =
+                    |mode, s: &run::Side| ReportRun { mode, trace: s.trace.clone(), stats: s.stats.clone() };
+                let runs = [side(Mode::Sync, &cmp.sync), side(Mode::Async, &cmp.async_)];
+                write_atomically(path, report::html(&sc, &runs).as_bytes())?;
+            }
         }
         Command::List => {
             let mut out = String::new();

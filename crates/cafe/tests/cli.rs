@@ -326,3 +326,29 @@ fn the_live_panel_is_drawn_in_place_on_request_and_never_into_a_pipe() {
     let piped = stdout(&cafe(&["run", "cafe", "--clock", "real", "--speed", "25"]));
     assert!(!piped.contains('\x1b') && !piped.contains("──"), "{piped:?}");
 }
+
+#[test]
+fn reports_are_written_by_run_and_compare() {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let one = dir.join("lunch.html");
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--report", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The narrative still goes to stdout, untouched.
+    assert!(stdout(&o).ends_with("Eating after 10 min of prep time.\n"));
+    let html = std::fs::read_to_string(&one).unwrap();
+    assert!(html.starts_with("<!doctype html>"), "{}", &html[..80]);
+    // Lunch: three steps on the cook/equipment lanes and three on the order lane.
+    assert_eq!(html.matches("class=\"bar\"").count(), 6);
+    let both = dir.join("cafe.html");
+    let o = cafe(&["compare", "cafe", "--no-timeline", "--report", both.to_str().unwrap()]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&both).unwrap();
+    assert!(html.find("Synchronous kitchen").unwrap() < html.find("Asynchronous kitchen").unwrap());
+    // A report that cannot be written is an error, and leaves nothing behind.
+    let bad = dir.join("missing/x.html");
+    let o = cafe(&["run", "cafe", "--clock", "virtual", "--report", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing/x.html"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,221 @@
+//! The HTML report: one bar per span, escaped names, nothing fetched from outside,
+//! both kitchens in a comparison, and a bounded size for a long day.
+
+use async_cafe::builtin;
+use async_cafe::engine::Mode;
+use async_cafe::model::Scenario;
+use async_cafe::run::{self, ClockKind, RunSpec, Want};
+use async_cafe::scenario;
+use async_cafe::view::report::{self, MAX_ORDER_LANES, ReportRun};
+
+fn load(name: &str) -> Scenario {
+    builtin::find(name).unwrap().load().unwrap()
+}
+
+fn collect(sc: &Scenario, mode: Mode) -> ReportRun {
+    ReportRun::collect(sc, mode, sc.seed).unwrap()
+}
+
+fn spans(run: &ReportRun) -> usize {
+    run.trace.lanes.iter().map(|l| l.spans.len()).sum()
+}
+
+/// Bars of the timelines (`class="bar"` exactly: bar labels are `bar-label`).
+fn bars(html: &str) -> usize {
+    html.matches(r#"class="bar""#).count()
+}
+
+/// Every way a page could pull in something from elsewhere.
+fn assert_self_contained(html: &str) {
+    for needle in [
+        "http://", "https://", "//cdn", "src=", "href=", "<link", "@import", "url(", "<script", "<img",
+        "<iframe",
+    ] {
+        assert!(!html.contains(needle), "the report contains {needle:?}");
+    }
+}
+
+fn tricky() -> Scenario {
+    let toml = r#"
+summary = "Tags <b>bold</b> & \"quotes\" 'too'"
+[kitchen]
+cooks = 2
+equipment = { "<oven&>\"" = 1 }
+[recipes.shot]
+steps = [
+    { name = "<pull & \"push\">", kind = "unattended", duration = 2, uses = "<oven&>\"" },
+    { name = "<tamp>", kind = "hands-on", duration = 1, after = [] },
+]
+[menu]
+"<Shot & 'co'>" = "shot"
+[customers]
+list = [{ item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }]
+"#;
+    scenario::load_str("x<y&z>\"w", "x.toml", toml, &|_| Err("none".into())).unwrap()
+}
+
+/// 5,000 random customers for two cooks, a grinder and an espresso machine.
+fn long_day() -> Scenario {
+    let toml = r#"
+summary = "5,000 customers, two cooks, one espresso machine and two grinders"
+[kitchen]
+cooks = 2
+equipment = { espresso = 1, grinder = 2 }
+[recipes.flat_white]
+steps = [
+    { name = "grind", kind = "hands-on", duration = { dist = "uniform", min = 0.2, max = 0.6 }, uses = "grinder" },
+    { name = "pull shot", kind = "unattended", duration = { dist = "uniform", min = 0.8, max = 1.4 }, uses = "espresso", after = ["grind"] },
+    { name = "steam milk", kind = "hands-on", duration = 0.5, after = [] },
+    { name = "pour", kind = "hands-on", duration = 0.25, after = ["pull shot", "steam milk"] },
+]
+[menu]
+"Flat White" = "flat_white"
+[customers.generate]
+count = 5000
+interarrival = { dist = "uniform", min = 0.5, max = 2.5 }
+"#;
+    scenario::load_str("long-day", "long-day.toml", toml, &|_| Err("none".into())).unwrap()
+}
+
+#[test]
+fn the_cafe_has_one_bar_per_span() {
+    let cafe = load("cafe");
+    for mode in [Mode::Sync, Mode::Async] {
+        let run = collect(&cafe, mode);
+        let want = spans(&run);
+        assert!(want > 0);
+        let html = report::html(&cafe, &[run]);
+        assert_eq!(bars(&html), want, "{mode:?}");
+        // Each bar says what it is and when, on hover.
+        assert_eq!(html.matches("<title>brew (order #").count(), want, "{mode:?}");
+        assert!(html.contains(r#"data-activity="unattended""#));
+    }
+    // The synchronous cook stands by through both brews.
+    let html = report::html(&cafe, &[collect(&cafe, Mode::Sync)]);
+    assert_eq!(html.matches(r#"data-activity="standing-by""#).count(), 2);
+    assert!(html.contains("brew (order #2, Mocha)\nstanding by: 5 – 10 s (5 s)"), "{html}");
+    // The second order waits 5 s before its brew: its lane shows it in the kitchen
+    // from its arrival, behind the bar.
+    assert!(html.contains("#2 Mocha\narrived at 0 s, served at 10 s: 10 s in the kitchen"));
+    assert_eq!(html.matches(r#"<rect class="life""#).count(), 2);
+    // Time in system, from arrival to served, as the statistics count it.
+    assert!(html.contains("Orders by time in system"));
+    assert!(html.contains("2 orders, in bins of 0.5 s: each order"));
+}
+
+#[test]
+fn every_builtin_renders_in_both_modes() {
+    for b in builtin::BUILTINS {
+        let sc = b.load().unwrap();
+        let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
+        let want: usize = runs.iter().map(spans).sum();
+        let html = report::html(&sc, &runs);
+        assert_eq!(bars(&html), want, "{}", b.name);
+        assert_self_contained(&html);
+        assert!(html.starts_with("<!doctype html>"), "{}", b.name);
+        assert!(html.trim_end().ends_with("</html>"), "{}", b.name);
+    }
+}
+
+#[test]
+fn scenario_strings_are_escaped() {
+    let sc = tricky();
+    let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
+    let html = report::html(&sc, &runs);
+    for raw in ["x<y&z>\"w", "<b>bold</b>", "<oven&>\"", "<pull & \"push\">", "<tamp>", "<Shot & 'co'>"] {
+        assert!(!html.contains(raw), "{raw:?} is not escaped");
+    }
+    for escaped in [
+        "x&lt;y&amp;z&gt;",  // the name, in the title and the heading
+        "&lt;b&gt;bold&lt;", // the summary
+        "&lt;oven&amp;&gt;", // equipment: lane labels, tables, hover text
+        "&lt;tamp&gt;",      // a step, in hover text and bar labels
+        "&lt;Shot &amp; ",   // an item, in order lanes and hover text
+    ] {
+        assert!(html.contains(escaped), "{escaped:?} is missing");
+    }
+    assert_eq!(bars(&html), runs.iter().map(spans).sum::<usize>());
+    assert_self_contained(&html);
+}
+
+#[test]
+fn the_report_needs_nothing_from_outside() {
+    let lunch = load("lunch");
+    assert_self_contained(&report::html(&lunch, &[collect(&lunch, Mode::Async)]));
+    let cafe = load("cafe");
+    assert_self_contained(&report::html(&cafe, &[collect(&cafe, Mode::Sync), collect(&cafe, Mode::Async)]));
+}
+
+#[test]
+fn a_comparison_shows_both_kitchens_on_one_scale() {
+    let lunch = load("lunch");
+    let html = report::html(&lunch, &[collect(&lunch, Mode::Sync), collect(&lunch, Mode::Async)]);
+    let sync = html.find(r#"<section class="run" id="run-sync">"#).expect("a synchronous section");
+    let async_ = html.find(r#"<section class="run" id="run-async">"#).expect("an asynchronous section");
+    assert!(sync < async_, "synchronous first");
+    assert!(html[sync..async_].contains("<h2>Synchronous kitchen"));
+    assert!(html[async_..].contains("<h2>Asynchronous kitchen"));
+    assert!(html.contains("Synchronous and Asynchronous"), "the title names both modes");
+    // 15 min against 10.
+    assert!(html.contains("1.50×"), "the speedup");
+    // One scale: every timeline runs to 15 min (its last tick, 14, at the same
+    // place), and the asynchronous kitchen's marks where it is done.
+    let axis_end = r#"<text class="tick" x="1013.2" y="20">14</text>"#;
+    assert_eq!(html.matches(axis_end).count(), 4, "two kitchen and two order timelines up to 14 min");
+    assert!(html[async_..].contains("done at 10 min"));
+    assert!(!html[sync..async_].contains("done at"));
+    // Charts for each: the histogram and the cooks (nothing ever queues at lunch).
+    assert_eq!(html.matches(r#"class="chart" role="img""#).count(), 4);
+    assert!(html.contains("No step ever waited for equipment in this run."));
+}
+
+#[test]
+fn a_single_run_names_its_mode() {
+    let lunch = load("lunch");
+    let html = report::html(&lunch, &[collect(&lunch, Mode::Async)]);
+    assert!(html.contains("<title>lunch · Asynchronous · Async Café report</title>"));
+    assert!(html.contains("Pasta (10 min), meatloaf (3 min, microwave)"));
+    assert!(!html.contains("run-sync"));
+    assert!(html.contains("time (min)"));
+    // The statistics, in minutes: 10 in total, the cook 2 minutes hands-on.
+    assert!(html.contains("<td>2.00<span class=\"pct\">20.0%</span></td>"), "{html}");
+    assert!(html.contains("<td>stove (4)</td>"));
+    assert!(html.contains("<td>25.0%</td>"));
+}
+
+#[test]
+fn a_trace_without_order_lanes_says_what_is_missing() {
+    let lunch = load("lunch");
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
+    let want = Want { trace: true, stats: true, ..Want::default() };
+    let ran = run::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
+    let run = ReportRun { mode: Mode::Async, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
+    let want = spans(&run);
+    let html = report::html(&lunch, &[run]);
+    assert_eq!(bars(&html), want);
+    assert!(html.contains("This trace has no order lanes"));
+    assert!(html.contains("No order lanes in this trace, so no per-order times to show."));
+}
+
+#[test]
+fn a_long_day_stays_a_reasonable_size() {
+    let sc = long_day();
+    let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
+    for run in &runs {
+        assert_eq!(run.stats.served, 5000);
+        assert!(spans(run) > 20_000, "a busy trace: {}", spans(run));
+    }
+    let compare = report::html(&sc, &runs);
+    assert_self_contained(&compare);
+    assert!(compare.len() < 2_500_000, "the comparison is {} bytes", compare.len());
+    assert!(bars(&compare) < 6_000, "{} bars", bars(&compare));
+    for run in runs {
+        let mode = run.mode;
+        let html = report::html(&sc, &[run]);
+        assert!(html.len() < 1_500_000, "{mode:?}: {} bytes", html.len());
+        assert!(html.contains(&format!("Orders: the first {MAX_ORDER_LANES} of 5000")));
+        assert!(html.contains("drawn in stretches of 2 pixels"), "{mode:?}");
+        // The charts count every order.
+        assert!(html.contains("5000 orders, in bins of"));
+    }
+}
