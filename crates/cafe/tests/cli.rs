@@ -344,7 +344,7 @@ fn reports_are_written_by_run_and_compare() {
     let o = cafe(&["compare", "cafe", "--no-timeline", "--report", both.to_str().unwrap()]);
     assert!(o.status.success());
     let html = std::fs::read_to_string(&both).unwrap();
-    assert!(html.find("Synchronous kitchen").unwrap() < html.find("Asynchronous kitchen").unwrap());
+    assert!(html.find("<h2>Synchronous kitchen").unwrap() < html.find("<h2>Asynchronous kitchen").unwrap());
     // A report that cannot be written is an error, and leaves nothing behind.
     let bad = dir.join("missing/x.html");
     let o = cafe(&["run", "cafe", "--clock", "virtual", "--report", bad.to_str().unwrap()]);
