@@ -103,3 +103,29 @@ fn a_chain_of_steps_is_the_least_an_order_can_take() {
     assert_eq!(s.time_in_system.max_s, 6.9);
     assert!((s.above_chain.max_s - 2.9).abs() < 1e-9, "{}", s.above_chain.max_s);
 }
+
+/// The `--stats` text of every built-in in both modes, pinned by golden files.
+/// Regenerate with `UPDATE_GOLDEN=1 cargo test --test stats`.
+#[test]
+fn each_builtin_in_each_mode_matches_its_golden_statistics() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/stats");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for b in builtin::BUILTINS {
+        let sc = b.load().unwrap();
+        for mode in [Mode::Async, Mode::Sync] {
+            let got = stats(&sc, mode).render(sc.unit);
+            let path = dir.join(format!("{}.{}.txt", b.name, mode.name()));
+            if update {
+                std::fs::write(&path, &got).unwrap();
+            } else {
+                match std::fs::read_to_string(&path) {
+                    Ok(want) if want == got => {}
+                    Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
+                    Err(e) => failures.push(format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", path.display())),
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

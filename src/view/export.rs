@@ -328,6 +328,8 @@ impl<'s> CsvExport<'s> {
             opt_secs(row.served),
             since_arrival(row.first_step),
             since_arrival(row.served),
+            secs(rec.chain),
+            row.served.map(|t| secs((t - row.arrived).saturating_sub(rec.chain))).unwrap_or_default(),
         ]);
         self.orders.row(&fields)
     }
@@ -453,8 +455,16 @@ impl Sink for CsvExport<'_> {
 /// `id, customer, item`, one column per option, then the times. An option named like
 /// one of the other columns gets `option_` in front (as often as needed).
 fn order_header(sc: &Scenario) -> Vec<String> {
-    const TIMES: [&str; 6] =
-        ["arrived_s", "taken_s", "first_step_s", "served_s", "wait_s", "time_in_system_s"];
+    const TIMES: [&str; 8] = [
+        "arrived_s",
+        "taken_s",
+        "first_step_s",
+        "served_s",
+        "wait_s",
+        "time_in_system_s",
+        "longest_chain_s",
+        "above_chain_s",
+    ];
     let mut header: Vec<String> = ["id", "customer", "item"].iter().map(|s| s.to_string()).collect();
     for o in &sc.menu.options {
         let mut name = o.name.clone();

@@ -52,6 +52,16 @@ pub struct OrderRecord {
     /// When the kitchen took the order (its arrival lines printed).
     pub taken_s: f64,
     pub served_s: Option<f64>,
+    /// The order's longest chain of steps through `after`: the least time its recipe
+    /// could take.
+    pub longest_chain_s: f64,
+    /// Time in system minus the longest chain, once served.
+    pub above_chain_s: Option<f64>,
+    /// The longest chain, in ticks.
+    #[serde(skip)]
+    pub chain: Ticks,
+    #[serde(skip)]
+    pub arrival: Ticks,
 }
 
 #[derive(Serialize)]
@@ -127,22 +137,12 @@ impl Sink for JsonView<'_> {
         self.narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
         match event.kind {
             EventKind::Arrived { order } => {
-                let index = (order.id - self.first_id) as usize;
-                if self.report.orders.len() <= index {
-                    self.report.orders.resize_with(index + 1, || OrderRecord {
-                        id: 0,
-                        customer: String::new(),
-                        item: String::new(),
-                        options: serde_json::Map::new(),
-                        arrived_s: 0.0,
-                        taken_s: 0.0,
-                        served_s: None,
-                    });
-                }
-                self.report.orders[index] = OrderRecord::taken(sc, order, event.t);
+                // Both kitchens take orders in id order.
+                debug_assert_eq!(order.id, self.first_id + self.report.orders.len() as u64);
+                self.report.orders.push(OrderRecord::taken(sc, order, event.t));
             }
             EventKind::Served { order } => {
-                self.order_record(order.id).served_s = Some(secs(event.t));
+                self.order_record(order.id).served(event.t);
             }
             _ => {}
         }
@@ -154,6 +154,7 @@ impl OrderRecord {
     /// The record of `order`, which the kitchen took at `taken` (its `arrived`
     /// event): not served yet.
     pub fn taken(sc: &Scenario, order: &Order, taken: Ticks) -> OrderRecord {
+        let chain = crate::view::stats::longest_chain(sc, order.item, &order.durations);
         let mut options = serde_json::Map::new();
         for (i, v) in order.options.iter().enumerate() {
             let opt = &sc.menu.options[i];
@@ -172,7 +173,17 @@ impl OrderRecord {
             arrived_s: secs(order.arrival),
             taken_s: secs(taken),
             served_s: None,
+            longest_chain_s: secs(chain),
+            above_chain_s: None,
+            chain,
+            arrival: order.arrival,
         }
+    }
+
+    /// Records that the order was served at `t`.
+    pub fn served(&mut self, t: Ticks) {
+        self.served_s = Some(secs(t));
+        self.above_chain_s = Some(secs((t - self.arrival).saturating_sub(self.chain)));
     }
 }
 
