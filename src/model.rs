@@ -128,8 +128,9 @@ pub struct Step {
 }
 
 /// A duration or an inter-arrival time: fixed, or drawn from a distribution.
-/// Amounts are in the scenario's unit; all are finite and non-negative.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Parameters are in the scenario's unit (except `shape`); every draw is finite and
+/// at least zero. The loader has checked every parameter.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     Fixed(f64),
     /// A whole number drawn uniformly from `min..=max`.
@@ -142,15 +143,84 @@ pub enum Dist {
         min: f64,
         max: f64,
     },
+    /// Exponential with this mean (`mean` > 0): memoryless, the time between Poisson
+    /// arrivals.
+    Exponential {
+        mean: f64,
+    },
+    /// Normal, truncated at zero: a draw below zero is drawn again, so the draws'
+    /// mean is above `mean` when `sd` is not small beside it. `mean` ≥ 0.
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// Lognormal with this mean and standard deviation (of the value itself, not of
+    /// its logarithm); never negative. `mean` > 0.
+    LogNormal {
+        mean: f64,
+        sd: f64,
+    },
+    /// Triangular over `[min, max]`, peaking at `mode`.
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    /// Gamma with `shape` (> 0, no unit) and `scale` (> 0): mean `shape × scale`.
+    Gamma {
+        shape: f64,
+        scale: f64,
+    },
+    /// One of `values`, with probabilities proportional to their weights.
+    Empirical(Empirical),
+}
+
+/// The values of an empirical distribution with their cumulative weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Empirical {
+    /// (value, cumulative weight up to and including it); weights are positive.
+    pub cumulative: std::sync::Arc<[(f64, f64)]>,
+}
+
+impl Empirical {
+    /// `values` with `weights` (all 1 when `None`). Lengths must match.
+    pub fn new(values: &[f64], weights: Option<&[f64]>) -> Empirical {
+        let mut total = 0.0;
+        let cumulative = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                total += weights.map_or(1.0, |w| w[i]);
+                (v, total)
+            })
+            .collect();
+        Empirical { cumulative }
+    }
 }
 
 impl Dist {
-    /// The smallest value the distribution can take.
-    pub fn min(&self) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::UniformInt { min, .. } => min as f64,
-            Dist::Uniform { min, .. } => min,
+    /// The mean of the distribution (for truncated normals, of the untruncated one).
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::UniformInt { min, max } => (*min + *max) as f64 / 2.0,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Exponential { mean } | Dist::Normal { mean, .. } | Dist::LogNormal { mean, .. } => *mean,
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Gamma { shape, scale } => shape * scale,
+            Dist::Empirical(e) => {
+                let mut prev = 0.0;
+                let total = e.cumulative.last().map_or(1.0, |c| c.1);
+                e.cumulative
+                    .iter()
+                    .map(|&(v, c)| {
+                        let w = c - prev;
+                        prev = c;
+                        v * w
+                    })
+                    .sum::<f64>()
+                    / total
+            }
         }
     }
 }
@@ -180,13 +250,37 @@ pub struct CustomerSpec {
 /// Random customers.
 #[derive(Clone, Debug)]
 pub struct Generator {
-    pub count: u64,
-    /// When the first customer arrives.
+    /// Let in this many customers, then stop. At least one of `count` and `until`.
+    pub count: Option<u64>,
+    /// Let in no customer who would arrive after this time.
+    pub until: Option<Ticks>,
+    /// When arrivals start: the first customer then ([`Arrivals::Interarrival`]).
     pub first_arrival: Ticks,
-    /// Time between one customer and the next.
-    pub interarrival: Dist,
+    pub arrivals: Arrivals,
+    /// How many customers arrive together (whole numbers ≥ 1); `None`: one at a time.
+    pub group: Option<Dist>,
     /// Items and their weights; a single item needs no draw.
     pub mix: Vec<(ItemIx, f64)>,
+}
+
+/// When customers (or groups) come in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrivals {
+    /// The first at `first_arrival`, then each this long after the one before. A
+    /// Poisson process at rate λ is `Exponential { mean: 1/λ }`.
+    Interarrival(Dist),
+    /// A Poisson process whose rate changes through the day: each piece's rate (per
+    /// unit of time) holds until its `until`, and the last one's `until` may be open.
+    /// No arrivals after the last `until`.
+    Schedule(Vec<RatePiece>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RatePiece {
+    /// Strictly increasing from piece to piece; `None` only on the last.
+    pub until: Option<Ticks>,
+    /// Customers per unit of time, ≥ 0.
+    pub rate: f64,
 }
 
 /// The lines printed at each moment of a run. An empty list prints nothing; an empty
@@ -208,11 +302,13 @@ impl Scenario {
         &self.menu.recipes[self.menu.items[item as usize].recipe as usize]
     }
 
-    /// How many customers a run serves.
-    pub fn customer_count(&self) -> u64 {
+    /// How many customers a run lets in, when that is known in advance (a list, or a
+    /// generator with a `count` and no `until`).
+    pub fn customer_count(&self) -> Option<u64> {
         match &self.customers {
-            Customers::List(list) => list.len() as u64,
-            Customers::Generate(g) => g.count,
+            Customers::List(list) => Some(list.len() as u64),
+            Customers::Generate(g) if g.until.is_none() => g.count,
+            Customers::Generate(_) => None,
         }
     }
 }

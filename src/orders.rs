@@ -12,7 +12,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
-use crate::model::{Customers, Dist, ItemIx, Scenario};
+use crate::model::{Arrivals, Customers, Dist, ItemIx, RatePiece, Scenario};
 use crate::time::{Ticks, TimeUnit};
 
 /// One customer's order, as the engine serves it.
@@ -35,8 +35,10 @@ pub struct Order {
 pub struct OrderSource<'s> {
     scenario: &'s Scenario,
     next_id: u64,
-    /// Arrival of the previous generated customer.
+    /// Arrival of the previous generated customer (group).
     clock: Ticks,
+    /// Customers of the current group still to come in at `clock`.
+    group_left: u64,
     arrivals: Pcg64,
     durations: Pcg64,
 }
@@ -50,6 +52,7 @@ impl<'s> OrderSource<'s> {
             scenario,
             next_id: 1,
             clock: 0,
+            group_left: 0,
             arrivals: Pcg64::seed_from_u64(seed),
             durations: Pcg64::seed_from_u64(seed ^ DURATION_STREAM),
         }
@@ -81,15 +84,30 @@ impl<'s> OrderSource<'s> {
                 }
             }
             Customers::Generate(g) => {
-                if index >= g.count {
+                if g.count.is_some_and(|n| index >= n) {
                     return false;
                 }
                 order.listed = None;
-                self.clock = if index == 0 {
-                    g.first_arrival
-                } else {
-                    self.clock.saturating_add(draw(&g.interarrival, unit, &mut self.arrivals))
-                };
+                if self.group_left == 0 {
+                    let next = match &g.arrivals {
+                        Arrivals::Interarrival(d) if index == 0 => Some(g.first_arrival),
+                        Arrivals::Interarrival(d) => {
+                            Some(self.clock.saturating_add(draw(d, unit, &mut self.arrivals)))
+                        }
+                        Arrivals::Schedule(pieces) => {
+                            next_in_schedule(pieces, self.clock, unit, &mut self.arrivals)
+                        }
+                    };
+                    match next {
+                        Some(t) if g.until.is_none_or(|u| t <= u) => self.clock = t,
+                        _ => return false,
+                    }
+                    self.group_left = match &g.group {
+                        Some(d) => (draw(d, unit, &mut self.arrivals) / unit.ticks()).max(1),
+                        None => 1,
+                    };
+                }
+                self.group_left -= 1;
                 order.arrival = self.clock;
                 order.item = pick_weighted(&g.mix, &mut self.arrivals);
                 for opt in &sc.menu.options {
@@ -116,19 +134,79 @@ impl Iterator for OrderSource<'_> {
     }
 }
 
-/// Draws one value of `dist`, in ticks. Fixed values draw nothing.
+/// Draws one value of `dist`, in ticks. Fixed values draw nothing; the others use
+/// `rand_distr`'s algorithm for their distribution (so a seed reproduces with the
+/// locked versions of `rand` and `rand_distr`).
 pub fn draw(dist: &Dist, unit: TimeUnit, rng: &mut Pcg64) -> Ticks {
-    match *dist {
-        Dist::Fixed(v) => unit.to_ticks(v),
-        Dist::UniformInt { min, max } => unit.to_ticks(rng.random_range(min..=max) as f64),
+    use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Triangular};
+    let value = match dist {
+        Dist::Fixed(v) => *v,
+        Dist::UniformInt { min, max } => rng.random_range(*min..=*max) as f64,
         Dist::Uniform { min, max } => {
             if max > min {
-                unit.to_ticks(rng.random_range(min..max))
+                rng.random_range(*min..*max)
             } else {
-                unit.to_ticks(min)
+                *min
             }
         }
+        Dist::Exponential { mean } => Exp::new(1.0 / mean).expect("checked: mean > 0").sample(rng),
+        Dist::Normal { mean, sd } => {
+            let normal = Normal::new(*mean, *sd).expect("checked: sd ≥ 0");
+            // Truncated at zero: draw again below it (at least half the draws are
+            // kept, as mean ≥ 0).
+            loop {
+                let x: f64 = normal.sample(rng);
+                if x >= 0.0 {
+                    break x;
+                }
+            }
+        }
+        Dist::LogNormal { mean, sd } => {
+            // The log's parameters that give this mean and standard deviation.
+            let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+            let mu = mean.ln() - sigma2 / 2.0;
+            LogNormal::new(mu, sigma2.sqrt()).expect("checked: mean > 0").sample(rng)
+        }
+        Dist::Triangular { min, mode, max } => {
+            if max > min {
+                Triangular::new(*min, *max, *mode).expect("checked: min ≤ mode ≤ max").sample(rng)
+            } else {
+                *min
+            }
+        }
+        Dist::Gamma { shape, scale } => Gamma::new(*shape, *scale).expect("checked: positive").sample(rng),
+        Dist::Empirical(e) => {
+            let total = e.cumulative.last().expect("checked: not empty").1;
+            let x = rng.random_range(0.0..total);
+            let i = e.cumulative.partition_point(|&(_, c)| c <= x).min(e.cumulative.len() - 1);
+            e.cumulative[i].0
+        }
+    };
+    unit.to_ticks(value.max(0.0))
+}
+
+/// The next event after `t` of a Poisson process with a piecewise-constant rate:
+/// an exponential amount of "rate × time" (mean 1) is spent across the pieces. `None`
+/// when the schedule ends first.
+fn next_in_schedule(pieces: &[RatePiece], t: Ticks, unit: TimeUnit, rng: &mut Pcg64) -> Option<Ticks> {
+    use rand_distr::{Distribution, Exp1};
+    let mut left: f64 = Exp1.sample(rng);
+    let mut now = unit.from_ticks(t);
+    for piece in pieces {
+        let end = piece.until.map_or(f64::INFINITY, |u| unit.from_ticks(u));
+        if end <= now {
+            continue;
+        }
+        if piece.rate > 0.0 {
+            let room = piece.rate * (end - now);
+            if room >= left {
+                return Some(unit.to_ticks(now + left / piece.rate));
+            }
+            left -= room;
+        }
+        now = end;
     }
+    None
 }
 
 fn pick_weighted(mix: &[(ItemIx, f64)], rng: &mut Pcg64) -> ItemIx {

@@ -123,7 +123,8 @@ const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
 const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate"];
 const CUSTOMER_KEYS: &[&str] = &["name", "arrival", "item", "options", "durations"];
-const GENERATE_KEYS: &[&str] = &["count", "first_arrival", "interarrival", "mix"];
+const GENERATE_KEYS: &[&str] =
+    &["count", "until", "first_arrival", "interarrival", "rate", "schedule", "group", "mix"];
 const NARRATIVE_KEYS: &[&str] =
     &["service_start", "arrival", "step_start", "step_finish", "served", "between", "service_end"];
 
@@ -157,6 +158,22 @@ const RECIPE_MOVED: &[(&str, &str)] = &[
 const STEP_MOVED: &[(&str, &str)] = &[
     ("on_arrival", "the recipe, under `[recipes.NAME]`"),
     ("on_served", "the recipe, under `[recipes.NAME]`"),
+];
+
+/// Every distribution: its name, its parameters (`?`: optional), and an example.
+const DISTRIBUTIONS: &[(&str, &[&str], &str)] = &[
+    ("uniform_int", &["min", "max"], "{ dist = \"uniform_int\", min = 1, max = 5 }"),
+    ("uniform", &["min", "max"], "{ dist = \"uniform\", min = 0.5, max = 1.5 }"),
+    ("exponential", &["mean"], "{ dist = \"exponential\", mean = 2 }"),
+    ("normal", &["mean", "sd"], "{ dist = \"normal\", mean = 3, sd = 0.5 }"),
+    ("lognormal", &["mean", "sd"], "{ dist = \"lognormal\", mean = 3, sd = 1 }"),
+    ("triangular", &["min", "mode", "max"], "{ dist = \"triangular\", min = 1, mode = 2, max = 4 }"),
+    ("gamma", &["shape", "scale"], "{ dist = \"gamma\", shape = 2, scale = 1.5 }"),
+    (
+        "empirical",
+        &["values", "weights?"],
+        "{ dist = \"empirical\", values = [1, 2, 5], weights = [5, 3, 1] }",
+    ),
 ];
 
 struct Loader<'a, 'c, 's> {
@@ -847,31 +864,77 @@ impl Loader<'_, '_, '_> {
                 return None;
             };
             let kind = self.cx.str(kind_v, "`dist`", "dist = \"uniform\"")?;
-            match kind {
-                "uniform_int" | "uniform" => {
-                    self.cx.check_keys(t, &["dist", "min", "max"], &format!("a `{kind}` distribution"));
-                    let bound = |cx: &mut Cx, key: &str| match get(t, key) {
-                        Some(b) => cx.amount(b, &format!("`{key}`"), unit, &format!("{key} = 1")),
-                        None => {
+            let Some(&(_, params, example)) = DISTRIBUTIONS.iter().find(|d| d.0 == kind) else {
+                let names: Vec<&str> = DISTRIBUTIONS.iter().map(|d| d.0).collect();
+                let help = match crate::suggest::closest(kind, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? Distributions: {}", names.join(", ")),
+                    None => format!("distributions: {}", names.join(", ")),
+                };
+                self.cx.error(kind_v.span(), format!("unknown distribution `{kind}`"), "unknown", Some(help));
+                return None;
+            };
+            let mut keys = vec!["dist"];
+            keys.extend(params.iter().map(|p| p.trim_end_matches('?')));
+            self.cx.check_keys(t, &keys, &format!("a `{kind}` distribution"));
+            let mut ok = true;
+            let mut num = |cx: &mut Cx, key: &str| -> Option<f64> {
+                let optional = params.iter().any(|p| *p == format!("{key}?"));
+                match get(t, key) {
+                    // `shape` has no unit; everything else is a time.
+                    Some(b) if key == "shape" => match cx.number(b, "`shape`", "shape = 2") {
+                        Some(x) if x.is_finite() && x > 0.0 => Some(x),
+                        Some(_) => {
                             cx.error(
-                                v.span(),
-                                format!("a `{kind}` distribution needs `{key}`"),
-                                format!("missing `{key}`"),
+                                b.span(),
+                                "`shape` must be a positive number",
+                                "not positive",
                                 Some(format!("write it like `{example}`")),
                             );
+                            ok = false;
                             None
                         }
-                    };
-                    let (min, max) = (bound(self.cx, "min"), bound(self.cx, "max"));
+                        None => {
+                            ok = false;
+                            None
+                        }
+                    },
+                    Some(b) => {
+                        let x = cx.amount(b, &format!("`{key}`"), unit, &format!("{key} = 1"));
+                        ok &= x.is_some();
+                        x
+                    }
+                    None if optional => None,
+                    None => {
+                        cx.error(
+                            v.span(),
+                            format!("a `{kind}` distribution needs `{key}`"),
+                            format!("missing `{key}`"),
+                            Some(format!("write it like `{example}`")),
+                        );
+                        ok = false;
+                        None
+                    }
+                }
+            };
+            let bad = |cx: &mut Cx, message: String, help: &str| {
+                cx.error(
+                    v.span(),
+                    format!("{what}: {message}"),
+                    "impossible distribution",
+                    Some(help.to_string()),
+                );
+                None
+            };
+            match kind {
+                "uniform_int" | "uniform" => {
+                    let (min, max) = (num(self.cx, "min"), num(self.cx, "max"));
                     let (min, max) = (min?, max?);
                     if min > max {
-                        self.cx.error(
-                            v.span(),
-                            format!("{what}: `min` ({min}) is greater than `max` ({max})"),
-                            "empty range",
-                            Some("swap them".into()),
+                        return bad(
+                            self.cx,
+                            format!("`min` ({min}) is greater than `max` ({max})"),
+                            "swap them",
                         );
-                        return None;
                     }
                     if kind == "uniform" {
                         return Some(Dist::Uniform { min, max });
@@ -887,18 +950,97 @@ impl Loader<'_, '_, '_> {
                     }
                     Some(Dist::UniformInt { min: min as i64, max: max as i64 })
                 }
-                other => {
-                    let help = match crate::suggest::closest(other, ["uniform_int", "uniform"]) {
-                        Some(s) => format!("did you mean `{s}`? Distributions: uniform_int, uniform"),
-                        None => "distributions: uniform_int (whole numbers), uniform (real numbers)".into(),
+                "exponential" => {
+                    let mean = num(self.cx, "mean")?;
+                    if mean == 0.0 {
+                        return bad(
+                            self.cx,
+                            "an exponential distribution needs a mean above 0".into(),
+                            "for always 0, write `0`",
+                        );
+                    }
+                    Some(Dist::Exponential { mean })
+                }
+                "normal" | "lognormal" => {
+                    let (mean, sd) = (num(self.cx, "mean"), num(self.cx, "sd"));
+                    let (mean, sd) = (mean?, sd?);
+                    if kind == "normal" {
+                        return Some(Dist::Normal { mean, sd });
+                    }
+                    if mean == 0.0 {
+                        return bad(
+                            self.cx,
+                            "a lognormal distribution needs a mean above 0".into(),
+                            "for always 0, write `0`",
+                        );
+                    }
+                    Some(Dist::LogNormal { mean, sd })
+                }
+                "triangular" => {
+                    let (min, mode, max) = (num(self.cx, "min"), num(self.cx, "mode"), num(self.cx, "max"));
+                    let (min, mode, max) = (min?, mode?, max?);
+                    if !(min <= mode && mode <= max) {
+                        return bad(
+                            self.cx,
+                            format!(
+                                "a triangular distribution needs min ≤ mode ≤ max, found {min}, {mode}, {max}"
+                            ),
+                            "put the mode (the most likely value) between min and max",
+                        );
+                    }
+                    Some(Dist::Triangular { min, mode, max })
+                }
+                "gamma" => {
+                    let (shape, scale) = (num(self.cx, "shape"), num(self.cx, "scale"));
+                    let (shape, scale) = (shape?, scale?);
+                    if scale == 0.0 {
+                        return bad(
+                            self.cx,
+                            "a gamma distribution needs a scale above 0".into(),
+                            "its mean is shape × scale",
+                        );
+                    }
+                    Some(Dist::Gamma { shape, scale })
+                }
+                _ => {
+                    // "empirical": values, optional weights.
+                    let values = self.amounts(t, "values", v, unit, true)?;
+                    let weights = match get(t, "weights") {
+                        None => None,
+                        Some(w) => {
+                            let arr = self.cx.array(w, "`weights`", "weights = [3, 1]")?;
+                            let mut ws = Vec::new();
+                            for x in arr.iter() {
+                                match self.cx.number(x, "a weight", "weights = [3, 1]") {
+                                    Some(n) if n.is_finite() && n > 0.0 => ws.push(n),
+                                    Some(_) => {
+                                        self.cx.error(
+                                            x.span(),
+                                            "a weight must be a positive number",
+                                            "not a weight",
+                                            Some("write it like `weights = [3, 1]`".into()),
+                                        );
+                                        return None;
+                                    }
+                                    None => return None,
+                                }
+                            }
+                            if ws.len() != values.len() {
+                                self.cx.error(
+                                    w.span(),
+                                    format!("{} weights for {} values", ws.len(), values.len()),
+                                    "one weight per value",
+                                    Some(
+                                        "give one weight per value, or leave `weights` out for equal weights"
+                                            .into(),
+                                    ),
+                                );
+                                return None;
+                            }
+                            Some(ws)
+                        }
                     };
-                    self.cx.error(
-                        kind_v.span(),
-                        format!("unknown distribution `{other}`"),
-                        "unknown",
-                        Some(help),
-                    );
-                    None
+                    Some(Dist::Empirical(Empirical::new(&values, weights.as_deref())))
                 }
             }
         } else if matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
@@ -916,6 +1058,46 @@ impl Loader<'_, '_, '_> {
             );
             None
         }
+    }
+
+    /// A non-empty array of times (`values` of an empirical distribution).
+    fn amounts(
+        &mut self,
+        t: &DeTable,
+        key: &str,
+        owner: &Value,
+        unit: TimeUnit,
+        required: bool,
+    ) -> Option<Vec<f64>> {
+        let Some(a) = get(t, key) else {
+            if required {
+                self.cx.error(
+                    owner.span(),
+                    format!("an `empirical` distribution needs `{key}`"),
+                    format!("missing `{key}`"),
+                    Some(
+                        "write it like `{ dist = \"empirical\", values = [1, 2, 5], weights = [5, 3, 1] }`"
+                            .into(),
+                    ),
+                );
+            }
+            return None;
+        };
+        let arr = self.cx.array(a, &format!("`{key}`"), "values = [1, 2, 5]")?;
+        if arr.is_empty() {
+            self.cx.error(
+                a.span(),
+                format!("`{key}` is empty"),
+                "empty",
+                Some("list at least one value".into()),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        for x in arr.iter() {
+            out.push(self.cx.amount(x, "each value", unit, "values = [1, 2, 5]")?);
+        }
+        Some(out)
     }
 
     /// The menu's items (None when the menu cannot be read at all), and the names of
@@ -1035,17 +1217,23 @@ impl Loader<'_, '_, '_> {
                 let g = self.cx.table(gv, "`generate`", "[customers.generate]")?;
                 self.cx.check_keys(g, GENERATE_KEYS, "[customers.generate]");
                 let count = match get(g, "count") {
-                    Some(c) => self.cx.int(c, "`count`", 0, i64::MAX, "count = 100").map(|n| n as u64),
-                    None => {
-                        self.cx.error(
-                            gv.span(),
-                            "[customers.generate] has no `count`",
-                            "missing `count`",
-                            Some("add `count = 100`".into()),
-                        );
-                        None
-                    }
+                    Some(c) => self.cx.int(c, "`count`", 0, i64::MAX, "count = 100").map(|n| Some(n as u64)),
+                    None => Some(None),
                 };
+                let until = match get(g, "until") {
+                    Some(u) => {
+                        self.cx.amount(u, "`until`", unit, "until = 3600").map(|x| Some(unit.to_ticks(x)))
+                    }
+                    None => Some(None),
+                };
+                if get(g, "count").is_none() && get(g, "until").is_none() {
+                    self.cx.error(
+                        gv.span(),
+                        "[customers.generate] never stops letting customers in",
+                        "no stop rule",
+                        Some("add `count = 1000` (how many customers) or `until = 3600` (when the door closes), or both".into()),
+                    );
+                }
                 let first_arrival = match get(g, "first_arrival") {
                     Some(f) => self
                         .cx
@@ -1053,30 +1241,194 @@ impl Loader<'_, '_, '_> {
                         .map(|x| unit.to_ticks(x)),
                     None => Some(0),
                 };
-                let interarrival = match get(g, "interarrival") {
-                    Some(i) => self.dist(i, "interarrival", unit),
-                    None => {
+                let given: Vec<&str> = ["interarrival", "rate", "schedule"]
+                    .into_iter()
+                    .filter(|k| get(g, k).is_some())
+                    .collect();
+                let arrivals = match given.as_slice() {
+                    ["interarrival"] => self
+                        .dist(get(g, "interarrival").expect("given"), "interarrival", unit)
+                        .map(Arrivals::Interarrival),
+                    ["rate"] => {
+                        let r = get(g, "rate").expect("given");
+                        self.rate(r, unit)
+                            .map(|rate| Arrivals::Interarrival(Dist::Exponential { mean: 1.0 / rate }))
+                    }
+                    ["schedule"] => {
+                        if let Some(f) = get(g, "first_arrival") {
+                            self.cx.error(
+                                f.span(),
+                                "`first_arrival` does not go with `schedule`",
+                                "not with a schedule",
+                                Some("a schedule's arrivals start at 0: give the first piece a rate of 0 until they should start".into()),
+                            );
+                        }
+                        self.schedule(get(g, "schedule").expect("given"), unit).map(Arrivals::Schedule)
+                    }
+                    _ => {
+                        let message = if given.is_empty() {
+                            "[customers.generate] does not say when customers come".to_string()
+                        } else {
+                            format!("[customers.generate] has both `{}` and `{}`", given[0], given[1])
+                        };
                         self.cx.error(
                             gv.span(),
-                            "[customers.generate] has no `interarrival`",
-                            "missing `interarrival`",
-                            Some("add `interarrival = { dist = \"uniform_int\", min = 1, max = 3 }`".into()),
+                            message,
+                            "choose one",
+                            Some("give exactly one of `interarrival = { dist = \"uniform_int\", min = 1, max = 3 }`, `rate = 2` (Poisson, per unit of time) or `schedule = [...]` (a rate that changes)".into()),
                         );
                         None
                     }
+                };
+                let group = match get(g, "group") {
+                    None => Some(None),
+                    Some(gr) => self.group(gr, unit).map(Some),
                 };
                 let mix = match get(g, "mix") {
                     None => menu.items.map(|items| (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect()),
                     Some(m) => self.mix(m, menu),
                 };
+                if get(g, "count").is_none() && get(g, "until").is_none() {
+                    return None;
+                }
                 Some(Customers::Generate(Generator {
                     count: count?,
+                    until: until?,
                     first_arrival: first_arrival?,
-                    interarrival: interarrival?,
+                    arrivals: arrivals?,
+                    group: group?,
                     mix: mix?,
                 }))
             }
         }
+    }
+
+    /// A Poisson rate: customers per unit of time, positive and finite.
+    fn rate(&mut self, v: &Value, unit: TimeUnit) -> Option<f64> {
+        let x = self.cx.number(v, "`rate`", "rate = 2")?;
+        if x.is_finite() && x > 0.0 {
+            return Some(x);
+        }
+        self.cx.error(
+            v.span(),
+            format!(
+                "`rate` must be a positive number of customers per {}, found {}",
+                unit.name(),
+                self.cx.src[v.span()].trim()
+            ),
+            "not a rate",
+            Some("write it like `rate = 2`; for no customers at all, use a list: `list = []`".into()),
+        );
+        None
+    }
+
+    /// A piecewise rate: `[{ until = 60, rate = 0.5 }, { rate = 2 }]`.
+    fn schedule(&mut self, v: &Value, unit: TimeUnit) -> Option<Vec<RatePiece>> {
+        let example = "schedule = [{ until = 60, rate = 0.5 }, { until = 120, rate = 3 }, { rate = 1 }]";
+        let arr = self.cx.array(v, "`schedule`", example)?;
+        if arr.is_empty() {
+            self.cx.error(
+                v.span(),
+                "`schedule` is empty",
+                "empty",
+                Some(format!("write it like `{example}`")),
+            );
+            return None;
+        }
+        let mut pieces = Vec::new();
+        let mut ok = true;
+        let mut last_until: Option<(f64, std::ops::Range<usize>)> = None;
+        for (i, pv) in arr.iter().enumerate() {
+            let Some(pt) = self.cx.table(pv, "a piece of the schedule", "{ until = 60, rate = 0.5 }") else {
+                ok = false;
+                continue;
+            };
+            self.cx.check_keys(pt, &["until", "rate"], "a piece of the schedule");
+            let rate = match get(pt, "rate") {
+                Some(r) => {
+                    match self.cx.number(r, "`rate`", "rate = 2") {
+                        Some(x) if x.is_finite() && x >= 0.0 => Some(x),
+                        Some(_) => {
+                            self.cx.error(r.span(), "a rate must be a finite number that is at least 0", "not a rate", Some("write it like `rate = 2` (customers per unit of time); 0 for a closed spell".into()));
+                            None
+                        }
+                        None => None,
+                    }
+                }
+                None => {
+                    self.cx.error(
+                        pv.span(),
+                        "a piece of the schedule has no `rate`",
+                        "missing `rate`",
+                        Some("add `rate = 2` (customers per unit of time)".into()),
+                    );
+                    None
+                }
+            };
+            let until = match get(pt, "until") {
+                Some(u) => match self.cx.amount(u, "`until`", unit, "until = 60") {
+                    Some(x) => {
+                        if let Some((prev, _)) = &last_until {
+                            if x <= *prev {
+                                self.cx.error(u.span(), format!("the schedule goes back in time: {x} is not after {prev}"), "not increasing", Some("list the pieces in time order, each `until` later than the one before".into()));
+                                ok = false;
+                            }
+                        }
+                        last_until = Some((x, u.span()));
+                        Some(Some(unit.to_ticks(x)))
+                    }
+                    None => None,
+                },
+                None if i + 1 == arr.len() => Some(None),
+                None => {
+                    self.cx.error(
+                        pv.span(),
+                        "only the last piece of the schedule can go on for ever",
+                        "missing `until`",
+                        Some("give this piece an `until`".into()),
+                    );
+                    None
+                }
+            };
+            match (until, rate) {
+                (Some(until), Some(rate)) => pieces.push(RatePiece { until, rate }),
+                _ => ok = false,
+            }
+        }
+        if ok && pieces.iter().all(|p| p.rate == 0.0) {
+            self.cx.error(
+                v.span(),
+                "every rate of the schedule is 0: no customer would ever come",
+                "no arrivals",
+                Some("give some piece a positive rate".into()),
+            );
+            return None;
+        }
+        ok.then_some(pieces)
+    }
+
+    /// Group sizes: whole numbers of at least 1.
+    fn group(&mut self, v: &Value, unit: TimeUnit) -> Option<Dist> {
+        // Sizes are counts, not times: read them as amounts of the scenario's unit and
+        // check they are whole.
+        let d = self.dist(v, "group", unit)?;
+        let whole = |x: f64| x.fract() == 0.0 && x >= 1.0;
+        let fine = match &d {
+            Dist::Fixed(k) => whole(*k),
+            Dist::UniformInt { min, .. } => *min >= 1,
+            Dist::Empirical(e) => e.cumulative.iter().all(|(x, _)| whole(*x)),
+            _ => false,
+        };
+        if !fine {
+            self.cx.error(
+                v.span(),
+                "a group size must be a whole number of at least 1",
+                "not a group size",
+                Some("write a fixed size like `group = 2`, or draw it: `group = { dist = \"uniform_int\", min = 1, max = 4 }` or `{ dist = \"empirical\", values = [1, 2, 4], weights = [6, 3, 1] }`".into()),
+            );
+            return None;
+        }
+        Some(d)
     }
 
     fn mix(&mut self, v: &Value, menu: &MenuCheck) -> Option<Vec<(ItemIx, f64)>> {

@@ -27,6 +27,7 @@ struct At<'a> {
     step: Option<StepIx>,
     cook: Option<u16>,
     elapsed: Ticks,
+    served: Option<u64>,
 }
 
 impl<'s> Narrator<'s> {
@@ -39,7 +40,7 @@ impl<'s> Narrator<'s> {
     pub fn event(&mut self, event: &Event<'_>, mut line: impl FnMut(Ticks, &str)) {
         let sc = self.sc;
         let n = &sc.narrative;
-        let mut at = At { t: event.t, order: None, step: None, cook: None, elapsed: 0 };
+        let mut at = At { t: event.t, order: None, step: None, cook: None, elapsed: 0, served: None };
         let lines: &Lines = match event.kind {
             EventKind::ServiceStarted => &n.service_start,
             EventKind::Arrived { order } => {
@@ -72,8 +73,9 @@ impl<'s> Narrator<'s> {
                 at.order = Some(order);
                 &n.between
             }
-            EventKind::ServiceEnded { elapsed, .. } => {
+            EventKind::ServiceEnded { elapsed, served } => {
                 at.elapsed = elapsed;
+                at.served = Some(served);
                 if let Some(all) = &mut self.all_results {
                     all.sort_by_key(|(id, _)| *id);
                 }
@@ -117,7 +119,11 @@ impl<'s> Narrator<'s> {
             Var::MenuOption(o) => {
                 join(out, &mut sc.menu.options[o as usize].values.iter().map(String::as_str))
             }
-            Var::Customers => format_number(out, sc.customer_count() as f64, NumFormat::Shortest),
+            // The planned count, or at the end of an open-ended run, the served one.
+            Var::Customers => match sc.customer_count().or(at.served) {
+                Some(n) => format_number(out, n as f64, NumFormat::Shortest),
+                None => out.push('?'),
+            },
             Var::Scenario => out.push_str(&sc.name),
             Var::Unit => out.push_str(unit.name()),
             Var::Time => format_number(out, unit.from_ticks(at.t), fmt),

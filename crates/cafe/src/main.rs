@@ -387,16 +387,18 @@ fn execute(command: Command) -> Result<(), Failure> {
         },
         Command::Check { file } => {
             let sc = load(&file)?;
-            let n = sc.customer_count();
+            let customers = match sc.customer_count() {
+                Some(n) => format!("{n} customer{}", if n == 1 { "" } else { "s" }),
+                None => "customers until the door closes".to_string(),
+            };
             writeln!(
                 stdout.lock(),
-                "{}: ok ({} cook{}, {} item{} on the menu, {n} customer{})",
+                "{}: ok ({} cook{}, {} item{} on the menu, {customers})",
                 file,
                 sc.kitchen.cooks,
                 if sc.kitchen.cooks == 1 { "" } else { "s" },
                 sc.menu.items.len(),
                 if sc.menu.items.len() == 1 { "" } else { "s" },
-                if n == 1 { "" } else { "s" }
             )?;
         }
     }
