@@ -62,8 +62,9 @@ impl TimeUnit {
     /// nearest nanosecond.
     pub fn to_ticks(self, amount: f64) -> Ticks {
         debug_assert!(amount.is_finite() && amount >= 0.0);
-        let ticks = (amount * self.ticks() as f64).round();
-        if ticks >= u64::MAX as f64 { u64::MAX } else { ticks as u64 }
+        // Round half up: for a non-negative value the same as `f64::round`, without a
+        // call into libm (this runs for every random draw). `as` saturates at u64::MAX.
+        (amount * self.ticks() as f64 + 0.5) as u64
     }
 
     /// Converts ticks to an amount of this unit.

@@ -2,8 +2,11 @@
 
 use async_cafe::builtin;
 use async_cafe::engine::{self, Mode, VirtualClock};
+use async_cafe::event::{Event, EventKind, Sink};
 use async_cafe::model::Scenario;
 use async_cafe::scenario;
+use async_cafe::time::TimeUnit;
+use async_cafe::view::histogram::{Samples, nearest_rank};
 use async_cafe::view::stats::{Stats, StatsView, Summary};
 
 fn stats(sc: &Scenario, mode: Mode) -> Stats {
@@ -128,4 +131,203 @@ fn each_builtin_in_each_mode_matches_its_golden_statistics() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn stats_after(sc: &Scenario, mode: Mode, warmup_s: f64) -> Stats {
+    let mut view = StatsView::with_warmup(sc, TimeUnit::Seconds.to_ticks(warmup_s));
+    engine::run(sc, mode, sc.seed, &mut VirtualClock, &mut view);
+    view.finish()
+}
+
+fn load(toml: &str) -> Scenario {
+    scenario::load_str("t", "t.toml", toml, &|_| Err("none".into())).unwrap()
+}
+
+/// One espresso machine, 2 s a shot; A, B and C come in at 0 and D at 3. The machine
+/// pulls A over [0, 2], B over [2, 4], C over [4, 6] and D over [6, 8]. The queue
+/// holds 2 over [0, 2), 1 over [2, 3), 2 over [3, 4) (C and D), 1 over [4, 6), then 0.
+const FOUR_SHOTS: &str = r#"
+[kitchen]
+equipment = { espresso = 1 }
+[recipes.shot]
+steps = [{ name = "pull", kind = "unattended", duration = 2, uses = "espresso" }]
+[menu]
+shot = "shot"
+[customers]
+list = [{ item = "shot" }, { item = "shot" }, { item = "shot" }, { item = "shot", arrival = 3 }]
+"#;
+
+#[test]
+fn without_a_warm_up_every_order_and_every_second_counts() {
+    let s = stats(&load(FOUR_SHOTS), Mode::Async);
+    assert_eq!((s.total_s, s.measured_s, s.served), (8.0, 8.0, 4));
+    // Queue area 2·2 + 1·1 + 2·1 + 1·2 = 9 queue-seconds over 8 s.
+    let e = &s.equipment[0];
+    assert_eq!((e.mean_queue, e.longest_queue, e.utilisation), (1.125, 2, 1.0));
+    // Waits 0, 2, 4 and D's 6 − 3 = 3.
+    assert_eq!(s.wait, summary(4, 2.25, 2.0, 4.0, 4.0));
+}
+
+#[test]
+fn a_warm_up_leaves_out_orders_that_arrived_during_it_and_the_time_before_its_end() {
+    let sc = load(FOUR_SHOTS);
+    // Warm-up 1 s: only D (arrived at 3) counts; the window is [1, 8], 7 s.
+    let s = stats_after(&sc, Mode::Async, 1.0);
+    assert_eq!((s.total_s, s.measured_s, s.served), (8.0, 7.0, 1));
+    assert_eq!(s.throughput_per_hour, 3600.0 / 7.0);
+    // D waits from 3 to 6 and is served at 8.
+    assert_eq!(s.wait, summary(1, 3.0, 3.0, 3.0, 3.0));
+    assert_eq!(s.time_in_system, summary(1, 5.0, 5.0, 5.0, 5.0));
+    assert_eq!(s.longest_chain, summary(1, 2.0, 2.0, 2.0, 2.0));
+    assert_eq!(s.above_chain, summary(1, 3.0, 3.0, 3.0, 3.0));
+    // The queue of 2 standing at 1 s counts from there: 2·1 + 1·1 + 2·1 + 1·2 = 7
+    // queue-seconds over 7 s. The machine is busy the whole window.
+    let e = &s.equipment[0];
+    assert_eq!((e.busy_s, e.utilisation, e.mean_queue, e.longest_queue), (7.0, 1.0, 1.0, 2));
+    // The cook only takes orders: idle throughout the window.
+    let cook = &s.cooks[0];
+    assert_eq!((cook.hands_on_s, cook.standing_by_s, cook.idle_s, cook.idle_share), (0.0, 0.0, 7.0, 1.0));
+
+    // Warm-up 5 s: nobody arrives after it, so no order counts; over [5, 8] the queue
+    // holds D alone until 6: a mean of 1/3 and a longest queue of 1, carried over
+    // the warm-up's end.
+    let s = stats_after(&sc, Mode::Async, 5.0);
+    assert_eq!((s.total_s, s.measured_s, s.served, s.throughput_per_hour), (8.0, 3.0, 0, 0.0));
+    assert_eq!(s.wait, summary(0, 0.0, 0.0, 0.0, 0.0));
+    assert_eq!(s.time_in_system.count, 0);
+    let e = &s.equipment[0];
+    assert_eq!((e.busy_s, e.utilisation, e.mean_queue, e.longest_queue), (3.0, 1.0, 1.0 / 3.0, 1));
+
+    // Warm-up 3 s: D arrives exactly as it ends and counts; the queue is 2 over
+    // [3, 4), 1 over [4, 6): 4 queue-seconds over 5 s.
+    let s = stats_after(&sc, Mode::Async, 3.0);
+    assert_eq!((s.measured_s, s.served), (5.0, 1));
+    assert_eq!((s.equipment[0].mean_queue, s.equipment[0].longest_queue), (0.8, 2));
+
+    // A warm-up longer than the run leaves an empty window.
+    let s = stats_after(&sc, Mode::Async, 60.0);
+    assert_eq!((s.total_s, s.measured_s, s.served, s.throughput_per_hour), (8.0, 0.0, 0, 0.0));
+    let e = &s.equipment[0];
+    assert_eq!((e.busy_s, e.utilisation, e.mean_queue, e.longest_queue), (0.0, 0.0, 0.0, 0));
+    assert_eq!(s.cooks[0].idle_share, 0.0);
+}
+
+#[test]
+fn a_warm_up_cuts_cook_time_at_its_end() {
+    // One cook, 2 s hands-on sandwiches; customers at 0, 1 and 5. The first blocks
+    // the door until 2, so the second is taken at 2 and made over [2, 4]; the third
+    // over [5, 7].
+    let sc = load(
+        r#"
+[recipes.sandwich]
+steps = [{ name = "make", kind = "hands-on", duration = 2 }]
+[menu]
+sandwich = "sandwich"
+[customers]
+list = [{ item = "sandwich" }, { item = "sandwich", arrival = 1 }, { item = "sandwich", arrival = 5 }]
+"#,
+    );
+    let s = stats(&sc, Mode::Async);
+    assert_eq!((s.total_s, s.served, s.cooks[0].hands_on_s, s.cooks[0].idle_s), (7.0, 3, 6.0, 1.0));
+    // Warm-up 3 s: the window [3, 7] has 1 s of the second sandwich and 2 s of the
+    // third. The second customer arrived at 1, during the warm-up, so is left out
+    // although served at 4; only the third (no wait, 2 s in the kitchen) counts.
+    let s = stats_after(&sc, Mode::Async, 3.0);
+    assert_eq!((s.total_s, s.measured_s, s.served, s.throughput_per_hour), (7.0, 4.0, 1, 900.0));
+    let cook = &s.cooks[0];
+    assert_eq!((cook.hands_on_s, cook.standing_by_s, cook.idle_s), (3.0, 0.0, 1.0));
+    assert_eq!((cook.hands_on_share, cook.idle_share), (0.75, 0.25));
+    assert_eq!(s.wait, summary(1, 0.0, 0.0, 0.0, 0.0));
+    assert_eq!(s.time_in_system, summary(1, 2.0, 2.0, 2.0, 2.0));
+    // The text says what was measured.
+    assert!(
+        s.render(sc.unit).contains("  measured time         4.00    after the warm-up\n"),
+        "{}",
+        s.render(sc.unit)
+    );
+}
+
+#[test]
+fn the_synchronous_cafe_after_a_warm_up_of_four_seconds() {
+    // Both customers arrive at 0, so no order counts; the cook stands by through the
+    // window [4, 10], and one of the two group heads brews throughout it.
+    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let s = stats_after(&cafe, Mode::Sync, 4.0);
+    assert_eq!((s.total_s, s.measured_s, s.served, s.throughput_per_hour), (10.0, 6.0, 0, 0.0));
+    assert_eq!(s.wait.count + s.time_in_system.count + s.longest_chain.count + s.above_chain.count, 0);
+    let cook = &s.cooks[0];
+    assert_eq!(
+        (cook.hands_on_s, cook.standing_by_s, cook.idle_s, cook.standing_by_share),
+        (0.0, 6.0, 0.0, 1.0)
+    );
+    let machine = &s.equipment[0];
+    assert_eq!((machine.busy_s, machine.utilisation), (6.0, 0.5));
+}
+
+#[test]
+fn a_warm_up_of_zero_is_no_warm_up() {
+    for b in builtin::BUILTINS {
+        let sc = b.load().unwrap();
+        for mode in [Mode::Async, Mode::Sync] {
+            let s = stats_after(&sc, mode, 0.0);
+            assert_eq!(s, stats(&sc, mode), "{} {}", b.name, mode.name());
+            assert_eq!(s.measured_s, s.total_s);
+            assert!(!s.render(sc.unit).contains("measured"));
+        }
+    }
+}
+
+/// Feeds a [`StatsView`], noting the most its sample store ever held, and collects
+/// every served order's time in system exactly, to check the bounded statistics
+/// against.
+struct Watched<'s> {
+    view: StatsView<'s>,
+    most_bytes: usize,
+    in_system: Vec<u64>,
+}
+
+impl Sink for Watched<'_> {
+    fn event(&mut self, e: &Event<'_>) {
+        self.view.event(e);
+        self.most_bytes = self.most_bytes.max(self.view.sample_store_bytes());
+        if let EventKind::Served { order } = e.kind {
+            self.in_system.push(e.t - order.arrival);
+        }
+    }
+}
+
+#[test]
+fn statistics_of_many_customers_take_bounded_memory() {
+    const COUNT: u64 = 2_000_000;
+    let sc = load(&format!(
+        r#"
+[recipes.coffee]
+steps = [{{ name = "brew", kind = "hands-on", duration = {{ dist = "uniform", min = 0, max = 1.8 }} }}]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = {COUNT}
+interarrival = {{ dist = "uniform", min = 0, max = 2 }}
+"#
+    ));
+    let mut w = Watched { view: StatsView::new(&sc), most_bytes: 0, in_system: Vec::new() };
+    engine::run(&sc, Mode::Async, sc.seed, &mut VirtualClock, &mut w);
+    // Four quantities, each at most 114 KiB: exact values up to 4,096 orders, then a
+    // histogram.
+    assert!(w.most_bytes <= 4 * Samples::MAX_HEAP_BYTES, "{} bytes", w.most_bytes);
+    const { assert!(4 * Samples::MAX_HEAP_BYTES < 500_000) };
+    let s = w.view.finish();
+    assert_eq!((s.served, s.time_in_system.count, s.wait.count), (COUNT, COUNT, COUNT));
+    // Count, mean and max are exact; percentiles within 2^-9 of the exact ones.
+    let mut v = w.in_system;
+    v.sort_unstable();
+    let n = v.len() as u64;
+    let secs = |t: u64| TimeUnit::Seconds.from_ticks(t);
+    let sum: u128 = v.iter().map(|&x| x as u128).sum();
+    let mean = secs((sum / n as u128) as u64) + (sum % n as u128) as f64 / n as f64 / 1e9;
+    assert_eq!((s.time_in_system.mean_s, s.time_in_system.max_s), (mean, secs(v[n as usize - 1])));
+    for (p, got) in [(0.5, s.time_in_system.p50_s), (0.95, s.time_in_system.p95_s)] {
+        let want = secs(v[nearest_rank(p, n) as usize - 1]);
+        assert!((got - want).abs() <= want / 512.0 + 1e-12, "p{p}: {got} vs {want}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Views: consumers of the engine's events. None of them feeds anything back.
 
 pub mod export;
+pub mod histogram;
 pub mod json;
 pub mod live;
 pub mod narrative;

@@ -7,9 +7,45 @@
 //! for equipment) and idle. Per piece of equipment: utilisation, and the number of
 //! steps queued for it, averaged over time and at its longest.
 //!
-//! Only orders in the kitchen are held; each served order leaves three numbers for
-//! the percentiles. Percentiles are by nearest rank: p95 of n values is the
-//! ⌈0.95 n⌉-th smallest.
+//! Percentiles are by nearest rank: p95 of n values is the ⌈0.95 n⌉-th smallest.
+//!
+//! # Memory
+//!
+//! Only orders in the kitchen are held (their arrival, first start and chain, and
+//! the steps holding or queued for equipment), so that state is bounded by the
+//! kitchen, not by the run. Each served order's four numbers go to a
+//! [`Samples`] per quantity: exact up to [`Samples::EXACT`] (4,096) orders, so
+//! small runs' percentiles are exact, then a log-linear histogram whose percentiles
+//! are within a relative 2^-9 (≈ 0.2%) of the exact ones (see
+//! [`histogram`](crate::view::histogram)). Counts, means (from an exact sum of
+//! ticks) and maxima stay exact at any size. [`StatsView::sample_store_bytes`] is
+//! at most 4 × [`Samples::MAX_HEAP_BYTES`] (under 0.5 MB) however many customers
+//! come.
+//!
+//! # Warm-up
+//!
+//! [`StatsView::with_warmup`] leaves the start of a run out, to measure a kitchen
+//! in its steady state. With service starting at `start` (scenario time 0 in both
+//! kitchens) and the last event at `end`, the warm-up ends at `w = start + warmup`
+//! and the *measured window* is [w, end] (empty when the run ends before w):
+//!
+//! - **Orders**: an order counts (in `served`, `throughput_per_hour` and every
+//!   per-order summary) only if its customer *arrived* at or after `w`
+//!   (`order.arrival ≥ w`, the arrival time in the scenario's data, not when the
+//!   kitchen took the order). An order that arrived during the warm-up is left out
+//!   even if it is served after `w`.
+//! - **Time**: cooks' hands-on and standing-by time, equipment busy time and the
+//!   time-weighted queues count only the part inside the window, whichever order
+//!   the work is for (a step running across `w` counts from `w`). Shares,
+//!   utilisation and `mean_queue` divide by `measured_s` = end − w instead of the
+//!   whole run; idle time is `measured_s` minus hands-on and standing by.
+//!   `longest_queue` is the longest queue at any instant of the window, including
+//!   the queue standing at `w`.
+//! - `total_s` is still the whole run (end − start); `measured_s` is the window's
+//!   length, and `throughput_per_hour` is orders counted per hour of `measured_s`.
+//!
+//! [`StatsView::new`] has no warm-up: `w = start`, `measured_s = total_s`, and every
+//! order counts.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,6 +54,7 @@ use serde::Serialize;
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{EquipIx, ItemIx, Scenario, StepIx, StepKind};
 use crate::time::{Ticks, TimeUnit};
+use crate::view::histogram::{Samples, nearest_rank};
 
 /// Mean, median, 95th percentile and maximum, in seconds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -30,21 +67,21 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(mut values: Vec<Ticks>) -> Summary {
-        values.sort_unstable();
-        let n = values.len();
-        let s = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
-        let rank = |p: f64| values[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+    fn of(values: &Samples) -> Summary {
+        let m = values.moments();
+        let n = m.count();
         if n == 0 {
             return Summary { count: 0, mean_s: 0.0, p50_s: 0.0, p95_s: 0.0, max_s: 0.0 };
         }
-        let sum: u128 = values.iter().map(|&v| v as u128).sum();
+        let s = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
+        let rank = |p: f64| values.value_at_rank(nearest_rank(p, n)).unwrap_or(0);
+        let (sum, n128) = (m.sum(), n as u128);
         Summary {
-            count: n as u64,
-            mean_s: s((sum / n as u128) as Ticks) + (sum % n as u128) as f64 / n as f64 / 1e9,
+            count: n,
+            mean_s: s((sum / n128) as Ticks) + (sum % n128) as f64 / n as f64 / 1e9,
             p50_s: s(rank(0.5)),
             p95_s: s(rank(0.95)),
-            max_s: s(values[n - 1]),
+            max_s: s(m.max()),
         }
     }
 }
@@ -67,9 +104,9 @@ pub struct EquipmentStats {
     pub capacity: u32,
     /// Unit-seconds in use.
     pub busy_s: f64,
-    /// Busy time over capacity × total time.
+    /// Busy time over capacity × measured time.
     pub utilisation: f64,
-    /// Steps queued for it, averaged over the run's time.
+    /// Steps queued for it, averaged over the measured time.
     pub mean_queue: f64,
     pub longest_queue: u64,
 }
@@ -77,9 +114,13 @@ pub struct EquipmentStats {
 /// Everything `--stats` shows and the JSON report carries.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stats {
+    /// The whole run: from service start to the last event.
     pub total_s: f64,
+    /// The measured window, after the warm-up (`total_s` without one).
+    pub measured_s: f64,
+    /// Orders served (that arrived after the warm-up).
     pub served: u64,
-    /// Orders served per hour of scenario time.
+    /// Orders served per hour of the measured window.
     pub throughput_per_hour: f64,
     pub wait: Summary,
     pub time_in_system: Summary,
@@ -114,11 +155,12 @@ struct EquipState {
 /// Computes [`Stats`] from events.
 pub struct StatsView<'s> {
     sc: &'s Scenario,
+    /// Orders in the kitchen that count (arrived after the warm-up).
     orders: HashMap<u64, OrderState>,
-    waits: Vec<Ticks>,
-    in_system: Vec<Ticks>,
-    chains: Vec<Ticks>,
-    above: Vec<Ticks>,
+    waits: Samples,
+    in_system: Samples,
+    chains: Samples,
+    above: Samples,
     cooks: Vec<CookTime>,
     equipment: Vec<EquipState>,
     /// Steps holding equipment: (order, step) → (equipment, since).
@@ -127,18 +169,28 @@ pub struct StatsView<'s> {
     queued: HashSet<(u64, StepIx)>,
     start: Ticks,
     end: Ticks,
+    warmup: Ticks,
+    /// `start + warmup`: where the measured window begins.
+    measured_from: Ticks,
     served: u64,
 }
 
 impl<'s> StatsView<'s> {
+    /// Statistics of the whole run.
     pub fn new(sc: &'s Scenario) -> Self {
+        Self::with_warmup(sc, 0)
+    }
+
+    /// Statistics that leave out the first `warmup` ticks of service: see
+    /// [Warm-up](self#warm-up).
+    pub fn with_warmup(sc: &'s Scenario, warmup: Ticks) -> Self {
         StatsView {
             sc,
             orders: HashMap::new(),
-            waits: Vec::new(),
-            in_system: Vec::new(),
-            chains: Vec::new(),
-            above: Vec::new(),
+            waits: Samples::new(),
+            in_system: Samples::new(),
+            chains: Samples::new(),
+            above: Samples::new(),
             cooks: vec![CookTime(0, 0, None); sc.kitchen.cooks as usize],
             equipment: sc
                 .kitchen
@@ -150,8 +202,21 @@ impl<'s> StatsView<'s> {
             queued: HashSet::new(),
             start: 0,
             end: 0,
+            warmup,
+            measured_from: warmup,
             served: 0,
         }
+    }
+
+    /// Bytes the per-order samples hold on the heap: at most 4 ×
+    /// [`Samples::MAX_HEAP_BYTES`], however many orders are served.
+    pub fn sample_store_bytes(&self) -> usize {
+        [&self.waits, &self.in_system, &self.chains, &self.above].iter().map(|s| s.heap_bytes()).sum()
+    }
+
+    /// How much of the span from `from` to `to` lies in the measured window.
+    fn measured(&self, from: Ticks, to: Ticks) -> Ticks {
+        to.saturating_sub(from.max(self.measured_from))
     }
 
     fn cook_begin(&mut self, cook: u16, t: Ticks, hands_on: bool) {
@@ -160,23 +225,39 @@ impl<'s> StatsView<'s> {
     }
 
     fn cook_end(&mut self, cook: u16, t: Ticks) {
-        let c = &mut self.cooks[cook as usize];
-        if let Some((since, hands_on)) = c.2.take() {
+        if let Some((since, hands_on)) = self.cooks[cook as usize].2.take() {
+            let d = self.measured(since, t);
+            let c = &mut self.cooks[cook as usize];
             if hands_on {
-                c.0 += t - since;
+                c.0 += d;
             } else {
-                c.1 += t - since;
+                c.1 += d;
             }
         }
     }
 
-    fn queue_change(&mut self, e: usize, t: Ticks, up: bool) {
+    /// Brings equipment `e`'s queue area up to `t`; inside the measured window, the
+    /// queue standing until `t` counts towards the longest.
+    fn queue_to(&mut self, e: usize, t: Ticks) {
+        let d = self.measured(self.equipment[e].since, t);
+        let inside = t >= self.measured_from;
         let q = &mut self.equipment[e];
-        q.area += q.queue as u128 * (t - q.since) as u128;
+        q.area += q.queue as u128 * d as u128;
         q.since = t;
+        if inside {
+            q.longest = q.longest.max(q.queue);
+        }
+    }
+
+    fn queue_change(&mut self, e: usize, t: Ticks, up: bool) {
+        self.queue_to(e, t);
+        let inside = t >= self.measured_from;
+        let q = &mut self.equipment[e];
         if up {
             q.queue += 1;
-            q.longest = q.longest.max(q.queue);
+            if inside {
+                q.longest = q.longest.max(q.queue);
+            }
         } else {
             q.queue -= 1;
         }
@@ -189,32 +270,36 @@ impl<'s> StatsView<'s> {
             self.cook_end(c as u16, end);
         }
         for e in 0..self.equipment.len() {
-            let q = &mut self.equipment[e];
-            q.area += q.queue as u128 * (end - q.since) as u128;
-            q.since = end;
+            self.queue_to(e, end);
         }
         // Equipment still held when an interrupted run stopped is busy until then.
         for &(eq, since) in self.holding.values() {
-            self.equipment[eq as usize].busy += end - since;
+            self.equipment[eq as usize].busy += end.saturating_sub(since.max(self.measured_from));
         }
         let total = end - self.start;
+        let measured = end.saturating_sub(self.measured_from);
         let secs = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
-        let share = |t: Ticks| if total == 0 { 0.0 } else { t as f64 / total as f64 };
+        let share = |t: Ticks| if measured == 0 { 0.0 } else { t as f64 / measured as f64 };
         let sc = self.sc;
         Stats {
             total_s: secs(total),
+            measured_s: secs(measured),
             served: self.served,
-            throughput_per_hour: if total == 0 { 0.0 } else { self.served as f64 * 3600.0 / secs(total) },
-            wait: Summary::of(self.waits),
-            time_in_system: Summary::of(self.in_system),
-            longest_chain: Summary::of(self.chains),
-            above_chain: Summary::of(self.above),
+            throughput_per_hour: if measured == 0 {
+                0.0
+            } else {
+                self.served as f64 * 3600.0 / secs(measured)
+            },
+            wait: Summary::of(&self.waits),
+            time_in_system: Summary::of(&self.in_system),
+            longest_chain: Summary::of(&self.chains),
+            above_chain: Summary::of(&self.above),
             cooks: self
                 .cooks
                 .iter()
                 .enumerate()
                 .map(|(i, &CookTime(hands_on, standing, _))| {
-                    let idle = total.saturating_sub(hands_on + standing);
+                    let idle = measured.saturating_sub(hands_on + standing);
                     CookStats {
                         cook: i as u32 + 1,
                         hands_on_s: secs(hands_on),
@@ -234,12 +319,12 @@ impl<'s> StatsView<'s> {
                     name: eq.name.clone(),
                     capacity: eq.capacity,
                     busy_s: secs(q.busy),
-                    utilisation: if total == 0 {
+                    utilisation: if measured == 0 {
                         0.0
                     } else {
-                        q.busy as f64 / (total as f64 * eq.capacity as f64)
+                        q.busy as f64 / (measured as f64 * eq.capacity as f64)
                     },
-                    mean_queue: if total == 0 { 0.0 } else { q.area as f64 / total as f64 },
+                    mean_queue: if measured == 0 { 0.0 } else { q.area as f64 / measured as f64 },
                     longest_queue: q.longest,
                 })
                 .collect(),
@@ -263,11 +348,16 @@ impl Sink for StatsView<'_> {
         self.end = self.end.max(e.t);
         let sc = self.sc;
         match e.kind {
-            EventKind::ServiceStarted => self.start = e.t,
-            EventKind::Arrived { order } => {
+            EventKind::ServiceStarted => {
+                self.start = e.t;
+                self.measured_from = e.t.saturating_add(self.warmup);
+            }
+            // Only orders that arrived after the warm-up are followed.
+            EventKind::Arrived { order } if order.arrival >= self.measured_from => {
                 let chain = longest_chain(sc, order.item, &order.durations);
                 self.orders.insert(order.id, OrderState { arrival: order.arrival, first_start: None, chain });
             }
+            EventKind::Arrived { .. } => {}
             EventKind::StepWaiting { equipment, cook, order, step } => {
                 self.queue_change(equipment as usize, e.t, true);
                 self.queued.insert((order.id, step));
@@ -293,20 +383,20 @@ impl Sink for StatsView<'_> {
             }
             EventKind::StepFinished { order, step, cook } => {
                 if let Some((eq, since)) = self.holding.remove(&(order.id, step)) {
-                    self.equipment[eq as usize].busy += e.t - since;
+                    self.equipment[eq as usize].busy += self.measured(since, e.t);
                 }
                 if let Some(c) = cook {
                     self.cook_end(c, e.t);
                 }
             }
             EventKind::Served { order } => {
-                self.served += 1;
                 if let Some(o) = self.orders.remove(&order.id) {
+                    self.served += 1;
                     let in_system = e.t - o.arrival;
-                    self.waits.push(o.first_start.unwrap_or(e.t) - o.arrival);
-                    self.in_system.push(in_system);
-                    self.chains.push(o.chain);
-                    self.above.push(in_system.saturating_sub(o.chain));
+                    self.waits.record(o.first_start.unwrap_or(e.t) - o.arrival);
+                    self.in_system.record(in_system);
+                    self.chains.record(o.chain);
+                    self.above.record(in_system.saturating_sub(o.chain));
                 }
             }
             EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
@@ -324,6 +414,9 @@ impl Stats {
         let mut out = String::new();
         let _ = writeln!(out, "Statistics (times in {u})");
         let _ = writeln!(out, "  total time      {:>10.2}", t(self.total_s));
+        if self.measured_s != self.total_s {
+            let _ = writeln!(out, "  measured time   {:>10.2}    after the warm-up", t(self.measured_s));
+        }
         let _ = writeln!(
             out,
             "  orders served   {:>10}    throughput {:.1} per hour",
