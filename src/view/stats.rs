@@ -156,7 +156,7 @@ struct EquipState {
 pub struct StatsView<'s> {
     sc: &'s Scenario,
     /// Orders in the kitchen that count (arrived after the warm-up).
-    orders: HashMap<u64, OrderState>,
+    orders: Window,
     waits: Samples,
     in_system: Samples,
     chains: Samples,
@@ -186,7 +186,7 @@ impl<'s> StatsView<'s> {
     pub fn with_warmup(sc: &'s Scenario, warmup: Ticks) -> Self {
         StatsView {
             sc,
-            orders: HashMap::new(),
+            orders: Window::default(),
             waits: Samples::new(),
             in_system: Samples::new(),
             chains: Samples::new(),
@@ -335,12 +335,60 @@ impl<'s> StatsView<'s> {
 /// The least time an order's recipe could take: its longest path through `after`.
 pub fn longest_chain(sc: &Scenario, item: ItemIx, durations: &[Ticks]) -> Ticks {
     let steps = &sc.recipe_of(item).steps;
-    let mut finish = vec![0; steps.len()];
+    if let [_] = steps.as_slice() {
+        return durations[0];
+    }
+    // This runs for every order: no allocation for recipes of up to 16 steps.
+    let mut small = [0; 16];
+    let mut large = Vec::new();
+    let finish: &mut [Ticks] = if steps.len() <= small.len() {
+        &mut small[..steps.len()]
+    } else {
+        large.resize(steps.len(), 0);
+        &mut large
+    };
     for (s, step) in steps.iter().enumerate() {
         let ready = step.after.iter().map(|&d| finish[d as usize]).max().unwrap_or(0);
         finish[s] = ready + durations[s];
     }
-    finish.into_iter().max().unwrap_or(0)
+    finish.iter().copied().max().unwrap_or(0)
+}
+
+/// The orders in the kitchen, by id. Both kitchens take orders in id order, so they
+/// lie in a window of ids from the oldest not yet served; served ones leave holes
+/// until the window's front moves past them. No hashing on the hot path.
+#[derive(Default)]
+struct Window {
+    first: u64,
+    slots: std::collections::VecDeque<Option<OrderState>>,
+}
+
+impl Window {
+    fn insert(&mut self, id: u64, order: OrderState) {
+        if self.slots.is_empty() {
+            self.first = id;
+        }
+        debug_assert!(id >= self.first + self.slots.len() as u64, "orders are taken in id order");
+        while self.first + (self.slots.len() as u64) < id {
+            self.slots.push_back(None);
+        }
+        self.slots.push_back(Some(order));
+    }
+
+    fn get_mut(&mut self, id: u64) -> Option<&mut OrderState> {
+        let ix = id.checked_sub(self.first)?;
+        self.slots.get_mut(ix as usize)?.as_mut()
+    }
+
+    fn remove(&mut self, id: u64) -> Option<OrderState> {
+        let ix = id.checked_sub(self.first)?;
+        let order = self.slots.get_mut(ix as usize)?.take();
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.first += 1;
+        }
+        order
+    }
 }
 
 impl Sink for StatsView<'_> {
@@ -367,7 +415,7 @@ impl Sink for StatsView<'_> {
             }
             EventKind::StepStarted { order, step, cook } => {
                 let st = &sc.recipe_of(order.item).steps[step as usize];
-                if let Some(o) = self.orders.get_mut(&order.id) {
+                if let Some(o) = self.orders.get_mut(order.id) {
                     o.first_start.get_or_insert(e.t);
                 }
                 if let Some(eq) = st.uses {
@@ -390,7 +438,7 @@ impl Sink for StatsView<'_> {
                 }
             }
             EventKind::Served { order } => {
-                if let Some(o) = self.orders.remove(&order.id) {
+                if let Some(o) = self.orders.remove(order.id) {
                     self.served += 1;
                     let in_system = e.t - o.arrival;
                     self.waits.record(o.first_start.unwrap_or(e.t) - o.arrival);
