@@ -41,6 +41,7 @@ pub mod engine;
 pub mod event;
 pub mod model;
 pub mod orders;
+pub mod replicate;
 pub mod run;
 pub mod scenario;
 pub mod suggest;
