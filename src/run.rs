@@ -66,6 +66,8 @@ pub struct Want {
     pub events: Option<PathBuf>,
     /// Export orders, steps and events as CSV files into this directory.
     pub csv: Option<PathBuf>,
+    /// Leave the first `warmup` ticks of service out of the statistics.
+    pub warmup: Ticks,
 }
 
 /// What a run produced.
@@ -219,7 +221,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         timestamps: want.timestamps,
         term: Rc::clone(&term),
         report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.name(), spec.seed)),
-        stats: (want.stats || want.report).then(|| StatsView::new(sc)),
+        stats: (want.stats || want.report).then(|| StatsView::with_warmup(sc, want.warmup)),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
         exports,
     };

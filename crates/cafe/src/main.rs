@@ -10,6 +10,7 @@ use async_cafe::builtin;
 use async_cafe::clock::{Behind, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
+use async_cafe::replicate;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
 use async_cafe::view::export::write_atomically;
@@ -82,6 +83,13 @@ enum Command {
         /// Also write a self-contained HTML report (timeline, statistics, charts).
         #[arg(long, value_name = "FILE.html")]
         report: Option<PathBuf>,
+        /// Leave the start of service out of the statistics: T in the scenario's unit.
+        #[arg(long, value_name = "T")]
+        warmup: Option<f64>,
+        /// Run R independent replications (virtual clock, seeds derived from --seed)
+        /// and print every statistic with its 95% confidence interval.
+        #[arg(long, value_name = "R")]
+        replications: Option<u32>,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -123,7 +131,7 @@ enum ModeArg {
     Sync,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum ClockArg {
     Real,
     Virtual,
@@ -238,6 +246,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             timeline,
             order_lanes,
             report,
+            warmup,
+            replications,
         } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
@@ -264,6 +274,33 @@ fn execute(command: Command) -> Result<(), Failure> {
                 },
                 seed: seed.unwrap_or(sc.seed),
             };
+            let warmup = match warmup {
+                Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
+                Some(w) => {
+                    return Err(Failure::input(format!(
+                        "error: --warmup must be a time of at least 0 {}, not {w}\n",
+                        sc.unit.name()
+                    )));
+                }
+                None => 0,
+            };
+            if let Some(r) = replications {
+                if r == 0 {
+                    return Err(Failure::input("error: --replications must be at least 1\n"));
+                }
+                if clock == ClockArg::Real && r > 1 {
+                    return Err(Failure::input(
+                        "error: replications run on the virtual clock: add --clock virtual\n",
+                    ));
+                }
+                let rep = replicate::replicate(&sc, spec.mode, spec.seed, r, warmup, 0);
+                let text = match format {
+                    FormatArg::Text => rep.render(sc.unit),
+                    FormatArg::Json => serde_json::to_string_pretty(&rep).map_err(io::Error::other)? + "\n",
+                };
+                stdout.lock().write_all(text.as_bytes())?;
+                return Ok(());
+            }
             let terminal = io::stdout().is_terminal();
             let ran = match format {
                 FormatArg::Text => {
@@ -279,6 +316,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                         csv,
                         trace: timeline || report.is_some(),
                         order_lanes: order_lanes || report.is_some(),
+                        warmup,
                         ..Want::default()
                     };
                     let mut out = stdout.lock();
@@ -303,6 +341,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                         stats: report.is_some(),
                         trace: report.is_some(),
                         order_lanes: report.is_some(),
+                        warmup,
                         ..Want::default()
                     };
                     let ran = run::run(&sc, spec, want, &mut io::sink())?;

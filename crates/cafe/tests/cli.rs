@@ -352,3 +352,69 @@ fn reports_are_written_by_run_and_compare() {
     assert!(stderr(&o).contains("missing/x.html"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn replications_give_confidence_intervals_and_bad_values_are_usage_errors() {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-rep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mm1.toml");
+    std::fs::write(
+        &path,
+        r#"
+[recipes.coffee]
+steps = [{ name = "serve", kind = "hands-on", duration = { dist = "exponential", mean = 1 } }]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = 20000
+rate = 0.5
+"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let o = cafe(&[
+        "run",
+        p,
+        "--clock",
+        "virtual",
+        "--replications",
+        "10",
+        "--warmup",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["replications"], 10);
+    // M/M/1 at ρ = 0.5: the mean wait in queue is ρ/(μ − λ) = 1 s.
+    let wait = &v["wait"]["mean_s"];
+    let (mean, half) = (wait["mean"].as_f64().unwrap(), wait["half_width_95"].as_f64().unwrap());
+    assert!((mean - half..=mean + half).contains(&1.0), "{wait}");
+    // The same seed, the same numbers.
+    let again = cafe(&[
+        "run",
+        p,
+        "--clock",
+        "virtual",
+        "--replications",
+        "10",
+        "--warmup",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(stdout(&o), stdout(&again));
+    let text = stdout(&cafe(&["run", p, "--clock", "virtual", "--replications", "3"]));
+    assert!(text.starts_with("Statistics over 3 replications"), "{text}");
+    for bad in [
+        vec!["run", p, "--clock", "virtual", "--replications", "0"],
+        vec!["run", p, "--replications", "5"],
+        vec!["run", p, "--clock", "virtual", "--warmup", "-1"],
+    ] {
+        let o = cafe(&bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_eq!(stdout(&o), "");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
