@@ -430,7 +430,8 @@ impl Sink for StatsView<'_> {
                 }
             }
             EventKind::StepFinished { order, step, cook } => {
-                if let Some((eq, since)) = self.holding.remove(&(order.id, step)) {
+                let uses = sc.recipe_of(order.item).steps[step as usize].uses;
+                if let Some((eq, since)) = uses.and_then(|_| self.holding.remove(&(order.id, step))) {
                     self.equipment[eq as usize].busy += self.measured(since, e.t);
                 }
                 if let Some(c) = cook {
