@@ -36,6 +36,7 @@
 //! ```
 
 pub mod builtin;
+pub mod capacity;
 pub mod clock;
 pub mod engine;
 pub mod event;
