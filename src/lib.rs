@@ -46,6 +46,7 @@ pub mod replicate;
 pub mod run;
 pub mod scenario;
 pub mod suggest;
+pub mod sweep;
 pub mod template;
 pub mod time;
 pub mod view;

@@ -43,6 +43,10 @@ pub struct Kitchen {
     /// At least 1.
     pub cooks: u16,
     pub equipment: Vec<Equipment>,
+    /// What one cook costs (per unit of time, or per day: any currency and period,
+    /// as long as equipment costs use the same); finite, at least 0 (the default).
+    /// Only `cafe sweep` uses it, to find the cheapest kitchen that meets a target.
+    pub cook_cost: f64,
 }
 
 /// A kind of equipment and how many units of it the kitchen has.
@@ -51,6 +55,9 @@ pub struct Equipment {
     pub name: String,
     /// At least 1.
     pub capacity: u32,
+    /// What one unit of it costs, in the same terms as [`Kitchen::cook_cost`];
+    /// finite, at least 0 (the default).
+    pub cost: f64,
 }
 
 /// What can be ordered.

@@ -85,7 +85,7 @@ impl Spec {
         let equipment = self
             .equipment
             .iter()
-            .map(|(name, capacity)| Equipment { name: name.clone(), capacity: *capacity })
+            .map(|(name, capacity)| Equipment { name: name.clone(), capacity: *capacity, cost: 0.0 })
             .collect();
         let recipes = self
             .recipes
@@ -133,7 +133,7 @@ impl Spec {
             unit: TimeUnit::Seconds,
             speed: 1.0,
             seed: 7,
-            kitchen: Kitchen { cooks: 1, equipment },
+            kitchen: Kitchen { cooks: 1, equipment, cook_cost: 0.0 },
             menu: Menu { items, recipes, options: vec![] },
             customers: Customers::List(customers),
             narrative: Narrative::default(),

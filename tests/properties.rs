@@ -15,7 +15,7 @@ use rand_pcg::Pcg64;
 fn scenario(seed: u64) -> Scenario {
     let mut rng = Pcg64::seed_from_u64(seed);
     let equipment: Vec<Equipment> = (0..rng.random_range(0..3))
-        .map(|i| Equipment { name: format!("e{i}"), capacity: rng.random_range(1..3) })
+        .map(|i| Equipment { name: format!("e{i}"), capacity: rng.random_range(1..3), cost: 0.0 })
         .collect();
     let recipes: Vec<Recipe> = (0..rng.random_range(1..4))
         .map(|r| {
@@ -84,7 +84,7 @@ fn scenario(seed: u64) -> Scenario {
         unit: TimeUnit::Seconds,
         speed: 1.0,
         seed,
-        kitchen: Kitchen { cooks: rng.random_range(1..4), equipment },
+        kitchen: Kitchen { cooks: rng.random_range(1..4), equipment, cook_cost: 0.0 },
         menu: Menu { items, recipes, options: vec![] },
         customers,
         narrative: Narrative::default(),
@@ -258,7 +258,7 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     // Not a law in general (asyncio's order can change), but on this simple scenario
     // a second cook halves the blocking work: three 1 s blocking steps, one customer each.
     let mut sc = scenario(1);
-    sc.kitchen = Kitchen { cooks: 1, equipment: vec![] };
+    sc.kitchen = Kitchen { cooks: 1, equipment: vec![], cook_cost: 0.0 };
     sc.menu.recipes = vec![Recipe {
         name: "hi".into(),
         steps: vec![Step {

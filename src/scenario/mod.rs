@@ -118,7 +118,7 @@ const TOP_KEYS: &[&str] = &[
     "customers",
     "narrative",
 ];
-const KITCHEN_KEYS: &[&str] = &["cooks", "equipment"];
+const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost"];
 const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
 const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate"];
@@ -132,6 +132,7 @@ const NARRATIVE_KEYS: &[&str] =
 const TOP_MOVED: &[(&str, &str)] = &[
     ("cooks", "[kitchen]"),
     ("equipment", "[kitchen]"),
+    ("cook_cost", "[kitchen]"),
     ("steps", "a recipe, like `[[recipes.coffee.steps]]`"),
     ("on_arrival", "a recipe, like `[recipes.coffee]`"),
     ("on_served", "a recipe, like `[recipes.coffee]`"),
@@ -192,6 +193,8 @@ struct RawStep<'v, 'i> {
 /// The kitchen as far as it could be read.
 struct KitchenParts {
     cooks: Option<u16>,
+    /// What a cook costs; `None` after a problem.
+    cook_cost: Option<f64>,
     /// The equipment that could be read.
     equipment: Vec<Equipment>,
     /// Whether every piece of equipment could be read: if not, a step using a piece
@@ -305,8 +308,8 @@ impl Loader<'_, '_, '_> {
         let items = items.filter(|_| broken_items.is_empty());
         let options = Some(options.options).filter(|_| options.broken.is_empty());
         let kitchen = match kitchen {
-            KitchenParts { cooks: Some(cooks), equipment, complete: true } => {
-                Some(Kitchen { cooks, equipment })
+            KitchenParts { cooks: Some(cooks), cook_cost: Some(cook_cost), equipment, complete: true } => {
+                Some(Kitchen { cooks, equipment, cook_cost })
             }
             _ => None,
         };
@@ -324,10 +327,11 @@ impl Loader<'_, '_, '_> {
     }
 
     fn kitchen(&mut self, v: Option<&Value>) -> KitchenParts {
-        let mut parts = KitchenParts { cooks: Some(1), equipment: Vec::new(), complete: true };
+        let mut parts =
+            KitchenParts { cooks: Some(1), cook_cost: Some(0.0), equipment: Vec::new(), complete: true };
         let Some(v) = v else { return parts };
         let Some(t) = self.cx.table(v, "`kitchen`", "[kitchen]") else {
-            return KitchenParts { cooks: None, equipment: Vec::new(), complete: false };
+            return KitchenParts { cooks: None, cook_cost: None, equipment: Vec::new(), complete: false };
         };
         self.cx.check_keys(t, KITCHEN_KEYS, "[kitchen]");
         if let Some(c) = get(t, "cooks") {
@@ -344,15 +348,23 @@ impl Loader<'_, '_, '_> {
                 _ => self.cx.int(c, "`cooks`", 1, u16::MAX as i64, "cooks = 2").map(|n| n as u16),
             };
         }
+        if let Some(c) = get(t, "cook_cost") {
+            parts.cook_cost = self.cost(c, "`cook_cost`", "cook_cost = 18");
+        }
         let Some(ev) = get(t, "equipment") else { return parts };
         let Some(et) = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }") else {
             parts.complete = false;
             return parts;
         };
         for (k, cap) in et.iter() {
+            let mut cost = Some(0.0);
             let capacity = match cap.get_ref() {
                 DeValue::Table(ct) => {
-                    self.cx.check_keys(ct, &["capacity"], "a piece of equipment");
+                    self.cx.check_keys(ct, &["capacity", "cost"], "a piece of equipment");
+                    if let Some(c) = get(ct, "cost") {
+                        let what = format!("the cost of `{}`", k.get_ref());
+                        cost = self.cost(c, &what, "{ capacity = 2, cost = 5 }");
+                    }
                     match get(ct, "capacity") {
                         Some(c) => self.cx.int(c, "`capacity`", 0, u32::MAX as i64, "capacity = 2"),
                         None => {
@@ -374,14 +386,31 @@ impl Loader<'_, '_, '_> {
                     &format!("{} = 2", k.get_ref()),
                 ),
             };
-            match capacity {
-                Some(capacity) => parts
-                    .equipment
-                    .push(Equipment { name: k.get_ref().to_string(), capacity: capacity as u32 }),
-                None => parts.complete = false,
+            match (capacity, cost) {
+                (Some(capacity), Some(cost)) => parts.equipment.push(Equipment {
+                    name: k.get_ref().to_string(),
+                    capacity: capacity as u32,
+                    cost,
+                }),
+                _ => parts.complete = false,
             }
         }
         parts
+    }
+
+    /// A cost: a finite number that is at least 0.
+    fn cost(&mut self, v: &Value, what: &str, example: &str) -> Option<f64> {
+        let x = self.cx.number(v, what, example)?;
+        if x.is_finite() && x >= 0.0 {
+            return Some(x);
+        }
+        self.cx.error(
+            v.span(),
+            format!("{what} must be a finite number of at least 0, found {}", self.cx.src[v.span()].trim()),
+            "not a cost",
+            Some(format!("write it like `{example}`")),
+        );
+        None
     }
 
     fn options(&mut self, v: Option<&Value>) -> OptionParts {

@@ -111,6 +111,41 @@ enum Command {
         #[arg(long, value_name = "FILE.html")]
         report: Option<PathBuf>,
     },
+    /// Run a scenario over a grid of kitchens (cooks, equipment, arrival rate) and
+    /// find the cheapest one that meets a target (see docs/sweep.md).
+    Sweep {
+        /// A built-in scenario's name or a path to a .toml file.
+        scenario: String,
+        /// What to vary, repeatable: `cooks=1..6`, `equipment.NAME=1..3` (a range,
+        /// both ends included), `arrivals.rate=0.5,1,2` (a list).
+        #[arg(long = "vary", value_name = "NAME=VALUES")]
+        vary: Vec<String>,
+        /// Independent replications of every configuration.
+        #[arg(long, value_name = "R", default_value_t = 10)]
+        replications: u32,
+        /// Leave the start of service out of the statistics: T in the scenario's unit.
+        #[arg(long, value_name = "T")]
+        warmup: Option<f64>,
+        /// Base seed of the replications [default: the scenario's].
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// What a configuration must achieve with 95% confidence, like
+        /// 'p95_time_in_system <= 300' (times in the scenario's unit).
+        #[arg(long, value_name = "EXPR")]
+        target: Option<String>,
+        /// Also write every configuration × statistic (mean, half-width) to FILE.
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
+        /// Also write a self-contained HTML report with charts.
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
+        /// How the kitchen works.
+        #[arg(long, value_enum, default_value_t = ModeArg::Async)]
+        mode: ModeArg,
+        /// Worker threads [default: one per core]; the results do not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
     /// List the built-in scenarios.
     List,
     /// Print a built-in scenario's TOML, to copy and edit.
@@ -407,6 +442,20 @@ fn execute(command: Command) -> Result<(), Failure> {
                 write_atomically(path, report::html(&sc, &runs).as_bytes())?;
             }
         }
+        Command::Sweep { scenario, vary, replications, warmup, seed, target, csv, report, mode, threads } => {
+            sweep(SweepArgs {
+                scenario,
+                vary,
+                replications,
+                warmup,
+                seed,
+                target,
+                csv,
+                report,
+                mode,
+                threads,
+            })?
+        }
         Command::List => {
             let mut out = String::new();
             let width = builtin::BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
@@ -442,4 +491,122 @@ fn execute(command: Command) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `cafe sweep`'s arguments.
+struct SweepArgs {
+    scenario: String,
+    vary: Vec<String>,
+    replications: u32,
+    warmup: Option<f64>,
+    seed: Option<u64>,
+    target: Option<String>,
+    csv: Option<PathBuf>,
+    report: Option<PathBuf>,
+    mode: ModeArg,
+    threads: Option<usize>,
+}
+
+/// `cafe sweep`: parse everything first (exit code 2 on a bad argument), then run
+/// with a progress bar on a terminal; Ctrl-C keeps what finished (exit code 130).
+fn sweep(a: SweepArgs) -> Result<(), Failure> {
+    use async_cafe::sweep;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    let sc = load(&a.scenario)?;
+    let bad = |m: String| Failure::input(format!("error: {m}\n"));
+    if a.replications == 0 {
+        return Err(bad("--replications must be at least 1".into()));
+    }
+    let varies =
+        a.vary.iter().map(|v| sweep::parse_vary(v, &sc)).collect::<Result<Vec<_>, _>>().map_err(bad)?;
+    sweep::check_varies(&varies).map_err(bad)?;
+    let metrics = sweep::metrics(&sc, &varies);
+    let target = a.target.as_deref().map(|t| sweep::parse_target(t, &metrics)).transpose().map_err(bad)?;
+    if target.is_some() && a.replications < 2 {
+        return Err(bad(
+            "--target needs at least 2 replications: one run gives no confidence interval".into()
+        ));
+    }
+    let warmup = match a.warmup {
+        Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
+        Some(w) => {
+            return Err(bad(format!("--warmup must be a time of at least 0 {}, not {w}", sc.unit.name())));
+        }
+        None => 0,
+    };
+    sweep::check_size(&sc, &varies, a.replications).map_err(bad)?;
+    let opts = sweep::Options {
+        mode: match a.mode {
+            ModeArg::Async => Mode::Async,
+            ModeArg::Sync => Mode::Sync,
+        },
+        seed: a.seed.unwrap_or(sc.seed),
+        replications: a.replications,
+        warmup,
+        threads: a.threads.unwrap_or(0),
+    };
+    let terminal = io::stderr().is_terminal();
+    let stop = Arc::new(AtomicBool::new(false));
+    sweep::stop_on_ctrl_c(stop.clone(), move || {
+        let lead = if terminal { "\r\x1b[2K" } else { "" };
+        eprintln!("{lead}interrupted: finishing the runs in progress (Ctrl-C again to quit at once)");
+    })?;
+    let last_draw = std::sync::Mutex::new(None::<std::time::Instant>);
+    let progress = |p: sweep::Progress| {
+        if !terminal {
+            return;
+        }
+        let Ok(mut last) = last_draw.lock() else { return };
+        if p.done < p.total && last.is_some_and(|t| t.elapsed().as_millis() < 100) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        const BAR: usize = 30;
+        let filled = BAR * p.done / p.total.max(1);
+        let left = match p.left() {
+            Some(l) => format!(", about {} left", duration(l)),
+            None => String::new(),
+        };
+        eprint!(
+            "\r\x1b[2K[{}{}] {}/{} runs, {} elapsed{left}",
+            "#".repeat(filled),
+            ".".repeat(BAR - filled),
+            p.done,
+            p.total,
+            duration(p.elapsed)
+        );
+    };
+    let result = sweep::run(&sc, &varies, &opts, &stop, &progress);
+    if terminal {
+        eprint!("\r\x1b[2K");
+    }
+    let mut text = sweep::render_table(&result, target.as_ref());
+    let answer = sweep::render_answer(&result, target.as_ref());
+    if !answer.is_empty() {
+        text.push('\n');
+        text.push_str(&answer);
+    }
+    io::stdout().lock().write_all(text.as_bytes())?;
+    if let Some(path) = &a.csv {
+        write_atomically(path, sweep::csv(&result, target.as_ref()).as_bytes())?;
+    }
+    if let Some(path) = &a.report {
+        write_atomically(path, sweep::html(&result, target.as_ref()).as_bytes())?;
+    }
+    if result.interrupted {
+        return Err(Failure { message: String::new(), code: 130 });
+    }
+    Ok(())
+}
+
+/// A duration for the progress bar: `42 s`, `3 min 05 s`, `1 h 02 min`.
+fn duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+    }
 }

@@ -1,0 +1,180 @@
+//! `cafe sweep`: the table and the answer, CSV and HTML files, bad arguments (exit
+//! code 2), the same output whatever the threads, and Ctrl-C (exit code 130, what
+//! finished kept).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn cafe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A fresh directory holding an M/M/c café (λ = 3, μ = 1) of `count` customers,
+/// cooks costing 10 and machines 3.
+fn cafe_file(tag: &str, count: u64) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("cafe-sweep-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mmc.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[kitchen]
+cooks = 4
+cook_cost = 10
+equipment = {{ coffee_machine = {{ capacity = 2, cost = 3 }} }}
+[recipes.job]
+steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1 }} }}]
+[menu]
+job = "job"
+[customers.generate]
+count = {count}
+rate = 3
+"#
+        ),
+    )
+    .unwrap();
+    (dir, path)
+}
+
+#[test]
+fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
+    let (dir, path) = cafe_file("ok", 1000);
+    let (csv, html) = (dir.join("sweep.csv"), dir.join("sweep.html"));
+    let p = path.to_str().unwrap();
+    let o = cafe(&[
+        "sweep",
+        p,
+        "--vary",
+        "cooks=3..5",
+        "--vary",
+        "equipment.coffee_machine=1..2",
+        "--replications",
+        "6",
+        "--seed",
+        "3",
+        "--target",
+        "mean_wait <= 1.5",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no progress bar when stderr is not a terminal");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Sweep of mmc: 6 configurations × 6 replications (asynchronous kitchen, base seed 3, no warm-up)"
+    );
+    assert!(lines[3].trim_start().starts_with("cooks  coffee_machine  p95 in system (s)"), "{out}");
+    assert!(lines[3].ends_with("cost  target"), "{out}");
+    assert_eq!(lines[4..10].iter().filter(|l| l.ends_with('✓')).count(), 4, "{out}");
+    assert!(lines[4].trim_start().starts_with("3               1 "), "{out}");
+    assert!(
+        out.contains(
+            "\ncheapest configuration meeting the target: cooks=4 coffee_machine=1 (cost 43): mean_wait "
+        ),
+        "{out}"
+    );
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(csv_text.lines().count(), 7);
+    assert!(csv_text.starts_with("cooks,equipment.coffee_machine,cost,status,meets_target,replications,"));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<svg") && page.contains("coffee_machine=2"));
+    // The same sweep on one thread: the same output, byte for byte.
+    let again = cafe(&[
+        "sweep",
+        p,
+        "--vary",
+        "cooks=3..5",
+        "--vary",
+        "equipment.coffee_machine=1..2",
+        "--replications",
+        "6",
+        "--seed",
+        "3",
+        "--target",
+        "mean_wait <= 1.5",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(stdout(&again), out);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_arguments_exit_with_code_2_and_say_why() {
+    let (dir, path) = cafe_file("bad", 100);
+    let p = path.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--vary", "equipment.cofee_machine=1..3"],
+            "error: --vary `equipment.cofee_machine=1..3`: the kitchen has no equipment `cofee_machine`; did you mean `coffee_machine`? It has: coffee_machine\n",
+        ),
+        (
+            &["--vary", "cooks=5..2"],
+            "error: --vary `cooks=5..2`: the range 5..2 is empty; write the smaller number first, like `cooks=2..5`\n",
+        ),
+        (
+            &["--vary", "cooks=0..2"],
+            "error: --vary `cooks=0..2`: a kitchen needs at least one cook; start at 1\n",
+        ),
+        (
+            &["--vary", "cooks=1..3", "--target", "mean_wiat < 3"],
+            "error: --target `mean_wiat < 3`: unknown metric `mean_wiat`; did you mean `mean_wait`? The metrics: mean_time_in_system, p50_time_in_system, p95_time_in_system, max_time_in_system, mean_wait, p50_wait, p95_wait, max_wait, throughput_per_hour, served, hands_on_share, cook_1_hands_on_share, cook_2_hands_on_share, cook_3_hands_on_share, utilisation.coffee_machine\n",
+        ),
+        (
+            &["--vary", "cooks=1..3", "--target", "mean_wait < 3", "--replications", "1"],
+            "error: --target needs at least 2 replications: one run gives no confidence interval\n",
+        ),
+        (&["--replications", "0"], "error: --replications must be at least 1\n"),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["sweep", p];
+        all.extend_from_slice(args);
+        let o = cafe(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), message, "{args:?}");
+        assert_eq!(stdout(&o), "");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ctrl_c_keeps_the_configurations_that_finished() {
+    // 40 configurations of 100,000 customers × 4 replications: many seconds in a
+    // debug build, so the interrupt comes in the middle.
+    let (dir, path) = cafe_file("int", 100_000);
+    let csv = dir.join("partial.csv");
+    let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["sweep", path.to_str().unwrap(), "--vary", "cooks=4..43", "--replications", "4", "--csv"])
+        .arg(&csv)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n");
+    let out = stdout(&o);
+    assert!(out.contains("\nInterrupted: "), "{out}");
+    assert!(out.contains(" of 40 configurations finished. Not run: "), "{out}");
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let done = rows.lines().filter(|l| l.contains(",done,")).count();
+    let not_run = rows.lines().filter(|l| l.contains(",not run,")).count();
+    assert!(done >= 1 && not_run >= 1 && done + not_run == 40, "{rows}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

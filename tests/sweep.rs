@@ -1,0 +1,563 @@
+//! `cafe sweep`'s library: parsing `--vary` and `--target`, the grid's order, costs,
+//! determinism whatever the threads, the cheapest configuration on M/M/c cafés whose
+//! answer is known from Erlang C, the CSV, the HTML page, and stopping early.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_cafe::engine::Mode;
+use async_cafe::model::Scenario;
+use async_cafe::scenario;
+use async_cafe::sweep::{self, Metric, Op, Options, Param, Quantity, Sweep, Target, Vary};
+
+fn load(toml: &str) -> Scenario {
+    scenario::load_str("mmc", "mmc.toml", toml, &|_| Err("no files".into()))
+        .unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+/// An M/M/c café: Poisson arrivals at rate `lam`, one hands-on step of exponential
+/// duration (mean 1), so the cooks are the servers. Cooks cost 10, the (unused)
+/// machine 3 a unit.
+fn mmc(lam: f64, count: u64) -> Scenario {
+    load(&format!(
+        r#"
+[kitchen]
+cooks = 4
+cook_cost = 10
+equipment = {{ machine = {{ capacity = 2, cost = 3 }}, grinder = 1 }}
+[recipes.job]
+steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1 }} }}]
+[menu]
+job = "job"
+[customers.generate]
+count = {count}
+rate = {lam}
+"#
+    ))
+}
+
+fn vary(sc: &Scenario, spec: &str) -> Vary {
+    sweep::parse_vary(spec, sc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn err(sc: &Scenario, spec: &str) -> String {
+    sweep::parse_vary(spec, sc).unwrap_err()
+}
+
+fn opts(replications: u32, threads: usize) -> Options {
+    Options { mode: Mode::Async, seed: 7, replications, warmup: 0, threads }
+}
+
+fn run(sc: &Scenario, varies: &[Vary], o: &Options) -> Sweep {
+    sweep::run(sc, varies, o, &AtomicBool::new(false), &|_| {})
+}
+
+#[test]
+fn vary_specs_parse_ranges_and_lists() {
+    let sc = mmc(3.0, 100);
+    assert_eq!(vary(&sc, "cooks=1..6"), Vary { param: Param::Cooks, values: vec![1., 2., 3., 4., 5., 6.] });
+    assert_eq!(vary(&sc, "cooks=2..=3").values, [2., 3.]);
+    assert_eq!(vary(&sc, "cooks=4").values, [4.]);
+    assert_eq!(vary(&sc, "cooks=5,2,3").values, [5., 2., 3.]);
+    assert_eq!(
+        vary(&sc, "equipment.machine=1..3"),
+        Vary { param: Param::Equipment { index: 0, name: "machine".into() }, values: vec![1., 2., 3.] }
+    );
+    assert_eq!(vary(&sc, "equipment.grinder=2").param, Param::Equipment { index: 1, name: "grinder".into() });
+    assert_eq!(
+        vary(&sc, "arrivals.rate=0.5,1,2"),
+        Vary { param: Param::ArrivalRate, values: vec![0.5, 1., 2.] }
+    );
+    assert_eq!(vary(&sc, "arrivals.rate=1..3").values, [1., 2., 3.]);
+    assert_eq!(Param::ArrivalRate.name(), "arrivals.rate");
+    assert_eq!(Param::Equipment { index: 0, name: "machine".into() }.name(), "equipment.machine");
+}
+
+#[test]
+fn bad_vary_specs_say_what_is_wrong() {
+    let sc = mmc(3.0, 100);
+    let cases = [
+        (
+            "cooks",
+            "--vary `cooks`: expected NAME=VALUES, like `cooks=1..6`, `equipment.coffee_machine=1..3` or `arrivals.rate=0.5,1,2`",
+        ),
+        (
+            "cook=1..3",
+            "--vary `cook=1..3`: unknown parameter `cook`; did you mean `cooks`? What can vary: cooks, equipment.NAME (a capacity), arrivals.rate",
+        ),
+        (
+            "staff=1..3",
+            "--vary `staff=1..3`: unknown parameter `staff`; What can vary: cooks, equipment.NAME (a capacity), arrivals.rate",
+        ),
+        (
+            "equipment.machin=1..3",
+            "--vary `equipment.machin=1..3`: the kitchen has no equipment `machin`; did you mean `machine`? It has: machine, grinder",
+        ),
+        (
+            "equipment.oven=1",
+            "--vary `equipment.oven=1`: the kitchen has no equipment `oven`; it has: machine, grinder",
+        ),
+        (
+            "cooks=5..2",
+            "--vary `cooks=5..2`: the range 5..2 is empty; write the smaller number first, like `cooks=2..5`",
+        ),
+        ("cooks=0..3", "--vary `cooks=0..3`: a kitchen needs at least one cook; start at 1"),
+        ("cooks=1,two", "--vary `cooks=1,two`: `two` is not a whole number"),
+        ("cooks=1.5", "--vary `cooks=1.5`: `1.5` is not a whole number"),
+        ("cooks=", "--vary `cooks=`: a value is missing"),
+        ("cooks=1..", "--vary `cooks=1..`: a range needs both ends, like `1..6`"),
+        (
+            "arrivals.rate=0.5..2",
+            "--vary `arrivals.rate=0.5..2`: `0.5` is not a whole number (a range goes from one whole number to another; for other values, list them: `0.5,1,2`)",
+        ),
+        ("cooks=2,3,2", "--vary `cooks=2,3,2`: the value 2 is given twice"),
+        (
+            "equipment.machine=0..2",
+            "--vary `equipment.machine=0..2`: a capacity of 0 means no step could use `machine`; start at 1",
+        ),
+        (
+            "arrivals.rate=0,1",
+            "--vary `arrivals.rate=0,1`: a rate is a positive number of customers per s, not 0",
+        ),
+        ("arrivals.rate=x", "--vary `arrivals.rate=x`: `x` is not a number"),
+    ];
+    for (spec, message) in cases {
+        assert_eq!(err(&sc, spec), message, "{spec}");
+    }
+    // A rate only for Poisson arrivals.
+    let fixed = load(
+        "[recipes.t]\nsteps = [{ name = \"s\", kind = \"hands-on\", duration = 1 }]\n[menu]\nt = \"t\"\n[customers.generate]\ncount = 5\ninterarrival = 2\n",
+    );
+    assert_eq!(
+        err(&fixed, "arrivals.rate=1,2"),
+        "--vary `arrivals.rate=1,2`: `arrivals.rate` can only be varied when customers arrive at a Poisson rate: `[customers.generate]` with `rate = ...` (or an exponential `interarrival`); this scenario's customers do not"
+    );
+    assert_eq!(
+        err(&fixed, "equipment.oven=1"),
+        "--vary `equipment.oven=1`: the kitchen has no equipment `oven`: it has no equipment at all"
+    );
+    // The same parameter twice.
+    let twice = [vary(&sc, "cooks=1..2"), vary(&sc, "cooks=3")];
+    assert_eq!(
+        sweep::check_varies(&twice).unwrap_err(),
+        "--vary `cooks` is given twice: give all its values in one --vary"
+    );
+}
+
+#[test]
+fn the_grid_is_an_odometer_with_the_last_vary_fastest() {
+    let sc = mmc(3.0, 100);
+    let varies =
+        [vary(&sc, "cooks=1..2"), vary(&sc, "equipment.machine=1..3"), vary(&sc, "arrivals.rate=2,1")];
+    let g = sweep::grid(&varies);
+    assert_eq!(g.len(), 12);
+    assert_eq!(g[0], [1., 1., 2.]);
+    assert_eq!(g[1], [1., 1., 1.]);
+    assert_eq!(g[2], [1., 2., 2.]);
+    assert_eq!(g[5], [1., 3., 1.]);
+    assert_eq!(g[6], [2., 1., 2.]);
+    assert_eq!(g[11], [2., 3., 1.]);
+    assert_eq!(sweep::grid(&[]), vec![Vec::<f64>::new()]);
+    // Applying a configuration, and its cost: cooks × 10 + machines × 3.
+    let applied = sweep::apply(&sc, &varies, &g[5]);
+    assert_eq!((applied.kitchen.cooks, applied.kitchen.equipment[0].capacity), (1, 3));
+    assert_eq!(sweep::cost(&applied), 1.0 * 10.0 + 3.0 * 3.0);
+    let async_cafe::model::Customers::Generate(gen_) = &applied.customers else { panic!() };
+    assert_eq!(
+        gen_.arrivals,
+        async_cafe::model::Arrivals::Interarrival(async_cafe::model::Dist::Exponential { mean: 1.0 })
+    );
+}
+
+#[test]
+fn sweeps_too_big_to_finish_are_refused() {
+    let sc = mmc(3.0, 1_000_000);
+    let big = [vary(&sc, "cooks=1..200"), vary(&sc, "equipment.machine=1..60")];
+    assert_eq!(
+        sweep::check_size(&sc, &big, 10).unwrap_err(),
+        "the grid has 12000 configurations (200 cooks × 60 equipment.machine), more than 10000: vary fewer values"
+    );
+    let many = [vary(&sc, "cooks=1..100"), vary(&sc, "equipment.machine=1..30")];
+    assert_eq!(
+        sweep::check_size(&sc, &many, 100).unwrap_err(),
+        "3000 configurations × 100 replications = 300000 runs, more than 200000: vary fewer values or use fewer --replications"
+    );
+    let long = [vary(&sc, "cooks=1..100")];
+    assert_eq!(
+        sweep::check_size(&sc, &long, 300).unwrap_err(),
+        "the sweep would serve about 3.0e10 customers (100 configurations × 300 replications), more than 2e10 (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
+    );
+    assert!(sweep::check_size(&sc, &long, 20).is_ok());
+}
+
+#[test]
+fn targets_parse_and_name_their_metric() {
+    let sc = mmc(3.0, 100);
+    let varies = [vary(&sc, "cooks=1..3")];
+    let metrics = sweep::metrics(&sc, &varies);
+    let names: Vec<String> = metrics.iter().map(Metric::name).collect();
+    assert_eq!(
+        names,
+        [
+            "mean_time_in_system",
+            "p50_time_in_system",
+            "p95_time_in_system",
+            "max_time_in_system",
+            "mean_wait",
+            "p50_wait",
+            "p95_wait",
+            "max_wait",
+            "throughput_per_hour",
+            "served",
+            "hands_on_share",
+            "cook_1_hands_on_share",
+            "cook_2_hands_on_share",
+            "cook_3_hands_on_share",
+            "utilisation.machine",
+            "utilisation.grinder",
+        ]
+    );
+    let t = sweep::parse_target("p95_time_in_system <= 300", &metrics).unwrap();
+    assert_eq!(t, Target { metric: Metric::TimeInSystem(Quantity::P95), op: Op::Le, value: 300.0 });
+    assert_eq!(sweep::parse_target("mean_wait<60", &metrics).unwrap().op, Op::Lt);
+    assert_eq!(sweep::parse_target("throughput_per_hour >= 1e4", &metrics).unwrap().value, 1e4);
+    assert_eq!(sweep::parse_target("hands_on_share > 0.5", &metrics).unwrap().op, Op::Gt);
+    let bad = |t: &str| sweep::parse_target(t, &metrics).unwrap_err();
+    assert_eq!(
+        bad("p95_time_in_sytem <= 3"),
+        format!(
+            "--target `p95_time_in_sytem <= 3`: unknown metric `p95_time_in_sytem`; did you mean `p95_time_in_system`? The metrics: {}",
+            names.join(", ")
+        )
+    );
+    assert_eq!(bad("mean_wait = 3"), "--target `mean_wait = 3`: the comparison must be one of <=, <, >=, >");
+    assert_eq!(bad("mean_wait <= soon"), "--target `mean_wait <= soon`: `soon` is not a number");
+    assert_eq!(
+        bad("mean_wait"),
+        "--target `mean_wait`: expected METRIC OP VALUE, like `p95_time_in_system <= 300` (OP: <=, <, >=, >)"
+    );
+    // Met with 95% confidence: the upper end for <=, the lower end for >=.
+    let e = async_cafe::replicate::Estimate::from_samples(&[9.0, 10.0, 11.0]);
+    let at = |op, value| Target { metric: Metric::Wait(Quantity::Mean), op, value }.met_by(&e);
+    assert!(!at(Op::Le, 10.5) && at(Op::Le, e.high()) && !at(Op::Lt, e.high()));
+    assert!(!at(Op::Ge, 9.5) && at(Op::Ge, e.low()) && !at(Op::Gt, e.low()));
+    let one = async_cafe::replicate::Estimate::from_samples(&[1.0]);
+    assert!(!Target { metric: Metric::Wait(Quantity::Mean), op: Op::Le, value: 100.0 }.met_by(&one));
+}
+
+/// λ = 3, μ = 1. Erlang C: 3 cooks are saturated (ρ = 1: the mean wait grows with the
+/// run, about 8 s over 2,000 customers), 4 cooks wait 0.51 s on average, 5 cooks
+/// 0.12 s, 6 cooks 0.03 s. With a target of a 1.5 s mean wait, far from both sides,
+/// the cheapest kitchen that meets it is 4 cooks.
+#[test]
+fn the_target_picks_the_cheapest_kitchen_erlang_c_predicts() {
+    let sc = mmc(3.0, 2000);
+    let varies = [vary(&sc, "cooks=3..6")];
+    let s = run(&sc, &varies, &opts(10, 0));
+    let t = sweep::parse_target("mean_wait <= 1.5", &s.metrics).unwrap();
+    let meets: Vec<bool> = (0..4).map(|i| s.meets(i, &t)).collect();
+    assert_eq!(meets, [false, true, true, true]);
+    let answers = sweep::answers(&s, &t);
+    assert_eq!(answers, [sweep::Answer { rate: None, best: Some(1), closest: None }]);
+    // The estimates agree with Erlang C.
+    let wait = |i: usize| s.rows[i].estimate(&s.metrics, &Metric::Wait(Quantity::Mean)).unwrap();
+    for (i, wq) in [(1, 0.509), (2, 0.118), (3, 0.033)] {
+        assert!((wait(i).mean - wq).abs() < 3.0 * wait(i).half_width_95 + 0.02, "{i}: {:?} vs {wq}", wait(i));
+    }
+    assert_eq!(s.rows.iter().map(|r| r.cost).collect::<Vec<_>>(), [36.0, 46.0, 56.0, 66.0]);
+    let text = sweep::render_answer(&s, Some(&t));
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "Target: mean_wait <= 1.5 s, met with 95% confidence (the upper end of the interval)."
+    );
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("cheapest configuration meeting the target: cooks=4 (cost 46): mean_wait 0."),
+        "{text}"
+    );
+    // A target nobody meets: the closest is the one with the most cooks.
+    let t = sweep::parse_target("mean_wait <= 0.001", &s.metrics).unwrap();
+    assert_eq!(sweep::answers(&s, &t), [sweep::Answer { rate: None, best: None, closest: Some(3) }]);
+    assert!(
+        sweep::render_answer(&s, Some(&t))
+            .contains("\nno configuration meets the target; closest: cooks=6 (cost 66): mean_wait 0.0")
+    );
+    // The table: a ✓ on the rows that meet it.
+    let t = sweep::parse_target("mean_wait <= 1.5", &s.metrics).unwrap();
+    let table = sweep::render_table(&s, Some(&t));
+    let rows: Vec<&str> = table.lines().skip(4).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(!rows[0].ends_with('✓') && rows[1..].iter().all(|r| r.ends_with('✓')), "{table}");
+    assert!(table.lines().nth(3).unwrap().trim_start().starts_with("cooks  p95 in system (s)"), "{table}");
+}
+
+/// The cooks are not the bottleneck here: a short hands-on step, then a machine
+/// (exponential, mean 1) at λ = 3. Machines cost 3, cooks 10: the cheapest kitchen
+/// has one cook and four machines (three are saturated). With the arrival rate
+/// varied too, there is one answer per rate.
+#[test]
+fn costs_weigh_cooks_against_machines_and_each_rate_gets_its_answer() {
+    let sc = load(
+        r#"
+[kitchen]
+cook_cost = 10
+equipment = { machine = { capacity = 1, cost = 3 } }
+[recipes.latte]
+steps = [
+    { name = "tamp", kind = "hands-on", duration = 0.05 },
+    { name = "pull", kind = "unattended", duration = { dist = "exponential", mean = 1 }, uses = "machine", after = ["tamp"] },
+]
+[menu]
+latte = "latte"
+[customers.generate]
+count = 1500
+rate = 3
+"#,
+    );
+    let varies =
+        [vary(&sc, "cooks=1..2"), vary(&sc, "equipment.machine=3..5"), vary(&sc, "arrivals.rate=1,3")];
+    let s = run(&sc, &varies, &opts(8, 0));
+    let t = sweep::parse_target("mean_time_in_system <= 3", &s.metrics).unwrap();
+    let a = sweep::answers(&s, &t);
+    assert_eq!(a.len(), 2);
+    // Rate 1: three machines and one cook (cost 19), the first row.
+    assert_eq!((a[0].rate, a[0].best), (Some(1.0), Some(0)));
+    // Rate 3: one cook, four machines (grid row 2: cooks 1, machines 4, rate 3).
+    assert_eq!((a[1].rate, a[1].best), (Some(3.0), Some(3)));
+    assert_eq!(s.rows[3].values, [1.0, 4.0, 3.0]);
+    assert_eq!(s.rows[3].cost, 22.0);
+    let text = sweep::render_answer(&s, Some(&t));
+    assert!(
+        text.contains(
+            "\nAt rate 1: cheapest configuration meeting the target: cooks=1 machine=3 rate=1 (cost 19): "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nAt rate 3: cheapest configuration meeting the target: cooks=1 machine=4 rate=3 (cost 22): "
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn ties_go_to_fewer_cooks_then_lower_values() {
+    // No costs at all: every kitchen costs 0, so fewer cooks win, then fewer machines.
+    let sc = load(
+        r#"
+[kitchen]
+equipment = { machine = 1 }
+[recipes.t]
+steps = [{ name = "s", kind = "unattended", duration = 1, uses = "machine" }]
+[menu]
+t = "t"
+[customers.generate]
+count = 50
+interarrival = { dist = "exponential", mean = 4 }
+"#,
+    );
+    let varies = [vary(&sc, "equipment.machine=3,2,1"), vary(&sc, "cooks=2,1")];
+    let s = run(&sc, &varies, &opts(3, 2));
+    let t = sweep::parse_target("served >= 1", &s.metrics).unwrap();
+    assert!((0..6).all(|i| s.meets(i, &t)));
+    // Cooks 1, machines 1: grid row 5 (machine=1 is last in its list).
+    assert_eq!(sweep::answers(&s, &t)[0].best, Some(5));
+    assert_eq!(s.rows[5].values, [1.0, 1.0]);
+}
+
+#[test]
+fn a_sweep_is_the_same_whatever_the_threads() {
+    let sc = mmc(2.5, 300);
+    let varies =
+        [vary(&sc, "cooks=3..4"), vary(&sc, "equipment.machine=1..2"), vary(&sc, "arrivals.rate=2,2.5")];
+    let t = sweep::parse_target("p95_time_in_system <= 4", &sweep::metrics(&sc, &varies)).unwrap();
+    let one = run(&sc, &varies, &opts(4, 1));
+    let (table, csv) = (sweep::render_table(&one, Some(&t)), sweep::csv(&one, Some(&t)));
+    for threads in [2, 3, 0] {
+        let other = run(&sc, &varies, &opts(4, threads));
+        assert_eq!(sweep::render_table(&other, Some(&t)), table);
+        assert_eq!(sweep::csv(&other, Some(&t)), csv);
+        assert_eq!(
+            other.rows.iter().map(|r| r.estimates.clone()).collect::<Vec<_>>(),
+            one.rows.iter().map(|r| r.estimates.clone()).collect::<Vec<_>>()
+        );
+    }
+    // Common random numbers: every configuration has the same replication seeds,
+    // and replication i is exactly `replicate` of the applied scenario.
+    let rep = async_cafe::replicate::replicate(
+        &sweep::apply(&sc, &varies, &one.rows[5].values),
+        Mode::Async,
+        7,
+        4,
+        0,
+        1,
+    );
+    assert_eq!(one.rows[5].replicated.as_ref().unwrap(), &rep);
+    // Another seed, other numbers.
+    let other =
+        sweep::run(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &AtomicBool::new(false), &|_| {});
+    assert_ne!(sweep::csv(&other, Some(&t)), csv);
+}
+
+#[test]
+fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
+    let sc = mmc(3.0, 400);
+    let varies = [vary(&sc, "cooks=3..5"), vary(&sc, "equipment.machine=1..2")];
+    let s = run(&sc, &varies, &opts(5, 0));
+    let t = sweep::parse_target("mean_wait <= 1", &s.metrics).unwrap();
+    let text = sweep::csv(&s, Some(&t));
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        head[..8],
+        [
+            "cooks",
+            "equipment.machine",
+            "cost",
+            "status",
+            "meets_target",
+            "replications",
+            "mean_time_in_system_mean",
+            "mean_time_in_system_half_width"
+        ]
+    );
+    assert_eq!(head.len(), 6 + 2 * s.metrics.len());
+    let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 6);
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    for (rec, row) in records.iter().zip(&s.rows) {
+        assert_eq!(rec[0].parse::<f64>().unwrap(), row.values[0]);
+        assert_eq!(rec[1].parse::<f64>().unwrap(), row.values[1]);
+        assert_eq!(rec[col("cost")].parse::<f64>().unwrap(), row.cost);
+        assert_eq!(&rec[col("status")], "done");
+        assert_eq!(&rec[col("replications")], "5");
+        let e = row.estimate(&s.metrics, &Metric::Wait(Quantity::Mean)).unwrap();
+        assert_eq!(rec[col("mean_wait_mean")].parse::<f64>().unwrap(), e.mean);
+        assert_eq!(rec[col("mean_wait_half_width")].parse::<f64>().unwrap(), e.half_width_95);
+        assert_eq!(rec[col("meets_target")].parse::<bool>().unwrap(), t.met_by(&e));
+    }
+    // Three cooks have no fifth: those cells are empty.
+    assert_eq!(&records[0][col("cook_5_hands_on_share_mean")], "");
+    assert!(records[5][col("cook_5_hands_on_share_mean")].parse::<f64>().unwrap() > 0.0);
+}
+
+#[test]
+fn a_stopped_sweep_keeps_the_configurations_that_finished() {
+    let sc = mmc(3.0, 300);
+    let varies = [vary(&sc, "cooks=3..6")];
+    let stop = AtomicBool::new(false);
+    let seen = std::sync::Mutex::new(Vec::new());
+    // One thread: stop once the second configuration's 4 replications are done.
+    let s = sweep::run(&sc, &varies, &opts(4, 1), &stop, &|p| {
+        seen.lock().unwrap().push((p.done, p.total));
+        if p.done == 8 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    });
+    assert!(s.interrupted);
+    assert_eq!(s.rows.iter().map(|r| r.done()).collect::<Vec<_>>(), [true, true, false, false]);
+    assert_eq!(*seen.lock().unwrap(), (1..=8).map(|d| (d, 16)).collect::<Vec<_>>());
+    // The finished ones are exactly what a whole sweep gives.
+    let whole = run(&sc, &varies, &opts(4, 2));
+    assert!(!whole.interrupted);
+    assert_eq!(s.rows[1].estimates, whole.rows[1].estimates);
+    let t = sweep::parse_target("mean_wait <= 1.5", &s.metrics).unwrap();
+    let answer = sweep::render_answer(&s, Some(&t));
+    assert!(
+        answer.starts_with("Interrupted: 2 of 4 configurations finished. Not run: cooks=5; cooks=6.\n"),
+        "{answer}"
+    );
+    assert!(answer.contains("cheapest configuration meeting the target: cooks=4"), "{answer}");
+    let table = sweep::render_table(&s, Some(&t));
+    assert!(table.lines().any(|l| l.trim_start().starts_with("5 ") && l.contains(" not run ")), "{table}");
+    let csv = sweep::csv(&s, Some(&t));
+    assert!(csv.lines().nth(3).unwrap().starts_with("5,56,not run,,,,"), "{csv}");
+    // Stopped before anything started (two threads): nothing finished.
+    let stopped = AtomicBool::new(true);
+    let none = sweep::run(&sc, &varies, &opts(4, 2), &stopped, &|_| {});
+    assert!(none.interrupted && none.rows.iter().all(|r| !r.done()));
+    assert!(sweep::render_answer(&none, Some(&t)).ends_with("no configuration was run to the end\n"));
+}
+
+#[test]
+fn the_progress_reaches_the_total() {
+    let sc = mmc(3.0, 100);
+    let varies = [vary(&sc, "cooks=3..4")];
+    let last = std::sync::Mutex::new(None);
+    let s = sweep::run(&sc, &varies, &opts(3, 2), &AtomicBool::new(false), &|p| {
+        let mut l = last.lock().unwrap();
+        if l.is_none_or(|q: sweep::Progress| q.done < p.done) {
+            *l = Some(p);
+        }
+    });
+    let p = last.lock().unwrap().unwrap();
+    assert_eq!((p.done, p.total), (6, 6));
+    assert_eq!(p.left(), Some(std::time::Duration::ZERO));
+    assert!(!s.interrupted);
+}
+
+#[test]
+fn the_html_report_is_self_contained_with_a_chart_per_rate() {
+    let sc = load(
+        r#"
+summary = "<b>&</b>"
+[kitchen]
+cook_cost = 10
+equipment = { "<m&>" = { capacity = 1, cost = 3 } }
+[recipes.job]
+steps = [{ name = "serve", kind = "hands-on", duration = { dist = "exponential", mean = 1 }, uses = "<m&>" }]
+[menu]
+job = "job"
+[customers.generate]
+count = 200
+rate = 2
+"#,
+    );
+    let varies = [vary(&sc, "cooks=2..4"), vary(&sc, "equipment.<m&>=2..3"), vary(&sc, "arrivals.rate=1,2")];
+    let s = run(&sc, &varies, &opts(3, 0));
+    let t = sweep::parse_target("p95_time_in_system <= 5", &s.metrics).unwrap();
+    let html = sweep::html(&s, Some(&t));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for needle in ["http://", "https://", "src=", "href=", "<script", "<img", "<link", "url("] {
+        assert!(!html.contains(needle), "the page contains {needle:?}");
+    }
+    assert_eq!(html.matches("<svg").count(), 2, "one chart per rate");
+    assert!(html.contains("p95_time_in_system at rate 1"));
+    assert!(html.contains("&lt;m&amp;&gt;=2"), "the legend names the machine count, escaped");
+    assert!(!html.contains("<m&>"));
+    assert!(
+        html.contains("cheapest configuration meeting the target") || html.contains("no configuration meets")
+    );
+    // Without a target: the p95 time in system, no dashed line.
+    let plain = sweep::html(&s, None);
+    assert!(plain.contains("p95_time_in_system at rate 2") && !plain.contains("dashed line"));
+}
+
+#[test]
+fn costs_are_read_and_checked() {
+    let sc = mmc(3.0, 10);
+    assert_eq!(sc.kitchen.cook_cost, 10.0);
+    assert_eq!((sc.kitchen.equipment[0].cost, sc.kitchen.equipment[1].cost), (3.0, 0.0));
+    assert_eq!(sweep::cost(&sc), 4.0 * 10.0 + 2.0 * 3.0);
+    let bad = |kitchen: &str| {
+        let toml = format!(
+            "[kitchen]\n{kitchen}\n[recipes.t]\nsteps = [{{ name = \"s\", kind = \"hands-on\", duration = 1 }}]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n"
+        );
+        scenario::load_str("c", "c.toml", &toml, &|_| Err("none".into())).unwrap_err().render()
+    };
+    let e = bad("cook_cost = -1");
+    assert!(e.contains("error: `cook_cost` must be a finite number of at least 0, found -1"), "{e}");
+    assert!(e.contains("c.toml:2:13") && e.contains("write it like `cook_cost = 18`"), "{e}");
+    let e = bad("cook_cost = nan");
+    assert!(e.contains("`cook_cost` must be a finite number of at least 0, found nan"), "{e}");
+    let e = bad("equipment = { oven = { capacity = 1, cost = -2.5 } }");
+    assert!(e.contains("error: the cost of `oven` must be a finite number of at least 0, found -2.5"), "{e}");
+    let e = bad("equipment = { oven = { capacity = 1, cots = 2 } }");
+    assert!(e.contains("`cots`") && e.contains("`cost`"), "{e}");
+    let e = bad("cook_cots = 2");
+    assert!(e.contains("`cook_cots`") && e.contains("`cook_cost`"), "{e}");
+    let e = bad("cook_cost = \"cheap\"");
+    assert!(e.contains("`cook_cost`"), "{e}");
+}
