@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use async_cafe::builtin;
+use async_cafe::capacity;
 use async_cafe::clock::{Behind, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
@@ -309,6 +310,9 @@ fn execute(command: Command) -> Result<(), Failure> {
                 },
                 seed: seed.unwrap_or(sc.seed),
             };
+            for warning in capacity::warnings(&sc, spec.mode) {
+                eprintln!("{warning}");
+            }
             let warmup = match warmup {
                 Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
                 Some(w) => {
@@ -475,6 +479,11 @@ fn execute(command: Command) -> Result<(), Failure> {
         },
         Command::Check { file } => {
             let sc = load(&file)?;
+            for mode in [Mode::Async, Mode::Sync] {
+                for warning in capacity::warnings(&sc, mode) {
+                    eprintln!("{warning}");
+                }
+            }
             let customers = match sc.customer_count() {
                 Some(n) => format!("{n} customer{}", if n == 1 { "" } else { "s" }),
                 None => "customers until the door closes".to_string(),

@@ -418,3 +418,36 @@ rate = 0.5
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_kitchen_that_cannot_keep_up_is_warned_about_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-over-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("over.toml");
+    std::fs::write(
+        &path,
+        r#"
+[kitchen]
+cooks = 2
+[recipes.coffee]
+steps = [{ name = "serve", kind = "hands-on", duration = 1 }]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = 100
+rate = 3
+"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let o = cafe(&["run", p, "--clock", "virtual"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "warning: the asynchronous kitchen cannot keep up: its customers need 3.00 cooks busy all the time, and the kitchen has 2 (a load of 150%), so the queue grows without bound; give it at least 4, or bring fewer customers\n"
+    );
+    // At half the rate, nothing is said.
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("rate = 3", "rate = 1.5")).unwrap();
+    assert_eq!(stderr(&cafe(&["run", p, "--clock", "virtual"])), "");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
