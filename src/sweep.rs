@@ -63,6 +63,7 @@ use crate::model::{Arrivals, Customers, Dist, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
 use crate::suggest;
 use crate::time::{Ticks, TimeUnit};
+use crate::view::report::esc;
 use crate::view::stats::{Stats, StatsView};
 
 /// Configurations in one sweep, at most.
@@ -1099,22 +1100,6 @@ pub fn stop_on_ctrl_c(
         });
     })?;
     ready_rx.recv().unwrap_or_else(|_| Err(std::io::Error::other("the Ctrl-C handler did not start")))
-}
-
-/// Escapes text for HTML and SVG, in content and in quoted attributes.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const PALETTE: [RGBColor; 8] = [

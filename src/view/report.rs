@@ -357,7 +357,7 @@ const PALETTE: [RGBColor; 10] = [
 ];
 
 /// Escapes text for HTML and SVG, in content and in quoted attributes.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
