@@ -608,6 +608,10 @@ pub struct Row {
     pub cooks: u16,
     /// [`cost`] of its kitchen.
     pub cost: f64,
+    /// The highest offered load of its cooks and equipment (see [`crate::capacity`]):
+    /// at 1 or more its queue cannot settle, and its statistics depend on the run's
+    /// length. `None` for customers with no rate (a list).
+    pub load: Option<f64>,
     /// One estimate per [`Sweep::metrics`] (`None`: not run, or no such cook).
     pub estimates: Vec<Option<Estimate>>,
     /// Every statistic over the replications; `None` if it was not run to the end.
@@ -716,7 +720,9 @@ pub fn run(
                     Some(Estimate::from_samples(&values?))
                 })
                 .collect();
-            Row { values, cooks: csc.kitchen.cooks, cost: cost(csc), estimates, replicated }
+            let load = crate::capacity::offered_load(csc, opts.mode)
+                .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
+            Row { values, cooks: csc.kitchen.cooks, cost: cost(csc), load, estimates, replicated }
         })
         .collect();
     let interrupted = rows.iter().any(|r| !r.done());
@@ -924,8 +930,10 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
         if let Some(t) = target {
             c.push(if sweep.meets(i, t) { "✓".into() } else { String::new() });
         }
+        c.push(if row.load.is_some_and(|l| l >= 1.0) { "!".into() } else { String::new() });
         cells.push(c);
     }
+    head.push(String::new());
     let widths: Vec<usize> = (0..head.len())
         .map(|j| {
             cells.iter().map(|c| c[j].chars().count()).chain([head[j].chars().count()]).max().unwrap_or(0)
@@ -945,6 +953,12 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
     line(&head, &mut out);
     for c in &cells {
         line(c, &mut out);
+    }
+    if sweep.rows.iter().any(|r| r.load.is_some_and(|l| l >= 1.0)) {
+        let _ = writeln!(
+            out,
+            "\n  ! the customers need more than this kitchen has (an offered load of 100% or more): its queue\n    grows without bound, so its statistics describe the length of the run, not the kitchen."
+        );
     }
     out
 }

@@ -286,9 +286,13 @@ fn the_target_picks_the_cheapest_kitchen_erlang_c_predicts() {
     // The table: a ✓ on the rows that meet it.
     let t = sweep::parse_target("mean_wait <= 1.5", &s.metrics).unwrap();
     let table = sweep::render_table(&s, Some(&t));
-    let rows: Vec<&str> = table.lines().skip(4).collect();
+    let rows: Vec<&str> = table.lines().skip(4).take_while(|l| !l.is_empty()).collect();
     assert_eq!(rows.len(), 4, "{table}");
-    assert!(!rows[0].ends_with('✓') && rows[1..].iter().all(|r| r.ends_with('✓')), "{table}");
+    // Three cooks at λ = 3, μ = 1 are exactly saturated (100%): marked `!`, and
+    // explained under the table.
+    assert!(rows[0].ends_with('!') && !rows[0].contains('✓'), "{table}");
+    assert!(rows[1..].iter().all(|r| r.ends_with('✓')), "{table}");
+    assert!(table.contains("\n  ! the customers need more than this kitchen has"), "{table}");
     assert!(table.lines().nth(3).unwrap().trim_start().starts_with("cooks  p95 in system (s)"), "{table}");
 }
 
