@@ -146,6 +146,9 @@ enum Command {
         /// Worker threads [default: one per core]; the results do not depend on it.
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// The table as text, or every configuration and the answer as one JSON object.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
     },
     /// List the built-in scenarios.
     List,
@@ -446,20 +449,31 @@ fn execute(command: Command) -> Result<(), Failure> {
                 write_atomically(path, report::html(&sc, &runs).as_bytes())?;
             }
         }
-        Command::Sweep { scenario, vary, replications, warmup, seed, target, csv, report, mode, threads } => {
-            sweep(SweepArgs {
-                scenario,
-                vary,
-                replications,
-                warmup,
-                seed,
-                target,
-                csv,
-                report,
-                mode,
-                threads,
-            })?
-        }
+        Command::Sweep {
+            scenario,
+            vary,
+            replications,
+            warmup,
+            seed,
+            target,
+            csv,
+            report,
+            mode,
+            threads,
+            format,
+        } => sweep(SweepArgs {
+            scenario,
+            vary,
+            replications,
+            warmup,
+            seed,
+            target,
+            csv,
+            report,
+            mode,
+            threads,
+            format,
+        })?,
         Command::List => {
             let mut out = String::new();
             let width = builtin::BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
@@ -514,6 +528,7 @@ struct SweepArgs {
     report: Option<PathBuf>,
     mode: ModeArg,
     threads: Option<usize>,
+    format: FormatArg,
 }
 
 /// `cafe sweep`: parse everything first (exit code 2 on a bad argument), then run
@@ -591,12 +606,30 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
     if terminal {
         eprint!("\r\x1b[2K");
     }
-    let mut text = sweep::render_table(&result, target.as_ref());
-    let answer = sweep::render_answer(&result, target.as_ref());
-    if !answer.is_empty() {
-        text.push('\n');
-        text.push_str(&answer);
-    }
+    let text = match a.format {
+        FormatArg::Text => {
+            let mut text = sweep::render_table(&result, target.as_ref());
+            let answer = sweep::render_answer(&result, target.as_ref());
+            if !answer.is_empty() {
+                text.push('\n');
+                text.push_str(&answer);
+            }
+            text
+        }
+        FormatArg::Json => {
+            // The answers name configurations by their varied values.
+            let values = |i: Option<usize>| i.map(|i| result.rows[i].values.clone());
+            let answers: Vec<serde_json::Value> = target
+                .as_ref()
+                .map(|t| sweep::answers(&result, t))
+                .unwrap_or_default()
+                .iter()
+                .map(|a| serde_json::json!({ "rate": a.rate, "best": values(a.best), "closest": values(a.closest) }))
+                .collect();
+            let doc = serde_json::json!({ "target": a.target, "answers": answers, "sweep": &result });
+            serde_json::to_string_pretty(&doc).map_err(io::Error::other)? + "\n"
+        }
+    };
     io::stdout().lock().write_all(text.as_bytes())?;
     if let Some(path) = &a.csv {
         write_atomically(path, sweep::csv(&result, target.as_ref()).as_bytes())?;

@@ -178,3 +178,32 @@ fn ctrl_c_keeps_the_configurations_that_finished() {
     assert!(done >= 1 && not_run >= 1 && done + not_run == 40, "{rows}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn json_gives_every_configuration_and_the_answer_by_its_values() {
+    let (dir, path) = cafe_file("json", 2000);
+    let p = path.to_str().unwrap();
+    let o = cafe(&[
+        "sweep",
+        p,
+        "--vary",
+        "cooks=3..6",
+        "--replications",
+        "8",
+        "--target",
+        "mean_wait <= 1.5",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["target"], "mean_wait <= 1.5");
+    let rows = v["sweep"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    // Three cooks at λ = 3, μ = 1 are saturated; four are not.
+    assert_eq!(rows[0]["load"], 1.0);
+    assert_eq!(rows[1]["load"], 0.75);
+    // Erlang C: four cooks wait 0.51 s on average, three much longer: four is the answer.
+    assert_eq!(v["answers"][0]["best"], serde_json::json!([4.0]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
