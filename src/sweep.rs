@@ -63,7 +63,7 @@ use crate::model::{Arrivals, Customers, Dist, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
 use crate::suggest;
 use crate::time::{Ticks, TimeUnit};
-use crate::view::report::esc;
+use crate::view::report::{esc, plot};
 use crate::view::stats::{Stats, StatsView};
 
 /// Configurations in one sweep, at most.
@@ -1191,11 +1191,8 @@ fn chart(
     } else {
         String::new()
     };
-    let mut buf = String::new();
-    let drawn: Result<(), Box<dyn std::error::Error>> = (|| {
-        let root = SVGBackend::with_string(&mut buf, (900, 420)).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
+    let drawn = plot(900, 420, &title, |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(16)
             .margin_right(28)
             .caption(&title, ("sans-serif", 18))
@@ -1261,17 +1258,11 @@ fn chart(
             .label_font(("sans-serif", 13))
             .position(SeriesLabelPosition::UpperRight)
             .draw()?;
-        root.present()?;
         Ok(())
-    })();
-    if drawn.is_err() {
+    });
+    let Some(svg) = drawn else {
         return format!("<p class=\"note\">The chart of {} could not be drawn.</p>", esc(&title));
-    }
-    let svg = buf.replacen(
-        r#"xmlns="http://www.w3.org/2000/svg""#,
-        &format!(r#"class="chart" role="img" aria-label="{}""#, esc(&title)),
-        1,
-    );
+    };
     let mut note = String::new();
     if left_out > 0 {
         note += &format!(

@@ -286,7 +286,7 @@ impl<'s> Kitchen<'s> {
         self.free_cooks += 1;
         self.cook = b.cook;
         if let Task::Step(o, s) = b.step {
-            self.finish_step(o, s, clock, sink);
+            self.finish_step(o, s, sink);
         }
     }
 
@@ -299,7 +299,7 @@ impl<'s> Kitchen<'s> {
         match handle {
             Handle::Resume(Task::Door) => self.resume_door(clock, sink),
             Handle::Resume(Task::Order(o)) => self.resume_order(o, sink),
-            Handle::Resume(Task::Step(o, s)) => self.resume_step(o, s, clock, sink),
+            Handle::Resume(Task::Step(o, s)) => self.resume_step(o, s, sink),
             Handle::SleepDone(task) => self.ready.push_back(Handle::Resume(task)),
             Handle::GatherDone { owner, count } => match owner {
                 Task::Door => {
@@ -443,13 +443,7 @@ impl<'s> Kitchen<'s> {
 
     // ---- a step: run_step(o, s, deps) --------------------------------------------
 
-    fn resume_step<C: Clock + ?Sized, S: Sink + ?Sized>(
-        &mut self,
-        o: u32,
-        s: StepIx,
-        clock: &mut C,
-        sink: &mut S,
-    ) {
+    fn resume_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let sc = self.sc;
         let rt = &mut self.orders[o as usize];
         let step = &sc.recipe_of(rt.order.item).steps[s as usize];
@@ -465,9 +459,9 @@ impl<'s> Kitchen<'s> {
                 if sem.value > 0 {
                     sem.wake_up_next(&mut self.ready);
                 }
-                return self.start_step(o, s, clock, sink);
+                return self.start_step(o, s, sink);
             }
-            StepState::Sleeping => return self.finish_step(o, s, clock, sink),
+            StepState::Sleeping => return self.finish_step(o, s, sink),
             StepState::Blocked | StepState::Done => {
                 unreachable!("step resumed in state {:?}", rt.steps[s as usize].state)
             }
@@ -498,17 +492,11 @@ impl<'s> Kitchen<'s> {
             }
             sem.value -= 1;
         }
-        self.start_step(o, s, clock, sink);
+        self.start_step(o, s, sink);
     }
 
     /// `await body(o, s)`: the start line, then block or sleep.
-    fn start_step<C: Clock + ?Sized, S: Sink + ?Sized>(
-        &mut self,
-        o: u32,
-        s: StepIx,
-        clock: &mut C,
-        sink: &mut S,
-    ) {
+    fn start_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
         let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
         let duration = rt.order.durations[s as usize];
@@ -519,7 +507,7 @@ impl<'s> Kitchen<'s> {
             StepKind::HandsOn => {
                 // time.sleep(d): this cook runs nothing else until it ends.
                 if duration == 0 {
-                    return self.finish_step(o, s, clock, sink);
+                    return self.finish_step(o, s, sink);
                 }
                 rt.steps[s as usize].state = StepState::Blocked;
                 self.seq += 1;
@@ -543,17 +531,10 @@ impl<'s> Kitchen<'s> {
                 }
             }
         }
-        let _ = clock;
     }
 
     /// The finish line, giving back the equipment, and the task's completion.
-    fn finish_step<C: Clock + ?Sized, S: Sink + ?Sized>(
-        &mut self,
-        o: u32,
-        s: StepIx,
-        _clock: &mut C,
-        sink: &mut S,
-    ) {
+    fn finish_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
         let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
         let cook = rt.steps[s as usize].cook;

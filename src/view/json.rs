@@ -87,9 +87,8 @@ pub struct EventRecord {
 pub struct JsonView<'s> {
     sc: &'s Scenario,
     narrator: Narrator<'s>,
+    /// The orders, by id: ids count from 1, in the order they are taken.
     report: Report,
-    /// id → index in `report.orders` (ids are dense from 1).
-    first_id: u64,
 }
 
 impl<'s> JsonView<'s> {
@@ -110,7 +109,6 @@ impl<'s> JsonView<'s> {
                 orders: Vec::new(),
                 events: Vec::new(),
             },
-            first_id: 1,
         }
     }
 
@@ -121,7 +119,7 @@ impl<'s> JsonView<'s> {
     }
 
     fn order_record(&mut self, id: u64) -> &mut OrderRecord {
-        let ix = (id - self.first_id) as usize;
+        let ix = (id - 1) as usize; // ids count from 1
         &mut self.report.orders[ix]
     }
 }
@@ -138,7 +136,7 @@ impl Sink for JsonView<'_> {
         match event.kind {
             EventKind::Arrived { order } => {
                 // Both kitchens take orders in id order.
-                debug_assert_eq!(order.id, self.first_id + self.report.orders.len() as u64);
+                debug_assert_eq!(order.id, self.report.orders.len() as u64 + 1);
                 self.report.orders.push(OrderRecord::taken(sc, order, event.t));
             }
             EventKind::Served { order } => {

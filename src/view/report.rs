@@ -953,17 +953,18 @@ fn cook_bins(trace: &Trace, end: Ticks, bw: f64) -> (Vec<f64>, Vec<f64>) {
 // ---------------------------------------------------------------------------------
 // The charts, drawn by plotters.
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+pub(crate) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// Draws a chart into an SVG string fit for inlining in the page.
-fn plot(
+pub(crate) fn plot(
+    width: u32,
     height: u32,
     label: &str,
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult,
 ) -> Option<String> {
     let mut buf = String::new();
     let drawn = {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         root.fill(&WHITE)
             .map_err(Into::into)
             .and_then(|_| draw(&root))
@@ -1000,7 +1001,7 @@ fn histogram_chart(times: &OrderTimes, scale: &HistogramScale, unit: TimeUnit) -
     let xmax = scale.bin * scale.bins as f64;
     let ymax = scale.max_count.max(1);
     let x_step = nice_step(xmax, 12.0);
-    let svg = plot(300, &title, |root| {
+    let svg = plot(WIDTH, 300, &title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(16)
             .margin_right(28)
@@ -1099,7 +1100,7 @@ fn queue_chart(
     let xmax = geo.unit.from_ticks(geo.end);
     let x_step = nice_step(xmax, 12.0);
     let ymax = queue_max.max(1);
-    let svg = plot(300, &title, |root| {
+    let svg = plot(WIDTH, 300, &title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(16)
             .margin_right(28)
@@ -1197,7 +1198,7 @@ fn cook_chart(sc: &Scenario, trace: &Trace, geo: &Geometry) -> Chart {
     let at = |b: usize| (b as f64 * bw).min(xmax);
     let svg = (!idle)
         .then(|| {
-            plot(300, &title, |root| {
+            plot(WIDTH, 300, &title, |root| {
                 let mut chart = ChartBuilder::on(root)
                     .margin(16)
                     .margin_right(28)
