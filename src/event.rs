@@ -31,8 +31,18 @@ pub enum EventKind<'a> {
     StepStarted { order: &'a Order, step: StepIx, cook: Option<CookIx> },
     /// A step finishes (and gives back its equipment).
     StepFinished { order: &'a Order, step: StepIx, cook: Option<CookIx> },
+    /// A step that had queued for equipment (`started` false) or started (`started`
+    /// true) is cancelled because its customer left: it gives back its place in line
+    /// or its equipment, and prints no line. Only unattended steps are cancelled
+    /// once started: a hands-on step runs to its end.
+    StepCancelled { order: &'a Order, step: StepIx, started: bool },
     /// The order is served.
     Served { order: &'a Order },
+    /// The customer leaves before being served: their patience ran out.
+    Left { order: &'a Order },
+    /// The customer does not join: too many were waiting. Nothing of their order is
+    /// made; the event comes right after their `Arrived`.
+    Balked { order: &'a Order },
     /// Synchronous kitchen: a cook finished an order and more customers are to come.
     Between { order: &'a Order, cook: CookIx },
     /// Service ends. `elapsed` is measured by the run's clock: scenario time on the
@@ -49,7 +59,10 @@ impl EventKind<'_> {
             EventKind::StepWaiting { .. } => "step_waiting",
             EventKind::StepStarted { .. } => "step_started",
             EventKind::StepFinished { .. } => "step_finished",
+            EventKind::StepCancelled { .. } => "step_cancelled",
             EventKind::Served { .. } => "served",
+            EventKind::Left { .. } => "left",
+            EventKind::Balked { .. } => "balked",
             EventKind::Between { .. } => "between",
             EventKind::ServiceEnded { .. } => "service_ended",
         }
@@ -62,7 +75,10 @@ impl EventKind<'_> {
             | EventKind::StepWaiting { order, .. }
             | EventKind::StepStarted { order, .. }
             | EventKind::StepFinished { order, .. }
+            | EventKind::StepCancelled { order, .. }
             | EventKind::Served { order }
+            | EventKind::Left { order }
+            | EventKind::Balked { order }
             | EventKind::Between { order, .. } => Some(order),
             EventKind::ServiceStarted | EventKind::ServiceEnded { .. } => None,
         }

@@ -34,6 +34,12 @@ pub struct Scenario {
     pub kitchen: Kitchen,
     pub menu: Menu,
     pub customers: Customers,
+    /// How long each customer waits to be served before leaving (reneging), drawn per
+    /// customer; `None`: customers wait for ever.
+    pub patience: Option<Dist>,
+    /// A customer does not join (balks) when more than this many customers are
+    /// waiting (let in, none of their steps started yet); `None`: everyone joins.
+    pub balk: Option<u32>,
     pub narrative: Narrative,
 }
 
@@ -47,6 +53,42 @@ pub struct Kitchen {
     /// as long as equipment costs use the same); finite, at least 0 (the default).
     /// Only `cafe sweep` uses it, to find the cheapest kitchen that meets a target.
     pub cook_cost: f64,
+    /// The order in which the asynchronous kitchen runs the work that is ready.
+    pub policy: Policy,
+}
+
+/// Which ready work the asynchronous kitchen's cooks run first. Every policy only
+/// reorders the handles of one pass over the ready queue (one event-loop iteration);
+/// steps that are not ready yet are never started early.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Policy {
+    /// asyncio's own: first in, first out.
+    #[default]
+    Fifo,
+    /// Start every step that frees the cook (unattended steps, and everything that
+    /// takes no cook time) before the hands-on steps of the same pass, which keep
+    /// their first-in, first-out order.
+    UnattendedFirst,
+    /// As `UnattendedFirst`, and among the hands-on steps, the one with the longest
+    /// remaining chain of work in its order (itself and the steps that wait for it,
+    /// by their drawn durations) first; ties in first-in, first-out order.
+    LongestChain,
+}
+
+impl Policy {
+    pub const ALL: [Policy; 3] = [Policy::Fifo, Policy::UnattendedFirst, Policy::LongestChain];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Fifo => "fifo",
+            Policy::UnattendedFirst => "unattended-first",
+            Policy::LongestChain => "longest-chain",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// A kind of equipment and how many units of it the kitchen has.
@@ -252,6 +294,8 @@ pub struct CustomerSpec {
     pub options: Vec<u16>,
     /// Durations fixed for this customer (a replayed day), overriding the recipe's.
     pub durations: Vec<(StepIx, Ticks)>,
+    /// This customer's patience, overriding the scenario's [`Scenario::patience`].
+    pub patience: Option<Ticks>,
 }
 
 /// Random customers.
@@ -299,6 +343,10 @@ pub struct Narrative {
     pub step_start: Lines,
     pub step_finish: Lines,
     pub served: Lines,
+    /// A customer leaves before being served: their patience ran out.
+    pub left: Lines,
+    /// A customer does not join: too many were waiting.
+    pub balked: Lines,
     /// Synchronous kitchen only: after an order, when more customers are to come.
     pub between: Lines,
     pub service_end: Lines,

@@ -3,11 +3,12 @@
 //!
 //! Orders come out in arrival order and are drawn one at a time, so a run of ten
 //! million customers never holds more than the orders in the kitchen. Draws come from
-//! two PCG64 streams (`rand_pcg::Pcg64`, the same numbers on every platform) seeded
-//! from the run's seed: one for arrivals and what is ordered, one for durations. For
-//! each customer in turn: the inter-arrival time (generated customers), the item (when
-//! the mix has several), each option's value (generated customers), then each step's
-//! duration in recipe order (random durations only).
+//! three PCG64 streams (`rand_pcg::Pcg64`, the same numbers on every platform) seeded
+//! from the run's seed: one for arrivals and what is ordered, one for durations, one
+//! for patience. For each customer in turn: the inter-arrival time (generated
+//! customers), the item (when the mix has several), each option's value (generated
+//! customers), then each step's duration in recipe order (random durations only),
+//! then the customer's patience (when the scenario gives one).
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
@@ -29,6 +30,8 @@ pub struct Order {
     pub arrival: Ticks,
     /// Each step's duration, in recipe order.
     pub durations: Vec<Ticks>,
+    /// How long the customer waits to be served, from `arrival`, before leaving.
+    pub patience: Option<Ticks>,
 }
 
 /// Draws the orders of one run.
@@ -41,10 +44,14 @@ pub struct OrderSource<'s> {
     group_left: u64,
     arrivals: Pcg64,
     durations: Pcg64,
+    patience: Pcg64,
 }
 
 /// Stream number of the duration draws, so they do not depend on the arrival draws.
 const DURATION_STREAM: u64 = 0x5EED_D0A7_10B5_0001;
+/// Stream number of the patience draws, so that giving customers a patience changes
+/// neither who comes nor how long anything takes.
+const PATIENCE_STREAM: u64 = 0x5EED_9A71_E2CE_0002;
 
 impl<'s> OrderSource<'s> {
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
@@ -55,6 +62,7 @@ impl<'s> OrderSource<'s> {
             group_left: 0,
             arrivals: Pcg64::seed_from_u64(seed),
             durations: Pcg64::seed_from_u64(seed ^ DURATION_STREAM),
+            patience: Pcg64::seed_from_u64(seed ^ PATIENCE_STREAM),
         }
     }
 
@@ -120,6 +128,11 @@ impl<'s> OrderSource<'s> {
                 }
             }
         }
+        let listed = order.listed.and_then(|i| match &sc.customers {
+            Customers::List(list) => list[i as usize].patience,
+            Customers::Generate(_) => None,
+        });
+        order.patience = listed.or_else(|| sc.patience.as_ref().map(|d| draw(d, unit, &mut self.patience)));
         self.next_id += 1;
         true
     }

@@ -14,6 +14,8 @@ pub enum Hook {
     StepStart,
     StepFinish,
     Served,
+    Left,
+    Balked,
     Between,
     ServiceEnd,
 }
@@ -26,13 +28,24 @@ impl Hook {
             Hook::StepStart => "step_start",
             Hook::StepFinish => "step_finish",
             Hook::Served => "served",
+            Hook::Left => "left",
+            Hook::Balked => "balked",
             Hook::Between => "between",
             Hook::ServiceEnd => "service_end",
         }
     }
 
     fn has_order(self) -> bool {
-        matches!(self, Hook::Arrival | Hook::StepStart | Hook::StepFinish | Hook::Served | Hook::Between)
+        matches!(
+            self,
+            Hook::Arrival
+                | Hook::StepStart
+                | Hook::StepFinish
+                | Hook::Served
+                | Hook::Left
+                | Hook::Balked
+                | Hook::Between
+        )
     }
 
     fn has_step(self) -> bool {

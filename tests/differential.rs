@@ -36,8 +36,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::{
-    CustomerSpec, Customers, Dist, EquipIx, Equipment, Item, ItemIx, Kitchen, Menu, Narrative, Recipe,
-    RecipeIx, Scenario, Step, StepIx, StepKind,
+    CustomerSpec, Customers, Dist, EquipIx, Equipment, Item, ItemIx, Kitchen, Menu, Narrative, Policy,
+    Recipe, RecipeIx, Scenario, Step, StepIx, StepKind,
 };
 use async_cafe::time::{TICKS_PER_SECOND, TimeUnit};
 use rand::{Rng, RngExt, SeedableRng};
@@ -54,8 +54,11 @@ struct Spec {
     equipment: Vec<(String, u32)>,
     /// One menu item per recipe, named like it.
     recipes: Vec<RecipeSpec>,
-    /// Arrival (in quarters of a second) and recipe index, sorted by arrival.
-    customers: Vec<(u64, usize)>,
+    /// Arrival (in quarters of a second), recipe index and patience (in quarters, if
+    /// the customer has one), sorted by arrival.
+    customers: Vec<(u64, usize, Option<u64>)>,
+    /// Customers do not join when more than this many are waiting.
+    balk: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -119,12 +122,13 @@ impl Spec {
         let customers = self
             .customers
             .iter()
-            .map(|&(arrival, recipe)| CustomerSpec {
+            .map(|&(arrival, recipe, patience)| CustomerSpec {
                 name: None,
                 arrival: arrival * QUARTER,
                 item: recipe as ItemIx,
                 options: vec![],
                 durations: vec![],
+                patience: patience.map(|q| q * QUARTER),
             })
             .collect();
         Scenario {
@@ -133,9 +137,11 @@ impl Spec {
             unit: TimeUnit::Seconds,
             speed: 1.0,
             seed: 7,
-            kitchen: Kitchen { cooks: 1, equipment, cook_cost: 0.0 },
+            kitchen: Kitchen { cooks: 1, equipment, cook_cost: 0.0, policy: Policy::Fifo },
             menu: Menu { items, recipes, options: vec![] },
             customers: Customers::List(customers),
+            patience: None,
+            balk: self.balk,
             narrative: Narrative::default(),
         }
     }
@@ -149,15 +155,18 @@ impl Spec {
             }
             write!(out, "{name:?}: {cap}").unwrap();
         }
-        out.push_str("}\nORDERS = [\n");
-        for (i, &(arrival, recipe)) in self.customers.iter().enumerate() {
+        let balk = self.balk.map_or("None".to_string(), |k| k.to_string());
+        writeln!(out, "}}\nBALK = {balk}").unwrap();
+        out.push_str("ORDERS = [\n");
+        for (i, &(arrival, recipe, patience)) in self.customers.iter().enumerate() {
             let r = &self.recipes[recipe];
             writeln!(
                 out,
-                "    {{\"id\": \"o{}\", \"arrival\": {}, \"item\": {:?}, \"steps\": [",
+                "    {{\"id\": \"o{}\", \"arrival\": {}, \"item\": {:?}, \"patience\": {}, \"steps\": [",
                 i + 1,
                 secs(arrival),
-                r.name
+                r.name,
+                patience.map_or("None".to_string(), secs),
             )
             .unwrap();
             for s in &r.steps {
@@ -193,13 +202,21 @@ impl Spec {
     }
 }
 
-/// `CANONICAL.md`, asynchronous kitchen, after the data.
+/// `CANONICAL.md`, asynchronous kitchen, after the data, with the patience and
+/// balking of `docs/scenario-format.md` (the lines marked `#+`; without a `patience`
+/// and with `BALK = None` the program is the canonical one).
 const ASYNC_BODY: &str = r#"
 
 equipment = {}  # name -> asyncio.Semaphore(capacity), filled in main()
+waiting = 0     #+ customers let in, none of whose steps has started
+START = 0.0     #+ loop.time() when service opened
 
 
 async def body(o, s):
+    global waiting                                      #+
+    if not o["started"]:                                #+ the customer stops waiting
+        o["started"] = True                             #+
+        waiting -= 1                                    #+
     print(f"{o['id']}/{s['name']}: start")
     if s["kind"] == "hands-on":
         time.sleep(s["duration"])           # the cook is busy: nothing else runs
@@ -219,20 +236,40 @@ async def run_step(o, s, deps):
 
 
 async def run_order(o):
+    global waiting                                      #+
     print(f"{o['id']}: arrived")
+    if BALK is not None and waiting > BALK:             #+ too many waiting: balk
+        print(f"{o['id']}: balked")                     #+
+        return                                          #+
+    waiting += 1                                        #+
+    o["started"] = False                                #+
     step_tasks = {}
     for s in o["steps"]:  # recipe order
         deps = [step_tasks[a] for a in s["after"]]
         step_tasks[s["name"]] = asyncio.create_task(run_step(o, s, deps))
-    await asyncio.gather(*step_tasks.values())
+    gathered = asyncio.gather(*step_tasks.values())
+    if o["patience"] is None:
+        await gathered
+    else:                                               #+ wait until arrival + patience
+        loop = asyncio.get_running_loop()               #+
+        timeout = o["arrival"] + o["patience"] - (loop.time() - START)  #+
+        try:                                            #+
+            await asyncio.wait_for(gathered, timeout)   #+
+        except asyncio.TimeoutError:                    #+
+            if not o["started"]:                        #+
+                waiting -= 1                            #+
+            print(f"{o['id']}: left")                   #+
+            return                                      #+
     print(f"{o['id']}: served")
 
 
 async def main():
+    global START                                        #+
     for name, cap in EQUIPMENT.items():
         equipment[name] = asyncio.Semaphore(cap)
     loop = asyncio.get_running_loop()
     start = loop.time()
+    START = start                                       #+
     tasks = []
     # the door: arrivals in time order; sorted() is stable, so ties keep list order
     for o in sorted(ORDERS, key=lambda o: o["arrival"]):
@@ -248,20 +285,47 @@ async def main():
 asyncio.run(main())
 "#;
 
-/// `CANONICAL.md`, synchronous kitchen, after the data.
+/// `CANONICAL.md`, synchronous kitchen, after the data, with the patience and
+/// balking of `docs/scenario-format.md` (the lines marked `#+`).
 const SYNC_BODY: &str = r#"
+import heapq                                            #+
+
+
+def gone(o):                                            #+ has their patience run out?
+    now = time.perf_counter() - start                   #+
+    return o["patience"] is not None and now > o["arrival"] + o["patience"]  #+
+
 
 start = time.perf_counter()
+line = []  #+ when each customer taken so far stopped waiting (a heap)
 # one cook serves the orders one at a time, in arrival order (stable: ties keep list order)
 for o in sorted(ORDERS, key=lambda o: o["arrival"]):
     now = time.perf_counter() - start
+    while line and line[0] <= o["arrival"]:             #+ the line they found
+        heapq.heappop(line)                             #+
+    balked = BALK is not None and len(line) > BALK      #+
+    if not balked:                                      #+
+        taken = max(now, o["arrival"])                  #+
+        if o["patience"] is not None:                   #+
+            taken = min(taken, o["arrival"] + o["patience"])  #+
+        heapq.heappush(line, taken)                     #+
     if o["arrival"] > now:
         time.sleep(o["arrival"] - now)  # idle until the next customer arrives
     print(f"{o['id']}: arrived")
+    if balked:                                          #+
+        print(f"{o['id']}: balked")                     #+
+        continue                                        #+
+    left = False                                        #+
     for s in o["steps"]:  # recipe order; equipment is never contended
+        if gone(o):                                     #+ noticed between steps
+            left = True                                 #+
+            break                                       #+
         print(f"{o['id']}/{s['name']}: start")
         time.sleep(s["duration"])
         print(f"{o['id']}/{s['name']}: finish")
+    if left or gone(o):                                 #+
+        print(f"{o['id']}: left")                       #+
+        continue                                        #+
     print(f"{o['id']}: served")
 elapsed = time.perf_counter() - start
 print(f"done {elapsed:.2f}")
@@ -326,17 +390,25 @@ fn random_spec(rng: &mut Pcg64, b: &Bounds) -> Spec {
             RecipeSpec { name: RECIPE_NAMES[r].to_string(), steps }
         })
         .collect();
-    let mut customers: Vec<(u64, usize)> = Vec::new();
+    let mut customers: Vec<(u64, usize, Option<u64>)> = Vec::new();
     for _ in 0..rng.random_range(1..=b.customers) {
         // Ties are the point: often arrive with the previous customer.
         let arrival = match customers.last() {
-            Some(&(prev, _)) if rng.random_bool(0.4) => prev,
+            Some(&(prev, ..)) if rng.random_bool(0.4) => prev,
             _ => rng.random_range(0..b.arrivals),
         };
-        customers.push((arrival, rng.random_range(0..recipes.len())));
+        customers.push((arrival, rng.random_range(0..recipes.len()), None));
     }
-    customers.sort_by_key(|&(arrival, _)| arrival); // stable
-    Spec { equipment, recipes, customers }
+    customers.sort_by_key(|&(arrival, ..)| arrival); // stable
+    // Half the cases have impatient customers (a patience of 0 to 6 s each, or none),
+    // a third balking ones; drawn last, so that the rest is as without them.
+    if rng.random_bool(0.5) {
+        for c in &mut customers {
+            c.2 = rng.random_bool(0.8).then(|| rng.random_range(0..=24u64));
+        }
+    }
+    let balk = rng.random_bool(0.33).then(|| rng.random_range(0..=2u32));
+    Spec { equipment, recipes, customers, balk }
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -393,6 +465,8 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
                 format!("o{}/{}: finish", order.id, sc.recipe_of(order.item).steps[step as usize].name)
             }
             EventKind::Served { order } => format!("o{}: served", order.id),
+            EventKind::Left { order } => format!("o{}: left", order.id),
+            EventKind::Balked { order } => format!("o{}: balked", order.id),
             EventKind::ServiceEnded { elapsed, .. } => {
                 format!("done {:.2}", elapsed as f64 / TICKS_PER_SECOND as f64)
             }
@@ -408,7 +482,7 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
 
 /// The situations the random scenarios are meant to reach, so that a change to the
 /// generator cannot quietly make the comparison toothless.
-const SITUATIONS: [&str; 7] = [
+const SITUATIONS: [&str; 11] = [
     "customers arriving together",
     "a customer noticed late (the cook was busy)",
     "a step queued for equipment",
@@ -416,6 +490,10 @@ const SITUATIONS: [&str; 7] = [
     "an unattended step of zero length",
     "a hands-on step of zero length",
     "a step awaiting two or more others",
+    "a customer leaving unserved",
+    "a customer leaving while a step is under way",
+    "a customer leaving while a step is in line for equipment",
+    "a customer balking",
 ];
 
 /// Which of [`SITUATIONS`] the asynchronous kitchen meets in `spec`.
@@ -427,6 +505,12 @@ fn situations(spec: &Spec) -> [bool; SITUATIONS.len()] {
     let mut sink = |e: &Event<'_>| match e.kind {
         EventKind::Arrived { order } => seen[1] |= e.t > order.arrival,
         EventKind::StepWaiting { .. } => seen[2] = true,
+        EventKind::Left { .. } => seen[7] = true,
+        EventKind::StepCancelled { started, .. } => {
+            seen[8] |= started;
+            seen[9] |= !started;
+        }
+        EventKind::Balked { .. } => seen[10] = true,
         EventKind::StepStarted { order, step, .. } => {
             started.insert((order.id, step), e.t);
         }
@@ -439,7 +523,7 @@ fn situations(spec: &Spec) -> [bool; SITUATIONS.len()] {
         _ => {}
     };
     engine::run(&sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
-    for &(_, r) in &spec.customers {
+    for &(_, r, _) in &spec.customers {
         for st in &spec.recipes[r].steps {
             seen[4] |= !st.hands_on && st.quarters == 0;
             seen[5] |= st.hands_on && st.quarters == 0;
@@ -662,7 +746,7 @@ fn shrink_candidates(spec: &Spec) -> Vec<Spec> {
     }
     // Drop a recipe nobody orders; drop a piece of equipment nobody uses.
     for r in 0..spec.recipes.len() {
-        if spec.recipes.len() > 1 && spec.customers.iter().all(|&(_, cr)| cr != r) {
+        if spec.recipes.len() > 1 && spec.customers.iter().all(|&(_, cr, _)| cr != r) {
             let mut s = spec.clone();
             s.recipes.remove(r);
             for c in &mut s.customers {
@@ -734,6 +818,20 @@ fn shrink_candidates(spec: &Spec) -> Vec<Spec> {
                 out.push(s);
             }
         }
+    }
+    for c in 0..spec.customers.len() {
+        if let Some(p) = spec.customers[c].2 {
+            for shorter in [None, Some(p / 2), Some(p.saturating_sub(1))] {
+                if shorter != Some(p) {
+                    let mut s = spec.clone();
+                    s.customers[c].2 = shorter;
+                    out.push(s);
+                }
+            }
+        }
+    }
+    if spec.balk.is_some() {
+        out.push(Spec { balk: None, ..spec.clone() });
     }
     for e in 0..spec.equipment.len() {
         if spec.equipment[e].1 > 1 {
@@ -932,9 +1030,11 @@ fn kitchen(equipment: &[(&str, u32)], recipes: Vec<(&str, Vec<StepDef>)>, custom
         .collect();
     let customers = customers
         .iter()
-        .map(|&(t, item)| (quarters(t), recipes.iter().position(|r| r.name == item).expect("known item")))
+        .map(|&(t, item)| {
+            (quarters(t), recipes.iter().position(|r| r.name == item).expect("known item"), None)
+        })
         .collect();
-    Spec { equipment, recipes, customers }
+    Spec { equipment, recipes, customers, balk: None }
 }
 
 /// Checks that the engine prints exactly `expected` (seconds, line), and that Python

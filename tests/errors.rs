@@ -91,7 +91,7 @@ error: unknown field `cook` in [kitchen]
 2 │ cook = 2
   │ ^^^^ unknown field
   │
-  = help: did you mean `cooks`? [kitchen] takes: cooks, equipment, cook_cost
+  = help: did you mean `cooks`? [kitchen] takes: cooks, equipment, cook_cost, policy
 
 error: bad.toml has 1 problem
 "#,

@@ -180,6 +180,8 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &Report) {
         "time_in_system_s",
         "longest_chain_s",
         "above_chain_s",
+        "outcome",
+        "gone_s",
     ]);
     assert_eq!(csv.header, expected);
     assert_eq!(csv.rows.len(), report.orders.len());
@@ -205,6 +207,16 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &Report) {
         assert_eq!(ns_field(&row["time_in_system_s"]), o.served_s.map(|s| ns(s) - arrived));
         assert_eq!(ns_field(&row["longest_chain_s"]), Some(ns(o.longest_chain_s)));
         assert_eq!(ns_field(&row["above_chain_s"]), o.above_chain_s.map(ns));
+        let outcome = match (o.served_s, o.left_s, o.balked) {
+            (Some(_), ..) => "served",
+            (_, Some(_), _) => "left",
+            (.., true) => "balked",
+            _ => "",
+        };
+        assert_eq!(row["outcome"], outcome);
+        if outcome != "balked" {
+            assert_eq!(ns_field(&row["gone_s"]), o.left_s.map(ns));
+        }
     }
 }
 
@@ -355,9 +367,9 @@ fn the_cafe_exports_read_as_expected() {
     let orders = fs::read_to_string(dir.join("orders.csv")).unwrap();
     assert_eq!(
         orders,
-        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s\n\
-         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0\n\
-         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0\n"
+        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s,outcome,gone_s\n\
+         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0,served,\n\
+         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0,served,\n"
     );
     let events = fs::read_to_string(dir.join("events.csv")).unwrap();
     assert!(

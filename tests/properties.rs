@@ -1,5 +1,6 @@
 //! Properties every run must have, on random scenarios: several cooks, contended
-//! equipment, dependency graphs, random durations and arrivals, both kitchens.
+//! equipment, dependency graphs, random durations and arrivals, impatient and
+//! balking customers, every dispatch policy, both kitchens.
 
 use std::collections::HashMap;
 
@@ -60,6 +61,7 @@ fn scenario(seed: u64) -> Scenario {
                 item: rng.random_range(0..items.len()) as ItemIx,
                 options: vec![],
                 durations: vec![],
+                patience: None,
             })
             .collect();
         list.sort_by_key(|c| c.arrival);
@@ -84,23 +86,41 @@ fn scenario(seed: u64) -> Scenario {
         unit: TimeUnit::Seconds,
         speed: 1.0,
         seed,
-        kitchen: Kitchen { cooks: rng.random_range(1..4), equipment, cook_cost: 0.0 },
+        kitchen: Kitchen {
+            cooks: rng.random_range(1..4),
+            equipment,
+            cook_cost: 0.0,
+            policy: Policy::ALL[rng.random_range(0..Policy::ALL.len())],
+        },
         menu: Menu { items, recipes, options: vec![] },
         customers,
+        patience: rng.random_bool(0.4).then_some(Dist::Exponential { mean: 2.0 }),
+        balk: rng.random_bool(0.3).then(|| rng.random_range(0..3)),
         narrative: Narrative::default(),
     }
 }
 
-/// A step's start, finish and cook.
-type StepSpan = (Ticks, Option<Ticks>, Option<CookIx>);
+/// A step's start, finish (or cancellation: `true`) and cook.
+type StepSpan = (Ticks, Option<(Ticks, bool)>, Option<CookIx>);
+
+/// How an order ended, and when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum End {
+    Served(Ticks),
+    Left(Ticks),
+    Balked,
+}
+
+/// An order: item, arrival, durations, patience, and how it ended.
+type OrderTrace = (ItemIx, Ticks, Vec<Ticks>, Option<Ticks>, Option<End>);
 
 /// What a run did, step by step.
 #[derive(Debug, Default, PartialEq)]
 struct Trace {
     /// (order id, step) → (start, finish, cook)
     steps: HashMap<(u64, StepIx), StepSpan>,
-    /// order id → (item, arrival, durations, served)
-    orders: HashMap<u64, (ItemIx, Ticks, Vec<Ticks>, Option<Ticks>)>,
+    /// order id → (item, arrival, durations, patience, end)
+    orders: HashMap<u64, OrderTrace>,
     /// Every event as text, for comparing runs.
     log: Vec<String>,
     end: Option<Ticks>,
@@ -115,8 +135,8 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
         tr.log.push(format!("{} {:?}", e.t, e.kind));
         match e.kind {
             EventKind::Arrived { order } => {
-                let prev =
-                    tr.orders.insert(order.id, (order.item, order.arrival, order.durations.clone(), None));
+                let o = (order.item, order.arrival, order.durations.clone(), order.patience, None);
+                let prev = tr.orders.insert(order.id, o);
                 assert!(prev.is_none(), "order {} arrived twice", order.id);
                 assert!(e.t >= order.arrival, "order {} taken before it arrived", order.id);
             }
@@ -127,12 +147,21 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
             EventKind::StepFinished { order, step, .. } => {
                 let s = tr.steps.get_mut(&(order.id, step)).expect("finished a step that never started");
                 assert!(s.1.is_none(), "step finished twice");
-                s.1 = Some(e.t);
+                s.1 = Some((e.t, false));
             }
-            EventKind::Served { order } => {
-                let o = tr.orders.get_mut(&order.id).expect("served before it arrived");
-                assert!(o.3.is_none(), "served twice");
-                o.3 = Some(e.t);
+            EventKind::StepCancelled { order, step, started: true } => {
+                let s = tr.steps.get_mut(&(order.id, step)).expect("cancelled a step that never started");
+                assert!(s.1.is_none(), "step ended twice");
+                s.1 = Some((e.t, true));
+            }
+            EventKind::Served { order } | EventKind::Left { order } | EventKind::Balked { order } => {
+                let o = tr.orders.get_mut(&order.id).expect("gone before it arrived");
+                assert!(o.4.is_none(), "order {} ended twice", order.id);
+                o.4 = Some(match e.kind {
+                    EventKind::Served { .. } => End::Served(e.t),
+                    EventKind::Left { .. } => End::Left(e.t),
+                    _ => End::Balked,
+                });
             }
             EventKind::ServiceEnded { .. } => tr.end = Some(e.t),
             _ => {}
@@ -140,7 +169,8 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
     };
     let outcome = engine::run(sc, mode, sc.seed, &mut VirtualClock, &mut sink);
     assert!(outcome.finished);
-    assert_eq!(Some(outcome.served), sc.customer_count());
+    let served = tr.orders.values().filter(|o| matches!(o.4, Some(End::Served(_)))).count();
+    assert_eq!(outcome.served, served as u64);
     tr
 }
 
@@ -152,17 +182,48 @@ fn check(sc: &Scenario, mode: Mode) {
     // Per cook and per equipment: intervals of use.
     let mut by_cook: HashMap<CookIx, Vec<(Ticks, Ticks)>> = HashMap::new();
     let mut by_equipment: HashMap<EquipIx, Vec<(Ticks, Ticks)>> = HashMap::new();
-    for (&id, (item, arrival, durations, served)) in &tr.orders {
+    for (&id, (item, arrival, durations, patience, ended)) in &tr.orders {
         let recipe = sc.recipe_of(*item);
-        let served = served.expect("every order is served");
+        let ended = ended.expect("every order ends: served, left or balked");
+        let gone = match ended {
+            End::Served(t) => {
+                // The synchronous cook checks the patience at the last step's end. (In
+                // the asynchronous kitchen the served line can come after the deadline
+                // when the work was done by then: `wait_for` returns the result.)
+                if let (Some(p), Mode::Sync) = (patience, mode) {
+                    assert!(t <= arrival + p, "order {id} served after the customer left");
+                }
+                t
+            }
+            End::Left(t) => {
+                let p = patience.expect("only customers with a patience leave");
+                assert!(t >= arrival + p, "order {id}: the customer left before their patience ran out");
+                t
+            }
+            End::Balked => {
+                assert!(sc.balk.is_some(), "only balking customers balk");
+                assert!(
+                    recipe.steps.iter().enumerate().all(|(s, _)| !tr.steps.contains_key(&(id, s as StepIx)))
+                );
+                continue;
+            }
+        };
         // Longest chain: arrival + the critical path through `after` (and, in the
         // synchronous kitchen, the whole recipe in sequence).
         let mut finish = vec![0; recipe.steps.len()];
         for (s, step) in recipe.steps.iter().enumerate() {
-            let (start, fin, cook) = tr.steps[&(id, s as StepIx)];
-            let fin = fin.expect("every step finishes");
+            let ready = step.after.iter().map(|&d| finish[d as usize]).max().unwrap_or(0);
+            finish[s] = ready + durations[s];
+            let Some(&(start, fin, cook)) = tr.steps.get(&(id, s as StepIx)) else {
+                assert!(!matches!(ended, End::Served(_)), "order {id} served with a step never started");
+                continue;
+            };
+            let (fin, cancelled) = fin.expect("every step that starts finishes or is cancelled");
             let occupies = mode == Mode::Sync || step.kind == StepKind::HandsOn;
-            if occupies {
+            assert!(!(cancelled && occupies), "a step that occupies a cook runs to its end");
+            if cancelled {
+                assert!(matches!(ended, End::Left(t) if t >= fin), "only a leaving customer's steps stop");
+            } else if occupies {
                 assert_eq!(fin - start, durations[s], "a step that occupies a cook lasts its duration");
             } else {
                 // Its finish line can be late: the timer fired while a cook was blocked.
@@ -170,15 +231,14 @@ fn check(sc: &Scenario, mode: Mode) {
             }
             for &d in &step.after {
                 let dep_fin = tr.steps[&(id, d)].1.unwrap();
+                assert!(!dep_fin.1, "order {id}: {} started after a cancelled step", step.name);
                 assert!(
-                    start >= dep_fin,
+                    start >= dep_fin.0,
                     "order {id}: {} started before {} finished",
                     step.name,
                     recipe.steps[d as usize].name
                 );
             }
-            let ready = step.after.iter().map(|&d| finish[d as usize]).max().unwrap_or(0);
-            finish[s] = ready + durations[s];
             assert_eq!(cook.is_some(), occupies, "a cook is named exactly for the steps that occupy one");
             if occupies {
                 work += durations[s];
@@ -186,14 +246,18 @@ fn check(sc: &Scenario, mode: Mode) {
                     by_cook.entry(cook.unwrap()).or_default().push((start, fin));
                 }
             }
-            if let (Some(e), true) = (step.uses, durations[s] > 0) {
+            if let (Some(e), true) = (step.uses, fin > start) {
                 by_equipment.entry(e).or_default().push((start, fin));
             }
-            assert!(served >= fin, "served before a step finished");
+            if let End::Served(t) = ended {
+                assert!(t >= fin, "served before a step finished");
+            }
         }
-        let chain = finish.iter().max().copied().unwrap_or(0);
-        assert!(served >= arrival + chain, "order {id} beat its longest chain");
-        assert!(end >= served);
+        if let End::Served(t) = ended {
+            let chain = finish.iter().max().copied().unwrap_or(0);
+            assert!(t >= arrival + chain, "order {id} beat its longest chain");
+        }
+        assert!(end >= gone);
     }
     for (cook, mut spans) in by_cook {
         spans.sort();
@@ -241,14 +305,15 @@ fn with_one_cook_the_synchronous_kitchen_serves_in_arrival_order_back_to_back() 
     for seed in 0..200 {
         let mut sc = scenario(seed);
         sc.kitchen.cooks = 1;
+        (sc.patience, sc.balk) = (None, None);
         let tr = trace(&sc, Mode::Sync);
         let mut orders: Vec<_> = tr.orders.iter().collect();
         orders.sort_by_key(|(id, _)| **id);
         let mut free = 0;
-        for (_, (_, arrival, durations, served)) in orders {
+        for (_, (_, arrival, durations, _, ended)) in orders {
             let start = free.max(*arrival);
             free = start + durations.iter().sum::<Ticks>();
-            assert_eq!(served.unwrap(), free, "seed {seed}");
+            assert_eq!(ended.unwrap(), End::Served(free), "seed {seed}");
         }
     }
 }
@@ -258,7 +323,8 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     // Not a law in general (asyncio's order can change), but on this simple scenario
     // a second cook halves the blocking work: three 1 s blocking steps, one customer each.
     let mut sc = scenario(1);
-    sc.kitchen = Kitchen { cooks: 1, equipment: vec![], cook_cost: 0.0 };
+    sc.kitchen = Kitchen { cooks: 1, equipment: vec![], cook_cost: 0.0, policy: Policy::Fifo };
+    (sc.patience, sc.balk) = (None, None);
     sc.menu.recipes = vec![Recipe {
         name: "hi".into(),
         steps: vec![Step {
@@ -277,7 +343,14 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     sc.menu.items = vec![Item { name: "hi".into(), recipe: 0 }];
     sc.customers = Customers::List(
         (0..4)
-            .map(|_| CustomerSpec { name: None, arrival: 0, item: 0, options: vec![], durations: vec![] })
+            .map(|_| CustomerSpec {
+                name: None,
+                arrival: 0,
+                item: 0,
+                options: vec![],
+                durations: vec![],
+                patience: None,
+            })
             .collect(),
     );
     let s = TimeUnit::Seconds.ticks();
@@ -290,10 +363,10 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     assert_eq!(
         cooks,
         vec![
-            (0, Some(s), Some(0)),
-            (0, Some(s), Some(1)),
-            (s, Some(2 * s), Some(0)),
-            (s, Some(2 * s), Some(1))
+            (0, Some((s, false)), Some(0)),
+            (0, Some((s, false)), Some(1)),
+            (s, Some((2 * s, false)), Some(0)),
+            (s, Some((2 * s, false)), Some(1))
         ]
     );
 }

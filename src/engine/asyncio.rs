@@ -28,13 +28,31 @@
 //! moves to the earliest end of a hands-on step (ties by the order the steps began).
 //! A cook that finishes at the same instant as a timer finishes first. With one cook
 //! this is exactly the single asyncio loop above.
+//!
+//! **Patience.** A customer with a patience awaits their order's gather through
+//! `asyncio.wait_for(gather, deadline - now)`, the deadline being their arrival plus
+//! their patience, and leaves on `TimeoutError`. That is CPython 3.11's `wait_for`
+//! step for step: its timeout timer and `_release_waiter` callbacks, `gather`'s
+//! `cancel()` (each unfinished step task in recipe order), `Task.cancel()` (cancel the
+//! future the task awaits, or mark it to be cancelled when it next runs), the
+//! cancelled `asyncio.sleep` (its timer is dropped, the finish line never prints, the
+//! equipment is given back by `async with`), and a semaphore waiter that is cancelled
+//! (its place in line is skipped, or a unit already handed to it is passed on). A
+//! hands-on step already under way on another cook cannot be interrupted: it runs to
+//! its end, like `time.sleep` in a thread, and its task ends cancelled.
+//!
+//! **Balking.** A customer let in while more than `balk` customers are waiting (let
+//! in, no step of theirs started) says so and leaves without ordering.
+//!
+//! **Dispatch policies** other than `fifo` reorder each iteration's batch of ready
+//! handles, stably, before running it: see [`Policy`].
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::{Clock, Outcome};
 use crate::event::{Event, EventKind, Sink};
-use crate::model::{CookIx, Scenario, StepIx, StepKind};
+use crate::model::{CookIx, Policy, Scenario, StepIx, StepKind};
 use crate::orders::{Order, OrderSource};
 use crate::time::Ticks;
 
@@ -51,13 +69,21 @@ enum Task {
 enum Handle {
     /// `Task.__step` / `Task.__wakeup`: run the task to its next suspension.
     Resume(Task),
-    /// The timer callback of `asyncio.sleep`: completes the sleep's future, which
-    /// schedules the sleeping task's wakeup.
-    SleepDone(Task),
-    /// `count` consecutive `gather` done-callbacks for the gather `owner` awaits.
-    /// (Consecutive callbacks of one gather run back to back with no effect but the
-    /// count, so they are one entry.)
+    /// The timer callback of `asyncio.sleep`, armed as timer `seq`: completes the
+    /// sleep's future, which schedules the sleeping task's wakeup.
+    SleepDone { task: Task, seq: u64 },
+    /// `count` consecutive `gather` done-callbacks for the gather `owner` awaits, of
+    /// children that finished normally. (Consecutive callbacks of one gather run back
+    /// to back with no effect but the count, so they are one entry.)
     GatherDone { owner: Task, count: u64 },
+    /// The gather done-callback of a step of order `.0` that ended cancelled.
+    ChildCancelled(u32),
+    /// `_release_waiter(waiter)` as the order's gathered future's done-callback: the
+    /// waiter of `wait_for`, or of `_cancel_and_wait` once the order timed out.
+    /// `generation` tells a later order in the same slot apart.
+    OuterDone { order: u32, generation: u32 },
+    /// `_release_waiter(waiter)` as `wait_for`'s timeout timer callback.
+    Timeout { order: u32, generation: u32 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,11 +98,30 @@ enum StepState {
     /// In a hands-on step, on a cook.
     Blocked,
     Done,
+    /// The task ended cancelled (its order's customer left).
+    Cancelled,
+}
+
+impl StepState {
+    fn ended(self) -> bool {
+        matches!(self, StepState::Done | StepState::Cancelled)
+    }
 }
 
 struct StepRt {
     state: StepState,
     cursor: u16,
+    /// A wakeup of this task is in the ready queue (the future it awaits is done, or
+    /// it has not run yet).
+    wake_pending: bool,
+    /// `CancelledError` is thrown into the task when it next runs: `Task.cancel()` set
+    /// `_must_cancel`, or cancelled the future it awaits.
+    cancel: bool,
+    /// The sequence number of its `asyncio.sleep` timer, 0 when none is armed.
+    timer_seq: u64,
+    /// The longest chain of work from the start of this step to the end of its order
+    /// (`longest-chain` policy only).
+    chain: Ticks,
     /// Steps awaiting this one, in the order they started awaiting: the done-callbacks
     /// after the order's gather callback, which always comes first.
     waiters: Vec<StepIx>,
@@ -86,14 +131,45 @@ struct StepRt {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum OrderState {
     New,
+    /// In `await gather(...)` (a customer without patience).
     Gathering,
+    /// In `wait_for(gather(...), timeout)`, awaiting its waiter.
+    WaitFor,
+    /// Timed out: in `_cancel_and_wait(gather)`, awaiting its waiter.
+    CancelWait,
     Done,
+}
+
+/// The state of the order's gathered future (`_GatheringFuture`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outer {
+    Pending,
+    /// Done with the results of every step.
+    Ok,
+    /// Done with `CancelledError`.
+    Cancelled,
 }
 
 struct OrderRt {
     order: Order,
     state: OrderState,
+    /// Bumped each time the slot takes a new order.
+    generation: u32,
     gathered: u64,
+    /// Whether the customer has a patience (awaits through `wait_for`).
+    patient: bool,
+    outer: Outer,
+    /// `_GatheringFuture._cancel_requested`.
+    cancel_requested: bool,
+    /// Whether the waiter the order task awaits (of `wait_for` or `_cancel_and_wait`)
+    /// is done.
+    waiter_done: bool,
+    /// The sequence number of the timeout timer, 0 when none is armed.
+    timeout_seq: u64,
+    /// Whether a step of the order has started (the customer is no longer waiting).
+    started: bool,
+    /// Step tasks not ended yet: the slot is reused only when none is left.
+    live_steps: u32,
     steps: Vec<StepRt>,
 }
 
@@ -117,28 +193,35 @@ struct Door {
     gathered: u64,
 }
 
+/// The future of a task queued on a semaphore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Waiter {
+    Pending,
+    /// `_wake_up_next` handed it a unit (its result is set).
+    Handed,
+    Cancelled,
+}
+
 /// `asyncio.Semaphore` as in CPython 3.11.x.
 struct Semaphore {
     value: u32,
-    /// Waiters' futures: (task, done). A waiter stays queued until it resumes.
-    waiters: VecDeque<(Task, bool)>,
+    /// Waiters' futures. A waiter stays queued until its task resumes.
+    waiters: VecDeque<(Task, Waiter)>,
 }
 
 impl Semaphore {
     fn locked(&self) -> bool {
-        self.value == 0 || !self.waiters.is_empty()
+        self.value == 0 || self.waiters.iter().any(|(_, w)| *w != Waiter::Cancelled)
     }
 
-    /// `_wake_up_next`: hand a unit to the first waiter whose future is not done.
-    fn wake_up_next(&mut self, ready: &mut VecDeque<Handle>) {
-        for (task, done) in self.waiters.iter_mut() {
-            if !*done {
-                self.value -= 1;
-                *done = true;
-                ready.push_back(Handle::Resume(*task));
-                return;
-            }
-        }
+    /// `_wake_up_next`: hand a unit to the first waiter whose future is not done, and
+    /// return its task (to be woken).
+    #[must_use]
+    fn wake_up_next(&mut self) -> Option<Task> {
+        let (task, w) = self.waiters.iter_mut().find(|(_, w)| *w == Waiter::Pending)?;
+        self.value -= 1;
+        *w = Waiter::Handed;
+        Some(*task)
     }
 }
 
@@ -177,6 +260,8 @@ pub struct Kitchen<'s> {
     free_cooks: usize,
     /// The cook running the current handle.
     cook: CookIx,
+    /// Customers let in, none of whose steps has started (for balking).
+    waiting: u64,
     served: u64,
     stopped: bool,
 }
@@ -213,6 +298,7 @@ impl<'s> Kitchen<'s> {
             cook_busy: vec![false; cooks],
             free_cooks: cooks,
             cook: 0,
+            waiting: 0,
             served: 0,
             stopped: false,
         }
@@ -244,15 +330,19 @@ impl<'s> Kitchen<'s> {
             while self.busy.peek().is_some_and(|Reverse(b)| b.until <= self.now) {
                 self.resume_earliest_cook(clock, sink);
             }
-            while let Some(Reverse(t)) = self.timers.peek() {
+            while let Some(&Reverse(t)) = self.timers.peek() {
                 if t.when > self.now {
                     break;
                 }
-                let task = t.task;
                 self.timers.pop();
-                self.ready.push_back(Handle::SleepDone(task));
+                if let Some(handle) = self.timer_handle(t) {
+                    self.ready.push_back(handle);
+                }
             }
             let ntodo = self.ready.len();
+            if self.sc.kitchen.policy != Policy::Fifo && ntodo > 1 {
+                self.order_batch(ntodo);
+            }
             for _ in 0..ntodo {
                 while self.free_cooks == 0 && !self.stopped {
                     self.resume_earliest_cook(clock, sink);
@@ -266,6 +356,47 @@ impl<'s> Kitchen<'s> {
             }
         }
         Outcome { end: self.now, served: self.served, finished: !self.stopped }
+    }
+
+    /// The handle a due timer puts in the ready queue; `None` for a timer that was
+    /// cancelled (CPython skips those).
+    fn timer_handle(&self, t: Timer) -> Option<Handle> {
+        match t.task {
+            Task::Door => Some(Handle::SleepDone { task: Task::Door, seq: t.seq }),
+            Task::Step(o, s) => {
+                // (The slot may hold a later, shorter order by now.)
+                let st = self.orders[o as usize].steps.get(s as usize);
+                st.is_some_and(|st| st.timer_seq == t.seq)
+                    .then_some(Handle::SleepDone { task: t.task, seq: t.seq })
+            }
+            Task::Order(o) => {
+                let rt = &self.orders[o as usize];
+                (rt.timeout_seq == t.seq).then_some(Handle::Timeout { order: o, generation: rt.generation })
+            }
+        }
+    }
+
+    /// Reorders the first `n` ready handles by the kitchen's policy (stably: equal
+    /// keys keep their first-in, first-out order).
+    fn order_batch(&mut self, n: usize) {
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.make_contiguous()[..n].sort_by_cached_key(|h| self.dispatch_key(h));
+        self.ready = ready;
+    }
+
+    /// Lower runs first: every handle that takes no cook time (including unattended
+    /// steps), then the hands-on steps about to start, by descending remaining chain
+    /// under `longest-chain`.
+    fn dispatch_key(&self, h: &Handle) -> (bool, Reverse<Ticks>) {
+        let Handle::Resume(Task::Step(o, s)) = *h else { return (false, Reverse(0)) };
+        let rt = &self.orders[o as usize];
+        let st = &rt.steps[s as usize];
+        let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
+        let starts = matches!(st.state, StepState::New | StepState::AwaitDep | StepState::AwaitEquipment);
+        if !(starts && !st.cancel && step.kind == StepKind::HandsOn) {
+            return (false, Reverse(0));
+        }
+        (true, Reverse(st.chain))
     }
 
     fn advance<C: Clock + ?Sized>(&mut self, t: Ticks, clock: &mut C) {
@@ -300,7 +431,17 @@ impl<'s> Kitchen<'s> {
             Handle::Resume(Task::Door) => self.resume_door(clock, sink),
             Handle::Resume(Task::Order(o)) => self.resume_order(o, sink),
             Handle::Resume(Task::Step(o, s)) => self.resume_step(o, s, sink),
-            Handle::SleepDone(task) => self.ready.push_back(Handle::Resume(task)),
+            Handle::SleepDone { task, seq } => match task {
+                Task::Step(o, s) => {
+                    // Skipped when the timer was cancelled since (the task resumed), and
+                    // `_set_result_unless_cancelled` leaves a cancelled future alone.
+                    let st = self.orders[o as usize].steps.get(s as usize);
+                    if st.is_some_and(|st| st.timer_seq == seq && !st.cancel) {
+                        self.wake(task);
+                    }
+                }
+                _ => self.wake(task),
+            },
             Handle::GatherDone { owner, count } => match owner {
                 Task::Door => {
                     self.door.gathered += count;
@@ -310,19 +451,63 @@ impl<'s> Kitchen<'s> {
                 }
                 Task::Order(o) => {
                     let rt = &mut self.orders[o as usize];
+                    if rt.outer != Outer::Pending {
+                        return;
+                    }
                     rt.gathered += count;
                     if rt.gathered == rt.steps.len() as u64 {
-                        self.ready.push_back(Handle::Resume(Task::Order(o)));
+                        if !rt.patient {
+                            // The gather's result wakes the order task at once.
+                            rt.outer = Outer::Ok;
+                            self.ready.push_back(Handle::Resume(Task::Order(o)));
+                        } else {
+                            rt.outer = if rt.cancel_requested { Outer::Cancelled } else { Outer::Ok };
+                            self.ready.push_back(Handle::OuterDone { order: o, generation: rt.generation });
+                        }
                     }
                 }
                 Task::Step(..) => unreachable!("steps gather nothing"),
             },
+            Handle::ChildCancelled(o) => {
+                let rt = &mut self.orders[o as usize];
+                if rt.outer == Outer::Pending {
+                    rt.outer = Outer::Cancelled;
+                    self.ready.push_back(Handle::OuterDone { order: o, generation: rt.generation });
+                }
+            }
+            Handle::OuterDone { order, generation } => self.release_waiter(order, generation, false),
+            Handle::Timeout { order, generation } => self.release_waiter(order, generation, true),
         }
     }
 
-    fn arm_timer(&mut self, when: Ticks, task: Task) {
+    /// `_release_waiter(waiter)`: completes the waiter the order task awaits, unless
+    /// it is done (or belongs to an earlier order of the slot, or `wait_for` has
+    /// already returned). The timeout only ever releases `wait_for`'s own waiter.
+    fn release_waiter(&mut self, o: u32, generation: u32, timeout: bool) {
+        let rt = &mut self.orders[o as usize];
+        let waiting = match rt.state {
+            OrderState::WaitFor => true,
+            OrderState::CancelWait => !timeout,
+            _ => false,
+        };
+        if rt.generation == generation && waiting && !rt.waiter_done {
+            rt.waiter_done = true;
+            self.ready.push_back(Handle::Resume(Task::Order(o)));
+        }
+    }
+
+    /// Schedules a task's wakeup.
+    fn wake(&mut self, task: Task) {
+        if let Task::Step(o, s) = task {
+            self.orders[o as usize].steps[s as usize].wake_pending = true;
+        }
+        self.ready.push_back(Handle::Resume(task));
+    }
+
+    fn arm_timer(&mut self, when: Ticks, task: Task) -> u64 {
         self.seq += 1;
         self.timers.push(Reverse(Timer { when, seq: self.seq, task }));
+        self.seq
     }
 
     // ---- the door: main() --------------------------------------------------------
@@ -380,7 +565,15 @@ impl<'s> Kitchen<'s> {
                 self.orders.push(OrderRt {
                     order: Order::default(),
                     state: OrderState::Done,
+                    generation: 0,
                     gathered: 0,
+                    patient: false,
+                    outer: Outer::Pending,
+                    cancel_requested: false,
+                    waiter_done: false,
+                    timeout_seq: 0,
+                    started: false,
+                    live_steps: 0,
                     steps: Vec::new(),
                 });
                 (self.orders.len() - 1) as u32
@@ -389,7 +582,14 @@ impl<'s> Kitchen<'s> {
         let rt = &mut self.orders[slot as usize];
         std::mem::swap(&mut rt.order, &mut self.door.next);
         rt.state = OrderState::New;
+        rt.generation = rt.generation.wrapping_add(1);
         rt.gathered = 0;
+        rt.patient = rt.order.patience.is_some();
+        rt.outer = Outer::Pending;
+        rt.cancel_requested = false;
+        rt.waiter_done = false;
+        rt.timeout_seq = 0;
+        rt.started = false;
         self.door.created += 1;
         self.ready.push_back(Handle::Resume(Task::Order(slot)));
         self.door.has_next = self.source.next_into(&mut self.door.next);
@@ -402,42 +602,180 @@ impl<'s> Kitchen<'s> {
         match rt.state {
             OrderState::New => {
                 sink.event(&Event { t: self.now, kind: EventKind::Arrived { order: &rt.order } });
-                // One task per step, in recipe order, then gather them (none is done yet,
-                // so each gets the gather's callback first).
-                let n = self.sc.recipe_of(rt.order.item).steps.len();
-                rt.steps.truncate(n);
-                for s in rt.steps.iter_mut() {
-                    s.state = StepState::New;
-                    s.cursor = 0;
-                    s.waiters.clear();
-                    s.cook = None;
+                if self.sc.balk.is_some_and(|k| self.waiting > u64::from(k)) {
+                    sink.event(&Event { t: self.now, kind: EventKind::Balked { order: &rt.order } });
+                    return self.order_done(o);
                 }
-                while rt.steps.len() < n {
-                    rt.steps.push(StepRt {
-                        state: StepState::New,
-                        cursor: 0,
-                        waiters: Vec::new(),
-                        cook: None,
-                    });
+                self.waiting += 1;
+                self.create_steps(o);
+                let rt = &mut self.orders[o as usize];
+                match rt.order.patience {
+                    None => rt.state = OrderState::Gathering,
+                    Some(patience) => {
+                        // wait_for(gather, arrival + patience - elapsed)
+                        let deadline = self.start.saturating_add(rt.order.arrival).saturating_add(patience);
+                        if deadline > self.now {
+                            rt.state = OrderState::WaitFor;
+                            let seq = self.arm_timer(deadline, Task::Order(o));
+                            self.orders[o as usize].timeout_seq = seq;
+                        } else {
+                            // A timeout of 0 or less: cancel at once.
+                            rt.state = OrderState::CancelWait;
+                            self.cancel_gather(o);
+                        }
+                    }
                 }
-                for s in 0..n {
-                    self.ready.push_back(Handle::Resume(Task::Step(o, s as StepIx)));
-                }
-                rt.state = OrderState::Gathering;
             }
-            OrderState::Gathering => {
-                sink.event(&Event { t: self.now, kind: EventKind::Served { order: &rt.order } });
-                rt.state = OrderState::Done;
-                self.served += 1;
-                self.door.finished += 1;
-                if self.door.gathering {
-                    self.ready.push_back(Handle::GatherDone { owner: Task::Door, count: 1 });
+            OrderState::Gathering => self.serve(o, sink),
+            OrderState::WaitFor | OrderState::CancelWait if rt.outer != Outer::Pending => {
+                rt.timeout_seq = 0; // `timeout_handle.cancel()`
+                match rt.outer {
+                    Outer::Ok => self.serve(o, sink),
+                    _ => self.leave(o, sink),
                 }
-                // Nothing refers to the slot any more: every step is done and has run
-                // its callbacks.
-                self.free_slots.push(o);
             }
-            OrderState::Done => unreachable!("a served order ran again"),
+            OrderState::WaitFor => {
+                // Timed out: `_cancel_and_wait(gather)`, with a new waiter.
+                rt.state = OrderState::CancelWait;
+                rt.waiter_done = false;
+                self.cancel_gather(o);
+            }
+            OrderState::CancelWait => unreachable!("the gather's cancellation ends it"),
+            OrderState::Done => unreachable!("a finished order ran again"),
+        }
+    }
+
+    /// One task per step, in recipe order, then gather them (none is done yet, so
+    /// each gets the gather's callback first).
+    fn create_steps(&mut self, o: u32) {
+        let sc = self.sc;
+        let rt = &mut self.orders[o as usize];
+        let recipe = sc.recipe_of(rt.order.item);
+        let n = recipe.steps.len();
+        rt.steps.truncate(n);
+        for s in rt.steps.iter_mut() {
+            s.state = StepState::New;
+            s.cursor = 0;
+            s.wake_pending = true;
+            s.cancel = false;
+            s.timer_seq = 0;
+            s.chain = 0;
+            s.waiters.clear();
+            s.cook = None;
+        }
+        while rt.steps.len() < n {
+            rt.steps.push(StepRt {
+                state: StepState::New,
+                cursor: 0,
+                wake_pending: true,
+                cancel: false,
+                timer_seq: 0,
+                chain: 0,
+                waiters: Vec::new(),
+                cook: None,
+            });
+        }
+        if sc.kitchen.policy == Policy::LongestChain {
+            // Recipe order is a topological order: walk it backwards.
+            for t in (0..n).rev() {
+                let chain = rt.steps[t].chain + rt.order.durations[t];
+                rt.steps[t].chain = chain;
+                for &d in &recipe.steps[t].after {
+                    let dep = &mut rt.steps[d as usize];
+                    dep.chain = dep.chain.max(chain);
+                }
+            }
+        }
+        rt.live_steps = n as u32;
+        for s in 0..n {
+            self.ready.push_back(Handle::Resume(Task::Step(o, s as StepIx)));
+        }
+    }
+
+    /// `gather(...).cancel()`: cancel each step task in recipe order.
+    fn cancel_gather(&mut self, o: u32) {
+        let n = self.orders[o as usize].steps.len();
+        let mut any = false;
+        for s in 0..n {
+            any |= self.cancel_step(o, s as StepIx);
+        }
+        if any {
+            self.orders[o as usize].cancel_requested = true;
+        }
+    }
+
+    /// `Task.cancel()` of a step task; false when it has already ended.
+    fn cancel_step(&mut self, o: u32, s: StepIx) -> bool {
+        let sc = self.sc;
+        let rt = &mut self.orders[o as usize];
+        let step = &sc.recipe_of(rt.order.item).steps[s as usize];
+        let st = &mut rt.steps[s as usize];
+        if st.state.ended() {
+            return false;
+        }
+        if st.wake_pending || matches!(st.state, StepState::New | StepState::Blocked) {
+            // No future to cancel (or it is done already): `_must_cancel`.
+            st.cancel = true;
+            return true;
+        }
+        match st.state {
+            StepState::AwaitDep => {
+                // Its future is the step it awaits, cancelled again (harmlessly).
+                let dep = step.after[st.cursor as usize];
+                self.cancel_step(o, dep);
+            }
+            StepState::AwaitEquipment => {
+                // The semaphore's future is cancelled, which wakes the task.
+                st.cancel = true;
+                let e = step.uses.expect("waiting steps use equipment") as usize;
+                let w = self.sems[e].waiters.iter_mut().find(|(t, _)| *t == Task::Step(o, s));
+                w.expect("a waiting step is queued").1 = Waiter::Cancelled;
+                self.wake(Task::Step(o, s));
+            }
+            StepState::Sleeping => {
+                // The sleep's future is cancelled, which wakes the task.
+                st.cancel = true;
+                self.wake(Task::Step(o, s));
+            }
+            _ => unreachable!("handled above"),
+        }
+        true
+    }
+
+    fn serve<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
+        let rt = &self.orders[o as usize];
+        sink.event(&Event { t: self.now, kind: EventKind::Served { order: &rt.order } });
+        self.served += 1;
+        self.order_done(o);
+    }
+
+    /// `except TimeoutError`: the customer leaves.
+    fn leave<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
+        let rt = &self.orders[o as usize];
+        sink.event(&Event { t: self.now, kind: EventKind::Left { order: &rt.order } });
+        if !rt.started {
+            self.waiting -= 1;
+        }
+        self.order_done(o);
+    }
+
+    /// `run_order` returns: the door's gather hears of it.
+    fn order_done(&mut self, o: u32) {
+        let rt = &mut self.orders[o as usize];
+        rt.state = OrderState::Done;
+        rt.timeout_seq = 0;
+        self.door.finished += 1;
+        if self.door.gathering {
+            self.ready.push_back(Handle::GatherDone { owner: Task::Door, count: 1 });
+        }
+        self.release_slot(o);
+    }
+
+    /// Frees the slot of a finished order once no task of it is left.
+    fn release_slot(&mut self, o: u32) {
+        let rt = &self.orders[o as usize];
+        if rt.state == OrderState::Done && rt.live_steps == 0 {
+            self.free_slots.push(o);
         }
     }
 
@@ -447,31 +785,69 @@ impl<'s> Kitchen<'s> {
         let sc = self.sc;
         let rt = &mut self.orders[o as usize];
         let step = &sc.recipe_of(rt.order.item).steps[s as usize];
-        match rt.steps[s as usize].state {
+        let st = &mut rt.steps[s as usize];
+        st.wake_pending = false;
+        match st.state {
+            StepState::New if st.cancel => return self.end_step(o, s, true),
             StepState::New => {}
-            // The step awaited is done: `await d` returns.
-            StepState::AwaitDep => rt.steps[s as usize].cursor += 1,
+            // The step awaited is done: `await d` returns, or raises CancelledError.
+            StepState::AwaitDep => {
+                let (dep, cancel) = (step.after[st.cursor as usize], st.cancel);
+                if cancel || rt.steps[dep as usize].state == StepState::Cancelled {
+                    return self.end_step(o, s, true);
+                }
+                rt.steps[s as usize].cursor += 1;
+            }
             StepState::AwaitEquipment => {
-                let e = step.uses.expect("waiting steps use equipment") as usize;
-                let sem = &mut self.sems[e];
+                let cancel = st.cancel;
+                let e = step.uses.expect("waiting steps use equipment");
+                let sem = &mut self.sems[e as usize];
                 let pos = sem.waiters.iter().position(|(t, _)| *t == Task::Step(o, s));
-                sem.waiters.remove(pos.expect("a resumed waiter is queued"));
+                let (_, waiter) =
+                    sem.waiters.remove(pos.expect("a resumed waiter is queued")).expect("queued");
+                if cancel {
+                    if waiter == Waiter::Handed {
+                        // The unit it was handed goes to the next in line.
+                        sem.value += 1;
+                        if let Some(next) = sem.wake_up_next() {
+                            self.wake(next);
+                        }
+                    }
+                    let rt = &self.orders[o as usize];
+                    let kind = EventKind::StepCancelled { order: &rt.order, step: s, started: false };
+                    sink.event(&Event { t: self.now, kind });
+                    return self.end_step(o, s, true);
+                }
                 if sem.value > 0 {
-                    sem.wake_up_next(&mut self.ready);
+                    if let Some(next) = sem.wake_up_next() {
+                        self.wake(next);
+                    }
                 }
                 return self.start_step(o, s, sink);
             }
+            StepState::Sleeping if st.cancel => {
+                // CancelledError out of `asyncio.sleep` (its timer is dropped) and out
+                // of `async with`, which gives the equipment back.
+                st.timer_seq = 0;
+                let kind = EventKind::StepCancelled { order: &rt.order, step: s, started: true };
+                sink.event(&Event { t: self.now, kind });
+                self.release_equipment(o, s);
+                return self.end_step(o, s, true);
+            }
             StepState::Sleeping => return self.finish_step(o, s, sink),
-            StepState::Blocked | StepState::Done => {
-                unreachable!("step resumed in state {:?}", rt.steps[s as usize].state)
+            StepState::Blocked | StepState::Done | StepState::Cancelled => {
+                unreachable!("step resumed in state {:?}", st.state)
             }
         }
         // for d in deps: await d
+        let rt = &mut self.orders[o as usize];
         while let Some(&dep) = step.after.get(rt.steps[s as usize].cursor as usize) {
             let dep_rt = &mut rt.steps[dep as usize];
             if dep_rt.state == StepState::Done {
                 rt.steps[s as usize].cursor += 1;
             } else {
+                // (A cancelled step is only awaited once its order is being cancelled,
+                // and then every step of it already has its cancellation coming.)
                 dep_rt.waiters.push(s);
                 rt.steps[s as usize].state = StepState::AwaitDep;
                 return;
@@ -481,7 +857,7 @@ impl<'s> Kitchen<'s> {
         if let Some(e) = step.uses {
             let sem = &mut self.sems[e as usize];
             if sem.locked() {
-                sem.waiters.push_back((Task::Step(o, s), false));
+                sem.waiters.push_back((Task::Step(o, s), Waiter::Pending));
                 rt.steps[s as usize].state = StepState::AwaitEquipment;
                 let order = &rt.order;
                 sink.event(&Event {
@@ -498,6 +874,10 @@ impl<'s> Kitchen<'s> {
     /// `await body(o, s)`: the start line, then block or sleep.
     fn start_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
+        if !rt.started {
+            rt.started = true;
+            self.waiting -= 1;
+        }
         let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
         let duration = rt.order.durations[s as usize];
         let cook = (step.kind == StepKind::HandsOn).then_some(self.cook);
@@ -524,33 +904,63 @@ impl<'s> Kitchen<'s> {
                 rt.steps[s as usize].state = StepState::Sleeping;
                 if duration == 0 {
                     // asyncio.sleep(0) yields once.
-                    self.ready.push_back(Handle::Resume(Task::Step(o, s)));
+                    self.wake(Task::Step(o, s));
                 } else {
                     let when = self.now.saturating_add(duration);
-                    self.arm_timer(when, Task::Step(o, s));
+                    let seq = self.arm_timer(when, Task::Step(o, s));
+                    self.orders[o as usize].steps[s as usize].timer_seq = seq;
                 }
             }
         }
     }
 
-    /// The finish line, giving back the equipment, and the task's completion.
+    /// The finish line and giving back the equipment; the task then ends (cancelled,
+    /// if it was cancelled while a cook was in it).
     fn finish_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
-        let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
-        let cook = rt.steps[s as usize].cook;
+        let st = &mut rt.steps[s as usize];
+        st.timer_seq = 0;
+        let (cook, cancelled) = (st.cook, st.cancel);
         sink.event(&Event { t: self.now, kind: EventKind::StepFinished { order: &rt.order, step: s, cook } });
-        if let Some(e) = step.uses {
+        self.release_equipment(o, s);
+        self.end_step(o, s, cancelled);
+    }
+
+    /// Leaving `async with`: the semaphore's `release()`.
+    fn release_equipment(&mut self, o: u32, s: StepIx) {
+        let rt = &self.orders[o as usize];
+        if let Some(e) = self.sc.recipe_of(rt.order.item).steps[s as usize].uses {
             let sem = &mut self.sems[e as usize];
             sem.value += 1;
-            sem.wake_up_next(&mut self.ready);
+            if let Some(next) = sem.wake_up_next() {
+                self.wake(next);
+            }
         }
+    }
+
+    /// The step task ends: its done-callbacks in the order they were added, the
+    /// order's gather first, then the steps awaiting it.
+    fn end_step(&mut self, o: u32, s: StepIx, cancelled: bool) {
+        let rt = &mut self.orders[o as usize];
+        rt.live_steps -= 1;
         let st = &mut rt.steps[s as usize];
-        st.state = StepState::Done;
-        // Done-callbacks in the order they were added: the order's gather, then waiters.
-        self.ready.push_back(Handle::GatherDone { owner: Task::Order(o), count: 1 });
-        for &w in &st.waiters {
+        st.state = if cancelled { StepState::Cancelled } else { StepState::Done };
+        // Once the gathered future is done its callback does nothing: leave it out.
+        if rt.outer == Outer::Pending {
+            self.ready.push_back(if cancelled {
+                Handle::ChildCancelled(o)
+            } else {
+                Handle::GatherDone { owner: Task::Order(o), count: 1 }
+            });
+        }
+        let rt = &mut self.orders[o as usize];
+        let mut waiters = std::mem::take(&mut rt.steps[s as usize].waiters);
+        for &w in &waiters {
+            rt.steps[w as usize].wake_pending = true;
             self.ready.push_back(Handle::Resume(Task::Step(o, w)));
         }
-        st.waiters.clear();
+        waiters.clear();
+        rt.steps[s as usize].waiters = waiters;
+        self.release_slot(o);
     }
 }

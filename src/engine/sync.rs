@@ -7,6 +7,14 @@
 //! a cook that needs equipment all in use queues for it, first come first served.
 //! Everything happens in (time, sequence) order: cooks that act at the same instant
 //! act in the order their actions were scheduled, and cook 1 before cook 2 at the start.
+//!
+//! **Patience and balking.** Blocking code cannot be interrupted, so a cook notices
+//! a customer has gone only between steps: when taking the order and after each step,
+//! a customer whose patience has run out (arrival + patience < now) has left, and the
+//! rest of the order is not made. A customer balks when, at their arrival, more than
+//! `balk` customers were waiting (arrived, not yet taken by a cook, not gone); the
+//! cook finds the customer gone when taking the order. Both lines print when the cook
+//! notices.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -35,6 +43,8 @@ struct Cook {
     state: CookState,
     order: Order,
     step: usize,
+    /// The customer balked: nobody is there when the cook takes the order.
+    balked: bool,
 }
 
 struct Equipment {
@@ -54,6 +64,9 @@ pub struct Kitchen<'s> {
     equipment: Vec<Equipment>,
     next: Order,
     has_next: bool,
+    /// When each customer taken so far stopped waiting (was taken, or left), for
+    /// those who may still be waiting at the next arrival: to count the line.
+    line_exits: BinaryHeap<Reverse<Ticks>>,
     served: u64,
 }
 
@@ -66,7 +79,7 @@ impl<'s> Kitchen<'s> {
             wakes: BinaryHeap::new(),
             seq: 0,
             cooks: (0..sc.kitchen.cooks)
-                .map(|_| Cook { state: CookState::Idle, order: Order::default(), step: 0 })
+                .map(|_| Cook { state: CookState::Idle, order: Order::default(), step: 0, balked: false })
                 .collect(),
             equipment: sc
                 .kitchen
@@ -76,6 +89,7 @@ impl<'s> Kitchen<'s> {
                 .collect(),
             next: Order::default(),
             has_next: false,
+            line_exits: BinaryHeap::new(),
             served: 0,
         }
     }
@@ -146,6 +160,17 @@ impl<'s> Kitchen<'s> {
         std::mem::swap(&mut self.cooks[ci].order, &mut self.next);
         self.has_next = self.source.next_into(&mut self.next);
         let arrival = self.cooks[ci].order.arrival;
+        // The line as the customer found it when they arrived.
+        while self.line_exits.peek().is_some_and(|Reverse(t)| *t <= arrival) {
+            self.line_exits.pop();
+        }
+        let balked = self.sc.balk.is_some_and(|k| self.line_exits.len() > k as usize);
+        self.cooks[ci].balked = balked;
+        if !balked {
+            let taken = arrival.max(self.now);
+            let gone = self.cooks[ci].order.patience.map_or(taken, |p| taken.min(arrival.saturating_add(p)));
+            self.line_exits.push(Reverse(gone));
+        }
         if arrival > self.now {
             // Idle until the customer comes in.
             self.cooks[ci].state = CookState::WaitArrival;
@@ -157,14 +182,26 @@ impl<'s> Kitchen<'s> {
         self.try_step(c, sink);
     }
 
-    /// Starts the cook's current step, or serves the order when none is left.
+    /// Starts the cook's current step, or serves the order when none is left (or
+    /// finds the customer gone).
     fn try_step<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
         let ci = c as usize;
         let cook = &mut self.cooks[ci];
         let steps = &self.sc.recipe_of(cook.order.item).steps;
-        if cook.step == steps.len() {
-            sink.event(&Event { t: self.now, kind: EventKind::Served { order: &cook.order } });
-            self.served += 1;
+        let order = &cook.order;
+        let gone = if cook.balked {
+            Some(EventKind::Balked { order })
+        } else if order.patience.is_some_and(|p| self.now > order.arrival.saturating_add(p)) {
+            Some(EventKind::Left { order })
+        } else {
+            None
+        };
+        if gone.is_some() || cook.step == steps.len() {
+            let kind = gone.unwrap_or(EventKind::Served { order });
+            sink.event(&Event { t: self.now, kind });
+            if gone.is_none() {
+                self.served += 1;
+            }
             if self.has_next {
                 sink.event(&Event { t: self.now, kind: EventKind::Between { order: &cook.order, cook: c } });
             }

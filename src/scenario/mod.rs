@@ -118,21 +118,35 @@ const TOP_KEYS: &[&str] = &[
     "customers",
     "narrative",
 ];
-const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost"];
+const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost", "policy"];
 const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
-const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate"];
-const CUSTOMER_KEYS: &[&str] = &["name", "arrival", "item", "options", "durations"];
+const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate", "patience", "balk"];
+/// The keys of `[customers]` that say who comes: exactly one of them.
+const WHO_KEYS: &[&str] = &["list", "replay", "generate"];
+const CUSTOMER_KEYS: &[&str] = &["name", "arrival", "item", "options", "durations", "patience"];
 const GENERATE_KEYS: &[&str] =
     &["count", "until", "first_arrival", "interarrival", "rate", "schedule", "group", "mix"];
-const NARRATIVE_KEYS: &[&str] =
-    &["service_start", "arrival", "step_start", "step_finish", "served", "between", "service_end"];
+const NARRATIVE_KEYS: &[&str] = &[
+    "service_start",
+    "arrival",
+    "step_start",
+    "step_finish",
+    "served",
+    "left",
+    "balked",
+    "between",
+    "service_end",
+];
 
 /// Keys written in the wrong table, and where they belong (for the help line).
 const TOP_MOVED: &[(&str, &str)] = &[
     ("cooks", "[kitchen]"),
     ("equipment", "[kitchen]"),
     ("cook_cost", "[kitchen]"),
+    ("policy", "[kitchen]"),
+    ("patience", "[customers]"),
+    ("balk", "[customers]"),
     ("steps", "a recipe, like `[[recipes.coffee.steps]]`"),
     ("on_arrival", "a recipe, like `[recipes.coffee]`"),
     ("on_served", "a recipe, like `[recipes.coffee]`"),
@@ -195,6 +209,7 @@ struct KitchenParts {
     cooks: Option<u16>,
     /// What a cook costs; `None` after a problem.
     cook_cost: Option<f64>,
+    policy: Option<Policy>,
     /// The equipment that could be read.
     equipment: Vec<Equipment>,
     /// Whether every piece of equipment could be read: if not, a step using a piece
@@ -303,14 +318,19 @@ impl Loader<'_, '_, '_> {
             recipes: recipes.as_deref().unwrap_or_default(),
         };
         let customers = self.customers(get(root, "customers"), unit, &check);
+        let patience = self.patience(get(root, "customers"), unit);
         // Everything has been checked: now a scenario only if every part is whole.
         let recipes: Option<Vec<Recipe>> = recipes?.into_iter().map(|(_, r)| r).collect();
         let items = items.filter(|_| broken_items.is_empty());
         let options = Some(options.options).filter(|_| options.broken.is_empty());
         let kitchen = match kitchen {
-            KitchenParts { cooks: Some(cooks), cook_cost: Some(cook_cost), equipment, complete: true } => {
-                Some(Kitchen { cooks, equipment, cook_cost })
-            }
+            KitchenParts {
+                cooks: Some(cooks),
+                cook_cost: Some(cook_cost),
+                policy: Some(policy),
+                equipment,
+                complete: true,
+            } => Some(Kitchen { cooks, equipment, cook_cost, policy }),
             _ => None,
         };
         Some(Scenario {
@@ -322,16 +342,29 @@ impl Loader<'_, '_, '_> {
             kitchen: kitchen?,
             menu: Menu { items: items?, recipes: recipes?, options: options? },
             customers: customers?,
+            patience: patience.as_ref()?.0.clone(),
+            balk: patience?.1,
             narrative: narrative?,
         })
     }
 
     fn kitchen(&mut self, v: Option<&Value>) -> KitchenParts {
-        let mut parts =
-            KitchenParts { cooks: Some(1), cook_cost: Some(0.0), equipment: Vec::new(), complete: true };
+        let mut parts = KitchenParts {
+            cooks: Some(1),
+            cook_cost: Some(0.0),
+            policy: Some(Policy::Fifo),
+            equipment: Vec::new(),
+            complete: true,
+        };
         let Some(v) = v else { return parts };
         let Some(t) = self.cx.table(v, "`kitchen`", "[kitchen]") else {
-            return KitchenParts { cooks: None, cook_cost: None, equipment: Vec::new(), complete: false };
+            return KitchenParts {
+                cooks: None,
+                cook_cost: None,
+                policy: None,
+                equipment: Vec::new(),
+                complete: false,
+            };
         };
         self.cx.check_keys(t, KITCHEN_KEYS, "[kitchen]");
         if let Some(c) = get(t, "cooks") {
@@ -350,6 +383,21 @@ impl Loader<'_, '_, '_> {
         }
         if let Some(c) = get(t, "cook_cost") {
             parts.cook_cost = self.cost(c, "`cook_cost`", "cook_cost = 18");
+        }
+        if let Some(p) = get(t, "policy") {
+            parts.policy = self.cx.str(p, "`policy`", "policy = \"unattended-first\"").and_then(|name| {
+                let policy = Policy::from_name(name);
+                if policy.is_none() {
+                    let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                    self.cx.error(
+                        p.span(),
+                        format!("unknown dispatch policy `{name}`"),
+                        "unknown policy",
+                        Some(format!("use one of {}", names.join(", "))),
+                    );
+                }
+                policy
+            });
         }
         let Some(ev) = get(t, "equipment") else { return parts };
         let Some(et) = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }") else {
@@ -512,6 +560,8 @@ impl Loader<'_, '_, '_> {
             (Hook::StepStart, &mut n.step_start),
             (Hook::StepFinish, &mut n.step_finish),
             (Hook::Served, &mut n.served),
+            (Hook::Left, &mut n.left),
+            (Hook::Balked, &mut n.balked),
             (Hook::Between, &mut n.between),
             (Hook::ServiceEnd, &mut n.service_end),
         ];
@@ -1185,7 +1235,7 @@ impl Loader<'_, '_, '_> {
         };
         let t = self.cx.table(v, "`customers`", "[customers]")?;
         self.cx.check_keys(t, CUSTOMERS_KEYS, "[customers]");
-        let given: Vec<&str> = CUSTOMERS_KEYS.iter().copied().filter(|k| get(t, k).is_some()).collect();
+        let given: Vec<&str> = WHO_KEYS.iter().copied().filter(|k| get(t, k).is_some()).collect();
         if given.len() != 1 {
             let msg = if given.is_empty() {
                 "[customers] says nothing about who comes".to_string()
@@ -1330,6 +1380,20 @@ impl Loader<'_, '_, '_> {
                 }))
             }
         }
+    }
+
+    /// `[customers]`'s `patience` and `balk` (the table itself is `customers`' to check).
+    fn patience(&mut self, v: Option<&Value>, unit: TimeUnit) -> Option<(Option<Dist>, Option<u32>)> {
+        let Some(DeValue::Table(t)) = v.map(|v| v.get_ref()) else { return Some((None, None)) };
+        let patience = match get(t, "patience") {
+            Some(p) => self.dist(p, "patience", unit).map(Some),
+            None => Some(None),
+        };
+        let balk = match get(t, "balk") {
+            Some(b) => self.cx.int(b, "`balk`", 0, u32::MAX as i64, "balk = 5").map(|k| Some(k as u32)),
+            None => Some(None),
+        };
+        Some((patience?, balk?))
     }
 
     /// A Poisson rate: customers per unit of time, positive and finite.
@@ -1535,6 +1599,10 @@ impl Loader<'_, '_, '_> {
             None => Some(0),
             Some(a) => self.cx.amount(a, "`arrival`", unit, "arrival = 0").map(|x| unit.to_ticks(x)),
         };
+        let patience = match get(t, "patience") {
+            None => Some(None),
+            Some(p) => self.cx.amount(p, "`patience`", unit, "patience = 5").map(|x| Some(unit.to_ticks(x))),
+        };
         let item = match get(t, "item") {
             Some(i) => {
                 self.cx.str(i, "`item`", "item = \"Latte\"").and_then(|s| self.item(s, i.span(), menu))
@@ -1645,6 +1713,7 @@ impl Loader<'_, '_, '_> {
             item: item?,
             options: options.into_iter().map(|o| o.expect("checked")).collect(),
             durations,
+            patience: patience?,
         })
     }
 }
@@ -1658,6 +1727,8 @@ fn is_placeholder(name: &str) -> bool {
         Hook::StepStart,
         Hook::StepFinish,
         Hook::Served,
+        Hook::Left,
+        Hook::Balked,
         Hook::Between,
         Hook::ServiceEnd,
     ]
@@ -1889,6 +1960,7 @@ mod replay {
                 item: 0,
                 options: vec![0; menu.options.len()],
                 durations: Vec::new(),
+                patience: None,
             };
             let mut have_item = false;
             let mut row_ok = true;

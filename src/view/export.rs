@@ -207,6 +207,8 @@ struct OrderRow {
     taken: Ticks,
     first_step: Option<Ticks>,
     served: Option<Ticks>,
+    /// How the order ended (`served`, `left` or `balked`), and when.
+    outcome: Option<(&'static str, Ticks)>,
 }
 
 /// A step that has queued or started and not finished.
@@ -330,6 +332,8 @@ impl<'s> CsvExport<'s> {
             since_arrival(row.served),
             secs(rec.chain),
             row.served.map(|t| secs((t - row.arrived).saturating_sub(rec.chain))).unwrap_or_default(),
+            row.outcome.map(|(outcome, _)| outcome.to_string()).unwrap_or_default(),
+            row.outcome.filter(|(o, _)| *o != "served").map(|(_, t)| secs(t)).unwrap_or_default(),
         ]);
         self.orders.row(&fields)
     }
@@ -361,10 +365,10 @@ impl<'s> CsvExport<'s> {
         ])
     }
 
-    /// Writes the orders at the front of `pending` that are served.
-    fn write_served_orders(&mut self) -> io::Result<()> {
+    /// Writes the orders at the front of `pending` that are served or gone.
+    fn write_finished_orders(&mut self) -> io::Result<()> {
         while let Some(entry) = self.pending.first_entry() {
-            if entry.get().served.is_none() {
+            if entry.get().outcome.is_none() {
                 break;
             }
             let row = entry.remove();
@@ -405,6 +409,7 @@ impl<'s> CsvExport<'s> {
                     taken: event.t,
                     first_step: None,
                     served: None,
+                    outcome: None,
                 };
                 self.pending.insert(order.id, row);
             }
@@ -429,11 +434,19 @@ impl<'s> CsvExport<'s> {
                 row.cook = cook.or(row.cook);
                 self.write_step(order.id, step, &row, Some(event.t))?;
             }
-            EventKind::Served { order } => {
-                if let Some(o) = self.pending.get_mut(&order.id) {
-                    o.served = Some(event.t);
+            EventKind::StepCancelled { order, step, .. } => {
+                if let Some(row) = self.running.remove(&(order.id, step)) {
+                    self.write_step(order.id, step, &row, None)?;
                 }
-                self.write_served_orders()?;
+            }
+            EventKind::Served { order } | EventKind::Left { order } | EventKind::Balked { order } => {
+                if let Some(o) = self.pending.get_mut(&order.id) {
+                    if let EventKind::Served { .. } = event.kind {
+                        o.served = Some(event.t);
+                    }
+                    o.outcome = Some((event.kind.name(), event.t));
+                }
+                self.write_finished_orders()?;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
         }
@@ -455,7 +468,7 @@ impl Sink for CsvExport<'_> {
 /// `id, customer, item`, one column per option, then the times. An option named like
 /// one of the other columns gets `option_` in front (as often as needed).
 fn order_header(sc: &Scenario) -> Vec<String> {
-    const TIMES: [&str; 8] = [
+    const TIMES: [&str; 10] = [
         "arrived_s",
         "taken_s",
         "first_step_s",
@@ -464,6 +477,8 @@ fn order_header(sc: &Scenario) -> Vec<String> {
         "time_in_system_s",
         "longest_chain_s",
         "above_chain_s",
+        "outcome",
+        "gone_s",
     ];
     let mut header: Vec<String> = ["id", "customer", "item"].iter().map(|s| s.to_string()).collect();
     for o in &sc.menu.options {

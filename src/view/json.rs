@@ -52,6 +52,12 @@ pub struct OrderRecord {
     /// When the kitchen took the order (its arrival lines printed).
     pub taken_s: f64,
     pub served_s: Option<f64>,
+    /// When the customer left unserved, tired of waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_s: Option<f64>,
+    /// The customer did not join: too many were waiting.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub balked: bool,
     /// The order's longest chain of steps through `after`: the least time its recipe
     /// could take.
     pub longest_chain_s: f64,
@@ -142,6 +148,8 @@ impl Sink for JsonView<'_> {
             EventKind::Served { order } => {
                 self.order_record(order.id).served(event.t);
             }
+            EventKind::Left { order } => self.order_record(order.id).left_s = Some(secs(event.t)),
+            EventKind::Balked { order } => self.order_record(order.id).balked = true,
             _ => {}
         }
         self.report.events.push(EventRecord::of(sc, event));
@@ -171,6 +179,8 @@ impl OrderRecord {
             arrived_s: secs(order.arrival),
             taken_s: secs(taken),
             served_s: None,
+            left_s: None,
+            balked: false,
             longest_chain_s: secs(chain),
             above_chain_s: None,
             chain,
@@ -208,12 +218,19 @@ impl EventRecord {
                 rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
                 rec.cook = cook.map(|c| c as u32 + 1);
             }
+            EventKind::StepCancelled { order, step, .. } => {
+                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
+            }
             EventKind::Between { cook, .. } => rec.cook = Some(cook as u32 + 1),
             EventKind::ServiceEnded { elapsed, served } => {
                 rec.elapsed_s = Some(secs(elapsed));
                 rec.served = Some(served);
             }
-            EventKind::ServiceStarted | EventKind::Arrived { .. } | EventKind::Served { .. } => {}
+            EventKind::ServiceStarted
+            | EventKind::Arrived { .. }
+            | EventKind::Served { .. }
+            | EventKind::Left { .. }
+            | EventKind::Balked { .. } => {}
         }
         rec
     }

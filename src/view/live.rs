@@ -36,6 +36,8 @@ pub struct LiveState<'s> {
     queues: Vec<VecDeque<(u64, StepIx)>>,
     orders: BTreeMap<u64, OrderLive>,
     served: u64,
+    /// Customers who left unserved or did not join.
+    lost: u64,
 }
 
 impl<'s> LiveState<'s> {
@@ -50,6 +52,7 @@ impl<'s> LiveState<'s> {
             queues: vec![VecDeque::new(); n],
             orders: BTreeMap::new(),
             served: 0,
+            lost: 0,
         }
     }
 
@@ -69,7 +72,7 @@ impl<'s> LiveState<'s> {
         let sc = self.sc;
         let u = sc.unit;
         let mut lines = Vec::new();
-        let head = format!(
+        let mut head = format!(
             "── {} kitchen at {:.2} {} ── {} in the kitchen, {} served ",
             self.mode.title(),
             u.from_ticks(self.now),
@@ -77,6 +80,9 @@ impl<'s> LiveState<'s> {
             self.orders.len(),
             self.served
         );
+        if self.lost > 0 {
+            head += &format!("── {} gone unserved ", self.lost);
+        }
         lines.push(head);
         for (c, doing) in self.cooks.iter().enumerate() {
             let what = match doing {
@@ -206,9 +212,20 @@ impl Sink for LiveState<'_> {
                     }
                 }
             }
+            EventKind::StepCancelled { order, step, .. } => {
+                set(&mut self.orders, order.id, step, StepState::Done);
+                if let Some(eq) = sc.recipe_of(order.item).steps[step as usize].uses {
+                    self.holders[eq as usize].retain(|h| *h != (order.id, step));
+                    self.queues[eq as usize].retain(|h| *h != (order.id, step));
+                }
+            }
             EventKind::Served { order } => {
                 self.orders.remove(&order.id);
                 self.served += 1;
+            }
+            EventKind::Left { order } | EventKind::Balked { order } => {
+                self.orders.remove(&order.id);
+                self.lost += 1;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
         }

@@ -81,7 +81,15 @@ impl<'s> Narrator<'s> {
                 }
                 &n.service_end
             }
-            EventKind::StepWaiting { .. } => return,
+            EventKind::Left { order } => {
+                at.order = Some(order);
+                &n.left
+            }
+            EventKind::Balked { order } => {
+                at.order = Some(order);
+                &n.balked
+            }
+            EventKind::StepWaiting { .. } | EventKind::StepCancelled { .. } => return,
         };
         for template in &lines.0 {
             self.buf.clear();

@@ -120,6 +120,10 @@ pub struct Stats {
     pub measured_s: f64,
     /// Orders served (that arrived after the warm-up).
     pub served: u64,
+    /// Customers who left before being served: their patience ran out (reneged).
+    pub left: u64,
+    /// Customers who did not join: too many were waiting (balked).
+    pub balked: u64,
     /// Orders served per hour of the measured window.
     pub throughput_per_hour: f64,
     pub wait: Summary,
@@ -173,6 +177,8 @@ pub struct StatsView<'s> {
     /// `start + warmup`: where the measured window begins.
     measured_from: Ticks,
     served: u64,
+    left: u64,
+    balked: u64,
 }
 
 impl<'s> StatsView<'s> {
@@ -205,6 +211,8 @@ impl<'s> StatsView<'s> {
             warmup,
             measured_from: warmup,
             served: 0,
+            left: 0,
+            balked: 0,
         }
     }
 
@@ -285,6 +293,8 @@ impl<'s> StatsView<'s> {
             total_s: secs(total),
             measured_s: secs(measured),
             served: self.served,
+            left: self.left,
+            balked: self.balked,
             throughput_per_hour: if measured == 0 {
                 0.0
             } else {
@@ -438,6 +448,28 @@ impl Sink for StatsView<'_> {
                     self.cook_end(c, e.t);
                 }
             }
+            EventKind::StepCancelled { order, step, started } => {
+                let uses = sc.recipe_of(order.item).steps[step as usize].uses;
+                if let Some(eq) = uses {
+                    if started {
+                        if let Some((eq, since)) = self.holding.remove(&(order.id, step)) {
+                            self.equipment[eq as usize].busy += self.measured(since, e.t);
+                        }
+                    } else if self.queued.remove(&(order.id, step)) {
+                        self.queue_change(eq as usize, e.t, false);
+                    }
+                }
+            }
+            EventKind::Left { order } => {
+                if self.orders.remove(order.id).is_some() {
+                    self.left += 1;
+                }
+            }
+            EventKind::Balked { order } => {
+                if self.orders.remove(order.id).is_some() {
+                    self.balked += 1;
+                }
+            }
             EventKind::Served { order } => {
                 if let Some(o) = self.orders.remove(order.id) {
                     self.served += 1;
@@ -471,6 +503,21 @@ impl Stats {
             "  orders served   {:>10}    throughput {:.1} per hour",
             self.served, self.throughput_per_hour
         );
+        if self.left + self.balked > 0 {
+            let came = (self.served + self.left + self.balked) as f64;
+            let _ = writeln!(
+                out,
+                "  customers left  {:>10}    {} of those who came, tired of waiting",
+                self.left,
+                pct(self.left as f64 / came)
+            );
+            let _ = writeln!(
+                out,
+                "  did not join    {:>10}    {}, the line was too long",
+                self.balked,
+                pct(self.balked as f64 / came)
+            );
+        }
         let _ = writeln!(out, "\n  per order                  mean       p50       p95       max");
         for (name, s) in [
             ("wait", &self.wait),

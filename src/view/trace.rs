@@ -247,7 +247,16 @@ impl Sink for TraceView<'_> {
                     TraceView::close(lane, order.id, step, e.t);
                 }
             }
-            EventKind::Served { order } => {
+            EventKind::StepCancelled { order, step, .. } => {
+                if let Some(unit) = self.held.remove(&(order.id, step)) {
+                    let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
+                    TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
+                }
+                if let Some(lane) = self.order_lane(order.id) {
+                    TraceView::close(lane, order.id, step, e.t);
+                }
+            }
+            EventKind::Served { order } | EventKind::Left { order } | EventKind::Balked { order } => {
                 if let Some(lane) = self.order_lane(order.id) {
                     if let Some(life) = &mut lane.life {
                         life.1 = e.t;
