@@ -33,6 +33,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("lunch-helper"),
     builtin!("coffee-shop"),
     builtin!("coffee-shop-replay", "coffee_shop_408.csv"),
+    builtin!("bakery"),
+    builtin!("rush-hour"),
 ];
 
 /// The built-in called `name`.

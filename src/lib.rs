@@ -20,7 +20,8 @@
 //! // The same café both ways: one customer at a time takes twice as long.
 //! let both = run::compare(&cafe, cafe.seed, false).unwrap();
 //! assert_eq!(both.speedup(), 2.0);
-//! assert_eq!(both.sync.stats.cooks[0].standing_by_share, 1.0);
+//! let sync = &both.sides[0];
+//! assert_eq!(sync.stats.cooks[0].standing_by_share, 1.0);
 //! ```
 //!
 //! Loading your own scenario reports every problem at once, with its location:

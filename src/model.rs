@@ -357,6 +357,12 @@ impl Scenario {
         &self.menu.recipes[self.menu.items[item as usize].recipe as usize]
     }
 
+    /// Whether some customers have a patience (and may leave unserved).
+    pub fn has_patience(&self) -> bool {
+        self.patience.is_some()
+            || matches!(&self.customers, Customers::List(l) if l.iter().any(|c| c.patience.is_some()))
+    }
+
     /// How many customers a run lets in, when that is known in advance (a list, or a
     /// generator with a `count` and no `until`).
     pub fn customer_count(&self) -> Option<u64> {

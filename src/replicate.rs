@@ -444,6 +444,12 @@ pub struct Replicated {
     pub total_s: Estimate,
     pub measured_s: Estimate,
     pub served: Estimate,
+    /// Customers who left unserved, and their share of those who came.
+    pub left: Estimate,
+    pub left_share: Estimate,
+    /// Customers who did not join, and their share of those who came.
+    pub balked: Estimate,
+    pub balked_share: Estimate,
     pub throughput_per_hour: Estimate,
     pub wait: SummaryEstimate,
     pub time_in_system: SummaryEstimate,
@@ -508,6 +514,10 @@ impl Replicated {
             total_s: Estimate::of(&runs, |s| s.total_s),
             measured_s: Estimate::of(&runs, |s| s.measured_s),
             served: Estimate::of(&runs, |s| s.served as f64),
+            left: Estimate::of(&runs, |s| s.left as f64),
+            left_share: Estimate::of(&runs, Stats::left_share),
+            balked: Estimate::of(&runs, |s| s.balked as f64),
+            balked_share: Estimate::of(&runs, Stats::balked_share),
             throughput_per_hour: Estimate::of(&runs, |s| s.throughput_per_hour),
             wait: SummaryEstimate::of(&runs, |s| &s.wait),
             time_in_system: SummaryEstimate::of(&runs, |s| &s.time_in_system),
@@ -530,8 +540,14 @@ impl Replicated {
             ("total time".into(), time(&self.total_s)),
             ("measured time".into(), time(&self.measured_s)),
             ("orders served".into(), count(&self.served)),
-            ("throughput per hour".into(), cell(&self.throughput_per_hour, 1.0, 1, "")),
         ];
+        if self.runs.iter().any(|s| s.left + s.balked > 0) {
+            rows.push(("customers who left".into(), count(&self.left)));
+            rows.push(("  share of those who came".into(), pct(&self.left_share)));
+            rows.push(("customers who did not join".into(), count(&self.balked)));
+            rows.push(("  share of those who came".into(), pct(&self.balked_share)));
+        }
+        rows.push(("throughput per hour".into(), cell(&self.throughput_per_hour, 1.0, 1, "")));
         for (name, s) in [
             ("wait", &self.wait),
             ("time in system", &self.time_in_system),

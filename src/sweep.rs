@@ -382,6 +382,10 @@ pub enum Metric {
     Throughput,
     /// Orders served.
     Served,
+    /// The share of the customers who came that left unserved (0 to 1).
+    LeftShare,
+    /// The share of the customers who came that did not join (0 to 1).
+    BalkedShare,
     /// The cooks' hands-on share, averaged over the cooks (0 to 1).
     HandsOn,
     /// Cook `n`'s (from 1) hands-on share (0 to 1); none for a kitchen with fewer cooks.
@@ -429,6 +433,8 @@ impl Metric {
             Metric::Wait(q) => format!("{}_wait", q.name()),
             Metric::Throughput => "throughput_per_hour".into(),
             Metric::Served => "served".into(),
+            Metric::LeftShare => "left_share".into(),
+            Metric::BalkedShare => "balked_share".into(),
             Metric::HandsOn => "hands_on_share".into(),
             Metric::CookHandsOn(n) => format!("cook_{n}_hands_on_share"),
             Metric::Utilisation(_, name) => format!("utilisation.{name}"),
@@ -442,7 +448,14 @@ impl Metric {
 
     /// Whether it is a share (0 to 1, shown as a percentage).
     pub fn is_share(&self) -> bool {
-        matches!(self, Metric::HandsOn | Metric::CookHandsOn(_) | Metric::Utilisation(..))
+        matches!(
+            self,
+            Metric::LeftShare
+                | Metric::BalkedShare
+                | Metric::HandsOn
+                | Metric::CookHandsOn(_)
+                | Metric::Utilisation(..)
+        )
     }
 
     /// Its value in one run's statistics, times in `unit`; `None` when the run's
@@ -453,6 +466,8 @@ impl Metric {
             Metric::Wait(q) => q.of(&s.wait) / unit.seconds(),
             Metric::Throughput => s.throughput_per_hour,
             Metric::Served => s.served as f64,
+            Metric::LeftShare => s.left_share(),
+            Metric::BalkedShare => s.balked_share(),
             Metric::HandsOn => {
                 s.cooks.iter().map(|c| c.hands_on_share).sum::<f64>() / s.cooks.len().max(1) as f64
             }
@@ -463,12 +478,21 @@ impl Metric {
 }
 
 /// The metrics of a sweep of `sc` over `varies`: times in system and waits (mean,
-/// p50, p95, max), throughput, served, the cooks' mean hands-on share, each cook's
-/// (up to the most cooks in the grid), each piece of equipment's utilisation.
+/// p50, p95, max), throughput, served, the shares of customers who left and who did
+/// not join (when the scenario has patience or balking), the cooks' mean hands-on
+/// share, each cook's (up to the most cooks in the grid), each piece of equipment's
+/// utilisation.
 pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
     let mut out: Vec<Metric> = Quantity::ALL.iter().map(|&q| Metric::TimeInSystem(q)).collect();
     out.extend(Quantity::ALL.iter().map(|&q| Metric::Wait(q)));
-    out.extend([Metric::Throughput, Metric::Served, Metric::HandsOn]);
+    out.extend([Metric::Throughput, Metric::Served]);
+    if sc.has_patience() {
+        out.push(Metric::LeftShare);
+    }
+    if sc.balk.is_some() {
+        out.push(Metric::BalkedShare);
+    }
+    out.push(Metric::HandsOn);
     let cooks = varies
         .iter()
         .find(|v| v.param == Param::Cooks)

@@ -259,14 +259,19 @@ fn check_steps_csv(path: &Path, sc: &Scenario, report: &Report) {
             }
             "step_finished" => {
                 unfinished.retain(|k| *k != key(e));
-                finished.push((key(e), ns(e.t_s), e.cook));
+                finished.push((key(e), Some(ns(e.t_s)), e.cook));
+            }
+            // A cancelled step's row is written as it is cancelled, with no finish.
+            "step_cancelled" => {
+                unfinished.retain(|k| *k != key(e));
+                let cook = started.get(&key(e)).map(|s| s.1).or_else(|| queued.get(&key(e)).map(|q| q.1));
+                finished.push((key(e), None, cook.flatten()));
             }
             _ => {}
         }
     }
     let expected: Vec<_> = finished
         .into_iter()
-        .map(|(k, t, cook)| (k, Some(t), cook))
         .chain(unfinished.into_iter().map(|k| {
             // The cook it started on, or the cook standing in line with it.
             let cook = started.get(&k).map(|s| s.1).or_else(|| queued.get(&k).map(|q| q.1)).flatten();
@@ -332,21 +337,21 @@ fn exports_agree_with_the_json_report() {
                 serde_json::to_value(&report.orders).unwrap()
             );
             check_all(&dir, &sc, &report);
-            // Every order is served, so every order has a complete row.
+            // Every order is served, or gone: every served order has a complete row.
             let orders = read_csv(&dir.join("csv/orders.csv"));
-            assert!(
-                orders.rows.iter().all(|r| !r["served_s"].is_empty() && !r["wait_s"].is_empty()),
-                "{what}"
-            );
-            // The waits are the statistics' waits.
+            assert!(orders.rows.iter().all(|r| !r["outcome"].is_empty()), "{what}");
+            let served: Vec<_> = orders.rows.iter().filter(|r| r["outcome"] == "served").collect();
+            assert!(served.iter().all(|r| !r["served_s"].is_empty() && !r["wait_s"].is_empty()), "{what}");
+            // The waits of served orders are the statistics' waits.
             let stats = official.stats.unwrap();
-            let max_wait = orders.rows.iter().map(|r| ns_field(&r["wait_s"]).unwrap()).max();
+            let max_wait = served.iter().map(|r| ns_field(&r["wait_s"]).unwrap()).max();
             assert_eq!(
                 max_wait.map(|w| w as f64 / 1e9),
                 (!orders.rows.is_empty()).then_some(stats.wait.max_s)
             );
             let steps = read_csv(&dir.join("csv/steps.csv"));
-            assert!(steps.rows.iter().all(|r| !r["finished_s"].is_empty()));
+            // Only a customer who left leaves steps unfinished.
+            assert!(sc.has_patience() || steps.rows.iter().all(|r| !r["finished_s"].is_empty()));
             queued_somewhere |= steps.rows.iter().any(|r| !r["queued_s"].is_empty());
             // Nothing but the files themselves is left.
             assert_eq!(listing(&dir), ["csv", "events.jsonl"]);

@@ -189,7 +189,8 @@ fn a_trace_without_order_lanes_says_what_is_missing() {
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
     let want = Want { trace: true, stats: true, ..Want::default() };
     let ran = run::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
-    let run = ReportRun { mode: Mode::Async, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
+    let run =
+        ReportRun { mode: Mode::Async, policy: None, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
     let want = spans(&run);
     let html = report::html(&lunch, &[run]);
     assert_eq!(bars(&html), want);

@@ -39,13 +39,18 @@
 //! equipment is given back by `async with`), and a semaphore waiter that is cancelled
 //! (its place in line is skipped, or a unit already handed to it is passed on). A
 //! hands-on step already under way on another cook cannot be interrupted: it runs to
-//! its end, like `time.sleep` in a thread, and its task ends cancelled.
+//! its end, like `time.sleep` in a thread, and its task ends cancelled; service ends
+//! after it.
 //!
 //! **Balking.** A customer let in while more than `balk` customers are waiting (let
 //! in, no step of theirs started) says so and leaves without ordering.
 //!
-//! **Dispatch policies** other than `fifo` reorder each iteration's batch of ready
-//! handles, stably, before running it: see [`Policy`].
+//! **Dispatch policies** other than `fifo` replace the batches: whenever a cook is
+//! free (after moving the timers and cooks that are due), it runs the best handle of
+//! the whole ready queue, by [`Policy`]: first everything that takes no cook time
+//! (bookkeeping, unattended steps, finishing lines) in queue order, then the hands-on
+//! steps about to start, in queue order (`unattended-first`) or longest remaining
+//! chain first (`longest-chain`). Choosing costs a pass over the ready queue.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -178,6 +183,9 @@ enum DoorState {
     New,
     Sleeping,
     Gathering,
+    /// Every order is done, but a cook is still in a hands-on step whose customer
+    /// left (several cooks only): service ends when the last such step does.
+    Closing,
     Done,
 }
 
@@ -339,10 +347,19 @@ impl<'s> Kitchen<'s> {
                     self.ready.push_back(handle);
                 }
             }
-            let ntodo = self.ready.len();
-            if self.sc.kitchen.policy != Policy::Fifo && ntodo > 1 {
-                self.order_batch(ntodo);
+            if self.sc.kitchen.policy != Policy::Fifo {
+                // A cook with a policy looks at everything ready now and takes the
+                // best: one handle per pass, so the next choice sees what it woke.
+                if self.ready.is_empty() {
+                    continue; // Only cancelled timers fell due.
+                }
+                let best = self.best_ready();
+                let handle = self.ready.remove(best).expect("the ready queue is not empty");
+                self.cook = self.cook_busy.iter().position(|b| !b).expect("a cook is free") as CookIx;
+                self.run_handle(handle, clock, sink);
+                continue;
             }
+            let ntodo = self.ready.len();
             for _ in 0..ntodo {
                 while self.free_cooks == 0 && !self.stopped {
                     self.resume_earliest_cook(clock, sink);
@@ -376,12 +393,20 @@ impl<'s> Kitchen<'s> {
         }
     }
 
-    /// Reorders the first `n` ready handles by the kitchen's policy (stably: equal
-    /// keys keep their first-in, first-out order).
-    fn order_batch(&mut self, n: usize) {
-        let mut ready = std::mem::take(&mut self.ready);
-        ready.make_contiguous()[..n].sort_by_cached_key(|h| self.dispatch_key(h));
-        self.ready = ready;
+    /// The position of the ready handle the kitchen's policy runs next: the lowest
+    /// [`Kitchen::dispatch_key`], the first queued among equals.
+    fn best_ready(&self) -> usize {
+        let mut best = (0, (false, Reverse(0)));
+        for (i, h) in self.ready.iter().enumerate() {
+            let key = self.dispatch_key(h);
+            if i == 0 || key < best.1 {
+                best = (i, key);
+            }
+            if !key.0 {
+                break; // Nothing comes before work that takes no cook time.
+            }
+        }
+        best.0
     }
 
     /// Lower runs first: every handle that takes no cook time (including unattended
@@ -418,6 +443,9 @@ impl<'s> Kitchen<'s> {
         self.cook = b.cook;
         if let Task::Step(o, s) = b.step {
             self.finish_step(o, s, sink);
+        }
+        if self.door.state == DoorState::Closing && self.busy.is_empty() {
+            self.end_service(clock, sink);
         }
     }
 
@@ -523,10 +551,14 @@ impl<'s> Kitchen<'s> {
                 self.let_in();
             }
             DoorState::Gathering => {
-                self.end_service(clock, sink);
+                if self.busy.is_empty() {
+                    self.end_service(clock, sink);
+                } else {
+                    self.door.state = DoorState::Closing;
+                }
                 return;
             }
-            DoorState::Done => unreachable!("the door ran after service ended"),
+            DoorState::Closing | DoorState::Done => unreachable!("the door ran after its last order"),
         }
         // for o in orders: sleep until its arrival, then create_task(run_order(o))
         while self.door.has_next {

@@ -36,7 +36,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::engine::Mode;
-use crate::model::Scenario;
+use crate::model::{Policy, Scenario};
 use crate::run::{ClockKind, RunSpec, Want};
 use crate::time::{Ticks, TimeUnit};
 use crate::view::stats::Stats;
@@ -72,6 +72,8 @@ const QUEUE_BINS: usize = 800;
 #[derive(Clone, Debug)]
 pub struct ReportRun {
     pub mode: Mode,
+    /// Named in the run's title when the report compares policies.
+    pub policy: Option<Policy>,
     pub trace: Trace,
     pub stats: Stats,
 }
@@ -84,6 +86,7 @@ impl ReportRun {
         let ran = crate::run::run(sc, spec, want, &mut io::sink())?;
         Ok(ReportRun {
             mode,
+            policy: None,
             trace: ran.trace.expect("a trace was asked for"),
             stats: ran.stats.expect("statistics were asked for"),
         })
@@ -120,7 +123,13 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             speedup: format!("{:.2}", sync.trace.end as f64 / async_.trace.end.max(1) as f64),
         });
     }
-    let modes: Vec<&str> = runs.iter().map(|r| r.mode.title()).collect();
+    let modes: Vec<String> = runs
+        .iter()
+        .map(|r| match r.policy {
+            Some(p) => format!("{} ({})", r.mode.title(), p.name()),
+            None => r.mode.title().to_string(),
+        })
+        .collect();
     let legend: Vec<LegendEntry> = ACTIVITIES
         .iter()
         .map(|&a| LegendEntry { name: a.name(), colour: colour(a), meaning: meaning(a) })
@@ -169,8 +178,9 @@ struct LegendEntry {
 /// What the template shows of one run.
 #[derive(Serialize)]
 struct RunSection {
-    mode: &'static str,
-    title: &'static str,
+    /// The section's id: the mode, and the policy when the report compares them.
+    id: String,
+    title: String,
     total: String,
     stats: Stats,
     timeline: String,
@@ -283,8 +293,14 @@ fn section(
         cook_chart(sc, trace, geo),
     ];
     RunSection {
-        mode: run.mode.name(),
-        title: run.mode.title(),
+        id: match run.policy {
+            Some(p) => format!("{}-{}", run.mode.name(), p.name()),
+            None => run.mode.name().to_string(),
+        },
+        title: match run.policy {
+            Some(p) => format!("{} kitchen, policy {}", run.mode.title(), p.name()),
+            None => format!("{} kitchen", run.mode.title()),
+        },
         total: fmt_fixed(unit.from_ticks(trace.end)),
         stats: run.stats.clone(),
         timeline,

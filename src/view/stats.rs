@@ -486,6 +486,16 @@ impl Sink for StatsView<'_> {
 }
 
 impl Stats {
+    /// Of the customers who came (served, left or balked), the share who left.
+    pub fn left_share(&self) -> f64 {
+        share(self.left, self.served + self.left + self.balked)
+    }
+
+    /// Of the customers who came, the share who did not join.
+    pub fn balked_share(&self) -> f64 {
+        share(self.balked, self.served + self.left + self.balked)
+    }
+
     /// The statistics as a text table, times in the scenario's unit.
     pub fn render(&self, unit: TimeUnit) -> String {
         use std::fmt::Write as _;
@@ -504,18 +514,17 @@ impl Stats {
             self.served, self.throughput_per_hour
         );
         if self.left + self.balked > 0 {
-            let came = (self.served + self.left + self.balked) as f64;
             let _ = writeln!(
                 out,
                 "  customers left  {:>10}    {} of those who came, tired of waiting",
                 self.left,
-                pct(self.left as f64 / came)
+                pct(self.left_share())
             );
             let _ = writeln!(
                 out,
                 "  did not join    {:>10}    {}, the line was too long",
                 self.balked,
-                pct(self.balked as f64 / came)
+                pct(self.balked_share())
             );
         }
         let _ = writeln!(out, "\n  per order                  mean       p50       p95       max");
@@ -561,4 +570,9 @@ impl Stats {
         }
         out
     }
+}
+
+/// `part / whole`, 0 when `whole` is 0.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }

@@ -10,7 +10,7 @@ use async_cafe::builtin;
 use async_cafe::capacity;
 use async_cafe::clock::{Behind, Stopped};
 use async_cafe::engine::Mode;
-use async_cafe::model::Scenario;
+use async_cafe::model::{Policy, Scenario};
 use async_cafe::replicate;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
@@ -91,6 +91,10 @@ enum Command {
         /// and print every statistic with its 95% confidence interval.
         #[arg(long, value_name = "R")]
         replications: Option<u32>,
+        /// Asynchronous kitchen: which ready work the cooks run first [default: the
+        /// scenario's, or fifo].
+        #[arg(long, value_enum)]
+        policy: Option<PolicyArg>,
     },
     /// Run both kitchens on the virtual clock and compare their totals.
     Compare {
@@ -111,6 +115,11 @@ enum Command {
         /// Also write a self-contained HTML report of both kitchens.
         #[arg(long, value_name = "FILE.html")]
         report: Option<PathBuf>,
+        /// Dispatch policies of the asynchronous kitchen. One: compare the two
+        /// kitchens under it. Several (comma-separated): compare the asynchronous
+        /// kitchen under each, side by side.
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "POLICY,...")]
+        policy: Vec<PolicyArg>,
     },
     /// Run a scenario over a grid of kitchens (cooks, equipment, arrival rate) and
     /// find the cheapest one that meets a target (see docs/sweep.md).
@@ -162,6 +171,28 @@ enum Command {
         /// Path to a .toml file (or a built-in's name).
         file: String,
     },
+}
+
+/// The dispatch policies (see docs/scenario-format.md, `policy`).
+#[derive(Clone, Copy, ValueEnum)]
+enum PolicyArg {
+    /// asyncio's: first in, first out.
+    Fifo,
+    /// Unattended steps (and all instant work) before hands-on steps.
+    UnattendedFirst,
+    /// As unattended-first, then the hands-on step with the longest chain of work
+    /// left in its order first.
+    LongestChain,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Policy {
+        match p {
+            PolicyArg::Fifo => Policy::Fifo,
+            PolicyArg::UnattendedFirst => Policy::UnattendedFirst,
+            PolicyArg::LongestChain => Policy::LongestChain,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -287,6 +318,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             report,
             warmup,
             replications,
+            policy,
         } => {
             if let Some(s) = speed {
                 if !(s.is_finite() && s > 0.0) {
@@ -295,7 +327,10 @@ fn execute(command: Command) -> Result<(), Failure> {
                     )));
                 }
             }
-            let sc = load(&scenario)?;
+            let mut sc = load(&scenario)?;
+            if let Some(p) = policy {
+                sc.kitchen.policy = p.into();
+            }
             let spec = RunSpec {
                 mode: match mode {
                     ModeArg::Async => Mode::Async,
@@ -398,6 +433,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 let (trace, stats) = (ran.trace.clone(), ran.stats.clone());
                 let run = ReportRun {
                     mode: spec.mode,
+                    policy: None,
                     trace: trace.expect("asked for"),
                     stats: stats.expect("asked for"),
                 };
@@ -427,25 +463,54 @@ fn execute(command: Command) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Compare { scenario, seed, width, no_timeline, order_lanes, report } => {
-            let sc = load(&scenario)?;
+        Command::Compare { scenario, seed, width, no_timeline, order_lanes, report, policy } => {
+            let mut sc = load(&scenario)?;
             let seed = seed.unwrap_or(sc.seed);
-            let cmp = run::compare(&sc, seed, order_lanes || report.is_some())?;
+            let lanes = order_lanes || report.is_some();
+            let policies: Vec<Policy> = policy.into_iter().map(Policy::from).collect();
+            let cmp = match policies.as_slice() {
+                [] => run::compare(&sc, seed, lanes)?,
+                [one] => {
+                    sc.kitchen.policy = *one;
+                    run::compare(&sc, seed, lanes)?
+                }
+                several => run::compare_policies(&sc, seed, several, lanes)?,
+            };
+            let by_policy = cmp.compared == run::Compared::Policies;
             let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
             if !no_timeline {
                 let terminal = io::stdout().is_terminal();
                 let opts = TimelineOptions::new(width.unwrap_or_else(terminal_width), color(terminal));
-                let sync = (&cmp.sync.trace, "Synchronous kitchen");
-                let async_ = (&cmp.async_.trace, "Asynchronous kitchen");
-                out.push_str(&timeline::render_compare(sync, async_, &sc, &opts));
+                let titles: Vec<String> = cmp
+                    .sides
+                    .iter()
+                    .map(|s| match by_policy {
+                        true => format!("Asynchronous kitchen, policy {}", s.policy.name()),
+                        false => format!("{} kitchen", s.mode.title()),
+                    })
+                    .collect();
+                let charts: Vec<_> = cmp
+                    .sides
+                    .iter()
+                    .zip(&titles)
+                    .map(|(s, title)| (&s.trace, Some(title.as_str())))
+                    .collect();
+                out.push_str(&timeline::render_stacked(&charts, &sc, &opts));
                 out.push('\n');
             }
             out.push_str(&cmp.table(&sc));
             stdout.lock().write_all(out.as_bytes())?;
             if let Some(path) = &report {
-                let side =
-                    |mode, s: &run::Side| ReportRun { mode, trace: s.trace.clone(), stats: s.stats.clone() };
-                let runs = [side(Mode::Sync, &cmp.sync), side(Mode::Async, &cmp.async_)];
+                let runs: Vec<ReportRun> = cmp
+                    .sides
+                    .iter()
+                    .map(|s| ReportRun {
+                        mode: s.mode,
+                        policy: by_policy.then_some(s.policy),
+                        trace: s.trace.clone(),
+                        stats: s.stats.clone(),
+                    })
+                    .collect();
                 write_atomically(path, report::html(&sc, &runs).as_bytes())?;
             }
         }

@@ -451,3 +451,52 @@ rate = 3
     assert_eq!(stderr(&cafe(&["run", p, "--clock", "virtual"])), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn compare_puts_dispatch_policies_side_by_side() {
+    let o = cafe(&["compare", "bakery", "--policy", "fifo,unattended-first,longest-chain", "--width", "70"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let titles: Vec<usize> =
+        ["fifo — 21.00 min", "unattended-first — 21.00 min", "longest-chain — 18.00 min"]
+            .iter()
+            .map(|t| text.find(&format!("Asynchronous kitchen, policy {t}")).expect(&text))
+            .collect();
+    assert!(titles.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.contains("  time in system: mean  ") && text.contains("11.00") && text.contains("8.67"));
+    assert!(text.contains("  longest-chain: 1.17x as fast as fifo\n"), "{text}");
+    // One policy: both kitchens under it.
+    let one = stdout(&cafe(&["compare", "bakery", "--policy", "longest-chain", "--no-timeline"]));
+    assert!(one.contains("synchronous  asynchronous"), "{one}");
+    assert!(one.contains("speedup: the asynchronous kitchen is 1.22x as fast"), "{one}");
+    // `run --policy` overrides the scenario's.
+    let run = stdout(&cafe(&["run", "bakery", "--clock", "virtual", "--policy", "longest-chain"]));
+    assert!(run.ends_with("Everyone served after 18 min.\n"), "{run}");
+    let bad = cafe(&["compare", "bakery", "--policy", "fastest"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("possible values: fifo, unattended-first, longest-chain"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn impatient_customers_are_counted_in_the_statistics() {
+    let o = cafe(&["run", "rush-hour", "--clock", "virtual", "--stats"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("gave up waiting for a"), "{text}");
+    let left = text.lines().find(|l| l.starts_with("  customers left")).expect(&text);
+    let n: u64 = left.split_whitespace().nth(2).unwrap().parse().unwrap();
+    let lines = text.lines().filter(|l| l.contains("gave up waiting")).count() as u64;
+    assert_eq!(n, lines, "every customer who left says so once");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&cafe(&["run", "rush-hour", "--clock", "virtual", "--format", "json"])))
+            .unwrap();
+    assert_eq!(json["stats"]["left"].as_u64(), Some(n));
+    let left_orders = json["orders"].as_array().unwrap().iter().filter(|o| o["left_s"].is_f64()).count();
+    assert_eq!(left_orders as u64, n);
+    let balked = json["orders"].as_array().unwrap().iter().filter(|o| o["balked"] == true).count();
+    assert_eq!(json["stats"]["balked"].as_u64(), Some(balked as u64));
+}
