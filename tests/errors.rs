@@ -722,3 +722,57 @@ mod never_panics {
         }
     }
 }
+
+/// Patience, balking and the dispatch policy: each problem at its place.
+#[test]
+fn bad_patience_balking_and_policy() {
+    check(
+        r#"
+[kitchen]
+policy = "fastest"
+[recipes.r]
+steps = [{ name = "a", kind = "hands-on", duration = 1 }]
+[menu]
+r = "r"
+[customers]
+patience = -1
+balk = -2
+list = [{ item = "r", patience = "soon" }]
+"#,
+        r#"
+error: unknown dispatch policy `fastest`
+  ┌─ bad.toml:2:10
+  │
+2 │ policy = "fastest"
+  │          ^^^^^^^^^ unknown policy
+  │
+  = help: use one of fifo, unattended-first, longest-chain
+
+error: `patience` must be a finite number of seconds that is at least 0, found -1
+  ┌─ bad.toml:8:12
+  │
+8 │ patience = -1
+  │            ^^ negative
+  │
+  = help: write it like `patience = 3`
+
+error: `balk` must be from 0 to 4294967295, found -2
+  ┌─ bad.toml:9:8
+  │
+9 │ balk = -2
+  │        ^^ out of range
+  │
+  = help: write it like `balk = 5`
+
+error: `patience` must be a number, found a string
+   ┌─ bad.toml:10:34
+   │
+10 │ list = [{ item = "r", patience = "soon" }]
+   │                                  ^^^^^^ expected a number
+   │
+   = help: write it like `patience = 5`
+
+error: bad.toml has 4 problems
+"#,
+    );
+}
