@@ -84,8 +84,14 @@ pub fn warnings(sc: &Scenario, mode: Mode) -> Vec<String> {
             } else {
                 (format!("{:.2} units of {}", l.offered, l.resource), format!("it has {}", l.capacity))
             };
+            // Customers who give up or walk away keep the queue bounded.
+            let so = if sc.has_patience() || sc.balk.is_some() {
+                "so many customers will give up or walk away rather than wait"
+            } else {
+                "so the queue grows without bound"
+            };
             format!(
-                "warning: the {} kitchen cannot keep up: its customers need {what} busy all the time, and {has} (a load of {:.0}%), so the queue grows without bound; give it at least {need}, or bring fewer customers",
+                "warning: the {} kitchen cannot keep up: its customers need {what} busy all the time, and {has} (a load of {:.0}%), {so}; give it at least {need}, or bring fewer customers",
                 mode.title().to_lowercase(),
                 l.rho * 100.0,
             )
@@ -151,6 +157,15 @@ rate = 0.8
             warnings(&busy, Mode::Sync)[0],
             "warning: the synchronous kitchen cannot keep up: its customers need 4.50 cooks busy all the time, and the kitchen has 2 (a load of 225%), so the queue grows without bound; give it at least 5, or bring fewer customers"
         );
+        // Impatient customers keep the queue bounded: they leave instead.
+        let impatient = load(
+            &SHOP
+                .replace("rate = 0.8", "rate = 3")
+                .replace("[customers.generate]", "[customers]\npatience = 5\n[customers.generate]"),
+        );
+        assert!(warnings(&impatient, Mode::Sync)[0].contains(
+            "(a load of 225%), so many customers will give up or walk away rather than wait; give it at least 5"
+        ));
         // A fixed list has no rate to judge.
         assert!(warnings(&crate::builtin::find("cafe").unwrap().load().unwrap(), Mode::Async).is_empty());
     }

@@ -979,9 +979,14 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
         line(c, &mut out);
     }
     if sweep.rows.iter().any(|r| r.load.is_some_and(|l| l >= 1.0)) {
+        let why = if sweep.metrics.iter().any(|m| matches!(m, Metric::LeftShare | Metric::BalkedShare)) {
+            "many customers\n    give up or walk away rather than wait."
+        } else {
+            "its queue\n    grows without bound, so its statistics describe the length of the run, not the kitchen."
+        };
         let _ = writeln!(
             out,
-            "\n  ! the customers need more than this kitchen has (an offered load of 100% or more): its queue\n    grows without bound, so its statistics describe the length of the run, not the kitchen."
+            "\n  ! the customers need more than this kitchen has (an offered load of 100% or more): {why}"
         );
     }
     out
