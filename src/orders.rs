@@ -9,8 +9,13 @@
 //! customers), the item (when the mix has several), each option's value (generated
 //! customers), then each step's duration in recipe order (random durations only),
 //! then the customer's patience (when the scenario gives one).
+//!
+//! Each distribution is prepared once per source (a [`Sampler`]): what `rand_distr`
+//! derives from a distribution's parameters (an exponential's rate, a lognormal's
+//! logarithms, a gamma's constants) is not worked out again for every draw.
 
 use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Triangular};
 use rand_pcg::Pcg64;
 
 use crate::model::{Arrivals, Customers, Dist, ItemIx, RatePiece, Scenario};
@@ -42,6 +47,13 @@ pub struct OrderSource<'s> {
     clock: Ticks,
     /// Customers of the current group still to come in at `clock`.
     group_left: u64,
+    /// A generator's inter-arrival time and group size, prepared.
+    interarrival: Option<Sampler<'s>>,
+    group: Option<Sampler<'s>>,
+    /// Each item's steps' durations, prepared, indexed by item then step.
+    steps: Vec<Vec<Sampler<'s>>>,
+    /// The scenario's patience, prepared.
+    patience_sampler: Option<Sampler<'s>>,
     arrivals: Pcg64,
     durations: Pcg64,
     patience: Pcg64,
@@ -55,11 +67,32 @@ const PATIENCE_STREAM: u64 = 0x5EED_9A71_E2CE_0002;
 
 impl<'s> OrderSource<'s> {
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let unit = scenario.unit;
+        let (interarrival, group) = match &scenario.customers {
+            Customers::Generate(g) => (
+                match &g.arrivals {
+                    Arrivals::Interarrival(d) => Some(Sampler::new(d, unit)),
+                    Arrivals::Schedule(_) => None,
+                },
+                g.group.as_ref().map(|d| Sampler::new(d, unit)),
+            ),
+            Customers::List(_) => (None, None),
+        };
+        let steps = (0..scenario.menu.items.len())
+            .map(|item| {
+                let recipe = scenario.recipe_of(item as ItemIx);
+                recipe.steps.iter().map(|step| Sampler::new(&step.duration, unit)).collect()
+            })
+            .collect();
         OrderSource {
             scenario,
             next_id: 1,
             clock: 0,
             group_left: 0,
+            interarrival,
+            group,
+            steps,
+            patience_sampler: scenario.patience.as_ref().map(|d| Sampler::new(d, unit)),
             arrivals: Pcg64::seed_from_u64(seed),
             durations: Pcg64::seed_from_u64(seed ^ DURATION_STREAM),
             patience: Pcg64::seed_from_u64(seed ^ PATIENCE_STREAM),
@@ -81,12 +114,11 @@ impl<'s> OrderSource<'s> {
                 order.item = c.item;
                 order.arrival = c.arrival;
                 order.options.extend_from_slice(&c.options);
-                let recipe = sc.recipe_of(c.item);
-                for (ix, step) in recipe.steps.iter().enumerate() {
+                for (ix, step) in self.steps[c.item as usize].iter().enumerate() {
                     let fixed = c.durations.iter().find(|(s, _)| *s as usize == ix).map(|(_, d)| *d);
                     let d = match fixed {
                         Some(d) => d,
-                        None => draw(&step.duration, unit, &mut self.durations),
+                        None => step.sample(&mut self.durations),
                     };
                     order.durations.push(d);
                 }
@@ -98,9 +130,10 @@ impl<'s> OrderSource<'s> {
                 order.listed = None;
                 if self.group_left == 0 {
                     let next = match &g.arrivals {
-                        Arrivals::Interarrival(d) if index == 0 => Some(g.first_arrival),
-                        Arrivals::Interarrival(d) => {
-                            Some(self.clock.saturating_add(draw(d, unit, &mut self.arrivals)))
+                        Arrivals::Interarrival(_) if index == 0 => Some(g.first_arrival),
+                        Arrivals::Interarrival(_) => {
+                            let gap = self.interarrival.as_ref().expect("prepared by `new`");
+                            Some(self.clock.saturating_add(gap.sample(&mut self.arrivals)))
                         }
                         Arrivals::Schedule(pieces) => {
                             next_in_schedule(pieces, self.clock, unit, &mut self.arrivals)
@@ -110,8 +143,8 @@ impl<'s> OrderSource<'s> {
                         Some(t) if g.until.is_none_or(|u| t <= u) => self.clock = t,
                         _ => return false,
                     }
-                    self.group_left = match &g.group {
-                        Some(d) => (draw(d, unit, &mut self.arrivals) / unit.ticks()).max(1),
+                    self.group_left = match &self.group {
+                        Some(size) => (size.sample(&mut self.arrivals) / unit.ticks()).max(1),
                         None => 1,
                     };
                 }
@@ -122,9 +155,8 @@ impl<'s> OrderSource<'s> {
                     let v = self.arrivals.random_range(0..opt.values.len());
                     order.options.push(v as u16);
                 }
-                let recipe = sc.recipe_of(order.item);
-                for step in &recipe.steps {
-                    order.durations.push(draw(&step.duration, unit, &mut self.durations));
+                for step in &self.steps[order.item as usize] {
+                    order.durations.push(step.sample(&mut self.durations));
                 }
             }
         }
@@ -132,7 +164,8 @@ impl<'s> OrderSource<'s> {
             Customers::List(list) => list[i as usize].patience,
             Customers::Generate(_) => None,
         });
-        order.patience = listed.or_else(|| sc.patience.as_ref().map(|d| draw(d, unit, &mut self.patience)));
+        order.patience =
+            listed.or_else(|| self.patience_sampler.as_ref().map(|d| d.sample(&mut self.patience)));
         self.next_id += 1;
         true
     }
@@ -149,60 +182,115 @@ impl Iterator for OrderSource<'_> {
 
 /// Draws one value of `dist`, in ticks. Fixed values draw nothing; the others use
 /// `rand_distr`'s algorithm for their distribution (so a seed reproduces with the
-/// locked versions of `rand` and `rand_distr`).
+/// locked versions of `rand` and `rand_distr`). To draw many values of one
+/// distribution, prepare it once with [`Sampler::new`].
 pub fn draw(dist: &Dist, unit: TimeUnit, rng: &mut Pcg64) -> Ticks {
-    use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Triangular};
-    let value = match dist {
-        Dist::Fixed(v) => *v,
-        Dist::UniformInt { min, max } => rng.random_range(*min..=*max) as f64,
-        Dist::Uniform { min, max } => {
-            if max > min {
-                rng.random_range(*min..*max)
-            } else {
-                *min
+    Sampler::new(dist, unit).sample(rng)
+}
+
+/// A distribution prepared for drawing in a unit: the `rand_distr` distribution its
+/// parameters give, built once. Its draws are the values [`draw`] gives, bit for bit.
+#[derive(Clone, Debug)]
+pub struct Sampler<'d> {
+    unit: TimeUnit,
+    prepared: Prepared<'d>,
+}
+
+#[derive(Clone, Debug)]
+enum Prepared<'d> {
+    /// Draws nothing: a fixed value, or a range with nothing in it.
+    Fixed(Ticks),
+    Exponential(Exp<f64>),
+    Normal(Normal<f64>),
+    LogNormal(LogNormal<f64>),
+    Triangular(Triangular<f64>),
+    Gamma(Gamma<f64>),
+    /// Drawn from the distribution's own parameters each time: uniform ranges (`rand`
+    /// draws one value from a range by another algorithm than from a prepared
+    /// `Uniform`, so preparing would change the values) and empirical ones.
+    AsWritten(&'d Dist),
+}
+
+impl<'d> Sampler<'d> {
+    pub fn new(dist: &'d Dist, unit: TimeUnit) -> Self {
+        let fixed = |v: f64| Prepared::Fixed(unit.to_ticks(v.max(0.0)));
+        let prepared = match dist {
+            Dist::Fixed(v) => fixed(*v),
+            Dist::Uniform { min, max } if max > min => Prepared::AsWritten(dist),
+            Dist::Uniform { min, .. } => fixed(*min),
+            Dist::Exponential { mean } => {
+                Prepared::Exponential(Exp::new(1.0 / mean).expect("checked: mean > 0"))
             }
+            Dist::Normal { mean, sd } => Prepared::Normal(Normal::new(*mean, *sd).expect("checked: sd ≥ 0")),
+            Dist::LogNormal { mean, sd } => {
+                // The log's parameters that give this mean and standard deviation.
+                let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+                let mu = mean.ln() - sigma2 / 2.0;
+                Prepared::LogNormal(LogNormal::new(mu, sigma2.sqrt()).expect("checked: mean > 0"))
+            }
+            Dist::Triangular { min, mode, max } if max > min => {
+                Prepared::Triangular(Triangular::new(*min, *max, *mode).expect("checked: min ≤ mode ≤ max"))
+            }
+            Dist::Triangular { min, .. } => fixed(*min),
+            Dist::Gamma { shape, scale } => {
+                Prepared::Gamma(Gamma::new(*shape, *scale).expect("checked: positive"))
+            }
+            Dist::UniformInt { .. } | Dist::Empirical(_) => Prepared::AsWritten(dist),
+        };
+        Sampler { unit, prepared }
+    }
+
+    /// Draws one value, in ticks. Fixed values and exponentials (Poisson arrivals,
+    /// the commonest random durations) are drawn inline, the rest out of line.
+    #[inline]
+    pub fn sample(&self, rng: &mut Pcg64) -> Ticks {
+        match &self.prepared {
+            Prepared::Fixed(ticks) => *ticks,
+            Prepared::Exponential(d) => self.ticks(d.sample(rng)),
+            _ => self.sample_other(rng),
         }
-        Dist::Exponential { mean } => Exp::new(1.0 / mean).expect("checked: mean > 0").sample(rng),
-        Dist::Normal { mean, sd } => {
-            let normal = Normal::new(*mean, *sd).expect("checked: sd ≥ 0");
+    }
+
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut Pcg64) -> Ticks {
+        let value = match &self.prepared {
+            Prepared::Fixed(_) | Prepared::Exponential(_) => unreachable!("drawn by `sample`"),
             // Truncated at zero: draw again below it (at least half the draws are
             // kept, as mean ≥ 0).
-            loop {
+            Prepared::Normal(normal) => loop {
                 let x: f64 = normal.sample(rng);
                 if x >= 0.0 {
                     break x;
                 }
+            },
+            Prepared::LogNormal(d) => d.sample(rng),
+            Prepared::Triangular(d) => d.sample(rng),
+            Prepared::Gamma(d) => d.sample(rng),
+            Prepared::AsWritten(Dist::UniformInt { min, max }) => rng.random_range(*min..=*max) as f64,
+            Prepared::AsWritten(Dist::Uniform { min, max }) => rng.random_range(*min..*max),
+            Prepared::AsWritten(Dist::Empirical(e)) => {
+                let total = e.cumulative.last().expect("checked: not empty").1;
+                let x = rng.random_range(0.0..total);
+                let i = e.cumulative.partition_point(|&(_, c)| c <= x).min(e.cumulative.len() - 1);
+                e.cumulative[i].0
             }
-        }
-        Dist::LogNormal { mean, sd } => {
-            // The log's parameters that give this mean and standard deviation.
-            let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-            let mu = mean.ln() - sigma2 / 2.0;
-            LogNormal::new(mu, sigma2.sqrt()).expect("checked: mean > 0").sample(rng)
-        }
-        Dist::Triangular { min, mode, max } => {
-            if max > min {
-                Triangular::new(*min, *max, *mode).expect("checked: min ≤ mode ≤ max").sample(rng)
-            } else {
-                *min
-            }
-        }
-        Dist::Gamma { shape, scale } => Gamma::new(*shape, *scale).expect("checked: positive").sample(rng),
-        Dist::Empirical(e) => {
-            let total = e.cumulative.last().expect("checked: not empty").1;
-            let x = rng.random_range(0.0..total);
-            let i = e.cumulative.partition_point(|&(_, c)| c <= x).min(e.cumulative.len() - 1);
-            e.cumulative[i].0
-        }
-    };
-    unit.to_ticks(value.max(0.0))
+            Prepared::AsWritten(_) => unreachable!("only uniform and empirical distributions are as written"),
+        };
+        self.ticks(value)
+    }
+
+    /// A drawn value in ticks: never negative, rounded to the nearest.
+    #[inline]
+    fn ticks(&self, value: f64) -> Ticks {
+        self.unit.to_ticks(value.max(0.0))
+    }
 }
 
 /// The next event after `t` of a Poisson process with a piecewise-constant rate:
 /// an exponential amount of "rate × time" (mean 1) is spent across the pieces. `None`
 /// when the schedule ends first.
 fn next_in_schedule(pieces: &[RatePiece], t: Ticks, unit: TimeUnit, rng: &mut Pcg64) -> Option<Ticks> {
-    use rand_distr::{Distribution, Exp1};
+    use rand_distr::Exp1;
     let mut left: f64 = Exp1.sample(rng);
     let mut now = unit.from_ticks(t);
     for piece in pieces {

@@ -3,8 +3,8 @@
 //! [`Samples`] keeps the values it is given exactly while there are at most
 //! [`Samples::EXACT`] of them (so a small run's percentiles are exact), then pours
 //! them into a [`Histogram`] and keeps counting there. Either way it keeps the
-//! running [`Moments`]: count, the exact sum (for an exact mean), minimum, maximum
-//! and a sum of squares for the variance.
+//! running [`Moments`]: count, the exact sum (for an exact mean), minimum and
+//! maximum.
 //!
 //! # The histogram and its error bound
 //!
@@ -31,32 +31,31 @@
 
 use crate::time::Ticks;
 
-/// Count, exact sum, extremes and sum of squares of the values seen: the mean is
-/// exact; the variance comes from the sum of squares (no division per value: this
-/// runs four times for every order).
-#[derive(Clone, Debug, Default)]
+/// Count, exact sum and extremes of the values seen, so the mean is exact. This runs
+/// four times for every order served, so it keeps only what the statistics show: no
+/// sum of squares (a variance would cost a float conversion and addition per value).
+#[derive(Clone, Debug)]
 pub struct Moments {
     count: u64,
     sum: u128,
+    /// `Ticks::MAX` while there is no value, so that recording needs no branch.
     min: Ticks,
     max: Ticks,
-    /// Σ x², in ticks².
-    sum_sq: f64,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        Moments { count: 0, sum: 0, min: Ticks::MAX, max: 0 }
+    }
 }
 
 impl Moments {
+    #[inline]
     pub fn record(&mut self, v: Ticks) {
-        if self.count == 0 {
-            self.min = v;
-            self.max = v;
-        } else {
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
-        }
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
         self.count += 1;
         self.sum += v as u128;
-        let x = v as f64;
-        self.sum_sq += x * x;
     }
 
     pub fn count(&self) -> u64 {
@@ -70,7 +69,7 @@ impl Moments {
 
     /// The smallest value (0 when there is none).
     pub fn min(&self) -> Ticks {
-        self.min
+        if self.count == 0 { 0 } else { self.min }
     }
 
     /// The largest value (0 when there is none).
@@ -85,20 +84,6 @@ impl Moments {
         }
         let n = self.count as u128;
         (self.sum / n) as f64 + (self.sum % n) as f64 / n as f64
-    }
-
-    /// The population variance, in ticks² (0 when there is no value).
-    pub fn variance(&self) -> f64 {
-        if self.count == 0 {
-            return 0.0;
-        }
-        let mean = self.mean();
-        (self.sum_sq / self.count as f64 - mean * mean).max(0.0)
-    }
-
-    /// The population standard deviation, in ticks.
-    pub fn std_dev(&self) -> f64 {
-        self.variance().sqrt()
     }
 }
 
@@ -135,6 +120,7 @@ impl Histogram {
     }
 
     /// The bucket holding `v`.
+    #[inline]
     fn bucket(v: Ticks) -> usize {
         if v < SUB {
             v as usize
@@ -156,16 +142,32 @@ impl Histogram {
         }
     }
 
+    #[inline]
     pub fn record(&mut self, v: Ticks) {
-        let b = Self::bucket(v);
-        if b >= self.counts.len() {
-            // Grow to the end of the value's range, exactly: at most 57 growths.
-            let len = (b / SUB as usize + 1) * SUB as usize;
-            self.counts.reserve_exact(len - self.counts.len());
-            self.counts.resize(len, 0);
-        }
-        self.counts[b] += 1;
+        self.count_in_bucket(v);
         self.moments.record(v);
+    }
+
+    /// Counts `v` in its bucket, leaving the moments alone.
+    #[inline]
+    fn count_in_bucket(&mut self, v: Ticks) {
+        let b = Self::bucket(v);
+        match self.counts.get_mut(b) {
+            Some(count) => *count += 1,
+            None => self.grow_and_count(b),
+        }
+    }
+
+    /// Grows the counts to the end of bucket `b`'s range, exactly, and counts one in
+    /// `b`: at most 57 growths over a histogram's life, so kept off the recording
+    /// path.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_count(&mut self, b: usize) {
+        let len = (b / SUB as usize + 1) * SUB as usize;
+        self.counts.reserve_exact(len - self.counts.len());
+        self.counts.resize(len, 0);
+        self.counts[b] += 1;
     }
 
     pub fn moments(&self) -> &Moments {
@@ -217,9 +219,11 @@ impl Histogram {
 pub struct Samples {
     /// The values, while there are at most `EXACT`; empty (and freed) after.
     exact: Vec<Ticks>,
-    /// Every value, once there have been more than `EXACT`.
-    histogram: Option<Histogram>,
-    moments: Moments,
+    /// Its moments cover every value from the first (they are the samples' moments,
+    /// kept once); its buckets are filled only once there have been more than
+    /// `EXACT` values (`bucketed`).
+    histogram: Histogram,
+    bucketed: bool,
 }
 
 impl Samples {
@@ -237,41 +241,53 @@ impl Samples {
         Samples::default()
     }
 
+    /// Records `v`. This runs four times for every order served: once past the first
+    /// `EXACT` values, all it does is update the moments and count `v` in its bucket,
+    /// which is inlined; keeping the first values is not.
+    #[inline]
     pub fn record(&mut self, v: Ticks) {
-        self.moments.record(v);
-        if let Some(h) = &mut self.histogram {
-            h.record(v);
-        } else if self.exact.len() < Self::EXACT {
-            self.exact.push(v);
+        self.histogram.moments.record(v);
+        if self.bucketed {
+            self.histogram.count_in_bucket(v);
         } else {
-            let mut h = Histogram::new();
-            for &x in &self.exact {
-                h.record(x);
-            }
-            h.record(v);
-            self.exact = Vec::new();
-            self.histogram = Some(h);
+            self.keep(v);
         }
     }
 
+    /// Keeps `v` among the exact values, or, when there are `EXACT` of them already,
+    /// pours them and `v` into the histogram's buckets and frees them.
+    #[inline(never)]
+    fn keep(&mut self, v: Ticks) {
+        if self.exact.len() < Self::EXACT {
+            self.exact.push(v);
+            return;
+        }
+        for &x in &self.exact {
+            self.histogram.count_in_bucket(x);
+        }
+        self.histogram.count_in_bucket(v);
+        self.exact = Vec::new();
+        self.bucketed = true;
+    }
+
     pub fn moments(&self) -> &Moments {
-        &self.moments
+        &self.histogram.moments
     }
 
     pub fn count(&self) -> u64 {
-        self.moments.count
+        self.histogram.moments.count
     }
 
     /// Whether the values are still all kept, so quantiles are exact.
     pub fn is_exact(&self) -> bool {
-        self.histogram.is_none()
+        !self.bucketed
     }
 
     /// The value of rank `rank` (1-based), exact while [`Samples::is_exact`], else
     /// within the histogram's error bound. `None` when empty.
     pub fn value_at_rank(&self, rank: u64) -> Option<Ticks> {
-        if let Some(h) = &self.histogram {
-            return h.value_at_rank(rank);
+        if self.bucketed {
+            return self.histogram.value_at_rank(rank);
         }
         if self.exact.is_empty() {
             return None;
@@ -288,7 +304,7 @@ impl Samples {
 
     /// Bytes held on the heap: at most [`Samples::MAX_HEAP_BYTES`].
     pub fn heap_bytes(&self) -> usize {
-        self.exact.capacity() * size_of::<Ticks>() + self.histogram.as_ref().map_or(0, Histogram::heap_bytes)
+        self.exact.capacity() * size_of::<Ticks>() + self.histogram.heap_bytes()
     }
 }
 
@@ -386,21 +402,21 @@ mod tests {
         assert_eq!(s.moments().max(), 19_999 * 1_000_003);
         assert_eq!(s.moments().min(), 0);
         assert_eq!(s.moments().sum(), 19_999 * 20_000 / 2 * 1_000_003);
-        assert_eq!(s.heap_bytes(), s.histogram.as_ref().unwrap().heap_bytes());
+        assert_eq!(s.heap_bytes(), s.histogram.heap_bytes());
     }
 
     #[test]
-    fn moments_match_a_two_pass_computation_closely() {
+    fn moments_match_a_two_pass_computation() {
         let values: Vec<Ticks> = (1..=1000u64).map(|i| i * i * 12_345).collect();
         let mut m = Moments::default();
         values.iter().for_each(|&v| m.record(v));
         let n = values.len() as f64;
         let mean = values.iter().map(|&v| v as f64).sum::<f64>() / n;
-        let var = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
         assert!((m.mean() - mean).abs() <= mean * 1e-12);
-        assert!((m.variance() - var).abs() <= var * 1e-9, "{} vs {var}", m.variance());
-        assert!((m.std_dev() - var.sqrt()).abs() <= var.sqrt() * 1e-9);
-        assert_eq!((Moments::default().mean(), Moments::default().variance()), (0.0, 0.0));
+        assert_eq!((m.count(), m.min(), m.max()), (1000, 12_345, 1000 * 1000 * 12_345));
+        assert_eq!(m.sum(), values.iter().map(|&v| v as u128).sum::<u128>());
+        let none = Moments::default();
+        assert_eq!((none.mean(), none.min(), none.max()), (0.0, 0, 0));
         // The mean's integer part is exact, even past f64's 2^53.
         let mut big = Moments::default();
         big.record(u64::MAX);

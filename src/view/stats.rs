@@ -47,12 +47,13 @@
 //! [`StatsView::new`] has no warm-up: `w = start`, `measured_s = total_s`, and every
 //! order counts.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
 use crate::event::{Event, EventKind, Sink};
-use crate::model::{EquipIx, ItemIx, Scenario, StepIx, StepKind};
+use crate::model::{CookIx, EquipIx, ItemIx, Scenario, StepIx, StepKind};
+use crate::orders::Order;
 use crate::time::{Ticks, TimeUnit};
 use crate::view::histogram::{Samples, nearest_rank};
 
@@ -141,7 +142,10 @@ pub struct Stats {
 #[derive(Clone, Copy)]
 struct CookTime(Ticks, Ticks, Option<(Ticks, bool)>);
 
+#[derive(Clone, Copy)]
 struct OrderState {
+    /// The order's id (1-based); 0 marks a vacant slot of the [`Window`].
+    id: u64,
     arrival: Ticks,
     first_start: Option<Ticks>,
     chain: Ticks,
@@ -156,6 +160,23 @@ struct EquipState {
     since: Ticks,
 }
 
+/// A step's part in the equipment statistics, from when it queues or starts until it
+/// finishes.
+#[derive(Clone, Copy)]
+enum EquipStep {
+    Queued,
+    /// Holding a unit of this equipment since then.
+    Holding(EquipIx, Ticks),
+}
+
+/// Steps queued for or holding equipment, by (order id, step): up to three look-ups
+/// per step that uses equipment.
+///
+/// Hashed with FxHash (`rustc-hash`): the keys are the engine's order ids and step
+/// indices, never chosen by an adversary, so SipHash's protection against flooding
+/// is not needed, and its cost would be paid several times per step.
+type StepMap = FxHashMap<(u64, StepIx), EquipStep>;
+
 /// Computes [`Stats`] from events.
 pub struct StatsView<'s> {
     sc: &'s Scenario,
@@ -167,10 +188,8 @@ pub struct StatsView<'s> {
     above: Samples,
     cooks: Vec<CookTime>,
     equipment: Vec<EquipState>,
-    /// Steps holding equipment: (order, step) → (equipment, since).
-    holding: HashMap<(u64, StepIx), (EquipIx, Ticks)>,
-    /// Steps in a queue for equipment.
-    queued: HashSet<(u64, StepIx)>,
+    /// Steps queued for or holding equipment.
+    equipment_steps: StepMap,
     start: Ticks,
     end: Ticks,
     warmup: Ticks,
@@ -204,8 +223,7 @@ impl<'s> StatsView<'s> {
                 .iter()
                 .map(|_| EquipState { busy: 0, queue: 0, longest: 0, area: 0, since: 0 })
                 .collect(),
-            holding: HashMap::new(),
-            queued: HashSet::new(),
+            equipment_steps: StepMap::default(),
             start: 0,
             end: 0,
             warmup,
@@ -223,15 +241,18 @@ impl<'s> StatsView<'s> {
     }
 
     /// How much of the span from `from` to `to` lies in the measured window.
+    #[inline]
     fn measured(&self, from: Ticks, to: Ticks) -> Ticks {
         to.saturating_sub(from.max(self.measured_from))
     }
 
+    #[inline]
     fn cook_begin(&mut self, cook: u16, t: Ticks, hands_on: bool) {
         self.cook_end(cook, t);
         self.cooks[cook as usize].2 = Some((t, hands_on));
     }
 
+    #[inline]
     fn cook_end(&mut self, cook: u16, t: Ticks) {
         if let Some((since, hands_on)) = self.cooks[cook as usize].2.take() {
             let d = self.measured(since, t);
@@ -281,8 +302,10 @@ impl<'s> StatsView<'s> {
             self.queue_to(e, end);
         }
         // Equipment still held when an interrupted run stopped is busy until then.
-        for &(eq, since) in self.holding.values() {
-            self.equipment[eq as usize].busy += end.saturating_sub(since.max(self.measured_from));
+        for step in self.equipment_steps.values() {
+            if let EquipStep::Holding(eq, since) = *step {
+                self.equipment[eq as usize].busy += end.saturating_sub(since.max(self.measured_from));
+            }
         }
         let total = end - self.start;
         let measured = end.saturating_sub(self.measured_from);
@@ -343,11 +366,18 @@ impl<'s> StatsView<'s> {
 }
 
 /// The least time an order's recipe could take: its longest path through `after`.
+/// `durations` are the order's, one per step in recipe order.
+#[inline]
 pub fn longest_chain(sc: &Scenario, item: ItemIx, durations: &[Ticks]) -> Ticks {
-    let steps = &sc.recipe_of(item).steps;
-    if let [_] = steps.as_slice() {
-        return durations[0];
+    // One duration: a one-step recipe, the common case, needs no look at the recipe.
+    if let [only] = durations {
+        return *only;
     }
+    longest_path(sc, item, durations)
+}
+
+fn longest_path(sc: &Scenario, item: ItemIx, durations: &[Ticks]) -> Ticks {
+    let steps = &sc.recipe_of(item).steps;
     // This runs for every order: no allocation for recipes of up to 16 steps.
     let mut small = [0; 16];
     let mut large = Vec::new();
@@ -364,102 +394,91 @@ pub fn longest_chain(sc: &Scenario, item: ItemIx, durations: &[Ticks]) -> Ticks 
     finish.iter().copied().max().unwrap_or(0)
 }
 
-/// The orders in the kitchen, by id. Both kitchens take orders in id order, so they
-/// lie in a window of ids from the oldest not yet served; served ones leave holes
-/// until the window's front moves past them. No hashing on the hot path.
-#[derive(Default)]
+/// The orders in the kitchen that count, by id, in a ring of slots: order `id` lives
+/// in slot `id mod len` (`len` a power of two), tagged with its id, so a look-up is
+/// one index and one comparison, with no hashing. Both kitchens take orders in id
+/// order and serve them within a bounded span of ids, so the ring stays as small as
+/// the span of ids in the kitchen: it doubles only when a new order's slot is still
+/// taken by an older one.
 struct Window {
-    first: u64,
-    slots: std::collections::VecDeque<Option<OrderState>>,
+    slots: Vec<OrderState>,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { slots: vec![Self::VACANT; 16] }
+    }
 }
 
 impl Window {
-    fn insert(&mut self, id: u64, order: OrderState) {
-        if self.slots.is_empty() {
-            self.first = id;
-        }
-        debug_assert!(id >= self.first + self.slots.len() as u64, "orders are taken in id order");
-        while self.first + (self.slots.len() as u64) < id {
-            self.slots.push_back(None);
-        }
-        self.slots.push_back(Some(order));
+    const VACANT: OrderState = OrderState { id: 0, arrival: 0, first_start: None, chain: 0 };
+
+    #[inline]
+    fn slot(&self, id: u64) -> usize {
+        // The length is a power of two.
+        id as usize & (self.slots.len() - 1)
     }
 
+    #[inline]
+    fn insert(&mut self, order: OrderState) {
+        debug_assert!(order.id != 0, "ids are 1-based");
+        let mut i = self.slot(order.id);
+        while self.slots[i].id != 0 {
+            self.grow();
+            i = self.slot(order.id);
+        }
+        self.slots[i] = order;
+    }
+
+    /// Doubles the ring. Orders whose slots differ in a ring differ in one twice as
+    /// long, so every order keeps a slot of its own.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let doubled = vec![Self::VACANT; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        for o in old.into_iter().filter(|o| o.id != 0) {
+            let i = self.slot(o.id);
+            self.slots[i] = o;
+        }
+    }
+
+    #[inline]
     fn get_mut(&mut self, id: u64) -> Option<&mut OrderState> {
-        let ix = id.checked_sub(self.first)?;
-        self.slots.get_mut(ix as usize)?.as_mut()
+        let i = self.slot(id);
+        let o = &mut self.slots[i];
+        (o.id == id).then_some(o)
     }
 
+    #[inline]
     fn remove(&mut self, id: u64) -> Option<OrderState> {
-        let ix = id.checked_sub(self.first)?;
-        let order = self.slots.get_mut(ix as usize)?.take();
-        while let Some(None) = self.slots.front() {
-            self.slots.pop_front();
-            self.first += 1;
-        }
-        order
+        let o = self.get_mut(id)?;
+        Some(std::mem::replace(o, Self::VACANT))
     }
 }
 
+/// One handler per kind of event, small enough to inline: the engine is generic over
+/// its sink, so where it emits an event the `match` below folds away and only that
+/// kind's handler remains.
 impl Sink for StatsView<'_> {
+    #[inline(always)]
     fn event(&mut self, e: &Event<'_>) {
         self.end = self.end.max(e.t);
-        let sc = self.sc;
         match e.kind {
             EventKind::ServiceStarted => {
                 self.start = e.t;
                 self.measured_from = e.t.saturating_add(self.warmup);
             }
-            // Only orders that arrived after the warm-up are followed.
-            EventKind::Arrived { order } if order.arrival >= self.measured_from => {
-                let chain = longest_chain(sc, order.item, &order.durations);
-                self.orders.insert(order.id, OrderState { arrival: order.arrival, first_start: None, chain });
-            }
-            EventKind::Arrived { .. } => {}
+            EventKind::Arrived { order } => self.arrived(order),
             EventKind::StepWaiting { equipment, cook, order, step } => {
-                self.queue_change(equipment as usize, e.t, true);
-                self.queued.insert((order.id, step));
-                if let Some(c) = cook {
-                    self.cook_begin(c, e.t, false);
-                }
+                self.step_waiting(order.id, step, equipment, cook, e.t)
             }
-            EventKind::StepStarted { order, step, cook } => {
-                let st = &sc.recipe_of(order.item).steps[step as usize];
-                if let Some(o) = self.orders.get_mut(order.id) {
-                    o.first_start.get_or_insert(e.t);
-                }
-                if let Some(eq) = st.uses {
-                    // A step that queued leaves the queue as it starts.
-                    if self.queued.remove(&(order.id, step)) {
-                        self.queue_change(eq as usize, e.t, false);
-                    }
-                    self.holding.insert((order.id, step), (eq, e.t));
-                }
-                if let Some(c) = cook {
-                    self.cook_begin(c, e.t, st.kind == StepKind::HandsOn);
-                }
-            }
-            EventKind::StepFinished { order, step, cook } => {
-                let uses = sc.recipe_of(order.item).steps[step as usize].uses;
-                if let Some((eq, since)) = uses.and_then(|_| self.holding.remove(&(order.id, step))) {
-                    self.equipment[eq as usize].busy += self.measured(since, e.t);
-                }
-                if let Some(c) = cook {
-                    self.cook_end(c, e.t);
-                }
-            }
+            EventKind::StepStarted { order, step, cook } => self.step_started(order, step, cook, e.t),
+            EventKind::StepFinished { order, step, cook } => self.step_finished(order, step, cook, e.t),
             EventKind::StepCancelled { order, step, started } => {
-                let uses = sc.recipe_of(order.item).steps[step as usize].uses;
-                if let Some(eq) = uses {
-                    if started {
-                        if let Some((eq, since)) = self.holding.remove(&(order.id, step)) {
-                            self.equipment[eq as usize].busy += self.measured(since, e.t);
-                        }
-                    } else if self.queued.remove(&(order.id, step)) {
-                        self.queue_change(eq as usize, e.t, false);
-                    }
-                }
+                self.step_cancelled(order, step, started, e.t)
             }
+            EventKind::Served { order } => self.served(order.id, e.t),
             EventKind::Left { order } => {
                 if self.orders.remove(order.id).is_some() {
                     self.left += 1;
@@ -470,17 +489,87 @@ impl Sink for StatsView<'_> {
                     self.balked += 1;
                 }
             }
-            EventKind::Served { order } => {
-                if let Some(o) = self.orders.remove(order.id) {
-                    self.served += 1;
-                    let in_system = e.t - o.arrival;
-                    self.waits.record(o.first_start.unwrap_or(e.t) - o.arrival);
-                    self.in_system.record(in_system);
-                    self.chains.record(o.chain);
-                    self.above.record(in_system.saturating_sub(o.chain));
-                }
-            }
             EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+        }
+    }
+}
+
+impl StatsView<'_> {
+    /// Only orders that arrived after the warm-up are followed.
+    #[inline]
+    fn arrived(&mut self, order: &Order) {
+        if order.arrival >= self.measured_from {
+            let chain = longest_chain(self.sc, order.item, &order.durations);
+            self.orders.insert(OrderState { id: order.id, arrival: order.arrival, first_start: None, chain });
+        }
+    }
+
+    fn step_waiting(&mut self, order: u64, step: StepIx, equipment: EquipIx, cook: Option<CookIx>, t: Ticks) {
+        self.queue_change(equipment as usize, t, true);
+        self.equipment_steps.insert((order, step), EquipStep::Queued);
+        if let Some(c) = cook {
+            self.cook_begin(c, t, false);
+        }
+    }
+
+    #[inline]
+    fn step_started(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
+        let st = &self.sc.recipe_of(order.item).steps[step as usize];
+        if let Some(o) = self.orders.get_mut(order.id) {
+            o.first_start.get_or_insert(t);
+        }
+        if let Some(eq) = st.uses {
+            self.take_equipment(order.id, step, eq, t);
+        }
+        if let Some(c) = cook {
+            self.cook_begin(c, t, st.kind == StepKind::HandsOn);
+        }
+    }
+
+    fn take_equipment(&mut self, order: u64, step: StepIx, eq: EquipIx, t: Ticks) {
+        // A step that queued leaves the queue as it starts.
+        if let Some(EquipStep::Queued) = self.equipment_steps.insert((order, step), EquipStep::Holding(eq, t))
+        {
+            self.queue_change(eq as usize, t, false);
+        }
+    }
+
+    #[inline]
+    fn step_finished(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
+        // A kitchen without equipment holds none: no need to look at the step.
+        if !self.equipment.is_empty() && self.sc.recipe_of(order.item).steps[step as usize].uses.is_some() {
+            self.give_back_equipment(order.id, step, t);
+        }
+        if let Some(c) = cook {
+            self.cook_end(c, t);
+        }
+    }
+
+    fn give_back_equipment(&mut self, order: u64, step: StepIx, t: Ticks) {
+        if let Some(EquipStep::Holding(eq, since)) = self.equipment_steps.remove(&(order, step)) {
+            self.equipment[eq as usize].busy += self.measured(since, t);
+        }
+    }
+
+    /// A cancelled step gives back its equipment, or its place in the queue for it.
+    fn step_cancelled(&mut self, order: &Order, step: StepIx, started: bool, t: Ticks) {
+        let Some(eq) = self.sc.recipe_of(order.item).steps[step as usize].uses else { return };
+        if started {
+            self.give_back_equipment(order.id, step, t);
+        } else if let Some(EquipStep::Queued) = self.equipment_steps.remove(&(order.id, step)) {
+            self.queue_change(eq as usize, t, false);
+        }
+    }
+
+    #[inline]
+    fn served(&mut self, order: u64, t: Ticks) {
+        if let Some(o) = self.orders.remove(order) {
+            self.served += 1;
+            let in_system = t - o.arrival;
+            self.waits.record(o.first_start.unwrap_or(t) - o.arrival);
+            self.in_system.record(in_system);
+            self.chains.record(o.chain);
+            self.above.record(in_system.saturating_sub(o.chain));
         }
     }
 }
