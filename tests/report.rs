@@ -220,3 +220,43 @@ fn a_long_day_stays_a_reasonable_size() {
         assert!(html.contains("5000 orders, in bins of"));
     }
 }
+
+#[test]
+fn customers_who_left_or_balked_are_counted_on_the_page() {
+    let sc = load("rush-hour");
+    let run = collect(&sc, Mode::Async);
+    let (left, balked) = (run.stats.left, run.stats.balked);
+    assert!(left > 0, "the rush hour loses customers");
+    let html = report::html(&sc, &[run]);
+    assert!(
+        html.contains(&format!(
+            r#"<span class="v">{left}</span><span class="k">left, tired of waiting</span>"#
+        ))
+    );
+    assert!(html.contains(&format!(r#"<span class="v">{balked}</span><span class="k">did not join</span>"#)));
+    // Nobody leaves the café: no such cards.
+    let cafe = load("cafe");
+    assert!(!report::html(&cafe, &[collect(&cafe, Mode::Async)]).contains("tired of waiting"));
+}
+
+#[test]
+fn a_policy_comparison_names_each_policy() {
+    let sc = load("bakery");
+    let cmp = run::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
+    let runs: Vec<ReportRun> = cmp
+        .sides
+        .iter()
+        .map(|s| ReportRun {
+            mode: s.mode,
+            policy: Some(s.policy),
+            trace: s.trace.clone(),
+            stats: s.stats.clone(),
+        })
+        .collect();
+    let html = report::html(&sc, &runs);
+    for p in ["fifo", "unattended-first", "longest-chain"] {
+        assert!(html.contains(&format!("<h2>Asynchronous kitchen, policy {p}<")), "{p}");
+        assert!(html.contains(&format!(r#"id="run-async-{p}""#)), "{p}");
+    }
+    assert_self_contained(&html);
+}
