@@ -59,7 +59,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::engine::{self, Mode, VirtualClock};
-use crate::model::{Arrivals, Customers, Dist, Scenario};
+use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
 use crate::suggest;
 use crate::time::{Ticks, TimeUnit};
@@ -83,6 +83,9 @@ pub enum Param {
     Equipment { index: usize, name: String },
     /// `arrivals.rate`: customers per unit of time of a Poisson generator.
     ArrivalRate,
+    /// `policy`: the asynchronous kitchen's dispatch policy; a value is an index
+    /// into [`Policy::ALL`] (in JSON too).
+    Policy,
 }
 
 impl Param {
@@ -92,6 +95,7 @@ impl Param {
             Param::Cooks => "cooks".into(),
             Param::Equipment { name, .. } => format!("equipment.{name}"),
             Param::ArrivalRate => "arrivals.rate".into(),
+            Param::Policy => "policy".into(),
         }
     }
 
@@ -101,6 +105,7 @@ impl Param {
             Param::Cooks => "cooks".into(),
             Param::Equipment { name, .. } => name.clone(),
             Param::ArrivalRate => "rate".into(),
+            Param::Policy => "policy".into(),
         }
     }
 
@@ -108,9 +113,13 @@ impl Param {
         !matches!(self, Param::ArrivalRate)
     }
 
-    /// A value of this parameter as text (`4`, `0.5`).
+    /// A value of this parameter as text (`4`, `0.5`, `longest-chain`).
     pub fn show(&self, v: f64) -> String {
-        if self.whole() { format!("{}", v as u64) } else { format!("{v}") }
+        match self {
+            Param::Policy => Policy::ALL[v as usize].name().to_string(),
+            _ if self.whole() => format!("{}", v as u64),
+            _ => format!("{v}"),
+        }
     }
 }
 
@@ -122,7 +131,7 @@ pub struct Vary {
     pub values: Vec<f64>,
 }
 
-const VARY_EXAMPLES: &str = "like `cooks=1..6`, `equipment.coffee_machine=1..3` or `arrivals.rate=0.5,1,2`";
+const VARY_EXAMPLES: &str = "like `cooks=1..6`, `equipment.coffee_machine=1..3`, `arrivals.rate=0.5,1,2` or `policy=fifo,longest-chain`";
 
 /// Parses a `--vary` spec against the scenario it varies: `cooks=1..6` (a range,
 /// both ends included), `equipment.NAME=1..3`, `arrivals.rate=0.5,1,2` (a list);
@@ -135,6 +144,20 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
     let (name, values) = (name.trim(), values.trim());
     let param = if name == "cooks" {
         Param::Cooks
+    } else if name == "policy" {
+        let mut out = Vec::new();
+        for p in values.split(',').map(str::trim) {
+            let Some(policy) = Policy::from_name(p) else {
+                let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                return fail(format!("unknown policy `{p}`; the policies: {}", names.join(", ")));
+            };
+            let ix = Policy::ALL.iter().position(|&q| q == policy).expect("listed") as f64;
+            if out.contains(&ix) {
+                return fail(format!("the value {p} is given twice"));
+            }
+            out.push(ix);
+        }
+        return Ok(Vary { param: Param::Policy, values: out });
     } else if name == "arrivals.rate" {
         let poisson = matches!(
             &sc.customers,
@@ -167,14 +190,14 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
             }
         }
     } else {
-        let mut known = vec!["cooks".to_string(), "arrivals.rate".to_string()];
+        let mut known = vec!["cooks".to_string(), "arrivals.rate".to_string(), "policy".to_string()];
         known.extend(sc.kitchen.equipment.iter().map(|e| format!("equipment.{}", e.name)));
         let hint = match suggest::closest(name, known.iter().map(|s| s.as_str())) {
             Some(s) => format!("did you mean `{s}`? "),
             None => String::new(),
         };
         return fail(format!(
-            "unknown parameter `{name}`; {hint}What can vary: cooks, equipment.NAME (a capacity), arrivals.rate"
+            "unknown parameter `{name}`; {hint}What can vary: cooks, equipment.NAME (a capacity), arrivals.rate, policy"
         ));
     };
     let whole = param.whole();
@@ -293,6 +316,7 @@ pub fn apply(sc: &Scenario, varies: &[Vary], values: &[f64]) -> Scenario {
                     g.arrivals = Arrivals::Interarrival(Dist::Exponential { mean: 1.0 / x });
                 }
             }
+            Param::Policy => sc.kitchen.policy = Policy::ALL[x as usize],
         }
     }
     sc

@@ -78,15 +78,15 @@ fn bad_vary_specs_say_what_is_wrong() {
     let cases = [
         (
             "cooks",
-            "--vary `cooks`: expected NAME=VALUES, like `cooks=1..6`, `equipment.coffee_machine=1..3` or `arrivals.rate=0.5,1,2`",
+            "--vary `cooks`: expected NAME=VALUES, like `cooks=1..6`, `equipment.coffee_machine=1..3`, `arrivals.rate=0.5,1,2` or `policy=fifo,longest-chain`",
         ),
         (
             "cook=1..3",
-            "--vary `cook=1..3`: unknown parameter `cook`; did you mean `cooks`? What can vary: cooks, equipment.NAME (a capacity), arrivals.rate",
+            "--vary `cook=1..3`: unknown parameter `cook`; did you mean `cooks`? What can vary: cooks, equipment.NAME (a capacity), arrivals.rate, policy",
         ),
         (
             "staff=1..3",
-            "--vary `staff=1..3`: unknown parameter `staff`; What can vary: cooks, equipment.NAME (a capacity), arrivals.rate",
+            "--vary `staff=1..3`: unknown parameter `staff`; What can vary: cooks, equipment.NAME (a capacity), arrivals.rate, policy",
         ),
         (
             "equipment.machin=1..3",
@@ -564,4 +564,28 @@ fn costs_are_read_and_checked() {
     assert!(e.contains("`cook_cots`") && e.contains("`cook_cost`"), "{e}");
     let e = bad("cook_cost = \"cheap\"");
     assert!(e.contains("`cook_cost`"), "{e}");
+}
+
+#[test]
+fn the_dispatch_policy_can_vary_and_the_smarter_baker_wins() {
+    let bakery = async_cafe::builtin::find("bakery").unwrap().load().unwrap();
+    let v = vary(&bakery, "policy=longest-chain, fifo");
+    assert_eq!(v.param, Param::Policy);
+    // Indexes into Policy::ALL, in the order given.
+    assert_eq!(v.values, [2.0, 0.0]);
+    assert_eq!(v.param.show(2.0), "longest-chain");
+    assert_eq!(
+        err(&bakery, "policy=fifo,fastest"),
+        "--vary `policy=fifo,fastest`: unknown policy `fastest`; the policies: fifo, unattended-first, longest-chain"
+    );
+    assert_eq!(err(&bakery, "policy=fifo,fifo"), "--vary `policy=fifo,fifo`: the value fifo is given twice");
+    let s = run(&bakery, &[v], &opts(1, 1));
+    let total = Metric::TimeInSystem(Quantity::Max);
+    let at =
+        |row: usize| s.rows[row].estimates[s.metrics.iter().position(|m| *m == total).unwrap()].unwrap().mean;
+    // The bread is done at 18 min kneaded first, at 21 in asyncio's order.
+    assert_eq!((at(0), at(1)), (18.0, 21.0));
+    assert_eq!(s.rows[0].describe(&s.varies), "policy=longest-chain");
+    let csv = sweep::csv(&s, None);
+    assert!(csv.lines().nth(1).unwrap().starts_with("longest-chain,"), "{csv}");
 }

@@ -127,7 +127,8 @@ enum Command {
         /// A built-in scenario's name or a path to a .toml file.
         scenario: String,
         /// What to vary, repeatable: `cooks=1..6`, `equipment.NAME=1..3` (a range,
-        /// both ends included), `arrivals.rate=0.5,1,2` (a list).
+        /// both ends included), `arrivals.rate=0.5,1,2` (a list),
+        /// `policy=fifo,longest-chain` (dispatch policies).
         #[arg(long = "vary", value_name = "NAME=VALUES")]
         vary: Vec<String>,
         /// Independent replications of every configuration.
