@@ -1,5 +1,5 @@
-//! Dispatch policies, and the synchronous kitchen's patience and balking, on small
-//! kitchens worked out by hand.
+//! Dispatch policies, the synchronous kitchen's patience and balking, and patience
+//! in a replayed day, on small kitchens worked out by hand.
 
 use async_cafe::builtin;
 use async_cafe::engine::{self, Mode, VirtualClock};
@@ -182,4 +182,36 @@ list = [
     let s = stats.finish();
     assert_eq!((s.served, s.left, s.balked), (4, 0, 1));
     assert_eq!(s.balked_share(), 0.2);
+}
+
+#[test]
+fn a_replayed_day_can_give_each_customer_a_patience() {
+    // One machine, 3 s brews. Customer 2 (at 1) waits at most 2 s: in line until 3,
+    // so they leave at 3, as 1's brew ends. Customer 3's cell is empty: the
+    // scenario's patience (10) applies, and they are served at 6.
+    let csv = "arrival,item,patience\n0,coffee,5\n1,coffee,2\n2,coffee,\n";
+    let toml = r#"
+[kitchen]
+equipment = { machine = 1 }
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 3, uses = "machine" }]
+[menu]
+coffee = "coffee"
+[customers]
+replay = "day.csv"
+patience = 10
+"#;
+    let files = |name: &str| match name {
+        "day.csv" => Ok(("day.csv".to_string(), csv.to_string())),
+        _ => Err(format!("no file {name}")),
+    };
+    let sc = scenario::load_str("t", "t.toml", toml, &files).unwrap();
+    let fates: Vec<(f64, String)> =
+        story(&sc, Mode::Async).into_iter().filter(|(_, w)| !w.ends_with("brew")).collect();
+    assert_eq!(fates, lines(&[(3.0, "1 served"), (3.0, "2 left"), (6.0, "3 served")]));
+    // A patience cell that is not a time is located in the CSV.
+    let bad = "arrival,item,patience\n0,coffee,soon\n";
+    let files = |_: &str| Ok(("day.csv".to_string(), bad.to_string()));
+    let err = scenario::load_str("t", "t.toml", toml, &files).unwrap_err().render();
+    assert!(err.contains("`soon` is not a time") && err.contains("day.csv:2:10"), "{err}");
 }

@@ -1873,6 +1873,8 @@ mod replay {
             Arrival,
             Item,
             Customer,
+            /// The customer's patience (empty: the scenario's).
+            Patience,
             Option(usize),
             Step(String),
             /// A column that cannot be checked, because part of the menu it may refer
@@ -1895,6 +1897,7 @@ mod replay {
                 "arrival" => Col::Arrival,
                 "item" => Col::Item,
                 "customer" => Col::Customer,
+                "patience" => Col::Patience,
                 _ => match menu.options.iter().position(|o| o.name == h) {
                     Some(i) => Col::Option(i),
                     None if steps.contains(&h) => Col::Step(h.to_string()),
@@ -1902,7 +1905,7 @@ mod replay {
                         Col::Unchecked
                     }
                     None => {
-                        let mut known = vec!["arrival", "item", "customer"];
+                        let mut known = vec!["arrival", "item", "customer", "patience"];
                         known.extend(menu.options.iter().map(|o| o.name.as_str()));
                         known.extend(steps.iter().copied());
                         let help = match crate::suggest::closest(h, known.iter().copied()) {
@@ -1967,13 +1970,14 @@ mod replay {
             let mut step_cells = Vec::new();
             for (index, (col, cell)) in cols.iter().zip(rec.iter()).enumerate() {
                 match col {
-                    Col::Arrival | Col::Step(_) => match cell.parse::<f64>() {
+                    Col::Arrival | Col::Step(_) | Col::Patience => match cell.parse::<f64>() {
                         Ok(x) if x.is_finite() && x >= 0.0 => match col {
                             Col::Arrival => c.arrival = unit.to_ticks(x),
                             Col::Step(s) => step_cells.push((s.clone(), unit.to_ticks(x), index)),
+                            Col::Patience => c.patience = Some(unit.to_ticks(x)),
                             _ => unreachable!(),
                         },
-                        _ if cell.is_empty() && matches!(col, Col::Step(_)) => {}
+                        _ if cell.is_empty() && matches!(col, Col::Step(_) | Col::Patience) => {}
                         _ => {
                             err(
                                 cell_span(&span, index),
