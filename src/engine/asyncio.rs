@@ -191,8 +191,9 @@ enum DoorState {
 
 struct Door {
     state: DoorState,
-    /// The next customer, drawn but not yet let in.
-    next: Order,
+    /// The slot holding the next customer, drawn but not yet let in (drawn straight
+    /// into the slot its order will use); meaningful while `has_next`.
+    next: u32,
     has_next: bool,
     created: u64,
     finished: u64,
@@ -295,7 +296,7 @@ impl<'s> Kitchen<'s> {
                 .collect(),
             door: Door {
                 state: DoorState::New,
-                next: Order::default(),
+                next: 0,
                 has_next: false,
                 created: 0,
                 finished: 0,
@@ -545,7 +546,7 @@ impl<'s> Kitchen<'s> {
             DoorState::New => {
                 sink.event(&Event { t: self.now, kind: EventKind::ServiceStarted });
                 self.start = self.now;
-                self.door.has_next = self.source.next_into(&mut self.door.next);
+                self.draw_next();
             }
             DoorState::Sleeping => {
                 self.let_in();
@@ -562,7 +563,7 @@ impl<'s> Kitchen<'s> {
         }
         // for o in orders: sleep until its arrival, then create_task(run_order(o))
         while self.door.has_next {
-            let due = self.start.saturating_add(self.door.next.arrival);
+            let due = self.start.saturating_add(self.orders[self.door.next as usize].order.arrival);
             if due > self.now {
                 self.arm_timer(due, Task::Door);
                 self.door.state = DoorState::Sleeping;
@@ -589,9 +590,19 @@ impl<'s> Kitchen<'s> {
         self.door.state = DoorState::Done;
     }
 
-    /// `tasks.append(asyncio.create_task(run_order(o)))`, then draw the next customer.
-    fn let_in(&mut self) {
-        let slot = match self.free_slots.pop() {
+    /// Draws the next customer into a free slot.
+    fn draw_next(&mut self) {
+        let slot = self.free_slot();
+        self.door.next = slot;
+        self.door.has_next = self.source.next_into(&mut self.orders[slot as usize].order);
+        if !self.door.has_next {
+            self.free_slots.push(slot);
+        }
+    }
+
+    /// A slot no order uses, new if need be.
+    fn free_slot(&mut self) -> u32 {
+        match self.free_slots.pop() {
             Some(slot) => slot,
             None => {
                 self.orders.push(OrderRt {
@@ -610,9 +621,13 @@ impl<'s> Kitchen<'s> {
                 });
                 (self.orders.len() - 1) as u32
             }
-        };
+        }
+    }
+
+    /// `tasks.append(asyncio.create_task(run_order(o)))`, then draw the next customer.
+    fn let_in(&mut self) {
+        let slot = self.door.next;
         let rt = &mut self.orders[slot as usize];
-        std::mem::swap(&mut rt.order, &mut self.door.next);
         rt.state = OrderState::New;
         rt.generation = rt.generation.wrapping_add(1);
         rt.gathered = 0;
@@ -624,7 +639,7 @@ impl<'s> Kitchen<'s> {
         rt.started = false;
         self.door.created += 1;
         self.ready.push_back(Handle::Resume(Task::Order(slot)));
-        self.door.has_next = self.source.next_into(&mut self.door.next);
+        self.draw_next();
     }
 
     // ---- an order: run_order(o) --------------------------------------------------
