@@ -254,6 +254,7 @@ fn a_policy_comparison_names_each_policy() {
         })
         .collect();
     let html = report::html(&sc, &runs);
+    assert!(html.contains("· Asynchronous · policies fifo, unattended-first and longest-chain</span></h1>"));
     for p in ["fifo", "unattended-first", "longest-chain"] {
         assert!(html.contains(&format!("<h2>Asynchronous kitchen, policy {p}<")), "{p}");
         assert!(html.contains(&format!(r#"id="run-async-{p}""#)), "{p}");

@@ -123,13 +123,15 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             speedup: format!("{:.2}", sync.trace.end as f64 / async_.trace.end.max(1) as f64),
         });
     }
-    let modes: Vec<String> = runs
-        .iter()
-        .map(|r| match r.policy {
-            Some(p) => format!("{} ({})", r.mode.title(), p.name()),
-            None => r.mode.title().to_string(),
-        })
-        .collect();
+    // "Synchronous and Asynchronous"; a policy comparison names its policies apart.
+    let mut modes: Vec<&str> = runs.iter().map(|r| r.mode.title()).collect();
+    modes.dedup();
+    let policies: Vec<&str> = runs.iter().filter_map(|r| r.policy.map(Policy::name)).collect();
+    let policies = match policies.as_slice() {
+        [] => String::new(),
+        [one] => format!("policy {one}"),
+        [rest @ .., last] => format!("policies {} and {last}", rest.join(", ")),
+    };
     let legend: Vec<LegendEntry> = ACTIVITIES
         .iter()
         .map(|&a| LegendEntry { name: a.name(), colour: colour(a), meaning: meaning(a) })
@@ -147,6 +149,7 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             summary => sc.summary.as_str(),
             unit => unit.name(),
             modes => modes.join(" and "),
+            policies => policies,
             customers => sc.customer_count(),
             comparison => comparison.map(Serde),
             legend => Serde(legend),
