@@ -161,8 +161,6 @@ struct OrderRt {
     /// Bumped each time the slot takes a new order.
     generation: u32,
     gathered: u64,
-    /// Whether the customer has a patience (awaits through `wait_for`).
-    patient: bool,
     outer: Outer,
     /// `_GatheringFuture._cancel_requested`.
     cancel_requested: bool,
@@ -485,7 +483,7 @@ impl<'s> Kitchen<'s> {
                     }
                     rt.gathered += count;
                     if rt.gathered == rt.steps.len() as u64 {
-                        if !rt.patient {
+                        if rt.order.patience.is_none() {
                             // The gather's result wakes the order task at once.
                             rt.outer = Outer::Ok;
                             self.ready.push_back(Handle::Resume(Task::Order(o)));
@@ -610,7 +608,6 @@ impl<'s> Kitchen<'s> {
                     state: OrderState::Done,
                     generation: 0,
                     gathered: 0,
-                    patient: false,
                     outer: Outer::Pending,
                     cancel_requested: false,
                     waiter_done: false,
@@ -631,7 +628,6 @@ impl<'s> Kitchen<'s> {
         rt.state = OrderState::New;
         rt.generation = rt.generation.wrapping_add(1);
         rt.gathered = 0;
-        rt.patient = rt.order.patience.is_some();
         rt.outer = Outer::Pending;
         rt.cancel_requested = false;
         rt.waiter_done = false;
