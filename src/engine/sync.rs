@@ -64,8 +64,9 @@ pub struct Kitchen<'s> {
     equipment: Vec<Equipment>,
     next: Order,
     has_next: bool,
-    /// When each customer taken so far stopped waiting (was taken, or left), for
-    /// those who may still be waiting at the next arrival: to count the line.
+    /// With `balk`: when each customer taken so far stopped waiting (was taken, or
+    /// left), for those who may still be waiting at the next arrival: to count the
+    /// line.
     line_exits: BinaryHeap<Reverse<Ticks>>,
     served: u64,
 }
@@ -160,16 +161,20 @@ impl<'s> Kitchen<'s> {
         std::mem::swap(&mut self.cooks[ci].order, &mut self.next);
         self.has_next = self.source.next_into(&mut self.next);
         let arrival = self.cooks[ci].order.arrival;
-        // The line as the customer found it when they arrived.
-        while self.line_exits.peek().is_some_and(|Reverse(t)| *t <= arrival) {
-            self.line_exits.pop();
-        }
-        let balked = self.sc.balk.is_some_and(|k| self.line_exits.len() > k as usize);
-        self.cooks[ci].balked = balked;
-        if !balked {
-            let taken = arrival.max(self.now);
-            let gone = self.cooks[ci].order.patience.map_or(taken, |p| taken.min(arrival.saturating_add(p)));
-            self.line_exits.push(Reverse(gone));
+        self.cooks[ci].balked = false;
+        if let Some(k) = self.sc.balk {
+            // The line as the customer found it when they arrived.
+            while self.line_exits.peek().is_some_and(|Reverse(t)| *t <= arrival) {
+                self.line_exits.pop();
+            }
+            let balked = self.line_exits.len() > k as usize;
+            self.cooks[ci].balked = balked;
+            if !balked {
+                let taken = arrival.max(self.now);
+                let order = &self.cooks[ci].order;
+                let gone = order.patience.map_or(taken, |p| taken.min(arrival.saturating_add(p)));
+                self.line_exits.push(Reverse(gone));
+            }
         }
         if arrival > self.now {
             // Idle until the customer comes in.
