@@ -57,7 +57,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use super::{Clock, Outcome};
 use crate::event::{Event, EventKind, Sink};
-use crate::model::{CookIx, Policy, Scenario, StepIx, StepKind};
+use crate::model::{CookIx, Policy, Scenario, Step as RecipeStep, StepIx, StepKind};
 use crate::orders::{Order, OrderSource};
 use crate::time::Ticks;
 
@@ -113,6 +113,7 @@ impl StepState {
     }
 }
 
+#[derive(Clone, Copy)]
 struct StepRt {
     state: StepState,
     cursor: u16,
@@ -127,10 +128,33 @@ struct StepRt {
     /// The longest chain of work from the start of this step to the end of its order
     /// (`longest-chain` policy only).
     chain: Ticks,
-    /// Steps awaiting this one, in the order they started awaiting: the done-callbacks
-    /// after the order's gather callback, which always comes first.
-    waiters: Vec<StepIx>,
+    /// Steps awaiting this one, in the order they started awaiting (the done-callbacks
+    /// after the order's gather callback, which always comes first): a list through
+    /// `next_waiter`, from `first_waiter` to `last_waiter`, [`NONE`] when empty.
+    first_waiter: StepIx,
+    last_waiter: StepIx,
+    /// The next step awaiting the same step as this one.
+    next_waiter: StepIx,
     cook: Option<CookIx>,
+}
+
+/// No step: the end of a list of waiters.
+const NONE: StepIx = StepIx::MAX;
+
+impl StepRt {
+    /// A step task just created.
+    const NEW: StepRt = StepRt {
+        state: StepState::New,
+        cursor: 0,
+        wake_pending: true,
+        cancel: false,
+        timer_seq: 0,
+        chain: 0,
+        first_waiter: NONE,
+        last_waiter: NONE,
+        next_waiter: NONE,
+        cook: None,
+    };
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,8 +179,10 @@ enum Outer {
     Cancelled,
 }
 
-struct OrderRt {
+struct OrderRt<'s> {
     order: Order,
+    /// The steps of the order's recipe.
+    recipe: &'s [RecipeStep],
     state: OrderState,
     /// Bumped each time the slot takes a new order.
     generation: u32,
@@ -239,13 +265,59 @@ struct Timer {
     task: Task,
 }
 
-/// A cook in a hands-on step.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Busy {
-    until: Ticks,
-    seq: u64,
-    cook: CookIx,
-    step: Task,
+/// The cooks: who is free, and who is in which hands-on step until when.
+struct Cooks {
+    /// Cooks in hands-on steps, earliest end first (ties by the order the steps
+    /// began), each as one key: `until << 64 | seq << 16 | cook`.
+    busy: BinaryHeap<Reverse<u128>>,
+    /// The step each busy cook is in, by cook.
+    step: Vec<(u32, StepIx)>,
+    /// A bit per cook, set when free: the lowest free cook is the first set bit.
+    free: Vec<u64>,
+    free_count: usize,
+}
+
+impl Cooks {
+    fn new(cooks: usize) -> Self {
+        let mut free = vec![0u64; cooks.div_ceil(64)];
+        for c in 0..cooks {
+            free[c / 64] |= 1 << (c % 64);
+        }
+        Cooks { busy: BinaryHeap::new(), step: vec![(0, 0); cooks], free, free_count: cooks }
+    }
+
+    /// The free cook with the lowest number.
+    #[inline]
+    fn lowest_free(&self) -> CookIx {
+        let (w, bits) = self.free.iter().enumerate().find(|(_, b)| **b != 0).expect("a cook is free");
+        (w * 64 + bits.trailing_zeros() as usize) as CookIx
+    }
+
+    /// `cook` starts a hands-on step, its `seq`-th, lasting until `until`.
+    #[inline]
+    fn block(&mut self, cook: CookIx, until: Ticks, seq: u64, step: (u32, StepIx)) {
+        debug_assert!(seq < 1 << 48, "sequence numbers fit in 48 bits");
+        self.busy.push(Reverse(u128::from(until) << 64 | u128::from(seq) << 16 | u128::from(cook)));
+        self.step[cook as usize] = step;
+        self.free[cook as usize / 64] &= !(1 << (cook % 64));
+        self.free_count -= 1;
+    }
+
+    /// When the earliest hands-on step ends.
+    #[inline]
+    fn next_end(&self) -> Option<Ticks> {
+        self.busy.peek().map(|Reverse(k)| (k >> 64) as Ticks)
+    }
+
+    /// Ends the earliest hands-on step, freeing its cook: its end and its step.
+    #[inline]
+    fn unblock(&mut self) -> (Ticks, (u32, StepIx)) {
+        let Reverse(k) = self.busy.pop().expect("a cook is busy");
+        let cook = k as CookIx;
+        self.free[cook as usize / 64] |= 1 << (cook % 64);
+        self.free_count += 1;
+        ((k >> 64) as Ticks, self.step[cook as usize])
+    }
 }
 
 /// One run of the asynchronous kitchen.
@@ -257,16 +329,11 @@ pub struct Kitchen<'s> {
     ready: VecDeque<Handle>,
     timers: BinaryHeap<Reverse<Timer>>,
     seq: u64,
-    orders: Vec<OrderRt>,
+    orders: Vec<OrderRt<'s>>,
     free_slots: Vec<u32>,
     sems: Vec<Semaphore>,
     door: Door,
-    /// Cooks in hands-on steps.
-    busy: BinaryHeap<Reverse<Busy>>,
-    cook_busy: Vec<bool>,
-    free_cooks: usize,
-    /// The cook running the current handle.
-    cook: CookIx,
+    cooks: Cooks,
     /// Customers let in, none of whose steps has started (for balking).
     waiting: u64,
     served: u64,
@@ -301,10 +368,7 @@ impl<'s> Kitchen<'s> {
                 gathering: false,
                 gathered: 0,
             },
-            busy: BinaryHeap::new(),
-            cook_busy: vec![false; cooks],
-            free_cooks: cooks,
-            cook: 0,
+            cooks: Cooks::new(cooks),
             waiting: 0,
             served: 0,
             stopped: false,
@@ -316,13 +380,13 @@ impl<'s> Kitchen<'s> {
         // asyncio.run(main()): the main task's first step is the only ready handle.
         self.ready.push_back(Handle::Resume(Task::Door));
         while !self.stopped {
-            if self.free_cooks == 0 {
+            if self.cooks.free_count == 0 {
                 self.resume_earliest_cook(clock, sink);
                 continue;
             }
             if self.ready.is_empty() {
                 let timer = self.timers.peek().map(|Reverse(t)| t.when);
-                let cook = self.busy.peek().map(|Reverse(b)| b.until);
+                let cook = self.cooks.next_end();
                 match (timer, cook) {
                     (None, None) => break,
                     (t, Some(c)) if t.is_none_or(|t| c <= t) => {
@@ -334,7 +398,7 @@ impl<'s> Kitchen<'s> {
                 }
             }
             // One iteration of `BaseEventLoop._run_once`.
-            while self.busy.peek().is_some_and(|Reverse(b)| b.until <= self.now) {
+            while self.cooks.next_end().is_some_and(|until| until <= self.now) {
                 self.resume_earliest_cook(clock, sink);
             }
             while let Some(&Reverse(t)) = self.timers.peek() {
@@ -354,20 +418,18 @@ impl<'s> Kitchen<'s> {
                 }
                 let best = self.best_ready();
                 let handle = self.ready.remove(best).expect("the ready queue is not empty");
-                self.cook = self.cook_busy.iter().position(|b| !b).expect("a cook is free") as CookIx;
                 self.run_handle(handle, clock, sink);
                 continue;
             }
             let ntodo = self.ready.len();
             for _ in 0..ntodo {
-                while self.free_cooks == 0 && !self.stopped {
+                while self.cooks.free_count == 0 && !self.stopped {
                     self.resume_earliest_cook(clock, sink);
                 }
                 if self.stopped {
                     break;
                 }
                 let handle = self.ready.pop_front().expect("ntodo handles are queued");
-                self.cook = self.cook_busy.iter().position(|b| !b).expect("a cook is free") as CookIx;
                 self.run_handle(handle, clock, sink);
             }
         }
@@ -415,7 +477,7 @@ impl<'s> Kitchen<'s> {
         let Handle::Resume(Task::Step(o, s)) = *h else { return (false, Reverse(0)) };
         let rt = &self.orders[o as usize];
         let st = &rt.steps[s as usize];
-        let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
+        let step = &rt.recipe[s as usize];
         let starts = matches!(st.state, StepState::New | StepState::AwaitDep | StepState::AwaitEquipment);
         if !(starts && !st.cancel && step.kind == StepKind::HandsOn) {
             return (false, Reverse(0));
@@ -435,15 +497,10 @@ impl<'s> Kitchen<'s> {
     /// Moves time to the earliest end of a hands-on step and runs the rest of that
     /// step's handle.
     fn resume_earliest_cook<C: Clock + ?Sized, S: Sink + ?Sized>(&mut self, clock: &mut C, sink: &mut S) {
-        let Reverse(b) = self.busy.pop().expect("a cook is busy");
-        self.advance(b.until, clock);
-        self.cook_busy[b.cook as usize] = false;
-        self.free_cooks += 1;
-        self.cook = b.cook;
-        if let Task::Step(o, s) = b.step {
-            self.finish_step(o, s, sink);
-        }
-        if self.door.state == DoorState::Closing && self.busy.is_empty() {
+        let (until, (o, s)) = self.cooks.unblock();
+        self.advance(until, clock);
+        self.finish_step(o, s, sink);
+        if self.door.state == DoorState::Closing && self.cooks.busy.is_empty() {
             self.end_service(clock, sink);
         }
     }
@@ -550,7 +607,7 @@ impl<'s> Kitchen<'s> {
                 self.let_in();
             }
             DoorState::Gathering => {
-                if self.busy.is_empty() {
+                if self.cooks.busy.is_empty() {
                     self.end_service(clock, sink);
                 } else {
                     self.door.state = DoorState::Closing;
@@ -605,6 +662,7 @@ impl<'s> Kitchen<'s> {
             None => {
                 self.orders.push(OrderRt {
                     order: Order::default(),
+                    recipe: &[],
                     state: OrderState::Done,
                     generation: 0,
                     gathered: 0,
@@ -625,6 +683,7 @@ impl<'s> Kitchen<'s> {
     fn let_in(&mut self) {
         let slot = self.door.next;
         let rt = &mut self.orders[slot as usize];
+        rt.recipe = &self.sc.recipe_of(rt.order.item).steps;
         rt.state = OrderState::New;
         rt.generation = rt.generation.wrapping_add(1);
         rt.gathered = 0;
@@ -693,37 +752,16 @@ impl<'s> Kitchen<'s> {
     fn create_steps(&mut self, o: u32) {
         let sc = self.sc;
         let rt = &mut self.orders[o as usize];
-        let recipe = sc.recipe_of(rt.order.item);
-        let n = recipe.steps.len();
-        rt.steps.truncate(n);
-        for s in rt.steps.iter_mut() {
-            s.state = StepState::New;
-            s.cursor = 0;
-            s.wake_pending = true;
-            s.cancel = false;
-            s.timer_seq = 0;
-            s.chain = 0;
-            s.waiters.clear();
-            s.cook = None;
-        }
-        while rt.steps.len() < n {
-            rt.steps.push(StepRt {
-                state: StepState::New,
-                cursor: 0,
-                wake_pending: true,
-                cancel: false,
-                timer_seq: 0,
-                chain: 0,
-                waiters: Vec::new(),
-                cook: None,
-            });
-        }
+        let recipe = rt.recipe;
+        let n = recipe.len();
+        rt.steps.clear();
+        rt.steps.resize(n, StepRt::NEW);
         if sc.kitchen.policy == Policy::LongestChain {
             // Recipe order is a topological order: walk it backwards.
             for t in (0..n).rev() {
                 let chain = rt.steps[t].chain + rt.order.durations[t];
                 rt.steps[t].chain = chain;
-                for &d in &recipe.steps[t].after {
+                for &d in &recipe[t].after {
                     let dep = &mut rt.steps[d as usize];
                     dep.chain = dep.chain.max(chain);
                 }
@@ -749,9 +787,8 @@ impl<'s> Kitchen<'s> {
 
     /// `Task.cancel()` of a step task; false when it has already ended.
     fn cancel_step(&mut self, o: u32, s: StepIx) -> bool {
-        let sc = self.sc;
         let rt = &mut self.orders[o as usize];
-        let step = &sc.recipe_of(rt.order.item).steps[s as usize];
+        let step = &rt.recipe[s as usize];
         let st = &mut rt.steps[s as usize];
         if st.state.ended() {
             return false;
@@ -825,9 +862,8 @@ impl<'s> Kitchen<'s> {
     // ---- a step: run_step(o, s, deps) --------------------------------------------
 
     fn resume_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
-        let sc = self.sc;
         let rt = &mut self.orders[o as usize];
-        let step = &sc.recipe_of(rt.order.item).steps[s as usize];
+        let step = &rt.recipe[s as usize];
         let st = &mut rt.steps[s as usize];
         st.wake_pending = false;
         match st.state {
@@ -891,7 +927,11 @@ impl<'s> Kitchen<'s> {
             } else {
                 // (A cancelled step is only awaited once its order is being cancelled,
                 // and then every step of it already has its cancellation coming.)
-                dep_rt.waiters.push(s);
+                match dep_rt.last_waiter {
+                    NONE => dep_rt.first_waiter = s,
+                    last => rt.steps[last as usize].next_waiter = s,
+                }
+                rt.steps[dep as usize].last_waiter = s;
                 rt.steps[s as usize].state = StepState::AwaitDep;
                 return;
             }
@@ -921,9 +961,10 @@ impl<'s> Kitchen<'s> {
             rt.started = true;
             self.waiting -= 1;
         }
-        let step = &self.sc.recipe_of(rt.order.item).steps[s as usize];
+        let step = &rt.recipe[s as usize];
         let duration = rt.order.durations[s as usize];
-        let cook = (step.kind == StepKind::HandsOn).then_some(self.cook);
+        // The handle runs on the free cook with the lowest number.
+        let cook = (step.kind == StepKind::HandsOn).then(|| self.cooks.lowest_free());
         rt.steps[s as usize].cook = cook;
         sink.event(&Event { t: self.now, kind: EventKind::StepStarted { order: &rt.order, step: s, cook } });
         match step.kind {
@@ -934,14 +975,8 @@ impl<'s> Kitchen<'s> {
                 }
                 rt.steps[s as usize].state = StepState::Blocked;
                 self.seq += 1;
-                self.busy.push(Reverse(Busy {
-                    until: self.now.saturating_add(duration),
-                    seq: self.seq,
-                    cook: self.cook,
-                    step: Task::Step(o, s),
-                }));
-                self.cook_busy[self.cook as usize] = true;
-                self.free_cooks -= 1;
+                let cook = cook.expect("a hands-on step has a cook");
+                self.cooks.block(cook, self.now.saturating_add(duration), self.seq, (o, s));
             }
             StepKind::Unattended => {
                 rt.steps[s as usize].state = StepState::Sleeping;
@@ -972,7 +1007,7 @@ impl<'s> Kitchen<'s> {
     /// Leaving `async with`: the semaphore's `release()`.
     fn release_equipment(&mut self, o: u32, s: StepIx) {
         let rt = &self.orders[o as usize];
-        if let Some(e) = self.sc.recipe_of(rt.order.item).steps[s as usize].uses {
+        if let Some(e) = rt.recipe[s as usize].uses {
             let sem = &mut self.sems[e as usize];
             sem.value += 1;
             if let Some(next) = sem.wake_up_next() {
@@ -997,13 +1032,15 @@ impl<'s> Kitchen<'s> {
             });
         }
         let rt = &mut self.orders[o as usize];
-        let mut waiters = std::mem::take(&mut rt.steps[s as usize].waiters);
-        for &w in &waiters {
-            rt.steps[w as usize].wake_pending = true;
+        let mut w = rt.steps[s as usize].first_waiter;
+        while w != NONE {
+            let waiter = &mut rt.steps[w as usize];
+            waiter.wake_pending = true;
             self.ready.push_back(Handle::Resume(Task::Step(o, w)));
+            w = std::mem::replace(&mut waiter.next_waiter, NONE);
         }
-        waiters.clear();
-        rt.steps[s as usize].waiters = waiters;
+        let st = &mut rt.steps[s as usize];
+        (st.first_waiter, st.last_waiter) = (NONE, NONE);
         self.release_slot(o);
     }
 }
