@@ -241,8 +241,10 @@ impl<'d> Sampler<'d> {
     }
 
     /// Draws one value, in ticks. Fixed values and exponentials (Poisson arrivals,
-    /// the commonest random durations) are drawn inline, the rest out of line.
-    #[inline]
+    /// the commonest random durations) are drawn inline, the rest out of line. (Left
+    /// to itself the compiler calls this out of line: inlining it is worth ~2% of
+    /// simulated customers per second, `cargo bench --bench mmc`.)
+    #[inline(always)]
     pub fn sample(&self, rng: &mut Pcg64) -> Ticks {
         match &self.prepared {
             Prepared::Fixed(ticks) => *ticks,
