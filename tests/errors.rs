@@ -776,3 +776,22 @@ error: bad.toml has 4 problems
 "#,
     );
 }
+
+/// A recipe of more steps than the engine can number is refused, with its count.
+#[test]
+fn a_recipe_of_too_many_steps() {
+    let steps: Vec<String> =
+        (0..65_536).map(|i| format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1 }}")).collect();
+    let text = format!(
+        "[recipes.t]\nsteps = [{}]\n[menu]\nt = \"t\"\n[customers.generate]\ncount = 1\ninterarrival = 1\n",
+        steps.join(", ")
+    );
+    let got = report(&text);
+    assert!(
+        got.starts_with("error: recipe `t` has 65536 steps, more than the 65535 a recipe can have\n"),
+        "{}",
+        &got[..got.len().min(400)]
+    );
+    assert!(got.contains("bad.toml:2:9"), "{}", &got[..got.len().min(400)]);
+    assert!(got.contains("help: split the work into fewer, longer steps"), "{}", &got[..got.len().min(400)]);
+}

@@ -120,6 +120,9 @@ const TOP_KEYS: &[&str] = &[
 ];
 const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost", "policy"];
 const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
+/// The most steps a recipe can have: steps are numbered from 0 by a `StepIx`, and the
+/// engine keeps its largest value to mean "no step".
+const MAX_STEPS: usize = StepIx::MAX as usize;
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
 const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate", "patience", "balk"];
 /// The keys of `[customers]` that say who comes: exactly one of them.
@@ -642,6 +645,15 @@ impl Loader<'_, '_, '_> {
                 format!("{place} has no steps"),
                 "empty",
                 Some("a recipe needs at least one step".into()),
+            );
+            return None;
+        }
+        if arr.len() > MAX_STEPS {
+            self.cx.error(
+                sv.span(),
+                format!("{place} has {} steps, more than the {MAX_STEPS} a recipe can have", arr.len()),
+                "too many steps",
+                Some("split the work into fewer, longer steps, or into several recipes".into()),
             );
             return None;
         }
