@@ -36,8 +36,9 @@ pub enum EventKind<'a> {
     /// or its equipment, and prints no line. Only unattended steps are cancelled
     /// once started: a hands-on step runs to its end.
     StepCancelled { order: &'a Order, step: StepIx, started: bool },
-    /// The order is served.
-    Served { order: &'a Order },
+    /// The order is served. `started` is when its first step started: the
+    /// customer's wait in line ended then.
+    Served { order: &'a Order, started: Ticks },
     /// The customer leaves before being served: their patience ran out.
     Left { order: &'a Order },
     /// The customer does not join: too many were waiting. Nothing of their order is
@@ -76,7 +77,7 @@ impl EventKind<'_> {
             | EventKind::StepStarted { order, .. }
             | EventKind::StepFinished { order, .. }
             | EventKind::StepCancelled { order, .. }
-            | EventKind::Served { order }
+            | EventKind::Served { order, .. }
             | EventKind::Left { order }
             | EventKind::Balked { order }
             | EventKind::Between { order, .. } => Some(order),

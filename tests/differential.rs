@@ -464,7 +464,7 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
             EventKind::StepFinished { order, step, .. } => {
                 format!("o{}/{}: finish", order.id, sc.recipe_of(order.item).steps[step as usize].name)
             }
-            EventKind::Served { order } => format!("o{}: served", order.id),
+            EventKind::Served { order, .. } => format!("o{}: served", order.id),
             EventKind::Left { order } => format!("o{}: left", order.id),
             EventKind::Balked { order } => format!("o{}: balked", order.id),
             EventKind::ServiceEnded { elapsed, .. } => {

@@ -154,7 +154,19 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
                 assert!(s.1.is_none(), "step ended twice");
                 s.1 = Some((e.t, true));
             }
-            EventKind::Served { order } | EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
+                if let EventKind::Served { started, .. } = e.kind {
+                    // `started` is when the order's first step started.
+                    let first = (0..order.durations.len() as StepIx)
+                        .filter_map(|s| tr.steps.get(&(order.id, s)).map(|st| st.0))
+                        .min();
+                    assert_eq!(
+                        Some(started),
+                        first,
+                        "order {}: `started` is its first step's start",
+                        order.id
+                    );
+                }
                 let o = tr.orders.get_mut(&order.id).expect("gone before it arrived");
                 assert!(o.4.is_none(), "order {} ended twice", order.id);
                 o.4 = Some(match e.kind {

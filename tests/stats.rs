@@ -290,7 +290,7 @@ impl Sink for Watched<'_> {
     fn event(&mut self, e: &Event<'_>) {
         self.view.event(e);
         self.most_bytes = self.most_bytes.max(self.view.sample_store_bytes());
-        if let EventKind::Served { order } = e.kind {
+        if let EventKind::Served { order, .. } = e.kind {
             self.in_system.push(e.t - order.arrival);
         }
     }

@@ -492,7 +492,7 @@ impl Sink for InSystem {
         // Each customer adds 1 to N(t) from arrival to served: the window's part
         // of that interval is their contribution to ∫ N dt. Every customer is
         // served before the run ends, so summing at `served` misses no one.
-        if let EventKind::Served { order } = e.kind {
+        if let EventKind::Served { order, .. } = e.kind {
             let (a, s) = (order.arrival, e.t);
             self.area += s.min(self.to).saturating_sub(a.max(self.from)) as u128;
             if (self.from..=self.to).contains(&a) {
@@ -937,7 +937,7 @@ impl Counts {
 impl Sink for Counts {
     fn event(&mut self, e: &Event<'_>) {
         let (order, count) = match e.kind {
-            EventKind::Served { order } => (order, &mut self.served),
+            EventKind::Served { order, .. } => (order, &mut self.served),
             EventKind::Left { order } => (order, &mut self.left),
             // At their arrival: no time in the kitchen.
             EventKind::Balked { order } => (order, &mut self.balked),

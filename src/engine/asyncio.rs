@@ -197,6 +197,8 @@ struct OrderRt<'s> {
     timeout_seq: u64,
     /// Whether a step of the order has started (the customer is no longer waiting).
     started: bool,
+    /// When its first step started (meaningful once `started`).
+    first_start: Ticks,
     /// Step tasks not ended yet: the slot is reused only when none is left.
     live_steps: u32,
     steps: Vec<StepRt>,
@@ -672,6 +674,7 @@ impl<'s> Kitchen<'s> {
                     waiter_done: false,
                     timeout_seq: 0,
                     started: false,
+                    first_start: 0,
                     live_steps: 0,
                     steps: Vec::new(),
                 });
@@ -825,7 +828,8 @@ impl<'s> Kitchen<'s> {
 
     fn serve<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
         let rt = &self.orders[o as usize];
-        sink.event(&Event { t: self.now, kind: EventKind::Served { order: &rt.order } });
+        let kind = EventKind::Served { order: &rt.order, started: rt.first_start };
+        sink.event(&Event { t: self.now, kind });
         self.served += 1;
         self.order_done(o);
     }
@@ -960,6 +964,7 @@ impl<'s> Kitchen<'s> {
         let rt = &mut self.orders[o as usize];
         if !rt.started {
             rt.started = true;
+            rt.first_start = self.now;
             self.waiting -= 1;
         }
         let step = &rt.recipe[s as usize];

@@ -43,6 +43,8 @@ struct Cook {
     state: CookState,
     order: Order,
     step: usize,
+    /// When the order's first step started.
+    first_start: Ticks,
     /// The customer balked: nobody is there when the cook takes the order.
     balked: bool,
 }
@@ -80,7 +82,13 @@ impl<'s> Kitchen<'s> {
             wakes: BinaryHeap::new(),
             seq: 0,
             cooks: (0..sc.kitchen.cooks)
-                .map(|_| Cook { state: CookState::Idle, order: Order::default(), step: 0, balked: false })
+                .map(|_| Cook {
+                    state: CookState::Idle,
+                    order: Order::default(),
+                    step: 0,
+                    first_start: 0,
+                    balked: false,
+                })
                 .collect(),
             equipment: sc
                 .kitchen
@@ -202,7 +210,7 @@ impl<'s> Kitchen<'s> {
             None
         };
         if gone.is_some() || cook.step == steps.len() {
-            let kind = gone.unwrap_or(EventKind::Served { order });
+            let kind = gone.unwrap_or(EventKind::Served { order, started: cook.first_start });
             sink.event(&Event { t: self.now, kind });
             if gone.is_none() {
                 self.served += 1;
@@ -236,6 +244,9 @@ impl<'s> Kitchen<'s> {
         let cook = &mut self.cooks[c as usize];
         let step = cook.step;
         cook.state = CookState::InStep;
+        if step == 0 {
+            cook.first_start = self.now;
+        }
         let kind = EventKind::StepStarted { order: &cook.order, step: step as u16, cook: Some(c) };
         sink.event(&Event { t: self.now, kind });
         let until = self.now.saturating_add(cook.order.durations[step]);

@@ -439,7 +439,7 @@ impl<'s> CsvExport<'s> {
                     self.write_step(order.id, step, &row, None)?;
                 }
             }
-            EventKind::Served { order } | EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
                 if let Some(o) = self.pending.get_mut(&order.id) {
                     if let EventKind::Served { .. } = event.kind {
                         o.served = Some(event.t);

@@ -145,7 +145,7 @@ impl Sink for JsonView<'_> {
                 debug_assert_eq!(order.id, self.report.orders.len() as u64 + 1);
                 self.report.orders.push(OrderRecord::taken(sc, order, event.t));
             }
-            EventKind::Served { order } => {
+            EventKind::Served { order, .. } => {
                 self.order_record(order.id).served(event.t);
             }
             EventKind::Left { order } => self.order_record(order.id).left_s = Some(secs(event.t)),

@@ -219,7 +219,7 @@ impl Sink for LiveState<'_> {
                     self.queues[eq as usize].retain(|h| *h != (order.id, step));
                 }
             }
-            EventKind::Served { order } => {
+            EventKind::Served { order, .. } => {
                 self.orders.remove(&order.id);
                 self.served += 1;
             }

@@ -58,7 +58,7 @@ impl<'s> Narrator<'s> {
                     st.on_finish.as_ref().unwrap_or(&n.step_finish)
                 }
             }
-            EventKind::Served { order } => {
+            EventKind::Served { order, .. } => {
                 at.order = Some(order);
                 if let Some(all) = &mut self.all_results {
                     let steps = &sc.recipe_of(order.item).steps;

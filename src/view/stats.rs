@@ -11,9 +11,10 @@
 //!
 //! # Memory
 //!
-//! Only orders in the kitchen are held (their arrival, first start and chain, and
-//! the steps holding or queued for equipment), so that state is bounded by the
-//! kitchen, not by the run. Each served order's four numbers go to a
+//! No order is held: a `served` event carries the order and when its first step
+//! started, which is all its four numbers need. Only the steps holding or queued
+//! for equipment are held, so that state is bounded by the kitchen, not by the run.
+//! Each served order's four numbers go to a
 //! [`Samples`] per quantity: exact up to [`Samples::EXACT`] (4,096) orders, so
 //! small runs' percentiles are exact, then a log-linear histogram whose percentiles
 //! are within a relative 2^-9 (≈ 0.2%) of the exact ones (see
@@ -142,15 +143,6 @@ pub struct Stats {
 #[derive(Clone, Copy)]
 struct CookTime(Ticks, Ticks, Option<(Ticks, bool)>);
 
-#[derive(Clone, Copy)]
-struct OrderState {
-    /// The order's id (1-based); 0 marks a vacant slot of the [`Window`].
-    id: u64,
-    arrival: Ticks,
-    first_start: Option<Ticks>,
-    chain: Ticks,
-}
-
 struct EquipState {
     busy: Ticks,
     queue: u64,
@@ -180,8 +172,6 @@ type StepMap = FxHashMap<(u64, StepIx), EquipStep>;
 /// Computes [`Stats`] from events.
 pub struct StatsView<'s> {
     sc: &'s Scenario,
-    /// Orders in the kitchen that count (arrived after the warm-up).
-    orders: Window,
     waits: Samples,
     in_system: Samples,
     chains: Samples,
@@ -211,7 +201,6 @@ impl<'s> StatsView<'s> {
     pub fn with_warmup(sc: &'s Scenario, warmup: Ticks) -> Self {
         StatsView {
             sc,
-            orders: Window::default(),
             waits: Samples::new(),
             in_system: Samples::new(),
             chains: Samples::new(),
@@ -394,69 +383,6 @@ fn longest_path(sc: &Scenario, item: ItemIx, durations: &[Ticks]) -> Ticks {
     finish.iter().copied().max().unwrap_or(0)
 }
 
-/// The orders in the kitchen that count, by id, in a ring of slots: order `id` lives
-/// in slot `id mod len` (`len` a power of two), tagged with its id, so a look-up is
-/// one index and one comparison, with no hashing. Both kitchens take orders in id
-/// order and serve them within a bounded span of ids, so the ring stays as small as
-/// the span of ids in the kitchen: it doubles only when a new order's slot is still
-/// taken by an older one.
-struct Window {
-    slots: Vec<OrderState>,
-}
-
-impl Default for Window {
-    fn default() -> Self {
-        Window { slots: vec![Self::VACANT; 16] }
-    }
-}
-
-impl Window {
-    const VACANT: OrderState = OrderState { id: 0, arrival: 0, first_start: None, chain: 0 };
-
-    #[inline]
-    fn slot(&self, id: u64) -> usize {
-        // The length is a power of two.
-        id as usize & (self.slots.len() - 1)
-    }
-
-    #[inline]
-    fn insert(&mut self, order: OrderState) {
-        debug_assert!(order.id != 0, "ids are 1-based");
-        let mut i = self.slot(order.id);
-        while self.slots[i].id != 0 {
-            self.grow();
-            i = self.slot(order.id);
-        }
-        self.slots[i] = order;
-    }
-
-    /// Doubles the ring. Orders whose slots differ in a ring differ in one twice as
-    /// long, so every order keeps a slot of its own.
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self) {
-        let doubled = vec![Self::VACANT; self.slots.len() * 2];
-        let old = std::mem::replace(&mut self.slots, doubled);
-        for o in old.into_iter().filter(|o| o.id != 0) {
-            let i = self.slot(o.id);
-            self.slots[i] = o;
-        }
-    }
-
-    #[inline]
-    fn get_mut(&mut self, id: u64) -> Option<&mut OrderState> {
-        let i = self.slot(id);
-        let o = &mut self.slots[i];
-        (o.id == id).then_some(o)
-    }
-
-    #[inline]
-    fn remove(&mut self, id: u64) -> Option<OrderState> {
-        let o = self.get_mut(id)?;
-        Some(std::mem::replace(o, Self::VACANT))
-    }
-}
-
 /// One handler per kind of event, small enough to inline: the engine is generic over
 /// its sink, so where it emits an event the `match` below folds away and only that
 /// kind's handler remains.
@@ -469,7 +395,7 @@ impl Sink for StatsView<'_> {
                 self.start = e.t;
                 self.measured_from = e.t.saturating_add(self.warmup);
             }
-            EventKind::Arrived { order } => self.arrived(order),
+            EventKind::Arrived { .. } => {}
             EventKind::StepWaiting { equipment, cook, order, step } => {
                 self.step_waiting(order.id, step, equipment, cook, e.t)
             }
@@ -478,30 +404,19 @@ impl Sink for StatsView<'_> {
             EventKind::StepCancelled { order, step, started } => {
                 self.step_cancelled(order, step, started, e.t)
             }
-            EventKind::Served { order } => self.served(order.id, e.t),
-            EventKind::Left { order } => {
-                if self.orders.remove(order.id).is_some() {
-                    self.left += 1;
-                }
-            }
-            EventKind::Balked { order } => {
-                if self.orders.remove(order.id).is_some() {
-                    self.balked += 1;
-                }
-            }
+            EventKind::Served { order, started } => self.served(order, started, e.t),
+            EventKind::Left { order } => self.left += u64::from(self.counts(order)),
+            EventKind::Balked { order } => self.balked += u64::from(self.counts(order)),
             EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
         }
     }
 }
 
 impl StatsView<'_> {
-    /// Only orders that arrived after the warm-up are followed.
+    /// Only orders that arrived after the warm-up count.
     #[inline]
-    fn arrived(&mut self, order: &Order) {
-        if order.arrival >= self.measured_from {
-            let chain = longest_chain(self.sc, order.item, &order.durations);
-            self.orders.insert(OrderState { id: order.id, arrival: order.arrival, first_start: None, chain });
-        }
+    fn counts(&self, order: &Order) -> bool {
+        order.arrival >= self.measured_from
     }
 
     fn step_waiting(&mut self, order: u64, step: StepIx, equipment: EquipIx, cook: Option<CookIx>, t: Ticks) {
@@ -515,9 +430,6 @@ impl StatsView<'_> {
     #[inline]
     fn step_started(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
         let st = &self.sc.recipe_of(order.item).steps[step as usize];
-        if let Some(o) = self.orders.get_mut(order.id) {
-            o.first_start.get_or_insert(t);
-        }
         if let Some(eq) = st.uses {
             self.take_equipment(order.id, step, eq, t);
         }
@@ -562,14 +474,15 @@ impl StatsView<'_> {
     }
 
     #[inline]
-    fn served(&mut self, order: u64, t: Ticks) {
-        if let Some(o) = self.orders.remove(order) {
+    fn served(&mut self, order: &Order, started: Ticks, t: Ticks) {
+        if self.counts(order) {
             self.served += 1;
-            let in_system = t - o.arrival;
-            self.waits.record(o.first_start.unwrap_or(t) - o.arrival);
+            let in_system = t - order.arrival;
+            let chain = longest_chain(self.sc, order.item, &order.durations);
+            self.waits.record(started - order.arrival);
             self.in_system.record(in_system);
-            self.chains.record(o.chain);
-            self.above.record(in_system.saturating_sub(o.chain));
+            self.chains.record(chain);
+            self.above.record(in_system.saturating_sub(chain));
         }
     }
 }
