@@ -192,7 +192,8 @@ pub fn draw(dist: &Dist, unit: TimeUnit, rng: &mut Pcg64) -> Ticks {
 /// parameters give, built once. Its draws are the values [`draw`] gives, bit for bit.
 #[derive(Clone, Debug)]
 pub struct Sampler<'d> {
-    unit: TimeUnit,
+    /// Ticks per unit, as [`TimeUnit::to_ticks`] multiplies by them.
+    scale: f64,
     prepared: Prepared<'d>,
 }
 
@@ -237,7 +238,7 @@ impl<'d> Sampler<'d> {
             }
             Dist::UniformInt { .. } | Dist::Empirical(_) => Prepared::AsWritten(dist),
         };
-        Sampler { unit, prepared }
+        Sampler { scale: unit.ticks() as f64, prepared }
     }
 
     /// Draws one value, in ticks. Fixed values and exponentials (Poisson arrivals,
@@ -284,7 +285,8 @@ impl<'d> Sampler<'d> {
     /// A drawn value in ticks: never negative, rounded to the nearest.
     #[inline]
     fn ticks(&self, value: f64) -> Ticks {
-        self.unit.to_ticks(value.max(0.0))
+        // `TimeUnit::to_ticks`, with the unit's ticks converted once.
+        (value.max(0.0) * self.scale + 0.5) as u64
     }
 }
 
