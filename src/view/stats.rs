@@ -395,7 +395,6 @@ impl Sink for StatsView<'_> {
                 self.start = e.t;
                 self.measured_from = e.t.saturating_add(self.warmup);
             }
-            EventKind::Arrived { .. } => {}
             EventKind::StepWaiting { equipment, cook, order, step } => {
                 self.step_waiting(order.id, step, equipment, cook, e.t)
             }
@@ -407,7 +406,7 @@ impl Sink for StatsView<'_> {
             EventKind::Served { order, started } => self.served(order, started, e.t),
             EventKind::Left { order } => self.left += u64::from(self.counts(order)),
             EventKind::Balked { order } => self.balked += u64::from(self.counts(order)),
-            EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+            EventKind::Arrived { .. } | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
         }
     }
 }
