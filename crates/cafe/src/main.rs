@@ -17,7 +17,7 @@ use async_cafe::scenario;
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::report::{self, ReportRun};
 use async_cafe::view::timeline::{self, TimelineOptions};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -123,43 +123,7 @@ enum Command {
     },
     /// Run a scenario over a grid of kitchens (cooks, equipment, arrival rate) and
     /// find the cheapest one that meets a target (see docs/sweep.md).
-    Sweep {
-        /// A built-in scenario's name or a path to a .toml file.
-        scenario: String,
-        /// What to vary, repeatable: `cooks=1..6`, `equipment.NAME=1..3` (a range,
-        /// both ends included), `arrivals.rate=0.5,1,2` (a list),
-        /// `policy=fifo,longest-chain` (dispatch policies).
-        #[arg(long = "vary", value_name = "NAME=VALUES")]
-        vary: Vec<String>,
-        /// Independent replications of every configuration.
-        #[arg(long, value_name = "R", default_value_t = 10)]
-        replications: u32,
-        /// Leave the start of service out of the statistics: T in the scenario's unit.
-        #[arg(long, value_name = "T")]
-        warmup: Option<f64>,
-        /// Base seed of the replications [default: the scenario's].
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// What a configuration must achieve with 95% confidence, like
-        /// 'p95_time_in_system <= 300' (times in the scenario's unit).
-        #[arg(long, value_name = "EXPR")]
-        target: Option<String>,
-        /// Also write every configuration × statistic (mean, half-width) to FILE.
-        #[arg(long, value_name = "FILE.csv")]
-        csv: Option<PathBuf>,
-        /// Also write a self-contained HTML report with charts.
-        #[arg(long, value_name = "FILE.html")]
-        report: Option<PathBuf>,
-        /// How the kitchen works.
-        #[arg(long, value_enum, default_value_t = ModeArg::Async)]
-        mode: ModeArg,
-        /// Worker threads [default: one per core]; the results do not depend on it.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-        /// The table as text, or every configuration and the answer as one JSON object.
-        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
-    },
+    Sweep(SweepArgs),
     /// List the built-in scenarios.
     List,
     /// Print a built-in scenario's TOML, to copy and edit.
@@ -515,31 +479,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 write_atomically(path, report::html(&sc, &runs).as_bytes())?;
             }
         }
-        Command::Sweep {
-            scenario,
-            vary,
-            replications,
-            warmup,
-            seed,
-            target,
-            csv,
-            report,
-            mode,
-            threads,
-            format,
-        } => sweep(SweepArgs {
-            scenario,
-            vary,
-            replications,
-            warmup,
-            seed,
-            target,
-            csv,
-            report,
-            mode,
-            threads,
-            format,
-        })?,
+        Command::Sweep(args) => sweep(args)?,
         Command::List => {
             let mut out = String::new();
             let width = builtin::BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
@@ -583,17 +523,42 @@ fn execute(command: Command) -> Result<(), Failure> {
 }
 
 /// `cafe sweep`'s arguments.
+#[derive(Args)]
 struct SweepArgs {
+    /// A built-in scenario's name or a path to a .toml file.
     scenario: String,
+    /// What to vary, repeatable: `cooks=1..6`, `equipment.NAME=1..3` (a range,
+    /// both ends included), `arrivals.rate=0.5,1,2` (a list),
+    /// `policy=fifo,longest-chain` (dispatch policies).
+    #[arg(long = "vary", value_name = "NAME=VALUES")]
     vary: Vec<String>,
+    /// Independent replications of every configuration.
+    #[arg(long, value_name = "R", default_value_t = 10)]
     replications: u32,
+    /// Leave the start of service out of the statistics: T in the scenario's unit.
+    #[arg(long, value_name = "T")]
     warmup: Option<f64>,
+    /// Base seed of the replications [default: the scenario's].
+    #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// What a configuration must achieve with 95% confidence, like
+    /// 'p95_time_in_system <= 300' (times in the scenario's unit).
+    #[arg(long, value_name = "EXPR")]
     target: Option<String>,
+    /// Also write every configuration × statistic (mean, half-width) to FILE.
+    #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
+    /// Also write a self-contained HTML report with charts.
+    #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    /// How the kitchen works.
+    #[arg(long, value_enum, default_value_t = ModeArg::Async)]
     mode: ModeArg,
+    /// Worker threads [default: one per core]; the results do not depend on it.
+    #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// The table as text, or every configuration and the answer as one JSON object.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 }
 
