@@ -195,10 +195,8 @@ struct OrderRt<'s> {
     waiter_done: bool,
     /// The sequence number of the timeout timer, 0 when none is armed.
     timeout_seq: u64,
-    /// Whether a step of the order has started (the customer is no longer waiting).
-    started: bool,
-    /// When its first step started (meaningful once `started`).
-    first_start: Ticks,
+    /// When its first step started; `None` while the customer is still waiting.
+    first_start: Option<Ticks>,
     /// Step tasks not ended yet: the slot is reused only when none is left.
     live_steps: u32,
     steps: Vec<StepRt>,
@@ -673,8 +671,7 @@ impl<'s> Kitchen<'s> {
                     cancel_requested: false,
                     waiter_done: false,
                     timeout_seq: 0,
-                    started: false,
-                    first_start: 0,
+                    first_start: None,
                     live_steps: 0,
                     steps: Vec::new(),
                 });
@@ -695,7 +692,7 @@ impl<'s> Kitchen<'s> {
         rt.cancel_requested = false;
         rt.waiter_done = false;
         rt.timeout_seq = 0;
-        rt.started = false;
+        rt.first_start = None;
         self.door.created += 1;
         self.ready.push_back(Handle::Resume(Task::Order(slot)));
         self.draw_next();
@@ -828,7 +825,8 @@ impl<'s> Kitchen<'s> {
 
     fn serve<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
         let rt = &self.orders[o as usize];
-        let kind = EventKind::Served { order: &rt.order, started: rt.first_start };
+        let started = rt.first_start.expect("a served order has started");
+        let kind = EventKind::Served { order: &rt.order, started };
         sink.event(&Event { t: self.now, kind });
         self.served += 1;
         self.order_done(o);
@@ -838,7 +836,7 @@ impl<'s> Kitchen<'s> {
     fn leave<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
         let rt = &self.orders[o as usize];
         sink.event(&Event { t: self.now, kind: EventKind::Left { order: &rt.order } });
-        if !rt.started {
+        if rt.first_start.is_none() {
             self.waiting -= 1;
         }
         self.order_done(o);
@@ -962,9 +960,8 @@ impl<'s> Kitchen<'s> {
     /// `await body(o, s)`: the start line, then block or sleep.
     fn start_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
-        if !rt.started {
-            rt.started = true;
-            rt.first_start = self.now;
+        if rt.first_start.is_none() {
+            rt.first_start = Some(self.now);
             self.waiting -= 1;
         }
         let step = &rt.recipe[s as usize];
