@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
-use async_cafe::engine::{self, Mode, VirtualClock};
+use async_cafe::engine::{self, Mode, VirtualClock, asyncio};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::*;
+use async_cafe::orders::OrderSource;
 use async_cafe::time::{Ticks, TimeUnit};
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -309,6 +310,35 @@ proptest! {
     #[test]
     fn the_synchronous_kitchen_keeps_every_rule(seed in any::<u64>()) {
         check(&scenario(seed), Mode::Sync);
+    }
+
+    /// The basic kitchen is the general one compiled without the checks for
+    /// equipment, patience, balking and policies: on a scenario without them, both
+    /// must send the same events and end alike.
+    #[test]
+    fn the_basic_kitchen_does_what_the_general_one_does(seed in any::<u64>()) {
+        let mut sc = scenario(seed);
+        sc.kitchen.equipment.clear();
+        for step in sc.menu.recipes.iter_mut().flat_map(|r| &mut r.steps) {
+            step.uses = None;
+        }
+        if let Customers::List(list) = &mut sc.customers {
+            list.iter_mut().for_each(|c| c.patience = None);
+        }
+        (sc.patience, sc.balk, sc.kitchen.policy) = (None, None, Policy::Fifo);
+        prop_assert!(asyncio::is_basic(&sc));
+        let run = |basic: bool| {
+            let mut log = Vec::new();
+            let mut sink = |e: &Event<'_>| log.push(format!("{} {:?}", e.t, e.kind));
+            let source = OrderSource::new(&sc, seed);
+            let outcome = if basic {
+                asyncio::Kitchen::<true>::new(&sc, source).run(&mut VirtualClock, &mut sink)
+            } else {
+                asyncio::Kitchen::<false>::new(&sc, source).run(&mut VirtualClock, &mut sink)
+            };
+            (outcome, log)
+        };
+        prop_assert_eq!(run(true), run(false));
     }
 }
 

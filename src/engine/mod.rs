@@ -91,7 +91,10 @@ pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
 ) -> Outcome {
     let source = OrderSource::new(scenario, seed);
     match mode {
-        Mode::Async => asyncio::Kitchen::new(scenario, source).run(clock, sink),
+        Mode::Async if asyncio::is_basic(scenario) => {
+            asyncio::Kitchen::<true>::new(scenario, source).run(clock, sink)
+        }
+        Mode::Async => asyncio::Kitchen::<false>::new(scenario, source).run(clock, sink),
         Mode::Sync => sync::Kitchen::new(scenario, source).run(clock, sink),
     }
 }

@@ -122,13 +122,12 @@ impl Histogram {
     /// The bucket holding `v`.
     #[inline]
     fn bucket(v: Ticks) -> usize {
-        if v < SUB {
-            v as usize
-        } else {
-            // v is in [2^k, 2^(k+1)), k ≥ 8; buckets there are 2^(k−8) wide.
-            let shift = 63 - v.leading_zeros() - SUB_BITS;
-            ((shift as u64 + 1) * SUB + ((v >> shift) - SUB)) as usize
-        }
+        // v is in [2^k, 2^(k+1)), k ≥ 8, where buckets are 2^(k−8) wide, or below
+        // 2^8, where they are 1 wide (`shift` 0: setting bit 8 makes k 8 there and
+        // changes no k above). No branch: which case a value falls in is as random
+        // as the value.
+        let shift = 63 - (v | SUB).leading_zeros() - SUB_BITS;
+        (shift as u64 * SUB + (v >> shift)) as usize
     }
 
     /// The lowest value of bucket `i` and its width.

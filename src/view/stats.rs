@@ -426,7 +426,7 @@ impl StatsView<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn step_started(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
         let st = &self.sc.recipe_of(order.item).steps[step as usize];
         if let Some(eq) = st.uses {
@@ -445,7 +445,7 @@ impl StatsView<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn step_finished(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
         // A kitchen without equipment holds none: no need to look at the step.
         if !self.equipment.is_empty() && self.sc.recipe_of(order.item).steps[step as usize].uses.is_some() {
@@ -472,7 +472,7 @@ impl StatsView<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn served(&mut self, order: &Order, started: Ticks, t: Ticks) {
         if self.counts(order) {
             self.served += 1;
