@@ -241,3 +241,19 @@ fn impossible_arrivals_are_located_errors() {
         assert!(err.contains("a.toml:"), "{err}");
     }
 }
+
+/// The engine draws exponentials inline rather than through `rand_distr::Exp`: the
+/// values must stay those of `Exp`, bit for bit, so that a seed reproduces.
+#[test]
+fn an_exponential_draws_exactly_what_rand_distr_draws() {
+    use rand_distr::{Distribution, Exp};
+    for mean in [0.3, 1.0 / 3.0, 1.0, 2.0, 7.77, 1e-3, 12_345.678] {
+        let unit = TimeUnit::Minutes;
+        let (mut ours, mut theirs) = (Pcg64::seed_from_u64(11), Pcg64::seed_from_u64(11));
+        let exp = Exp::new(1.0 / mean).unwrap();
+        for _ in 0..10_000 {
+            let want = unit.to_ticks(exp.sample(&mut theirs));
+            assert_eq!(draw(&Dist::Exponential { mean }, unit, &mut ours), want, "mean {mean}");
+        }
+    }
+}
