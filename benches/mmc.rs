@@ -6,8 +6,9 @@
 //! SimPy runs `shared/reference/perf/mmc_simpy.py` (the same model: Poisson arrivals,
 //! exponential service, c baristas, FCFS) in the same run, when `python3` can import
 //! `simpy` (`pip install simpy==4.1.2`); otherwise that line says so. Customers per
-//! second are the best of three runs, with the statistics computed as a user would
-//! get them (`StatsView`), and with the events discarded (the engine alone).
+//! second are the best of three runs on both sides; ours with the statistics computed
+//! as a user would get them (`StatsView`), and with the events discarded (the engine
+//! alone).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -58,8 +59,13 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-/// SimPy's customers per second for the same model, if it can be run here.
+/// SimPy's customers per second for the same model, the best of three runs like
+/// ours, if it can be run here.
 fn simpy(lam: f64, mu: f64, c: u16, n: u64) -> Result<f64, String> {
+    (0..3).map(|_| simpy_once(lam, mu, c, n)).try_fold(0.0, |best, rate| Ok(rate?.max(best)))
+}
+
+fn simpy_once(lam: f64, mu: f64, c: u16, n: u64) -> Result<f64, String> {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/perf/mmc_simpy.py");
     if !script.exists() {
         return Err(format!("{} not found", script.display()));
