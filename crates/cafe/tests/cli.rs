@@ -372,18 +372,9 @@ rate = 0.5
     )
     .unwrap();
     let p = path.to_str().unwrap();
-    let o = cafe(&[
-        "run",
-        p,
-        "--clock",
-        "virtual",
-        "--replications",
-        "10",
-        "--warmup",
-        "100",
-        "--format",
-        "json",
-    ]);
+    let args =
+        ["run", p, "--clock", "virtual", "--replications", "10", "--warmup", "100", "--format", "json"];
+    let o = cafe(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["replications"], 10);
@@ -392,19 +383,7 @@ rate = 0.5
     let (mean, half) = (wait["mean"].as_f64().unwrap(), wait["half_width_95"].as_f64().unwrap());
     assert!((mean - half..=mean + half).contains(&1.0), "{wait}");
     // The same seed, the same numbers.
-    let again = cafe(&[
-        "run",
-        p,
-        "--clock",
-        "virtual",
-        "--replications",
-        "10",
-        "--warmup",
-        "100",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(stdout(&o), stdout(&again));
+    assert_eq!(stdout(&o), stdout(&cafe(&args)));
     let text = stdout(&cafe(&["run", p, "--clock", "virtual", "--replications", "3"]));
     assert!(text.starts_with("Statistics over 3 replications"), "{text}");
     for bad in [

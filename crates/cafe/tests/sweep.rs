@@ -50,7 +50,7 @@ fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
     let (dir, path) = cafe_file("ok", 1000);
     let (csv, html) = (dir.join("sweep.csv"), dir.join("sweep.html"));
     let p = path.to_str().unwrap();
-    let o = cafe(&[
+    let grid = [
         "sweep",
         p,
         "--vary",
@@ -63,11 +63,9 @@ fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
         "3",
         "--target",
         "mean_wait <= 1.5",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--report",
-        html.to_str().unwrap(),
-    ]);
+    ];
+    let files = ["--csv", csv.to_str().unwrap(), "--report", html.to_str().unwrap()];
+    let o = cafe(&[&grid[..], &files].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "", "no progress bar when stderr is not a terminal");
     let out = stdout(&o);
@@ -92,22 +90,7 @@ fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<svg") && page.contains("coffee_machine=2"));
     // The same sweep on one thread: the same output, byte for byte.
-    let again = cafe(&[
-        "sweep",
-        p,
-        "--vary",
-        "cooks=3..5",
-        "--vary",
-        "equipment.coffee_machine=1..2",
-        "--replications",
-        "6",
-        "--seed",
-        "3",
-        "--target",
-        "mean_wait <= 1.5",
-        "--threads",
-        "1",
-    ]);
+    let again = cafe(&[&grid[..], &["--threads", "1"]].concat());
     assert_eq!(stdout(&again), out);
     std::fs::remove_dir_all(&dir).unwrap();
 }
