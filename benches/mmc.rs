@@ -6,19 +6,22 @@
 //! SimPy runs `shared/reference/perf/mmc_simpy.py` (the same model: Poisson arrivals,
 //! exponential service, c baristas, FCFS) in the same run, when `python3` can import
 //! `simpy` (`pip install simpy==4.1.2`); otherwise that line says so. Customers per
-//! second are the best of three runs on both sides; ours with the statistics computed
-//! as a user would get them (`StatsView`), and with the events discarded (the engine
-//! alone).
+//! second are the best of three runs on both sides. Ours three ways: with the
+//! statistics the SimPy script computes (the like-for-like comparison, checked
+//! against Erlang C), with the full statistics a user gets (`StatsView`), and with
+//! the events discarded (the engine alone).
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+use async_cafe::capacity;
 use async_cafe::clock::{Behind, RealClock};
 use async_cafe::engine::{self, Mode, VirtualClock};
-use async_cafe::event::Discard;
+use async_cafe::event::{Discard, Event, EventKind, Sink};
 use async_cafe::model::Scenario;
 use async_cafe::scenario;
+use async_cafe::time::Ticks;
 use async_cafe::view::stats::StatsView;
 
 fn mmc(lam: f64, mu: f64, c: u16, customers: u64) -> Scenario {
@@ -91,28 +94,86 @@ fn simpy_once(lam: f64, mu: f64, c: u16, n: u64) -> Result<f64, String> {
     Ok(n as f64 / v["wall_s"].as_f64().ok_or("no wall_s")?)
 }
 
+/// What `mmc_simpy.py` computes of each customer, as its `WaitStats` does: the mean
+/// wait in queue with a 95% confidence interval from 20 batch means (customer `i`
+/// of `n`, in arrival order, goes to batch `20 i / n`), the share who waited and
+/// the longest wait. The like-for-like comparison with SimPy. Like the script, it
+/// records a customer's wait when service starts: when their order's only step
+/// starts.
+struct SimpyStats {
+    n: u64,
+    sum: [u128; 20],
+    count: [u64; 20],
+    waited: u64,
+    max_wait: Ticks,
+}
+
+impl SimpyStats {
+    fn new(n: u64) -> Self {
+        SimpyStats { n, sum: [0; 20], count: [0; 20], waited: 0, max_wait: 0 }
+    }
+
+    /// Mean wait and the half-width of its 95% interval, in seconds, and P(wait > 0).
+    fn result(&self) -> (f64, f64, f64) {
+        let total: u64 = self.count.iter().sum();
+        let secs = |ticks: f64| ticks / 1e9;
+        let mean = secs(self.sum.iter().sum::<u128>() as f64 / total as f64);
+        let batch = self.sum.iter().zip(&self.count).map(|(&s, &c)| secs(s as f64 / c as f64));
+        let var = batch.map(|b| (b - mean).powi(2)).sum::<f64>() / 19.0;
+        (mean, 2.093 * (var / 20.0).sqrt(), self.waited as f64 / total as f64)
+    }
+}
+
+impl Sink for SimpyStats {
+    #[inline(always)]
+    fn event(&mut self, e: &Event<'_>) {
+        if let EventKind::StepStarted { order, step: 0, .. } = e.kind {
+            let wait = e.t - order.arrival;
+            // ⌊20 i / n⌋ exactly (for n < 2^40, the rounded quotient cannot reach
+            // the next integer), without a 64-bit division per customer.
+            let k = ((order.id - 1) as f64 * 20.0 / self.n as f64) as usize;
+            self.sum[k] += u128::from(wait);
+            self.count[k] += 1;
+            self.waited += u64::from(wait > 0);
+            self.max_wait = self.max_wait.max(wait);
+        }
+    }
+}
+
 fn main() {
     let n: u64 = 1_000_000;
-    println!("M/M/c café, {n} customers, virtual clock (best of 3)");
+    println!("M/M/c café, {n} customers, virtual clock, customers per second (best of 3 on both sides)");
     for (lam, mu, c) in [(0.9, 1.0, 1u16), (3.6, 1.0, 4)] {
         let sc = mmc(lam, mu, c, n);
-        let with_stats = best_of_3(|| {
+        let mut like_simpy = SimpyStats::new(n);
+        let simpys_statistics = best_of_3(|| {
+            like_simpy = SimpyStats::new(n);
+            engine::run(&sc, Mode::Async, 1, &mut VirtualClock, &mut like_simpy).served
+        });
+        let full_statistics = best_of_3(|| {
             let mut stats = StatsView::new(&sc);
             engine::run(&sc, Mode::Async, 1, &mut VirtualClock, &mut stats).served
         });
         let engine_only =
             best_of_3(|| engine::run(&sc, Mode::Async, 1, &mut VirtualClock, &mut Discard).served);
-        let simpy_line = match simpy(lam, mu, c, n) {
-            Ok(rate) => format!(
-                "SimPy {rate:>7.0}/s; ratio {:.0}x with statistics, {:.0}x engine alone",
-                with_stats / rate,
-                engine_only / rate
-            ),
-            Err(why) => format!("SimPy not measured ({why})"),
-        };
+        let simpy = simpy(lam, mu, c, n);
+        match &simpy {
+            Ok(rate) => println!("  M/M/{c} (λ {lam}, μ {mu}): SimPy {rate:.0}"),
+            Err(why) => println!("  M/M/{c} (λ {lam}, μ {mu}): SimPy not measured ({why})"),
+        }
+        let ratio = |ours: f64| simpy.as_ref().map_or(String::new(), |rate| format!("{:>5.0}x", ours / rate));
+        let (wq, half, p_wait) = like_simpy.result();
+        let theory = capacity::erlang_c(lam, mu, c.into()).expect("a stable queue");
         println!(
-            "  λ={lam} μ={mu} c={c}: {with_stats:>11.0} customers/s with statistics, {engine_only:>11.0} engine alone; {simpy_line}"
+            "    with SimPy's statistics {:>11.0} {}   mean wait {wq:.3} ± {half:.3} s (Erlang C {:.3}), P(wait) {p_wait:.3} ({:.3}), longest {:.1} s",
+            simpys_statistics,
+            ratio(simpys_statistics),
+            theory.wq,
+            theory.p_wait,
+            like_simpy.max_wait as f64 / 1e9,
         );
+        println!("    with full statistics    {full_statistics:>11.0} {}", ratio(full_statistics));
+        println!("    engine alone            {engine_only:>11.0} {}", ratio(engine_only));
     }
 
     let big: u64 = 10_000_000;

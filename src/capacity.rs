@@ -71,6 +71,34 @@ pub fn offered_load(sc: &Scenario, mode: Mode) -> Option<Vec<Load>> {
     Some(loads)
 }
 
+/// Erlang C: the stationary M/M/c queue (Poisson arrivals at rate `lam`, exponential
+/// service at rate `mu`, `c` servers, first come first served), the queueing theory
+/// the M/M/c café is checked against. A port of `shared/reference/perf/erlang_c.py`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ErlangC {
+    /// The probability that an arrival has to queue.
+    pub p_wait: f64,
+    /// The mean wait in queue.
+    pub wq: f64,
+}
+
+/// [`ErlangC`] for these rates; `None` unless the queue settles (0 < ρ < 1, with
+/// ρ = λ / (c μ)).
+pub fn erlang_c(lam: f64, mu: f64, c: u32) -> Option<ErlangC> {
+    let a = lam / mu; // offered load (Erlangs)
+    let rho = a / c as f64; // utilisation per server
+    if !(0.0 < rho && rho < 1.0) {
+        return None;
+    }
+    // Erlang B by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)).
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (k as f64 + a * b);
+    }
+    let p_wait = b / (1.0 - rho * (1.0 - b));
+    Some(ErlangC { p_wait, wq: p_wait / (c as f64 * mu - lam) })
+}
+
 /// A warning for each resource the arrivals overload (ρ ≥ 1), saying what to change.
 pub fn warnings(sc: &Scenario, mode: Mode) -> Vec<String> {
     let Some(loads) = offered_load(sc, mode) else { return Vec::new() };

@@ -42,6 +42,7 @@
 //!
 //! Run `cargo test --test validation -- --nocapture` to see every interval.
 
+use async_cafe::capacity::{self, ErlangC};
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind, Sink, Tee};
 use async_cafe::model::Scenario;
@@ -98,26 +99,10 @@ fn show(e: &Estimate) -> String {
 // M/M/c against Erlang C
 // ---------------------------------------------------------------------------------
 
-/// Erlang C: the stationary M/M/c queue with arrival rate `lam`, service rate `mu`
-/// and `c` servers, FCFS. A port of `shared/reference/perf/erlang_c.py`.
-struct ErlangC {
-    /// The probability that an arrival has to queue.
-    p_wait: f64,
-    /// The mean wait in queue.
-    wq: f64,
-}
-
+/// Erlang C for a stable queue.
 fn erlang_c(lam: f64, mu: f64, c: u32) -> ErlangC {
-    let a = lam / mu; // offered load (Erlangs)
-    let rho = a / c as f64; // utilisation per server
-    assert!(0.0 < rho && rho < 1.0, "unstable or empty queue: rho = {rho}");
-    // Erlang B by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)).
-    let mut b = 1.0;
-    for k in 1..=c {
-        b = a * b / (k as f64 + a * b);
-    }
-    let p_wait = b / (1.0 - rho * (1.0 - b));
-    ErlangC { p_wait, wq: p_wait / (c as f64 * mu - lam) }
+    capacity::erlang_c(lam, mu, c)
+        .unwrap_or_else(|| panic!("unstable or empty queue: λ {lam}, μ {mu}, c {c}"))
 }
 
 #[test]
@@ -132,6 +117,10 @@ fn the_erlang_c_port_agrees_with_the_python_reference() {
     // M/M/1: P(wait) = ρ and Wq = ρ / (μ − λ).
     let e = erlang_c(0.9, 1.0, 1);
     assert!((e.p_wait - 0.9).abs() < 1e-12 && (e.wq - 9.0).abs() < 1e-12);
+    // A queue that never settles, or has no arrivals, has no stationary answer.
+    for (lam, mu, c) in [(1.0, 1.0, 1), (4.5, 1.0, 4), (0.0, 1.0, 2), (1.0, 1.0, 0)] {
+        assert_eq!(capacity::erlang_c(lam, mu, c), None, "λ {lam}, μ {mu}, c {c}");
+    }
 }
 
 /// Orders that arrive at or after `warmup`: how many, how many waited (their
