@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use async_cafe::engine::{self, Mode, Outcome, VirtualClock, asyncio};
+use async_cafe::engine::asyncio::{self, BusyKeys, HeapKeys, SortedKeys};
+use async_cafe::engine::{self, Mode, Outcome, VirtualClock};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::*;
 use async_cafe::orders::OrderSource;
@@ -327,7 +328,7 @@ proptest! {
         }
         (sc.patience, sc.balk, sc.kitchen.policy) = (None, None, Policy::Fifo);
         prop_assert!(asyncio::is_basic(&sc));
-        prop_assert_eq!(kitchen::<true, true>(&sc, seed), kitchen::<false, true>(&sc, seed));
+        prop_assert_eq!(kitchen::<true, SortedKeys>(&sc, seed), kitchen::<false, SortedKeys>(&sc, seed));
     }
 
     /// Up to [`asyncio::FEW_COOKS`] cooks, the busy ones are a sorted list instead of
@@ -336,16 +337,16 @@ proptest! {
     fn the_sorted_list_of_busy_cooks_does_what_the_heap_does(seed in any::<u64>(), cooks in 1u16..=12) {
         let mut sc = scenario(seed);
         sc.kitchen.cooks = cooks;
-        prop_assert_eq!(kitchen::<false, true>(&sc, seed), kitchen::<false, false>(&sc, seed));
+        prop_assert_eq!(kitchen::<false, SortedKeys>(&sc, seed), kitchen::<false, HeapKeys>(&sc, seed));
     }
 }
 
 /// The outcome and the events of an asynchronous kitchen compiled as asked.
-fn kitchen<const BASIC: bool, const FEW: bool>(sc: &Scenario, seed: u64) -> (Outcome, Vec<String>) {
+fn kitchen<const BASIC: bool, B: BusyKeys>(sc: &Scenario, seed: u64) -> (Outcome, Vec<String>) {
     let mut log = Vec::new();
     let mut sink = |e: &Event<'_>| log.push(format!("{} {:?}", e.t, e.kind));
     let outcome =
-        asyncio::Kitchen::<BASIC, FEW>::new(sc, OrderSource::new(sc, seed)).run(&mut VirtualClock, &mut sink);
+        asyncio::Kitchen::<BASIC, B>::new(sc, OrderSource::new(sc, seed)).run(&mut VirtualClock, &mut sink);
     (outcome, log)
 }
 

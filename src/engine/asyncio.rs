@@ -265,26 +265,99 @@ struct Timer {
     task: Task,
 }
 
-/// The most cooks for which [`Cooks`] keeps the busy ones in a sorted list rather
-/// than a heap.
+/// The most cooks for which [`engine::run`](super::run) keeps the busy ones in
+/// [`SortedKeys`] rather than [`HeapKeys`].
 pub const FEW_COOKS: u16 = 64;
 
-/// The cooks: who is free, and who is in which hands-on step until when.
+/// The busy cooks, each as one key, `until << 64 | seq << 16 | cook`, so that the
+/// least key is the cook whose hands-on step ends first (ties by the order the steps
+/// began).
 ///
-/// The busy cooks are ordered by a key, `until << 64 | seq << 16 | cook`: earliest
-/// end first, ties by the order the steps began. With `FEW` (at most [`FEW_COOKS`])
-/// they are a list sorted by descending key, so the next to end is popped from its
-/// end and a new one is inserted by moving the few that end before it; otherwise a
-/// binary heap. The list saves the heap's sifting, whose branches go either way at
-/// random, on every step that ends. Engine alone, M/M/c at 90% load (`cargo bench
-/// --bench mmc` and the same model with more cooks): +6% with one cook, +4% with
-/// four, +9 to 13% with 8 to 32, +8% with 64; past that the insertions cost more
-/// than they save (−6% with 128 cooks, −24% with 256).
-struct Cooks<const FEW: bool> {
-    /// The busy cooks' keys (`!FEW`).
-    heap: BinaryHeap<Reverse<u128>>,
-    /// The busy cooks' keys, descending (`FEW`).
-    sorted: Vec<u128>,
+/// Two kinds, and [`Kitchen`] is compiled for each: [`SortedKeys`] for a few cooks,
+/// [`HeapKeys`] for many. The sorted list saves the heap's sifting, whose branches
+/// go either way at random, on every step that ends. Engine alone, M/M/c at 90%
+/// load (`cargo bench --bench mmc` and the same model with more cooks): +6% with one
+/// cook, +4% with four, +9 to 13% with 8 to 32, +8% with 64; past that its
+/// insertions cost more than they save (−6% with 128 cooks, −24% with 256).
+pub trait BusyKeys {
+    fn with_capacity(cooks: usize) -> Self;
+    fn push(&mut self, key: u128);
+    /// The least key.
+    fn first(&self) -> Option<u128>;
+    /// Takes out the least key.
+    fn pop_first(&mut self) -> Option<u128>;
+    fn is_empty(&self) -> bool;
+}
+
+/// Busy cooks' keys as a list sorted by descending key: the least is popped from its
+/// end, and a new key is inserted by moving the few below it one place along.
+pub struct SortedKeys(Vec<u128>);
+
+impl BusyKeys for SortedKeys {
+    fn with_capacity(cooks: usize) -> Self {
+        SortedKeys(Vec::with_capacity(cooks))
+    }
+
+    #[inline(always)]
+    fn push(&mut self, key: u128) {
+        let keys = &mut self.0;
+        keys.push(key);
+        let mut i = keys.len() - 1;
+        while i > 0 && keys[i - 1] < key {
+            keys[i] = keys[i - 1];
+            i -= 1;
+        }
+        keys[i] = key;
+    }
+
+    #[inline]
+    fn first(&self) -> Option<u128> {
+        self.0.last().copied()
+    }
+
+    #[inline]
+    fn pop_first(&mut self) -> Option<u128> {
+        self.0.pop()
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Busy cooks' keys in a binary heap.
+pub struct HeapKeys(BinaryHeap<Reverse<u128>>);
+
+impl BusyKeys for HeapKeys {
+    fn with_capacity(cooks: usize) -> Self {
+        HeapKeys(BinaryHeap::with_capacity(cooks))
+    }
+
+    #[inline]
+    fn push(&mut self, key: u128) {
+        self.0.push(Reverse(key));
+    }
+
+    #[inline]
+    fn first(&self) -> Option<u128> {
+        self.0.peek().map(|Reverse(k)| *k)
+    }
+
+    #[inline]
+    fn pop_first(&mut self) -> Option<u128> {
+        self.0.pop().map(|Reverse(k)| k)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The cooks: who is free, and who is in which hands-on step until when.
+struct Cooks<B> {
+    busy: B,
     /// The step each busy cook is in, by cook.
     step: Vec<(u32, StepIx)>,
     /// A bit per cook, set when free: the lowest free cook is the first set bit.
@@ -292,20 +365,13 @@ struct Cooks<const FEW: bool> {
     free_count: usize,
 }
 
-impl<const FEW: bool> Cooks<FEW> {
+impl<B: BusyKeys> Cooks<B> {
     fn new(cooks: usize) -> Self {
-        debug_assert!(!FEW || cooks <= usize::from(FEW_COOKS), "{cooks} cooks are not few");
         let mut free = vec![0u64; cooks.div_ceil(64)];
         for c in 0..cooks {
             free[c / 64] |= 1 << (c % 64);
         }
-        Cooks {
-            heap: BinaryHeap::new(),
-            sorted: Vec::with_capacity(if FEW { cooks } else { 0 }),
-            step: vec![(0, 0); cooks],
-            free,
-            free_count: cooks,
-        }
+        Cooks { busy: B::with_capacity(cooks), step: vec![(0, 0); cooks], free, free_count: cooks }
     }
 
     /// The free cook with the lowest number.
@@ -320,48 +386,22 @@ impl<const FEW: bool> Cooks<FEW> {
     fn block(&mut self, cook: CookIx, until: Ticks, seq: u64, step: (u32, StepIx)) {
         // 2^48 sequence numbers would take months of simulation at full speed.
         assert!(seq < 1 << 48, "sequence numbers fit in 48 bits");
-        let key = u128::from(until) << 64 | u128::from(seq) << 16 | u128::from(cook);
-        if FEW {
-            // Insertion: the keys below the new one move one place towards the end.
-            let sorted = &mut self.sorted;
-            sorted.push(key);
-            let mut i = sorted.len() - 1;
-            while i > 0 && sorted[i - 1] < key {
-                sorted[i] = sorted[i - 1];
-                i -= 1;
-            }
-            sorted[i] = key;
-        } else {
-            self.heap.push(Reverse(key));
-        }
+        self.busy.push(u128::from(until) << 64 | u128::from(seq) << 16 | u128::from(cook));
         self.step[cook as usize] = step;
         self.free[cook as usize / 64] &= !(1 << (cook % 64));
         self.free_count -= 1;
     }
 
-    /// Whether no cook is in a hands-on step.
-    #[inline]
-    fn none_busy(&self) -> bool {
-        if FEW { self.sorted.is_empty() } else { self.heap.is_empty() }
-    }
-
-    /// The key of the hands-on step that ends first.
-    #[inline]
-    fn first_key(&self) -> Option<u128> {
-        if FEW { self.sorted.last().copied() } else { self.heap.peek().map(|Reverse(k)| *k) }
-    }
-
     /// When the earliest hands-on step ends.
     #[inline]
     fn next_end(&self) -> Option<Ticks> {
-        self.first_key().map(|k| (k >> 64) as Ticks)
+        self.busy.first().map(|k| (k >> 64) as Ticks)
     }
 
     /// Ends the earliest hands-on step, freeing its cook: its end and its step.
     #[inline]
     fn unblock(&mut self) -> (Ticks, (u32, StepIx)) {
-        let k = if FEW { self.sorted.pop() } else { self.heap.pop().map(|Reverse(k)| k) };
-        let k = k.expect("a cook is busy");
+        let k = self.busy.pop_first().expect("a cook is busy");
         let cook = k as CookIx;
         self.free[cook as usize / 64] |= 1 << (cook % 64);
         self.free_count += 1;
@@ -375,9 +415,8 @@ impl<const FEW: bool> Cooks<FEW> {
 /// policy other than `fifo` (see [`is_basic`]): the same code, compiled with every
 /// check for those left out. That is worth 2% of simulated customers per second
 /// with statistics and 7–9% for the engine alone (`cargo bench --bench mmc`).
-/// `FEW` is true for at most [`FEW_COOKS`] cooks, whose busy ones are then kept in a
-/// sorted list rather than a heap (see `Cooks`).
-pub struct Kitchen<'s, const BASIC: bool, const FEW: bool> {
+/// `B` keeps the busy cooks: see [`BusyKeys`].
+pub struct Kitchen<'s, const BASIC: bool, B> {
     sc: &'s Scenario,
     source: OrderSource<'s>,
     now: Ticks,
@@ -389,7 +428,7 @@ pub struct Kitchen<'s, const BASIC: bool, const FEW: bool> {
     free_slots: Vec<u32>,
     sems: Vec<Semaphore>,
     door: Door,
-    cooks: Cooks<FEW>,
+    cooks: Cooks<B>,
     /// Customers let in, none of whose steps has started (for balking).
     waiting: u64,
     served: u64,
@@ -409,7 +448,7 @@ pub fn is_basic(sc: &Scenario) -> bool {
         && sc.kitchen.policy == Policy::Fifo
 }
 
-impl<'s, const BASIC: bool, const FEW: bool> Kitchen<'s, BASIC, FEW> {
+impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
     pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
         debug_assert!(!BASIC || is_basic(sc), "a basic kitchen for a scenario that is not");
         let cooks = sc.kitchen.cooks as usize;
@@ -570,7 +609,7 @@ impl<'s, const BASIC: bool, const FEW: bool> Kitchen<'s, BASIC, FEW> {
         let (until, (o, s)) = self.cooks.unblock();
         self.advance(until, clock);
         self.finish_step(o, s, sink);
-        if self.door.state == DoorState::Closing && self.cooks.none_busy() {
+        if self.door.state == DoorState::Closing && self.cooks.busy.is_empty() {
             self.end_service(clock, sink);
         }
     }
@@ -678,7 +717,7 @@ impl<'s, const BASIC: bool, const FEW: bool> Kitchen<'s, BASIC, FEW> {
                 self.let_in();
             }
             DoorState::Gathering => {
-                if self.cooks.none_busy() {
+                if self.cooks.busy.is_empty() {
                     self.end_service(clock, sink);
                 } else {
                     self.door.state = DoorState::Closing;

@@ -90,13 +90,14 @@ pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
     sink: &mut S,
 ) -> Outcome {
     let source = OrderSource::new(scenario, seed);
+    use asyncio::{HeapKeys, Kitchen, SortedKeys};
     let few = scenario.kitchen.cooks <= asyncio::FEW_COOKS;
     match mode {
         Mode::Async => match (asyncio::is_basic(scenario), few) {
-            (true, true) => asyncio::Kitchen::<true, true>::new(scenario, source).run(clock, sink),
-            (true, false) => asyncio::Kitchen::<true, false>::new(scenario, source).run(clock, sink),
-            (false, true) => asyncio::Kitchen::<false, true>::new(scenario, source).run(clock, sink),
-            (false, false) => asyncio::Kitchen::<false, false>::new(scenario, source).run(clock, sink),
+            (true, true) => Kitchen::<true, SortedKeys>::new(scenario, source).run(clock, sink),
+            (true, false) => Kitchen::<true, HeapKeys>::new(scenario, source).run(clock, sink),
+            (false, true) => Kitchen::<false, SortedKeys>::new(scenario, source).run(clock, sink),
+            (false, false) => Kitchen::<false, HeapKeys>::new(scenario, source).run(clock, sink),
         },
         Mode::Sync => sync::Kitchen::new(scenario, source).run(clock, sink),
     }
