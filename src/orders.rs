@@ -107,7 +107,8 @@ impl<'s> OrderSource<'s> {
         order.id = self.next_id;
         order.options.clear();
         order.durations.clear();
-        match &sc.customers {
+        // A listed customer's own patience, which overrides the scenario's.
+        let listed_patience = match &sc.customers {
             Customers::List(list) => {
                 let Some(c) = list.get(index as usize) else { return false };
                 order.listed = Some(index as u32);
@@ -122,6 +123,7 @@ impl<'s> OrderSource<'s> {
                     };
                     order.durations.push(d);
                 }
+                c.patience
             }
             Customers::Generate(g) => {
                 if g.count.is_some_and(|n| index >= n) {
@@ -158,14 +160,11 @@ impl<'s> OrderSource<'s> {
                 for step in &self.steps[order.item as usize] {
                     order.durations.push(step.sample(&mut self.durations));
                 }
+                None
             }
-        }
-        let listed = order.listed.and_then(|i| match &sc.customers {
-            Customers::List(list) => list[i as usize].patience,
-            Customers::Generate(_) => None,
-        });
+        };
         order.patience =
-            listed.or_else(|| self.patience_sampler.as_ref().map(|d| d.sample(&mut self.patience)));
+            listed_patience.or_else(|| self.patience_sampler.as_ref().map(|d| d.sample(&mut self.patience)));
         self.next_id += 1;
         true
     }

@@ -57,7 +57,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use super::{Clock, Outcome};
 use crate::event::{Event, EventKind, Sink};
-use crate::model::{CookIx, Customers, Policy, Scenario, Step as RecipeStep, StepIx, StepKind};
+use crate::model::{CookIx, Policy, Scenario, Step as RecipeStep, StepIx, StepKind};
 use crate::orders::{Order, OrderSource};
 use crate::time::Ticks;
 
@@ -437,13 +437,8 @@ pub struct Kitchen<'s, const BASIC: bool, B> {
 
 /// Whether `sc` runs in a [`Kitchen`] whose `BASIC` is true.
 pub fn is_basic(sc: &Scenario) -> bool {
-    let listed_patience = match &sc.customers {
-        Customers::List(list) => list.iter().any(|c| c.patience.is_some()),
-        Customers::Generate(_) => false,
-    };
     sc.kitchen.equipment.is_empty()
-        && sc.patience.is_none()
-        && !listed_patience
+        && !sc.has_patience()
         && sc.balk.is_none()
         && sc.kitchen.policy == Policy::Fifo
 }

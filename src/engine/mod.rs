@@ -89,8 +89,8 @@ pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
     clock: &mut C,
     sink: &mut S,
 ) -> Outcome {
-    let source = OrderSource::new(scenario, seed);
     use asyncio::{HeapKeys, Kitchen, SortedKeys};
+    let source = OrderSource::new(scenario, seed);
     let few = scenario.kitchen.cooks <= asyncio::FEW_COOKS;
     match mode {
         Mode::Async => match (asyncio::is_basic(scenario), few) {
