@@ -334,7 +334,20 @@ fn warn_behind(lag: Lag) {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors (exit code 2) on stderr; --help and --version on stdout, which
+        // may be full.
+        Err(e) => {
+            return match e.print() {
+                Err(out) if !e.use_stderr() => {
+                    say(&format!("error: {}\n", Stdout::fail(out)));
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
+            };
+        }
+    };
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

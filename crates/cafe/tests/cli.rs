@@ -697,6 +697,9 @@ fn a_full_stdout_or_stderr_is_said_or_survived() {
     let o = Command::new(env!("CARGO_BIN_EXE_cafe")).args(["list"]).stdout(full()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: cannot write to standard output: "));
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe")).args(["--help"]).stdout(full()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: cannot write to standard output: "));
     // Nobody to tell: the exit code still says it.
     let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
         .args(["check", "missing.toml"])
