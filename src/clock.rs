@@ -244,3 +244,54 @@ impl Clock for RealClock {
         (wall.as_secs_f64() * self.speed * TICKS_PER_SECOND as f64).round() as Ticks
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, Mode, VirtualClock};
+
+    #[test]
+    fn cancelling_wakes_the_real_clock_from_its_sleep() {
+        let cancel = Cancel::new();
+        let mut clock = RealClock::new(1.0, Behind::Warn).unwrap().cancel_on(cancel.clone());
+        let canceller = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                cancel.cancel();
+            })
+        };
+        // An hour of scenario time at speed 1: only cancelling ends this wait.
+        assert!(!clock.advance(3600 * TICKS_PER_SECOND));
+        assert_eq!(clock.stopped(), Some(Stopped::Interrupted));
+        assert!(!clock.advance(3601 * TICKS_PER_SECOND), "stays stopped");
+        canceller.join().unwrap();
+    }
+
+    #[test]
+    fn a_cancelled_token_stops_a_virtual_run_at_its_first_step() {
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let cancel = Cancel::new();
+        let mut events = 0;
+        let mut count = |_: &crate::event::Event<'_>| events += 1;
+        let whole = engine::run(
+            &sc,
+            Mode::Async,
+            1,
+            &mut Cancellable { inner: VirtualClock, cancel: &cancel },
+            &mut count,
+        );
+        assert!(whole.finished && whole.served > 0);
+        cancel.cancel();
+        assert!(cancel.clone().is_cancelled() && cancel == cancel.clone() && cancel != Cancel::new());
+        let stopped = engine::run(
+            &sc,
+            Mode::Async,
+            1,
+            &mut Cancellable { inner: VirtualClock, cancel: &cancel },
+            &mut |_: &crate::event::Event<'_>| {},
+        );
+        assert!(!stopped.finished);
+        assert_eq!(stopped.served, 0);
+    }
+}

@@ -651,6 +651,18 @@ fn cell(e: &Estimate, scale: f64, min_decimals: usize, suffix: &str) -> (String,
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn cancelled_replications_keep_only_those_that_finished() {
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let cancel = Cancel::new();
+        cancel.cancel();
+        assert_eq!(replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &cancel), None);
+        let whole = replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &Cancel::new()).unwrap();
+        assert_eq!(whole, replicate(&sc, Mode::Async, 3, 4, 0, 1));
+        assert_eq!(whole.replications, 4);
+    }
+
     use super::*;
     use crate::scenario;
 

@@ -39,6 +39,7 @@ fn with_path(path: &Path, e: impl std::fmt::Display + Into<io::Error>) -> io::Er
 }
 
 /// Where an export's bytes go.
+#[derive(Debug)]
 enum Dest {
     /// A regular file (or none yet): written to a temporary file beside it,
     /// `.NAME.cafe-tmp-XXXXXX`, then renamed onto it.
@@ -636,6 +637,46 @@ impl Sink for Exports<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where each kind of path is written: a file (there or not) atomically, a
+    /// link through to its target, anything else in place.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_path_is_written_where_it_leads_and_never_replaced_by_another_kind() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let atomic = |p: &Path| match destination(p).unwrap() {
+            Dest::Atomic(t) => t,
+            Dest::Direct(t) => panic!("{} written in place at {}", p.display(), t.display()),
+        };
+        fs::create_dir(d.join("sub")).unwrap();
+        fs::write(d.join("sub/file"), "").unwrap();
+        assert_eq!(atomic(&d.join("new")), d.join("new"));
+        assert_eq!(atomic(&d.join("sub/file")), d.join("sub/file"));
+        // Relative links, a chain of two, and a link to nothing yet.
+        symlink("sub/file", d.join("one")).unwrap();
+        symlink("one", d.join("two")).unwrap();
+        symlink("sub/later", d.join("dangling")).unwrap();
+        assert_eq!(atomic(&d.join("two")), d.join("sub/file"));
+        assert_eq!(atomic(&d.join("dangling")), d.join("sub/later"));
+        // A loop is an error, and so is a directory.
+        symlink("loop", d.join("loop")).unwrap();
+        assert!(destination(&d.join("loop")).unwrap_err().to_string().contains("too many levels"));
+        assert!(destination(&d.join("sub")).unwrap_err().to_string().ends_with("is a directory"));
+        for place in ["/dev/null", "/dev/stdout", "/dev/stderr"] {
+            assert!(matches!(destination(Path::new(place)), Ok(Dest::Direct(_))), "{place}");
+        }
+        // A temporary file is named for its target, and gone once committed.
+        let (staged, _file) = Staged::create(&d.join("two")).unwrap();
+        let temp = staged.temp.as_ref().unwrap().0.to_path_buf();
+        assert!(temp.file_name().unwrap().to_str().unwrap().starts_with(".file.cafe-tmp-"), "{temp:?}");
+        assert_eq!(temp.parent(), Some(d.join("sub").as_path()));
+        assert!(temporaries().contains(&temp));
+        staged.commit().unwrap();
+        assert!(!temp.exists() && !temporaries().contains(&temp));
+        assert!(fs::symlink_metadata(d.join("two")).unwrap().file_type().is_symlink());
+    }
 
     #[test]
     fn seconds_are_exact_decimals() {

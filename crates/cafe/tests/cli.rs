@@ -625,9 +625,10 @@ fn an_export_to_a_fifo_or_a_device_is_written_in_place_never_replaced() {
     };
     let o = cafe(&["run", "lunch", "--clock", "virtual", "--events", fifo.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // Checked first: a FIFO replaced by a file would leave the reader waiting.
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     let events = reader.join().unwrap();
     assert_eq!(events.lines().count(), 10, "{events}");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     // A device: a null device of our own when we may make one (as root), else the
     // system's (where an export that replaced it would fail, not clobber it).
     let own = dir.path().join("null");
@@ -646,14 +647,24 @@ fn an_export_to_a_fifo_or_a_device_is_written_in_place_never_replaced() {
 
 #[test]
 fn an_export_to_dev_stdout_goes_to_standard_output() {
-    let o = cafe(&["run", "lunch", "--clock", "virtual", "--events", "/dev/stdout"]);
+    // `/dev/stdout` is a link to `/proc/self/fd/1`: a link of our own to it is the
+    // same case, and one that an export gone wrong (as root) could not clobber for
+    // the whole machine.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/proc/self/fd/1", dir.path().join("stdout")).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).current_dir(dir.path()).output().unwrap()
+    };
+    let o = run(&["run", "lunch", "--clock", "virtual", "--events", "stdout"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Eating after 10 min of prep time.\n"), "{out}");
     assert_eq!(out.matches("\"kind\":").count(), 10, "{out}");
-    let o = cafe(&["compare", "lunch", "--no-timeline", "--report", "/dev/stdout"]);
+    let o = run(&["compare", "lunch", "--no-timeline", "--report", "stdout"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("<!doctype html>"));
+    assert!(std::fs::symlink_metadata(dir.path().join("stdout")).unwrap().file_type().is_symlink());
+    assert_eq!(names(dir.path()), ["stdout"]);
 }
 
 #[test]
