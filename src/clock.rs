@@ -1,17 +1,100 @@
-//! The real clock: paces the engine against wall time on tokio.
+//! The real clock: paces the engine against wall time on tokio; and [`Cancel`], how
+//! a caller stops a run, a set of replications or a sweep from another thread.
 
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::engine::Clock;
 use crate::time::{TICKS_PER_SECOND, Ticks};
 
+/// A cancellation token: the caller keeps a clone and calls [`Cancel::cancel`] (from
+/// any thread: a signal handler's thread, a timer, a test); the run it was given to
+/// stops at its next step, the real clock's sleep included. The library installs no
+/// signal handler: the `cafe` command cancels on SIGINT and SIGTERM.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<CancelInner>);
+
+#[derive(Default)]
+struct CancelInner {
+    cancelled: AtomicBool,
+    /// Wakes a real clock sleeping until its next deadline.
+    wake: Notify,
+}
+
+impl Cancel {
+    /// A token not cancelled yet.
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    /// Stops whatever runs with this token (or a clone of it), as soon as it can.
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::SeqCst);
+        self.0.wake.notify_waiters();
+    }
+
+    /// Whether [`Cancel::cancel`] was called: one relaxed atomic load.
+    #[inline]
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Completes once cancelled.
+    async fn cancelled(&self) {
+        loop {
+            // Registered before the check, so a `cancel` between the two still wakes it.
+            let woken = self.0.wake.notified();
+            if self.0.cancelled.load(Ordering::SeqCst) {
+                return;
+            }
+            woken.await;
+        }
+    }
+}
+
+impl fmt::Debug for Cancel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Cancel").field(&self.is_cancelled()).finish()
+    }
+}
+
+/// Two tokens are equal when they are clones of one another.
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A clock that stops the run once `cancel` is cancelled, checked at every advance
+/// (one relaxed atomic load), around `inner` (the virtual clock, for instance).
+pub struct Cancellable<'c, C> {
+    pub inner: C,
+    pub cancel: &'c Cancel,
+}
+
+impl<C: Clock> Clock for Cancellable<'_, C> {
+    #[inline]
+    fn advance(&mut self, t: Ticks) -> bool {
+        !self.cancel.is_cancelled() && self.inner.advance(t)
+    }
+
+    #[inline]
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        self.inner.elapsed(t)
+    }
+}
+
 /// What to do when the engine cannot keep up with the requested speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Behind {
-    /// Say so once on stderr (and how far behind it got, at the end), and go on.
+    /// Tell the caller once (see [`RealClock::on_first_lag`]), keep the worst lag
+    /// (see [`RealClock::worst_lag`]), and go on.
     #[default]
     Warn,
     /// Stop the run, like SimPy's strict real-time mode.
@@ -25,54 +108,71 @@ pub const TOLERANCE: Duration = Duration::from_millis(50);
 /// Why a real run stopped early.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Stopped {
-    /// Ctrl-C (SIGINT).
+    /// Cancelled by the caller (see [`Cancel`]; the command: Ctrl-C or SIGTERM).
     Interrupted,
     /// Fell behind by `lag` at scenario time `at`, with [`Behind::Stop`].
     FellBehind { at: Ticks, lag: Duration },
 }
 
+/// The run fell `lag` behind wall time at scenario time `at`, playing at `speed`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lag {
+    pub lag: Duration,
+    pub at: Ticks,
+    pub speed: f64,
+}
+
 /// Plays scenario time at `speed` seconds of scenario per second of wall time.
 ///
 /// Before the engine emits anything at scenario time `t`, the clock sleeps on a tokio
-/// current-thread runtime until `start + t / speed`, or until Ctrl-C. If wall time is
-/// already past that deadline by more than [`TOLERANCE`], the run has fallen behind:
-/// the clock says so, or stops the run, as `behind` asks. The engine is the same as on
-/// the virtual clock: only the waiting differs.
+/// current-thread runtime until `start + t / speed`, or until its [`Cancel`] token is
+/// cancelled. If wall time is already past that deadline by more than [`TOLERANCE`],
+/// the run has fallen behind: the clock tells its caller, or stops the run, as
+/// `behind` asks. The engine is the same as on the virtual clock: only the waiting
+/// differs. The clock prints nothing and handles no signal.
 pub struct RealClock {
     runtime: Runtime,
     start: Instant,
     speed: f64,
     behind: Behind,
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
+    cancel: Cancel,
     /// The worst lag seen, and the scenario time it was seen at.
     worst_lag: Option<(Duration, Ticks)>,
+    on_first_lag: Option<fn(Lag)>,
     warned: bool,
     stopped: Option<Stopped>,
 }
 
 impl RealClock {
-    /// `speed` must be positive and finite. From now on Ctrl-C stops the run rather
-    /// than the process.
+    /// `speed` must be positive and finite. The clock is never cancelled unless it is
+    /// given a token ([`RealClock::cancel_on`]).
     pub fn new(speed: f64, behind: Behind) -> std::io::Result<RealClock> {
         assert!(speed.is_finite() && speed > 0.0, "speed must be positive");
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().enable_io().build()?;
-        #[cfg(unix)]
-        let interrupt = {
-            let _guard = runtime.enter();
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
-        };
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
         Ok(RealClock {
             runtime,
             start: Instant::now(),
             speed,
             behind,
-            #[cfg(unix)]
-            interrupt,
+            cancel: Cancel::new(),
             worst_lag: None,
+            on_first_lag: None,
             warned: false,
             stopped: None,
         })
+    }
+
+    /// Stops the run (waking the clock from its sleep) once `cancel` is cancelled.
+    pub fn cancel_on(mut self, cancel: Cancel) -> RealClock {
+        self.cancel = cancel;
+        self
+    }
+
+    /// With [`Behind::Warn`], calls `f` the first time the run falls behind (the
+    /// command prints a warning).
+    pub fn on_first_lag(mut self, f: Option<fn(Lag)>) -> RealClock {
+        self.on_first_lag = f;
+        self
     }
 
     fn wall(&self, t: Ticks) -> Duration {
@@ -90,42 +190,15 @@ impl RealClock {
         self.worst_lag
     }
 
-    /// Waits until `deadline` or Ctrl-C; false on Ctrl-C.
+    /// Waits until `deadline` or cancellation; false when cancelled.
     fn sleep_until(&mut self, deadline: Instant) -> bool {
-        #[cfg(unix)]
-        {
-            let interrupt = &mut self.interrupt;
-            self.runtime.block_on(async move {
-                tokio::select! {
-                    _ = tokio::time::sleep_until(deadline) => true,
-                    _ = interrupt.recv() => false,
-                }
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            self.runtime.block_on(async move {
-                tokio::select! {
-                    _ = tokio::time::sleep_until(deadline) => true,
-                    _ = tokio::signal::ctrl_c() => false,
-                }
-            })
-        }
-    }
-
-    /// Whether a Ctrl-C arrived while the engine was busy (without waiting).
-    fn interrupted_meanwhile(&mut self) -> bool {
-        #[cfg(unix)]
-        {
-            use std::task::{Context, Poll, Waker};
-            let _guard = self.runtime.enter();
-            let mut cx = Context::from_waker(Waker::noop());
-            matches!(self.interrupt.poll_recv(&mut cx), Poll::Ready(_))
-        }
-        #[cfg(not(unix))]
-        {
-            false
-        }
+        let cancel = &self.cancel;
+        self.runtime.block_on(async move {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => true,
+                _ = cancel.cancelled() => false,
+            }
+        })
     }
 }
 
@@ -148,15 +221,12 @@ impl Clock for RealClock {
                 }
                 if !self.warned {
                     self.warned = true;
-                    eprintln!(
-                        "warning: the kitchen is falling behind real time ({:.3} s late at {:.3} s of scenario time, speed {}): the engine cannot keep up; lower --speed, or pass --behind stop to stop instead",
-                        lag.as_secs_f64(),
-                        t as f64 / TICKS_PER_SECOND as f64,
-                        self.speed
-                    );
+                    if let Some(f) = self.on_first_lag {
+                        f(Lag { lag, at: t, speed: self.speed });
+                    }
                 }
             }
-            if self.interrupted_meanwhile() {
+            if self.cancel.is_cancelled() {
                 self.stopped = Some(Stopped::Interrupted);
                 return false;
             }
@@ -172,5 +242,56 @@ impl Clock for RealClock {
     fn elapsed(&self, _t: Ticks) -> Ticks {
         let wall = self.start.elapsed();
         (wall.as_secs_f64() * self.speed * TICKS_PER_SECOND as f64).round() as Ticks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, Mode, VirtualClock};
+
+    #[test]
+    fn cancelling_wakes_the_real_clock_from_its_sleep() {
+        let cancel = Cancel::new();
+        let mut clock = RealClock::new(1.0, Behind::Warn).unwrap().cancel_on(cancel.clone());
+        let canceller = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                cancel.cancel();
+            })
+        };
+        // An hour of scenario time at speed 1: only cancelling ends this wait.
+        assert!(!clock.advance(3600 * TICKS_PER_SECOND));
+        assert_eq!(clock.stopped(), Some(Stopped::Interrupted));
+        assert!(!clock.advance(3601 * TICKS_PER_SECOND), "stays stopped");
+        canceller.join().unwrap();
+    }
+
+    #[test]
+    fn a_cancelled_token_stops_a_virtual_run_at_its_first_step() {
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let cancel = Cancel::new();
+        let mut events = 0;
+        let mut count = |_: &crate::event::Event<'_>| events += 1;
+        let whole = engine::run(
+            &sc,
+            Mode::Async,
+            1,
+            &mut Cancellable { inner: VirtualClock, cancel: &cancel },
+            &mut count,
+        );
+        assert!(whole.finished && whole.served > 0);
+        cancel.cancel();
+        assert!(cancel.clone().is_cancelled() && cancel == cancel.clone() && cancel != Cancel::new());
+        let stopped = engine::run(
+            &sc,
+            Mode::Async,
+            1,
+            &mut Cancellable { inner: VirtualClock, cancel: &cancel },
+            &mut |_: &crate::event::Event<'_>| {},
+        );
+        assert!(!stopped.finished);
+        assert_eq!(stopped.served, 0);
     }
 }

@@ -56,6 +56,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
+use crate::clock::{Cancel, Cancellable};
 use crate::engine::{self, Mode, VirtualClock};
 use crate::model::Scenario;
 use crate::time::{Ticks, TimeUnit};
@@ -128,14 +129,40 @@ pub fn replicate(
     warmup: Ticks,
     threads: usize,
 ) -> Replicated {
+    replicate_until(sc, mode, seed, replications, warmup, threads, &Cancel::new())
+        .expect("a token nobody cancels")
+}
+
+/// [`replicate`], stopped once `cancel` is cancelled: a replication in progress
+/// stops at its next step and none starts. Summarises the replications that
+/// finished ([`Replicated::replications`] of them, with their seeds), or `None` when
+/// none did.
+///
+/// # Panics
+///
+/// If `replications` is 0.
+pub fn replicate_until(
+    sc: &Scenario,
+    mode: Mode,
+    seed: u64,
+    replications: u32,
+    warmup: Ticks,
+    threads: usize,
+    cancel: &Cancel,
+) -> Option<Replicated> {
     assert!(replications > 0, "replicate needs at least one replication");
     let seeds = seeds(seed, replications);
     let runs = map(&seeds, threads, |s| {
+        if cancel.is_cancelled() {
+            return None;
+        }
         let mut view = StatsView::with_warmup(sc, warmup);
-        engine::run(sc, mode, s, &mut VirtualClock, &mut view);
-        view.finish()
+        let mut clock = Cancellable { inner: VirtualClock, cancel };
+        engine::run(sc, mode, s, &mut clock, &mut view).finished.then(|| view.finish())
     });
-    Replicated::from_runs(sc, mode, seed, warmup, seeds, runs)
+    let (seeds, runs): (Vec<u64>, Vec<Stats>) =
+        seeds.into_iter().zip(runs).filter_map(|(seed, run)| Some((seed, run?))).unzip();
+    (!runs.is_empty()).then(|| Replicated::from_runs(sc, mode, seed, warmup, seeds, runs))
 }
 
 /// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.
@@ -624,6 +651,18 @@ fn cell(e: &Estimate, scale: f64, min_decimals: usize, suffix: &str) -> (String,
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn cancelled_replications_keep_only_those_that_finished() {
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let cancel = Cancel::new();
+        cancel.cancel();
+        assert_eq!(replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &cancel), None);
+        let whole = replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &Cancel::new()).unwrap();
+        assert_eq!(whole, replicate(&sc, Mode::Async, 3, 4, 0, 1));
+        assert_eq!(whole.replications, 4);
+    }
+
     use super::*;
     use crate::scenario;
 

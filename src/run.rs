@@ -2,11 +2,11 @@
 
 use std::io::{self, Write};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use crate::clock::{Behind, RealClock, Stopped};
+use crate::clock::{Behind, Cancel, Lag, RealClock, Stopped};
 use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::{Policy, Scenario};
@@ -46,7 +46,7 @@ pub struct RunSpec {
 }
 
 /// What a run should produce besides its outcome.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Want {
     /// Write the narrative to the output as it happens (stamped with scenario time
     /// when `timestamps`).
@@ -68,6 +68,12 @@ pub struct Want {
     pub csv: Option<PathBuf>,
     /// Leave the first `warmup` ticks of service out of the statistics.
     pub warmup: Ticks,
+    /// Stops the run once cancelled, on either clock (the command cancels it on
+    /// SIGINT and SIGTERM); the run then ends as if the clock had stopped it.
+    pub cancel: Cancel,
+    /// On the real clock with [`Behind::Warn`]: called the first time the run falls
+    /// behind (the command prints a warning on stderr).
+    pub on_first_lag: Option<fn(Lag)>,
 }
 
 /// What a run produced.
@@ -76,7 +82,9 @@ pub struct Ran {
     pub report: Option<Report>,
     pub stats: Option<Stats>,
     pub trace: Option<Trace>,
-    /// Why a real run stopped early, if it did.
+    /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
+    /// (the real clock). A run stopped by a failed write of its narrative or exports
+    /// returns that error instead.
     pub stopped: Option<Stopped>,
     /// The worst lag behind real time beyond the tolerance, and when (scenario time).
     pub worst_lag: Option<(std::time::Duration, Ticks)>,
@@ -166,6 +174,8 @@ struct Views<'s, 'w> {
     stats: Option<StatsView<'s>>,
     trace: Option<TraceView<'s>>,
     exports: Exports<'s>,
+    /// Set at the first failed write (narrative or exports): the run then stops.
+    failed: Rc<Cell<bool>>,
 }
 
 impl Sink for Views<'_, '_> {
@@ -184,6 +194,7 @@ impl Sink for Views<'_, '_> {
                 }
             });
         }
+        let term_failed = term.failed.is_some();
         drop(term);
         if let Some(v) = &mut self.report {
             v.event(event);
@@ -197,14 +208,38 @@ impl Sink for Views<'_, '_> {
         if !self.exports.is_empty() {
             self.exports.event(event);
         }
+        if term_failed || self.exports.error().is_some() {
+            self.failed.set(true);
+        }
+    }
+}
+
+/// Stops a run at its next step once it is cancelled or a write has failed: there is
+/// no point going on when the output is gone (`cafe run ... | head -1`).
+struct Watched<'a, C: Clock + ?Sized> {
+    inner: &'a mut C,
+    cancel: &'a Cancel,
+    failed: &'a Cell<bool>,
+}
+
+impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
+    #[inline]
+    fn advance(&mut self, t: Ticks) -> bool {
+        !self.cancel.is_cancelled() && !self.failed.get() && self.inner.advance(t)
+    }
+
+    #[inline]
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        self.inner.elapsed(t)
     }
 }
 
 /// Runs `sc`, writing its narrative to `out` as it happens if asked, and returns what
-/// `want` asks for. A real run stopped early (Ctrl-C, or falling behind with
-/// [`Behind::Stop`]) still returns everything up to that moment, and its exports
-/// hold everything up to that moment. Export files are written completely or not at
-/// all.
+/// `want` asks for. A run stopped early (cancelled through `want.cancel`, or falling
+/// behind with [`Behind::Stop`]) still returns everything up to that moment, and its
+/// exports hold everything up to that moment. A failed write (the narrative's or an
+/// export's) stops the run at its next step and is returned. Export files are
+/// written completely or not at all.
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
     let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
     let live = want.live && matches!(spec.clock, ClockKind::Real { .. });
@@ -224,28 +259,36 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         stats: (want.stats || want.report).then(|| StatsView::with_warmup(sc, want.warmup)),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
         exports,
+        failed: Rc::new(Cell::new(false)),
     };
+    let failed = Rc::clone(&views.failed);
+    let (cancel, failed) = (&want.cancel, &*failed);
     let (outcome, stopped, worst_lag) = match spec.clock {
         ClockKind::Virtual => {
-            (engine::run(sc, spec.mode, spec.seed, &mut VirtualClock, &mut views), None, None)
+            let mut clock = Watched { inner: &mut VirtualClock, cancel, failed };
+            (engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views), None, None)
         }
         ClockKind::Real { speed, behind } => {
-            let mut real = RealClock::new(speed, behind)?;
+            let mut real =
+                RealClock::new(speed, behind)?.cancel_on(cancel.clone()).on_first_lag(want.on_first_lag);
             let outcome = if live {
-                let mut clock = PanelClock {
+                let mut panel = PanelClock {
                     inner: &mut real,
                     term: Rc::clone(&term),
                     speed,
                     last_t: 0,
                     last_draw: None,
                 };
+                let mut clock = Watched { inner: &mut panel, cancel, failed };
                 engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
             } else {
-                engine::run(sc, spec.mode, spec.seed, &mut real, &mut views)
+                let mut clock = Watched { inner: &mut real, cancel, failed };
+                engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
             };
             (outcome, real.stopped(), real.worst_lag())
         }
     };
+    let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
     let Views { report, stats, trace, exports, .. } = views;
     exports.finish()?;
     let mut term = term.borrow_mut();

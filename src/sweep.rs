@@ -46,18 +46,25 @@
 //!
 //! # Stopping early
 //!
-//! [`run`] checks a stop flag before starting each run (the command sets it on
-//! Ctrl-C, with [`stop_on_ctrl_c`]); runs already started finish. Configurations
-//! whose replications all finished are reported; the others are "not run".
+//! [`run`] checks a [`Cancel`] token before starting each run (the command cancels
+//! it on Ctrl-C or SIGTERM); runs already started finish. Configurations whose
+//! replications all finished are reported; the others are "not run".
+//!
+//! # Nothing measured
+//!
+//! A warm-up that leaves nothing to measure in a replication (it ended before the
+//! warm-up did, or no customer arrived after it: [`Stats::measured_nothing`]) makes
+//! its configuration's statistics meaningless: the configuration is flagged
+//! ([`Row::measured_nothing`]) and never meets a target.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
 use serde::Serialize;
 
+use crate::clock::Cancel;
 use crate::engine::{self, Mode, VirtualClock};
 use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
@@ -665,6 +672,9 @@ pub struct Row {
     /// Every statistic over the replications; `None` if it was not run to the end.
     #[serde(skip)]
     pub replicated: Option<Replicated>,
+    /// Whether the warm-up left nothing to measure in one of its replications: its
+    /// statistics mean nothing, and it never meets a target.
+    pub measured_nothing: bool,
 }
 
 impl Row {
@@ -706,7 +716,7 @@ pub struct Sweep {
     pub varies: Vec<Vary>,
     pub metrics: Vec<Metric>,
     pub rows: Vec<Row>,
-    /// Whether the stop flag ended it before every run was done.
+    /// Whether cancelling ended it before every run was done.
     pub interrupted: bool,
     #[serde(skip)]
     pub elapsed: Duration,
@@ -714,8 +724,8 @@ pub struct Sweep {
 
 /// Runs every configuration of `varies` (in [`grid`] order) `opts.replications`
 /// times, on `opts.threads` workers, calling `progress` after each run (from the
-/// worker threads). When `stop` is set, no further run starts; the configurations
-/// already complete are kept.
+/// worker threads). Once `cancel` is cancelled, no further run starts; the
+/// configurations already complete are kept.
 ///
 /// # Panics
 ///
@@ -724,7 +734,7 @@ pub fn run(
     sc: &Scenario,
     varies: &[Vary],
     opts: &Options,
-    stop: &AtomicBool,
+    cancel: &Cancel,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Sweep {
     assert!(opts.replications > 0, "a sweep needs at least one replication");
@@ -737,7 +747,7 @@ pub fn run(
     let jobs: Vec<u64> = (0..total as u64).collect();
     let done = AtomicUsize::new(0);
     let runs: Vec<Option<Stats>> = replicate::map(&jobs, opts.threads, |k| {
-        if stop.load(Ordering::Relaxed) {
+        if cancel.is_cancelled() {
             return None;
         }
         let (c, i) = (k as usize / r, k as usize % r);
@@ -770,7 +780,17 @@ pub fn run(
                 .collect();
             let load = crate::capacity::offered_load(csc, opts.mode)
                 .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
-            Row { values, cooks: csc.kitchen.cooks, cost: cost(csc), load, estimates, replicated }
+            let measured_nothing = opts.warmup > 0
+                && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
+            Row {
+                values,
+                cooks: csc.kitchen.cooks,
+                cost: cost(csc),
+                load,
+                estimates,
+                replicated,
+                measured_nothing,
+            }
         })
         .collect();
     let interrupted = rows.iter().any(|r| !r.done());
@@ -804,9 +824,10 @@ pub struct Answer {
 }
 
 impl Sweep {
-    /// Whether configuration `i` was run and meets `target`.
+    /// Whether configuration `i` was run, measured something, and meets `target`.
     pub fn meets(&self, i: usize, target: &Target) -> bool {
-        self.rows[i].estimate(&self.metrics, &target.metric).is_some_and(|e| target.met_by(&e))
+        !self.rows[i].measured_nothing
+            && self.rows[i].estimate(&self.metrics, &target.metric).is_some_and(|e| target.met_by(&e))
     }
 
     fn rate_position(&self) -> Option<usize> {
@@ -816,7 +837,8 @@ impl Sweep {
 
 /// The cheapest configuration meeting `target` (ties: fewer cooks, then lower
 /// values in `--vary` order), per arrival rate when the rate is varied, or the
-/// closest when none meets it. Configurations not run are left out.
+/// closest when none meets it. Configurations not run, or that measured nothing,
+/// are left out.
 pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
     let rate_at = sweep.rate_position();
     let groups: Vec<Option<f64>> = match rate_at {
@@ -827,7 +849,7 @@ pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
         .into_iter()
         .map(|rate| {
             let members: Vec<usize> = (0..sweep.rows.len())
-                .filter(|&i| sweep.rows[i].done())
+                .filter(|&i| sweep.rows[i].done() && !sweep.rows[i].measured_nothing)
                 .filter(|&i| rate_at.is_none_or(|p| Some(sweep.rows[i].values[p]) == rate))
                 .collect();
             let key = |&i: &usize| {
@@ -964,7 +986,10 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
     for (i, row) in sweep.rows.iter().enumerate() {
         let mut c: Vec<String> =
             sweep.varies.iter().zip(&row.values).map(|(v, &x)| v.param.show(x)).collect();
-        if row.done() {
+        if row.measured_nothing {
+            c.push("nothing measured".into());
+            c.extend(std::iter::repeat_n(String::new(), shown.len() - 1));
+        } else if row.done() {
             c.extend(
                 shown
                     .iter()
@@ -978,7 +1003,13 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
         if let Some(t) = target {
             c.push(if sweep.meets(i, t) { "✓".into() } else { String::new() });
         }
-        c.push(if row.load.is_some_and(|l| l >= 1.0) { "!".into() } else { String::new() });
+        c.push(if row.measured_nothing {
+            "?".into()
+        } else if row.load.is_some_and(|l| l >= 1.0) {
+            "!".into()
+        } else {
+            String::new()
+        });
         cells.push(c);
     }
     head.push(String::new());
@@ -1011,6 +1042,13 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
         let _ = writeln!(
             out,
             "\n  ! the customers need more than this kitchen has (an offered load of 100% or more): {why}"
+        );
+    }
+    if sweep.rows.iter().any(|r| r.measured_nothing) {
+        let _ = writeln!(
+            out,
+            "\n  ? the warm-up of {} {u} leaves nothing to measure (a replication ended before it, or no\n    customer arrived after it): give a shorter --warmup, or make the run longer.",
+            short(sweep.warmup_s / sweep.unit.seconds())
         );
     }
     out
@@ -1075,6 +1113,12 @@ pub fn render_answer(sweep: &Sweep, target: Option<&Target>) -> String {
             (None, Some(c)) => {
                 let _ = writeln!(out, "{at}no configuration meets the target; closest: {}", what(c));
             }
+            (None, None) if sweep.rows.iter().any(|r| r.measured_nothing) => {
+                let _ = writeln!(
+                    out,
+                    "{at}no configuration meets the target: none measured anything after the warm-up"
+                );
+            }
             (None, None) => {
                 let _ = writeln!(out, "{at}no configuration was run to the end");
             }
@@ -1084,7 +1128,8 @@ pub fn render_answer(sweep: &Sweep, target: Option<&Target>) -> String {
 }
 
 /// Every configuration × statistic as CSV: the varied values (one column per
-/// `--vary`, named as in `--vary`), `cost`, `status` (`done` or `not run`),
+/// `--vary`, named as in `--vary`), `cost`, `status` (`done`, `nothing measured` or
+/// `not run`),
 /// `meets_target` (`true`, `false`, or empty without a target or when not run),
 /// `replications`, then `METRIC_mean` and `METRIC_half_width` for every metric
 /// (empty when not run, or for a cook the configuration does not have).
@@ -1101,7 +1146,14 @@ pub fn csv(sweep: &Sweep, target: Option<&Target>) -> String {
         let mut rec: Vec<String> =
             sweep.varies.iter().zip(&row.values).map(|(v, &x)| v.param.show(x)).collect();
         rec.push(format!("{}", row.cost));
-        rec.push(if row.done() { "done" } else { "not run" }.into());
+        rec.push(
+            match (row.done(), row.measured_nothing) {
+                (true, false) => "done",
+                (true, true) => "nothing measured",
+                (false, _) => "not run",
+            }
+            .into(),
+        );
         rec.push(match (target, row.done()) {
             (Some(t), true) => sweep.meets(i, t).to_string(),
             _ => String::new(),
@@ -1120,53 +1172,6 @@ pub fn csv(sweep: &Sweep, target: Option<&Target>) -> String {
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Installs a Ctrl-C handler for a sweep: the first Ctrl-C sets `stop` and calls
-/// `on_first` (to say that the runs in progress are finishing); a second one exits
-/// the process with code 130. The handler is in place when this returns.
-pub fn stop_on_ctrl_c(
-    stop: Arc<AtomicBool>,
-    on_first: impl FnOnce() + Send + 'static,
-) -> std::io::Result<()> {
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
-    std::thread::Builder::new().name("ctrl-c".into()).spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().build() {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = ready_tx.send(Err(e));
-                return;
-            }
-        };
-        runtime.block_on(async move {
-            #[cfg(unix)]
-            let mut signal = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {
-                Ok(s) => {
-                    let _ = ready_tx.send(Ok(()));
-                    s
-                }
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
-            #[cfg(unix)]
-            let mut next = async move || signal.recv().await.is_some();
-            #[cfg(not(unix))]
-            let _ = ready_tx.send(Ok(()));
-            #[cfg(not(unix))]
-            let mut next = async || tokio::signal::ctrl_c().await.is_ok();
-            if !next().await {
-                return;
-            }
-            stop.store(true, Ordering::SeqCst);
-            on_first();
-            if next().await {
-                std::process::exit(130);
-            }
-        });
-    })?;
-    ready_rx.recv().unwrap_or_else(|_| Err(std::io::Error::other("the Ctrl-C handler did not start")))
 }
 
 const PALETTE: [RGBColor; 8] = [

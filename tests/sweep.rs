@@ -2,7 +2,7 @@
 //! determinism whatever the threads, the cheapest configuration on M/M/c cafés whose
 //! answer is known from Erlang C, the CSV, the HTML page, and stopping early.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use async_cafe::clock::Cancel;
 
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
@@ -48,7 +48,7 @@ fn opts(replications: u32, threads: usize) -> Options {
 }
 
 fn run(sc: &Scenario, varies: &[Vary], o: &Options) -> Sweep {
-    sweep::run(sc, varies, o, &AtomicBool::new(false), &|_| {})
+    sweep::run(sc, varies, o, &Cancel::new(), &|_| {})
 }
 
 #[test]
@@ -400,8 +400,7 @@ fn a_sweep_is_the_same_whatever_the_threads() {
     );
     assert_eq!(one.rows[5].replicated.as_ref().unwrap(), &rep);
     // Another seed, other numbers.
-    let other =
-        sweep::run(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &AtomicBool::new(false), &|_| {});
+    let other = sweep::run(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &Cancel::new(), &|_| {});
     assert_ne!(sweep::csv(&other, Some(&t)), csv);
 }
 
@@ -451,13 +450,13 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
 fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     let sc = mmc(3.0, 300);
     let varies = [vary(&sc, "cooks=3..6")];
-    let stop = AtomicBool::new(false);
+    let stop = Cancel::new();
     let seen = std::sync::Mutex::new(Vec::new());
     // One thread: stop once the second configuration's 4 replications are done.
     let s = sweep::run(&sc, &varies, &opts(4, 1), &stop, &|p| {
         seen.lock().unwrap().push((p.done, p.total));
         if p.done == 8 {
-            stop.store(true, Ordering::SeqCst);
+            stop.cancel();
         }
     });
     assert!(s.interrupted);
@@ -479,7 +478,8 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     let csv = sweep::csv(&s, Some(&t));
     assert!(csv.lines().nth(3).unwrap().starts_with("5,56,not run,,,,"), "{csv}");
     // Stopped before anything started (two threads): nothing finished.
-    let stopped = AtomicBool::new(true);
+    let stopped = Cancel::new();
+    stopped.cancel();
     let none = sweep::run(&sc, &varies, &opts(4, 2), &stopped, &|_| {});
     assert!(none.interrupted && none.rows.iter().all(|r| !r.done()));
     assert!(sweep::render_answer(&none, Some(&t)).ends_with("no configuration was run to the end\n"));
@@ -490,7 +490,7 @@ fn the_progress_reaches_the_total() {
     let sc = mmc(3.0, 100);
     let varies = [vary(&sc, "cooks=3..4")];
     let last = std::sync::Mutex::new(None);
-    let s = sweep::run(&sc, &varies, &opts(3, 2), &AtomicBool::new(false), &|p| {
+    let s = sweep::run(&sc, &varies, &opts(3, 2), &Cancel::new(), &|p| {
         let mut l = last.lock().unwrap();
         if l.is_none_or(|q: sweep::Progress| q.done < p.done) {
             *l = Some(p);

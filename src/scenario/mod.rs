@@ -26,12 +26,13 @@ pub type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
 /// Loads the scenario file at `path`. Files it refers to are found beside it.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_limited(path).map_err(|e| {
         let help = match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Some("check the path, or run `cafe list` for the built-in scenarios".to_string())
             }
             std::io::ErrorKind::InvalidData => Some("save the scenario as UTF-8 text".to_string()),
+            std::io::ErrorKind::FileTooLarge => Some("check that the path is a scenario's".to_string()),
             _ => None,
         };
         ScenarioError::whole_file(&display, format!("cannot read {display}: {e}"), help)
@@ -40,11 +41,27 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let resolve = move |name: &str| {
         let p = dir.join(name);
-        std::fs::read_to_string(&p)
+        read_limited(&p)
             .map(|text| (p.display().to_string(), text))
             .map_err(|e| format!("cannot read {}: {e}", p.display()))
     };
     load_str(&stem, &display, &text, &resolve)
+}
+
+/// The largest scenario file, or file it refers to, that is read (`/dev/zero` is not).
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// Reads a UTF-8 text file of at most [`MAX_FILE`] bytes.
+fn read_limited(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(MAX_FILE + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE {
+        let message =
+            format!("larger than {} MiB, the limit for a scenario and a day it replays", MAX_FILE >> 20);
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, message));
+    }
+    Ok(text)
 }
 
 /// Loads a scenario from `text`. `name` is its default name, `display` how messages

@@ -3,8 +3,11 @@
 //!
 //! Both exports are [`Sink`]s that write as the run goes, through buffers, and hold
 //! only what is still in the kitchen, so memory stays flat however long the run.
-//! Every file is written to a temporary file beside it (`.NAME.PID.N.tmp`) and
-//! renamed into place by `finish`, so a file is there complete or not at all:
+//! Every regular file is written to a temporary file beside it
+//! (`.NAME.cafe-tmp-XXXXXX`) and renamed into place by `finish`, so a file is there
+//! complete or not at all (a symbolic link is followed: the file it points to is
+//! written so; a device, a FIFO or `/dev/stdout` is written in place, as `tee`
+//! would, and never replaced):
 //!
 //! * call `finish` when the run ends, normally or stopped early (Ctrl-C): it writes
 //!   everything received so far and renames the files into place;
@@ -18,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, ItemIx, Scenario, StepIx};
@@ -35,72 +38,162 @@ fn with_path(path: &Path, e: impl std::fmt::Display + Into<io::Error>) -> io::Er
     io::Error::new(e.into().kind(), message)
 }
 
-/// A temporary file beside `path`, renamed onto it by [`Staged::commit`] and removed
-/// if dropped before that.
+/// Where an export's bytes go.
+#[derive(Debug)]
+enum Dest {
+    /// A regular file (or none yet): written to a temporary file beside it,
+    /// `.NAME.cafe-tmp-XXXXXX`, then renamed onto it.
+    Atomic(PathBuf),
+    /// Anything else (a device such as `/dev/null`, a FIFO, `/dev/stdout`): written
+    /// in place, as `tee` would; never replaced.
+    Direct(PathBuf),
+}
+
+/// Follows `path`'s symbolic links (so a link is written through, not replaced) to
+/// decide how to write it.
+fn destination(path: &Path) -> io::Result<Dest> {
+    let mut p = path.to_path_buf();
+    // As many links as Linux follows.
+    for _ in 0..40 {
+        let meta = match fs::symlink_metadata(&p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Dest::Atomic(p)),
+            Err(e) => return Err(with_path(path, e)),
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let target = fs::read_link(&p).map_err(|e| with_path(path, e))?;
+            // `/dev/stdout` → `/proc/self/fd/1`: a file descriptor, not a place.
+            if target.starts_with("/proc/") || target.starts_with("/dev/fd/") {
+                return Ok(Dest::Direct(path.to_path_buf()));
+            }
+            p = match p.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            };
+        } else if kind.is_dir() {
+            return Err(with_path(path, io::Error::new(io::ErrorKind::IsADirectory, "is a directory")));
+        } else if kind.is_file() {
+            return Ok(Dest::Atomic(p));
+        } else {
+            return Ok(Dest::Direct(p));
+        }
+    }
+    Err(with_path(path, io::Error::other("too many levels of symbolic links")))
+}
+
+/// The temporary files not yet renamed into place or removed, for
+/// [`remove_temporary_files`].
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary export file this process has open, for a caller about to
+/// end the process without unwinding (the command, on a second Ctrl-C). Exports
+/// whose files are removed can no longer be finished.
+pub fn remove_temporary_files() {
+    for path in temporaries().drain(..) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// The file an export writes, put in place by [`Staged::commit`]: for a regular
+/// file, a temporary file beside it, renamed onto it by `commit` and removed if
+/// dropped before that; for anything else, the target itself.
 struct Staged {
+    /// The path as given, for messages.
     path: PathBuf,
-    temp: PathBuf,
-    committed: bool,
+    /// The temporary file and the file it replaces, for an atomic write.
+    temp: Option<(tempfile::TempPath, PathBuf)>,
 }
 
 impl Staged {
-    /// Creates the temporary file for `path`; the directory must exist.
+    /// Creates the file to write for `path`; its directory must exist.
     fn create(path: &Path) -> io::Result<(Staged, File)> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = path
-            .file_name()
-            .ok_or_else(|| with_path(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
-        if path.is_dir() {
-            return Err(with_path(path, io::Error::new(io::ErrorKind::IsADirectory, "is a directory")));
+        if path.file_name().is_none() {
+            return Err(with_path(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")));
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        loop {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let mut temp_name = std::ffi::OsString::from(".");
-            temp_name.push(name);
-            temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
-            let temp = dir.join(temp_name);
-            match OpenOptions::new().write(true).create_new(true).open(&temp) {
-                Ok(file) => return Ok((Staged { path: path.to_path_buf(), temp, committed: false }, file)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(with_path(path, e)),
+        let target = match destination(path)? {
+            Dest::Direct(target) => {
+                let file = OpenOptions::new().write(true).open(&target).map_err(|e| with_path(path, e))?;
+                return Ok((Staged { path: path.to_path_buf(), temp: None }, file));
             }
-        }
+            Dest::Atomic(target) => target,
+        };
+        let (dir, name) = match (target.parent(), target.file_name()) {
+            (Some(d), Some(n)) if !d.as_os_str().is_empty() => (d, n),
+            (_, Some(n)) => (Path::new("."), n),
+            _ => return Err(with_path(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))),
+        };
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(name);
+        prefix.push(TEMP_MARK);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).rand_bytes(6);
+        // Like any new file: read-write for all, less the umask (not tempfile's 0600).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut list = temporaries();
+        let (file, temp) = builder.tempfile_in(dir).map_err(|e| with_path(path, e))?.into_parts();
+        list.push(temp.to_path_buf());
+        Ok((Staged { path: path.to_path_buf(), temp: Some((temp, target)) }, file))
     }
 
-    /// Renames the temporary file onto the final path, replacing any file there.
+    /// Makes `file`'s contents durable before the rename (a device or a FIFO, written
+    /// in place, has nothing to sync).
+    fn sync(&self, file: &File) -> io::Result<()> {
+        if self.temp.is_some() { file.sync_all() } else { Ok(()) }
+    }
+
+    /// Puts the file in place: renames the temporary file onto the target, replacing
+    /// any file there, and syncs the directory so that the rename is durable.
     fn commit(mut self) -> io::Result<()> {
-        fs::rename(&self.temp, &self.path).map_err(|e| with_path(&self.path, e))?;
-        self.committed = true;
+        let Some((temp, target)) = self.temp.take() else { return Ok(()) };
+        let temp_path = temp.to_path_buf();
+        let result = temp.persist(&target).map_err(|e| with_path(&self.path, e.error));
+        temporaries().retain(|p| *p != temp_path);
+        result?;
+        // Best effort: some file systems cannot sync a directory.
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
         Ok(())
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.temp);
+        if let Some((temp, _)) = self.temp.take() {
+            let temp_path = temp.to_path_buf();
+            drop(temp);
+            temporaries().retain(|p| *p != temp_path);
         }
     }
 }
 
+/// What the name of every temporary export file has after the target's name:
+/// `.orders.csv.cafe-tmp-XXXXXX`. One left behind by a killed run can be removed.
+pub const TEMP_MARK: &str = ".cafe-tmp-";
+
 /// Writes `contents` to `path` completely or not at all: to a temporary file beside
-/// it, synced, then renamed into place.
+/// it, synced, then renamed into place (see [`Staged`]; a device or a FIFO is written
+/// in place).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let (staged, file) = Staged::create(path)?;
     let mut w = BufWriter::new(file);
     w.write_all(contents).map_err(|e| with_path(path, e))?;
-    flush_and_sync(&mut w, path)?;
+    flush_and_sync(&mut w, &staged)?;
     drop(w);
     staged.commit()
 }
 
 /// Flushes `w`, then makes the file's contents durable before it is renamed.
-fn flush_and_sync(w: &mut BufWriter<File>, path: &Path) -> io::Result<()> {
-    w.flush().and_then(|()| w.get_ref().sync_all()).map_err(|e| with_path(path, e))
+fn flush_and_sync(w: &mut BufWriter<File>, staged: &Staged) -> io::Result<()> {
+    w.flush().and_then(|()| staged.sync(w.get_ref())).map_err(|e| with_path(&staged.path, e))
 }
 
 /// `--events FILE`: one engine event per line, each the JSON object the JSON report
@@ -132,7 +225,7 @@ impl<'s> EventsExport<'s> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
-        flush_and_sync(&mut self.out, &self.staged.path)?;
+        flush_and_sync(&mut self.out, &self.staged)?;
         let EventsExport { out, staged, .. } = self;
         drop(out);
         staged.commit()
@@ -195,8 +288,11 @@ impl Table {
     }
 
     fn flush_and_sync(&mut self) -> io::Result<()> {
-        let path = &self.staged.path;
-        self.out.flush().and_then(|()| self.out.get_ref().sync_all()).map_err(|e| with_path(path, e))
+        let staged = &self.staged;
+        self.out
+            .flush()
+            .and_then(|()| staged.sync(self.out.get_ref()))
+            .map_err(|e| with_path(&staged.path, e))
     }
 }
 
@@ -541,6 +637,46 @@ impl Sink for Exports<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where each kind of path is written: a file (there or not) atomically, a
+    /// link through to its target, anything else in place.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_path_is_written_where_it_leads_and_never_replaced_by_another_kind() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let atomic = |p: &Path| match destination(p).unwrap() {
+            Dest::Atomic(t) => t,
+            Dest::Direct(t) => panic!("{} written in place at {}", p.display(), t.display()),
+        };
+        fs::create_dir(d.join("sub")).unwrap();
+        fs::write(d.join("sub/file"), "").unwrap();
+        assert_eq!(atomic(&d.join("new")), d.join("new"));
+        assert_eq!(atomic(&d.join("sub/file")), d.join("sub/file"));
+        // Relative links, a chain of two, and a link to nothing yet.
+        symlink("sub/file", d.join("one")).unwrap();
+        symlink("one", d.join("two")).unwrap();
+        symlink("sub/later", d.join("dangling")).unwrap();
+        assert_eq!(atomic(&d.join("two")), d.join("sub/file"));
+        assert_eq!(atomic(&d.join("dangling")), d.join("sub/later"));
+        // A loop is an error, and so is a directory.
+        symlink("loop", d.join("loop")).unwrap();
+        assert!(destination(&d.join("loop")).unwrap_err().to_string().contains("too many levels"));
+        assert!(destination(&d.join("sub")).unwrap_err().to_string().ends_with("is a directory"));
+        for place in ["/dev/null", "/dev/stdout", "/dev/stderr"] {
+            assert!(matches!(destination(Path::new(place)), Ok(Dest::Direct(_))), "{place}");
+        }
+        // A temporary file is named for its target, and gone once committed.
+        let (staged, _file) = Staged::create(&d.join("two")).unwrap();
+        let temp = staged.temp.as_ref().unwrap().0.to_path_buf();
+        assert!(temp.file_name().unwrap().to_str().unwrap().starts_with(".file.cafe-tmp-"), "{temp:?}");
+        assert_eq!(temp.parent(), Some(d.join("sub").as_path()));
+        assert!(temporaries().contains(&temp));
+        staged.commit().unwrap();
+        assert!(!temp.exists() && !temporaries().contains(&temp));
+        assert!(fs::symlink_metadata(d.join("two")).unwrap().file_type().is_symlink());
+    }
 
     #[test]
     fn seconds_are_exact_decimals() {

@@ -47,6 +47,10 @@
 //!
 //! [`StatsView::new`] has no warm-up: `w = start`, `measured_s = total_s`, and every
 //! order counts.
+//!
+//! A warm-up that leaves no customer in the window (or no window at all) measures
+//! nothing ([`Stats::measured_nothing`]): the command refuses such a run's
+//! statistics, and a sweep never lets such a configuration meet a target.
 
 use rustc_hash::FxHashMap;
 
@@ -487,6 +491,12 @@ impl StatsView<'_> {
 }
 
 impl Stats {
+    /// Whether the warm-up left nothing to measure: the run ended before it did, or
+    /// no customer arrived after it. Every statistic is then 0 and means nothing.
+    pub fn measured_nothing(&self) -> bool {
+        self.measured_s <= 0.0 || self.served + self.left + self.balked == 0
+    }
+
     /// Of the customers who came (served, left or balked), the share who left.
     pub fn left_share(&self) -> f64 {
         share(self.left, self.served + self.left + self.balked)

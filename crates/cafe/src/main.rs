@@ -1,20 +1,25 @@
 //! The `cafe` command: parses arguments and calls the `async_cafe` library.
 //!
-//! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
+//! Exit codes: 0 success, 2 bad input or usage, 130 and 143 a run stopped by
+//! SIGINT (Ctrl-C) or SIGTERM, 1 anything else.
+//!
+//! The command, not the library, deals with the process: it prints, handles signals
+//! ([`Interrupts`]) and chooses the exit code.
 
+use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use async_cafe::builtin;
 use async_cafe::capacity;
-use async_cafe::clock::{Behind, Stopped};
+use async_cafe::clock::{Behind, Cancel, Lag, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::{Policy, Scenario};
 use async_cafe::replicate;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
-use async_cafe::view::export::write_atomically;
+use async_cafe::view::export::{self, write_atomically};
 use async_cafe::view::report::{self, ReportRun};
 use async_cafe::view::timeline::{self, TimelineOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -65,9 +70,10 @@ enum Command {
         /// the narrative (auto: when stdout is a terminal).
         #[arg(long, value_enum, default_value_t = PanelArg::Auto)]
         panel: PanelArg,
-        /// Width of the panel [default: the terminal's, or 80].
-        #[arg(long, value_name = "COLUMNS")]
-        width: Option<usize>,
+        /// Width of the panel and the timeline, 20 to 1000 [default: the terminal's,
+        /// or 80].
+        #[arg(long, value_name = "COLUMNS", value_parser = width())]
+        width: Option<u16>,
         /// Also write every engine event, one JSON object per line, to FILE.
         #[arg(long, value_name = "FILE.jsonl")]
         events: Option<PathBuf>,
@@ -103,9 +109,9 @@ enum Command {
         /// Seed for random draws [default: the scenario's].
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
-        /// Width of the timelines [default: the terminal's, or 80].
-        #[arg(long, value_name = "COLUMNS")]
-        width: Option<usize>,
+        /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80].
+        #[arg(long, value_name = "COLUMNS", value_parser = width())]
+        width: Option<u16>,
         /// Leave the timelines out: just the table.
         #[arg(long)]
         no_timeline: bool,
@@ -193,6 +199,11 @@ enum FormatArg {
     Json,
 }
 
+/// `--width`: absurd widths are usage errors.
+fn width() -> clap::builder::RangedI64ValueParser<u16> {
+    clap::value_parser!(u16).range(20..=1000)
+}
+
 /// A failure and its exit code.
 struct Failure {
     message: String,
@@ -203,22 +214,144 @@ impl Failure {
     fn input(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), code: 2 }
     }
+
+    /// A run stopped by a signal: exit code 128 + its number, nothing more to say.
+    fn signal(code: u8) -> Failure {
+        Failure { message: String::new(), code }
+    }
 }
 
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Failure {
-        Failure { message: format!("error: {e}\n"), code: 1 }
+        let on_stdout = e.get_ref().is_some_and(|inner| inner.is::<StdoutError>());
+        match (on_stdout, e.kind()) {
+            // Output closed early (`cafe run ... | head`): not an error.
+            (true, io::ErrorKind::BrokenPipe) => Failure { message: String::new(), code: 0 },
+            _ => Failure { message: format!("error: {e}\n"), code: 1 },
+        }
     }
 }
 
+/// A write to standard output that failed: says so, keeping the error's kind.
+#[derive(Debug)]
+struct StdoutError(io::Error);
+
+impl fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to standard output: {}", self.0)
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+/// Standard output, whose errors name it.
+struct Stdout(io::StdoutLock<'static>);
+
+impl Stdout {
+    fn lock() -> Stdout {
+        Stdout(io::stdout().lock())
+    }
+
+    fn fail(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), StdoutError(e))
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::fail)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(Stdout::fail)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Stdout::fail)
+    }
+}
+
+/// Writes to stderr; if stderr itself cannot be written (`2>/dev/full`) there is no
+/// one left to tell, and the exit code still says what happened.
+fn say(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM, for the commands that stop cleanly (`run` and
+/// `sweep`): the first cancels [`Interrupts::cancel`] (the run stops, prints what it
+/// has and exits with 128 + the signal's number: 130 or 143); a second one removes
+/// the temporary export files and exits at once.
+struct Interrupts {
+    cancel: Cancel,
+    signal: std::sync::Arc<std::sync::atomic::AtomicI32>,
+}
+
+impl Interrupts {
+    /// Installs the handlers; `on_first` runs (on the handlers' thread) after the
+    /// first signal.
+    fn install(on_first: impl Fn() + Send + 'static) -> Result<Interrupts, Failure> {
+        let interrupts = Interrupts { cancel: Cancel::new(), signal: Default::default() };
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGINT, SIGTERM};
+            use std::sync::atomic::Ordering;
+            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+            let (cancel, signal) = (interrupts.cancel.clone(), interrupts.signal.clone());
+            std::thread::Builder::new().name("signals".into()).spawn(move || {
+                for sig in signals.forever() {
+                    if signal.swap(sig, Ordering::SeqCst) == 0 {
+                        cancel.cancel();
+                        on_first();
+                    } else {
+                        export::remove_temporary_files();
+                        std::process::exit(128 + sig);
+                    }
+                }
+            })?;
+        }
+        #[cfg(not(unix))]
+        let _ = on_first;
+        Ok(interrupts)
+    }
+
+    /// 128 + the number of the signal received, if one was.
+    fn code(&self) -> Option<u8> {
+        match self.signal.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => None,
+            sig => Some((128 + sig).clamp(0, 255) as u8),
+        }
+    }
+}
+
+/// The warning when a real run first falls behind (`--behind warn`).
+fn warn_behind(lag: Lag) {
+    say(&format!(
+        "warning: the kitchen is falling behind real time ({:.3} s late at {:.3} s of scenario time, speed {}): the engine cannot keep up; lower --speed, or pass --behind stop to stop instead\n",
+        lag.lag.as_secs_f64(),
+        async_cafe::time::seconds(lag.at),
+        lag.speed
+    ));
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors (exit code 2) on stderr; --help and --version on stdout, which
+        // may be full.
+        Err(e) => {
+            return match e.print() {
+                Err(out) if !e.use_stderr() => {
+                    say(&format!("error: {}\n", Stdout::fail(out)));
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
+            };
+        }
+    };
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        // Output closed early (`cafe run ... | head`): not an error.
-        Err(Failure { code: 1, message }) if message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(f) => {
-            eprint!("{}", f.message);
+            say(&f.message);
             ExitCode::from(f.code)
         }
     }
@@ -262,7 +395,6 @@ fn terminal_width() -> usize {
 }
 
 fn execute(command: Command) -> Result<(), Failure> {
-    let stdout = io::stdout();
     match command {
         Command::Run {
             scenario,
@@ -314,7 +446,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 seed: seed.unwrap_or(sc.seed),
             };
             for warning in capacity::warnings(&sc, spec.mode) {
-                eprintln!("{warning}");
+                say(&format!("{warning}\n"));
             }
             let warmup = match warmup {
                 Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
@@ -335,19 +467,41 @@ fn execute(command: Command) -> Result<(), Failure> {
                         "error: replications run on the virtual clock: add --clock virtual\n",
                     ));
                 }
-                let rep = replicate::replicate(&sc, spec.mode, spec.seed, r, warmup, 0);
-                let text = match format {
-                    FormatArg::Text => rep.render(sc.unit),
-                    FormatArg::Json => serde_json::to_string_pretty(&rep).map_err(io::Error::other)? + "\n",
+                let interrupts = Interrupts::install(|| {})?;
+                let rep =
+                    replicate::replicate_until(&sc, spec.mode, spec.seed, r, warmup, 0, &interrupts.cancel);
+                let stopped =
+                    interrupts.code().filter(|_| rep.as_ref().is_none_or(|rep| rep.replications < r));
+                if let (Some(rep), None) = (&rep, stopped) {
+                    nothing_measured(&sc, warmup, &rep.runs)?;
+                }
+                let text = match (&rep, format) {
+                    (None, _) => String::new(),
+                    (Some(rep), FormatArg::Text) => {
+                        let title = match stopped {
+                            Some(_) => {
+                                format!("(interrupted: {} of {r} replications finished)\n", rep.replications)
+                            }
+                            None => String::new(),
+                        };
+                        title + &rep.render(sc.unit)
+                    }
+                    (Some(rep), FormatArg::Json) => {
+                        serde_json::to_string_pretty(rep).map_err(io::Error::other)? + "\n"
+                    }
                 };
-                stdout.lock().write_all(text.as_bytes())?;
-                return Ok(());
+                Stdout::lock().write_all(text.as_bytes())?;
+                return match stopped {
+                    Some(code) => Err(Failure::signal(code)),
+                    None => Ok(()),
+                };
             }
+            let interrupts = Interrupts::install(|| {})?;
             let terminal = io::stdout().is_terminal();
             let ran = match format {
                 FormatArg::Text => {
                     let live = panel == PanelArg::Always || (panel == PanelArg::Auto && terminal);
-                    let width = width.unwrap_or_else(terminal_width);
+                    let width = width.map_or_else(terminal_width, usize::from);
                     let want = Want {
                         narrative: true,
                         timestamps,
@@ -359,10 +513,15 @@ fn execute(command: Command) -> Result<(), Failure> {
                         trace: timeline || report.is_some(),
                         order_lanes: order_lanes || report.is_some(),
                         warmup,
+                        cancel: interrupts.cancel.clone(),
+                        on_first_lag: Some(warn_behind),
                         ..Want::default()
                     };
-                    let mut out = stdout.lock();
+                    let mut out = Stdout::lock();
                     let ran = run::run(&sc, spec, want, &mut out)?;
+                    if let (Some(s), None) = (&ran.stats, ran.stopped) {
+                        nothing_measured(&sc, warmup, std::slice::from_ref(s))?;
+                    }
                     if let (Some(trace), true) = (&ran.trace, timeline) {
                         let opts = TimelineOptions::new(width, color(terminal));
                         write!(out, "\n{}", timeline::render(trace, &sc, &opts))?;
@@ -384,13 +543,19 @@ fn execute(command: Command) -> Result<(), Failure> {
                         trace: report.is_some(),
                         order_lanes: report.is_some(),
                         warmup,
+                        cancel: interrupts.cancel.clone(),
+                        on_first_lag: Some(warn_behind),
                         ..Want::default()
                     };
                     let ran = run::run(&sc, spec, want, &mut io::sink())?;
+                    if let (Some(s), None) = (ran.report.as_ref().and_then(|r| r.stats.as_ref()), ran.stopped)
+                    {
+                        nothing_measured(&sc, warmup, std::slice::from_ref(s))?;
+                    }
                     let mut text = serde_json::to_string_pretty(ran.report.as_ref().expect("asked for"))
                         .map_err(io::Error::other)?;
                     text.push('\n');
-                    stdout.lock().write_all(text.as_bytes())?;
+                    Stdout::lock().write_all(text.as_bytes())?;
                     ran
                 }
             };
@@ -405,16 +570,16 @@ fn execute(command: Command) -> Result<(), Failure> {
                 write_atomically(path, report::html(&sc, &[run]).as_bytes())?;
             }
             if let Some((lag, at)) = ran.worst_lag {
-                eprintln!(
-                    "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)",
+                say(&format!(
+                    "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)\n",
                     lag.as_secs_f64(),
                     sc.unit.from_ticks(at),
                     sc.unit.name()
-                );
+                ));
             }
             match ran.stopped {
                 None => {}
-                Some(Stopped::Interrupted) => return Err(Failure { message: String::new(), code: 130 }),
+                Some(Stopped::Interrupted) => return Err(Failure::signal(interrupts.code().unwrap_or(130))),
                 Some(Stopped::FellBehind { at, lag }) => {
                     return Err(Failure {
                         message: format!(
@@ -445,7 +610,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
             if !no_timeline {
                 let terminal = io::stdout().is_terminal();
-                let opts = TimelineOptions::new(width.unwrap_or_else(terminal_width), color(terminal));
+                let opts =
+                    TimelineOptions::new(width.map_or_else(terminal_width, usize::from), color(terminal));
                 let titles: Vec<String> = cmp
                     .sides
                     .iter()
@@ -464,7 +630,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 out.push('\n');
             }
             out.push_str(&cmp.table(&sc));
-            stdout.lock().write_all(out.as_bytes())?;
+            Stdout::lock().write_all(out.as_bytes())?;
             if let Some(path) = &report {
                 let runs: Vec<ReportRun> = cmp
                     .sides
@@ -487,10 +653,10 @@ fn execute(command: Command) -> Result<(), Failure> {
                 let sc = b.load().map_err(|e| Failure { message: e.render(), code: 1 })?;
                 out.push_str(&format!("{:width$}  {}\n", b.name, sc.summary));
             }
-            stdout.lock().write_all(out.as_bytes())?;
+            Stdout::lock().write_all(out.as_bytes())?;
         }
         Command::Show { name } => match builtin::find(&name) {
-            Some(b) => stdout.lock().write_all(b.toml.as_bytes())?,
+            Some(b) => Stdout::lock().write_all(b.toml.as_bytes())?,
             None => {
                 return Err(load(&name).err().unwrap_or_else(|| {
                     Failure::input(format!("error: `{name}` is not a built-in scenario\n"))
@@ -501,7 +667,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             let sc = load(&file)?;
             for mode in [Mode::Async, Mode::Sync] {
                 for warning in capacity::warnings(&sc, mode) {
-                    eprintln!("{warning}");
+                    say(&format!("{warning}\n"));
                 }
             }
             let customers = match sc.customer_count() {
@@ -509,7 +675,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 None => "customers until the door closes".to_string(),
             };
             writeln!(
-                stdout.lock(),
+                Stdout::lock(),
                 "{}: ok ({} cook{}, {} item{} on the menu, {customers})",
                 file,
                 sc.kitchen.cooks,
@@ -566,8 +732,6 @@ struct SweepArgs {
 /// with a progress bar on a terminal; Ctrl-C keeps what finished (exit code 130).
 fn sweep(a: SweepArgs) -> Result<(), Failure> {
     use async_cafe::sweep;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
 
     let sc = load(&a.scenario)?;
     let bad = |m: String| Failure::input(format!("error: {m}\n"));
@@ -603,10 +767,9 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
         threads: a.threads.unwrap_or(0),
     };
     let terminal = io::stderr().is_terminal();
-    let stop = Arc::new(AtomicBool::new(false));
-    sweep::stop_on_ctrl_c(stop.clone(), move || {
+    let interrupts = Interrupts::install(move || {
         let lead = if terminal { "\r\x1b[2K" } else { "" };
-        eprintln!("{lead}interrupted: finishing the runs in progress (Ctrl-C again to quit at once)");
+        say(&format!("{lead}interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n"));
     })?;
     let last_draw = std::sync::Mutex::new(None::<std::time::Instant>);
     let progress = |p: sweep::Progress| {
@@ -624,18 +787,18 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
             Some(l) => format!(", about {} left", duration(l)),
             None => String::new(),
         };
-        eprint!(
+        say(&format!(
             "\r\x1b[2K[{}{}] {}/{} runs, {} elapsed{left}",
             "#".repeat(filled),
             ".".repeat(BAR - filled),
             p.done,
             p.total,
             duration(p.elapsed)
-        );
+        ));
     };
-    let result = sweep::run(&sc, &varies, &opts, &stop, &progress);
+    let result = sweep::run(&sc, &varies, &opts, &interrupts.cancel, &progress);
     if terminal {
-        eprint!("\r\x1b[2K");
+        say("\r\x1b[2K");
     }
     let text = match a.format {
         FormatArg::Text => {
@@ -661,7 +824,7 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
             serde_json::to_string_pretty(&doc).map_err(io::Error::other)? + "\n"
         }
     };
-    io::stdout().lock().write_all(text.as_bytes())?;
+    Stdout::lock().write_all(text.as_bytes())?;
     if let Some(path) = &a.csv {
         write_atomically(path, sweep::csv(&result, target.as_ref()).as_bytes())?;
     }
@@ -669,7 +832,7 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
         write_atomically(path, sweep::html(&result, target.as_ref()).as_bytes())?;
     }
     if result.interrupted {
-        return Err(Failure { message: String::new(), code: 130 });
+        return Err(Failure::signal(interrupts.code().unwrap_or(130)));
     }
     Ok(())
 }
@@ -682,4 +845,34 @@ fn duration(d: std::time::Duration) -> String {
         60..3600 => format!("{} min {:02} s", s / 60, s % 60),
         _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
     }
+}
+
+/// A warm-up that leaves nothing to measure in a run (or in one of its replications)
+/// makes every statistic 0: an error rather than numbers that mean nothing.
+fn nothing_measured(
+    sc: &Scenario,
+    warmup: async_cafe::time::Ticks,
+    runs: &[async_cafe::view::stats::Stats],
+) -> Result<(), Failure> {
+    let empty: Vec<_> = runs.iter().filter(|s| s.measured_nothing()).collect();
+    if warmup == 0 || empty.is_empty() {
+        return Ok(());
+    }
+    let (u, name) = (sc.unit, sc.unit.name());
+    let w = u.from_ticks(warmup);
+    let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / u.seconds();
+    let why = if ended <= w {
+        format!("the run ended at {ended:.2} {name}")
+    } else {
+        format!("no customer arrived after it (the run ended at {ended:.2} {name})")
+    };
+    let why = match (runs.len(), empty.len()) {
+        (1, _) => why,
+        (n, k) => {
+            format!("in {k} of {n} replications, {}", why.replace("the run ended", "the shortest ended"))
+        }
+    };
+    Err(Failure::input(format!(
+        "error: the warm-up of {w} {name} leaves nothing to measure: {why}\n  help: give a shorter --warmup, or make the run longer\n"
+    )))
 }

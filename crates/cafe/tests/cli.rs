@@ -479,3 +479,322 @@ fn impatient_customers_are_counted_in_the_statistics() {
     let balked = json["orders"].as_array().unwrap().iter().filter(|o| o["balked"] == true).count();
     assert_eq!(json["stats"]["balked"].as_u64(), Some(balked as u64));
 }
+
+// Files, signals and faults (issue 15): exports never clobber what is at their path,
+// SIGINT and SIGTERM stop a run cleanly, a closed or full output stops it.
+
+/// A scenario of `count` customers, each a narrative line, in `dir`.
+fn many_customers(dir: &std::path::Path, count: u64) -> PathBuf {
+    let path = dir.join("many.toml");
+    let toml = format!(
+        r#"
+[recipes.coffee]
+steps = [{{ name = "brew", kind = "unattended", duration = 1 }}]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = {count}
+interarrival = {{ dist = "uniform", min = 0, max = 2 }}
+[narrative]
+arrival = "{{customer}} orders."
+"#
+    );
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+/// Names in `dir` and its subdirectories, relative to it, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(names(&e.path()).into_iter().map(|n| format!("{name}/{n}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Kills `child` with `signal` once its temporary export file exists (the run is
+/// writing), and returns its output.
+fn signal_when_writing(child: std::process::Child, dir: &std::path::Path, signal: &str) -> Output {
+    let started = Instant::now();
+    while !names(dir).iter().any(|n| n.contains(".cafe-tmp-")) {
+        assert!(started.elapsed().as_secs() < 60, "the run never started writing: {:?}", names(dir));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn sigterm_and_sigint_stop_a_virtual_run_with_the_statistics_so_far_and_no_temporary_files() {
+    use std::process::Stdio;
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        // Millions of customers: far more than a run gets through before the signal.
+        let scenario = many_customers(dir.path(), 5_000_000);
+        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+            .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"])
+            .args(["--csv", "tables"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let o = signal_when_writing(child, dir.path(), signal);
+        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "");
+        let out = stdout(&o);
+        assert!(out.starts_with("Customer 1 orders.\n"), "{}", &out[..80]);
+        assert!(out.contains("(interrupted: statistics so far)\nStatistics (times in s)\n"), "{signal}");
+        // Everything up to the signal, in place; no temporary file left.
+        assert_eq!(
+            names(dir.path()),
+            ["events.jsonl", "many.toml", "tables/events.csv", "tables/orders.csv", "tables/steps.csv"]
+        );
+        let events = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+        assert!(events.starts_with("{\"t_s\":0.0,\"kind\":\"service_started\"}"), "{}", &events[..80]);
+        assert!(!events.contains("service_ended"));
+    }
+}
+
+#[test]
+fn a_second_signal_quits_at_once() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = many_customers(dir.path(), 2_000_000);
+    // The first signal lets the runs in progress finish (each of millions of customers).
+    let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["sweep", scenario.to_str().unwrap(), "--vary", "cooks=1..2", "--replications", "2"])
+        .args(["--threads", "1", "--csv", "sweep.csv"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "quit before any configuration finished");
+    assert_eq!(names(dir.path()), ["many.toml"]);
+}
+
+#[test]
+fn an_export_through_a_symbolic_link_writes_where_it_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let (d, real) = (dir.path(), dir.path().join("real"));
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join("events.jsonl"), "old\n").unwrap();
+    std::os::unix::fs::symlink("real/events.jsonl", d.join("link.jsonl")).unwrap();
+    // A link to a file not there yet creates it; a report through a link too.
+    std::os::unix::fs::symlink("real/report.html", d.join("report.html")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "lunch", "--clock", "virtual", "--events", "link.jsonl", "--report", "report.html"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for link in ["link.jsonl", "report.html"] {
+        assert!(std::fs::symlink_metadata(d.join(link)).unwrap().file_type().is_symlink(), "{link}");
+    }
+    let events = std::fs::read_to_string(real.join("events.jsonl")).unwrap();
+    assert!(events.starts_with("{\"t_s\":0.0,\"kind\":\"service_started\"}"), "{events}");
+    assert!(std::fs::read_to_string(real.join("report.html")).unwrap().starts_with("<!doctype html>"));
+    assert_eq!(names(d), ["link.jsonl", "real/events.jsonl", "real/report.html", "report.html"]);
+}
+
+#[test]
+fn an_export_to_a_fifo_or_a_device_is_written_in_place_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--events", fifo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Checked first: a FIFO replaced by a file would leave the reader waiting.
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    let events = reader.join().unwrap();
+    assert_eq!(events.lines().count(), 10, "{events}");
+    // A device: a null device of our own when we may make one (as root), else the
+    // system's (where an export that replaced it would fail, not clobber it).
+    let own = dir.path().join("null");
+    let null = match Command::new("mknod").arg(&own).args(["c", "1", "3"]).status() {
+        Ok(s) if s.success() => own,
+        _ => PathBuf::from("/dev/null"),
+    };
+    let n = null.to_str().unwrap();
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--events", n, "--report", n]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cafe(&["sweep", "lunch", "--replications", "2", "--csv", n, "--report", n]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_char_device());
+    assert_eq!(names(dir.path()).len(), if null.starts_with(dir.path()) { 2 } else { 1 });
+}
+
+#[test]
+fn an_export_to_dev_stdout_goes_to_standard_output() {
+    // `/dev/stdout` is a link to `/proc/self/fd/1`: a link of our own to it is the
+    // same case, and one that an export gone wrong (as root) could not clobber for
+    // the whole machine.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/proc/self/fd/1", dir.path().join("stdout")).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).current_dir(dir.path()).output().unwrap()
+    };
+    let o = run(&["run", "lunch", "--clock", "virtual", "--events", "stdout"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Eating after 10 min of prep time.\n"), "{out}");
+    assert_eq!(out.matches("\"kind\":").count(), 10, "{out}");
+    let o = run(&["compare", "lunch", "--no-timeline", "--report", "stdout"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<!doctype html>"));
+    assert!(std::fs::symlink_metadata(dir.path().join("stdout")).unwrap().file_type().is_symlink());
+    assert_eq!(names(dir.path()), ["stdout"]);
+}
+
+#[test]
+fn a_closed_output_stops_the_run_at_once() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = many_customers(dir.path(), 5_000_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -1`: one line, then the pipe is closed.
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "Customer 1 orders.\n");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // The run stopped at the failed write: its events export holds a small part of
+    // the 5,000,000 customers' (at least four events each).
+    let events = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    let arrived = events.matches("\"kind\":\"arrived\"").count();
+    assert!(arrived > 0 && arrived < 500_000, "{arrived} customers arrived");
+    assert!(!events.contains("service_ended"));
+}
+
+#[test]
+fn a_full_stdout_or_stderr_is_said_or_survived() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "lunch", "--clock", "virtual"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: cannot write to standard output: No space left on device (os error 28)\n");
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe")).args(["list"]).stdout(full()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: cannot write to standard output: "));
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe")).args(["--help"]).stdout(full()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: cannot write to standard output: "));
+    // Nobody to tell: the exit code still says it.
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["check", "missing.toml"])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "lunch", "--clock", "virtual", "--warmup", "1000"])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_scenario_or_replay_file_has_a_size_limit() {
+    let o = cafe(&["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot read /dev/zero: larger than 64 MiB, the limit for a scenario and a day it replays\n"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replay.toml");
+    std::fs::write(
+        &path,
+        "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 1 }]\n[menu]\ncoffee = \"coffee\"\n[customers]\nreplay = \"/dev/zero\"\n",
+    )
+    .unwrap();
+    let o = cafe(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read /dev/zero: larger than 64 MiB"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_warmup_that_leaves_nothing_to_measure_is_an_error_and_never_meets_a_target() {
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--warmup", "100", "--stats"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the warm-up of 100 min leaves nothing to measure: the run ended at 10.00 min\n  help: give a shorter --warmup, or make the run longer\n"
+    );
+    let o = cafe(&["run", "coffee-shop", "--clock", "virtual", "--format", "json", "--warmup", "1000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let o = cafe(&["run", "coffee-shop", "--clock", "virtual", "--replications", "3", "--warmup", "1000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("leaves nothing to measure: in 3 of 3 replications, the shortest ended at "));
+    // A warm-up within the run still measures.
+    assert!(cafe(&["run", "coffee-shop", "--clock", "virtual", "--warmup", "5", "--stats"]).status.success());
+
+    let o = cafe(&[
+        "sweep",
+        "coffee-shop",
+        "--vary",
+        "cooks=1..2",
+        "--replications",
+        "3",
+        "--warmup",
+        "1000",
+        "--target",
+        "p95_time_in_system <= 100",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('✓') && !out.contains("cheapest configuration meeting the target"), "{out}");
+    assert_eq!(out.matches("nothing measured").count(), 2, "{out}");
+    assert!(out.contains("? the warm-up of 1000 s leaves nothing to measure"), "{out}");
+    assert!(
+        out.contains("no configuration meets the target: none measured anything after the warm-up"),
+        "{out}"
+    );
+}
+
+#[test]
+fn absurd_widths_are_usage_errors() {
+    for width in ["0", "19", "1001", "wide"] {
+        let o = cafe(&["run", "lunch", "--clock", "virtual", "--timeline", "--width", width]);
+        assert_eq!(o.status.code(), Some(2), "{width}");
+        assert!(stderr(&o).contains("--width <COLUMNS>"), "{}", stderr(&o));
+        assert_eq!(stdout(&o), "");
+    }
+    assert!(cafe(&["compare", "lunch", "--width", "20"]).status.success());
+}
