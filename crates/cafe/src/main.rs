@@ -8,12 +8,13 @@ use std::process::ExitCode;
 
 use async_cafe::builtin;
 use async_cafe::capacity;
-use async_cafe::clock::{Behind, Stopped};
+use async_cafe::clock::{self, Behind, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::{Policy, Scenario};
 use async_cafe::replicate;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
+use async_cafe::time;
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::report::{self, ReportRun};
 use async_cafe::view::timeline::{self, TimelineOptions};
@@ -286,11 +287,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             policy,
         } => {
             if let Some(s) = speed {
-                if !(s.is_finite() && s > 0.0) {
-                    return Err(Failure::input(format!(
-                        "error: --speed must be a positive number, not {s}\n"
-                    )));
-                }
+                clock::check_speed("--speed", s).map_err(Failure::input)?;
             }
             let mut sc = load(&scenario)?;
             if let Some(p) = policy {
@@ -317,13 +314,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 eprintln!("{warning}");
             }
             let warmup = match warmup {
-                Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
-                Some(w) => {
-                    return Err(Failure::input(format!(
-                        "error: --warmup must be a time of at least 0 {}, not {w}\n",
-                        sc.unit.name()
-                    )));
-                }
+                Some(w) => time::time_arg("--warmup", sc.unit, w).map_err(Failure::input)?,
                 None => 0,
             };
             if let Some(r) = replications {
@@ -585,10 +576,7 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
         ));
     }
     let warmup = match a.warmup {
-        Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
-        Some(w) => {
-            return Err(bad(format!("--warmup must be a time of at least 0 {}, not {w}", sc.unit.name())));
-        }
+        Some(w) => time::time_arg("--warmup", sc.unit, w).map_err(Failure::input)?,
         None => 0,
     };
     sweep::check_size(&sc, &varies, a.replications).map_err(bad)?;
