@@ -119,7 +119,8 @@ pub fn map<T: Send>(seeds: &[u64], threads: usize, f: impl Fn(u64) -> T + Sync) 
 ///
 /// # Panics
 ///
-/// If `replications` is 0.
+/// If `replications` is 0, or a replication overruns ([`try_replicate`] returns that
+/// as an error).
 pub fn replicate(
     sc: &Scenario,
     mode: Mode,
@@ -128,14 +129,36 @@ pub fn replicate(
     warmup: Ticks,
     threads: usize,
 ) -> Replicated {
+    try_replicate(sc, mode, seed, replications, warmup, threads).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`replicate`], or the error of the first replication (in seed order) whose clock
+/// would pass the longest time a run can count ([`engine::Overrun`]): its statistics
+/// would describe only part of a run.
+///
+/// # Panics
+///
+/// If `replications` is 0.
+pub fn try_replicate(
+    sc: &Scenario,
+    mode: Mode,
+    seed: u64,
+    replications: u32,
+    warmup: Ticks,
+    threads: usize,
+) -> Result<Replicated, crate::run::RunOverran> {
     assert!(replications > 0, "replicate needs at least one replication");
     let seeds = seeds(seed, replications);
     let runs = map(&seeds, threads, |s| {
         let mut view = StatsView::with_warmup(sc, warmup);
-        engine::run(sc, mode, s, &mut VirtualClock, &mut view);
-        view.finish()
+        let outcome = engine::run(sc, mode, s, &mut VirtualClock, &mut view);
+        match outcome.overrun {
+            Some(overrun) => Err(crate::run::RunOverran { message: overrun.message(sc), overrun }),
+            None => Ok(view.finish()),
+        }
     });
-    Replicated::from_runs(sc, mode, seed, warmup, seeds, runs)
+    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Replicated::from_runs(sc, mode, seed, warmup, seeds, runs))
 }
 
 /// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.

@@ -326,7 +326,8 @@ fn execute(command: Command) -> Result<(), Failure> {
                         "error: replications run on the virtual clock: add --clock virtual\n",
                     ));
                 }
-                let rep = replicate::replicate(&sc, spec.mode, spec.seed, r, warmup, 0);
+                let rep = replicate::try_replicate(&sc, spec.mode, spec.seed, r, warmup, 0)
+                    .map_err(|e| Failure { message: format!("error: {e}\n"), code: 1 })?;
                 let text = match format {
                     FormatArg::Text => rep.render(sc.unit),
                     FormatArg::Json => serde_json::to_string_pretty(&rep).map_err(io::Error::other)? + "\n",

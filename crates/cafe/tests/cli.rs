@@ -549,6 +549,11 @@ interarrival = 1
     let o = cafe(&["compare", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("error: the run stopped at"), "{}", stderr(&o));
+    // Replications too: no statistics of part of a run.
+    let o = cafe(&["run", file.to_str().unwrap(), "--clock", "virtual", "--replications", "3"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: the run stopped at"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
