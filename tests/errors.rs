@@ -1132,3 +1132,32 @@ error: bad.toml has 1 problem
 "#,
     );
 }
+
+/// Interarrival times of 0 and a count of ten million: all in the kitchen at once.
+#[test]
+fn too_many_customers_at_one_instant() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+count = 10000000
+interarrival = { dist = "uniform", min = 0, max = 0 }
+"#,
+        r#"
+error: every interarrival time is 0, so all 10,000,000 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:8:9
+  │
+8 │ count = 10000000
+  │         ^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or lower `count`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}

@@ -129,6 +129,9 @@ const MAX_GROUP: u64 = 1_000;
 /// its `until` (more is all but certainly a mistake, and would fill memory if the
 /// kitchen cannot keep up).
 const MAX_UNCOUNTED: f64 = 1e9;
+/// The most customers a generator may let in at one instant (interarrival times of 0):
+/// they are all in the kitchen, and in memory, at once.
+const MAX_AT_ONCE: u64 = 1_000_000;
 /// The largest sd / mean of a lognormal: beyond it, (sd / mean)² is not finite.
 const MAX_LOGNORMAL_CV: f64 = 1e150;
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
@@ -1472,6 +1475,22 @@ impl Loader<'_, '_, '_> {
                                 "add `count = 1000` (the most customers to let in), or bring them less often"
                                     .into(),
                             ),
+                        );
+                        return None;
+                    }
+                }
+                // With interarrival times of 0, every customer is in the kitchen at once.
+                if let (Some(Some(n)), Some(Arrivals::Interarrival(d))) = (&count, &arrivals) {
+                    if d.mean() == 0.0 && *n > MAX_AT_ONCE {
+                        self.cx.error(
+                            get(g, "count").expect("given").span(),
+                            format!(
+                                "every interarrival time is 0, so all {} customers would come in at one instant, more than the {} a run can hold at once",
+                                thousands(*n),
+                                thousands(MAX_AT_ONCE)
+                            ),
+                            "too many at once",
+                            Some("space them out (like `rate = 2`), or lower `count`".into()),
                         );
                         return None;
                     }
