@@ -626,6 +626,9 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
     if terminal {
         eprint!("\r\x1b[2K");
     }
+    if let Some(e) = &result.overrun {
+        return Err(Failure { message: format!("error: {e}\n"), code: 1 });
+    }
     let text = match a.format {
         FormatArg::Text => {
             let mut text = sweep::render_table(&result, target.as_ref());

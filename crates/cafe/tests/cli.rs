@@ -554,6 +554,14 @@ interarrival = 1
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("error: the run stopped at"), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
+    // And sweeps, naming the configuration.
+    let o = cafe(&["sweep", file.to_str().unwrap(), "--vary", "cooks=1..2", "--replications", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with("error: with cooks = 1, the run stopped at 500000000.00 s: order #2 (Loaf): step `bake` would end after 900,000,000 s, the longest time a run can count\n"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
