@@ -180,3 +180,23 @@ mix = { Latte = 1e308, Mocha = 7e307 }
         assert!(out.end <= MAX_TICKS);
     }
 }
+
+/// Under `longest-chain`, an order's remaining chain of work adds up its steps'
+/// durations: each within the limit, together past what a `u64` holds. The run stops
+/// at the step that would pass the limit, with nothing overflowing on the way.
+#[test]
+fn a_chain_of_long_steps_under_longest_chain_stops_at_the_limit() {
+    let steps: Vec<String> = (0..25)
+        .map(|i| {
+            let after = if i == 0 { String::new() } else { format!(", after = [\"s{}\"]", i - 1) };
+            format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 900000000{after} }}")
+        })
+        .collect();
+    let sc = load(&format!(
+        "[kitchen]\npolicy = \"longest-chain\"\n[recipes.r]\nsteps = [{}]\n[menu]\nA = \"r\"\n[customers]\nlist = [{{ item = \"A\" }}]\n",
+        steps.join(", ")
+    ));
+    let out = outcome(&sc, Mode::Async);
+    assert_eq!(out.overrun.map(|o| (o.order, o.what)), Some((1, Overran::Step(1))));
+    assert_eq!(out.end, MAX_TICKS);
+}

@@ -881,7 +881,8 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
         if !BASIC && sc.kitchen.policy == Policy::LongestChain {
             // Recipe order is a topological order: walk it backwards.
             for t in (0..n).rev() {
-                let chain = rt.steps[t].chain + rt.order.durations[t];
+                // Saturating: a chain past the limit only ranks first; its step stops the run.
+                let chain = rt.steps[t].chain.saturating_add(rt.order.durations[t]);
                 rt.steps[t].chain = chain;
                 for &d in &recipe[t].after {
                     let dep = &mut rt.steps[d as usize];
