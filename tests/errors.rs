@@ -1161,3 +1161,33 @@ error: bad.toml has 1 problem
 "#,
     );
 }
+
+/// Interarrival times that are nearly always 0: a billion customers at one instant
+/// before the first gap, though their mean gap is a millisecond.
+#[test]
+fn nearly_every_interarrival_time_is_zero() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+until = 10
+interarrival = { dist = "empirical", values = [0, 1000000], weights = [1e9, 1] }
+"#,
+        r#"
+error: 99.9999999% of the interarrival times are 0, so about 1.00e9 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:9:16
+  │
+9 │ interarrival = { dist = "empirical", values = [0, 1000000], weights = [1e9, 1] }
+  │                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or give the 0s a smaller weight
+
+error: bad.toml has 1 problem
+"#,
+    );
+}

@@ -1479,18 +1479,43 @@ impl Loader<'_, '_, '_> {
                         return None;
                     }
                 }
-                // With interarrival times of 0, every customer is in the kitchen at once.
-                if let (Some(Some(n)), Some(Arrivals::Interarrival(d))) = (&count, &arrivals) {
-                    if d.mean() == 0.0 && *n > MAX_AT_ONCE {
+                // Interarrival times of 0 bring customers in at one instant, all in
+                // the kitchen at once: as many as come before a gap that is not 0.
+                if let (Some(count), Some(Arrivals::Interarrival(d)), Some(group), [key]) =
+                    (&count, &arrivals, &group, given.as_slice())
+                {
+                    let zeros = zero_share(d, unit);
+                    let per_group = group.as_ref().map_or(1.0, Dist::mean);
+                    let run = per_group / (1.0 - zeros);
+                    let at_once = count.map_or(run, |n| run.min(n as f64));
+                    if at_once > MAX_AT_ONCE as f64 {
+                        let (span, message, fix) = match count {
+                            Some(n) if zeros == 1.0 => (
+                                get(g, "count").expect("given").span(),
+                                format!(
+                                    "every interarrival time is 0, so all {} customers would come in at one instant",
+                                    thousands(*n)
+                                ),
+                                "lower `count`",
+                            ),
+                            _ => (
+                                get(g, key).expect("given").span(),
+                                format!(
+                                    "{:.7}% of the interarrival times are 0, so about {:.2e} customers would come in at one instant",
+                                    zeros * 100.0,
+                                    at_once
+                                ),
+                                "give the 0s a smaller weight",
+                            ),
+                        };
                         self.cx.error(
-                            get(g, "count").expect("given").span(),
+                            span,
                             format!(
-                                "every interarrival time is 0, so all {} customers would come in at one instant, more than the {} a run can hold at once",
-                                thousands(*n),
+                                "{message}, more than the {} a run can hold at once",
                                 thousands(MAX_AT_ONCE)
                             ),
                             "too many at once",
-                            Some("space them out (like `rate = 2`), or lower `count`".into()),
+                            Some(format!("space them out (like `rate = 2`), or {fix}")),
                         );
                         return None;
                     }
@@ -1898,6 +1923,33 @@ impl Cx<'_> {
             )),
         );
         None
+    }
+}
+
+/// The share of the draws of `dist` that are 0 in ticks (below half a nanosecond),
+/// where there can be many: fixed values, whole numbers from 0, empirical values,
+/// uniform ranges.
+fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
+    let zero = |x: f64| unit.to_ticks(x) == 0;
+    match dist {
+        Dist::Fixed(x) => f64::from(u8::from(zero(*x))),
+        Dist::UniformInt { min: 0, max } => 1.0 / (*max as f64 + 1.0),
+        Dist::Uniform { min, max } if max > min => {
+            ((0.5 / unit.ticks() as f64 - min) / (max - min)).clamp(0.0, 1.0)
+        }
+        Dist::Uniform { min, .. } => f64::from(u8::from(zero(*min))),
+        Dist::Empirical(e) => {
+            let mut prev = 0.0;
+            let mut zeros = 0.0;
+            for &(v, c) in e.cumulative.iter() {
+                if zero(v) {
+                    zeros += c - prev;
+                }
+                prev = c;
+            }
+            zeros / prev
+        }
+        _ => 0.0,
     }
 }
 
