@@ -1191,3 +1191,32 @@ error: bad.toml has 1 problem
 "#,
     );
 }
+
+/// A rate so high that every gap rounds to 0 ns: ten million customers at one instant.
+#[test]
+fn a_rate_faster_than_the_clock_can_tell_apart() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+count = 10000000
+rate = 1e12
+"#,
+        r#"
+error: every interarrival time rounds to 0 (the clock counts whole nanoseconds), so all 10,000,000 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:8:9
+  │
+8 │ count = 10000000
+  │         ^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or lower `count`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}

@@ -1481,37 +1481,49 @@ impl Loader<'_, '_, '_> {
                 }
                 // Interarrival times of 0 bring customers in at one instant, all in
                 // the kitchen at once: as many as come before a gap that is not 0.
-                if let (Some(count), Some(Arrivals::Interarrival(d)), Some(group), [key]) =
+                if let (Some(count), Some(arrivals), Some(group), [key]) =
                     (&count, &arrivals, &group, given.as_slice())
                 {
-                    let zeros = zero_share(d, unit);
+                    let (zeros, exact, weighted) = match arrivals {
+                        Arrivals::Interarrival(d) => {
+                            (zero_share(d, unit), d.mean() == 0.0, matches!(d, Dist::Empirical(_)))
+                        }
+                        Arrivals::Schedule(pieces) => {
+                            let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
+                            (-(-busiest * 0.5 / unit.ticks() as f64).exp_m1(), false, false)
+                        }
+                    };
                     let per_group = group.as_ref().map_or(1.0, Dist::mean);
                     let run = per_group / (1.0 - zeros);
                     let at_once = count.map_or(run, |n| run.min(n as f64));
                     if at_once > MAX_AT_ONCE as f64 {
-                        let (span, message, fix) = match count {
+                        let what = match (zeros == 1.0, exact) {
+                            (true, true) => "every interarrival time is 0".to_string(),
+                            (true, false) => {
+                                "every interarrival time rounds to 0 (the clock counts whole nanoseconds)"
+                                    .to_string()
+                            }
+                            _ => format!("{:.7}% of the interarrival times are 0", zeros * 100.0),
+                        };
+                        let (span, so) = match count {
                             Some(n) if zeros == 1.0 => (
                                 get(g, "count").expect("given").span(),
-                                format!(
-                                    "every interarrival time is 0, so all {} customers would come in at one instant",
-                                    thousands(*n)
-                                ),
-                                "lower `count`",
+                                format!("all {} customers would come in at one instant", thousands(*n)),
                             ),
                             _ => (
                                 get(g, key).expect("given").span(),
-                                format!(
-                                    "{:.7}% of the interarrival times are 0, so about {:.2e} customers would come in at one instant",
-                                    zeros * 100.0,
-                                    at_once
-                                ),
-                                "give the 0s a smaller weight",
+                                format!("about {at_once:.2e} customers would come in at one instant"),
                             ),
+                        };
+                        let fix = match (weighted && !exact, count) {
+                            (true, _) => "give the 0s a smaller weight",
+                            (false, Some(_)) => "lower `count`",
+                            (false, None) => "add a `count`",
                         };
                         self.cx.error(
                             span,
                             format!(
-                                "{message}, more than the {} a run can hold at once",
+                                "{what}, so {so}, more than the {} a run can hold at once",
                                 thousands(MAX_AT_ONCE)
                             ),
                             "too many at once",
@@ -1928,7 +1940,7 @@ impl Cx<'_> {
 
 /// The share of the draws of `dist` that are 0 in ticks (below half a nanosecond),
 /// where there can be many: fixed values, whole numbers from 0, empirical values,
-/// uniform ranges.
+/// uniform ranges, exponentials of a mean far below a nanosecond.
 fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
     let zero = |x: f64| unit.to_ticks(x) == 0;
     match dist {
@@ -1938,6 +1950,8 @@ fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
             ((0.5 / unit.ticks() as f64 - min) / (max - min)).clamp(0.0, 1.0)
         }
         Dist::Uniform { min, .. } => f64::from(u8::from(zero(*min))),
+        // P(X < half a tick), exactly as `1 - exp(-x / mean)`.
+        Dist::Exponential { mean } => -(-0.5 / unit.ticks() as f64 / mean).exp_m1(),
         Dist::Empirical(e) => {
             let mut prev = 0.0;
             let mut zeros = 0.0;
