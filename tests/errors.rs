@@ -796,7 +796,9 @@ fn a_recipe_of_too_many_steps() {
     assert!(got.contains("help: split the work into fewer, longer steps"), "{}", &got[..got.len().min(400)]);
 }
 
-/// Every time is at most the longest a run can count (250,000 hours), in the scenario's unit: a fixed duration, a distribution's bound, a patience, a first arrival, a schedule's `until`.
+/// Every time is at most the longest a run can count (250,000 hours), in the scenario's
+/// unit: a fixed duration, a distribution's bound, a patience, a first arrival, a
+/// schedule's `until`.
 #[test]
 fn times_past_the_longest_a_run_can_count() {
     check(
@@ -872,7 +874,9 @@ error: bad.toml has 6 problems
     );
 }
 
-/// Parameters each finite, whose sums or derived values are not: weights adding up past the largest number, a lognormal whose spread overflows, a gamma whose mean is too long.
+/// Parameters each finite, whose sums or derived values are not: weights adding up
+/// past the largest number, a lognormal whose spread overflows, a gamma whose mean is
+/// too long.
 #[test]
 fn distributions_whose_derived_values_are_not_finite() {
     check(
