@@ -12,6 +12,17 @@
 
 use crate::engine::Mode;
 use crate::model::{Arrivals, Customers, Dist, Scenario, StepKind};
+use crate::time::thousands;
+
+/// `2.50`; a number of a million or more in scientific notation (`3.60e12`), never
+/// hundreds of digits.
+fn amount(x: f64) -> String {
+    amount_of(x, 2)
+}
+
+fn amount_of(x: f64, decimals: usize) -> String {
+    if x < 1e6 { format!("{x:.decimals$}") } else { format!("{x:.2e}") }
+}
 
 /// One resource's offered load.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,22 +117,35 @@ pub fn warnings(sc: &Scenario, mode: Mode) -> Vec<String> {
         .iter()
         .filter(|l| l.rho >= 1.0)
         .map(|l| {
-            let need = l.offered.floor() as u64 + 1;
-            let (what, has) = if l.resource == "cooks" {
-                (format!("{:.2} cooks", l.offered), format!("the kitchen has {}", l.capacity))
-            } else {
-                (format!("{:.2} units of {}", l.offered, l.resource), format!("it has {}", l.capacity))
-            };
             // Customers who give up or walk away keep the queue bounded.
             let so = if sc.has_patience() || sc.balk.is_some() {
                 "so many customers will give up or walk away rather than wait"
             } else {
                 "so the queue grows without bound"
             };
+            let mode = mode.title().to_lowercase();
+            if !l.offered.is_finite() {
+                return format!(
+                    "warning: the {mode} kitchen cannot keep up: its customers all come at one instant (every interarrival time is 0), {so}; space them out, or bring fewer customers"
+                );
+            }
+            let cooks = l.resource == "cooks";
+            let (what, has) = if cooks {
+                (format!("{} cooks", amount(l.offered)), format!("the kitchen has {}", l.capacity))
+            } else {
+                (format!("{} units of {}", amount(l.offered), l.resource), format!("it has {}", l.capacity))
+            };
+            // The most a kitchen can have of the resource.
+            let most = if cooks { u64::from(u16::MAX) } else { u64::from(u32::MAX) };
+            let need = l.offered.floor() + 1.0;
+            let fix = if need <= most as f64 {
+                format!("give it at least {need}, or bring fewer customers")
+            } else {
+                format!("no kitchen can have that many (at most {}): bring fewer customers", thousands(most))
+            };
             format!(
-                "warning: the {} kitchen cannot keep up: its customers need {what} busy all the time, and {has} (a load of {:.0}%), {so}; give it at least {need}, or bring fewer customers",
-                mode.title().to_lowercase(),
-                l.rho * 100.0,
+                "warning: the {mode} kitchen cannot keep up: its customers need {what} busy all the time, and {has} (a load of {}%), {so}; {fix}",
+                amount_of(l.rho * 100.0, 0),
             )
         })
         .collect()
@@ -194,6 +218,18 @@ rate = 0.8
         assert!(warnings(&impatient, Mode::Sync)[0].contains(
             "(a load of 225%), so many customers will give up or walk away rather than wait; give it at least 5"
         ));
+        // Beyond any kitchen: no "give it at least" a count that cannot be, and no
+        // number of hundreds of digits.
+        let flood = load(&SHOP.replace("rate = 0.8", "rate = 1e300"));
+        assert_eq!(
+            warnings(&flood, Mode::Async)[0],
+            "warning: the asynchronous kitchen cannot keep up: its customers need 5.00e299 cooks busy all the time, and the kitchen has 2 (a load of 2.50e301%), so the queue grows without bound; no kitchen can have that many (at most 65,535): bring fewer customers"
+        );
+        let at_once = load(&SHOP.replace("rate = 0.8", "interarrival = 0"));
+        assert_eq!(
+            warnings(&at_once, Mode::Async)[0],
+            "warning: the asynchronous kitchen cannot keep up: its customers all come at one instant (every interarrival time is 0), so the queue grows without bound; space them out, or bring fewer customers"
+        );
         // A fixed list has no rate to judge.
         assert!(warnings(&crate::builtin::find("cafe").unwrap().load().unwrap(), Mode::Async).is_empty());
     }

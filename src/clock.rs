@@ -105,6 +105,25 @@ pub enum Behind {
 /// the precision the real clock promises (each line within 0.05 s).
 pub const TOLERANCE: Duration = Duration::from_millis(50);
 
+/// The slowest real-clock speed: a second of scenario time in about 11.6 days. Slower,
+/// and the wait for a long scenario would pass what a `Duration` can hold.
+pub const MIN_SPEED: f64 = 1e-6;
+
+/// Checks a real-clock speed given as option `name` (`--speed`): a finite number of
+/// at least [`MIN_SPEED`]; else the error to print.
+pub fn check_speed(name: &str, speed: f64) -> Result<(), String> {
+    if !(speed.is_finite() && speed > 0.0) {
+        Err(format!("error: {name} must be a positive number, not {}\n", crate::time::short(speed)))
+    } else if speed < MIN_SPEED {
+        Err(format!(
+            "error: {name} must be at least {MIN_SPEED} (a second of scenario time in 11.6 days), not {}\n",
+            crate::time::short(speed)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Why a real run stopped early.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Stopped {
@@ -176,7 +195,11 @@ impl RealClock {
     }
 
     fn wall(&self, t: Ticks) -> Duration {
-        Duration::from_secs_f64(t as f64 / TICKS_PER_SECOND as f64 / self.speed)
+        // Capped at some 35,000 years (past what an `Instant` may add, at a speed
+        // below `MIN_SPEED`): a time that is never reached either way.
+        const NEVER: Duration = Duration::from_secs(1 << 40);
+        Duration::try_from_secs_f64(t as f64 / TICKS_PER_SECOND as f64 / self.speed)
+            .map_or(NEVER, |d| d.min(NEVER))
     }
 
     /// Why the run stopped early, if it did.

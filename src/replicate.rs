@@ -120,7 +120,8 @@ pub fn map<T: Send>(seeds: &[u64], threads: usize, f: impl Fn(u64) -> T + Sync) 
 ///
 /// # Panics
 ///
-/// If `replications` is 0.
+/// If `replications` is 0, or a replication overruns ([`replicate_until`] returns that
+/// as an error).
 pub fn replicate(
     sc: &Scenario,
     mode: Mode,
@@ -130,13 +131,16 @@ pub fn replicate(
     threads: usize,
 ) -> Replicated {
     replicate_until(sc, mode, seed, replications, warmup, threads, &Cancel::new())
+        .unwrap_or_else(|e| panic!("{e}"))
         .expect("a token nobody cancels")
 }
 
 /// [`replicate`], stopped once `cancel` is cancelled: a replication in progress
 /// stops at its next step and none starts. Summarises the replications that
 /// finished ([`Replicated::replications`] of them, with their seeds), or `None` when
-/// none did.
+/// none did; or the error of the first replication (in seed order) whose clock would
+/// pass the longest time a run can count ([`engine::Overrun`]): its statistics would
+/// describe only part of a run.
 ///
 /// # Panics
 ///
@@ -149,20 +153,25 @@ pub fn replicate_until(
     warmup: Ticks,
     threads: usize,
     cancel: &Cancel,
-) -> Option<Replicated> {
+) -> Result<Option<Replicated>, crate::run::RunOverran> {
     assert!(replications > 0, "replicate needs at least one replication");
     let seeds = seeds(seed, replications);
     let runs = map(&seeds, threads, |s| {
         if cancel.is_cancelled() {
-            return None;
+            return Ok(None);
         }
         let mut view = StatsView::with_warmup(sc, warmup);
         let mut clock = Cancellable { inner: VirtualClock, cancel };
-        engine::run(sc, mode, s, &mut clock, &mut view).finished.then(|| view.finish())
+        let outcome = engine::run(sc, mode, s, &mut clock, &mut view);
+        match outcome.overrun {
+            Some(overrun) => Err(crate::run::RunOverran { message: overrun.message(sc), overrun }),
+            None => Ok(outcome.finished.then(|| view.finish())),
+        }
     });
+    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let (seeds, runs): (Vec<u64>, Vec<Stats>) =
         seeds.into_iter().zip(runs).filter_map(|(seed, run)| Some((seed, run?))).unzip();
-    (!runs.is_empty()).then(|| Replicated::from_runs(sc, mode, seed, warmup, seeds, runs))
+    Ok((!runs.is_empty()).then(|| Replicated::from_runs(sc, mode, seed, warmup, seeds, runs)))
 }
 
 /// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.
@@ -657,8 +666,8 @@ mod tests {
         let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
         let cancel = Cancel::new();
         cancel.cancel();
-        assert_eq!(replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &cancel), None);
-        let whole = replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &Cancel::new()).unwrap();
+        assert_eq!(replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &cancel), Ok(None));
+        let whole = replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &Cancel::new()).unwrap().unwrap();
         assert_eq!(whole, replicate(&sc, Mode::Async, 3, 4, 0, 1));
         assert_eq!(whole.replications, 4);
     }

@@ -76,6 +76,23 @@ pub struct Want {
     pub on_first_lag: Option<fn(Lag)>,
 }
 
+/// The error [`run`] returns when the run stopped because a time it would reach is
+/// past the latest a run can count ([`engine::Overrun`]). Its text says which order
+/// and step, in the scenario's words.
+#[derive(Debug, PartialEq)]
+pub struct RunOverran {
+    pub overrun: engine::Overrun,
+    pub message: String,
+}
+
+impl std::fmt::Display for RunOverran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RunOverran {}
+
 /// What a run produced.
 pub struct Ran {
     pub outcome: Outcome,
@@ -290,6 +307,15 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     };
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
     let Views { report, stats, trace, exports, .. } = views;
+    if let Some(overrun) = outcome.overrun {
+        // Nothing of a run that could not go on is kept: no export file is written.
+        drop(exports);
+        term.borrow_mut().erase_panel();
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            RunOverran { message: overrun.message(sc), overrun },
+        ));
+    }
     exports.finish()?;
     let mut term = term.borrow_mut();
     term.erase_panel();

@@ -720,6 +720,11 @@ pub struct Sweep {
     pub interrupted: bool,
     #[serde(skip)]
     pub elapsed: Duration,
+    /// What stopped the first run (in grid order) whose clock would pass the longest
+    /// time a run can count ([`engine::Overrun`]): its configuration's statistics
+    /// would describe only part of a run, and the sweep is an error.
+    #[serde(skip)]
+    pub overrun: Option<String>,
 }
 
 /// Runs every configuration of `varies` (in [`grid`] order) `opts.replications`
@@ -746,6 +751,7 @@ pub fn run(
     let total = configs.len() * r;
     let jobs: Vec<u64> = (0..total as u64).collect();
     let done = AtomicUsize::new(0);
+    let overruns = std::sync::Mutex::new(Vec::new());
     let runs: Vec<Option<Stats>> = replicate::map(&jobs, opts.threads, |k| {
         if cancel.is_cancelled() {
             return None;
@@ -753,7 +759,16 @@ pub fn run(
         let (c, i) = (k as usize / r, k as usize % r);
         let sc = &scenarios[c];
         let mut view = StatsView::with_warmup(sc, opts.warmup);
-        engine::run(sc, opts.mode, seeds[i], &mut VirtualClock, &mut view);
+        let outcome = engine::run(sc, opts.mode, seeds[i], &mut VirtualClock, &mut view);
+        if let Some(overrun) = outcome.overrun {
+            let with: Vec<String> = varies
+                .iter()
+                .zip(&configs[c])
+                .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
+                .collect();
+            let message = format!("with {}, {}", with.join(", "), overrun.message(sc));
+            overruns.lock().unwrap_or_else(|e| e.into_inner()).push((k, message));
+        }
         let stats = view.finish();
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(Progress { done: n, total, elapsed: start.elapsed() });
@@ -806,6 +821,7 @@ pub fn run(
         rows,
         interrupted,
         elapsed: start.elapsed(),
+        overrun: overruns.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().min().map(|(_, m)| m),
     }
 }
 

@@ -11,6 +11,12 @@ pub type Ticks = u64;
 /// Nanoseconds in one second of scenario time.
 pub const TICKS_PER_SECOND: u64 = 1_000_000_000;
 
+/// The latest time a run can reach: 250,000 hours (about 28.5 years), a whole number
+/// of every unit (900,000,000 s). Every time a scenario gives is at most this, so the
+/// sum of two never passes `u64::MAX`; the engine stops a run with an error before
+/// its clock would pass it, rather than saturate or wrap.
+pub const MAX_TICKS: Ticks = 250_000 * 3600 * TICKS_PER_SECOND;
+
 /// The unit a scenario writes its durations and prints its elapsed time in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeUnit {
@@ -58,6 +64,16 @@ impl TimeUnit {
         }
     }
 
+    /// [`MAX_TICKS`] in this unit (a whole number).
+    pub fn max_amount(self) -> f64 {
+        (MAX_TICKS / self.ticks()) as f64
+    }
+
+    /// [`MAX_TICKS`] in this unit, for messages: `900,000,000 s`.
+    pub fn max_text(self) -> String {
+        format!("{} {}", thousands(MAX_TICKS / self.ticks()), self.name())
+    }
+
     /// Converts a non-negative, finite amount of this unit to ticks, rounding to the
     /// nearest nanosecond.
     pub fn to_ticks(self, amount: f64) -> Ticks {
@@ -81,6 +97,38 @@ impl fmt::Display for TimeUnit {
     }
 }
 
+/// `x` as written by hand: `2.5`, `1e-200` or `1e155` (never hundreds of digits).
+pub fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
+}
+
+/// A time given on the command line as option `name` (like `--warmup`), in ticks: a
+/// finite amount of `unit` from 0 to [`MAX_TICKS`]; else the error to print.
+pub fn time_arg(name: &str, unit: TimeUnit, amount: f64) -> Result<Ticks, String> {
+    if amount.is_finite() && amount >= 0.0 && amount <= unit.max_amount() {
+        Ok(unit.to_ticks(amount))
+    } else {
+        Err(format!(
+            "error: {name} must be a time from 0 to {} (the longest time a run can count), not {}\n",
+            unit.max_text(),
+            short(amount)
+        ))
+    }
+}
+
+/// `n` with its thousands separated by commas: `900,000,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Seconds of scenario time, as a float (for JSON and statistics).
 pub fn seconds(ticks: Ticks) -> f64 {
     TimeUnit::Seconds.from_ticks(ticks)
@@ -97,6 +145,19 @@ mod tests {
         assert_eq!(TimeUnit::Seconds.to_ticks(3.0) + TimeUnit::Seconds.to_ticks(0.9), 3_900_000_000);
         assert_eq!(TimeUnit::Minutes.from_ticks(600 * TICKS_PER_SECOND), 10.0);
         assert_eq!(seconds(4_900_000_000), 4.9);
+    }
+
+    #[test]
+    fn the_longest_time_is_whole_in_every_unit_and_two_of_it_fit() {
+        for u in TimeUnit::ALL {
+            assert_eq!(MAX_TICKS % u.ticks(), 0);
+            assert_eq!(u.to_ticks(u.max_amount()), MAX_TICKS);
+        }
+        assert!(MAX_TICKS.checked_mul(2).is_some());
+        assert_eq!(TimeUnit::Seconds.max_text(), "900,000,000 s");
+        assert_eq!(TimeUnit::Hours.max_text(), "250,000 h");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
     }
 
     #[test]

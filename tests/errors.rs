@@ -795,3 +795,432 @@ fn a_recipe_of_too_many_steps() {
     assert!(got.contains("bad.toml:2:9"), "{}", &got[..got.len().min(400)]);
     assert!(got.contains("help: split the work into fewer, longer steps"), "{}", &got[..got.len().min(400)]);
 }
+
+/// Every time is at most the longest a run can count (250,000 hours), in the scenario's
+/// unit: a fixed duration, a distribution's bound, a patience, a first arrival, a
+/// schedule's `until`.
+#[test]
+fn times_past_the_longest_a_run_can_count() {
+    check(
+        r#"
+[recipes.bread]
+steps = [
+    { name = "prove", kind = "unattended", duration = 1e19 },
+    { name = "bake", kind = "unattended", duration = { dist = "uniform", min = 0, max = 1e300 } },
+]
+
+[menu]
+Loaf = "bread"
+
+[customers]
+patience = 1e300
+
+[customers.generate]
+until = 3600
+first_arrival = 1e10
+schedule = [{ until = 1e300, rate = 1 }, { rate = 2 }]
+"#,
+        r#"
+error: `duration` must be at most 900,000,000 s, the longest time a run can count, found 1e19
+  ┌─ bad.toml:3:55
+  │
+3 │     { name = "prove", kind = "unattended", duration = 1e19 },
+  │                                                       ^^^^ too long
+  │
+  = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `max` must be at most 900,000,000 s, the longest time a run can count, found 1e300
+  ┌─ bad.toml:4:89
+  │
+4 │     { name = "bake", kind = "unattended", duration = { dist = "uniform", min = 0, max = 1e300 } },
+  │                                                                                         ^^^^^ too long
+  │
+  = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `patience` must be at most 900,000,000 s, the longest time a run can count, found 1e300
+   ┌─ bad.toml:11:12
+   │
+11 │ patience = 1e300
+   │            ^^^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `first_arrival` must be at most 900,000,000 s, the longest time a run can count, found 1e10
+   ┌─ bad.toml:15:17
+   │
+15 │ first_arrival = 1e10
+   │                 ^^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `first_arrival` does not go with `schedule`
+   ┌─ bad.toml:15:17
+   │
+15 │ first_arrival = 1e10
+   │                 ^^^^ not with a schedule
+   │
+   = help: a schedule's arrivals start at 0: give the first piece a rate of 0 until they should start
+
+error: `until` must be at most 900,000,000 s, the longest time a run can count, found 1e300
+   ┌─ bad.toml:16:23
+   │
+16 │ schedule = [{ until = 1e300, rate = 1 }, { rate = 2 }]
+   │                       ^^^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: bad.toml has 6 problems
+"#,
+    );
+}
+
+/// Parameters each finite, whose sums or derived values are not: weights adding up
+/// past the largest number, a lognormal whose spread overflows, a gamma whose mean is
+/// too long.
+#[test]
+fn distributions_whose_derived_values_are_not_finite() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = { dist = "empirical", values = [1, 2], weights = [1e308, 1e308] } },
+    { name = "brew", kind = "unattended", duration = { dist = "lognormal", mean = 1e-200, sd = 1 } },
+    { name = "pour", kind = "hands-on", duration = { dist = "gamma", shape = 1e300, scale = 1 } },
+]
+
+[menu]
+Latte = "coffee"
+Mocha = "coffee"
+
+[customers.generate]
+count = 100
+rate = 1
+mix = { Latte = 1e308, Mocha = 1e308 }
+"#,
+        r#"
+error: the weights add up to more than the largest number (about 1.8e308)
+  ┌─ bad.toml:3:102
+  │
+3 │     { name = "grind", kind = "hands-on", duration = { dist = "empirical", values = [1, 2], weights = [1e308, 1e308] } },
+  │                                                                                                      ^^^^^^^^^^^^^^ too large
+  │
+  = help: only their ratios matter: scale them down, like `weights = [3, 1]`
+
+error: `duration`: a lognormal distribution's sd (1) is too large beside its mean (1e-200)
+  ┌─ bad.toml:4:54
+  │
+4 │     { name = "brew", kind = "unattended", duration = { dist = "lognormal", mean = 1e-200, sd = 1 } },
+  │                                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ impossible distribution
+  │
+  = help: its sd can be at most 1e150 times its mean (beyond that its spread is not a number)
+
+error: `duration`: a gamma distribution's mean (shape × scale = 1e300) is more than 900,000,000 s, the longest time a run can count
+  ┌─ bad.toml:5:52
+  │
+5 │     { name = "pour", kind = "hands-on", duration = { dist = "gamma", shape = 1e300, scale = 1 } },
+  │                                                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ impossible distribution
+  │
+  = help: its mean is shape × scale: make one of them smaller
+
+error: the mix's weights add up to more than the largest number (about 1.8e308)
+   ┌─ bad.toml:15:7
+   │
+15 │ mix = { Latte = 1e308, Mocha = 1e308 }
+   │       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ too large
+   │
+   = help: only their ratios matter: scale them down, like `mix = { Latte = 3, Mocha = 1 }`
+
+error: bad.toml has 4 problems
+"#,
+    );
+}
+
+/// Interarrival times of 0 and only an `until`: customers would keep coming at one instant.
+#[test]
+fn a_door_that_never_closes() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+until = 10
+interarrival = 0
+"#,
+        r#"
+error: every interarrival time is 0, so the door never closes: customers would keep coming at one instant until `until`
+  ┌─ bad.toml:9:16
+  │
+9 │ interarrival = 0
+  │                ^ too many customers
+  │
+  = help: add `count = 1000` (the most customers to let in), or bring them less often
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A rate so high that `until` would let in more customers than a run can hold.
+#[test]
+fn too_many_customers_without_a_count() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+until = 60
+rate = 1e300
+"#,
+        r#"
+error: [customers.generate] would let in about 6.00e301 customers before `until`, more than the 1,000,000,000 it can let in without a `count`
+  ┌─ bad.toml:9:8
+  │
+9 │ rate = 1e300
+  │        ^^^^^ too many customers
+  │
+  = help: add `count = 1000` (the most customers to let in), or bring them less often
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A real-clock speed too slow to wait for, and a group of ten million.
+#[test]
+fn a_speed_too_slow_and_a_group_too_large() {
+    check(
+        r#"
+speed = 1e-300
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+until = 3600
+schedule = [{ until = 60, rate = 1e10 }, { rate = 1 }]
+group = 10000000
+"#,
+        r#"
+error: `speed` must be at least 0.000001, found 1e-300
+  ┌─ bad.toml:1:9
+  │
+1 │ speed = 1e-300
+  │         ^^^^^^ too slow
+  │
+  = help: at that speed a second of scenario time would take over 11 days: write a larger one, like `speed = 1`
+
+error: a group can be at most 1,000 customers, found 10,000,000
+   ┌─ bad.toml:12:9
+   │
+12 │ group = 10000000
+   │         ^^^^^^^^ too large
+   │
+   = help: customers who come together are a group; for a crowd, use a higher `rate` or a `count`
+
+error: bad.toml has 2 problems
+"#,
+    );
+}
+
+/// A listed customer's times, with the limit in the scenario's unit.
+#[test]
+fn listed_times_past_the_longest_a_run_can_count() {
+    check(
+        r#"
+unit = "h"
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte", arrival = 300000, patience = 1e6, durations = { brew = 250001 } }]
+"#,
+        r#"
+error: `arrival` must be at most 250,000 h, the longest time a run can count, found 300000
+   ┌─ bad.toml:10:37
+   │
+10 │ list = [{ item = "Latte", arrival = 300000, patience = 1e6, durations = { brew = 250001 } }]
+   │                                     ^^^^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `patience` must be at most 250,000 h, the longest time a run can count, found 1e6
+   ┌─ bad.toml:10:56
+   │
+10 │ list = [{ item = "Latte", arrival = 300000, patience = 1e6, durations = { brew = 250001 } }]
+   │                                                        ^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: the duration of `brew` must be at most 250,000 h, the longest time a run can count, found 250001
+   ┌─ bad.toml:10:82
+   │
+10 │ list = [{ item = "Latte", arrival = 300000, patience = 1e6, durations = { brew = 250001 } }]
+   │                                                                                  ^^^^^^ too long
+   │
+   = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: bad.toml has 3 problems
+"#,
+    );
+}
+
+/// A replayed day: a time past the longest a run can count, in the scenario's unit;
+/// and a column given twice (which would otherwise be read twice, the last one winning).
+#[test]
+fn replayed_day_with_times_too_long_and_a_duplicate_column() {
+    let scenario = r#"unit = "min"
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+replay = "monday.csv"
+"#;
+    let load = |monday: &'static str| {
+        let files = move |name: &str| match name {
+            "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
+            _ => Err(format!("no file {name}")),
+        };
+        scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err().render()
+    };
+    assert_report(
+        &load("arrival,item,brew\n0,Latte,4\n2e7,Latte,3\n5,Latte,1e300\n"),
+        r#"error: `2e7` is more than 15,000,000 min, the longest time a run can count
+  ┌─ monday.csv:3:1
+  │
+3 │ 2e7,Latte,3
+  │ ^^^ too long
+  │
+  = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: `1e300` is more than 15,000,000 min, the longest time a run can count
+  ┌─ monday.csv:4:9
+  │
+4 │ 5,Latte,1e300
+  │         ^^^^^ too long
+  │
+  = help: a run counts time in nanoseconds up to 250,000 h (about 28 years): write a shorter time
+
+error: bad.toml has 2 problems
+"#,
+    );
+    assert_report(
+        &load("arrival,item,brew,item\n0,Latte,4,Mocha\n"),
+        r#"error: the CSV has two `item` columns (columns 2 and 4)
+  ┌─ monday.csv:1:19
+  │
+1 │ arrival,item,brew,item
+  │                   ^^^^ duplicate column
+  │
+  = help: each column can be given only once: remove one of them
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// Interarrival times of 0 and a count of ten million: all in the kitchen at once.
+#[test]
+fn too_many_customers_at_one_instant() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+count = 10000000
+interarrival = { dist = "uniform", min = 0, max = 0 }
+"#,
+        r#"
+error: every interarrival time is 0, so all 10,000,000 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:8:9
+  │
+8 │ count = 10000000
+  │         ^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or lower `count`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// Interarrival times that are nearly always 0: a billion customers at one instant
+/// before the first gap, though their mean gap is a millisecond.
+#[test]
+fn nearly_every_interarrival_time_is_zero() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+until = 10
+interarrival = { dist = "empirical", values = [0, 1000000], weights = [1e9, 1] }
+"#,
+        r#"
+error: 99.9999999% of the interarrival times are 0, so about 1.00e9 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:9:16
+  │
+9 │ interarrival = { dist = "empirical", values = [0, 1000000], weights = [1e9, 1] }
+  │                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or give the 0s a smaller weight
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// A rate so high that every gap rounds to 0 ns: ten million customers at one instant.
+#[test]
+fn a_rate_faster_than_the_clock_can_tell_apart() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers.generate]
+count = 10000000
+rate = 1e12
+"#,
+        r#"
+error: every interarrival time rounds to 0 (the clock counts whole nanoseconds), so all 10,000,000 customers would come in at one instant, more than the 1,000,000 a run can hold at once
+  ┌─ bad.toml:8:9
+  │
+8 │ count = 10000000
+  │         ^^^^^^^^ too many at once
+  │
+  = help: space them out (like `rate = 2`), or lower `count`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}

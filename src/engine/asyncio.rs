@@ -55,7 +55,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::{Clock, Outcome};
+use super::{Clock, Outcome, Overran, Overrun, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, Policy, Scenario, Step as RecipeStep, StepIx, StepKind};
 use crate::orders::{Order, OrderSource};
@@ -433,6 +433,7 @@ pub struct Kitchen<'s, const BASIC: bool, B> {
     waiting: u64,
     served: u64,
     stopped: bool,
+    overrun: Option<Overrun>,
 }
 
 /// Whether `sc` runs in a [`Kitchen`] whose `BASIC` is true.
@@ -476,6 +477,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
             waiting: 0,
             served: 0,
             stopped: false,
+            overrun: None,
         }
     }
 
@@ -537,7 +539,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                 self.run_handle(handle, clock, sink);
             }
         }
-        Outcome { end: self.now, served: self.served, finished: !self.stopped }
+        Outcome { end: self.now, served: self.served, finished: !self.stopped, overrun: self.overrun }
     }
 
     /// The handle a due timer puts in the ready queue; `None` for a timer that was
@@ -693,6 +695,15 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
         self.ready.push_back(Handle::Resume(task));
     }
 
+    /// Stops the run: something of order slot `o` would happen after `MAX_TICKS`.
+    #[cold]
+    #[inline(never)]
+    fn overrun(&mut self, o: u32, what: Overran) {
+        let order = &self.orders[o as usize].order;
+        self.overrun = Some(Overrun { at: self.now, order: order.id, item: order.item, what });
+        self.stopped = true;
+    }
+
     fn arm_timer(&mut self, when: Ticks, task: Task) -> u64 {
         self.seq += 1;
         self.timers.push(Reverse(Timer { when, seq: self.seq, task }));
@@ -723,7 +734,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
         }
         // for o in orders: sleep until its arrival, then create_task(run_order(o))
         while self.door.has_next {
-            let due = self.start.saturating_add(self.orders[self.door.next as usize].order.arrival);
+            let Some(due) = later(self.start, self.orders[self.door.next as usize].order.arrival) else {
+                return self.overrun(self.door.next, Overran::Arrival);
+            };
             if due > self.now {
                 self.arm_timer(due, Task::Door);
                 self.door.state = DoorState::Sleeping;
@@ -820,7 +833,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                     None => rt.state = OrderState::Gathering,
                     Some(patience) => {
                         // wait_for(gather, arrival + patience - elapsed)
-                        let deadline = self.start.saturating_add(rt.order.arrival).saturating_add(patience);
+                        let Some(deadline) = later(self.start.saturating_add(rt.order.arrival), patience)
+                        else {
+                            return self.overrun(o, Overran::Patience);
+                        };
                         if deadline > self.now {
                             rt.state = OrderState::WaitFor;
                             let seq = self.arm_timer(deadline, Task::Order(o));
@@ -865,7 +881,8 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
         if !BASIC && sc.kitchen.policy == Policy::LongestChain {
             // Recipe order is a topological order: walk it backwards.
             for t in (0..n).rev() {
-                let chain = rt.steps[t].chain + rt.order.durations[t];
+                // Saturating: a chain past the limit only ranks first; its step stops the run.
+                let chain = rt.steps[t].chain.saturating_add(rt.order.durations[t]);
                 rt.steps[t].chain = chain;
                 for &d in &recipe[t].after {
                     let dep = &mut rt.steps[d as usize];
@@ -1087,7 +1104,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                 rt.steps[s as usize].state = StepState::Blocked;
                 self.seq += 1;
                 let cook = cook.expect("a hands-on step has a cook");
-                self.cooks.block(cook, self.now.saturating_add(duration), self.seq, (o, s));
+                let Some(until) = later(self.now, duration) else {
+                    return self.overrun(o, Overran::Step(s));
+                };
+                self.cooks.block(cook, until, self.seq, (o, s));
             }
             StepKind::Unattended => {
                 rt.steps[s as usize].state = StepState::Sleeping;
@@ -1095,7 +1115,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                     // asyncio.sleep(0) yields once.
                     self.wake(Task::Step(o, s));
                 } else {
-                    let when = self.now.saturating_add(duration);
+                    let Some(when) = later(self.now, duration) else {
+                        return self.overrun(o, Overran::Step(s));
+                    };
                     let seq = self.arm_timer(when, Task::Step(o, s));
                     self.orders[o as usize].steps[s as usize].timer_seq = seq;
                 }

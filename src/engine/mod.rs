@@ -14,9 +14,9 @@ pub mod asyncio;
 pub mod sync;
 
 use crate::event::Sink;
-use crate::model::Scenario;
+use crate::model::{ItemIx, Scenario, StepIx};
 use crate::orders::OrderSource;
-use crate::time::Ticks;
+use crate::time::{MAX_TICKS, Ticks};
 
 /// How the kitchen works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +77,64 @@ pub struct Outcome {
     pub end: Ticks,
     /// Orders served.
     pub served: u64,
-    /// False when the clock stopped the run early.
+    /// False when the clock stopped the run early, or it overran.
     pub finished: bool,
+    /// Why the run stopped before its end: a time it would reach is past
+    /// [`MAX_TICKS`].
+    pub overrun: Option<Overrun>,
+}
+
+/// A run stopped because something would happen after [`MAX_TICKS`], the latest time
+/// a run can count: every time a scenario gives is within it, but their sums may not
+/// be. The engine stops rather than saturate or wrap its clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overrun {
+    /// Scenario time when the run stopped.
+    pub at: Ticks,
+    /// The order's id (1-based, in arrival order) and item.
+    pub order: u64,
+    pub item: ItemIx,
+    pub what: Overran,
+}
+
+/// What would happen too late.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overran {
+    /// The customer's arrival.
+    Arrival,
+    /// The end of this step of the order's recipe.
+    Step(StepIx),
+    /// The customer's patience running out.
+    Patience,
+}
+
+impl Overrun {
+    /// What went wrong, in the scenario's words: `order #3 (Latte): step `brew` would
+    /// end after 900,000,000 s, ...`.
+    pub fn message(&self, sc: &Scenario) -> String {
+        let item = &sc.menu.items[self.item as usize].name;
+        let what = match self.what {
+            Overran::Arrival => "the customer would arrive".to_string(),
+            Overran::Step(s) => {
+                format!("step `{}` would end", sc.recipe_of(self.item).steps[s as usize].name)
+            }
+            Overran::Patience => "the customer's patience would run out".to_string(),
+        };
+        format!(
+            "the run stopped at {:.2} {}: order #{} ({item}): {what} after {}, the longest time a run can count",
+            sc.unit.from_ticks(self.at),
+            sc.unit.name(),
+            self.order,
+            sc.unit.max_text(),
+        )
+    }
+}
+
+/// `now + d`, when it is at most [`MAX_TICKS`].
+#[inline(always)]
+fn later(now: Ticks, d: Ticks) -> Option<Ticks> {
+    let t = now.saturating_add(d);
+    (t <= MAX_TICKS).then_some(t)
 }
 
 /// Runs `scenario` in `mode`, drawing its random numbers from `seed`.

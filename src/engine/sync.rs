@@ -19,7 +19,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::{Clock, Outcome};
+use super::{Clock, Outcome, Overran, Overrun, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, Scenario};
 use crate::orders::{Order, OrderSource};
@@ -71,6 +71,7 @@ pub struct Kitchen<'s> {
     /// line.
     line_exits: BinaryHeap<Reverse<Ticks>>,
     served: u64,
+    overrun: Option<Overrun>,
 }
 
 impl<'s> Kitchen<'s> {
@@ -100,6 +101,7 @@ impl<'s> Kitchen<'s> {
             has_next: false,
             line_exits: BinaryHeap::new(),
             served: 0,
+            overrun: None,
         }
     }
 
@@ -113,14 +115,22 @@ impl<'s> Kitchen<'s> {
             if t > self.now {
                 self.now = t;
                 if !clock.advance(t) {
-                    return Outcome { end: self.now, served: self.served, finished: false };
+                    return Outcome { end: self.now, served: self.served, finished: false, overrun: None };
                 }
             }
             self.act(c, sink);
+            if self.overrun.is_some() {
+                return Outcome {
+                    end: self.now,
+                    served: self.served,
+                    finished: false,
+                    overrun: self.overrun,
+                };
+            }
         }
         let elapsed = clock.elapsed(self.now);
         sink.event(&Event { t: self.now, kind: EventKind::ServiceEnded { elapsed, served: self.served } });
-        Outcome { end: self.now, served: self.served, finished: true }
+        Outcome { end: self.now, served: self.served, finished: true, overrun: None }
     }
 
     fn wake(&mut self, cook: CookIx, at: Ticks) {
@@ -185,6 +195,9 @@ impl<'s> Kitchen<'s> {
             }
         }
         if arrival > self.now {
+            if later(arrival, 0).is_none() {
+                return self.overrun(c, Overran::Arrival);
+            }
             // Idle until the customer comes in.
             self.cooks[ci].state = CookState::WaitArrival;
             self.wake(c, arrival);
@@ -249,7 +262,17 @@ impl<'s> Kitchen<'s> {
         }
         let kind = EventKind::StepStarted { order: &cook.order, step: step as u16, cook: Some(c) };
         sink.event(&Event { t: self.now, kind });
-        let until = self.now.saturating_add(cook.order.durations[step]);
+        let Some(until) = later(self.now, cook.order.durations[step]) else {
+            return self.overrun(c, Overran::Step(step as u16));
+        };
         self.wake(c, until);
+    }
+
+    /// Stops the run: something of cook `c`'s order would happen after `MAX_TICKS`.
+    #[cold]
+    #[inline(never)]
+    fn overrun(&mut self, c: CookIx, what: Overran) {
+        let order = &self.cooks[c as usize].order;
+        self.overrun = Some(Overrun { at: self.now, order: order.id, item: order.item, what });
     }
 }

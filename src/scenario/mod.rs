@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::model::*;
 use crate::template::{self, Hook, Lines, Names};
-use crate::time::TimeUnit;
+use crate::time::{TimeUnit, short, thousands};
 pub use diag::{Problem, ScenarioError};
 use reader::{Cx, Value, get};
 
@@ -140,6 +140,17 @@ const RECIPE_KEYS: &[&str] = &["steps", "on_arrival", "on_served"];
 /// The most steps a recipe can have: steps are numbered from 0 by a `StepIx`, and the
 /// engine keeps its largest value to mean "no step".
 const MAX_STEPS: usize = StepIx::MAX as usize;
+/// The most customers in one group: a group comes in at one instant.
+const MAX_GROUP: u64 = 1_000;
+/// The most customers a generator without a `count` may be expected to let in before
+/// its `until` (more is all but certainly a mistake, and would fill memory if the
+/// kitchen cannot keep up).
+const MAX_UNCOUNTED: f64 = 1e9;
+/// The most customers a generator may let in at one instant (interarrival times of 0):
+/// they are all in the kitchen, and in memory, at once.
+const MAX_AT_ONCE: u64 = 1_000_000;
+/// The largest sd / mean of a lognormal: beyond it, (sd / mean)² is not finite.
+const MAX_LOGNORMAL_CV: f64 = 1e150;
 const STEP_KEYS: &[&str] = &["name", "kind", "duration", "uses", "after", "result", "on_start", "on_finish"];
 const CUSTOMERS_KEYS: &[&str] = &["list", "replay", "generate", "patience", "balk"];
 /// The keys of `[customers]` that say who comes: exactly one of them.
@@ -302,7 +313,15 @@ impl Loader<'_, '_, '_> {
         let speed = match get(root, "speed") {
             None => Some(1.0),
             Some(v) => self.cx.number(v, "`speed`", "speed = 2").and_then(|x| {
-                if x.is_finite() && x > 0.0 {
+                if x.is_finite() && x > 0.0 && x < crate::clock::MIN_SPEED {
+                    self.cx.error(
+                        v.span(),
+                        format!("`speed` must be at least {}, found {}", crate::clock::MIN_SPEED, short(x)),
+                        "too slow",
+                        Some("at that speed a second of scenario time would take over 11 days: write a larger one, like `speed = 1`".into()),
+                    );
+                    None
+                } else if x.is_finite() && x > 0.0 {
                     Some(x)
                 } else {
                     self.cx.error(
@@ -961,6 +980,7 @@ impl Loader<'_, '_, '_> {
     fn dist(&mut self, v: &Value, key: &str, unit: TimeUnit) -> Option<Dist> {
         let what = &format!("`{key}`");
         let example = "{ dist = \"uniform_int\", min = 1, max = 5 }";
+        let counts = key == "group";
         if let DeValue::Table(t) = v.get_ref() {
             let Some(kind_v) = get(t, "dist") else {
                 self.cx.error(
@@ -1006,8 +1026,14 @@ impl Loader<'_, '_, '_> {
                             None
                         }
                     },
-                    Some(b) => {
+                    // Group sizes are counts (`group` checks their bounds).
+                    Some(b) if counts => {
                         let x = cx.amount(b, &format!("`{key}`"), unit, &format!("{key} = 1"));
+                        ok &= x.is_some();
+                        x
+                    }
+                    Some(b) => {
+                        let x = cx.time(b, &format!("`{key}`"), unit, &format!("{key} = 1"));
                         ok &= x.is_some();
                         x
                     }
@@ -1082,6 +1108,19 @@ impl Loader<'_, '_, '_> {
                             "for always 0, write `0`",
                         );
                     }
+                    // The logarithm's spread is ln(1 + (sd/mean)²): finite only when
+                    // the square is.
+                    if sd / mean > MAX_LOGNORMAL_CV {
+                        return bad(
+                            self.cx,
+                            format!(
+                                "a lognormal distribution's sd ({}) is too large beside its mean ({})",
+                                short(sd),
+                                short(mean)
+                            ),
+                            "its sd can be at most 1e150 times its mean (beyond that its spread is not a number)",
+                        );
+                    }
                     Some(Dist::LogNormal { mean, sd })
                 }
                 "triangular" => {
@@ -1108,11 +1147,22 @@ impl Loader<'_, '_, '_> {
                             "its mean is shape × scale",
                         );
                     }
+                    if shape * scale > unit.max_amount() && !counts {
+                        return bad(
+                            self.cx,
+                            format!(
+                                "a gamma distribution's mean (shape × scale = {}) is more than {}, the longest time a run can count",
+                                short(shape * scale),
+                                unit.max_text()
+                            ),
+                            "its mean is shape × scale: make one of them smaller",
+                        );
+                    }
                     Some(Dist::Gamma { shape, scale })
                 }
                 _ => {
                     // "empirical": values, optional weights.
-                    let values = self.amounts(t, "values", v, unit, true)?;
+                    let values = self.amounts(t, "values", v, key, unit, true)?;
                     let weights = match get(t, "weights") {
                         None => None,
                         Some(w) => {
@@ -1133,6 +1183,18 @@ impl Loader<'_, '_, '_> {
                                     None => return None,
                                 }
                             }
+                            if !ws.iter().sum::<f64>().is_finite() {
+                                self.cx.error(
+                                    w.span(),
+                                    "the weights add up to more than the largest number (about 1.8e308)",
+                                    "too large",
+                                    Some(
+                                        "only their ratios matter: scale them down, like `weights = [3, 1]`"
+                                            .into(),
+                                    ),
+                                );
+                                return None;
+                            }
                             if ws.len() != values.len() {
                                 self.cx.error(
                                     w.span(),
@@ -1152,7 +1214,11 @@ impl Loader<'_, '_, '_> {
                 }
             }
         } else if matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
-            self.cx.amount(v, what, unit, &format!("{key} = 3")).map(Dist::Fixed)
+            if counts {
+                self.cx.amount(v, what, unit, &format!("{key} = 3")).map(Dist::Fixed)
+            } else {
+                self.cx.time(v, what, unit, &format!("{key} = 3")).map(Dist::Fixed)
+            }
         } else {
             self.cx.error(
                 v.span(),
@@ -1174,6 +1240,7 @@ impl Loader<'_, '_, '_> {
         t: &DeTable,
         key: &str,
         owner: &Value,
+        owner_key: &str,
         unit: TimeUnit,
         required: bool,
     ) -> Option<Vec<f64>> {
@@ -1203,7 +1270,11 @@ impl Loader<'_, '_, '_> {
         }
         let mut out = Vec::new();
         for x in arr.iter() {
-            out.push(self.cx.amount(x, "each value", unit, "values = [1, 2, 5]")?);
+            let value = match owner_key == "group" {
+                true => self.cx.amount(x, "each value", unit, "values = [1, 2, 5]"),
+                false => self.cx.time(x, "each value", unit, "values = [1, 2, 5]"),
+            };
+            out.push(value?);
         }
         Some(out)
     }
@@ -1330,7 +1401,7 @@ impl Loader<'_, '_, '_> {
                 };
                 let until = match get(g, "until") {
                     Some(u) => {
-                        self.cx.amount(u, "`until`", unit, "until = 3600").map(|x| Some(unit.to_ticks(x)))
+                        self.cx.time(u, "`until`", unit, "until = 3600").map(|x| Some(unit.to_ticks(x)))
                     }
                     None => Some(None),
                 };
@@ -1345,7 +1416,7 @@ impl Loader<'_, '_, '_> {
                 let first_arrival = match get(g, "first_arrival") {
                     Some(f) => self
                         .cx
-                        .amount(f, "`first_arrival`", unit, "first_arrival = 0")
+                        .time(f, "`first_arrival`", unit, "first_arrival = 0")
                         .map(|x| unit.to_ticks(x)),
                     None => Some(0),
                 };
@@ -1398,6 +1469,85 @@ impl Loader<'_, '_, '_> {
                 };
                 if get(g, "count").is_none() && get(g, "until").is_none() {
                     return None;
+                }
+                // Without a count, the door stays open until `until`: it must close.
+                if let (Some(None), Some(Some(until)), Some(arrivals), Some(group), Some(first), [key]) =
+                    (&count, &until, &arrivals, &group, &first_arrival, given.as_slice())
+                {
+                    let per_group = group.as_ref().map_or(1.0, Dist::mean);
+                    let expected = expected_arrivals(arrivals, *first, *until, unit) * per_group;
+                    if expected.is_nan() || expected > MAX_UNCOUNTED {
+                        let message = match arrivals {
+                            Arrivals::Interarrival(d) if d.mean() == 0.0 => "every interarrival time is 0, so the door never closes: customers would keep coming at one instant until `until`".to_string(),
+                            _ => format!(
+                                "[customers.generate] would let in about {expected:.2e} customers before `until`, more than the {} it can let in without a `count`",
+                                thousands(MAX_UNCOUNTED as u64)
+                            ),
+                        };
+                        self.cx.error(
+                            get(g, key).expect("given").span(),
+                            message,
+                            "too many customers",
+                            Some(
+                                "add `count = 1000` (the most customers to let in), or bring them less often"
+                                    .into(),
+                            ),
+                        );
+                        return None;
+                    }
+                }
+                // Interarrival times of 0 bring customers in at one instant, all in
+                // the kitchen at once: as many as come before a gap that is not 0.
+                if let (Some(count), Some(arrivals), Some(group), [key]) =
+                    (&count, &arrivals, &group, given.as_slice())
+                {
+                    let (zeros, exact, weighted) = match arrivals {
+                        Arrivals::Interarrival(d) => {
+                            (zero_share(d, unit), d.mean() == 0.0, matches!(d, Dist::Empirical(_)))
+                        }
+                        Arrivals::Schedule(pieces) => {
+                            let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
+                            (-(-busiest * 0.5 / unit.ticks() as f64).exp_m1(), false, false)
+                        }
+                    };
+                    let per_group = group.as_ref().map_or(1.0, Dist::mean);
+                    let run = per_group / (1.0 - zeros);
+                    let at_once = count.map_or(run, |n| run.min(n as f64));
+                    if at_once > MAX_AT_ONCE as f64 {
+                        let what = match (zeros == 1.0, exact) {
+                            (true, true) => "every interarrival time is 0".to_string(),
+                            (true, false) => {
+                                "every interarrival time rounds to 0 (the clock counts whole nanoseconds)"
+                                    .to_string()
+                            }
+                            _ => format!("{:.7}% of the interarrival times are 0", zeros * 100.0),
+                        };
+                        let (span, so) = match count {
+                            Some(n) if zeros == 1.0 => (
+                                get(g, "count").expect("given").span(),
+                                format!("all {} customers would come in at one instant", thousands(*n)),
+                            ),
+                            _ => (
+                                get(g, key).expect("given").span(),
+                                format!("about {at_once:.2e} customers would come in at one instant"),
+                            ),
+                        };
+                        let fix = match (weighted && !exact, count) {
+                            (true, _) => "give the 0s a smaller weight",
+                            (false, Some(_)) => "lower `count`",
+                            (false, None) => "add a `count`",
+                        };
+                        self.cx.error(
+                            span,
+                            format!(
+                                "{what}, so {so}, more than the {} a run can hold at once",
+                                thousands(MAX_AT_ONCE)
+                            ),
+                            "too many at once",
+                            Some(format!("space them out (like `rate = 2`), or {fix}")),
+                        );
+                        return None;
+                    }
                 }
                 Some(Customers::Generate(Generator {
                     count: count?,
@@ -1488,7 +1638,7 @@ impl Loader<'_, '_, '_> {
                 }
             };
             let until = match get(pt, "until") {
-                Some(u) => match self.cx.amount(u, "`until`", unit, "until = 60") {
+                Some(u) => match self.cx.time(u, "`until`", unit, "until = 60") {
                     Some(x) => {
                         if let Some((prev, _)) = &last_until {
                             if x <= *prev {
@@ -1541,6 +1691,28 @@ impl Loader<'_, '_, '_> {
             Dist::Empirical(e) => e.cumulative.iter().all(|(x, _)| whole(*x)),
             _ => false,
         };
+        let largest = match &d {
+            Dist::Fixed(k) => *k,
+            Dist::UniformInt { max, .. } => *max as f64,
+            Dist::Empirical(e) => e.cumulative.iter().map(|c| c.0).fold(0.0, f64::max),
+            _ => 0.0,
+        };
+        if fine && largest > MAX_GROUP as f64 {
+            self.cx.error(
+                v.span(),
+                format!(
+                    "a group can be at most {} customers, found {}",
+                    thousands(MAX_GROUP),
+                    if largest < 1e15 { thousands(largest as u64) } else { short(largest) }
+                ),
+                "too large",
+                Some(
+                    "customers who come together are a group; for a crowd, use a higher `rate` or a `count`"
+                        .into(),
+                ),
+            );
+            return None;
+        }
         if !fine {
             self.cx.error(
                 v.span(),
@@ -1580,6 +1752,17 @@ impl Loader<'_, '_, '_> {
                 None => ok = false,
             }
             ok &= item.is_some();
+        }
+        if ok && !out.iter().map(|(_, w)| w).sum::<f64>().is_finite() {
+            self.cx.error(
+                v.span(),
+                "the mix's weights add up to more than the largest number (about 1.8e308)",
+                "too large",
+                Some(
+                    "only their ratios matter: scale them down, like `mix = { Latte = 3, Mocha = 1 }`".into(),
+                ),
+            );
+            ok = false;
         }
         if ok && out.is_empty() {
             self.cx.error(
@@ -1626,11 +1809,11 @@ impl Loader<'_, '_, '_> {
         };
         let arrival = match get(t, "arrival") {
             None => Some(0),
-            Some(a) => self.cx.amount(a, "`arrival`", unit, "arrival = 0").map(|x| unit.to_ticks(x)),
+            Some(a) => self.cx.time(a, "`arrival`", unit, "arrival = 0").map(|x| unit.to_ticks(x)),
         };
         let patience = match get(t, "patience") {
             None => Some(None),
-            Some(p) => self.cx.amount(p, "`patience`", unit, "patience = 5").map(|x| Some(unit.to_ticks(x))),
+            Some(p) => self.cx.time(p, "`patience`", unit, "patience = 5").map(|x| Some(unit.to_ticks(x))),
         };
         let item = match get(t, "item") {
             Some(i) => {
@@ -1708,7 +1891,7 @@ impl Loader<'_, '_, '_> {
             if let Some(dt) = self.cx.table(dv, "`durations`", "durations = { brew = 4 }") {
                 for (k, d) in dt.iter() {
                     match recipe.steps.iter().position(|s| s.name == *k.get_ref()) {
-                        Some(si) => match self.cx.amount(
+                        Some(si) => match self.cx.time(
                             d,
                             &format!("the duration of `{}`", k.get_ref()),
                             unit,
@@ -1744,6 +1927,82 @@ impl Loader<'_, '_, '_> {
             durations,
             patience: patience?,
         })
+    }
+}
+
+impl Cx<'_> {
+    /// A time: a finite amount of `unit` from 0 to the longest time a run can count
+    /// ([`MAX_TICKS`](crate::time::MAX_TICKS)).
+    fn time(&mut self, v: &Value, what: &str, unit: TimeUnit, example: &str) -> Option<f64> {
+        let x = self.amount(v, what, unit, example)?;
+        if x <= unit.max_amount() {
+            return Some(x);
+        }
+        self.error(
+            v.span(),
+            format!(
+                "{what} must be at most {}, the longest time a run can count, found {}",
+                unit.max_text(),
+                self.src[v.span()].trim()
+            ),
+            "too long",
+            Some(format!(
+                "a run counts time in nanoseconds up to {} (about 28 years): write a shorter time",
+                TimeUnit::Hours.max_text()
+            )),
+        );
+        None
+    }
+}
+
+/// The share of the draws of `dist` that are 0 in ticks (below half a nanosecond),
+/// where there can be many: fixed values, whole numbers from 0, empirical values,
+/// uniform ranges, exponentials of a mean far below a nanosecond.
+fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
+    let zero = |x: f64| unit.to_ticks(x) == 0;
+    match dist {
+        Dist::Fixed(x) => f64::from(u8::from(zero(*x))),
+        Dist::UniformInt { min: 0, max } => 1.0 / (*max as f64 + 1.0),
+        Dist::Uniform { min, max } if max > min => {
+            ((0.5 / unit.ticks() as f64 - min) / (max - min)).clamp(0.0, 1.0)
+        }
+        Dist::Uniform { min, .. } => f64::from(u8::from(zero(*min))),
+        // P(X < half a tick), exactly as `1 - exp(-x / mean)`.
+        Dist::Exponential { mean } => -(-0.5 / unit.ticks() as f64 / mean).exp_m1(),
+        Dist::Empirical(e) => {
+            let mut prev = 0.0;
+            let mut zeros = 0.0;
+            for &(v, c) in e.cumulative.iter() {
+                if zero(v) {
+                    zeros += c - prev;
+                }
+                prev = c;
+            }
+            zeros / prev
+        }
+        _ => 0.0,
+    }
+}
+
+/// How many customers (or groups) a generator is expected to let in from `first` to
+/// `until` (ticks); infinite or not a number when its interarrival time is always 0.
+fn expected_arrivals(arrivals: &Arrivals, first: u64, until: u64, unit: TimeUnit) -> f64 {
+    let (first, until) = (unit.from_ticks(first), unit.from_ticks(until));
+    match arrivals {
+        Arrivals::Interarrival(_) if first > until => 0.0,
+        Arrivals::Interarrival(d) => 1.0 + (until - first) / d.mean(),
+        Arrivals::Schedule(pieces) => {
+            let mut from = 0.0;
+            let mut sum = 0.0;
+            for p in pieces {
+                let to = p.until.map_or(until, |u| unit.from_ticks(u)).min(until);
+                if to > from {
+                    sum += p.rate * (to - from);
+                    from = to;
+                }
+            }
+            sum
+        }
     }
 }
 
@@ -1922,6 +2181,17 @@ mod replay {
         let mut ok = true;
         let header = line_span(0);
         for (index, h) in headers.iter().enumerate() {
+            if let Some(first) = headers.iter().position(|other| other == h).filter(|&i| i < index) {
+                err(
+                    cell_span(&header, index),
+                    "duplicate column",
+                    format!("the CSV has two `{h}` columns (columns {} and {})", first + 1, index + 1),
+                    "each column can be given only once: remove one of them".into(),
+                );
+                ok = false;
+                cols.push(Col::Unchecked);
+                continue;
+            }
             let col = match h {
                 "arrival" => Col::Arrival,
                 "item" => Col::Item,
@@ -2000,6 +2270,21 @@ mod replay {
             for (index, (col, cell)) in cols.iter().zip(rec.iter()).enumerate() {
                 match col {
                     Col::Arrival | Col::Step(_) | Col::Patience => match cell.parse::<f64>() {
+                        Ok(x) if x.is_finite() && x > unit.max_amount() => {
+                            err(
+                                cell_span(&span, index),
+                                "too long",
+                                format!(
+                                    "`{cell}` is more than {}, the longest time a run can count",
+                                    unit.max_text()
+                                ),
+                                format!(
+                                    "a run counts time in nanoseconds up to {} (about 28 years): write a shorter time",
+                                    TimeUnit::Hours.max_text()
+                                ),
+                            );
+                            row_ok = false;
+                        }
                         Ok(x) if x.is_finite() && x >= 0.0 => match col {
                             Col::Arrival => c.arrival = unit.to_ticks(x),
                             Col::Step(s) => step_cells.push((s.clone(), unit.to_ticks(x), index)),

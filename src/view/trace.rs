@@ -71,6 +71,22 @@ pub struct Trace {
     pub end: Ticks,
 }
 
+/// Equipment with at most this many units has a lane per unit from the start, used
+/// or not (an idle unit shows as such); larger equipment gets a lane for a unit only
+/// once a step holds it, so a capacity of billions costs only the units in use.
+const EAGER_UNITS: u32 = 64;
+
+/// The lane of unit `u` of equipment `e`.
+fn unit_lane(sc: &Scenario, e: usize, u: u32) -> Lane {
+    let eq = &sc.kitchen.equipment[e];
+    Lane {
+        kind: LaneKind::Equipment(e as EquipIx, u),
+        label: if eq.capacity == 1 { eq.name.clone() } else { format!("{} {}", eq.name, u + 1) },
+        spans: Vec::new(),
+        life: None,
+    }
+}
+
 /// Builds a [`Trace`] from events.
 pub struct TraceView<'s> {
     sc: &'s Scenario,
@@ -104,18 +120,8 @@ impl<'s> TraceView<'s> {
             .iter()
             .enumerate()
             .map(|(e, eq)| {
-                (0..eq.capacity)
-                    .map(|u| Lane {
-                        kind: LaneKind::Equipment(e as EquipIx, u),
-                        label: if eq.capacity == 1 {
-                            eq.name.clone()
-                        } else {
-                            format!("{} {}", eq.name, u + 1)
-                        },
-                        spans: Vec::new(),
-                        life: None,
-                    })
-                    .collect()
+                let eager = if eq.capacity <= EAGER_UNITS { eq.capacity } else { 0 };
+                (0..eager).map(|u| unit_lane(sc, e, u)).collect()
             })
             .collect();
         TraceView {
@@ -223,10 +229,14 @@ impl Sink for TraceView<'_> {
                     // Units are interchangeable (a semaphore): show the step on the
                     // first free one.
                     let units = &mut self.equipment[eq as usize];
-                    let unit = units
-                        .iter()
-                        .position(|l| l.spans.last().is_none_or(|s| s.end != Ticks::MAX))
-                        .expect("no more steps hold equipment than it has units");
+                    let unit =
+                        match units.iter().position(|l| l.spans.last().is_none_or(|s| s.end != Ticks::MAX)) {
+                            Some(unit) => unit,
+                            None => {
+                                units.push(unit_lane(sc, eq as usize, units.len() as u32));
+                                units.len() - 1
+                            }
+                        };
                     units[unit].spans.push(span(activity));
                     self.held.insert((order.id, step), unit as u32);
                 }

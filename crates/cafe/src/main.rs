@@ -13,12 +13,13 @@ use std::process::ExitCode;
 
 use async_cafe::builtin;
 use async_cafe::capacity;
-use async_cafe::clock::{Behind, Cancel, Lag, Stopped};
+use async_cafe::clock::{self, Behind, Cancel, Lag, Stopped};
 use async_cafe::engine::Mode;
 use async_cafe::model::{Policy, Scenario};
 use async_cafe::replicate;
 use async_cafe::run::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
+use async_cafe::time;
 use async_cafe::view::export::{self, write_atomically};
 use async_cafe::view::report::{self, ReportRun};
 use async_cafe::view::timeline::{self, TimelineOptions};
@@ -418,11 +419,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             policy,
         } => {
             if let Some(s) = speed {
-                if !(s.is_finite() && s > 0.0) {
-                    return Err(Failure::input(format!(
-                        "error: --speed must be a positive number, not {s}\n"
-                    )));
-                }
+                clock::check_speed("--speed", s).map_err(Failure::input)?;
             }
             let mut sc = load(&scenario)?;
             if let Some(p) = policy {
@@ -449,13 +446,7 @@ fn execute(command: Command) -> Result<(), Failure> {
                 say(&format!("{warning}\n"));
             }
             let warmup = match warmup {
-                Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
-                Some(w) => {
-                    return Err(Failure::input(format!(
-                        "error: --warmup must be a time of at least 0 {}, not {w}\n",
-                        sc.unit.name()
-                    )));
-                }
+                Some(w) => time::time_arg("--warmup", sc.unit, w).map_err(Failure::input)?,
                 None => 0,
             };
             if let Some(r) = replications {
@@ -469,7 +460,8 @@ fn execute(command: Command) -> Result<(), Failure> {
                 }
                 let interrupts = Interrupts::install(|| {})?;
                 let rep =
-                    replicate::replicate_until(&sc, spec.mode, spec.seed, r, warmup, 0, &interrupts.cancel);
+                    replicate::replicate_until(&sc, spec.mode, spec.seed, r, warmup, 0, &interrupts.cancel)
+                        .map_err(|e| Failure { message: format!("error: {e}\n"), code: 1 })?;
                 let stopped =
                     interrupts.code().filter(|_| rep.as_ref().is_none_or(|rep| rep.replications < r));
                 if let (Some(rep), None) = (&rep, stopped) {
@@ -749,10 +741,7 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
         ));
     }
     let warmup = match a.warmup {
-        Some(w) if w.is_finite() && w >= 0.0 => sc.unit.to_ticks(w),
-        Some(w) => {
-            return Err(bad(format!("--warmup must be a time of at least 0 {}, not {w}", sc.unit.name())));
-        }
+        Some(w) => time::time_arg("--warmup", sc.unit, w).map_err(Failure::input)?,
         None => 0,
     };
     sweep::check_size(&sc, &varies, a.replications).map_err(bad)?;
@@ -799,6 +788,9 @@ fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let result = sweep::run(&sc, &varies, &opts, &interrupts.cancel, &progress);
     if terminal {
         say("\r\x1b[2K");
+    }
+    if let Some(e) = &result.overrun {
+        return Err(Failure { message: format!("error: {e}\n"), code: 1 });
     }
     let text = match a.format {
         FormatArg::Text => {

@@ -798,3 +798,142 @@ fn absurd_widths_are_usage_errors() {
     }
     assert!(cafe(&["compare", "lunch", "--width", "20"]).status.success());
 }
+
+// ---- Numbers and bounds (issue 15) ------------------------------------------------
+
+/// Writes `files` into a fresh directory for one test.
+fn limits_dir(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cafe-cli-limits-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_speed_too_slow_or_a_warmup_too_long_is_a_usage_error() {
+    let o = cafe(&["run", "lunch", "--speed", "1e-300"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --speed must be at least 0.000001 (a second of scenario time in 11.6 days), not 1e-300\n"
+    );
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--stats", "--warmup", "1e300"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --warmup must be a time from 0 to 15,000,000 min (the longest time a run can count), not 1e300\n"
+    );
+}
+
+#[test]
+fn a_run_past_the_longest_time_stops_with_an_error_and_writes_no_report() {
+    let dir = limits_dir(
+        "overrun",
+        &[(
+            "long.toml",
+            r#"
+[kitchen]
+equipment = { oven = 2 }
+[recipes.bread]
+steps = [{ name = "bake", kind = "hands-on", duration = 500000000, uses = "oven" }]
+[menu]
+Loaf = "bread"
+[customers.generate]
+count = 3
+interarrival = 1
+"#,
+        )],
+    );
+    let file = dir.join("long.toml");
+    let report = dir.join("day.html");
+    let o = cafe(&[
+        "run",
+        file.to_str().unwrap(),
+        "--clock",
+        "virtual",
+        "--timeline",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with("error: the run stopped at 500000000.00 s: order #2 (Loaf): step `bake` would end after 900,000,000 s, the longest time a run can count\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!report.exists());
+    let o = cafe(&["compare", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: the run stopped at"), "{}", stderr(&o));
+    // Replications too: no statistics of part of a run.
+    let o = cafe(&["run", file.to_str().unwrap(), "--clock", "virtual", "--replications", "3"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: the run stopped at"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    // And sweeps, naming the configuration.
+    let o = cafe(&["sweep", file.to_str().unwrap(), "--vary", "cooks=1..2", "--replications", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with("error: with cooks = 1, the run stopped at 500000000.00 s: order #2 (Loaf): step `bake` would end after 900,000,000 s, the longest time a run can count\n"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn equipment_of_billions_of_units_runs_in_small_memory() {
+    let dir = limits_dir(
+        "capacity",
+        &[(
+            "big.toml",
+            r#"
+[kitchen]
+equipment = { oven = 4294967295 }
+[recipes.bread]
+steps = [{ name = "bake", kind = "unattended", duration = 10, uses = "oven" }]
+[menu]
+Loaf = "bread"
+[customers.generate]
+count = 3
+interarrival = 1
+"#,
+        )],
+    );
+    let file = dir.join("big.toml");
+    let report = dir.join("day.html");
+    let o = cafe(&[
+        "run",
+        file.to_str().unwrap(),
+        "--clock",
+        "virtual",
+        "--timeline",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("oven 3 "), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("oven 4 "), "{}", stdout(&o));
+    assert!(report.exists());
+    let o = cafe(&["compare", file.to_str().unwrap(), "--no-timeline"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_door_that_never_closes_is_found_by_check() {
+    let dir = limits_dir(
+        "door",
+        &[(
+            "door.toml",
+            "[recipes.r]\nsteps = [{ name = \"s\", kind = \"hands-on\", duration = 1 }]\n[menu]\nA = \"r\"\n[customers.generate]\nuntil = 10\nrate = 1e300\n",
+        )],
+    );
+    let o = cafe(&["check", dir.join("door.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("would let in about 1.00e301 customers before `until`"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
