@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use async_cafe::clock::Behind;
 use async_cafe::engine::Mode;
 use async_cafe::model::Policy;
+use async_cafe::run::ClockKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -227,12 +228,22 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// Which clock paces a run. The real clock needs a speed and a [`Behind`] to become
-/// the library's `ClockKind`, so it is converted where those are known.
+/// Which clock paces a run: [`ClockKind`], once the real clock's speed is known.
 #[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
 pub enum ClockArg {
     Real,
     Virtual,
+}
+
+impl ClockArg {
+    /// The library's clock; a real one plays at `speed` and does `behind` when it
+    /// falls behind.
+    pub fn kind(self, speed: f64, behind: impl Into<Behind>) -> ClockKind {
+        match self {
+            ClockArg::Virtual => ClockKind::Virtual,
+            ClockArg::Real => ClockKind::Real { speed, behind: behind.into() },
+        }
+    }
 }
 
 /// What a real run does when it falls behind: [`Behind`].
@@ -298,6 +309,11 @@ mod tests {
     fn every_enum_converts_to_the_library_type() {
         assert_eq!(Mode::from(ModeArg::Sync), Mode::Sync);
         assert_eq!(Behind::from(BehindArg::Stop), Behind::Stop);
+        assert_eq!(ClockArg::Virtual.kind(2.0, BehindArg::Stop), ClockKind::Virtual);
+        assert_eq!(
+            ClockArg::Real.kind(2.0, BehindArg::Stop),
+            ClockKind::Real { speed: 2.0, behind: Behind::Stop }
+        );
         assert_eq!(Policy::from(PolicyArg::LongestChain), Policy::LongestChain);
         assert!(PanelArg::Auto.shown(true) && !PanelArg::Auto.shown(false));
         assert!(PanelArg::Always.shown(false) && !PanelArg::Never.shown(true));

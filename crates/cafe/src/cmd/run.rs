@@ -8,7 +8,7 @@ use async_cafe::capacity;
 use async_cafe::clock::{Lag, Stopped};
 use async_cafe::model::Scenario;
 use async_cafe::replicate;
-use async_cafe::run::{self, ClockKind, RunSpec, Want};
+use async_cafe::run::{self, RunSpec, Want};
 use async_cafe::time::{self, Ticks};
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::report::{self, ReportRun};
@@ -30,12 +30,7 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     if let Some(p) = args.policy {
         sc.kitchen.policy = p.into();
     }
-    let clock = match args.clock {
-        ClockArg::Virtual => ClockKind::Virtual,
-        ClockArg::Real => {
-            ClockKind::Real { speed: args.speed.unwrap_or(sc.speed), behind: args.behind.into() }
-        }
-    };
+    let clock = args.clock.kind(args.speed.unwrap_or(sc.speed), args.behind);
     let spec = RunSpec { mode: args.mode.into(), clock, seed: args.seed.unwrap_or(sc.seed) };
     for warning in capacity::warnings(&sc, spec.mode) {
         say(&format!("{warning}\n"));
