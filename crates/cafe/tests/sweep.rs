@@ -2,20 +2,12 @@
 //! code 2), the same output whatever the threads, and Ctrl-C (exit code 130, what
 //! finished kept).
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn cafe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use common::{cafe, stderr, stdout};
 
 /// A fresh directory holding an M/M/c café (λ = 3, μ = 1) of `count` customers,
 /// cooks costing 10 and machines 3.
