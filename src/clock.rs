@@ -113,10 +113,10 @@ pub const MIN_SPEED: f64 = 1e-6;
 /// at least [`MIN_SPEED`]; else the error to print.
 pub fn check_speed(name: &str, speed: f64) -> Result<(), String> {
     if !(speed.is_finite() && speed > 0.0) {
-        Err(format!("error: {name} must be a positive number, not {}\n", crate::time::short(speed)))
+        Err(format!("{name} must be a positive number, not {}", crate::time::short(speed)))
     } else if speed < MIN_SPEED {
         Err(format!(
-            "error: {name} must be at least {MIN_SPEED} (a second of scenario time in 11.6 days), not {}\n",
+            "{name} must be at least {MIN_SPEED} (a second of scenario time in 11.6 days), not {}",
             crate::time::short(speed)
         ))
     } else {

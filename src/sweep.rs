@@ -897,6 +897,41 @@ pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
         .collect()
 }
 
+/// A sweep and the answers to its target, as `cafe sweep --format json` prints them
+/// (see docs/sweep.md): the answers name configurations by their varied values.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document<'s> {
+    /// The target as it was written, if there is one.
+    pub target: Option<&'s str>,
+    pub answers: Vec<NamedAnswer>,
+    pub sweep: &'s Sweep,
+}
+
+/// An [`Answer`] whose configurations are named by their varied values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NamedAnswer {
+    pub rate: Option<f64>,
+    pub best: Option<Vec<f64>>,
+    pub closest: Option<Vec<f64>>,
+}
+
+impl Sweep {
+    /// This sweep's JSON document, with the answers to `target` (its text as
+    /// written, and parsed) if there is one.
+    pub fn document<'s>(&'s self, target: Option<(&'s str, &Target)>) -> Document<'s> {
+        let values = |i: Option<usize>| i.map(|i| self.rows[i].values.clone());
+        let answers = target.map(|(_, t)| answers(self, t)).unwrap_or_default();
+        Document {
+            target: target.map(|(text, _)| text),
+            answers: answers
+                .iter()
+                .map(|a| NamedAnswer { rate: a.rate, best: values(a.best), closest: values(a.closest) })
+                .collect(),
+            sweep: self,
+        }
+    }
+}
+
 /// `x` with `decimals` decimals, without a negative zero.
 fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");

@@ -109,7 +109,7 @@ pub fn time_arg(name: &str, unit: TimeUnit, amount: f64) -> Result<Ticks, String
         Ok(unit.to_ticks(amount))
     } else {
         Err(format!(
-            "error: {name} must be a time from 0 to {} (the longest time a run can count), not {}\n",
+            "{name} must be a time from 0 to {} (the longest time a run can count), not {}",
             unit.max_text(),
             short(amount)
         ))

@@ -1,20 +1,12 @@
 //! The `cafe` command, run as a user runs it.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Instant;
 
-fn cafe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use common::{cafe, stderr, stdout};
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

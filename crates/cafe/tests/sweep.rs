@@ -2,20 +2,12 @@
 //! code 2), the same output whatever the threads, and Ctrl-C (exit code 130, what
 //! finished kept).
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn cafe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use common::{cafe, stderr, stdout};
 
 /// A fresh directory holding an M/M/c café (λ = 3, μ = 1) of `count` customers,
 /// cooks costing 10 and machines 3.
@@ -188,5 +180,30 @@ fn json_gives_every_configuration_and_the_answer_by_its_values() {
     assert_eq!(rows[1]["load"], 0.75);
     // Erlang C: four cooks wait 0.51 s on average, three much longer: four is the answer.
     assert_eq!(v["answers"][0]["best"], serde_json::json!([4.0]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn json_answers_per_rate_and_keeps_its_keys_in_alphabetical_order() {
+    let (dir, path) = cafe_file("json-rate", 300);
+    let p = path.to_str().unwrap();
+    let args =
+        ["--vary", "cooks=3..4", "--vary", "arrivals.rate=1,3", "--replications", "3", "--format", "json"];
+    let with_target = [["sweep", p, "--target", "mean_wait <= 1.5"].as_slice(), &args].concat();
+    let o = cafe(&with_target);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rates: Vec<_> = v["answers"].as_array().unwrap().iter().map(|a| a["rate"].clone()).collect();
+    assert_eq!(rates, [serde_json::json!(1.0), serde_json::json!(3.0)]);
+    // The keys of every object are sorted, as they have always been.
+    let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("{key}"));
+    assert!(at("answers") < at("sweep") && at("sweep") < at("target"), "{text}");
+    assert!(at("best") < at("closest") && at("closest") < at("rate"), "{text}");
+    assert!(at("interrupted") < at("metrics") && at("metrics") < at("mode"), "{text}");
+    // Without a target: no answers.
+    let o = cafe(&[["sweep", p].as_slice(), &args].concat());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((&v["target"], &v["answers"]), (&serde_json::Value::Null, &serde_json::json!([])));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,0 +1,330 @@
+//! The command line: clap's definitions, validated as far as clap can (`--width`'s
+//! range, every enum), and each enum converted to the library's type once, by
+//! `From`.
+//!
+//! What clap cannot check without the scenario (`--warmup` is in the scenario's
+//! unit) or without changing a message the tests pin (`--speed 0`) is checked by the
+//! subcommand, before it runs anything.
+
+use std::path::PathBuf;
+
+use async_cafe::clock::Behind;
+use async_cafe::engine::Mode;
+use async_cafe::model::Policy;
+use async_cafe::run::ClockKind;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "cafe",
+    version,
+    about = "A café and kitchen simulator that follows asyncio's event loop exactly"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a scenario and show what happened.
+    Run(RunArgs),
+    /// Run both kitchens on the virtual clock and compare their totals.
+    Compare(CompareArgs),
+    /// Run a scenario over a grid of kitchens (cooks, equipment, arrival rate) and
+    /// find the cheapest one that meets a target (see docs/sweep.md).
+    Sweep(SweepArgs),
+    /// List the built-in scenarios.
+    List,
+    /// Print a built-in scenario's TOML, to copy and edit.
+    Show(ShowArgs),
+    /// Check a scenario file and report every problem.
+    Check(CheckArgs),
+}
+
+/// `cafe run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// A built-in scenario's name (see `cafe list`) or a path to a .toml file.
+    pub scenario: String,
+    /// How the kitchen works.
+    #[arg(long, value_enum, default_value_t = ModeArg::Async)]
+    pub mode: ModeArg,
+    /// Real time (watch it happen) or virtual time (instant, deterministic).
+    #[arg(long, value_enum, default_value_t = ClockArg::Real)]
+    pub clock: ClockArg,
+    /// Real-clock speed: seconds of scenario time per second [default: the scenario's].
+    #[arg(long, value_name = "X")]
+    pub speed: Option<f64>,
+    /// Seed for random draws [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Narrative text, or one JSON object.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Stamp each narrative line with its scenario time.
+    #[arg(long)]
+    pub timestamps: bool,
+    /// After the narrative, print statistics: waits, time in system, cooks'
+    /// and equipment's use (the JSON report always has them).
+    #[arg(long)]
+    pub stats: bool,
+    /// Real clock: what to do when the engine cannot keep up with the speed.
+    #[arg(long, value_enum, default_value_t = BehindArg::Warn)]
+    pub behind: BehindArg,
+    /// Real clock, text: a live panel of cooks, machines and waiting orders under
+    /// the narrative (auto: when stdout is a terminal).
+    #[arg(long, value_enum, default_value_t = PanelArg::Auto)]
+    pub panel: PanelArg,
+    /// Width of the panel and the timeline, 20 to 1000 [default: the terminal's,
+    /// or 80].
+    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    pub width: Option<u16>,
+    /// Also write every engine event, one JSON object per line, to FILE.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub events: Option<PathBuf>,
+    /// Also write orders.csv, steps.csv and events.csv into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+    /// After the narrative, draw the timeline: a lane per cook and per unit of
+    /// equipment (colour on a terminal unless NO_COLOR is set).
+    #[arg(long)]
+    pub timeline: bool,
+    /// With --timeline: a lane per order too.
+    #[arg(long)]
+    pub order_lanes: bool,
+    /// Also write a self-contained HTML report (timeline, statistics, charts).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Leave the start of service out of the statistics: T in the scenario's unit.
+    #[arg(long, value_name = "T")]
+    pub warmup: Option<f64>,
+    /// Run R independent replications (virtual clock, seeds derived from --seed)
+    /// and print every statistic with its 95% confidence interval.
+    #[arg(long, value_name = "R")]
+    pub replications: Option<u32>,
+    /// Asynchronous kitchen: which ready work the cooks run first [default: the
+    /// scenario's, or fifo].
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
+}
+
+/// `cafe compare`.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// A built-in scenario's name or a path to a .toml file.
+    pub scenario: String,
+    /// Seed for random draws [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80].
+    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    pub width: Option<u16>,
+    /// Leave the timelines out: just the table.
+    #[arg(long)]
+    pub no_timeline: bool,
+    /// A lane per order in the timelines.
+    #[arg(long)]
+    pub order_lanes: bool,
+    /// Also write a self-contained HTML report of both kitchens.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Dispatch policies of the asynchronous kitchen. One: compare the two
+    /// kitchens under it. Several (comma-separated): compare the asynchronous
+    /// kitchen under each, side by side.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "POLICY,...")]
+    pub policy: Vec<PolicyArg>,
+}
+
+/// `cafe sweep`.
+#[derive(Args)]
+pub struct SweepArgs {
+    /// A built-in scenario's name or a path to a .toml file.
+    pub scenario: String,
+    /// What to vary, repeatable: `cooks=1..6`, `equipment.NAME=1..3` (a range,
+    /// both ends included), `arrivals.rate=0.5,1,2` (a list),
+    /// `policy=fifo,longest-chain` (dispatch policies).
+    #[arg(long = "vary", value_name = "NAME=VALUES")]
+    pub vary: Vec<String>,
+    /// Independent replications of every configuration.
+    #[arg(long, value_name = "R", default_value_t = 10)]
+    pub replications: u32,
+    /// Leave the start of service out of the statistics: T in the scenario's unit.
+    #[arg(long, value_name = "T")]
+    pub warmup: Option<f64>,
+    /// Base seed of the replications [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// What a configuration must achieve with 95% confidence, like
+    /// 'p95_time_in_system <= 300' (times in the scenario's unit).
+    #[arg(long, value_name = "EXPR")]
+    pub target: Option<String>,
+    /// Also write every configuration × statistic (mean, half-width) to FILE.
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+    /// Also write a self-contained HTML report with charts.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// How the kitchen works.
+    #[arg(long, value_enum, default_value_t = ModeArg::Async)]
+    pub mode: ModeArg,
+    /// Worker threads [default: one per core]; the results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The table as text, or every configuration and the answer as one JSON object.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+/// `cafe show`.
+#[derive(Args)]
+pub struct ShowArgs {
+    /// The built-in's name.
+    pub name: String,
+}
+
+/// `cafe check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Path to a .toml file (or a built-in's name).
+    pub file: String,
+}
+
+/// The dispatch policies (see docs/scenario-format.md, `policy`).
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum PolicyArg {
+    /// asyncio's: first in, first out.
+    Fifo,
+    /// Unattended steps (and all instant work) before hands-on steps.
+    UnattendedFirst,
+    /// As unattended-first, then the hands-on step with the longest chain of work
+    /// left in its order first.
+    LongestChain,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Policy {
+        match p {
+            PolicyArg::Fifo => Policy::Fifo,
+            PolicyArg::UnattendedFirst => Policy::UnattendedFirst,
+            PolicyArg::LongestChain => Policy::LongestChain,
+        }
+    }
+}
+
+/// How the kitchen works: [`Mode`].
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum ModeArg {
+    Async,
+    Sync,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Async => Mode::Async,
+            ModeArg::Sync => Mode::Sync,
+        }
+    }
+}
+
+/// Which clock paces a run: [`ClockKind`], once the real clock's speed is known.
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum ClockArg {
+    Real,
+    Virtual,
+}
+
+impl ClockArg {
+    /// The library's clock; a real one plays at `speed` and does `behind` when it
+    /// falls behind.
+    pub fn kind(self, speed: f64, behind: impl Into<Behind>) -> ClockKind {
+        match self {
+            ClockArg::Virtual => ClockKind::Virtual,
+            ClockArg::Real => ClockKind::Real { speed, behind: behind.into() },
+        }
+    }
+}
+
+/// What a real run does when it falls behind: [`Behind`].
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum BehindArg {
+    /// Say so on stderr and go on.
+    Warn,
+    /// Stop the run (exit code 1).
+    Stop,
+}
+
+impl From<BehindArg> for Behind {
+    fn from(b: BehindArg) -> Behind {
+        match b {
+            BehindArg::Warn => Behind::Warn,
+            BehindArg::Stop => Behind::Stop,
+        }
+    }
+}
+
+/// When to draw the live panel.
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum PanelArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl PanelArg {
+    /// Whether to draw it, `terminal` telling whether stdout is a terminal.
+    pub fn shown(self, terminal: bool) -> bool {
+        match self {
+            PanelArg::Auto => terminal,
+            PanelArg::Always => true,
+            PanelArg::Never => false,
+        }
+    }
+}
+
+/// What a command prints on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+/// `--width`: absurd widths are usage errors.
+fn width() -> clap::builder::RangedI64ValueParser<u16> {
+    clap::value_parser!(u16).range(20..=1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_enum_converts_to_the_library_type() {
+        assert_eq!(Mode::from(ModeArg::Sync), Mode::Sync);
+        assert_eq!(Behind::from(BehindArg::Stop), Behind::Stop);
+        assert_eq!(ClockArg::Virtual.kind(2.0, BehindArg::Stop), ClockKind::Virtual);
+        assert_eq!(
+            ClockArg::Real.kind(2.0, BehindArg::Stop),
+            ClockKind::Real { speed: 2.0, behind: Behind::Stop }
+        );
+        assert_eq!(Policy::from(PolicyArg::LongestChain), Policy::LongestChain);
+        assert!(PanelArg::Auto.shown(true) && !PanelArg::Auto.shown(false));
+        assert!(PanelArg::Always.shown(false) && !PanelArg::Never.shown(true));
+    }
+
+    #[test]
+    fn widths_out_of_range_are_rejected_by_clap() {
+        for w in ["19", "1001", "wide"] {
+            let e = Cli::try_parse_from(["cafe", "run", "cafe", "--width", w]).err().expect(w);
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{w}");
+        }
+        assert!(Cli::try_parse_from(["cafe", "compare", "cafe", "--width", "1000"]).is_ok());
+    }
+}

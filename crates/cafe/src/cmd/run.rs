@@ -1,0 +1,196 @@
+//! `cafe run`: one run on either clock (the narrative as it happens, or one JSON
+//! object), or `--replications` on the virtual clock (every statistic with its
+//! confidence interval).
+
+use std::io::{self, Write};
+
+use async_cafe::capacity;
+use async_cafe::clock::{self, Lag, Stopped};
+use async_cafe::model::Scenario;
+use async_cafe::replicate;
+use async_cafe::run::{self, RunSpec, Want};
+use async_cafe::time::{self, Ticks};
+use async_cafe::view::export::write_atomically;
+use async_cafe::view::report::{self, ReportRun};
+use async_cafe::view::stats::Stats;
+use async_cafe::view::timeline::{self, TimelineOptions};
+
+use crate::cli::{ClockArg, FormatArg, RunArgs};
+use crate::error::{Error, NothingMeasured};
+use crate::output::{self, Output, say};
+use crate::signals::Interrupts;
+
+pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
+    if let Some(s) = args.speed {
+        clock::check_speed("--speed", s).map_err(Error::Usage)?;
+    }
+    let mut sc = super::load(&args.scenario)?;
+    if let Some(p) = args.policy {
+        sc.kitchen.policy = p.into();
+    }
+    let clock = args.clock.kind(args.speed.unwrap_or(sc.speed), args.behind);
+    let spec = RunSpec { mode: args.mode.into(), clock, seed: args.seed.unwrap_or(sc.seed) };
+    for warning in capacity::warnings(&sc, spec.mode) {
+        say(&format!("{warning}\n"));
+    }
+    let warmup = super::warmup(&sc, args.warmup)?;
+    match args.replications {
+        Some(r) => replications(&args, &sc, spec, warmup, r, out),
+        None => once(&args, &sc, spec, warmup, out),
+    }
+}
+
+/// `--replications R`.
+fn replications(
+    args: &RunArgs,
+    sc: &Scenario,
+    spec: RunSpec,
+    warmup: Ticks,
+    r: u32,
+    out: &mut Output,
+) -> Result<(), Error> {
+    if r == 0 {
+        return Err(Error::Usage("--replications must be at least 1".into()));
+    }
+    if args.clock == ClockArg::Real && r > 1 {
+        return Err(Error::Usage("replications run on the virtual clock: add --clock virtual".into()));
+    }
+    let interrupts = Interrupts::install(|| {})?;
+    let rep = replicate::replicate_until(sc, spec.mode, spec.seed, r, warmup, 0, interrupts.cancel())
+        .map_err(|e| Error::Overran(e.to_string()))?;
+    // Stopped if a signal came before every replication was done.
+    let stopped = interrupts.received().is_some() && rep.as_ref().is_none_or(|rep| rep.replications < r);
+    if let (Some(rep), false) = (&rep, stopped) {
+        measured(sc, warmup, &rep.runs)?;
+    }
+    let text = match (&rep, args.format) {
+        (None, _) => String::new(),
+        (Some(rep), FormatArg::Text) => {
+            let title = match stopped {
+                true => format!("(interrupted: {} of {r} replications finished)\n", rep.replications),
+                false => String::new(),
+            };
+            title + &rep.render(sc.unit)
+        }
+        (Some(rep), FormatArg::Json) => serde_json::to_string_pretty(rep).map_err(io::Error::other)? + "\n",
+    };
+    out.write_all(text.as_bytes())?;
+    match stopped {
+        true => Err(interrupts.interrupted()),
+        false => Ok(()),
+    }
+}
+
+/// One run, as text or JSON.
+fn once(args: &RunArgs, sc: &Scenario, spec: RunSpec, warmup: Ticks, out: &mut Output) -> Result<(), Error> {
+    let interrupts = Interrupts::install(|| {})?;
+    let with_report = args.report.is_some();
+    let ran = match args.format {
+        FormatArg::Text => {
+            let terminal = out.is_terminal();
+            let width = args.width.map_or_else(output::terminal_width, usize::from);
+            let want = Want {
+                narrative: true,
+                timestamps: args.timestamps,
+                stats: true,
+                live: args.panel.shown(terminal),
+                width,
+                events: args.events.clone(),
+                csv: args.csv.clone(),
+                trace: args.timeline || with_report,
+                order_lanes: args.order_lanes || with_report,
+                warmup,
+                cancel: interrupts.cancel().clone(),
+                on_first_lag: Some(warn_behind),
+                ..Want::default()
+            };
+            let ran = run::run(sc, spec, want, out)?;
+            if let (Some(s), None) = (&ran.stats, ran.stopped) {
+                measured(sc, warmup, std::slice::from_ref(s))?;
+            }
+            if let (Some(trace), true) = (&ran.trace, args.timeline) {
+                let opts = TimelineOptions::new(width, output::color(terminal));
+                write!(out, "\n{}", timeline::render(trace, sc, &opts))?;
+            }
+            // Statistics when asked for, and always for an interrupted run.
+            if let (Some(s), true) = (&ran.stats, args.stats || ran.stopped.is_some()) {
+                let title = if ran.stopped.is_some() { "\n(interrupted: statistics so far)\n" } else { "\n" };
+                write!(out, "{title}{}", s.render(sc.unit))?;
+            }
+            ran
+        }
+        FormatArg::Json => {
+            let want = Want {
+                report: true,
+                events: args.events.clone(),
+                csv: args.csv.clone(),
+                stats: with_report,
+                trace: with_report,
+                order_lanes: with_report,
+                warmup,
+                cancel: interrupts.cancel().clone(),
+                on_first_lag: Some(warn_behind),
+                ..Want::default()
+            };
+            let ran = run::run(sc, spec, want, &mut io::sink())?;
+            let report = ran.report.as_ref().expect("asked for");
+            if let (Some(s), None) = (&report.stats, ran.stopped) {
+                measured(sc, warmup, std::slice::from_ref(s))?;
+            }
+            let text = serde_json::to_string_pretty(report).map_err(io::Error::other)? + "\n";
+            out.write_all(text.as_bytes())?;
+            ran
+        }
+    };
+    if let Some(path) = &args.report {
+        let run = ReportRun {
+            mode: spec.mode,
+            policy: None,
+            trace: ran.trace.clone().expect("asked for"),
+            stats: ran.stats.clone().expect("asked for"),
+        };
+        write_atomically(path, report::html(sc, &[run]).as_bytes())?;
+    }
+    if let Some((lag, at)) = ran.worst_lag {
+        say(&format!(
+            "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)\n",
+            lag.as_secs_f64(),
+            sc.unit.from_ticks(at),
+            sc.unit.name()
+        ));
+    }
+    match ran.stopped {
+        None => Ok(()),
+        Some(Stopped::Interrupted) => Err(interrupts.interrupted()),
+        Some(Stopped::FellBehind { at, lag }) => {
+            Err(Error::FellBehind { lag, at: sc.unit.from_ticks(at), unit: sc.unit.name() })
+        }
+    }
+}
+
+/// The warning when a real run first falls behind (`--behind warn`).
+fn warn_behind(lag: Lag) {
+    say(&format!(
+        "warning: the kitchen is falling behind real time ({:.3} s late at {:.3} s of scenario time, speed {}): the engine cannot keep up; lower --speed, or pass --behind stop to stop instead\n",
+        lag.lag.as_secs_f64(),
+        time::seconds(lag.at),
+        lag.speed
+    ));
+}
+
+/// A warm-up that leaves nothing to measure in a run (or in one of its replications)
+/// makes every statistic 0: an error rather than numbers that mean nothing.
+fn measured(sc: &Scenario, warmup: Ticks, runs: &[Stats]) -> Result<(), Error> {
+    let empty: Vec<&Stats> = runs.iter().filter(|s| s.measured_nothing()).collect();
+    if warmup == 0 || empty.is_empty() {
+        return Ok(());
+    }
+    let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / sc.unit.seconds();
+    Err(Error::NothingMeasured(NothingMeasured {
+        warmup: sc.unit.from_ticks(warmup),
+        unit: sc.unit.name(),
+        ended,
+        runs: runs.len(),
+        empty: empty.len(),
+    }))
+}

@@ -1,0 +1,236 @@
+//! Every way the command can fail, built where it happens and rendered in one place
+//! ([`Error::render`]), each with its exit code ([`Error::exit_code`]):
+//!
+//! | code    | meaning                                                           |
+//! |---------|-------------------------------------------------------------------|
+//! | 0       | success, or stdout closed early (`cafe run ... \| head`)          |
+//! | 1       | a write that failed, a run that fell behind real time, a bug      |
+//! | 2       | bad arguments or a bad scenario: nothing ran                      |
+//! | 130/143 | stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number  |
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use async_cafe::scenario::ScenarioError;
+
+/// Why `cafe` failed.
+#[derive(Debug)]
+pub enum Error {
+    /// Arguments clap rejected: it renders them in its own style.
+    Args(clap::Error),
+    /// An argument whose value makes no sense (`--speed 0`, `--replications 0`, a
+    /// `--vary` the scenario cannot take, ...): the message says why.
+    Usage(String),
+    /// A scenario file that cannot be read or that has problems.
+    Scenario(ScenarioError),
+    /// A name that is neither a built-in scenario nor a file; `close` are the
+    /// built-ins with a close name.
+    UnknownBuiltin { name: String, close: Vec<String> },
+    /// `cafe show` of a file rather than a built-in.
+    NotBuiltin(String),
+    /// A built-in scenario that does not load: a bug of the command.
+    BrokenBuiltin(ScenarioError),
+    /// A warm-up that leaves nothing to measure.
+    NothingMeasured(NothingMeasured),
+    /// A write (or another operation on the system) that failed.
+    Io { target: Target, source: io::Error },
+    /// A run whose clock would pass the longest time a run can count: the message
+    /// names the order and step (and, in a sweep, the configuration).
+    Overran(String),
+    /// SIGINT or SIGTERM stopped the command: it has printed what it had.
+    Interrupted { signal: i32 },
+    /// With `--behind stop`: the run fell `lag` behind real time at `at` (in the
+    /// scenario's `unit`).
+    FellBehind { lag: Duration, at: f64, unit: &'static str },
+}
+
+/// What a failed input/output operation was about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Target {
+    /// The command's standard output.
+    Stdout,
+    /// A file (an export, a report), or another resource of the system (a signal
+    /// handler, the real clock's timer), which the error itself names.
+    Named,
+}
+
+/// A warm-up of `warmup` (in the scenario's `unit`) that leaves nothing to measure
+/// in `empty` of `runs` runs, the shortest of which ended at `ended`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NothingMeasured {
+    pub warmup: f64,
+    pub unit: &'static str,
+    pub ended: f64,
+    pub runs: usize,
+    pub empty: usize,
+}
+
+/// The exit code of a run stopped by SIGINT, when the signal is not known.
+pub const SIGINT: i32 = 2;
+
+impl Error {
+    /// An error of a write to standard output (see [`crate::output::Output`]),
+    /// with the error's kind kept: a closed pipe is recognised by it.
+    pub fn stdout(source: io::Error) -> Error {
+        Error::Io { target: Target::Stdout, source }
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Args(e) => e.exit_code().clamp(0, 255) as u8,
+            Error::Usage(_)
+            | Error::Scenario(_)
+            | Error::UnknownBuiltin { .. }
+            | Error::NotBuiltin(_)
+            | Error::NothingMeasured(_) => 2,
+            // Output closed early (`cafe run ... | head`): not an error.
+            Error::Io { target: Target::Stdout, source } if source.kind() == io::ErrorKind::BrokenPipe => 0,
+            Error::Io { .. } | Error::BrokenBuiltin(_) | Error::Overran(_) | Error::FellBehind { .. } => 1,
+            Error::Interrupted { signal } => (128 + signal).clamp(0, 255) as u8,
+        }
+    }
+
+    /// What to print on stderr: empty when there is nothing to say (a closed pipe,
+    /// a signal: the exit code says it).
+    pub fn render(&self) -> String {
+        match self {
+            Error::Args(e) => e.render().to_string(),
+            Error::Scenario(e) | Error::BrokenBuiltin(e) => e.render(),
+            Error::Interrupted { .. } => String::new(),
+            Error::Io { .. } if self.exit_code() == 0 => String::new(),
+            _ => format!("{self}\n"),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Args(e) => write!(f, "{e}"),
+            Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Scenario(e) | Error::BrokenBuiltin(e) => write!(f, "{}", e.render().trim_end()),
+            Error::UnknownBuiltin { name, close } => {
+                write!(f, "error: no built-in scenario is called `{name}`\n  help: ")?;
+                if close.is_empty() {
+                    write!(f, "run `cafe list` to see them, or give a path to a .toml file")
+                } else {
+                    let close: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+                    write!(f, "did you mean {}? Run `cafe list` to see them all", close.join(", "))
+                }
+            }
+            Error::NotBuiltin(name) => write!(f, "error: `{name}` is not a built-in scenario"),
+            Error::NothingMeasured(n) => write!(f, "{n}"),
+            Error::Io { target: Target::Stdout, source } => {
+                write!(f, "error: cannot write to standard output: {source}")
+            }
+            Error::Io { target: Target::Named, source } => write!(f, "error: {source}"),
+            Error::Overran(message) => write!(f, "error: {message}"),
+            Error::Interrupted { signal } => write!(f, "interrupted by signal {signal}"),
+            Error::FellBehind { lag, at, unit } => write!(
+                f,
+                "error: stopped: the kitchen fell {:.3} s behind real time at {at:.2} {unit} of scenario time; lower --speed, or use --behind warn",
+                lag.as_secs_f64()
+            ),
+        }
+    }
+}
+
+impl fmt::Display for NothingMeasured {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let NothingMeasured { warmup, unit, ended, runs, empty } = *self;
+        let why = match (ended <= warmup, runs) {
+            (true, 1) => format!("the run ended at {ended:.2} {unit}"),
+            (false, 1) => format!("no customer arrived after it (the run ended at {ended:.2} {unit})"),
+            (true, _) => {
+                format!("in {empty} of {runs} replications, the shortest ended at {ended:.2} {unit}")
+            }
+            (false, _) => format!(
+                "in {empty} of {runs} replications, no customer arrived after it (the shortest ended at {ended:.2} {unit})"
+            ),
+        };
+        write!(
+            f,
+            "error: the warm-up of {warmup} {unit} leaves nothing to measure: {why}\n  help: give a shorter --warmup, or make the run longer"
+        )
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Errors of the library's operations that write files (exports, reports) or set
+/// up the real clock: they name what they are about. Writes to stdout go through
+/// [`crate::output::Output`], whose errors are recognised here.
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        match crate::output::stdout_error(e) {
+            Ok(source) => Error::stdout(source),
+            Err(source) => Error::Io { target: Target::Named, source },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes() {
+        let pipe = Error::stdout(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!((pipe.exit_code(), pipe.render()), (0, String::new()));
+        // A closed pipe elsewhere than stdout (an export to a FIFO) is an error.
+        let fifo = Error::Io { target: Target::Named, source: io::Error::from(io::ErrorKind::BrokenPipe) };
+        assert_eq!(fifo.exit_code(), 1);
+        assert_eq!(Error::Usage("no".into()).exit_code(), 2);
+        assert_eq!(Error::Interrupted { signal: SIGINT }.exit_code(), 130);
+        assert_eq!(Error::Interrupted { signal: 15 }.exit_code(), 143);
+        assert_eq!(Error::Interrupted { signal: 15 }.render(), "");
+        let behind = Error::FellBehind { lag: Duration::from_millis(1500), at: 2.0, unit: "s" };
+        assert_eq!(behind.exit_code(), 1);
+    }
+
+    #[test]
+    fn messages() {
+        let unknown = |close: &[&str]| Error::UnknownBuiltin {
+            name: "lunch-helpr".into(),
+            close: close.iter().map(|c| c.to_string()).collect(),
+        };
+        assert_eq!(
+            unknown(&["lunch-helper", "lunch"]).render(),
+            "error: no built-in scenario is called `lunch-helpr`\n  help: did you mean `lunch-helper`, `lunch`? Run `cafe list` to see them all\n"
+        );
+        assert_eq!(
+            unknown(&[]).render(),
+            "error: no built-in scenario is called `lunch-helpr`\n  help: run `cafe list` to see them, or give a path to a .toml file\n"
+        );
+        let full = Error::stdout(io::Error::from_raw_os_error(28));
+        assert_eq!(full.exit_code(), 1);
+        assert_eq!(
+            full.render(),
+            "error: cannot write to standard output: No space left on device (os error 28)\n"
+        );
+        let nothing = |ended, runs, empty| {
+            Error::NothingMeasured(NothingMeasured { warmup: 100.0, unit: "min", ended, runs, empty })
+                .render()
+        };
+        assert_eq!(
+            nothing(10.0, 1, 1),
+            "error: the warm-up of 100 min leaves nothing to measure: the run ended at 10.00 min\n  help: give a shorter --warmup, or make the run longer\n"
+        );
+        assert!(
+            nothing(120.0, 1, 1).contains(": no customer arrived after it (the run ended at 120.00 min)\n")
+        );
+        assert!(nothing(10.0, 3, 2).contains(": in 2 of 3 replications, the shortest ended at 10.00 min\n"));
+        assert!(nothing(120.0, 3, 3).contains(
+            ": in 3 of 3 replications, no customer arrived after it (the shortest ended at 120.00 min)\n"
+        ));
+    }
+}

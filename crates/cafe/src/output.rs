@@ -1,0 +1,98 @@
+//! Where the command writes: standard output, whose errors are told apart from
+//! those of the files the library writes (so that a closed pipe on stdout ends the
+//! command quietly, and a full stdout is named), and standard error.
+
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+
+/// Standard output, locked for the whole command. Its errors keep their kind and
+/// are recognised by [`stdout_error`].
+pub struct Output {
+    stdout: io::StdoutLock<'static>,
+}
+
+impl Output {
+    pub fn new() -> Output {
+        Output { stdout: io::stdout().lock() }
+    }
+
+    /// Whether standard output is a terminal (colour, the live panel, its width).
+    pub fn is_terminal(&self) -> bool {
+        self.stdout.is_terminal()
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stdout.write(buf).map_err(mark)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.stdout.write_all(buf).map_err(mark)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stdout.flush().map_err(mark)
+    }
+}
+
+/// The marker inside an error of standard output.
+#[derive(Debug)]
+struct StdoutError(io::Error);
+
+impl fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to standard output: {}", self.0)
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+/// Marks `e` as an error of standard output, keeping its kind (the library passes
+/// it on as it is).
+fn mark(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), StdoutError(e))
+}
+
+/// `Ok(the original error)` if `e` is an error of writing [`Output`], or `Err(e)`.
+pub fn stdout_error(e: io::Error) -> Result<io::Error, io::Error> {
+    if !e.get_ref().is_some_and(|inner| inner.is::<StdoutError>()) {
+        return Err(e);
+    }
+    match e.into_inner().map(|inner| inner.downcast::<StdoutError>()) {
+        Some(Ok(marked)) => Ok(marked.0),
+        _ => unreachable!("checked above"),
+    }
+}
+
+/// Writes to stderr; if stderr itself cannot be written (`2>/dev/full`) there is no
+/// one left to tell, and the exit code still says what happened.
+pub fn say(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Colour on a terminal, unless NO_COLOR is set (https://no-color.org).
+pub fn color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The terminal's width, or 80.
+pub fn terminal_width() -> usize {
+    terminal_size::terminal_size().map_or(80, |(w, _)| w.0 as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_of_stdout_are_told_apart_and_keep_their_kind() {
+        let marked = mark(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!(marked.kind(), io::ErrorKind::BrokenPipe);
+        let original = stdout_error(marked).expect("marked");
+        assert_eq!(original.kind(), io::ErrorKind::BrokenPipe);
+        assert!(original.get_ref().is_none());
+        let other = io::Error::other("out.csv: no space left");
+        assert_eq!(stdout_error(other).unwrap_err().to_string(), "out.csv: no space left");
+    }
+}

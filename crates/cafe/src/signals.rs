@@ -1,0 +1,69 @@
+//! SIGINT (Ctrl-C) and SIGTERM, for the commands that stop cleanly (`run` and
+//! `sweep`). The library knows nothing of signals: it takes a [`Cancel`] token,
+//! which the first signal cancels; the run stops, the command prints what it has
+//! and exits with 128 + the signal's number (130 or 143). A second signal removes
+//! the temporary export files and exits at once.
+//!
+//! `signal-hook` runs the handlers on a thread of their own, where anything may be
+//! done (printing, exiting), rather than in a signal handler, where almost nothing
+//! may.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use async_cafe::clock::Cancel;
+
+use crate::error::{Error, SIGINT};
+
+/// The handlers, installed: their token, and the first signal received.
+pub struct Interrupts {
+    cancel: Cancel,
+    signal: Arc<AtomicI32>,
+}
+
+impl Interrupts {
+    /// Installs the handlers; `on_first` runs (on the handlers' thread) after the
+    /// first signal.
+    pub fn install(on_first: impl Fn() + Send + 'static) -> Result<Interrupts, Error> {
+        let interrupts = Interrupts { cancel: Cancel::new(), signal: Arc::default() };
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGINT, SIGTERM};
+            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+            let (cancel, signal) = (interrupts.cancel.clone(), interrupts.signal.clone());
+            std::thread::Builder::new().name("signals".into()).spawn(move || {
+                for sig in signals.forever() {
+                    if signal.swap(sig, Ordering::SeqCst) == 0 {
+                        cancel.cancel();
+                        on_first();
+                    } else {
+                        async_cafe::view::export::remove_temporary_files();
+                        std::process::exit(128 + sig);
+                    }
+                }
+            })?;
+        }
+        #[cfg(not(unix))]
+        let _ = on_first;
+        Ok(interrupts)
+    }
+
+    /// The token the first signal cancels, for the library.
+    pub fn cancel(&self) -> &Cancel {
+        &self.cancel
+    }
+
+    /// The signal received, if one was.
+    pub fn received(&self) -> Option<i32> {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig),
+        }
+    }
+
+    /// The error of a command that stopped because it was cancelled: the signal
+    /// received (SIGINT if none was, as when the token was cancelled otherwise).
+    pub fn interrupted(&self) -> Error {
+        Error::Interrupted { signal: self.received().unwrap_or(SIGINT) }
+    }
+}
