@@ -57,22 +57,7 @@ pub fn load_str(
 ) -> Result<Scenario, ScenarioError> {
     let (root, syntax) = DeTable::parse_recoverable(text);
     let mut cx = Cx::new(text);
-    for e in &syntax {
-        let span = e.span().unwrap_or(0..0);
-        let span = widen(text, span);
-        let message = e.message().trim_end();
-        let (message, help) = match text.get(span.clone()) {
-            Some(key) if message == "duplicate key" && !key.trim().is_empty() => (
-                format!("TOML syntax: duplicate key `{}`", key.trim()),
-                "a key or a table can be given only once: remove one of them, or rename it",
-            ),
-            _ => (
-                format!("TOML syntax: {message}"),
-                "a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it",
-            ),
-        };
-        cx.error(span, message, "here", Some(help.to_string()));
-    }
+    reader::syntax_errors(&mut cx, &syntax);
     let mut extra_files = Vec::new();
     let scenario = if syntax.is_empty() {
         Loader { cx: &mut cx, resolve, extra_files: &mut extra_files }.scenario(name, root.get_ref())
@@ -88,20 +73,6 @@ pub fn load_str(
             problems.sort_by_key(|p| (p.file, p.span.as_ref().map(|s| s.start)));
             Err(ScenarioError { files, problems })
         }
-    }
-}
-
-/// An empty span would underline nothing: show at least one character, unless that
-/// character ends the line (underlining a line break would spill onto the next line;
-/// an empty span there shows as a caret just after the line's end).
-fn widen(text: &str, span: Range<usize>) -> Range<usize> {
-    if span.is_empty() {
-        match text[span.start..].chars().next() {
-            Some('\n' | '\r') | None => span,
-            Some(c) => span.start..span.start + c.len_utf8(),
-        }
-    } else {
-        span
     }
 }
 
