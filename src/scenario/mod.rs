@@ -631,10 +631,11 @@ impl Loader<'_, '_, '_> {
         let mut steps = Vec::new();
         let mut raw: Vec<Option<RawStep>> = Vec::new();
         let mut unique = true;
+        let mut seen = std::collections::HashSet::new();
         for (i, st) in arr.iter().enumerate() {
             let (step, r) = self.step(name, i, st, unit, kitchen, names);
             if let Some(r) = &r {
-                if raw.iter().flatten().any(|p| p.name == r.name) {
+                if !seen.insert(r.name.clone()) {
                     self.cx.error(
                         r.name_span.clone(),
                         format!("{place} has two steps named `{}`", r.name),
@@ -792,6 +793,8 @@ impl Loader<'_, '_, '_> {
         let mut ok = true;
         // (after-name span) per edge, for messages.
         let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); raw.len()];
+        // `waits[j] == i + 1` when step `i` already waits for step `j`.
+        let mut waits = vec![0; raw.len()];
         for (i, r) in raw.iter().enumerate() {
             let Some(av) = r.after else {
                 if i > 0 {
@@ -810,7 +813,7 @@ impl Loader<'_, '_, '_> {
                 };
                 match index.get(name) {
                     Some(&j) => {
-                        if edges[i].iter().any(|(k, _)| *k == j) {
+                        if std::mem::replace(&mut waits[j], i + 1) == i + 1 {
                             self.cx.error(
                                 a.span(),
                                 format!("`{}` waits for `{name}` twice", r.name),
@@ -1757,6 +1760,8 @@ fn option_value(opt: &MenuOption, s: &str) -> Result<u16, String> {
 }
 
 /// A cycle in the `after` graph (`edges[i]` = steps `i` waits for), as step indices.
+/// Depth-first with a stack of its own, not recursion: a recipe of 65,535 steps
+/// waiting for each other would overflow the thread's stack.
 fn find_cycle(edges: &[Vec<(usize, Range<usize>)>]) -> Option<Vec<usize>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -1764,37 +1769,33 @@ fn find_cycle(edges: &[Vec<(usize, Range<usize>)>]) -> Option<Vec<usize>> {
         Open,
         Closed,
     }
-    fn visit(
-        i: usize,
-        edges: &[Vec<(usize, Range<usize>)>],
-        marks: &mut [Mark],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        marks[i] = Mark::Open;
-        stack.push(i);
-        for (j, _) in &edges[i] {
+    let mut marks = vec![Mark::New; edges.len()];
+    // The open steps, each with how many of its edges have been followed.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..edges.len() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        marks[root] = Mark::Open;
+        stack.push((root, 0));
+        while let Some((i, next)) = stack.last_mut() {
+            let i = *i;
+            let Some((j, _)) = edges[i].get(*next) else {
+                marks[i] = Mark::Closed;
+                stack.pop();
+                continue;
+            };
+            *next += 1;
             match marks[*j] {
                 Mark::Open => {
-                    let from = stack.iter().position(|s| s == j).expect("open nodes are on the stack");
-                    return Some(stack[from..].to_vec());
+                    let from = stack.iter().position(|(s, _)| s == j).expect("open nodes are on the stack");
+                    return Some(stack[from..].iter().map(|(s, _)| *s).collect());
                 }
                 Mark::New => {
-                    if let Some(c) = visit(*j, edges, marks, stack) {
-                        return Some(c);
-                    }
+                    marks[*j] = Mark::Open;
+                    stack.push((*j, 0));
                 }
                 Mark::Closed => {}
-            }
-        }
-        stack.pop();
-        marks[i] = Mark::Closed;
-        None
-    }
-    let mut marks = vec![Mark::New; edges.len()];
-    for i in 0..edges.len() {
-        if marks[i] == Mark::New {
-            if let Some(c) = visit(i, edges, &mut marks, &mut Vec::new()) {
-                return Some(c);
             }
         }
     }
