@@ -981,3 +981,58 @@ mod syntax_errors_are_certain {
         }
     }
 }
+
+/// Files that are not UTF-8 (saved as Latin-1, say) are reported at each line where
+/// they are not, the scenario's or a replayed day's.
+#[test]
+fn text_that_is_not_utf8_is_located() {
+    let dir = std::env::temp_dir().join(format!("cafe-errors-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let render = |toml: &[u8], csv: &[u8]| {
+        std::fs::write(dir.join("bad.toml"), toml).unwrap();
+        std::fs::write(dir.join("day.csv"), csv).unwrap();
+        let err = scenario::load_file(&dir.join("bad.toml")).unwrap_err();
+        err.render().replace(&format!("{}/", dir.display()), "")
+    };
+    let good = "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 5 }]\n\
+                [menu]\nLatte = \"coffee\"\n[customers]\nreplay = \"day.csv\"\n";
+    let toml = good
+        .replace("[menu]", "[narrative]\nserved = \"Caf\u{e9} \u{e9}\u{e9}!\"\n[menu]")
+        .replace('\u{e9}', "\u{1}");
+    let toml: Vec<u8> = toml.bytes().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    assert_report(
+        &render(&toml, b"arrival,item\n0,Latte\n"),
+        r#"error: not UTF-8 text: byte 0xE9 is not part of a character
+  ┌─ bad.toml:4:14
+  │
+4 │ served = "Caf� ��!"
+  │              ^ not UTF-8
+  │
+  = help: save the scenario as UTF-8 text
+
+error: bad.toml has 1 problem
+"#,
+    );
+    assert_report(
+        &render(good.as_bytes(), b"arrival,item\n0,Latte\n1,Caf\xC3\x28\n2,\xFFLatte\xFF\n"),
+        r#"error: not UTF-8 text: byte 0xC3 is not part of a character
+  ┌─ day.csv:3:6
+  │
+3 │ 1,Caf�(
+  │      ^ not UTF-8
+  │
+  = help: save the CSV file as UTF-8 text
+
+error: not UTF-8 text: byte 0xFF is not part of a character
+  ┌─ day.csv:4:3
+  │
+4 │ 2,�Latte�
+  │   ^ not UTF-8
+  │
+  = help: save the CSV file as UTF-8 text
+
+error: bad.toml has 2 problems
+"#,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -23,28 +23,32 @@ use reader::{Cx, Value, get};
 /// gives: (display name, contents) or a message saying why it cannot.
 pub type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
 
+/// Like [`Resolver`], with the contents as read, to be checked for UTF-8.
+type BytesResolver<'a> = dyn Fn(&str) -> Result<(String, Vec<u8>), String> + 'a;
+
 /// Loads the scenario file at `path`. Files it refers to are found beside it.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         let help = match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Some("check the path, or run `cafe list` for the built-in scenarios".to_string())
             }
-            std::io::ErrorKind::InvalidData => Some("save the scenario as UTF-8 text".to_string()),
             _ => None,
         };
         ScenarioError::whole_file(&display, format!("cannot read {display}: {e}"), help)
     })?;
+    let text = diag::utf8(bytes, 0, "the scenario")
+        .map_err(|(text, problems)| ScenarioError { files: vec![(display.clone(), text)], problems })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let resolve = move |name: &str| {
         let p = dir.join(name);
-        std::fs::read_to_string(&p)
-            .map(|text| (p.display().to_string(), text))
+        std::fs::read(&p)
+            .map(|bytes| (p.display().to_string(), bytes))
             .map_err(|e| format!("cannot read {}: {e}", p.display()))
     };
-    load_str(&stem, &display, &text, &resolve)
+    load(&stem, &display, &text, &resolve)
 }
 
 /// Loads a scenario from `text`. `name` is its default name, `display` how messages
@@ -55,6 +59,10 @@ pub fn load_str(
     text: &str,
     resolve: &Resolver,
 ) -> Result<Scenario, ScenarioError> {
+    load(name, display, text, &|file| resolve(file).map(|(display, text)| (display, text.into_bytes())))
+}
+
+fn load(name: &str, display: &str, text: &str, resolve: &BytesResolver) -> Result<Scenario, ScenarioError> {
     let (root, syntax) = DeTable::parse_recoverable(text);
     let mut cx = Cx::new(text);
     reader::syntax_errors(&mut cx, &syntax);
@@ -167,7 +175,7 @@ const DISTRIBUTIONS: &[(&str, &[&str], &str)] = &[
 
 struct Loader<'a, 'c, 's> {
     cx: &'c mut Cx<'s>,
-    resolve: &'a Resolver<'a>,
+    resolve: &'a BytesResolver<'a>,
     extra_files: &'a mut Vec<(String, String)>,
 }
 
@@ -1258,8 +1266,16 @@ impl Loader<'_, '_, '_> {
                 let rv = get(t, "replay").expect("given");
                 let path = self.cx.str(rv, "`replay`", "replay = \"monday.csv\"")?;
                 match (self.resolve)(path) {
-                    Ok((display, text)) => {
+                    Ok((display, bytes)) => {
                         let file = self.extra_files.len() + 1;
+                        let text = match diag::utf8(bytes, file, "the CSV file") {
+                            Ok(text) => text,
+                            Err((text, problems)) => {
+                                self.cx.problems.extend(problems);
+                                self.extra_files.push((display, text));
+                                return None;
+                            }
+                        };
                         let list = replay::parse(&text, file, unit, menu, &mut self.cx.problems);
                         self.extra_files.push((display, text));
                         let mut list = list?;
