@@ -82,3 +82,30 @@ fn a_cycle_through_20000_steps() {
     assert!(got.starts_with("error: the steps of recipe `long` wait for each other in a cycle: `s19998` → `s19999` → `s19998`\n"), "{}", &got[..got.len().min(600)]);
     assert!(got.ends_with("error: long.toml has 1 problem\n"), "{}", &got[got.len().saturating_sub(600)..]);
 }
+
+/// Customers who give the duration of every step, listed or replayed, are read in
+/// time linear in the steps they name (each name is looked up, not searched for).
+#[test]
+fn durations_for_each_of_20000_steps() {
+    let chain = |i: usize| {
+        let after = if i == 0 { String::new() } else { format!(", after = [\"s{}\"]", i - 1) };
+        format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1{after} }}")
+    };
+    let durations: Vec<String> = (0..STEPS).map(|i| format!("s{i} = 2")).collect();
+    let customer = format!("{{ item = \"long\", durations = {{ {} }} }}", durations.join(", "));
+    let text = recipe(2, chain).replace(
+        "[customers.generate]\ncount = 2\ninterarrival = 1\n",
+        &format!("[customers]\nlist = [{customer}, {customer}]\n"),
+    );
+    let sc = load(&text).unwrap();
+    assert_eq!(run(&sc, Mode::Async), (2.0 * 2.0 * STEPS as f64, 2));
+
+    // A replayed day: every step's name is a possible column.
+    let text = recipe(3, chain).replace(
+        "[customers.generate]\ncount = 3\ninterarrival = 1\n",
+        "[customers]\nreplay = \"day.csv\"\n",
+    );
+    let day = |_: &str| Ok(("day.csv".to_string(), "arrival,item,s19999\n0,long,5\n".to_string()));
+    let sc = scenario::load_str("long", "long.toml", &text, &day).map_err(|e| e.render()).unwrap();
+    assert_eq!(run(&sc, Mode::Async), (STEPS as f64 + 4.0, 1));
+}

@@ -218,6 +218,8 @@ struct MenuCheck<'m> {
     broken_options: &'m [String],
     /// Every recipe by name (what [`Item::recipe`] indexes), when it could be read.
     recipes: &'m [(String, Option<Recipe>)],
+    /// The index of each step of each recipe, by name.
+    step_ix: Vec<HashMap<&'m str, usize>>,
 }
 
 impl MenuCheck<'_> {
@@ -225,6 +227,12 @@ impl MenuCheck<'_> {
     fn recipe(&self, ix: ItemIx) -> Option<&Recipe> {
         let item = self.items?.get(ix as usize)?;
         self.recipes.get(item.recipe as usize)?.1.as_ref()
+    }
+
+    /// The index of step `name` in the recipe of item `ix`.
+    fn step_of(&self, ix: ItemIx, name: &str) -> Option<usize> {
+        let item = self.items?.get(ix as usize)?;
+        self.step_ix.get(item.recipe as usize)?.get(name).copied()
     }
 
     /// Whether every recipe could be read (so every step name is known).
@@ -298,6 +306,11 @@ impl Loader<'_, '_, '_> {
             options: &options.options,
             broken_options: &options.broken,
             recipes: recipes.as_deref().unwrap_or_default(),
+            step_ix: (recipes.as_deref().unwrap_or_default().iter())
+                .map(|(_, r)| {
+                    r.iter().flat_map(|r| &r.steps).enumerate().map(|(i, s)| (s.name.as_str(), i)).collect()
+                })
+                .collect(),
         };
         let customers = self.customers(get(root, "customers"), unit, &check);
         let patience = self.patience(get(root, "customers"), unit);
@@ -1677,10 +1690,12 @@ impl Loader<'_, '_, '_> {
             }
         }
         let mut durations = Vec::new();
-        if let (Some(dv), Some(recipe)) = (get(t, "durations"), item.and_then(|i| menu.recipe(i))) {
+        if let (Some(dv), Some((ix, recipe))) =
+            (get(t, "durations"), item.and_then(|i| Some((i, menu.recipe(i)?))))
+        {
             if let Some(dt) = self.cx.table(dv, "`durations`", "durations = { brew = 4 }") {
                 for (k, d) in dt.iter() {
-                    match recipe.steps.iter().position(|s| s.name == *k.get_ref()) {
+                    match menu.step_of(ix, k.get_ref()) {
                         Some(si) => match self.cx.amount(
                             d,
                             &format!("the duration of `{}`", k.get_ref()),
@@ -1882,9 +1897,10 @@ mod replay {
             Unchecked,
         }
         let mut steps: Vec<&str> = Vec::new();
+        let mut step_names = std::collections::HashSet::new();
         for r in menu.recipes.iter().filter_map(|(_, r)| r.as_ref()) {
             for s in &r.steps {
-                if !steps.contains(&s.name.as_str()) {
+                if step_names.insert(s.name.as_str()) {
                     steps.push(&s.name);
                 }
             }
@@ -1900,7 +1916,7 @@ mod replay {
                 "patience" => Col::Patience,
                 _ => match menu.options.iter().position(|o| o.name == h) {
                     Some(i) => Col::Option(i),
-                    None if steps.contains(&h) => Col::Step(h.to_string()),
+                    None if step_names.contains(h) => Col::Step(h.to_string()),
                     None if !menu.all_recipes() || menu.broken_options.iter().any(|b| b == h) => {
                         Col::Unchecked
                     }
@@ -2029,9 +2045,9 @@ mod replay {
                     },
                 }
             }
-            if let Some(recipe) = (row_ok && have_item).then(|| menu.recipe(c.item)).flatten() {
+            if row_ok && have_item && menu.recipe(c.item).is_some() {
                 for (s, d, index) in step_cells {
-                    match recipe.steps.iter().position(|st| st.name == s) {
+                    match menu.step_of(c.item, &s) {
                         Some(si) => c.durations.push((si as StepIx, d)),
                         None => {
                             err(
