@@ -890,6 +890,13 @@ fn each_syntax_error_is_reported_once() {
             "9:18",
         ),
         (
+            "two pairs on a line",
+            "Latte = \"coffee\"",
+            "Latte = 1 Mocha = 2",
+            "unexpected key or value, expected newline",
+            "9:11",
+        ),
+        (
             "multi-line table",
             "{ name = \"grind\", kind = \"hands-on\", duration = 1, on_start = \"Grinding.\" }",
             "{\n        name = \"grind\",\n        duration = 1\n        kind = \"hands-on\",\n    }",

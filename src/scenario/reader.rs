@@ -267,13 +267,8 @@ pub fn syntax_errors(cx: &mut Cx, errors: &[Error]) {
                     "a key or a table header can have at most {MAX_KEY_PARTS} parts; a scenario needs at most 4, as in `kitchen.equipment.oven.capacity`"
                 )),
             ),
-            _ => match missing_comma(src, &span, message) {
-                Some(at) => cx.error(
-                    at..at + 1,
-                    "TOML syntax: missing comma between key-value pairs, expected `,`",
-                    "here",
-                    Some(general.into()),
-                ),
+            _ => match missing_separator(src, &span, message, errors) {
+                Some((at, message)) => cx.error(at..at + 1, format!("TOML syntax: {message}"), "here", Some(general.into())),
                 None => cx.error(span, format!("TOML syntax: {message}"), "here", Some(general.into())),
             },
         }
@@ -283,21 +278,41 @@ pub fn syntax_errors(cx: &mut Cx, errors: &[Error]) {
     }
 }
 
-/// Where a comma is missing (the key after it), when `message` at `span` is toml's reading of a
-/// missing comma after a bare value in an inline table: in `{ a = 10 b = 2 }` it sees
-/// the unquoted string `10 b` followed by a second `=`.
-fn missing_comma(src: &str, span: &Range<usize>, message: &str) -> Option<usize> {
+/// Where a separator is missing (the key after it), and what toml says of it, when
+/// `message` at `span` is toml's reading of a bare value followed by another key:
+/// in `{ a = 10 b = 2 }` (or `a = 10 b = 2` on a line) it first sees the unquoted
+/// string `10 b`, then a second `=` (or a second key).
+fn missing_separator(
+    src: &str,
+    span: &Range<usize>,
+    message: &str,
+    errors: &[Error],
+) -> Option<(usize, &'static str)> {
     if message != "string values must be quoted, expected literal string" {
         return None;
     }
     let text = src.get(span.clone())?;
     let value = text.split(char::is_whitespace).next()?;
     let rest = text[value.len()..].trim_start();
-    let after = src.get(span.end..)?.trim_start_matches([' ', '\t']);
     let is_value =
         matches!(DeValue::parse_recoverable(value), (v, e) if e.is_empty() && !v.get_ref().is_str());
     let is_key = !rest.is_empty() && rest.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    (is_value && is_key && after.starts_with('=')).then_some(span.start + text.len() - rest.len())
+    if !(is_value && is_key) {
+        return None;
+    }
+    // What toml says next, just after the bare key.
+    let next =
+        errors.iter().find(|e| e.span().is_some_and(|s| (span.end..=span.end + 2).contains(&s.start)))?;
+    let message = match next.message() {
+        m if m.starts_with("extra assignment between key-value pairs") => {
+            "missing comma between key-value pairs, expected `,`"
+        }
+        m if m.starts_with("unexpected key or value, expected newline") => {
+            "unexpected key or value, expected newline, `#`"
+        }
+        _ => return None,
+    };
+    Some((span.start + text.len() - rest.len(), message))
 }
 
 /// Where an error the parser gives without a place is: the first line such that the
