@@ -3,7 +3,8 @@
 //! A customer arrives every 1–3 s; each gets a coffee brewing for 1–5 s in
 //! its own task, so coffees brew while new customers keep arriving. After 10
 //! customers the shop waits for the last coffees and closes. (The seed's code
-//! was garbled; this follows /work/shared/reference/programs/coffee_shop.py.)
+//! was garbled; this follows `reference/programs/coffee_shop.py` in the shared
+//! directory, `../shared` beside the project.)
 //!
 //! | Python | tokio |
 //! |---|---|

@@ -57,6 +57,8 @@ pub struct OrderSource<'s> {
     arrivals: Pcg64,
     durations: Pcg64,
     patience: Pcg64,
+    /// A listed customer's given durations, by step (looked up, not searched for).
+    given: Vec<Option<Ticks>>,
 }
 
 /// Stream number of the duration draws, so they do not depend on the arrival draws.
@@ -96,6 +98,7 @@ impl<'s> OrderSource<'s> {
             arrivals: Pcg64::seed_from_u64(seed),
             durations: Pcg64::seed_from_u64(seed ^ DURATION_STREAM),
             patience: Pcg64::seed_from_u64(seed ^ PATIENCE_STREAM),
+            given: Vec::new(),
         }
     }
 
@@ -115,9 +118,16 @@ impl<'s> OrderSource<'s> {
                 order.item = c.item;
                 order.arrival = c.arrival;
                 order.options.extend_from_slice(&c.options);
-                for (ix, step) in self.steps[c.item as usize].iter().enumerate() {
-                    let fixed = c.durations.iter().find(|(s, _)| *s as usize == ix).map(|(_, d)| *d);
-                    let d = match fixed {
+                let steps = &self.steps[c.item as usize];
+                self.given.clear();
+                self.given.resize(steps.len(), None);
+                for &(s, d) in c.durations.iter().rev() {
+                    if let Some(g) = self.given.get_mut(s as usize) {
+                        *g = Some(d); // The first given wins.
+                    }
+                }
+                for (ix, step) in steps.iter().enumerate() {
+                    let d = match self.given[ix] {
                         Some(d) => d,
                         None => step.sample(&mut self.durations),
                     };

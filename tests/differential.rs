@@ -427,7 +427,7 @@ fn random_spec(rng: &mut Pcg64, b: &Bounds) -> Spec {
 }
 
 fn env_u64(name: &str) -> Option<u64> {
-    let v = std::env::var(name).ok()?;
+    let v = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
     Some(v.trim().parse().unwrap_or_else(|_| panic!("{name}={v:?} is not a whole number")))
 }
 
@@ -573,14 +573,14 @@ fn check_coverage(cases: &[(u64, Spec)]) {
 
 /// Where the reference material is: `$CAFE_SHARED_DIR`, or `../shared`.
 fn shared_dir() -> PathBuf {
-    match std::env::var_os("CAFE_SHARED_DIR") {
+    match std::env::var_os("CAFE_SHARED_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
     }
 }
 
 fn python() -> String {
-    std::env::var("CAFE_PYTHON").unwrap_or_else(|_| "python3".into())
+    std::env::var("CAFE_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "python3".into())
 }
 
 /// `vclock.py`, or why the tests cannot run. `None` when they are skipped; `skipped`

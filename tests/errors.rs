@@ -1224,3 +1224,251 @@ error: bad.toml has 1 problem
 "#,
     );
 }
+
+/// A scenario of two steps and two customers, where each syntax test below damages
+/// one place.
+const TWO_STEPS: &str = r#"[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = 1, on_start = "Grinding." },
+    { name = "brew", kind = "unattended", duration = 4, after = ["grind"], on_start = "Brewing." },
+    { name = "pour", kind = "hands-on", duration = 1, after = ["brew"], on_start = "Pouring." },
+]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte" }, { item = "Latte", arrival = 2 }]
+"#;
+
+/// The messages of a report (its `error:` lines but the count), and the count.
+fn messages(report: &str) -> (Vec<String>, String) {
+    let mut lines: Vec<String> =
+        report.lines().filter(|l| l.starts_with("error: ")).map(String::from).collect();
+    let count = lines.pop().expect("a count");
+    (lines, count)
+}
+
+/// One missing comma after a number used to give 11 problems: the first, then ten
+/// the parser invented while guessing (a "duplicate key" for each key of the next
+/// steps). Now the one that is there.
+#[test]
+fn a_missing_comma_is_one_problem() {
+    check(
+        &TWO_STEPS.replace("duration = 1, on_start = \"Grinding.\"", "duration = 1 on_start = \"Grinding.\""),
+        r#"
+error: TOML syntax: missing comma between key-value pairs, expected `,`
+  ┌─ bad.toml:3:55
+  │
+3 │     { name = "grind", kind = "hands-on", duration = 1 on_start = "Grinding." },
+  │                                                       ^ here
+  │
+  = help: a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// Each kind of syntax error is reported once, where it is, and nothing after it:
+/// what the parser finds past a syntax error is a guess.
+#[test]
+fn each_syntax_error_is_reported_once() {
+    let cases = [
+        // (what, replaced, by, the message, where)
+        (
+            "missing comma, inline table",
+            "duration = 1,",
+            "duration = 1",
+            "missing comma between key-value pairs",
+            "3:55",
+        ),
+        (
+            "missing comma, array",
+            "\"Grinding.\" },",
+            "\"Grinding.\" }",
+            "missing comma between array elements",
+            "4:5",
+        ),
+        ("missing comma, string", "\"brew\",", "\"brew\"", "missing comma between key-value pairs", "4:21"),
+        ("unclosed bracket", "[\"grind\"]", "[\"grind\"", "string values must be quoted", "4:75"),
+        (
+            "unclosed inline table",
+            "\"Grinding.\" },",
+            "\"Grinding.\" ,",
+            "missing key for inline table element",
+            "4:5",
+        ),
+        (
+            "unclosed string",
+            "name = \"brew\"",
+            "name = \"brew",
+            "missing comma between key-value pairs",
+            "4:29",
+        ),
+        ("unclosed header", "[menu]", "[menu", "unclosed table, expected `]`", "8:6"),
+        ("bad value", "duration = 4", "duration = 4x", "string values must be quoted", "4:54"),
+        ("bad word", "duration = 4", "duration = four", "invalid boolean", "4:54"),
+        ("invalid escape", "\"Brewing.\"", "\"Brew\\qing.\"", "missing escaped value", "4:93"),
+        ("missing =", "Latte = \"coffee\"", "Latte \"coffee\"", "key with no value, expected `=`", "9:7"),
+        (
+            "junk after a value",
+            "Latte = \"coffee\"",
+            "Latte = \"coffee\" x",
+            "unexpected key or value",
+            "9:18",
+        ),
+        (
+            "two pairs on a line",
+            "Latte = \"coffee\"",
+            "Latte = 1 Mocha = 2",
+            "unexpected key or value, expected newline",
+            "9:11",
+        ),
+        (
+            "multi-line table",
+            "{ name = \"grind\", kind = \"hands-on\", duration = 1, on_start = \"Grinding.\" }",
+            "{\n        name = \"grind\",\n        duration = 1\n        kind = \"hands-on\",\n    }",
+            "missing comma between key-value pairs",
+            "6:9",
+        ),
+    ];
+    for (what, from, to, message, at) in cases {
+        assert!(TWO_STEPS.contains(from), "{what}: `{from}` is not in the scenario");
+        let got = report(&TWO_STEPS.replacen(from, to, 1));
+        let (lines, count) = messages(&got);
+        assert_eq!(count, "error: bad.toml has 1 problem", "{what}:\n{got}");
+        assert!(lines[0].starts_with(&format!("error: TOML syntax: {message}")), "{what}:\n{got}");
+        assert!(got.contains(&format!("bad.toml:{at}\n")), "{what}: not at {at}:\n{got}");
+    }
+}
+
+/// Duplicate keys before the first other syntax error are certain, and each is
+/// reported; after it, nothing is.
+#[test]
+fn duplicate_keys_are_all_reported_up_to_a_syntax_error() {
+    let text = TWO_STEPS.replace(
+        "Latte = \"coffee\"\n",
+        "Latte = \"coffee\"\nLatte = \"coffee\"\nMocha = \"coffee\"\nMocha = \"coffee\"\n",
+    );
+    let (lines, count) = messages(&report(&text));
+    assert_eq!(
+        lines,
+        ["error: TOML syntax: duplicate key `Latte`", "error: TOML syntax: duplicate key `Mocha`"]
+    );
+    assert_eq!(count, "error: bad.toml has 2 problems");
+
+    let (lines, count) = messages(&report(&text.replace("[customers]", "[menu]")));
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(count, "error: bad.toml has 3 problems");
+
+    let (lines, _) =
+        messages(&report(&text.replace("Mocha = \"coffee\"\nMocha", "Mocha = \"coffee\" x\nMocha")));
+    assert_eq!(
+        lines,
+        [
+            "error: TOML syntax: duplicate key `Latte`",
+            "error: TOML syntax: unexpected key or value, expected newline, `#`"
+        ]
+    );
+}
+
+/// A key of too many dotted parts, in a key or a table header, is shown where it is
+/// (toml gives no place for it).
+#[test]
+fn a_key_too_deep_is_located() {
+    let deep = vec!["a"; 10_000].join(".");
+    for (text, at) in [
+        (format!("{TWO_STEPS}\n[narrative]\n{deep} = 1\n"), "bad.toml:15:1"),
+        (format!("{TWO_STEPS}\n[{deep}]\n"), "bad.toml:14:1"),
+    ] {
+        let got = report(&text);
+        let (lines, count) = messages(&got);
+        assert_eq!(lines, ["error: TOML syntax: a key with more than 80 dotted parts"]);
+        assert_eq!(count, "error: bad.toml has 1 problem");
+        assert!(got.contains(at), "not at {at}: {}", &got[..400]);
+    }
+    // 80 parts are toml's limit: the scenario's checks say what is wrong with them.
+    let (lines, _) =
+        messages(&report(&format!("{TWO_STEPS}\n[narrative]\n{} = 1\n", vec!["a"; 80].join("."))));
+    assert_eq!(lines, ["error: unknown field `a` in [narrative]"]);
+}
+
+mod syntax_errors_are_certain {
+    use async_cafe::builtin::BUILTINS;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Deleting one character of a built-in gives at most one TOML syntax error
+        /// that is not a duplicate key.
+        #[test]
+        fn one_deleted_character(which in 0..BUILTINS.len(), at in any::<prop::sample::Index>()) {
+            let mut text = BUILTINS[which].toml.to_string();
+            let mut i = at.index(text.len());
+            while !text.is_char_boundary(i) { i -= 1; }
+            text.remove(i);
+            let no_files = |name: &str| Err(format!("cannot read {name}"));
+            if let Err(e) = async_cafe::scenario::load_str("fuzz", "fuzz.toml", &text, &no_files) {
+                let syntax = e.problems.iter().filter(|p| p.message.starts_with("TOML syntax") && !p.message.contains("duplicate key"));
+                prop_assert!(syntax.count() <= 1, "{}", e.render());
+            }
+        }
+    }
+}
+
+/// Files that are not UTF-8 (saved as Latin-1, say) are reported at each line where
+/// they are not, the scenario's or a replayed day's.
+#[test]
+fn text_that_is_not_utf8_is_located() {
+    let dir = std::env::temp_dir().join(format!("cafe-errors-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let render = |toml: &[u8], csv: &[u8]| {
+        std::fs::write(dir.join("bad.toml"), toml).unwrap();
+        std::fs::write(dir.join("day.csv"), csv).unwrap();
+        let err = scenario::load_file(&dir.join("bad.toml")).unwrap_err();
+        err.render().replace(&format!("{}/", dir.display()), "")
+    };
+    let good = "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 5 }]\n\
+                [menu]\nLatte = \"coffee\"\n[customers]\nreplay = \"day.csv\"\n";
+    let toml = good
+        .replace("[menu]", "[narrative]\nserved = \"Caf\u{e9} \u{e9}\u{e9}!\"\n[menu]")
+        .replace('\u{e9}', "\u{1}");
+    let toml: Vec<u8> = toml.bytes().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    assert_report(
+        &render(&toml, b"arrival,item\n0,Latte\n"),
+        r#"error: not UTF-8 text: byte 0xE9 is not part of a character
+  ┌─ bad.toml:4:14
+  │
+4 │ served = "Caf� ��!"
+  │              ^ not UTF-8
+  │
+  = help: save the scenario as UTF-8 text
+
+error: bad.toml has 1 problem
+"#,
+    );
+    assert_report(
+        &render(good.as_bytes(), b"arrival,item\n0,Latte\n1,Caf\xC3\x28\n2,\xFFLatte\xFF\n"),
+        r#"error: not UTF-8 text: byte 0xC3 is not part of a character
+  ┌─ day.csv:3:6
+  │
+3 │ 1,Caf�(
+  │      ^ not UTF-8
+  │
+  = help: save the CSV file as UTF-8 text
+
+error: not UTF-8 text: byte 0xFF is not part of a character
+  ┌─ day.csv:4:3
+  │
+4 │ 2,�Latte�
+  │   ^ not UTF-8
+  │
+  = help: save the CSV file as UTF-8 text
+
+error: bad.toml has 2 problems
+"#,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -261,3 +261,29 @@ fn a_policy_comparison_names_each_policy() {
     }
     assert_self_contained(&html);
 }
+
+/// A day generated until a time has no count of customers in the scenario: the header
+/// says how many came and until when (it used to say "None customers").
+#[test]
+fn the_header_of_a_day_generated_until_a_time_says_who_came() {
+    let toml = r#"
+unit = "min"
+[recipes.c]
+steps = [{ name = "brew", kind = "hands-on", duration = 1 }]
+[menu]
+C = "c"
+[customers.generate]
+until = 30
+interarrival = { dist = "exponential", mean = 2 }
+"#;
+    let sc = scenario::load_str("until", "until.toml", toml, &|_| Err("none".into())).unwrap();
+    let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
+    let came = runs[0].stats.served + runs[0].stats.left + runs[0].stats.balked;
+    assert!(came > 1);
+    let html = report::html(&sc, &runs);
+    assert!(html.contains(&format!("<li>{came} customers arriving until 30 min</li>")), "{}", &html[..4000]);
+    assert!(!html.contains("None"));
+    // A known count is said as before.
+    let html = report::html(&load("cafe"), &[collect(&load("cafe"), Mode::Async)]);
+    assert!(html.contains("<li>2 customers</li>"), "{}", &html[..4000]);
+}

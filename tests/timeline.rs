@@ -74,7 +74,7 @@ fn root() -> PathBuf {
 
 fn check_golden(name: &str, got: &str, failures: &mut Vec<String>) {
     let path = root().join("tests/golden/timeline").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty()) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, got).unwrap();
         return;

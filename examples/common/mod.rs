@@ -90,7 +90,8 @@ fn jump_paused_clock(d: Duration) {
 }
 
 /// Asserts the printed lines and the virtual time of each (in seconds, as in
-/// `/work/shared/reference/expected/<program>.json`; compared to the ms).
+/// `reference/expected/<program>.json` in the shared directory, `../shared` beside
+/// the project or `$CAFE_SHARED_DIR`; compared to the ms).
 #[cfg(test)]
 #[track_caller]
 pub fn assert_printed(out: &Out, expected: &[(f64, &str)]) {

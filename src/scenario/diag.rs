@@ -72,6 +72,46 @@ impl ScenarioError {
     }
 }
 
+/// `bytes` as text; or, where they are not UTF-8, the text with U+FFFD in place of
+/// each invalid sequence, and a problem in file `file` at the first on each line.
+/// `what` names the file in the help: "the scenario", "the CSV file".
+pub fn utf8(bytes: Vec<u8>, file: usize, what: &str) -> Result<String, (String, Vec<Problem>)> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e.into_bytes(),
+    };
+    let mut text = String::with_capacity(bytes.len() + 2);
+    let mut problems = Vec::new();
+    let (mut line, mut reported) = (0, None);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        line += chunk.valid().matches('\n').count();
+        let bad = chunk.invalid();
+        if bad.is_empty() {
+            continue;
+        }
+        let at = text.len();
+        text.push('\u{FFFD}');
+        if reported == Some(line) {
+            continue;
+        }
+        reported = Some(line);
+        let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+        let message = match hex.len() {
+            1 => format!("not UTF-8 text: byte {} is not part of a character", hex[0]),
+            _ => format!("not UTF-8 text: bytes {} are not a character", hex.join(" ")),
+        };
+        problems.push(Problem {
+            file,
+            span: Some(at..text.len()),
+            message,
+            label: "not UTF-8".into(),
+            help: Some(format!("save {what} as UTF-8 text")),
+        });
+    }
+    Err((text, problems))
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())

@@ -23,45 +23,49 @@ use reader::{Cx, Value, get};
 /// gives: (display name, contents) or a message saying why it cannot.
 pub type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
 
+/// Like [`Resolver`], with the contents as read, to be checked for UTF-8.
+type BytesResolver<'a> = dyn Fn(&str) -> Result<(String, Vec<u8>), String> + 'a;
+
 /// Loads the scenario file at `path`. Files it refers to are found beside it.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let display = path.display().to_string();
-    let text = read_limited(path).map_err(|e| {
+    let bytes = read_limited(path).map_err(|e| {
         let help = match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Some("check the path, or run `cafe list` for the built-in scenarios".to_string())
             }
-            std::io::ErrorKind::InvalidData => Some("save the scenario as UTF-8 text".to_string()),
             std::io::ErrorKind::FileTooLarge => Some("check that the path is a scenario's".to_string()),
             _ => None,
         };
         ScenarioError::whole_file(&display, format!("cannot read {display}: {e}"), help)
     })?;
+    let text = diag::utf8(bytes, 0, "the scenario")
+        .map_err(|(text, problems)| ScenarioError { files: vec![(display.clone(), text)], problems })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let resolve = move |name: &str| {
         let p = dir.join(name);
         read_limited(&p)
-            .map(|text| (p.display().to_string(), text))
+            .map(|bytes| (p.display().to_string(), bytes))
             .map_err(|e| format!("cannot read {}: {e}", p.display()))
     };
-    load_str(&stem, &display, &text, &resolve)
+    load(&stem, &display, &text, &resolve)
 }
 
 /// The largest scenario file, or file it refers to, that is read (`/dev/zero` is not).
 pub const MAX_FILE: u64 = 64 << 20;
 
-/// Reads a UTF-8 text file of at most [`MAX_FILE`] bytes.
-fn read_limited(path: &Path) -> std::io::Result<String> {
+/// Reads a file of at most [`MAX_FILE`] bytes.
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)?.take(MAX_FILE + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_FILE {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
         let message =
             format!("larger than {} MiB, the limit for a scenario and a day it replays", MAX_FILE >> 20);
         return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, message));
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 /// Loads a scenario from `text`. `name` is its default name, `display` how messages
@@ -72,24 +76,13 @@ pub fn load_str(
     text: &str,
     resolve: &Resolver,
 ) -> Result<Scenario, ScenarioError> {
+    load(name, display, text, &|file| resolve(file).map(|(display, text)| (display, text.into_bytes())))
+}
+
+fn load(name: &str, display: &str, text: &str, resolve: &BytesResolver) -> Result<Scenario, ScenarioError> {
     let (root, syntax) = DeTable::parse_recoverable(text);
     let mut cx = Cx::new(text);
-    for e in &syntax {
-        let span = e.span().unwrap_or(0..0);
-        let span = widen(text, span);
-        let message = e.message().trim_end();
-        let (message, help) = match text.get(span.clone()) {
-            Some(key) if message == "duplicate key" && !key.trim().is_empty() => (
-                format!("TOML syntax: duplicate key `{}`", key.trim()),
-                "a key or a table can be given only once: remove one of them, or rename it",
-            ),
-            _ => (
-                format!("TOML syntax: {message}"),
-                "a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it",
-            ),
-        };
-        cx.error(span, message, "here", Some(help.to_string()));
-    }
+    reader::syntax_errors(&mut cx, &syntax);
     let mut extra_files = Vec::new();
     let scenario = if syntax.is_empty() {
         Loader { cx: &mut cx, resolve, extra_files: &mut extra_files }.scenario(name, root.get_ref())
@@ -105,20 +98,6 @@ pub fn load_str(
             problems.sort_by_key(|p| (p.file, p.span.as_ref().map(|s| s.start)));
             Err(ScenarioError { files, problems })
         }
-    }
-}
-
-/// An empty span would underline nothing: show at least one character, unless that
-/// character ends the line (underlining a line break would spill onto the next line;
-/// an empty span there shows as a caret just after the line's end).
-fn widen(text: &str, span: Range<usize>) -> Range<usize> {
-    if span.is_empty() {
-        match text[span.start..].chars().next() {
-            Some('\n' | '\r') | None => span,
-            Some(c) => span.start..span.start + c.len_utf8(),
-        }
-    } else {
-        span
     }
 }
 
@@ -224,7 +203,7 @@ const DISTRIBUTIONS: &[(&str, &[&str], &str)] = &[
 
 struct Loader<'a, 'c, 's> {
     cx: &'c mut Cx<'s>,
-    resolve: &'a Resolver<'a>,
+    resolve: &'a BytesResolver<'a>,
     extra_files: &'a mut Vec<(String, String)>,
 }
 
@@ -267,6 +246,8 @@ struct MenuCheck<'m> {
     broken_options: &'m [String],
     /// Every recipe by name (what [`Item::recipe`] indexes), when it could be read.
     recipes: &'m [(String, Option<Recipe>)],
+    /// The index of each step of each recipe, by name.
+    step_ix: Vec<HashMap<&'m str, usize>>,
 }
 
 impl MenuCheck<'_> {
@@ -274,6 +255,12 @@ impl MenuCheck<'_> {
     fn recipe(&self, ix: ItemIx) -> Option<&Recipe> {
         let item = self.items?.get(ix as usize)?;
         self.recipes.get(item.recipe as usize)?.1.as_ref()
+    }
+
+    /// The index of step `name` in the recipe of item `ix`.
+    fn step_of(&self, ix: ItemIx, name: &str) -> Option<usize> {
+        let item = self.items?.get(ix as usize)?;
+        self.step_ix.get(item.recipe as usize)?.get(name).copied()
     }
 
     /// Whether every recipe could be read (so every step name is known).
@@ -355,6 +342,11 @@ impl Loader<'_, '_, '_> {
             options: &options.options,
             broken_options: &options.broken,
             recipes: recipes.as_deref().unwrap_or_default(),
+            step_ix: (recipes.as_deref().unwrap_or_default().iter())
+                .map(|(_, r)| {
+                    r.iter().flat_map(|r| &r.steps).enumerate().map(|(i, s)| (s.name.as_str(), i)).collect()
+                })
+                .collect(),
         };
         let customers = self.customers(get(root, "customers"), unit, &check);
         let patience = self.patience(get(root, "customers"), unit);
@@ -696,10 +688,11 @@ impl Loader<'_, '_, '_> {
         let mut steps = Vec::new();
         let mut raw: Vec<Option<RawStep>> = Vec::new();
         let mut unique = true;
+        let mut seen = std::collections::HashSet::new();
         for (i, st) in arr.iter().enumerate() {
             let (step, r) = self.step(name, i, st, unit, kitchen, names);
             if let Some(r) = &r {
-                if raw.iter().flatten().any(|p| p.name == r.name) {
+                if !seen.insert(r.name.clone()) {
                     self.cx.error(
                         r.name_span.clone(),
                         format!("{place} has two steps named `{}`", r.name),
@@ -857,6 +850,8 @@ impl Loader<'_, '_, '_> {
         let mut ok = true;
         // (after-name span) per edge, for messages.
         let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); raw.len()];
+        // `waits[j] == i + 1` when step `i` already waits for step `j`.
+        let mut waits = vec![0; raw.len()];
         for (i, r) in raw.iter().enumerate() {
             let Some(av) = r.after else {
                 if i > 0 {
@@ -875,7 +870,7 @@ impl Loader<'_, '_, '_> {
                 };
                 match index.get(name) {
                     Some(&j) => {
-                        if edges[i].iter().any(|(k, _)| *k == j) {
+                        if std::mem::replace(&mut waits[j], i + 1) == i + 1 {
                             self.cx.error(
                                 a.span(),
                                 format!("`{}` waits for `{name}` twice", r.name),
@@ -1372,8 +1367,16 @@ impl Loader<'_, '_, '_> {
                 let rv = get(t, "replay").expect("given");
                 let path = self.cx.str(rv, "`replay`", "replay = \"monday.csv\"")?;
                 match (self.resolve)(path) {
-                    Ok((display, text)) => {
+                    Ok((display, bytes)) => {
                         let file = self.extra_files.len() + 1;
+                        let text = match diag::utf8(bytes, file, "the CSV file") {
+                            Ok(text) => text,
+                            Err((text, problems)) => {
+                                self.cx.problems.extend(problems);
+                                self.extra_files.push((display, text));
+                                return None;
+                            }
+                        };
                         let list = replay::parse(&text, file, unit, menu, &mut self.cx.problems);
                         self.extra_files.push((display, text));
                         let mut list = list?;
@@ -1887,10 +1890,12 @@ impl Loader<'_, '_, '_> {
             }
         }
         let mut durations = Vec::new();
-        if let (Some(dv), Some(recipe)) = (get(t, "durations"), item.and_then(|i| menu.recipe(i))) {
+        if let (Some(dv), Some((ix, recipe))) =
+            (get(t, "durations"), item.and_then(|i| Some((i, menu.recipe(i)?))))
+        {
             if let Some(dt) = self.cx.table(dv, "`durations`", "durations = { brew = 4 }") {
                 for (k, d) in dt.iter() {
-                    match recipe.steps.iter().position(|s| s.name == *k.get_ref()) {
+                    match menu.step_of(ix, k.get_ref()) {
                         Some(si) => match self.cx.time(
                             d,
                             &format!("the duration of `{}`", k.get_ref()),
@@ -2062,6 +2067,8 @@ fn option_value(opt: &MenuOption, s: &str) -> Result<u16, String> {
 }
 
 /// A cycle in the `after` graph (`edges[i]` = steps `i` waits for), as step indices.
+/// Depth-first with a stack of its own, not recursion: a recipe of 65,535 steps
+/// waiting for each other would overflow the thread's stack.
 fn find_cycle(edges: &[Vec<(usize, Range<usize>)>]) -> Option<Vec<usize>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -2069,37 +2076,33 @@ fn find_cycle(edges: &[Vec<(usize, Range<usize>)>]) -> Option<Vec<usize>> {
         Open,
         Closed,
     }
-    fn visit(
-        i: usize,
-        edges: &[Vec<(usize, Range<usize>)>],
-        marks: &mut [Mark],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        marks[i] = Mark::Open;
-        stack.push(i);
-        for (j, _) in &edges[i] {
+    let mut marks = vec![Mark::New; edges.len()];
+    // The open steps, each with how many of its edges have been followed.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..edges.len() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        marks[root] = Mark::Open;
+        stack.push((root, 0));
+        while let Some((i, next)) = stack.last_mut() {
+            let i = *i;
+            let Some((j, _)) = edges[i].get(*next) else {
+                marks[i] = Mark::Closed;
+                stack.pop();
+                continue;
+            };
+            *next += 1;
             match marks[*j] {
                 Mark::Open => {
-                    let from = stack.iter().position(|s| s == j).expect("open nodes are on the stack");
-                    return Some(stack[from..].to_vec());
+                    let from = stack.iter().position(|(s, _)| s == j).expect("open nodes are on the stack");
+                    return Some(stack[from..].iter().map(|(s, _)| *s).collect());
                 }
                 Mark::New => {
-                    if let Some(c) = visit(*j, edges, marks, stack) {
-                        return Some(c);
-                    }
+                    marks[*j] = Mark::Open;
+                    stack.push((*j, 0));
                 }
                 Mark::Closed => {}
-            }
-        }
-        stack.pop();
-        marks[i] = Mark::Closed;
-        None
-    }
-    let mut marks = vec![Mark::New; edges.len()];
-    for i in 0..edges.len() {
-        if marks[i] == Mark::New {
-            if let Some(c) = visit(i, edges, &mut marks, &mut Vec::new()) {
-                return Some(c);
             }
         }
     }
@@ -2170,9 +2173,10 @@ mod replay {
             Unchecked,
         }
         let mut steps: Vec<&str> = Vec::new();
+        let mut step_names = std::collections::HashSet::new();
         for r in menu.recipes.iter().filter_map(|(_, r)| r.as_ref()) {
             for s in &r.steps {
-                if !steps.contains(&s.name.as_str()) {
+                if step_names.insert(s.name.as_str()) {
                     steps.push(&s.name);
                 }
             }
@@ -2199,7 +2203,7 @@ mod replay {
                 "patience" => Col::Patience,
                 _ => match menu.options.iter().position(|o| o.name == h) {
                     Some(i) => Col::Option(i),
-                    None if steps.contains(&h) => Col::Step(h.to_string()),
+                    None if step_names.contains(h) => Col::Step(h.to_string()),
                     None if !menu.all_recipes() || menu.broken_options.iter().any(|b| b == h) => {
                         Col::Unchecked
                     }
@@ -2343,9 +2347,9 @@ mod replay {
                     },
                 }
             }
-            if let Some(recipe) = (row_ok && have_item).then(|| menu.recipe(c.item)).flatten() {
+            if row_ok && have_item && menu.recipe(c.item).is_some() {
                 for (s, d, index) in step_cells {
-                    match recipe.steps.iter().position(|st| st.name == s) {
+                    match menu.step_of(c.item, &s) {
                         Some(si) => c.durations.push((si as StepIx, d)),
                         None => {
                             err(

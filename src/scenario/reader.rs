@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
+use toml::de::{DeArray, DeTable, DeValue, Error};
 
 use super::diag::Problem;
 use crate::time::TimeUnit;
@@ -223,6 +223,126 @@ impl<'s> Cx<'s> {
             }
         }
         Some(out)
+    }
+}
+
+/// The most parts a dotted key or a table header can have (toml's recursion limit).
+const MAX_KEY_PARTS: usize = 80;
+
+/// Reports the TOML syntax errors of the file that are certain.
+///
+/// After an error the parser goes on by guessing what was meant, and much of what it
+/// finds after a guess is invented: a missing comma makes the keys of the next
+/// tables "duplicates". So, in file order, every error up to and including the first
+/// error in the grammar (a missing comma, an unclosed bracket or string, a value that
+/// is not one, ...), and nothing after it. The errors before it are about keys (a
+/// duplicate key, a dotted key extending a value), and they are certain: everything
+/// before the first grammar error was read as written.
+pub fn syntax_errors(cx: &mut Cx, errors: &[Error]) {
+    let src = cx.src;
+    let mut found: Vec<(Range<usize>, &str)> = errors
+        .iter()
+        .map(|e| {
+            let message = e.message().trim_end();
+            let span = e.span().unwrap_or_else(|| locate(src, message));
+            (widen(src, span), message)
+        })
+        .collect();
+    found.sort_by_key(|(span, _)| span.start);
+    let general = "a scenario is a TOML file (https://toml.io); docs/scenario-format.md describes it";
+    for (span, message) in found {
+        let about_keys = message == "duplicate key" || message.starts_with("cannot extend value");
+        match src.get(span.clone()) {
+            Some(key) if message == "duplicate key" && !key.trim().is_empty() => cx.error(
+                span.clone(),
+                format!("TOML syntax: duplicate key `{}`", key.trim()),
+                "here",
+                Some("a key or a table can be given only once: remove one of them, or rename it".into()),
+            ),
+            _ if message == "recursion limit" => cx.error(
+                span,
+                format!("TOML syntax: a key with more than {MAX_KEY_PARTS} dotted parts"),
+                "too deep",
+                Some(format!(
+                    "a key or a table header can have at most {MAX_KEY_PARTS} parts; a scenario needs at most 4, as in `kitchen.equipment.oven.capacity`"
+                )),
+            ),
+            _ => match missing_separator(src, &span, message, errors) {
+                Some((at, message)) => cx.error(at..at + 1, format!("TOML syntax: {message}"), "here", Some(general.into())),
+                None => cx.error(span, format!("TOML syntax: {message}"), "here", Some(general.into())),
+            },
+        }
+        if !about_keys {
+            break;
+        }
+    }
+}
+
+/// Where a separator is missing (the key after it), and what toml says of it, when
+/// `message` at `span` is toml's reading of a bare value followed by another key:
+/// in `{ a = 10 b = 2 }` (or `a = 10 b = 2` on a line) it first sees the unquoted
+/// string `10 b`, then a second `=` (or a second key).
+fn missing_separator(
+    src: &str,
+    span: &Range<usize>,
+    message: &str,
+    errors: &[Error],
+) -> Option<(usize, &'static str)> {
+    if message != "string values must be quoted, expected literal string" {
+        return None;
+    }
+    let text = src.get(span.clone())?;
+    let value = text.split(char::is_whitespace).next()?;
+    let rest = text[value.len()..].trim_start();
+    let is_value =
+        matches!(DeValue::parse_recoverable(value), (v, e) if e.is_empty() && !v.get_ref().is_str());
+    let is_key = !rest.is_empty() && rest.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if !(is_value && is_key) {
+        return None;
+    }
+    // What toml says next, just after the bare key.
+    let next =
+        errors.iter().find(|e| e.span().is_some_and(|s| (span.end..=span.end + 2).contains(&s.start)))?;
+    let message = match next.message() {
+        m if m.starts_with("extra assignment between key-value pairs") => {
+            "missing comma between key-value pairs, expected `,`"
+        }
+        m if m.starts_with("unexpected key or value, expected newline") => {
+            "unexpected key or value, expected newline, `#`"
+        }
+        _ => return None,
+    };
+    Some((span.start + text.len() - rest.len(), message))
+}
+
+/// Where an error the parser gives without a place is: the first line such that the
+/// file up to its end already has it (the line that ends the offending key), found by
+/// bisection.
+fn locate(src: &str, message: &str) -> Range<usize> {
+    let has = |end: usize| {
+        DeTable::parse_recoverable(&src[..end])
+            .1
+            .iter()
+            .any(|e| e.span().is_none() && e.message().trim_end() == message)
+    };
+    let ends: Vec<usize> = src.match_indices('\n').map(|(i, _)| i).chain([src.len()]).collect();
+    let end = ends.get(ends.partition_point(|&e| !has(e))).copied().unwrap_or(src.len());
+    let start = src[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line = &src[start..end];
+    start + line.len() - line.trim_start().len()..start + line.trim_end().len()
+}
+
+/// An empty span would underline nothing: show at least one character, unless that
+/// character ends the line (underlining a line break would spill onto the next line;
+/// an empty span there shows as a caret just after the line's end).
+fn widen(text: &str, span: Range<usize>) -> Range<usize> {
+    if span.is_empty() {
+        match text[span.start..].chars().next() {
+            Some('\n' | '\r') | None => span,
+            Some(c) => span.start..span.start + c.len_utf8(),
+        }
+    } else {
+        span
     }
 }
 

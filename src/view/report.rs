@@ -36,7 +36,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::engine::Mode;
-use crate::model::{Policy, Scenario};
+use crate::model::{Customers, Policy, Scenario};
 use crate::run::{ClockKind, RunSpec, Want};
 use crate::time::{Ticks, TimeUnit};
 use crate::view::stats::Stats;
@@ -150,7 +150,7 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             unit => unit.name(),
             modes => modes.join(" and "),
             policies => policies,
-            customers => sc.customer_count(),
+            customers => customers(sc, runs),
             comparison => comparison.map(Serde),
             legend => Serde(legend),
             life_colour => runs
@@ -392,6 +392,29 @@ pub(crate) fn esc(s: &str) -> String {
 }
 
 /// Two decimals, as the statistics print.
+/// Who came, for the header: "3 customers"; for a day generated until a time,
+/// how many came in the runs (when they agree) and until when.
+fn customers(sc: &Scenario, runs: &[ReportRun]) -> String {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    if let Some(n) = sc.customer_count() {
+        return format!("{n} customer{}", plural(n));
+    }
+    let until = match &sc.customers {
+        Customers::Generate(g) => {
+            g.until.map(|t| format!("until {} {}", fmt_short(sc.unit.from_ticks(t)), sc.unit.name()))
+        }
+        _ => None,
+    };
+    let until = until.unwrap_or_default();
+    let came: Vec<u64> = runs.iter().map(|r| r.stats.served + r.stats.left + r.stats.balked).collect();
+    match came.as_slice() {
+        [n, rest @ ..] if rest.iter().all(|m| m == n) => {
+            format!("{n} customer{} arriving {until}", plural(*n))
+        }
+        _ => format!("customers arriving {until}"),
+    }
+}
+
 fn fmt_fixed(x: f64) -> String {
     format!("{x:.2}")
 }

@@ -100,6 +100,9 @@ pub struct TraceView<'s> {
     orders: Option<Vec<Lane>>,
     /// Lane index of each order in the kitchen.
     open_order_lane: HashMap<u64, usize>,
+    /// Where the open span of each step is in its order's lane (a wide recipe has
+    /// many open at once: no search).
+    open_in_order: HashMap<(u64, StepIx), usize>,
     end: Ticks,
 }
 
@@ -132,6 +135,7 @@ impl<'s> TraceView<'s> {
             held: HashMap::new(),
             orders: order_lanes.then(Vec::new),
             open_order_lane: HashMap::new(),
+            open_in_order: HashMap::new(),
             end: 0,
         }
     }
@@ -157,11 +161,32 @@ impl<'s> TraceView<'s> {
         Trace { mode: self.mode, lanes, end }
     }
 
+    /// Ends the span of `step` of `order` on a cook or a unit of equipment, if it is
+    /// open: it is the lane's last, since each does one thing at a time.
     fn close(lane: &mut Lane, order: u64, step: StepIx, t: Ticks) {
         if let Some(span) =
-            lane.spans.iter_mut().rev().find(|s| s.order == order && s.step == step && s.end == Ticks::MAX)
+            lane.spans.last_mut().filter(|s| s.order == order && s.step == step && s.end == Ticks::MAX)
         {
             span.end = t;
+        }
+    }
+
+    /// Adds an open span to the lane of its order.
+    fn open_in_order(&mut self, span: Span) {
+        let key = (span.order, span.step);
+        if let Some(lane) = self.order_lane(span.order) {
+            let ix = lane.spans.len();
+            lane.spans.push(span);
+            self.open_in_order.insert(key, ix);
+        }
+    }
+
+    /// Ends the open span of `step` in the lane of `order`, if any.
+    fn close_in_order(&mut self, order: u64, step: StepIx, t: Ticks) {
+        if let Some(ix) = self.open_in_order.remove(&(order, step)) {
+            if let Some(lane) = self.order_lane(order) {
+                lane.spans[ix].end = t;
+            }
         }
     }
 
@@ -199,9 +224,7 @@ impl Sink for TraceView<'_> {
                         .spans
                         .push(Span { activity: Activity::StandingBy, ..span.clone() });
                 }
-                if let Some(lane) = self.order_lane(order.id) {
-                    lane.spans.push(span);
-                }
+                self.open_in_order(span);
             }
             EventKind::StepStarted { order, step, cook } => {
                 let st = &sc.recipe_of(order.item).steps[step as usize];
@@ -240,10 +263,8 @@ impl Sink for TraceView<'_> {
                     units[unit].spans.push(span(activity));
                     self.held.insert((order.id, step), unit as u32);
                 }
-                if let Some(lane) = self.order_lane(order.id) {
-                    TraceView::close(lane, order.id, step, e.t);
-                    lane.spans.push(span(activity));
-                }
+                self.close_in_order(order.id, step, e.t);
+                self.open_in_order(span(activity));
             }
             EventKind::StepFinished { order, step, cook } => {
                 if let Some(c) = cook {
@@ -253,18 +274,14 @@ impl Sink for TraceView<'_> {
                     let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
                     TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
                 }
-                if let Some(lane) = self.order_lane(order.id) {
-                    TraceView::close(lane, order.id, step, e.t);
-                }
+                self.close_in_order(order.id, step, e.t);
             }
             EventKind::StepCancelled { order, step, .. } => {
                 if let Some(unit) = self.held.remove(&(order.id, step)) {
                     let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
                     TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
                 }
-                if let Some(lane) = self.order_lane(order.id) {
-                    TraceView::close(lane, order.id, step, e.t);
-                }
+                self.close_in_order(order.id, step, e.t);
             }
             EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
                 if let Some(lane) = self.order_lane(order.id) {

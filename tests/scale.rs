@@ -1,0 +1,111 @@
+//! Big recipes load and run in time linear in their steps and customers: a recipe of
+//! 20,000 steps with 50 customers takes a second or two in a debug build, where a
+//! pass over the steps per step (or over the ready queue per choice) would take
+//! minutes and make this suite visibly slow.
+
+use async_cafe::engine::{self, Mode, VirtualClock};
+use async_cafe::event::Event;
+use async_cafe::model::{Policy, Scenario};
+use async_cafe::scenario;
+
+const STEPS: usize = 20_000;
+
+/// A recipe of `STEPS` hands-on steps of 1 s, each written by `step(i)`, and
+/// `customers` customers a second apart.
+fn recipe(customers: u32, step: impl Fn(usize) -> String) -> String {
+    let steps: Vec<String> = (0..STEPS).map(step).collect();
+    format!(
+        "[recipes.long]\nsteps = [\n{}\n]\n[menu]\nlong = \"long\"\n[customers.generate]\ncount = {customers}\ninterarrival = 1\n",
+        steps.join(",\n")
+    )
+}
+
+fn load(text: &str) -> Result<Scenario, String> {
+    let no_files = |name: &str| Err(format!("cannot read {name}"));
+    scenario::load_str("long", "long.toml", text, &no_files).map_err(|e| e.render())
+}
+
+/// (end in seconds, customers served) of a run.
+fn run(sc: &Scenario, mode: Mode) -> (f64, u64) {
+    let outcome = engine::run(sc, mode, 0, &mut VirtualClock, &mut |_: &Event<'_>| {});
+    (sc.unit.from_ticks(outcome.end), outcome.served)
+}
+
+/// A chain: each step waits for the one before it. One cook is never idle, so the
+/// last of 50 customers is served after 50 × 20,000 s of work, in both kitchens and
+/// under every policy.
+#[test]
+fn a_chain_of_20000_steps() {
+    let text = recipe(50, |i| {
+        let after = if i == 0 { String::new() } else { format!(", after = [\"s{}\"]", i - 1) };
+        format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1{after} }}")
+    });
+    let mut sc = load(&text).unwrap();
+    assert_eq!(sc.menu.recipes[0].steps.len(), STEPS);
+    let work = STEPS as f64;
+    assert_eq!(run(&sc, Mode::Async), (50.0 * work, 50));
+    assert_eq!(run(&sc, Mode::Sync), (50.0 * work, 50));
+    // A policy chooses among every ready handle: 2 customers queue 40,000.
+    sc.customers = load(&text.replace("count = 50", "count = 2")).unwrap().customers;
+    for policy in [Policy::LongestChain, Policy::UnattendedFirst] {
+        sc.kitchen.policy = policy;
+        assert_eq!(run(&sc, Mode::Async), (2.0 * work, 2), "{policy:?}");
+    }
+}
+
+/// A fan: the last step waits for all 19,999 others, named in its `after`.
+#[test]
+fn a_step_waiting_for_19999_others() {
+    let all: Vec<String> = (0..STEPS - 1).map(|i| format!("\"s{i}\"")).collect();
+    let text = recipe(5, |i| match i {
+        _ if i == STEPS - 1 => {
+            format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1, after = [{}] }}", all.join(", "))
+        }
+        _ => format!("{{ name = \"s{i}\", kind = \"unattended\", duration = 1, after = [] }}"),
+    });
+    let mut sc = load(&text).unwrap();
+    // Every unattended step of a customer runs at once, as soon as they come.
+    assert_eq!(run(&sc, Mode::Async), (8.0, 5));
+    sc.kitchen.policy = Policy::LongestChain;
+    assert_eq!(run(&sc, Mode::Async), (6.0, 5));
+}
+
+/// A cycle through 20,000 steps is found without running out of stack: each step
+/// waits for the next, and the last (with no `after`) for the one before it.
+#[test]
+fn a_cycle_through_20000_steps() {
+    let text = recipe(1, |i| {
+        let after = if i + 1 == STEPS { String::new() } else { format!(", after = [\"s{}\"]", i + 1) };
+        format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1{after} }}")
+    });
+    let got = load(&text).unwrap_err();
+    assert!(got.starts_with("error: the steps of recipe `long` wait for each other in a cycle: `s19998` → `s19999` → `s19998`\n"), "{}", &got[..got.len().min(600)]);
+    assert!(got.ends_with("error: long.toml has 1 problem\n"), "{}", &got[got.len().saturating_sub(600)..]);
+}
+
+/// Customers who give the duration of every step, listed or replayed, are read in
+/// time linear in the steps they name (each name is looked up, not searched for).
+#[test]
+fn durations_for_each_of_20000_steps() {
+    let chain = |i: usize| {
+        let after = if i == 0 { String::new() } else { format!(", after = [\"s{}\"]", i - 1) };
+        format!("{{ name = \"s{i}\", kind = \"hands-on\", duration = 1{after} }}")
+    };
+    let durations: Vec<String> = (0..STEPS).map(|i| format!("s{i} = 2")).collect();
+    let customer = format!("{{ item = \"long\", durations = {{ {} }} }}", durations.join(", "));
+    let text = recipe(2, chain).replace(
+        "[customers.generate]\ncount = 2\ninterarrival = 1\n",
+        &format!("[customers]\nlist = [{customer}, {customer}]\n"),
+    );
+    let sc = load(&text).unwrap();
+    assert_eq!(run(&sc, Mode::Async), (2.0 * 2.0 * STEPS as f64, 2));
+
+    // A replayed day: every step's name is a possible column.
+    let text = recipe(3, chain).replace(
+        "[customers.generate]\ncount = 3\ninterarrival = 1\n",
+        "[customers]\nreplay = \"day.csv\"\n",
+    );
+    let day = |_: &str| Ok(("day.csv".to_string(), "arrival,item,s19999\n0,long,5\n".to_string()));
+    let sc = scenario::load_str("long", "long.toml", &text, &day).map_err(|e| e.render()).unwrap();
+    assert_eq!(run(&sc, Mode::Async), (STEPS as f64 + 4.0, 1));
+}
