@@ -60,7 +60,8 @@ use crate::clock::{Cancel, Cancellable};
 use crate::engine::{self, Mode, VirtualClock};
 use crate::model::Scenario;
 use crate::time::{Ticks, TimeUnit};
-use crate::view::stats::{Stats, StatsView, Summary};
+use crate::view::stats::{CookStats, EquipmentStats, Field, Kind, Stat, Stats, StatsView, Summary, Value};
+use crate::view::table::{Align, Column, Table};
 
 /// SplitMix64's increment, the golden ratio in 64-bit fixed point.
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -397,6 +398,14 @@ impl Estimate {
         self.mean + self.half_width_95
     }
 
+    /// The estimate scaled by `scale` as `(mean, " ± half-width")`, each followed by
+    /// `suffix`, both with enough decimals to show the half-width to two significant
+    /// digits (at least `min_decimals`, at most 6). The half-width is left out when
+    /// it is not a number (one replication).
+    pub fn show(&self, scale: f64, min_decimals: usize, suffix: &str) -> (String, String) {
+        cell(self, scale, min_decimals, suffix)
+    }
+
     /// Whether `x` lies in the 95% confidence interval (ends included).
     pub fn contains(&self, x: f64) -> bool {
         self.low() <= x && x <= self.high()
@@ -407,55 +416,33 @@ impl Estimate {
     }
 }
 
-/// A [`Summary`] over replications: each field's [`Estimate`] (the mean of the
-/// replications' means, of their medians, ...), in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SummaryEstimate {
-    pub count: Estimate,
-    pub mean_s: Estimate,
-    pub p50_s: Estimate,
-    pub p95_s: Estimate,
-    pub max_s: Estimate,
+/// Over replications, every statistic is an [`Estimate`].
+impl Value for Estimate {
+    type Count = Estimate;
+    type Real = Estimate;
+    const SHARES_IN_JSON: bool = true;
 }
 
-impl SummaryEstimate {
-    fn of(runs: &[Stats], f: impl Fn(&Stats) -> &Summary) -> SummaryEstimate {
-        SummaryEstimate {
-            count: Estimate::of(runs, |s| f(s).count as f64),
-            mean_s: Estimate::of(runs, |s| f(s).mean_s),
-            p50_s: Estimate::of(runs, |s| f(s).p50_s),
-            p95_s: Estimate::of(runs, |s| f(s).p95_s),
-            max_s: Estimate::of(runs, |s| f(s).max_s),
-        }
+/// A [`Summary`] over replications: each field's [`Estimate`] (the mean of the
+/// replications' means, of their medians, ...), in seconds.
+pub type SummaryEstimate = Summary<Estimate>;
+/// A cook's [`CookStats`](crate::view::stats::CookStats) over replications.
+pub type CookEstimate = CookStats<Estimate>;
+/// A piece of equipment's [`EquipmentStats`] over replications.
+pub type EquipmentEstimate = EquipmentStats<Estimate>;
+
+impl Stats<Estimate> {
+    /// Every statistic of `runs` estimated over them (see [`Estimate::from_samples`]).
+    ///
+    /// # Panics
+    ///
+    /// If `runs` is empty.
+    pub fn over(runs: &[Stats]) -> Stats<Estimate> {
+        Stats::map_runs(runs, |value| Estimate::of(runs, value))
     }
 }
 
-/// A cook's [`CookStats`](crate::view::stats::CookStats) over replications.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CookEstimate {
-    /// 1-based.
-    pub cook: u32,
-    pub hands_on_s: Estimate,
-    pub standing_by_s: Estimate,
-    pub idle_s: Estimate,
-    pub hands_on_share: Estimate,
-    pub standing_by_share: Estimate,
-    pub idle_share: Estimate,
-}
-
-/// A piece of equipment's [`EquipmentStats`](crate::view::stats::EquipmentStats) over
-/// replications.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EquipmentEstimate {
-    pub name: String,
-    pub capacity: u32,
-    pub busy_s: Estimate,
-    pub utilisation: Estimate,
-    pub mean_queue: Estimate,
-    pub longest_queue: Estimate,
-}
-
-/// Every scalar statistic of [`Stats`] estimated over independent replications.
+/// Every statistic of [`Stats`] estimated over independent replications.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
     pub scenario: String,
@@ -468,26 +455,23 @@ pub struct Replicated {
     pub warmup_s: f64,
     /// Each replication's seed, in replication order ([`seeds`]).
     pub seeds: Vec<u64>,
-    pub total_s: Estimate,
-    pub measured_s: Estimate,
-    pub served: Estimate,
-    /// Customers who left unserved, and their share of those who came.
-    pub left: Estimate,
-    pub left_share: Estimate,
-    /// Customers who did not join, and their share of those who came.
-    pub balked: Estimate,
-    pub balked_share: Estimate,
-    pub throughput_per_hour: Estimate,
-    pub wait: SummaryEstimate,
-    pub time_in_system: SummaryEstimate,
-    pub longest_chain: SummaryEstimate,
-    pub above_chain: SummaryEstimate,
-    pub cooks: Vec<CookEstimate>,
-    pub equipment: Vec<EquipmentEstimate>,
+    /// The estimates, with the shares of customers who left and did not join (in
+    /// JSON, its fields follow `seeds`).
+    #[serde(flatten)]
+    pub stats: Stats<Estimate>,
     /// Each replication's statistics, in replication order (not in JSON: rerun a
     /// replication with its seed to see it).
     #[serde(skip)]
     pub runs: Vec<Stats>,
+}
+
+/// A `Replicated` reads as its estimates: `replicated.wait.mean_s`.
+impl std::ops::Deref for Replicated {
+    type Target = Stats<Estimate>;
+
+    fn deref(&self) -> &Stats<Estimate> {
+        &self.stats
+    }
 }
 
 impl Replicated {
@@ -510,27 +494,6 @@ impl Replicated {
     ) -> Replicated {
         assert!(!runs.is_empty(), "no replications to summarise");
         assert_eq!(runs.len(), seeds.len(), "one seed per replication");
-        let cooks = (0..runs[0].cooks.len())
-            .map(|c| CookEstimate {
-                cook: runs[0].cooks[c].cook,
-                hands_on_s: Estimate::of(&runs, |s| s.cooks[c].hands_on_s),
-                standing_by_s: Estimate::of(&runs, |s| s.cooks[c].standing_by_s),
-                idle_s: Estimate::of(&runs, |s| s.cooks[c].idle_s),
-                hands_on_share: Estimate::of(&runs, |s| s.cooks[c].hands_on_share),
-                standing_by_share: Estimate::of(&runs, |s| s.cooks[c].standing_by_share),
-                idle_share: Estimate::of(&runs, |s| s.cooks[c].idle_share),
-            })
-            .collect();
-        let equipment = (0..runs[0].equipment.len())
-            .map(|e| EquipmentEstimate {
-                name: runs[0].equipment[e].name.clone(),
-                capacity: runs[0].equipment[e].capacity,
-                busy_s: Estimate::of(&runs, |s| s.equipment[e].busy_s),
-                utilisation: Estimate::of(&runs, |s| s.equipment[e].utilisation),
-                mean_queue: Estimate::of(&runs, |s| s.equipment[e].mean_queue),
-                longest_queue: Estimate::of(&runs, |s| s.equipment[e].longest_queue as f64),
-            })
-            .collect();
         Replicated {
             scenario: sc.name.clone(),
             mode: mode.name(),
@@ -538,68 +501,42 @@ impl Replicated {
             replications: runs.len() as u32,
             warmup_s: crate::time::seconds(warmup),
             seeds,
-            total_s: Estimate::of(&runs, |s| s.total_s),
-            measured_s: Estimate::of(&runs, |s| s.measured_s),
-            served: Estimate::of(&runs, |s| s.served as f64),
-            left: Estimate::of(&runs, |s| s.left as f64),
-            left_share: Estimate::of(&runs, Stats::left_share),
-            balked: Estimate::of(&runs, |s| s.balked as f64),
-            balked_share: Estimate::of(&runs, Stats::balked_share),
-            throughput_per_hour: Estimate::of(&runs, |s| s.throughput_per_hour),
-            wait: SummaryEstimate::of(&runs, |s| &s.wait),
-            time_in_system: SummaryEstimate::of(&runs, |s| &s.time_in_system),
-            longest_chain: SummaryEstimate::of(&runs, |s| &s.longest_chain),
-            above_chain: SummaryEstimate::of(&runs, |s| &s.above_chain),
-            cooks,
-            equipment,
+            stats: Stats::over(&runs),
             runs,
         }
     }
 
-    /// The estimates as a text table, one row per statistic, `mean ± half-width` of
-    /// the 95% confidence interval, times in `unit`.
+    /// The estimates as a text table, one row per statistic the tables show (see
+    /// [`Stat::in_tables`]), `mean ± half-width` of the 95% confidence interval,
+    /// times in `unit`. The customers who left or did not join are listed when some
+    /// did in a replication.
     pub fn render(&self, unit: TimeUnit) -> String {
         let u = unit.name();
-        let time = |e: &Estimate| cell(e, 1.0 / unit.seconds(), 2, "");
-        let pct = |e: &Estimate| cell(e, 100.0, 1, "%");
-        let count = |e: &Estimate| cell(e, 1.0, 0, "");
-        let mut rows: Vec<(String, (String, String))> = vec![
-            ("total time".into(), time(&self.total_s)),
-            ("measured time".into(), time(&self.measured_s)),
-            ("orders served".into(), count(&self.served)),
-        ];
-        if self.runs.iter().any(|s| s.left + s.balked > 0) {
-            rows.push(("customers who left".into(), count(&self.left)));
-            rows.push(("  share of those who came".into(), pct(&self.left_share)));
-            rows.push(("customers who did not join".into(), count(&self.balked)));
-            rows.push(("  share of those who came".into(), pct(&self.balked_share)));
+        let s = &self.stats;
+        let gave_up = self.runs.iter().any(|s| s.left + s.balked > 0);
+        let mut table = Table::new(
+            "  ",
+            vec![Column::fit(Align::Left, ""), Column::fit(Align::Right, "  "), Column::fit(Align::Left, "")],
+        );
+        let stats = Stat::all(s.cooks.len(), s.equipment.len())
+            .filter(|&stat| stat.in_tables())
+            .filter(|stat| gave_up || !matches!(stat, Stat::Run(r) if r.about_giving_up()));
+        for stat in stats {
+            let Some(e) = s.get(stat).map(Field::value) else { continue };
+            let (mean, half) = match stat.kind() {
+                Kind::Time => cell(e, 1.0 / unit.seconds(), 2, ""),
+                Kind::Share => cell(e, 100.0, 1, "%"),
+                Kind::Count => cell(e, 1.0, 0, ""),
+                Kind::Rate => cell(e, 1.0, 1, ""),
+                Kind::Queue => cell(e, 1.0, 2, ""),
+            };
+            // A share is a part of the count above it.
+            let label = match stat {
+                Stat::Run(r) if r.kind() == Kind::Share => format!("  {}", s.label(stat)),
+                _ => s.label(stat),
+            };
+            table.row(vec![label, mean, half]);
         }
-        rows.push(("throughput per hour".into(), cell(&self.throughput_per_hour, 1.0, 1, "")));
-        for (name, s) in [
-            ("wait", &self.wait),
-            ("time in system", &self.time_in_system),
-            ("longest chain", &self.longest_chain),
-            ("above the chain", &self.above_chain),
-        ] {
-            rows.push((format!("{name}: mean"), time(&s.mean_s)));
-            rows.push((format!("{name}: p50"), time(&s.p50_s)));
-            rows.push((format!("{name}: p95"), time(&s.p95_s)));
-            rows.push((format!("{name}: max"), time(&s.max_s)));
-        }
-        for c in &self.cooks {
-            let n = c.cook;
-            rows.push((format!("cook {n}: hands-on"), pct(&c.hands_on_share)));
-            rows.push((format!("cook {n}: standing by"), pct(&c.standing_by_share)));
-            rows.push((format!("cook {n}: idle"), pct(&c.idle_share)));
-        }
-        for e in &self.equipment {
-            let name = format!("{} ({})", e.name, e.capacity);
-            rows.push((format!("{name}: utilisation"), pct(&e.utilisation)));
-            rows.push((format!("{name}: mean queue"), cell(&e.mean_queue, 1.0, 2, "")));
-            rows.push((format!("{name}: longest queue"), count(&e.longest_queue)));
-        }
-        let label = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let left = rows.iter().map(|r| r.1.0.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
         let _ = if self.replications == 1 {
             writeln!(out, "Statistics of 1 replication (times in {u}; no confidence interval from one run)")
@@ -617,9 +554,7 @@ impl Replicated {
         };
         let kitchen = if self.mode == Mode::Sync.name() { "synchronous" } else { "asynchronous" };
         let _ = writeln!(out, "  {kitchen} kitchen, base seed {}, {warmup}\n", self.seed);
-        for (name, (mean, half)) in rows {
-            let _ = writeln!(out, "  {name:label$}  {mean:>left$}{half}");
-        }
+        out += &table.render();
         out
     }
 }
@@ -633,10 +568,7 @@ fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// An estimate scaled by `scale` as `(mean, " ± half-width")`, each followed by
-/// `suffix`, both with enough decimals to show the half-width to two significant
-/// digits (at least `min_decimals`, at most 6). The half-width is left out when it
-/// is not a number (one replication).
+/// [`Estimate::show`].
 fn cell(e: &Estimate, scale: f64, min_decimals: usize, suffix: &str) -> (String, String) {
     let (mean, half) = (e.mean * scale, e.half_width_95 * scale);
     let decimals = if half.is_finite() && half > 0.0 {
@@ -808,7 +740,13 @@ interarrival = 5
 "#,
         );
         let r = replicate(&sc, Mode::Async, 3, 8, 0, 2);
-        for e in [r.served, r.wait.mean_s, r.wait.max_s, r.cooks[0].hands_on_share, r.wait.count] {
+        for e in [
+            r.served,
+            r.wait.mean_s,
+            r.wait.max_s,
+            r.cooks[0].hands_on_share,
+            r.wait.count,
+        ] {
             assert_eq!((e.sd, e.half_width_95, e.n), (0.0, 0.0, 8), "{e:?}");
         }
         assert_eq!(r.served.mean, 20.0);

@@ -5,40 +5,18 @@ use std::fmt::Write as _;
 use super::{Metric, Op, Quantity, Sweep, Target, answers};
 use crate::replicate::Estimate;
 use crate::time::TimeUnit;
+use crate::view::stats::Kind;
+use crate::view::table::{Align, Column, Table};
 
-/// `x` with `decimals` decimals, without a negative zero.
-fn fixed(x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => abs.to_string(),
-        _ => s,
-    }
-}
-
-/// An estimate as `mean ± half-width`, with enough decimals to show the half-width
-/// to two significant digits (at least `min`, at most 6); the mean alone when there
-/// is no half-width (one replication).
+/// An estimate as `mean ± half-width` ([`Estimate::show`]), shares as
+/// percentages, counts from no decimals and the rest from one.
 fn show_estimate(e: &Estimate, metric: &Metric) -> String {
-    let (scale, min, suffix) = if metric.is_share() {
-        (100.0, 1, "%")
-    } else if metric.is_time() {
-        (1.0, 1, "")
-    } else if *metric == Metric::Served {
-        (1.0, 0, "")
-    } else {
-        (1.0, 1, "")
+    let (mean, half) = match metric.kind() {
+        Kind::Share => e.show(100.0, 1, "%"),
+        Kind::Count => e.show(1.0, 0, ""),
+        _ => e.show(1.0, 1, ""),
     };
-    let (mean, half) = (e.mean * scale, e.half_width_95 * scale);
-    let decimals = if half.is_finite() && half > 0.0 {
-        (1.0 - half.log10().floor()).clamp(min as f64, 6.0) as usize
-    } else {
-        min
-    };
-    if half.is_nan() {
-        format!("{}{suffix}", fixed(mean, decimals))
-    } else {
-        format!("{}{suffix} ± {}{suffix}", fixed(mean, decimals), fixed(half, decimals))
-    }
+    mean + &half
 }
 
 /// A number as short as it can be written (`18`, `2.5`).
@@ -138,26 +116,14 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
         cells.push(c);
     }
     head.push(String::new());
-    let widths: Vec<usize> = (0..head.len())
-        .map(|j| {
-            cells.iter().map(|c| c[j].chars().count()).chain([head[j].chars().count()]).max().unwrap_or(0)
-        })
-        .collect();
-    let line = |c: &[String], out: &mut String| {
-        let parts: Vec<String> = c
-            .iter()
-            .enumerate()
-            .map(|(j, s)| {
-                // Every column right-aligned.
-                format!("{}{s}", " ".repeat(widths[j] - s.chars().count()))
-            })
-            .collect();
-        let _ = writeln!(out, "  {}", parts.join("  ").trim_end());
-    };
-    line(&head, &mut out);
-    for c in &cells {
-        line(c, &mut out);
+    // Every column right-aligned, two spaces apart.
+    let columns = (0..head.len()).map(|j| Column::fit(Align::Right, if j == 0 { "" } else { "  " }));
+    let mut table = Table::new("  ", columns.collect());
+    table.row(head);
+    for c in cells {
+        table.row(c);
     }
+    out += &table.render();
     if sweep.rows.iter().any(|r| r.load.is_some_and(|l| l >= 1.0)) {
         let why = if sweep.metrics.iter().any(|m| matches!(m, Metric::LeftShare | Metric::BalkedShare)) {
             "many customers\n    give up or walk away rather than wait."

@@ -8,7 +8,8 @@ use crate::model::Scenario;
 use crate::replicate::Estimate;
 use crate::suggest;
 use crate::time::TimeUnit;
-use crate::view::stats::Stats;
+pub use crate::view::stats::Quantity;
+use crate::view::stats::{CookStat, EquipmentStat, Kind, OrderTime, RunStat, Stat, Stats};
 
 /// A statistic a sweep estimates for every configuration, and a target can name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,86 +34,87 @@ pub enum Metric {
     Utilisation(usize, String),
 }
 
-/// Which summary of a per-order time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Quantity {
-    Mean,
-    P50,
-    P95,
-    Max,
-}
-
-impl Quantity {
-    const ALL: [Quantity; 4] = [Quantity::Mean, Quantity::P50, Quantity::P95, Quantity::Max];
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Quantity::Mean => "mean",
-            Quantity::P50 => "p50",
-            Quantity::P95 => "p95",
-            Quantity::Max => "max",
-        }
-    }
-    fn of(self, s: &crate::view::stats::Summary) -> f64 {
-        match self {
-            Quantity::Mean => s.mean_s,
-            Quantity::P50 => s.p50_s,
-            Quantity::P95 => s.p95_s,
-            Quantity::Max => s.max_s,
-        }
-    }
-}
-
 impl Metric {
     /// Its name, in targets and CSV headers: `p95_time_in_system`, `mean_wait`,
     /// `throughput_per_hour`, `served`, `hands_on_share`, `cook_2_hands_on_share`,
-    /// `utilisation.coffee_machine`.
+    /// `utilisation.coffee_machine`: the registry's names of its statistic.
     pub fn name(&self) -> String {
         match self {
-            Metric::TimeInSystem(q) => format!("{}_time_in_system", q.name()),
-            Metric::Wait(q) => format!("{}_wait", q.name()),
-            Metric::Throughput => "throughput_per_hour".into(),
-            Metric::Served => "served".into(),
-            Metric::LeftShare => "left_share".into(),
-            Metric::BalkedShare => "balked_share".into(),
-            Metric::HandsOn => "hands_on_share".into(),
-            Metric::CookHandsOn(n) => format!("cook_{n}_hands_on_share"),
-            Metric::Utilisation(_, name) => format!("utilisation.{name}"),
+            Metric::TimeInSystem(q) => format!("{}_{}", q.name(), OrderTime::TimeInSystem.name()),
+            Metric::Wait(q) => format!("{}_{}", q.name(), OrderTime::Wait.name()),
+            Metric::Throughput => RunStat::Throughput.name().into(),
+            Metric::Served => RunStat::Served.name().into(),
+            Metric::LeftShare => RunStat::LeftShare.name().into(),
+            Metric::BalkedShare => RunStat::BalkedShare.name().into(),
+            Metric::HandsOn => CookStat::HandsOn.name().into(),
+            Metric::CookHandsOn(n) => format!("cook_{n}_{}", CookStat::HandsOn.name()),
+            Metric::Utilisation(_, name) => format!("{}.{name}", EquipmentStat::Utilisation.name()),
         }
+    }
+
+    /// The statistic of [`Stats`] it estimates; `None` for the cooks' mean
+    /// hands-on share, an average of several.
+    pub fn stat(&self) -> Option<Stat> {
+        Some(match self {
+            Metric::TimeInSystem(q) => Stat::Order(OrderTime::TimeInSystem, *q),
+            Metric::Wait(q) => Stat::Order(OrderTime::Wait, *q),
+            Metric::Throughput => Stat::Run(RunStat::Throughput),
+            Metric::Served => Stat::Run(RunStat::Served),
+            Metric::LeftShare => Stat::Run(RunStat::LeftShare),
+            Metric::BalkedShare => Stat::Run(RunStat::BalkedShare),
+            Metric::HandsOn => return None,
+            Metric::CookHandsOn(n) => Stat::Cook(*n as usize - 1, CookStat::HandsOn),
+            Metric::Utilisation(i, _) => Stat::Equipment(*i, EquipmentStat::Utilisation),
+        })
+    }
+
+    /// The metric a sweep of `sc` offers for a statistic of the registry, if it
+    /// offers one: the per-order times' summaries of waits and times in system,
+    /// throughput, served, the shares who left and did not join (when customers
+    /// can), each cook's hands-on share and each piece of equipment's utilisation.
+    /// [`metrics`] lists them, with the cooks' mean hands-on share, in the order of
+    /// the CSV columns.
+    pub fn of(stat: Stat, sc: &Scenario) -> Option<Metric> {
+        match stat {
+            Stat::Order(_, q) if !Quantity::TIMES.contains(&q) => None,
+            Stat::Order(OrderTime::TimeInSystem, q) => Some(Metric::TimeInSystem(q)),
+            Stat::Order(OrderTime::Wait, q) => Some(Metric::Wait(q)),
+            Stat::Run(RunStat::Throughput) => Some(Metric::Throughput),
+            Stat::Run(RunStat::Served) => Some(Metric::Served),
+            Stat::Run(RunStat::LeftShare) if sc.has_patience() => Some(Metric::LeftShare),
+            Stat::Run(RunStat::BalkedShare) if sc.balk.is_some() => Some(Metric::BalkedShare),
+            Stat::Cook(i, CookStat::HandsOn) => Some(Metric::CookHandsOn(i as u16 + 1)),
+            Stat::Equipment(i, EquipmentStat::Utilisation) => {
+                Some(Metric::Utilisation(i, sc.kitchen.equipment.get(i)?.name.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// What its number is: a time, a share, ...
+    pub fn kind(&self) -> Kind {
+        self.stat().map_or(CookStat::HandsOn.kind(), Stat::kind)
     }
 
     /// Whether it is a time (in the scenario's unit).
     pub fn is_time(&self) -> bool {
-        matches!(self, Metric::TimeInSystem(_) | Metric::Wait(_))
+        self.kind() == Kind::Time
     }
 
     /// Whether it is a share (0 to 1, shown as a percentage).
     pub fn is_share(&self) -> bool {
-        matches!(
-            self,
-            Metric::LeftShare
-                | Metric::BalkedShare
-                | Metric::HandsOn
-                | Metric::CookHandsOn(_)
-                | Metric::Utilisation(..)
-        )
+        self.kind() == Kind::Share
     }
 
     /// Its value in one run's statistics, times in `unit`; `None` when the run's
     /// kitchen has no such cook.
     pub fn value(&self, s: &Stats, unit: TimeUnit) -> Option<f64> {
-        Some(match self {
-            Metric::TimeInSystem(q) => q.of(&s.time_in_system) / unit.seconds(),
-            Metric::Wait(q) => q.of(&s.wait) / unit.seconds(),
-            Metric::Throughput => s.throughput_per_hour,
-            Metric::Served => s.served as f64,
-            Metric::LeftShare => s.left_share(),
-            Metric::BalkedShare => s.balked_share(),
-            Metric::HandsOn => {
-                s.cooks.iter().map(|c| c.hands_on_share).sum::<f64>() / s.cooks.len().max(1) as f64
-            }
-            Metric::CookHandsOn(n) => s.cooks.get(*n as usize - 1)?.hands_on_share,
-            Metric::Utilisation(i, _) => s.equipment.get(*i)?.utilisation,
-        })
+        let Some(stat) = self.stat() else {
+            // The cooks' mean hands-on share.
+            return Some(s.cooks.iter().map(|c| c.hands_on_share).sum::<f64>() / s.cooks.len().max(1) as f64);
+        };
+        let x = s.value(stat)?;
+        Some(if self.is_time() { x / unit.seconds() } else { x })
     }
 }
 
@@ -122,8 +124,8 @@ impl Metric {
 /// share, each cook's (up to the most cooks in the grid), each piece of equipment's
 /// utilisation.
 pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
-    let mut out: Vec<Metric> = Quantity::ALL.iter().map(|&q| Metric::TimeInSystem(q)).collect();
-    out.extend(Quantity::ALL.iter().map(|&q| Metric::Wait(q)));
+    let mut out: Vec<Metric> = Quantity::TIMES.iter().map(|&q| Metric::TimeInSystem(q)).collect();
+    out.extend(Quantity::TIMES.iter().map(|&q| Metric::Wait(q)));
     out.extend([Metric::Throughput, Metric::Served]);
     if sc.has_patience() {
         out.push(Metric::LeftShare);
@@ -229,5 +231,74 @@ impl Target {
     /// `p95_time_in_system <= 300`.
     pub fn text(&self) -> String {
         format!("{} {} {}", self.metric.name(), self.op.symbol(), self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Cancel;
+    use crate::engine::Mode;
+    use crate::sweep::{Options, csv, parse_vary, run};
+
+    /// The value at `path` (`wait.mean_s`, `cooks[1].idle_share`) in `json`.
+    fn at<'a>(json: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+        path.split('.').fold(json, |v, part| match part.split_once('[') {
+            Some((name, i)) => &v[name][i.trim_end_matches(']').parse::<usize>().unwrap()],
+            None => &v[part],
+        })
+    }
+
+    /// Adding a statistic to the registry is enough for it to reach the replications'
+    /// JSON and text, and, when the sweep offers it, the sweep's targets and CSV.
+    #[test]
+    fn every_statistic_of_the_registry_reaches_the_replications_the_targets_and_the_csv() {
+        let sc = crate::builtin::find("rush-hour").unwrap().load().unwrap();
+        assert!(sc.has_patience() && sc.balk.is_some() && !sc.kitchen.equipment.is_empty());
+        let varies = vec![parse_vary("cooks=1..2", &sc).unwrap()];
+        let opts = Options { mode: Mode::Async, seed: 1, replications: 2, warmup: 0, threads: 1 };
+        let sweep = run(&sc, &varies, &opts, &Cancel::new(), &|_| {});
+        let table = csv(&sweep, None);
+        let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+        let metrics = metrics(&sc, &varies);
+        let rep = sweep.rows[1].replicated.as_ref().unwrap();
+        assert_eq!(rep.stats.cooks.len(), 2, "the most cooks of the grid");
+        assert!(rep.runs.iter().any(|s| s.left + s.balked > 0), "every row of the table is shown");
+        let json = serde_json::to_value(rep).unwrap();
+        let one_run = serde_json::to_value(&rep.runs[0]).unwrap();
+        let text = rep.render(TimeUnit::Seconds);
+        let mut offered = Vec::new();
+        for stat in Stat::all(rep.stats.cooks.len(), rep.stats.equipment.len()) {
+            let path = stat.json_path();
+            assert!(at(&json, &path)["mean"].is_number(), "{path} in the replications' JSON: {json}");
+            assert!(at(&json, &path)["half_width_95"].is_number(), "{path}");
+            let derived = matches!(stat, Stat::Run(RunStat::LeftShare | RunStat::BalkedShare));
+            assert_eq!(at(&one_run, &path).is_number(), !derived, "{path} in one run's JSON");
+            if !derived {
+                assert_eq!(at(&one_run, &path).as_f64(), rep.runs[0].value(stat), "{path}");
+            }
+            if stat.in_tables() {
+                let label = rep.stats.label(stat);
+                assert!(text.lines().any(|l| l.trim_start().starts_with(&label)), "{label} in\n{text}");
+            }
+            if let Some(m) = Metric::of(stat, &sc) {
+                assert_eq!(m.stat(), Some(stat));
+                assert!(metrics.contains(&m), "{} among the sweep's metrics", m.name());
+                assert!(
+                    header.contains(&format!("{}_mean", m.name()).as_str()),
+                    "{} in {header:?}",
+                    m.name()
+                );
+                assert!(header.contains(&format!("{}_half_width", m.name()).as_str()));
+                let target = parse_target(&format!("{} <= 1", m.name()), &metrics).unwrap();
+                assert_eq!(target.metric, m);
+                assert_eq!(m.kind(), stat.kind());
+                offered.push(m);
+            }
+        }
+        // And the sweep offers nothing else but the cooks' mean hands-on share.
+        let others: Vec<&Metric> = metrics.iter().filter(|m| !offered.contains(m)).collect();
+        assert_eq!(others, [&Metric::HandsOn]);
+        assert_eq!(offered.len() + 1, metrics.len());
     }
 }
