@@ -740,13 +740,7 @@ interarrival = 5
 "#,
         );
         let r = replicate(&sc, Mode::Async, 3, 8, 0, 2);
-        for e in [
-            r.served,
-            r.wait.mean_s,
-            r.wait.max_s,
-            r.cooks[0].hands_on_share,
-            r.wait.count,
-        ] {
+        for e in [r.served, r.wait.mean_s, r.wait.max_s, r.cooks[0].hands_on_share, r.wait.count] {
             assert_eq!((e.sd, e.half_width_95, e.n), (0.0, 0.0, 8), "{e:?}");
         }
         assert_eq!(r.served.mean, 20.0);

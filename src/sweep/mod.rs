@@ -71,12 +71,14 @@ use crate::view::stats::{Stats, StatsView};
 
 mod chart;
 mod csv;
+mod error;
 mod page;
 mod table;
 mod target;
 mod vary;
 
 pub use self::csv::csv;
+pub use error::{SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
 pub use page::html;
 pub use table::{render_answer, render_table};
 pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
@@ -161,24 +163,16 @@ fn expected_customers(sc: &Scenario) -> Option<f64> {
 /// Checks that a sweep is of a size that can finish: at most
 /// [`MAX_CONFIGURATIONS`] configurations, [`MAX_RUNS`] runs and about
 /// [`MAX_CUSTOMERS`] customers in all.
-pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(), String> {
+pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(), SizeError> {
     let configurations = varies.iter().map(|v| v.values.len() as u64).product::<u64>();
-    let shape = || {
+    if configurations > MAX_CONFIGURATIONS as u64 {
         let parts: Vec<String> =
             varies.iter().map(|v| format!("{} {}", v.values.len(), v.param.name())).collect();
-        if parts.is_empty() { "1".to_string() } else { parts.join(" × ") }
-    };
-    if configurations > MAX_CONFIGURATIONS as u64 {
-        return Err(format!(
-            "the grid has {configurations} configurations ({}), more than {MAX_CONFIGURATIONS}: vary fewer values",
-            shape()
-        ));
+        let shape = if parts.is_empty() { "1".to_string() } else { parts.join(" × ") };
+        return Err(SizeError::Configurations { configurations, shape });
     }
-    let runs = configurations * replications as u64;
-    if runs > MAX_RUNS {
-        return Err(format!(
-            "{configurations} configurations × {replications} replications = {runs} runs, more than {MAX_RUNS}: vary fewer values or use fewer --replications"
-        ));
+    if configurations * replications as u64 > MAX_RUNS {
+        return Err(SizeError::Runs { configurations, replications });
     }
     let mut customers = 0.0;
     for values in grid(varies) {
@@ -188,9 +182,7 @@ pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(
         }
     }
     if customers > MAX_CUSTOMERS {
-        return Err(format!(
-            "the sweep would serve about {customers:.1e} customers ({configurations} configurations × {replications} replications), more than {MAX_CUSTOMERS:.0e} (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
-        ));
+        return Err(SizeError::Customers { customers, configurations, replications });
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::error::{TargetError, TargetProblem};
 use super::{Param, Vary};
 use crate::model::Scenario;
 use crate::replicate::Estimate;
@@ -173,10 +174,10 @@ pub struct Target {
 }
 
 /// Parses a target, `p95_time_in_system <= 300`, naming one of `metrics`.
-pub fn parse_target(text: &str, metrics: &[Metric]) -> Result<Target, String> {
-    let fail = |msg: String| Err(format!("--target `{text}`: {msg}"));
+pub fn parse_target(text: &str, metrics: &[Metric]) -> Result<Target, TargetError> {
+    let fail = |problem: TargetProblem| Err(TargetError { text: text.to_string(), problem });
     let Some(at) = text.find(['<', '>', '=', '!']) else {
-        return fail("expected METRIC OP VALUE, like `p95_time_in_system <= 300` (OP: <=, <, >=, >)".into());
+        return fail(TargetProblem::NotMetricOpValue);
     };
     let (name, rest) = (text[..at].trim(), &text[at..]);
     let (op, value) = if let Some(v) = rest.strip_prefix("<=") {
@@ -188,20 +189,17 @@ pub fn parse_target(text: &str, metrics: &[Metric]) -> Result<Target, String> {
     } else if let Some(v) = rest.strip_prefix('>') {
         (Op::Gt, v)
     } else {
-        return fail("the comparison must be one of <=, <, >=, >".into());
+        return fail(TargetProblem::UnknownComparison);
     };
     let Some(metric) = metrics.iter().find(|m| m.name() == name) else {
         let names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
-        let hint = match suggest::closest(name, names.iter().map(|s| s.as_str())) {
-            Some(s) => format!("did you mean `{s}`? "),
-            None => String::new(),
-        };
-        return fail(format!("unknown metric `{name}`; {hint}The metrics: {}", names.join(", ")));
+        let suggestion = suggest::closest(name, names.iter().map(|s| s.as_str())).map(str::to_string);
+        return fail(TargetProblem::UnknownMetric { name: name.to_string(), suggestion, metrics: names });
     };
     let value = value.trim();
     match value.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Target { metric: metric.clone(), op, value: v }),
-        _ => fail(format!("`{value}` is not a number")),
+        _ => fail(TargetProblem::NotNumber(value.to_string())),
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::MAX_CONFIGURATIONS;
+use super::error::{VaryError, VaryProblem};
 use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
 use crate::suggest;
 
@@ -63,15 +64,13 @@ pub struct Vary {
     pub values: Vec<f64>,
 }
 
-const VARY_EXAMPLES: &str = "like `cooks=1..6`, `equipment.coffee_machine=1..3`, `arrivals.rate=0.5,1,2` or `policy=fifo,longest-chain`";
-
 /// Parses a `--vary` spec against the scenario it varies: `cooks=1..6` (a range,
 /// both ends included), `equipment.NAME=1..3`, `arrivals.rate=0.5,1,2` (a list);
 /// ranges and lists both work for every parameter. Errors name the spec.
-pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
-    let fail = |msg: String| Err(format!("--vary `{spec}`: {msg}"));
+pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
+    let fail = |problem: VaryProblem| Err(VaryError { spec: spec.to_string(), problem });
     let Some((name, values)) = spec.split_once('=') else {
-        return fail(format!("expected NAME=VALUES, {VARY_EXAMPLES}"));
+        return fail(VaryProblem::NotNameEqualsValues);
     };
     let (name, values) = (name.trim(), values.trim());
     let param = if name == "cooks" {
@@ -80,12 +79,12 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
         let mut out = Vec::new();
         for p in values.split(',').map(str::trim) {
             let Some(policy) = Policy::from_name(p) else {
-                let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
-                return fail(format!("unknown policy `{p}`; the policies: {}", names.join(", ")));
+                let policies = Policy::ALL.iter().map(|p| p.name()).collect();
+                return fail(VaryProblem::UnknownPolicy { name: p.to_string(), policies });
             };
             let ix = Policy::ALL.iter().position(|&q| q == policy).expect("listed") as f64;
             if out.contains(&ix) {
-                return fail(format!("the value {p} is given twice"));
+                return fail(VaryProblem::Repeated(p.to_string()));
             }
             out.push(ix);
         }
@@ -96,44 +95,29 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
             Customers::Generate(g) if matches!(g.arrivals, Arrivals::Interarrival(Dist::Exponential { .. }))
         );
         if !poisson {
-            return fail(
-                "`arrivals.rate` can only be varied when customers arrive at a Poisson rate: \
-                 `[customers.generate]` with `rate = ...` (or an exponential `interarrival`); \
-                 this scenario's customers do not"
-                    .into(),
-            );
+            return fail(VaryProblem::NotPoisson);
         }
         Param::ArrivalRate
     } else if let Some(eq) = name.strip_prefix("equipment.") {
         let names: Vec<&str> = sc.kitchen.equipment.iter().map(|e| e.name.as_str()).collect();
         match names.iter().position(|n| *n == eq) {
             Some(index) => Param::Equipment { index, name: eq.to_string() },
-            None if names.is_empty() => {
-                return fail(format!("the kitchen has no equipment `{eq}`: it has no equipment at all"));
-            }
             None => {
-                let have = names.join(", ");
-                return fail(match suggest::closest(eq, names.iter().copied()) {
-                    Some(s) => {
-                        format!("the kitchen has no equipment `{eq}`; did you mean `{s}`? It has: {have}")
-                    }
-                    None => format!("the kitchen has no equipment `{eq}`; it has: {have}"),
+                return fail(VaryProblem::UnknownEquipment {
+                    name: eq.to_string(),
+                    suggestion: suggest::closest(eq, names.iter().copied()).map(str::to_string),
+                    equipment: names.iter().map(|n| n.to_string()).collect(),
                 });
             }
         }
     } else {
         let mut known = vec!["cooks".to_string(), "arrivals.rate".to_string(), "policy".to_string()];
         known.extend(sc.kitchen.equipment.iter().map(|e| format!("equipment.{}", e.name)));
-        let hint = match suggest::closest(name, known.iter().map(|s| s.as_str())) {
-            Some(s) => format!("did you mean `{s}`? "),
-            None => String::new(),
-        };
-        return fail(format!(
-            "unknown parameter `{name}`; {hint}What can vary: cooks, equipment.NAME (a capacity), arrivals.rate, policy"
-        ));
+        let suggestion = suggest::closest(name, known.iter().map(|s| s.as_str())).map(str::to_string);
+        return fail(VaryProblem::UnknownParameter { name: name.to_string(), suggestion });
     };
     let whole = param.whole();
-    let number = |s: &str| -> Result<f64, String> {
+    let number = |s: &str| -> Result<f64, VaryProblem> {
         let s = s.trim();
         let x = if whole {
             s.parse::<u64>().ok().map(|n| n as f64)
@@ -142,32 +126,28 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
         };
         x.ok_or_else(|| {
             if s.is_empty() {
-                "a value is missing".to_string()
+                VaryProblem::MissingValue
             } else if whole {
-                format!("`{s}` is not a whole number")
+                VaryProblem::NotWhole(s.to_string())
             } else {
-                format!("`{s}` is not a number")
+                VaryProblem::NotNumber(s.to_string())
             }
         })
     };
-    let parsed: Result<Vec<f64>, String> = if let Some((a, b)) = values.split_once("..") {
+    let parsed: Result<Vec<f64>, VaryProblem> = if let Some((a, b)) = values.split_once("..") {
         let b = b.strip_prefix('=').unwrap_or(b);
-        let whole_end = |s: &str| -> Result<f64, String> {
+        let whole_end = |s: &str| -> Result<f64, VaryProblem> {
             let s = s.trim();
             match s.parse::<u64>() {
                 Ok(n) => Ok(n as f64),
-                Err(_) if s.is_empty() => Err("a range needs both ends, like `1..6`".into()),
-                Err(_) => Err(format!(
-                    "`{s}` is not a whole number (a range goes from one whole number to another; for other values, list them: `0.5,1,2`)"
-                )),
+                Err(_) if s.is_empty() => Err(VaryProblem::RangeEndMissing),
+                Err(_) => Err(VaryProblem::RangeEndNotWhole(s.to_string())),
             }
         };
         match (whole_end(a), whole_end(b)) {
-            (Ok(lo), Ok(hi)) if lo > hi => Err(format!(
-                "the range {lo}..{hi} is empty; write the smaller number first, like `{name}={hi}..{lo}`"
-            )),
+            (Ok(lo), Ok(hi)) if lo > hi => Err(VaryProblem::EmptyRange { name: name.to_string(), lo, hi }),
             (Ok(lo), Ok(hi)) if hi - lo >= MAX_CONFIGURATIONS as f64 => {
-                Err(format!("the range {lo}..{hi} has more than {MAX_CONFIGURATIONS} values"))
+                Err(VaryProblem::RangeTooLong { lo, hi })
             }
             (Ok(lo), Ok(hi)) => Ok((lo as u64..=hi as u64).map(|n| n as f64).collect()),
             (Err(e), _) | (_, Err(e)) => Err(e),
@@ -181,27 +161,19 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
     };
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
-            return fail(format!("the value {} is given twice", param.show(*v)));
+            return fail(VaryProblem::Repeated(param.show(*v)));
         }
     }
-    let unit = sc.unit.name();
     for &v in &values {
         match &param {
-            Param::Cooks if v < 1.0 => return fail("a kitchen needs at least one cook; start at 1".into()),
-            Param::Cooks if v > u16::MAX as f64 => {
-                return fail(format!("at most {} cooks", u16::MAX));
-            }
+            Param::Cooks if v < 1.0 => return fail(VaryProblem::NoCook),
+            Param::Cooks if v > u16::MAX as f64 => return fail(VaryProblem::TooManyCooks),
             Param::Equipment { name, .. } if v < 1.0 => {
-                return fail(format!("a capacity of 0 means no step could use `{name}`; start at 1"));
+                return fail(VaryProblem::ZeroCapacity { name: name.clone() });
             }
-            Param::Equipment { .. } if v > u32::MAX as f64 => {
-                return fail(format!("a capacity is at most {}", u32::MAX));
-            }
+            Param::Equipment { .. } if v > u32::MAX as f64 => return fail(VaryProblem::CapacityTooLarge),
             Param::ArrivalRate if v <= 0.0 => {
-                return fail(format!(
-                    "a rate is a positive number of customers per {unit}, not {}",
-                    param.show(v)
-                ));
+                return fail(VaryProblem::RateNotPositive { unit: sc.unit.name(), value: param.show(v) });
             }
             _ => {}
         }
@@ -210,13 +182,10 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, String> {
 }
 
 /// Checks that no parameter is varied twice.
-pub fn check_varies(varies: &[Vary]) -> Result<(), String> {
+pub fn check_varies(varies: &[Vary]) -> Result<(), VaryError> {
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.param == v.param) {
-            return Err(format!(
-                "--vary `{}` is given twice: give all its values in one --vary",
-                v.param.name()
-            ));
+            return Err(VaryError { spec: v.param.name(), problem: VaryProblem::VariedTwice });
         }
     }
     Ok(())
