@@ -426,7 +426,7 @@ impl Value for Estimate {
 /// A [`Summary`] over replications: each field's [`Estimate`] (the mean of the
 /// replications' means, of their medians, ...), in seconds.
 pub type SummaryEstimate = Summary<Estimate>;
-/// A cook's [`CookStats`](crate::view::stats::CookStats) over replications.
+/// A cook's [`CookStats`] over replications.
 pub type CookEstimate = CookStats<Estimate>;
 /// A piece of equipment's [`EquipmentStats`] over replications.
 pub type EquipmentEstimate = EquipmentStats<Estimate>;

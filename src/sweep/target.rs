@@ -15,9 +15,11 @@ use crate::view::stats::{CookStat, EquipmentStat, Kind, OrderTime, RunStat, Stat
 /// A statistic a sweep estimates for every configuration, and a target can name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Metric {
-    /// Time in system (arrival to served), in the scenario's unit.
+    /// Time in system (arrival to served), in the scenario's unit (one of
+    /// [`Quantity::TIMES`]).
     TimeInSystem(Quantity),
-    /// Wait (arrival to first step), in the scenario's unit.
+    /// Wait (arrival to first step), in the scenario's unit (one of
+    /// [`Quantity::TIMES`]).
     Wait(Quantity),
     /// Orders served per hour.
     Throughput,
