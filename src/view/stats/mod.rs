@@ -60,13 +60,18 @@ use crate::orders::Order;
 use crate::time::{Ticks, TimeUnit};
 use crate::view::histogram::{Samples, nearest_rank};
 
+mod estimate;
 mod schema;
+mod student_t;
 mod text;
 
+pub(crate) use estimate::fixed;
+pub use estimate::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate};
 pub use schema::{
     CookStat, CookStats, EquipmentStat, EquipmentStats, Field, Kind, OrderTime, Quantity, RunStat, Stat,
     Stats, Summary, Value,
 };
+pub use student_t::{t_quantile, t975};
 
 /// Summarises per-order times.
 fn summary(values: &Samples) -> Summary {

@@ -5,7 +5,7 @@
 //! [`Stats<T>`] is generic over what a statistic is ([`Value`]): for one run
 //! (`Stats<f64>`, the default, simply [`Stats`]) a count is a `u64` and everything
 //! else an `f64`; over replications (`Stats<Estimate>`) every statistic is an
-//! [`Estimate`](crate::replicate::Estimate), built by one map over the runs
+//! [`Estimate`](super::Estimate), built by one map over the runs
 //! ([`Stats::map_runs`]).
 //!
 //! # Adding a statistic

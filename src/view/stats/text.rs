@@ -1,6 +1,9 @@
-//! One run's statistics as text (`--stats`), laid out from the registry.
+//! Statistics as text, laid out from the registry: one run's (`--stats`) and
+//! their estimates over replications (`--replications`).
 
-use super::schema::{CookStat, EquipmentStat, Field, OrderTime, Quantity, Stat, Stats};
+use super::Estimate;
+use super::estimate::cell;
+use super::schema::{CookStat, EquipmentStat, Field, Kind, OrderTime, Quantity, Stat, Stats};
 use crate::time::TimeUnit;
 use crate::view::table::{Align, Column, Table};
 
@@ -113,7 +116,7 @@ impl Stats {
                 let mut row = vec![format!("{} ({})", e.name, e.capacity)];
                 row.extend(EQUIPMENT_WIDTHS.map(|(s, _)| match self.get(Stat::Equipment(i, s)) {
                     Some(Field::Count(n)) => n.to_string(),
-                    Some(Field::Real(&x)) if s.kind() == super::schema::Kind::Share => pct(x),
+                    Some(Field::Real(&x)) if s.kind() == Kind::Share => pct(x),
                     Some(Field::Real(x)) => format!("{x:.2}"),
                     None => String::new(),
                 }));
@@ -123,5 +126,37 @@ impl Stats {
             out += &equipment.render();
         }
         out
+    }
+}
+
+impl Stats<Estimate> {
+    /// One row per statistic the tables show ([`Stat::in_tables`]): its label and
+    /// `mean ± half-width` of the 95% confidence interval, times in `unit`; the
+    /// customers who left or did not join only if `gave_up`.
+    pub fn render_estimates(&self, unit: TimeUnit, gave_up: bool) -> String {
+        let mut table = Table::new(
+            "  ",
+            vec![Column::fit(Align::Left, ""), Column::fit(Align::Right, "  "), Column::fit(Align::Left, "")],
+        );
+        let stats = Stat::all(self.cooks.len(), self.equipment.len())
+            .filter(|&stat| stat.in_tables())
+            .filter(|stat| gave_up || !matches!(stat, Stat::Run(r) if r.about_giving_up()));
+        for stat in stats {
+            let Some(e) = self.get(stat).map(Field::value) else { continue };
+            let (mean, half) = match stat.kind() {
+                Kind::Time => cell(e, 1.0 / unit.seconds(), 2, ""),
+                Kind::Share => cell(e, 100.0, 1, "%"),
+                Kind::Count => cell(e, 1.0, 0, ""),
+                Kind::Rate => cell(e, 1.0, 1, ""),
+                Kind::Queue => cell(e, 1.0, 2, ""),
+            };
+            // A share is a part of the count above it.
+            let label = match stat {
+                Stat::Run(r) if r.kind() == Kind::Share => format!("  {}", self.label(stat)),
+                _ => self.label(stat),
+            };
+            table.row(vec![label, mean, half]);
+        }
+        table.render()
     }
 }
