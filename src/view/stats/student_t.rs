@@ -1,8 +1,9 @@
 //! Student's t quantiles, for the 95% confidence intervals of [`Estimate`](super::Estimate).
 //!
-//! Written here rather than taken from a crate: it is one function of about 150
-//! lines (an incomplete beta function inverted by bisection) with its tests against
-//! published tables, where a statistics crate would bring a linear-algebra stack.
+//! Written here, about 150 lines (an incomplete beta function inverted by
+//! bisection) with its tests against published tables, and kept apart in this file
+//! so that a statistics crate can replace it once one is chosen and measured
+//! against it (issue 14, item 8).
 
 /// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.
 pub fn t975(df: f64) -> f64 {
