@@ -1,10 +1,11 @@
 //! The sweep page's charts, drawn as SVG with plotters.
 
 use plotters::prelude::*;
+use serde::Serialize;
 
 use super::{Metric, Sweep, Target};
 use crate::replicate::Estimate;
-use crate::view::report::{esc, plot};
+use crate::view::report::plot;
 
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0x1f, 0x77, 0xb4),
@@ -16,6 +17,18 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(0xe3, 0x77, 0xc2),
     RGBColor(0x7f, 0x7f, 0x7f),
 ];
+
+/// One chart of the sweep page, for its template.
+#[derive(Serialize)]
+pub(super) struct Chart {
+    pub title: String,
+    /// The SVG; `None` if it could not be drawn.
+    pub svg: Option<String>,
+    /// How many lines are left out, past [`MAX_LINES`].
+    pub left_out: usize,
+    /// Whether points far above the target are drawn at the top edge.
+    pub capped: bool,
+}
 
 /// One line of a chart: the other parameters' values, and its points.
 type ChartLine = (Vec<f64>, Vec<(f64, Estimate)>);
@@ -32,7 +45,7 @@ pub(super) fn chart(
     x: usize,
     rate: Option<(usize, f64)>,
     target: Option<&Target>,
-) -> String {
+) -> Chart {
     let others: Vec<usize> =
         (0..sweep.varies.len()).filter(|&j| j != x && rate.is_none_or(|(p, _)| p != j)).collect();
     // Lines keyed by the other parameters' values, in grid order.
@@ -150,17 +163,5 @@ pub(super) fn chart(
             .draw()?;
         Ok(())
     });
-    let Some(svg) = drawn else {
-        return format!("<p class=\"note\">The chart of {} could not be drawn.</p>", esc(&title));
-    };
-    let mut note = String::new();
-    if left_out > 0 {
-        note += &format!(
-            "<p class=\"note\">{left_out} more lines are left out of this chart; the table has them all.</p>"
-        );
-    }
-    if capped {
-        note += "<p class=\"note\">Values above 4 times the target are drawn at the top edge; the table has them.</p>";
-    }
-    format!("<figure>{svg}{note}</figure>\n")
+    Chart { title, svg: drawn, left_out, capped }
 }

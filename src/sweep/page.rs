@@ -3,6 +3,7 @@
 //! which `.gitignore` leaves out), like the run report's.
 
 use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, context};
 
 use super::chart::chart;
@@ -17,21 +18,21 @@ const TEMPLATE: &str = include_str!("page.html.jinja");
 /// arrival rate, and the table. No script, no outside address.
 pub fn html(sweep: &Sweep, target: Option<&Target>) -> String {
     let metric = target.map_or(Metric::TimeInSystem(Quantity::P95), |t| t.metric.clone());
-    let mut charts = String::new();
+    let mut charts = Vec::new();
     if !sweep.varies.is_empty() {
         let x = sweep.varies.iter().position(|v| v.param == Param::Cooks).unwrap_or(0);
         match sweep.rate_position().filter(|&p| p != x) {
             Some(p) => {
                 for &r in &sweep.varies[p].values {
-                    charts.push_str(&chart(sweep, &metric, x, Some((p, r)), target));
+                    charts.push(chart(sweep, &metric, x, Some((p, r)), target));
                 }
             }
-            None => charts.push_str(&chart(sweep, &metric, x, None, target)),
+            None => charts.push(chart(sweep, &metric, x, None, target)),
         }
     }
     let mut env = Environment::new();
     // Every string is escaped by `esc`, as the report's charts are, and only where
-    // the template says so: the charts are SVG already.
+    // the template says so: the SVG of the charts is written as it is.
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_syntax(
         SyntaxConfig::builder()
@@ -48,7 +49,7 @@ pub fn html(sweep: &Sweep, target: Option<&Target>) -> String {
             name => sweep.scenario.as_str(),
             answer => answer.trim_end(),
             target => target.is_some(),
-            charts => charts,
+            charts => Serde(charts),
             table => render_table(sweep, target),
         })
         .expect("the sweep page template renders")
