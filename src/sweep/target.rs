@@ -249,8 +249,28 @@ mod tests {
         })
     }
 
+    /// The paths of every estimate in `json` (an object with a `half_width_95`).
+    fn estimates_in(json: &serde_json::Value, path: String, out: &mut Vec<String>) {
+        match json {
+            serde_json::Value::Object(o) if o.contains_key("half_width_95") => out.push(path),
+            serde_json::Value::Object(o) => {
+                for (k, v) in o {
+                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    estimates_in(v, p, out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    estimates_in(v, format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Adding a statistic to the registry is enough for it to reach the replications'
-    /// JSON and text, and, when the sweep offers it, the sweep's targets and CSV.
+    /// JSON and text, and, when the sweep offers it, the sweep's targets and CSV; a
+    /// statistic of `Stats` that the registry does not list fails this test.
     #[test]
     fn every_statistic_of_the_registry_reaches_the_replications_the_targets_and_the_csv() {
         let sc = crate::builtin::find("rush-hour").unwrap().load().unwrap();
@@ -296,6 +316,14 @@ mod tests {
                 offered.push(m);
             }
         }
+        // And the registry has every statistic the replications' JSON carries.
+        let mut leaves = Vec::new();
+        estimates_in(&json, String::new(), &mut leaves);
+        let mut registry: Vec<String> =
+            Stat::all(rep.stats.cooks.len(), rep.stats.equipment.len()).map(Stat::json_path).collect();
+        leaves.sort();
+        registry.sort();
+        assert_eq!(leaves, registry);
         // And the sweep offers nothing else but the cooks' mean hands-on share.
         let others: Vec<&Metric> = metrics.iter().filter(|m| !offered.contains(m)).collect();
         assert_eq!(others, [&Metric::HandsOn]);

@@ -10,13 +10,18 @@
 //!
 //! # Adding a statistic
 //!
-//! A new field of [`Stats`] (or [`Summary`], [`CookStats`], [`EquipmentStats`])
-//! with its name, label and kind in the registry ([`Stat`] and its lists), its value
-//! where [`StatsView::finish`](super::StatsView::finish) computes it, and its line
-//! in [`Stats::map_runs`]. A new summary of per-order times (p99, say) is a
-//! [`Quantity`], a field of [`Summary`] and its line in `Summary`'s computation.
-//! The `--stats` and `--replications` tables, the replications' JSON, the sweep's
-//! targets and CSV columns follow from the registry.
+//! Everything is in this file but the computation: the field in [`Stats`] (or
+//! [`Summary`], [`CookStats`], [`EquipmentStats`]); its registry entry, a variant of
+//! [`RunStat`], [`Quantity`], [`CookStat`] or [`EquipmentStat`] with its name, label
+//! and kind and its place in that type's `ALL`; and its line in [`Stats::get`] and
+//! in [`Stats::map_runs`] (the compiler asks for both). Its value is computed where
+//! [`StatsView::finish`](super::StatsView::finish) builds the rest. A new summary of
+//! per-order times (p99, say) is a [`Quantity`], listed in `TIMES` too.
+//!
+//! From there, the `--stats` and `--replications` tables, the replications' JSON
+//! and, for what a sweep offers ([`Metric::of`](crate::sweep::Metric::of)), the
+//! sweep's targets and CSV columns follow: a test in `sweep::target` checks each
+//! against the registry, and that the registry lists every statistic of the JSON.
 
 use std::fmt::Debug;
 
