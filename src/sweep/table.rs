@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::{Metric, Op, Quantity, Sweep, Target, answers};
 use crate::replicate::Estimate;
 use crate::time::TimeUnit;
-use crate::view::stats::Kind;
+use crate::view::stats::{CookStat, Kind};
 use crate::view::table::{Align, Column, Table};
 
 /// An estimate as `mean ± half-width` ([`Estimate::show`]), shares as
@@ -49,7 +49,7 @@ fn header(m: &Metric, unit: TimeUnit) -> String {
         Metric::TimeInSystem(q) => format!("{} in system ({u})", q.name()),
         Metric::Wait(q) => format!("{} wait ({u})", q.name()),
         Metric::Throughput => "per hour".into(),
-        Metric::HandsOn => "hands-on".into(),
+        Metric::HandsOn => CookStat::HandsOn.label().into(),
         other => other.name(),
     }
 }
