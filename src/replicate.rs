@@ -60,7 +60,9 @@ use crate::clock::{Cancel, Cancellable};
 use crate::engine::{self, Mode, VirtualClock};
 use crate::model::Scenario;
 use crate::time::{Ticks, TimeUnit};
-use crate::view::stats::{Stats, StatsView, Summary};
+use crate::view::stats::{Stats, StatsView, fixed};
+
+pub use crate::view::stats::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate, t_quantile, t975};
 
 /// SplitMix64's increment, the golden ratio in 64-bit fixed point.
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -174,297 +176,7 @@ pub fn replicate_until(
     Ok((!runs.is_empty()).then(|| Replicated::from_runs(sc, mode, seed, warmup, seeds, runs)))
 }
 
-/// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.
-pub fn t975(df: f64) -> f64 {
-    t_quantile(0.975, df)
-}
-
-/// The `p`-quantile of Student's t distribution with `df` degrees of freedom, for
-/// `0 < p < 1` and `df > 0` (not necessarily whole; `f64::INFINITY` for the
-/// standard normal). NaN outside that domain.
-///
-/// Finite `df`: the t distribution function is computed from the regularised
-/// incomplete beta function (`P(T ≤ t) = 1 − I_x(df/2, 1/2) / 2` for t ≥ 0, with
-/// x = df / (df + t²), by its continued fraction) and inverted by bisection to full
-/// double precision. Infinite `df`: the normal quantile, by the same bisection on
-/// the normal distribution function (from `erfc`).
-pub fn t_quantile(p: f64, df: f64) -> f64 {
-    if !(p > 0.0 && p < 1.0) || df.is_nan() || df <= 0.0 {
-        return f64::NAN;
-    }
-    if p < 0.5 {
-        return -t_quantile(1.0 - p, df);
-    }
-    if p == 0.5 {
-        return 0.0;
-    }
-    let cdf = |t: f64| if df.is_infinite() { normal_cdf(t) } else { t_cdf(t, df) };
-    let mut hi = 1.0;
-    while cdf(hi) < p {
-        hi *= 2.0;
-        if !hi.is_finite() {
-            return f64::INFINITY;
-        }
-    }
-    let mut lo = 0.0;
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if cdf(mid) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
-/// P(T ≤ t) for Student's t with `df` degrees of freedom.
-fn t_cdf(t: f64, df: f64) -> f64 {
-    let x = df / (df + t * t);
-    let tail = 0.5 * reg_inc_beta(x, 0.5 * df, 0.5);
-    if t >= 0.0 { 1.0 - tail } else { tail }
-}
-
-/// P(Z ≤ z) for the standard normal.
-fn normal_cdf(z: f64) -> f64 {
-    0.5 * erfc(-z / std::f64::consts::SQRT_2)
-}
-
-/// The complementary error function, by the regularised upper incomplete gamma
-/// function: erfc(x) = Q(1/2, x²) for x ≥ 0.
-fn erfc(x: f64) -> f64 {
-    if x < 0.0 {
-        return 2.0 - erfc(-x);
-    }
-    reg_upper_gamma(0.5, x * x)
-}
-
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error about 1e-15).
-fn ln_gamma(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Γ(x) Γ(1 − x) = π / sin(πx).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let sum = C[1..].iter().enumerate().fold(C[0], |s, (i, &c)| s + c / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
-}
-
-/// The regularised incomplete beta function I_x(a, b), for 0 ≤ x ≤ 1 and a, b > 0
-/// (continued fraction by the modified Lentz method, on whichever side converges).
-fn reg_inc_beta(x: f64, a: f64, b: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        ln_front.exp() * beta_cf(x, a, b) / a
-    } else {
-        1.0 - ln_front.exp() * beta_cf(1.0 - x, b, a) / b
-    }
-}
-
-/// The continued fraction of the incomplete beta function.
-fn beta_cf(x: f64, a: f64, b: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..100_000 {
-        let m = m as f64;
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        d = if d.abs() < TINY { TINY } else { d };
-        c = 1.0 + aa / c;
-        c = if c.abs() < TINY { TINY } else { c };
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        d = if d.abs() < TINY { TINY } else { d };
-        c = 1.0 + aa / c;
-        c = if c.abs() < TINY { TINY } else { c };
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    h
-}
-
-/// The regularised upper incomplete gamma function Q(a, x), for a > 0, x ≥ 0 (series
-/// below a + 1, continued fraction above).
-fn reg_upper_gamma(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let ln_front = a * x.ln() - x - ln_gamma(a);
-    if x < a + 1.0 {
-        let (mut ap, mut sum) = (a, 1.0 / a);
-        let mut del = sum;
-        for _ in 0..100_000 {
-            ap += 1.0;
-            del *= x / ap;
-            sum += del;
-            if del.abs() < sum.abs() * 1e-17 {
-                break;
-            }
-        }
-        1.0 - sum * ln_front.exp()
-    } else {
-        const TINY: f64 = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / TINY;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..100_000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            d = if d.abs() < TINY { TINY } else { d };
-            c = b + an / c;
-            c = if c.abs() < TINY { TINY } else { c };
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-16 {
-                break;
-            }
-        }
-        ln_front.exp() * h
-    }
-}
-
-/// A statistic estimated over `n` replications: the mean of its per-replication
-/// values, their standard deviation (with `n − 1` in the denominator) and the
-/// half-width of the 95% confidence interval for its expectation,
-/// `t(0.975, n − 1) · sd / √n`. With one replication `sd` and `half_width_95` are
-/// NaN (`null` in JSON): one value says nothing about the spread.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Estimate {
-    pub mean: f64,
-    pub sd: f64,
-    pub half_width_95: f64,
-    pub n: u32,
-}
-
-impl Estimate {
-    /// The estimate from per-replication values (NaN everywhere for none).
-    ///
-    /// Deviations are taken from the first value, so a quantity that is the same in
-    /// every replication has exactly that mean and a standard deviation of exactly 0.
-    pub fn from_samples(values: &[f64]) -> Estimate {
-        let n = values.len();
-        let Some(&first) = values.first() else {
-            return Estimate { mean: f64::NAN, sd: f64::NAN, half_width_95: f64::NAN, n: 0 };
-        };
-        let nf = n as f64;
-        let shift = values.iter().map(|&v| v - first).sum::<f64>() / nf;
-        let mean = first + shift;
-        if n < 2 {
-            return Estimate { mean, sd: f64::NAN, half_width_95: f64::NAN, n: 1 };
-        }
-        let ss: f64 = values.iter().map(|&v| (v - first - shift) * (v - first - shift)).sum();
-        let sd = (ss / (nf - 1.0)).sqrt();
-        Estimate { mean, sd, half_width_95: t975(nf - 1.0) * sd / nf.sqrt(), n: n as u32 }
-    }
-
-    /// The lower end of the 95% confidence interval.
-    pub fn low(&self) -> f64 {
-        self.mean - self.half_width_95
-    }
-
-    /// The upper end of the 95% confidence interval.
-    pub fn high(&self) -> f64 {
-        self.mean + self.half_width_95
-    }
-
-    /// Whether `x` lies in the 95% confidence interval (ends included).
-    pub fn contains(&self, x: f64) -> bool {
-        self.low() <= x && x <= self.high()
-    }
-
-    fn of<T>(runs: &[T], f: impl Fn(&T) -> f64) -> Estimate {
-        Estimate::from_samples(&runs.iter().map(f).collect::<Vec<_>>())
-    }
-}
-
-/// A [`Summary`] over replications: each field's [`Estimate`] (the mean of the
-/// replications' means, of their medians, ...), in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SummaryEstimate {
-    pub count: Estimate,
-    pub mean_s: Estimate,
-    pub p50_s: Estimate,
-    pub p95_s: Estimate,
-    pub max_s: Estimate,
-}
-
-impl SummaryEstimate {
-    fn of(runs: &[Stats], f: impl Fn(&Stats) -> &Summary) -> SummaryEstimate {
-        SummaryEstimate {
-            count: Estimate::of(runs, |s| f(s).count as f64),
-            mean_s: Estimate::of(runs, |s| f(s).mean_s),
-            p50_s: Estimate::of(runs, |s| f(s).p50_s),
-            p95_s: Estimate::of(runs, |s| f(s).p95_s),
-            max_s: Estimate::of(runs, |s| f(s).max_s),
-        }
-    }
-}
-
-/// A cook's [`CookStats`](crate::view::stats::CookStats) over replications.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CookEstimate {
-    /// 1-based.
-    pub cook: u32,
-    pub hands_on_s: Estimate,
-    pub standing_by_s: Estimate,
-    pub idle_s: Estimate,
-    pub hands_on_share: Estimate,
-    pub standing_by_share: Estimate,
-    pub idle_share: Estimate,
-}
-
-/// A piece of equipment's [`EquipmentStats`](crate::view::stats::EquipmentStats) over
-/// replications.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EquipmentEstimate {
-    pub name: String,
-    pub capacity: u32,
-    pub busy_s: Estimate,
-    pub utilisation: Estimate,
-    pub mean_queue: Estimate,
-    pub longest_queue: Estimate,
-}
-
-/// Every scalar statistic of [`Stats`] estimated over independent replications.
+/// Every statistic of [`Stats`] estimated over independent replications.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
     pub scenario: String,
@@ -477,26 +189,23 @@ pub struct Replicated {
     pub warmup_s: f64,
     /// Each replication's seed, in replication order ([`seeds`]).
     pub seeds: Vec<u64>,
-    pub total_s: Estimate,
-    pub measured_s: Estimate,
-    pub served: Estimate,
-    /// Customers who left unserved, and their share of those who came.
-    pub left: Estimate,
-    pub left_share: Estimate,
-    /// Customers who did not join, and their share of those who came.
-    pub balked: Estimate,
-    pub balked_share: Estimate,
-    pub throughput_per_hour: Estimate,
-    pub wait: SummaryEstimate,
-    pub time_in_system: SummaryEstimate,
-    pub longest_chain: SummaryEstimate,
-    pub above_chain: SummaryEstimate,
-    pub cooks: Vec<CookEstimate>,
-    pub equipment: Vec<EquipmentEstimate>,
+    /// The estimates, with the shares of customers who left and did not join (in
+    /// JSON, its fields follow `seeds`).
+    #[serde(flatten)]
+    pub stats: Stats<Estimate>,
     /// Each replication's statistics, in replication order (not in JSON: rerun a
     /// replication with its seed to see it).
     #[serde(skip)]
     pub runs: Vec<Stats>,
+}
+
+/// A `Replicated` reads as its estimates: `replicated.wait.mean_s`.
+impl std::ops::Deref for Replicated {
+    type Target = Stats<Estimate>;
+
+    fn deref(&self) -> &Stats<Estimate> {
+        &self.stats
+    }
 }
 
 impl Replicated {
@@ -519,27 +228,6 @@ impl Replicated {
     ) -> Replicated {
         assert!(!runs.is_empty(), "no replications to summarise");
         assert_eq!(runs.len(), seeds.len(), "one seed per replication");
-        let cooks = (0..runs[0].cooks.len())
-            .map(|c| CookEstimate {
-                cook: runs[0].cooks[c].cook,
-                hands_on_s: Estimate::of(&runs, |s| s.cooks[c].hands_on_s),
-                standing_by_s: Estimate::of(&runs, |s| s.cooks[c].standing_by_s),
-                idle_s: Estimate::of(&runs, |s| s.cooks[c].idle_s),
-                hands_on_share: Estimate::of(&runs, |s| s.cooks[c].hands_on_share),
-                standing_by_share: Estimate::of(&runs, |s| s.cooks[c].standing_by_share),
-                idle_share: Estimate::of(&runs, |s| s.cooks[c].idle_share),
-            })
-            .collect();
-        let equipment = (0..runs[0].equipment.len())
-            .map(|e| EquipmentEstimate {
-                name: runs[0].equipment[e].name.clone(),
-                capacity: runs[0].equipment[e].capacity,
-                busy_s: Estimate::of(&runs, |s| s.equipment[e].busy_s),
-                utilisation: Estimate::of(&runs, |s| s.equipment[e].utilisation),
-                mean_queue: Estimate::of(&runs, |s| s.equipment[e].mean_queue),
-                longest_queue: Estimate::of(&runs, |s| s.equipment[e].longest_queue as f64),
-            })
-            .collect();
         Replicated {
             scenario: sc.name.clone(),
             mode: mode.name(),
@@ -547,68 +235,18 @@ impl Replicated {
             replications: runs.len() as u32,
             warmup_s: crate::time::seconds(warmup),
             seeds,
-            total_s: Estimate::of(&runs, |s| s.total_s),
-            measured_s: Estimate::of(&runs, |s| s.measured_s),
-            served: Estimate::of(&runs, |s| s.served as f64),
-            left: Estimate::of(&runs, |s| s.left as f64),
-            left_share: Estimate::of(&runs, Stats::left_share),
-            balked: Estimate::of(&runs, |s| s.balked as f64),
-            balked_share: Estimate::of(&runs, Stats::balked_share),
-            throughput_per_hour: Estimate::of(&runs, |s| s.throughput_per_hour),
-            wait: SummaryEstimate::of(&runs, |s| &s.wait),
-            time_in_system: SummaryEstimate::of(&runs, |s| &s.time_in_system),
-            longest_chain: SummaryEstimate::of(&runs, |s| &s.longest_chain),
-            above_chain: SummaryEstimate::of(&runs, |s| &s.above_chain),
-            cooks,
-            equipment,
+            stats: Stats::over(&runs),
             runs,
         }
     }
 
-    /// The estimates as a text table, one row per statistic, `mean ± half-width` of
-    /// the 95% confidence interval, times in `unit`.
+    /// The estimates as a text table, one row per statistic the tables show (see
+    /// [`Stats::render_estimates`]), `mean ± half-width` of the 95% confidence
+    /// interval, times in `unit`, under a heading that says how many replications
+    /// of which kitchen. The customers who left or did not join are listed when some
+    /// did in a replication.
     pub fn render(&self, unit: TimeUnit) -> String {
         let u = unit.name();
-        let time = |e: &Estimate| cell(e, 1.0 / unit.seconds(), 2, "");
-        let pct = |e: &Estimate| cell(e, 100.0, 1, "%");
-        let count = |e: &Estimate| cell(e, 1.0, 0, "");
-        let mut rows: Vec<(String, (String, String))> = vec![
-            ("total time".into(), time(&self.total_s)),
-            ("measured time".into(), time(&self.measured_s)),
-            ("orders served".into(), count(&self.served)),
-        ];
-        if self.runs.iter().any(|s| s.left + s.balked > 0) {
-            rows.push(("customers who left".into(), count(&self.left)));
-            rows.push(("  share of those who came".into(), pct(&self.left_share)));
-            rows.push(("customers who did not join".into(), count(&self.balked)));
-            rows.push(("  share of those who came".into(), pct(&self.balked_share)));
-        }
-        rows.push(("throughput per hour".into(), cell(&self.throughput_per_hour, 1.0, 1, "")));
-        for (name, s) in [
-            ("wait", &self.wait),
-            ("time in system", &self.time_in_system),
-            ("longest chain", &self.longest_chain),
-            ("above the chain", &self.above_chain),
-        ] {
-            rows.push((format!("{name}: mean"), time(&s.mean_s)));
-            rows.push((format!("{name}: p50"), time(&s.p50_s)));
-            rows.push((format!("{name}: p95"), time(&s.p95_s)));
-            rows.push((format!("{name}: max"), time(&s.max_s)));
-        }
-        for c in &self.cooks {
-            let n = c.cook;
-            rows.push((format!("cook {n}: hands-on"), pct(&c.hands_on_share)));
-            rows.push((format!("cook {n}: standing by"), pct(&c.standing_by_share)));
-            rows.push((format!("cook {n}: idle"), pct(&c.idle_share)));
-        }
-        for e in &self.equipment {
-            let name = format!("{} ({})", e.name, e.capacity);
-            rows.push((format!("{name}: utilisation"), pct(&e.utilisation)));
-            rows.push((format!("{name}: mean queue"), cell(&e.mean_queue, 1.0, 2, "")));
-            rows.push((format!("{name}: longest queue"), count(&e.longest_queue)));
-        }
-        let label = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let left = rows.iter().map(|r| r.1.0.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
         let _ = if self.replications == 1 {
             writeln!(out, "Statistics of 1 replication (times in {u}; no confidence interval from one run)")
@@ -626,36 +264,9 @@ impl Replicated {
         };
         let kitchen = if self.mode == Mode::Sync.name() { "synchronous" } else { "asynchronous" };
         let _ = writeln!(out, "  {kitchen} kitchen, base seed {}, {warmup}\n", self.seed);
-        for (name, (mean, half)) in rows {
-            let _ = writeln!(out, "  {name:label$}  {mean:>left$}{half}");
-        }
+        out += &self.stats.render_estimates(unit, self.runs.iter().any(|s| s.left + s.balked > 0));
         out
     }
-}
-
-/// `x` with `decimals` decimals, without a negative zero.
-fn fixed(x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => abs.to_string(),
-        _ => s,
-    }
-}
-
-/// An estimate scaled by `scale` as `(mean, " ± half-width")`, each followed by
-/// `suffix`, both with enough decimals to show the half-width to two significant
-/// digits (at least `min_decimals`, at most 6). The half-width is left out when it
-/// is not a number (one replication).
-fn cell(e: &Estimate, scale: f64, min_decimals: usize, suffix: &str) -> (String, String) {
-    let (mean, half) = (e.mean * scale, e.half_width_95 * scale);
-    let decimals = if half.is_finite() && half > 0.0 {
-        (1.0 - half.log10().floor()).clamp(min_decimals as f64, 6.0) as usize
-    } else {
-        min_decimals
-    };
-    let m = format!("{}{suffix}", fixed(mean, decimals));
-    let h = if half.is_nan() { String::new() } else { format!(" ± {}{suffix}", fixed(half, decimals)) };
-    (m, h)
 }
 
 #[cfg(test)]
@@ -714,57 +325,6 @@ rate = 1.5
         // The SplitMix64 reference: seeded with 0, its first outputs are these
         // (Vigna's splitmix64.c).
         assert_eq!(seeds(0, 3), [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F]);
-    }
-
-    #[test]
-    fn t_quantiles_match_the_tables() {
-        // Exact closed forms for 1 and 2 degrees of freedom.
-        let exact1 = (std::f64::consts::PI * 0.475).tan();
-        assert!((t975(1.0) - exact1).abs() < 1e-9, "{}", t975(1.0));
-        let exact2 = 0.95 * (2.0f64 / (1.0 - 0.95 * 0.95)).sqrt();
-        assert!((t975(2.0) - exact2).abs() < 1e-9, "{}", t975(2.0));
-        // Published tables, to their 3 decimals.
-        for (df, t) in [
-            (1.0, 12.706),
-            (2.0, 4.303),
-            (3.0, 3.182),
-            (4.0, 2.776),
-            (9.0, 2.262),
-            (19.0, 2.093),
-            (29.0, 2.045),
-            (30.0, 2.042),
-            (60.0, 2.000),
-            (120.0, 1.980),
-            (f64::INFINITY, 1.960),
-        ] {
-            assert!((t975(df) - t).abs() < 5e-4, "t(0.975, {df}) = {} not {t}", t975(df));
-        }
-        // More digits: R's qt(0.975, 19) and qnorm(0.975).
-        assert!((t975(19.0) - 2.093_024_054_408_263).abs() < 1e-9);
-        assert!((t975(f64::INFINITY) - 1.959_963_984_540_054).abs() < 1e-9);
-        // Other quantiles, symmetry, and the approach to the normal.
-        assert!((t_quantile(0.95, 10.0) - 1.812).abs() < 5e-4);
-        assert!((t_quantile(0.995, 5.0) - 4.032).abs() < 5e-4);
-        assert_eq!(t_quantile(0.025, 7.0), -t975(7.0));
-        assert_eq!(t_quantile(0.5, 3.0), 0.0);
-        assert!((t975(1e7) - t975(f64::INFINITY)).abs() < 1e-6);
-        assert!(t975(0.0).is_nan() && t_quantile(1.0, 3.0).is_nan());
-    }
-
-    #[test]
-    fn estimates_are_t_intervals() {
-        let e = Estimate::from_samples(&[1.0, 2.0, 3.0, 4.0, 5.0]);
-        assert_eq!((e.mean, e.n), (3.0, 5));
-        assert!((e.sd - 2.5f64.sqrt()).abs() < 1e-15);
-        assert!((e.half_width_95 - 2.776_445_105 * 2.5f64.sqrt() / 5f64.sqrt()).abs() < 1e-8);
-        assert!(e.contains(3.0) && e.contains(e.low()) && !e.contains(5.0));
-        // A constant has no spread at all, however it rounds.
-        let c = Estimate::from_samples(&[0.1 + 0.2; 7]);
-        assert_eq!((c.mean, c.sd, c.half_width_95), (0.1 + 0.2, 0.0, 0.0));
-        let one = Estimate::from_samples(&[4.0]);
-        assert_eq!((one.mean, one.n), (4.0, 1));
-        assert!(one.sd.is_nan() && one.half_width_95.is_nan());
-        assert_eq!(Estimate::from_samples(&[]).n, 0);
     }
 
     #[test]
@@ -858,19 +418,5 @@ interarrival = 5
         assert!(!text.contains('±'), "{text}");
         println!("{}\n{}", r.render(TimeUnit::Seconds), single.render(TimeUnit::Minutes));
         assert!(serde_json::to_value(&single).unwrap()["wait"]["mean_s"]["sd"].is_null());
-    }
-
-    #[test]
-    fn cells_show_the_half_width_to_two_significant_digits() {
-        let e = |mean, half_width_95| Estimate { mean, sd: 0.0, half_width_95, n: 2 };
-        let s = |(m, h): (String, String)| m + &h;
-        assert_eq!(s(cell(&e(1.23456, 0.0042), 1.0, 2, "")), "1.2346 ± 0.0042");
-        assert_eq!(s(cell(&e(12.3, 1.7), 1.0, 2, "")), "12.30 ± 1.70");
-        assert_eq!(s(cell(&e(9.2, 3.45), 1.0, 0, "")), "9.2 ± 3.5");
-        assert_eq!(s(cell(&e(5461.7, 486.0), 1.0, 1, "")), "5461.7 ± 486.0");
-        assert_eq!(s(cell(&e(300.0, 0.0), 1.0, 0, "")), "300 ± 0");
-        assert_eq!(s(cell(&e(0.5, 0.0), 100.0, 1, "%")), "50.0% ± 0.0%");
-        assert_eq!(s(cell(&e(-0.0001, 0.0), 1.0, 2, "")), "0.00 ± 0.00");
-        assert_eq!(s(cell(&e(2.5, f64::NAN), 1.0, 2, "")), "2.50");
     }
 }

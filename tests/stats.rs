@@ -331,3 +331,38 @@ interarrival = {{ dist = "uniform", min = 0, max = 2 }}
         assert!((got - want).abs() <= want / 512.0 + 1e-12, "p{p}: {got} vs {want}");
     }
 }
+
+/// `Stats<Estimate>` is one map over the runs: every statistic of the registry is
+/// estimated from that statistic of each run.
+#[test]
+fn estimates_over_runs_follow_the_registry() {
+    use async_cafe::view::stats::{Estimate, Field, RunStat, Stat};
+    let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+    let runs: Vec<Stats> = [1, 2, 3]
+        .iter()
+        .map(|&seed| {
+            let mut view = StatsView::new(&sc);
+            engine::run(&sc, Mode::Async, seed, &mut VirtualClock, &mut view);
+            view.finish()
+        })
+        .collect();
+    let over = Stats::<Estimate>::over(&runs);
+    let same = Stats::<Estimate>::over(&vec![runs[0].clone(); 4]);
+    let stats: Vec<Stat> = Stat::all(runs[0].cooks.len(), runs[0].equipment.len()).collect();
+    assert_eq!(stats.len(), 8 + 4 * 5 + runs[0].cooks.len() * 6 + runs[0].equipment.len() * 4);
+    for stat in stats {
+        let values: Vec<f64> = runs.iter().map(|s| s.value(stat).unwrap()).collect();
+        assert_eq!(*over.get(stat).unwrap().value(), Estimate::from_samples(&values), "{stat:?}");
+        let constant = same.get(stat).unwrap().value();
+        assert_eq!((constant.mean, constant.sd, constant.n), (values[0], 0.0, 4), "{stat:?}");
+        assert!(matches!(runs[0].get(stat), Some(Field::Count(_)) | Some(Field::Real(_))));
+    }
+    // A run's shares of customers follow from its counts: its JSON leaves them out.
+    let run = runs.iter().find(|s| s.left > 0).expect("impatient customers left");
+    let json = serde_json::to_value(run).unwrap();
+    assert!(json.get("left_share").is_none() && json.get("balked_share").is_none());
+    let total = (run.served + run.left + run.balked) as f64;
+    assert_eq!(run.value(Stat::Run(RunStat::LeftShare)), Some(run.left as f64 / total));
+    assert_eq!(run.value(Stat::Run(RunStat::BalkedShare)), Some(run.balked as f64 / total));
+    assert_eq!(runs[0].get(Stat::Cook(99, async_cafe::view::stats::CookStat::Idle)), None);
+}

@@ -40,7 +40,7 @@ fn vary(sc: &Scenario, spec: &str) -> Vary {
 }
 
 fn err(sc: &Scenario, spec: &str) -> String {
-    sweep::parse_vary(spec, sc).unwrap_err()
+    sweep::parse_vary(spec, sc).unwrap_err().to_string()
 }
 
 fn opts(replications: u32, threads: usize) -> Options {
@@ -138,7 +138,7 @@ fn bad_vary_specs_say_what_is_wrong() {
     // The same parameter twice.
     let twice = [vary(&sc, "cooks=1..2"), vary(&sc, "cooks=3")];
     assert_eq!(
-        sweep::check_varies(&twice).unwrap_err(),
+        sweep::check_varies(&twice).unwrap_err().to_string(),
         "--vary `cooks` is given twice: give all its values in one --vary"
     );
 }
@@ -173,17 +173,17 @@ fn sweeps_too_big_to_finish_are_refused() {
     let sc = mmc(3.0, 1_000_000);
     let big = [vary(&sc, "cooks=1..200"), vary(&sc, "equipment.machine=1..60")];
     assert_eq!(
-        sweep::check_size(&sc, &big, 10).unwrap_err(),
+        sweep::check_size(&sc, &big, 10).unwrap_err().to_string(),
         "the grid has 12000 configurations (200 cooks × 60 equipment.machine), more than 10000: vary fewer values"
     );
     let many = [vary(&sc, "cooks=1..100"), vary(&sc, "equipment.machine=1..30")];
     assert_eq!(
-        sweep::check_size(&sc, &many, 100).unwrap_err(),
+        sweep::check_size(&sc, &many, 100).unwrap_err().to_string(),
         "3000 configurations × 100 replications = 300000 runs, more than 200000: vary fewer values or use fewer --replications"
     );
     let long = [vary(&sc, "cooks=1..100")];
     assert_eq!(
-        sweep::check_size(&sc, &long, 300).unwrap_err(),
+        sweep::check_size(&sc, &long, 300).unwrap_err().to_string(),
         "the sweep would serve about 3.0e10 customers (100 configurations × 300 replications), more than 2e10 (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
     );
     assert!(sweep::check_size(&sc, &long, 20).is_ok());
@@ -221,7 +221,7 @@ fn targets_parse_and_name_their_metric() {
     assert_eq!(sweep::parse_target("mean_wait<60", &metrics).unwrap().op, Op::Lt);
     assert_eq!(sweep::parse_target("throughput_per_hour >= 1e4", &metrics).unwrap().value, 1e4);
     assert_eq!(sweep::parse_target("hands_on_share > 0.5", &metrics).unwrap().op, Op::Gt);
-    let bad = |t: &str| sweep::parse_target(t, &metrics).unwrap_err();
+    let bad = |t: &str| sweep::parse_target(t, &metrics).unwrap_err().to_string();
     assert_eq!(
         bad("p95_time_in_sytem <= 3"),
         format!(
@@ -588,4 +588,46 @@ fn the_dispatch_policy_can_vary_and_the_smarter_baker_wins() {
     assert_eq!(s.rows[0].describe(&s.varies), "policy=longest-chain");
     let csv = sweep::csv(&s, None);
     assert!(csv.lines().nth(1).unwrap().starts_with("longest-chain,"), "{csv}");
+}
+
+#[test]
+fn refusals_are_typed() {
+    use async_cafe::sweep::{SizeError, TargetProblem, VaryError, VaryProblem};
+    let sc = async_cafe::builtin::find("rush-hour").unwrap().load().unwrap();
+    let problem = |spec: &str| sweep::parse_vary(spec, &sc).unwrap_err().problem;
+    assert_eq!(problem("cooks"), VaryProblem::NotNameEqualsValues);
+    assert_eq!(problem("cooks=0..2"), VaryProblem::NoCook);
+    assert_eq!(problem("cooks=3..1"), VaryProblem::EmptyRange { name: "cooks".into(), lo: 3.0, hi: 1.0 });
+    assert_eq!(problem("cooks=1,x"), VaryProblem::NotWhole("x".into()));
+    assert_eq!(
+        problem("equipment.espreso_machine=1..2"),
+        VaryProblem::UnknownEquipment {
+            name: "espreso_machine".into(),
+            suggestion: Some("espresso_machine".into()),
+            equipment: vec!["espresso_machine".into()],
+        }
+    );
+    assert_eq!(problem("arrivals.rate=1,2"), VaryProblem::NotPoisson);
+    let e = sweep::parse_vary("cooks=1,1", &sc).unwrap_err();
+    assert_eq!(e, VaryError { spec: "cooks=1,1".into(), problem: VaryProblem::Repeated("1".into()) });
+    let twice = [vary(&sc, "cooks=1..2"), vary(&sc, "cooks=3")];
+    assert_eq!(sweep::check_varies(&twice).unwrap_err().problem, VaryProblem::VariedTwice);
+
+    let varies = [vary(&sc, "cooks=1..3")];
+    let metrics = sweep::metrics(&sc, &varies);
+    let target = |t: &str| sweep::parse_target(t, &metrics).unwrap_err().problem;
+    assert_eq!(target("mean_wait"), TargetProblem::NotMetricOpValue);
+    assert_eq!(target("mean_wait = 3"), TargetProblem::UnknownComparison);
+    assert_eq!(target("mean_wait <= soon"), TargetProblem::NotNumber("soon".into()));
+    match target("mean_wiat <= 3") {
+        TargetProblem::UnknownMetric { name, suggestion, metrics: names } => {
+            assert_eq!((name.as_str(), suggestion.as_deref()), ("mean_wiat", Some("mean_wait")));
+            assert_eq!(names.len(), metrics.len());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        sweep::check_size(&sc, &varies, 100_000).unwrap_err(),
+        SizeError::Runs { configurations: 3, replications: 100_000 }
+    );
 }

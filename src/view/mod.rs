@@ -7,5 +7,6 @@ pub mod live;
 pub mod narrative;
 pub mod report;
 pub mod stats;
+pub mod table;
 pub mod timeline;
 pub mod trace;

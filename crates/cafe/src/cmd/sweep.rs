@@ -20,18 +20,27 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     if a.replications == 0 {
         return Err(bad("--replications must be at least 1".into()));
     }
-    let varies =
-        a.vary.iter().map(|v| sweep::parse_vary(v, &sc)).collect::<Result<Vec<_>, _>>().map_err(bad)?;
-    sweep::check_varies(&varies).map_err(bad)?;
+    let varies = a
+        .vary
+        .iter()
+        .map(|v| sweep::parse_vary(v, &sc))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
     let metrics = sweep::metrics(&sc, &varies);
-    let target = a.target.as_deref().map(|t| sweep::parse_target(t, &metrics)).transpose().map_err(bad)?;
+    let target = a
+        .target
+        .as_deref()
+        .map(|t| sweep::parse_target(t, &metrics))
+        .transpose()
+        .map_err(|e| bad(e.to_string()))?;
     if target.is_some() && a.replications < 2 {
         return Err(bad(
             "--target needs at least 2 replications: one run gives no confidence interval".into()
         ));
     }
     let warmup = super::warmup(&sc, a.warmup)?;
-    sweep::check_size(&sc, &varies, a.replications).map_err(bad)?;
+    sweep::check_size(&sc, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
     let opts = sweep::Options {
         mode: a.mode.into(),
         seed: a.seed.unwrap_or(sc.seed),

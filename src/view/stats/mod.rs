@@ -54,92 +54,42 @@
 
 use rustc_hash::FxHashMap;
 
-use serde::Serialize;
-
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, EquipIx, ItemIx, Scenario, StepIx, StepKind};
 use crate::orders::Order;
 use crate::time::{Ticks, TimeUnit};
 use crate::view::histogram::{Samples, nearest_rank};
 
-/// Mean, median, 95th percentile and maximum, in seconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Summary {
-    pub count: u64,
-    pub mean_s: f64,
-    pub p50_s: f64,
-    pub p95_s: f64,
-    pub max_s: f64,
-}
+mod estimate;
+mod schema;
+mod student_t;
+mod text;
 
-impl Summary {
-    fn of(values: &Samples) -> Summary {
-        let m = values.moments();
-        let n = m.count();
-        if n == 0 {
-            return Summary { count: 0, mean_s: 0.0, p50_s: 0.0, p95_s: 0.0, max_s: 0.0 };
-        }
-        let s = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
-        let rank = |p: f64| values.value_at_rank(nearest_rank(p, n)).unwrap_or(0);
-        let (sum, n128) = (m.sum(), n as u128);
-        Summary {
-            count: n,
-            mean_s: s((sum / n128) as Ticks) + (sum % n128) as f64 / n as f64 / 1e9,
-            p50_s: s(rank(0.5)),
-            p95_s: s(rank(0.95)),
-            max_s: s(m.max()),
-        }
+pub(crate) use estimate::fixed;
+pub use estimate::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate};
+pub use schema::{
+    CookStat, CookStats, EquipmentStat, EquipmentStats, Field, Kind, OrderTime, Quantity, RunStat, Stat,
+    Stats, Summary, Value,
+};
+pub use student_t::{t_quantile, t975};
+
+/// Summarises per-order times.
+fn summary(values: &Samples) -> Summary {
+    let m = values.moments();
+    let n = m.count();
+    if n == 0 {
+        return Summary { count: 0, mean_s: 0.0, p50_s: 0.0, p95_s: 0.0, max_s: 0.0 };
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CookStats {
-    /// 1-based.
-    pub cook: u32,
-    pub hands_on_s: f64,
-    pub standing_by_s: f64,
-    pub idle_s: f64,
-    pub hands_on_share: f64,
-    pub standing_by_share: f64,
-    pub idle_share: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EquipmentStats {
-    pub name: String,
-    pub capacity: u32,
-    /// Unit-seconds in use.
-    pub busy_s: f64,
-    /// Busy time over capacity × measured time.
-    pub utilisation: f64,
-    /// Steps queued for it, averaged over the measured time.
-    pub mean_queue: f64,
-    pub longest_queue: u64,
-}
-
-/// Everything `--stats` shows and the JSON report carries.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Stats {
-    /// The whole run: from service start to the last event.
-    pub total_s: f64,
-    /// The measured window, after the warm-up (`total_s` without one).
-    pub measured_s: f64,
-    /// Orders served (that arrived after the warm-up).
-    pub served: u64,
-    /// Customers who left before being served: their patience ran out (reneged).
-    pub left: u64,
-    /// Customers who did not join: too many were waiting (balked).
-    pub balked: u64,
-    /// Orders served per hour of the measured window.
-    pub throughput_per_hour: f64,
-    pub wait: Summary,
-    pub time_in_system: Summary,
-    /// Each order's longest dependency chain: the least time its recipe could take.
-    pub longest_chain: Summary,
-    /// Time in system minus longest chain, per order.
-    pub above_chain: Summary,
-    pub cooks: Vec<CookStats>,
-    pub equipment: Vec<EquipmentStats>,
+    let s = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
+    let rank = |p: f64| values.value_at_rank(nearest_rank(p, n)).unwrap_or(0);
+    let (sum, n128) = (m.sum(), n as u128);
+    Summary {
+        count: n,
+        mean_s: s((sum / n128) as Ticks) + (sum % n128) as f64 / n as f64 / 1e9,
+        p50_s: s(rank(0.5)),
+        p95_s: s(rank(0.95)),
+        max_s: s(m.max()),
+    }
 }
 
 /// A cook's hands-on and standing-by ticks, and since when it has been doing what
@@ -310,16 +260,18 @@ impl<'s> StatsView<'s> {
             measured_s: secs(measured),
             served: self.served,
             left: self.left,
+            left_share: self::share(self.left, self.served + self.left + self.balked),
             balked: self.balked,
+            balked_share: self::share(self.balked, self.served + self.left + self.balked),
             throughput_per_hour: if measured == 0 {
                 0.0
             } else {
                 self.served as f64 * 3600.0 / secs(measured)
             },
-            wait: Summary::of(&self.waits),
-            time_in_system: Summary::of(&self.in_system),
-            longest_chain: Summary::of(&self.chains),
-            above_chain: Summary::of(&self.above),
+            wait: summary(&self.waits),
+            time_in_system: summary(&self.in_system),
+            longest_chain: summary(&self.chains),
+            above_chain: summary(&self.above),
             cooks: self
                 .cooks
                 .iter()
@@ -487,99 +439,6 @@ impl StatsView<'_> {
             self.chains.record(chain);
             self.above.record(in_system.saturating_sub(chain));
         }
-    }
-}
-
-impl Stats {
-    /// Whether the warm-up left nothing to measure: the run ended before it did, or
-    /// no customer arrived after it. Every statistic is then 0 and means nothing.
-    pub fn measured_nothing(&self) -> bool {
-        self.measured_s <= 0.0 || self.served + self.left + self.balked == 0
-    }
-
-    /// Of the customers who came (served, left or balked), the share who left.
-    pub fn left_share(&self) -> f64 {
-        share(self.left, self.served + self.left + self.balked)
-    }
-
-    /// Of the customers who came, the share who did not join.
-    pub fn balked_share(&self) -> f64 {
-        share(self.balked, self.served + self.left + self.balked)
-    }
-
-    /// The statistics as a text table, times in the scenario's unit.
-    pub fn render(&self, unit: TimeUnit) -> String {
-        use std::fmt::Write as _;
-        let u = unit.name();
-        let t = |s: f64| s / unit.seconds();
-        let pct = |x: f64| format!("{:.1}%", x * 100.0);
-        let mut out = String::new();
-        let _ = writeln!(out, "Statistics (times in {u})");
-        let _ = writeln!(out, "  total time      {:>10.2}", t(self.total_s));
-        if self.measured_s != self.total_s {
-            let _ = writeln!(out, "  measured time   {:>10.2}    after the warm-up", t(self.measured_s));
-        }
-        let _ = writeln!(
-            out,
-            "  orders served   {:>10}    throughput {:.1} per hour",
-            self.served, self.throughput_per_hour
-        );
-        if self.left + self.balked > 0 {
-            let _ = writeln!(
-                out,
-                "  customers left  {:>10}    {} of those who came, tired of waiting",
-                self.left,
-                pct(self.left_share())
-            );
-            let _ = writeln!(
-                out,
-                "  did not join    {:>10}    {}, the line was too long",
-                self.balked,
-                pct(self.balked_share())
-            );
-        }
-        let _ = writeln!(out, "\n  per order                  mean       p50       p95       max");
-        for (name, s) in [
-            ("wait", &self.wait),
-            ("time in system", &self.time_in_system),
-            ("longest chain", &self.longest_chain),
-            ("above the chain", &self.above_chain),
-        ] {
-            let _ = writeln!(
-                out,
-                "  {name:<20} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
-                t(s.mean_s),
-                t(s.p50_s),
-                t(s.p95_s),
-                t(s.max_s)
-            );
-        }
-        let _ = writeln!(out, "\n  cooks        hands-on   standing by    idle");
-        for c in &self.cooks {
-            let _ = writeln!(
-                out,
-                "  cook {:<6} {:>9} {:>13} {:>7}",
-                c.cook,
-                pct(c.hands_on_share),
-                pct(c.standing_by_share),
-                pct(c.idle_share)
-            );
-        }
-        if !self.equipment.is_empty() {
-            let width = self.equipment.iter().map(|e| e.name.len() + 4).max().unwrap_or(0).max(9);
-            let _ = writeln!(out, "\n  {:<width$} utilisation   mean queue   longest queue", "equipment");
-            for e in &self.equipment {
-                let label = format!("{} ({})", e.name, e.capacity);
-                let _ = writeln!(
-                    out,
-                    "  {label:<width$} {:>11} {:>12.2} {:>15}",
-                    pct(e.utilisation),
-                    e.mean_queue,
-                    e.longest_queue
-                );
-            }
-        }
-        out
     }
 }
 

@@ -1,0 +1,205 @@
+//! Why a sweep's `--vary`, `--target` or size is refused: typed, so that a caller
+//! can tell the cases apart; each displays as the message the command prints.
+
+use std::fmt;
+
+use super::{MAX_CONFIGURATIONS, MAX_CUSTOMERS, MAX_RUNS};
+
+/// A `--vary` that cannot be used: the spec as given, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VaryError {
+    /// The spec as given, `cooks=0..3`; for [`VaryProblem::VariedTwice`], the
+    /// parameter's name.
+    pub spec: String,
+    pub problem: VaryProblem,
+}
+
+/// What is wrong with a `--vary`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VaryProblem {
+    /// Not `NAME=VALUES`.
+    NotNameEqualsValues,
+    /// No parameter of that name (a close one, if any).
+    UnknownParameter { name: String, suggestion: Option<String> },
+    /// A policy that does not exist (the policies there are).
+    UnknownPolicy { name: String, policies: Vec<&'static str> },
+    /// No piece of equipment of that name (a close one, if any, and those there are).
+    UnknownEquipment { name: String, suggestion: Option<String>, equipment: Vec<String> },
+    /// The arrival rate of customers who do not arrive at a Poisson rate.
+    NotPoisson,
+    /// An empty value in a list.
+    MissingValue,
+    /// A value that should be whole.
+    NotWhole(String),
+    /// A value that should be a number.
+    NotNumber(String),
+    /// A range without both ends.
+    RangeEndMissing,
+    /// A range end that is not whole.
+    RangeEndNotWhole(String),
+    /// A range from a higher number to a lower one (for the parameter `name`).
+    EmptyRange { name: String, lo: f64, hi: f64 },
+    /// A range of more than [`MAX_CONFIGURATIONS`] values.
+    RangeTooLong { lo: f64, hi: f64 },
+    /// A value given twice, as written.
+    Repeated(String),
+    /// Fewer than one cook.
+    NoCook,
+    /// More cooks than a kitchen can have.
+    TooManyCooks,
+    /// A capacity of 0 for the equipment `name`.
+    ZeroCapacity { name: String },
+    /// A capacity over `u32::MAX`.
+    CapacityTooLarge,
+    /// A rate that is not positive: the scenario's unit and the value.
+    RateNotPositive { unit: &'static str, value: String },
+    /// The same parameter in two `--vary`s ([`check_varies`](super::check_varies)).
+    VariedTwice,
+}
+
+const VARY_EXAMPLES: &str = "like `cooks=1..6`, `equipment.coffee_machine=1..3`, `arrivals.rate=0.5,1,2` or `policy=fifo,longest-chain`";
+
+impl fmt::Display for VaryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use VaryProblem as P;
+        if self.problem == P::VariedTwice {
+            return write!(f, "--vary `{}` is given twice: give all its values in one --vary", self.spec);
+        }
+        write!(f, "--vary `{}`: ", self.spec)?;
+        match &self.problem {
+            P::NotNameEqualsValues => write!(f, "expected NAME=VALUES, {VARY_EXAMPLES}"),
+            P::UnknownParameter { name, suggestion } => {
+                write!(f, "unknown parameter `{name}`; ")?;
+                if let Some(s) = suggestion {
+                    write!(f, "did you mean `{s}`? ")?;
+                }
+                write!(f, "What can vary: cooks, equipment.NAME (a capacity), arrivals.rate, policy")
+            }
+            P::UnknownPolicy { name, policies } => {
+                write!(f, "unknown policy `{name}`; the policies: {}", policies.join(", "))
+            }
+            P::UnknownEquipment { name, equipment, .. } if equipment.is_empty() => {
+                write!(f, "the kitchen has no equipment `{name}`: it has no equipment at all")
+            }
+            P::UnknownEquipment { name, suggestion: Some(s), equipment } => write!(
+                f,
+                "the kitchen has no equipment `{name}`; did you mean `{s}`? It has: {}",
+                equipment.join(", ")
+            ),
+            P::UnknownEquipment { name, suggestion: None, equipment } => {
+                write!(f, "the kitchen has no equipment `{name}`; it has: {}", equipment.join(", "))
+            }
+            P::NotPoisson => f.write_str(
+                "`arrivals.rate` can only be varied when customers arrive at a Poisson rate: \
+                 `[customers.generate]` with `rate = ...` (or an exponential `interarrival`); \
+                 this scenario's customers do not",
+            ),
+            P::MissingValue => f.write_str("a value is missing"),
+            P::NotWhole(s) => write!(f, "`{s}` is not a whole number"),
+            P::NotNumber(s) => write!(f, "`{s}` is not a number"),
+            P::RangeEndMissing => f.write_str("a range needs both ends, like `1..6`"),
+            P::RangeEndNotWhole(s) => write!(
+                f,
+                "`{s}` is not a whole number (a range goes from one whole number to another; for other values, list them: `0.5,1,2`)"
+            ),
+            P::EmptyRange { name, lo, hi } => write!(
+                f,
+                "the range {lo}..{hi} is empty; write the smaller number first, like `{name}={hi}..{lo}`"
+            ),
+            P::RangeTooLong { lo, hi } => {
+                write!(f, "the range {lo}..{hi} has more than {MAX_CONFIGURATIONS} values")
+            }
+            P::Repeated(v) => write!(f, "the value {v} is given twice"),
+            P::NoCook => f.write_str("a kitchen needs at least one cook; start at 1"),
+            P::TooManyCooks => write!(f, "at most {} cooks", u16::MAX),
+            P::ZeroCapacity { name } => {
+                write!(f, "a capacity of 0 means no step could use `{name}`; start at 1")
+            }
+            P::CapacityTooLarge => write!(f, "a capacity is at most {}", u32::MAX),
+            P::RateNotPositive { unit, value } => {
+                write!(f, "a rate is a positive number of customers per {unit}, not {value}")
+            }
+            P::VariedTwice => unreachable!("displayed above"),
+        }
+    }
+}
+
+impl std::error::Error for VaryError {}
+
+/// A `--target` that cannot be used: the text as given, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetError {
+    pub text: String,
+    pub problem: TargetProblem,
+}
+
+/// What is wrong with a `--target`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TargetProblem {
+    /// Not `METRIC OP VALUE`.
+    NotMetricOpValue,
+    /// A comparison other than `<=`, `<`, `>=`, `>`.
+    UnknownComparison,
+    /// No metric of that name (a close one, if any, and the metrics there are).
+    UnknownMetric { name: String, suggestion: Option<String>, metrics: Vec<String> },
+    /// A threshold that is not a (finite) number.
+    NotNumber(String),
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "--target `{}`: ", self.text)?;
+        match &self.problem {
+            TargetProblem::NotMetricOpValue => {
+                f.write_str("expected METRIC OP VALUE, like `p95_time_in_system <= 300` (OP: <=, <, >=, >)")
+            }
+            TargetProblem::UnknownComparison => f.write_str("the comparison must be one of <=, <, >=, >"),
+            TargetProblem::UnknownMetric { name, suggestion, metrics } => {
+                write!(f, "unknown metric `{name}`; ")?;
+                if let Some(s) = suggestion {
+                    write!(f, "did you mean `{s}`? ")?;
+                }
+                write!(f, "The metrics: {}", metrics.join(", "))
+            }
+            TargetProblem::NotNumber(v) => write!(f, "`{v}` is not a number"),
+        }
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+/// A sweep too large to finish ([`check_size`](super::check_size)).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SizeError {
+    /// More than [`MAX_CONFIGURATIONS`] configurations; `shape` is how many
+    /// values each parameter takes, `3 cooks × 2 equipment.oven`.
+    Configurations { configurations: u64, shape: String },
+    /// More than [`MAX_RUNS`] runs.
+    Runs { configurations: u64, replications: u32 },
+    /// About more than [`MAX_CUSTOMERS`] customers.
+    Customers { customers: f64, configurations: u64, replications: u32 },
+}
+
+impl fmt::Display for SizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeError::Configurations { configurations, shape } => write!(
+                f,
+                "the grid has {configurations} configurations ({shape}), more than {MAX_CONFIGURATIONS}: vary fewer values"
+            ),
+            SizeError::Runs { configurations, replications } => {
+                let runs = configurations * *replications as u64;
+                write!(
+                    f,
+                    "{configurations} configurations × {replications} replications = {runs} runs, more than {MAX_RUNS}: vary fewer values or use fewer --replications"
+                )
+            }
+            SizeError::Customers { customers, configurations, replications } => write!(
+                f,
+                "the sweep would serve about {customers:.1e} customers ({configurations} configurations × {replications} replications), more than {MAX_CUSTOMERS:.0e} (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SizeError {}

@@ -1,0 +1,496 @@
+//! Capacity planning: run a scenario over a grid of kitchens and find the cheapest
+//! one that meets a target (`cafe sweep`).
+//!
+//! A sweep varies some of the scenario's numbers ([`Vary`], parsed from `--vary`
+//! specs by [`parse_vary`]): the number of cooks, the capacity of a piece of
+//! equipment, the Poisson arrival rate. Every combination of their values is one
+//! *configuration* ([`grid`]); each configuration runs `R` independent replications
+//! on the virtual clock ([`run`]), and every statistic ([`Metric`]) is estimated as
+//! the mean of its `R` per-replication values ± the half-width of a 95% confidence
+//! interval ([`Estimate`], as [`crate::replicate`] does).
+//!
+//! # Grid order
+//!
+//! Configurations are listed like an odometer: the first `--vary` changes slowest
+//! and the last fastest. `--vary cooks=1..2 --vary equipment.machine=1..2` gives
+//! (1, 1), (1, 2), (2, 1), (2, 2). Ranges `A..B` are inclusive and ascending; lists
+//! keep the order they are written in.
+//!
+//! # Seeds: common random numbers
+//!
+//! Every configuration runs with the same replication seeds,
+//! [`replicate::seeds`]`(seed, R)`: replication `i` of two configurations sees the
+//! same random stream, so their difference is due to the kitchen, not to luck (the
+//! classic variance reduction for comparing systems). Any replication can be rerun
+//! alone: `cafe run` on the scenario edited to the configuration's values, with
+//! `--clock virtual --seed S`, `S` = [`Replicated::seeds`]`[i]`.
+//!
+//! The runs (configuration × replication) are spread over every core; results are
+//! put back in grid order, so a sweep's numbers are bit for bit the same whatever
+//! the number of threads.
+//!
+//! # Targets and costs
+//!
+//! A [`Target`] is `METRIC OP VALUE` (`p95_time_in_system <= 300`). A configuration
+//! *meets* it when the whole 95% confidence interval is on the right side: for `<=`
+//! and `<` the interval's upper end, for `>=` and `>` its lower end. A configuration
+//! that meets the target therefore meets it with 95% confidence, and one whose
+//! interval straddles the threshold does not count (more replications narrow the
+//! intervals). One replication gives no interval, so a target needs at least two.
+//!
+//! A configuration's cost is `cooks × cook_cost + Σ capacity × cost` over the
+//! equipment, from the scenario's `[kitchen]` (both default to 0). The answer
+//! ([`answers`]) is the cheapest configuration that meets the target; ties go to
+//! fewer cooks, then to lower values in `--vary` order. When the arrival rate is
+//! varied it is demand, not a choice, so there is one answer per rate.
+//!
+//! # Stopping early
+//!
+//! [`run`] checks a [`Cancel`] token before starting each run (the command cancels
+//! it on Ctrl-C or SIGTERM); runs already started finish. Configurations whose
+//! replications all finished are reported; the others are "not run".
+//!
+//! # Nothing measured
+//!
+//! A warm-up that leaves nothing to measure in a replication (it ended before the
+//! warm-up did, or no customer arrived after it: [`Stats::measured_nothing`]) makes
+//! its configuration's statistics meaningless: the configuration is flagged
+//! ([`Row::measured_nothing`]) and never meets a target.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::clock::Cancel;
+use crate::engine::{self, Mode, VirtualClock};
+use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
+use crate::replicate::{self, Estimate, Replicated};
+use crate::time::{Ticks, TimeUnit};
+use crate::view::stats::{Stats, StatsView};
+
+mod chart;
+mod csv;
+mod error;
+mod page;
+mod table;
+mod target;
+mod vary;
+
+pub use self::csv::csv;
+pub use error::{SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
+pub use page::html;
+pub use table::{render_answer, render_table};
+pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
+pub use vary::{Param, Vary, check_varies, parse_vary};
+
+/// Configurations in one sweep, at most.
+pub const MAX_CONFIGURATIONS: usize = 10_000;
+/// Runs (configurations × replications) in one sweep, at most.
+pub const MAX_RUNS: u64 = 200_000;
+/// Customers served over the whole sweep, at most (expected, where it can be
+/// estimated): about an hour of computing on two cores.
+pub const MAX_CUSTOMERS: f64 = 2e10;
+
+/// Every configuration: one value per `--vary`, in grid order (the first `--vary`
+/// changes slowest, the last fastest). No `--vary` gives one configuration, the
+/// scenario as it is.
+pub fn grid(varies: &[Vary]) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::new()];
+    for v in varies {
+        out = out
+            .iter()
+            .flat_map(|prefix| v.values.iter().map(move |&x| [prefix.as_slice(), &[x]].concat()))
+            .collect();
+    }
+    out
+}
+
+/// The scenario with one configuration's values.
+pub fn apply(sc: &Scenario, varies: &[Vary], values: &[f64]) -> Scenario {
+    let mut sc = sc.clone();
+    for (v, &x) in varies.iter().zip(values) {
+        match &v.param {
+            Param::Cooks => sc.kitchen.cooks = x as u16,
+            Param::Equipment { index, .. } => sc.kitchen.equipment[*index].capacity = x as u32,
+            Param::ArrivalRate => {
+                if let Customers::Generate(g) = &mut sc.customers {
+                    g.arrivals = Arrivals::Interarrival(Dist::Exponential { mean: 1.0 / x });
+                }
+            }
+            Param::Policy => sc.kitchen.policy = Policy::ALL[x as usize],
+        }
+    }
+    sc
+}
+
+/// A kitchen's cost: `cooks × cook_cost + Σ capacity × cost`.
+pub fn cost(sc: &Scenario) -> f64 {
+    let k = &sc.kitchen;
+    k.cooks as f64 * k.cook_cost + k.equipment.iter().map(|e| e.capacity as f64 * e.cost).sum::<f64>()
+}
+
+/// The expected number of customers a run lets in, where it can be worked out.
+fn expected_customers(sc: &Scenario) -> Option<f64> {
+    let g = match &sc.customers {
+        Customers::List(l) => return Some(l.len() as f64),
+        Customers::Generate(g) => g,
+    };
+    let group = g.group.as_ref().map_or(1.0, |d| d.mean().max(1.0));
+    let by_time = g.until.and_then(|until| match &g.arrivals {
+        Arrivals::Interarrival(d) if d.mean() > 0.0 => Some(
+            crate::time::seconds(until.saturating_sub(g.first_arrival)) / sc.unit.seconds() / d.mean()
+                * group,
+        ),
+        Arrivals::Interarrival(_) => None,
+        Arrivals::Schedule(pieces) => {
+            let (mut from, mut total) = (0.0, 0.0);
+            let end = sc.unit.from_ticks(until);
+            for p in pieces {
+                let to = p.until.map_or(end, |u| sc.unit.from_ticks(u)).min(end);
+                total += p.rate * (to - from).max(0.0);
+                from = to;
+            }
+            Some(total * group)
+        }
+    });
+    match (g.count.map(|c| c as f64), by_time) {
+        (Some(c), Some(t)) => Some(c.min(t)),
+        (c, t) => c.or(t),
+    }
+}
+
+/// Checks that a sweep is of a size that can finish: at most
+/// [`MAX_CONFIGURATIONS`] configurations, [`MAX_RUNS`] runs and about
+/// [`MAX_CUSTOMERS`] customers in all.
+pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(), SizeError> {
+    let configurations = varies.iter().map(|v| v.values.len() as u64).product::<u64>();
+    if configurations > MAX_CONFIGURATIONS as u64 {
+        let parts: Vec<String> =
+            varies.iter().map(|v| format!("{} {}", v.values.len(), v.param.name())).collect();
+        let shape = if parts.is_empty() { "1".to_string() } else { parts.join(" × ") };
+        return Err(SizeError::Configurations { configurations, shape });
+    }
+    if configurations * replications as u64 > MAX_RUNS {
+        return Err(SizeError::Runs { configurations, replications });
+    }
+    let mut customers = 0.0;
+    for values in grid(varies) {
+        match expected_customers(&apply(sc, varies, &values)) {
+            Some(c) => customers += c * replications as f64,
+            None => return Ok(()),
+        }
+    }
+    if customers > MAX_CUSTOMERS {
+        return Err(SizeError::Customers { customers, configurations, replications });
+    }
+    Ok(())
+}
+
+/// How a sweep runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub mode: Mode,
+    /// Base seed of every configuration's replications.
+    pub seed: u64,
+    /// At least 1.
+    pub replications: u32,
+    /// Left out of each replication's statistics.
+    pub warmup: Ticks,
+    /// Worker threads; 0: one per core.
+    pub threads: usize,
+}
+
+/// How far a sweep has got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Runs finished.
+    pub done: usize,
+    /// Runs in all.
+    pub total: usize,
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// The time left, extrapolated from the pace so far (`None` before the first run).
+    pub fn left(&self) -> Option<Duration> {
+        (self.done > 0).then(|| self.elapsed.mul_f64((self.total - self.done) as f64 / self.done as f64))
+    }
+}
+
+/// One configuration of a sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// One value per `--vary`.
+    pub values: Vec<f64>,
+    pub cooks: u16,
+    /// [`cost`] of its kitchen.
+    pub cost: f64,
+    /// The highest offered load of its cooks and equipment (see [`crate::capacity`]):
+    /// at 1 or more its queue cannot settle, and its statistics depend on the run's
+    /// length. `None` for customers with no rate (a list).
+    pub load: Option<f64>,
+    /// One estimate per [`Sweep::metrics`] (`None`: not run, or no such cook).
+    pub estimates: Vec<Option<Estimate>>,
+    /// Every statistic over the replications; `None` if it was not run to the end.
+    #[serde(skip)]
+    pub replicated: Option<Replicated>,
+    /// Whether the warm-up left nothing to measure in one of its replications: its
+    /// statistics mean nothing, and it never meets a target.
+    pub measured_nothing: bool,
+}
+
+impl Row {
+    pub fn done(&self) -> bool {
+        self.replicated.is_some()
+    }
+
+    /// `cooks=4 coffee_machine=2`.
+    pub fn describe(&self, varies: &[Vary]) -> String {
+        if varies.is_empty() {
+            return "the scenario as it is".into();
+        }
+        let parts: Vec<String> = varies
+            .iter()
+            .zip(&self.values)
+            .map(|(v, &x)| format!("{}={}", v.param.label(), v.param.show(x)))
+            .collect();
+        parts.join(" ")
+    }
+
+    /// The estimate of `metric`, if it was run and has it.
+    pub fn estimate(&self, metrics: &[Metric], metric: &Metric) -> Option<Estimate> {
+        metrics.iter().position(|m| m == metric).and_then(|i| self.estimates[i])
+    }
+}
+
+/// A sweep's results, configurations in grid order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sweep {
+    pub scenario: String,
+    /// The scenario's unit: times are in it.
+    #[serde(skip)]
+    pub unit: TimeUnit,
+    /// `async` or `sync`.
+    pub mode: &'static str,
+    pub seed: u64,
+    pub replications: u32,
+    pub warmup_s: f64,
+    pub varies: Vec<Vary>,
+    pub metrics: Vec<Metric>,
+    pub rows: Vec<Row>,
+    /// Whether cancelling ended it before every run was done.
+    pub interrupted: bool,
+    #[serde(skip)]
+    pub elapsed: Duration,
+    /// What stopped the first run (in grid order) whose clock would pass the longest
+    /// time a run can count ([`engine::Overrun`]): its configuration's statistics
+    /// would describe only part of a run, and the sweep is an error.
+    #[serde(skip)]
+    pub overrun: Option<String>,
+}
+
+/// Runs every configuration of `varies` (in [`grid`] order) `opts.replications`
+/// times, on `opts.threads` workers, calling `progress` after each run (from the
+/// worker threads). Once `cancel` is cancelled, no further run starts; the
+/// configurations already complete are kept.
+///
+/// # Panics
+///
+/// If `opts.replications` is 0.
+pub fn run(
+    sc: &Scenario,
+    varies: &[Vary],
+    opts: &Options,
+    cancel: &Cancel,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Sweep {
+    assert!(opts.replications > 0, "a sweep needs at least one replication");
+    let start = Instant::now();
+    let configs: Vec<Vec<f64>> = grid(varies);
+    let scenarios: Vec<Scenario> = configs.iter().map(|v| apply(sc, varies, v)).collect();
+    let r = opts.replications as usize;
+    let seeds = replicate::seeds(opts.seed, opts.replications);
+    let total = configs.len() * r;
+    let jobs: Vec<u64> = (0..total as u64).collect();
+    let done = AtomicUsize::new(0);
+    let overruns = std::sync::Mutex::new(Vec::new());
+    let runs: Vec<Option<Stats>> = replicate::map(&jobs, opts.threads, |k| {
+        if cancel.is_cancelled() {
+            return None;
+        }
+        let (c, i) = (k as usize / r, k as usize % r);
+        let sc = &scenarios[c];
+        let mut view = StatsView::with_warmup(sc, opts.warmup);
+        let outcome = engine::run(sc, opts.mode, seeds[i], &mut VirtualClock, &mut view);
+        if let Some(overrun) = outcome.overrun {
+            let with: Vec<String> = varies
+                .iter()
+                .zip(&configs[c])
+                .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
+                .collect();
+            let message = format!("with {}, {}", with.join(", "), overrun.message(sc));
+            overruns.lock().unwrap_or_else(|e| e.into_inner()).push((k, message));
+        }
+        let stats = view.finish();
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(Progress { done: n, total, elapsed: start.elapsed() });
+        Some(stats)
+    });
+    let metrics = metrics(sc, varies);
+    let mut runs = runs.into_iter();
+    let rows: Vec<Row> = configs
+        .into_iter()
+        .zip(&scenarios)
+        .map(|(values, csc)| {
+            let mine: Vec<Option<Stats>> = runs.by_ref().take(r).collect();
+            let complete: Option<Vec<Stats>> = mine.into_iter().collect();
+            let replicated = complete.map(|runs| {
+                Replicated::from_runs(csc, opts.mode, opts.seed, opts.warmup, seeds.clone(), runs)
+            });
+            let estimates = metrics
+                .iter()
+                .map(|m| {
+                    let rep = replicated.as_ref()?;
+                    let values: Option<Vec<f64>> = rep.runs.iter().map(|s| m.value(s, sc.unit)).collect();
+                    Some(Estimate::from_samples(&values?))
+                })
+                .collect();
+            let load = crate::capacity::offered_load(csc, opts.mode)
+                .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
+            let measured_nothing = opts.warmup > 0
+                && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
+            Row {
+                values,
+                cooks: csc.kitchen.cooks,
+                cost: cost(csc),
+                load,
+                estimates,
+                replicated,
+                measured_nothing,
+            }
+        })
+        .collect();
+    let interrupted = rows.iter().any(|r| !r.done());
+    Sweep {
+        scenario: sc.name.clone(),
+        unit: sc.unit,
+        mode: opts.mode.name(),
+        seed: opts.seed,
+        replications: opts.replications,
+        warmup_s: crate::time::seconds(opts.warmup),
+        varies: varies.to_vec(),
+        metrics,
+        rows,
+        interrupted,
+        elapsed: start.elapsed(),
+        overrun: overruns.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().min().map(|(_, m)| m),
+    }
+}
+
+/// The answer for one group of configurations (all of them, or those with one
+/// arrival rate when the rate is varied).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The arrival rate of the group, when the rate is varied.
+    pub rate: Option<f64>,
+    /// The cheapest configuration (an index into [`Sweep::rows`]) that meets the
+    /// target.
+    pub best: Option<usize>,
+    /// When none meets it: the one that comes closest (its interval's deciding end
+    /// nearest the threshold).
+    pub closest: Option<usize>,
+}
+
+impl Sweep {
+    /// Whether configuration `i` was run, measured something, and meets `target`.
+    pub fn meets(&self, i: usize, target: &Target) -> bool {
+        !self.rows[i].measured_nothing
+            && self.rows[i].estimate(&self.metrics, &target.metric).is_some_and(|e| target.met_by(&e))
+    }
+
+    pub(super) fn rate_position(&self) -> Option<usize> {
+        self.varies.iter().position(|v| v.param == Param::ArrivalRate)
+    }
+}
+
+/// The cheapest configuration meeting `target` (ties: fewer cooks, then lower
+/// values in `--vary` order), per arrival rate when the rate is varied, or the
+/// closest when none meets it. Configurations not run, or that measured nothing,
+/// are left out.
+pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
+    let rate_at = sweep.rate_position();
+    let groups: Vec<Option<f64>> = match rate_at {
+        Some(p) => sweep.varies[p].values.iter().map(|&v| Some(v)).collect(),
+        None => vec![None],
+    };
+    groups
+        .into_iter()
+        .map(|rate| {
+            let members: Vec<usize> = (0..sweep.rows.len())
+                .filter(|&i| sweep.rows[i].done() && !sweep.rows[i].measured_nothing)
+                .filter(|&i| rate_at.is_none_or(|p| Some(sweep.rows[i].values[p]) == rate))
+                .collect();
+            let key = |&i: &usize| {
+                let r = &sweep.rows[i];
+                (r.cost, r.cooks, r.values.clone())
+            };
+            let best = members.iter().copied().filter(|&i| sweep.meets(i, target)).min_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then_with(|| {
+                    ka.2.iter()
+                        .zip(&kb.2)
+                        .map(|(x, y)| x.total_cmp(y))
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+            });
+            let closest = if best.is_some() {
+                None
+            } else {
+                let gap = |i: usize| {
+                    sweep.rows[i]
+                        .estimate(&sweep.metrics, &target.metric)
+                        .map_or(f64::INFINITY, |e| target.shortfall(&e))
+                };
+                members.iter().copied().min_by(|&a, &b| gap(a).total_cmp(&gap(b)))
+            };
+            Answer { rate, best, closest }
+        })
+        .collect()
+}
+
+/// A sweep and the answers to its target, as `cafe sweep --format json` prints them
+/// (see docs/sweep.md): the answers name configurations by their varied values.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document<'s> {
+    /// The target as it was written, if there is one.
+    pub target: Option<&'s str>,
+    pub answers: Vec<NamedAnswer>,
+    pub sweep: &'s Sweep,
+}
+
+/// An [`Answer`] whose configurations are named by their varied values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NamedAnswer {
+    pub rate: Option<f64>,
+    pub best: Option<Vec<f64>>,
+    pub closest: Option<Vec<f64>>,
+}
+
+impl Sweep {
+    /// This sweep's JSON document, with the answers to `target` (its text as
+    /// written, and parsed) if there is one.
+    pub fn document<'s>(&'s self, target: Option<(&'s str, &Target)>) -> Document<'s> {
+        let values = |i: Option<usize>| i.map(|i| self.rows[i].values.clone());
+        let answers = target.map(|(_, t)| answers(self, t)).unwrap_or_default();
+        Document {
+            target: target.map(|(text, _)| text),
+            answers: answers
+                .iter()
+                .map(|a| NamedAnswer { rate: a.rate, best: values(a.best), closest: values(a.closest) })
+                .collect(),
+            sweep: self,
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! `--vary`: what a sweep changes, parsed against the scenario it varies.
+
+use serde::Serialize;
+
+use super::MAX_CONFIGURATIONS;
+use super::error::{VaryError, VaryProblem};
+use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
+use crate::suggest;
+
+/// What a `--vary` changes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Param {
+    /// `cooks`: how many cooks work.
+    Cooks,
+    /// `equipment.NAME`: the capacity of the piece at `index` in the kitchen.
+    Equipment { index: usize, name: String },
+    /// `arrivals.rate`: customers per unit of time of a Poisson generator.
+    ArrivalRate,
+    /// `policy`: the asynchronous kitchen's dispatch policy; a value is an index
+    /// into [`Policy::ALL`] (in JSON too).
+    Policy,
+}
+
+impl Param {
+    /// As written in `--vary`: `cooks`, `equipment.NAME`, `arrivals.rate`.
+    pub fn name(&self) -> String {
+        match self {
+            Param::Cooks => "cooks".into(),
+            Param::Equipment { name, .. } => format!("equipment.{name}"),
+            Param::ArrivalRate => "arrivals.rate".into(),
+            Param::Policy => "policy".into(),
+        }
+    }
+
+    /// Its column's header in the table: `cooks`, the equipment's name, `rate`.
+    pub fn label(&self) -> String {
+        match self {
+            Param::Cooks => "cooks".into(),
+            Param::Equipment { name, .. } => name.clone(),
+            Param::ArrivalRate => "rate".into(),
+            Param::Policy => "policy".into(),
+        }
+    }
+
+    pub(super) fn whole(&self) -> bool {
+        !matches!(self, Param::ArrivalRate)
+    }
+
+    /// A value of this parameter as text (`4`, `0.5`, `longest-chain`).
+    pub fn show(&self, v: f64) -> String {
+        match self {
+            Param::Policy => Policy::ALL[v as usize].name().to_string(),
+            _ if self.whole() => format!("{}", v as u64),
+            _ => format!("{v}"),
+        }
+    }
+}
+
+/// One `--vary`: a parameter and the values it takes, in order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Vary {
+    pub param: Param,
+    /// Never empty, no value twice.
+    pub values: Vec<f64>,
+}
+
+/// Parses a `--vary` spec against the scenario it varies: `cooks=1..6` (a range,
+/// both ends included), `equipment.NAME=1..3`, `arrivals.rate=0.5,1,2` (a list);
+/// ranges and lists both work for every parameter. Errors name the spec.
+pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
+    let fail = |problem: VaryProblem| Err(VaryError { spec: spec.to_string(), problem });
+    let Some((name, values)) = spec.split_once('=') else {
+        return fail(VaryProblem::NotNameEqualsValues);
+    };
+    let (name, values) = (name.trim(), values.trim());
+    let param = if name == "cooks" {
+        Param::Cooks
+    } else if name == "policy" {
+        let mut out = Vec::new();
+        for p in values.split(',').map(str::trim) {
+            let Some(policy) = Policy::from_name(p) else {
+                let policies = Policy::ALL.iter().map(|p| p.name()).collect();
+                return fail(VaryProblem::UnknownPolicy { name: p.to_string(), policies });
+            };
+            let ix = Policy::ALL.iter().position(|&q| q == policy).expect("listed") as f64;
+            if out.contains(&ix) {
+                return fail(VaryProblem::Repeated(p.to_string()));
+            }
+            out.push(ix);
+        }
+        return Ok(Vary { param: Param::Policy, values: out });
+    } else if name == "arrivals.rate" {
+        let poisson = matches!(
+            &sc.customers,
+            Customers::Generate(g) if matches!(g.arrivals, Arrivals::Interarrival(Dist::Exponential { .. }))
+        );
+        if !poisson {
+            return fail(VaryProblem::NotPoisson);
+        }
+        Param::ArrivalRate
+    } else if let Some(eq) = name.strip_prefix("equipment.") {
+        let names: Vec<&str> = sc.kitchen.equipment.iter().map(|e| e.name.as_str()).collect();
+        match names.iter().position(|n| *n == eq) {
+            Some(index) => Param::Equipment { index, name: eq.to_string() },
+            None => {
+                return fail(VaryProblem::UnknownEquipment {
+                    name: eq.to_string(),
+                    suggestion: suggest::closest(eq, names.iter().copied()).map(str::to_string),
+                    equipment: names.iter().map(|n| n.to_string()).collect(),
+                });
+            }
+        }
+    } else {
+        let mut known = vec!["cooks".to_string(), "arrivals.rate".to_string(), "policy".to_string()];
+        known.extend(sc.kitchen.equipment.iter().map(|e| format!("equipment.{}", e.name)));
+        let suggestion = suggest::closest(name, known.iter().map(|s| s.as_str())).map(str::to_string);
+        return fail(VaryProblem::UnknownParameter { name: name.to_string(), suggestion });
+    };
+    let whole = param.whole();
+    let number = |s: &str| -> Result<f64, VaryProblem> {
+        let s = s.trim();
+        let x = if whole {
+            s.parse::<u64>().ok().map(|n| n as f64)
+        } else {
+            s.parse::<f64>().ok().filter(|x| x.is_finite())
+        };
+        x.ok_or_else(|| {
+            if s.is_empty() {
+                VaryProblem::MissingValue
+            } else if whole {
+                VaryProblem::NotWhole(s.to_string())
+            } else {
+                VaryProblem::NotNumber(s.to_string())
+            }
+        })
+    };
+    let parsed: Result<Vec<f64>, VaryProblem> = if let Some((a, b)) = values.split_once("..") {
+        let b = b.strip_prefix('=').unwrap_or(b);
+        let whole_end = |s: &str| -> Result<f64, VaryProblem> {
+            let s = s.trim();
+            match s.parse::<u64>() {
+                Ok(n) => Ok(n as f64),
+                Err(_) if s.is_empty() => Err(VaryProblem::RangeEndMissing),
+                Err(_) => Err(VaryProblem::RangeEndNotWhole(s.to_string())),
+            }
+        };
+        match (whole_end(a), whole_end(b)) {
+            (Ok(lo), Ok(hi)) if lo > hi => Err(VaryProblem::EmptyRange { name: name.to_string(), lo, hi }),
+            (Ok(lo), Ok(hi)) if hi - lo >= MAX_CONFIGURATIONS as f64 => {
+                Err(VaryProblem::RangeTooLong { lo, hi })
+            }
+            (Ok(lo), Ok(hi)) => Ok((lo as u64..=hi as u64).map(|n| n as f64).collect()),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    } else {
+        values.split(',').map(number).collect()
+    };
+    let values = match parsed {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            return fail(VaryProblem::Repeated(param.show(*v)));
+        }
+    }
+    for &v in &values {
+        match &param {
+            Param::Cooks if v < 1.0 => return fail(VaryProblem::NoCook),
+            Param::Cooks if v > u16::MAX as f64 => return fail(VaryProblem::TooManyCooks),
+            Param::Equipment { name, .. } if v < 1.0 => {
+                return fail(VaryProblem::ZeroCapacity { name: name.clone() });
+            }
+            Param::Equipment { .. } if v > u32::MAX as f64 => return fail(VaryProblem::CapacityTooLarge),
+            Param::ArrivalRate if v <= 0.0 => {
+                return fail(VaryProblem::RateNotPositive { unit: sc.unit.name(), value: param.show(v) });
+            }
+            _ => {}
+        }
+    }
+    Ok(Vary { param, values })
+}
+
+/// Checks that no parameter is varied twice.
+pub fn check_varies(varies: &[Vary]) -> Result<(), VaryError> {
+    for (i, v) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|w| w.param == v.param) {
+            return Err(VaryError { spec: v.param.name(), problem: VaryProblem::VariedTwice });
+        }
+    }
+    Ok(())
+}
