@@ -6,7 +6,9 @@
 //! scenarios as those programs, runs them on the reference virtual clock
 //! (`vclock.py --engine simple`, plain `python3`), runs the same scenarios through
 //! [`async_cafe::engine::run`] with a sink that prints the same lines, and compares
-//! every line and the instant it was printed at.
+//! every line and the instant it was printed at, and the instant the run ended (an
+//! `end` line on both sides: when the Python program returned, and the engine's
+//! `Outcome::end`).
 //!
 //! * `random_scenarios_*_match_python`: many random one-cook scenarios, seeded and
 //!   reproducible. A failing case prints its Python program, both outputs side by
@@ -492,12 +494,16 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
     };
     let outcome = engine::run(&sc, mode, sc.seed, &mut VirtualClock, &mut sink);
     assert!(outcome.finished, "the virtual clock never stops a run");
+    // Where the run ended: Python's `asyncio.run` returns once `main()` is done, and
+    // timers cancelled meanwhile (patience timeouts of served orders) never move its
+    // clock.
+    lines.push(((outcome.end + 500) / 1000, "end".to_string()));
     lines
 }
 
 /// The situations the random scenarios are meant to reach, so that a change to the
 /// generator cannot quietly make the comparison toothless.
-const SITUATIONS: [&str; 12] = [
+const SITUATIONS: [&str; 13] = [
     "customers arriving together",
     "a customer noticed late (the cook was busy)",
     "a step queued for equipment",
@@ -510,6 +516,7 @@ const SITUATIONS: [&str; 12] = [
     "a customer leaving while a step is in line for equipment",
     "a customer balking",
     "a kitchen without equipment, patience or balking (the engine's basic kitchen)",
+    "a customer served whose patience would have run out after service ended",
 ];
 
 /// Which of [`SITUATIONS`] the asynchronous kitchen meets in `spec`.
@@ -518,7 +525,13 @@ fn situations(spec: &Spec) -> [bool; SITUATIONS.len()] {
     let mut seen = [false; SITUATIONS.len()];
     seen[0] = spec.customers.windows(2).any(|w| w[0].0 == w[1].0);
     let mut started = std::collections::HashMap::new();
+    // When the last served customer's patience would have run out, and service ended.
+    let (mut deadline, mut done) = (None, 0);
     let mut sink = |e: &Event<'_>| match e.kind {
+        EventKind::Served { order, .. } => {
+            deadline = deadline.max(order.patience.map(|p| order.arrival + p));
+        }
+        EventKind::ServiceEnded { .. } => done = e.t,
         EventKind::Arrived { order } => seen[1] |= e.t > order.arrival,
         EventKind::StepWaiting { .. } => seen[2] = true,
         EventKind::Left { .. } => seen[7] = true,
@@ -540,6 +553,7 @@ fn situations(spec: &Spec) -> [bool; SITUATIONS.len()] {
     };
     engine::run(&sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
     seen[11] = async_cafe::engine::asyncio::is_basic(&sc);
+    seen[12] = deadline.is_some_and(|d| d > done);
     for &(_, r, _) in &spec.customers {
         for st in &spec.recipes[r].steps {
             seen[4] |= !st.hands_on && st.quarters == 0;
@@ -678,20 +692,26 @@ fn run_vclock(vclock: &Path, program: &Path) -> Result<Vec<Line>, String> {
 /// Marks the start of each program in a batch file.
 const MARK: &str = "=== differential case ";
 
-/// Runs many programs in one Python process, one after another. vclock's clock carries
-/// over from one program to the next, so each program's stamps are taken relative to
-/// its start mark (printed at the instant the program starts).
-fn run_batch(vclock: &Path, dir: &Path, batch: usize, programs: &[PathBuf]) -> BatchOutput {
+/// Marks the end of each program in a batch file: the instant `asyncio.run` (or the
+/// synchronous program) returned, which the engine's [`engine::Outcome::end`] must
+/// equal. Both sides show it as an `end` line.
+const END: &str = "=== differential end";
+
+/// Runs many programs in one Python process, one after another, from the driver file
+/// `driver`. vclock's clock carries over from one program to the next, so each
+/// program's stamps are taken relative to its start mark (printed at the instant the
+/// program starts); each ends with an `end` line at the instant it returned.
+fn run_batch(vclock: &Path, dir: &Path, driver_name: &str, programs: &[PathBuf]) -> BatchOutput {
     let mut driver = String::from("import runpy\n\nPROGRAMS = [\n");
     for p in programs {
         writeln!(driver, "    {:?},", p.display().to_string()).unwrap();
     }
     write!(
         driver,
-        "]\n\nfor i, path in enumerate(PROGRAMS):\n    print(f\"{MARK}{{i}}\")\n    runpy.run_path(path, run_name=\"__main__\")\n"
+        "]\n\nfor i, path in enumerate(PROGRAMS):\n    print(f\"{MARK}{{i}}\")\n    runpy.run_path(path, run_name=\"__main__\")\n    print(\"{END}\")\n"
     )
     .unwrap();
-    let path = dir.join(format!("batch{batch}.py"));
+    let path = dir.join(format!("{driver_name}.py"));
     std::fs::write(&path, driver).expect("write the batch driver");
     let lines = run_vclock(vclock, &path)?;
     let mut out: Vec<Vec<Line>> = Vec::new();
@@ -701,6 +721,9 @@ fn run_batch(vclock: &Path, dir: &Path, batch: usize, programs: &[PathBuf]) -> B
             assert_eq!(i.parse::<usize>().ok(), Some(out.len()), "batch marks out of order");
             out.push(Vec::new());
             origin = t;
+        } else if line == END {
+            let case = out.last_mut().ok_or("an end mark before the first start mark")?;
+            case.push((t - origin, "end".to_string()));
         } else {
             let case = out.last_mut().ok_or_else(|| format!("line before the first mark: {line:?}"))?;
             case.push((t - origin, line));
@@ -736,11 +759,12 @@ fn diff(python: &[Line], engine: &[Line]) -> Option<String> {
     Some(out)
 }
 
-/// The Python output of one spec, alone in its own process.
+/// The Python output of one spec, alone in its own process (with its `end` line).
 fn python_lines(vclock: &Path, dir: &Path, name: &str, spec: &Spec, mode: Mode) -> Result<Vec<Line>, String> {
     let path = dir.join(format!("{name}.py"));
     std::fs::write(&path, spec.python(mode)).expect("write the program");
-    run_vclock(vclock, &path)
+    let mut out = run_batch(vclock, dir, &format!("{name}_driver"), &[path])?;
+    Ok(out.pop().expect("one program, one output"))
 }
 
 fn disagrees(vclock: &Path, dir: &Path, spec: &Spec, mode: Mode) -> bool {
@@ -930,7 +954,7 @@ fn random_scenarios_match_python(mode: Mode) {
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(index, progs)) = batches.get(b) else { break };
-                    let r = run_batch(&vclock, &dir, index, progs);
+                    let r = run_batch(&vclock, &dir, &format!("batch{index}"), progs);
                     results.lock().unwrap().push((index, r));
                 }
             });
@@ -1056,9 +1080,11 @@ fn kitchen(equipment: &[(&str, u32)], recipes: Vec<(&str, Vec<StepDef>)>, custom
 
 /// Checks that the engine prints exactly `expected` (seconds, line), and that Python
 /// does too (unless the differential tests are skipped).
+/// Both also end the run at the last expected line (the `done` line).
 fn pin(name: &str, spec: &Spec, mode: Mode, expected: &[(f64, &str)]) {
-    let expected: Vec<Line> =
+    let mut expected: Vec<Line> =
         expected.iter().map(|&(t, line)| ((t * 1e6).round() as u64, line.to_string())).collect();
+    expected.push((expected.last().map_or(0, |l| l.0), "end".to_string()));
     let engine = engine_lines(spec, mode);
     let mut problems = String::new();
     if let Some(table) = diff(&expected, &engine) {
@@ -1425,4 +1451,31 @@ fn the_synchronous_kitchen_serves_one_order_at_a_time_in_recipe_order() {
     expected.push((13.0, "done 13.00".to_string()));
     let expected: Vec<(f64, &str)> = expected.iter().map(|(t, l)| (*t, l.as_str())).collect();
     pin("sync_kitchen", &spec, Mode::Sync, &expected);
+}
+
+#[test]
+fn a_cancelled_patience_timeout_does_not_keep_the_run_going() {
+    // o1 (patience 1000 s) is served at 5: `wait_for` cancels its timeout, and
+    // `asyncio.run` returns as soon as `main()` does, at 5, not at 1000.
+    let mut spec = kitchen(&[], vec![("tea", vec![hands_on("brew", 5.0)])], &[(0.0, "tea")]);
+    spec.customers[0].2 = Some(quarters(1000.0));
+    let expected = [
+        (0.0, "o1: arrived"),
+        (0.0, "o1/brew: start"),
+        (5.0, "o1/brew: finish"),
+        (5.0, "o1: served"),
+        (5.0, "done 5.00"),
+    ];
+    pin("patient_served", &spec, Mode::Async, &expected);
+    pin("patient_served_sync", &spec, Mode::Sync, &expected);
+}
+
+#[test]
+fn a_cancelled_sleep_does_not_keep_the_run_going() {
+    // o1 (patience 2 s) leaves at 2 while its 10 s steep is under way: the steep's
+    // timer is cancelled with it, and the run ends at 2, not at 10.
+    let mut spec = kitchen(&[], vec![("tea", vec![unattended("steep", 10.0)])], &[(0.0, "tea")]);
+    spec.customers[0].2 = Some(quarters(2.0));
+    let expected = [(0.0, "o1: arrived"), (0.0, "o1/steep: start"), (2.0, "o1: left"), (2.0, "done 2.00")];
+    pin("patience_cancels_a_sleep", &spec, Mode::Async, &expected);
 }

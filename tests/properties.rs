@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_cafe::engine::asyncio::{self, BusyKeys, HeapKeys, SortedKeys};
-use async_cafe::engine::{self, Mode, Outcome, VirtualClock};
+use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::*;
 use async_cafe::orders::OrderSource;
@@ -128,6 +128,21 @@ struct Trace {
     end: Option<Ticks>,
 }
 
+/// A clock that records every time the engine asks it to advance to.
+#[derive(Default)]
+struct Recording(Vec<Ticks>);
+
+impl Clock for Recording {
+    fn advance(&mut self, t: Ticks) -> bool {
+        self.0.push(t);
+        true
+    }
+
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        t
+    }
+}
+
 fn trace(sc: &Scenario, mode: Mode) -> Trace {
     let mut tr = Trace::default();
     let mut last = 0;
@@ -181,8 +196,18 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
             _ => {}
         }
     };
-    let outcome = engine::run(sc, mode, sc.seed, &mut VirtualClock, &mut sink);
+    let mut clock = Recording::default();
+    let outcome = engine::run(sc, mode, sc.seed, &mut clock, &mut sink);
     assert!(outcome.finished);
+    // The run ends at its last event: cancelled timers (patience timeouts of served
+    // orders, sleeps of cancelled steps) never move the clock, even after service.
+    assert_eq!(Some(outcome.end), tr.end, "the run ends when service ends");
+    assert!(
+        clock.0.iter().all(|&t| t <= outcome.end),
+        "the clock was asked past the last event ({}): {:?}",
+        outcome.end,
+        clock.0
+    );
     let served = tr.orders.values().filter(|o| matches!(o.4, Some(End::Served(_)))).count();
     assert_eq!(outcome.served, served as u64);
     tr
@@ -311,6 +336,19 @@ proptest! {
     #[test]
     fn the_synchronous_kitchen_keeps_every_rule(seed in any::<u64>()) {
         check(&scenario(seed), Mode::Sync);
+    }
+
+    /// Every customer has a patience, often longer than the run: the run still ends
+    /// at its last event, in both kitchens, under every policy (see [`trace`]).
+    #[test]
+    fn patience_timers_never_move_the_clock_past_the_last_event(seed in any::<u64>(), mean in 0.25f64..50.0) {
+        let mut sc = scenario(seed);
+        if let Customers::List(list) = &mut sc.customers {
+            list.iter_mut().for_each(|c| c.patience = None);
+        }
+        sc.patience = Some(Dist::Exponential { mean });
+        check(&sc, Mode::Async);
+        check(&sc, Mode::Sync);
     }
 
     /// The basic kitchen is the general one compiled without the checks for

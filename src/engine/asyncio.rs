@@ -20,6 +20,12 @@
 //!   due meanwhile wait for the next iteration, behind the work already queued.
 //! * Equipment is an `asyncio.Semaphore` (3.11.x): FIFO, a released unit goes
 //!   straight to the first waiter, and a newcomer waits while anyone is queued.
+//! * A cancelled timer (a served customer's patience timeout, the sleep of a step
+//!   cancelled when its customer left) stays in the heap and is dropped unseen when it
+//!   reaches the head; when cancelled timers are more than half of a heap of over 100,
+//!   the heap is rebuilt without them. Time only ever moves to the first live timer,
+//!   and the run ends when `main()` does (`asyncio.run` returns then): a cancelled
+//!   timer never moves the clock, nor makes the real clock wait.
 //!
 //! With several cooks, the cooks share one ready queue and one timer queue: each
 //! handle of an iteration goes to the free cook with the lowest number; a cook in a
@@ -125,6 +131,9 @@ struct StepRt {
     cancel: bool,
     /// The sequence number of its `asyncio.sleep` timer, 0 when none is armed.
     timer_seq: u64,
+    /// Its timer is still in the heap (not fired yet): cancelling it leaves a stale
+    /// entry there (tracked outside the basic kitchen only, which cancels nothing).
+    timer_in_heap: bool,
     /// The longest chain of work from the start of this step to the end of its order
     /// (`longest-chain` policy only).
     chain: Ticks,
@@ -138,6 +147,9 @@ struct StepRt {
     cook: Option<CookIx>,
 }
 
+// The flag for cancelled timers fits in what was padding.
+const _: () = assert!(std::mem::size_of::<StepRt>() <= 32);
+
 /// No step: the end of a list of waiters.
 const NONE: StepIx = StepIx::MAX;
 
@@ -149,6 +161,7 @@ impl StepRt {
         wake_pending: true,
         cancel: false,
         timer_seq: 0,
+        timer_in_heap: false,
         chain: 0,
         first_waiter: NONE,
         last_waiter: NONE,
@@ -193,7 +206,8 @@ struct OrderRt<'s> {
     /// Whether the waiter the order task awaits (of `wait_for` or `_cancel_and_wait`)
     /// is done.
     waiter_done: bool,
-    /// The sequence number of the timeout timer, 0 when none is armed.
+    /// The sequence number of the timeout timer while it is in the heap, 0 when none
+    /// is armed or it has fired.
     timeout_seq: u64,
     /// When its first step started; `None` while the customer is still waiting.
     first_start: Option<Ticks>,
@@ -339,6 +353,19 @@ struct Timer {
     when: Ticks,
     seq: u64,
     task: Task,
+}
+
+/// Whether timer `t` is still live: not cancelled since it was armed. Each timer has
+/// its own sequence number, which the step or order that armed it remembers until the
+/// timer fires or is cancelled. (A slot may hold a later order by now, with other
+/// steps and timers.)
+#[inline(always)]
+fn timer_live(orders: &[OrderRt<'_>], t: &Timer) -> bool {
+    match t.task {
+        Task::Door => true,
+        Task::Step(o, s) => orders[o as usize].steps.get(s as usize).is_some_and(|st| st.timer_seq == t.seq),
+        Task::Order(o) => orders[o as usize].timeout_seq == t.seq,
+    }
 }
 
 /// The most cooks for which [`engine::run`](super::run) keeps the busy ones in
@@ -501,6 +528,10 @@ pub struct Kitchen<'s, const BASIC: bool, B> {
     /// Under a dispatch policy other than `fifo`, the ready handles are moved here.
     chooser: Chooser,
     timers: BinaryHeap<Reverse<Timer>>,
+    /// Timers in the heap that were cancelled (CPython's `_timer_cancelled_count`):
+    /// they are dropped from its head unseen, and the heap is rebuilt without them
+    /// when they are more than half of it.
+    cancelled_timers: usize,
     seq: u64,
     orders: Vec<OrderRt<'s>>,
     free_slots: Vec<u32>,
@@ -534,6 +565,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
             ready: VecDeque::new(),
             chooser: Chooser::default(),
             timers: BinaryHeap::new(),
+            cancelled_timers: 0,
             seq: 0,
             orders: Vec::new(),
             free_slots: Vec::new(),
@@ -570,6 +602,12 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                 continue;
             }
             if self.ready.is_empty() && (BASIC || self.chooser.len == 0) {
+                if !BASIC {
+                    // Time moves to the first live timer: cancelled ones (patience
+                    // timeouts of served orders, sleeps of cancelled steps) never
+                    // move the clock, nor keep the run going once service has ended.
+                    self.drop_cancelled_timers();
+                }
                 let timer = self.timers.peek().map(|Reverse(t)| t.when);
                 let cook = self.cooks.next_end();
                 match (timer, cook) {
@@ -592,7 +630,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                 }
                 self.timers.pop();
                 if let Some(handle) = self.timer_handle(t) {
+                    if !BASIC {
+                        self.timer_fired(t);
+                    }
                     self.ready.push_back(handle);
+                } else {
+                    debug_assert!(self.cancelled_timers > 0, "every stale timer was counted");
+                    self.cancelled_timers = self.cancelled_timers.saturating_sub(1);
                 }
             }
             if !BASIC && self.sc.kitchen.policy != Policy::Fifo {
@@ -628,16 +672,47 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
     fn timer_handle(&self, t: Timer) -> Option<Handle> {
         match t.task {
             Task::Door => Some(Handle::SleepDone { task: Task::Door, seq: t.seq }),
-            Task::Step(o, s) => {
-                // (The slot may hold a later, shorter order by now.)
-                let st = self.orders[o as usize].steps.get(s as usize);
-                st.is_some_and(|st| st.timer_seq == t.seq)
-                    .then_some(Handle::SleepDone { task: t.task, seq: t.seq })
+            Task::Step(..) => {
+                timer_live(&self.orders, &t).then_some(Handle::SleepDone { task: t.task, seq: t.seq })
             }
-            Task::Order(o) => {
-                let rt = &self.orders[o as usize];
-                (rt.timeout_seq == t.seq).then_some(Handle::Timeout { order: o, generation: rt.generation })
-            }
+            Task::Order(o) => timer_live(&self.orders, &t)
+                .then(|| Handle::Timeout { order: o, generation: self.orders[o as usize].generation }),
+        }
+    }
+
+    /// A live timer left the heap: cancelling it now cancels nothing there.
+    fn timer_fired(&mut self, t: Timer) {
+        match t.task {
+            Task::Door => {}
+            Task::Step(o, s) => self.orders[o as usize].steps[s as usize].timer_in_heap = false,
+            Task::Order(o) => self.orders[o as usize].timeout_seq = 0,
+        }
+    }
+
+    /// A timer still in the heap was cancelled (`TimerHandle.cancel()`): it stays
+    /// there, stale, and is dropped when it reaches the head; once the stale timers are
+    /// more than half of a heap of over 100, the heap is rebuilt without them, as
+    /// CPython's `_run_once` does, so that it holds at most about twice the live ones.
+    #[cold]
+    #[inline(never)]
+    fn timer_cancelled(&mut self) {
+        self.cancelled_timers += 1;
+        if self.timers.len() > 100 && self.cancelled_timers * 2 > self.timers.len() {
+            let orders = &self.orders;
+            self.timers.retain(|Reverse(t)| timer_live(orders, t));
+            self.cancelled_timers = 0;
+        }
+    }
+
+    /// Drops the cancelled timers at the head of the heap (`_run_once` does before it
+    /// computes how long to wait), so that its head is the first live timer.
+    #[inline(always)]
+    fn drop_cancelled_timers(&mut self) {
+        while self.cancelled_timers > 0
+            && self.timers.peek().is_some_and(|Reverse(t)| !timer_live(&self.orders, t))
+        {
+            self.timers.pop();
+            self.cancelled_timers -= 1;
         }
     }
 
@@ -916,7 +991,11 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
             }
             OrderState::Gathering => self.serve(o, sink),
             OrderState::WaitFor | OrderState::CancelWait if rt.outer != Outer::Pending => {
-                rt.timeout_seq = 0; // `timeout_handle.cancel()`
+                // `timeout_handle.cancel()`
+                if std::mem::take(&mut rt.timeout_seq) != 0 {
+                    self.timer_cancelled();
+                }
+                let rt = &mut self.orders[o as usize];
                 match rt.outer {
                     Outer::Ok => self.serve(o, sink),
                     _ => self.leave(o, sink),
@@ -1037,7 +1116,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
     fn order_done(&mut self, o: u32) {
         let rt = &mut self.orders[o as usize];
         rt.state = OrderState::Done;
-        rt.timeout_seq = 0;
+        debug_assert_eq!(rt.timeout_seq, 0, "a finished order's timeout is cancelled or fired");
         self.door.finished += 1;
         if self.door.gathering {
             self.ready.push_back(Handle::GatherDone { owner: Task::Door, count: 1 });
@@ -1100,9 +1179,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                 return self.start_step(o, s, sink);
             }
             StepState::Sleeping if st.cancel => {
-                // CancelledError out of `asyncio.sleep` (its timer is dropped) and out
-                // of `async with`, which gives the equipment back.
+                // CancelledError out of `asyncio.sleep` (its timer is cancelled) and
+                // out of `async with`, which gives the equipment back.
                 st.timer_seq = 0;
+                if std::mem::take(&mut st.timer_in_heap) {
+                    self.timer_cancelled();
+                }
+                let rt = &self.orders[o as usize];
                 let kind = EventKind::StepCancelled { order: &rt.order, step: s, started: true };
                 sink.event(&Event { t: self.now, kind });
                 self.release_equipment(o, s);
@@ -1187,7 +1270,11 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
                         return self.overrun(o, Overran::Step(s));
                     };
                     let seq = self.arm_timer(when, Task::Step(o, s));
-                    self.orders[o as usize].steps[s as usize].timer_seq = seq;
+                    let st = &mut self.orders[o as usize].steps[s as usize];
+                    st.timer_seq = seq;
+                    if !BASIC {
+                        st.timer_in_heap = true;
+                    }
                 }
             }
         }

@@ -14,7 +14,8 @@
 //! rest of the order is not made. A customer balks when, at their arrival, more than
 //! `balk` customers were waiting (arrived, not yet taken by a cook, not gone); the
 //! cook finds the customer gone when taking the order. Both lines print when the cook
-//! notices.
+//! notices. Nothing is ever cancelled: every wake in the heap is a cook's next action,
+//! so the run ends at its last event.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

@@ -1,7 +1,7 @@
-//! SIGINT (Ctrl-C) and SIGTERM, for the commands that stop cleanly (`run` and
-//! `sweep`). The library knows nothing of signals: it takes a [`Cancel`] token,
+//! SIGINT (Ctrl-C) and SIGTERM, for the commands that stop cleanly (`run`, `sweep`
+//! and `compare`). The library knows nothing of signals: it takes a [`Cancel`] token,
 //! which the first signal cancels; the run stops, the command prints what it has
-//! and exits with 128 + the signal's number (130 or 143). A second signal removes
+//! (`compare`: nothing) and exits with 128 + the signal's number (130 or 143). A second signal removes
 //! the temporary export files and exits at once.
 //!
 //! `signal-hook` runs the handlers on a thread of their own, where anything may be

@@ -557,6 +557,33 @@ fn sigterm_and_sigint_stop_a_virtual_run_with_the_statistics_so_far_and_no_tempo
 }
 
 #[test]
+fn sigterm_and_sigint_stop_a_comparison_at_once_with_nothing_written() {
+    use std::process::Stdio;
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        // Millions of customers in each kitchen: far more than it gets through before
+        // the signal.
+        let scenario = many_customers(dir.path(), 5_000_000);
+        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+            .args(["compare", scenario.to_str().unwrap(), "--report", "report.html"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let signalled = Instant::now();
+        let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        let o = child.wait_with_output().unwrap();
+        assert!(signalled.elapsed().as_secs() < 5, "{signal}: the comparison went on after the signal");
+        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        assert_eq!((stdout(&o), stderr(&o)), (String::new(), String::new()), "{signal}");
+        assert_eq!(names(dir.path()), ["many.toml"], "{signal}: no report, no temporary file");
+    }
+}
+
+#[test]
 fn a_second_signal_quits_at_once() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
