@@ -2,6 +2,10 @@
 //! customers"): when they come (interarrival, rate or schedule), in groups of what
 //! size, ordering what, and the checks that a generator stops and fits in memory.
 
+use std::ops::Range;
+
+use toml::de::DeTable;
+
 use super::Loader;
 use super::menu::MenuCheck;
 use super::reader::{Value, get};
@@ -47,7 +51,50 @@ impl Loader<'_, '_, '_> {
             }
             None => Some(0),
         };
-        let given: Vec<&str> =
+        let (key, arrivals) = self.arrivals(gv, g, unit);
+        let group = match get(g, "group") {
+            None => Some(None),
+            Some(gr) => self.group(gr, unit).map(Some),
+        };
+        let mix = match get(g, "mix") {
+            None => menu.items.map(|items| (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect()),
+            Some(m) => self.mix(m, menu),
+        };
+        if get(g, "count").is_none() && get(g, "until").is_none() {
+            return None;
+        }
+        if let (Some(None), Some(Some(until)), Some(arrivals), Some(group), Some(first), Some(key)) =
+            (&count, &until, &arrivals, &group, &first_arrival, key)
+        {
+            let span = get(g, key).expect("given").span();
+            if !self.door_closes(span, arrivals, group.as_ref(), *first, *until, unit) {
+                return None;
+            }
+        }
+        if let (Some(count), Some(arrivals), Some(group), Some(key)) = (&count, &arrivals, &group, key) {
+            if !self.fits_at_once(g, key, *count, arrivals, group.as_ref(), unit) {
+                return None;
+            }
+        }
+        Some(Customers::Generate(Generator {
+            count: count?,
+            until: until?,
+            first_arrival: first_arrival?,
+            arrivals: arrivals?,
+            group: group?,
+            mix: mix?,
+        }))
+    }
+
+    /// When customers come: exactly one of `interarrival`, `rate` and `schedule`. Also
+    /// which one was given, when exactly one was.
+    fn arrivals(
+        &mut self,
+        gv: &Value,
+        g: &DeTable,
+        unit: TimeUnit,
+    ) -> (Option<&'static str>, Option<Arrivals>) {
+        let given: Vec<&'static str> =
             ["interarrival", "rate", "schedule"].into_iter().filter(|k| get(g, k).is_some()).collect();
         let arrivals = match given.as_slice() {
             ["interarrival"] => self
@@ -83,102 +130,101 @@ impl Loader<'_, '_, '_> {
                 None
             }
         };
-        let group = match get(g, "group") {
-            None => Some(None),
-            Some(gr) => self.group(gr, unit).map(Some),
+        let key = match given.as_slice() {
+            [key] => Some(*key),
+            _ => None,
         };
-        let mix = match get(g, "mix") {
-            None => menu.items.map(|items| (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect()),
-            Some(m) => self.mix(m, menu),
-        };
-        if get(g, "count").is_none() && get(g, "until").is_none() {
-            return None;
-        }
-        // Without a count, the door stays open until `until`: it must close.
-        if let (Some(None), Some(Some(until)), Some(arrivals), Some(group), Some(first), [key]) =
-            (&count, &until, &arrivals, &group, &first_arrival, given.as_slice())
-        {
-            let per_group = group.as_ref().map_or(1.0, Dist::mean);
-            let expected = expected_arrivals(arrivals, *first, *until, unit) * per_group;
-            if expected.is_nan() || expected > MAX_UNCOUNTED {
-                let message = match arrivals {
-                    Arrivals::Interarrival(d) if d.mean() == 0.0 => "every interarrival time is 0, so the door never closes: customers would keep coming at one instant until `until`".to_string(),
-                    _ => format!(
-                        "[customers.generate] would let in about {expected:.2e} customers before `until`, more than the {} it can let in without a `count`",
-                        thousands(MAX_UNCOUNTED as u64)
-                    ),
-                };
-                self.cx.error(
-                    get(g, key).expect("given").span(),
-                    message,
-                    "too many customers",
-                    Some(
-                        "add `count = 1000` (the most customers to let in), or bring them less often".into(),
-                    ),
-                );
-                return None;
-            }
-        }
-        // Interarrival times of 0 bring customers in at one instant, all in
-        // the kitchen at once: as many as come before a gap that is not 0.
-        if let (Some(count), Some(arrivals), Some(group), [key]) =
-            (&count, &arrivals, &group, given.as_slice())
-        {
-            let (zeros, exact, weighted) = match arrivals {
-                Arrivals::Interarrival(d) => {
-                    (zero_share(d, unit), d.mean() == 0.0, matches!(d, Dist::Empirical(_)))
-                }
-                Arrivals::Schedule(pieces) => {
-                    let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
-                    (-(-busiest * 0.5 / unit.ticks() as f64).exp_m1(), false, false)
-                }
+        (key, arrivals)
+    }
+
+    /// Without a count, the door stays open until `until`: whether it closes, that is,
+    /// whether the customers expected before then are not too many (reported at `span`,
+    /// the field that says when they come).
+    fn door_closes(
+        &mut self,
+        span: Range<usize>,
+        arrivals: &Arrivals,
+        group: Option<&Dist>,
+        first: u64,
+        until: u64,
+        unit: TimeUnit,
+    ) -> bool {
+        let per_group = group.map_or(1.0, Dist::mean);
+        let expected = expected_arrivals(arrivals, first, until, unit) * per_group;
+        if expected.is_nan() || expected > MAX_UNCOUNTED {
+            let message = match arrivals {
+                Arrivals::Interarrival(d) if d.mean() == 0.0 => "every interarrival time is 0, so the door never closes: customers would keep coming at one instant until `until`".to_string(),
+                _ => format!(
+                    "[customers.generate] would let in about {expected:.2e} customers before `until`, more than the {} it can let in without a `count`",
+                    thousands(MAX_UNCOUNTED as u64)
+                ),
             };
-            let per_group = group.as_ref().map_or(1.0, Dist::mean);
-            let run = per_group / (1.0 - zeros);
-            let at_once = count.map_or(run, |n| run.min(n as f64));
-            if at_once > MAX_AT_ONCE as f64 {
-                let what = match (zeros == 1.0, exact) {
-                    (true, true) => "every interarrival time is 0".to_string(),
-                    (true, false) => {
-                        "every interarrival time rounds to 0 (the clock counts whole nanoseconds)".to_string()
-                    }
-                    _ => format!("{:.7}% of the interarrival times are 0", zeros * 100.0),
-                };
-                let (span, so) = match count {
-                    Some(n) if zeros == 1.0 => (
-                        get(g, "count").expect("given").span(),
-                        format!("all {} customers would come in at one instant", thousands(*n)),
-                    ),
-                    _ => (
-                        get(g, key).expect("given").span(),
-                        format!("about {at_once:.2e} customers would come in at one instant"),
-                    ),
-                };
-                let fix = match (weighted && !exact, count) {
-                    (true, _) => "give the 0s a smaller weight",
-                    (false, Some(_)) => "lower `count`",
-                    (false, None) => "add a `count`",
-                };
-                self.cx.error(
-                    span,
-                    format!(
-                        "{what}, so {so}, more than the {} a run can hold at once",
-                        thousands(MAX_AT_ONCE)
-                    ),
-                    "too many at once",
-                    Some(format!("space them out (like `rate = 2`), or {fix}")),
-                );
-                return None;
-            }
+            self.cx.error(
+                span,
+                message,
+                "too many customers",
+                Some("add `count = 1000` (the most customers to let in), or bring them less often".into()),
+            );
+            return false;
         }
-        Some(Customers::Generate(Generator {
-            count: count?,
-            until: until?,
-            first_arrival: first_arrival?,
-            arrivals: arrivals?,
-            group: group?,
-            mix: mix?,
-        }))
+        true
+    }
+
+    /// Interarrival times of 0 bring customers in at one instant, all in the kitchen at
+    /// once: as many as come before a gap that is not 0. Whether they are not too many.
+    fn fits_at_once(
+        &mut self,
+        g: &DeTable,
+        key: &str,
+        count: Option<u64>,
+        arrivals: &Arrivals,
+        group: Option<&Dist>,
+        unit: TimeUnit,
+    ) -> bool {
+        let (zeros, exact, weighted) = match arrivals {
+            Arrivals::Interarrival(d) => {
+                (zero_share(d, unit), d.mean() == 0.0, matches!(d, Dist::Empirical(_)))
+            }
+            Arrivals::Schedule(pieces) => {
+                let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
+                (-(-busiest * 0.5 / unit.ticks() as f64).exp_m1(), false, false)
+            }
+        };
+        let per_group = group.map_or(1.0, Dist::mean);
+        let run = per_group / (1.0 - zeros);
+        let at_once = count.map_or(run, |n| run.min(n as f64));
+        if at_once > MAX_AT_ONCE as f64 {
+            let what = match (zeros == 1.0, exact) {
+                (true, true) => "every interarrival time is 0".to_string(),
+                (true, false) => {
+                    "every interarrival time rounds to 0 (the clock counts whole nanoseconds)".to_string()
+                }
+                _ => format!("{:.7}% of the interarrival times are 0", zeros * 100.0),
+            };
+            let (span, so) = match count {
+                Some(n) if zeros == 1.0 => (
+                    get(g, "count").expect("given").span(),
+                    format!("all {} customers would come in at one instant", thousands(n)),
+                ),
+                _ => (
+                    get(g, key).expect("given").span(),
+                    format!("about {at_once:.2e} customers would come in at one instant"),
+                ),
+            };
+            let fix = match (weighted && !exact, count) {
+                (true, _) => "give the 0s a smaller weight",
+                (false, Some(_)) => "lower `count`",
+                (false, None) => "add a `count`",
+            };
+            self.cx.error(
+                span,
+                format!("{what}, so {so}, more than the {} a run can hold at once", thousands(MAX_AT_ONCE)),
+                "too many at once",
+                Some(format!("space them out (like `rate = 2`), or {fix}")),
+            );
+            return false;
+        }
+        true
     }
 
     /// A Poisson rate: customers per unit of time, positive and finite.
