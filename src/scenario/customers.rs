@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::Loader;
 use super::menu::MenuCheck;
@@ -142,6 +142,21 @@ impl Loader<'_, '_, '_> {
                 None
             }
         };
+        let options = self.chosen_options(v, t, menu);
+        let durations = self.durations(t, item, unit, menu);
+        Some(CustomerSpec {
+            name: name?,
+            arrival: arrival?,
+            item: item?,
+            options: options?,
+            durations: durations?,
+            patience: patience?,
+        })
+    }
+
+    /// The value a customer (`v`, the table `t`) chooses of each option: every option
+    /// once, each a value it has.
+    fn chosen_options(&mut self, v: &Value, t: &DeTable, menu: &MenuCheck) -> Option<Vec<u16>> {
         let mut options = vec![None; menu.options.len()];
         let mut ok = true;
         if let Some(ov) = get(t, "options") {
@@ -199,6 +214,18 @@ impl Loader<'_, '_, '_> {
                 ok = false;
             }
         }
+        ok.then(|| options.into_iter().map(|o| o.expect("checked")).collect())
+    }
+
+    /// The durations a customer (the table `t`) gives steps of the recipe of `item`.
+    fn durations(
+        &mut self,
+        t: &DeTable,
+        item: Option<ItemIx>,
+        unit: TimeUnit,
+        menu: &MenuCheck,
+    ) -> Option<Vec<(StepIx, u64)>> {
+        let mut ok = true;
         let mut durations = Vec::new();
         if let (Some(dv), Some((ix, recipe))) =
             (get(t, "durations"), item.and_then(|i| Some((i, menu.recipe(i)?))))
@@ -231,17 +258,7 @@ impl Loader<'_, '_, '_> {
                 ok = false;
             }
         }
-        if !ok {
-            return None;
-        }
-        Some(CustomerSpec {
-            name: name?,
-            arrival: arrival?,
-            item: item?,
-            options: options.into_iter().map(|o| o.expect("checked")).collect(),
-            durations,
-            patience: patience?,
-        })
+        ok.then_some(durations)
     }
 }
 
