@@ -1,7 +1,7 @@
 //! `[kitchen]` (docs/scenario-format.md, "`[kitchen]`"): cooks, equipment, costs and
 //! the dispatch policy.
 
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::Loader;
 use super::reader::{Value, get};
@@ -79,6 +79,13 @@ impl Loader<'_, '_, '_> {
             parts.complete = false;
             return parts;
         };
+        self.equipment(et, &mut parts);
+        parts
+    }
+
+    /// The pieces of `[kitchen.equipment]`, into `parts` (which is not `complete` when
+    /// one cannot be read).
+    fn equipment(&mut self, et: &DeTable, parts: &mut KitchenParts) {
         for (k, cap) in et.iter() {
             let mut cost = Some(0.0);
             let capacity = match cap.get_ref() {
@@ -118,7 +125,6 @@ impl Loader<'_, '_, '_> {
                 _ => parts.complete = false,
             }
         }
-        parts
     }
 
     /// A cost: a finite number that is at least 0.

@@ -32,7 +32,7 @@ use crate::time::{TimeUnit, short};
 pub use diag::{Problem, ScenarioError};
 use kitchen::KitchenParts;
 use menu::MenuCheck;
-use reader::{Cx, get};
+use reader::{Cx, Value, get};
 
 /// Reads a file that a scenario refers to (a replayed day), by the name the scenario
 /// gives: (display name, contents) or a message saying why it cannot.
@@ -170,47 +170,8 @@ impl Loader<'_, '_, '_> {
             }
             None => Some(String::new()),
         };
-        let unit = match get(root, "unit") {
-            None => TimeUnit::Seconds,
-            Some(v) => match self.cx.str(v, "`unit`", "unit = \"s\"") {
-                Some(s) => TimeUnit::from_name(s).unwrap_or_else(|| {
-                    let names: Vec<&str> = TimeUnit::ALL.iter().map(|u| u.name()).collect();
-                    let help = match unit_alias(s) {
-                        Some(u) => format!("did you mean `{}`? Units: {}", u.name(), names.join(", ")),
-                        None => format!("use one of {}", names.join(", ")),
-                    };
-                    self.cx.error(v.span(), format!("unknown time unit `{s}`"), "unknown unit", Some(help));
-                    TimeUnit::Seconds
-                }),
-                None => TimeUnit::Seconds,
-            },
-        };
-        let speed = match get(root, "speed") {
-            None => Some(1.0),
-            Some(v) => self.cx.number(v, "`speed`", "speed = 2").and_then(|x| {
-                if x.is_finite() && x > 0.0 && x < crate::clock::MIN_SPEED {
-                    self.cx.error(
-                        v.span(),
-                        format!("`speed` must be at least {}, found {}", crate::clock::MIN_SPEED, short(x)),
-                        "too slow",
-                        Some("at that speed a second of scenario time would take over 11 days: write a larger one, like `speed = 1`".into()),
-                    );
-                    None
-                } else if x.is_finite() && x > 0.0 {
-                    Some(x)
-                } else {
-                    self.cx.error(
-                        v.span(),
-                        "`speed` must be a positive, finite number",
-                        "not a speed",
-                        Some(
-                            "write it like `speed = 60` to play a minute of scenario time in a second".into(),
-                        ),
-                    );
-                    None
-                }
-            }),
-        };
+        let unit = self.unit(get(root, "unit"));
+        let speed = self.speed(get(root, "speed"));
         let seed = match get(root, "seed") {
             None => Some(0),
             Some(v) => self.cx.int(v, "`seed`", 0, i64::MAX, "seed = 42").map(|n| n as u64),
@@ -265,6 +226,55 @@ impl Loader<'_, '_, '_> {
             balk: patience?.1,
             narrative: narrative?,
         })
+    }
+
+    /// `unit`: seconds when not given, or after a problem.
+    fn unit(&mut self, v: Option<&Value>) -> TimeUnit {
+        match v {
+            None => TimeUnit::Seconds,
+            Some(v) => match self.cx.str(v, "`unit`", "unit = \"s\"") {
+                Some(s) => TimeUnit::from_name(s).unwrap_or_else(|| {
+                    let names: Vec<&str> = TimeUnit::ALL.iter().map(|u| u.name()).collect();
+                    let help = match unit_alias(s) {
+                        Some(u) => format!("did you mean `{}`? Units: {}", u.name(), names.join(", ")),
+                        None => format!("use one of {}", names.join(", ")),
+                    };
+                    self.cx.error(v.span(), format!("unknown time unit `{s}`"), "unknown unit", Some(help));
+                    TimeUnit::Seconds
+                }),
+                None => TimeUnit::Seconds,
+            },
+        }
+    }
+
+    /// `speed`: 1 when not given.
+    fn speed(&mut self, v: Option<&Value>) -> Option<f64> {
+        match v {
+            None => Some(1.0),
+            Some(v) => self.cx.number(v, "`speed`", "speed = 2").and_then(|x| {
+                if x.is_finite() && x > 0.0 && x < crate::clock::MIN_SPEED {
+                    self.cx.error(
+                        v.span(),
+                        format!("`speed` must be at least {}, found {}", crate::clock::MIN_SPEED, short(x)),
+                        "too slow",
+                        Some("at that speed a second of scenario time would take over 11 days: write a larger one, like `speed = 1`".into()),
+                    );
+                    None
+                } else if x.is_finite() && x > 0.0 {
+                    Some(x)
+                } else {
+                    self.cx.error(
+                        v.span(),
+                        "`speed` must be a positive, finite number",
+                        "not a speed",
+                        Some(
+                            "write it like `speed = 60` to play a minute of scenario time in a second".into(),
+                        ),
+                    );
+                    None
+                }
+            }),
+        }
     }
 }
 
