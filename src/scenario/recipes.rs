@@ -184,24 +184,7 @@ impl Loader<'_, '_, '_> {
             }
         };
         let kind = match get(t, "kind") {
-            Some(k) => match self.cx.str(k, "`kind`", "kind = \"hands-on\"") {
-                Some("hands-on") => Some(StepKind::HandsOn),
-                Some("unattended") => Some(StepKind::Unattended),
-                Some(other) => {
-                    let help = match crate::suggest::closest(other, ["hands-on", "unattended"]) {
-                        Some(s) => format!("did you mean `{s}`? A step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)"),
-                        None => "a step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)".into(),
-                    };
-                    self.cx.error(
-                        k.span(),
-                        format!("unknown step kind `{other}`"),
-                        "unknown kind",
-                        Some(help),
-                    );
-                    None
-                }
-                None => None,
-            },
+            Some(k) => self.step_kind(k),
             None => {
                 missing(self.cx, "kind", "kind = \"hands-on\"");
                 None
@@ -241,6 +224,27 @@ impl Loader<'_, '_, '_> {
             })
         })();
         (step, raw)
+    }
+
+    /// A step's `kind`: hands-on or unattended.
+    fn step_kind(&mut self, k: &Value) -> Option<StepKind> {
+        match self.cx.str(k, "`kind`", "kind = \"hands-on\"")? {
+            "hands-on" => Some(StepKind::HandsOn),
+            "unattended" => Some(StepKind::Unattended),
+            other => {
+                let help = match crate::suggest::closest(other, ["hands-on", "unattended"]) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? A step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)"
+                    ),
+                    None => {
+                        "a step is `hands-on` (it occupies a cook) or `unattended` (a machine or timer works)"
+                            .into()
+                    }
+                };
+                self.cx.error(k.span(), format!("unknown step kind `{other}`"), "unknown kind", Some(help));
+                None
+            }
+        }
     }
 
     /// The equipment a step `uses`: `Some(Some(ix))`, or None after a problem.
