@@ -3,12 +3,13 @@
 //! The format is documented in `docs/scenario-format.md`. Loading parses the file into
 //! a spanned TOML tree (so every problem can point at its line and column), reads each
 //! part while collecting problems, and only returns a scenario when there are none.
-
 //!
-//! The reading follows the format's sections, one file each, in the order of the
-//! documentation: the top level here, then `dist` (durations and distributions),
-//! `kitchen`, `options`, `recipes`, `menu`, `customers` (with `replay` and `generate`)
-//! and `narrative`. `reader` walks the spanned TOML tree; `diag` renders problems.
+//! This file implements "Loading and checking" and "Top-level fields" of
+//! docs/scenario-format.md. The reading follows the format's sections, one file each,
+//! in the order of the documentation: the top level here, then `dist` (durations and
+//! distributions), `kitchen`, `options`, `recipes`, `menu`, `customers` (with `replay`
+//! and `generate`) and `narrative`. `reader` walks the spanned TOML tree; `diag`
+//! renders problems.
 
 mod customers;
 pub mod diag;
