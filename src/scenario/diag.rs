@@ -1,5 +1,6 @@
 //! Problems found in a scenario, rendered like a compiler's errors: file, line and
-//! column, the offending text underlined, what is wrong and how to fix it.
+//! column, the offending text underlined, what is wrong and how to fix it
+//! (docs/scenario-format.md, "Loading and checking").
 
 use std::fmt;
 use std::ops::Range;

@@ -1,5 +1,6 @@
 //! Reading a spanned TOML tree while collecting every problem, rather than stopping at
-//! the first as serde does.
+//! the first as serde does (docs/scenario-format.md, "Loading and checking": every
+//! problem at once, each with its location).
 
 use std::ops::Range;
 
