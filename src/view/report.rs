@@ -28,16 +28,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io;
 
 use minijinja::value::Serde;
 use minijinja::{Environment, context};
 use plotters::prelude::*;
 use serde::Serialize;
 
-use crate::engine::Mode;
-use crate::model::{Customers, Policy, Scenario};
-use crate::run::{ClockKind, RunSpec, Want};
+use crate::model::{Customers, Mode, Policy, Scenario};
 use crate::time::{Ticks, TimeUnit};
 use crate::view::stats::Stats;
 use crate::view::trace::{Activity, Lane, LaneKind, Span, Trace};
@@ -68,7 +65,8 @@ const QUEUE_DETAIL: usize = 2000;
 const QUEUE_BINS: usize = 800;
 
 /// One run to report: its mode, its trace (with order lanes for the order timeline
-/// and the order charts) and its statistics.
+/// and the order charts) and its statistics ([`crate::ops::report_run`] gathers
+/// them).
 #[derive(Clone, Debug)]
 pub struct ReportRun {
     pub mode: Mode,
@@ -76,21 +74,6 @@ pub struct ReportRun {
     pub policy: Option<Policy>,
     pub trace: Trace,
     pub stats: Stats,
-}
-
-impl ReportRun {
-    /// Runs `sc` in `mode` on the virtual clock and keeps what a report needs.
-    pub fn collect(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun> {
-        let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
-        let want = Want { trace: true, order_lanes: true, stats: true, ..Want::default() };
-        let ran = crate::run::run(sc, spec, want, &mut io::sink())?;
-        Ok(ReportRun {
-            mode,
-            policy: None,
-            trace: ran.trace.expect("a trace was asked for"),
-            stats: ran.stats.expect("statistics were asked for"),
-        })
-    }
 }
 
 /// The report as one HTML page. One run, or two for a comparison (pass the

@@ -4,9 +4,9 @@
 use std::io::Write;
 
 use async_cafe::model::Policy;
-use async_cafe::run::{self, Compared};
+use async_cafe::ops::{self, Compared};
 use async_cafe::view::export::write_atomically;
-use async_cafe::view::report::{self, ReportRun};
+use async_cafe::view::report;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::CompareArgs;
@@ -19,12 +19,12 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let lanes = args.order_lanes || args.report.is_some();
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();
     let cmp = match policies.as_slice() {
-        [] => run::compare(&sc, seed, lanes)?,
+        [] => ops::compare(&sc, seed, lanes)?,
         [one] => {
             sc.kitchen.policy = *one;
-            run::compare(&sc, seed, lanes)?
+            ops::compare(&sc, seed, lanes)?
         }
-        several => run::compare_policies(&sc, seed, several, lanes)?,
+        several => ops::compare_policies(&sc, seed, several, lanes)?,
     };
     let by_policy = cmp.compared == Compared::Policies;
     let mut text = format!("{}: {}\n\n", sc.name, sc.summary);
@@ -48,17 +48,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     text.push_str(&cmp.table(&sc));
     out.write_all(text.as_bytes())?;
     if let Some(path) = &args.report {
-        let runs: Vec<ReportRun> = cmp
-            .sides
-            .iter()
-            .map(|s| ReportRun {
-                mode: s.mode,
-                policy: by_policy.then_some(s.policy),
-                trace: s.trace.clone(),
-                stats: s.stats.clone(),
-            })
-            .collect();
-        write_atomically(path, report::html(&sc, &runs).as_bytes())?;
+        write_atomically(path, report::html(&sc, &cmp.report_runs()).as_bytes())?;
     }
     Ok(())
 }
