@@ -142,7 +142,17 @@ fn side(sc: &Scenario, mode: Mode, seed: u64, order_lanes: bool) -> io::Result<S
     })
 }
 
-/// Runs both modes on the virtual clock, with statistics and traces.
+/// Runs both modes on the virtual clock, with statistics and traces (with a lane per
+/// order when `order_lanes`).
+///
+/// ```
+/// use async_cafe::{builtin, ops};
+///
+/// let cafe = builtin::find("cafe").unwrap().load().unwrap();
+/// let both = ops::compare(&cafe, cafe.seed, false).unwrap();
+/// assert_eq!(both.sides[0].label(both.compared), "synchronous");
+/// assert_eq!(both.speedup(), 2.0);
+/// ```
 pub fn compare(sc: &Scenario, seed: u64, order_lanes: bool) -> io::Result<Comparison> {
     Ok(Comparison {
         compared: Compared::Modes,

@@ -16,6 +16,15 @@ use super::RunOverran;
 /// core), each with statistics that leave out the first `warmup` ticks of service
 /// ([`StatsView::with_warmup`]), and summarises them.
 ///
+/// ```
+/// use async_cafe::{builtin, model::Mode, ops};
+///
+/// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
+/// let rep = ops::replicate(&shop, Mode::Async, 1, 4, 0, 0);
+/// assert_eq!(rep.replications, 4);
+/// assert!(rep.wait.mean_s.contains(rep.wait.mean_s.mean));
+/// ```
+///
 /// # Panics
 ///
 /// If `replications` is 0, or a replication overruns ([`replicate_until`] returns that

@@ -16,6 +16,23 @@ use crate::view::stats::{Stats, StatsView};
 /// worker threads). Once `cancel` is cancelled, no further run starts; the
 /// configurations already complete are kept.
 ///
+/// ```
+/// use async_cafe::clock::Cancel;
+/// use async_cafe::sweep::{self, Options};
+/// use async_cafe::{builtin, model::Mode, ops};
+///
+/// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
+/// let varies = [sweep::parse_vary("cooks=1..2", &shop).unwrap()];
+/// let opts = Options { mode: Mode::Async, seed: 1, replications: 2, warmup: 0, threads: 0 };
+/// let done = std::sync::atomic::AtomicUsize::new(0);
+/// let result = ops::sweep(&shop, &varies, &opts, &Cancel::new(), &|p| {
+///     done.fetch_max(p.done, std::sync::atomic::Ordering::Relaxed);
+/// });
+/// assert_eq!(result.rows.len(), 2);
+/// assert!(result.rows.iter().all(|r| r.done()) && !result.interrupted);
+/// assert_eq!(done.into_inner(), 4);
+/// ```
+///
 /// # Panics
 ///
 /// If `opts.replications` is 0.
