@@ -6,7 +6,9 @@
 //! which let a machine work while the cook is free, like `await`) and customers. The
 //! engine runs it as a synchronous or an asynchronous kitchen, on a virtual clock
 //! (instant, deterministic) or a real one, and emits events that views turn into a
-//! narrative, a JSON report, and more.
+//! narrative, a JSON report, and more. The operations in [`ops`] (run, compare,
+//! replicate, sweep) wire the engine to the views and return typed results: start
+//! there.
 //!
 //! ```
 //! use async_cafe::{builtin, model::Mode, ops};

@@ -1,5 +1,8 @@
 //! Comparing kitchens: the same scenario and seed run side by side on the virtual
 //! clock, in both modes or under several dispatch policies.
+//!
+//! [`Comparison::table`] lays a result out as text: a pure function of it, kept
+//! beside it (a view may not depend on `ops`).
 
 use std::io;
 

@@ -14,7 +14,8 @@
 //!   callback for the long ones ([`sweep`]);
 //! * typed results ([`Ran`], [`Comparison`], [`crate::replicate::Replicated`],
 //!   [`crate::sweep::Sweep`], [`crate::view::report::ReportRun`]) and typed errors
-//!   ([`RunOverran`], [`std::io::Error`]);
+//!   (a run that overruns is an [`std::io::Error`] of kind `InvalidData` carrying a
+//!   [`RunOverran`]; replications return it as it is);
 //! * no process work: nothing printed on stdout or stderr, no signal handler, no
 //!   exit. The narrative goes to the writer the caller passes, and everything else
 //!   comes back as a value.
