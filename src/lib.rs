@@ -6,19 +6,21 @@
 //! which let a machine work while the cook is free, like `await`) and customers. The
 //! engine runs it as a synchronous or an asynchronous kitchen, on a virtual clock
 //! (instant, deterministic) or a real one, and emits events that views turn into a
-//! narrative, a JSON report, and more.
+//! narrative, a JSON report, and more. The operations in [`ops`] (run, compare,
+//! replicate, sweep) wire the engine to the views and return typed results: start
+//! there.
 //!
 //! ```
-//! use async_cafe::{builtin, engine::Mode, run};
+//! use async_cafe::{builtin, model::Mode, ops};
 //!
 //! let cafe = builtin::find("cafe").unwrap().load().unwrap();
-//! let lines = run::narrative_lines(&cafe, Mode::Async, cafe.seed);
+//! let lines = ops::narrative_lines(&cafe, Mode::Async, cafe.seed);
 //! let (t, last) = lines.last().unwrap();
 //! assert_eq!(last, "Serving 2 customers took 5.00 seconds");
 //! assert_eq!(*t, 5 * async_cafe::time::TICKS_PER_SECOND);
 //!
 //! // The same café both ways: one customer at a time takes twice as long.
-//! let both = run::compare(&cafe, cafe.seed, false).unwrap();
+//! let both = ops::compare(&cafe, cafe.seed, false).unwrap();
 //! assert_eq!(both.speedup(), 2.0);
 //! let sync = &both.sides[0];
 //! assert_eq!(sync.stats.cooks[0].standing_by_share, 1.0);
@@ -42,9 +44,9 @@ pub mod clock;
 pub mod engine;
 pub mod event;
 pub mod model;
+pub mod ops;
 pub mod orders;
 pub mod replicate;
-pub mod run;
 pub mod scenario;
 pub mod suggest;
 pub mod sweep;

@@ -18,6 +18,33 @@ pub type StepIx = u16;
 /// Index of a cook, `0..cooks`.
 pub type CookIx = u16;
 
+/// How the kitchen works: what the engine runs, and what the views name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// An event loop per cook: the cook moves on while machines work.
+    Async,
+    /// One customer at a time per cook, standing by through every step.
+    Sync,
+}
+
+impl Mode {
+    /// `async` or `sync`: its name in the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Async => "async",
+            Mode::Sync => "sync",
+        }
+    }
+
+    /// What `{mode}` prints: `Asynchronous` or `Synchronous`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Async => "Asynchronous",
+            Mode::Sync => "Synchronous",
+        }
+    }
+}
+
 /// A whole scenario: kitchen, menu, customers and narrative.
 #[derive(Clone, Debug)]
 pub struct Scenario {

@@ -1,9 +1,9 @@
 //! Independent replications of a run, with 95% confidence intervals.
 //!
 //! One run of a random scenario is one sample: its mean wait is a random number, and
-//! a second seed gives another. [`replicate`] runs the scenario `R` times on the
-//! virtual clock, each time from its own seed ([`seeds`]), in parallel, and
-//! summarises every scalar statistic of [`Stats`] over the replications as an
+//! a second seed gives another. [`crate::ops::replicate`] runs the scenario `R`
+//! times on the virtual clock, each time from its own seed ([`seeds`]), in parallel
+//! ([`map`]), and [`Replicated::from_runs`] summarises every scalar statistic of [`Stats`] over the replications as an
 //! [`Estimate`]: the mean of the `R` values, their standard deviation, and the
 //! half-width of a 95% confidence interval for the mean.
 //!
@@ -22,7 +22,7 @@
 //! A kitchen opens empty, so its first orders wait less than in its steady state; to
 //! estimate steady-state values, pass a `warmup`: each replication's statistics then
 //! leave out the orders that arrive during it and the time before it
-//! ([`StatsView::with_warmup`]).
+//! ([`StatsView::with_warmup`](crate::view::stats::StatsView::with_warmup)).
 //!
 //! # Seeds
 //!
@@ -56,11 +56,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::clock::{Cancel, Cancellable};
-use crate::engine::{self, Mode, VirtualClock};
-use crate::model::Scenario;
+use crate::model::{Mode, Scenario};
 use crate::time::{Ticks, TimeUnit};
-use crate::view::stats::{Stats, StatsView, fixed};
+use crate::view::stats::{Stats, fixed};
 
 pub use crate::view::stats::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate, t_quantile, t975};
 
@@ -115,67 +113,6 @@ pub fn map<T: Send>(seeds: &[u64], threads: usize, f: impl Fn(u64) -> T + Sync) 
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Runs `sc` `replications` times in `mode` on the virtual clock, replication `i`
-/// with seed [`seeds`]`(seed, replications)[i]`, on `threads` workers (0: one per
-/// core), each with statistics that leave out the first `warmup` ticks of service
-/// ([`StatsView::with_warmup`]), and summarises them.
-///
-/// # Panics
-///
-/// If `replications` is 0, or a replication overruns ([`replicate_until`] returns that
-/// as an error).
-pub fn replicate(
-    sc: &Scenario,
-    mode: Mode,
-    seed: u64,
-    replications: u32,
-    warmup: Ticks,
-    threads: usize,
-) -> Replicated {
-    replicate_until(sc, mode, seed, replications, warmup, threads, &Cancel::new())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .expect("a token nobody cancels")
-}
-
-/// [`replicate`], stopped once `cancel` is cancelled: a replication in progress
-/// stops at its next step and none starts. Summarises the replications that
-/// finished ([`Replicated::replications`] of them, with their seeds), or `None` when
-/// none did; or the error of the first replication (in seed order) whose clock would
-/// pass the longest time a run can count ([`engine::Overrun`]): its statistics would
-/// describe only part of a run.
-///
-/// # Panics
-///
-/// If `replications` is 0.
-pub fn replicate_until(
-    sc: &Scenario,
-    mode: Mode,
-    seed: u64,
-    replications: u32,
-    warmup: Ticks,
-    threads: usize,
-    cancel: &Cancel,
-) -> Result<Option<Replicated>, crate::run::RunOverran> {
-    assert!(replications > 0, "replicate needs at least one replication");
-    let seeds = seeds(seed, replications);
-    let runs = map(&seeds, threads, |s| {
-        if cancel.is_cancelled() {
-            return Ok(None);
-        }
-        let mut view = StatsView::with_warmup(sc, warmup);
-        let mut clock = Cancellable { inner: VirtualClock, cancel };
-        let outcome = engine::run(sc, mode, s, &mut clock, &mut view);
-        match outcome.overrun {
-            Some(overrun) => Err(crate::run::RunOverran { message: overrun.message(sc), overrun }),
-            None => Ok(outcome.finished.then(|| view.finish())),
-        }
-    });
-    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let (seeds, runs): (Vec<u64>, Vec<Stats>) =
-        seeds.into_iter().zip(runs).filter_map(|(seed, run)| Some((seed, run?))).unzip();
-    Ok((!runs.is_empty()).then(|| Replicated::from_runs(sc, mode, seed, warmup, seeds, runs)))
-}
-
 /// Every statistic of [`Stats`] estimated over independent replications.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
@@ -211,9 +148,9 @@ impl std::ops::Deref for Replicated {
 impl Replicated {
     /// Summarises `runs`, the statistics of the replications run with `seeds` (in
     /// the same order), for a scenario run in `mode` from base seed `seed` with a
-    /// warm-up of `warmup` ticks. [`replicate`] calls this; it is public for callers
-    /// that run the replications themselves (with [`map`] and more sinks than
-    /// [`StatsView`]).
+    /// warm-up of `warmup` ticks. [`crate::ops::replicate`] calls this; it is public
+    /// for callers that run the replications themselves (with [`map`] and more sinks
+    /// than [`StatsView`](crate::view::stats::StatsView)).
     ///
     /// # Panics
     ///
@@ -271,6 +208,11 @@ impl Replicated {
 
 #[cfg(test)]
 mod tests {
+
+    use crate::clock::Cancel;
+    use crate::engine::{self, VirtualClock};
+    use crate::ops::{replicate, replicate_until};
+    use crate::view::stats::StatsView;
 
     #[test]
     fn cancelled_replications_keep_only_those_that_finished() {

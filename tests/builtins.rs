@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use async_cafe::builtin::{self, BUILTINS};
 use async_cafe::engine::Mode;
-use async_cafe::run;
+use async_cafe::ops;
 
 /// (built-in, mode, reference program): the table of the engine issue.
 const REFERENCES: &[(&str, Mode, &str)] = &[
@@ -44,7 +44,7 @@ fn round6(x: f64) -> f64 {
 fn each_builtin_prints_its_seeds_lines_at_its_seeds_times() {
     for &(name, mode, program) in REFERENCES {
         let sc = builtin::find(name).unwrap().load().unwrap();
-        let got: Vec<(f64, String)> = run::narrative_lines(&sc, mode, sc.seed)
+        let got: Vec<(f64, String)> = ops::narrative_lines(&sc, mode, sc.seed)
             .into_iter()
             .map(|(t, line)| (round6(sc.unit.from_ticks(t)), line))
             .collect();
@@ -65,7 +65,7 @@ fn each_builtin_prints_its_seeds_lines_at_its_seeds_times() {
 fn golden_text(name: &str, mode: Mode) -> String {
     let sc = builtin::find(name).unwrap().load().unwrap();
     let mut out = String::new();
-    for (t, line) in run::narrative_lines(&sc, mode, sc.seed) {
+    for (t, line) in ops::narrative_lines(&sc, mode, sc.seed) {
         out.push_str(&format!("[{:>9.3} {}] {line}\n", sc.unit.from_ticks(t), sc.unit.name()));
     }
     out
@@ -98,9 +98,9 @@ fn each_builtin_in_each_mode_matches_its_golden_file() {
 #[test]
 fn the_same_seed_gives_byte_identical_output_and_another_seed_does_not() {
     let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
-    let a = run::narrative_lines(&sc, Mode::Async, 7);
-    let b = run::narrative_lines(&sc, Mode::Async, 7);
-    let c = run::narrative_lines(&sc, Mode::Async, 8);
+    let a = ops::narrative_lines(&sc, Mode::Async, 7);
+    let b = ops::narrative_lines(&sc, Mode::Async, 7);
+    let c = ops::narrative_lines(&sc, Mode::Async, 8);
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
@@ -111,7 +111,7 @@ fn the_coffee_shop_draws_what_it_says() {
     for seed in 0..50 {
         let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
         let report =
-            run::report(&sc, run::RunSpec { mode: Mode::Async, clock: run::ClockKind::Virtual, seed })
+            ops::json_report(&sc, ops::RunSpec { mode: Mode::Async, clock: ops::ClockKind::Virtual, seed })
                 .unwrap();
         assert_eq!(report.orders.len(), 10);
         assert_eq!(report.orders[0].arrived_s, 0.0);
@@ -143,7 +143,7 @@ fn the_readme_example_scenario_loads_and_runs() {
     let toml = &readme[start..start + readme[start..].find("```").unwrap()];
     let sc = async_cafe::scenario::load_str("my-cafe", "README.md", toml, &|_| Err("no files".into()))
         .unwrap_or_else(|e| panic!("{e}"));
-    let lines = run::narrative_lines(&sc, Mode::Async, 1);
+    let lines = ops::narrative_lines(&sc, Mode::Async, 1);
     assert_eq!(lines.len(), 20 * 2 + 1);
     assert!(lines[0].1.starts_with("Customer 1 orders a Flat White."), "{:?}", lines[0]);
     assert!(lines.last().unwrap().1.starts_with("Served 20 customers in "));

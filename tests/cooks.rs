@@ -2,14 +2,14 @@
 //! hand-worked examples (see the module docs of `engine::asyncio` and `engine::sync`).
 
 use async_cafe::engine::Mode;
-use async_cafe::run;
+use async_cafe::ops;
 use async_cafe::scenario;
 
 /// Runs a scenario on the virtual clock and returns `time line` rows.
 fn narrate(toml: &str, mode: Mode) -> Vec<String> {
     let sc = scenario::load_str("t", "t.toml", toml, &|_| Err("no files".into()))
         .unwrap_or_else(|e| panic!("{e}"));
-    run::narrative_lines(&sc, mode, 0)
+    ops::narrative_lines(&sc, mode, 0)
         .into_iter()
         .map(|(t, line)| format!("{:.2} {line}", sc.unit.from_ticks(t)))
         .collect()

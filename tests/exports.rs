@@ -9,7 +9,7 @@ use async_cafe::builtin::{self, BUILTINS};
 use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use async_cafe::event::{Sink, Tee};
 use async_cafe::model::Scenario;
-use async_cafe::run::{self, ClockKind, RunSpec};
+use async_cafe::ops::{self, ClockKind, RunSpec};
 use async_cafe::scenario;
 use async_cafe::time::Ticks;
 use async_cafe::view::export::{CsvExport, EventsExport, Exports};
@@ -323,10 +323,10 @@ fn exports_agree_with_the_json_report() {
             assert!(outcome.finished, "{what}");
             assert!(exports.error().is_none());
             exports.finish().unwrap();
-            // The report run::run builds is the same (the run is deterministic).
+            // The report ops::run builds is the same (the run is deterministic).
             let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
-            let want = run::Want { report: true, ..Default::default() };
-            let official = run::run(&sc, spec, want, &mut std::io::sink()).unwrap().report.unwrap();
+            let want = ops::Want { report: true, ..Default::default() };
+            let official = ops::run(&sc, spec, want, &mut std::io::sink()).unwrap().report.unwrap();
             assert_eq!(
                 serde_json::to_value(&official.events).unwrap(),
                 serde_json::to_value(&report.events).unwrap(),

@@ -5,7 +5,7 @@
 
 use async_cafe::engine::{self, Mode, Outcome, Overran, Overrun, VirtualClock};
 use async_cafe::model::Scenario;
-use async_cafe::run::{self, ClockKind, RunOverran, RunSpec, Want};
+use async_cafe::ops::{self, ClockKind, RunOverran, RunSpec, Want};
 use async_cafe::scenario;
 use async_cafe::time::{MAX_TICKS, TICKS_PER_SECOND};
 use async_cafe::view::trace::{LaneKind, TraceView};
@@ -100,7 +100,7 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     let events = dir.join("events.jsonl");
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: 0 };
     let want = Want { stats: true, trace: true, events: Some(events.clone()), ..Want::default() };
-    let err = run::run(&sc, spec, want, &mut std::io::sink()).err().expect("the run overruns");
+    let err = ops::run(&sc, spec, want, &mut std::io::sink()).err().expect("the run overruns");
     let overran = err.get_ref().and_then(|e| e.downcast_ref::<RunOverran>()).expect("a typed error");
     assert_eq!(overran.overrun.order, 2);
     assert!(err.to_string().starts_with("the run stopped at 500000000.00 s: order #2 (Loaf)"), "{err}");
@@ -108,7 +108,7 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(left.is_empty(), "no staged file left behind: {left:?}");
     std::fs::remove_dir(&dir).unwrap();
-    assert!(run::compare(&sc, 0, false).is_err());
+    assert!(ops::compare(&sc, 0, false).is_err());
 }
 
 #[test]
@@ -150,7 +150,7 @@ interarrival = 1
         let grills = trace.lanes.iter().filter(|l| matches!(l.kind, LaneKind::Equipment(1, _))).count();
         assert_eq!(grills, 3, "{mode:?}");
     }
-    let cmp = run::compare(&sc, 0, false).unwrap();
+    let cmp = ops::compare(&sc, 0, false).unwrap();
     assert_eq!(cmp.sides.len(), 2);
 }
 

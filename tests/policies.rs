@@ -5,7 +5,7 @@ use async_cafe::builtin;
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::{Policy, Scenario};
-use async_cafe::run;
+use async_cafe::ops;
 use async_cafe::scenario;
 
 /// (time in the scenario's unit, "who: what") for each served, left or balked line,
@@ -89,7 +89,7 @@ fn policies_do_not_change_the_synchronous_kitchen() {
 #[test]
 fn compare_puts_the_policies_side_by_side() {
     let sc = bakery(Policy::Fifo);
-    let cmp = run::compare_policies(&sc, sc.seed, &Policy::ALL, false).unwrap();
+    let cmp = ops::compare_policies(&sc, sc.seed, &Policy::ALL, false).unwrap();
     let totals: Vec<f64> = cmp.sides.iter().map(|s| s.stats.total_s / 60.0).collect();
     assert_eq!(totals, [21.0, 21.0, 18.0]);
     let table = cmp.table(&sc);

@@ -4,7 +4,7 @@
 use async_cafe::builtin;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
-use async_cafe::run::{self, ClockKind, RunSpec, Want};
+use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::scenario;
 use async_cafe::view::report::{self, MAX_ORDER_LANES, ReportRun};
 
@@ -13,7 +13,7 @@ fn load(name: &str) -> Scenario {
 }
 
 fn collect(sc: &Scenario, mode: Mode) -> ReportRun {
-    ReportRun::collect(sc, mode, sc.seed).unwrap()
+    ops::report_run(sc, mode, sc.seed).unwrap()
 }
 
 fn spans(run: &ReportRun) -> usize {
@@ -188,7 +188,7 @@ fn a_trace_without_order_lanes_says_what_is_missing() {
     let lunch = load("lunch");
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
     let want = Want { trace: true, stats: true, ..Want::default() };
-    let ran = run::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
+    let ran = ops::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
     let run =
         ReportRun { mode: Mode::Async, policy: None, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
     let want = spans(&run);
@@ -242,7 +242,7 @@ fn customers_who_left_or_balked_are_counted_on_the_page() {
 #[test]
 fn a_policy_comparison_names_each_policy() {
     let sc = load("bakery");
-    let cmp = run::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
+    let cmp = ops::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
     let runs: Vec<ReportRun> = cmp
         .sides
         .iter()

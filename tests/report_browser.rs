@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use async_cafe::builtin;
 use async_cafe::engine::Mode;
+use async_cafe::ops;
 use async_cafe::view::report::{self, ReportRun};
 
 const WINDOW: (u32, u32) = (1280, 2000);
@@ -144,7 +145,7 @@ fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
     let Some(chromium) = chromium() else { return };
     let started = Instant::now();
     let sc = builtin::find(name).unwrap().load().unwrap();
-    let runs: Vec<ReportRun> = runs.iter().map(|&m| ReportRun::collect(&sc, m, sc.seed).unwrap()).collect();
+    let runs: Vec<ReportRun> = runs.iter().map(|&m| ops::report_run(&sc, m, sc.seed).unwrap()).collect();
     let spans: usize = runs.iter().flat_map(|r| &r.trace.lanes).map(|l| l.spans.len()).sum();
     let html = report::html(&sc, &runs);
     let dir = scratch(name);
@@ -207,7 +208,7 @@ fn the_cafe_comparison_renders() {
 fn the_console_check_catches_errors() {
     let Some(chromium) = chromium() else { return };
     let sc = builtin::find("cafe").unwrap().load().unwrap();
-    let html = report::html(&sc, &[ReportRun::collect(&sc, Mode::Async, sc.seed).unwrap()]);
+    let html = report::html(&sc, &[ops::report_run(&sc, Mode::Async, sc.seed).unwrap()]);
     let broken = html.replacen(
         "</body>",
         "<script>console.error('cafe-selfcheck-error'); notAFunction();</script></body>",

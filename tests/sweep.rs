@@ -6,6 +6,7 @@ use async_cafe::clock::Cancel;
 
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
+use async_cafe::ops;
 use async_cafe::scenario;
 use async_cafe::sweep::{self, Metric, Op, Options, Param, Quantity, Sweep, Target, Vary};
 
@@ -48,7 +49,7 @@ fn opts(replications: u32, threads: usize) -> Options {
 }
 
 fn run(sc: &Scenario, varies: &[Vary], o: &Options) -> Sweep {
-    sweep::run(sc, varies, o, &Cancel::new(), &|_| {})
+    ops::sweep(sc, varies, o, &Cancel::new(), &|_| {})
 }
 
 #[test]
@@ -390,17 +391,11 @@ fn a_sweep_is_the_same_whatever_the_threads() {
     }
     // Common random numbers: every configuration has the same replication seeds,
     // and replication i is exactly `replicate` of the applied scenario.
-    let rep = async_cafe::replicate::replicate(
-        &sweep::apply(&sc, &varies, &one.rows[5].values),
-        Mode::Async,
-        7,
-        4,
-        0,
-        1,
-    );
+    let rep =
+        async_cafe::ops::replicate(&sweep::apply(&sc, &varies, &one.rows[5].values), Mode::Async, 7, 4, 0, 1);
     assert_eq!(one.rows[5].replicated.as_ref().unwrap(), &rep);
     // Another seed, other numbers.
-    let other = sweep::run(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &Cancel::new(), &|_| {});
+    let other = ops::sweep(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &Cancel::new(), &|_| {});
     assert_ne!(sweep::csv(&other, Some(&t)), csv);
 }
 
@@ -453,7 +448,7 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     let stop = Cancel::new();
     let seen = std::sync::Mutex::new(Vec::new());
     // One thread: stop once the second configuration's 4 replications are done.
-    let s = sweep::run(&sc, &varies, &opts(4, 1), &stop, &|p| {
+    let s = ops::sweep(&sc, &varies, &opts(4, 1), &stop, &|p| {
         seen.lock().unwrap().push((p.done, p.total));
         if p.done == 8 {
             stop.cancel();
@@ -480,7 +475,7 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     // Stopped before anything started (two threads): nothing finished.
     let stopped = Cancel::new();
     stopped.cancel();
-    let none = sweep::run(&sc, &varies, &opts(4, 2), &stopped, &|_| {});
+    let none = ops::sweep(&sc, &varies, &opts(4, 2), &stopped, &|_| {});
     assert!(none.interrupted && none.rows.iter().all(|r| !r.done()));
     assert!(sweep::render_answer(&none, Some(&t)).ends_with("no configuration was run to the end\n"));
 }
@@ -490,7 +485,7 @@ fn the_progress_reaches_the_total() {
     let sc = mmc(3.0, 100);
     let varies = [vary(&sc, "cooks=3..4")];
     let last = std::sync::Mutex::new(None);
-    let s = sweep::run(&sc, &varies, &opts(3, 2), &Cancel::new(), &|p| {
+    let s = ops::sweep(&sc, &varies, &opts(3, 2), &Cancel::new(), &|p| {
         let mut l = last.lock().unwrap();
         if l.is_none_or(|q: sweep::Progress| q.done < p.done) {
             *l = Some(p);

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use async_cafe::builtin::{self, BUILTINS};
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
-use async_cafe::run::{self, ClockKind, RunSpec, Want};
+use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::time::{TICKS_PER_SECOND, Ticks, TimeUnit};
 use async_cafe::view::timeline::{self, Cell, Scale, TimelineOptions};
 use async_cafe::view::trace::{Activity, Lane, LaneKind, Span, Trace};
@@ -22,7 +22,7 @@ fn scenario(name: &str) -> Scenario {
 fn trace(sc: &Scenario, mode: Mode, order_lanes: bool) -> Trace {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
     let want = Want { trace: true, order_lanes, ..Default::default() };
-    run::run(sc, spec, want, &mut std::io::sink()).unwrap().trace.expect("asked for")
+    ops::run(sc, spec, want, &mut std::io::sink()).unwrap().trace.expect("asked for")
 }
 
 fn plain(width: usize) -> TimelineOptions {

@@ -10,7 +10,7 @@
 use async_cafe::engine::{self, Clock, Mode, Outcome};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::{Policy, Scenario};
-use async_cafe::run::{self, ClockKind, RunSpec};
+use async_cafe::ops::{self, ClockKind, RunSpec};
 use async_cafe::scenario;
 use async_cafe::time::{TICKS_PER_SECOND, Ticks};
 
@@ -80,10 +80,10 @@ fn a_served_customers_timeout_does_not_move_the_clock() {
                 assert!(outcome.finished && outcome.served == 1, "{what}");
                 assert_eq!(advances.last(), Some(&(5 * S)), "{what}: the clock is never asked past 5");
                 // The narrative's last line and the JSON report's makespan.
-                let lines = run::narrative_lines(&sc, mode, sc.seed);
+                let lines = ops::narrative_lines(&sc, mode, sc.seed);
                 assert_eq!(lines.last(), Some(&(5 * S, "done 5.00".to_string())), "{what}");
                 let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
-                let report = run::report(&sc, spec).unwrap();
+                let report = ops::json_report(&sc, spec).unwrap();
                 assert_eq!(report.makespan_s, 5.0, "{what}");
             }
         }

@@ -72,7 +72,7 @@ fn secs(t: impl Into<u128>) -> f64 {
 /// Runs `R` replications of `sc` (on the virtual clock, replication `i` with seed
 /// `replicate::seeds(seed, R)[i]`), each feeding both a `StatsView` with the given
 /// warm-up and a sink of this file's own; returns the replications' statistics
-/// summarised exactly as `replicate::replicate` does, and each replication's sink.
+/// summarised exactly as `ops::replicate` does, and each replication's sink.
 fn replications<K: Sink + Send>(
     sc: &Scenario,
     mode: Mode,
@@ -412,7 +412,7 @@ fn check_md1((lam, d, warmup_s, customers): Md1Case) {
     let sc = md1(lam, d, customers);
     let (q, rep) = queue(&sc, Mode::Async, SEED, warmup_s);
     // The helper summarises exactly as the library's `replicate` does.
-    assert_eq!(rep, replicate::replicate(&sc, Mode::Async, SEED, R, ticks(warmup_s), 2));
+    assert_eq!(rep, async_cafe::ops::replicate(&sc, Mode::Async, SEED, R, ticks(warmup_s), 2));
     let rho = lam * d;
     let theory = pk_md1(lam, d);
     // Wrong models: exponential service of the same mean (M/M/1, twice the wait),

@@ -18,31 +18,8 @@ use crate::model::{ItemIx, Scenario, StepIx};
 use crate::orders::OrderSource;
 use crate::time::{MAX_TICKS, Ticks};
 
-/// How the kitchen works.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// An event loop per cook: the cook moves on while machines work.
-    Async,
-    /// One customer at a time per cook, standing by through every step.
-    Sync,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Async => "async",
-            Mode::Sync => "sync",
-        }
-    }
-
-    /// What `{mode}` prints: `Asynchronous` or `Synchronous`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Mode::Async => "Asynchronous",
-            Mode::Sync => "Synchronous",
-        }
-    }
-}
+/// The engine runs a kitchen in either mode of the model.
+pub use crate::model::Mode;
 
 /// Paces a run. The engine calls [`Clock::advance`] before it emits anything at a
 /// later scenario time; times never go backwards.

@@ -5,8 +5,8 @@
 //! specs by [`parse_vary`]): the number of cooks, the capacity of a piece of
 //! equipment, the Poisson arrival rate. Every combination of their values is one
 //! *configuration* ([`grid`]); each configuration runs `R` independent replications
-//! on the virtual clock ([`run`]), and every statistic ([`Metric`]) is estimated as
-//! the mean of its `R` per-replication values ± the half-width of a 95% confidence
+//! on the virtual clock ([`crate::ops::sweep`]), and every statistic ([`Metric`]) is
+//! estimated as the mean of its `R` per-replication values ± the half-width of a 95% confidence
 //! interval ([`Estimate`], as [`crate::replicate`] does).
 //!
 //! # Grid order
@@ -19,8 +19,8 @@
 //! # Seeds: common random numbers
 //!
 //! Every configuration runs with the same replication seeds,
-//! [`replicate::seeds`]`(seed, R)`: replication `i` of two configurations sees the
-//! same random stream, so their difference is due to the kitchen, not to luck (the
+//! [`crate::replicate::seeds`]`(seed, R)`: replication `i` of two configurations
+//! sees the same random stream, so their difference is due to the kitchen, not to luck (the
 //! classic variance reduction for comparing systems). Any replication can be rerun
 //! alone: `cafe run` on the scenario edited to the configuration's values, with
 //! `--clock virtual --seed S`, `S` = [`Replicated::seeds`]`[i]`.
@@ -46,28 +46,26 @@
 //!
 //! # Stopping early
 //!
-//! [`run`] checks a [`Cancel`] token before starting each run (the command cancels
-//! it on Ctrl-C or SIGTERM); runs already started finish. Configurations whose
-//! replications all finished are reported; the others are "not run".
+//! [`crate::ops::sweep`] checks a [`Cancel`](crate::clock::Cancel) token before
+//! starting each run (the command cancels it on Ctrl-C or SIGTERM); runs already
+//! started finish. Configurations whose replications all finished are reported;
+//! the others are "not run".
 //!
 //! # Nothing measured
 //!
 //! A warm-up that leaves nothing to measure in a replication (it ended before the
-//! warm-up did, or no customer arrived after it: [`Stats::measured_nothing`]) makes
+//! warm-up did, or no customer arrived after it:
+//! [`Stats::measured_nothing`](crate::view::stats::Stats::measured_nothing)) makes
 //! its configuration's statistics meaningless: the configuration is flagged
 //! ([`Row::measured_nothing`]) and never meets a target.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::clock::Cancel;
-use crate::engine::{self, Mode, VirtualClock};
-use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
-use crate::replicate::{self, Estimate, Replicated};
+use crate::model::{Arrivals, Customers, Dist, Mode, Policy, Scenario};
+use crate::replicate::{Estimate, Replicated};
 use crate::time::{Ticks, TimeUnit};
-use crate::view::stats::{Stats, StatsView};
 
 mod chart;
 mod csv;
@@ -284,108 +282,10 @@ pub struct Sweep {
     #[serde(skip)]
     pub elapsed: Duration,
     /// What stopped the first run (in grid order) whose clock would pass the longest
-    /// time a run can count ([`engine::Overrun`]): its configuration's statistics
+    /// time a run can count ([`crate::engine::Overrun`]): its configuration's statistics
     /// would describe only part of a run, and the sweep is an error.
     #[serde(skip)]
     pub overrun: Option<String>,
-}
-
-/// Runs every configuration of `varies` (in [`grid`] order) `opts.replications`
-/// times, on `opts.threads` workers, calling `progress` after each run (from the
-/// worker threads). Once `cancel` is cancelled, no further run starts; the
-/// configurations already complete are kept.
-///
-/// # Panics
-///
-/// If `opts.replications` is 0.
-pub fn run(
-    sc: &Scenario,
-    varies: &[Vary],
-    opts: &Options,
-    cancel: &Cancel,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Sweep {
-    assert!(opts.replications > 0, "a sweep needs at least one replication");
-    let start = Instant::now();
-    let configs: Vec<Vec<f64>> = grid(varies);
-    let scenarios: Vec<Scenario> = configs.iter().map(|v| apply(sc, varies, v)).collect();
-    let r = opts.replications as usize;
-    let seeds = replicate::seeds(opts.seed, opts.replications);
-    let total = configs.len() * r;
-    let jobs: Vec<u64> = (0..total as u64).collect();
-    let done = AtomicUsize::new(0);
-    let overruns = std::sync::Mutex::new(Vec::new());
-    let runs: Vec<Option<Stats>> = replicate::map(&jobs, opts.threads, |k| {
-        if cancel.is_cancelled() {
-            return None;
-        }
-        let (c, i) = (k as usize / r, k as usize % r);
-        let sc = &scenarios[c];
-        let mut view = StatsView::with_warmup(sc, opts.warmup);
-        let outcome = engine::run(sc, opts.mode, seeds[i], &mut VirtualClock, &mut view);
-        if let Some(overrun) = outcome.overrun {
-            let with: Vec<String> = varies
-                .iter()
-                .zip(&configs[c])
-                .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
-                .collect();
-            let message = format!("with {}, {}", with.join(", "), overrun.message(sc));
-            overruns.lock().unwrap_or_else(|e| e.into_inner()).push((k, message));
-        }
-        let stats = view.finish();
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        progress(Progress { done: n, total, elapsed: start.elapsed() });
-        Some(stats)
-    });
-    let metrics = metrics(sc, varies);
-    let mut runs = runs.into_iter();
-    let rows: Vec<Row> = configs
-        .into_iter()
-        .zip(&scenarios)
-        .map(|(values, csc)| {
-            let mine: Vec<Option<Stats>> = runs.by_ref().take(r).collect();
-            let complete: Option<Vec<Stats>> = mine.into_iter().collect();
-            let replicated = complete.map(|runs| {
-                Replicated::from_runs(csc, opts.mode, opts.seed, opts.warmup, seeds.clone(), runs)
-            });
-            let estimates = metrics
-                .iter()
-                .map(|m| {
-                    let rep = replicated.as_ref()?;
-                    let values: Option<Vec<f64>> = rep.runs.iter().map(|s| m.value(s, sc.unit)).collect();
-                    Some(Estimate::from_samples(&values?))
-                })
-                .collect();
-            let load = crate::capacity::offered_load(csc, opts.mode)
-                .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
-            let measured_nothing = opts.warmup > 0
-                && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
-            Row {
-                values,
-                cooks: csc.kitchen.cooks,
-                cost: cost(csc),
-                load,
-                estimates,
-                replicated,
-                measured_nothing,
-            }
-        })
-        .collect();
-    let interrupted = rows.iter().any(|r| !r.done());
-    Sweep {
-        scenario: sc.name.clone(),
-        unit: sc.unit,
-        mode: opts.mode.name(),
-        seed: opts.seed,
-        replications: opts.replications,
-        warmup_s: crate::time::seconds(opts.warmup),
-        varies: varies.to_vec(),
-        metrics,
-        rows,
-        interrupted,
-        elapsed: start.elapsed(),
-        overrun: overruns.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().min().map(|(_, m)| m),
-    }
 }
 
 /// The answer for one group of configurations (all of them, or those with one

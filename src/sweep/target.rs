@@ -239,7 +239,7 @@ mod tests {
     use super::*;
     use crate::clock::Cancel;
     use crate::engine::Mode;
-    use crate::sweep::{Options, csv, parse_vary, run};
+    use crate::sweep::{Options, csv, parse_vary};
 
     /// The value at `path` (`wait.mean_s`, `cooks[1].idle_share`) in `json`.
     fn at<'a>(json: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
@@ -277,7 +277,7 @@ mod tests {
         assert!(sc.has_patience() && sc.balk.is_some() && !sc.kitchen.equipment.is_empty());
         let varies = vec![parse_vary("cooks=1..2", &sc).unwrap()];
         let opts = Options { mode: Mode::Async, seed: 1, replications: 2, warmup: 0, threads: 1 };
-        let sweep = run(&sc, &varies, &opts, &Cancel::new(), &|_| {});
+        let sweep = crate::ops::sweep(&sc, &varies, &opts, &Cancel::new(), &|_| {});
         let table = csv(&sweep, None);
         let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
         let metrics = metrics(&sc, &varies);

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use async_cafe::clock::Behind;
 use async_cafe::engine::Mode;
 use async_cafe::model::Policy;
-use async_cafe::run::ClockKind;
+use async_cafe::ops::ClockKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]

@@ -7,8 +7,7 @@ use std::io::{self, Write};
 use async_cafe::capacity;
 use async_cafe::clock::{self, Lag, Stopped};
 use async_cafe::model::Scenario;
-use async_cafe::replicate;
-use async_cafe::run::{self, RunSpec, Want};
+use async_cafe::ops::{self, RunSpec, Want};
 use async_cafe::time::{self, Ticks};
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::report::{self, ReportRun};
@@ -56,7 +55,7 @@ fn replications(
         return Err(Error::Usage("replications run on the virtual clock: add --clock virtual".into()));
     }
     let interrupts = Interrupts::install(|| {})?;
-    let rep = replicate::replicate_until(sc, spec.mode, spec.seed, r, warmup, 0, interrupts.cancel())
+    let rep = ops::replicate_until(sc, spec.mode, spec.seed, r, warmup, 0, interrupts.cancel())
         .map_err(|e| Error::Overran(e.to_string()))?;
     // Stopped if a signal came before every replication was done.
     let stopped = interrupts.received().is_some() && rep.as_ref().is_none_or(|rep| rep.replications < r);
@@ -104,7 +103,7 @@ fn once(args: &RunArgs, sc: &Scenario, spec: RunSpec, warmup: Ticks, out: &mut O
                 on_first_lag: Some(warn_behind),
                 ..Want::default()
             };
-            let ran = run::run(sc, spec, want, out)?;
+            let ran = ops::run(sc, spec, want, out)?;
             if let (Some(s), None) = (&ran.stats, ran.stopped) {
                 measured(sc, warmup, std::slice::from_ref(s))?;
             }
@@ -132,7 +131,7 @@ fn once(args: &RunArgs, sc: &Scenario, spec: RunSpec, warmup: Ticks, out: &mut O
                 on_first_lag: Some(warn_behind),
                 ..Want::default()
             };
-            let ran = run::run(sc, spec, want, &mut io::sink())?;
+            let ran = ops::run(sc, spec, want, &mut io::sink())?;
             let report = ran.report.as_ref().expect("asked for");
             if let (Some(s), None) = (&report.stats, ran.stopped) {
                 measured(sc, warmup, std::slice::from_ref(s))?;

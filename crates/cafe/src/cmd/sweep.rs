@@ -6,6 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use async_cafe::ops;
 use async_cafe::sweep;
 use async_cafe::view::export::write_atomically;
 
@@ -54,7 +55,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         say(&format!("{lead}interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n"));
     })?;
     let bar = ProgressBar { shown: terminal, last_draw: Mutex::new(None) };
-    let result = sweep::run(&sc, &varies, &opts, interrupts.cancel(), &|p| bar.draw(p));
+    let result = ops::sweep(&sc, &varies, &opts, interrupts.cancel(), &|p| bar.draw(p));
     bar.clear();
     if let Some(e) = result.overrun {
         return Err(Error::Overran(e));

@@ -1,4 +1,6 @@
-//! Running a scenario and presenting it: what the `cafe` command calls.
+//! One run of a scenario on either clock, feeding the views it is asked for: the
+//! narrative (with the live panel on a terminal), the JSON report, the statistics,
+//! the trace and the exports.
 
 use std::io::{self, Write};
 
@@ -7,9 +9,9 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::clock::{Behind, Cancel, Lag, RealClock, Stopped};
-use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
+use crate::engine::{self, Clock, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
-use crate::model::{Policy, Scenario};
+use crate::model::{Mode, Scenario};
 use crate::time::{TICKS_PER_SECOND, Ticks};
 use crate::view::export::Exports;
 use crate::view::json::{JsonView, Report};
@@ -343,167 +345,10 @@ fn stamp(sc: &Scenario, t: Ticks) -> String {
     format!("{:>9.3} {}", sc.unit.from_ticks(t), sc.unit.name())
 }
 
-/// Runs `sc` and returns the whole JSON report.
-pub fn report(sc: &Scenario, spec: RunSpec) -> io::Result<Report> {
+/// Runs `sc` and returns its whole JSON report (`cafe run --format json`).
+pub fn json_report(sc: &Scenario, spec: RunSpec) -> io::Result<Report> {
     let want = Want { report: true, ..Want::default() };
     Ok(run(sc, spec, want, &mut io::sink())?.report.expect("asked for"))
-}
-
-/// One kitchen of a comparison.
-pub struct Side {
-    pub mode: Mode,
-    pub policy: Policy,
-    pub outcome: Outcome,
-    pub stats: Stats,
-    pub trace: Trace,
-}
-
-/// What a comparison puts side by side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Compared {
-    /// The synchronous kitchen, then the asynchronous one.
-    Modes,
-    /// The asynchronous kitchen under each dispatch policy, in the order asked.
-    Policies,
-}
-
-/// Kitchens run on the virtual clock with the same seed, side by side.
-pub struct Comparison {
-    pub compared: Compared,
-    pub sides: Vec<Side>,
-}
-
-impl Side {
-    /// The side's column heading: its mode, or its policy.
-    pub fn label(&self, compared: Compared) -> String {
-        match compared {
-            Compared::Modes => self.mode.title().to_lowercase(),
-            Compared::Policies => self.policy.name().to_string(),
-        }
-    }
-}
-
-impl Comparison {
-    /// How many times faster the last side is than the first (for modes: the
-    /// asynchronous kitchen against the synchronous one).
-    pub fn speedup(&self) -> f64 {
-        let (first, last) = (&self.sides[0], &self.sides[self.sides.len() - 1]);
-        first.outcome.end as f64 / last.outcome.end.max(1) as f64
-    }
-
-    /// The totals and statistics side by side, times in the scenario's unit.
-    pub fn table(&self, sc: &Scenario) -> String {
-        use std::fmt::Write as _;
-        let u = sc.unit;
-        let t = |s: f64| format!("{:.2}", s / u.seconds());
-        let pct = |x: f64| format!("{:.1}%", x * 100.0);
-        let stats: Vec<&Stats> = self.sides.iter().map(|s| &s.stats).collect();
-        let row = |name: String, f: &dyn Fn(&Stats) -> String| (name, stats.iter().map(|s| f(s)).collect());
-        let mut rows: Vec<(String, Vec<String>)> = vec![
-            row(format!("total time ({})", u.name()), &|s| t(s.total_s)),
-            row("orders served".into(), &|s| s.served.to_string()),
-        ];
-        if stats.iter().any(|s| s.left + s.balked > 0) {
-            rows.push(row("customers who left".into(), &|s| s.left.to_string()));
-            rows.push(row("customers who did not join".into(), &|s| s.balked.to_string()));
-        }
-        rows.extend([
-            row("throughput per hour".into(), &|s| format!("{:.1}", s.throughput_per_hour)),
-            row("wait: mean".into(), &|s| t(s.wait.mean_s)),
-            row("wait: p95".into(), &|s| t(s.wait.p95_s)),
-            row("time in system: mean".into(), &|s| t(s.time_in_system.mean_s)),
-            row("time in system: p95".into(), &|s| t(s.time_in_system.p95_s)),
-            row("time in system: max".into(), &|s| t(s.time_in_system.max_s)),
-            row("above the chain: mean".into(), &|s| t(s.above_chain.mean_s)),
-        ]);
-        for c in 0..sc.kitchen.cooks as usize {
-            let n = c + 1;
-            rows.push(row(format!("cook {n}: hands-on"), &|s| pct(s.cooks[c].hands_on_share)));
-            rows.push(row(format!("cook {n}: standing by"), &|s| pct(s.cooks[c].standing_by_share)));
-            rows.push(row(format!("cook {n}: idle"), &|s| pct(s.cooks[c].idle_share)));
-        }
-        for (e, eq) in sc.kitchen.equipment.iter().enumerate() {
-            rows.push(row(format!("{}: utilisation", eq.name), &|s| pct(s.equipment[e].utilisation)));
-            rows.push(row(format!("{}: mean queue", eq.name), &|s| {
-                format!("{:.2}", s.equipment[e].mean_queue)
-            }));
-        }
-        let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let labels: Vec<String> = self.sides.iter().map(|s| s.label(self.compared)).collect();
-        let col = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0).max(12);
-        let mut out = String::new();
-        let _ = write!(out, "  {:width$}", "");
-        for l in &labels {
-            let _ = write!(out, "  {l:>col$}");
-        }
-        out.push('\n');
-        for (name, values) in rows {
-            let _ = write!(out, "  {name:width$}");
-            for v in values {
-                let _ = write!(out, "  {v:>col$}");
-            }
-            out.push('\n');
-        }
-        out.push('\n');
-        match self.compared {
-            Compared::Modes => {
-                let _ =
-                    writeln!(out, "  speedup: the asynchronous kitchen is {:.2}x as fast", self.speedup());
-            }
-            Compared::Policies => {
-                let first = &self.sides[0];
-                for side in &self.sides[1..] {
-                    let x = first.outcome.end as f64 / side.outcome.end.max(1) as f64;
-                    let _ = writeln!(
-                        out,
-                        "  {}: {x:.2}x as fast as {}",
-                        side.label(self.compared),
-                        first.label(self.compared)
-                    );
-                }
-            }
-        }
-        out
-    }
-}
-
-/// One kitchen of a comparison, on the virtual clock.
-fn side(sc: &Scenario, mode: Mode, seed: u64, order_lanes: bool) -> io::Result<Side> {
-    let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
-    let want = Want { stats: true, trace: true, order_lanes, ..Want::default() };
-    let ran = run(sc, spec, want, &mut io::sink())?;
-    Ok(Side {
-        mode,
-        policy: sc.kitchen.policy,
-        outcome: ran.outcome,
-        stats: ran.stats.expect("asked for"),
-        trace: ran.trace.expect("asked for"),
-    })
-}
-
-/// Runs both modes on the virtual clock, with statistics and traces.
-pub fn compare(sc: &Scenario, seed: u64, order_lanes: bool) -> io::Result<Comparison> {
-    Ok(Comparison {
-        compared: Compared::Modes,
-        sides: vec![side(sc, Mode::Sync, seed, order_lanes)?, side(sc, Mode::Async, seed, order_lanes)?],
-    })
-}
-
-/// Runs the asynchronous kitchen under each of `policies` on the virtual clock, with
-/// the same seed (so the same customers and durations), statistics and traces.
-pub fn compare_policies(
-    sc: &Scenario,
-    seed: u64,
-    policies: &[Policy],
-    order_lanes: bool,
-) -> io::Result<Comparison> {
-    let mut sides = Vec::new();
-    for &policy in policies {
-        let mut sc = sc.clone();
-        sc.kitchen.policy = policy;
-        sides.push(side(&sc, Mode::Async, seed, order_lanes)?);
-    }
-    Ok(Comparison { compared: Compared::Policies, sides })
 }
 
 /// Collects a run's narrative as `(time, line)` pairs on the virtual clock.
