@@ -142,13 +142,20 @@ mod tests {
 
     use std::sync::{Arc, Mutex};
 
-    /// A terminal in memory: what indicatif writes, with its cursor moves.
-    #[derive(Clone, Debug, Default)]
-    struct Screen(Arc<Mutex<String>>);
+    /// A terminal in memory, this many columns wide: what indicatif writes, with its
+    /// cursor moves.
+    #[derive(Clone, Debug)]
+    struct Screen(Arc<Mutex<String>>, u16);
+
+    impl Default for Screen {
+        fn default() -> Screen {
+            Screen(Arc::default(), 120)
+        }
+    }
 
     impl indicatif::TermLike for Screen {
         fn width(&self) -> u16 {
-            120
+            self.1
         }
         fn move_cursor_up(&self, n: usize) -> io::Result<()> {
             self.write_str(&format!("<up {n}>"))
@@ -205,6 +212,20 @@ mod tests {
         let end = screen.0.lock().unwrap().len();
         bar.finish_and_clear();
         assert_eq!(after(end), "<clear>");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_the_bar_is_redrawn_over_every_row_it_wraps_to() {
+        // 80 columns on a terminal of 30: three rows, all cleared before the next drawing.
+        let screen = Screen(Arc::default(), 30);
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let bar = progress_bar(target).with_elapsed(Duration::from_secs(42));
+        let progress = |done| sweep::Progress { done, total: 30, elapsed: Duration::ZERO };
+        show(&bar, progress(10));
+        let first = screen.0.lock().unwrap().len();
+        show(&bar, progress(11));
+        let second = screen.0.lock().unwrap()[first..].to_string();
+        assert!(second.starts_with("<up 2><clear><down 1><clear><down 1><clear><up 2>"), "{second:?}");
     }
 
     #[test]
