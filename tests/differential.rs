@@ -622,19 +622,17 @@ fn setup(skipped: &str) -> Option<PathBuf> {
     Some(vclock)
 }
 
-/// A fresh directory for one test's Python files, private to this process (several
-/// `cargo test` runs may share the target directory). Removed when the test passes,
+/// A fresh directory for one test's Python files (`tempfile`, so several `cargo test`
+/// runs sharing the target directory never collide). Removed when the test passes,
 /// kept when it fails.
-struct WorkDir(PathBuf);
+struct WorkDir(tempfile::TempDir);
 
 impl WorkDir {
     fn new(name: &str) -> WorkDir {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("differential")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create the work directory");
-        WorkDir(dir)
+        let parent = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
+        std::fs::create_dir_all(&parent).expect("create the work directory");
+        let dir = tempfile::Builder::new().prefix(&format!("{name}-")).tempdir_in(parent);
+        WorkDir(dir.expect("create the work directory"))
     }
 }
 
@@ -642,16 +640,15 @@ impl std::ops::Deref for WorkDir {
     type Target = Path;
 
     fn deref(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 }
 
 impl Drop for WorkDir {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("the Python programs are kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
+            self.0.disable_cleanup(true);
+            eprintln!("the Python programs are kept in {}", self.0.path().display());
         }
     }
 }

@@ -1422,8 +1422,8 @@ mod syntax_errors_are_certain {
 /// they are not, the scenario's or a replayed day's.
 #[test]
 fn text_that_is_not_utf8_is_located() {
-    let dir = std::env::temp_dir().join(format!("cafe-errors-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let render = |toml: &[u8], csv: &[u8]| {
         std::fs::write(dir.join("bad.toml"), toml).unwrap();
         std::fs::write(dir.join("day.csv"), csv).unwrap();
@@ -1470,5 +1470,4 @@ error: not UTF-8 text: byte 0xFF is not part of a character
 error: bad.toml has 2 problems
 "#,
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use async_cafe::builtin::{self, BUILTINS};
 use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
@@ -15,12 +15,10 @@ use async_cafe::time::Ticks;
 use async_cafe::view::export::{CsvExport, EventsExport, Exports};
 use async_cafe::view::json::{JsonView, Report};
 
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cafe-exports-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty directory for one test, removed when it is dropped (even when the
+/// test fails).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("cafe-exports-{name}-")).tempdir().unwrap()
 }
 
 /// The names in `dir`, sorted.
@@ -312,7 +310,8 @@ fn check_all(dir: &Path, sc: &Scenario, report: &Report) {
 
 #[test]
 fn exports_agree_with_the_json_report() {
-    let dir = scratch("agree");
+    let scratch = scratch("agree");
+    let dir = scratch.path();
     let mut queued_somewhere = false;
     for sc in scenarios() {
         for mode in [Mode::Async, Mode::Sync] {
@@ -336,7 +335,7 @@ fn exports_agree_with_the_json_report() {
                 serde_json::to_value(&official.orders).unwrap(),
                 serde_json::to_value(&report.orders).unwrap()
             );
-            check_all(&dir, &sc, &report);
+            check_all(dir, &sc, &report);
             // Every order is served, or gone: every served order has a complete row.
             let orders = read_csv(&dir.join("csv/orders.csv"));
             assert!(orders.rows.iter().all(|r| !r["outcome"].is_empty()), "{what}");
@@ -354,19 +353,19 @@ fn exports_agree_with_the_json_report() {
             assert!(sc.has_patience() || steps.rows.iter().all(|r| !r["finished_s"].is_empty()));
             queued_somewhere |= steps.rows.iter().any(|r| !r["queued_s"].is_empty());
             // Nothing but the files themselves is left.
-            assert_eq!(listing(&dir), ["csv", "events.jsonl"]);
+            assert_eq!(listing(dir), ["csv", "events.jsonl"]);
             assert_eq!(listing(&dir.join("csv")), ["events.csv", "orders.csv", "steps.csv"]);
         }
     }
     assert!(queued_somewhere, "some scenario should queue for equipment");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn the_cafe_exports_read_as_expected() {
-    let dir = scratch("cafe");
+    let scratch = scratch("cafe");
+    let dir = scratch.path();
     let cafe = builtin::find("cafe").unwrap().load().unwrap();
-    let mut csv = CsvExport::create(&cafe, &dir).unwrap();
+    let mut csv = CsvExport::create(&cafe, dir).unwrap();
     run_with(&cafe, Mode::Sync, &mut VirtualClock, &mut csv);
     csv.finish().unwrap();
     let orders = fs::read_to_string(dir.join("orders.csv")).unwrap();
@@ -382,7 +381,6 @@ fn the_cafe_exports_read_as_expected() {
             .starts_with("t_s,kind,order,step,cook,equipment,elapsed_s,served\n0.0,service_started,,,,,,\n")
     );
     assert!(events.ends_with(",service_ended,,,,,10.0,2\n"), "{events}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Stops the run after a number of clock advances (like Ctrl-C on the real clock).
@@ -401,7 +399,8 @@ impl Clock for StopAfter {
 
 #[test]
 fn finishing_a_stopped_run_writes_what_was_received() {
-    let dir = scratch("stopped");
+    let scratch = scratch("stopped");
+    let dir = scratch.path();
     let sc = busy();
     for mode in [Mode::Async, Mode::Sync] {
         let mut exports =
@@ -409,31 +408,31 @@ fn finishing_a_stopped_run_writes_what_was_received() {
         let (report, outcome) = run_with(&sc, mode, &mut StopAfter(12), &mut exports);
         assert!(!outcome.finished);
         exports.finish().unwrap();
-        check_all(&dir, &sc, &report);
+        check_all(dir, &sc, &report);
         let orders = read_csv(&dir.join("csv/orders.csv"));
         assert!(orders.rows.iter().any(|r| r["served_s"].is_empty() && r["time_in_system_s"].is_empty()));
         let steps = read_csv(&dir.join("csv/steps.csv"));
         assert!(steps.rows.iter().any(|r| r["finished_s"].is_empty() && r["duration_s"].is_empty()));
         assert!(!report.events.iter().any(|e| e.kind == "service_ended"));
     }
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_unfinished_export_leaves_nothing_behind() {
-    let dir = scratch("unfinished");
+    let scratch = scratch("unfinished");
+    let dir = scratch.path();
     let sc = busy();
     let mut exports = Exports::create(&sc, Some(&dir.join("events.jsonl")), Some(&dir.join("csv"))).unwrap();
     run_with(&sc, Mode::Async, &mut VirtualClock, &mut exports);
     drop(exports);
-    assert_eq!(listing(&dir), ["csv"]);
+    assert_eq!(listing(dir), ["csv"]);
     assert!(listing(&dir.join("csv")).is_empty());
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_existing_file_is_replaced_only_when_the_export_finishes() {
-    let dir = scratch("replace");
+    let scratch = scratch("replace");
+    let dir = scratch.path();
     let path = dir.join("events.jsonl");
     fs::write(&path, "old\n").unwrap();
     let sc = builtin::find("hi").unwrap().load().unwrap();
@@ -443,20 +442,20 @@ fn an_existing_file_is_replaced_only_when_the_export_finishes() {
     assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
     drop(events);
     assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
-    assert_eq!(listing(&dir), ["events.jsonl"]);
+    assert_eq!(listing(dir), ["events.jsonl"]);
 
     let mut events = EventsExport::create(&sc, &path).unwrap();
     let (report, _) = run_with(&sc, Mode::Async, &mut VirtualClock, &mut events);
     assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
     events.finish().unwrap();
     check_jsonl(&path, &report);
-    assert_eq!(listing(&dir), ["events.jsonl"]);
-    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(listing(dir), ["events.jsonl"]);
 }
 
 #[test]
 fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
-    let dir = scratch("failing");
+    let scratch = scratch("failing");
+    let dir = scratch.path();
     let sc = builtin::find("cafe").unwrap().load().unwrap();
     // A regular file where a directory should be.
     let blocker = dir.join("blocker");
@@ -476,7 +475,7 @@ fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
     assert!(err.to_string().contains(&blocker.display().to_string()), "{err}");
 
     // An events path that is a directory is refused at once.
-    let err = EventsExport::create(&sc, &dir).err().expect("a directory");
+    let err = EventsExport::create(&sc, dir).err().expect("a directory");
     assert!(err.to_string().contains(&dir.display().to_string()), "{err}");
 
     // A file that cannot be put in place at the end: the error names it and the
@@ -488,14 +487,14 @@ fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
     fs::write(late.join("keep"), "").unwrap();
     let err = events.finish().expect_err("cannot replace a directory");
     assert!(err.to_string().contains(&late.display().to_string()), "{err}");
-    assert_eq!(listing(&dir), ["blocker", "late.jsonl"]);
+    assert_eq!(listing(dir), ["blocker", "late.jsonl"]);
     assert_eq!(listing(&late), ["keep"]);
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn the_csv_directory_is_created_when_missing() {
-    let dir = scratch("created");
+    let scratch = scratch("created");
+    let dir = scratch.path();
     let sc = builtin::find("lunch").unwrap().load().unwrap();
     let nested = dir.join("a/b/c");
     let mut csv = CsvExport::create(&sc, &nested).unwrap();
@@ -503,5 +502,4 @@ fn the_csv_directory_is_created_when_missing() {
     csv.finish().unwrap();
     assert_eq!(listing(&nested), ["events.csv", "orders.csv", "steps.csv"]);
     check_orders_csv(&nested.join("orders.csv"), &sc, &report);
-    fs::remove_dir_all(&dir).unwrap();
 }

@@ -95,8 +95,8 @@ list = [{ item = "Latte", arrival = 500000000, patience = 500000000 }]
 #[test]
 fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     let sc = load(LONG_STEPS);
-    let dir = std::env::temp_dir().join(format!("cafe-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let events = dir.join("events.jsonl");
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: 0 };
     let want = Want { stats: true, trace: true, events: Some(events.clone()), ..Want::default() };
@@ -105,9 +105,8 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     assert_eq!(overran.overrun.order, 2);
     assert!(err.to_string().starts_with("the run stopped at 500000000.00 s: order #2 (Loaf)"), "{err}");
     assert!(!events.exists(), "no half-written export");
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().collect();
     assert!(left.is_empty(), "no staged file left behind: {left:?}");
-    std::fs::remove_dir(&dir).unwrap();
     assert!(ops::compare(&sc, 0, false).is_err());
 }
 

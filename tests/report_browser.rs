@@ -52,17 +52,11 @@ fn chromium() -> Option<PathBuf> {
     found
 }
 
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "report-browser-{}-{name}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for one test, under the target directory as before, removed
+/// when it is dropped.
+fn scratch(name: &str) -> tempfile::TempDir {
+    let prefix = format!("report-browser-{name}-");
+    tempfile::Builder::new().prefix(&prefix).tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
 
 struct Ran {
@@ -148,12 +142,13 @@ fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
     let runs: Vec<ReportRun> = runs.iter().map(|&m| ops::report_run(&sc, m, sc.seed).unwrap()).collect();
     let spans: usize = runs.iter().flat_map(|r| &r.trace.lanes).map(|l| l.spans.len()).sum();
     let html = report::html(&sc, &runs);
-    let dir = scratch(name);
+    let scratch = scratch(name);
+    let dir = scratch.path();
     let page = dir.join(format!("{name}.html"));
     std::fs::write(&page, &html).unwrap();
 
     // The DOM as rendered: every span is a bar, in its SVG.
-    let dom = browse(&chromium, &dir, &page, "--dump-dom");
+    let dom = browse(&chromium, dir, &page, "--dump-dom");
     assert!(dom.stdout.contains("</html>"), "no DOM dumped:\n{}", dom.stderr);
     assert_eq!(dom.stdout.matches(r#"class="bar""#).count(), spans, "bars in the rendered DOM");
     assert_eq!(dom.stdout.matches(r#"<svg class="timeline""#).count(), 2 * runs.len());
@@ -161,7 +156,7 @@ fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
 
     // The screenshot: the page is drawn, and the bars with it.
     let shot = dir.join(format!("{name}.png"));
-    let screenshot = browse(&chromium, &dir, &page, &format!("--screenshot={}", shot.display()));
+    let screenshot = browse(&chromium, dir, &page, &format!("--screenshot={}", shot.display()));
     let (w, h, channels, pixels) = decode(&shot);
     assert_eq!((w, h), WINDOW);
     let px = |i: usize| &pixels[i * channels..i * channels + 3];
@@ -183,7 +178,6 @@ fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
         console_messages(&dom.stderr).into_iter().chain(console_messages(&screenshot.stderr)).collect();
     assert!(said.is_empty(), "the page wrote to the console:\n{}", said.join("\n"));
     eprintln!("{name}: {spans} bars, ink on {ink} of {total} pixels, checked in {:?}", started.elapsed());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -214,10 +208,11 @@ fn the_console_check_catches_errors() {
         "<script>console.error('cafe-selfcheck-error'); notAFunction();</script></body>",
         1,
     );
-    let dir = scratch("selfcheck");
+    let scratch = scratch("selfcheck");
+    let dir = scratch.path();
     let page = dir.join("broken.html");
     std::fs::write(&page, broken).unwrap();
-    let ran = browse(&chromium, &dir, &page, "--dump-dom");
+    let ran = browse(&chromium, dir, &page, "--dump-dom");
     let said = console_messages(&ran.stderr);
     assert!(
         said.iter().any(|l| l.contains("cafe-selfcheck-error")),
@@ -229,5 +224,4 @@ fn the_console_check_catches_errors() {
         "uncaught exception not caught:\n{}",
         ran.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -161,8 +161,8 @@ fn list_show_and_check() {
     assert_eq!(shown, std::fs::read_to_string(workspace().join("scenarios/lunch.toml")).unwrap());
 
     // A shown scenario, saved and edited, runs: make the avocado unattended.
-    let dir = std::env::temp_dir().join(format!("cafe-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let path = dir.join("my-lunch.toml");
     std::fs::write(
         &path,
@@ -181,13 +181,12 @@ fn list_show_and_check() {
         ),
         "{run}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn bad_input_exits_2_with_nothing_on_stdout() {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let path = dir.join("bad.toml");
     std::fs::write(&path, "[kitchen]\ncooks = 0\ncook = 1\n").unwrap();
     let p = path.to_str().unwrap();
@@ -209,7 +208,6 @@ fn bad_input_exits_2_with_nothing_on_stdout() {
     assert_eq!(stdout(&usage), "");
     let speed = cafe(&["run", "cafe", "--speed", "0"]);
     assert_eq!(speed.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -227,12 +225,12 @@ fn an_unknown_builtin_suggests_the_closest() {
 fn ctrl_c_stops_a_real_run_cleanly_with_the_statistics_so_far() {
     use std::process::Stdio;
     // The coffee shop takes about 20 s of scenario time; at speed 2, 10 s of wall time.
-    let dir = std::env::temp_dir().join(format!("cafe-cli-int-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let events = dir.join("events.jsonl");
     let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
         .args(["run", "coffee-shop", "--clock", "real", "--speed", "2", "--csv"])
-        .arg(&dir)
+        .arg(dir)
         .arg("--events")
         .arg(&events)
         .stdout(Stdio::piped())
@@ -258,17 +256,15 @@ fn ctrl_c_stops_a_real_run_cleanly_with_the_statistics_so_far() {
     let arrived = lines.iter().filter(|e| e["kind"] == "arrived").count();
     let orders = std::fs::read_to_string(dir.join("orders.csv")).unwrap();
     assert_eq!(orders.lines().count(), 1 + arrived, "{orders}");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 4, "no temporary files are left: {leftovers:?}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A scenario too big to play at the requested speed: 200,000 customers over about
 /// 200,000 s of scenario time, asked to play in 20 ms.
-fn too_fast() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-fast-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("rush.toml");
+fn too_fast() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rush.toml");
     std::fs::write(
         &path,
         r#"
@@ -282,12 +278,12 @@ interarrival = { dist = "uniform", min = 0, max = 2 }
 "#,
     )
     .unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
 fn falling_behind_real_time_is_reported_or_stops_the_run() {
-    let path = too_fast();
+    let (_scratch, path) = too_fast();
     let p = path.to_str().unwrap();
     let warn = cafe(&["run", p, "--clock", "real", "--speed", "10000000"]);
     assert!(warn.status.success(), "{}", stderr(&warn));
@@ -303,7 +299,6 @@ fn falling_behind_real_time_is_reported_or_stops_the_run() {
     // At a speed it can keep up with, nothing is said.
     let ok = cafe(&["run", "hi", "--clock", "real", "--speed", "20"]);
     assert_eq!(stderr(&ok), "");
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
 #[test]
@@ -321,8 +316,8 @@ fn the_live_panel_is_drawn_in_place_on_request_and_never_into_a_pipe() {
 
 #[test]
 fn reports_are_written_by_run_and_compare() {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let one = dir.join("lunch.html");
     let o = cafe(&["run", "lunch", "--clock", "virtual", "--report", one.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -342,13 +337,12 @@ fn reports_are_written_by_run_and_compare() {
     let o = cafe(&["run", "cafe", "--clock", "virtual", "--report", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("missing/x.html"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn replications_give_confidence_intervals_and_bad_values_are_usage_errors() {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-rep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let path = dir.join("mm1.toml");
     std::fs::write(
         &path,
@@ -387,13 +381,12 @@ rate = 0.5
         assert_eq!(o.status.code(), Some(2), "{bad:?}");
         assert_eq!(stdout(&o), "");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_kitchen_that_cannot_keep_up_is_warned_about_on_stderr() {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-over-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let path = dir.join("over.toml");
     std::fs::write(
         &path,
@@ -420,7 +413,6 @@ rate = 3
     // At half the rate, nothing is said.
     std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("rate = 3", "rate = 1.5")).unwrap();
     assert_eq!(stderr(&cafe(&["run", p, "--clock", "virtual"])), "");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -820,13 +812,11 @@ fn absurd_widths_are_usage_errors() {
 
 // ---- Numbers and bounds (issue 15) ------------------------------------------------
 
-/// Writes `files` into a fresh directory for one test.
-fn limits_dir(test: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cafe-cli-limits-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// Writes `files` into a fresh directory for one test, removed when it is dropped.
+fn limits_dir(test: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new().prefix(&format!("cafe-cli-limits-{test}-")).tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        std::fs::write(dir.path().join(name), text).unwrap();
     }
     dir
 }
@@ -849,7 +839,7 @@ fn a_speed_too_slow_or_a_warmup_too_long_is_a_usage_error() {
 
 #[test]
 fn a_run_past_the_longest_time_stops_with_an_error_and_writes_no_report() {
-    let dir = limits_dir(
+    let scratch = limits_dir(
         "overrun",
         &[(
             "long.toml",
@@ -866,6 +856,7 @@ interarrival = 1
 "#,
         )],
     );
+    let dir = scratch.path();
     let file = dir.join("long.toml");
     let report = dir.join("day.html");
     let o = cafe(&[
@@ -900,12 +891,11 @@ interarrival = 1
         "{}",
         stderr(&o)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn equipment_of_billions_of_units_runs_in_small_memory() {
-    let dir = limits_dir(
+    let scratch = limits_dir(
         "capacity",
         &[(
             "big.toml",
@@ -922,6 +912,7 @@ interarrival = 1
 "#,
         )],
     );
+    let dir = scratch.path();
     let file = dir.join("big.toml");
     let report = dir.join("day.html");
     let o = cafe(&[
@@ -939,20 +930,19 @@ interarrival = 1
     assert!(report.exists());
     let o = cafe(&["compare", file.to_str().unwrap(), "--no-timeline"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_door_that_never_closes_is_found_by_check() {
-    let dir = limits_dir(
+    let scratch = limits_dir(
         "door",
         &[(
             "door.toml",
             "[recipes.r]\nsteps = [{ name = \"s\", kind = \"hands-on\", duration = 1 }]\n[menu]\nA = \"r\"\n[customers.generate]\nuntil = 10\nrate = 1e300\n",
         )],
     );
+    let dir = scratch.path();
     let o = cafe(&["check", dir.join("door.toml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("would let in about 1.00e301 customers before `until`"), "{}", stderr(&o));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,10 +11,9 @@ use common::{cafe, stderr, stdout};
 
 /// A fresh directory holding an M/M/c café (λ = 3, μ = 1) of `count` customers,
 /// cooks costing 10 and machines 3.
-fn cafe_file(tag: &str, count: u64) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("cafe-sweep-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("mmc.toml");
+fn cafe_file(tag: &str, count: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new().prefix(&format!("cafe-sweep-{tag}-")).tempdir().unwrap();
+    let path = dir.path().join("mmc.toml");
     std::fs::write(
         &path,
         format!(
@@ -39,7 +38,8 @@ rate = 3
 
 #[test]
 fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
-    let (dir, path) = cafe_file("ok", 1000);
+    let (scratch, path) = cafe_file("ok", 1000);
+    let dir = scratch.path();
     let (csv, html) = (dir.join("sweep.csv"), dir.join("sweep.html"));
     let p = path.to_str().unwrap();
     let grid = [
@@ -84,12 +84,11 @@ fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
     // The same sweep on one thread: the same output, byte for byte.
     let again = cafe(&[&grid[..], &["--threads", "1"]].concat());
     assert_eq!(stdout(&again), out);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn bad_arguments_exit_with_code_2_and_say_why() {
-    let (dir, path) = cafe_file("bad", 100);
+    let (_scratch, path) = cafe_file("bad", 100);
     let p = path.to_str().unwrap();
     let cases: [(&[&str], &str); 6] = [
         (
@@ -122,7 +121,6 @@ fn bad_arguments_exit_with_code_2_and_say_why() {
         assert_eq!(stderr(&o), message, "{args:?}");
         assert_eq!(stdout(&o), "");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -130,8 +128,8 @@ fn ctrl_c_keeps_the_configurations_that_finished() {
     // 40 configurations of 100,000 customers × 4 replications: many seconds in a
     // debug build, so the interrupt comes in the middle. On a loaded machine the
     // first signal may come before any configuration is done: then again, later.
-    let (dir, path) = cafe_file("int", 100_000);
-    let csv = dir.join("partial.csv");
+    let (scratch, path) = cafe_file("int", 100_000);
+    let csv = scratch.path().join("partial.csv");
     for wait_ms in [1500, 3000, 6000, 12000] {
         let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
             .args(["sweep", path.to_str().unwrap(), "--vary", "cooks=4..43", "--replications", "4", "--csv"])
@@ -160,7 +158,6 @@ fn ctrl_c_keeps_the_configurations_that_finished() {
             continue;
         }
         assert!(not_run >= 1, "{rows}");
-        std::fs::remove_dir_all(&dir).unwrap();
         return;
     }
     panic!("no configuration finished within 12 s of the sweep's start");
@@ -168,7 +165,7 @@ fn ctrl_c_keeps_the_configurations_that_finished() {
 
 #[test]
 fn json_gives_every_configuration_and_the_answer_by_its_values() {
-    let (dir, path) = cafe_file("json", 2000);
+    let (_scratch, path) = cafe_file("json", 2000);
     let p = path.to_str().unwrap();
     let o = cafe(&[
         "sweep",
@@ -192,12 +189,11 @@ fn json_gives_every_configuration_and_the_answer_by_its_values() {
     assert_eq!(rows[1]["load"], 0.75);
     // Erlang C: four cooks wait 0.51 s on average, three much longer: four is the answer.
     assert_eq!(v["answers"][0]["best"], serde_json::json!([4.0]));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn json_answers_per_rate_and_keeps_its_keys_in_alphabetical_order() {
-    let (dir, path) = cafe_file("json-rate", 300);
+    let (_scratch, path) = cafe_file("json-rate", 300);
     let p = path.to_str().unwrap();
     let args =
         ["--vary", "cooks=3..4", "--vary", "arrivals.rate=1,3", "--replications", "3", "--format", "json"];
@@ -217,5 +213,4 @@ fn json_answers_per_rate_and_keeps_its_keys_in_alphabetical_order() {
     let o = cafe(&[["sweep", p].as_slice(), &args].concat());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!((&v["target"], &v["answers"]), (&serde_json::Value::Null, &serde_json::json!([])));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

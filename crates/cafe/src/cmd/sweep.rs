@@ -2,13 +2,14 @@
 //! the grid with a progress bar on a terminal's stderr; Ctrl-C keeps what finished
 //! (exit code 130).
 
-use std::io::{self, IsTerminal, Write};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::io::{self, Write};
+use std::time::Duration;
 
 use async_cafe::ops;
 use async_cafe::sweep;
 use async_cafe::view::export::write_atomically;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::cli::{FormatArg, SweepArgs};
 use crate::error::Error;
@@ -49,14 +50,14 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         warmup,
         threads: a.threads.unwrap_or(0),
     };
-    let terminal = io::stderr().is_terminal();
-    let interrupts = Interrupts::install(move || {
-        let lead = if terminal { "\r\x1b[2K" } else { "" };
-        say(&format!("{lead}interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n"));
+    let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
+    let interrupts = Interrupts::install({
+        let bar = bar.clone();
+        let message = "interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n";
+        move || bar.suspend(|| say(message))
     })?;
-    let bar = ProgressBar { shown: terminal, last_draw: Mutex::new(None) };
-    let result = ops::sweep(&sc, &varies, &opts, interrupts.cancel(), &|p| bar.draw(p));
-    bar.clear();
+    let result = ops::sweep(&sc, &varies, &opts, interrupts.cancel(), &|p| show(&bar, p));
+    bar.finish_and_clear();
     if let Some(e) = result.overrun {
         return Err(Error::Overran(e));
     }
@@ -91,45 +92,39 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     Ok(())
 }
 
-/// The progress bar, on a terminal's stderr: redrawn in place at most every 100 ms
-/// (and at the end), from the sweep's worker threads.
-struct ProgressBar {
-    shown: bool,
-    last_draw: Mutex<Option<Instant>>,
+/// The progress bar: `[###...] 12/40 runs, 3 s elapsed, about 7 s left`, drawn by
+/// indicatif on `target`, which it leaves blank unless it is a terminal. Indicatif
+/// redraws in place at most as often as `target` allows, from the sweep's worker
+/// threads, over as many lines as the terminal wraps the bar to, and `suspend`
+/// clears it to print a message above it. The time left is the sweep's estimate
+/// ([`sweep::Progress::left`]) from the bar's own state, so that one update draws
+/// a consistent line.
+fn progress_bar(target: ProgressDrawTarget) -> ProgressBar {
+    let progress = |s: &ProgressState| sweep::Progress {
+        done: s.pos() as usize,
+        total: s.len().unwrap_or(0) as usize,
+        elapsed: s.elapsed(),
+    };
+    let style = ProgressStyle::with_template("[{bar:30}] {pos}/{len} runs, {took} elapsed{left}")
+        .expect("a valid template")
+        .progress_chars("#.")
+        .with_key("took", |s: &ProgressState, w: &mut dyn fmt::Write| {
+            let _ = w.write_str(&duration(s.elapsed()));
+        })
+        .with_key("left", move |s: &ProgressState, w: &mut dyn fmt::Write| {
+            if let Some(left) = progress(s).left() {
+                let _ = write!(w, ", about {} left", duration(left));
+            }
+        });
+    ProgressBar::with_draw_target(None, target).with_style(style)
 }
 
-impl ProgressBar {
-    const WIDTH: usize = 30;
-
-    fn draw(&self, p: sweep::Progress) {
-        if !self.shown {
-            return;
-        }
-        let Ok(mut last) = self.last_draw.lock() else { return };
-        if p.done < p.total && last.is_some_and(|t| t.elapsed().as_millis() < 100) {
-            return;
-        }
-        *last = Some(Instant::now());
-        let filled = Self::WIDTH * p.done / p.total.max(1);
-        let left = match p.left() {
-            Some(l) => format!(", about {} left", duration(l)),
-            None => String::new(),
-        };
-        say(&format!(
-            "\r\x1b[2K[{}{}] {}/{} runs, {} elapsed{left}",
-            "#".repeat(filled),
-            ".".repeat(Self::WIDTH - filled),
-            p.done,
-            p.total,
-            duration(p.elapsed)
-        ));
-    }
-
-    fn clear(&self) {
-        if self.shown {
-            say("\r\x1b[2K");
-        }
-    }
+/// Shows `p` on the bar, in one update.
+fn show(bar: &ProgressBar, p: sweep::Progress) {
+    bar.update(|s| {
+        s.set_len(p.total as u64);
+        s.set_pos(p.done as u64);
+    });
 }
 
 /// A duration for the progress bar: `42 s`, `3 min 05 s`, `1 h 02 min`.
@@ -145,6 +140,94 @@ fn duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::sync::{Arc, Mutex};
+
+    /// A terminal in memory, this many columns wide: what indicatif writes, with its
+    /// cursor moves.
+    #[derive(Clone, Debug)]
+    struct Screen(Arc<Mutex<String>>, u16);
+
+    impl Default for Screen {
+        fn default() -> Screen {
+            Screen(Arc::default(), 120)
+        }
+    }
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            self.1
+        }
+        fn move_cursor_up(&self, n: usize) -> io::Result<()> {
+            self.write_str(&format!("<up {n}>"))
+        }
+        fn move_cursor_down(&self, n: usize) -> io::Result<()> {
+            self.write_str(&format!("<down {n}>"))
+        }
+        fn move_cursor_right(&self, n: usize) -> io::Result<()> {
+            self.write_str(&format!("<right {n}>"))
+        }
+        fn move_cursor_left(&self, n: usize) -> io::Result<()> {
+            self.write_str(&format!("<left {n}>"))
+        }
+        fn write_line(&self, s: &str) -> io::Result<()> {
+            self.write_str(&format!("{s}\n"))
+        }
+        fn write_str(&self, s: &str) -> io::Result<()> {
+            self.0.lock().unwrap().push_str(s);
+            Ok(())
+        }
+        fn clear_line(&self) -> io::Result<()> {
+            self.write_str("<clear>")
+        }
+        fn flush(&self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_progress_bar_shows_runs_elapsed_and_left_then_clears() {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let bar = progress_bar(target).with_elapsed(Duration::from_secs(42));
+        let progress = |done| sweep::Progress { done, total: 30, elapsed: Duration::ZERO };
+        show(&bar, progress(0));
+        show(&bar, progress(10));
+        let drawn = screen.0.lock().unwrap().clone();
+        // Each drawing clears the line the last one left, then pads the line.
+        let drawings: Vec<String> =
+            drawn.split("<clear>").map(|d| d.replace("<up 0>", "").trim_end().to_owned()).collect();
+        assert_eq!(
+            drawings,
+            [
+                "[..............................] 0/30 runs, 42 s elapsed",
+                "[##########....................] 10/30 runs, 42 s elapsed, about 1 min 24 s left"
+            ]
+        );
+        // A message (the interrupt's) goes above the bar, which is drawn again below it.
+        bar.suspend(|| indicatif::TermLike::write_str(&screen, "interrupted\n").unwrap());
+        let after = |from: usize| screen.0.lock().unwrap()[from..].replace("<up 0>", "");
+        let suspended = after(drawn.len());
+        assert_eq!(suspended.trim_end(), format!("<clear>interrupted\n{}", drawings[1]));
+        // At the end, the bar is cleared and nothing else is written.
+        let end = screen.0.lock().unwrap().len();
+        bar.finish_and_clear();
+        assert_eq!(after(end), "<clear>");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_the_bar_is_redrawn_over_every_row_it_wraps_to() {
+        // 80 columns on a terminal of 30: three rows, all cleared before the next drawing.
+        let screen = Screen(Arc::default(), 30);
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let bar = progress_bar(target).with_elapsed(Duration::from_secs(42));
+        let progress = |done| sweep::Progress { done, total: 30, elapsed: Duration::ZERO };
+        show(&bar, progress(10));
+        let first = screen.0.lock().unwrap().len();
+        show(&bar, progress(11));
+        let second = screen.0.lock().unwrap()[first..].to_string();
+        assert!(second.starts_with("<up 2><clear><down 1><clear><down 1><clear><up 2>"), "{second:?}");
+    }
 
     #[test]
     fn durations_of_the_progress_bar() {
