@@ -591,7 +591,9 @@ fn order_header(sc: &Scenario) -> Vec<String> {
 /// Both exports, each optional: what `--events` and `--csv` ask for, as one sink.
 #[derive(Default)]
 pub struct Exports<'s> {
+    /// The events as JSON lines (`--events`); `None` when not asked for.
     pub events: Option<EventsExport<'s>>,
+    /// The CSV tables (`--csv`); `None` when not asked for.
     pub csv: Option<CsvExport<'s>>,
 }
 
