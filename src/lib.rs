@@ -45,6 +45,7 @@ pub mod clock;
 pub mod engine;
 #[warn(missing_docs)]
 pub mod event;
+#[warn(missing_docs)]
 pub mod model;
 #[warn(missing_docs)]
 pub mod orders;
@@ -54,6 +55,7 @@ pub mod scenario;
 #[warn(missing_docs)]
 pub mod suggest;
 pub mod sweep;
+#[warn(missing_docs)]
 pub mod template;
 #[warn(missing_docs)]
 pub mod time;
