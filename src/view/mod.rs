@@ -4,12 +4,14 @@
 pub mod export;
 #[warn(missing_docs)]
 pub mod histogram;
+#[warn(missing_docs)]
 pub mod json;
 #[warn(missing_docs)]
 pub mod live;
 #[warn(missing_docs)]
 pub mod narrative;
 pub mod report;
+#[warn(missing_docs)]
 pub mod stats;
 #[warn(missing_docs)]
 pub mod table;
