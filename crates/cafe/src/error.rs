@@ -59,10 +59,15 @@ pub enum Target {
 /// in `empty` of `runs` runs, the shortest of which ended at `ended`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NothingMeasured {
+    /// The warm-up asked for (`--warmup`), in `unit`s.
     pub warmup: f64,
+    /// The scenario's time unit: `s`, `min`, ...
     pub unit: &'static str,
+    /// When the shortest run that measured nothing ended, in `unit`s.
     pub ended: f64,
+    /// How many runs there were (1 without `--replications`).
     pub runs: usize,
+    /// How many of them measured nothing.
     pub empty: usize,
 }
 

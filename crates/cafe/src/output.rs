@@ -12,6 +12,7 @@ pub struct Output {
 }
 
 impl Output {
+    /// Locks standard output until the `Output` is dropped.
     pub fn new() -> Output {
         Output { stdout: io::stdout().lock() }
     }
