@@ -227,7 +227,7 @@ enum Prepared<'d> {
 }
 
 impl<'d> Sampler<'d> {
-    /// Prepares `dist`, whose values are in `unit`, for drawing durations in ticks.
+    /// Prepares `dist`, whose values are in `unit`, for draws in ticks.
     pub fn new(dist: &'d Dist, unit: TimeUnit) -> Self {
         let fixed = |v: f64| Prepared::Fixed(unit.to_ticks(v.max(0.0)));
         let prepared = match dist {

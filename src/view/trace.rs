@@ -68,8 +68,8 @@ pub enum LaneKind {
 pub struct Lane {
     /// Whose lane it is.
     pub kind: LaneKind,
-    /// What the row is called: `cook 1`, `oven` (`oven 2` for a second unit),
-    /// `#3 latte`.
+    /// What the row is called: `cook 1`; `oven`, or `oven 1`, `oven 2`, ... when there
+    /// are several; `#3 latte`.
     pub label: String,
     /// Its bars, in order of start.
     pub spans: Vec<Span>,
