@@ -5,7 +5,9 @@ use crate::scenario::{self, ScenarioError};
 
 /// A built-in scenario: its name, its TOML, and the files it refers to.
 pub struct Builtin {
+    /// The name the command takes (`cafe run NAME`): the file's stem in `scenarios/`.
     pub name: &'static str,
+    /// The scenario's TOML text, as in its file.
     pub toml: &'static str,
     files: &'static [(&'static str, &'static str)],
 }

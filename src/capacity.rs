@@ -29,6 +29,7 @@ fn amount_of(x: f64, decimals: usize) -> String {
 pub struct Load {
     /// `cooks`, or the equipment's name.
     pub resource: String,
+    /// How many of the resource there are (cooks, or units of the equipment).
     pub capacity: u32,
     /// Work arriving per unit of time, in units of the resource (ρ · capacity).
     pub offered: f64,

@@ -74,7 +74,9 @@ impl PartialEq for Cancel {
 /// A clock that stops the run once `cancel` is cancelled, checked at every advance
 /// (one relaxed atomic load), around `inner` (the virtual clock, for instance).
 pub struct Cancellable<'c, C> {
+    /// The clock that does the advancing.
     pub inner: C,
+    /// The token whose cancellation stops the run at the next advance.
     pub cancel: &'c Cancel,
 }
 
@@ -130,14 +132,22 @@ pub enum Stopped {
     /// Cancelled by the caller (see [`Cancel`]; the command: Ctrl-C or SIGTERM).
     Interrupted,
     /// Fell behind by `lag` at scenario time `at`, with [`Behind::Stop`].
-    FellBehind { at: Ticks, lag: Duration },
+    FellBehind {
+        /// Scenario time, in ticks, when the lag passed [`TOLERANCE`].
+        at: Ticks,
+        /// How far behind wall time the run was then.
+        lag: Duration,
+    },
 }
 
 /// The run fell `lag` behind wall time at scenario time `at`, playing at `speed`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Lag {
+    /// How far behind wall time the run was.
     pub lag: Duration,
+    /// Scenario time, in ticks, when it was that far behind.
     pub at: Ticks,
+    /// The clock's speed: seconds of scenario time per second of wall time.
     pub speed: f64,
 }
 

@@ -58,8 +58,11 @@ pub struct Scenario {
     pub speed: f64,
     /// Seed for every random draw, unless the command line gives one.
     pub seed: u64,
+    /// Who and what does the work.
     pub kitchen: Kitchen,
+    /// What can be ordered, and how each item is made.
     pub menu: Menu,
+    /// Who comes in, when, and what they order.
     pub customers: Customers,
     /// How long each customer waits to be served before leaving (reneging), drawn per
     /// customer; `None`: customers wait for ever.
@@ -67,6 +70,7 @@ pub struct Scenario {
     /// A customer does not join (balks) when more than this many customers are
     /// waiting (let in, none of their steps started yet); `None`: everyone joins.
     pub balk: Option<u32>,
+    /// The lines printed at each moment of a run.
     pub narrative: Narrative,
 }
 
@@ -75,6 +79,8 @@ pub struct Scenario {
 pub struct Kitchen {
     /// At least 1.
     pub cooks: u16,
+    /// Each kind of equipment, in the scenario's order ([`EquipIx`] indexes it);
+    /// may be empty.
     pub equipment: Vec<Equipment>,
     /// What one cook costs (per unit of time, or per day: any currency and period,
     /// as long as equipment costs use the same); finite, at least 0 (the default).
@@ -103,8 +109,11 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// Every policy, the default first.
     pub const ALL: [Policy; 3] = [Policy::Fifo, Policy::UnattendedFirst, Policy::LongestChain];
 
+    /// Its spelling in scenario files and on the command line: `fifo`,
+    /// `unattended-first`, `longest-chain`.
     pub fn name(self) -> &'static str {
         match self {
             Policy::Fifo => "fifo",
@@ -113,6 +122,7 @@ impl Policy {
         }
     }
 
+    /// The policy spelled `name` (see [`Policy::name`]); `None` for any other spelling.
     pub fn from_name(name: &str) -> Option<Policy> {
         Policy::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -121,6 +131,7 @@ impl Policy {
 /// A kind of equipment and how many units of it the kitchen has.
 #[derive(Clone, Debug)]
 pub struct Equipment {
+    /// Unique among the kitchen's equipment; what steps' `uses` name.
     pub name: String,
     /// At least 1.
     pub capacity: u32,
@@ -134,6 +145,7 @@ pub struct Equipment {
 pub struct Menu {
     /// In menu order (what `{menu}` lists). Never empty.
     pub items: Vec<Item>,
+    /// Every recipe, [`RecipeIx`] indexes it; several items may share one.
     pub recipes: Vec<Recipe>,
     /// Options every order carries one value of, such as a flavour.
     pub options: Vec<MenuOption>,
@@ -142,13 +154,16 @@ pub struct Menu {
 /// An item on the menu.
 #[derive(Clone, Debug)]
 pub struct Item {
+    /// What the customer orders and the lines call it (`{item}`); unique on the menu.
     pub name: String,
+    /// How it is made.
     pub recipe: RecipeIx,
 }
 
 /// A choice every order makes, such as a flavour.
 #[derive(Clone, Debug)]
 pub struct MenuOption {
+    /// The option's name, also its placeholder in lines (`{flavour}`).
     pub name: String,
     /// Never empty.
     pub values: Vec<String>,
@@ -157,6 +172,7 @@ pub struct MenuOption {
 /// How an item is made: its steps and the lines it says.
 #[derive(Clone, Debug)]
 pub struct Recipe {
+    /// Unique among the recipes.
     pub name: String,
     /// Recipe order: the order in which the steps' tasks are created. Never empty;
     /// `after` only names earlier steps, so recipe order is a topological order.
@@ -177,6 +193,7 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Its spelling in scenario files and reports: `hands-on`, `unattended`.
     pub fn name(self) -> &'static str {
         match self {
             StepKind::HandsOn => "hands-on",
@@ -188,8 +205,11 @@ impl StepKind {
 /// One step of a recipe.
 #[derive(Clone, Debug)]
 pub struct Step {
+    /// Unique within its recipe; what `after` and the lines (`{step}`) name.
     pub name: String,
+    /// Whether it needs the cook for its whole duration.
     pub kind: StepKind,
+    /// How long it takes, in the scenario's unit, drawn per order.
     pub duration: Dist,
     /// Equipment held while the step runs.
     pub uses: Option<EquipIx>,
@@ -208,43 +228,58 @@ pub struct Step {
 /// at least zero. The loader has checked every parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
+    /// Always this value.
     Fixed(f64),
     /// A whole number drawn uniformly from `min..=max`.
     UniformInt {
+        /// The smallest value, at least 0.
         min: i64,
+        /// The largest value, at least `min`.
         max: i64,
     },
     /// A real number drawn uniformly from `[min, max)` (`min` when they are equal).
     Uniform {
+        /// The lower bound, at least 0.
         min: f64,
+        /// The upper bound (excluded), at least `min`.
         max: f64,
     },
     /// Exponential with this mean (`mean` > 0): memoryless, the time between Poisson
     /// arrivals.
     Exponential {
+        /// The mean, > 0.
         mean: f64,
     },
     /// Normal, truncated at zero: a draw below zero is drawn again, so the draws'
     /// mean is above `mean` when `sd` is not small beside it. `mean` ≥ 0.
     Normal {
+        /// The untruncated distribution's mean, ≥ 0.
         mean: f64,
+        /// The untruncated distribution's standard deviation, ≥ 0.
         sd: f64,
     },
     /// Lognormal with this mean and standard deviation (of the value itself, not of
     /// its logarithm); never negative. `mean` > 0.
     LogNormal {
+        /// The mean of the value, > 0.
         mean: f64,
+        /// The standard deviation of the value, ≥ 0.
         sd: f64,
     },
     /// Triangular over `[min, max]`, peaking at `mode`.
     Triangular {
+        /// The lower bound, at least 0.
         min: f64,
+        /// The most likely value, within `[min, max]`.
         mode: f64,
+        /// The upper bound.
         max: f64,
     },
     /// Gamma with `shape` (> 0, no unit) and `scale` (> 0): mean `shape × scale`.
     Gamma {
+        /// The shape k, > 0 and without unit.
         shape: f64,
+        /// The scale θ, > 0, in the scenario's unit.
         scale: f64,
     },
     /// One of `values`, with probabilities proportional to their weights.
@@ -314,8 +349,11 @@ pub enum Customers {
 /// One listed customer.
 #[derive(Clone, Debug)]
 pub struct CustomerSpec {
+    /// What the lines call the customer (`{customer}`); `None`: numbered by arrival.
     pub name: Option<String>,
+    /// When they come in, in ticks from service start.
     pub arrival: Ticks,
+    /// What they order.
     pub item: ItemIx,
     /// One value index per [`Menu::options`] entry.
     pub options: Vec<u16>,
@@ -334,6 +372,7 @@ pub struct Generator {
     pub until: Option<Ticks>,
     /// When arrivals start: the first customer then ([`Arrivals::Interarrival`]).
     pub first_arrival: Ticks,
+    /// When customers (or groups) come in after the first.
     pub arrivals: Arrivals,
     /// How many customers arrive together (whole numbers ≥ 1); `None`: one at a time.
     pub group: Option<Dist>,
@@ -353,6 +392,7 @@ pub enum Arrivals {
     Schedule(Vec<RatePiece>),
 }
 
+/// One piece of an arrival [`Arrivals::Schedule`]: a Poisson rate and until when it holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RatePiece {
     /// Strictly increasing from piece to piece; `None` only on the last.
@@ -365,10 +405,15 @@ pub struct RatePiece {
 /// string prints a blank line.
 #[derive(Clone, Debug, Default)]
 pub struct Narrative {
+    /// Once, when service opens (time 0).
     pub service_start: Lines,
+    /// When the kitchen takes an order (see [`EventKind::Arrived`](crate::event::EventKind::Arrived)).
     pub arrival: Lines,
+    /// When a step starts, after the steps it waits for and its equipment.
     pub step_start: Lines,
+    /// When a step finishes.
     pub step_finish: Lines,
+    /// When every step of an order is done.
     pub served: Lines,
     /// A customer leaves before being served: their patience ran out.
     pub left: Lines,
@@ -376,10 +421,13 @@ pub struct Narrative {
     pub balked: Lines,
     /// Synchronous kitchen only: after an order, when more customers are to come.
     pub between: Lines,
+    /// Once, when every order is served (or has left or balked).
     pub service_end: Lines,
 }
 
 impl Scenario {
+    /// The recipe of menu item `item`. Panics when `item` is not an index into
+    /// [`Menu::items`].
     pub fn recipe_of(&self, item: ItemIx) -> &Recipe {
         &self.menu.recipes[self.menu.items[item as usize].recipe as usize]
     }

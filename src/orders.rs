@@ -28,6 +28,7 @@ pub struct Order {
     pub id: u64,
     /// Index into the scenario's customer list, for a listed customer.
     pub listed: Option<u32>,
+    /// What the customer ordered: an index into the menu's items.
     pub item: ItemIx,
     /// One value index per menu option.
     pub options: Vec<u16>,
@@ -68,6 +69,8 @@ const DURATION_STREAM: u64 = 0x5EED_D0A7_10B5_0001;
 const PATIENCE_STREAM: u64 = 0x5EED_9A71_E2CE_0002;
 
 impl<'s> OrderSource<'s> {
+    /// The orders of `scenario`'s customers (listed, generated or replayed), drawn
+    /// from `seed`: the same seed gives the same orders, bit for bit.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
         let unit = scenario.unit;
         let (interarrival, group) = match &scenario.customers {
@@ -224,6 +227,7 @@ enum Prepared<'d> {
 }
 
 impl<'d> Sampler<'d> {
+    /// Prepares `dist`, whose values are in `unit`, for draws in ticks.
     pub fn new(dist: &'d Dist, unit: TimeUnit) -> Self {
         let fixed = |v: f64| Prepared::Fixed(unit.to_ticks(v.max(0.0)));
         let prepared = match dist {

@@ -7,20 +7,33 @@
 use std::fmt::Write as _;
 
 /// The moment a line is printed at.
+///
+/// Each is one field of [`Narrative`](crate::model::Narrative), with the recipe's or
+/// step's override where there is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hook {
+    /// [`Narrative::service_start`](crate::model::Narrative::service_start).
     ServiceStart,
+    /// [`Narrative::arrival`](crate::model::Narrative::arrival), or a recipe's `on_arrival`.
     Arrival,
+    /// [`Narrative::step_start`](crate::model::Narrative::step_start), or a step's `on_start`.
     StepStart,
+    /// [`Narrative::step_finish`](crate::model::Narrative::step_finish), or a step's `on_finish`.
     StepFinish,
+    /// [`Narrative::served`](crate::model::Narrative::served), or a recipe's `on_served`.
     Served,
+    /// [`Narrative::left`](crate::model::Narrative::left).
     Left,
+    /// [`Narrative::balked`](crate::model::Narrative::balked).
     Balked,
+    /// [`Narrative::between`](crate::model::Narrative::between).
     Between,
+    /// [`Narrative::service_end`](crate::model::Narrative::service_end).
     ServiceEnd,
 }
 
 impl Hook {
+    /// Its key in a scenario's `[narrative]` table: `service_start`, `arrival`, ...
     pub fn name(self) -> &'static str {
         match self {
             Hook::ServiceStart => "service_start",
@@ -110,20 +123,26 @@ impl Var {
 /// `{elapsed:.2f}` (fixed decimals, rounding half to even like Python).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum NumFormat {
+    /// The shortest form that reads back as the same number: `{elapsed}`.
     #[default]
     Shortest,
+    /// This many decimals: `{elapsed:.2f}` is `Fixed(2)`.
     Fixed(u8),
 }
 
+/// A part of a [`Template`]: literal text or a placeholder.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Piece {
+    /// Printed as it is (`{{` and `}}` already turned into braces).
     Text(String),
+    /// A placeholder and how its number is printed (only numbers take a format).
     Var(Var, NumFormat),
 }
 
 /// One line of narrative.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Template {
+    /// The line's parts, in order; empty for an empty (blank) line.
     pub pieces: Vec<Piece>,
 }
 
@@ -132,6 +151,7 @@ pub struct Template {
 pub struct Lines(pub Vec<Template>);
 
 impl Lines {
+    /// Whether there are no lines (the moment prints nothing; a blank line is a line).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -145,14 +165,20 @@ impl Lines {
 /// A problem in a template, located by byte offset in the template text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateError {
+    /// Where the problem starts, in bytes from the start of the template text.
     pub offset: usize,
+    /// How many bytes it spans, at least 1.
     pub len: usize,
+    /// What is wrong, as a sentence without the location.
     pub message: String,
+    /// What to do about it: how to write it, or the names available there.
     pub help: String,
 }
 
 /// Names a template may refer to, from the scenario.
 pub struct Names<'a> {
+    /// The menu options' names, in [`Menu::options`](crate::model::Menu::options)
+    /// order: what `{OPTION}` and `{menu.OPTION}` may name.
     pub options: &'a [String],
 }
 

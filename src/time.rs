@@ -20,13 +20,18 @@ pub const MAX_TICKS: Ticks = 250_000 * 3600 * TICKS_PER_SECOND;
 /// The unit a scenario writes its durations and prints its elapsed time in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeUnit {
+    /// `ms`
     Milliseconds,
+    /// `s`
     Seconds,
+    /// `min`
     Minutes,
+    /// `h`
     Hours,
 }
 
 impl TimeUnit {
+    /// Every unit, smallest first.
     pub const ALL: [TimeUnit; 4] =
         [TimeUnit::Milliseconds, TimeUnit::Seconds, TimeUnit::Minutes, TimeUnit::Hours];
 
@@ -40,6 +45,8 @@ impl TimeUnit {
         }
     }
 
+    /// The unit spelled `name` in scenario files (see [`TimeUnit::name`]); `None` for
+    /// any other spelling.
     pub fn from_name(name: &str) -> Option<TimeUnit> {
         TimeUnit::ALL.into_iter().find(|u| u.name() == name)
     }

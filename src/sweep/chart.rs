@@ -1,4 +1,5 @@
 //! The sweep page's charts, drawn as SVG with plotters.
+#![warn(missing_docs)]
 
 use plotters::prelude::*;
 use serde::Serialize;
@@ -21,6 +22,7 @@ const PALETTE: [RGBColor; 8] = [
 /// One chart of the sweep page, for its template.
 #[derive(Serialize)]
 pub(super) struct Chart {
+    /// The metric charted, and the arrival rate when the page has a chart per rate.
     pub title: String,
     /// The SVG; `None` if it could not be drawn.
     pub svg: Option<String>,

@@ -1,4 +1,5 @@
 //! A sweep as CSV (`--csv`).
+#![warn(missing_docs)]
 
 use super::{Sweep, Target};
 

@@ -1,5 +1,6 @@
 //! Why a sweep's `--vary`, `--target` or size is refused: typed, so that a caller
 //! can tell the cases apart; each displays as the message the command prints.
+#![warn(missing_docs)]
 
 use std::fmt;
 
@@ -11,6 +12,7 @@ pub struct VaryError {
     /// The spec as given, `cooks=0..3`; for [`VaryProblem::VariedTwice`], the
     /// parameter's name.
     pub spec: String,
+    /// What is wrong with it.
     pub problem: VaryProblem,
 }
 
@@ -20,11 +22,28 @@ pub enum VaryProblem {
     /// Not `NAME=VALUES`.
     NotNameEqualsValues,
     /// No parameter of that name (a close one, if any).
-    UnknownParameter { name: String, suggestion: Option<String> },
+    UnknownParameter {
+        /// The name as given.
+        name: String,
+        /// The parameter closest in spelling; `None` when none is close.
+        suggestion: Option<String>,
+    },
     /// A policy that does not exist (the policies there are).
-    UnknownPolicy { name: String, policies: Vec<&'static str> },
+    UnknownPolicy {
+        /// The name as given.
+        name: String,
+        /// Every policy's name.
+        policies: Vec<&'static str>,
+    },
     /// No piece of equipment of that name (a close one, if any, and those there are).
-    UnknownEquipment { name: String, suggestion: Option<String>, equipment: Vec<String> },
+    UnknownEquipment {
+        /// The name as given.
+        name: String,
+        /// The equipment closest in spelling; `None` when none is close.
+        suggestion: Option<String>,
+        /// The kitchen's equipment, by name (empty when it has none).
+        equipment: Vec<String>,
+    },
     /// The arrival rate of customers who do not arrive at a Poisson rate.
     NotPoisson,
     /// An empty value in a list.
@@ -38,9 +57,21 @@ pub enum VaryProblem {
     /// A range end that is not whole.
     RangeEndNotWhole(String),
     /// A range from a higher number to a lower one (for the parameter `name`).
-    EmptyRange { name: String, lo: f64, hi: f64 },
+    EmptyRange {
+        /// The parameter.
+        name: String,
+        /// The range's first end, as given.
+        lo: f64,
+        /// Its second end, smaller than `lo`.
+        hi: f64,
+    },
     /// A range of more than [`MAX_CONFIGURATIONS`] values.
-    RangeTooLong { lo: f64, hi: f64 },
+    RangeTooLong {
+        /// The range's first end.
+        lo: f64,
+        /// Its last end.
+        hi: f64,
+    },
     /// A value given twice, as written.
     Repeated(String),
     /// Fewer than one cook.
@@ -48,11 +79,19 @@ pub enum VaryProblem {
     /// More cooks than a kitchen can have.
     TooManyCooks,
     /// A capacity of 0 for the equipment `name`.
-    ZeroCapacity { name: String },
+    ZeroCapacity {
+        /// The equipment's name.
+        name: String,
+    },
     /// A capacity over `u32::MAX`.
     CapacityTooLarge,
     /// A rate that is not positive: the scenario's unit and the value.
-    RateNotPositive { unit: &'static str, value: String },
+    RateNotPositive {
+        /// The scenario's time unit (`s`, `min`, ...): the rate is per one of it.
+        unit: &'static str,
+        /// The value as given.
+        value: String,
+    },
     /// The same parameter in two `--vary`s ([`check_varies`](super::check_varies)).
     VariedTwice,
 }
@@ -129,7 +168,9 @@ impl std::error::Error for VaryError {}
 /// A `--target` that cannot be used: the text as given, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetError {
+    /// The `--target` as given, `p95_time_in_system <= 300`.
     pub text: String,
+    /// What is wrong with it.
     pub problem: TargetProblem,
 }
 
@@ -141,7 +182,14 @@ pub enum TargetProblem {
     /// A comparison other than `<=`, `<`, `>=`, `>`.
     UnknownComparison,
     /// No metric of that name (a close one, if any, and the metrics there are).
-    UnknownMetric { name: String, suggestion: Option<String>, metrics: Vec<String> },
+    UnknownMetric {
+        /// The name as given.
+        name: String,
+        /// The metric closest in spelling; `None` when none is close.
+        suggestion: Option<String>,
+        /// Every metric's name.
+        metrics: Vec<String>,
+    },
     /// A threshold that is not a (finite) number.
     NotNumber(String),
 }
@@ -173,11 +221,28 @@ impl std::error::Error for TargetError {}
 pub enum SizeError {
     /// More than [`MAX_CONFIGURATIONS`] configurations; `shape` is how many
     /// values each parameter takes, `3 cooks × 2 equipment.oven`.
-    Configurations { configurations: u64, shape: String },
+    Configurations {
+        /// How many configurations the grid has.
+        configurations: u64,
+        /// How many values each parameter takes.
+        shape: String,
+    },
     /// More than [`MAX_RUNS`] runs.
-    Runs { configurations: u64, replications: u32 },
+    Runs {
+        /// How many configurations the grid has.
+        configurations: u64,
+        /// Runs per configuration.
+        replications: u32,
+    },
     /// About more than [`MAX_CUSTOMERS`] customers.
-    Customers { customers: f64, configurations: u64, replications: u32 },
+    Customers {
+        /// About how many customers the runs would serve in all (an estimate: a float).
+        customers: f64,
+        /// How many configurations the grid has.
+        configurations: u64,
+        /// Runs per configuration.
+        replications: u32,
+    },
 }
 
 impl fmt::Display for SizeError {

@@ -1,4 +1,5 @@
 //! A sweep as text: the terminal table and the answer lines.
+#![warn(missing_docs)]
 
 use std::fmt::Write as _;
 

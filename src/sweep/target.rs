@@ -1,5 +1,6 @@
 //! The statistics a sweep estimates ([`Metric`]) and `--target`, a condition on one
 //! of them.
+#![warn(missing_docs)]
 
 use serde::Serialize;
 
@@ -149,13 +150,18 @@ pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
 /// A comparison in a target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Op {
+    /// `<=`
     Le,
+    /// `<`
     Lt,
+    /// `>=`
     Ge,
+    /// `>`
     Gt,
 }
 
 impl Op {
+    /// How it is written in a target: `<=`, `<`, `>=`, `>`.
     pub fn symbol(self) -> &'static str {
         match self {
             Op::Le => "<=",
@@ -169,7 +175,9 @@ impl Op {
 /// `METRIC OP VALUE`: what a configuration must achieve, with 95% confidence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Target {
+    /// What is measured.
     pub metric: Metric,
+    /// How it compares with `value`.
     pub op: Op,
     /// In the scenario's unit for times, 0 to 1 for shares.
     pub value: f64,

@@ -1,4 +1,5 @@
 //! `--vary`: what a sweep changes, parsed against the scenario it varies.
+#![warn(missing_docs)]
 
 use serde::Serialize;
 
@@ -13,7 +14,12 @@ pub enum Param {
     /// `cooks`: how many cooks work.
     Cooks,
     /// `equipment.NAME`: the capacity of the piece at `index` in the kitchen.
-    Equipment { index: usize, name: String },
+    Equipment {
+        /// Its index in the kitchen's equipment.
+        index: usize,
+        /// Its name.
+        name: String,
+    },
     /// `arrivals.rate`: customers per unit of time of a Poisson generator.
     ArrivalRate,
     /// `policy`: the asynchronous kitchen's dispatch policy; a value is an index
@@ -59,6 +65,7 @@ impl Param {
 /// One `--vary`: a parameter and the values it takes, in order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Vary {
+    /// What it changes.
     pub param: Param,
     /// Never empty, no value twice.
     pub values: Vec<f64>,

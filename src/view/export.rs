@@ -180,7 +180,7 @@ impl Drop for Staged {
 pub const TEMP_MARK: &str = ".cafe-tmp-";
 
 /// Writes `contents` to `path` completely or not at all: to a temporary file beside
-/// it, synced, then renamed into place (see [`Staged`]; a device or a FIFO is written
+/// it, synced, then renamed into place (see `Staged`; a device or a FIFO is written
 /// in place).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let (staged, file) = Staged::create(path)?;
@@ -591,7 +591,9 @@ fn order_header(sc: &Scenario) -> Vec<String> {
 /// Both exports, each optional: what `--events` and `--csv` ask for, as one sink.
 #[derive(Default)]
 pub struct Exports<'s> {
+    /// The events as JSON lines (`--events`); `None` when not asked for.
     pub events: Option<EventsExport<'s>>,
+    /// The CSV tables (`--csv`); `None` when not asked for.
     pub csv: Option<CsvExport<'s>>,
 }
 

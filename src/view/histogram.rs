@@ -50,6 +50,7 @@ impl Default for Moments {
 }
 
 impl Moments {
+    /// Counts `v` (in ticks) in the count, sum, minimum and maximum.
     #[inline]
     pub fn record(&mut self, v: Ticks) {
         self.min = self.min.min(v);
@@ -58,6 +59,7 @@ impl Moments {
         self.sum += v as u128;
     }
 
+    /// How many values were recorded.
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -115,6 +117,7 @@ impl Histogram {
     /// The bound on the relative error of a quantile: 2^-9.
     pub const RELATIVE_ERROR: f64 = 1.0 / 512.0;
 
+    /// An empty histogram (no buckets allocated yet).
     pub fn new() -> Self {
         Histogram::default()
     }
@@ -141,6 +144,7 @@ impl Histogram {
         }
     }
 
+    /// Records `v` (in ticks): counts it in its bucket and in the moments.
     #[inline]
     pub fn record(&mut self, v: Ticks) {
         self.count_in_bucket(v);
@@ -169,10 +173,12 @@ impl Histogram {
         self.counts[b] += 1;
     }
 
+    /// The exact count, sum, minimum and maximum of the values recorded.
     pub fn moments(&self) -> &Moments {
         &self.moments
     }
 
+    /// How many values were recorded.
     pub fn count(&self) -> u64 {
         self.moments.count
     }
@@ -236,6 +242,7 @@ impl Samples {
         if exact > histogram { exact } else { histogram }
     };
 
+    /// No values yet.
     pub fn new() -> Self {
         Samples::default()
     }
@@ -269,10 +276,12 @@ impl Samples {
         self.bucketed = true;
     }
 
+    /// The exact count, sum, minimum and maximum of the values recorded.
     pub fn moments(&self) -> &Moments {
         &self.histogram.moments
     }
 
+    /// How many values were recorded.
     pub fn count(&self) -> u64 {
         self.histogram.moments.count
     }

@@ -11,46 +11,71 @@ use crate::time::{Ticks, seconds};
 
 use super::narrative::Narrator;
 
+/// The JSON report of one run (`cafe run --format json`), field for field as
+/// `docs/json-output.md` documents it. Every `_s` field is in seconds of scenario time.
 #[derive(Serialize)]
 pub struct Report {
+    /// The scenario's name.
     pub scenario: String,
+    /// Which kitchen ran: `async` or `sync`.
     pub mode: &'static str,
+    /// Which clock paced the run: `virtual` or `real`.
     pub clock: &'static str,
+    /// The seed of the random draws.
     pub seed: u64,
     /// The unit the scenario writes its times in, and seconds per unit.
     pub time_unit: TimeUnitRecord,
+    /// The scenario time of the run's last event.
     pub makespan_s: f64,
+    /// False when the run stopped before its end (cancelled, or fell behind with
+    /// `--behind stop`): then the rest describes the run so far.
     pub finished: bool,
     /// Always present in a finished report.
     pub stats: Option<crate::view::stats::Stats>,
+    /// Every line the text format prints, in order.
     pub narrative: Vec<LineRecord>,
+    /// Every order the kitchen took, by id (index `id - 1`).
     pub orders: Vec<OrderRecord>,
+    /// Every event of the run, in the order the engine emitted them.
     pub events: Vec<EventRecord>,
 }
 
+/// The scenario's time unit in the report.
 #[derive(Serialize)]
 pub struct TimeUnitRecord {
+    /// Its spelling in scenario files: `ms`, `s`, `min` or `h`.
     pub name: &'static str,
+    /// Seconds in one unit.
     pub seconds: f64,
 }
 
+/// One line of the narrative.
 #[derive(Serialize)]
 pub struct LineRecord {
+    /// The scenario time it was printed at.
     pub t_s: f64,
+    /// The line, without its line break (`""` for a blank line).
     pub line: String,
 }
 
+/// One order the kitchen took, whether served, left or balked.
 #[derive(Serialize)]
 pub struct OrderRecord {
+    /// From 1, in arrival order (what `{order}` prints).
     pub id: u64,
+    /// The customer's name, or `Customer N` (N = `id`) for an unnamed one.
     pub customer: String,
+    /// The menu item ordered.
     pub item: String,
+    /// Option name to the value this order chose; left out when the scenario has none.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub options: serde_json::Map<String, serde_json::Value>,
     /// When the customer came in.
     pub arrived_s: f64,
     /// When the kitchen took the order (its arrival lines printed).
     pub taken_s: f64,
+    /// When it was served; `None` (`null`) if the customer left or balked, or the run
+    /// stopped first.
     pub served_s: Option<f64>,
     /// When the customer left unserved, tired of waiting.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,25 +91,35 @@ pub struct OrderRecord {
     /// The longest chain, in ticks.
     #[serde(skip)]
     pub chain: Ticks,
+    /// When the customer came in, in ticks (not in the JSON: `arrived_s` is).
     #[serde(skip)]
     pub arrival: Ticks,
 }
 
+/// One event of the run. Each optional field is left out (`None`) for the kinds of
+/// event it does not apply to.
 #[derive(Serialize)]
 pub struct EventRecord {
+    /// The scenario time of the event.
     pub t_s: f64,
+    /// Its kind: [`EventKind::name`].
     pub kind: &'static str,
+    /// The order's id, for events about an order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
+    /// The step's name in the order's recipe, for step events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// 1-based.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cook: Option<u32>,
+    /// The equipment a `step_waiting` step queues for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment: Option<String>,
+    /// `service_ended`: the time since service started, by the run's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_s: Option<f64>,
+    /// `service_ended`: how many orders were served.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub served: Option<u64>,
 }
@@ -98,6 +133,8 @@ pub struct JsonView<'s> {
 }
 
 impl<'s> JsonView<'s> {
+    /// A view of a run of `sc` in the `mode` kitchen on the clock named `clock`
+    /// (`virtual` or `real`) with `seed`, to put in the report's header.
     pub fn new(sc: &'s Scenario, mode: Mode, clock: &'static str, seed: u64) -> Self {
         JsonView {
             sc,
@@ -118,6 +155,8 @@ impl<'s> JsonView<'s> {
         }
     }
 
+    /// The report, once the run has ended with `outcome`. Its `stats` is `None`: the
+    /// caller fills it in from the statistics view.
     pub fn finish(mut self, outcome: Outcome) -> Report {
         self.report.makespan_s = seconds(outcome.end);
         self.report.finished = outcome.finished;

@@ -41,6 +41,7 @@ pub struct LiveState<'s> {
 }
 
 impl<'s> LiveState<'s> {
+    /// The state before service opens: every cook idle, all equipment free, no orders.
     pub fn new(sc: &'s Scenario, mode: Mode) -> Self {
         let n = sc.kitchen.equipment.len();
         LiveState {

@@ -31,6 +31,7 @@ struct At<'a> {
 }
 
 impl<'s> Narrator<'s> {
+    /// A narrator of `sc`'s lines for a run of the `mode` kitchen.
     pub fn new(sc: &'s Scenario, mode: Mode) -> Self {
         let all_results = sc.narrative.service_end.uses(Var::Results).then(Vec::new);
         Narrator { sc, mode, all_results, buf: String::new() }

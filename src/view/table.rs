@@ -13,13 +13,16 @@ use std::fmt::Write as _;
 /// Which side of its column a cell keeps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
+    /// Padded on the right (text).
     Left,
+    /// Padded on the left (numbers).
     Right,
 }
 
 /// A column's layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Column {
+    /// Which side its cells keep to.
     pub align: Align,
     /// At least this many characters.
     pub min: usize,

@@ -106,7 +106,9 @@ pub const IDLE: char = '─';
 /// What one cell of a lane shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
+    /// Doing something during the cell.
     Busy(Activity),
+    /// Alive but doing nothing.
     Idle,
     /// Outside the lane's life: past the run's end, or before an order's first step
     /// and after its last.
@@ -114,6 +116,7 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The character the cell is drawn with (a space outside the lane's life).
     pub fn glyph(self) -> char {
         match self {
             Cell::Busy(a) => glyph(a),
@@ -140,9 +143,11 @@ pub struct Scale {
 /// One tick of the axis: its time, its column and its label (without the unit).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tick {
+    /// Its time, in ticks of scenario time.
     pub t: Ticks,
     /// From the bar's first column; `cells` is just past the bar.
     pub col: usize,
+    /// Its value in the scale's unit, without the unit: `0`, `2.5`, `10`.
     pub label: String,
 }
 

@@ -23,6 +23,8 @@ pub enum Activity {
 }
 
 impl Activity {
+    /// Its name in legends and exports: `hands-on`, `standing by`, `unattended`,
+    /// `waiting`.
     pub fn name(self) -> &'static str {
         match self {
             Activity::HandsOn => "hands-on",
@@ -36,26 +38,40 @@ impl Activity {
 /// One bar of a lane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
+    /// When it starts, in ticks of scenario time.
     pub start: Ticks,
+    /// When it ends, in ticks (at least `start`).
     pub end: Ticks,
+    /// What it shows.
     pub activity: Activity,
+    /// The order it is for ([`Order::id`](crate::orders::Order::id), 1-based).
     pub order: u64,
+    /// The order's item: an index into the menu's items.
     pub item: ItemIx,
+    /// The step: an index into the item's recipe's steps.
     pub step: StepIx,
 }
 
+/// Whose lane it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LaneKind {
+    /// A cook's.
     Cook(CookIx),
     /// Unit `unit` (0-based) of a piece of equipment.
     Equipment(EquipIx, u32),
+    /// An order's, by its id (1-based).
     Order(u64),
 }
 
+/// One row of the run: a cook, a unit of equipment or an order, and its spans.
 #[derive(Clone, Debug)]
 pub struct Lane {
+    /// Whose lane it is.
     pub kind: LaneKind,
+    /// What the row is called: `cook 1`; `oven`, or `oven 1`, `oven 2`, ... when there
+    /// are several; `#3 latte`.
     pub label: String,
+    /// Its bars, in order of start.
     pub spans: Vec<Span>,
     /// When the lane exists, if not the whole run: an order from its customer's
     /// arrival to when it is served.
@@ -65,7 +81,9 @@ pub struct Lane {
 /// A whole run as lanes.
 #[derive(Clone, Debug)]
 pub struct Trace {
+    /// The kitchen the run had.
     pub mode: Mode,
+    /// The cooks' lanes, then the equipment's, then the orders' (when asked for).
     pub lanes: Vec<Lane>,
     /// Scenario time at the last event.
     pub end: Ticks,

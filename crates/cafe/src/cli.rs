@@ -14,6 +14,8 @@ use async_cafe::model::Policy;
 use async_cafe::ops::ClockKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The whole command line. `--help` shows the `about` below, not this comment: keep
+/// it one paragraph, or clap would show the rest as the long help.
 #[derive(Parser)]
 #[command(
     name = "cafe",
@@ -21,10 +23,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "A café and kitchen simulator that follows asyncio's event loop exactly"
 )]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands; each variant's doc comment is its line in `cafe --help`.
 #[derive(Subcommand)]
 pub enum Command {
     /// Run a scenario and show what happened.

@@ -26,7 +26,12 @@ pub enum Error {
     Scenario(ScenarioError),
     /// A name that is neither a built-in scenario nor a file; `close` are the
     /// built-ins with a close name.
-    UnknownBuiltin { name: String, close: Vec<String> },
+    UnknownBuiltin {
+        /// The name as given.
+        name: String,
+        /// The built-ins whose names are close to it; may be empty.
+        close: Vec<String>,
+    },
     /// `cafe show` of a file rather than a built-in.
     NotBuiltin(String),
     /// A built-in scenario that does not load: a bug of the command.
@@ -34,15 +39,30 @@ pub enum Error {
     /// A warm-up that leaves nothing to measure.
     NothingMeasured(NothingMeasured),
     /// A write (or another operation on the system) that failed.
-    Io { target: Target, source: io::Error },
+    Io {
+        /// What the operation was about.
+        target: Target,
+        /// Why it failed.
+        source: io::Error,
+    },
     /// A run whose clock would pass the longest time a run can count: the message
     /// names the order and step (and, in a sweep, the configuration).
     Overran(String),
     /// SIGINT or SIGTERM stopped the command: it has printed what it had.
-    Interrupted { signal: i32 },
+    Interrupted {
+        /// The signal's number (2 for SIGINT, 15 for SIGTERM): the exit code is 128 plus it.
+        signal: i32,
+    },
     /// With `--behind stop`: the run fell `lag` behind real time at `at` (in the
     /// scenario's `unit`).
-    FellBehind { lag: Duration, at: f64, unit: &'static str },
+    FellBehind {
+        /// How far behind wall time the run was.
+        lag: Duration,
+        /// Scenario time then, in `unit`s.
+        at: f64,
+        /// The scenario's time unit: `s`, `min`, ...
+        unit: &'static str,
+    },
 }
 
 /// What a failed input/output operation was about.
@@ -59,10 +79,15 @@ pub enum Target {
 /// in `empty` of `runs` runs, the shortest of which ended at `ended`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NothingMeasured {
+    /// The warm-up asked for (`--warmup`), in `unit`s.
     pub warmup: f64,
+    /// The scenario's time unit: `s`, `min`, ...
     pub unit: &'static str,
+    /// When the shortest run that measured nothing ended, in `unit`s.
     pub ended: f64,
+    /// How many runs there were (1 without `--replications`).
     pub runs: usize,
+    /// How many of them measured nothing.
     pub empty: usize,
 }
 

@@ -12,6 +12,7 @@ pub struct Output {
 }
 
 impl Output {
+    /// Locks standard output until the `Output` is dropped.
     pub fn new() -> Output {
         Output { stdout: io::stdout().lock() }
     }
@@ -71,7 +72,7 @@ pub fn say(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Colour on a terminal, unless NO_COLOR is set (https://no-color.org).
+/// Colour on a terminal, unless NO_COLOR is set (<https://no-color.org>).
 pub fn color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

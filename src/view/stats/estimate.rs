@@ -13,9 +13,14 @@ use super::student_t::t975;
 /// NaN (`null` in JSON): one value says nothing about the spread.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Estimate {
+    /// The mean of the per-replication values, in their unit; NaN with none.
     pub mean: f64,
+    /// Their sample standard deviation; NaN with fewer than two.
     pub sd: f64,
+    /// Half the width of the 95% confidence interval for the expectation (the
+    /// interval is `mean ± half_width_95`); NaN with fewer than two.
     pub half_width_95: f64,
+    /// How many replications the values came from.
     pub n: u32,
 }
 

@@ -53,28 +53,45 @@ fn shares_hidden<T: Value, V>(_: &V) -> bool {
 /// Mean, median, 95th percentile and maximum, in seconds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary<T: Value = f64> {
+    /// How many orders the times are of (all the rest is 0 when none).
     pub count: T::Count,
+    /// The mean.
     pub mean_s: T::Real,
+    /// The median, by nearest rank.
     pub p50_s: T::Real,
+    /// The 95th percentile, by nearest rank: the ⌈0.95 n⌉-th smallest.
     pub p95_s: T::Real,
+    /// The largest.
     pub max_s: T::Real,
 }
 
+/// How one cook spent the measured time, in seconds and as shares of it (the three
+/// add up to it).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CookStats<T: Value = f64> {
     /// 1-based.
     pub cook: u32,
+    /// Doing hands-on steps.
     pub hands_on_s: T::Real,
+    /// Standing by: a synchronous cook watching an unattended step or in line for
+    /// equipment.
     pub standing_by_s: T::Real,
+    /// Doing nothing.
     pub idle_s: T::Real,
+    /// `hands_on_s` as a share of the measured time, in `[0, 1]`.
     pub hands_on_share: T::Real,
+    /// `standing_by_s` as a share of the measured time.
     pub standing_by_share: T::Real,
+    /// `idle_s` as a share of the measured time.
     pub idle_share: T::Real,
 }
 
+/// How busy one piece of equipment was, and how long its line got.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EquipmentStats<T: Value = f64> {
+    /// Its name in the kitchen.
     pub name: String,
+    /// How many units of it the kitchen has.
     pub capacity: u32,
     /// Unit-seconds in use.
     pub busy_s: T::Real,
@@ -82,6 +99,7 @@ pub struct EquipmentStats<T: Value = f64> {
     pub utilisation: T::Real,
     /// Steps queued for it, averaged over the measured time.
     pub mean_queue: T::Real,
+    /// The most steps ever queued for it at once.
     pub longest_queue: T::Count,
 }
 
@@ -107,13 +125,17 @@ pub struct Stats<T: Value = f64> {
     pub balked_share: T::Real,
     /// Orders served per hour of the measured window.
     pub throughput_per_hour: T::Real,
+    /// Per served order: from arrival to its first step starting.
     pub wait: Summary<T>,
+    /// Per served order: from arrival to served.
     pub time_in_system: Summary<T>,
     /// Each order's longest dependency chain: the least time its recipe could take.
     pub longest_chain: Summary<T>,
     /// Time in system minus longest chain, per order.
     pub above_chain: Summary<T>,
+    /// One per cook, in order.
     pub cooks: Vec<CookStats<T>>,
+    /// One per piece of equipment, in the kitchen's order.
     pub equipment: Vec<EquipmentStats<T>>,
 }
 
@@ -200,7 +222,9 @@ impl Stats {
 /// A statistic as it is stored in a [`Stats<T>`]: a count or a real.
 #[derive(Debug, PartialEq)]
 pub enum Field<'a, T: Value> {
+    /// A count (orders, customers, queue lengths).
     Count(&'a T::Count),
+    /// A real (times, shares, rates).
     Real(&'a T::Real),
 }
 
@@ -302,22 +326,34 @@ pub enum Kind {
 /// A statistic of the whole run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStat {
+    /// `total_s`: from service start to the last event.
     Total,
+    /// `measured_s`: the window after the warm-up.
     Measured,
+    /// `served`: orders served.
     Served,
+    /// `left`: customers who left unserved.
     Left,
+    /// `left_share`: of those who came, the share who left.
     LeftShare,
+    /// `balked`: customers who did not join.
     Balked,
+    /// `balked_share`: of those who came, the share who did not join.
     BalkedShare,
+    /// `throughput_per_hour`: orders served per hour.
     Throughput,
 }
 
 /// A per-order time, summarised by [`Quantity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrderTime {
+    /// `wait`: from arrival to the first step starting.
     Wait,
+    /// `time_in_system`: from arrival to served.
     TimeInSystem,
+    /// `longest_chain`: the order's longest chain of steps through `after`.
     LongestChain,
+    /// `above_chain`: time in system minus the longest chain.
     AboveChain,
 }
 
@@ -326,36 +362,52 @@ pub enum OrderTime {
 pub enum Quantity {
     /// How many orders (not a time).
     Count,
+    /// `mean_s`: the mean.
     Mean,
+    /// `p50_s`: the median, by nearest rank.
     P50,
+    /// `p95_s`: the 95th percentile, by nearest rank.
     P95,
+    /// `max_s`: the largest.
     Max,
 }
 
 /// A statistic of one cook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CookStat {
+    /// `hands_on_s`
     HandsOnTime,
+    /// `standing_by_s`
     StandingByTime,
+    /// `idle_s`
     IdleTime,
+    /// `hands_on_share`
     HandsOn,
+    /// `standing_by_share`
     StandingBy,
+    /// `idle_share`
     Idle,
 }
 
 /// A statistic of one piece of equipment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EquipmentStat {
+    /// `busy_s`: unit-seconds in use.
     Busy,
+    /// `utilisation`: busy time over capacity × measured time.
     Utilisation,
+    /// `mean_queue`: steps queued for it, time-averaged.
     MeanQueue,
+    /// `longest_queue`: the most steps queued at once.
     LongestQueue,
 }
 
 /// One statistic of [`Stats`]: its place, hence its name, label and kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stat {
+    /// Of the whole run.
     Run(RunStat),
+    /// A summary of a per-order time.
     Order(OrderTime, Quantity),
     /// Of the cook at this index (from 0).
     Cook(usize, CookStat),
@@ -366,6 +418,7 @@ pub enum Stat {
 /// The registry: every statistic's name (its field in [`Stats`] and in JSON),
 /// label (in the text tables) and kind, in the order they are listed.
 impl RunStat {
+    /// Every one, in the order of its fields.
     pub const ALL: [RunStat; 8] = [
         RunStat::Total,
         RunStat::Measured,
@@ -377,14 +430,17 @@ impl RunStat {
         RunStat::Throughput,
     ];
 
+    /// Its field in JSON (and in the statistics' structs).
     pub fn name(self) -> &'static str {
         self.spec().0
     }
 
+    /// Its label in the text tables.
     pub fn label(self) -> &'static str {
         self.spec().1
     }
 
+    /// What kind of number it is, which says how it is printed.
     pub fn kind(self) -> Kind {
         self.spec().2
     }
@@ -415,6 +471,7 @@ impl RunStat {
 }
 
 impl OrderTime {
+    /// Every one, in the order of [`Stats`]' fields.
     pub const ALL: [OrderTime; 4] =
         [OrderTime::Wait, OrderTime::TimeInSystem, OrderTime::LongestChain, OrderTime::AboveChain];
 
@@ -428,6 +485,7 @@ impl OrderTime {
         }
     }
 
+    /// Its label in the text tables.
     pub fn label(self) -> &'static str {
         match self {
             OrderTime::Wait => "wait",
@@ -467,6 +525,7 @@ impl Quantity {
         }
     }
 
+    /// A count for [`Quantity::Count`], a time otherwise.
     pub fn kind(self) -> Kind {
         if self == Quantity::Count { Kind::Count } else { Kind::Time }
     }
@@ -478,6 +537,7 @@ impl Quantity {
 }
 
 impl CookStat {
+    /// Every one, in the order of its fields.
     pub const ALL: [CookStat; 6] = [
         CookStat::HandsOnTime,
         CookStat::StandingByTime,
@@ -487,14 +547,17 @@ impl CookStat {
         CookStat::Idle,
     ];
 
+    /// Its field in JSON (and in the statistics' structs).
     pub fn name(self) -> &'static str {
         self.spec().0
     }
 
+    /// Its label in the text tables.
     pub fn label(self) -> &'static str {
         self.spec().1
     }
 
+    /// What kind of number it is, which says how it is printed.
     pub fn kind(self) -> Kind {
         self.spec().2
     }
@@ -517,6 +580,7 @@ impl CookStat {
 }
 
 impl EquipmentStat {
+    /// Every one, in the order of its fields.
     pub const ALL: [EquipmentStat; 4] = [
         EquipmentStat::Busy,
         EquipmentStat::Utilisation,
@@ -524,14 +588,17 @@ impl EquipmentStat {
         EquipmentStat::LongestQueue,
     ];
 
+    /// Its field in JSON (and in the statistics' structs).
     pub fn name(self) -> &'static str {
         self.spec().0
     }
 
+    /// Its label in the text tables.
     pub fn label(self) -> &'static str {
         self.spec().1
     }
 
+    /// What kind of number it is, which says how it is printed.
     pub fn kind(self) -> Kind {
         self.spec().2
     }
@@ -572,6 +639,7 @@ impl Stat {
         }
     }
 
+    /// What kind of number it is, which says how it is printed.
     pub fn kind(self) -> Kind {
         match self {
             Stat::Run(r) => r.kind(),

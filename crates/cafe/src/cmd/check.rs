@@ -10,6 +10,8 @@ use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::output::{Output, say};
 
+/// Checks the scenario `args` names and says so on `out`; a scenario with problems is
+/// an error that renders every one of them.
 pub fn execute(args: CheckArgs, out: &mut Output) -> Result<(), Error> {
     let sc = super::load(&args.file)?;
     for mode in [Mode::Async, Mode::Sync] {

@@ -19,6 +19,8 @@ use crate::error::Error;
 use crate::output::{self, Output};
 use crate::signals::Interrupts;
 
+/// Runs and compares the kitchens `args` asks for, writing the timelines and the table
+/// on `out`.
 pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let mut sc = super::load(&args.scenario)?;
     let seed = args.seed.unwrap_or(sc.seed);

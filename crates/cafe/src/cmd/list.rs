@@ -7,6 +7,7 @@ use async_cafe::builtin;
 use crate::error::Error;
 use crate::output::Output;
 
+/// Lists the built-in scenarios on `out`.
 pub fn execute(out: &mut Output) -> Result<(), Error> {
     let mut text = String::new();
     let width = builtin::BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);

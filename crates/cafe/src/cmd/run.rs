@@ -19,6 +19,8 @@ use crate::error::{Error, NothingMeasured};
 use crate::output::{self, Output, say};
 use crate::signals::Interrupts;
 
+/// Runs the scenario `args` names as it asks (text, JSON, or replications), writing
+/// on `out`; an interrupted run is [`Error::Interrupted`].
 pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     if let Some(s) = args.speed {
         clock::check_speed("--speed", s).map_err(Error::Usage)?;

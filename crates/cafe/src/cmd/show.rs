@@ -8,6 +8,7 @@ use crate::cli::ShowArgs;
 use crate::error::Error;
 use crate::output::Output;
 
+/// Writes the TOML of the built-in scenario `args` names on `out`.
 pub fn execute(args: ShowArgs, out: &mut Output) -> Result<(), Error> {
     match builtin::find(&args.name) {
         Some(b) => Ok(out.write_all(b.toml.as_bytes())?),

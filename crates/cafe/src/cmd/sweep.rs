@@ -16,6 +16,8 @@ use crate::error::Error;
 use crate::output::{Output, say};
 use crate::signals::Interrupts;
 
+/// Runs the sweep `a` describes, writing its table (and the files asked for) as it
+/// finishes; an interrupted sweep keeps what finished and is [`Error::Interrupted`].
 pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     let sc = super::load(&a.scenario)?;
     let bad = Error::Usage;
