@@ -44,7 +44,7 @@ pub fn check_error(err: &ScenarioError) {
 
 /// The most events a fuzzed run may produce before its clock stops it: a run's work
 /// is bounded by what it was asked, and this keeps each input quick.
-const MAX_EVENTS: u64 = 20_000;
+const MAX_EVENTS: u64 = 5_000;
 
 /// The virtual clock, stopping the run once `MAX_EVENTS` events have been seen.
 struct Bounded<'a> {
