@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use crate::model::{CookIx, StepIx};
 use crate::time::Ticks;
 
-/// The most cooks for which [`engine::run`](super::run) keeps the busy ones in
+/// The most cooks for which [`engine::run`](crate::engine::run) keeps the busy ones in
 /// [`SortedKeys`] rather than [`HeapKeys`].
 pub const FEW_COOKS: u16 = 64;
 
@@ -15,19 +15,22 @@ pub const FEW_COOKS: u16 = 64;
 /// least key is the cook whose hands-on step ends first (ties by the order the steps
 /// began).
 ///
-/// Two kinds, and [`Kitchen`] is compiled for each: [`SortedKeys`] for a few cooks,
+/// Two kinds, and [`Kitchen`](super::Kitchen) is compiled for each: [`SortedKeys`] for a few cooks,
 /// [`HeapKeys`] for many. The sorted list saves the heap's sifting, whose branches
 /// go either way at random, on every step that ends. Engine alone, M/M/c at 90%
 /// load (`cargo bench --bench mmc` and the same model with more cooks): +6% with one
 /// cook, +4% with four, +9 to 13% with 8 to 32, +8% with 64; past that its
 /// insertions cost more than they save (−6% with 128 cooks, −24% with 256).
 pub trait BusyKeys {
+    /// Empty, with room for the keys of `cooks` cooks.
     fn with_capacity(cooks: usize) -> Self;
+    /// Adds a busy cook's key.
     fn push(&mut self, key: u128);
     /// The least key.
     fn first(&self) -> Option<u128>;
     /// Takes out the least key.
     fn pop_first(&mut self) -> Option<u128>;
+    /// Whether no cook is busy.
     fn is_empty(&self) -> bool;
 }
 

@@ -66,6 +66,8 @@
 //! `semaphore.rs` is the equipment's `asyncio.Semaphore`, `cooks.rs` the free and busy
 //! cooks ([`BusyKeys`]).
 
+#![warn(missing_docs)]
+
 mod chooser;
 mod cooks;
 mod door;
@@ -164,6 +166,7 @@ pub fn is_basic(sc: &Scenario) -> bool {
 }
 
 impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+    /// A kitchen for `sc`, its customers drawn from `source`, before service starts.
     pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
         debug_assert!(!BASIC || is_basic(sc), "a basic kitchen for a scenario that is not");
         let cooks = sc.kitchen.cooks as usize;
