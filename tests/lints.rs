@@ -1,6 +1,8 @@
-//! Every package of the workspace follows the workspace's lints (`[lints] workspace =
-//! true`), so that `cargo clippy` holds each to the same table; a package that left
-//! it out would silently lint by the defaults alone.
+//! The house's rules that a compiler does not check: every package of the workspace
+//! follows the workspace's lints (`[lints] workspace = true`), so that `cargo clippy`
+//! holds each to the same table (a package that left it out would silently lint by the
+//! defaults alone); and every source file of the library and the command reads in one
+//! sitting.
 
 use std::path::Path;
 
@@ -32,4 +34,35 @@ fn every_package_follows_the_workspace_lints() {
             .unwrap_or(false);
         assert!(follows, "package `{member}` lacks `[lints] workspace = true`");
     }
+}
+
+/// The `.rs` files under `dir`, recursively.
+fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Issue 14: no library or command source file over 1,200 lines; split a longer one
+/// by what it holds.
+#[test]
+fn no_source_file_is_over_1200_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    sources(&root.join("crates/cafe/src"), &mut files);
+    assert!(files.len() > 50, "found only {} source files", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let lines = std::fs::read_to_string(path).expect("readable").lines().count();
+            (lines > 1200).then(|| format!("{} ({lines} lines)", path.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "over 1,200 lines: {long:?}");
 }

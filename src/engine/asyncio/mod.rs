@@ -393,17 +393,3 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
         self.stopped = true;
     }
 }
-
-#[cfg(test)]
-mod tests {
-    /// Issue 14: each file of the kitchen reads in one sitting.
-    #[test]
-    fn no_file_is_over_1200_lines() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/asyncio");
-        for entry in std::fs::read_dir(&dir).expect("the kitchen's folder") {
-            let path = entry.expect("a file").path();
-            let lines = std::fs::read_to_string(&path).expect("readable").lines().count();
-            assert!(lines <= 1200, "{} has {lines} lines", path.display());
-        }
-    }
-}
