@@ -38,27 +38,18 @@
 //! assert!(text.contains("mine.toml:2:9"));
 //! ```
 
-#[warn(missing_docs)]
 pub mod builtin;
-#[warn(missing_docs)]
 pub mod capacity;
-#[warn(missing_docs)]
 pub mod clock;
 pub mod engine;
-#[warn(missing_docs)]
 pub mod event;
-#[warn(missing_docs)]
 pub mod model;
 pub mod ops;
-#[warn(missing_docs)]
 pub mod orders;
 pub mod replicate;
 pub mod scenario;
-#[warn(missing_docs)]
 pub mod suggest;
 pub mod sweep;
-#[warn(missing_docs)]
 pub mod template;
-#[warn(missing_docs)]
 pub mod time;
 pub mod view;

@@ -116,11 +116,13 @@ pub fn map<T: Send>(seeds: &[u64], threads: usize, f: impl Fn(u64) -> T + Sync) 
 /// Every statistic of [`Stats`] estimated over independent replications.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
+    /// The scenario's name.
     pub scenario: String,
     /// `async` or `sync`.
     pub mode: &'static str,
     /// The base seed the replications' seeds are derived from.
     pub seed: u64,
+    /// How many replications were run (the length of `seeds` and `runs`).
     pub replications: u32,
     /// The warm-up left out of each replication, in seconds.
     pub warmup_s: f64,

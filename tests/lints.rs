@@ -36,13 +36,13 @@ fn every_package_follows_the_workspace_lints() {
     }
 }
 
-/// The `.rs` files under `dir`, recursively.
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "rs") {
             out.push(path);
         }
     }
@@ -54,8 +54,8 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn no_source_file_is_over_1200_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    sources(&root.join("src"), &mut files);
-    sources(&root.join("crates/cafe/src"), &mut files);
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("crates/cafe/src"), &mut files);
     assert!(files.len() > 50, "found only {} source files", files.len());
     let long: Vec<String> = files
         .iter()
@@ -65,4 +65,35 @@ fn no_source_file_is_over_1200_lines() {
         })
         .collect();
     assert!(long.is_empty(), "over 1,200 lines: {long:?}");
+}
+
+/// `missing_docs` is one workspace lint, not an attribute module by module: no
+/// source of the library or the command raises or lowers it.
+#[test]
+fn missing_docs_is_a_workspace_lint() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = manifest(root);
+    let level = workspace["workspace"]["lints"]["rust"].get("missing_docs");
+    assert!(
+        matches!(level.and_then(toml::Value::as_str), Some("warn" | "deny")),
+        "[workspace.lints.rust] missing_docs: {level:?}"
+    );
+
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("crates"), &mut files);
+    assert!(files.len() > 10, "found only {files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_start();
+            let attribute = line.starts_with("#[") || line.starts_with("#![");
+            assert!(
+                !(attribute && line.contains("missing_docs")),
+                "{}:{}: `missing_docs` is set in the workspace's Cargo.toml, not here",
+                file.display(),
+                n + 1
+            );
+        }
+    }
 }

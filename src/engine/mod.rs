@@ -68,9 +68,11 @@ pub struct Outcome {
 pub struct Overrun {
     /// Scenario time when the run stopped.
     pub at: Ticks,
-    /// The order's id (1-based, in arrival order) and item.
+    /// The order's id (1-based, in arrival order).
     pub order: u64,
+    /// The order's menu item (an index into the scenario's menu).
     pub item: ItemIx,
+    /// What would have happened after [`MAX_TICKS`].
     pub what: Overran,
 }
 

@@ -76,6 +76,8 @@ pub struct Kitchen<'s> {
 }
 
 impl<'s> Kitchen<'s> {
+    /// A kitchen for `sc`, before service starts, with every cook idle; its customers
+    /// come from `source`, in arrival order.
     pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
         Kitchen {
             sc,
@@ -106,6 +108,9 @@ impl<'s> Kitchen<'s> {
         }
     }
 
+    /// Runs service to its end, or until `clock` stops it or a time would pass
+    /// [`MAX_TICKS`](super::MAX_TICKS), sending each event to `sink` as it happens
+    /// (the last, `ServiceEnded`, only on a finished run).
     pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
         sink.event(&Event { t: 0, kind: EventKind::ServiceStarted });
         self.has_next = self.source.next_into(&mut self.next);

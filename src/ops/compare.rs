@@ -16,10 +16,16 @@ use super::run::{ClockKind, RunSpec, Want, run};
 
 /// One kitchen of a comparison.
 pub struct Side {
+    /// Its kitchen: synchronous or asynchronous.
     pub mode: Mode,
+    /// Its dispatch policy (the scenario's own when comparing modes).
     pub policy: Policy,
+    /// How its run ended: always finished (a run that overran is an error, a
+    /// cancelled one leaves no comparison).
     pub outcome: Outcome,
+    /// Its statistics, over the whole run (no warm-up left out).
     pub stats: Stats,
+    /// Its trace, with one lane per order when the comparison asked for them.
     pub trace: Trace,
 }
 
@@ -34,7 +40,9 @@ pub enum Compared {
 
 /// Kitchens run on the virtual clock with the same seed, side by side.
 pub struct Comparison {
+    /// Whether the sides differ in mode or in policy.
     pub compared: Compared,
+    /// One per kitchen, in the order [`Compared`] says.
     pub sides: Vec<Side>,
 }
 

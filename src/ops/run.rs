@@ -25,12 +25,18 @@ use crate::view::trace::{Trace, TraceView};
 pub enum ClockKind {
     /// Instant and deterministic.
     Virtual,
-    /// Wall time, at `speed` seconds of scenario time per second; `behind` says what
-    /// to do when the engine cannot keep up.
-    Real { speed: f64, behind: Behind },
+    /// Wall time, sped up by `speed`.
+    Real {
+        /// Seconds of scenario time per second of wall time (finite and above 0: see
+        /// [`crate::clock::check_speed`]).
+        speed: f64,
+        /// What to do when the engine cannot keep up.
+        behind: Behind,
+    },
 }
 
 impl ClockKind {
+    /// `virtual` or `real`, as the JSON report's `clock` field says.
     pub fn name(self) -> &'static str {
         match self {
             ClockKind::Virtual => "virtual",
@@ -42,27 +48,33 @@ impl ClockKind {
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunSpec {
+    /// The synchronous or the asynchronous kitchen.
     pub mode: Mode,
+    /// The clock that paces it.
     pub clock: ClockKind,
+    /// Seeds every random draw: the same seed, scenario and mode give the same run.
     pub seed: u64,
 }
 
 /// What a run should produce besides its outcome.
 #[derive(Clone, Debug, Default)]
 pub struct Want {
-    /// Write the narrative to the output as it happens (stamped with scenario time
-    /// when `timestamps`).
+    /// Write the narrative to the output as it happens.
     pub narrative: bool,
+    /// Stamp each line of the narrative with its scenario time.
     pub timestamps: bool,
     /// Build the JSON report (which always carries the statistics).
     pub report: bool,
+    /// Gather the statistics ([`Ran::stats`]).
     pub stats: bool,
-    /// Build the lanes a timeline draws; `order_lanes` adds one lane per order.
+    /// Build the lanes a timeline draws ([`Ran::trace`]).
     pub trace: bool,
+    /// With `trace`: add one lane per order.
     pub order_lanes: bool,
     /// On the real clock, keep a panel of the kitchen's state under the narrative,
-    /// redrawn in place (for a terminal), `width` columns wide.
+    /// redrawn in place (for a terminal).
     pub live: bool,
+    /// The live panel's width, in columns.
     pub width: usize,
     /// Export every event as JSON lines to this file (see docs/exports.md).
     pub events: Option<PathBuf>,
@@ -83,7 +95,9 @@ pub struct Want {
 /// and step, in the scenario's words.
 #[derive(Debug, PartialEq)]
 pub struct RunOverran {
+    /// Where and when the run stopped.
     pub overrun: engine::Overrun,
+    /// [`engine::Overrun::message`], which the error displays.
     pub message: String,
 }
 
@@ -97,9 +111,13 @@ impl std::error::Error for RunOverran {}
 
 /// What a run produced.
 pub struct Ran {
+    /// How the run ended.
     pub outcome: Outcome,
+    /// The JSON report, if [`Want::report`] asked for it.
     pub report: Option<Report>,
+    /// The statistics, if [`Want::stats`] asked for them.
     pub stats: Option<Stats>,
+    /// The trace, if [`Want::trace`] asked for it.
     pub trace: Option<Trace>,
     /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
     /// (the real clock). A run stopped by a failed write of its narrative or exports

@@ -12,8 +12,12 @@ use codespan_reporting::term::{self, Config};
 /// One problem, located in one of the error's files (0 is the scenario itself).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
+    /// Index into [`ScenarioError::files`].
     pub file: usize,
+    /// The offending text, as a byte range of that file's contents; `None` when the
+    /// problem is about the file as a whole (then the rendering names the file).
     pub span: Option<Range<usize>>,
+    /// What is wrong, in one line.
     pub message: String,
     /// Short text under the underlined span.
     pub label: String,
@@ -26,6 +30,7 @@ pub struct Problem {
 pub struct ScenarioError {
     /// (display name, contents) of each file the problems point into.
     pub files: Vec<(String, String)>,
+    /// In the order found.
     pub problems: Vec<Problem>,
 }
 

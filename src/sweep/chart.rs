@@ -1,5 +1,4 @@
 //! The sweep page's charts, drawn as SVG with plotters.
-#![warn(missing_docs)]
 
 use plotters::prelude::*;
 use serde::Serialize;

@@ -1,5 +1,4 @@
 //! A sweep as CSV (`--csv`).
-#![warn(missing_docs)]
 
 use super::{Sweep, Target};
 

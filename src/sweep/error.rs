@@ -1,6 +1,5 @@
 //! Why a sweep's `--vary`, `--target` or size is refused: typed, so that a caller
 //! can tell the cases apart; each displays as the message the command prints.
-#![warn(missing_docs)]
 
 use std::fmt;
 

@@ -188,6 +188,7 @@ pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(
 /// How a sweep runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
+    /// The kitchen every configuration runs: synchronous or asynchronous.
     pub mode: Mode,
     /// Base seed of every configuration's replications.
     pub seed: u64,
@@ -206,6 +207,7 @@ pub struct Progress {
     pub done: usize,
     /// Runs in all.
     pub total: usize,
+    /// Wall time since the sweep started.
     pub elapsed: Duration,
 }
 
@@ -221,6 +223,7 @@ impl Progress {
 pub struct Row {
     /// One value per `--vary`.
     pub values: Vec<f64>,
+    /// Its kitchen's cooks (varied or the scenario's).
     pub cooks: u16,
     /// [`cost`] of its kitchen.
     pub cost: f64,
@@ -239,6 +242,7 @@ pub struct Row {
 }
 
 impl Row {
+    /// Whether every replication of it was run (a cancelled sweep leaves some not).
     pub fn done(&self) -> bool {
         self.replicated.is_some()
     }
@@ -265,20 +269,29 @@ impl Row {
 /// A sweep's results, configurations in grid order.
 #[derive(Clone, Debug, Serialize)]
 pub struct Sweep {
+    /// The scenario's name.
     pub scenario: String,
     /// The scenario's unit: times are in it.
     #[serde(skip)]
     pub unit: TimeUnit,
     /// `async` or `sync`.
     pub mode: &'static str,
+    /// [`Options::seed`].
     pub seed: u64,
+    /// [`Options::replications`]: per configuration.
     pub replications: u32,
+    /// [`Options::warmup`], in seconds.
     pub warmup_s: f64,
+    /// What was varied, in `--vary` order; the grid is their product, the last
+    /// varying fastest.
     pub varies: Vec<Vary>,
+    /// What each row estimates, in [`Row::estimates`]' order.
     pub metrics: Vec<Metric>,
+    /// One per configuration, in grid order (run or not).
     pub rows: Vec<Row>,
     /// Whether cancelling ended it before every run was done.
     pub interrupted: bool,
+    /// Wall time the sweep took.
     #[serde(skip)]
     pub elapsed: Duration,
     /// What stopped the first run (in grid order) whose clock would pass the longest
@@ -366,15 +379,20 @@ pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
 pub struct Document<'s> {
     /// The target as it was written, if there is one.
     pub target: Option<&'s str>,
+    /// One per group (see [`answers`]); empty without a target.
     pub answers: Vec<NamedAnswer>,
+    /// The sweep itself.
     pub sweep: &'s Sweep,
 }
 
 /// An [`Answer`] whose configurations are named by their varied values.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NamedAnswer {
+    /// [`Answer::rate`].
     pub rate: Option<f64>,
+    /// [`Answer::best`], as its [`Row::values`].
     pub best: Option<Vec<f64>>,
+    /// [`Answer::closest`], as its [`Row::values`].
     pub closest: Option<Vec<f64>>,
 }
 

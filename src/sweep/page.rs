@@ -1,7 +1,6 @@
 //! A sweep as one self-contained HTML page (`--report`): the answer, the charts and
 //! the table. The layout is a minijinja template, `page.html.jinja` (not `.html`,
 //! which `.gitignore` leaves out), like the run report's.
-#![warn(missing_docs)]
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;

@@ -1,5 +1,4 @@
 //! A sweep as text: the terminal table and the answer lines.
-#![warn(missing_docs)]
 
 use std::fmt::Write as _;
 

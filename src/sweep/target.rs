@@ -1,6 +1,5 @@
 //! The statistics a sweep estimates ([`Metric`]) and `--target`, a condition on one
 //! of them.
-#![warn(missing_docs)]
 
 use serde::Serialize;
 

@@ -1,5 +1,4 @@
 //! `--vary`: what a sweep changes, parsed against the scenario it varies.
-#![warn(missing_docs)]
 
 use serde::Serialize;
 

@@ -66,8 +66,6 @@
 //! `semaphore.rs` is the equipment's `asyncio.Semaphore`, `cooks.rs` the free and busy
 //! cooks ([`BusyKeys`]).
 
-#![warn(missing_docs)]
-
 mod chooser;
 mod cooks;
 mod door;

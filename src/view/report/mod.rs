@@ -69,10 +69,13 @@ const OPEN_ORDER_LANES: usize = 40;
 /// them).
 #[derive(Clone, Debug)]
 pub struct ReportRun {
+    /// Its kitchen: synchronous or asynchronous.
     pub mode: Mode,
     /// Named in the run's title when the report compares policies.
     pub policy: Option<Policy>,
+    /// Its lanes, with one per order for the order timeline and charts.
     pub trace: Trace,
+    /// Its statistics, over the whole run.
     pub stats: Stats,
 }
 
