@@ -415,6 +415,27 @@ pub enum Stat {
     Equipment(usize, EquipmentStat),
 }
 
+/// The registry's accessors of an enum whose `spec()` gives (name, label, kind):
+/// written once for `RunStat`, `CookStat` and `EquipmentStat`.
+macro_rules! spec_accessors {
+    () => {
+        /// Its field in JSON (and in the statistics' structs).
+        pub fn name(self) -> &'static str {
+            self.spec().0
+        }
+
+        /// Its label in the text tables.
+        pub fn label(self) -> &'static str {
+            self.spec().1
+        }
+
+        /// What kind of number it is, which says how it is printed.
+        pub fn kind(self) -> Kind {
+            self.spec().2
+        }
+    };
+}
+
 /// The registry: every statistic's name (its field in [`Stats`] and in JSON),
 /// label (in the text tables) and kind, in the order they are listed.
 impl RunStat {
@@ -430,20 +451,7 @@ impl RunStat {
         RunStat::Throughput,
     ];
 
-    /// Its field in JSON (and in the statistics' structs).
-    pub fn name(self) -> &'static str {
-        self.spec().0
-    }
-
-    /// Its label in the text tables.
-    pub fn label(self) -> &'static str {
-        self.spec().1
-    }
-
-    /// What kind of number it is, which says how it is printed.
-    pub fn kind(self) -> Kind {
-        self.spec().2
-    }
+    spec_accessors!();
 
     fn spec(self) -> (&'static str, &'static str, Kind) {
         match self {
@@ -547,20 +555,7 @@ impl CookStat {
         CookStat::Idle,
     ];
 
-    /// Its field in JSON (and in the statistics' structs).
-    pub fn name(self) -> &'static str {
-        self.spec().0
-    }
-
-    /// Its label in the text tables.
-    pub fn label(self) -> &'static str {
-        self.spec().1
-    }
-
-    /// What kind of number it is, which says how it is printed.
-    pub fn kind(self) -> Kind {
-        self.spec().2
-    }
+    spec_accessors!();
 
     fn spec(self) -> (&'static str, &'static str, Kind) {
         match self {
@@ -588,20 +583,7 @@ impl EquipmentStat {
         EquipmentStat::LongestQueue,
     ];
 
-    /// Its field in JSON (and in the statistics' structs).
-    pub fn name(self) -> &'static str {
-        self.spec().0
-    }
-
-    /// Its label in the text tables.
-    pub fn label(self) -> &'static str {
-        self.spec().1
-    }
-
-    /// What kind of number it is, which says how it is printed.
-    pub fn kind(self) -> Kind {
-        self.spec().2
-    }
+    spec_accessors!();
 
     fn spec(self) -> (&'static str, &'static str, Kind) {
         match self {
