@@ -92,6 +92,27 @@ impl<C: Clock> Clock for Cancellable<'_, C> {
     }
 }
 
+/// Which clock paced a run, without its settings: what the JSON report's `clock`
+/// field says, serialized as its [`Pacing::name`] (`"virtual"`, `"real"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pacing {
+    /// The virtual clock ([`crate::engine::VirtualClock`]): instant and deterministic.
+    Virtual,
+    /// The real clock ([`RealClock`]): wall time, sped up.
+    Real,
+}
+
+impl Pacing {
+    /// `virtual` or `real`: its name in the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pacing::Virtual => "virtual",
+            Pacing::Real => "real",
+        }
+    }
+}
+
 /// What to do when the engine cannot keep up with the requested speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Behind {

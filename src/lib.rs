@@ -38,6 +38,36 @@
 //! assert!(text.contains("mine.toml:2:9"));
 //! ```
 
+//! # What the crate root holds
+//!
+//! The operations are the functions of [`ops`]: [`ops::run`], [`ops::compare`],
+//! [`ops::replicate`] and [`ops::sweep`] (they stay in their module: at the root,
+//! `replicate` and `sweep` would name both a module and a function). What they take
+//! and give back is re-exported here, so a program needs one `use`:
+//!
+//! * the scenario: [`Scenario`], loaded by [`load_file`] or [`load_str`] (or taken
+//!   from [`builtin`]), whose every problem is a [`ScenarioError`]; [`Mode`], the
+//!   synchronous or asynchronous kitchen;
+//! * how to run: [`RunSpec`] (mode, [`ClockKind`], seed), [`Want`] (which views) and
+//!   [`Cancel`], the token that stops a run from outside;
+//! * what comes back: [`Ran`] with its [`Stats`], a [`Comparison`], the
+//!   [`Replicated`] estimates, a [`Sweep`]; [`RunOverran`], the error of a run that
+//!   would pass the longest time a run can count;
+//! * scenario time: [`Ticks`] (integer nanoseconds), [`TICKS_PER_SECOND`] and
+//!   [`TimeUnit`].
+//!
+//! Every module stays public for what the root leaves out: the engine and its
+//! [`engine::Clock`], the views, the sweep's options and parsers.
+//!
+//! ```
+//! use async_cafe::{ClockKind, Mode, RunSpec, Scenario, TICKS_PER_SECOND, Want, builtin, ops};
+//!
+//! let cafe: Scenario = builtin::find("cafe").unwrap().load().unwrap();
+//! let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: cafe.seed };
+//! let ran = ops::run(&cafe, spec, Want::default(), &mut std::io::sink()).unwrap();
+//! assert_eq!(ran.outcome.end, 5 * TICKS_PER_SECOND);
+//! ```
+
 pub mod builtin;
 pub mod capacity;
 pub mod clock;
@@ -53,3 +83,12 @@ pub mod sweep;
 pub mod template;
 pub mod time;
 pub mod view;
+
+pub use clock::Cancel;
+pub use model::{Mode, Scenario};
+pub use ops::{ClockKind, Comparison, Ran, RunOverran, RunSpec, Want};
+pub use replicate::Replicated;
+pub use scenario::{ScenarioError, load_file, load_str};
+pub use sweep::Sweep;
+pub use time::{TICKS_PER_SECOND, Ticks, TimeUnit};
+pub use view::stats::Stats;

@@ -18,8 +18,10 @@ pub type StepIx = u16;
 /// Index of a cook, `0..cooks`.
 pub type CookIx = u16;
 
-/// How the kitchen works: what the engine runs, and what the views name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the kitchen works: what the engine runs, and what the views name. Serialized
+/// as its [`Mode::name`] (`"async"`, `"sync"`), as the JSON report writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An event loop per cook: the cook moves on while machines work.
     Async,

@@ -18,15 +18,20 @@ pub const TICKS_PER_SECOND: u64 = 1_000_000_000;
 pub const MAX_TICKS: Ticks = 250_000 * 3600 * TICKS_PER_SECOND;
 
 /// The unit a scenario writes its durations and prints its elapsed time in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Serialized as its [`TimeUnit::name`] (`"ms"`, `"s"`, `"min"`, `"h"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum TimeUnit {
     /// `ms`
+    #[serde(rename = "ms")]
     Milliseconds,
     /// `s`
+    #[serde(rename = "s")]
     Seconds,
     /// `min`
+    #[serde(rename = "min")]
     Minutes,
     /// `h`
+    #[serde(rename = "h")]
     Hours,
 }
 

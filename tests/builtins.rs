@@ -2,11 +2,12 @@
 //!
 //! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test builtins`.
 
-use std::path::PathBuf;
+mod common;
 
-use async_cafe::builtin::{self, BUILTINS};
+use async_cafe::builtin::BUILTINS;
 use async_cafe::engine::Mode;
 use async_cafe::ops;
+use common::{assert_goldens, golden, load_as, load_builtin, root};
 
 /// (built-in, mode, reference program): the table of the engine issue.
 const REFERENCES: &[(&str, Mode, &str)] = &[
@@ -24,10 +25,6 @@ const REFERENCES: &[(&str, Mode, &str)] = &[
     ("coffee-shop-replay", Mode::Async, "coffee_shop"),
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The reference lines: (time in the program's seconds, line).
 fn reference(program: &str) -> Vec<(f64, String)> {
     let path = root().join("tests/reference").join(format!("{program}.json"));
@@ -43,7 +40,7 @@ fn round6(x: f64) -> f64 {
 #[test]
 fn each_builtin_prints_its_seeds_lines_at_its_seeds_times() {
     for &(name, mode, program) in REFERENCES {
-        let sc = builtin::find(name).unwrap().load().unwrap();
+        let sc = load_builtin(name);
         let got: Vec<(f64, String)> = ops::narrative_lines(&sc, mode, sc.seed)
             .into_iter()
             .map(|(t, line)| (round6(sc.unit.from_ticks(t)), line))
@@ -63,7 +60,7 @@ fn each_builtin_prints_its_seeds_lines_at_its_seeds_times() {
 }
 
 fn golden_text(name: &str, mode: Mode) -> String {
-    let sc = builtin::find(name).unwrap().load().unwrap();
+    let sc = load_builtin(name);
     let mut out = String::new();
     for (t, line) in ops::narrative_lines(&sc, mode, sc.seed) {
         out.push_str(&format!("[{:>9.3} {}] {line}\n", sc.unit.from_ticks(t), sc.unit.name()));
@@ -73,31 +70,17 @@ fn golden_text(name: &str, mode: Mode) -> String {
 
 #[test]
 fn each_builtin_in_each_mode_matches_its_golden_file() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty());
-    let mut failures = Vec::new();
-    for b in BUILTINS {
-        for mode in [Mode::Async, Mode::Sync] {
+    assert_goldens(BUILTINS.iter().flat_map(|b| {
+        [Mode::Async, Mode::Sync].map(|mode| {
             let path = root().join("tests/golden").join(format!("{}.{}.txt", b.name, mode.name()));
-            let got = golden_text(b.name, mode);
-            if update {
-                std::fs::write(&path, &got).unwrap();
-                continue;
-            }
-            match std::fs::read_to_string(&path) {
-                Ok(want) if want == got => {}
-                Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
-                Err(e) => {
-                    failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+            golden(&path, &golden_text(b.name, mode))
+        })
+    }));
 }
 
 #[test]
 fn the_same_seed_gives_byte_identical_output_and_another_seed_does_not() {
-    let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
+    let sc = load_builtin("coffee-shop");
     let a = ops::narrative_lines(&sc, Mode::Async, 7);
     let b = ops::narrative_lines(&sc, Mode::Async, 7);
     let c = ops::narrative_lines(&sc, Mode::Async, 8);
@@ -109,7 +92,7 @@ fn the_same_seed_gives_byte_identical_output_and_another_seed_does_not() {
 fn the_coffee_shop_draws_what_it_says() {
     // Customers every 1-3 s from t = 0, brews of 1-5 s, 10 customers.
     for seed in 0..50 {
-        let sc = builtin::find("coffee-shop").unwrap().load().unwrap();
+        let sc = load_builtin("coffee-shop");
         let report =
             ops::json_report(&sc, ops::RunSpec { mode: Mode::Async, clock: ops::ClockKind::Virtual, seed })
                 .unwrap();
@@ -141,8 +124,7 @@ fn the_readme_example_scenario_loads_and_runs() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme.find("```toml\n").expect("the README shows a scenario") + "```toml\n".len();
     let toml = &readme[start..start + readme[start..].find("```").unwrap()];
-    let sc = async_cafe::scenario::load_str("my-cafe", "README.md", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sc = load_as("my-cafe", toml);
     let lines = ops::narrative_lines(&sc, Mode::Async, 1);
     assert_eq!(lines.len(), 20 * 2 + 1);
     assert!(lines[0].1.starts_with("Customer 1 orders a Flat White."), "{:?}", lines[0]);

@@ -1,14 +1,16 @@
 //! Several cooks: the rules that have no single-loop Python equivalent, pinned by
-//! hand-worked examples (see the module docs of `engine::asyncio` and `engine::sync`).
+//! hand-worked examples (see the module docs of the engines, `src/engine/asyncio/`
+//! and `src/engine/sync.rs`).
+
+mod common;
 
 use async_cafe::engine::Mode;
 use async_cafe::ops;
-use async_cafe::scenario;
+use common::load;
 
 /// Runs a scenario on the virtual clock and returns `time line` rows.
 fn narrate(toml: &str, mode: Mode) -> Vec<String> {
-    let sc = scenario::load_str("t", "t.toml", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sc = load(toml);
     ops::narrative_lines(&sc, mode, 0)
         .into_iter()
         .map(|(t, line)| format!("{:.2} {line}", sc.unit.from_ticks(t)))

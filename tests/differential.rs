@@ -552,7 +552,11 @@ fn situations(spec: &Spec) -> [bool; SITUATIONS.len()] {
         _ => {}
     };
     engine::run(&sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
-    seen[11] = async_cafe::engine::asyncio::is_basic(&sc);
+    // What the engine runs as its basic kitchen (`is_basic` in `engine/asyncio/`).
+    seen[11] = sc.kitchen.equipment.is_empty()
+        && !sc.has_patience()
+        && sc.balk.is_none()
+        && sc.kitchen.policy == Policy::Fifo;
     seen[12] = deadline.is_some_and(|d| d > done);
     for &(_, r, _) in &spec.customers {
         for st in &spec.recipes[r].steps {

@@ -1,9 +1,10 @@
 //! Every distribution draws what it says: sample moments against theory, on a fixed
 //! seed (so the test is deterministic), and impossible parameters are located errors.
 
+mod common;
+
 use async_cafe::model::{Dist, Empirical};
 use async_cafe::orders::draw;
-use async_cafe::scenario;
 use async_cafe::time::TimeUnit;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -78,7 +79,7 @@ fn load_err(steps: &str) -> String {
     let toml = format!(
         "[recipes.r]\nsteps = [{steps}]\n[menu]\nx = \"r\"\n[customers]\nlist = [{{ item = \"x\" }}]\n"
     );
-    scenario::load_str("d", "d.toml", &toml, &|_| Err("none".into())).unwrap_err().render()
+    common::load_err("d", &toml)
 }
 
 #[test]
@@ -145,7 +146,7 @@ fn with_generator(generate: &str) -> Result<async_cafe::model::Scenario, String>
     let toml = format!(
         "[recipes.r]\nsteps = [{{ name = \"a\", kind = \"unattended\", duration = 1 }}]\n[menu]\nx = \"r\"\n[customers.generate]\n{generate}\n"
     );
-    scenario::load_str("a", "a.toml", &toml, &|_| Err("none".into())).map_err(|e| e.render())
+    common::try_load("a", &toml)
 }
 
 fn scenario(generate: &str) -> async_cafe::model::Scenario {

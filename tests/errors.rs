@@ -5,17 +5,15 @@
 //! also a catalogue of the loader's messages. To see what the loader says about a file
 //! of your own, run `cafe check FILE`.
 
+mod common;
+
 use std::path::Path;
 
 use async_cafe::scenario;
 
 /// Loads `text` as the scenario file `bad.toml` and returns the rendered report.
 fn report(text: &str) -> String {
-    let no_files = |name: &str| Err(format!("{name}: this test gives no other files"));
-    match scenario::load_str("bad", "bad.toml", text, &no_files) {
-        Ok(_) => panic!("the scenario loaded, but problems were expected:\n{text}"),
-        Err(e) => e.render(),
-    }
+    common::load_err("bad", text)
 }
 
 /// Asserts that the report on `text` is exactly `expected`. Both are written in the
@@ -1409,8 +1407,7 @@ mod syntax_errors_are_certain {
             let mut i = at.index(text.len());
             while !text.is_char_boundary(i) { i -= 1; }
             text.remove(i);
-            let no_files = |name: &str| Err(format!("cannot read {name}"));
-            if let Err(e) = async_cafe::scenario::load_str("fuzz", "fuzz.toml", &text, &no_files) {
+            if let Err(e) = async_cafe::scenario::load_str("fuzz", "fuzz.toml", &text, &super::common::no_files) {
                 let syntax = e.problems.iter().filter(|p| p.message.starts_with("TOML syntax") && !p.message.contains("duplicate key"));
                 prop_assert!(syntax.count() <= 1, "{}", e.render());
             }

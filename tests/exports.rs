@@ -1,19 +1,22 @@
 //! The exports (`src/view/export.rs`) parse back and agree with the JSON report, and
 //! every file is written completely or not at all.
 
+mod common;
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
-use async_cafe::builtin::{self, BUILTINS};
+use async_cafe::builtin::BUILTINS;
+use async_cafe::clock::Pacing;
 use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
 use async_cafe::event::{Sink, Tee};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, ClockKind, RunSpec};
-use async_cafe::scenario;
 use async_cafe::time::Ticks;
 use async_cafe::view::export::{CsvExport, EventsExport, Exports};
-use async_cafe::view::json::{JsonView, Report};
+use async_cafe::view::json::{JsonReport, JsonView};
+use common::load_builtin;
 
 /// A fresh, empty directory for one test, removed when it is dropped (even when the
 /// test fails).
@@ -58,7 +61,7 @@ interarrival = { dist = "uniform", min = 0.1, max = 0.6 }
 "#;
 
 fn busy() -> Scenario {
-    scenario::load_str("busy", "busy.toml", BUSY, &|_| Err("no files".into())).unwrap()
+    common::load_as("busy", BUSY)
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -73,8 +76,8 @@ fn run_with<C: Clock, S: Sink>(
     mode: Mode,
     clock: &mut C,
     exports: &mut S,
-) -> (Report, Outcome) {
-    let mut json = JsonView::new(sc, mode, "virtual", sc.seed);
+) -> (JsonReport, Outcome) {
+    let mut json = JsonView::new(sc, mode, Pacing::Virtual, sc.seed);
     let outcome = engine::run(sc, mode, sc.seed, clock, &mut Tee(&mut json, exports));
     (json.finish(outcome), outcome)
 }
@@ -133,7 +136,7 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) {
 }
 
 /// events.jsonl: the report's events, one per line, byte for byte.
-fn check_jsonl(path: &Path, report: &Report) {
+fn check_jsonl(path: &Path, report: &JsonReport) {
     let text = fs::read_to_string(path).unwrap();
     assert!(text.is_empty() || text.ends_with('\n'));
     let lines: Vec<&str> = text.lines().collect();
@@ -145,7 +148,7 @@ fn check_jsonl(path: &Path, report: &Report) {
     }
 }
 
-fn check_events_csv(path: &Path, report: &Report) {
+fn check_events_csv(path: &Path, report: &JsonReport) {
     let csv = read_csv(path);
     assert_eq!(csv.header, ["t_s", "kind", "order", "step", "cook", "equipment", "elapsed_s", "served"]);
     assert_eq!(csv.rows.len(), report.events.len());
@@ -161,7 +164,7 @@ fn check_events_csv(path: &Path, report: &Report) {
     }
 }
 
-fn check_orders_csv(path: &Path, sc: &Scenario, report: &Report) {
+fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
     let csv = read_csv(path);
     let mut expected = vec!["id", "customer", "item"];
     let options: Vec<&str> = sc.menu.options.iter().map(|o| o.name.as_str()).collect();
@@ -220,7 +223,7 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &Report) {
 
 /// steps.csv against the step events: one row per step that queued or started;
 /// finished steps first, in the order they finished.
-fn check_steps_csv(path: &Path, sc: &Scenario, report: &Report) {
+fn check_steps_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
     let csv = read_csv(path);
     assert_eq!(
         csv.header,
@@ -301,7 +304,7 @@ fn check_steps_csv(path: &Path, sc: &Scenario, report: &Report) {
     }
 }
 
-fn check_all(dir: &Path, sc: &Scenario, report: &Report) {
+fn check_all(dir: &Path, sc: &Scenario, report: &JsonReport) {
     check_jsonl(&dir.join("events.jsonl"), report);
     check_events_csv(&dir.join("csv/events.csv"), report);
     check_orders_csv(&dir.join("csv/orders.csv"), sc, report);
@@ -364,7 +367,7 @@ fn exports_agree_with_the_json_report() {
 fn the_cafe_exports_read_as_expected() {
     let scratch = scratch("cafe");
     let dir = scratch.path();
-    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let cafe = load_builtin("cafe");
     let mut csv = CsvExport::create(&cafe, dir).unwrap();
     run_with(&cafe, Mode::Sync, &mut VirtualClock, &mut csv);
     csv.finish().unwrap();
@@ -435,7 +438,7 @@ fn an_existing_file_is_replaced_only_when_the_export_finishes() {
     let dir = scratch.path();
     let path = dir.join("events.jsonl");
     fs::write(&path, "old\n").unwrap();
-    let sc = builtin::find("hi").unwrap().load().unwrap();
+    let sc = load_builtin("hi");
 
     let mut events = EventsExport::create(&sc, &path).unwrap();
     run_with(&sc, Mode::Async, &mut VirtualClock, &mut events);
@@ -456,7 +459,7 @@ fn an_existing_file_is_replaced_only_when_the_export_finishes() {
 fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
     let scratch = scratch("failing");
     let dir = scratch.path();
-    let sc = builtin::find("cafe").unwrap().load().unwrap();
+    let sc = load_builtin("cafe");
     // A regular file where a directory should be.
     let blocker = dir.join("blocker");
     fs::write(&blocker, "").unwrap();
@@ -495,7 +498,7 @@ fn a_failing_directory_is_an_error_naming_it_and_leaves_no_file() {
 fn the_csv_directory_is_created_when_missing() {
     let scratch = scratch("created");
     let dir = scratch.path();
-    let sc = builtin::find("lunch").unwrap().load().unwrap();
+    let sc = load_builtin("lunch");
     let nested = dir.join("a/b/c");
     let mut csv = CsvExport::create(&sc, &nested).unwrap();
     let (report, _) = run_with(&sc, Mode::Sync, &mut VirtualClock, &mut csv);

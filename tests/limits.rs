@@ -3,17 +3,14 @@
 //! (never a saturated or wrapped clock), huge equipment costs only the units in use,
 //! and extreme but valid distributions run.
 
+mod common;
+
 use async_cafe::engine::{self, Mode, Outcome, Overran, Overrun, VirtualClock};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, ClockKind, RunOverran, RunSpec, Want};
-use async_cafe::scenario;
 use async_cafe::time::{MAX_TICKS, TICKS_PER_SECOND};
 use async_cafe::view::trace::{LaneKind, TraceView};
-
-fn load(text: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", text, &|_| Err("none".into()))
-        .unwrap_or_else(|e| panic!("{}", e.render()))
-}
+use common::load;
 
 fn outcome(sc: &Scenario, mode: Mode) -> Outcome {
     engine::run(sc, mode, 0, &mut VirtualClock, &mut async_cafe::event::Discard)

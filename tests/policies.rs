@@ -1,12 +1,14 @@
 //! Dispatch policies, the synchronous kitchen's patience and balking, and patience
 //! in a replayed day, on small kitchens worked out by hand.
 
-use async_cafe::builtin;
+mod common;
+
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::{Policy, Scenario};
 use async_cafe::ops;
 use async_cafe::scenario;
+use common::{load, load_builtin};
 
 /// (time in the scenario's unit, "who: what") for each served, left or balked line,
 /// and each step start.
@@ -30,7 +32,7 @@ fn story(sc: &Scenario, mode: Mode) -> Vec<(f64, String)> {
 }
 
 fn bakery(policy: Policy) -> Scenario {
-    let mut sc = builtin::find("bakery").unwrap().load().unwrap();
+    let mut sc = load_builtin("bakery");
     sc.kitchen.policy = policy;
     sc
 }
@@ -95,10 +97,6 @@ fn compare_puts_the_policies_side_by_side() {
     let table = cmp.table(&sc);
     assert!(table.contains("fifo  unattended-first     longest-chain"), "{table}");
     assert!(table.contains("  longest-chain: 1.17x as fast as fifo"), "{table}");
-}
-
-fn load(toml: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", toml, &|_| Err("no files".into())).unwrap()
 }
 
 #[test]

@@ -1,16 +1,14 @@
 //! The HTML report: one bar per span, escaped names, nothing fetched from outside,
 //! both kitchens in a comparison, and a bounded size for a long day.
 
-use async_cafe::builtin;
+mod common;
+
+use async_cafe::builtin::BUILTINS;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, ClockKind, RunSpec, Want};
-use async_cafe::scenario;
-use async_cafe::view::report::{self, MAX_ORDER_LANES, ReportRun};
-
-fn load(name: &str) -> Scenario {
-    builtin::find(name).unwrap().load().unwrap()
-}
+use async_cafe::view::html_report::{self, MAX_ORDER_LANES, ReportRun};
+use common::{load_as, load_builtin};
 
 fn collect(sc: &Scenario, mode: Mode) -> ReportRun {
     ops::report_run(sc, mode, sc.seed).unwrap()
@@ -51,7 +49,7 @@ steps = [
 [customers]
 list = [{ item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }]
 "#;
-    scenario::load_str("x<y&z>\"w", "x.toml", toml, &|_| Err("none".into())).unwrap()
+    load_as("x<y&z>\"w", toml)
 }
 
 /// 5,000 random customers for two cooks, a grinder and an espresso machine.
@@ -74,24 +72,24 @@ steps = [
 count = 5000
 interarrival = { dist = "uniform", min = 0.5, max = 2.5 }
 "#;
-    scenario::load_str("long-day", "long-day.toml", toml, &|_| Err("none".into())).unwrap()
+    load_as("long-day", toml)
 }
 
 #[test]
 fn the_cafe_has_one_bar_per_span() {
-    let cafe = load("cafe");
+    let cafe = load_builtin("cafe");
     for mode in [Mode::Sync, Mode::Async] {
         let run = collect(&cafe, mode);
         let want = spans(&run);
         assert!(want > 0);
-        let html = report::html(&cafe, &[run]);
+        let html = html_report::html(&cafe, &[run]);
         assert_eq!(bars(&html), want, "{mode:?}");
         // Each bar says what it is and when, on hover.
         assert_eq!(html.matches("<title>brew (order #").count(), want, "{mode:?}");
         assert!(html.contains(r#"data-activity="unattended""#));
     }
     // The synchronous cook stands by through both brews.
-    let html = report::html(&cafe, &[collect(&cafe, Mode::Sync)]);
+    let html = html_report::html(&cafe, &[collect(&cafe, Mode::Sync)]);
     assert_eq!(html.matches(r#"data-activity="standing-by""#).count(), 2);
     assert!(html.contains("brew (order #2, Mocha)\nstanding by: 5 – 10 s (5 s)"), "{html}");
     // The second order waits 5 s before its brew: its lane shows it in the kitchen
@@ -105,11 +103,11 @@ fn the_cafe_has_one_bar_per_span() {
 
 #[test]
 fn every_builtin_renders_in_both_modes() {
-    for b in builtin::BUILTINS {
+    for b in BUILTINS {
         let sc = b.load().unwrap();
         let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
         let want: usize = runs.iter().map(spans).sum();
-        let html = report::html(&sc, &runs);
+        let html = html_report::html(&sc, &runs);
         assert_eq!(bars(&html), want, "{}", b.name);
         assert_self_contained(&html);
         assert!(html.starts_with("<!doctype html>"), "{}", b.name);
@@ -121,7 +119,7 @@ fn every_builtin_renders_in_both_modes() {
 fn scenario_strings_are_escaped() {
     let sc = tricky();
     let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
-    let html = report::html(&sc, &runs);
+    let html = html_report::html(&sc, &runs);
     for raw in ["x<y&z>\"w", "<b>bold</b>", "<oven&>\"", "<pull & \"push\">", "<tamp>", "<Shot & 'co'>"] {
         assert!(!html.contains(raw), "{raw:?} is not escaped");
     }
@@ -140,16 +138,19 @@ fn scenario_strings_are_escaped() {
 
 #[test]
 fn the_report_needs_nothing_from_outside() {
-    let lunch = load("lunch");
-    assert_self_contained(&report::html(&lunch, &[collect(&lunch, Mode::Async)]));
-    let cafe = load("cafe");
-    assert_self_contained(&report::html(&cafe, &[collect(&cafe, Mode::Sync), collect(&cafe, Mode::Async)]));
+    let lunch = load_builtin("lunch");
+    assert_self_contained(&html_report::html(&lunch, &[collect(&lunch, Mode::Async)]));
+    let cafe = load_builtin("cafe");
+    assert_self_contained(&html_report::html(
+        &cafe,
+        &[collect(&cafe, Mode::Sync), collect(&cafe, Mode::Async)],
+    ));
 }
 
 #[test]
 fn a_comparison_shows_both_kitchens_on_one_scale() {
-    let lunch = load("lunch");
-    let html = report::html(&lunch, &[collect(&lunch, Mode::Sync), collect(&lunch, Mode::Async)]);
+    let lunch = load_builtin("lunch");
+    let html = html_report::html(&lunch, &[collect(&lunch, Mode::Sync), collect(&lunch, Mode::Async)]);
     let sync = html.find(r#"<section class="run" id="run-sync">"#).expect("a synchronous section");
     let async_ = html.find(r#"<section class="run" id="run-async">"#).expect("an asynchronous section");
     assert!(sync < async_, "synchronous first");
@@ -171,8 +172,8 @@ fn a_comparison_shows_both_kitchens_on_one_scale() {
 
 #[test]
 fn a_single_run_names_its_mode() {
-    let lunch = load("lunch");
-    let html = report::html(&lunch, &[collect(&lunch, Mode::Async)]);
+    let lunch = load_builtin("lunch");
+    let html = html_report::html(&lunch, &[collect(&lunch, Mode::Async)]);
     assert!(html.contains("<title>lunch · Asynchronous · Async Café report</title>"));
     assert!(html.contains("Pasta (10 min), meatloaf (3 min, microwave)"));
     assert!(!html.contains("run-sync"));
@@ -185,14 +186,14 @@ fn a_single_run_names_its_mode() {
 
 #[test]
 fn a_trace_without_order_lanes_says_what_is_missing() {
-    let lunch = load("lunch");
+    let lunch = load_builtin("lunch");
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
     let want = Want { trace: true, stats: true, ..Want::default() };
     let ran = ops::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
     let run =
         ReportRun { mode: Mode::Async, policy: None, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
     let want = spans(&run);
-    let html = report::html(&lunch, &[run]);
+    let html = html_report::html(&lunch, &[run]);
     assert_eq!(bars(&html), want);
     assert!(html.contains("This trace has no order lanes"));
     assert!(html.contains("No order lanes in this trace, so no per-order times to show."));
@@ -206,13 +207,13 @@ fn a_long_day_stays_a_reasonable_size() {
         assert_eq!(run.stats.served, 5000);
         assert!(spans(run) > 20_000, "a busy trace: {}", spans(run));
     }
-    let compare = report::html(&sc, &runs);
+    let compare = html_report::html(&sc, &runs);
     assert_self_contained(&compare);
     assert!(compare.len() < 2_500_000, "the comparison is {} bytes", compare.len());
     assert!(bars(&compare) < 6_000, "{} bars", bars(&compare));
     for run in runs {
         let mode = run.mode;
-        let html = report::html(&sc, &[run]);
+        let html = html_report::html(&sc, &[run]);
         assert!(html.len() < 1_500_000, "{mode:?}: {} bytes", html.len());
         assert!(html.contains(&format!("Orders: the first {MAX_ORDER_LANES} of 5000")));
         assert!(html.contains("drawn in stretches of 2 pixels"), "{mode:?}");
@@ -223,11 +224,11 @@ fn a_long_day_stays_a_reasonable_size() {
 
 #[test]
 fn customers_who_left_or_balked_are_counted_on_the_page() {
-    let sc = load("rush-hour");
+    let sc = load_builtin("rush-hour");
     let run = collect(&sc, Mode::Async);
     let (left, balked) = (run.stats.left, run.stats.balked);
     assert!(left > 0, "the rush hour loses customers");
-    let html = report::html(&sc, &[run]);
+    let html = html_report::html(&sc, &[run]);
     assert!(
         html.contains(&format!(
             r#"<span class="v">{left}</span><span class="k">left, tired of waiting</span>"#
@@ -235,13 +236,13 @@ fn customers_who_left_or_balked_are_counted_on_the_page() {
     );
     assert!(html.contains(&format!(r#"<span class="v">{balked}</span><span class="k">did not join</span>"#)));
     // Nobody leaves the café: no such cards.
-    let cafe = load("cafe");
-    assert!(!report::html(&cafe, &[collect(&cafe, Mode::Async)]).contains("tired of waiting"));
+    let cafe = load_builtin("cafe");
+    assert!(!html_report::html(&cafe, &[collect(&cafe, Mode::Async)]).contains("tired of waiting"));
 }
 
 #[test]
 fn a_policy_comparison_names_each_policy() {
-    let sc = load("bakery");
+    let sc = load_builtin("bakery");
     let cmp = ops::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
     let runs: Vec<ReportRun> = cmp
         .sides
@@ -253,7 +254,7 @@ fn a_policy_comparison_names_each_policy() {
             stats: s.stats.clone(),
         })
         .collect();
-    let html = report::html(&sc, &runs);
+    let html = html_report::html(&sc, &runs);
     assert!(html.contains("· Asynchronous · policies fifo, unattended-first and longest-chain</span></h1>"));
     for p in ["fifo", "unattended-first", "longest-chain"] {
         assert!(html.contains(&format!("<h2>Asynchronous kitchen, policy {p}<")), "{p}");
@@ -276,14 +277,14 @@ C = "c"
 until = 30
 interarrival = { dist = "exponential", mean = 2 }
 "#;
-    let sc = scenario::load_str("until", "until.toml", toml, &|_| Err("none".into())).unwrap();
+    let sc = load_as("until", toml);
     let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
     let came = runs[0].stats.served + runs[0].stats.left + runs[0].stats.balked;
     assert!(came > 1);
-    let html = report::html(&sc, &runs);
+    let html = html_report::html(&sc, &runs);
     assert!(html.contains(&format!("<li>{came} customers arriving until 30 min</li>")), "{}", &html[..4000]);
     assert!(!html.contains("None"));
     // A known count is said as before.
-    let html = report::html(&load("cafe"), &[collect(&load("cafe"), Mode::Async)]);
+    let html = html_report::html(&load_builtin("cafe"), &[collect(&load_builtin("cafe"), Mode::Async)]);
     assert!(html.contains("<li>2 customers</li>"), "{}", &html[..4000]);
 }

@@ -12,16 +12,18 @@
 //! proves the check works by injecting a `console.error` and an uncaught exception
 //! into a copy of a report.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use async_cafe::builtin;
 use async_cafe::engine::Mode;
 use async_cafe::ops;
-use async_cafe::view::report::{self, ReportRun};
+use async_cafe::view::html_report::{self, ReportRun};
+use common::load_builtin;
 
 const WINDOW: (u32, u32) = (1280, 2000);
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -138,10 +140,10 @@ fn hex(c: &str) -> [u8; 3] {
 fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
     let Some(chromium) = chromium() else { return };
     let started = Instant::now();
-    let sc = builtin::find(name).unwrap().load().unwrap();
+    let sc = load_builtin(name);
     let runs: Vec<ReportRun> = runs.iter().map(|&m| ops::report_run(&sc, m, sc.seed).unwrap()).collect();
     let spans: usize = runs.iter().flat_map(|r| &r.trace.lanes).map(|l| l.spans.len()).sum();
-    let html = report::html(&sc, &runs);
+    let html = html_report::html(&sc, &runs);
     let scratch = scratch(name);
     let dir = scratch.path();
     let page = dir.join(format!("{name}.html"));
@@ -201,8 +203,8 @@ fn the_cafe_comparison_renders() {
 #[test]
 fn the_console_check_catches_errors() {
     let Some(chromium) = chromium() else { return };
-    let sc = builtin::find("cafe").unwrap().load().unwrap();
-    let html = report::html(&sc, &[ops::report_run(&sc, Mode::Async, sc.seed).unwrap()]);
+    let sc = load_builtin("cafe");
+    let html = html_report::html(&sc, &[ops::report_run(&sc, Mode::Async, sc.seed).unwrap()]);
     let broken = html.replacen(
         "</body>",
         "<script>console.error('cafe-selfcheck-error'); notAFunction();</script></body>",

@@ -3,6 +3,8 @@
 //! pass over the steps per step (or over the ready queue per choice) would take
 //! minutes and make this suite visibly slow.
 
+mod common;
+
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::Event;
 use async_cafe::model::{Policy, Scenario};
@@ -21,8 +23,7 @@ fn recipe(customers: u32, step: impl Fn(usize) -> String) -> String {
 }
 
 fn load(text: &str) -> Result<Scenario, String> {
-    let no_files = |name: &str| Err(format!("cannot read {name}"));
-    scenario::load_str("long", "long.toml", text, &no_files).map_err(|e| e.render())
+    common::try_load("long", text)
 }
 
 /// (end in seconds, customers served) of a run.

@@ -6,8 +6,9 @@
 //! reorganising the loader cannot change one. After a deliberate change, regenerate
 //! with `UPDATE_GOLDEN=1 cargo test --test sections`.
 
+mod common;
+
 use std::fmt::Write;
-use std::path::Path;
 
 use async_cafe::scenario;
 
@@ -248,7 +249,7 @@ list = [
 fn load(text: &str, csv: Option<&str>) -> String {
     let files = |name: &str| match (name, csv) {
         ("day.csv", Some(csv)) => Ok((name.to_string(), csv.to_string())),
-        _ => Err(format!("cannot read {name}: no such file")),
+        _ => common::no_files(name),
     };
     match scenario::load_str("case", "case.toml", text, &files) {
         Ok(s) => format!("{s:?}\n"),
@@ -285,30 +286,9 @@ fn every_section_says_the_same() {
             };
         }
     }
-    check_golden(Path::new("tests/golden/sections.txt"), &got);
+    common::golden(&common::root().join("tests/golden/sections.txt"), &got).unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn whole_replay(file: &str) -> String {
     format!("{KITCHEN}[customers]\nreplay = \"{file}\"\n")
-}
-
-#[track_caller]
-fn check_golden(path: &Path, got: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty()) {
-        std::fs::write(path, got).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path).expect("the golden file (UPDATE_GOLDEN=1 writes it)");
-    if got != expected {
-        let line = got.lines().zip(expected.lines()).position(|(g, e)| g != e);
-        let line = line.unwrap_or(got.lines().count().min(expected.lines().count()));
-        let show = |s: &str| s.lines().skip(line.saturating_sub(3)).take(12).collect::<Vec<_>>().join("\n");
-        panic!(
-            "{} differs from line {}:\n--- expected\n{}\n--- got\n{}",
-            path.display(),
-            line + 1,
-            show(&expected),
-            show(got)
-        );
-    }
 }

@@ -1,13 +1,15 @@
 //! Statistics against values worked out by hand.
 
+mod common;
+
 use async_cafe::builtin;
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind, Sink};
 use async_cafe::model::Scenario;
-use async_cafe::scenario;
 use async_cafe::time::TimeUnit;
 use async_cafe::view::histogram::{Samples, nearest_rank};
 use async_cafe::view::stats::{Stats, StatsView, Summary};
+use common::{assert_goldens, golden, load, load_builtin, root};
 
 fn stats(sc: &Scenario, mode: Mode) -> Stats {
     let mut view = StatsView::new(sc);
@@ -21,7 +23,7 @@ fn summary(count: u64, mean_s: f64, p50_s: f64, p95_s: f64, max_s: f64) -> Summa
 
 #[test]
 fn the_synchronous_cafe_stands_by_for_ten_seconds() {
-    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let cafe = load_builtin("cafe");
     let s = stats(&cafe, Mode::Sync);
     assert_eq!(s.total_s, 10.0);
     assert_eq!(s.served, 2);
@@ -45,7 +47,7 @@ fn the_synchronous_cafe_stands_by_for_ten_seconds() {
 
 #[test]
 fn the_asynchronous_cafe_brews_both_at_once() {
-    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let cafe = load_builtin("cafe");
     let s = stats(&cafe, Mode::Async);
     assert_eq!(s.total_s, 5.0);
     assert_eq!(s.wait, summary(2, 0.0, 0.0, 0.0, 0.0));
@@ -57,7 +59,7 @@ fn the_asynchronous_cafe_brews_both_at_once() {
 
 #[test]
 fn lunch_keeps_the_cook_busy_a_fifth_of_the_time() {
-    let lunch = builtin::find("lunch").unwrap().load().unwrap();
+    let lunch = load_builtin("lunch");
     let s = stats(&lunch, Mode::Async);
     assert_eq!(s.total_s, 600.0);
     assert_eq!((s.cooks[0].hands_on_s, s.cooks[0].hands_on_share, s.cooks[0].idle_share), (120.0, 0.2, 0.8));
@@ -84,7 +86,7 @@ shot = "shot"
 [customers]
 list = [{ item = "shot" }, { item = "shot" }, { item = "shot", arrival = 0 }]
 "#;
-    let sc = scenario::load_str("q", "q.toml", toml, &|_| Err("none".into())).unwrap();
+    let sc = common::load_as("q", toml);
     let s = stats(&sc, Mode::Async);
     assert_eq!(s.total_s, 6.0);
     let e = &s.equipment[0];
@@ -97,7 +99,7 @@ list = [{ item = "shot" }, { item = "shot" }, { item = "shot", arrival = 0 }]
 #[test]
 fn a_chain_of_steps_is_the_least_an_order_can_take() {
     // boil (3) and grind (2) at once, then brew (1): the chain is 4 s however many cooks.
-    let sc = builtin::find("make-coffee-toast-concurrent").unwrap().load().unwrap();
+    let sc = load_builtin("make-coffee-toast-concurrent");
     let s = stats(&sc, Mode::Async);
     assert_eq!(s.longest_chain.max_s, 4.0);
     assert_eq!(s.above_chain.max_s, 0.0);
@@ -111,36 +113,19 @@ fn a_chain_of_steps_is_the_least_an_order_can_take() {
 /// Regenerate with `UPDATE_GOLDEN=1 cargo test --test stats`.
 #[test]
 fn each_builtin_in_each_mode_matches_its_golden_statistics() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/stats");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty());
-    let mut failures = Vec::new();
-    for b in builtin::BUILTINS {
+    let dir = root().join("tests/golden/stats");
+    assert_goldens(builtin::BUILTINS.iter().flat_map(|b| {
         let sc = b.load().unwrap();
-        for mode in [Mode::Async, Mode::Sync] {
-            let got = stats(&sc, mode).render(sc.unit);
-            let path = dir.join(format!("{}.{}.txt", b.name, mode.name()));
-            if update {
-                std::fs::write(&path, &got).unwrap();
-            } else {
-                match std::fs::read_to_string(&path) {
-                    Ok(want) if want == got => {}
-                    Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
-                    Err(e) => failures.push(format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", path.display())),
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+        [Mode::Async, Mode::Sync].map(|mode| {
+            golden(&dir.join(format!("{}.{}.txt", b.name, mode.name())), &stats(&sc, mode).render(sc.unit))
+        })
+    }));
 }
 
 fn stats_after(sc: &Scenario, mode: Mode, warmup_s: f64) -> Stats {
     let mut view = StatsView::with_warmup(sc, TimeUnit::Seconds.to_ticks(warmup_s));
     engine::run(sc, mode, sc.seed, &mut VirtualClock, &mut view);
     view.finish()
-}
-
-fn load(toml: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", toml, &|_| Err("none".into())).unwrap()
 }
 
 /// One espresso machine, 2 s a shot; A, B and C come in at 0 and D at 3. The machine
@@ -251,7 +236,7 @@ list = [{ item = "sandwich" }, { item = "sandwich", arrival = 1 }, { item = "san
 fn the_synchronous_cafe_after_a_warm_up_of_four_seconds() {
     // Both customers arrive at 0, so no order counts; the cook stands by through the
     // window [4, 10], and one of the two group heads brews throughout it.
-    let cafe = builtin::find("cafe").unwrap().load().unwrap();
+    let cafe = load_builtin("cafe");
     let s = stats_after(&cafe, Mode::Sync, 4.0);
     assert_eq!((s.total_s, s.measured_s, s.served, s.throughput_per_hour), (10.0, 6.0, 0, 0.0));
     assert_eq!(s.wait.count + s.time_in_system.count + s.longest_chain.count + s.above_chain.count, 0);
@@ -337,7 +322,7 @@ interarrival = {{ dist = "uniform", min = 0, max = 2 }}
 #[test]
 fn estimates_over_runs_follow_the_registry() {
     use async_cafe::view::stats::{Estimate, Field, RunStat, Stat};
-    let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+    let sc = load_builtin("rush-hour");
     let runs: Vec<Stats> = [1, 2, 3]
         .iter()
         .map(|&seed| {

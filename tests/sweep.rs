@@ -2,17 +2,17 @@
 //! determinism whatever the threads, the cheapest configuration on M/M/c cafés whose
 //! answer is known from Erlang C, the CSV, the HTML page, and stopping early.
 
-use async_cafe::clock::Cancel;
+mod common;
 
+use async_cafe::clock::Cancel;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::ops;
-use async_cafe::scenario;
 use async_cafe::sweep::{self, Metric, Op, Options, Param, Quantity, Sweep, Target, Vary};
+use common::load_builtin;
 
 fn load(toml: &str) -> Scenario {
-    scenario::load_str("mmc", "mmc.toml", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{}", e.render()))
+    common::load_as("mmc", toml)
 }
 
 /// An M/M/c café: Poisson arrivals at rate `lam`, one hands-on step of exponential
@@ -544,7 +544,7 @@ fn costs_are_read_and_checked() {
         let toml = format!(
             "[kitchen]\n{kitchen}\n[recipes.t]\nsteps = [{{ name = \"s\", kind = \"hands-on\", duration = 1 }}]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n"
         );
-        scenario::load_str("c", "c.toml", &toml, &|_| Err("none".into())).unwrap_err().render()
+        common::load_err("c", &toml)
     };
     let e = bad("cook_cost = -1");
     assert!(e.contains("error: `cook_cost` must be a finite number of at least 0, found -1"), "{e}");
@@ -563,7 +563,7 @@ fn costs_are_read_and_checked() {
 
 #[test]
 fn the_dispatch_policy_can_vary_and_the_smarter_baker_wins() {
-    let bakery = async_cafe::builtin::find("bakery").unwrap().load().unwrap();
+    let bakery = load_builtin("bakery");
     let v = vary(&bakery, "policy=longest-chain, fifo");
     assert_eq!(v.param, Param::Policy);
     // Indexes into Policy::ALL, in the order given.
@@ -588,7 +588,7 @@ fn the_dispatch_policy_can_vary_and_the_smarter_baker_wins() {
 #[test]
 fn refusals_are_typed() {
     use async_cafe::sweep::{SizeError, TargetProblem, VaryError, VaryProblem};
-    let sc = async_cafe::builtin::find("rush-hour").unwrap().load().unwrap();
+    let sc = load_builtin("rush-hour");
     let problem = |spec: &str| sweep::parse_vary(spec, &sc).unwrap_err().problem;
     assert_eq!(problem("cooks"), VaryProblem::NotNameEqualsValues);
     assert_eq!(problem("cooks=0..2"), VaryProblem::NoCook);

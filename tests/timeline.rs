@@ -3,21 +3,18 @@
 //!
 //! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test timeline`.
 
-use std::path::PathBuf;
+mod common;
 
-use async_cafe::builtin::{self, BUILTINS};
+use async_cafe::builtin::BUILTINS;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::time::{TICKS_PER_SECOND, Ticks, TimeUnit};
 use async_cafe::view::timeline::{self, Cell, Scale, TimelineOptions};
 use async_cafe::view::trace::{Activity, Lane, LaneKind, Span, Trace};
+use common::{assert_goldens, golden, load_builtin, root};
 
 const S: Ticks = TICKS_PER_SECOND;
-
-fn scenario(name: &str) -> Scenario {
-    builtin::find(name).unwrap().load().unwrap()
-}
 
 fn trace(sc: &Scenario, mode: Mode, order_lanes: bool) -> Trace {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
@@ -68,35 +65,20 @@ fn row<'t>(text: &'t str, label: &str) -> &'t str {
 
 // ---- golden files --------------------------------------------------------------------
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn check_golden(name: &str, got: &str, failures: &mut Vec<String>) {
-    let path = root().join("tests/golden/timeline").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty()) {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    match std::fs::read_to_string(&path) {
-        Ok(want) if want == got => {}
-        Ok(want) => failures.push(format!("{}:\n--- want\n{want}--- got\n{got}", path.display())),
-        Err(e) => failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())),
-    }
+/// Compares `got` with `tests/golden/timeline/NAME`.
+fn check_golden(name: &str, got: &str) -> Result<(), String> {
+    golden(&root().join("tests/golden/timeline").join(name), got)
 }
 
 #[test]
 fn each_builtin_in_each_mode_matches_its_golden_timeline() {
-    let mut failures = Vec::new();
-    for b in BUILTINS {
+    assert_goldens(BUILTINS.iter().flat_map(|b| {
         let sc = b.load().unwrap();
-        for mode in [Mode::Async, Mode::Sync] {
+        [Mode::Async, Mode::Sync].map(|mode| {
             let got = timeline::render(&trace(&sc, mode, true), &sc, &plain(80));
-            check_golden(&format!("{}.{}.txt", b.name, mode.name()), &got, &mut failures);
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+            check_golden(&format!("{}.{}.txt", b.name, mode.name()), &got)
+        })
+    }));
 }
 
 fn compare_text(sc: &Scenario, opts: &TimelineOptions) -> String {
@@ -106,19 +88,16 @@ fn compare_text(sc: &Scenario, opts: &TimelineOptions) -> String {
 
 #[test]
 fn the_cafe_and_lunch_comparisons_match_their_golden_timelines() {
-    let mut failures = Vec::new();
-    for name in ["cafe", "lunch"] {
-        let got = compare_text(&scenario(name), &plain(80));
-        check_golden(&format!("{name}.compare.txt"), &got, &mut failures);
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_goldens(["cafe", "lunch"].map(|name| {
+        check_golden(&format!("{name}.compare.txt"), &compare_text(&load_builtin(name), &plain(80)))
+    }));
 }
 
 // ---- what the seeds' timelines must show ---------------------------------------------
 
 #[test]
 fn the_synchronous_cafe_stands_by_ten_seconds_one_coffee_after_the_other() {
-    let sc = scenario("cafe");
+    let sc = load_builtin("cafe");
     let text = timeline::render(&trace(&sc, Mode::Sync, true), &sc, &plain(80));
     // 10 s over 50 cells: 5 per second.
     assert_eq!(row(&text, "cook 1"), "░".repeat(50));
@@ -135,7 +114,7 @@ fn the_synchronous_cafe_stands_by_ten_seconds_one_coffee_after_the_other() {
 
 #[test]
 fn the_asynchronous_cafe_brews_both_coffees_at_once_while_the_cook_is_idle() {
-    let sc = scenario("cafe");
+    let sc = load_builtin("cafe");
     let text = timeline::render(&trace(&sc, Mode::Async, false), &sc, &plain(80));
     let cook = row(&text, "cook 1");
     assert!(!cook.is_empty() && cook.chars().all(|c| c == '─'), "{text}");
@@ -146,7 +125,7 @@ fn the_asynchronous_cafe_brews_both_coffees_at_once_while_the_cook_is_idle() {
 
 #[test]
 fn lunch_shows_the_cook_peeling_while_the_microwave_and_the_stove_work() {
-    let sc = scenario("lunch");
+    let sc = load_builtin("lunch");
     let text = timeline::render(&trace(&sc, Mode::Async, true), &sc, &plain(80));
     // 10 min over 60 cells: 6 per minute.
     assert_eq!(row(&text, "cook 1"), format!("{}{}", "█".repeat(12), "─".repeat(48)));
@@ -160,7 +139,7 @@ fn lunch_shows_the_cook_peeling_while_the_microwave_and_the_stove_work() {
 
 #[test]
 fn a_comparison_draws_both_runs_on_the_longer_runs_scale() {
-    let sc = scenario("cafe");
+    let sc = load_builtin("cafe");
     let text = compare_text(&sc, &plain(80));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "Synchronous kitchen — 10.00 s");
@@ -303,7 +282,7 @@ fn colour_off_writes_no_escape_and_colour_on_only_adds_escapes() {
             assert_eq!(strip_escapes(&on), off, "{}", b.name);
         }
     }
-    let sc = scenario("lunch");
+    let sc = load_builtin("lunch");
     let on = compare_text(&sc, &TimelineOptions::new(80, true));
     // Hands-on yellow, standing by red, unattended green, idle grey, all reset.
     for escape in ["\x1b[33m█", "\x1b[31m░", "\x1b[32m▒", "\x1b[90m─", "\x1b[35m·", "\x1b[0m"] {
@@ -333,7 +312,7 @@ fn every_line_fits_the_width_from_20_to_200_columns() {
 
 #[test]
 fn tiny_widths_degrade_without_panicking() {
-    let sc = scenario("lunch");
+    let sc = load_builtin("lunch");
     let t = trace(&sc, Mode::Sync, true);
     for width in 0..20 {
         let text = timeline::render(&t, &sc, &plain(width));
@@ -351,7 +330,7 @@ fn tiny_widths_degrade_without_panicking() {
 
 #[test]
 fn an_empty_trace_draws_an_axis_at_zero() {
-    let sc = scenario("cafe");
+    let sc = load_builtin("cafe");
     let empty = Trace { mode: Mode::Async, lanes: Vec::new(), end: 0 };
     for width in [0, 1, 5, 20, 80] {
         let text = timeline::render(&empty, &sc, &plain(width));
@@ -377,7 +356,7 @@ fn an_empty_trace_draws_an_axis_at_zero() {
 
 #[test]
 fn the_legend_can_be_left_out() {
-    let sc = scenario("cafe");
+    let sc = load_builtin("cafe");
     let t = trace(&sc, Mode::Async, false);
     let with = timeline::render(&t, &sc, &plain(80));
     let without = timeline::render(&t, &sc, &TimelineOptions { legend: false, ..plain(80) });
@@ -399,8 +378,7 @@ Coffee = "coffee"
 [customers]
 list = [{ item = "Coffee" }, { item = "Coffee" }]
 "#;
-    let sc = async_cafe::scenario::load_str("queue", "queue.toml", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sc = common::load_as("queue", toml);
     let text = timeline::render(&trace(&sc, Mode::Async, true), &sc, &plain(40));
     // 4 s: the second coffee waits 2 s, then brews.
     let n = row(&text, "machine").chars().count();

@@ -7,12 +7,14 @@
 //! The engine must too, on the virtual clock (the run's end and `makespan_s`) and on
 //! the real one (which is only ever asked to wait for a time something happens at).
 
+mod common;
+
 use async_cafe::engine::{self, Clock, Mode, Outcome};
 use async_cafe::event::{Event, EventKind};
 use async_cafe::model::{Policy, Scenario};
 use async_cafe::ops::{self, ClockKind, RunSpec};
-use async_cafe::scenario;
 use async_cafe::time::{TICKS_PER_SECOND, Ticks};
+use common::load;
 
 /// A clock that records every time the engine asks it to advance to.
 #[derive(Default)]
@@ -27,10 +29,6 @@ impl Clock for Recording {
     fn elapsed(&self, t: Ticks) -> Ticks {
         t
     }
-}
-
-fn load(toml: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", toml, &|_| Err("no files".into())).unwrap()
 }
 
 const S: Ticks = TICKS_PER_SECOND;

@@ -42,24 +42,21 @@
 //!
 //! Run `cargo test --test validation -- --nocapture` to see every interval.
 
+mod common;
+
 use async_cafe::capacity::{self, ErlangC};
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::{Event, EventKind, Sink, Tee};
 use async_cafe::model::Scenario;
 use async_cafe::replicate::{self, Estimate, Replicated};
-use async_cafe::scenario;
 use async_cafe::time::{Ticks, TimeUnit};
 use async_cafe::view::stats::{Stats, StatsView};
+use common::load_as as load;
 
 /// The base seed of every experiment in this file.
 const SEED: u64 = 20_240_601;
 /// Replications per experiment.
 const R: u32 = 20;
-
-fn load(name: &str, toml: &str) -> Scenario {
-    scenario::load_str(name, &format!("{name}.toml"), toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{}\n{toml}", e.render()))
-}
 
 fn ticks(seconds: f64) -> Ticks {
     TimeUnit::Seconds.to_ticks(seconds)

@@ -10,6 +10,7 @@ pub mod generate;
 use std::cell::Cell;
 
 use async_cafe::capacity;
+use async_cafe::clock::Pacing;
 use async_cafe::engine::{self, Clock, Mode};
 use async_cafe::event::{Event, Sink};
 use async_cafe::model::Scenario;
@@ -96,7 +97,7 @@ pub fn run_bounded(sc: &Scenario) {
             lines: 0,
             stats: StatsView::new(sc),
             trace: TraceView::new(sc, mode, true),
-            json: JsonView::new(sc, mode, "virtual", sc.seed),
+            json: JsonView::new(sc, mode, Pacing::Virtual, sc.seed),
         };
         let mut clock = Bounded { events: &events };
         let outcome = engine::run(sc, mode, sc.seed, &mut clock, &mut views);

@@ -5,13 +5,25 @@
 //! and sends each event to a [`Sink`]. The same engine runs instantly on the virtual
 //! clock and in real time on the real one.
 //!
-//! * [`asyncio`] is the asynchronous kitchen: CPython asyncio's event loop, one per
-//!   cook, with the door, order and step coroutines of `CANONICAL.md`.
-//! * [`sync`] is the synchronous kitchen: each cook serves one customer at a time
-//!   and stands by through every step.
+//! Its public face is [`run`], the [`Clock`] it is paced by ([`VirtualClock`] here,
+//! [`RealClock`](crate::clock::RealClock) in [`crate::clock`]) and the [`Outcome`] it
+//! returns. Two engines, one per [`Mode`], do the work; they are internal to the
+//! crate, and their module docs state every rule they reproduce (read them in the
+//! source, or with `cargo doc --document-private-items`):
+//!
+//! * `asyncio::AsyncEngine` (`engine/asyncio/`) runs the asynchronous kitchen:
+//!   CPython asyncio's event loop, its ready queue shared by the cooks, with the
+//!   door, order and step coroutines of `CANONICAL.md`.
+//! * `sync::SyncEngine` (`engine/sync.rs`) runs the synchronous kitchen: each cook
+//!   serves one customer at a time and stands by through every step.
+//!
+//! (`model::Kitchen` is the kitchen a scenario describes, its cooks and equipment;
+//! the engines run it.)
 
-pub mod asyncio;
-pub mod sync;
+mod asyncio;
+#[cfg(test)]
+mod properties;
+mod sync;
 
 use crate::event::Sink;
 use crate::model::{ItemIx, Scenario, StepIx};
@@ -124,16 +136,16 @@ pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
     clock: &mut C,
     sink: &mut S,
 ) -> Outcome {
-    use asyncio::{HeapKeys, Kitchen, SortedKeys};
+    use asyncio::{AsyncEngine, HeapKeys, SortedKeys};
     let source = OrderSource::new(scenario, seed);
     let few = scenario.kitchen.cooks <= asyncio::FEW_COOKS;
     match mode {
         Mode::Async => match (asyncio::is_basic(scenario), few) {
-            (true, true) => Kitchen::<true, SortedKeys>::new(scenario, source).run(clock, sink),
-            (true, false) => Kitchen::<true, HeapKeys>::new(scenario, source).run(clock, sink),
-            (false, true) => Kitchen::<false, SortedKeys>::new(scenario, source).run(clock, sink),
-            (false, false) => Kitchen::<false, HeapKeys>::new(scenario, source).run(clock, sink),
+            (true, true) => AsyncEngine::<true, SortedKeys>::new(scenario, source).run(clock, sink),
+            (true, false) => AsyncEngine::<true, HeapKeys>::new(scenario, source).run(clock, sink),
+            (false, true) => AsyncEngine::<false, SortedKeys>::new(scenario, source).run(clock, sink),
+            (false, false) => AsyncEngine::<false, HeapKeys>::new(scenario, source).run(clock, sink),
         },
-        Mode::Sync => sync::Kitchen::new(scenario, source).run(clock, sink),
+        Mode::Sync => sync::SyncEngine::new(scenario, source).run(clock, sink),
     }
 }

@@ -1,4 +1,5 @@
-//! The synchronous kitchen: the `CANONICAL.md` program without asyncio.
+//! The engine of the synchronous kitchen, [`SyncEngine`]: the `CANONICAL.md` program
+//! without asyncio.
 //!
 //! Each cook takes the next customer in arrival order (waiting for them to arrive if
 //! need be), runs every step of the recipe to its end in recipe order, standing by
@@ -55,8 +56,10 @@ struct Equipment {
     queue: VecDeque<CookIx>,
 }
 
-/// One run of the synchronous kitchen.
-pub struct Kitchen<'s> {
+/// One run of the synchronous kitchen: the engine that runs a scenario in
+/// [`Mode::Sync`](crate::model::Mode::Sync), each cook a blocking loop over the
+/// customers. (The kitchen it runs is the scenario's [`Kitchen`](crate::model::Kitchen).)
+pub(crate) struct SyncEngine<'s> {
     sc: &'s Scenario,
     source: OrderSource<'s>,
     now: Ticks,
@@ -75,11 +78,11 @@ pub struct Kitchen<'s> {
     overrun: Option<Overrun>,
 }
 
-impl<'s> Kitchen<'s> {
-    /// A kitchen for `sc`, before service starts, with every cook idle; its customers
+impl<'s> SyncEngine<'s> {
+    /// An engine for `sc`, before service starts, with every cook idle; its customers
     /// come from `source`, in arrival order.
-    pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
-        Kitchen {
+    pub(crate) fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
+        SyncEngine {
             sc,
             source,
             now: 0,
@@ -111,7 +114,7 @@ impl<'s> Kitchen<'s> {
     /// Runs service to its end, or until `clock` stops it or a time would pass
     /// [`MAX_TICKS`](super::MAX_TICKS), sending each event to `sink` as it happens
     /// (the last, `ServiceEnded`, only on a finished run).
-    pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
+    pub(crate) fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
         sink.event(&Event { t: 0, kind: EventKind::ServiceStarted });
         self.has_next = self.source.next_into(&mut self.next);
         for c in 0..self.sc.kitchen.cooks {

@@ -13,7 +13,7 @@
 //!   [`Cancel`](crate::clock::Cancel) token to stop it from outside, and a progress
 //!   callback for the long ones ([`sweep`]);
 //! * typed results ([`Ran`], [`Comparison`], [`crate::replicate::Replicated`],
-//!   [`crate::sweep::Sweep`], [`crate::view::report::ReportRun`]) and typed errors
+//!   [`crate::sweep::Sweep`], [`crate::view::html_report::ReportRun`]) and typed errors
 //!   (a run that overruns is an [`std::io::Error`] of kind `InvalidData` carrying a
 //!   [`RunOverran`]; replications return it as it is);
 //! * no process work: nothing printed on stdout or stderr, no signal handler, no

@@ -1,10 +1,10 @@
-//! Gathering what the HTML report ([`crate::view::report`]) draws: a run's trace,
+//! Gathering what the HTML report ([`crate::view::html_report`]) draws: a run's trace,
 //! with order lanes, and its statistics.
 
 use std::io;
 
 use crate::model::{Mode, Scenario};
-use crate::view::report::ReportRun;
+use crate::view::html_report::ReportRun;
 
 use super::compare::{Compared, Comparison};
 use super::run::{ClockKind, RunSpec, Want, run};

@@ -8,13 +8,13 @@ use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use crate::clock::{Behind, Cancel, Lag, RealClock, Stopped};
+use crate::clock::{Behind, Cancel, Lag, Pacing, RealClock, Stopped};
 use crate::engine::{self, Clock, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::{Mode, Scenario};
 use crate::time::{TICKS_PER_SECOND, Ticks};
 use crate::view::export::Exports;
-use crate::view::json::{JsonView, Report};
+use crate::view::json::{JsonReport, JsonView};
 use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
 use crate::view::stats::{Stats, StatsView};
@@ -36,11 +36,11 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
-    /// `virtual` or `real`, as the JSON report's `clock` field says.
-    pub fn name(self) -> &'static str {
+    /// Which clock, without its settings: what the JSON report's `clock` field says.
+    pub fn pacing(self) -> Pacing {
         match self {
-            ClockKind::Virtual => "virtual",
-            ClockKind::Real { .. } => "real",
+            ClockKind::Virtual => Pacing::Virtual,
+            ClockKind::Real { .. } => Pacing::Real,
         }
     }
 }
@@ -114,7 +114,7 @@ pub struct Ran {
     /// How the run ended.
     pub outcome: Outcome,
     /// The JSON report, if [`Want::report`] asked for it.
-    pub report: Option<Report>,
+    pub report: Option<JsonReport>,
     /// The statistics, if [`Want::stats`] asked for them.
     pub stats: Option<Stats>,
     /// The trace, if [`Want::trace`] asked for it.
@@ -292,7 +292,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         narrator: want.narrative.then(|| Narrator::new(sc, spec.mode)),
         timestamps: want.timestamps,
         term: Rc::clone(&term),
-        report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.name(), spec.seed)),
+        report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed)),
         stats: (want.stats || want.report).then(|| StatsView::with_warmup(sc, want.warmup)),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
         exports,
@@ -364,7 +364,7 @@ fn stamp(sc: &Scenario, t: Ticks) -> String {
 }
 
 /// Runs `sc` and returns its whole JSON report (`cafe run --format json`).
-pub fn json_report(sc: &Scenario, spec: RunSpec) -> io::Result<Report> {
+pub fn json_report(sc: &Scenario, spec: RunSpec) -> io::Result<JsonReport> {
     let want = Want { report: true, ..Want::default() };
     Ok(run(sc, spec, want, &mut io::sink())?.report.expect("asked for"))
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Metric, Sweep, Target};
 use crate::replicate::Estimate;
-use crate::view::report::plot;
+use crate::view::html_report::plot;
 
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0x1f, 0x77, 0xb4),

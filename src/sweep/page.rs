@@ -8,7 +8,7 @@ use minijinja::{AutoEscape, Environment, context};
 
 use super::chart::chart;
 use super::{Metric, Param, Quantity, Sweep, Target, render_answer, render_table};
-use crate::view::report::esc;
+use crate::view::html_report::esc;
 
 const TEMPLATE: &str = include_str!("page.html.jinja");
 

@@ -1,26 +1,28 @@
-//! The JSON report: one object with the narrative, the orders and the event stream.
-//! The schema is documented in `docs/json-output.md`.
+//! The JSON report (`cafe run --format json`): one object with the narrative, the
+//! orders and the event stream. The schema is documented in `docs/json-output.md`.
+//! (The HTML report, `--report FILE`, is [`super::html_report`].)
 
 use serde::Serialize;
 
+use crate::clock::Pacing;
 use crate::engine::{Mode, Outcome};
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{Customers, Scenario};
 use crate::orders::Order;
-use crate::time::{Ticks, seconds};
+use crate::time::{Ticks, TimeUnit, seconds};
 
 use super::narrative::Narrator;
 
 /// The JSON report of one run (`cafe run --format json`), field for field as
 /// `docs/json-output.md` documents it. Every `_s` field is in seconds of scenario time.
 #[derive(Serialize)]
-pub struct Report {
+pub struct JsonReport {
     /// The scenario's name.
     pub scenario: String,
     /// Which kitchen ran: `async` or `sync`.
-    pub mode: &'static str,
+    pub mode: Mode,
     /// Which clock paced the run: `virtual` or `real`.
-    pub clock: &'static str,
+    pub clock: Pacing,
     /// The seed of the random draws.
     pub seed: u64,
     /// The unit the scenario writes its times in, and seconds per unit.
@@ -44,7 +46,7 @@ pub struct Report {
 #[derive(Serialize)]
 pub struct TimeUnitRecord {
     /// Its spelling in scenario files: `ms`, `s`, `min` or `h`.
-    pub name: &'static str,
+    pub name: TimeUnit,
     /// Seconds in one unit.
     pub seconds: f64,
 }
@@ -124,27 +126,27 @@ pub struct EventRecord {
     pub served: Option<u64>,
 }
 
-/// Collects a run into a [`Report`].
+/// Collects a run into a [`JsonReport`].
 pub struct JsonView<'s> {
     sc: &'s Scenario,
     narrator: Narrator<'s>,
     /// The orders, by id: ids count from 1, in the order they are taken.
-    report: Report,
+    report: JsonReport,
 }
 
 impl<'s> JsonView<'s> {
-    /// A view of a run of `sc` in the `mode` kitchen on the clock named `clock`
-    /// (`virtual` or `real`) with `seed`, to put in the report's header.
-    pub fn new(sc: &'s Scenario, mode: Mode, clock: &'static str, seed: u64) -> Self {
+    /// A view of a run of `sc` in the `mode` kitchen paced by `clock` with `seed`, to
+    /// put in the report's header.
+    pub fn new(sc: &'s Scenario, mode: Mode, clock: Pacing, seed: u64) -> Self {
         JsonView {
             sc,
             narrator: Narrator::new(sc, mode),
-            report: Report {
+            report: JsonReport {
                 scenario: sc.name.clone(),
-                mode: mode.name(),
+                mode,
                 clock,
                 seed,
-                time_unit: TimeUnitRecord { name: sc.unit.name(), seconds: sc.unit.seconds() },
+                time_unit: TimeUnitRecord { name: sc.unit, seconds: sc.unit.seconds() },
                 makespan_s: 0.0,
                 finished: false,
                 stats: None,
@@ -157,7 +159,7 @@ impl<'s> JsonView<'s> {
 
     /// The report, once the run has ended with `outcome`. Its `stats` is `None`: the
     /// caller fills it in from the statistics view.
-    pub fn finish(mut self, outcome: Outcome) -> Report {
+    pub fn finish(mut self, outcome: Outcome) -> JsonReport {
         self.report.makespan_s = seconds(outcome.end);
         self.report.finished = outcome.finished;
         self.report
@@ -272,5 +274,31 @@ impl EventRecord {
             | EventKind::Balked { .. } => {}
         }
         rec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(v: impl Serialize) -> String {
+        serde_json::to_string(&v).unwrap()
+    }
+
+    /// The report writes the typed mode, clock and unit as the names the command
+    /// line and the docs use: `docs/json-output.md` depends on these strings.
+    #[test]
+    fn modes_clocks_and_units_serialize_as_their_names() {
+        for mode in [Mode::Async, Mode::Sync] {
+            assert_eq!(json(mode), format!("\"{}\"", mode.name()));
+        }
+        for clock in [Pacing::Virtual, Pacing::Real] {
+            assert_eq!(json(clock), format!("\"{}\"", clock.name()));
+        }
+        for unit in TimeUnit::ALL {
+            assert_eq!(json(unit), format!("\"{}\"", unit.name()));
+        }
+        let names = [Mode::Async.name(), Mode::Sync.name(), Pacing::Virtual.name(), Pacing::Real.name()];
+        assert_eq!(names, ["async", "sync", "virtual", "real"]);
     }
 }

@@ -2,10 +2,10 @@
 
 pub mod export;
 pub mod histogram;
+pub mod html_report;
 pub mod json;
 pub mod live;
 pub mod narrative;
-pub mod report;
 pub mod stats;
 pub mod table;
 pub mod timeline;

@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::{BusyKeys, Handle, Kitchen, StepState, Task};
+use super::{AsyncEngine, BusyKeys, Handle, StepState, Task};
 use crate::model::{StepIx, StepKind};
 use crate::time::Ticks;
 
@@ -11,7 +11,7 @@ use crate::time::Ticks;
 /// queue order, each numbered, with the next to run found by two heaps rather than a
 /// pass over the queue (a recipe of 20,000 steps queues 20,000 handles per order).
 ///
-/// A handle's key ([`Kitchen::dispatch_key`]) is taken when it enters, and only
+/// A handle's key ([`AsyncEngine::dispatch_key`]) is taken when it enters, and only
 /// changes one way while it waits: a hands-on step about to start that is cancelled
 /// takes no cook time any more ([`Chooser::cancelled`] moves it).
 #[derive(Default)]
@@ -83,7 +83,7 @@ impl Chooser {
     }
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     /// Lower runs first: every handle that takes no cook time (including unattended
     /// steps), then the hands-on steps about to start, by descending remaining chain
     /// under `longest-chain`.

@@ -9,19 +9,19 @@ use crate::time::Ticks;
 
 /// The most cooks for which [`engine::run`](crate::engine::run) keeps the busy ones in
 /// [`SortedKeys`] rather than [`HeapKeys`].
-pub const FEW_COOKS: u16 = 64;
+pub(crate) const FEW_COOKS: u16 = 64;
 
 /// The busy cooks, each as one key, `until << 64 | seq << 16 | cook`, so that the
 /// least key is the cook whose hands-on step ends first (ties by the order the steps
 /// began).
 ///
-/// Two kinds, and [`Kitchen`](super::Kitchen) is compiled for each: [`SortedKeys`] for a few cooks,
-/// [`HeapKeys`] for many. The sorted list saves the heap's sifting, whose branches
+/// Two kinds, and [`AsyncEngine`](super::AsyncEngine) is compiled for each:
+/// [`SortedKeys`] for a few cooks, [`HeapKeys`] for many. The sorted list saves the heap's sifting, whose branches
 /// go either way at random, on every step that ends. Engine alone, M/M/c at 90%
 /// load (`cargo bench --bench mmc` and the same model with more cooks): +6% with one
 /// cook, +4% with four, +9 to 13% with 8 to 32, +8% with 64; past that its
 /// insertions cost more than they save (−6% with 128 cooks, −24% with 256).
-pub trait BusyKeys {
+pub(crate) trait BusyKeys {
     /// Empty, with room for the keys of `cooks` cooks.
     fn with_capacity(cooks: usize) -> Self;
     /// Adds a busy cook's key.
@@ -36,7 +36,7 @@ pub trait BusyKeys {
 
 /// Busy cooks' keys as a list sorted by descending key: the least is popped from its
 /// end, and a new key is inserted by moving the few below it one place along.
-pub struct SortedKeys(Vec<u128>);
+pub(crate) struct SortedKeys(Vec<u128>);
 
 impl BusyKeys for SortedKeys {
     fn with_capacity(cooks: usize) -> Self {
@@ -72,7 +72,7 @@ impl BusyKeys for SortedKeys {
 }
 
 /// Busy cooks' keys in a binary heap.
-pub struct HeapKeys(BinaryHeap<Reverse<u128>>);
+pub(crate) struct HeapKeys(BinaryHeap<Reverse<u128>>);
 
 impl BusyKeys for HeapKeys {
     fn with_capacity(cooks: usize) -> Self {

@@ -1,7 +1,7 @@
 //! The door, `main()`: lets each customer in at their arrival as an order task, then
 //! gathers them all; service ends when the last one is done.
 
-use super::{BusyKeys, Handle, Kitchen, OrderRt, OrderState, Outer, Task};
+use super::{AsyncEngine, BusyKeys, Handle, OrderRt, OrderState, Outer, Task};
 use crate::engine::{Clock, Overran, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::orders::Order;
@@ -30,7 +30,7 @@ pub(super) struct Door {
     pub(super) gathered: u64,
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     pub(super) fn resume_door<C: Clock + ?Sized, S: Sink + ?Sized>(&mut self, clock: &mut C, sink: &mut S) {
         match self.door.state {
             DoorState::New => {

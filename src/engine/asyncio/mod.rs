@@ -1,5 +1,5 @@
-//! The asynchronous kitchen: CPython 3.11's asyncio event loop, reproduced exactly for
-//! the program in `CANONICAL.md`.
+//! The engine of the asynchronous kitchen, [`AsyncEngine`]: CPython 3.11's asyncio
+//! event loop, reproduced exactly for the program in `CANONICAL.md`.
 //!
 //! Three kinds of coroutine run as tasks: the door (`main`), one per order
 //! (`run_order`) and one per step (`run_step`). Rather than interpret Python, each is a
@@ -58,11 +58,12 @@
 //! steps about to start, in queue order (`unattended-first`) or longest remaining
 //! chain first (`longest-chain`). Choosing costs a heap operation (`Chooser`).
 //!
-//! The kitchen is one [`Kitchen`], the loop, here, with an `impl Kitchen` block in each
-//! file for what it holds: `door.rs` (`main()`: letting customers in), `order.rs`
-//! (`run_order`: the gather, `wait_for`, serving and leaving), `step.rs` (`run_step`:
-//! awaiting steps, equipment, cooking, `Task.cancel()`), `timers.rs` (the timer heap
-//! and its cancelled timers), `chooser.rs` (the dispatch policies' `Chooser`).
+//! The engine is one [`AsyncEngine`], the event loop, here, with an `impl AsyncEngine`
+//! block in each file for what it holds: `door.rs` (`main()`: letting customers in),
+//! `order.rs` (`run_order`: the gather, `wait_for`, serving and leaving), `step.rs`
+//! (`run_step`: awaiting steps, equipment, cooking, `Task.cancel()`), `timers.rs`
+//! (the timer heap and its cancelled timers), `chooser.rs` (the dispatch policies'
+//! `Chooser`).
 //! `semaphore.rs` is the equipment's `asyncio.Semaphore`, `cooks.rs` the free and busy
 //! cooks ([`BusyKeys`]).
 
@@ -85,7 +86,7 @@ use crate::time::Ticks;
 
 use chooser::Chooser;
 use cooks::Cooks;
-pub use cooks::{BusyKeys, FEW_COOKS, HeapKeys, SortedKeys};
+pub(crate) use cooks::{BusyKeys, FEW_COOKS, HeapKeys, SortedKeys};
 use door::{Door, DoorState};
 use order::{OrderRt, OrderState, Outer};
 use semaphore::{Semaphore, Waiter};
@@ -122,14 +123,17 @@ enum Handle {
     Timeout { order: u32, generation: u32 },
 }
 
-/// One run of the asynchronous kitchen.
+/// One run of the asynchronous kitchen: the engine that runs a scenario in
+/// [`Mode::Async`](crate::model::Mode::Async), CPython's event loop with the door, order
+/// and step coroutines as its tasks. (The kitchen it runs is the scenario's
+/// [`Kitchen`](crate::model::Kitchen).)
 ///
 /// `BASIC` is true for a kitchen without equipment, patience, balking or a dispatch
 /// policy other than `fifo` (see [`is_basic`]): the same code, compiled with every
 /// check for those left out. That is worth 2% of simulated customers per second
 /// with statistics and 7–9% for the engine alone (`cargo bench --bench mmc`).
 /// `B` keeps the busy cooks: see [`BusyKeys`].
-pub struct Kitchen<'s, const BASIC: bool, B> {
+pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     sc: &'s Scenario,
     source: OrderSource<'s>,
     now: Ticks,
@@ -155,20 +159,20 @@ pub struct Kitchen<'s, const BASIC: bool, B> {
     overrun: Option<Overrun>,
 }
 
-/// Whether `sc` runs in a [`Kitchen`] whose `BASIC` is true.
-pub fn is_basic(sc: &Scenario) -> bool {
+/// Whether `sc` runs in an [`AsyncEngine`] whose `BASIC` is true.
+pub(crate) fn is_basic(sc: &Scenario) -> bool {
     sc.kitchen.equipment.is_empty()
         && !sc.has_patience()
         && sc.balk.is_none()
         && sc.kitchen.policy == Policy::Fifo
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
-    /// A kitchen for `sc`, its customers drawn from `source`, before service starts.
-    pub fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
-        debug_assert!(!BASIC || is_basic(sc), "a basic kitchen for a scenario that is not");
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
+    /// An engine for `sc`, its customers drawn from `source`, before service starts.
+    pub(crate) fn new(sc: &'s Scenario, source: OrderSource<'s>) -> Self {
+        debug_assert!(!BASIC || is_basic(sc), "a basic engine for a scenario that is not");
         let cooks = sc.kitchen.cooks as usize;
-        Kitchen {
+        AsyncEngine {
             sc,
             source,
             now: 0,
@@ -204,7 +208,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
     }
 
     /// Runs the kitchen until the door's final line, or until the clock stops it.
-    pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
+    pub(crate) fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
         // asyncio.run(main()): the main task's first step is the only ready handle.
         self.ready.push_back(Handle::Resume(Task::Door));
         while !self.stopped {

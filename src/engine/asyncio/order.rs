@@ -1,7 +1,7 @@
 //! An order, `run_order(o)`: creates a task per step and gathers them, under
 //! `wait_for` when the customer has a patience; the customer is served, or leaves.
 
-use super::{BusyKeys, Handle, Kitchen, StepRt, Task};
+use super::{AsyncEngine, BusyKeys, Handle, StepRt, Task};
 use crate::engine::{Overran, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{Policy, Step as RecipeStep, StepIx};
@@ -54,7 +54,7 @@ pub(super) struct OrderRt<'s> {
     pub(super) steps: Vec<StepRt>,
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     pub(super) fn resume_order<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
         match rt.state {

@@ -2,7 +2,7 @@
 //! equipment, then cooks (hands-on, blocking a cook) or sleeps (unattended); and
 //! `Task.cancel()` of a step task.
 
-use super::{BusyKeys, Handle, Kitchen, Outer, Task, Waiter};
+use super::{AsyncEngine, BusyKeys, Handle, Outer, Task, Waiter};
 use crate::engine::{Overran, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, Policy, StepIx, StepKind};
@@ -81,7 +81,7 @@ impl StepRt {
     };
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     pub(super) fn resume_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
         let step = &rt.recipe[s as usize];

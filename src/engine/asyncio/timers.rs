@@ -3,7 +3,7 @@
 
 use std::cmp::Reverse;
 
-use super::{BusyKeys, Handle, Kitchen, OrderRt, Task};
+use super::{AsyncEngine, BusyKeys, Handle, OrderRt, Task};
 use crate::time::Ticks;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,7 +26,7 @@ pub(super) fn timer_live(orders: &[OrderRt<'_>], t: &Timer) -> bool {
     }
 }
 
-impl<'s, const BASIC: bool, B: BusyKeys> Kitchen<'s, BASIC, B> {
+impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     /// The handle a due timer puts in the ready queue; `None` for a timer that was
     /// cancelled (CPython skips those).
     pub(super) fn timer_handle(&self, t: Timer) -> Option<Handle> {

@@ -11,7 +11,7 @@ use std::io::Write;
 use async_cafe::model::Policy;
 use async_cafe::ops::{self, Compared};
 use async_cafe::view::export::write_atomically;
-use async_cafe::view::report;
+use async_cafe::view::html_report;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::CompareArgs;
@@ -58,7 +58,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     text.push_str(&cmp.table(&sc));
     out.write_all(text.as_bytes())?;
     if let Some(path) = &args.report {
-        write_atomically(path, report::html(&sc, &cmp.report_runs()).as_bytes())?;
+        write_atomically(path, html_report::html(&sc, &cmp.report_runs()).as_bytes())?;
     }
     match interrupts.received() {
         Some(_) => Err(interrupts.interrupted()),

@@ -10,7 +10,7 @@ use async_cafe::model::Scenario;
 use async_cafe::ops::{self, RunSpec, Want};
 use async_cafe::time::{self, Ticks};
 use async_cafe::view::export::write_atomically;
-use async_cafe::view::report::{self, ReportRun};
+use async_cafe::view::html_report::{self, ReportRun};
 use async_cafe::view::stats::Stats;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
@@ -150,7 +150,7 @@ fn once(args: &RunArgs, sc: &Scenario, spec: RunSpec, warmup: Ticks, out: &mut O
             trace: ran.trace.clone().expect("asked for"),
             stats: ran.stats.clone().expect("asked for"),
         };
-        write_atomically(path, report::html(sc, &[run]).as_bytes())?;
+        write_atomically(path, html_report::html(sc, &[run]).as_bytes())?;
     }
     if let Some((lag, at)) = ran.worst_lag {
         say(&format!(

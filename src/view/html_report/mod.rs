@@ -1,5 +1,7 @@
-//! A run (or a comparison of two) as one self-contained HTML page: the timeline,
-//! the statistics and a few charts.
+//! The HTML report (`--report FILE`): a run (or a comparison of two) as one
+//! self-contained HTML page, with the timeline, the statistics and a few charts.
+//! (Not to be confused with the JSON report, `cafe run --format json`, which is
+//! [`JsonReport`](super::json::JsonReport) in [`super::json`].)
 //!
 //! The page works offline: its CSS is inline, it has no script, no font, no image and
 //! no link to anything outside itself. Every string a scenario provides (its name,
@@ -79,7 +81,7 @@ pub struct ReportRun {
     pub stats: Stats,
 }
 
-/// The report as one HTML page. One run, or two for a comparison (pass the
+/// The HTML report as one page. One run, or two for a comparison (pass the
 /// synchronous run first): each gets its own section, in the order given, and all
 /// share one time scale so they can be compared at a glance.
 pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {

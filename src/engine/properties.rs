@@ -1,18 +1,23 @@
 //! Properties every run must have, on random scenarios: several cooks, contended
 //! equipment, dependency graphs, random durations and arrivals, impatient and
-//! balking customers, every dispatch policy, both kitchens.
+//! balking customers, every dispatch policy, both kitchens. Inside the crate, so
+//! that the asynchronous engine's four compilations (basic or not, busy cooks in a
+//! sorted list or a heap) can be run side by side; proptest keeps the failing seeds
+//! it finds beside this file (`properties.proptest-regressions`).
 
 use std::collections::HashMap;
 
-use async_cafe::engine::asyncio::{self, BusyKeys, HeapKeys, SortedKeys};
-use async_cafe::engine::{self, Clock, Mode, Outcome, VirtualClock};
-use async_cafe::event::{Event, EventKind};
-use async_cafe::model::*;
-use async_cafe::orders::OrderSource;
-use async_cafe::time::{Ticks, TimeUnit};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
+
+use super::asyncio::{self, AsyncEngine, BusyKeys, HeapKeys, SortedKeys};
+use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
+use crate::event::{Event, EventKind};
+use crate::model::*;
+use crate::orders::OrderSource;
+use crate::time::{Ticks, TimeUnit};
 
 /// A random scenario, built from `seed` so a failure names a reproducible case.
 fn scenario(seed: u64) -> Scenario {
@@ -326,7 +331,11 @@ fn check(sc: &Scenario, mode: Mode) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig {
+        cases: 400,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn the_asynchronous_kitchen_keeps_every_rule(seed in any::<u64>()) {
@@ -384,7 +393,7 @@ fn kitchen<const BASIC: bool, B: BusyKeys>(sc: &Scenario, seed: u64) -> (Outcome
     let mut log = Vec::new();
     let mut sink = |e: &Event<'_>| log.push(format!("{} {:?}", e.t, e.kind));
     let outcome =
-        asyncio::Kitchen::<BASIC, B>::new(sc, OrderSource::new(sc, seed)).run(&mut VirtualClock, &mut sink);
+        AsyncEngine::<BASIC, B>::new(sc, OrderSource::new(sc, seed)).run(&mut VirtualClock, &mut sink);
     (outcome, log)
 }
 
