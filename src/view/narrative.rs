@@ -82,7 +82,7 @@ impl<'s> Narrator<'s> {
                 }
                 &n.service_end
             }
-            EventKind::Left { order } => {
+            EventKind::Left { order, .. } => {
                 at.order = Some(order);
                 &n.left
             }

@@ -46,6 +46,11 @@ impl Stats {
             self.served.to_string(),
             format!("throughput {:.1} per hour", self.throughput_per_hour),
         ]);
+        head.row(vec![
+            "customers waited".into(),
+            self.waited.to_string(),
+            format!("{} of those who came, before their first step", pct(self.waited_share)),
+        ]);
         if self.left + self.balked > 0 {
             head.row(vec![
                 "customers left".into(),
@@ -58,6 +63,11 @@ impl Stats {
                 format!("{}, the line was too long", pct(self.balked_share)),
             ]);
         }
+        head.row(vec![
+            "in the café".into(),
+            format!("{:.2}", self.mean_in_system),
+            format!("customers on average, {:.2} of them waiting", self.mean_waiting),
+        ]);
         out += &head.render();
 
         // The header's names end one column to the right of the numbers under them.
