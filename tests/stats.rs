@@ -428,3 +428,30 @@ fn estimates_over_runs_follow_the_registry() {
     assert_eq!(run.value(Stat::Run(RunStat::BalkedShare)), Some(run.balked as f64 / total));
     assert_eq!(runs[0].get(Stat::Cook(99, async_cafe::view::stats::CookStat::Idle)), None);
 }
+
+/// A day where no order was served has no time in system to show: a dash, not 0.00.
+#[test]
+fn statistics_of_no_order_print_a_dash() {
+    let sc = load(
+        r#"
+[kitchen]
+equipment = { oven = 1 }
+[recipes.bake]
+steps = [{ name = "bake", kind = "unattended", duration = 5, uses = "oven" }]
+[menu]
+bread = "bake"
+[customers]
+list = [{ item = "bread", patience = 3 }, { item = "bread", patience = 2 }]
+"#,
+    );
+    let s = stats(&sc, Mode::Async);
+    assert_eq!((s.served, s.left), (0, 2));
+    let text = s.render(sc.unit);
+    for label in ["wait", "time in system", "longest chain", "above the chain"] {
+        let line = text.lines().find(|l| l.trim_start().starts_with(label)).unwrap();
+        assert_eq!(line.split_whitespace().filter(|c| *c == "–").count(), 4, "{line}");
+    }
+    // With one order served, the numbers are back.
+    let served = stats(&load(FOUR_SHOTS), Mode::Async).render(TimeUnit::Seconds);
+    assert!(!served.contains('–'), "{served}");
+}

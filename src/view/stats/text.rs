@@ -85,7 +85,10 @@ impl Stats {
             Table::new("  ", std::iter::once(Column::fixed(Align::Left, 20, "")).chain(quantities).collect());
         for o in OrderTime::ALL {
             let mut row = vec![o.label().to_string()];
+            // A summary of no order has no value: not 0.00.
+            let none = matches!(self.get(Stat::Order(o, Quantity::Count)), Some(Field::Count(0)));
             row.extend(Quantity::TIMES.iter().map(|&q| match self.get(Stat::Order(o, q)) {
+                _ if none => "–".to_string(),
                 Some(Field::Real(&x)) => format!("{:.2}", t(x)),
                 other => unreachable!("a time: {other:?}"),
             }));
