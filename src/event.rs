@@ -88,6 +88,9 @@ pub enum EventKind<'a> {
     Left {
         /// The customer's order.
         order: &'a Order,
+        /// When its first step started, if one did: the customer waited in line
+        /// until then, or until leaving.
+        started: Option<Ticks>,
     },
     /// The customer does not join: too many were waiting. Nothing of their order is
     /// made; the event comes right after their `Arrived`.
@@ -139,7 +142,7 @@ impl EventKind<'_> {
             | EventKind::StepFinished { order, .. }
             | EventKind::StepCancelled { order, .. }
             | EventKind::Served { order, .. }
-            | EventKind::Left { order }
+            | EventKind::Left { order, .. }
             | EventKind::Balked { order }
             | EventKind::Between { order, .. } => Some(order),
             EventKind::ServiceStarted | EventKind::ServiceEnded { .. } => None,

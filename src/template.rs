@@ -137,6 +137,9 @@ pub enum Piece {
     Text(String),
     /// A placeholder and how its number is printed (only numbers take a format).
     Var(Var, NumFormat),
+    /// `{item:a}`: a text placeholder after its indefinite article, `a latte`,
+    /// `an espresso` (see [`insert_article`]).
+    Article(Var),
 }
 
 /// One line of narrative.
@@ -158,7 +161,9 @@ impl Lines {
 
     /// Whether any line uses `var`.
     pub fn uses(&self, var: Var) -> bool {
-        self.0.iter().any(|t| t.pieces.iter().any(|p| matches!(p, Piece::Var(v, _) if *v == var)))
+        self.0
+            .iter()
+            .any(|t| t.pieces.iter().any(|p| matches!(p, Piece::Var(v, _) | Piece::Article(v) if *v == var)))
     }
 }
 
@@ -291,11 +296,27 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                 Some((n, s)) => (n.trim(), Some(s)),
                 None => (inner.trim(), None),
             };
+            let article = spec.is_some_and(|s| s.trim() == "a");
             let format = match spec {
                 None => Some(NumFormat::Shortest),
+                Some(_) if article => Some(NumFormat::Shortest),
                 Some(s) => parse_spec(s),
             };
             match (lookup(name, hook, names), format) {
+                (Some(var), _) if article && var.is_number() => errors.push(TemplateError {
+                    offset: i,
+                    len: close + 1 - i,
+                    message: format!("`{{{name}}}` is a number, so it takes no article"),
+                    help: format!(
+                        "write `{{{name}}}`; `:a` puts `a` or `an` before a text, such as `{{item:a}}`"
+                    ),
+                }),
+                (Some(var), _) if article => {
+                    if !lit.is_empty() {
+                        pieces.push(Piece::Text(std::mem::take(&mut lit)));
+                    }
+                    pieces.push(Piece::Article(var));
+                }
                 (Some(var), Some(NumFormat::Fixed(_))) if !var.is_number() => errors.push(TemplateError {
                     offset: i,
                     len: close + 1 - i,
@@ -312,7 +333,7 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                     offset: i,
                     len: close + 1 - i,
                     message: format!("unsupported format `{}` in `{{{inner}}}`", spec.unwrap_or("")),
-                    help: "the only format is fixed decimals, such as `{elapsed:.2f}`".into(),
+                    help: "the formats are fixed decimals for a number, such as `{elapsed:.2f}`, and `:a` for a text with its article, such as `{item:a}` (a latte, an espresso)".into(),
                 }),
                 (None, _) => {
                     let avail = available(hook, names);
@@ -363,6 +384,17 @@ fn parse_spec(spec: &str) -> Option<NumFormat> {
     let digits = spec.strip_prefix('.')?.strip_suffix('f')?;
     let n: u8 = digits.parse().ok()?;
     (n <= 12).then_some(NumFormat::Fixed(n))
+}
+
+/// Puts `a` or `an` before the text written in `out` from byte `start`: `an` before
+/// a vowel letter (`a`, `e`, `i`, `o`, `u`, in either case), `a` before anything
+/// else. The rule goes by spelling, not sound (`a hour`, `an unicorn`): write the
+/// article yourself for such words. An empty text gets no article.
+pub fn insert_article(out: &mut String, start: usize) {
+    let Some(first) = out[start..].chars().next() else { return };
+    let article =
+        if matches!(first.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u') { "an " } else { "a " };
+    out.insert_str(start, article);
 }
 
 /// Formats a number as the narrative prints it.
@@ -446,6 +478,30 @@ mod tests {
         assert_eq!(t.pieces[1], Piece::Var(Var::OptionValue(0), NumFormat::Shortest));
         let t = parse("{menu.flavour}", Hook::ServiceStart, &n).unwrap();
         assert_eq!(t.pieces[0], Piece::Var(Var::MenuOption(0), NumFormat::Shortest));
+    }
+
+    #[test]
+    fn a_text_placeholder_can_take_its_article() {
+        let opts = names();
+        let n = Names { options: &opts };
+        let t = parse("orders {flavour:a} {item}", Hook::Arrival, &n).unwrap();
+        assert_eq!(t.pieces[1], Piece::Article(Var::OptionValue(0)));
+        let errs = parse("{order:a} at {time:a}", Hook::Arrival, &n).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].message, "`{order}` is a number, so it takes no article");
+        assert_eq!((errs[1].offset, errs[1].len), (13, 8));
+        for (text, want) in [
+            ("espresso", "an espresso"),
+            ("Oat", "an Oat"),
+            ("latte", "a latte"),
+            ("Ünterlinden", "a Ünterlinden"),
+            ("", ""),
+        ] {
+            let mut out = String::from("orders ");
+            out.push_str(text);
+            insert_article(&mut out, 7);
+            assert_eq!(out, format!("orders {want}"));
+        }
     }
 
     #[test]

@@ -482,7 +482,7 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
                 format!("o{}/{}: finish", order.id, sc.recipe_of(order.item).steps[step as usize].name)
             }
             EventKind::Served { order, .. } => format!("o{}: served", order.id),
-            EventKind::Left { order } => format!("o{}: left", order.id),
+            EventKind::Left { order, .. } => format!("o{}: left", order.id),
             EventKind::Balked { order } => format!("o{}: balked", order.id),
             EventKind::ServiceEnded { elapsed, .. } => {
                 format!("done {:.2}", elapsed as f64 / TICKS_PER_SECOND as f64)

@@ -237,7 +237,8 @@ fn check_steps_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
             "queued_s",
             "started_s",
             "finished_s",
-            "duration_s"
+            "duration_s",
+            "drawn_s"
         ]
     );
     let item_of: HashMap<u64, &str> = report.orders.iter().map(|o| (o.id, o.item.as_str())).collect();
@@ -301,6 +302,15 @@ fn check_steps_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
             _ => None,
         };
         assert_eq!(ns_field(&row["duration_s"]), duration);
+        // The drawn duration is what the step itself takes: the span observed is no
+        // shorter, and the same for a hands-on step, which holds its cook throughout.
+        let drawn = ns_field(&row["drawn_s"]).expect("every step has a drawn duration");
+        if let Some(d) = duration {
+            assert!(drawn <= d, "{k:?}: drawn {drawn} ns, ran {d} ns");
+            if s.kind == async_cafe::model::StepKind::HandsOn {
+                assert_eq!(drawn, d, "{k:?}");
+            }
+        }
     }
 }
 
@@ -384,6 +394,39 @@ fn the_cafe_exports_read_as_expected() {
             .starts_with("t_s,kind,order,step,cook,equipment,elapsed_s,served\n0.0,service_started,,,,,,\n")
     );
     assert!(events.ends_with(",service_ended,,,,,10.0,2\n"), "{events}");
+}
+
+/// An unattended step's end is noticed when the loop next runs: while the only cook
+/// peels for 3 s, a 0.3 s brew is recorded as running 3 s, and `drawn_s` keeps the
+/// 0.3 s it took.
+#[test]
+fn steps_csv_keeps_the_drawn_duration_beside_the_span_observed() {
+    let toml = r#"
+[kitchen]
+cooks = 1
+[recipes.tea]
+steps = [{ name = "brew", kind = "unattended", duration = 0.3 }]
+[recipes.toast]
+steps = [{ name = "peel", kind = "hands-on", duration = 3 }]
+[menu]
+tea = "tea"
+toast = "toast"
+[customers]
+list = [{ item = "tea" }, { item = "toast" }]
+"#;
+    let sc = scenario::load_str("late", "late.toml", toml, &|_| Err("no files".into())).unwrap();
+    let scratch = scratch("late");
+    let dir = scratch.path();
+    let mut csv = CsvExport::create(&sc, dir).unwrap();
+    run_with(&sc, Mode::Async, &mut VirtualClock, &mut csv);
+    csv.finish().unwrap();
+    let steps = fs::read_to_string(dir.join("steps.csv")).unwrap();
+    assert_eq!(
+        steps,
+        "order,item,step,kind,equipment,cook,queued_s,started_s,finished_s,duration_s,drawn_s\n\
+         2,toast,peel,hands-on,,1,,0.0,3.0,3.0,3.0\n\
+         1,tea,brew,unattended,,,,0.0,3.0,3.0,0.3\n"
+    );
 }
 
 /// Stops the run after a number of clock advances (like Ctrl-C on the real clock).

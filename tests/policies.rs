@@ -21,7 +21,7 @@ fn story(sc: &Scenario, mode: Mode) -> Vec<(f64, String)> {
                 format!("{} {}", order.id, sc.recipe_of(order.item).steps[step as usize].name)
             }
             EventKind::Served { order, .. } => format!("{} served", order.id),
-            EventKind::Left { order } => format!("{} left", order.id),
+            EventKind::Left { order, .. } => format!("{} left", order.id),
             EventKind::Balked { order } => format!("{} balked", order.id),
             _ => return,
         };

@@ -151,6 +151,63 @@ fn without_a_warm_up_every_order_and_every_second_counts() {
     assert_eq!((e.mean_queue, e.longest_queue, e.utilisation), (1.125, 2, 1.0));
     // Waits 0, 2, 4 and D's 6 − 3 = 3.
     assert_eq!(s.wait, summary(4, 2.25, 2.0, 4.0, 4.0));
+    // B, C and D waited; A's shot started as A came.
+    assert_eq!((s.waited, s.waited_share), (3, 0.75));
+    // In the café: A over [0, 2], B [0, 4], C [0, 6], D [3, 8], 17 customer-seconds
+    // over 8 s; waiting: B [0, 2], C [0, 4], D [3, 6], 9 over 8 s (the machine's
+    // queue, as every step is a shot).
+    assert_eq!((s.mean_in_system, s.mean_waiting), (17.0 / 8.0, 9.0 / 8.0));
+}
+
+/// A customer who leaves was in the café, and waiting, from arriving until leaving.
+#[test]
+fn a_customer_who_left_waited_until_leaving() {
+    // A holds the only machine for 5 s; B, in line behind, gives up after 2 s.
+    let sc = load(
+        r#"
+[kitchen]
+equipment = { espresso = 1 }
+[recipes.shot]
+steps = [{ name = "pull", kind = "unattended", duration = 5, uses = "espresso" }]
+[menu]
+shot = "shot"
+[customers]
+list = [{ item = "shot" }, { item = "shot", patience = 2 }]
+"#,
+    );
+    // Asynchronously B leaves at 2: in the café, and waiting, over [0, 2].
+    let s = stats(&sc, Mode::Async);
+    assert_eq!((s.total_s, s.served, s.left, s.waited, s.waited_share), (5.0, 1, 1, 1, 0.5));
+    assert_eq!((s.mean_in_system, s.mean_waiting), (7.0 / 5.0, 2.0 / 5.0));
+    // Synchronously the one cook stands by A's shot until 5, then finds B gone.
+    let s = stats(&sc, Mode::Sync);
+    assert_eq!((s.total_s, s.served, s.left, s.waited), (5.0, 1, 1, 1));
+    assert_eq!((s.mean_in_system, s.mean_waiting), (2.0, 1.0));
+}
+
+/// Without a warm-up, the time-averaged customers in the café and waiting are
+/// Little's law exactly: everyone who came was served inside the window, so the
+/// area under the count is the sum of their times.
+#[test]
+fn customers_in_the_cafe_and_waiting_add_up_to_their_times() {
+    for b in builtin::BUILTINS {
+        let sc = b.load().unwrap();
+        for mode in [Mode::Async, Mode::Sync] {
+            let s = stats(&sc, mode);
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+            let (came, name) = (s.served + s.left + s.balked, format!("{} {}", b.name, mode.name()));
+            assert!(s.waited <= came && s.waited >= s.left, "{name}");
+            if s.left + s.balked == 0 {
+                let served = s.served as f64;
+                assert!(close(s.mean_in_system * s.total_s, served * s.time_in_system.mean_s), "{name}");
+                assert!(close(s.mean_waiting * s.total_s, served * s.wait.mean_s), "{name}");
+            } else {
+                // Those who left add their time too.
+                assert!(s.mean_in_system * s.total_s > s.served as f64 * s.time_in_system.mean_s, "{name}");
+            }
+            assert!(s.mean_waiting <= s.mean_in_system, "{name}");
+        }
+    }
 }
 
 #[test]
@@ -172,6 +229,11 @@ fn a_warm_up_leaves_out_orders_that_arrived_during_it_and_the_time_before_its_en
     // The cook only takes orders: idle throughout the window.
     let cook = &s.cooks[0];
     assert_eq!((cook.hands_on_s, cook.standing_by_s, cook.idle_s, cook.idle_share), (0.0, 0.0, 7.0, 1.0));
+    // Everyone in the café inside the window counts, whenever they came: A over
+    // [1, 2], B [1, 4], C [1, 6], D [3, 8], 14 customer-seconds over 7 s; waiting
+    // B [1, 2], C [1, 4], D [3, 6]. Of the orders, only D's counts, and it waited.
+    assert_eq!((s.mean_in_system, s.mean_waiting), (2.0, 1.0));
+    assert_eq!((s.waited, s.waited_share), (1, 1.0));
 
     // Warm-up 5 s: nobody arrives after it, so no order counts; over [5, 8] the queue
     // holds D alone until 6: a mean of 1/3 and a longest queue of 1, carried over
@@ -334,7 +396,7 @@ fn estimates_over_runs_follow_the_registry() {
     let over = Stats::<Estimate>::over(&runs);
     let same = Stats::<Estimate>::over(&vec![runs[0].clone(); 4]);
     let stats: Vec<Stat> = Stat::all(runs[0].cooks.len(), runs[0].equipment.len()).collect();
-    assert_eq!(stats.len(), 8 + 4 * 5 + runs[0].cooks.len() * 6 + runs[0].equipment.len() * 4);
+    assert_eq!(stats.len(), 12 + 4 * 5 + runs[0].cooks.len() * 6 + runs[0].equipment.len() * 4);
     for stat in stats {
         let values: Vec<f64> = runs.iter().map(|s| s.value(stat).unwrap()).collect();
         assert_eq!(*over.get(stat).unwrap().value(), Estimate::from_samples(&values), "{stat:?}");
@@ -350,4 +412,31 @@ fn estimates_over_runs_follow_the_registry() {
     assert_eq!(run.value(Stat::Run(RunStat::LeftShare)), Some(run.left as f64 / total));
     assert_eq!(run.value(Stat::Run(RunStat::BalkedShare)), Some(run.balked as f64 / total));
     assert_eq!(runs[0].get(Stat::Cook(99, async_cafe::view::stats::CookStat::Idle)), None);
+}
+
+/// A day where no order was served has no time in system to show: a dash, not 0.00.
+#[test]
+fn statistics_of_no_order_print_a_dash() {
+    let sc = load(
+        r#"
+[kitchen]
+equipment = { oven = 1 }
+[recipes.bake]
+steps = [{ name = "bake", kind = "unattended", duration = 5, uses = "oven" }]
+[menu]
+bread = "bake"
+[customers]
+list = [{ item = "bread", patience = 3 }, { item = "bread", patience = 2 }]
+"#,
+    );
+    let s = stats(&sc, Mode::Async);
+    assert_eq!((s.served, s.left), (0, 2));
+    let text = s.render(sc.unit);
+    for label in ["wait", "time in system", "longest chain", "above the chain"] {
+        let line = text.lines().find(|l| l.trim_start().starts_with(label)).unwrap();
+        assert_eq!(line.split_whitespace().filter(|c| *c == "–").count(), 4, "{line}");
+    }
+    // With one order served, the numbers are back.
+    let served = stats(&load(FOUR_SHOTS), Mode::Async).render(TimeUnit::Seconds);
+    assert!(!served.contains('–'), "{served}");
 }

@@ -196,11 +196,14 @@ rate = {lam}
 }
 
 /// What the replications of a one-step queue give: the mean wait in queue, the
-/// probability of waiting and the mean time in system, each with its 95% interval.
+/// probability of waiting, the mean time in system, and the time-averaged number
+/// waiting (L_q) and in the café (L), each with its 95% interval.
 struct Queue {
     wq: Estimate,
     p_wait: Estimate,
     w: Estimate,
+    lq: Estimate,
+    l: Estimate,
     /// Customers after the warm-up in the first replication.
     customers: u64,
 }
@@ -213,11 +216,15 @@ fn queue(sc: &Scenario, mode: Mode, seed: u64, warmup_s: f64) -> (Queue, Replica
     for (run, w) in rep.runs.iter().zip(&waits) {
         assert_eq!(run.wait.count, w.n);
         assert!((run.wait.mean_s - secs(w.sum) / w.n as f64).abs() < 1e-9);
+        // And counts who waited as this file does.
+        assert_eq!((run.waited, run.waited_share), (w.waited, w.p_wait()));
     }
     let q = Queue {
         wq: rep.wait.mean_s,
-        p_wait: Estimate::from_samples(&waits.iter().map(Waits::p_wait).collect::<Vec<_>>()),
+        p_wait: rep.waited_share,
         w: rep.time_in_system.mean_s,
+        lq: rep.mean_waiting,
+        l: rep.mean_in_system,
         customers: waits[0].n,
     };
     (q, rep)
@@ -251,6 +258,8 @@ fn check_mmc(mode: Mode, (lam, mu, c, warmup_s, customers): MmcCase) {
         show(&q.p_wait)
     );
     println!("{name}: W    Wq + 1/μ {w:.4}  (μ×1.1: {w_wrong:.4})  CI {}", show(&q.w));
+    let (lq, lq_wrong) = (lam * theory.wq, lam * wrong.wq);
+    println!("{name}: Lq   λ Wq {lq:.4}  (μ×1.1: {lq_wrong:.4})  CI {}", show(&q.lq));
     assert!(q.wq.contains(theory.wq), "{name}: Erlang C's Wq {} is outside {}", theory.wq, show(&q.wq));
     assert!(
         q.p_wait.contains(theory.p_wait),
@@ -266,7 +275,15 @@ fn check_mmc(mode: Mode, (lam, mu, c, warmup_s, customers): MmcCase) {
         wrong.p_wait,
         show(&q.p_wait)
     );
+    // The time-averaged number waiting, from its own integral over time, is Erlang
+    // C's L_q = λ Wq (Little's law on the line).
+    assert!(q.lq.contains(lq), "{name}: Erlang C's Lq {lq} is outside {}", show(&q.lq));
+    assert!(!q.lq.contains(lq_wrong), "{name}: a wrong Lq {lq_wrong} is inside {}", show(&q.lq));
     if mode == Mode::Sync {
+        let (l, l_wrong) = (lam * w, lam * w_wrong);
+        println!("{name}: L    λ W {l:.4}  (μ×1.1: {l_wrong:.4})  CI {}", show(&q.l));
+        assert!(q.l.contains(l), "{name}: Erlang C's L {l} is outside {}", show(&q.l));
+        assert!(!q.l.contains(l_wrong), "{name}: a wrong L {l_wrong} is inside {}", show(&q.l));
         assert!(q.w.contains(w), "{name}: Erlang C's W {w} is outside {}", show(&q.w));
         assert!(!q.w.contains(w_wrong), "{name}: a wrong W {w_wrong} is inside {}", show(&q.w));
     }
@@ -924,7 +941,7 @@ impl Sink for Counts {
     fn event(&mut self, e: &Event<'_>) {
         let (order, count) = match e.kind {
             EventKind::Served { order, .. } => (order, &mut self.served),
-            EventKind::Left { order } => (order, &mut self.left),
+            EventKind::Left { order, .. } => (order, &mut self.left),
             // At their arrival: no time in the kitchen.
             EventKind::Balked { order } => (order, &mut self.balked),
             _ => return,

@@ -176,7 +176,7 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
                 assert!(s.1.is_none(), "step ended twice");
                 s.1 = Some((e.t, true));
             }
-            EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
                 if let EventKind::Served { started, .. } = e.kind {
                     // `started` is when the order's first step started.
                     let first = (0..order.durations.len() as StepIx)

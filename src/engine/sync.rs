@@ -227,7 +227,8 @@ impl<'s> SyncEngine<'s> {
         let gone = if cook.balked {
             Some(EventKind::Balked { order })
         } else if order.patience.is_some_and(|p| self.now > order.arrival.saturating_add(p)) {
-            Some(EventKind::Left { order })
+            // The steps before the current one have started.
+            Some(EventKind::Left { order, started: (cook.step > 0).then_some(cook.first_start) })
         } else {
             None
         };

@@ -50,6 +50,9 @@ fn header(m: &Metric, unit: TimeUnit) -> String {
         Metric::Wait(q) => format!("{} wait ({u})", q.name()),
         Metric::Throughput => "per hour".into(),
         Metric::HandsOn => CookStat::HandsOn.label().into(),
+        Metric::WaitedShare => "waited".into(),
+        Metric::InSystem => "in the café".into(),
+        Metric::Waiting => "waiting".into(),
         other => other.name(),
     }
 }

@@ -29,6 +29,12 @@ pub enum Metric {
     LeftShare,
     /// The share of the customers who came that did not join (0 to 1).
     BalkedShare,
+    /// The share of the customers who came that waited (0 to 1): P(wait).
+    WaitedShare,
+    /// Customers in the café, time-averaged (L).
+    InSystem,
+    /// Customers waiting, time-averaged (L_q).
+    Waiting,
     /// The cooks' hands-on share, averaged over the cooks (0 to 1).
     HandsOn,
     /// Cook `n`'s (from 1) hands-on share (0 to 1); none for a kitchen with fewer cooks.
@@ -49,6 +55,9 @@ impl Metric {
             Metric::Served => RunStat::Served.name().into(),
             Metric::LeftShare => RunStat::LeftShare.name().into(),
             Metric::BalkedShare => RunStat::BalkedShare.name().into(),
+            Metric::WaitedShare => RunStat::WaitedShare.name().into(),
+            Metric::InSystem => RunStat::InSystem.name().into(),
+            Metric::Waiting => RunStat::Waiting.name().into(),
             Metric::HandsOn => CookStat::HandsOn.name().into(),
             Metric::CookHandsOn(n) => format!("cook_{n}_{}", CookStat::HandsOn.name()),
             Metric::Utilisation(_, name) => format!("{}.{name}", EquipmentStat::Utilisation.name()),
@@ -65,6 +74,9 @@ impl Metric {
             Metric::Served => Stat::Run(RunStat::Served),
             Metric::LeftShare => Stat::Run(RunStat::LeftShare),
             Metric::BalkedShare => Stat::Run(RunStat::BalkedShare),
+            Metric::WaitedShare => Stat::Run(RunStat::WaitedShare),
+            Metric::InSystem => Stat::Run(RunStat::InSystem),
+            Metric::Waiting => Stat::Run(RunStat::Waiting),
             Metric::HandsOn => return None,
             Metric::CookHandsOn(n) => Stat::Cook(*n as usize - 1, CookStat::HandsOn),
             Metric::Utilisation(i, _) => Stat::Equipment(*i, EquipmentStat::Utilisation),
@@ -74,7 +86,7 @@ impl Metric {
     /// The metric a sweep of `sc` offers for a statistic of the registry, if it
     /// offers one: the per-order times' summaries of waits and times in system,
     /// throughput, served, the shares who left and did not join (when customers
-    /// can), each cook's hands-on share and each piece of equipment's utilisation.
+    /// can), the share who waited, the customers in the café and waiting, each cook's hands-on share and each piece of equipment's utilisation.
     /// [`metrics`] lists them, with the cooks' mean hands-on share, in the order of
     /// the CSV columns.
     pub fn of(stat: Stat, sc: &Scenario) -> Option<Metric> {
@@ -86,6 +98,9 @@ impl Metric {
             Stat::Run(RunStat::Served) => Some(Metric::Served),
             Stat::Run(RunStat::LeftShare) if sc.has_patience() => Some(Metric::LeftShare),
             Stat::Run(RunStat::BalkedShare) if sc.balk.is_some() => Some(Metric::BalkedShare),
+            Stat::Run(RunStat::WaitedShare) => Some(Metric::WaitedShare),
+            Stat::Run(RunStat::InSystem) => Some(Metric::InSystem),
+            Stat::Run(RunStat::Waiting) => Some(Metric::Waiting),
             Stat::Cook(i, CookStat::HandsOn) => Some(Metric::CookHandsOn(i as u16 + 1)),
             Stat::Equipment(i, EquipmentStat::Utilisation) => {
                 Some(Metric::Utilisation(i, sc.kitchen.equipment.get(i)?.name.clone()))
@@ -123,7 +138,8 @@ impl Metric {
 
 /// The metrics of a sweep of `sc` over `varies`: times in system and waits (mean,
 /// p50, p95, max), throughput, served, the shares of customers who left and who did
-/// not join (when the scenario has patience or balking), the cooks' mean hands-on
+/// not join (when the scenario has patience or balking), the share who waited, the
+/// customers in the café and waiting (time-averaged), the cooks' mean hands-on
 /// share, each cook's (up to the most cooks in the grid), each piece of equipment's
 /// utilisation.
 pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
@@ -136,6 +152,7 @@ pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
     if sc.balk.is_some() {
         out.push(Metric::BalkedShare);
     }
+    out.extend([Metric::WaitedShare, Metric::InSystem, Metric::Waiting]);
     out.push(Metric::HandsOn);
     let cooks = varies
         .iter()
@@ -299,7 +316,8 @@ mod tests {
             let path = stat.json_path();
             assert!(at(&json, &path)["mean"].is_number(), "{path} in the replications' JSON: {json}");
             assert!(at(&json, &path)["half_width_95"].is_number(), "{path}");
-            let derived = matches!(stat, Stat::Run(RunStat::LeftShare | RunStat::BalkedShare));
+            let derived =
+                matches!(stat, Stat::Run(RunStat::LeftShare | RunStat::BalkedShare | RunStat::WaitedShare));
             assert_eq!(at(&one_run, &path).is_number(), !derived, "{path} in one run's JSON");
             if !derived {
                 assert_eq!(at(&one_run, &path).as_f64(), rep.runs[0].value(stat), "{path}");

@@ -25,6 +25,7 @@ use std::sync::Mutex;
 
 use crate::event::{Event, EventKind, Sink};
 use crate::model::{CookIx, ItemIx, Scenario, StepIx};
+use crate::orders::Order;
 use crate::time::{TICKS_PER_SECOND, Ticks};
 
 use super::json::{EventRecord, OrderRecord};
@@ -312,6 +313,8 @@ struct StepRow {
     /// Which came first, for the rows written by `finish`.
     seq: u64,
     item: ItemIx,
+    /// The duration drawn for this step of this order.
+    drawn: Ticks,
     queued: Option<Ticks>,
     started: Option<Ticks>,
     cook: Option<CookIx>,
@@ -356,6 +359,7 @@ impl<'s> CsvExport<'s> {
                 "started_s",
                 "finished_s",
                 "duration_s",
+                "drawn_s",
             ]),
         )?;
         let events = Table::create(
@@ -458,6 +462,7 @@ impl<'s> CsvExport<'s> {
             opt_secs(row.started),
             opt_secs(finished),
             duration,
+            secs(row.drawn),
         ])
     }
 
@@ -473,11 +478,12 @@ impl<'s> CsvExport<'s> {
         Ok(())
     }
 
-    fn step_row(&mut self, order: u64, step: StepIx, item: ItemIx) -> &mut StepRow {
+    fn step_row(&mut self, order: &Order, step: StepIx) -> &mut StepRow {
         let seq = &mut self.seq;
-        self.running.entry((order, step)).or_insert_with(|| {
+        self.running.entry((order.id, step)).or_insert_with(|| {
             *seq += 1;
-            StepRow { seq: *seq, item, queued: None, started: None, cook: None }
+            let (item, drawn) = (order.item, order.durations[step as usize]);
+            StepRow { seq: *seq, item, drawn, queued: None, started: None, cook: None }
         })
     }
 
@@ -510,12 +516,12 @@ impl<'s> CsvExport<'s> {
                 self.pending.insert(order.id, row);
             }
             EventKind::StepWaiting { order, step, cook, .. } => {
-                let row = self.step_row(order.id, step, order.item);
+                let row = self.step_row(order, step);
                 row.queued = Some(event.t);
                 row.cook = cook;
             }
             EventKind::StepStarted { order, step, cook } => {
-                let row = self.step_row(order.id, step, order.item);
+                let row = self.step_row(order, step);
                 row.started = Some(event.t);
                 row.cook = cook;
                 if let Some(o) = self.pending.get_mut(&order.id) {
@@ -525,7 +531,14 @@ impl<'s> CsvExport<'s> {
             EventKind::StepFinished { order, step, cook } => {
                 let mut row = match self.running.remove(&(order.id, step)) {
                     Some(row) => row,
-                    None => StepRow { seq: 0, item: order.item, queued: None, started: None, cook: None },
+                    None => StepRow {
+                        seq: 0,
+                        item: order.item,
+                        drawn: order.durations[step as usize],
+                        queued: None,
+                        started: None,
+                        cook: None,
+                    },
                 };
                 row.cook = cook.or(row.cook);
                 self.write_step(order.id, step, &row, Some(event.t))?;
@@ -535,7 +548,7 @@ impl<'s> CsvExport<'s> {
                     self.write_step(order.id, step, &row, None)?;
                 }
             }
-            EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
                 if let Some(o) = self.pending.get_mut(&order.id) {
                     if let EventKind::Served { .. } = event.kind {
                         o.served = Some(event.t);

@@ -189,7 +189,7 @@ impl Sink for JsonView<'_> {
             EventKind::Served { order, .. } => {
                 self.order_record(order.id).served(event.t);
             }
-            EventKind::Left { order } => self.order_record(order.id).left_s = Some(secs(event.t)),
+            EventKind::Left { order, .. } => self.order_record(order.id).left_s = Some(secs(event.t)),
             EventKind::Balked { order } => self.order_record(order.id).balked = true,
             _ => {}
         }

@@ -224,7 +224,7 @@ impl Sink for LiveState<'_> {
                 self.orders.remove(&order.id);
                 self.served += 1;
             }
-            EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Left { order, .. } | EventKind::Balked { order } => {
                 self.orders.remove(&order.id);
                 self.lost += 1;
             }

@@ -4,7 +4,7 @@ use crate::engine::Mode;
 use crate::event::{Event, EventKind};
 use crate::model::{Scenario, StepIx};
 use crate::orders::Order;
-use crate::template::{Lines, NumFormat, Piece, Var, format_number, python_list};
+use crate::template::{Lines, NumFormat, Piece, Var, format_number, insert_article, python_list};
 use crate::time::Ticks;
 
 /// An order's id and its steps' results, in recipe order.
@@ -82,7 +82,7 @@ impl<'s> Narrator<'s> {
                 }
                 &n.service_end
             }
-            EventKind::Left { order } => {
+            EventKind::Left { order, .. } => {
                 at.order = Some(order);
                 &n.left
             }
@@ -98,6 +98,11 @@ impl<'s> Narrator<'s> {
                 match piece {
                     Piece::Text(s) => self.buf.push_str(s),
                     Piece::Var(var, fmt) => self.var(*var, *fmt, at),
+                    Piece::Article(var) => {
+                        let start = self.buf.len();
+                        self.var(*var, NumFormat::Shortest, at);
+                        insert_article(&mut self.buf, start);
+                    }
                 }
             }
             line(event.t, &self.buf);

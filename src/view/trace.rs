@@ -301,7 +301,7 @@ impl Sink for TraceView<'_> {
                 }
                 self.close_in_order(order.id, step, e.t);
             }
-            EventKind::Served { order, .. } | EventKind::Left { order } | EventKind::Balked { order } => {
+            EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
                 if let Some(lane) = self.order_lane(order.id) {
                     if let Some(life) = &mut lane.life {
                         life.1 = e.t;

@@ -162,7 +162,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     /// `except TimeoutError`: the customer leaves.
     fn leave<S: Sink + ?Sized>(&mut self, o: u32, sink: &mut S) {
         let rt = &self.orders[o as usize];
-        sink.event(&Event { t: self.now, kind: EventKind::Left { order: &rt.order } });
+        sink.event(&Event {
+            t: self.now,
+            kind: EventKind::Left { order: &rt.order, started: rt.first_start },
+        });
         if rt.first_start.is_none() {
             self.waiting -= 1;
         }

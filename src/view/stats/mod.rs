@@ -142,6 +142,17 @@ pub struct StatsView<'s> {
     served: u64,
     left: u64,
     balked: u64,
+    /// Customers who counted and waited: served after a wait, or left.
+    waited: u64,
+    /// ∫ customers in the café dt and ∫ customers waiting dt over the measured
+    /// window, in customer-ticks, for those who have gone.
+    in_cafe_area: u128,
+    waiting_area: u128,
+    /// Customers let in who have not gone yet, and the sum of when each one's
+    /// measured time began (`max(arrival, measured_from)`): what they add to the
+    /// areas if the run stops before they go.
+    open: u64,
+    open_since: u128,
 }
 
 impl<'s> StatsView<'s> {
@@ -174,6 +185,11 @@ impl<'s> StatsView<'s> {
             served: 0,
             left: 0,
             balked: 0,
+            waited: 0,
+            in_cafe_area: 0,
+            waiting_area: 0,
+            open: 0,
+            open_since: 0,
         }
     }
 
@@ -250,8 +266,16 @@ impl<'s> StatsView<'s> {
                 self.equipment[eq as usize].busy += end.saturating_sub(since.max(self.measured_from));
             }
         }
+        // Customers still in the café when an interrupted run stopped count as in
+        // the café, and waiting, until then.
+        if end > self.measured_from {
+            let open = self.open as u128 * end as u128 - self.open_since;
+            self.in_cafe_area += open;
+            self.waiting_area += open;
+        }
         let total = end - self.start;
         let measured = end.saturating_sub(self.measured_from);
+        let mean = |area: u128| if measured == 0 { 0.0 } else { area as f64 / measured as f64 };
         let secs = |t: Ticks| TimeUnit::Seconds.from_ticks(t);
         let share = |t: Ticks| if measured == 0 { 0.0 } else { t as f64 / measured as f64 };
         let sc = self.sc;
@@ -263,11 +287,15 @@ impl<'s> StatsView<'s> {
             left_share: self::share(self.left, self.served + self.left + self.balked),
             balked: self.balked,
             balked_share: self::share(self.balked, self.served + self.left + self.balked),
+            waited: self.waited,
+            waited_share: self::share(self.waited, self.served + self.left + self.balked),
             throughput_per_hour: if measured == 0 {
                 0.0
             } else {
                 self.served as f64 * 3600.0 / secs(measured)
             },
+            mean_in_system: mean(self.in_cafe_area),
+            mean_waiting: mean(self.waiting_area),
             wait: summary(&self.waits),
             time_in_system: summary(&self.in_system),
             longest_chain: summary(&self.chains),
@@ -302,7 +330,7 @@ impl<'s> StatsView<'s> {
                     } else {
                         q.busy as f64 / (measured as f64 * eq.capacity as f64)
                     },
-                    mean_queue: if measured == 0 { 0.0 } else { q.area as f64 / measured as f64 },
+                    mean_queue: mean(q.area),
                     longest_queue: q.longest,
                 })
                 .collect(),
@@ -359,10 +387,11 @@ impl Sink for StatsView<'_> {
             EventKind::StepCancelled { order, step, started } => {
                 self.step_cancelled(order, step, started, e.t)
             }
+            EventKind::Arrived { order } => self.let_in(order),
             EventKind::Served { order, started } => self.served(order, started, e.t),
-            EventKind::Left { order } => self.left += u64::from(self.counts(order)),
-            EventKind::Balked { order } => self.balked += u64::from(self.counts(order)),
-            EventKind::Arrived { .. } | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+            EventKind::Left { order, started } => self.left(order, started, e.t),
+            EventKind::Balked { order } => self.balked(order),
+            EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
         }
     }
 }
@@ -428,10 +457,53 @@ impl StatsView<'_> {
         }
     }
 
+    /// When a customer's time in the café starts to count: at their arrival, or
+    /// at the start of the measured window.
+    #[inline(always)]
+    fn measured_since(&self, order: &Order) -> Ticks {
+        order.arrival.max(self.measured_from)
+    }
+
+    /// The kitchen takes the order: the customer is in the café (since their
+    /// arrival, which may be earlier) until served, gone or balked.
+    #[inline(always)]
+    fn let_in(&mut self, order: &Order) {
+        self.open += 1;
+        self.open_since += self.measured_since(order) as u128;
+    }
+
+    /// The customer, in the café since arriving and waiting until `started`, goes at
+    /// `t`.
+    #[inline(always)]
+    fn gone(&mut self, order: &Order, started: Ticks, t: Ticks) {
+        self.open -= 1;
+        self.open_since -= self.measured_since(order) as u128;
+        self.in_cafe_area += self.measured(order.arrival, t) as u128;
+        self.waiting_area += self.measured(order.arrival, started) as u128;
+    }
+
+    fn left(&mut self, order: &Order, started: Option<Ticks>, t: Ticks) {
+        self.gone(order, started.unwrap_or(t), t);
+        if self.counts(order) {
+            self.left += 1;
+            // A customer who left waited, unless served from the moment they came.
+            self.waited += u64::from(started.is_none_or(|s| s > order.arrival));
+        }
+    }
+
+    /// A customer who did not join was never in the café, and did not wait.
+    fn balked(&mut self, order: &Order) {
+        self.open -= 1;
+        self.open_since -= self.measured_since(order) as u128;
+        self.balked += u64::from(self.counts(order));
+    }
+
     #[inline(always)]
     fn served(&mut self, order: &Order, started: Ticks, t: Ticks) {
+        self.gone(order, started, t);
         if self.counts(order) {
             self.served += 1;
+            self.waited += u64::from(started > order.arrival);
             let in_system = t - order.arrival;
             let chain = longest_chain(self.sc, order.item, &order.durations);
             self.waits.record(started - order.arrival);

@@ -123,8 +123,21 @@ pub struct Stats<T: Value = f64> {
     /// Of the customers who came, the share who did not join.
     #[serde(skip_serializing_if = "shares_hidden::<T, _>")]
     pub balked_share: T::Real,
+    /// Customers who waited: served after a wait before their first step started,
+    /// or left (unless a step of theirs started the moment they came).
+    pub waited: T::Count,
+    /// Of the customers who came, the share who waited: P(wait), Erlang C's
+    /// probability that an arriving customer waits.
+    #[serde(skip_serializing_if = "shares_hidden::<T, _>")]
+    pub waited_share: T::Real,
     /// Orders served per hour of the measured window.
     pub throughput_per_hour: T::Real,
+    /// Customers in the café (arrived and not yet served or gone), averaged over the
+    /// measured window: L of Little's law, L = λ W.
+    pub mean_in_system: T::Real,
+    /// Customers waiting (arrived, no step of theirs started yet, not gone),
+    /// averaged over the measured window: L_q.
+    pub mean_waiting: T::Real,
     /// Per served order: from arrival to its first step starting.
     pub wait: Summary<T>,
     /// Per served order: from arrival to served.
@@ -164,7 +177,11 @@ impl Stats {
             left_share: each(&|s| s.left_share),
             balked: each(&|s| s.balked as f64),
             balked_share: each(&|s| s.balked_share),
+            waited: each(&|s| s.waited as f64),
+            waited_share: each(&|s| s.waited_share),
             throughput_per_hour: each(&|s| s.throughput_per_hour),
+            mean_in_system: each(&|s| s.mean_in_system),
+            mean_waiting: each(&|s| s.mean_waiting),
             wait: summary(&|s| &s.wait),
             time_in_system: summary(&|s| &s.time_in_system),
             longest_chain: summary(&|s| &s.longest_chain),
@@ -251,7 +268,11 @@ impl<T: Value> Stats<T> {
                 RunStat::LeftShare => Real(&self.left_share),
                 RunStat::Balked => Count(&self.balked),
                 RunStat::BalkedShare => Real(&self.balked_share),
+                RunStat::Waited => Count(&self.waited),
+                RunStat::WaitedShare => Real(&self.waited_share),
                 RunStat::Throughput => Real(&self.throughput_per_hour),
+                RunStat::InSystem => Real(&self.mean_in_system),
+                RunStat::Waiting => Real(&self.mean_waiting),
             },
             Stat::Order(of, q) => {
                 let s = match of {
@@ -319,7 +340,7 @@ pub enum Kind {
     Count,
     /// Per hour.
     Rate,
-    /// A time-averaged queue length.
+    /// A time-averaged number (of steps in a queue, of customers in the café).
     Queue,
 }
 
@@ -340,8 +361,16 @@ pub enum RunStat {
     Balked,
     /// `balked_share`: of those who came, the share who did not join.
     BalkedShare,
+    /// `waited`: customers who waited.
+    Waited,
+    /// `waited_share`: of those who came, the share who waited.
+    WaitedShare,
     /// `throughput_per_hour`: orders served per hour.
     Throughput,
+    /// `mean_in_system`: customers in the café, time-averaged (L).
+    InSystem,
+    /// `mean_waiting`: customers waiting, time-averaged (L_q).
+    Waiting,
 }
 
 /// A per-order time, summarised by [`Quantity`].
@@ -440,7 +469,7 @@ macro_rules! spec_accessors {
 /// label (in the text tables) and kind, in the order they are listed.
 impl RunStat {
     /// Every one, in the order of its fields.
-    pub const ALL: [RunStat; 8] = [
+    pub const ALL: [RunStat; 12] = [
         RunStat::Total,
         RunStat::Measured,
         RunStat::Served,
@@ -448,7 +477,11 @@ impl RunStat {
         RunStat::LeftShare,
         RunStat::Balked,
         RunStat::BalkedShare,
+        RunStat::Waited,
+        RunStat::WaitedShare,
         RunStat::Throughput,
+        RunStat::InSystem,
+        RunStat::Waiting,
     ];
 
     spec_accessors!();
@@ -462,7 +495,11 @@ impl RunStat {
             RunStat::LeftShare => ("left_share", "share of those who came", Kind::Share),
             RunStat::Balked => ("balked", "customers who did not join", Kind::Count),
             RunStat::BalkedShare => ("balked_share", "share of those who came", Kind::Share),
+            RunStat::Waited => ("waited", "customers who waited", Kind::Count),
+            RunStat::WaitedShare => ("waited_share", "share of those who came", Kind::Share),
             RunStat::Throughput => ("throughput_per_hour", "throughput per hour", Kind::Rate),
+            RunStat::InSystem => ("mean_in_system", "customers in the café", Kind::Queue),
+            RunStat::Waiting => ("mean_waiting", "customers waiting", Kind::Queue),
         }
     }
 

@@ -46,6 +46,11 @@ impl Stats {
             self.served.to_string(),
             format!("throughput {:.1} per hour", self.throughput_per_hour),
         ]);
+        head.row(vec![
+            "customers waited".into(),
+            self.waited.to_string(),
+            format!("{} of those who came, before their first step", pct(self.waited_share)),
+        ]);
         if self.left + self.balked > 0 {
             head.row(vec![
                 "customers left".into(),
@@ -58,6 +63,11 @@ impl Stats {
                 format!("{}, the line was too long", pct(self.balked_share)),
             ]);
         }
+        head.row(vec![
+            "in the café".into(),
+            format!("{:.2}", self.mean_in_system),
+            format!("customers on average, {:.2} of them waiting", self.mean_waiting),
+        ]);
         out += &head.render();
 
         // The header's names end one column to the right of the numbers under them.
@@ -75,7 +85,10 @@ impl Stats {
             Table::new("  ", std::iter::once(Column::fixed(Align::Left, 20, "")).chain(quantities).collect());
         for o in OrderTime::ALL {
             let mut row = vec![o.label().to_string()];
+            // A summary of no order has no value: not 0.00.
+            let none = matches!(self.get(Stat::Order(o, Quantity::Count)), Some(Field::Count(0)));
             row.extend(Quantity::TIMES.iter().map(|&q| match self.get(Stat::Order(o, q)) {
+                _ if none => "–".to_string(),
                 Some(Field::Real(&x)) => format!("{:.2}", t(x)),
                 other => unreachable!("a time: {other:?}"),
             }));
