@@ -414,7 +414,7 @@ toast = "toast"
 [customers]
 list = [{ item = "tea" }, { item = "toast" }]
 "#;
-    let sc = scenario::load_str("late", "late.toml", toml, &|_| Err("no files".into())).unwrap();
+    let sc = common::load_as("late", toml);
     let scratch = scratch("late");
     let dir = scratch.path();
     let mut csv = CsvExport::create(&sc, dir).unwrap();
