@@ -154,12 +154,7 @@ fn load_text(
 }
 
 /// Loads `text`, reading the files it refers to from `dir`, and records them.
-fn load_recording(
-    name: &str,
-    display: &str,
-    text: &str,
-    dir: &Path,
-) -> Result<(Scenario, Files), Fail> {
+fn load_recording(name: &str, display: &str, text: &str, dir: &Path) -> Result<(Scenario, Files), Fail> {
     let read = std::cell::RefCell::new(Vec::new());
     let resolve = |wanted: &str| {
         let p = dir.join(wanted);
@@ -433,10 +428,17 @@ pub struct RunOut {
 /// real clock the narrative, the trace and (with `record`) the tables are kept as
 /// the run goes; on the virtual clock only the statistics are, and the rest is made
 /// again when asked for, by the same run (same scenario, mode and seed).
-pub fn run(p: &Prepared, cancel: &Cancel, record: bool) -> Result<RunOut, Fail> {
+/// With `echo`, the narrative is written to `out` line by line as it happens.
+pub fn run(
+    p: &Prepared,
+    cancel: &Cancel,
+    record: bool,
+    echo: Option<&mut dyn std::io::Write>,
+) -> Result<RunOut, Fail> {
     let real = matches!(p.spec.clock, ClockKind::Real { .. });
     let csv = if real && record { Some(tempdir()?) } else { None };
     let want = Want {
+        narrative: echo.is_some(),
         stats: true,
         report: real,
         trace: real,
@@ -446,7 +448,8 @@ pub fn run(p: &Prepared, cancel: &Cancel, record: bool) -> Result<RunOut, Fail> 
         cancel: cancel.clone(),
         ..Want::default()
     };
-    let ran = ops::run(&p.sc, p.spec, want, &mut std::io::sink())?;
+    let mut sink = std::io::sink();
+    let ran = ops::run(&p.sc, p.spec, want, echo.unwrap_or(&mut sink))?;
     let stats = ran.stats.expect("asked for");
     if ran.stopped.is_none() {
         check_measured(&p.sc, p.warmup, std::slice::from_ref(&stats))?;

@@ -145,6 +145,19 @@ fn interruptible<T: Send>(
     })
 }
 
+/// Where an echoed narrative waits for the thread that holds the GIL to print it.
+struct Echo(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Echo {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The Python helpers module (`async_cafe._convert`).
 fn helpers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("async_cafe._convert")
@@ -300,7 +313,7 @@ impl PyScenario {
         &self,
         py: Python<'_>,
         cooks: Option<i64>,
-        equipment: Option<Vec<(String, i64)>>,
+        equipment: Option<Bound<'_, PyDict>>,
         rate: Option<f64>,
         policy: Option<String>,
     ) -> PyResult<PyScenario> {
@@ -308,8 +321,11 @@ impl PyScenario {
         if let Some(c) = cooks {
             specs.push(format!("cooks={c}"));
         }
-        for (name, c) in equipment.unwrap_or_default() {
-            specs.push(format!("equipment.{name}={c}"));
+        if let Some(eq) = equipment {
+            for (name, c) in eq.iter() {
+                let (name, c): (String, i64) = (name.extract()?, c.extract()?);
+                specs.push(format!("equipment.{name}={c}"));
+            }
         }
         if let Some(r) = rate {
             specs.push(format!("arrivals.rate={r}"));
@@ -334,11 +350,12 @@ impl PyScenario {
     /// the statistics. `record`: on the real clock, keep the tables (orders, steps,
     /// events) as the run goes (default True); a virtual run's tables are made again
     /// when first asked for. `behind`: on the real clock, "warn" or "stop" when the
-    /// engine cannot keep up.
+    /// engine cannot keep up. `echo`: also write each line of the narrative to
+    /// `sys.stdout` as it happens (as `cafe run` prints it).
     ///
     /// The engine runs with the GIL released. Ctrl-C stops it cleanly and raises
     /// `Interrupted`, whose `.result` is the run so far.
-    #[pyo3(signature = (mode = "async", seed = None, clock = "virtual", speed = None, policy = None, warmup = None, record = true, behind = "warn"))]
+    #[pyo3(signature = (mode = "async", seed = None, clock = "virtual", speed = None, policy = None, warmup = None, record = true, behind = "warn", echo = false))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -351,6 +368,7 @@ impl PyScenario {
         warmup: Option<f64>,
         record: bool,
         behind: &str,
+        echo: bool,
     ) -> PyResult<Run> {
         let behind_stop = match behind {
             "warn" => false,
@@ -366,7 +384,25 @@ impl PyScenario {
             warn.call_method1("warn", (w,))?;
         }
         let cancel = Cancel::new();
-        let (out, signal) = interruptible(py, &cancel, |_| {}, || bridge::run(&prepared, &cancel, record));
+        let pending = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut echo_to = Echo(std::sync::Arc::clone(&pending));
+        let flush = |py: Python<'_>| {
+            let text = {
+                let mut bytes = pending.lock().unwrap_or_else(|e| e.into_inner());
+                String::from_utf8_lossy(&std::mem::take(&mut *bytes)).into_owned()
+            };
+            if !text.is_empty() {
+                if let Ok(out) = py.import("sys").and_then(|sys| sys.getattr("stdout")) {
+                    let _ = out.call_method1("write", (text,));
+                    let _ = out.call_method0("flush");
+                }
+            }
+        };
+        let (out, signal) = interruptible(py, &cancel, flush, || {
+            let to: &mut dyn std::io::Write = &mut echo_to;
+            bridge::run(&prepared, &cancel, record, echo.then_some(to))
+        });
+        flush(py);
         let out = out.map_err(|e| err(py, e))?;
         if let Some(note) = out.lag_note() {
             warn.call_method1("warn", (note,))?;

@@ -89,7 +89,9 @@ def _value(text: str) -> Any:
 
 
 def warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+    if message.startswith("warning: "):
+        message = message[len("warning: "):]
+    warnings.warn(message, RuntimeWarning, stacklevel=2)
 
 
 def to_pandas(table):
