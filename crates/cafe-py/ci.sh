@@ -34,4 +34,5 @@ export CAFE_BIN="$root/target/debug/cafe"
 # Outside the source tree, so that the installed package is the one imported.
 cd "$root/target"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider "$here/tests"
-"$venv/bin/python" "$here/bench.py" --small --cafe "$root/target/debug/cafe"
+cafe="$root/target/release/cafe"; [ -x "$cafe" ] || cafe="$root/target/debug/cafe"
+"$venv/bin/python" "$here/bench.py" --small --cafe "$cafe"
