@@ -44,4 +44,4 @@ pub use compare::{
 pub use replicate::{replicate, replicate_until};
 pub use report::report_run;
 pub use run::{ClockKind, Ran, RunOverran, RunSpec, Want, json_report, narrative_lines, run};
-pub use sweep::sweep;
+pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};

@@ -1,0 +1,122 @@
+"""The M/M/4 café three ways, in one run on one machine: SimPy 4.1.2 (the shared
+reference script), this package's ``run`` and ``replicate``, and the ``cafe``
+command, on the same model as benches/mmc.rs (λ 3.6, μ 1, 4 baristas).
+
+    python crates/cafe-py/bench.py [--customers 1000000] [--cafe target/release/cafe]
+        [--simpy ../shared/reference/perf/mmc_simpy.py] [--small]
+
+Prints one line per contender (customers per second, best of three) and the
+ratios the README quotes. ``--small`` runs 20,000 customers once each (CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+import async_cafe as ac
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def mmc_toml(n: int, lam: float = 3.6, mu: float = 1.0, c: int = 4) -> str:
+    return f"""
+[kitchen]
+cooks = {c}
+[recipes.coffee]
+steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = {1.0 / mu} }} }}]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = {n}
+rate = {lam}
+"""
+
+
+def best(times: int, f) -> float:
+    out = []
+    for _ in range(times):
+        start = time.perf_counter()
+        f()
+        out.append(time.perf_counter() - start)
+    return min(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=1_000_000)
+    ap.add_argument("--cafe", default=str(ROOT / "target" / "release" / "cafe"))
+    ap.add_argument("--simpy", default=str(ROOT.parent / "shared" / "reference" / "perf" / "mmc_simpy.py"))
+    ap.add_argument("--small", action="store_true", help="20,000 customers, once each (a smoke test)")
+    args = ap.parse_args()
+    n = 20_000 if args.small else args.customers
+    times = 1 if args.small else 3
+    sc = ac.Scenario.from_toml(mmc_toml(n), name="mmc")
+    rows = []
+
+    def line(name: str, secs: float, customers: int) -> float:
+        rate = customers / secs
+        rows.append((name, secs, rate))
+        print(f"{name:42} {secs:8.3f} s  {rate / 1e6:8.3f} M customers/s", flush=True)
+        return rate
+
+    simpy_rate = None
+    if os.path.exists(args.simpy):
+        try:
+            import simpy  # noqa: F401
+
+            def simpy_once() -> float:
+                out = subprocess.run(
+                    [sys.executable, args.simpy, "--lam", "3.6", "--mu", "1", "--c", "4", "--n", str(n)],
+                    capture_output=True, text=True, check=True,
+                )
+                return json.loads(out.stdout)["wall_s"]
+
+            secs = min(simpy_once() for _ in range(times))
+            simpy_rate = line("SimPy 4.1.2 (env.run)", secs, n)
+        except ImportError:
+            print("SimPy: not installed (pip install simpy==4.1.2)")
+    else:
+        print(f"SimPy: {args.simpy} not found")
+
+    py_rate = line("async_cafe: Scenario.run (full statistics)", best(times, sc.run), n)
+    reps = 4
+    rep_secs = best(times, lambda: sc.replicate(reps))
+    line(f"async_cafe: Scenario.replicate({reps}), all cores", rep_secs, n * reps)
+
+    cafe_rate = None
+    if os.path.exists(args.cafe):
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "mmc.toml"
+            path.write_text(mmc_toml(n))
+            cmd = [args.cafe, "run", str(path), "--clock", "virtual"]
+            cafe_rate = line("cafe run --clock virtual (the command)", best(times, lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)), n)
+    else:
+        print(f"cafe: {args.cafe} not found (cargo build --release -p cafe)")
+
+    run = sc.run()
+    start = time.perf_counter()
+    orders = run.orders
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    try:
+        df = orders.to_pandas()
+        to_pandas = time.perf_counter() - start
+        print(f"orders table of {len(df):,} rows: made (rerun + CSV export) {made:.3f} s, to pandas {to_pandas:.3f} s")
+    except ImportError:
+        print("pandas/pyarrow not installed: table timing skipped")
+
+    if cafe_rate:
+        print(f"Python path / command: {cafe_rate / py_rate:.3f}× the command's time")
+    if simpy_rate:
+        print(f"Python path / SimPy: {py_rate / simpy_rate:.0f}× SimPy's customers per second")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Helpers of the native module: records, conversions and notebook views.
+
+Nothing here computes a statistic: every number comes from the library, as JSON
+or as an Arrow table.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import warnings
+from typing import Any, Optional
+
+
+class Record(dict):
+    """A dict whose keys also read as attributes: ``stats.wait.p95_s``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no {name!r} here; the keys are {sorted(self)}") from None
+
+    def __dir__(self):  # tab completion in notebooks
+        return list(self.keys()) + list(dict.__dir__(self))
+
+
+class Estimate(Record):
+    """A statistic estimated over replications: ``mean``, ``sd``, ``half_width_95``
+    and ``n`` as the library computes them, and ``low`` and ``high``, the ends of
+    the 95% confidence interval ``mean ± half_width_95``."""
+
+    __slots__ = ()
+
+    @property
+    def low(self) -> float:
+        return self["mean"] - self["half_width_95"]
+
+    @property
+    def high(self) -> float:
+        return self["mean"] + self["half_width_95"]
+
+    def __repr__(self) -> str:
+        return f"Estimate({self['mean']!r} ± {self['half_width_95']!r}, n={self['n']})"
+
+
+_ESTIMATE_KEYS = {"mean", "sd", "half_width_95", "n"}
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, dict):
+        cls = Estimate if set(value) == _ESTIMATE_KEYS else Record
+        return cls((k, _wrap(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    return value
+
+
+def record(text: str) -> Any:
+    """A JSON text as records (null becomes None, and a NaN of one replication too)."""
+    return _wrap(json.loads(text))
+
+
+def side(label: str, mode: str, policy: str, makespan: float, stats: str) -> Record:
+    return Record(label=label, mode=mode, policy=policy, makespan=makespan, stats=record(stats))
+
+
+def answer(rate, best, closest) -> Record:
+    def named(x):
+        if x is None:
+            return None
+        values, cost = x
+        r = Record((name, _value(v)) for name, v in values)
+        r["cost"] = cost
+        return r
+
+    return Record(rate=rate, best=named(best), closest=named(closest))
+
+
+def _value(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def warn(message: str) -> None:
+    if message.startswith("warning: "):
+        message = message[len("warning: "):]
+    warnings.warn(message, RuntimeWarning, stacklevel=2)
+
+
+def to_pandas(table):
+    """An Arrow PyCapsule table as a pandas DataFrame (through pyarrow)."""
+    try:
+        import pyarrow
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pyarrow and pandas: pip install pandas pyarrow") from e
+    return pyarrow.table(table).to_pandas()
+
+
+def to_polars(table):
+    """An Arrow PyCapsule table as a polars DataFrame."""
+    try:
+        import polars
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("to_polars() needs polars: pip install polars") from e
+    return polars.DataFrame(table)
+
+
+_STAT_ROWS = [
+    ("orders served", lambda s: f"{s['served']}"),
+    ("throughput per hour", lambda s: f"{s['throughput_per_hour']:.1f}"),
+    ("wait: mean / p95 (s)", lambda s: f"{s['wait']['mean_s']:.3f} / {s['wait']['p95_s']:.3f}"),
+    (
+        "time in system: mean / p95 (s)",
+        lambda s: f"{s['time_in_system']['mean_s']:.3f} / {s['time_in_system']['p95_s']:.3f}",
+    ),
+]
+
+# Past this many orders the notebook view leaves the timeline out (it would run the
+# scenario again); run.timeline() draws it on demand.
+_TIMELINE_ORDERS = 100_000
+
+
+def run_html(run) -> str:
+    """What a Run shows in Jupyter: its totals, statistics and timeline."""
+    s = run.stats
+    rows = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(name)}</th><td>{html.escape(f(s))}</td></tr>"
+        for name, f in _STAT_ROWS
+    )
+    for c in s["cooks"]:
+        rows += (
+            f"<tr><th style='text-align:left'>cook {c['cook']}: hands-on / idle</th>"
+            f"<td>{c['hands_on_share']:.1%} / {c['idle_share']:.1%}</td></tr>"
+        )
+    title = (
+        f"<b>{html.escape(run.scenario)}</b>: {run.mode} kitchen, {run.clock} clock, seed {run.seed}, "
+        f"makespan {run.makespan:.2f} s"
+    )
+    if run.stopped:
+        title += f" ({html.escape(run.stopped)})"
+    timeline = ""
+    if run.finished or run.clock == "real":
+        if s["served"] + s["left"] + s["balked"] <= _TIMELINE_ORDERS:
+            try:
+                timeline = f"<pre style='line-height:1.1'>{html.escape(run.timeline(width=100))}</pre>"
+            except ValueError:
+                timeline = ""
+    return f"<div>{title}<table>{rows}</table>{timeline}</div>"
+
+
+def comparison_html(cmp) -> str:
+    return (
+        f"<div><b>speedup {cmp.speedup:.2f}×</b>"
+        f"<pre style='line-height:1.1'>{html.escape(cmp.timeline(width=100))}</pre>"
+        f"<pre>{html.escape(cmp.table())}</pre></div>"
+    )

@@ -1,0 +1,130 @@
+"""Sweeps: the grid given as a dict, run here or through any executor.
+
+Run here, every configuration × replication runs on the engine's own threads. Given
+an executor (``concurrent.futures.ProcessPoolExecutor``, a ``dask.distributed.Client``
+or anything with ``submit(fn, *args)`` returning a future), each run is one task;
+the results are gathered in job order, so the sweep is exactly the local one (the
+same derived seeds: common random numbers), whatever the workers.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import sys
+from typing import Any, Iterable, Mapping, Optional, Union
+
+from . import _native
+
+VaryValues = Union[str, range, Iterable[Any]]
+
+
+def vary_specs(vary: Optional[Mapping[str, VaryValues]]) -> list:
+    """``{"cooks": range(3, 8)}`` as the command's ``--vary cooks=3..7``."""
+    if vary is None:
+        return []
+    if not isinstance(vary, Mapping):
+        raise TypeError(f"vary must be a dict of parameter → values, not {type(vary).__name__}")
+    specs = []
+    for name, values in vary.items():
+        if not isinstance(name, str):
+            raise TypeError(f"vary's keys are parameter names (str), not {type(name).__name__}")
+        if isinstance(values, str):
+            text = values
+        elif isinstance(values, range) and values.step == 1 and len(values) > 0:
+            text = f"{values.start}..{values.stop - 1}"
+        elif isinstance(values, (int, float)):
+            text = _one(values)
+        else:
+            try:
+                items = list(values)
+            except TypeError:
+                raise TypeError(
+                    f"vary[{name!r}] must be a range, a list of values or a string like '1..4', "
+                    f"not {type(values).__name__}"
+                ) from None
+            text = ",".join(_one(v) for v in items)
+        specs.append(f"{name}={text}")
+    return specs
+
+
+def _one(v: Any) -> str:
+    if isinstance(v, bool):
+        raise TypeError(f"a value to vary cannot be a bool ({v!r})")
+    if isinstance(v, (int, float, str)):
+        return repr(v) if isinstance(v, float) else str(v)
+    raise TypeError(f"a value to vary is a number or a policy's name, not {type(v).__name__}")
+
+
+def _progress_bar(progress: Optional[bool], total: int, desc: str):
+    """A tqdm bar (terminal or notebook), or None."""
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    if progress is None:
+        interactive = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+        in_notebook = "ipykernel" in sys.modules
+        if not (interactive or in_notebook):
+            return None
+    return tqdm(total=total, desc=desc, unit="run")
+
+
+def run_local(plan: "_native.SweepPlan", progress: Optional[bool]):
+    bar = _progress_bar(progress, plan.jobs, "sweep")
+    if bar is None:
+        return plan.run()
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    try:
+        return plan.run(update)
+    finally:
+        bar.close()
+
+
+@functools.lru_cache(maxsize=8)
+def _plan(key: bytes) -> "_native.SweepPlan":
+    scenario, args = pickle.loads(key)
+    return _native.SweepPlan(scenario, *args)
+
+
+def run_job(scenario_and_args: bytes, k: int) -> bytes:
+    """One run of a sweep, in a worker: job ``k`` of the plan (cached per process)."""
+    return _plan(scenario_and_args).job(k)
+
+
+def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, progress: Optional[bool]):
+    key = pickle.dumps((scenario, args))
+    n = plan.jobs
+    bar = _progress_bar(progress, n, "sweep")
+    futures = []
+    results: list = [None] * n
+    try:
+        futures = [executor.submit(run_job, key, k) for k in range(n)]
+        for k, f in enumerate(futures):
+            results[k] = f.result()
+            if bar is not None:
+                bar.update(1)
+    except KeyboardInterrupt:
+        for f in futures:
+            f.cancel()
+        for k, f in enumerate(futures):
+            if results[k] is None and f.done() and not f.cancelled():
+                try:
+                    results[k] = f.result()
+                except BaseException:  # a cancelled or failed task: not run
+                    pass
+        partial = plan.gather(results)
+        e = _native.Interrupted(
+            "the sweep was interrupted; what had run by then is in this exception's .result"
+        )
+        e.result = partial
+        raise e from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return plan.gather(results)

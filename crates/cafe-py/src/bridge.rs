@@ -1,0 +1,1022 @@
+//! Every call into the library, in one place: the rest of the crate only converts
+//! between Python and the plain values this module takes and returns. Nothing here
+//! decides what a run, a comparison, a replication or a sweep means: each is the
+//! library's operation (`async_cafe::ops`), called with checked arguments, and
+//! every message is the library's or the command's own words.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_cafe::builtin;
+use async_cafe::clock::{self, Behind, Cancel, Stopped};
+use async_cafe::model::{Mode, Policy, Scenario};
+use async_cafe::ops::{self, ClockKind, Comparison, RunSpec, SweepRun, Want};
+use async_cafe::replicate::Replicated;
+use async_cafe::scenario::{self, ScenarioError};
+use async_cafe::sweep::{self, Options, Progress, Sweep, Target, Vary};
+use async_cafe::time::{self, Ticks};
+use async_cafe::view::json::JsonReport as Report;
+use async_cafe::view::html_report::{self as report, ReportRun};
+use async_cafe::view::stats::Stats;
+use async_cafe::view::timeline::{self, TimelineOptions};
+use async_cafe::view::trace::Trace;
+
+/// Why an operation failed, in the words the command uses.
+#[derive(Debug)]
+pub enum Fail {
+    /// A scenario with problems: the rendered report, and each problem located.
+    Scenario {
+        /// Exactly what `cafe check` prints.
+        text: String,
+        /// Each problem with its place.
+        problems: Vec<ProblemAt>,
+    },
+    /// A bad argument (`ValueError`).
+    Value(String),
+    /// A run whose clock would pass the longest time a run can count.
+    Overran(String),
+    /// A failed read or write (an export's temporary files).
+    Io(String),
+}
+
+/// One problem of a scenario, located by line and column (1-based, in characters).
+#[derive(Clone, Debug)]
+pub struct ProblemAt {
+    /// The file's name as messages show it.
+    pub file: String,
+    /// 1-based; `None` for a problem about the file as a whole.
+    pub line: Option<usize>,
+    /// 1-based, in characters; `None` with `line`.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// The short text under the underlined span.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl From<ScenarioError> for Fail {
+    fn from(e: ScenarioError) -> Fail {
+        let problems = e
+            .problems
+            .iter()
+            .map(|p| {
+                let (name, text) = &e.files[p.file];
+                let (line, column) = match &p.span {
+                    Some(span) => {
+                        let before = &text[..span.start.min(text.len())];
+                        let line = before.matches('\n').count() + 1;
+                        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                        (Some(line), Some(column))
+                    }
+                    None => (None, None),
+                };
+                ProblemAt {
+                    file: name.clone(),
+                    line,
+                    column,
+                    message: p.message.clone(),
+                    label: p.label.clone(),
+                    help: p.help.clone(),
+                }
+            })
+            .collect();
+        Fail::Scenario { text: e.render(), problems }
+    }
+}
+
+impl From<std::io::Error> for Fail {
+    fn from(e: std::io::Error) -> Fail {
+        match e.get_ref().and_then(|inner| inner.downcast_ref::<ops::RunOverran>()) {
+            Some(overran) => Fail::Overran(overran.message.clone()),
+            None => Fail::Io(e.to_string()),
+        }
+    }
+}
+
+/// `name: summary` of every built-in, in `cafe list`'s order.
+pub fn builtins() -> Vec<(String, String)> {
+    builtin::BUILTINS
+        .iter()
+        .map(|b| {
+            let summary = b.load().map(|s| s.summary).unwrap_or_default();
+            (b.name.to_string(), summary)
+        })
+        .collect()
+}
+
+/// (name as the scenario gives it, display name, contents) of each file a scenario read.
+pub type Files = Vec<(String, String, String)>;
+
+/// Where a scenario's text came from: what a worker process needs to load it again.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// A built-in, by name.
+    Builtin(String),
+    /// TOML text, and the files it refers to (a replayed day) as they were read.
+    Text {
+        /// The scenario's default name (a file's stem).
+        name: String,
+        /// How messages refer to it (a path, or `<string>`).
+        display: String,
+        /// The TOML as given.
+        text: String,
+        /// (name as the scenario gives it, display name, contents) of each file read.
+        files: Files,
+    },
+}
+
+/// A loaded scenario, with where it came from and the changes made to it since
+/// (`--vary`-style `NAME=VALUE`, applied in order with the sweep's own `apply`).
+#[derive(Clone, Debug)]
+pub struct Sc {
+    origin: Origin,
+    edits: Vec<String>,
+    model: Arc<Scenario>,
+}
+
+fn load_text(
+    name: &str,
+    display: &str,
+    text: &str,
+    files: &[(String, String, String)],
+) -> Result<Scenario, Fail> {
+    let resolve = |wanted: &str| {
+        files
+            .iter()
+            .find(|(n, _, _)| n == wanted)
+            .map(|(_, d, t)| (d.clone(), t.clone()))
+            .ok_or_else(|| format!("cannot read {wanted}: not shipped with the scenario"))
+    };
+    Ok(scenario::load_str(name, display, text, &resolve)?)
+}
+
+/// Loads `text`, reading the files it refers to from `dir`, and records them.
+fn load_recording(name: &str, display: &str, text: &str, dir: &Path) -> Result<(Scenario, Files), Fail> {
+    let read = std::cell::RefCell::new(Vec::new());
+    let resolve = |wanted: &str| {
+        let p = dir.join(wanted);
+        let bytes = std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let contents = String::from_utf8_lossy(&bytes).into_owned();
+        let display = p.display().to_string();
+        read.borrow_mut().push((wanted.to_string(), display.clone(), contents.clone()));
+        Ok((display, contents))
+    };
+    let sc = scenario::load_str(name, display, text, &resolve)?;
+    Ok((sc, read.into_inner()))
+}
+
+impl Sc {
+    /// A built-in by name; an unknown name is an error with the command's help.
+    pub fn builtin(name: &str) -> Result<Sc, Fail> {
+        let b = builtin::find(name).ok_or_else(|| {
+            let close: Vec<String> = builtin::suggestions(name).iter().map(|c| format!("`{c}`")).collect();
+            let help = if close.is_empty() {
+                "see async_cafe.builtins(), or load a .toml file with Scenario.load(path)".to_string()
+            } else {
+                format!("did you mean {}? See async_cafe.builtins() for them all", close.join(", "))
+            };
+            Fail::Value(format!("no built-in scenario is called `{name}`\n  help: {help}"))
+        })?;
+        let model = b.load()?;
+        Ok(Sc { origin: Origin::Builtin(name.to_string()), edits: Vec::new(), model: Arc::new(model) })
+    }
+
+    /// A scenario file, with the command's messages for a file that cannot be read.
+    pub fn load(path: &Path) -> Result<Sc, Fail> {
+        let model = scenario::load_file(path)?;
+        // It loaded, so it is UTF-8: keep its text and the files it read, so that
+        // the scenario can be sent to another process.
+        let text = std::fs::read_to_string(path).map_err(|e| Fail::Io(format!("{}: {e}", path.display())))?;
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let display = path.display().to_string();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let (_, files) = load_recording(&name, &display, &text, &dir)?;
+        Ok(Sc {
+            origin: Origin::Text { name, display, text, files },
+            edits: Vec::new(),
+            model: Arc::new(model),
+        })
+    }
+
+    /// A scenario from TOML text; files it refers to are read from `dir`.
+    pub fn from_toml(text: &str, name: &str, display: &str, dir: &Path) -> Result<Sc, Fail> {
+        let (model, files) = load_recording(name, display, text, dir)?;
+        let origin = Origin::Text {
+            name: name.to_string(),
+            display: display.to_string(),
+            text: text.to_string(),
+            files,
+        };
+        Ok(Sc { origin, edits: Vec::new(), model: Arc::new(model) })
+    }
+
+    /// Where it came from and its changes: enough to load it again elsewhere.
+    pub fn state(&self) -> (Origin, Vec<String>) {
+        (self.origin.clone(), self.edits.clone())
+    }
+
+    /// The scenario [`Sc::state`] described.
+    pub fn from_state(origin: Origin, edits: Vec<String>) -> Result<Sc, Fail> {
+        let mut sc = match &origin {
+            Origin::Builtin(name) => Sc::builtin(name)?,
+            Origin::Text { name, display, text, files } => {
+                let model = load_text(name, display, text, files)?;
+                Sc { origin: origin.clone(), edits: Vec::new(), model: Arc::new(model) }
+            }
+        };
+        for e in &edits {
+            sc = sc.edit(e)?;
+        }
+        Ok(sc)
+    }
+
+    /// The scenario with `spec` (`cooks=3`, `equipment.oven=2`, `arrivals.rate=1.5`,
+    /// `policy=longest-chain`) applied as a sweep applies it; errors in `--vary`'s words.
+    pub fn edit(&self, spec: &str) -> Result<Sc, Fail> {
+        let vary = sweep::parse_vary(spec, &self.model).map_err(|e| Fail::Value(e.to_string()))?;
+        if vary.values.len() != 1 {
+            return Err(Fail::Value(format!("`{spec}`: give one value")));
+        }
+        let model = sweep::apply(&self.model, std::slice::from_ref(&vary), &vary.values);
+        let mut edits = self.edits.clone();
+        edits.push(format!("{}={}", vary.param.name(), vary.param.show(vary.values[0])));
+        Ok(Sc { origin: self.origin.clone(), edits, model: Arc::new(model) })
+    }
+
+    /// The scenario as TOML: its text, with the changes made since written in.
+    pub fn to_toml(&self) -> Result<String, Fail> {
+        let text = match &self.origin {
+            Origin::Builtin(name) => builtin::find(name).map(|b| b.toml).unwrap_or_default(),
+            Origin::Text { text, .. } => text.as_str(),
+        };
+        crate::tomledit::apply_edits(text, &self.edits).map_err(Fail::Value)
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// Its one-line summary.
+    pub fn summary(&self) -> &str {
+        &self.model.summary
+    }
+    /// Its time unit: `s`, `min`, ...
+    pub fn unit(&self) -> &'static str {
+        self.model.unit.name()
+    }
+    /// Seconds in one unit.
+    pub fn unit_seconds(&self) -> f64 {
+        self.model.unit.seconds()
+    }
+    /// Its real-clock speed.
+    pub fn speed(&self) -> f64 {
+        self.model.speed
+    }
+    /// Its seed.
+    pub fn seed(&self) -> u64 {
+        self.model.seed
+    }
+    /// Its cooks.
+    pub fn cooks(&self) -> u16 {
+        self.model.kitchen.cooks
+    }
+    /// What one cook costs.
+    pub fn cook_cost(&self) -> f64 {
+        self.model.kitchen.cook_cost
+    }
+    /// (name, capacity, cost) of each piece of equipment.
+    pub fn equipment(&self) -> Vec<(String, u32, f64)> {
+        self.model.kitchen.equipment.iter().map(|e| (e.name.clone(), e.capacity, e.cost)).collect()
+    }
+    /// The dispatch policy's name.
+    pub fn policy(&self) -> &'static str {
+        self.model.kitchen.policy.name()
+    }
+    /// How many customers come, when known.
+    pub fn customers(&self) -> Option<u64> {
+        self.model.customer_count()
+    }
+    /// The scenario's changes so far, as `NAME=VALUE`.
+    pub fn edits(&self) -> &[String] {
+        &self.edits
+    }
+}
+
+/// `async` or `sync`.
+pub fn parse_mode(mode: &str) -> Result<Mode, Fail> {
+    match mode {
+        "async" => Ok(Mode::Async),
+        "sync" => Ok(Mode::Sync),
+        other => Err(Fail::Value(format!("mode must be 'async' or 'sync', not {other:?}"))),
+    }
+}
+
+fn parse_policy(name: &str) -> Result<Policy, Fail> {
+    Policy::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+        Fail::Value(format!("unknown policy `{name}`: the policies are {}", names.join(", ")))
+    })
+}
+
+fn warmup_ticks(sc: &Scenario, warmup: Option<f64>) -> Result<Ticks, Fail> {
+    match warmup {
+        Some(w) => time::time_arg("warmup", sc.unit, w).map_err(Fail::Value),
+        None => Ok(0),
+    }
+}
+
+/// A warm-up that leaves nothing to measure in `runs` is an error, as in the command.
+fn check_measured(sc: &Scenario, warmup: Ticks, runs: &[Stats]) -> Result<(), Fail> {
+    let empty: Vec<&Stats> = runs.iter().filter(|s| s.measured_nothing()).collect();
+    if warmup == 0 || empty.is_empty() {
+        return Ok(());
+    }
+    let unit = sc.unit.name();
+    let w = sc.unit.from_ticks(warmup);
+    let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / sc.unit.seconds();
+    let why = match (ended <= w, runs.len()) {
+        (true, 1) => format!("the run ended at {ended:.2} {unit}"),
+        (false, 1) => format!("no customer arrived after it (the run ended at {ended:.2} {unit})"),
+        (true, n) => {
+            format!("in {} of {n} replications, the shortest ended at {ended:.2} {unit}", empty.len())
+        }
+        (false, n) => format!(
+            "in {} of {n} replications, no customer arrived after it (the shortest ended at {ended:.2} {unit})",
+            empty.len()
+        ),
+    };
+    Err(Fail::Value(format!(
+        "the warm-up of {w} {unit} leaves nothing to measure: {why}\n  help: give a shorter warmup, or make the run longer"
+    )))
+}
+
+/// What `Scenario.run` was asked, checked.
+pub struct RunArgs<'a> {
+    /// `async` or `sync`.
+    pub mode: &'a str,
+    /// The seed; the scenario's when `None`.
+    pub seed: Option<u64>,
+    /// `virtual` or `real`.
+    pub clock: &'a str,
+    /// Real-clock speed; the scenario's when `None`.
+    pub speed: Option<f64>,
+    /// A dispatch policy instead of the scenario's.
+    pub policy: Option<&'a str>,
+    /// Warm-up, in the scenario's unit.
+    pub warmup: Option<f64>,
+    /// Real clock: stop (rather than warn) when the run falls behind.
+    pub behind_stop: bool,
+}
+
+/// A run ready to start: everything checked.
+pub struct Prepared {
+    sc: Arc<Scenario>,
+    spec: RunSpec,
+    warmup: Ticks,
+}
+
+/// Checks `args` against `sc`.
+pub fn prepare_run(sc: &Sc, args: &RunArgs<'_>) -> Result<Prepared, Fail> {
+    let mode = parse_mode(args.mode)?;
+    let mut model = (*sc.model).clone();
+    if let Some(p) = args.policy {
+        model.kitchen.policy = parse_policy(p)?;
+    }
+    if let Some(s) = args.speed {
+        clock::check_speed("speed", s).map_err(Fail::Value)?;
+    }
+    let clock = match args.clock {
+        "virtual" => ClockKind::Virtual,
+        "real" => ClockKind::Real {
+            speed: args.speed.unwrap_or(model.speed),
+            behind: if args.behind_stop { Behind::Stop } else { Behind::Warn },
+        },
+        other => return Err(Fail::Value(format!("clock must be 'virtual' or 'real', not {other:?}"))),
+    };
+    let warmup = warmup_ticks(&model, args.warmup)?;
+    let spec = RunSpec { mode, clock, seed: args.seed.unwrap_or(model.seed) };
+    Ok(Prepared { sc: Arc::new(model), spec, warmup })
+}
+
+/// Capacity warnings for a run (what the command prints on stderr first).
+pub fn warnings(p: &Prepared) -> Vec<String> {
+    async_cafe::capacity::warnings(&p.sc, p.spec.mode)
+}
+
+/// A finished (or stopped) run and what it recorded.
+pub struct RunOut {
+    sc: Arc<Scenario>,
+    spec: RunSpec,
+    warmup: Ticks,
+    makespan: Ticks,
+    served: u64,
+    finished: bool,
+    stopped: Option<Stopped>,
+    worst_lag: Option<(Duration, Ticks)>,
+    stats: Stats,
+    /// Real clock: the JSON report (the narrative with its times) and the trace,
+    /// kept as the run went; the CSV exports when asked for.
+    report: Option<Report>,
+    trace: Option<Trace>,
+    csv: Option<tempfile::TempDir>,
+}
+
+/// Runs `p` (on the calling thread, which may be any), stopped by `cancel`. On the
+/// real clock the narrative, the trace and (with `record`) the tables are kept as
+/// the run goes; on the virtual clock only the statistics are, and the rest is made
+/// again when asked for, by the same run (same scenario, mode and seed).
+/// With `echo`, the narrative is written to `out` line by line as it happens.
+pub fn run(
+    p: &Prepared,
+    cancel: &Cancel,
+    record: bool,
+    echo: Option<&mut dyn std::io::Write>,
+) -> Result<RunOut, Fail> {
+    let real = matches!(p.spec.clock, ClockKind::Real { .. });
+    let csv = if real && record { Some(tempdir()?) } else { None };
+    let want = Want {
+        narrative: echo.is_some(),
+        stats: true,
+        report: real,
+        trace: real,
+        order_lanes: real,
+        csv: csv.as_ref().map(|d| d.path().to_path_buf()),
+        warmup: p.warmup,
+        cancel: cancel.clone(),
+        ..Want::default()
+    };
+    let mut sink = std::io::sink();
+    let ran = ops::run(&p.sc, p.spec, want, echo.unwrap_or(&mut sink))?;
+    let stats = ran.stats.expect("asked for");
+    if ran.stopped.is_none() {
+        check_measured(&p.sc, p.warmup, std::slice::from_ref(&stats))?;
+    }
+    Ok(RunOut {
+        sc: Arc::clone(&p.sc),
+        spec: p.spec,
+        warmup: p.warmup,
+        makespan: ran.outcome.end,
+        served: ran.outcome.served,
+        finished: ran.outcome.finished,
+        stopped: ran.stopped,
+        worst_lag: ran.worst_lag,
+        stats,
+        report: ran.report,
+        trace: ran.trace,
+        csv,
+    })
+}
+
+fn tempdir() -> Result<tempfile::TempDir, Fail> {
+    tempfile::Builder::new().prefix("async-cafe-").tempdir().map_err(|e| Fail::Io(e.to_string()))
+}
+
+/// The three CSV tables of a run, in a temporary directory removed when dropped.
+pub struct CsvTables {
+    dir: tempfile::TempDir,
+}
+
+impl CsvTables {
+    /// The path of `name` (`orders.csv`, `steps.csv`, `events.csv`).
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl RunOut {
+    fn is_real(&self) -> bool {
+        matches!(self.spec.clock, ClockKind::Real { .. })
+    }
+
+    fn not_again(&self, what: &str) -> Fail {
+        Fail::Value(format!(
+            "this run was stopped before its end, so its {what} cannot be made again: run it again with record=True to keep it"
+        ))
+    }
+
+    /// The statistics, as the JSON report has them.
+    pub fn stats_json(&self) -> String {
+        serde_json::to_string(&self.stats).unwrap_or_default()
+    }
+    /// `async` or `sync`.
+    pub fn mode(&self) -> &'static str {
+        self.spec.mode.name()
+    }
+    /// `virtual` or `real`.
+    pub fn clock(&self) -> &'static str {
+        self.spec.clock.pacing().name()
+    }
+    /// The seed it ran with.
+    pub fn seed(&self) -> u64 {
+        self.spec.seed
+    }
+    /// The scenario's name.
+    pub fn scenario(&self) -> &str {
+        &self.sc.name
+    }
+    /// Its unit's name and seconds.
+    pub fn unit(&self) -> (&'static str, f64) {
+        (self.sc.unit.name(), self.sc.unit.seconds())
+    }
+    /// The time of its last event, in seconds.
+    pub fn makespan_s(&self) -> f64 {
+        time::seconds(self.makespan)
+    }
+    /// Orders served.
+    pub fn served(&self) -> u64 {
+        self.served
+    }
+    /// Whether it ran to its end.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+    /// Why it stopped early: `interrupted` or `fell behind`.
+    pub fn stopped(&self) -> Option<&'static str> {
+        self.stopped.map(|s| match s {
+            Stopped::Interrupted => "interrupted",
+            Stopped::FellBehind { .. } => "fell behind",
+        })
+    }
+    /// The note the command prints when a real run fell behind.
+    pub fn lag_note(&self) -> Option<String> {
+        self.worst_lag.map(|(lag, at)| {
+            format!(
+                "the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)",
+                lag.as_secs_f64(),
+                self.sc.unit.from_ticks(at),
+                self.sc.unit.name()
+            )
+        })
+    }
+
+    /// The narrative: (seconds, line) pairs.
+    pub fn narrative(&self) -> Result<Vec<(f64, String)>, Fail> {
+        if let Some(r) = &self.report {
+            return Ok(r.narrative.iter().map(|l| (l.t_s, l.line.clone())).collect());
+        }
+        if !self.finished {
+            return Err(self.not_again("narrative"));
+        }
+        let lines = ops::narrative_lines(&self.sc, self.spec.mode, self.spec.seed);
+        Ok(lines.into_iter().map(|(t, l)| (time::seconds(t), l)).collect())
+    }
+
+    /// The trace (with order lanes) and statistics a timeline and a report draw.
+    fn drawn(&self) -> Result<(Trace, Stats), Fail> {
+        if let Some(t) = &self.trace {
+            return Ok((t.clone(), self.stats.clone()));
+        }
+        if !self.finished {
+            return Err(self.not_again("timeline"));
+        }
+        let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
+        let want =
+            Want { trace: true, order_lanes: true, stats: true, warmup: self.warmup, ..Want::default() };
+        let ran = ops::run(&self.sc, spec, want, &mut std::io::sink())?;
+        Ok((ran.trace.expect("asked for"), ran.stats.expect("asked for")))
+    }
+
+    /// The text timeline, `width` columns, with a lane per order if asked.
+    pub fn timeline(&self, width: usize, color: bool, order_lanes: bool) -> Result<String, Fail> {
+        let (mut trace, _) = self.drawn()?;
+        if !order_lanes {
+            trace.lanes.retain(|l| !matches!(l.kind, async_cafe::view::trace::LaneKind::Order(_)));
+        }
+        let opts = TimelineOptions::new(width.clamp(20, 1000), color);
+        Ok(timeline::render(&trace, &self.sc, &opts))
+    }
+
+    /// The self-contained HTML report (`cafe run --report`).
+    pub fn report_html(&self) -> Result<String, Fail> {
+        let (trace, stats) = self.drawn()?;
+        let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats };
+        Ok(report::html(&self.sc, &[run]))
+    }
+
+    /// The CSV exports of the run (docs/exports.md): those kept as it ran, or made by
+    /// running it again on the virtual clock.
+    pub fn tables(&self) -> Result<CsvTablesRef<'_>, Fail> {
+        if let Some(dir) = &self.csv {
+            return Ok(CsvTablesRef::Kept(dir.path()));
+        }
+        if self.is_real() {
+            return Err(Fail::Value(
+                "this run was on the real clock with record=False: its tables were not kept".into(),
+            ));
+        }
+        if !self.finished {
+            return Err(self.not_again("tables"));
+        }
+        let dir = tempdir()?;
+        let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
+        let want = Want { csv: Some(dir.path().to_path_buf()), ..Want::default() };
+        ops::run(&self.sc, spec, want, &mut std::io::sink())?;
+        Ok(CsvTablesRef::Made(CsvTables { dir }))
+    }
+
+    /// Whether the option columns of the orders table (between `item` and
+    /// `arrived_s`) exist: how many options the scenario has.
+    pub fn options(&self) -> usize {
+        self.sc.menu.options.len()
+    }
+}
+
+/// Where a run's CSV tables are.
+pub enum CsvTablesRef<'a> {
+    /// Kept by the run itself.
+    Kept(&'a Path),
+    /// Made again, in a directory of their own.
+    Made(CsvTables),
+}
+
+impl CsvTablesRef<'_> {
+    /// The path of `name`.
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        match self {
+            CsvTablesRef::Kept(d) => d.join(name),
+            CsvTablesRef::Made(t) => t.path(name),
+        }
+    }
+}
+
+/// A comparison of kitchens and its scenario.
+pub struct CmpOut {
+    sc: Arc<Scenario>,
+    cmp: Comparison,
+}
+
+/// One side of a comparison, as plain values.
+pub struct SideOut {
+    /// Its column heading.
+    pub label: String,
+    /// `async` or `sync`.
+    pub mode: &'static str,
+    /// Its policy's name.
+    pub policy: &'static str,
+    /// Its last event's time, in seconds.
+    pub makespan_s: f64,
+    /// Its statistics as JSON.
+    pub stats_json: String,
+}
+
+/// Both kitchens (or the asynchronous one under each of `policies`) on the virtual
+/// clock with the same seed; `None` if cancelled.
+pub fn compare(
+    sc: &Sc,
+    seed: Option<u64>,
+    policies: Option<&[String]>,
+    order_lanes: bool,
+    cancel: &Cancel,
+) -> Result<Option<CmpOut>, Fail> {
+    let model = Arc::clone(&sc.model);
+    let seed = seed.unwrap_or(model.seed);
+    let cmp = match policies {
+        None => ops::compare_until(&model, seed, order_lanes, cancel)?,
+        Some(names) => {
+            if names.is_empty() {
+                return Err(Fail::Value("policies must name at least one policy".into()));
+            }
+            let ps = names.iter().map(|n| parse_policy(n)).collect::<Result<Vec<_>, _>>()?;
+            ops::compare_policies_until(&model, seed, &ps, order_lanes, cancel)?
+        }
+    };
+    Ok(cmp.map(|cmp| CmpOut { sc: model, cmp }))
+}
+
+impl CmpOut {
+    /// How many times faster the last side is than the first.
+    pub fn speedup(&self) -> f64 {
+        self.cmp.speedup()
+    }
+    /// Each side.
+    pub fn sides(&self) -> Vec<SideOut> {
+        self.cmp
+            .sides
+            .iter()
+            .map(|s| SideOut {
+                label: s.label(self.cmp.compared),
+                mode: s.mode.name(),
+                policy: s.policy.name(),
+                makespan_s: time::seconds(s.outcome.end),
+                stats_json: serde_json::to_string(&s.stats).unwrap_or_default(),
+            })
+            .collect()
+    }
+    /// The totals and statistics side by side (`cafe compare`'s table).
+    pub fn table(&self) -> String {
+        self.cmp.table(&self.sc)
+    }
+    /// The timelines stacked on one scale.
+    pub fn timeline(&self, width: usize, color: bool) -> String {
+        let titles: Vec<String> = self
+            .cmp
+            .sides
+            .iter()
+            .map(|s| match self.cmp.compared {
+                ops::Compared::Modes => format!("{} kitchen", s.mode.title()),
+                ops::Compared::Policies => format!("policy {}", s.policy.name()),
+            })
+            .collect();
+        let charts: Vec<(&Trace, Option<&str>)> =
+            self.cmp.sides.iter().zip(&titles).map(|(s, t)| (&s.trace, Some(t.as_str()))).collect();
+        let opts = TimelineOptions::new(width.clamp(20, 1000), color);
+        timeline::render_stacked(&charts, &self.sc, &opts)
+    }
+    /// The HTML report of every side.
+    pub fn report_html(&self) -> String {
+        report::html(&self.sc, &self.cmp.report_runs())
+    }
+}
+
+/// Replications of a scenario and what they estimate.
+pub struct RepOut {
+    sc: Arc<Scenario>,
+    rep: Replicated,
+    /// How many were asked for (more than ran, if cancelled).
+    pub asked: u32,
+}
+
+/// Checks the arguments of a replication.
+pub fn prepare_replicate(
+    sc: &Sc,
+    mode: &str,
+    seed: Option<u64>,
+    replications: u32,
+    warmup: Option<f64>,
+    policy: Option<&str>,
+) -> Result<(Arc<Scenario>, Mode, u64, Ticks), Fail> {
+    if replications == 0 {
+        return Err(Fail::Value("replications must be at least 1".into()));
+    }
+    let mode = parse_mode(mode)?;
+    let mut model = (*sc.model).clone();
+    if let Some(p) = policy {
+        model.kitchen.policy = parse_policy(p)?;
+    }
+    let warmup = warmup_ticks(&model, warmup)?;
+    let seed = seed.unwrap_or(model.seed);
+    Ok((Arc::new(model), mode, seed, warmup))
+}
+
+/// `replications` independent replications (`ops::replicate_until`) on `threads`
+/// workers; `None` when cancelled before one finished.
+pub fn replicate(
+    prepared: &(Arc<Scenario>, Mode, u64, Ticks),
+    replications: u32,
+    threads: usize,
+    cancel: &Cancel,
+) -> Result<Option<RepOut>, Fail> {
+    let (sc, mode, seed, warmup) = prepared;
+    let rep = ops::replicate_until(sc, *mode, *seed, replications, *warmup, threads, cancel)
+        .map_err(|e| Fail::Overran(e.to_string()))?;
+    let Some(rep) = rep else { return Ok(None) };
+    if rep.replications == replications {
+        check_measured(sc, *warmup, &rep.runs)?;
+    }
+    Ok(Some(RepOut { sc: Arc::clone(sc), rep, asked: replications }))
+}
+
+impl RepOut {
+    /// The estimates (and seeds), as `cafe run --replications --format json` prints them.
+    pub fn json(&self) -> String {
+        serde_json::to_string(&self.rep).unwrap_or_default()
+    }
+    /// Each replication's statistics, as JSON, in replication order.
+    pub fn runs_json(&self) -> Vec<String> {
+        self.rep.runs.iter().map(|s| serde_json::to_string(s).unwrap_or_default()).collect()
+    }
+    /// The table `cafe run --replications` prints.
+    pub fn render(&self) -> String {
+        self.rep.render(self.sc.unit)
+    }
+    /// How many finished.
+    pub fn replications(&self) -> u32 {
+        self.rep.replications
+    }
+}
+
+/// A sweep, checked and ready to run here or elsewhere.
+pub struct Plan {
+    sc: Arc<Scenario>,
+    varies: Vec<Vary>,
+    opts: Options,
+    target: Option<(String, Target)>,
+}
+
+/// What `sweep` was asked.
+#[derive(Clone, Debug)]
+pub struct SweepArgs {
+    /// `--vary` specs.
+    pub vary: Vec<String>,
+    /// Per configuration.
+    pub replications: u32,
+    /// `METRIC OP VALUE`.
+    pub target: Option<String>,
+    /// `async` or `sync`.
+    pub mode: String,
+    /// Base seed; the scenario's when `None`.
+    pub seed: Option<u64>,
+    /// In the scenario's unit.
+    pub warmup: Option<f64>,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// Checks a sweep as `cafe sweep` does, in the same order and words.
+pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
+    let model = Arc::clone(&sc.model);
+    let bad = Fail::Value;
+    if a.replications == 0 {
+        return Err(bad("replications must be at least 1".into()));
+    }
+    let varies = a
+        .vary
+        .iter()
+        .map(|v| sweep::parse_vary(v, &model))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
+    let metrics = sweep::metrics(&model, &varies);
+    let target = a
+        .target
+        .as_deref()
+        .map(|t| sweep::parse_target(t, &metrics).map(|p| (t.to_string(), p)))
+        .transpose()
+        .map_err(|e| bad(e.to_string()))?;
+    if target.is_some() && a.replications < 2 {
+        return Err(bad("target needs at least 2 replications: one run gives no confidence interval".into()));
+    }
+    let mode = parse_mode(&a.mode)?;
+    let warmup = warmup_ticks(&model, a.warmup)?;
+    sweep::check_size(&model, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
+    let opts = Options {
+        mode,
+        seed: a.seed.unwrap_or(model.seed),
+        replications: a.replications,
+        warmup,
+        threads: a.threads,
+    };
+    Ok(Plan { sc: model, varies, opts, target })
+}
+
+/// A sweep's result and its target.
+pub struct SweepOut {
+    sc: Arc<Scenario>,
+    sweep: Sweep,
+    target: Option<(String, Target)>,
+}
+
+impl Plan {
+    /// Runs (configurations × replications).
+    pub fn jobs(&self) -> usize {
+        ops::sweep_jobs(&self.varies, &self.opts)
+    }
+
+    /// Runs every job here, on the plan's threads; `progress(done, total)` after each.
+    pub fn run(&self, cancel: &Cancel, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<SweepOut, Fail> {
+        let sweep =
+            ops::sweep(&self.sc, &self.varies, &self.opts, cancel, &|p: Progress| progress(p.done, p.total));
+        self.out(sweep)
+    }
+
+    /// Runs job `k` here, encoded for the trip back to the caller.
+    pub fn job(&self, k: usize) -> Result<Vec<u8>, Fail> {
+        if k >= self.jobs() {
+            return Err(Fail::Value(format!("job {k} is not one of this sweep's {} runs", self.jobs())));
+        }
+        Ok(crate::wire::encode(&ops::sweep_job(&self.sc, &self.varies, &self.opts, k)))
+    }
+
+    /// The sweep made of `runs` (job order; `None`: not run).
+    pub fn gather(&self, runs: Vec<Option<Vec<u8>>>, elapsed: Duration) -> Result<SweepOut, Fail> {
+        if runs.len() != self.jobs() {
+            return Err(Fail::Value(format!("expected {} results, got {}", self.jobs(), runs.len())));
+        }
+        let runs: Vec<Option<SweepRun>> = runs
+            .into_iter()
+            .map(|r| r.map(|bytes| crate::wire::decode(&bytes).map_err(Fail::Value)).transpose())
+            .collect::<Result<_, _>>()?;
+        let sweep = ops::sweep_from_runs(&self.sc, &self.varies, &self.opts, runs, elapsed);
+        self.out(sweep)
+    }
+
+    fn out(&self, sweep: Sweep) -> Result<SweepOut, Fail> {
+        if let Some(e) = &sweep.overrun {
+            return Err(Fail::Overran(e.clone()));
+        }
+        Ok(SweepOut { sc: Arc::clone(&self.sc), sweep, target: self.target.clone() })
+    }
+}
+
+/// When a sweep through an executor started (for its elapsed time).
+pub fn now() -> Instant {
+    Instant::now()
+}
+
+/// One answer to a sweep's target, by the configurations' values.
+pub struct AnswerOut {
+    /// The arrival rate of the group, when the rate varies.
+    pub rate: Option<f64>,
+    /// The cheapest configuration meeting the target: (label, value) pairs and its cost.
+    pub best: Option<(Vec<(String, String)>, f64)>,
+    /// The closest one when none meets it.
+    pub closest: Option<(Vec<(String, String)>, f64)>,
+}
+
+impl SweepOut {
+    /// The CSV table (`cafe sweep --csv`).
+    pub fn csv(&self) -> String {
+        sweep::csv(&self.sweep, self.target.as_ref().map(|t| &t.1))
+    }
+    /// The text table and answer, as `cafe sweep` prints them.
+    pub fn text(&self) -> String {
+        let target = self.target.as_ref().map(|t| &t.1);
+        let mut text = sweep::render_table(&self.sweep, target);
+        let answer = sweep::render_answer(&self.sweep, target);
+        if !answer.is_empty() {
+            text.push('\n');
+            text.push_str(&answer);
+        }
+        text
+    }
+    /// The HTML page (`cafe sweep --report`).
+    pub fn html(&self) -> String {
+        sweep::html(&self.sweep, self.target.as_ref().map(|t| &t.1))
+    }
+    /// The JSON document (`cafe sweep --format json`).
+    pub fn json(&self) -> String {
+        let doc = self.sweep.document(self.target.as_ref().map(|(text, t)| (text.as_str(), t)));
+        serde_json::to_value(&doc).and_then(|v| serde_json::to_string(&v)).unwrap_or_default()
+    }
+    /// The answers to the target (empty without one).
+    pub fn answers(&self) -> Vec<AnswerOut> {
+        let Some((_, target)) = &self.target else { return Vec::new() };
+        let named = |i: Option<usize>| {
+            i.map(|i| {
+                let row = &self.sweep.rows[i];
+                let values = self
+                    .sweep
+                    .varies
+                    .iter()
+                    .zip(&row.values)
+                    .map(|(v, &x)| (v.param.name(), v.param.show(x)))
+                    .collect();
+                (values, row.cost)
+            })
+        };
+        sweep::answers(&self.sweep, target)
+            .into_iter()
+            .map(|a| AnswerOut { rate: a.rate, best: named(a.best), closest: named(a.closest) })
+            .collect()
+    }
+    /// Whether it was stopped before every run was done.
+    pub fn interrupted(&self) -> bool {
+        self.sweep.interrupted
+    }
+    /// Configurations, and how many were run to the end.
+    pub fn configurations(&self) -> (usize, usize) {
+        (self.sweep.rows.len(), self.sweep.rows.iter().filter(|r| r.done()).count())
+    }
+    /// Replications per configuration.
+    pub fn replications(&self) -> u32 {
+        self.sweep.replications
+    }
+    /// Wall time, in seconds.
+    pub fn elapsed_s(&self) -> f64 {
+        self.sweep.elapsed.as_secs_f64()
+    }
+    /// The scenario's name.
+    pub fn scenario(&self) -> &str {
+        &self.sc.name
+    }
+    /// How each varied column of the CSV is typed: whole numbers, or not (a rate),
+    /// or a name (a policy).
+    pub fn vary_columns(&self) -> Vec<(String, VaryKind)> {
+        self.sweep
+            .varies
+            .iter()
+            .map(|v| {
+                let kind = match v.param {
+                    sweep::Param::Policy => VaryKind::Name,
+                    sweep::Param::ArrivalRate => VaryKind::Real,
+                    _ => VaryKind::Whole,
+                };
+                (v.param.name(), kind)
+            })
+            .collect()
+    }
+}
+
+/// How a varied parameter's values are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VaryKind {
+    /// Cooks, capacities.
+    Whole,
+    /// An arrival rate.
+    Real,
+    /// A policy's name.
+    Name,
+}

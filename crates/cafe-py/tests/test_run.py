@@ -1,0 +1,185 @@
+"""Runs: the narrative of every built-in as the command prints it, the statistics as
+the JSON report has them, tables as the CSV exports, the notebook view, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import async_cafe as ac
+from conftest import ROOT, mmc_toml
+
+MODES = ("async", "sync")
+
+
+def stamped(scenario: ac.Scenario, run: ac.Run) -> str:
+    """The narrative as the golden files have it: `[   12.500 s] line`."""
+    u, us = scenario.unit, scenario.unit_seconds
+    return "".join(f"[{t / us:>9.3f} {u}] {line}\n" for t, line in run.narrative)
+
+
+@pytest.mark.parametrize("name", list(ac.builtins()))
+@pytest.mark.parametrize("mode", MODES)
+def test_every_builtin_narrates_as_its_golden_file(name, mode):
+    sc = ac.Scenario.builtin(name)
+    golden = (ROOT / "tests" / "golden" / f"{name}.{mode}.txt").read_text()
+    assert stamped(sc, sc.run(mode=mode)) == golden
+
+
+@pytest.mark.parametrize("name", list(ac.builtins()))
+@pytest.mark.parametrize("mode", MODES)
+def test_every_builtin_narrates_and_counts_as_the_command(name, mode, cafe):
+    sc = ac.Scenario.builtin(name)
+    run = sc.run(mode=mode)
+    text = cafe("run", name, "--mode", mode, "--clock", "virtual").stdout
+    assert run.text == text
+    report = json.loads(cafe("run", name, "--mode", mode, "--clock", "virtual", "--format", "json").stdout)
+    assert run.stats == report["stats"]
+    assert run.makespan == report["makespan_s"]
+    assert [list(p) for p in run.narrative] == [[r["t_s"], r["line"]] for r in report["narrative"]]
+
+
+def test_tables_are_the_csv_exports(tmp_path, cafe):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    run = ac.Scenario.builtin("rush-hour").run(seed=5)
+    cafe("run", "rush-hour", "--seed", "5", "--clock", "virtual", "--csv", str(tmp_path))
+    for name in ("orders", "steps", "events"):
+        ours = getattr(run, name).to_pandas()
+        theirs = pd.read_csv(tmp_path / f"{name}.csv", keep_default_na=False, na_values=[""])
+        assert list(ours.columns) == list(theirs.columns), name
+        assert len(ours) == len(theirs) > 0, name
+        for col in ours.columns:
+            a, b = ours[col], theirs[col]
+            if a.dtype == object or str(a.dtype).startswith("str"):
+                assert a.fillna("").astype(str).tolist() == b.fillna("").astype(str).tolist(), (name, col)
+            else:
+                assert a.astype(float).fillna(-1).tolist() == b.astype(float).fillna(-1).tolist(), (name, col)
+
+
+def test_tables_round_trip_into_pandas_polars_and_pyarrow():
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pandas")
+    run = ac.Scenario.builtin("cafe").run(mode="sync")
+    orders = run.orders
+    assert orders.column_names[:4] == ["id", "customer", "item", "flavour"]
+    assert orders.schema["served_s"] == "double" and orders.schema["id"] == "int64"
+    t = pa.table(orders)
+    assert t.column("served_s").to_pylist() == [5.0, 10.0]
+    assert t.column("gone_s").null_count == 2
+    df = orders.to_pandas()
+    assert df["time_in_system_s"].tolist() == [5.0, 10.0]
+    p = orders.to_polars()
+    assert isinstance(p, pl.DataFrame) and p["outcome"].to_list() == ["served", "served"]
+    assert pl.DataFrame(run.events)["kind"].to_list()[0] == "service_started"
+    assert orders.column("customer") == ["Customer 1", "Customer 2"]
+    assert len(run.steps) == 2
+
+
+def test_the_notebook_view_shows_totals_and_the_timeline():
+    run = ac.Scenario.builtin("cafe").run()
+    html = run._repr_html_()
+    assert "<table>" in html and "makespan 5.00 s" in html and "coffee_machine" in html
+    assert "▒" in run.timeline()
+    page = run.report_html()
+    assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
+    cmp = ac.compare(ac.Scenario.builtin("cafe"))
+    assert cmp.speedup == 2.0 and "speedup 2.00" in cmp._repr_html_()
+    assert [s.mode for s in cmp.sides] == ["sync", "async"]
+    rep = ac.Scenario.builtin("coffee-shop").replicate(3)
+    assert "<pre>" in rep._repr_html_()
+
+
+def test_replications_estimate_as_the_command(cafe):
+    rep = ac.Scenario.builtin("coffee-shop").replicate(replications=6, seed=2, warmup=1)
+    theirs = json.loads(
+        cafe("run", "coffee-shop", "--clock", "virtual", "--replications", "6", "--seed", "2", "--warmup", "1", "--format", "json").stdout
+    )
+    assert rep.estimates == theirs
+    e = rep.time_in_system.mean_s
+    assert e.low == e.mean - e.half_width_95 and e.high == e.mean + e.half_width_95
+    assert len(rep.runs) == 6 and rep.replications == 6
+    assert rep.render() == cafe(
+        "run", "coffee-shop", "--clock", "virtual", "--replications", "6", "--seed", "2", "--warmup", "1"
+    ).stdout
+
+
+def test_bad_arguments_are_value_errors_in_the_commands_words():
+    cafe = ac.Scenario.builtin("cafe")
+    with pytest.raises(ValueError, match="speed must be a positive number, not 0"):
+        cafe.run(clock="real", speed=0)
+    with pytest.raises(ValueError, match="mode must be 'async' or 'sync'"):
+        cafe.run(mode="fast")
+    with pytest.raises(ValueError, match="clock must be"):
+        cafe.run(clock="wall")
+    with pytest.raises(ValueError, match="warmup must be a time from 0"):
+        cafe.run(warmup=-1)
+    with pytest.raises(ValueError, match="leaves nothing to measure"):
+        cafe.run(warmup=100)
+    with pytest.raises(ValueError, match="replications must be at least 1"):
+        cafe.replicate(0)
+
+
+def test_the_engine_runs_without_the_gil():
+    """Another Python thread keeps running while a long run is in the engine."""
+    big = ac.Scenario.from_toml(mmc_toml(count=400_000), name="mmc")
+    ticks = []
+    stop = threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.001)
+
+    t = threading.Thread(target=count)
+    t.start()
+    start = time.perf_counter()
+    big.run()
+    took = time.perf_counter() - start
+    stop.set()
+    t.join()
+    assert took > 0.05
+    assert len(ticks) >= 10, (len(ticks), took)
+
+
+def _interrupt_after(seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    return timer
+
+
+def test_ctrl_c_stops_a_real_run_cleanly_keeping_what_ran():
+    shop = ac.Scenario.builtin("coffee-shop")  # about 20 s of scenario time at speed 1
+    _interrupt_after(0.7)
+    start = time.perf_counter()
+    with pytest.raises(ac.Interrupted) as info:
+        shop.run(clock="real", speed=4)
+    assert time.perf_counter() - start < 3
+    assert isinstance(info.value, KeyboardInterrupt)
+    run = info.value.result
+    assert run.stopped == "interrupted" and not run.finished
+    assert 0 < run.makespan < shop.run().makespan
+    assert run.narrative and run.narrative[-1][0] <= run.makespan
+    # The tables hold everything up to that moment.
+    assert len(run.events) > 0 and "service_ended" not in run.events.column("kind")
+
+
+def test_ctrl_c_stops_replications_and_a_sweep():
+    big = ac.Scenario.from_toml(mmc_toml(count=300_000), name="mmc")
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted):
+        big.replicate(40, threads=1)
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted) as info:
+        ac.sweep(big, vary={"cooks": range(4, 8)}, replications=10, threads=1, progress=False)
+    partial = info.value.result
+    assert partial.interrupted
+    done, = [partial.configurations[1]]
+    assert done < 4
+    assert partial.table.column("status").count("not run") == 4 - done
