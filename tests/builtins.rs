@@ -141,7 +141,9 @@ fn the_readme_example_scenario_loads_and_runs() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme.find("```toml\n").expect("the README shows a scenario") + "```toml\n".len();
     let toml = &readme[start..start + readme[start..].find("```").unwrap()];
-    let sc = async_cafe::scenario::load_str("my-cafe", "README.md", toml, &|_| Err("no files".into()))
+    let sc = async_cafe::scenario::Source::new("my-cafe", toml)
+        .display("README.md")
+        .load()
         .unwrap_or_else(|e| panic!("{e}"));
     let lines = ops::narrative_lines(&sc, Mode::Async, 1);
     assert_eq!(lines.len(), 20 * 2 + 1);

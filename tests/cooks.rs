@@ -7,8 +7,7 @@ use async_cafe::scenario;
 
 /// Runs a scenario on the virtual clock and returns `time line` rows.
 fn narrate(toml: &str, mode: Mode) -> Vec<String> {
-    let sc = scenario::load_str("t", "t.toml", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sc = scenario::load_str("t", toml).unwrap_or_else(|e| panic!("{e}"));
     ops::narrative_lines(&sc, mode, 0)
         .into_iter()
         .map(|(t, line)| format!("{:.2} {line}", sc.unit.from_ticks(t)))

@@ -78,7 +78,7 @@ fn load_err(steps: &str) -> String {
     let toml = format!(
         "[recipes.r]\nsteps = [{steps}]\n[menu]\nx = \"r\"\n[customers]\nlist = [{{ item = \"x\" }}]\n"
     );
-    scenario::load_str("d", "d.toml", &toml, &|_| Err("none".into())).unwrap_err().render()
+    scenario::load_str("d", &toml).unwrap_err().render()
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn with_generator(generate: &str) -> Result<async_cafe::model::Scenario, String>
     let toml = format!(
         "[recipes.r]\nsteps = [{{ name = \"a\", kind = \"unattended\", duration = 1 }}]\n[menu]\nx = \"r\"\n[customers.generate]\n{generate}\n"
     );
-    scenario::load_str("a", "a.toml", &toml, &|_| Err("none".into())).map_err(|e| e.render())
+    scenario::load_str("a", &toml).map_err(|e| e.render())
 }
 
 fn scenario(generate: &str) -> async_cafe::model::Scenario {

@@ -11,8 +11,7 @@ use async_cafe::scenario;
 
 /// Loads `text` as the scenario file `bad.toml` and returns the rendered report.
 fn report(text: &str) -> String {
-    let no_files = |name: &str| Err(format!("{name}: this test gives no other files"));
-    match scenario::load_str("bad", "bad.toml", text, &no_files) {
+    match scenario::load_str("bad", text) {
         Ok(_) => panic!("the scenario loaded, but problems were expected:\n{text}"),
         Err(e) => e.render(),
     }
@@ -621,11 +620,7 @@ replay = "monday.csv"
 soon,Latte,Caramel,
 2,Latte,Hazelnut,3
 "#;
-    let files = |name: &str| match name {
-        "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
-        _ => Err(format!("no file {name}")),
-    };
-    let err = scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err();
+    let err = scenario::Source::new("bad", scenario).file("monday.csv", monday).load().unwrap_err();
     assert_report(
         &err.render(),
         r#"error: `soon` is not a time: times are finite numbers of seconds that are at least 0
@@ -688,13 +683,8 @@ mod never_panics {
     /// Any bytes that are valid UTF-8, and any damage to a real scenario, give a
     /// scenario or a rendered error, never a panic.
     fn load(text: &str) {
-        let resolve = |name: &str| match name {
-            "coffee_shop_408.csv" => {
-                Ok(("day.csv".to_string(), "arrival,item,brew\n0,coffee,4\nx,tea,-1\n".to_string()))
-            }
-            _ => Err(format!("cannot read {name}")),
-        };
-        if let Err(e) = scenario::load_str("fuzz", "fuzz.toml", text, &resolve) {
+        let day = "arrival,item,brew\n0,coffee,4\nx,tea,-1\n";
+        if let Err(e) = scenario::Source::new("fuzz", text).file("coffee_shop_408.csv", day).load() {
             let text = e.render();
             assert!(text.contains("error"), "{text}");
         }
@@ -1095,11 +1085,7 @@ Latte = "coffee"
 replay = "monday.csv"
 "#;
     let load = |monday: &'static str| {
-        let files = move |name: &str| match name {
-            "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
-            _ => Err(format!("no file {name}")),
-        };
-        scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err().render()
+        scenario::Source::new("bad", scenario).file("monday.csv", monday).load().unwrap_err().render()
     };
     assert_report(
         &load("arrival,item,brew\n0,Latte,4\n2e7,Latte,3\n5,Latte,1e300\n"),
@@ -1409,8 +1395,7 @@ mod syntax_errors_are_certain {
             let mut i = at.index(text.len());
             while !text.is_char_boundary(i) { i -= 1; }
             text.remove(i);
-            let no_files = |name: &str| Err(format!("cannot read {name}"));
-            if let Err(e) = async_cafe::scenario::load_str("fuzz", "fuzz.toml", &text, &no_files) {
+            if let Err(e) = async_cafe::scenario::load_str("fuzz", &text) {
                 let syntax = e.problems.iter().filter(|p| p.message.starts_with("TOML syntax") && !p.message.contains("duplicate key"));
                 prop_assert!(syntax.count() <= 1, "{}", e.render());
             }

@@ -58,7 +58,7 @@ interarrival = { dist = "uniform", min = 0.1, max = 0.6 }
 "#;
 
 fn busy() -> Scenario {
-    scenario::load_str("busy", "busy.toml", BUSY, &|_| Err("no files".into())).unwrap()
+    scenario::load_str("busy", BUSY).unwrap()
 }
 
 fn scenarios() -> Vec<Scenario> {

@@ -11,8 +11,7 @@ use async_cafe::time::{MAX_TICKS, TICKS_PER_SECOND};
 use async_cafe::view::trace::{LaneKind, TraceView};
 
 fn load(text: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", text, &|_| Err("none".into()))
-        .unwrap_or_else(|e| panic!("{}", e.render()))
+    scenario::load_str("t", text).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 fn outcome(sc: &Scenario, mode: Mode) -> Outcome {
@@ -107,7 +106,8 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     assert!(!events.exists(), "no half-written export");
     let left: Vec<_> = std::fs::read_dir(dir).unwrap().collect();
     assert!(left.is_empty(), "no staged file left behind: {left:?}");
-    assert!(ops::compare(&sc, 0, false).is_err());
+    let zero = ops::CompareOptions { seed: Some(0), ..ops::CompareOptions::default() };
+    assert!(matches!(ops::compare(&sc, &zero), Err(ops::Error::Overran(o)) if o.overrun.order == 2));
 }
 
 #[test]
@@ -149,7 +149,7 @@ interarrival = 1
         let grills = trace.lanes.iter().filter(|l| matches!(l.kind, LaneKind::Equipment(1, _))).count();
         assert_eq!(grills, 3, "{mode:?}");
     }
-    let cmp = ops::compare(&sc, 0, false).unwrap();
+    let cmp = ops::compare(&sc, &ops::CompareOptions { seed: Some(0), ..Default::default() }).unwrap();
     assert_eq!(cmp.sides.len(), 2);
 }
 

@@ -51,7 +51,7 @@ steps = [
 [customers]
 list = [{ item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }]
 "#;
-    scenario::load_str("x<y&z>\"w", "x.toml", toml, &|_| Err("none".into())).unwrap()
+    scenario::Source::new("x<y&z>\"w", toml).display("x.toml").load().unwrap()
 }
 
 /// 5,000 random customers for two cooks, a grinder and an espresso machine.
@@ -74,7 +74,7 @@ steps = [
 count = 5000
 interarrival = { dist = "uniform", min = 0.5, max = 2.5 }
 "#;
-    scenario::load_str("long-day", "long-day.toml", toml, &|_| Err("none".into())).unwrap()
+    scenario::load_str("long-day", toml).unwrap()
 }
 
 #[test]
@@ -242,7 +242,8 @@ fn customers_who_left_or_balked_are_counted_on_the_page() {
 #[test]
 fn a_policy_comparison_names_each_policy() {
     let sc = load("bakery");
-    let cmp = ops::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
+    let cmp =
+        ops::compare_policies(&sc, &async_cafe::model::Policy::ALL, &ops::CompareOptions::default()).unwrap();
     let runs: Vec<ReportRun> = cmp
         .sides
         .iter()
@@ -276,7 +277,7 @@ C = "c"
 until = 30
 interarrival = { dist = "exponential", mean = 2 }
 "#;
-    let sc = scenario::load_str("until", "until.toml", toml, &|_| Err("none".into())).unwrap();
+    let sc = scenario::load_str("until", toml).unwrap();
     let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
     let came = runs[0].stats.served + runs[0].stats.left + runs[0].stats.balked;
     assert!(came > 1);

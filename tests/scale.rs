@@ -21,8 +21,7 @@ fn recipe(customers: u32, step: impl Fn(usize) -> String) -> String {
 }
 
 fn load(text: &str) -> Result<Scenario, String> {
-    let no_files = |name: &str| Err(format!("cannot read {name}"));
-    scenario::load_str("long", "long.toml", text, &no_files).map_err(|e| e.render())
+    scenario::load_str("long", text).map_err(|e| e.render())
 }
 
 /// (end in seconds, customers served) of a run.
@@ -105,7 +104,8 @@ fn durations_for_each_of_20000_steps() {
         "[customers.generate]\ncount = 3\ninterarrival = 1\n",
         "[customers]\nreplay = \"day.csv\"\n",
     );
-    let day = |_: &str| Ok(("day.csv".to_string(), "arrival,item,s19999\n0,long,5\n".to_string()));
-    let sc = scenario::load_str("long", "long.toml", &text, &day).map_err(|e| e.render()).unwrap();
+    let day = "arrival,item,s19999\n0,long,5\n";
+    let sc =
+        scenario::Source::new("long", &text).file("day.csv", day).load().map_err(|e| e.render()).unwrap();
     assert_eq!(run(&sc, Mode::Async), (STEPS as f64 + 4.0, 1));
 }

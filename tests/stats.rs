@@ -84,7 +84,7 @@ shot = "shot"
 [customers]
 list = [{ item = "shot" }, { item = "shot" }, { item = "shot", arrival = 0 }]
 "#;
-    let sc = scenario::load_str("q", "q.toml", toml, &|_| Err("none".into())).unwrap();
+    let sc = scenario::load_str("q", toml).unwrap();
     let s = stats(&sc, Mode::Async);
     assert_eq!(s.total_s, 6.0);
     let e = &s.equipment[0];
@@ -140,7 +140,7 @@ fn stats_after(sc: &Scenario, mode: Mode, warmup_s: f64) -> Stats {
 }
 
 fn load(toml: &str) -> Scenario {
-    scenario::load_str("t", "t.toml", toml, &|_| Err("none".into())).unwrap()
+    scenario::load_str("t", toml).unwrap()
 }
 
 /// One espresso machine, 2 s a shot; A, B and C come in at 0 and D at 3. The machine

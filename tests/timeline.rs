@@ -399,8 +399,7 @@ Coffee = "coffee"
 [customers]
 list = [{ item = "Coffee" }, { item = "Coffee" }]
 "#;
-    let sc = async_cafe::scenario::load_str("queue", "queue.toml", toml, &|_| Err("no files".into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sc = async_cafe::scenario::load_str("queue", toml).unwrap_or_else(|e| panic!("{e}"));
     let text = timeline::render(&trace(&sc, Mode::Async, true), &sc, &plain(40));
     // 4 s: the second coffee waits 2 s, then brews.
     let n = row(&text, "machine").chars().count();

@@ -1,10 +1,13 @@
 //! Views: consumers of the engine's events. None of them feeds anything back.
 
+pub mod compare;
+#[cfg(feature = "export")]
 pub mod export;
 pub mod histogram;
 pub mod json;
 pub mod live;
 pub mod narrative;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod stats;
 pub mod table;
