@@ -57,6 +57,7 @@ pub struct FoundFile {
 /// (a replayed day). [`load_str`] is `Source::new(name, text).load()`.
 ///
 /// ```
+/// # #[cfg(feature = "replay")] {
 /// use async_cafe::scenario::Source;
 ///
 /// let toml = r#"
@@ -73,6 +74,7 @@ pub struct FoundFile {
 /// let err = Source::new("tea-room", toml).load().unwrap_err().render();
 /// assert!(err.contains("cannot read monday.csv: no such file"), "{err}");
 /// assert!(err.contains("tea-room.toml:7:10"), "{err}");
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Source<'a> {
