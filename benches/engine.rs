@@ -30,7 +30,7 @@ interarrival = {{ dist = "uniform", min = 0, max = 2 }}
         // Mean service 0.9 s per cook: every kitchen runs at 90 % load.
         service = 1.8 * cooks as f64,
     );
-    scenario::load_str("bench", "bench.toml", &toml, &|_| Err("no files".into())).expect("bench scenario")
+    scenario::load_str("bench", &toml).expect("bench scenario")
 }
 
 fn peak_rss_mib() -> Option<f64> {

@@ -39,7 +39,7 @@ rate = {lam}
 "#,
         service = 1.0 / mu,
     );
-    scenario::load_str("mmc", "mmc.toml", &toml, &|_| Err("no files".into())).expect("bench scenario")
+    scenario::load_str("mmc", &toml).expect("bench scenario")
 }
 
 fn best_of_3(mut f: impl FnMut() -> u64) -> f64 {
@@ -202,7 +202,7 @@ count = {fan}
 interarrival = 0
 "#
     );
-    let sc = scenario::load_str("fanout", "fanout.toml", &toml, &|_| Err("no files".into())).unwrap();
+    let sc = scenario::load_str("fanout", &toml).unwrap();
     let mut clock = RealClock::new(1.0, Behind::Warn).unwrap();
     let start = Instant::now();
     let out = engine::run(&sc, Mode::Async, 1, &mut clock, &mut Discard);

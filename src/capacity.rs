@@ -157,8 +157,7 @@ mod tests {
     use super::*;
 
     fn load(toml: &str) -> Scenario {
-        crate::scenario::load_str("t", "t.toml", toml, &|_| Err("none".into()))
-            .unwrap_or_else(|e| panic!("{e}"))
+        crate::scenario::load_str("t", toml).unwrap_or_else(|e| panic!("{e}"))
     }
 
     const SHOP: &str = r#"

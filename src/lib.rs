@@ -11,32 +11,75 @@
 //! there.
 //!
 //! ```
-//! use async_cafe::{builtin, model::Mode, ops};
+//! use std::time::Duration;
+//! use async_cafe::model::{Mode, Scenario};
+//! use async_cafe::ops::{self, Batch, CompareOptions};
+//! use async_cafe::scenario::{GeneratorBuilder, RecipeBuilder, StepBuilder};
 //!
-//! let cafe = builtin::find("cafe").unwrap().load().unwrap();
-//! let lines = ops::narrative_lines(&cafe, Mode::Async, cafe.seed);
-//! let (t, last) = lines.last().unwrap();
-//! assert_eq!(last, "Serving 2 customers took 5.00 seconds");
-//! assert_eq!(*t, 5 * async_cafe::time::TICKS_PER_SECOND);
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A scenario in code, checked exactly as its TOML would be.
+//! let shop = Scenario::builder("corner")
+//!     .cooks(2)
+//!     .equipment("espresso_machine", 1)
+//!     .recipe(
+//!         RecipeBuilder::new("flat_white")
+//!             .step(StepBuilder::unattended("pull shot", 0.5).uses("espresso_machine"))
+//!             .step(StepBuilder::hands_on("steam milk", 0.75).after(Vec::<String>::new()))
+//!             .step(StepBuilder::hands_on("pour", 0.25).after(["pull shot", "steam milk"])),
+//!     )
+//!     .item("Flat White", "flat_white")
+//!     .generate(GeneratorBuilder::new().count(200).rate(1.5))
+//!     .build()?;
 //!
-//! // The same café both ways: one customer at a time takes twice as long.
-//! let both = ops::compare(&cafe, cafe.seed, false).unwrap();
-//! assert_eq!(both.speedup(), 2.0);
-//! let sync = &both.sides[0];
-//! assert_eq!(sync.stats.cooks[0].standing_by_share, 1.0);
+//! // Both kitchens, the same customers: the asynchronous one is faster.
+//! let both = ops::compare(&shop, &CompareOptions::default())?;
+//! assert!(both.speedup() > 1.0);
+//! assert!(both.render(&shop).contains("speedup: the asynchronous kitchen is"));
+//!
+//! // 20 replications, the first 30 s of each left out: a 95% interval for the mean wait.
+//! let batch = Batch { replications: 20, warmup: Duration::from_secs(30), ..Batch::default() };
+//! let rep = ops::replicate(&shop, &batch)?;
+//! assert!(rep.wait.mean_s.contains(rep.wait.mean_s.mean) && rep.wait.mean_s.half_width_95 > 0.0);
+//!
+//! // One to four cooks, the same replications each: more cooks, shorter waits.
+//! let varies = [async_cafe::sweep::parse_vary("cooks=1..4", &shop)?];
+//! let sweep = ops::sweep(&shop, &varies, &Batch { mode: Mode::Async, ..batch })?;
+//! let wait = |i: usize| sweep.rows[i].replicated.as_ref().unwrap().wait.mean_s.mean;
+//! assert!(wait(0) > wait(1) && wait(1) >= wait(3));
+//! # Ok(())
+//! # }
 //! ```
 //!
-//! Loading your own scenario reports every problem at once, with its location:
+//! A scenario comes from TOML ([`scenario::load_str`], [`scenario::load_file`]) or
+//! from code ([`model::Scenario::builder`]); loading reports every problem at once,
+//! with its location:
 //!
 //! ```
 //! use async_cafe::scenario;
 //!
-//! let toml = "[kitchen]\ncooks = 0\n";
-//! let err = scenario::load_str("mine", "mine.toml", toml, &|_| Err("no files".into())).unwrap_err();
+//! let err = scenario::load_str("mine", "[kitchen]\ncooks = 0\n").unwrap_err();
 //! let text = err.render();
 //! assert!(text.contains("a kitchen needs at least one cook"));
 //! assert!(text.contains("mine.toml:2:9"));
 //! ```
+//!
+//! # Features
+//!
+//! Everything a simulation needs (the model, loading scenarios, the engine on the
+//! virtual clock, every view but the ones below, the statistics, replications,
+//! comparisons and sweeps) builds without any feature. Each default feature adds
+//! one capability and the crates it needs:
+//!
+//! | feature | adds | crates |
+//! |---|---|---|
+//! | `real-clock` | `clock::RealClock` and `ops::ClockKind::Real`: runs paced by wall time | tokio |
+//! | `report` | `view::html_report` (the HTML report), `sweep::html`, `ops::report_run` | minijinja, plotters |
+//! | `export` | `view::export` (JSON lines and CSV exports, atomic writes), `sweep::csv`, the `events` and `csv` of [`ops::Want`] | csv, tempfile |
+//! | `replay` | `[customers] replay`: a recorded day read from a CSV file | csv |
+//! | `diagnostics` | [`scenario::ScenarioError::render`] draws each problem's source line, underlined (codespan-reporting); without it, one `file:line:column: message` line and its help | codespan-reporting |
+//!
+//! `async-cafe = { version = "0.1", default-features = false }` simulates without
+//! tokio, plotters, minijinja, csv or codespan-reporting.
 
 //! # What the crate root holds
 //!

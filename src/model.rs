@@ -18,12 +18,13 @@ pub type StepIx = u16;
 /// Index of a cook, `0..cooks`.
 pub type CookIx = u16;
 
-/// How the kitchen works: what the engine runs, and what the views name. Serialized
-/// as its [`Mode::name`] (`"async"`, `"sync"`), as the JSON report writes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// How the kitchen works: what the engine runs, and what the views name. It
+/// serializes as its [`Mode::name`] (`"async"`, `"sync"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// An event loop per cook: the cook moves on while machines work.
+    /// An event loop per cook: the cook moves on while machines work (the default).
+    #[default]
     Async,
     /// One customer at a time per cook, standing by through every step.
     Sync,

@@ -53,11 +53,12 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::model::{Mode, Scenario};
-use crate::time::{Ticks, TimeUnit};
+use crate::time::TimeUnit;
 use crate::view::stats::{Stats, fixed};
 
 pub use crate::view::stats::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate, t_quantile, t975};
@@ -118,8 +119,8 @@ pub fn map<T: Send>(seeds: &[u64], threads: usize, f: impl Fn(u64) -> T + Sync) 
 pub struct Replicated {
     /// The scenario's name.
     pub scenario: String,
-    /// `async` or `sync`.
-    pub mode: &'static str,
+    /// The kitchen the replications ran (`"async"` or `"sync"` in JSON).
+    pub mode: Mode,
     /// The base seed the replications' seeds are derived from.
     pub seed: u64,
     /// How many replications were run (the length of `seeds` and `runs`).
@@ -150,7 +151,7 @@ impl std::ops::Deref for Replicated {
 impl Replicated {
     /// Summarises `runs`, the statistics of the replications run with `seeds` (in
     /// the same order), for a scenario run in `mode` from base seed `seed` with a
-    /// warm-up of `warmup` ticks. [`crate::ops::replicate`] calls this; it is public
+    /// warm-up of `warmup` (scenario time). [`crate::ops::replicate`] calls this; it is public
     /// for callers that run the replications themselves (with [`map`] and more sinks
     /// than [`StatsView`](crate::view::stats::StatsView)).
     ///
@@ -161,7 +162,7 @@ impl Replicated {
         sc: &Scenario,
         mode: Mode,
         seed: u64,
-        warmup: Ticks,
+        warmup: Duration,
         seeds: Vec<u64>,
         runs: Vec<Stats>,
     ) -> Replicated {
@@ -169,10 +170,10 @@ impl Replicated {
         assert_eq!(runs.len(), seeds.len(), "one seed per replication");
         Replicated {
             scenario: sc.name.clone(),
-            mode: mode.name(),
+            mode,
             seed,
             replications: runs.len() as u32,
-            warmup_s: crate::time::seconds(warmup),
+            warmup_s: crate::time::seconds(crate::time::ticks(warmup)),
             seeds,
             stats: Stats::over(&runs),
             runs,
@@ -201,7 +202,7 @@ impl Replicated {
         } else {
             "no warm-up".into()
         };
-        let kitchen = if self.mode == Mode::Sync.name() { "synchronous" } else { "asynchronous" };
+        let kitchen = self.mode.title().to_lowercase();
         let _ = writeln!(out, "  {kitchen} kitchen, base seed {}, {warmup}\n", self.seed);
         out += &self.stats.render_estimates(unit, self.runs.iter().any(|s| s.left + s.balked > 0));
         out
@@ -210,28 +211,66 @@ impl Replicated {
 
 #[cfg(test)]
 mod tests {
-
+    use super::*;
     use crate::clock::Cancel;
     use crate::engine::{self, VirtualClock};
-    use crate::ops::{replicate, replicate_until};
+    use crate::ops::{self, Batch};
+    use crate::scenario;
     use crate::view::stats::StatsView;
+
+    /// `replications` of `sc` in `mode` from base seed `seed`, with `warmup` and `threads`.
+    fn replicate(
+        sc: &Scenario,
+        mode: Mode,
+        seed: u64,
+        replications: u32,
+        warmup: Duration,
+        threads: usize,
+    ) -> Replicated {
+        let batch = Batch { mode, seed: Some(seed), replications, warmup, threads, ..Batch::default() };
+        ops::replicate(sc, &batch).unwrap()
+    }
 
     #[test]
     fn cancelled_replications_keep_only_those_that_finished() {
         let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
         let cancel = Cancel::new();
         cancel.cancel();
-        assert_eq!(replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &cancel), Ok(None));
-        let whole = replicate_until(&sc, Mode::Async, 3, 4, 0, 2, &Cancel::new()).unwrap().unwrap();
-        assert_eq!(whole, replicate(&sc, Mode::Async, 3, 4, 0, 1));
+        let batch = Batch { seed: Some(3), replications: 4, threads: 2, cancel, ..Batch::default() };
+        assert!(matches!(ops::replicate(&sc, &batch), Err(ops::Error::Cancelled)));
+        let whole = ops::replicate(&sc, &Batch { cancel: Cancel::new(), ..batch.clone() }).unwrap();
+        assert_eq!(whole, replicate(&sc, Mode::Async, 3, 4, Duration::ZERO, 1));
         assert_eq!(whole.replications, 4);
+        assert!(matches!(
+            ops::replicate(&sc, &Batch { replications: 0, ..Batch::default() }),
+            Err(ops::Error::NoReplications)
+        ));
     }
 
-    use super::*;
-    use crate::scenario;
+    #[test]
+    fn progress_hears_of_every_replication_and_a_cancel_from_it_keeps_what_finished() {
+        let sc = crate::builtin::find("coffee-shop").unwrap().load().unwrap();
+        let heard = std::sync::Mutex::new(Vec::new());
+        let progress = |p: ops::Progress| heard.lock().unwrap().push((p.done, p.total));
+        let batch = Batch { replications: 5, threads: 1, progress: Some(&progress), ..Batch::default() };
+        assert_eq!(ops::replicate(&sc, &batch).unwrap().replications, 5);
+        assert_eq!(*heard.lock().unwrap(), [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]);
+        // Cancelled by the progress callback after the second: two are summarised,
+        // with their seeds.
+        let cancel = Cancel::new();
+        let stop = |p: ops::Progress| {
+            if p.done == 2 {
+                cancel.cancel();
+            }
+        };
+        let batch =
+            Batch { replications: 5, threads: 1, progress: Some(&stop), cancel: cancel.clone(), ..batch };
+        let two = ops::replicate(&sc, &batch).unwrap();
+        assert_eq!((two.replications, two.seeds.as_slice()), (2, &seeds(sc.seed, 5)[..2]));
+    }
 
     fn load(text: &str) -> Scenario {
-        scenario::load_str("test", "test.toml", text, &|_| Err("no files".into())).unwrap()
+        scenario::load_str("test", text).unwrap()
     }
 
     /// An M/M/2 café with an espresso machine for two.
@@ -284,7 +323,7 @@ rate = 1.5
     #[test]
     fn replications_are_deterministic_whatever_the_threads() {
         let sc = random_cafe();
-        let warmup = 20 * crate::time::TICKS_PER_SECOND;
+        let warmup = Duration::from_secs(20);
         let one = replicate(&sc, Mode::Async, 9, 6, warmup, 1);
         for threads in [2, 3, 0] {
             assert_eq!(replicate(&sc, Mode::Async, 9, 6, warmup, threads), one);
@@ -293,7 +332,7 @@ rate = 1.5
         assert_eq!(one.runs.len(), 6);
         // Replication i is exactly a run with seed i.
         for (run, &seed) in one.runs.iter().zip(&one.seeds) {
-            let mut view = StatsView::with_warmup(&sc, warmup);
+            let mut view = StatsView::with_warmup(&sc, crate::time::ticks(warmup));
             engine::run(&sc, Mode::Async, seed, &mut VirtualClock, &mut view);
             assert_eq!(&view.finish(), run);
         }
@@ -320,7 +359,7 @@ count = 20
 interarrival = 5
 "#,
         );
-        let r = replicate(&sc, Mode::Async, 3, 8, 0, 2);
+        let r = replicate(&sc, Mode::Async, 3, 8, Duration::ZERO, 2);
         for e in [r.served, r.wait.mean_s, r.wait.max_s, r.cooks[0].hands_on_share, r.wait.count] {
             assert_eq!((e.sd, e.half_width_95, e.n), (0.0, 0.0, 8), "{e:?}");
         }
@@ -336,7 +375,7 @@ interarrival = 5
     #[test]
     fn renders_a_row_per_statistic_and_serializes() {
         let sc = random_cafe();
-        let r = replicate(&sc, Mode::Async, 9, 5, 0, 2);
+        let r = replicate(&sc, Mode::Async, 9, 5, Duration::ZERO, 2);
         let text = r.render(TimeUnit::Seconds);
         assert!(text.starts_with("Statistics over 5 replications (times in s;"), "{text}");
         for label in ["wait: mean", "time in system: p95", "cook 2: idle", "machine (1): utilisation"] {
@@ -353,7 +392,7 @@ interarrival = 5
         assert_eq!(json["equipment"][0]["name"], "machine");
         assert!(json.get("runs").is_none());
         // One replication: no interval, in the table or the JSON.
-        let single = replicate(&sc, Mode::Sync, 9, 1, 0, 4);
+        let single = replicate(&sc, Mode::Sync, 9, 1, Duration::ZERO, 4);
         let text = single.render(TimeUnit::Minutes);
         assert!(
             text.starts_with("Statistics of 1 replication (times in min; no confidence interval"),

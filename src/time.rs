@@ -1,6 +1,12 @@
 //! Scenario time: integer nanoseconds, so that sums are exact and ties are real ties.
+//!
+//! Inside the engine a time is [`Ticks`]; the operations' options take spans of
+//! scenario time as a [`Duration`] (a warm-up of `Duration::from_secs(60)` is a
+//! minute of the scenario, whatever its unit), converted exactly by [`ticks`] and
+//! [`duration`].
 
 use std::fmt;
+use std::time::Duration;
 
 /// A point or span of scenario time, in nanoseconds.
 ///
@@ -141,6 +147,17 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A span of scenario time as ticks: its nanoseconds, exactly (saturating at
+/// `u64::MAX`, some 584 years, far past [`MAX_TICKS`]: a time no run reaches).
+pub fn ticks(span: Duration) -> Ticks {
+    u64::try_from(span.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Ticks as a span of scenario time, exactly.
+pub fn duration(t: Ticks) -> Duration {
+    Duration::from_nanos(t)
+}
+
 /// Seconds of scenario time, as a float (for JSON and statistics).
 pub fn seconds(ticks: Ticks) -> f64 {
     TimeUnit::Seconds.from_ticks(ticks)
@@ -170,6 +187,14 @@ mod tests {
         assert_eq!(TimeUnit::Hours.max_text(), "250,000 h");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
+    }
+
+    #[test]
+    fn durations_are_ticks_exactly() {
+        assert_eq!(ticks(Duration::from_millis(900)), 900_000_000);
+        assert_eq!(duration(MAX_TICKS), Duration::from_secs(900_000_000));
+        assert_eq!(ticks(duration(MAX_TICKS)), MAX_TICKS);
+        assert_eq!(ticks(Duration::MAX), u64::MAX);
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod common;
 use async_cafe::builtin::BUILTINS;
 use async_cafe::engine::Mode;
 use async_cafe::ops;
-use common::{assert_goldens, golden, load_as, load_builtin, root};
+use common::{assert_goldens, golden, load_builtin, root};
 
 /// (built-in, mode, reference program): the table of the engine issue.
 const REFERENCES: &[(&str, Mode, &str)] = &[
@@ -124,7 +124,10 @@ fn the_readme_example_scenario_loads_and_runs() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme.find("```toml\n").expect("the README shows a scenario") + "```toml\n".len();
     let toml = &readme[start..start + readme[start..].find("```").unwrap()];
-    let sc = load_as("my-cafe", toml);
+    let sc = async_cafe::scenario::Source::new("my-cafe", toml)
+        .display("README.md")
+        .load()
+        .unwrap_or_else(|e| panic!("{e}"));
     let lines = ops::narrative_lines(&sc, Mode::Async, 1);
     assert_eq!(lines.len(), 20 * 2 + 1);
     assert!(lines[0].1.starts_with("Customer 1 orders a Flat White."), "{:?}", lines[0]);

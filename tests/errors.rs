@@ -619,11 +619,7 @@ replay = "monday.csv"
 soon,Latte,Caramel,
 2,Latte,Hazelnut,3
 "#;
-    let files = |name: &str| match name {
-        "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
-        _ => Err(format!("no file {name}")),
-    };
-    let err = scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err();
+    let err = scenario::Source::new("bad", scenario).file("monday.csv", monday).load().unwrap_err();
     assert_report(
         &err.render(),
         r#"error: `soon` is not a time: times are finite numbers of seconds that are at least 0
@@ -686,13 +682,8 @@ mod never_panics {
     /// Any bytes that are valid UTF-8, and any damage to a real scenario, give a
     /// scenario or a rendered error, never a panic.
     fn load(text: &str) {
-        let resolve = |name: &str| match name {
-            "coffee_shop_408.csv" => {
-                Ok(("day.csv".to_string(), "arrival,item,brew\n0,coffee,4\nx,tea,-1\n".to_string()))
-            }
-            _ => Err(format!("cannot read {name}")),
-        };
-        if let Err(e) = scenario::load_str("fuzz", "fuzz.toml", text, &resolve) {
+        let day = "arrival,item,brew\n0,coffee,4\nx,tea,-1\n";
+        if let Err(e) = scenario::Source::new("fuzz", text).file("coffee_shop_408.csv", day).load() {
             let text = e.render();
             assert!(text.contains("error"), "{text}");
         }
@@ -1093,11 +1084,7 @@ Latte = "coffee"
 replay = "monday.csv"
 "#;
     let load = |monday: &'static str| {
-        let files = move |name: &str| match name {
-            "monday.csv" => Ok(("monday.csv".to_string(), monday.to_string())),
-            _ => Err(format!("no file {name}")),
-        };
-        scenario::load_str("bad", "bad.toml", scenario, &files).unwrap_err().render()
+        scenario::Source::new("bad", scenario).file("monday.csv", monday).load().unwrap_err().render()
     };
     assert_report(
         &load("arrival,item,brew\n0,Latte,4\n2e7,Latte,3\n5,Latte,1e300\n"),
@@ -1407,7 +1394,7 @@ mod syntax_errors_are_certain {
             let mut i = at.index(text.len());
             while !text.is_char_boundary(i) { i -= 1; }
             text.remove(i);
-            if let Err(e) = async_cafe::scenario::load_str("fuzz", "fuzz.toml", &text, &super::common::no_files) {
+            if let Err(e) = async_cafe::scenario::load_str("fuzz", &text) {
                 let syntax = e.problems.iter().filter(|p| p.message.starts_with("TOML syntax") && !p.message.contains("duplicate key"));
                 prop_assert!(syntax.count() <= 1, "{}", e.render());
             }

@@ -104,7 +104,8 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     assert!(!events.exists(), "no half-written export");
     let left: Vec<_> = std::fs::read_dir(dir).unwrap().collect();
     assert!(left.is_empty(), "no staged file left behind: {left:?}");
-    assert!(ops::compare(&sc, 0, false).is_err());
+    let zero = ops::CompareOptions { seed: Some(0), ..ops::CompareOptions::default() };
+    assert!(matches!(ops::compare(&sc, &zero), Err(ops::Error::Overran(o)) if o.overrun.order == 2));
 }
 
 #[test]
@@ -146,7 +147,7 @@ interarrival = 1
         let grills = trace.lanes.iter().filter(|l| matches!(l.kind, LaneKind::Equipment(1, _))).count();
         assert_eq!(grills, 3, "{mode:?}");
     }
-    let cmp = ops::compare(&sc, 0, false).unwrap();
+    let cmp = ops::compare(&sc, &ops::CompareOptions { seed: Some(0), ..Default::default() }).unwrap();
     assert_eq!(cmp.sides.len(), 2);
 }
 

@@ -91,10 +91,10 @@ fn policies_do_not_change_the_synchronous_kitchen() {
 #[test]
 fn compare_puts_the_policies_side_by_side() {
     let sc = bakery(Policy::Fifo);
-    let cmp = ops::compare_policies(&sc, sc.seed, &Policy::ALL, false).unwrap();
+    let cmp = ops::compare_policies(&sc, &Policy::ALL, &ops::CompareOptions::default()).unwrap();
     let totals: Vec<f64> = cmp.sides.iter().map(|s| s.stats.total_s / 60.0).collect();
     assert_eq!(totals, [21.0, 21.0, 18.0]);
-    let table = cmp.table(&sc);
+    let table = cmp.render(&sc);
     assert!(table.contains("fifo  unattended-first     longest-chain"), "{table}");
     assert!(table.contains("  longest-chain: 1.17x as fast as fifo"), "{table}");
 }
@@ -199,17 +199,12 @@ coffee = "coffee"
 replay = "day.csv"
 patience = 10
 "#;
-    let files = |name: &str| match name {
-        "day.csv" => Ok(("day.csv".to_string(), csv.to_string())),
-        _ => Err(format!("no file {name}")),
-    };
-    let sc = scenario::load_str("t", "t.toml", toml, &files).unwrap();
+    let sc = scenario::Source::new("t", toml).file("day.csv", csv).load().unwrap();
     let fates: Vec<(f64, String)> =
         story(&sc, Mode::Async).into_iter().filter(|(_, w)| !w.ends_with("brew")).collect();
     assert_eq!(fates, lines(&[(3.0, "1 served"), (3.0, "2 left"), (6.0, "3 served")]));
     // A patience cell that is not a time is located in the CSV.
     let bad = "arrival,item,patience\n0,coffee,soon\n";
-    let files = |_: &str| Ok(("day.csv".to_string(), bad.to_string()));
-    let err = scenario::load_str("t", "t.toml", toml, &files).unwrap_err().render();
+    let err = scenario::Source::new("t", toml).file("day.csv", bad).load().unwrap_err().render();
     assert!(err.contains("`soon` is not a time") && err.contains("day.csv:2:10"), "{err}");
 }

@@ -49,7 +49,7 @@ steps = [
 [customers]
 list = [{ item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }, { item = "<Shot & 'co'>" }]
 "#;
-    load_as("x<y&z>\"w", toml)
+    async_cafe::scenario::Source::new("x<y&z>\"w", toml).display("x.toml").load().unwrap()
 }
 
 /// 5,000 random customers for two cooks, a grinder and an espresso machine.
@@ -243,7 +243,8 @@ fn customers_who_left_or_balked_are_counted_on_the_page() {
 #[test]
 fn a_policy_comparison_names_each_policy() {
     let sc = load_builtin("bakery");
-    let cmp = ops::compare_policies(&sc, sc.seed, &async_cafe::model::Policy::ALL, false).unwrap();
+    let cmp =
+        ops::compare_policies(&sc, &async_cafe::model::Policy::ALL, &ops::CompareOptions::default()).unwrap();
     let runs: Vec<ReportRun> = cmp
         .sides
         .iter()

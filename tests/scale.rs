@@ -106,7 +106,8 @@ fn durations_for_each_of_20000_steps() {
         "[customers.generate]\ncount = 3\ninterarrival = 1\n",
         "[customers]\nreplay = \"day.csv\"\n",
     );
-    let day = |_: &str| Ok(("day.csv".to_string(), "arrival,item,s19999\n0,long,5\n".to_string()));
-    let sc = scenario::load_str("long", "long.toml", &text, &day).map_err(|e| e.render()).unwrap();
+    let day = "arrival,item,s19999\n0,long,5\n";
+    let sc =
+        scenario::Source::new("long", &text).file("day.csv", day).load().map_err(|e| e.render()).unwrap();
     assert_eq!(run(&sc, Mode::Async), (STEPS as f64 + 4.0, 1));
 }

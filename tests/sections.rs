@@ -247,11 +247,11 @@ list = [
 
 /// What loading `text` gives: the scenario, or the report.
 fn load(text: &str, csv: Option<&str>) -> String {
-    let files = |name: &str| match (name, csv) {
-        ("day.csv", Some(csv)) => Ok((name.to_string(), csv.to_string())),
-        _ => common::no_files(name),
-    };
-    match scenario::load_str("case", "case.toml", text, &files) {
+    let mut source = scenario::Source::new("case", text);
+    if let Some(csv) = csv {
+        source = source.file("day.csv", csv);
+    }
+    match source.load() {
         Ok(s) => format!("{s:?}\n"),
         Err(e) => e.render(),
     }

@@ -7,8 +7,8 @@ mod common;
 use async_cafe::clock::Cancel;
 use async_cafe::engine::Mode;
 use async_cafe::model::Scenario;
-use async_cafe::ops;
-use async_cafe::sweep::{self, Metric, Op, Options, Param, Quantity, Sweep, Target, Vary};
+use async_cafe::ops::{self, Batch, Progress};
+use async_cafe::sweep::{self, Metric, Op, Param, Quantity, Sweep, Target, Vary};
 use common::load_builtin;
 
 fn load(toml: &str) -> Scenario {
@@ -44,12 +44,12 @@ fn err(sc: &Scenario, spec: &str) -> String {
     sweep::parse_vary(spec, sc).unwrap_err().to_string()
 }
 
-fn opts(replications: u32, threads: usize) -> Options {
-    Options { mode: Mode::Async, seed: 7, replications, warmup: 0, threads }
+fn opts(replications: u32, threads: usize) -> Batch<'static> {
+    Batch { mode: Mode::Async, seed: Some(7), replications, threads, ..Batch::default() }
 }
 
-fn run(sc: &Scenario, varies: &[Vary], o: &Options) -> Sweep {
-    ops::sweep(sc, varies, o, &Cancel::new(), &|_| {})
+fn run(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>) -> Sweep {
+    ops::sweep(sc, varies, batch).unwrap()
 }
 
 #[test]
@@ -394,11 +394,10 @@ fn a_sweep_is_the_same_whatever_the_threads() {
     }
     // Common random numbers: every configuration has the same replication seeds,
     // and replication i is exactly `replicate` of the applied scenario.
-    let rep =
-        async_cafe::ops::replicate(&sweep::apply(&sc, &varies, &one.rows[5].values), Mode::Async, 7, 4, 0, 1);
+    let rep = ops::replicate(&sweep::apply(&sc, &varies, &one.rows[5].values), &opts(4, 1)).unwrap();
     assert_eq!(one.rows[5].replicated.as_ref().unwrap(), &rep);
     // Another seed, other numbers.
-    let other = ops::sweep(&sc, &varies, &Options { seed: 8, ..opts(4, 2) }, &Cancel::new(), &|_| {});
+    let other = run(&sc, &varies, &Batch { seed: Some(8), ..opts(4, 2) });
     assert_ne!(sweep::csv(&other, Some(&t)), csv);
 }
 
@@ -451,12 +450,13 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     let stop = Cancel::new();
     let seen = std::sync::Mutex::new(Vec::new());
     // One thread: stop once the second configuration's 4 replications are done.
-    let s = ops::sweep(&sc, &varies, &opts(4, 1), &stop, &|p| {
+    let progress = |p: Progress| {
         seen.lock().unwrap().push((p.done, p.total));
         if p.done == 8 {
             stop.cancel();
         }
-    });
+    };
+    let s = run(&sc, &varies, &Batch { cancel: stop.clone(), progress: Some(&progress), ..opts(4, 1) });
     assert!(s.interrupted);
     assert_eq!(s.rows.iter().map(|r| r.done()).collect::<Vec<_>>(), [true, true, false, false]);
     assert_eq!(*seen.lock().unwrap(), (1..=8).map(|d| (d, 16)).collect::<Vec<_>>());
@@ -478,7 +478,7 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     // Stopped before anything started (two threads): nothing finished.
     let stopped = Cancel::new();
     stopped.cancel();
-    let none = ops::sweep(&sc, &varies, &opts(4, 2), &stopped, &|_| {});
+    let none = run(&sc, &varies, &Batch { cancel: stopped, ..opts(4, 2) });
     assert!(none.interrupted && none.rows.iter().all(|r| !r.done()));
     assert!(sweep::render_answer(&none, Some(&t)).ends_with("no configuration was run to the end\n"));
 }
@@ -488,12 +488,13 @@ fn the_progress_reaches_the_total() {
     let sc = mmc(3.0, 100);
     let varies = [vary(&sc, "cooks=3..4")];
     let last = std::sync::Mutex::new(None);
-    let s = ops::sweep(&sc, &varies, &opts(3, 2), &Cancel::new(), &|p| {
+    let progress = |p: Progress| {
         let mut l = last.lock().unwrap();
-        if l.is_none_or(|q: sweep::Progress| q.done < p.done) {
+        if l.is_none_or(|q: Progress| q.done < p.done) {
             *l = Some(p);
         }
-    });
+    };
+    let s = run(&sc, &varies, &Batch { progress: Some(&progress), ..opts(3, 2) });
     let p = last.lock().unwrap().unwrap();
     assert_eq!((p.done, p.total), (6, 6));
     assert_eq!(p.left(), Some(std::time::Duration::ZERO));

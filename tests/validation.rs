@@ -85,7 +85,7 @@ fn replications<K: Sink + Send>(
         (stats.finish(), mine)
     });
     let (stats, sinks) = runs.into_iter().unzip();
-    (Replicated::from_runs(sc, mode, seed, warmup, seeds, stats), sinks)
+    (Replicated::from_runs(sc, mode, seed, async_cafe::time::duration(warmup), seeds, stats), sinks)
 }
 
 fn show(e: &Estimate) -> String {
@@ -426,7 +426,14 @@ fn check_md1((lam, d, warmup_s, customers): Md1Case) {
     let sc = md1(lam, d, customers);
     let (q, rep) = queue(&sc, Mode::Async, SEED, warmup_s);
     // The helper summarises exactly as the library's `replicate` does.
-    assert_eq!(rep, async_cafe::ops::replicate(&sc, Mode::Async, SEED, R, ticks(warmup_s), 2));
+    let batch = async_cafe::ops::Batch {
+        seed: Some(SEED),
+        replications: R,
+        warmup: async_cafe::time::duration(ticks(warmup_s)),
+        threads: 2,
+        ..Default::default()
+    };
+    assert_eq!(rep, async_cafe::ops::replicate(&sc, &batch).unwrap());
     let rho = lam * d;
     let theory = pk_md1(lam, d);
     // Wrong models: exponential service of the same mean (M/M/1, twice the wait),

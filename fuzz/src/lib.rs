@@ -30,11 +30,12 @@ pub fn load(data: &[u8]) -> Option<Result<Scenario, ScenarioError>> {
     };
     let toml = std::str::from_utf8(toml).ok()?;
     let file = file.map(|f| String::from_utf8_lossy(f).into_owned());
+    // Whatever file the scenario names has `file`'s contents.
     let resolve = move |name: &str| match &file {
-        Some(text) => Ok((name.to_string(), text.clone())),
+        Some(text) => Ok(scenario::FoundFile { display: name.to_string(), text: text.clone() }),
         None => Err(format!("cannot read {name}: no such file")),
     };
-    Some(scenario::load_str("fuzz", "fuzz.toml", toml, &resolve))
+    Some(scenario::Source::new("fuzz", toml).resolver(&resolve).load())
 }
 
 /// A loaded scenario's problems must render, each with something to say.

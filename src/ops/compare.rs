@@ -1,143 +1,34 @@
 //! Comparing kitchens: the same scenario and seed run side by side on the virtual
-//! clock, in both modes or under several dispatch policies.
-//!
-//! [`Comparison::table`] lays a result out as text: a pure function of it, kept
-//! beside it (a view may not depend on `ops`).
+//! clock, in both modes or under several dispatch policies. The result,
+//! [`Comparison`], and its text table are a view's ([`crate::view::compare`]).
 
 use std::io;
 
 use crate::clock::Cancel;
-use crate::engine::Outcome;
 use crate::model::{Mode, Policy, Scenario};
-use crate::view::stats::Stats;
-use crate::view::trace::Trace;
+use crate::view::compare::{Compared, Comparison, Side};
 
+use super::Error;
 use super::run::{ClockKind, RunSpec, Want, run};
 
-/// One kitchen of a comparison.
-pub struct Side {
-    /// Its kitchen: synchronous or asynchronous.
-    pub mode: Mode,
-    /// Its dispatch policy (the scenario's own when comparing modes).
-    pub policy: Policy,
-    /// How its run ended: always finished (a run that overran is an error, a
-    /// cancelled one leaves no comparison).
-    pub outcome: Outcome,
-    /// Its statistics, over the whole run (no warm-up left out).
-    pub stats: Stats,
-    /// Its trace, with one lane per order when the comparison asked for them.
-    pub trace: Trace,
-}
-
-/// What a comparison puts side by side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Compared {
-    /// The synchronous kitchen, then the asynchronous one.
-    Modes,
-    /// The asynchronous kitchen under each dispatch policy, in the order asked.
-    Policies,
-}
-
-/// Kitchens run on the virtual clock with the same seed, side by side.
-pub struct Comparison {
-    /// Whether the sides differ in mode or in policy.
-    pub compared: Compared,
-    /// One per kitchen, in the order [`Compared`] says.
-    pub sides: Vec<Side>,
-}
-
-impl Side {
-    /// The side's column heading: its mode, or its policy.
-    pub fn label(&self, compared: Compared) -> String {
-        match compared {
-            Compared::Modes => self.mode.title().to_lowercase(),
-            Compared::Policies => self.policy.name().to_string(),
-        }
-    }
-}
-
-impl Comparison {
-    /// How many times faster the last side is than the first (for modes: the
-    /// asynchronous kitchen against the synchronous one).
-    pub fn speedup(&self) -> f64 {
-        let (first, last) = (&self.sides[0], &self.sides[self.sides.len() - 1]);
-        first.outcome.end as f64 / last.outcome.end.max(1) as f64
-    }
-
-    /// The totals and statistics side by side, times in the scenario's unit.
-    pub fn table(&self, sc: &Scenario) -> String {
-        use std::fmt::Write as _;
-        let u = sc.unit;
-        let t = |s: f64| format!("{:.2}", s / u.seconds());
-        let pct = |x: f64| format!("{:.1}%", x * 100.0);
-        let stats: Vec<&Stats> = self.sides.iter().map(|s| &s.stats).collect();
-        let row = |name: String, f: &dyn Fn(&Stats) -> String| (name, stats.iter().map(|s| f(s)).collect());
-        let mut rows: Vec<(String, Vec<String>)> = vec![
-            row(format!("total time ({})", u.name()), &|s| t(s.total_s)),
-            row("orders served".into(), &|s| s.served.to_string()),
-        ];
-        if stats.iter().any(|s| s.left + s.balked > 0) {
-            rows.push(row("customers who left".into(), &|s| s.left.to_string()));
-            rows.push(row("customers who did not join".into(), &|s| s.balked.to_string()));
-        }
-        rows.extend([
-            row("throughput per hour".into(), &|s| format!("{:.1}", s.throughput_per_hour)),
-            row("wait: mean".into(), &|s| t(s.wait.mean_s)),
-            row("wait: p95".into(), &|s| t(s.wait.p95_s)),
-            row("time in system: mean".into(), &|s| t(s.time_in_system.mean_s)),
-            row("time in system: p95".into(), &|s| t(s.time_in_system.p95_s)),
-            row("time in system: max".into(), &|s| t(s.time_in_system.max_s)),
-            row("above the chain: mean".into(), &|s| t(s.above_chain.mean_s)),
-        ]);
-        for c in 0..sc.kitchen.cooks as usize {
-            let n = c + 1;
-            rows.push(row(format!("cook {n}: hands-on"), &|s| pct(s.cooks[c].hands_on_share)));
-            rows.push(row(format!("cook {n}: standing by"), &|s| pct(s.cooks[c].standing_by_share)));
-            rows.push(row(format!("cook {n}: idle"), &|s| pct(s.cooks[c].idle_share)));
-        }
-        for (e, eq) in sc.kitchen.equipment.iter().enumerate() {
-            rows.push(row(format!("{}: utilisation", eq.name), &|s| pct(s.equipment[e].utilisation)));
-            rows.push(row(format!("{}: mean queue", eq.name), &|s| {
-                format!("{:.2}", s.equipment[e].mean_queue)
-            }));
-        }
-        let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let labels: Vec<String> = self.sides.iter().map(|s| s.label(self.compared)).collect();
-        let col = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0).max(12);
-        let mut out = String::new();
-        let _ = write!(out, "  {:width$}", "");
-        for l in &labels {
-            let _ = write!(out, "  {l:>col$}");
-        }
-        out.push('\n');
-        for (name, values) in rows {
-            let _ = write!(out, "  {name:width$}");
-            for v in values {
-                let _ = write!(out, "  {v:>col$}");
-            }
-            out.push('\n');
-        }
-        out.push('\n');
-        match self.compared {
-            Compared::Modes => {
-                let _ =
-                    writeln!(out, "  speedup: the asynchronous kitchen is {:.2}x as fast", self.speedup());
-            }
-            Compared::Policies => {
-                let first = &self.sides[0];
-                for side in &self.sides[1..] {
-                    let x = first.outcome.end as f64 / side.outcome.end.max(1) as f64;
-                    let _ = writeln!(
-                        out,
-                        "  {}: {x:.2}x as fast as {}",
-                        side.label(self.compared),
-                        first.label(self.compared)
-                    );
-                }
-            }
-        }
-        out
-    }
+/// How to run a comparison.
+///
+/// ```
+/// use async_cafe::ops::CompareOptions;
+///
+/// let opts = CompareOptions { order_lanes: true, ..CompareOptions::default() };
+/// assert_eq!(opts.seed, None); // the scenario's own
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CompareOptions {
+    /// The seed every side runs with (so the same customers and durations);
+    /// `None` (the default): the scenario's own.
+    pub seed: Option<u64>,
+    /// Whether each side's trace has a lane per order besides those of the cooks
+    /// and the equipment (for a timeline or the HTML report).
+    pub order_lanes: bool,
+    /// Once cancelled, the comparison stops and returns [`Error::Cancelled`].
+    pub cancel: Cancel,
 }
 
 /// One kitchen of a comparison, on the virtual clock; `None` when `cancel` stopped it.
@@ -163,74 +54,56 @@ fn side(
     }))
 }
 
-/// Runs both modes on the virtual clock, with statistics and traces (with a lane per
-/// order when `order_lanes`).
+/// Runs both modes on the virtual clock, the synchronous kitchen first, with
+/// statistics and traces.
 ///
 /// ```
-/// use async_cafe::{builtin, ops};
+/// use async_cafe::{builtin, model::Mode, ops};
 ///
 /// let cafe = builtin::find("cafe").unwrap().load().unwrap();
-/// let both = ops::compare(&cafe, cafe.seed, false).unwrap();
-/// assert_eq!(both.sides[0].label(both.compared), "synchronous");
+/// let both = ops::compare(&cafe, &ops::CompareOptions::default()).unwrap();
+/// let (sync, async_) = (&both.sides[0], &both.sides[1]);
+/// assert_eq!((sync.mode, async_.mode), (Mode::Sync, Mode::Async));
+/// // One customer at a time takes twice as long: the cook stands by the machine.
 /// assert_eq!(both.speedup(), 2.0);
+/// assert_eq!(sync.stats.cooks[0].standing_by_share, 1.0);
+/// assert!(both.render(&cafe).contains("speedup: the asynchronous kitchen is 2.00x as fast"));
 /// ```
-pub fn compare(sc: &Scenario, seed: u64, order_lanes: bool) -> io::Result<Comparison> {
-    Ok(compare_until(sc, seed, order_lanes, &Cancel::new())?.expect("a token nobody cancels"))
+pub fn compare(sc: &Scenario, opts: &CompareOptions) -> Result<Comparison, Error> {
+    sides(Compared::Modes, [(Mode::Sync, sc.clone()), (Mode::Async, sc.clone())], sc.seed, opts)
 }
 
-/// [`compare`], stopped once `cancel` is cancelled: `None` then (a comparison of
-/// parts of runs would mean nothing).
-pub fn compare_until(
-    sc: &Scenario,
-    seed: u64,
-    order_lanes: bool,
-    cancel: &Cancel,
-) -> io::Result<Option<Comparison>> {
-    sides(Compared::Modes, [(Mode::Sync, sc.clone()), (Mode::Async, sc.clone())], seed, order_lanes, cancel)
-}
-
-/// Runs the asynchronous kitchen under each of `policies` on the virtual clock, with
-/// the same seed (so the same customers and durations), statistics and traces.
+/// Runs the asynchronous kitchen under each of `policies` on the virtual clock, in
+/// that order, with the same seed (so the same customers and durations), statistics
+/// and traces.
 pub fn compare_policies(
     sc: &Scenario,
-    seed: u64,
     policies: &[Policy],
-    order_lanes: bool,
-) -> io::Result<Comparison> {
-    Ok(compare_policies_until(sc, seed, policies, order_lanes, &Cancel::new())?
-        .expect("a token nobody cancels"))
-}
-
-/// [`compare_policies`], stopped once `cancel` is cancelled: `None` then.
-pub fn compare_policies_until(
-    sc: &Scenario,
-    seed: u64,
-    policies: &[Policy],
-    order_lanes: bool,
-    cancel: &Cancel,
-) -> io::Result<Option<Comparison>> {
+    opts: &CompareOptions,
+) -> Result<Comparison, Error> {
     let kitchens = policies.iter().map(|&policy| {
         let mut sc = sc.clone();
         sc.kitchen.policy = policy;
         (Mode::Async, sc)
     });
-    sides(Compared::Policies, kitchens, seed, order_lanes, cancel)
+    sides(Compared::Policies, kitchens, sc.seed, opts)
 }
 
-/// Runs each of `kitchens` in turn, or stops at the first one `cancel` stopped.
+/// Runs each of `kitchens` in turn (with `opts.seed`, or `seed`), or stops at the
+/// first one cancelled.
 fn sides(
     compared: Compared,
     kitchens: impl IntoIterator<Item = (Mode, Scenario)>,
     seed: u64,
-    order_lanes: bool,
-    cancel: &Cancel,
-) -> io::Result<Option<Comparison>> {
+    opts: &CompareOptions,
+) -> Result<Comparison, Error> {
+    let seed = opts.seed.unwrap_or(seed);
     let mut sides = Vec::new();
     for (mode, sc) in kitchens {
-        match side(&sc, mode, seed, order_lanes, cancel)? {
+        match side(&sc, mode, seed, opts.order_lanes, &opts.cancel)? {
             Some(side) => sides.push(side),
-            None => return Ok(None),
+            None => return Err(Error::Cancelled),
         }
     }
-    Ok(Some(Comparison { compared, sides }))
+    Ok(Comparison { compared, sides })
 }

@@ -9,39 +9,51 @@
 //!
 //! The rules an operation keeps:
 //!
-//! * typed inputs ([`RunSpec`], [`Want`], [`crate::sweep::Options`]), a
+//! * typed inputs ([`RunSpec`] and [`Want`] for a run, [`CompareOptions`], and
+//!   [`Batch`] for replications and sweeps alike), each with a
 //!   [`Cancel`](crate::clock::Cancel) token to stop it from outside, and a progress
-//!   callback for the long ones ([`sweep`]);
+//!   callback for the long ones ([`Batch::progress`]);
 //! * typed results ([`Ran`], [`Comparison`], [`crate::replicate::Replicated`],
-//!   [`crate::sweep::Sweep`], [`crate::view::html_report::ReportRun`]) and typed errors
-//!   (a run that overruns is an [`std::io::Error`] of kind `InvalidData` carrying a
-//!   [`RunOverran`]; replications return it as it is);
+//!   [`crate::sweep::Sweep`], and with the `report` feature
+//!   `view::html_report::ReportRun`) and typed errors ([`Error`]; a run that overruns is
+//!   an [`std::io::Error`] of kind `InvalidData` carrying a [`RunOverran`]);
 //! * no process work: nothing printed on stdout or stderr, no signal handler, no
 //!   exit. The narrative goes to the writer the caller passes, and everything else
 //!   comes back as a value.
+//!
+//! One run, on the virtual clock, with its statistics:
 //!
 //! ```
 //! use async_cafe::{builtin, model::Mode, ops};
 //!
 //! let cafe = builtin::find("cafe").unwrap().load().unwrap();
 //! let spec = ops::RunSpec { mode: Mode::Async, clock: ops::ClockKind::Virtual, seed: cafe.seed };
-//! let want = ops::Want { stats: true, ..Default::default() };
+//! let want = ops::Want { narrative: true, stats: true, ..Default::default() };
 //! let mut narrative = Vec::new();
 //! let ran = ops::run(&cafe, spec, want, &mut narrative).unwrap();
 //! assert_eq!(ran.stats.unwrap().served, 2);
-//! assert!(narrative.is_empty()); // not asked for
+//! let text = String::from_utf8(narrative).unwrap();
+//! assert!(text.starts_with("Welcome to the Asynchronous Café!\n"));
+//! assert!(text.ends_with("Serving 2 customers took 5.00 seconds\n"));
 //! ```
+//!
+//! [`compare`], [`replicate`] and [`sweep`] each show theirs.
 
+mod batch;
 mod compare;
+mod error;
 mod replicate;
+#[cfg(feature = "report")]
 mod report;
 mod run;
 mod sweep;
 
-pub use compare::{
-    Compared, Comparison, Side, compare, compare_policies, compare_policies_until, compare_until,
-};
-pub use replicate::{replicate, replicate_until};
+pub use crate::view::compare::{Compared, Comparison, Side};
+pub use batch::{Batch, Progress};
+pub use compare::{CompareOptions, compare, compare_policies};
+pub use error::Error;
+pub use replicate::replicate;
+#[cfg(feature = "report")]
 pub use report::report_run;
 pub use run::{ClockKind, Ran, RunOverran, RunSpec, Want, json_report, narrative_lines, run};
 pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};

@@ -6,8 +6,8 @@ use std::io;
 use crate::model::{Mode, Scenario};
 use crate::view::html_report::ReportRun;
 
-use super::compare::{Compared, Comparison};
 use super::run::{ClockKind, RunSpec, Want, run};
+use crate::view::compare::{Compared, Comparison};
 
 /// Runs `sc` in `mode` on the virtual clock and keeps what a report needs.
 pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun> {
@@ -43,12 +43,13 @@ impl Comparison {
 mod tests {
     use super::*;
     use crate::model::Policy;
-    use crate::ops::{compare, compare_policies};
+    use crate::ops::{CompareOptions, compare, compare_policies};
 
     #[test]
     fn a_comparison_reports_its_sides_in_order_as_report_run_gathers_them() {
         let sc = crate::builtin::find("cafe").unwrap().load().unwrap();
-        let runs = compare(&sc, sc.seed, true).unwrap().report_runs();
+        let lanes = CompareOptions { order_lanes: true, ..CompareOptions::default() };
+        let runs = compare(&sc, &lanes).unwrap().report_runs();
         let named: Vec<_> = runs.iter().map(|r| (r.mode, r.policy)).collect();
         assert_eq!(named, [(Mode::Sync, None), (Mode::Async, None)]);
         for run in &runs {
@@ -56,7 +57,8 @@ mod tests {
             assert_eq!(run.stats, alone.stats);
             assert_eq!(format!("{:?}", run.trace), format!("{:?}", alone.trace));
         }
-        let by_policy = compare_policies(&sc, sc.seed, &Policy::ALL, false).unwrap().report_runs();
+        let by_policy =
+            compare_policies(&sc, &Policy::ALL, &CompareOptions::default()).unwrap().report_runs();
         let named: Vec<_> = by_policy.iter().map(|r| (r.mode, r.policy)).collect();
         let expected: Vec<_> = Policy::ALL.iter().map(|&p| (Mode::Async, Some(p))).collect();
         assert_eq!(named, expected);

@@ -5,14 +5,18 @@
 use std::io::{self, Write};
 
 use std::cell::{Cell, RefCell};
+#[cfg(feature = "export")]
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use crate::clock::{Behind, Cancel, Lag, Pacing, RealClock, Stopped};
+#[cfg(feature = "real-clock")]
+use crate::clock::{Behind, Lag, RealClock};
+use crate::clock::{Cancel, Pacing, Stopped};
 use crate::engine::{self, Clock, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::{Mode, Scenario};
-use crate::time::{TICKS_PER_SECOND, Ticks};
+use crate::time::Ticks;
+#[cfg(feature = "export")]
 use crate::view::export::Exports;
 use crate::view::json::{JsonReport, JsonView};
 use crate::view::live::LiveState;
@@ -25,7 +29,8 @@ use crate::view::trace::{Trace, TraceView};
 pub enum ClockKind {
     /// Instant and deterministic.
     Virtual,
-    /// Wall time, sped up by `speed`.
+    /// Wall time, sped up by `speed` (the `real-clock` feature).
+    #[cfg(feature = "real-clock")]
     Real {
         /// Seconds of scenario time per second of wall time (finite and above 0: see
         /// [`crate::clock::check_speed`]).
@@ -40,6 +45,7 @@ impl ClockKind {
     pub fn pacing(self) -> Pacing {
         match self {
             ClockKind::Virtual => Pacing::Virtual,
+            #[cfg(feature = "real-clock")]
             ClockKind::Real { .. } => Pacing::Real,
         }
     }
@@ -76,24 +82,30 @@ pub struct Want {
     pub live: bool,
     /// The live panel's width, in columns.
     pub width: usize,
-    /// Export every event as JSON lines to this file (see docs/exports.md).
+    /// Export every event as JSON lines to this file (see docs/exports.md; the
+    /// `export` feature).
+    #[cfg(feature = "export")]
     pub events: Option<PathBuf>,
-    /// Export orders, steps and events as CSV files into this directory.
+    /// Export orders, steps and events as CSV files into this directory (the
+    /// `export` feature).
+    #[cfg(feature = "export")]
     pub csv: Option<PathBuf>,
-    /// Leave the first `warmup` ticks of service out of the statistics.
-    pub warmup: Ticks,
+    /// Leave the start of service, this much scenario time, out of the statistics
+    /// (arrivals during it and the time before it).
+    pub warmup: std::time::Duration,
     /// Stops the run once cancelled, on either clock (the command cancels it on
     /// SIGINT and SIGTERM); the run then ends as if the clock had stopped it.
     pub cancel: Cancel,
     /// On the real clock with [`Behind::Warn`]: called the first time the run falls
     /// behind (the command prints a warning on stderr).
+    #[cfg(feature = "real-clock")]
     pub on_first_lag: Option<fn(Lag)>,
 }
 
 /// The error [`run`] returns when the run stopped because a time it would reach is
 /// past the latest a run can count ([`engine::Overrun`]). Its text says which order
 /// and step, in the scenario's words.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunOverran {
     /// Where and when the run stopped.
     pub overrun: engine::Overrun,
@@ -133,6 +145,8 @@ struct Terminal<'s, 'w> {
     out: &'w mut dyn Write,
     failed: Option<io::Error>,
     live: Option<LiveState<'s>>,
+    /// The live panel's width.
+    #[cfg(feature = "real-clock")]
     width: usize,
     /// Lines of panel currently on screen.
     panel: usize,
@@ -162,6 +176,7 @@ impl Terminal<'_, '_> {
         self.write("\n");
     }
 
+    #[cfg(feature = "real-clock")]
     fn draw_panel(&mut self, t: Ticks) {
         let Some(live) = &mut self.live else { return };
         live.at(t);
@@ -175,6 +190,7 @@ impl Terminal<'_, '_> {
 
 /// A clock that redraws the live panel before it waits: the panel then shows the
 /// kitchen as it is until the next instant. At most about 30 redraws a second.
+#[cfg(feature = "real-clock")]
 struct PanelClock<'a, 's, 'w> {
     inner: &'a mut RealClock,
     term: Rc<RefCell<Terminal<'s, 'w>>>,
@@ -183,10 +199,11 @@ struct PanelClock<'a, 's, 'w> {
     last_draw: Option<std::time::Instant>,
 }
 
+#[cfg(feature = "real-clock")]
 impl Clock for PanelClock<'_, '_, '_> {
     fn advance(&mut self, t: Ticks) -> bool {
         const FRAME: f64 = 1.0 / 30.0;
-        let wall_gap = (t - self.last_t) as f64 / TICKS_PER_SECOND as f64 / self.speed;
+        let wall_gap = (t - self.last_t) as f64 / crate::time::TICKS_PER_SECOND as f64 / self.speed;
         let stale = self.last_draw.is_none_or(|d| d.elapsed().as_secs_f64() >= FRAME);
         if wall_gap >= FRAME || stale {
             self.term.borrow_mut().draw_panel(self.last_t);
@@ -210,6 +227,7 @@ struct Views<'s, 'w> {
     report: Option<JsonView<'s>>,
     stats: Option<StatsView<'s>>,
     trace: Option<TraceView<'s>>,
+    #[cfg(feature = "export")]
     exports: Exports<'s>,
     /// Set at the first failed write (narrative or exports): the run then stops.
     failed: Rc<Cell<bool>>,
@@ -242,10 +260,13 @@ impl Sink for Views<'_, '_> {
         if let Some(v) = &mut self.trace {
             v.event(event);
         }
+        #[cfg(feature = "export")]
         if !self.exports.is_empty() {
             self.exports.event(event);
         }
-        if term_failed || self.exports.error().is_some() {
+        #[cfg(feature = "export")]
+        let term_failed = term_failed || self.exports.error().is_some();
+        if term_failed {
             self.failed.set(true);
         }
     }
@@ -273,17 +294,37 @@ impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
 
 /// Runs `sc`, writing its narrative to `out` as it happens if asked, and returns what
 /// `want` asks for. A run stopped early (cancelled through `want.cancel`, or falling
-/// behind with [`Behind::Stop`]) still returns everything up to that moment, and its
+/// behind with `Behind::Stop`) still returns everything up to that moment, and its
 /// exports hold everything up to that moment. A failed write (the narrative's or an
 /// export's) stops the run at its next step and is returned. Export files are
 /// written completely or not at all.
+///
+/// ```
+/// use async_cafe::{builtin, model::Mode, ops};
+///
+/// let lunch = builtin::find("lunch").unwrap().load().unwrap();
+/// let spec = ops::RunSpec { mode: Mode::Sync, clock: ops::ClockKind::Virtual, seed: 0 };
+/// let want = ops::Want { narrative: true, timestamps: true, stats: true, ..Default::default() };
+/// let mut out = Vec::new();
+/// let ran = ops::run(&lunch, spec, want, &mut out).unwrap();
+/// // One cook, one step at a time: 10 + 3 + 2 minutes.
+/// assert!(ran.outcome.finished && ran.stopped.is_none());
+/// assert_eq!(ran.stats.unwrap().total_s, 15.0 * 60.0);
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.ends_with("[   15.000 min] Eating after 15 min of prep time.\n"), "{text}");
+/// ```
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
+    #[cfg(feature = "export")]
     let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
+    #[cfg(feature = "real-clock")]
     let live = want.live && matches!(spec.clock, ClockKind::Real { .. });
+    #[cfg(not(feature = "real-clock"))]
+    let live = false;
     let term = Rc::new(RefCell::new(Terminal {
         out,
         failed: None,
         live: live.then(|| LiveState::new(sc, spec.mode)),
+        #[cfg(feature = "real-clock")]
         width: want.width.max(20),
         panel: 0,
     }));
@@ -293,8 +334,10 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         timestamps: want.timestamps,
         term: Rc::clone(&term),
         report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed)),
-        stats: (want.stats || want.report).then(|| StatsView::with_warmup(sc, want.warmup)),
+        stats: (want.stats || want.report)
+            .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup))),
         trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
+        #[cfg(feature = "export")]
         exports,
         failed: Rc::new(Cell::new(false)),
     };
@@ -305,6 +348,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
             let mut clock = Watched { inner: &mut VirtualClock, cancel, failed };
             (engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views), None, None)
         }
+        #[cfg(feature = "real-clock")]
         ClockKind::Real { speed, behind } => {
             let mut real =
                 RealClock::new(speed, behind)?.cancel_on(cancel.clone()).on_first_lag(want.on_first_lag);
@@ -326,9 +370,13 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         }
     };
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
+    #[cfg(feature = "export")]
     let Views { report, stats, trace, exports, .. } = views;
+    #[cfg(not(feature = "export"))]
+    let Views { report, stats, trace, .. } = views;
     if let Some(overrun) = outcome.overrun {
         // Nothing of a run that could not go on is kept: no export file is written.
+        #[cfg(feature = "export")]
         drop(exports);
         term.borrow_mut().erase_panel();
         return Err(io::Error::new(
@@ -336,6 +384,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
             RunOverran { message: overrun.message(sc), overrun },
         ));
     }
+    #[cfg(feature = "export")]
     exports.finish()?;
     let mut term = term.borrow_mut();
     term.erase_panel();

@@ -2,67 +2,75 @@
 //! over every core (see [`crate::sweep`] for the grid, the seeds and the answers).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::clock::Cancel;
 use crate::engine::{self, VirtualClock};
-use crate::model::Scenario;
+use crate::model::{Mode, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
-use crate::sweep::{Options, Progress, Row, Sweep, Vary, apply, cost, grid, metrics};
+use crate::sweep::{Row, Sweep, Vary, apply, cost, grid, metrics};
+use crate::time::Ticks;
 use crate::view::stats::{Stats, StatsView};
 
-/// Runs every configuration of `varies` (in [`grid`] order) `opts.replications`
-/// times, on `opts.threads` workers, calling `progress` after each run (from the
-/// worker threads). Once `cancel` is cancelled, no further run starts; the
-/// configurations already complete are kept.
+use super::{Batch, Error, RunOverran};
+
+/// Runs every configuration of `varies` (in [`grid`] order) `batch.replications`
+/// times, every configuration with the same seeds (common random numbers, see
+/// [`crate::sweep`]), on `batch.threads` workers, telling `batch.progress` after
+/// each run (from the worker threads). Once `batch.cancel` is cancelled, no
+/// further run starts; the configurations already complete are kept, the others
+/// are not run ([`Sweep::interrupted`]).
 ///
 /// ```
-/// use async_cafe::clock::Cancel;
-/// use async_cafe::sweep::{self, Options};
-/// use async_cafe::{builtin, model::Mode, ops};
+/// use async_cafe::{builtin, ops, sweep};
+/// use std::sync::atomic::{AtomicUsize, Ordering};
 ///
 /// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
 /// let varies = [sweep::parse_vary("cooks=1..2", &shop).unwrap()];
-/// let opts = Options { mode: Mode::Async, seed: 1, replications: 2, warmup: 0, threads: 0 };
-/// let done = std::sync::atomic::AtomicUsize::new(0);
-/// let result = ops::sweep(&shop, &varies, &opts, &Cancel::new(), &|p| {
-///     done.fetch_max(p.done, std::sync::atomic::Ordering::Relaxed);
-/// });
+/// let done = AtomicUsize::new(0);
+/// let progress = |p: ops::Progress| {
+///     done.fetch_max(p.done, Ordering::Relaxed);
+/// };
+/// let batch = ops::Batch { replications: 2, progress: Some(&progress), ..Default::default() };
+/// let result = ops::sweep(&shop, &varies, &batch).unwrap();
 /// assert_eq!(result.rows.len(), 2);
 /// assert!(result.rows.iter().all(|r| r.done()) && !result.interrupted);
 /// assert_eq!(done.into_inner(), 4);
+/// // A second cook never makes the customers wait longer.
+/// let mean_wait = |row: &sweep::Row| row.replicated.as_ref().unwrap().wait.mean_s.mean;
+/// assert!(mean_wait(&result.rows[1]) <= mean_wait(&result.rows[0]));
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
-/// If `opts.replications` is 0.
-pub fn sweep(
-    sc: &Scenario,
-    varies: &[Vary],
-    opts: &Options,
-    cancel: &Cancel,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Sweep {
-    assert!(opts.replications > 0, "a sweep needs at least one replication");
+/// [`Error::NoReplications`] for 0 replications; [`Error::Overran`] for the first
+/// run (in grid order) whose clock would pass the longest time a run can count
+/// (its message names the configuration): its configuration's statistics would
+/// describe only part of a run.
+pub fn sweep(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>) -> Result<Sweep, Error> {
+    if batch.replications == 0 {
+        return Err(Error::NoReplications);
+    }
+    let base = batch.seed_for(sc);
+    let warmup = crate::time::ticks(batch.warmup);
     let start = Instant::now();
     let configs: Vec<Vec<f64>> = grid(varies);
     let scenarios: Vec<Scenario> = configs.iter().map(|v| apply(sc, varies, v)).collect();
-    let r = opts.replications as usize;
-    let seeds = replicate::seeds(opts.seed, opts.replications);
+    let r = batch.replications as usize;
+    let seeds = replicate::seeds(base, batch.replications);
     let total = configs.len() * r;
     let jobs: Vec<u64> = (0..total as u64).collect();
     let done = AtomicUsize::new(0);
-    let runs: Vec<Option<SweepRun>> = replicate::map(&jobs, opts.threads, |k| {
-        if cancel.is_cancelled() {
+    let runs: Vec<Option<SweepRun>> = replicate::map(&jobs, batch.threads, |k| {
+        if batch.cancel.is_cancelled() {
             return None;
         }
         let (c, i) = (k as usize / r, k as usize % r);
-        let run = run_one(&scenarios[c], varies, &configs[c], opts, seeds[i]);
+        let run = run_one(&scenarios[c], varies, &configs[c], batch.mode, warmup, seeds[i]);
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        progress(Progress { done: n, total, elapsed: start.elapsed() });
+        batch.report(n, total, start.elapsed());
         Some(run)
     });
-    sweep_from_runs(sc, varies, opts, runs, start.elapsed())
+    gather(sc, varies, batch, configs, scenarios, runs, start.elapsed())
 }
 
 /// One run of a sweep: a replication of one configuration, as [`sweep_job`] returns
@@ -72,79 +80,115 @@ pub struct SweepRun {
     /// The replication's statistics (with the sweep's warm-up left out).
     pub stats: Stats,
     /// If the run's clock would have passed the longest time a run can count: what
-    /// stopped it, naming the configuration, the order and the step.
-    pub overrun: Option<String>,
+    /// stopped it, its message naming the configuration, the order and the step.
+    pub overrun: Option<RunOverran>,
 }
 
 /// The number of runs of a sweep: configurations × replications. Job `k` is
 /// replication `k % R` of configuration `k / R`, in [`grid`] order.
-pub fn sweep_jobs(varies: &[Vary], opts: &Options) -> usize {
-    varies.iter().map(|v| v.values.len()).product::<usize>() * opts.replications as usize
+pub fn sweep_jobs(varies: &[Vary], batch: &Batch<'_>) -> usize {
+    varies.iter().map(|v| v.values.len()).product::<usize>() * batch.replications as usize
 }
 
 /// Runs job `k` of the sweep of `sc` over `varies` (see [`sweep_jobs`]) on the
 /// calling thread: exactly the run [`sweep`] makes for it, with the same seed. A
 /// caller that spreads a sweep's runs elsewhere (other processes or machines) runs
 /// each with this and gathers them with [`sweep_from_runs`]; the result is the same
-/// as [`sweep`]'s, bit for bit.
+/// as [`sweep`]'s, bit for bit. `batch.threads`, `cancel` and `progress` are not
+/// used.
 ///
 /// # Panics
 ///
-/// If `k` is not below [`sweep_jobs`], or `opts.replications` is 0.
-pub fn sweep_job(sc: &Scenario, varies: &[Vary], opts: &Options, k: usize) -> SweepRun {
-    assert!(opts.replications > 0, "a sweep needs at least one replication");
-    let r = opts.replications as usize;
+/// If `k` is not below [`sweep_jobs`], or `batch.replications` is 0.
+pub fn sweep_job(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>, k: usize) -> SweepRun {
+    assert!(batch.replications > 0, "a sweep needs at least one replication");
+    let r = batch.replications as usize;
     let (c, i) = (k / r, k % r);
     let values = grid(varies).swap_remove(c);
-    let seed = replicate::seeds(opts.seed, opts.replications)[i];
-    run_one(&apply(sc, varies, &values), varies, &values, opts, seed)
+    let seed = replicate::seeds(batch.seed_for(sc), batch.replications)[i];
+    let warmup = crate::time::ticks(batch.warmup);
+    run_one(&apply(sc, varies, &values), varies, &values, batch.mode, warmup, seed)
 }
 
 /// One replication of the configuration `values` (whose scenario is `csc`).
-fn run_one(csc: &Scenario, varies: &[Vary], values: &[f64], opts: &Options, seed: u64) -> SweepRun {
-    let mut view = StatsView::with_warmup(csc, opts.warmup);
-    let outcome = engine::run(csc, opts.mode, seed, &mut VirtualClock, &mut view);
+fn run_one(
+    csc: &Scenario,
+    varies: &[Vary],
+    values: &[f64],
+    mode: Mode,
+    warmup: Ticks,
+    seed: u64,
+) -> SweepRun {
+    let mut view = StatsView::with_warmup(csc, warmup);
+    let outcome = engine::run(csc, mode, seed, &mut VirtualClock, &mut view);
     let overrun = outcome.overrun.map(|overrun| {
         let with: Vec<String> = varies
             .iter()
             .zip(values)
             .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
             .collect();
-        format!("with {}, {}", with.join(", "), overrun.message(csc))
+        RunOverran { overrun, message: format!("with {}, {}", with.join(", "), overrun.message(csc)) }
     });
     SweepRun { stats: view.finish(), overrun }
 }
 
 /// Gathers a sweep's runs, one per job in job order (see [`sweep_jobs`]; `None`: not
 /// run), into its result, as [`sweep`] does; `elapsed` is the wall time it took.
-/// Configurations with a run missing are "not run".
+/// Configurations with a run missing are "not run" ([`Sweep::interrupted`]).
+///
+/// # Errors
+///
+/// As [`sweep`]: [`Error::NoReplications`], or [`Error::Overran`] for the first run
+/// in job order that overran.
 ///
 /// # Panics
 ///
-/// If `runs` does not have one entry per job, or `opts.replications` is 0.
+/// If `runs` does not have one entry per job.
 pub fn sweep_from_runs(
     sc: &Scenario,
     varies: &[Vary],
-    opts: &Options,
+    batch: &Batch<'_>,
     runs: Vec<Option<SweepRun>>,
-    elapsed: std::time::Duration,
-) -> Sweep {
-    assert!(opts.replications > 0, "a sweep needs at least one replication");
-    assert_eq!(runs.len(), sweep_jobs(varies, opts), "one entry per job");
-    let r = opts.replications as usize;
-    let seeds = replicate::seeds(opts.seed, opts.replications);
-    let overrun = runs.iter().flatten().find_map(|run| run.overrun.clone());
+    elapsed: Duration,
+) -> Result<Sweep, Error> {
+    if batch.replications == 0 {
+        return Err(Error::NoReplications);
+    }
+    assert_eq!(runs.len(), sweep_jobs(varies, batch), "one entry per job");
+    let configs: Vec<Vec<f64>> = grid(varies);
+    let scenarios: Vec<Scenario> = configs.iter().map(|v| apply(sc, varies, v)).collect();
+    gather(sc, varies, batch, configs, scenarios, runs, elapsed)
+}
+
+/// The sweep's result from its runs, in job order.
+fn gather(
+    sc: &Scenario,
+    varies: &[Vary],
+    batch: &Batch<'_>,
+    configs: Vec<Vec<f64>>,
+    scenarios: Vec<Scenario>,
+    runs: Vec<Option<SweepRun>>,
+    elapsed: Duration,
+) -> Result<Sweep, Error> {
+    // The first run in grid order whose clock would pass the longest time a run can count.
+    if let Some(overran) = runs.iter().flatten().find_map(|run| run.overrun.clone()) {
+        return Err(Error::Overran(overran));
+    }
+    let base = batch.seed_for(sc);
+    let warmup = crate::time::ticks(batch.warmup);
+    let r = batch.replications as usize;
+    let seeds = replicate::seeds(base, batch.replications);
+    let runs: Vec<Option<Stats>> = runs.into_iter().map(|run| run.map(|run| run.stats)).collect();
     let metrics = metrics(sc, varies);
-    let mut runs = runs.into_iter().map(|run| run.map(|run| run.stats));
-    let rows: Vec<Row> = grid(varies)
+    let mut runs = runs.into_iter();
+    let rows: Vec<Row> = configs
         .into_iter()
-        .map(|values| {
-            let csc = apply(sc, varies, &values);
+        .zip(&scenarios)
+        .map(|(values, csc)| {
             let mine: Vec<Option<Stats>> = runs.by_ref().take(r).collect();
             let complete: Option<Vec<Stats>> = mine.into_iter().collect();
-            let replicated = complete.map(|runs| {
-                Replicated::from_runs(&csc, opts.mode, opts.seed, opts.warmup, seeds.clone(), runs)
-            });
+            let replicated = complete
+                .map(|runs| Replicated::from_runs(csc, batch.mode, base, batch.warmup, seeds.clone(), runs));
             let estimates = metrics
                 .iter()
                 .map(|m| {
@@ -153,14 +197,14 @@ pub fn sweep_from_runs(
                     Some(Estimate::from_samples(&values?))
                 })
                 .collect();
-            let load = crate::capacity::offered_load(&csc, opts.mode)
+            let load = crate::capacity::offered_load(csc, batch.mode)
                 .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
-            let measured_nothing = opts.warmup > 0
-                && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
+            let measured_nothing =
+                warmup > 0 && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
             Row {
                 values,
                 cooks: csc.kitchen.cooks,
-                cost: cost(&csc),
+                cost: cost(csc),
                 load,
                 estimates,
                 replicated,
@@ -169,26 +213,24 @@ pub fn sweep_from_runs(
         })
         .collect();
     let interrupted = rows.iter().any(|r| !r.done());
-    Sweep {
+    Ok(Sweep {
         scenario: sc.name.clone(),
         unit: sc.unit,
-        mode: opts.mode.name(),
-        seed: opts.seed,
-        replications: opts.replications,
-        warmup_s: crate::time::seconds(opts.warmup),
+        mode: batch.mode,
+        seed: base,
+        replications: batch.replications,
+        warmup_s: crate::time::seconds(warmup),
         varies: varies.to_vec(),
         metrics,
         rows,
         interrupted,
         elapsed,
-        overrun,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Mode;
     use crate::sweep::parse_vary;
 
     /// Runs made one at a time by [`sweep_job`], in any order, and gathered by
@@ -201,20 +243,20 @@ mod tests {
             parse_vary("cooks=1..2", &shop).unwrap(),
             parse_vary("policy=fifo,longest-chain", &shop).unwrap(),
         ];
-        let opts = Options { mode: Mode::Async, seed: 7, replications: 3, warmup: 0, threads: 2 };
-        let whole = sweep(&shop, &varies, &opts, &Cancel::new(), &|_| {});
-        let n = sweep_jobs(&varies, &opts);
+        let batch = Batch { seed: Some(7), replications: 3, threads: 2, ..Default::default() };
+        let whole = sweep(&shop, &varies, &batch).unwrap();
+        let n = sweep_jobs(&varies, &batch);
         assert_eq!(n, 12);
         let mut runs: Vec<Option<SweepRun>> = vec![None; n];
         for k in (0..n).rev() {
-            runs[k] = Some(sweep_job(&shop, &varies, &opts, k));
+            runs[k] = Some(sweep_job(&shop, &varies, &batch, k));
         }
         let json = |s: &Sweep| serde_json::to_string(&s.document(None)).unwrap();
-        let gathered = sweep_from_runs(&shop, &varies, &opts, runs.clone(), whole.elapsed);
+        let gathered = sweep_from_runs(&shop, &varies, &batch, runs.clone(), whole.elapsed).unwrap();
         assert_eq!(json(&gathered), json(&whole));
         assert!(!gathered.interrupted);
         runs[4] = None;
-        let partial = sweep_from_runs(&shop, &varies, &opts, runs, whole.elapsed);
+        let partial = sweep_from_runs(&shop, &varies, &batch, runs, whole.elapsed).unwrap();
         assert!(partial.interrupted && !partial.rows[1].done() && partial.rows[0].done());
     }
 }

@@ -48,7 +48,21 @@ impl Loader<'_, '_, '_> {
         }
         match given[0] {
             "list" => self.list(get(t, "list").expect("given"), unit, menu),
+            #[cfg(feature = "replay")]
             "replay" => self.replay(get(t, "replay").expect("given"), unit, menu),
+            #[cfg(not(feature = "replay"))]
+            "replay" => {
+                let v = get(t, "replay").expect("given");
+                self.cx.error(
+                    v.span(),
+                    "this build of async-cafe reads no replayed day",
+                    "`replay` not built in",
+                    Some(
+                        "build async-cafe with its `replay` feature (a default one) to read CSV files".into(),
+                    ),
+                );
+                None
+            }
             _ => self.generate(get(t, "generate").expect("given"), unit, menu),
         }
     }

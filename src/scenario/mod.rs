@@ -11,6 +11,7 @@
 //! and `generate`) and `narrative`. `reader` walks the spanned TOML tree; `diag`
 //! renders problems.
 
+pub mod builder;
 mod customers;
 pub mod diag;
 mod dist;
@@ -21,6 +22,7 @@ mod narrative;
 mod options;
 mod reader;
 mod recipes;
+#[cfg(feature = "replay")]
 mod replay;
 
 use std::path::Path;
@@ -30,14 +32,115 @@ use toml::de::DeTable;
 use crate::model::*;
 use crate::template::Names;
 use crate::time::{TimeUnit, short};
+pub use builder::{CustomerBuilder, GeneratorBuilder, RecipeBuilder, ScenarioBuilder, StepBuilder};
 pub use diag::{Problem, ScenarioError};
 use kitchen::KitchenParts;
 use menu::MenuCheck;
 use reader::{Cx, Value, get};
 
-/// Reads a file that a scenario refers to (a replayed day), by the name the scenario
-/// gives: (display name, contents) or a message saying why it cannot.
-pub type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
+/// Finds a file that a scenario refers to (a replayed day, `replay = "day.csv"`) by
+/// the name the scenario gives, or says why it cannot (the message is reported at
+/// the name, like `cannot read day.csv: no such file`).
+pub type Resolver<'a> = dyn Fn(&str) -> Result<FoundFile, String> + 'a;
+
+/// A file that a scenario refers to, as a [`Resolver`] found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundFile {
+    /// How messages refer to it: a path, `<built-in day.csv>`.
+    pub display: String,
+    /// Its contents.
+    pub text: String,
+}
+
+/// A scenario's TOML text and what loading it needs besides: the name it has when
+/// the text gives none, how messages refer to it, and the files it may refer to
+/// (a replayed day). [`load_str`] is `Source::new(name, text).load()`.
+///
+/// ```
+/// # #[cfg(feature = "replay")] {
+/// use async_cafe::scenario::Source;
+///
+/// let toml = r#"
+/// [recipes.tea]
+/// steps = [{ name = "steep", kind = "unattended", duration = 3 }]
+/// [menu]
+/// tea = "tea"
+/// [customers]
+/// replay = "monday.csv"
+/// "#;
+/// let sc = Source::new("tea-room", toml).file("monday.csv", "arrival,item\n0,tea\n2,tea\n").load().unwrap();
+/// assert_eq!((sc.name.as_str(), sc.customer_count()), ("tea-room", Some(2)));
+/// // Without the file, the problem is located at the name, in `tea-room.toml`.
+/// let err = Source::new("tea-room", toml).load().unwrap_err().render();
+/// assert!(err.contains("cannot read monday.csv: no such file"), "{err}");
+/// assert!(err.contains("tea-room.toml:7:10"), "{err}");
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Source<'a> {
+    name: &'a str,
+    display: Option<String>,
+    text: &'a str,
+    files: Vec<(&'a str, &'a str)>,
+    resolver: Option<&'a Resolver<'a>>,
+}
+
+impl<'a> Source<'a> {
+    /// The scenario `text`, named `name` unless it says `name = ...`, and referred to
+    /// in messages as `NAME.toml`; it can refer to no file.
+    pub fn new(name: &'a str, text: &'a str) -> Source<'a> {
+        Source { name, display: None, text, files: Vec::new(), resolver: None }
+    }
+
+    /// Messages refer to the text as `display` (a path, `<built-in cafe>`) instead
+    /// of `NAME.toml`.
+    pub fn display(mut self, display: impl Into<String>) -> Source<'a> {
+        self.display = Some(display.into());
+        self
+    }
+
+    /// The scenario can refer to a file called `name`, whose contents are `text`
+    /// (messages refer to it as `name`).
+    pub fn file(mut self, name: &'a str, text: &'a str) -> Source<'a> {
+        self.files.push((name, text));
+        self
+    }
+
+    /// Files not given by [`Source::file`] are looked for by `resolver`.
+    pub fn resolver(mut self, resolver: &'a Resolver<'a>) -> Source<'a> {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// How messages refer to the text.
+    pub fn shown_as(&self) -> String {
+        self.display.clone().unwrap_or_else(|| format!("{}.toml", self.name))
+    }
+
+    /// Loads the scenario: every section checked, and every problem reported at once.
+    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+        let resolve = |file: &str| match self.files.iter().find(|(name, _)| *name == file) {
+            Some((name, text)) => Ok((name.to_string(), text.as_bytes().to_vec())),
+            None => match self.resolver {
+                Some(resolver) => resolver(file).map(|found| (found.display, found.text.into_bytes())),
+                None => Err(format!("cannot read {file}: no such file")),
+            },
+        };
+        load(self.name, &self.shown_as(), self.text, &resolve)
+    }
+}
+
+impl std::fmt::Debug for Source<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("display", &self.shown_as())
+            .field("text", &self.text)
+            .field("files", &self.files)
+            .field("resolver", &self.resolver.map(|_| "Fn(&str)"))
+            .finish()
+    }
+}
 
 /// Like [`Resolver`], with the contents as read, to be checked for UTF-8.
 type BytesResolver<'a> = dyn Fn(&str) -> Result<(String, Vec<u8>), String> + 'a;
@@ -84,15 +187,17 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Loads a scenario from `text`. `name` is its default name, `display` how messages
-/// refer to it.
-pub fn load_str(
-    name: &str,
-    display: &str,
-    text: &str,
-    resolve: &Resolver,
-) -> Result<Scenario, ScenarioError> {
-    load(name, display, text, &|file| resolve(file).map(|(display, text)| (display, text.into_bytes())))
+/// Loads a scenario from its TOML `text`, named `name` unless it says otherwise,
+/// with messages that refer to it as `NAME.toml`. It can refer to no file; for a
+/// replayed day, or another name in messages, use a [`Source`].
+///
+/// ```
+/// let err = async_cafe::scenario::load_str("mine", "[kitchen]\ncooks = 0\n").unwrap_err();
+/// assert_eq!(err.problems.len(), 4); // no cook, no recipes, no menu, no customers
+/// assert!(err.render().contains("a kitchen needs at least one cook"));
+/// ```
+pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    Source::new(name, text).load()
 }
 
 fn load(name: &str, display: &str, text: &str, resolve: &BytesResolver) -> Result<Scenario, ScenarioError> {
@@ -154,7 +259,11 @@ const TOP_MOVED: &[(&str, &str)] = &[
 
 struct Loader<'a, 'c, 's> {
     cx: &'c mut Cx<'s>,
+    /// Finds the files a scenario refers to: only a replayed day does.
+    #[cfg_attr(not(feature = "replay"), allow(dead_code))]
     resolve: &'a BytesResolver<'a>,
+    /// The files read besides the scenario, for the error's rendering.
+    #[cfg_attr(not(feature = "replay"), allow(dead_code))]
     extra_files: &'a mut Vec<(String, String)>,
 }
 

@@ -46,7 +46,7 @@
 //!
 //! # Stopping early
 //!
-//! [`crate::ops::sweep`] checks a [`Cancel`](crate::clock::Cancel) token before
+//! [`crate::ops::sweep`] checks its [`Batch::cancel`](crate::ops::Batch::cancel) token before
 //! starting each run (the command cancels it on Ctrl-C or SIGTERM); runs already
 //! started finish. Configurations whose replications all finished are reported;
 //! the others are "not run".
@@ -65,18 +65,23 @@ use serde::Serialize;
 
 use crate::model::{Arrivals, Customers, Dist, Mode, Policy, Scenario};
 use crate::replicate::{Estimate, Replicated};
-use crate::time::{Ticks, TimeUnit};
+use crate::time::TimeUnit;
 
+#[cfg(feature = "report")]
 mod chart;
+#[cfg(feature = "export")]
 mod csv;
 mod error;
+#[cfg(feature = "report")]
 mod page;
 mod table;
 mod target;
 mod vary;
 
+#[cfg(feature = "export")]
 pub use self::csv::csv;
 pub use error::{SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
+#[cfg(feature = "report")]
 pub use page::html;
 pub use table::{render_answer, render_table};
 pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
@@ -185,39 +190,6 @@ pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(
     Ok(())
 }
 
-/// How a sweep runs.
-#[derive(Clone, Copy, Debug)]
-pub struct Options {
-    /// The kitchen every configuration runs: synchronous or asynchronous.
-    pub mode: Mode,
-    /// Base seed of every configuration's replications.
-    pub seed: u64,
-    /// At least 1.
-    pub replications: u32,
-    /// Left out of each replication's statistics.
-    pub warmup: Ticks,
-    /// Worker threads; 0: one per core.
-    pub threads: usize,
-}
-
-/// How far a sweep has got.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Progress {
-    /// Runs finished.
-    pub done: usize,
-    /// Runs in all.
-    pub total: usize,
-    /// Wall time since the sweep started.
-    pub elapsed: Duration,
-}
-
-impl Progress {
-    /// The time left, extrapolated from the pace so far (`None` before the first run).
-    pub fn left(&self) -> Option<Duration> {
-        (self.done > 0).then(|| self.elapsed.mul_f64((self.total - self.done) as f64 / self.done as f64))
-    }
-}
-
 /// One configuration of a sweep.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
@@ -274,13 +246,13 @@ pub struct Sweep {
     /// The scenario's unit: times are in it.
     #[serde(skip)]
     pub unit: TimeUnit,
-    /// `async` or `sync`.
-    pub mode: &'static str,
-    /// [`Options::seed`].
+    /// The kitchen every configuration ran (`"async"` or `"sync"` in JSON).
+    pub mode: Mode,
+    /// The base seed of every configuration's replications.
     pub seed: u64,
-    /// [`Options::replications`]: per configuration.
+    /// Replications per configuration ([`Batch::replications`](crate::ops::Batch::replications)).
     pub replications: u32,
-    /// [`Options::warmup`], in seconds.
+    /// The warm-up left out of each replication ([`Batch::warmup`](crate::ops::Batch::warmup)), in seconds.
     pub warmup_s: f64,
     /// What was varied, in `--vary` order; the grid is their product, the last
     /// varying fastest.
@@ -294,11 +266,6 @@ pub struct Sweep {
     /// Wall time the sweep took.
     #[serde(skip)]
     pub elapsed: Duration,
-    /// What stopped the first run (in grid order) whose clock would pass the longest
-    /// time a run can count ([`crate::engine::Overrun`]): its configuration's statistics
-    /// would describe only part of a run, and the sweep is an error.
-    #[serde(skip)]
-    pub overrun: Option<String>,
 }
 
 /// The answer for one group of configurations (all of them, or those with one

@@ -68,7 +68,7 @@ pub fn render_table(sweep: &Sweep, target: Option<&Target>) -> String {
     } else {
         "no warm-up".into()
     };
-    let kitchen = if sweep.mode == "sync" { "synchronous" } else { "asynchronous" };
+    let kitchen = sweep.mode.title().to_lowercase();
     let n = sweep.rows.len();
     let _ = writeln!(
         out,

@@ -1,7 +1,10 @@
 //! Views: consumers of the engine's events. None of them feeds anything back.
 
+pub mod compare;
+#[cfg(feature = "export")]
 pub mod export;
 pub mod histogram;
+#[cfg(feature = "report")]
 pub mod html_report;
 pub mod json;
 pub mod live;

@@ -22,15 +22,10 @@ pub fn load_builtin(name: &str) -> Scenario {
     b.load().unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
-/// What a scenario of these tests reads when it names another file: nothing.
-pub fn no_files(name: &str) -> Result<(String, String), String> {
-    Err(format!("cannot read {name}: no such file"))
-}
-
 /// Loads `toml` as the scenario `name` from the file `NAME.toml` (naming no other
 /// file); its problems rendered as `cafe check` prints them.
 pub fn try_load(name: &str, toml: &str) -> Result<Scenario, String> {
-    scenario::load_str(name, &format!("{name}.toml"), toml, &no_files).map_err(|e| e.render())
+    scenario::load_str(name, toml).map_err(|e| e.render())
 }
 
 /// [`try_load`], for a scenario that must load: its problems are the panic's message.

@@ -14,10 +14,10 @@ use async_cafe::model::{Mode, Policy, Scenario};
 use async_cafe::ops::{self, ClockKind, Comparison, RunSpec, SweepRun, Want};
 use async_cafe::replicate::Replicated;
 use async_cafe::scenario::{self, ScenarioError};
-use async_cafe::sweep::{self, Options, Progress, Sweep, Target, Vary};
+use async_cafe::sweep::{self, Sweep, Target, Vary};
 use async_cafe::time::{self, Ticks};
-use async_cafe::view::json::JsonReport as Report;
 use async_cafe::view::html_report::{self as report, ReportRun};
+use async_cafe::view::json::JsonReport as Report;
 use async_cafe::view::stats::Stats;
 use async_cafe::view::timeline::{self, TimelineOptions};
 use async_cafe::view::trace::Trace;
@@ -87,6 +87,16 @@ impl From<ScenarioError> for Fail {
     }
 }
 
+/// `None`: cancelled before there was anything to return.
+fn from_ops<T>(r: Result<T, ops::Error>) -> Result<Option<T>, Fail> {
+    match r {
+        Ok(x) => Ok(Some(x)),
+        Err(ops::Error::Cancelled) => Ok(None),
+        Err(ops::Error::Overran(o)) => Err(Fail::Overran(o.message)),
+        Err(e) => Err(Fail::Io(e.to_string())),
+    }
+}
+
 impl From<std::io::Error> for Fail {
     fn from(e: std::io::Error) -> Fail {
         match e.get_ref().and_then(|inner| inner.downcast_ref::<ops::RunOverran>()) {
@@ -147,10 +157,10 @@ fn load_text(
         files
             .iter()
             .find(|(n, _, _)| n == wanted)
-            .map(|(_, d, t)| (d.clone(), t.clone()))
+            .map(|(_, d, t)| scenario::FoundFile { display: d.clone(), text: t.clone() })
             .ok_or_else(|| format!("cannot read {wanted}: not shipped with the scenario"))
     };
-    Ok(scenario::load_str(name, display, text, &resolve)?)
+    Ok(scenario::Source::new(name, text).display(display).resolver(&resolve).load()?)
 }
 
 /// Loads `text`, reading the files it refers to from `dir`, and records them.
@@ -162,9 +172,9 @@ fn load_recording(name: &str, display: &str, text: &str, dir: &Path) -> Result<(
         let contents = String::from_utf8_lossy(&bytes).into_owned();
         let display = p.display().to_string();
         read.borrow_mut().push((wanted.to_string(), display.clone(), contents.clone()));
-        Ok((display, contents))
+        Ok(scenario::FoundFile { display, text: contents })
     };
-    let sc = scenario::load_str(name, display, text, &resolve)?;
+    let sc = scenario::Source::new(name, text).display(display).resolver(&resolve).load()?;
     Ok((sc, read.into_inner()))
 }
 
@@ -444,7 +454,7 @@ pub fn run(
         trace: real,
         order_lanes: real,
         csv: csv.as_ref().map(|d| d.path().to_path_buf()),
-        warmup: p.warmup,
+        warmup: time::duration(p.warmup),
         cancel: cancel.clone(),
         ..Want::default()
     };
@@ -573,8 +583,13 @@ impl RunOut {
             return Err(self.not_again("timeline"));
         }
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
-        let want =
-            Want { trace: true, order_lanes: true, stats: true, warmup: self.warmup, ..Want::default() };
+        let want = Want {
+            trace: true,
+            order_lanes: true,
+            stats: true,
+            warmup: time::duration(self.warmup),
+            ..Want::default()
+        };
         let ran = ops::run(&self.sc, spec, want, &mut std::io::sink())?;
         Ok((ran.trace.expect("asked for"), ran.stats.expect("asked for")))
     }
@@ -673,14 +688,15 @@ pub fn compare(
 ) -> Result<Option<CmpOut>, Fail> {
     let model = Arc::clone(&sc.model);
     let seed = seed.unwrap_or(model.seed);
+    let opts = ops::CompareOptions { seed: Some(seed), order_lanes, cancel: cancel.clone() };
     let cmp = match policies {
-        None => ops::compare_until(&model, seed, order_lanes, cancel)?,
+        None => from_ops(ops::compare(&model, &opts))?,
         Some(names) => {
             if names.is_empty() {
                 return Err(Fail::Value("policies must name at least one policy".into()));
             }
             let ps = names.iter().map(|n| parse_policy(n)).collect::<Result<Vec<_>, _>>()?;
-            ops::compare_policies_until(&model, seed, &ps, order_lanes, cancel)?
+            from_ops(ops::compare_policies(&model, &ps, &opts))?
         }
     };
     Ok(cmp.map(|cmp| CmpOut { sc: model, cmp }))
@@ -707,7 +723,7 @@ impl CmpOut {
     }
     /// The totals and statistics side by side (`cafe compare`'s table).
     pub fn table(&self) -> String {
-        self.cmp.table(&self.sc)
+        self.cmp.render(&self.sc)
     }
     /// The timelines stacked on one scale.
     pub fn timeline(&self, width: usize, color: bool) -> String {
@@ -770,9 +786,16 @@ pub fn replicate(
     cancel: &Cancel,
 ) -> Result<Option<RepOut>, Fail> {
     let (sc, mode, seed, warmup) = prepared;
-    let rep = ops::replicate_until(sc, *mode, *seed, replications, *warmup, threads, cancel)
-        .map_err(|e| Fail::Overran(e.to_string()))?;
-    let Some(rep) = rep else { return Ok(None) };
+    let batch = ops::Batch {
+        mode: *mode,
+        seed: Some(*seed),
+        replications,
+        warmup: time::duration(*warmup),
+        threads,
+        cancel: cancel.clone(),
+        progress: None,
+    };
+    let Some(rep) = from_ops(ops::replicate(sc, &batch))? else { return Ok(None) };
     if rep.replications == replications {
         check_measured(sc, *warmup, &rep.runs)?;
     }
@@ -802,8 +825,36 @@ impl RepOut {
 pub struct Plan {
     sc: Arc<Scenario>,
     varies: Vec<Vary>,
-    opts: Options,
+    opts: BatchSpec,
     target: Option<(String, Target)>,
+}
+
+/// A sweep's [`ops::Batch`] but its cancel token and progress callback.
+#[derive(Clone, Copy, Debug)]
+struct BatchSpec {
+    mode: Mode,
+    seed: u64,
+    replications: u32,
+    warmup: Ticks,
+    threads: usize,
+}
+
+impl BatchSpec {
+    fn batch<'p>(
+        &self,
+        cancel: &Cancel,
+        progress: Option<&'p (dyn Fn(ops::Progress) + Sync)>,
+    ) -> ops::Batch<'p> {
+        ops::Batch {
+            mode: self.mode,
+            seed: Some(self.seed),
+            replications: self.replications,
+            warmup: time::duration(self.warmup),
+            threads: self.threads,
+            cancel: cancel.clone(),
+            progress,
+        }
+    }
 }
 
 /// What `sweep` was asked.
@@ -852,7 +903,7 @@ pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
     let mode = parse_mode(&a.mode)?;
     let warmup = warmup_ticks(&model, a.warmup)?;
     sweep::check_size(&model, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
-    let opts = Options {
+    let opts = BatchSpec {
         mode,
         seed: a.seed.unwrap_or(model.seed),
         replications: a.replications,
@@ -872,14 +923,13 @@ pub struct SweepOut {
 impl Plan {
     /// Runs (configurations × replications).
     pub fn jobs(&self) -> usize {
-        ops::sweep_jobs(&self.varies, &self.opts)
+        ops::sweep_jobs(&self.varies, &self.opts.batch(&Cancel::new(), None))
     }
 
     /// Runs every job here, on the plan's threads; `progress(done, total)` after each.
     pub fn run(&self, cancel: &Cancel, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<SweepOut, Fail> {
-        let sweep =
-            ops::sweep(&self.sc, &self.varies, &self.opts, cancel, &|p: Progress| progress(p.done, p.total));
-        self.out(sweep)
+        let tell = |p: ops::Progress| progress(p.done, p.total);
+        self.out(ops::sweep(&self.sc, &self.varies, &self.opts.batch(cancel, Some(&tell))))
     }
 
     /// Runs job `k` here, encoded for the trip back to the caller.
@@ -887,7 +937,8 @@ impl Plan {
         if k >= self.jobs() {
             return Err(Fail::Value(format!("job {k} is not one of this sweep's {} runs", self.jobs())));
         }
-        Ok(crate::wire::encode(&ops::sweep_job(&self.sc, &self.varies, &self.opts, k)))
+        let batch = self.opts.batch(&Cancel::new(), None);
+        Ok(crate::wire::encode(&ops::sweep_job(&self.sc, &self.varies, &batch, k)))
     }
 
     /// The sweep made of `runs` (job order; `None`: not run).
@@ -899,14 +950,16 @@ impl Plan {
             .into_iter()
             .map(|r| r.map(|bytes| crate::wire::decode(&bytes).map_err(Fail::Value)).transpose())
             .collect::<Result<_, _>>()?;
-        let sweep = ops::sweep_from_runs(&self.sc, &self.varies, &self.opts, runs, elapsed);
-        self.out(sweep)
+        let batch = self.opts.batch(&Cancel::new(), None);
+        self.out(ops::sweep_from_runs(&self.sc, &self.varies, &batch, runs, elapsed))
     }
 
-    fn out(&self, sweep: Sweep) -> Result<SweepOut, Fail> {
-        if let Some(e) = &sweep.overrun {
-            return Err(Fail::Overran(e.clone()));
-        }
+    fn out(&self, sweep: Result<Sweep, ops::Error>) -> Result<SweepOut, Fail> {
+        let sweep = match sweep {
+            Ok(sweep) => sweep,
+            Err(ops::Error::Overran(o)) => return Err(Fail::Overran(o.message)),
+            Err(e) => return Err(Fail::Io(e.to_string())),
+        };
         Ok(SweepOut { sc: Arc::clone(&self.sc), sweep, target: self.target.clone() })
     }
 }

@@ -6,7 +6,8 @@
 //! patterns: a field added to the library's `Stats` is a compile error here, not a
 //! statistic silently lost on the way.
 
-use async_cafe::ops::SweepRun;
+use async_cafe::engine::{Overran, Overrun};
+use async_cafe::ops::{RunOverran, SweepRun};
 use async_cafe::view::stats::{CookStats, EquipmentStats, Stats, Summary};
 
 /// Format version, first byte of every message.
@@ -136,9 +137,20 @@ pub fn encode(run: &SweepRun) -> Vec<u8> {
         w.u64(*longest_queue);
     }
     match &run.overrun {
-        Some(m) => {
+        Some(RunOverran { overrun: Overrun { at, order, item, what }, message }) => {
             w.u64(1);
-            w.str(m);
+            w.u64(*at);
+            w.u64(*order);
+            w.u64(u64::from(*item));
+            match what {
+                Overran::Arrival => w.u64(0),
+                Overran::Step(s) => {
+                    w.u64(1);
+                    w.u64(u64::from(*s));
+                }
+                Overran::Patience => w.u64(2),
+            }
+            w.str(message);
         }
         None => w.u64(0),
     }
@@ -191,7 +203,21 @@ pub fn decode(bytes: &[u8]) -> Result<SweepRun, String> {
                     longest_queue: r.u64()?,
                 });
             }
-            let overrun = if r.u64()? == 1 { Some(r.str()?) } else { None };
+            let overrun = if r.u64()? == 1 {
+                let (at, order) = (r.u64()?, r.u64()?);
+                let item = u16::try_from(r.u64()?).map_err(|_| "a sweep result's item is out of range")?;
+                let what = match r.u64()? {
+                    0 => Overran::Arrival,
+                    1 => Overran::Step(
+                        u16::try_from(r.u64()?).map_err(|_| "a sweep result's step is out of range")?,
+                    ),
+                    2 => Overran::Patience,
+                    _ => return Err("a sweep result's overrun is corrupt".into()),
+                };
+                Some(RunOverran { overrun: Overrun { at, order, item, what }, message: r.str()? })
+            } else {
+                None
+            };
             if !r.0.is_empty() {
                 return Err("a sweep result has bytes to spare: it is corrupt".into());
             }

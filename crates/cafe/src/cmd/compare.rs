@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use async_cafe::model::Policy;
-use async_cafe::ops::{self, Compared};
+use async_cafe::ops::{self, CompareOptions, Compared};
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::html_report;
 use async_cafe::view::timeline::{self, TimelineOptions};
@@ -27,15 +27,21 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let lanes = args.order_lanes || args.report.is_some();
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();
     let interrupts = Interrupts::install(|| {})?;
+    let opts = CompareOptions { seed: Some(seed), order_lanes: lanes, cancel: interrupts.cancel().clone() };
     let cmp = match policies.as_slice() {
-        [] => ops::compare_until(&sc, seed, lanes, interrupts.cancel())?,
+        [] => ops::compare(&sc, &opts),
         [one] => {
             sc.kitchen.policy = *one;
-            ops::compare_until(&sc, seed, lanes, interrupts.cancel())?
+            ops::compare(&sc, &opts)
         }
-        several => ops::compare_policies_until(&sc, seed, several, lanes, interrupts.cancel())?,
+        several => ops::compare_policies(&sc, several, &opts),
     };
-    let Some(cmp) = cmp else { return Err(interrupts.interrupted()) };
+    let cmp = match cmp {
+        Ok(cmp) => cmp,
+        Err(ops::Error::Cancelled) => return Err(interrupts.interrupted()),
+        Err(ops::Error::Io(e)) => return Err(e.into()),
+        Err(e) => return Err(Error::Overran(e.to_string())),
+    };
     let by_policy = cmp.compared == Compared::Policies;
     let mut text = format!("{}: {}\n\n", sc.name, sc.summary);
     if !args.no_timeline {
@@ -55,7 +61,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
         text.push_str(&timeline::render_stacked(&charts, &sc, &opts));
         text.push('\n');
     }
-    text.push_str(&cmp.table(&sc));
+    text.push_str(&cmp.render(&sc));
     out.write_all(text.as_bytes())?;
     if let Some(path) = &args.report {
         write_atomically(path, html_report::html(&sc, &cmp.report_runs()).as_bytes())?;

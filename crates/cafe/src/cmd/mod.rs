@@ -9,10 +9,12 @@ mod show;
 mod sweep;
 
 use std::path::Path;
+use std::time::Duration;
 
 use async_cafe::builtin;
 use async_cafe::model::Scenario;
 use async_cafe::scenario;
+use async_cafe::time;
 
 use crate::cli::Command;
 use crate::error::Error;
@@ -47,11 +49,13 @@ fn load(name: &str) -> Result<Scenario, Error> {
     scenario::load_file(as_path).map_err(Error::Scenario)
 }
 
-/// A time given on the command line in the scenario's unit (`--warmup`), in ticks:
-/// from 0 to the longest time a run can count.
-fn warmup(sc: &Scenario, warmup: Option<f64>) -> Result<async_cafe::time::Ticks, Error> {
+/// A time given on the command line in the scenario's unit (`--warmup`), as a span
+/// of scenario time: from 0 to the longest time a run can count.
+fn warmup(sc: &Scenario, warmup: Option<f64>) -> Result<Duration, Error> {
     match warmup {
-        Some(w) => async_cafe::time::time_arg("--warmup", sc.unit, w).map_err(Error::Usage),
-        None => Ok(0),
+        Some(w) => {
+            async_cafe::time::time_arg("--warmup", sc.unit, w).map(time::duration).map_err(Error::Usage)
+        }
+        None => Ok(Duration::ZERO),
     }
 }

@@ -3,12 +3,13 @@
 //! confidence interval).
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use async_cafe::capacity;
 use async_cafe::clock::{self, Lag, Stopped};
 use async_cafe::model::Scenario;
-use async_cafe::ops::{self, RunSpec, Want};
-use async_cafe::time::{self, Ticks};
+use async_cafe::ops::{self, Batch, RunSpec, Want};
+use async_cafe::time;
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::html_report::{self, ReportRun};
 use async_cafe::view::stats::Stats;
@@ -46,7 +47,7 @@ fn replications(
     args: &RunArgs,
     sc: &Scenario,
     spec: RunSpec,
-    warmup: Ticks,
+    warmup: Duration,
     r: u32,
     out: &mut Output,
 ) -> Result<(), Error> {
@@ -57,8 +58,19 @@ fn replications(
         return Err(Error::Usage("replications run on the virtual clock: add --clock virtual".into()));
     }
     let interrupts = Interrupts::install(|| {})?;
-    let rep = ops::replicate_until(sc, spec.mode, spec.seed, r, warmup, 0, interrupts.cancel())
-        .map_err(|e| Error::Overran(e.to_string()))?;
+    let batch = Batch {
+        mode: spec.mode,
+        seed: Some(spec.seed),
+        replications: r,
+        warmup,
+        cancel: interrupts.cancel().clone(),
+        ..Batch::default()
+    };
+    let rep = match ops::replicate(sc, &batch) {
+        Ok(rep) => Some(rep),
+        Err(ops::Error::Cancelled) => None,
+        Err(e) => return Err(Error::Overran(e.to_string())),
+    };
     // Stopped if a signal came before every replication was done.
     let stopped = interrupts.received().is_some() && rep.as_ref().is_none_or(|rep| rep.replications < r);
     if let (Some(rep), false) = (&rep, stopped) {
@@ -83,7 +95,13 @@ fn replications(
 }
 
 /// One run, as text or JSON.
-fn once(args: &RunArgs, sc: &Scenario, spec: RunSpec, warmup: Ticks, out: &mut Output) -> Result<(), Error> {
+fn once(
+    args: &RunArgs,
+    sc: &Scenario,
+    spec: RunSpec,
+    warmup: Duration,
+    out: &mut Output,
+) -> Result<(), Error> {
     let interrupts = Interrupts::install(|| {})?;
     let with_report = args.report.is_some();
     let ran = match args.format {
@@ -181,14 +199,14 @@ fn warn_behind(lag: Lag) {
 
 /// A warm-up that leaves nothing to measure in a run (or in one of its replications)
 /// makes every statistic 0: an error rather than numbers that mean nothing.
-fn measured(sc: &Scenario, warmup: Ticks, runs: &[Stats]) -> Result<(), Error> {
+fn measured(sc: &Scenario, warmup: Duration, runs: &[Stats]) -> Result<(), Error> {
     let empty: Vec<&Stats> = runs.iter().filter(|s| s.measured_nothing()).collect();
-    if warmup == 0 || empty.is_empty() {
+    if warmup.is_zero() || empty.is_empty() {
         return Ok(());
     }
     let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / sc.unit.seconds();
     Err(Error::NothingMeasured(NothingMeasured {
-        warmup: sc.unit.from_ticks(warmup),
+        warmup: sc.unit.from_ticks(time::ticks(warmup)),
         unit: sc.unit.name(),
         ended,
         runs: runs.len(),

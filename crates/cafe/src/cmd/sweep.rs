@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use async_cafe::ops;
+use async_cafe::ops::{self, Batch, Progress};
 use async_cafe::sweep;
 use async_cafe::view::export::write_atomically;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
@@ -45,24 +45,25 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     }
     let warmup = super::warmup(&sc, a.warmup)?;
     sweep::check_size(&sc, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
-    let opts = sweep::Options {
-        mode: a.mode.into(),
-        seed: a.seed.unwrap_or(sc.seed),
-        replications: a.replications,
-        warmup,
-        threads: a.threads.unwrap_or(0),
-    };
     let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
     let interrupts = Interrupts::install({
         let bar = bar.clone();
         let message = "interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n";
         move || bar.suspend(|| say(message))
     })?;
-    let result = ops::sweep(&sc, &varies, &opts, interrupts.cancel(), &|p| show(&bar, p));
+    let progress = |p| show(&bar, p);
+    let batch = Batch {
+        mode: a.mode.into(),
+        seed: a.seed,
+        replications: a.replications,
+        warmup,
+        threads: a.threads.unwrap_or(0),
+        cancel: interrupts.cancel().clone(),
+        progress: Some(&progress),
+    };
+    let result = ops::sweep(&sc, &varies, &batch);
     bar.finish_and_clear();
-    if let Some(e) = result.overrun {
-        return Err(Error::Overran(e));
-    }
+    let result = result.map_err(|e| Error::Overran(e.to_string()))?;
     let text = match a.format {
         FormatArg::Text => {
             let mut text = sweep::render_table(&result, target.as_ref());
@@ -99,10 +100,10 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
 /// redraws in place at most as often as `target` allows, from the sweep's worker
 /// threads, over as many lines as the terminal wraps the bar to, and `suspend`
 /// clears it to print a message above it. The time left is the sweep's estimate
-/// ([`sweep::Progress::left`]) from the bar's own state, so that one update draws
+/// ([`Progress::left`]) from the bar's own state, so that one update draws
 /// a consistent line.
 fn progress_bar(target: ProgressDrawTarget) -> ProgressBar {
-    let progress = |s: &ProgressState| sweep::Progress {
+    let progress = |s: &ProgressState| Progress {
         done: s.pos() as usize,
         total: s.len().unwrap_or(0) as usize,
         elapsed: s.elapsed(),
@@ -122,7 +123,7 @@ fn progress_bar(target: ProgressDrawTarget) -> ProgressBar {
 }
 
 /// Shows `p` on the bar, in one update.
-fn show(bar: &ProgressBar, p: sweep::Progress) {
+fn show(bar: &ProgressBar, p: Progress) {
     bar.update(|s| {
         s.set_len(p.total as u64);
         s.set_pos(p.done as u64);
@@ -192,7 +193,7 @@ mod tests {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = progress_bar(target).with_elapsed(Duration::from_secs(42));
-        let progress = |done| sweep::Progress { done, total: 30, elapsed: Duration::ZERO };
+        let progress = |done| Progress { done, total: 30, elapsed: Duration::ZERO };
         show(&bar, progress(0));
         show(&bar, progress(10));
         let drawn = screen.0.lock().unwrap().clone();
@@ -223,7 +224,7 @@ mod tests {
         let screen = Screen(Arc::default(), 30);
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = progress_bar(target).with_elapsed(Duration::from_secs(42));
-        let progress = |done| sweep::Progress { done, total: 30, elapsed: Duration::ZERO };
+        let progress = |done| Progress { done, total: 30, elapsed: Duration::ZERO };
         show(&bar, progress(10));
         let first = screen.0.lock().unwrap().len();
         show(&bar, progress(11));
