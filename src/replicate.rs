@@ -133,9 +133,8 @@ pub struct Replicated {
     /// JSON, its fields follow `seeds`).
     #[serde(flatten)]
     pub stats: Stats<Estimate>,
-    /// Each replication's statistics, in replication order (not in JSON: rerun a
-    /// replication with its seed to see it).
-    #[serde(skip)]
+    /// Each replication's statistics, in replication order: in JSON, `runs`, each as
+    /// one run's `stats` (so the spread of any statistic can be plotted).
     pub runs: Vec<Stats>,
 }
 
@@ -390,7 +389,13 @@ interarrival = 5
         assert_eq!(json["seeds"].as_array().unwrap().len(), 5);
         assert!(json["wait"]["mean_s"]["half_width_95"].as_f64().unwrap() > 0.0);
         assert_eq!(json["equipment"][0]["name"], "machine");
-        assert!(json.get("runs").is_none());
+        // Each replication's own statistics follow, as one run's JSON has them, and
+        // the estimates are of exactly those values.
+        let runs = json["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 5);
+        let waits: Vec<f64> = runs.iter().map(|run| run["wait"]["mean_s"].as_f64().unwrap()).collect();
+        assert_eq!(json["wait"]["mean_s"]["mean"], Estimate::from_samples(&waits).mean);
+        assert_eq!(runs[0], serde_json::to_value(&r.runs[0]).unwrap());
         // One replication: no interval, in the table or the JSON.
         let single = replicate(&sc, Mode::Sync, 9, 1, Duration::ZERO, 4);
         let text = single.render(TimeUnit::Minutes);
