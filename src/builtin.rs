@@ -50,6 +50,13 @@ pub fn suggestions(name: &str) -> Vec<&'static str> {
 }
 
 impl Builtin {
+    /// The files the scenario refers to (a day it replays), each as the name its TOML
+    /// gives (a plain file name, beside the TOML) with its text: what a copy of the
+    /// scenario needs beside it to load (`cafe show NAME --to DIR` writes them).
+    pub fn files(&self) -> &'static [(&'static str, &'static str)] {
+        self.files
+    }
+
     /// Loads the scenario. Built-ins are checked by the test suite, so this only fails
     /// if the library was built from a broken tree.
     pub fn load(&self) -> Result<Scenario, ScenarioError> {
@@ -84,6 +91,10 @@ mod tests {
             let sc = b.load().unwrap_or_else(|e| panic!("{}:\n{e}", b.name));
             assert_eq!(sc.name, b.name);
             assert!(!sc.summary.is_empty(), "{} has a summary", b.name);
+            for (name, _) in b.files() {
+                let plain = std::path::Path::new(name).file_name() == Some(std::ffi::OsStr::new(name));
+                assert!(plain, "{}: {name} is a plain file name, written beside the TOML", b.name);
+            }
         }
     }
 

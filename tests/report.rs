@@ -94,11 +94,13 @@ fn the_cafe_has_one_bar_per_span() {
     assert!(html.contains("brew (order #2, Mocha)\nstanding by: 5 – 10 s (5 s)"), "{html}");
     // The second order waits 5 s before its brew: its lane shows it in the kitchen
     // from its arrival, behind the bar.
-    assert!(html.contains("#2 Mocha\narrived at 0 s, served at 10 s: 10 s in the kitchen"));
+    assert!(html.contains("#2 Mocha\narrived at 0 s, served at 10 s: 10 s in the café"));
     assert_eq!(html.matches(r#"<rect class="life""#).count(), 2);
     // Time in system, from arrival to served, as the statistics count it.
-    assert!(html.contains("Orders by time in system"));
-    assert!(html.contains("2 orders, in bins of 0.5 s: each order"));
+    assert!(html.contains("<h4>Served orders by time in system</h4>"));
+    assert!(html.contains("2 served orders, in bins of 0.5 s: each order"));
+    // Nobody leaves the café: no chart of who left, and nothing left out.
+    assert!(!html.contains("Customers who left") && !html.contains("Not counted"));
 }
 
 #[test]
@@ -218,7 +220,7 @@ fn a_long_day_stays_a_reasonable_size() {
         assert!(html.contains(&format!("Orders: the first {MAX_ORDER_LANES} of 5000")));
         assert!(html.contains("drawn in stretches of 2 pixels"), "{mode:?}");
         // The charts count every order.
-        assert!(html.contains("5000 orders, in bins of"));
+        assert!(html.contains("5000 served orders, in bins of"));
     }
 }
 
@@ -288,4 +290,137 @@ interarrival = { dist = "exponential", mean = 2 }
     // A known count is said as before.
     let html = html_report::html(&load_builtin("cafe"), &[collect(&load_builtin("cafe"), Mode::Async)]);
     assert!(html.contains("<li>2 customers</li>"), "{}", &html[..4000]);
+}
+
+/// Issue 17: the histogram of time in system counted the customers who left (bars to
+/// 20 min under a table whose maximum was 13.49) under a caption that said "arrival
+/// to being served". Served orders only now, and who left in a chart of their own.
+#[test]
+fn who_left_is_charted_apart_from_the_time_in_system() {
+    let sc = load_builtin("rush-hour");
+    let run = collect(&sc, Mode::Async);
+    let (served, left) = (run.stats.served, run.stats.left);
+    let html = html_report::html(&sc, &[run]);
+    let served_chart = chart(&html, "Served orders by time in system");
+    assert!(served_chart.contains(&format!(
+        "<figcaption>{served} served orders, in bins of 1 min: each order&#x27;s time from its customer&#x27;s arrival to being served (the time in system of the statistics). Not counted: {left} customers who left before being served (in the next chart).</figcaption>"
+    )), "{served_chart}");
+    // Its axis ends at the served orders' longest time (13.49 min), not at 20.
+    let tick = |t: u32| format!(">\n{t}\n</text>");
+    assert!(served_chart.contains(&tick(14)) && !served_chart.contains(&tick(16)), "{served_chart}");
+    let left_chart = chart(&html, "Customers who left, by time before leaving");
+    assert!(left_chart.contains(&format!("<figcaption>{left} customers who left before being served, in bins of 1 min: each one&#x27;s time from arrival to leaving, when their patience ran out.")), "{left_chart}");
+    assert!(left_chart.contains(&tick(20)), "{left_chart}");
+    // The order lanes say how each customer's time in the café ended.
+    assert!(html.contains(", left unserved at "));
+    assert!(html.contains("(order lanes: from the customer's arrival to served, or to leaving unserved)"));
+}
+
+/// The chart titled `title` of a report: from its heading to the end of its figure.
+fn chart<'h>(html: &'h str, title: &str) -> &'h str {
+    let start = html.find(&format!("<h4>{title}</h4>")).unwrap_or_else(|| panic!("no chart {title:?}"));
+    let end = start + html[start..].find("</figure>").expect("a figure ends");
+    &html[start..end]
+}
+
+/// Two customers at once with a patience of 3 min and 2 min brews: the asynchronous
+/// kitchen brews both at once, the synchronous one makes the second wait past it.
+fn impatient() -> Scenario {
+    let toml = r#"
+unit = "min"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 2 }]
+[menu]
+coffee = "coffee"
+[customers]
+patience = 3
+list = [{ item = "coffee" }, { item = "coffee" }]
+"#;
+    load_as("impatient", toml)
+}
+
+#[test]
+fn a_comparison_shows_who_left_in_each_kitchen() {
+    let sc = impatient();
+    let runs = [collect(&sc, Mode::Sync), collect(&sc, Mode::Async)];
+    assert_eq!((runs[0].stats.left, runs[1].stats.left), (1, 0));
+    let html = html_report::html(&sc, &runs);
+    assert_eq!(html.matches("<h4>Customers who left, by time before leaving</h4>").count(), 2);
+    assert!(html.contains("<figcaption>1 customer who left before being served, in bins of"), "{html}");
+    assert!(html.contains("the cook, between steps, found their patience had run out"));
+    assert!(html.contains("<figcaption>No customer left before being served in this run.</figcaption>"));
+}
+
+/// Statistics of no order are a dash, not 0.00 (issue 17), in the report as in the
+/// text.
+#[test]
+fn a_day_where_everyone_left_shows_dashes_not_zeros() {
+    let toml = r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+[menu]
+coffee = "coffee"
+[customers]
+patience = 1
+list = [{ item = "coffee" }, { item = "coffee" }]
+"#;
+    let sc = load_as("nobody-served", toml);
+    let run = collect(&sc, Mode::Async);
+    assert_eq!((run.stats.served, run.stats.left), (0, 2));
+    let html = html_report::html(&sc, &[run]);
+    for label in ["wait", "time in system", "longest chain", "above the chain"] {
+        assert!(
+            html.contains(&format!("<tr><td>{label}</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>")),
+            "{label}"
+        );
+    }
+    assert!(html.contains(r#"<span class="v">–</span><span class="k">mean time in system</span>"#));
+    assert!(html.contains("<figcaption>No order was served. Not counted: 2 customers who left before being served (in the next chart).</figcaption>"));
+}
+
+/// `cafe compare --policy a,b,c --report` says which policy wins, as the text does.
+#[test]
+fn a_policy_comparison_says_which_policy_wins() {
+    let report = |name: &str, policies: &[async_cafe::model::Policy]| {
+        let sc = load_builtin(name);
+        html_report::html(
+            &sc,
+            &ops::compare_policies(
+                &sc,
+                policies,
+                &ops::CompareOptions { order_lanes: true, ..Default::default() },
+            )
+            .unwrap()
+            .report_runs(),
+        )
+    };
+    use async_cafe::model::Policy::{Fifo, LongestChain, UnattendedFirst};
+    let html = report("bakery", &[Fifo, UnattendedFirst, LongestChain]);
+    assert!(
+        html.contains(r#"<p class="verdict">Fastest: longest-chain (18.00 min), 1.17× as fast as fifo.</p>"#)
+    );
+    // A row per policy, the best of each column marked where they differ.
+    assert!(html.contains(
+        r#"<tr><td>longest-chain</td><td class="best">18.00</td><td>3</td><td>9.67</td><td class="best">18.00</td><td class="best">1.17×</td></tr>"#
+    ), "{}", &html[..8000]);
+    assert!(html.contains(
+        r#"<tr><td>fifo</td><td>21.00</td><td>3</td><td>11.00</td><td>21.00</td><td>1.00×</td></tr>"#
+    ));
+    // When customers are lost, who serves the most comes first; times that print
+    // alike are not told apart.
+    let html = report("rush-hour", &[Fifo, LongestChain, UnattendedFirst]);
+    assert!(html.contains(r#"<p class="verdict">Most customers served: unattended-first (159 of 178). Every policy takes about as long: 176.20 to 176.28 min.</p>"#), "{}", &html[..8000]);
+    assert!(!html.contains(r#"<td class="best">1.00×</td>"#));
+    // Two policies that tie.
+    let html = report("bakery", &[Fifo, UnattendedFirst]);
+    assert!(html.contains(r#"<p class="verdict">Every policy takes 21.00 min.</p>"#));
+    // A comparison of the two kitchens has no such summary.
+    let cafe = load_builtin("cafe");
+    let html = html_report::html(
+        &cafe,
+        &ops::compare(&cafe, &ops::CompareOptions { order_lanes: true, ..Default::default() })
+            .unwrap()
+            .report_runs(),
+    );
+    assert!(!html.contains(r#"class="policy-summary""#));
 }

@@ -1,6 +1,7 @@
-//! The HTML report in a real browser: headless Chromium renders the `lunch` report
-//! and a comparison of `cafe`; the rendered DOM must hold every bar, the screenshot
-//! must show the page (and the bars' colours), and the console must stay silent.
+//! The HTML report in a real browser: headless Chromium renders the `lunch` report,
+//! a comparison of `cafe` and one of the dispatch policies of `rush-hour`; the
+//! rendered DOM must hold every bar, the screenshot must show the page (and the bars'
+//! colours), and the console must stay silent.
 //!
 //! Chromium is found through `CAFE_CHROMIUM`, or as `chromium` or `chromium-browser`
 //! on the PATH. Without it these tests fail, unless `CAFE_SKIP_BROWSER=1`.
@@ -138,12 +139,21 @@ fn hex(c: &str) -> [u8; 3] {
 /// Renders `runs` of `name` in Chromium and checks the DOM, the screenshot and the
 /// console.
 fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
+    let Some(_) = chromium() else { return };
+    let sc = load_builtin(name);
+    let runs: Vec<ReportRun> = runs.iter().map(|&m| ops::report_run(&sc, m, sc.seed).unwrap()).collect();
+    check_runs_in_browser(name, &runs, colours, &[]);
+}
+
+/// Renders the report of `runs` of the built-in `name` in Chromium and checks the
+/// DOM (which must also hold each of `texts`), the screenshot (in which each of
+/// `colours` must cover at least 2,000 pixels) and the console.
+fn check_runs_in_browser(name: &str, runs: &[ReportRun], colours: &[(&str, &str)], texts: &[&str]) {
     let Some(chromium) = chromium() else { return };
     let started = Instant::now();
     let sc = load_builtin(name);
-    let runs: Vec<ReportRun> = runs.iter().map(|&m| ops::report_run(&sc, m, sc.seed).unwrap()).collect();
     let spans: usize = runs.iter().flat_map(|r| &r.trace.lanes).map(|l| l.spans.len()).sum();
-    let html = html_report::html(&sc, &runs);
+    let html = html_report::html(&sc, runs);
     let scratch = scratch(name);
     let dir = scratch.path();
     let page = dir.join(format!("{name}.html"));
@@ -155,6 +165,9 @@ fn check_in_browser(name: &str, runs: &[Mode], colours: &[(&str, &str)]) {
     assert_eq!(dom.stdout.matches(r#"class="bar""#).count(), spans, "bars in the rendered DOM");
     assert_eq!(dom.stdout.matches(r#"<svg class="timeline""#).count(), 2 * runs.len());
     assert!(dom.stdout.contains(r#"class="chart""#));
+    for text in texts {
+        assert!(dom.stdout.contains(text), "{text:?} is not in the rendered DOM");
+    }
 
     // The screenshot: the page is drawn, and the bars with it.
     let shot = dir.join(format!("{name}.png"));
@@ -195,6 +208,31 @@ fn the_cafe_comparison_renders() {
         "cafe",
         &[Mode::Sync, Mode::Async],
         &[("unattended", "#4e79a7"), ("standing by", "#e15759")],
+    );
+}
+
+#[test]
+fn the_rush_hour_policy_comparison_renders() {
+    // The summary says who wins, its best cells in green; the charts of who left
+    // are drawn apart from the served orders' times.
+    use async_cafe::model::Policy::{Fifo, LongestChain, UnattendedFirst};
+    let sc = load_builtin("rush-hour");
+    let runs = ops::compare_policies(
+        &sc,
+        &[Fifo, LongestChain, UnattendedFirst],
+        &ops::CompareOptions { order_lanes: true, ..Default::default() },
+    )
+    .unwrap()
+    .report_runs();
+    check_runs_in_browser(
+        "rush-hour",
+        &runs,
+        &[("unattended", "#4e79a7"), ("the best of each column", "#e8f3ea")],
+        &[
+            "Most customers served: unattended-first (159 of 178).",
+            "<h4>Served orders by time in system</h4>",
+            "<h4>Customers who left, by time before leaving</h4>",
+        ],
     );
 }
 

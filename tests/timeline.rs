@@ -210,7 +210,7 @@ fn span(start: f64, end: f64, activity: Activity) -> Span {
 }
 
 fn lane(kind: LaneKind, spans: Vec<Span>) -> Lane {
-    Lane { kind, label: "lane".into(), spans, life: None }
+    Lane { kind, label: "lane".into(), spans, life: None, ended: None }
 }
 
 /// Cells of one second each over `0..end` seconds.

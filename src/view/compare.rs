@@ -3,7 +3,7 @@
 
 use crate::engine::Outcome;
 use crate::model::{Mode, Policy, Scenario};
-use crate::view::stats::Stats;
+use crate::view::stats::{Stats, Summary};
 use crate::view::table::{Align, Column, Table};
 use crate::view::trace::Trace;
 
@@ -66,6 +66,8 @@ impl Comparison {
         use std::fmt::Write as _;
         let u = sc.unit;
         let t = |s: f64| format!("{:.2}", s / u.seconds());
+        // A statistic of no order has no value: a dash, not 0.00.
+        let of = |summary: &Summary, x: f64| if summary.count == 0 { "–".to_string() } else { t(x) };
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
         let stats: Vec<&Stats> = self.sides.iter().map(|s| &s.stats).collect();
         let row = |name: String, f: &dyn Fn(&Stats) -> String| (name, stats.iter().map(|s| f(s)).collect());
@@ -79,12 +81,12 @@ impl Comparison {
         }
         rows.extend([
             row("throughput per hour".into(), &|s| format!("{:.1}", s.throughput_per_hour)),
-            row("wait: mean".into(), &|s| t(s.wait.mean_s)),
-            row("wait: p95".into(), &|s| t(s.wait.p95_s)),
-            row("time in system: mean".into(), &|s| t(s.time_in_system.mean_s)),
-            row("time in system: p95".into(), &|s| t(s.time_in_system.p95_s)),
-            row("time in system: max".into(), &|s| t(s.time_in_system.max_s)),
-            row("above the chain: mean".into(), &|s| t(s.above_chain.mean_s)),
+            row("wait: mean".into(), &|s| of(&s.wait, s.wait.mean_s)),
+            row("wait: p95".into(), &|s| of(&s.wait, s.wait.p95_s)),
+            row("time in system: mean".into(), &|s| of(&s.time_in_system, s.time_in_system.mean_s)),
+            row("time in system: p95".into(), &|s| of(&s.time_in_system, s.time_in_system.p95_s)),
+            row("time in system: max".into(), &|s| of(&s.time_in_system, s.time_in_system.max_s)),
+            row("above the chain: mean".into(), &|s| of(&s.above_chain, s.above_chain.mean_s)),
         ]);
         for c in 0..sc.kitchen.cooks as usize {
             let n = c + 1;

@@ -63,6 +63,17 @@ pub enum LaneKind {
     Order(u64),
 }
 
+/// How an order's customer left the café.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderEnd {
+    /// Their order was served.
+    Served,
+    /// They left before being served: their patience ran out.
+    Left,
+    /// They walked away when let in, without ordering (balked): too many waiting.
+    Balked,
+}
+
 /// One row of the run: a cook, a unit of equipment or an order, and its spans.
 #[derive(Clone, Debug)]
 pub struct Lane {
@@ -74,8 +85,12 @@ pub struct Lane {
     /// Its bars, in order of start.
     pub spans: Vec<Span>,
     /// When the lane exists, if not the whole run: an order from its customer's
-    /// arrival to when it is served.
+    /// arrival to when it is served, or its customer leaves or walks away (see
+    /// `ended`), or to the end of a run stopped before that.
     pub life: Option<(Ticks, Ticks)>,
+    /// For an order's lane, how its customer left; `None` for other lanes, and for
+    /// an order still in the kitchen when the run stopped.
+    pub ended: Option<OrderEnd>,
 }
 
 /// A whole run as lanes.
@@ -102,6 +117,7 @@ fn unit_lane(sc: &Scenario, e: usize, u: u32) -> Lane {
         label: if eq.capacity == 1 { eq.name.clone() } else { format!("{} {}", eq.name, u + 1) },
         spans: Vec::new(),
         life: None,
+        ended: None,
     }
 }
 
@@ -133,6 +149,7 @@ impl<'s> TraceView<'s> {
                 label: format!("cook {}", c + 1),
                 spans: Vec::new(),
                 life: None,
+                ended: None,
             })
             .collect();
         let equipment = sc
@@ -224,7 +241,8 @@ impl Sink for TraceView<'_> {
                     self.open_order_lane.insert(order.id, lanes.len());
                     let label = format!("#{} {}", order.id, sc.menu.items[order.item as usize].name);
                     let life = Some((order.arrival, Ticks::MAX));
-                    lanes.push(Lane { kind: LaneKind::Order(order.id), label, spans: Vec::new(), life });
+                    let kind = LaneKind::Order(order.id);
+                    lanes.push(Lane { kind, label, spans: Vec::new(), life, ended: None });
                 }
             }
             EventKind::StepWaiting { order, step, cook, .. } => {
@@ -302,10 +320,16 @@ impl Sink for TraceView<'_> {
                 self.close_in_order(order.id, step, e.t);
             }
             EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
+                let ended = match e.kind {
+                    EventKind::Served { .. } => OrderEnd::Served,
+                    EventKind::Left { .. } => OrderEnd::Left,
+                    _ => OrderEnd::Balked,
+                };
                 if let Some(lane) = self.order_lane(order.id) {
                     if let Some(life) = &mut lane.life {
                         life.1 = e.t;
                     }
+                    lane.ended = Some(ended);
                 }
                 self.open_order_lane.remove(&order.id);
             }

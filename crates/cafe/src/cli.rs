@@ -4,7 +4,8 @@
 //!
 //! What clap cannot check without the scenario (`--warmup` is in the scenario's
 //! unit) or without changing a message the tests pin (`--speed 0`) is checked by the
-//! subcommand, before it runs anything.
+//! subcommand, before it runs anything; combinations of flags that would leave one
+//! without effect are refused by [`crate::flags`], before anything else.
 
 use std::path::PathBuf;
 
@@ -40,7 +41,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// List the built-in scenarios.
     List,
-    /// Print a built-in scenario's TOML, to copy and edit.
+    /// Print a built-in scenario's TOML, to copy and edit (--to DIR: write it with
+    /// the files it refers to).
     Show(ShowArgs),
     /// Check a scenario file and report every problem.
     Check(CheckArgs),
@@ -54,9 +56,10 @@ pub struct RunArgs {
     /// How the kitchen works.
     #[arg(long, value_enum, default_value_t = ModeArg::Async)]
     pub mode: ModeArg,
-    /// Real time (watch it happen) or virtual time (instant, deterministic).
-    #[arg(long, value_enum, default_value_t = ClockArg::Real)]
-    pub clock: ClockArg,
+    /// Real time (watch it happen) or virtual time (instant, deterministic)
+    /// [default: real; virtual with --replications].
+    #[arg(long, value_enum)]
+    pub clock: Option<ClockArg>,
     /// Real-clock speed: seconds of scenario time per second [default: the scenario's].
     #[arg(long, value_name = "X")]
     pub speed: Option<f64>,
@@ -73,9 +76,10 @@ pub struct RunArgs {
     /// and equipment's use (the JSON report always has them).
     #[arg(long)]
     pub stats: bool,
-    /// Real clock: what to do when the engine cannot keep up with the speed.
-    #[arg(long, value_enum, default_value_t = BehindArg::Warn)]
-    pub behind: BehindArg,
+    /// Real clock: what to do when the engine cannot keep up with the speed
+    /// [default: warn].
+    #[arg(long, value_enum)]
+    pub behind: Option<BehindArg>,
     /// Real clock, text: a live panel of cooks, machines and waiting orders under
     /// the narrative (auto: when stdout is a terminal).
     #[arg(long, value_enum, default_value_t = PanelArg::Auto)]
@@ -94,23 +98,37 @@ pub struct RunArgs {
     /// equipment (colour on a terminal unless NO_COLOR is set).
     #[arg(long)]
     pub timeline: bool,
-    /// With --timeline: a lane per order too.
+    /// With --timeline: a lane per order too (the report of --report always has
+    /// them).
     #[arg(long)]
     pub order_lanes: bool,
     /// Also write a self-contained HTML report (timeline, statistics, charts).
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
-    /// Leave the start of service out of the statistics: T in the scenario's unit.
+    /// Leave the start of service out of the statistics (of --stats, --format
+    /// json, --report or --replications): T in the scenario's unit.
     #[arg(long, value_name = "T")]
     pub warmup: Option<f64>,
-    /// Run R independent replications (virtual clock, seeds derived from --seed)
-    /// and print every statistic with its 95% confidence interval.
+    /// Run R independent replications (on the virtual clock, seeds derived from
+    /// --seed) and print every statistic with its 95% confidence interval.
     #[arg(long, value_name = "R")]
     pub replications: Option<u32>,
     /// Asynchronous kitchen: which ready work the cooks run first [default: the
     /// scenario's, or fifo].
     #[arg(long, value_enum)]
     pub policy: Option<PolicyArg>,
+}
+
+impl RunArgs {
+    /// The clock asked for, or the default: the real clock for one run, the virtual
+    /// clock for replications (the only one they run on).
+    pub fn clock(&self) -> ClockArg {
+        match (self.clock, self.replications) {
+            (Some(clock), _) => clock,
+            (None, Some(_)) => ClockArg::Virtual,
+            (None, None) => ClockArg::Real,
+        }
+    }
 }
 
 /// `cafe compare`.
@@ -185,6 +203,13 @@ pub struct SweepArgs {
 pub struct ShowArgs {
     /// The built-in's name.
     pub name: String,
+    /// Write the scenario to DIR/NAME.toml, with the files it refers to (a day it
+    /// replays) beside it, instead of printing it; DIR is created if needed.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// With --to: replace files that are already there.
+    #[arg(long, requires = "to")]
+    pub force: bool,
 }
 
 /// `cafe check`.

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use async_cafe::scenario::ScenarioError;
 
+use crate::flags::Refusal;
+
 /// Why `cafe` failed.
 #[derive(Debug)]
 pub enum Error {
@@ -22,6 +24,9 @@ pub enum Error {
     /// An argument whose value makes no sense (`--speed 0`, `--replications 0`, a
     /// `--vary` the scenario cannot take, ...): the message says why.
     Usage(String),
+    /// Flags that cannot be used together, or without another (`--timeline` with
+    /// `--replications`): every combination refused, each with what to do instead.
+    Refused(Vec<Refusal>),
     /// A scenario file that cannot be read or that has problems.
     Scenario(ScenarioError),
     /// A name that is neither a built-in scenario nor a file; `close` are the
@@ -106,6 +111,7 @@ impl Error {
         match self {
             Error::Args(e) => e.exit_code().clamp(0, 255) as u8,
             Error::Usage(_)
+            | Error::Refused(_)
             | Error::Scenario(_)
             | Error::UnknownBuiltin { .. }
             | Error::NotBuiltin(_)
@@ -135,6 +141,10 @@ impl fmt::Display for Error {
         match self {
             Error::Args(e) => write!(f, "{e}"),
             Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Refused(refusals) => {
+                let lines: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
             Error::Scenario(e) | Error::BrokenBuiltin(e) => write!(f, "{}", e.render().trim_end()),
             Error::UnknownBuiltin { name, close } => {
                 write!(f, "error: no built-in scenario is called `{name}`\n  help: ")?;

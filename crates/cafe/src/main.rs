@@ -3,11 +3,13 @@
 //! The command, not the library, deals with the process: it prints ([`output`]),
 //! handles signals ([`signals`]) and chooses the exit code ([`error`]: 0 success,
 //! 2 bad input or usage, 130 and 143 a run stopped by SIGINT or SIGTERM, 1 anything
-//! else). [`cli`] defines the arguments; [`cmd`] has one module per subcommand.
+//! else). [`cli`] defines the arguments, [`flags`] refuses combinations of them that
+//! would leave one without effect; [`cmd`] has one module per subcommand.
 
 mod cli;
 mod cmd;
 mod error;
+mod flags;
 mod output;
 mod signals;
 

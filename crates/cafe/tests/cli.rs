@@ -372,9 +372,11 @@ rate = 0.5
     assert_eq!(stdout(&o), stdout(&cafe(&args)));
     let text = stdout(&cafe(&["run", p, "--clock", "virtual", "--replications", "3"]));
     assert!(text.starts_with("Statistics over 3 replications"), "{text}");
+    // Replications run on the virtual clock, which they need not be told.
+    assert_eq!(text, stdout(&cafe(&["run", p, "--replications", "3"])));
     for bad in [
         vec!["run", p, "--clock", "virtual", "--replications", "0"],
-        vec!["run", p, "--replications", "5"],
+        vec!["run", p, "--clock", "real", "--replications", "5"],
         vec!["run", p, "--clock", "virtual", "--warmup", "-1"],
     ] {
         let o = cafe(&bad);
@@ -730,7 +732,7 @@ fn a_full_stdout_or_stderr_is_said_or_survived() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
-        .args(["run", "lunch", "--clock", "virtual", "--warmup", "1000"])
+        .args(["run", "lunch", "--clock", "virtual", "--warmup", "1000", "--stats"])
         .stderr(full())
         .output()
         .unwrap();
@@ -945,4 +947,26 @@ fn a_door_that_never_closes_is_found_by_check() {
     let o = cafe(&["check", dir.join("door.toml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("would let in about 1.00e301 customers before `until`"), "{}", stderr(&o));
+}
+
+/// Statistics of no order are a dash, not 0.00 (issue 17), in `cafe compare` as in
+/// `--stats`.
+#[test]
+fn compare_of_a_day_where_nobody_is_served_prints_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nobody.toml");
+    std::fs::write(
+        &path,
+        "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 5 }]\n[menu]\ncoffee = \"coffee\"\n[customers]\npatience = 1\nlist = [{ item = \"coffee\" }, { item = \"coffee\" }]\n",
+    )
+    .unwrap();
+    let o = cafe(&["compare", path.to_str().unwrap(), "--no-timeline"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("  customers who left                     2             2\n"), "{text}");
+    for row in
+        ["wait: mean", "wait: p95", "time in system: mean", "time in system: max", "above the chain: mean"]
+    {
+        assert!(text.contains(&format!("  {row:<26}  {:>12}  {:>12}\n", "–", "–")), "{row}: {text}");
+    }
 }

@@ -7,9 +7,9 @@ use plotters::prelude::*;
 
 use super::timeline::Geometry;
 use super::{Chart, Series, WIDTH, colour, esc, fmt_short, hex, nice_step, plural, rgb, tick_label};
-use crate::model::Scenario;
+use crate::model::{Mode, Scenario};
 use crate::time::{Ticks, TimeUnit};
-use crate::view::trace::{Activity, Lane, LaneKind, Trace};
+use crate::view::trace::{Activity, Lane, LaneKind, OrderEnd, Trace};
 
 /// Intervals of the cook activity chart, about.
 const COOK_BINS: usize = 200;
@@ -31,9 +31,18 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(0x79, 0x70, 0x6e),
 ];
 
-/// Each order's time in the kitchen.
+/// Each order's time in the kitchen, apart by how it ended.
 pub(super) struct OrderTimes {
+    /// Served orders: from arrival to served (the time in system), or for lanes that
+    /// do not know their order's life, from the first step's start to the last step's
+    /// end.
     pub(super) values: Vec<Ticks>,
+    /// Customers who left before being served: from arrival to leaving.
+    pub(super) left: Vec<Ticks>,
+    /// Customers who walked away without ordering.
+    pub(super) balked: usize,
+    /// Orders still in the kitchen when the run stopped.
+    pub(super) unfinished: usize,
     /// Order lanes there are (none: nothing to show).
     pub(super) lanes: usize,
     /// How many values are from the first step's start to the last step's end,
@@ -41,17 +50,33 @@ pub(super) struct OrderTimes {
     pub(super) from_steps: usize,
 }
 
-/// From arrival to served (the time in system), or for a lane that does not know,
-/// from its first step starting to its last ending.
+/// From arrival to served (the time in system) for the served, to leaving for those
+/// who left; for a lane that does not know, from its first step starting to its last
+/// ending.
 pub(super) fn order_times(trace: &Trace) -> OrderTimes {
-    let mut times = OrderTimes { values: Vec::new(), lanes: 0, from_steps: 0 };
+    let mut times = OrderTimes {
+        values: Vec::new(),
+        left: Vec::new(),
+        balked: 0,
+        unfinished: 0,
+        lanes: 0,
+        from_steps: 0,
+    };
     for lane in trace.lanes.iter().filter(|l| matches!(l.kind, LaneKind::Order(_))) {
         times.lanes += 1;
-        if let Some((arrival, served)) = lane.life {
-            times.values.push(served.saturating_sub(arrival));
-        } else if let Some((start, end)) = extent(lane) {
-            times.values.push(end - start);
-            times.from_steps += 1;
+        match (lane.life, lane.ended) {
+            (Some((arrival, served)), Some(OrderEnd::Served)) => {
+                times.values.push(served.saturating_sub(arrival))
+            }
+            (Some((arrival, left)), Some(OrderEnd::Left)) => times.left.push(left.saturating_sub(arrival)),
+            (Some(_), Some(OrderEnd::Balked)) => times.balked += 1,
+            (Some(_), None) => times.unfinished += 1,
+            (None, _) => {
+                if let Some((start, end)) = extent(lane) {
+                    times.values.push(end - start);
+                    times.from_steps += 1;
+                }
+            }
         }
     }
     times
@@ -211,26 +236,144 @@ pub(crate) fn plot(
 
 pub(super) const FONT: &str = "sans-serif";
 
+/// The histogram of the served orders' times in system (or, for lanes that do not
+/// know their order's life, of their steps' span); its caption counts the customers
+/// it leaves out.
 pub(super) fn histogram_chart(times: &OrderTimes, scale: &HistogramScale, unit: TimeUnit) -> Chart {
     let u = unit.name();
     let values = &times.values;
     let exact = times.from_steps == 0;
     let title = if exact {
-        "Orders by time in system".to_string()
+        "Served orders by time in system".to_string()
     } else {
         "Orders by time from their first step to their last".to_string()
     };
     if times.lanes == 0 {
         return Chart::empty(title, "No order lanes in this trace, so no per-order times to show.");
     }
+    let not_counted = not_counted(times);
     if values.is_empty() {
-        return Chart::empty(title, "No order got as far as its first step.");
+        let why = if times.left.len() + times.balked + times.unfinished > 0 {
+            format!("No order was served.{not_counted}")
+        } else {
+            "No order got as far as its first step.".to_string()
+        };
+        return Chart::empty(title, why);
     }
+    let x_desc = if exact {
+        format!("time in system: arrival → served ({u})")
+    } else {
+        format!("first step start → last step end ({u})")
+    };
+    let svg = histogram_svg(&title, &x_desc, "orders", values, scale, unit, rgb(Activity::Unattended));
+    let caption = if exact {
+        format!(
+            "{}, in bins of {} {u}: each order's time from its customer's arrival to being served (the time in system of the statistics).{not_counted}",
+            plural(values.len(), "served order"),
+            fmt_short(scale.bin)
+        )
+    } else {
+        format!(
+            "{}, in bins of {} {u}. {} of them the trace does not say when they arrived and were served, so \
+             for those this is the span from the first step starting to the last step ending, which leaves \
+             out the wait before the first step (the statistics above give the time in system).{not_counted}",
+            plural(values.len(), "order"),
+            fmt_short(scale.bin),
+            if times.from_steps == values.len() {
+                "For all".to_string()
+            } else {
+                format!("For {}", times.from_steps)
+            }
+        )
+    };
+    Chart { title, svg, legend: Vec::new(), caption }
+}
+
+/// Who the histogram of served orders leaves out, as a sentence (empty if no one).
+fn not_counted(times: &OrderTimes) -> String {
+    let mut who = Vec::new();
+    if !times.left.is_empty() {
+        let n = times.left.len();
+        who.push(format!(
+            "{} who left before being served (in the next chart)",
+            if n == 1 { "1 customer".to_string() } else { format!("{n} customers") }
+        ));
+    }
+    if times.balked > 0 {
+        who.push(format!("{} who walked away without ordering", times.balked));
+    }
+    if times.unfinished > 0 {
+        who.push(format!("{} still in the kitchen when the run stopped", plural(times.unfinished, "order")));
+    }
+    match who.as_slice() {
+        [] => String::new(),
+        [one] => format!(" Not counted: {one}."),
+        [rest @ .., last] => format!(" Not counted: {} and {last}.", rest.join(", ")),
+    }
+}
+
+/// The histogram of the customers who left before being served: how long each
+/// stayed. `None` when no run of the report lost a customer (the chart would be
+/// noise); an empty chart, for a run that lost none, when another did.
+pub(super) fn left_chart(
+    times: &OrderTimes,
+    scale: &HistogramScale,
+    unit: TimeUnit,
+    mode: Mode,
+    any: bool,
+) -> Option<Chart> {
+    if !any {
+        return None;
+    }
+    let u = unit.name();
+    let title = "Customers who left, by time before leaving".to_string();
+    if times.left.is_empty() {
+        return Some(Chart::empty(title, "No customer left before being served in this run."));
+    }
+    let svg = histogram_svg(
+        &title,
+        &format!("arrival → left unserved ({u})"),
+        "customers",
+        &times.left,
+        scale,
+        unit,
+        rgb(Activity::StandingBy),
+    );
+    let when = match mode {
+        Mode::Async => "each one's time from arrival to leaving, when their patience ran out",
+        Mode::Sync => {
+            "each one's time from arrival to when the cook, between steps, found their patience had run out \
+             (so a customer whose order was finished after it ran out counts here)"
+        }
+    };
+    let caption = format!(
+        "{} who left before being served, in bins of {} {u}: {when}. The statistics' times count only \
+         served orders.",
+        if times.left.len() == 1 {
+            "1 customer".to_string()
+        } else {
+            format!("{} customers", times.left.len())
+        },
+        fmt_short(scale.bin)
+    );
+    Some(Chart { title, svg, legend: Vec::new(), caption })
+}
+
+/// A histogram of `values` on `scale`, its bars in `colour`.
+fn histogram_svg(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    values: &[Ticks],
+    scale: &HistogramScale,
+    unit: TimeUnit,
+    colour: RGBColor,
+) -> Option<String> {
     let counts = scale.counts(values, unit);
     let xmax = scale.bin * scale.bins as f64;
     let ymax = scale.max_count.max(1);
     let x_step = nice_step(xmax, 12.0);
-    let svg = plot(WIDTH, 300, &title, |root| {
+    plot(WIDTH, 300, title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(16)
             .margin_right(28)
@@ -246,48 +389,19 @@ pub(super) fn histogram_chart(times: &OrderTimes, scale: &HistogramScale, unit: 
             .x_labels(((xmax / x_step).round() as usize + 1).max(2))
             .x_label_formatter(&|v| tick_label(*v, x_step))
             .y_labels(6)
-            .x_desc(if exact {
-                format!("time in system: arrival → served ({u})")
-            } else {
-                format!("first step start → last step end ({u})")
-            })
-            .y_desc("orders")
+            .x_desc(x_desc)
+            .y_desc(y_desc)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .draw()?;
         chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(b, &c)| {
             let x0 = b as f64 * scale.bin;
-            let mut r = Rectangle::new([(x0, 0), (x0 + scale.bin, c)], rgb(Activity::Unattended).filled());
+            let mut r = Rectangle::new([(x0, 0), (x0 + scale.bin, c)], colour.filled());
             r.set_margin(0, 0, 1, 1);
             r
         }))?;
         Ok(())
-    });
-    Chart {
-        title,
-        svg,
-        legend: Vec::new(),
-        caption: if exact {
-            format!(
-                "{}, in bins of {} {u}: each order's time from its customer's arrival to being served.",
-                plural(values.len(), "order"),
-                fmt_short(scale.bin)
-            )
-        } else {
-            format!(
-                "{}, in bins of {} {u}. {} of them the trace does not say when they arrived and were served, so \
-                 for those this is the span from the first step starting to the last step ending, which leaves \
-                 out the wait before the first step (the statistics above give the time in system).",
-                plural(values.len(), "order"),
-                fmt_short(scale.bin),
-                if times.from_steps == values.len() {
-                    "For all".to_string()
-                } else {
-                    format!("For {}", times.from_steps)
-                }
-            )
-        },
-    }
+    })
 }
 
 pub(super) fn queue_chart(
@@ -490,4 +604,90 @@ pub(super) fn cook_chart(sc: &Scenario, trace: &Trace, geo: &Geometry) -> Chart 
         .map(|a| Series { name: a.name().into(), colour: colour(a).into() })
         .into();
     Chart { title, svg, caption, legend }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rush hour loses customers: the histogram of time in system has the served
+    /// orders only (its scale ends where the statistics' maximum does), and those who
+    /// left, who stayed longer, are apart.
+    #[test]
+    fn the_histogram_of_time_in_system_counts_the_served_only() {
+        let sc = crate::builtin::find("rush-hour").unwrap().load().unwrap();
+        for mode in [Mode::Async, Mode::Sync] {
+            let run = crate::ops::report_run(&sc, mode, sc.seed).unwrap();
+            let times = order_times(&run.trace);
+            assert_eq!(times.values.len() as u64, run.stats.served, "{mode:?}");
+            assert_eq!(times.left.len() as u64, run.stats.left, "{mode:?}");
+            assert_eq!(times.balked as u64, run.stats.balked, "{mode:?}");
+            assert_eq!((times.unfinished, times.from_steps), (0, 0));
+            let unit = sc.unit;
+            let longest_served = times.values.iter().map(|&t| unit.from_ticks(t)).fold(0.0, f64::max);
+            let max_s = run.stats.time_in_system.max_s / unit.seconds();
+            assert!((longest_served - max_s).abs() < 1e-9, "{mode:?}: {longest_served} against {max_s}");
+            let longest_left = times.left.iter().map(|&t| unit.from_ticks(t)).fold(0.0, f64::max);
+            if mode == Mode::Async {
+                // What the report used to draw as "time in system" (issue 17).
+                assert!(longest_left > longest_served + 5.0, "the day this test needs: {longest_left}");
+            }
+            // The served histogram's axis ends within a bin of the longest served order.
+            let scale = HistogramScale::new(std::slice::from_ref(&times.values), unit);
+            assert!(scale.bin * scale.bins as f64 <= longest_served + scale.bin, "{mode:?}");
+            assert_eq!(scale.counts(&times.values, unit).iter().sum::<u32>() as u64, run.stats.served);
+            let chart = histogram_chart(&times, &scale, unit);
+            assert_eq!(chart.title, "Served orders by time in system");
+            assert!(
+                chart.caption.contains(&format!(
+                    "Not counted: {} customers who left before being served (in the next chart)",
+                    run.stats.left
+                )),
+                "{}",
+                chart.caption
+            );
+            let left_scale = HistogramScale::new(std::slice::from_ref(&times.left), unit);
+            let left = left_chart(&times, &left_scale, unit, mode, true).expect("some left");
+            assert!(left.svg.is_some());
+            assert!(
+                left.caption
+                    .starts_with(&format!("{} customers who left before being served", run.stats.left))
+            );
+            // No chart of who left for a report where nobody did.
+            assert!(left_chart(&times, &left_scale, unit, mode, false).is_none());
+        }
+    }
+
+    /// An order still in the kitchen when a run stops, and a customer who walked
+    /// away, are in neither histogram, and the caption says so.
+    #[test]
+    fn the_unfinished_and_those_who_walked_away_are_said_apart() {
+        use crate::view::trace::{Lane, OrderEnd};
+        let lane = |id, life, ended| Lane {
+            kind: LaneKind::Order(id),
+            label: format!("#{id}"),
+            spans: vec![],
+            life,
+            ended,
+        };
+        let trace = Trace {
+            mode: Mode::Async,
+            lanes: vec![
+                lane(1, Some((0, 4)), Some(OrderEnd::Served)),
+                lane(2, Some((1, 1)), Some(OrderEnd::Balked)),
+                lane(3, Some((1, 9)), None),
+                lane(4, Some((2, 7)), Some(OrderEnd::Left)),
+            ],
+            end: 9,
+        };
+        let times = order_times(&trace);
+        assert_eq!(
+            (times.values.clone(), times.left.clone(), times.balked, times.unfinished),
+            (vec![4], vec![5], 1, 1)
+        );
+        assert_eq!(
+            not_counted(&times),
+            " Not counted: 1 customer who left before being served (in the next chart), 1 who walked away without ordering and 1 order still in the kitchen when the run stopped."
+        );
+    }
 }

@@ -27,10 +27,16 @@
 //! how its time was spent). The charts bin or sample what they draw. Each cut is
 //! noted on the page.
 //!
-//! Order lanes that know their order's arrival and service ([`Lane::life`]) show it
-//! as a band behind the steps, and the histogram is of the time in system; for lanes
-//! that do not, it falls back to the first step's start to the last step's end, and
-//! says so.
+//! Order lanes that know their order's arrival and end ([`Lane::life`],
+//! [`Lane::ended`]) show it as a band behind the steps, and the histogram is of the
+//! served orders' time in system; the customers who left before being served have a
+//! histogram of their own (those who walked away, and orders a stopped run left in the
+//! kitchen, are counted in its caption). For lanes that do not know, it falls back to
+//! the first step's start to the last step's end, and says so.
+//!
+//! A comparison of dispatch policies opens with a summary (`summary`): a row per
+//! policy, the best of each column marked, and which policy wins, as `cafe compare`'s
+//! text says it.
 
 use minijinja::value::Serde;
 use minijinja::{Environment, context};
@@ -43,9 +49,12 @@ use crate::view::stats::Stats;
 use crate::view::trace::{Activity, Lane, LaneKind, Span, Trace};
 
 mod charts;
+mod summary;
 mod timeline;
 
-use charts::{HistogramScale, OrderTimes, QueueSeries, cook_chart, extent, histogram_chart, order_times};
+use charts::{
+    HistogramScale, OrderTimes, QueueSeries, cook_chart, extent, histogram_chart, left_chart, order_times,
+};
 use charts::{queue_chart, queue_series};
 use timeline::{Geometry, timeline_svg};
 
@@ -91,13 +100,21 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
     let geo = Geometry { start: 0, end: domain, unit };
     let order_times: Vec<OrderTimes> = runs.iter().map(|r| order_times(&r.trace)).collect();
     let queues: Vec<Vec<QueueSeries>> = runs.iter().map(|r| queue_series(sc, &r.trace)).collect();
+    // One scale for the served orders of every run, one for those who left.
     let hist = HistogramScale::new(&order_times.iter().map(|o| o.values.clone()).collect::<Vec<_>>(), unit);
+    let left_hist =
+        HistogramScale::new(&order_times.iter().map(|o| o.left.clone()).collect::<Vec<_>>(), unit);
+    let hists = Histograms {
+        served: hist,
+        left: left_hist,
+        any_left: order_times.iter().any(|o| !o.left.is_empty()),
+    };
     let queue_max = queues.iter().flatten().map(|q| q.max).max().unwrap_or(0);
 
     let sections: Vec<RunSection> = runs
         .iter()
         .enumerate()
-        .map(|(i, run)| section(sc, run, &geo, &order_times[i], &hist, &queues[i], queue_max))
+        .map(|(i, run)| section(sc, run, &geo, &order_times[i], &hists, &queues[i], queue_max))
         .collect();
 
     let mut comparison = None;
@@ -140,6 +157,7 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             policies => policies,
             customers => customers(sc, runs),
             comparison => comparison.map(Serde),
+            policy_summary => summary::policy_summary(runs, unit).map(Serde),
             legend => Serde(legend),
             life_colour => runs
                 .iter()
@@ -149,6 +167,16 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             version => env!("CARGO_PKG_VERSION"),
         })
         .expect("the report template renders")
+}
+
+/// The histograms' scales, shared by every run of a report so that they compare.
+struct Histograms {
+    /// Of the served orders' times in system.
+    served: HistogramScale,
+    /// Of the times of the customers who left before being served.
+    left: HistogramScale,
+    /// Whether any run lost a customer (then every run has the chart of who left).
+    any_left: bool,
 }
 
 #[derive(Serialize)]
@@ -220,7 +248,7 @@ fn section(
     run: &ReportRun,
     geo: &Geometry,
     order_times: &OrderTimes,
-    hist: &HistogramScale,
+    hists: &Histograms,
     queues: &[QueueSeries],
     queue_max: u64,
 ) -> RunSection {
@@ -278,11 +306,9 @@ fn section(
         format!("Orders ({})", orders.len())
     };
 
-    let charts = vec![
-        histogram_chart(order_times, hist, unit),
-        queue_chart(sc, trace, queues, queue_max, geo),
-        cook_chart(sc, trace, geo),
-    ];
+    let mut charts = vec![histogram_chart(order_times, &hists.served, unit)];
+    charts.extend(left_chart(order_times, &hists.left, unit, run.mode, hists.any_left));
+    charts.extend([queue_chart(sc, trace, queues, queue_max, geo), cook_chart(sc, trace, geo)]);
     RunSection {
         id: match run.policy {
             Some(p) => format!("{}-{}", run.mode.name(), p.name()),

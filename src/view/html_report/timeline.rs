@@ -6,7 +6,7 @@ use super::{ACTIVITIES, DENSITY_PX, LANE_DETAIL, LIFE_COLOUR, WIDTH};
 use super::{colour, esc, fmt_short, item_name, nice_step, plural, slug, step_name, tick_label};
 use crate::model::Scenario;
 use crate::time::{Ticks, TimeUnit};
-use crate::view::trace::{Activity, Lane, LaneKind, Span};
+use crate::view::trace::{Activity, Lane, LaneKind, OrderEnd, Span};
 
 /// The timeline's label column, and its right margin.
 const LABEL_W: f64 = 190.0;
@@ -175,6 +175,7 @@ pub(super) fn timeline_svg(
     struct Laid<'t> {
         label: &'t str,
         life: Option<(Ticks, Ticks)>,
+        ended: Option<OrderEnd>,
         bar_h: f64,
         rows: Vec<Vec<Bar<'t>>>,
     }
@@ -197,6 +198,7 @@ pub(super) fn timeline_svg(
         groups.last_mut().expect("pushed").1.push(Laid {
             label: &lane.label,
             life: lane.life,
+            ended: lane.ended,
             bar_h,
             rows: lane_rows,
         });
@@ -262,17 +264,23 @@ pub(super) fn timeline_svg(
             stripe = !stripe;
             // An order's time in the kitchen, behind its steps: the stretch before
             // its first step is its wait.
-            if let Some((arrival, served)) = lane.life {
+            if let Some((arrival, until)) = lane.life {
                 let x0 = geo.x(arrival);
-                let (a, sv) = (unit.from_ticks(arrival), unit.from_ticks(served));
+                let (a, sv) = (unit.from_ticks(arrival), unit.from_ticks(until));
+                let how = match lane.ended {
+                    Some(OrderEnd::Served) => "served",
+                    Some(OrderEnd::Left) => "left unserved",
+                    Some(OrderEnd::Balked) => "walked away",
+                    None => "still in the kitchen when the run stopped",
+                };
                 let _ = write!(
                     s,
                     r#"<rect class="life" x="{x0:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="{LIFE_COLOUR}"><title>{}</title></rect>"#,
                     y + 1.0,
-                    (geo.x(served) - x0).max(1.0),
+                    (geo.x(until) - x0).max(1.0),
                     h - 2.0,
                     esc(&format!(
-                        "{}\narrived at {} {u}, served at {} {u}: {} {u} in the kitchen",
+                        "{}\narrived at {} {u}, {how} at {} {u}: {} {u} in the café",
                         lane.label,
                         fmt_short(a),
                         fmt_short(sv),

@@ -22,6 +22,10 @@ use crate::signals::Interrupts;
 /// Runs and compares the kitchens `args` asks for, writing the timelines and the table
 /// on `out`.
 pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
+    let refused = crate::flags::compare(&args);
+    if !refused.is_empty() {
+        return Err(Error::Refused(refused));
+    }
     let mut sc = super::load(&args.scenario)?;
     let seed = args.seed.unwrap_or(sc.seed);
     let lanes = args.order_lanes || args.report.is_some();

@@ -15,7 +15,7 @@ use async_cafe::view::html_report::{self, ReportRun};
 use async_cafe::view::stats::Stats;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
-use crate::cli::{ClockArg, FormatArg, RunArgs};
+use crate::cli::{BehindArg, FormatArg, RunArgs};
 use crate::error::{Error, NothingMeasured};
 use crate::output::{self, Output, say};
 use crate::signals::Interrupts;
@@ -23,6 +23,10 @@ use crate::signals::Interrupts;
 /// Runs the scenario `args` names as it asks (text, JSON, or replications), writing
 /// on `out`; an interrupted run is [`Error::Interrupted`].
 pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
+    let refused = crate::flags::run(&args);
+    if !refused.is_empty() {
+        return Err(Error::Refused(refused));
+    }
     if let Some(s) = args.speed {
         clock::check_speed("--speed", s).map_err(Error::Usage)?;
     }
@@ -30,7 +34,8 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     if let Some(p) = args.policy {
         sc.kitchen.policy = p.into();
     }
-    let clock = args.clock.kind(args.speed.unwrap_or(sc.speed), args.behind);
+    let behind = args.behind.unwrap_or(BehindArg::Warn);
+    let clock = args.clock().kind(args.speed.unwrap_or(sc.speed), behind);
     let spec = RunSpec { mode: args.mode.into(), clock, seed: args.seed.unwrap_or(sc.seed) };
     for warning in capacity::warnings(&sc, spec.mode) {
         say(&format!("{warning}\n"));
@@ -53,9 +58,6 @@ fn replications(
 ) -> Result<(), Error> {
     if r == 0 {
         return Err(Error::Usage("--replications must be at least 1".into()));
-    }
-    if args.clock == ClockArg::Real && r > 1 {
-        return Err(Error::Usage("replications run on the virtual clock: add --clock virtual".into()));
     }
     let interrupts = Interrupts::install(|| {})?;
     let batch = Batch {

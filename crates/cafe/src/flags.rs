@@ -1,0 +1,446 @@
+//! Combinations of flags that would leave one of them without effect, refused before
+//! anything runs or is written (exit code 2), every one of them at once, each with
+//! what to do instead.
+//!
+//! clap checks what it can say well by itself (value ranges, `cafe show --force`
+//! without `--to`). These rules depend on values (`--format json`, `--clock virtual`,
+//! `--panel always`, `--mode sync`) or on one flag among several (`--order-lanes`
+//! with `--timeline` or `--report`), and a refusal here names both flags and says what
+//! to do instead, which clap's "cannot be used with" does not: so they are all here,
+//! in one place.
+//!
+//! What is *not* refused: a flag that is redundant but does what it says (`--stats`
+//! with `--format json`, whose object always has the statistics; `--order-lanes`
+//! with `--report`, whose page always has a lane per order; `--panel never`), and a
+//! flag whose effect depends on the terminal (`--width` for the live panel, which is
+//! drawn only on a terminal).
+
+use std::fmt;
+
+use crate::cli::{ClockArg, CompareArgs, FormatArg, ModeArg, PanelArg, RunArgs};
+
+/// Flags refused together, with why and what to do instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The flags refused (`--timeline`, `--events`, ...), each as typed.
+    pub flags: Vec<&'static str>,
+    /// How they clash, as a whole phrase: `cannot be used with --replications`, or
+    /// (for one flag) `needs --stats`.
+    pub relation: String,
+    /// Why, after the colon.
+    pub why: String,
+    /// What to do instead.
+    pub help: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {} {}: {}\n  help: {}", list(&self.flags), self.relation, self.why, self.help)
+    }
+}
+
+/// `--a`, `--a and --b`, `--a, --b and --c`.
+fn list(flags: &[&str]) -> String {
+    match flags {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "it" or "they", and the verb after it, for `flags`.
+fn pronoun(flags: &[&str], one: &str, several: &str) -> String {
+    if flags.len() == 1 { one.to_string() } else { several.to_string() }
+}
+
+/// The flags of `candidates` that were given.
+fn given(candidates: &[(&'static str, bool)]) -> Vec<&'static str> {
+    candidates.iter().filter(|(_, on)| *on).map(|(flag, _)| *flag).collect()
+}
+
+/// Every combination of `cafe run`'s flags that would leave one without effect.
+pub fn run(a: &RunArgs) -> Vec<Refusal> {
+    let mut refused = Vec::new();
+    let replications = a.replications.is_some();
+    let json = a.format == FormatArg::Json;
+    let panel_always = a.panel == PanelArg::Always;
+    if replications {
+        let real = given(&[
+            ("--clock real", a.clock == Some(ClockArg::Real)),
+            ("--speed", a.speed.is_some()),
+            ("--behind", a.behind.is_some()),
+        ]);
+        if !real.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --replications".into(),
+                why: format!(
+                    "replications run on the virtual clock (the default with --replications), and {} about the real clock",
+                    pronoun(&real, "it is", "they are")
+                ),
+                help: format!("drop {}; to watch one run in real time, drop --replications instead", list(&real)),
+                flags: real,
+            });
+        }
+        let one_run = given(&[
+            ("--timestamps", a.timestamps),
+            ("--timeline", a.timeline),
+            ("--order-lanes", a.order_lanes),
+            ("--width", a.width.is_some()),
+            ("--panel always", panel_always),
+            ("--events", a.events.is_some()),
+            ("--csv", a.csv.is_some()),
+            ("--report", a.report.is_some()),
+        ]);
+        if !one_run.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --replications".into(),
+                why: format!(
+                    "{} one run, and --replications prints statistics over many runs",
+                    pronoun(&one_run, "it shows or writes", "they show or write")
+                ),
+                help: format!(
+                    "drop --replications to get {} for one run (replication i is the run whose --seed is the i-th of the `seeds` that --format json lists), or drop {}",
+                    pronoun(&one_run, "it", "them"),
+                    list(&one_run)
+                ),
+                flags: one_run,
+            });
+        }
+    }
+    if json && !replications {
+        if a.timeline {
+            refused.push(Refusal {
+                flags: vec!["--timeline"],
+                relation: "cannot be used with --format json".into(),
+                why: "the timeline is a drawing for the terminal, and --format json prints one JSON object of data".into(),
+                help: "drop --format json to draw it after the narrative, or add --report FILE.html for the timeline in a web page (the JSON's `events` give every step's start and end)".into(),
+            });
+        }
+        if a.timestamps {
+            refused.push(Refusal {
+                flags: vec!["--timestamps"],
+                relation: "cannot be used with --format json".into(),
+                why: "it stamps the narrative text, and the JSON narrative gives every line's time already (`t_s`)".into(),
+                help: "drop --timestamps".into(),
+            });
+        }
+        if panel_always {
+            refused.push(Refusal {
+                flags: vec!["--panel always"],
+                relation: "cannot be used with --format json".into(),
+                why: "the live panel is drawn under the narrative text, and --format json prints one JSON object".into(),
+                help: "drop --panel always, or --format json".into(),
+            });
+        }
+    }
+    if a.clock == Some(ClockArg::Virtual) && !replications {
+        let real = given(&[
+            ("--speed", a.speed.is_some()),
+            ("--behind", a.behind.is_some()),
+            ("--panel always", panel_always && !json),
+        ]);
+        if !real.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --clock virtual".into(),
+                why: format!(
+                    "{} about the real clock, and the virtual clock runs the day at once",
+                    pronoun(&real, "it is", "they are")
+                ),
+                help: format!("drop {}, or use --clock real", list(&real)),
+                flags: real,
+            });
+        }
+    }
+    if !replications {
+        if a.order_lanes && !a.timeline && a.report.is_none() {
+            refused.push(Refusal {
+                flags: vec!["--order-lanes"],
+                relation: "needs --timeline or --report".into(),
+                why: "it adds a lane per order to the timeline, and this run draws none".into(),
+                help: match json {
+                    // --timeline is refused with --format json.
+                    true => "add --report FILE.html, whose timeline has a lane per order, or drop --order-lanes".into(),
+                    false => "add --timeline (the HTML report of --report always has a lane per order), or drop --order-lanes".into(),
+                },
+            });
+        }
+        // The live panel can use the width only on the real clock, in text.
+        let panel = !json && a.clock() == ClockArg::Real && a.panel != PanelArg::Never;
+        if a.width.is_some() && !a.timeline && !panel {
+            refused.push(Refusal {
+                flags: vec!["--width"],
+                relation: "needs --timeline".into(),
+                why: "it sets the width of the timeline and of the live panel, and this run draws neither"
+                    .into(),
+                help: match json {
+                    true => "drop --width: --format json draws nothing".into(),
+                    false => "add --timeline, or drop --width".into(),
+                },
+            });
+        }
+        if a.warmup.is_some() && !a.stats && !json && a.report.is_none() {
+            refused.push(Refusal {
+                flags: vec!["--warmup"],
+                relation: "needs --stats".into(),
+                why: "it leaves the start of the run out of the statistics, and this run prints none".into(),
+                help: "add --stats (or --format json, or --report FILE.html), or drop --warmup".into(),
+            });
+        }
+    }
+    if a.policy.is_some() && a.mode == ModeArg::Sync {
+        refused.push(Refusal {
+            flags: vec!["--policy"],
+            relation: "cannot be used with --mode sync".into(),
+            why: "a policy chooses the asynchronous kitchen's next ready step, and the synchronous kitchen makes each order in turn, the same under every policy".into(),
+            help: "drop --policy, or --mode sync".into(),
+        });
+    }
+    refused
+}
+
+/// Every combination of `cafe compare`'s flags that would leave one without effect,
+/// and a policy named twice.
+pub fn compare(a: &CompareArgs) -> Vec<Refusal> {
+    let mut refused = Vec::new();
+    if a.no_timeline {
+        let lanes = a.order_lanes && a.report.is_none();
+        let drawn = given(&[("--width", a.width.is_some()), ("--order-lanes", lanes)]);
+        if !drawn.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --no-timeline".into(),
+                why: format!(
+                    "{} the timelines, which --no-timeline leaves out",
+                    pronoun(&drawn, "it is about", "they are about")
+                ),
+                help: match lanes {
+                    true => format!(
+                        "drop --no-timeline, or drop {} (the HTML report of --report always has a lane per order)",
+                        list(&drawn)
+                    ),
+                    false => format!("drop --no-timeline, or drop {}", list(&drawn)),
+                },
+                flags: drawn,
+            });
+        }
+    }
+    let mut twice = Vec::new();
+    for (i, p) in a.policy.iter().enumerate() {
+        if a.policy[..i].contains(p) && !twice.contains(p) {
+            twice.push(*p);
+        }
+    }
+    if !twice.is_empty() {
+        let names: Vec<&'static str> =
+            twice.iter().map(|&p| async_cafe::model::Policy::from(p).name()).collect();
+        let mut once: Vec<&'static str> = Vec::new();
+        for &p in &a.policy {
+            let name = async_cafe::model::Policy::from(p).name();
+            if !once.contains(&name) {
+                once.push(name);
+            }
+        }
+        refused.push(Refusal {
+            flags: vec!["--policy"],
+            relation: format!("names {} more than once", list(&names)),
+            why: "a policy compared with itself tells nothing".into(),
+            help: match once.len() {
+                1 => format!(
+                    "give --policy {} alone to compare the two kitchens under it, or name other policies beside it",
+                    once[0]
+                ),
+                _ => format!("give each policy once: --policy {}", once.join(",")),
+            },
+        });
+    }
+    refused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    /// The refusals of `cafe run SCENARIO ARGS`, rendered.
+    fn run_refusals(args: &[&str]) -> Vec<String> {
+        let all = ["cafe", "run", "lunch"].iter().chain(args).copied();
+        match Cli::try_parse_from(all).expect("parses").command {
+            Command::Run(a) => run(&a).iter().map(ToString::to_string).collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    fn compare_refusals(args: &[&str]) -> Vec<String> {
+        let all = ["cafe", "compare", "lunch"].iter().chain(args).copied();
+        match Cli::try_parse_from(all).expect("parses").command {
+            Command::Compare(a) => compare(&a).iter().map(ToString::to_string).collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn what_replications_cannot_do_is_refused_in_one_message() {
+        let got = run_refusals(&[
+            "--clock",
+            "virtual",
+            "--replications",
+            "3",
+            "--timeline",
+            "--events",
+            "y.jsonl",
+            "--csv",
+            "ydir",
+            "--report",
+            "y.html",
+        ]);
+        assert_eq!(
+            got,
+            [
+                "error: --timeline, --events, --csv and --report cannot be used with --replications: they show or write one run, and --replications prints statistics over many runs\n  help: drop --replications to get them for one run (replication i is the run whose --seed is the i-th of the `seeds` that --format json lists), or drop --timeline, --events, --csv and --report"
+            ]
+        );
+        let got = run_refusals(&["--replications", "3", "--clock", "real", "--speed", "2"]);
+        assert_eq!(
+            got,
+            [
+                "error: --clock real and --speed cannot be used with --replications: replications run on the virtual clock (the default with --replications), and they are about the real clock\n  help: drop --clock real and --speed; to watch one run in real time, drop --replications instead"
+            ]
+        );
+        for (args, flag) in [
+            (&["--timestamps"][..], "--timestamps"),
+            (&["--order-lanes"], "--order-lanes"),
+            (&["--width", "80"], "--width"),
+            (&["--panel", "always"], "--panel always"),
+            (&["--behind", "stop"], "--behind"),
+        ] {
+            let args: Vec<&str> = ["--replications", "2"].iter().chain(args).copied().collect();
+            let got = run_refusals(&args);
+            assert_eq!(got.len(), 1, "{args:?}");
+            assert!(
+                got[0].starts_with(&format!("error: {flag} cannot be used with --replications: ")),
+                "{got:?}"
+            );
+        }
+        // What replications do use is accepted.
+        for ok in [
+            &["--replications", "2"][..],
+            &["--replications", "2", "--clock", "virtual", "--stats", "--warmup", "1", "--seed", "3"],
+            &["--replications", "2", "--format", "json", "--policy", "longest-chain", "--panel", "never"],
+            &["--replications", "2", "--mode", "sync"],
+        ] {
+            assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn what_json_cannot_carry_is_refused() {
+        let got = run_refusals(&["--format", "json", "--timeline", "--timestamps"]);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("error: --timeline cannot be used with --format json: "), "{got:?}");
+        assert!(got[0].contains("add --report FILE.html"), "{got:?}");
+        assert!(got[1].starts_with("error: --timestamps cannot be used with --format json: "), "{got:?}");
+        let got = run_refusals(&["--format", "json", "--panel", "always", "--clock", "virtual"]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("error: --panel always cannot be used with --format json"), "{got:?}");
+        for ok in [
+            &["--format", "json", "--stats"][..],
+            &["--format", "json", "--warmup", "2", "--events", "e.jsonl", "--csv", "d", "--report", "r.html"],
+            &["--format", "json", "--report", "r.html", "--order-lanes"],
+        ] {
+            assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn what_only_the_real_clock_uses_is_refused_on_the_virtual_clock() {
+        let got =
+            run_refusals(&["--clock", "virtual", "--speed", "3", "--behind", "stop", "--panel", "always"]);
+        assert_eq!(
+            got,
+            [
+                "error: --speed, --behind and --panel always cannot be used with --clock virtual: they are about the real clock, and the virtual clock runs the day at once\n  help: drop --speed, --behind and --panel always, or use --clock real"
+            ]
+        );
+        for ok in [
+            &["--speed", "3", "--behind", "stop", "--panel", "always", "--width", "90"][..],
+            &["--clock", "real", "--speed", "3"],
+            &["--clock", "virtual", "--panel", "never"],
+        ] {
+            assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn flags_that_need_another_say_which() {
+        assert_eq!(
+            run_refusals(&["--clock", "virtual", "--order-lanes"]),
+            [
+                "error: --order-lanes needs --timeline or --report: it adds a lane per order to the timeline, and this run draws none\n  help: add --timeline (the HTML report of --report always has a lane per order), or drop --order-lanes"
+            ]
+        );
+        assert_eq!(
+            run_refusals(&["--clock", "virtual", "--width", "90"]),
+            [
+                "error: --width needs --timeline: it sets the width of the timeline and of the live panel, and this run draws neither\n  help: add --timeline, or drop --width"
+            ]
+        );
+        assert_eq!(run_refusals(&["--panel", "never", "--width", "90"]).len(), 1);
+        assert_eq!(
+            run_refusals(&["--format", "json", "--width", "90", "--order-lanes"]),
+            [
+                "error: --order-lanes needs --timeline or --report: it adds a lane per order to the timeline, and this run draws none\n  help: add --report FILE.html, whose timeline has a lane per order, or drop --order-lanes",
+                "error: --width needs --timeline: it sets the width of the timeline and of the live panel, and this run draws neither\n  help: drop --width: --format json draws nothing"
+            ]
+        );
+        assert_eq!(
+            run_refusals(&["--clock", "virtual", "--warmup", "2"]),
+            [
+                "error: --warmup needs --stats: it leaves the start of the run out of the statistics, and this run prints none\n  help: add --stats (or --format json, or --report FILE.html), or drop --warmup"
+            ]
+        );
+        assert_eq!(
+            run_refusals(&["--mode", "sync", "--policy", "fifo", "--clock", "virtual"]),
+            [
+                "error: --policy cannot be used with --mode sync: a policy chooses the asynchronous kitchen's next ready step, and the synchronous kitchen makes each order in turn, the same under every policy\n  help: drop --policy, or --mode sync"
+            ]
+        );
+        for ok in [
+            &["--clock", "virtual", "--timeline", "--order-lanes", "--width", "90"][..],
+            &["--clock", "virtual", "--report", "r.html", "--order-lanes", "--warmup", "1"],
+            &["--clock", "virtual", "--stats", "--warmup", "1"],
+            &["--width", "90"],
+        ] {
+            assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn compare_refuses_drawing_flags_without_timelines_and_a_policy_twice() {
+        assert_eq!(
+            compare_refusals(&["--no-timeline", "--width", "90", "--order-lanes"]),
+            [
+                "error: --width and --order-lanes cannot be used with --no-timeline: they are about the timelines, which --no-timeline leaves out\n  help: drop --no-timeline, or drop --width and --order-lanes (the HTML report of --report always has a lane per order)"
+            ]
+        );
+        assert_eq!(
+            compare_refusals(&["--no-timeline", "--order-lanes", "--report", "r.html"]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            compare_refusals(&["--policy", "fifo,fifo"]),
+            [
+                "error: --policy names fifo more than once: a policy compared with itself tells nothing\n  help: give --policy fifo alone to compare the two kitchens under it, or name other policies beside it"
+            ]
+        );
+        assert_eq!(
+            compare_refusals(&["--policy", "fifo,longest-chain,fifo,longest-chain,unattended-first"]),
+            [
+                "error: --policy names fifo and longest-chain more than once: a policy compared with itself tells nothing\n  help: give each policy once: --policy fifo,longest-chain,unattended-first"
+            ]
+        );
+        assert_eq!(
+            compare_refusals(&["--policy", "fifo,longest-chain", "--width", "90"]),
+            Vec::<String>::new()
+        );
+    }
+}
