@@ -11,6 +11,7 @@ mod error;
 mod output;
 mod signals;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,5 +43,12 @@ fn run() -> Result<(), Error> {
         Err(e) if !e.use_stderr() => return e.print().map_err(Error::stdout),
         Err(e) => return Err(Error::Args(e)),
     };
-    cmd::execute(cli.command, &mut Output::new())
+    let mut out = Output::new();
+    let done = cmd::execute(cli.command, &mut out);
+    // Everything the command wrote goes out before its error, if any, is said (an
+    // interrupted run's statistics so far, for one); an error of the command itself
+    // comes before one of flushing.
+    let flushed = out.flush();
+    done?;
+    Ok(flushed?)
 }
