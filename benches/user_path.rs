@@ -17,7 +17,7 @@
 //! * `cafe run mm4.toml --clock virtual --stats` (the scenario prints no narrative);
 //! * the same with two narrative lines per customer, written to a file;
 //! * `cafe run mm4.toml --clock virtual --format json`, written to a file (about
-//!   1.6 GB: it needs that much free space in the temporary directory, twice over
+//!   720 MB: it needs that much free space in the temporary directory, twice over
 //!   while it is written);
 //! * SimPy 4.1.2: `$PYTHON shared/reference/perf/mmc_simpy.py --lam 3.6 --mu 1 --c 4
 //!   --n 1000000` (`PYTHON` defaults to `python3`; `pip install simpy==4.1.2`).

@@ -17,7 +17,7 @@
 //! that step's start. Both waits are estimated from the cooks as an M/G/c queue of
 //! their hands-on steps: the chance that every cook is in one (Erlang C at the cooks'
 //! load) times the mean time until the first of them is free (the mean residual of
-//! a hands-on step, E[S²] / 2E[S], shared by the c cooks). A unit is held for its
+//! a hands-on step, `E[S²] / 2E[S]`, shared by the c cooks). A unit is held for its
 //! step, plus that wait once for an unattended step's end, plus half of it for its
 //! start: the handover counts for a machine with a queue, and the question is whether
 //! a queue, once there, drains. Against simulation (1 million customers each, 20
@@ -60,7 +60,7 @@ pub struct Load {
     pub waiting_for_cooks: f64,
 }
 
-/// The mean of the square of a draw, E[X²] (for the normal truncated at zero, of the
+/// The mean of the square of a draw, `E[X²]` (for the normal truncated at zero, of the
 /// untruncated one).
 fn second_moment(d: &Dist) -> f64 {
     let m = d.mean();
@@ -96,8 +96,8 @@ fn second_moment(d: &Dist) -> f64 {
 }
 
 /// How long, on average, a handle of the asynchronous kitchen waits for a free cook
-/// when the cooks take `hands_on` work per unit of time, `hands_on_sq` of its E[S²]
-/// mass (the sum over steps of rate × E[d²]), with `cooks` cooks; `None` when the
+/// when the cooks take `hands_on` work per unit of time, `hands_on_sq` of its `E[S²]`
+/// mass (the sum over steps of rate × `E[d²]`), with `cooks` cooks; `None` when the
 /// cooks cannot keep up (the wait grows without bound). See the module's
 /// documentation.
 fn wait_for_a_cook(hands_on: f64, hands_on_sq: f64, cooks: u32) -> Option<f64> {
@@ -106,7 +106,7 @@ fn wait_for_a_cook(hands_on: f64, hands_on_sq: f64, cooks: u32) -> Option<f64> {
     }
     // Erlang C at the cooks' load, `hands_on` cooks busy on average.
     let all_busy = erlang_c(hands_on, 1.0, cooks)?.p_wait;
-    // The mean residual of a hands-on step, E[S²] / 2 E[S], over the cooks.
+    // The mean residual of a hands-on step, `E[S²] / 2 E[S]`, over the cooks.
     Some(all_busy * hands_on_sq / (2.0 * hands_on) / f64::from(cooks))
 }
 
