@@ -74,7 +74,7 @@
 //! |---|---|---|
 //! | `real-clock` | `clock::RealClock` and `ops::ClockKind::Real`: runs paced by wall time | tokio |
 //! | `report` | `view::html_report` (the HTML report), `sweep::html`, `ops::report_run` | minijinja, plotters |
-//! | `export` | `view::export` (JSON lines and CSV exports, atomic writes), `sweep::csv`, the `events` and `csv` of [`ops::Want`] | csv, tempfile |
+//! | `export` | `view::export` (JSON lines and CSV exports, atomic writes), `sweep::csv`, the `events` and `csv` of [`ops::Want`] | csv |
 //! | `replay` | `[customers] replay`: a recorded day read from a CSV file | csv |
 //! | `diagnostics` | [`scenario::ScenarioError::render`] draws each problem's source line, underlined (codespan-reporting); without it, one `file:line:column: message` line and its help | codespan-reporting |
 //!

@@ -133,3 +133,39 @@ fn the_readme_example_scenario_loads_and_runs() {
     assert!(lines[0].1.starts_with("Customer 1 orders a Flat White."), "{:?}", lines[0]);
     assert!(lines.last().unwrap().1.starts_with("Served 20 customers in "));
 }
+
+/// The document `ops::run` streams for `want` (with `json` set), and the report it
+/// builds in memory for the same run, pretty-printed as `cafe run --format json`
+/// printed it before it streamed.
+fn streamed_and_built(sc: &async_cafe::model::Scenario, mode: Mode, want: ops::Want) -> (String, String) {
+    let spec = ops::RunSpec { mode, clock: ops::ClockKind::Virtual, seed: sc.seed };
+    let streamed =
+        ops::run(sc, spec, ops::Want { json: true, ..want.clone() }, &mut std::io::sink()).unwrap();
+    let mut doc = Vec::new();
+    streamed.json.expect("asked for").write_to(&mut doc).unwrap();
+    let built = ops::run(sc, spec, ops::Want { report: true, ..want }, &mut std::io::sink()).unwrap();
+    let pretty = serde_json::to_string_pretty(&built.report.expect("asked for")).unwrap() + "\n";
+    (String::from_utf8(doc).unwrap(), pretty)
+}
+
+#[test]
+fn the_streamed_json_report_is_the_built_one_byte_for_byte() {
+    for b in BUILTINS {
+        let sc = b.load().unwrap();
+        for mode in [Mode::Async, Mode::Sync] {
+            let (streamed, built) = streamed_and_built(&sc, mode, ops::Want::default());
+            assert_eq!(streamed, built, "{} {mode:?}", b.name);
+            // With a warm-up, the statistics differ, and the rest does not.
+            let warmup = ops::Want { warmup: std::time::Duration::from_secs(1), ..Default::default() };
+            let (streamed, built) = streamed_and_built(&sc, mode, warmup);
+            assert_eq!(streamed, built, "{} {mode:?} with a warm-up", b.name);
+        }
+    }
+    // A run stopped before it began: `finished` false, empty arrays.
+    let sc = load_builtin("rush-hour");
+    let cancel = async_cafe::clock::Cancel::new();
+    cancel.cancel();
+    let (streamed, built) = streamed_and_built(&sc, Mode::Async, ops::Want { cancel, ..Default::default() });
+    assert_eq!(streamed, built);
+    assert!(streamed.contains("\"finished\": false") && streamed.contains("\"orders\": []"), "{streamed}");
+}

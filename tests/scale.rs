@@ -111,3 +111,37 @@ fn durations_for_each_of_20000_steps() {
         scenario::Source::new("long", &text).file("day.csv", day).load().map_err(|e| e.render()).unwrap();
     assert_eq!(run(&sc, Mode::Async), (STEPS as f64 + 4.0, 1));
 }
+
+/// A synchronous cook who finds customer after customer gone goes on in a loop,
+/// not a recursion: a line of 20,000 customers who gave up while the cook was busy
+/// runs on a small stack (it overflowed the stack before).
+#[test]
+fn a_long_line_of_customers_found_gone_takes_no_stack() {
+    let toml = r#"
+[kitchen]
+cooks = 1
+[recipes.slow]
+steps = [{ name = "cook", kind = "hands-on", duration = 10 }]
+[menu]
+slow = "slow"
+[customers]
+patience = 1
+[customers.generate]
+count = 20000
+interarrival = 0.0001
+"#;
+    let sc = common::load_as("gone", toml);
+    let served = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(move || {
+            let mut view = async_cafe::view::stats::StatsView::new(&sc);
+            async_cafe::engine::run(&sc, Mode::Sync, 1, &mut async_cafe::engine::VirtualClock, &mut view);
+            let stats = view.finish();
+            (stats.served, stats.left)
+        })
+        .unwrap()
+        .join()
+        .expect("the run ends without overflowing its stack");
+    // The first is served too late: in the synchronous kitchen, that counts as left.
+    assert_eq!(served, (0, 20_000));
+}

@@ -387,3 +387,89 @@ list = [{ item = "Coffee" }, { item = "Coffee" }]
     assert_eq!(row(&text, "#1 Coffee"), "▒".repeat(n / 2), "{text}");
     assert_eq!(row(&text, "#2 Coffee"), format!("{}{}", "·".repeat(n / 2), "▒".repeat(n / 2)), "{text}");
 }
+
+/// Every unit lane of `trace` for equipment `e`, as (unit, spans).
+fn unit_lanes(trace: &Trace, e: u16) -> Vec<(u32, Vec<Span>)> {
+    let mut lanes: Vec<(u32, Vec<Span>)> = trace
+        .lanes
+        .iter()
+        .filter_map(|l| match l.kind {
+            LaneKind::Equipment(eq, u) if eq == e => Some((u, l.spans.clone())),
+            _ => None,
+        })
+        .collect();
+    lanes.sort_by_key(|(u, _)| *u);
+    lanes
+}
+
+#[test]
+fn each_step_goes_on_the_lowest_free_unit_of_any_size_of_equipment() {
+    use async_cafe::event::{Event, EventKind};
+    // A small machine (a lane per unit from the start) and a large one (lanes for
+    // the units in use), customers in bursts, some impatient (cancelled steps give
+    // their unit back), durations at random.
+    let toml = r#"
+[kitchen]
+cooks = 2
+equipment = { small = 3, large = 500 }
+[recipes.coffee]
+steps = [
+    { name = "grind", kind = "hands-on", duration = { dist = "exponential", mean = 0.2 } },
+    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 5 }, uses = "large", after = [] },
+    { name = "steam", kind = "unattended", duration = { dist = "uniform", min = 0, max = 2 }, uses = "small", after = ["grind"] },
+]
+[menu]
+coffee = "coffee"
+[customers]
+patience = { dist = "exponential", mean = 20 }
+[customers.generate]
+count = 3000
+interarrival = { dist = "exponential", mean = 0.05 }
+group = { dist = "uniform_int", min = 1, max = 30 }
+"#;
+    let sc = common::load_as("units", toml);
+    for mode in [Mode::Async, Mode::Sync] {
+        // The rule, the slow way: the first unit whose last step has ended.
+        let mut busy: Vec<Vec<Option<(u64, u16)>>> = vec![vec![None; 3], Vec::new()];
+        let mut placed: Vec<Vec<(u64, u16, usize)>> = vec![Vec::new(), Vec::new()];
+        let mut rule = |ev: &Event<'_>| match ev.kind {
+            EventKind::StepStarted { order, step, .. } => {
+                if let Some(e) = sc.recipe_of(order.item).steps[step as usize].uses {
+                    let units = &mut busy[e as usize];
+                    let u = units.iter().position(Option::is_none).unwrap_or_else(|| {
+                        units.push(None);
+                        units.len() - 1
+                    });
+                    units[u] = Some((order.id, step));
+                    placed[e as usize].push((order.id, step, u));
+                }
+            }
+            EventKind::StepFinished { order, step, .. } | EventKind::StepCancelled { order, step, .. } => {
+                for units in &mut busy {
+                    if let Some(u) = units.iter_mut().find(|u| **u == Some((order.id, step))) {
+                        *u = None;
+                    }
+                }
+            }
+            _ => {}
+        };
+        async_cafe::engine::run(&sc, mode, 3, &mut async_cafe::engine::VirtualClock, &mut rule);
+        let t = trace(&Scenario { seed: 3, ..sc.clone() }, mode, false);
+        for e in [0u16, 1] {
+            let lanes = unit_lanes(&t, e);
+            let mut got: Vec<(u64, u16, usize)> = lanes
+                .iter()
+                .flat_map(|(u, spans)| spans.iter().map(move |s| (s.order, s.step, *u as usize)))
+                .collect();
+            let mut want = placed[e as usize].clone();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{mode:?}, equipment {e}");
+            // The large machine has a lane for each unit ever in use at once.
+            if e == 1 {
+                assert_eq!(lanes.len(), busy[1].len(), "{mode:?}");
+                assert!(mode == Mode::Sync || lanes.len() > 30, "{mode:?}: {} lanes", lanes.len());
+            }
+        }
+    }
+}

@@ -150,7 +150,11 @@ impl<'s> SyncEngine<'s> {
     fn act<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
         let ci = c as usize;
         match self.cooks[ci].state {
-            CookState::Idle => self.take_next(c, sink),
+            CookState::Idle => {
+                if self.take_next(c, sink) {
+                    self.try_step(c, sink);
+                }
+            }
             CookState::WaitArrival => {
                 let order = &self.cooks[ci].order;
                 sink.event(&Event { t: self.now, kind: EventKind::Arrived { order } });
@@ -179,11 +183,15 @@ impl<'s> SyncEngine<'s> {
         }
     }
 
-    fn take_next<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+    /// The cook takes the next customer: true when their order is to be started
+    /// now (the caller then tries its first step), false when the cook waits for
+    /// them to arrive or has no customer left.
+    #[must_use]
+    fn take_next<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) -> bool {
         let ci = c as usize;
         if !self.has_next {
             self.cooks[ci].state = CookState::Gone;
-            return;
+            return false;
         }
         std::mem::swap(&mut self.cooks[ci].order, &mut self.next);
         self.has_next = self.source.next_into(&mut self.next);
@@ -205,21 +213,30 @@ impl<'s> SyncEngine<'s> {
         }
         if arrival > self.now {
             if later(arrival, 0).is_none() {
-                return self.overrun(c, Overran::Arrival);
+                self.overrun(c, Overran::Arrival);
+                return false;
             }
             // Idle until the customer comes in.
             self.cooks[ci].state = CookState::WaitArrival;
             self.wake(c, arrival);
-            return;
+            return false;
         }
         sink.event(&Event { t: self.now, kind: EventKind::Arrived { order: &self.cooks[ci].order } });
         self.cooks[ci].step = 0;
-        self.try_step(c, sink);
+        true
     }
 
     /// Starts the cook's current step, or serves the order when none is left (or
-    /// finds the customer gone).
+    /// finds the customer gone) and goes on with the next customer who is there: a
+    /// loop, not a recursion, so that a long line of customers found gone takes no
+    /// stack.
     fn try_step<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {
+        while self.try_step_once(c, sink) {}
+    }
+
+    /// [`Self::try_step`] for the cook's current order: true when the cook has taken
+    /// the next customer's order, to try now.
+    fn try_step_once<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) -> bool {
         let ci = c as usize;
         let cook = &mut self.cooks[ci];
         let steps = &self.sc.recipe_of(cook.order.item).steps;
@@ -256,11 +273,12 @@ impl<'s> SyncEngine<'s> {
                     cook: Some(c),
                 };
                 sink.event(&Event { t: self.now, kind });
-                return;
+                return false;
             }
             eq.free -= 1;
         }
         self.start_step(c, sink);
+        false
     }
 
     fn start_step<S: Sink + ?Sized>(&mut self, c: CookIx, sink: &mut S) {

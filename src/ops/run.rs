@@ -18,7 +18,7 @@ use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
 #[cfg(feature = "export")]
 use crate::view::export::Exports;
-use crate::view::json::{JsonReport, JsonView};
+use crate::view::json::{JsonDocument, JsonReport, JsonStream, JsonView};
 use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
 use crate::view::stats::{Stats, StatsView};
@@ -69,8 +69,12 @@ pub struct Want {
     pub narrative: bool,
     /// Stamp each line of the narrative with its scenario time.
     pub timestamps: bool,
-    /// Build the JSON report (which always carries the statistics).
+    /// Build the JSON report (which always carries the statistics): [`Ran::report`].
     pub report: bool,
+    /// Stream the JSON report ([`Ran::json`]): the same document as
+    /// `serde_json::to_string_pretty` of [`Ran::report`] and a line break, built in
+    /// memory that does not grow with the run (see [`JsonStream`]).
+    pub json: bool,
     /// Gather the statistics ([`Ran::stats`]).
     pub stats: bool,
     /// Build the lanes a timeline draws ([`Ran::trace`]).
@@ -127,6 +131,8 @@ pub struct Ran {
     pub outcome: Outcome,
     /// The JSON report, if [`Want::report`] asked for it.
     pub report: Option<JsonReport>,
+    /// The JSON report to write, if [`Want::json`] asked for it.
+    pub json: Option<JsonDocument>,
     /// The statistics, if [`Want::stats`] asked for them.
     pub stats: Option<Stats>,
     /// The trace, if [`Want::trace`] asked for it.
@@ -140,7 +146,10 @@ pub struct Ran {
 }
 
 /// Where the narrative goes: line by line, with the live panel (if any) kept under
-/// it, erased and redrawn in place.
+/// it, erased and redrawn in place. The writer is flushed after each line and each
+/// panel only on the real clock, where a reader watches the run as it happens; on
+/// the virtual clock the caller's buffering decides (the `cafe` command writes
+/// through one buffer), and the writer is flushed once, when the run ends.
 struct Terminal<'s, 'w> {
     out: &'w mut dyn Write,
     failed: Option<io::Error>,
@@ -150,12 +159,24 @@ struct Terminal<'s, 'w> {
     width: usize,
     /// Lines of panel currently on screen.
     panel: usize,
+    /// Flush after every line and panel: the real clock.
+    flush_lines: bool,
+    /// A line with its time stamp, made without allocating.
+    stamped: String,
 }
 
 impl Terminal<'_, '_> {
     fn write(&mut self, text: &str) {
         if self.failed.is_none() {
-            if let Err(e) = self.out.write_all(text.as_bytes()).and_then(|_| self.out.flush()) {
+            if let Err(e) = self.out.write_all(text.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed.is_none() {
+            if let Err(e) = self.out.flush() {
                 self.failed = Some(e);
             }
         }
@@ -167,13 +188,31 @@ impl Terminal<'_, '_> {
             let up = format!("\x1b[{}F\x1b[J", self.panel);
             self.panel = 0;
             self.write(&up);
+            if self.flush_lines {
+                self.flush();
+            }
         }
     }
 
     fn line(&mut self, line: &str) {
-        self.erase_panel();
+        if self.panel > 0 {
+            self.erase_panel();
+        }
         self.write(line);
         self.write("\n");
+        if self.flush_lines {
+            self.flush();
+        }
+    }
+
+    /// `line` after its time stamp: `[   12.500 s] line`.
+    fn stamped_line(&mut self, sc: &Scenario, t: Ticks, line: &str) {
+        use std::fmt::Write as _;
+        let mut text = std::mem::take(&mut self.stamped);
+        text.clear();
+        let _ = write!(text, "[{:>9.3} {}] {line}", sc.unit.from_ticks(t), sc.unit.name());
+        self.line(&text);
+        self.stamped = text;
     }
 
     #[cfg(feature = "real-clock")]
@@ -185,6 +224,9 @@ impl Terminal<'_, '_> {
         self.erase_panel();
         self.write(&text);
         self.panel = lines.len();
+        if self.flush_lines {
+            self.flush();
+        }
     }
 }
 
@@ -218,22 +260,21 @@ impl Clock for PanelClock<'_, '_, '_> {
     }
 }
 
-/// The views a run feeds, each optional.
-struct Views<'s, 'w> {
+/// The views that write as the run goes and can fail: the narrative (with the live
+/// panel) and the exports. A failed write stops the run at its next step.
+struct Writers<'s, 'w> {
     sc: &'s Scenario,
+    /// `None` when the narrative was not asked for, or no event prints a line.
     narrator: Option<Narrator<'s>>,
     timestamps: bool,
     term: Rc<RefCell<Terminal<'s, 'w>>>,
-    report: Option<JsonView<'s>>,
-    stats: Option<StatsView<'s>>,
-    trace: Option<TraceView<'s>>,
     #[cfg(feature = "export")]
     exports: Exports<'s>,
-    /// Set at the first failed write (narrative or exports): the run then stops.
+    /// Set at the first failed write: the run then stops.
     failed: Rc<Cell<bool>>,
 }
 
-impl Sink for Views<'_, '_> {
+impl Sink for Writers<'_, '_> {
     fn event(&mut self, event: &Event<'_>) {
         let mut term = self.term.borrow_mut();
         if let Some(live) = &mut term.live {
@@ -241,25 +282,13 @@ impl Sink for Views<'_, '_> {
         }
         if let Some(narrator) = &mut self.narrator {
             let (sc, timestamps) = (self.sc, self.timestamps);
-            narrator.event(event, |t, line| {
-                if timestamps {
-                    term.line(&format!("[{}] {line}", stamp(sc, t)));
-                } else {
-                    term.line(line);
-                }
+            narrator.event(event, |t, line| match timestamps {
+                true => term.stamped_line(sc, t, line),
+                false => term.line(line),
             });
         }
         let term_failed = term.failed.is_some();
         drop(term);
-        if let Some(v) = &mut self.report {
-            v.event(event);
-        }
-        if let Some(v) = &mut self.stats {
-            v.event(event);
-        }
-        if let Some(v) = &mut self.trace {
-            v.event(event);
-        }
         #[cfg(feature = "export")]
         if !self.exports.is_empty() {
             self.exports.event(event);
@@ -271,6 +300,127 @@ impl Sink for Views<'_, '_> {
         }
     }
 }
+
+/// A view a run was not asked for: it takes no event, and costs nothing.
+struct Off;
+
+impl Sink for Off {
+    #[inline(always)]
+    fn event(&mut self, _: &Event<'_>) {}
+}
+
+/// A view a run may or may not feed, decided when the run starts.
+struct Maybe<V>(Option<V>);
+
+impl<V: Sink> Sink for Maybe<V> {
+    #[inline(always)]
+    fn event(&mut self, event: &Event<'_>) {
+        if let Some(v) = &mut self.0 {
+            v.event(event);
+        }
+    }
+}
+
+/// One slot of [`Views`]: the view `V`, [`Off`], or [`Maybe`] of it; gives the
+/// view back when the run ends.
+trait Slot<V>: Sink {
+    fn into_view(self) -> Option<V>;
+}
+
+impl<V> Slot<V> for Off {
+    fn into_view(self) -> Option<V> {
+        None
+    }
+}
+
+impl<V: Sink> Slot<V> for Maybe<V> {
+    fn into_view(self) -> Option<V> {
+        self.0
+    }
+}
+
+impl<'s> Slot<StatsView<'s>> for StatsView<'s> {
+    fn into_view(self) -> Option<StatsView<'s>> {
+        Some(self)
+    }
+}
+
+impl<'s> Slot<JsonStream<'s>> for JsonStream<'s> {
+    fn into_view(self) -> Option<JsonStream<'s>> {
+        Some(self)
+    }
+}
+
+impl<'s> Slot<TraceView<'s>> for TraceView<'s> {
+    fn into_view(self) -> Option<TraceView<'s>> {
+        Some(self)
+    }
+}
+
+/// The views a run feeds, one slot each. A slot's type says whether it is there:
+/// the commonest runs ([`run`] picks them) have each view or [`Off`], so that the
+/// engine, generic over its sink, calls the views asked for directly and nothing
+/// else; any other run has [`Maybe`] in every slot.
+struct Views<W, R, J, S, T> {
+    writers: W,
+    report: R,
+    json: J,
+    stats: S,
+    trace: T,
+}
+
+impl<W: Sink, R: Sink, J: Sink, S: Sink, T: Sink> Sink for Views<W, R, J, S, T> {
+    #[inline(always)]
+    fn event(&mut self, event: &Event<'_>) {
+        self.writers.event(event);
+        self.report.event(event);
+        self.json.event(event);
+        self.stats.event(event);
+        self.trace.event(event);
+    }
+}
+
+/// The views, given back after the run.
+struct Fed<'s, 'w> {
+    writers: Option<Writers<'s, 'w>>,
+    report: Option<JsonView<'s>>,
+    json: Option<JsonStream<'s>>,
+    stats: Option<StatsView<'s>>,
+    trace: Option<TraceView<'s>>,
+}
+
+/// [`Views`] of any slots: gives their views back after the run.
+trait IntoFed<'s, 'w> {
+    fn into_fed(self) -> Fed<'s, 'w>;
+}
+
+impl<'s, 'w, W, R, J, S, T> IntoFed<'s, 'w> for Views<W, R, J, S, T>
+where
+    W: Slot<Writers<'s, 'w>>,
+    R: Slot<JsonView<'s>>,
+    J: Slot<JsonStream<'s>>,
+    S: Slot<StatsView<'s>>,
+    T: Slot<TraceView<'s>>,
+{
+    fn into_fed(self) -> Fed<'s, 'w> {
+        Fed {
+            writers: self.writers.into_view(),
+            report: self.report.into_view(),
+            json: self.json.into_view(),
+            stats: self.stats.into_view(),
+            trace: self.trace.into_view(),
+        }
+    }
+}
+
+/// Any run: every slot decided at run time.
+type AnyViews<'s, 'w> = Views<
+    Maybe<Writers<'s, 'w>>,
+    Maybe<JsonView<'s>>,
+    Maybe<JsonStream<'s>>,
+    Maybe<StatsView<'s>>,
+    Maybe<TraceView<'s>>,
+>;
 
 /// Stops a run at its next step once it is cancelled or a write has failed: there is
 /// no point going on when the output is gone (`cafe run ... | head -1`).
@@ -292,12 +442,38 @@ impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
     }
 }
 
+/// Runs `sc` on the virtual clock, feeding `views`.
+fn on_virtual_clock<'s, 'w, V>(
+    sc: &'s Scenario,
+    spec: RunSpec,
+    cancel: &Cancel,
+    failed: &Cell<bool>,
+    mut views: V,
+) -> (Outcome, Fed<'s, 'w>)
+where
+    V: Sink + IntoFed<'s, 'w>,
+{
+    let mut clock = Watched { inner: &mut VirtualClock, cancel, failed };
+    let outcome = engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views);
+    (outcome, views.into_fed())
+}
+
 /// Runs `sc`, writing its narrative to `out` as it happens if asked, and returns what
 /// `want` asks for. A run stopped early (cancelled through `want.cancel`, or falling
-/// behind with `Behind::Stop`) still returns everything up to that moment, and its
+/// behind with [`Behind::Stop`]) still returns everything up to that moment, and its
 /// exports hold everything up to that moment. A failed write (the narrative's or an
 /// export's) stops the run at its next step and is returned. Export files are
 /// written completely or not at all.
+///
+/// `out` is flushed after every line on the real clock, and once at the end on the
+/// virtual clock: pass a buffered writer (the `cafe` command passes its one buffer
+/// of standard output) rather than a bare file or pipe, which would take a system
+/// call per line.
+///
+/// A run that asks only for the statistics, for them and the streamed JSON report,
+/// or for them and the trace, feeds exactly those views (the engine calls them
+/// directly); any other combination goes through a check per view and event. A
+/// narrative whose every line list is empty is not fed at all.
 ///
 /// ```
 /// use async_cafe::{builtin, model::Mode, ops};
@@ -316,10 +492,16 @@ impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
     #[cfg(feature = "export")]
     let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
-    #[cfg(feature = "real-clock")]
-    let live = want.live && matches!(spec.clock, ClockKind::Real { .. });
-    #[cfg(not(feature = "real-clock"))]
-    let live = false;
+    #[cfg(feature = "export")]
+    let exporting = !exports.is_empty();
+    #[cfg(not(feature = "export"))]
+    let exporting = false;
+    let real = spec.clock.pacing() == Pacing::Real;
+    let live = want.live && real;
+    let json = match want.json {
+        true => Some(JsonStream::new(sc, spec.mode, spec.clock.pacing(), spec.seed)?),
+        false => None,
+    };
     let term = Rc::new(RefCell::new(Terminal {
         out,
         failed: None,
@@ -327,57 +509,92 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         #[cfg(feature = "real-clock")]
         width: want.width.max(20),
         panel: 0,
+        flush_lines: real,
+        stamped: String::new(),
     }));
-    let mut views = Views {
+    let failed = Rc::new(Cell::new(false));
+    let narrator = want.narrative.then(|| Narrator::new(sc, spec.mode)).filter(|n| !n.is_silent());
+    let writers = (narrator.is_some() || live || exporting).then(|| Writers {
         sc,
-        narrator: want.narrative.then(|| Narrator::new(sc, spec.mode)),
+        narrator,
         timestamps: want.timestamps,
         term: Rc::clone(&term),
-        report: want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed)),
-        stats: (want.stats || want.report)
-            .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup))),
-        trace: want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes)),
         #[cfg(feature = "export")]
         exports,
-        failed: Rc::new(Cell::new(false)),
-    };
-    let failed = Rc::clone(&views.failed);
-    let (cancel, failed) = (&want.cancel, &*failed);
-    let (outcome, stopped, worst_lag) = match spec.clock {
-        ClockKind::Virtual => {
-            let mut clock = Watched { inner: &mut VirtualClock, cancel, failed };
-            (engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views), None, None)
+        failed: Rc::clone(&failed),
+    });
+    let report = want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed));
+    let stats = (want.stats || want.report || want.json)
+        .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup)));
+    let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
+    let (cancel, failed_now) = (&want.cancel, &*failed);
+    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace) {
+        // The commonest runs on the virtual clock: `cafe run --stats` of a scenario
+        // without a narrative, `--format json`, `cafe compare`.
+        (ClockKind::Virtual, None, None, None, Some(stats), None) => {
+            let views = Views { writers: Off, report: Off, json: Off, stats, trace: Off };
+            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
+            (outcome, fed, None, None)
         }
-        #[cfg(feature = "real-clock")]
-        ClockKind::Real { speed, behind } => {
-            let mut real =
-                RealClock::new(speed, behind)?.cancel_on(cancel.clone()).on_first_lag(want.on_first_lag);
-            let outcome = if live {
-                let mut panel = PanelClock {
-                    inner: &mut real,
-                    term: Rc::clone(&term),
-                    speed,
-                    last_t: 0,
-                    last_draw: None,
-                };
-                let mut clock = Watched { inner: &mut panel, cancel, failed };
-                engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
-            } else {
-                let mut clock = Watched { inner: &mut real, cancel, failed };
-                engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
+        (ClockKind::Virtual, None, None, Some(json), Some(stats), None) => {
+            let views = Views { writers: Off, report: Off, json, stats, trace: Off };
+            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
+            (outcome, fed, None, None)
+        }
+        (ClockKind::Virtual, None, None, None, Some(stats), Some(trace)) => {
+            let views = Views { writers: Off, report: Off, json: Off, stats, trace };
+            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
+            (outcome, fed, None, None)
+        }
+        (clock, writers, report, json, stats, trace) => {
+            #[cfg_attr(not(feature = "real-clock"), allow(unused_mut))]
+            let mut views: AnyViews<'_, '_> = Views {
+                writers: Maybe(writers),
+                report: Maybe(report),
+                json: Maybe(json),
+                stats: Maybe(stats),
+                trace: Maybe(trace),
             };
-            (outcome, real.stopped(), real.worst_lag())
+            match clock {
+                ClockKind::Virtual => {
+                    let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
+                    (outcome, fed, None, None)
+                }
+                #[cfg(feature = "real-clock")]
+                ClockKind::Real { speed, behind } => {
+                    let mut real = RealClock::new(speed, behind)?
+                        .cancel_on(cancel.clone())
+                        .on_first_lag(want.on_first_lag);
+                    let outcome = if live {
+                        let mut panel = PanelClock {
+                            inner: &mut real,
+                            term: Rc::clone(&term),
+                            speed,
+                            last_t: 0,
+                            last_draw: None,
+                        };
+                        let mut clock = Watched { inner: &mut panel, cancel, failed: failed_now };
+                        engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
+                    } else {
+                        let mut clock = Watched { inner: &mut real, cancel, failed: failed_now };
+                        engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
+                    };
+                    (outcome, views.into_fed(), real.stopped(), real.worst_lag())
+                }
+            }
         }
     };
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
+    let Fed { writers, report, json, stats, trace } = fed;
     #[cfg(feature = "export")]
-    let Views { report, stats, trace, exports, .. } = views;
+    let exports = writers.map(|w| w.exports);
     #[cfg(not(feature = "export"))]
-    let Views { report, stats, trace, .. } = views;
+    drop(writers);
     if let Some(overrun) = outcome.overrun {
         // Nothing of a run that could not go on is kept: no export file is written.
         #[cfg(feature = "export")]
         drop(exports);
+        drop(json);
         term.borrow_mut().erase_panel();
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -385,13 +602,17 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         ));
     }
     #[cfg(feature = "export")]
-    exports.finish()?;
+    if let Some(exports) = exports {
+        exports.finish()?;
+    }
     let mut term = term.borrow_mut();
     term.erase_panel();
+    term.flush();
     if let Some(e) = term.failed.take() {
         return Err(e);
     }
     let stats = stats.map(StatsView::finish);
+    let json = json.map(|j| j.finish(outcome, stats.as_ref())).transpose()?;
     let report = report.map(|v| {
         let mut r = v.finish(outcome);
         r.stats = stats.clone();
@@ -400,16 +621,12 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     Ok(Ran {
         outcome,
         report,
+        json,
         stats: stats.filter(|_| want.stats),
         trace: trace.map(TraceView::finish),
         stopped,
         worst_lag,
     })
-}
-
-/// `12.500` in the scenario's unit, padded for alignment.
-fn stamp(sc: &Scenario, t: Ticks) -> String {
-    format!("{:>9.3} {}", sc.unit.from_ticks(t), sc.unit.name())
 }
 
 /// Runs `sc` and returns its whole JSON report (`cafe run --format json`).
@@ -425,4 +642,87 @@ pub fn narrative_lines(sc: &Scenario, mode: Mode, seed: u64) -> Vec<(Ticks, Stri
     let mut sink = |event: &Event<'_>| narrator.event(event, |t, line| lines.push((t, line.to_string())));
     engine::run(sc, mode, seed, &mut VirtualClock, &mut sink);
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin;
+
+    /// A writer that notes how many lines it holds at each flush.
+    #[cfg(feature = "real-clock")]
+    #[derive(Default)]
+    struct Flushes {
+        text: Vec<u8>,
+        at: Vec<usize>,
+    }
+
+    #[cfg(feature = "real-clock")]
+    impl Write for Flushes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.text.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.at.push(self.text.iter().filter(|&&b| b == b'\n').count());
+            Ok(())
+        }
+    }
+
+    #[cfg(feature = "real-clock")]
+    fn narrate(clock: ClockKind) -> Flushes {
+        let sc = builtin::find("hi").unwrap().load().unwrap();
+        let spec = RunSpec { mode: Mode::Async, clock, seed: sc.seed };
+        let mut out = Flushes::default();
+        run(&sc, spec, Want { narrative: true, ..Want::default() }, &mut out).unwrap();
+        out
+    }
+
+    #[cfg(feature = "real-clock")]
+    #[test]
+    fn the_narrative_is_flushed_line_by_line_on_the_real_clock_only() {
+        use crate::clock::Behind;
+        let real = narrate(ClockKind::Real { speed: 1000.0, behind: Behind::Warn });
+        let lines = real.at.last().copied().unwrap();
+        assert!(lines > 3);
+        // After each line (and once more at the end).
+        let mut each: Vec<usize> = (1..=lines).collect();
+        each.push(lines);
+        assert_eq!(real.at, each);
+        // On the virtual clock, once, at the end: the same text.
+        let virtual_ = narrate(ClockKind::Virtual);
+        assert_eq!(virtual_.at, [lines]);
+        assert_eq!(virtual_.text, real.text);
+    }
+
+    #[test]
+    fn the_commonest_runs_feed_the_views_they_ask_for_and_no_others() {
+        // Statistics alone, with the JSON report, with the trace, and all at once
+        // (the general path): the same statistics every way.
+        let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+        let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+        let ran = |want: Want| run(&sc, spec, want, &mut io::sink()).unwrap();
+        let alone = ran(Want { stats: true, ..Want::default() });
+        let json = ran(Want { stats: true, json: true, ..Want::default() });
+        let trace = ran(Want { stats: true, trace: true, ..Want::default() });
+        let all = ran(Want {
+            stats: true,
+            json: true,
+            trace: true,
+            report: true,
+            narrative: true,
+            ..Want::default()
+        });
+        let stats = |r: &Ran| serde_json::to_string(r.stats.as_ref().unwrap()).unwrap();
+        for r in [&json, &trace, &all] {
+            assert_eq!(stats(r), stats(&alone));
+            assert_eq!(r.outcome, alone.outcome);
+        }
+        assert!(alone.json.is_none() && alone.trace.is_none() && alone.report.is_none());
+        assert!(json.json.is_some() && json.trace.is_none());
+        assert!(trace.trace.is_some() && trace.json.is_none());
+        assert!(all.json.is_some() && all.trace.is_some() && all.report.is_some());
+        assert_eq!(all.trace.unwrap().lanes.len(), trace.trace.unwrap().lanes.len());
+    }
 }

@@ -1,6 +1,18 @@
 //! The JSON report (`cafe run --format json`): one object with the narrative, the
 //! orders and the event stream. The schema is documented in `docs/json-output.md`.
 //! (The HTML report, `--report FILE`, is [`super::html_report`].)
+//!
+//! Two views make it. [`JsonView`] builds the whole [`JsonReport`] in memory, for a
+//! caller that wants the values. [`JsonStream`] writes the same document, byte for
+//! byte as `serde_json::to_string_pretty` of the `JsonReport` followed by a line break,
+//! in memory that does not grow with the run: each line, order and event is
+//! serialized as it becomes final, into an unnamed temporary file per array (the
+//! statistics, which come first in the document, are only known at the end), and
+//! the document is put together from them when the run ends.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
 use serde::Serialize;
 
@@ -51,13 +63,13 @@ pub struct TimeUnitRecord {
     pub seconds: f64,
 }
 
-/// One line of the narrative.
+/// One line of the narrative (`S`: the line's text, owned or borrowed).
 #[derive(Serialize)]
-pub struct LineRecord {
+pub struct LineRecord<S = String> {
     /// The scenario time it was printed at.
     pub t_s: f64,
     /// The line, without its line break (`""` for a blank line).
-    pub line: String,
+    pub line: S,
 }
 
 /// One order the kitchen took, whether served, left or balked.
@@ -99,9 +111,10 @@ pub struct OrderRecord {
 }
 
 /// One event of the run. Each optional field is left out (`None`) for the kinds of
-/// event it does not apply to.
+/// event it does not apply to. `S` is a name's type: owned, or borrowed from the
+/// scenario ([`EventRecord::named`]).
 #[derive(Serialize)]
-pub struct EventRecord {
+pub struct EventRecord<S = String> {
     /// The scenario time of the event.
     pub t_s: f64,
     /// Its kind: [`EventKind::name`].
@@ -111,13 +124,13 @@ pub struct EventRecord {
     pub order: Option<u64>,
     /// The step's name in the order's recipe, for step events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<String>,
+    pub step: Option<S>,
     /// 1-based.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cook: Option<u32>,
     /// The equipment a `step_waiting` step queues for.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub equipment: Option<String>,
+    pub equipment: Option<S>,
     /// `service_ended`: the time since service started, by the run's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_s: Option<f64>,
@@ -129,7 +142,8 @@ pub struct EventRecord {
 /// Collects a run into a [`JsonReport`].
 pub struct JsonView<'s> {
     sc: &'s Scenario,
-    narrator: Narrator<'s>,
+    /// `None` when no event of the run prints a line.
+    narrator: Option<Narrator<'s>>,
     /// The orders, by id: ids count from 1, in the order they are taken.
     report: JsonReport,
 }
@@ -140,7 +154,7 @@ impl<'s> JsonView<'s> {
     pub fn new(sc: &'s Scenario, mode: Mode, clock: Pacing, seed: u64) -> Self {
         JsonView {
             sc,
-            narrator: Narrator::new(sc, mode),
+            narrator: Some(Narrator::new(sc, mode)).filter(|n| !n.is_silent()),
             report: JsonReport {
                 scenario: sc.name.clone(),
                 mode,
@@ -179,7 +193,9 @@ impl Sink for JsonView<'_> {
     fn event(&mut self, event: &Event<'_>) {
         let sc = self.sc;
         let lines = &mut self.report.narrative;
-        self.narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
+        if let Some(narrator) = &mut self.narrator {
+            narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
+        }
         match event.kind {
             EventKind::Arrived { order } => {
                 // Both kitchens take orders in id order.
@@ -194,6 +210,222 @@ impl Sink for JsonView<'_> {
             _ => {}
         }
         self.report.events.push(EventRecord::of(sc, event));
+    }
+}
+
+/// Writes the JSON report of a run as it goes, in memory that does not grow with the
+/// run (see the module's documentation): feed it the run's events, then
+/// [`JsonStream::finish`] makes the [`JsonDocument`] to write. What it writes is byte for byte
+/// `serde_json::to_string_pretty` of the [`JsonReport`] that [`JsonView`] would build from
+/// the same events, followed by a line break.
+pub struct JsonStream<'s> {
+    sc: &'s Scenario,
+    mode: Mode,
+    clock: Pacing,
+    seed: u64,
+    /// `None` when no event of the run prints a line.
+    narrator: Option<Narrator<'s>>,
+    narrative: Section,
+    orders: Section,
+    events: Section,
+    /// The orders taken whose record can still change, from the oldest not yet
+    /// written: an order is written once it and every order before it are served,
+    /// gone or balked (the array is by id).
+    pending: VecDeque<OrderRecord>,
+    /// One element at a time, serialized at the left margin before it is indented.
+    scratch: Vec<u8>,
+    /// The first failed write to a temporary file: [`JsonStream::finish`] returns it.
+    error: Option<io::Error>,
+}
+
+/// One array of the document, element by element in an unnamed temporary file (gone
+/// when closed, whatever happens).
+struct Section {
+    file: BufWriter<File>,
+    count: u64,
+}
+
+/// Where an element of a top-level array starts: the document's indent is two
+/// spaces, and the arrays are fields of the top-level object.
+const ELEMENT_INDENT: &[u8] = b"    ";
+
+impl Section {
+    fn new() -> io::Result<Section> {
+        Ok(Section { file: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?), count: 0 })
+    }
+
+    /// Appends `value`, serialized into `scratch` at the left margin, then indented
+    /// as an element of the array (a raw line break in pretty JSON is always between
+    /// tokens: one in a string is escaped).
+    fn push(&mut self, scratch: &mut Vec<u8>, value: &impl Serialize) -> io::Result<()> {
+        scratch.clear();
+        serde_json::to_writer_pretty(&mut *scratch, value)?;
+        if self.count > 0 {
+            self.file.write_all(b",\n")?;
+        }
+        self.file.write_all(ELEMENT_INDENT)?;
+        for (i, line) in scratch.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.file.write_all(b"\n")?;
+                self.file.write_all(ELEMENT_INDENT)?;
+            }
+            self.file.write_all(line)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Writes the field: `,`, a line break, `  "name": ` and the array, as
+    /// `to_string_pretty` does (`[]` when empty).
+    fn write_field(self, name: &str, out: &mut dyn Write) -> io::Result<()> {
+        write!(out, ",\n  \"{name}\": ")?;
+        if self.count == 0 {
+            return out.write_all(b"[]");
+        }
+        out.write_all(b"[\n")?;
+        let mut file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.seek(SeekFrom::Start(0))?;
+        io::copy(&mut file, out)?;
+        out.write_all(b"\n  ]")
+    }
+}
+
+/// The fields of a [`JsonReport`] before its arrays, as the report names and orders them.
+#[derive(Serialize)]
+struct Head<'a> {
+    scenario: &'a str,
+    mode: Mode,
+    clock: Pacing,
+    seed: u64,
+    time_unit: TimeUnitRecord,
+    makespan_s: f64,
+    finished: bool,
+    stats: Option<&'a crate::view::stats::Stats>,
+}
+
+impl<'s> JsonStream<'s> {
+    /// A stream of the report of a run of `sc` in the `mode` kitchen paced by `clock`
+    /// with `seed`. Makes its temporary files.
+    pub fn new(sc: &'s Scenario, mode: Mode, clock: Pacing, seed: u64) -> io::Result<Self> {
+        Ok(JsonStream {
+            sc,
+            mode,
+            clock,
+            seed,
+            narrator: Some(Narrator::new(sc, mode)).filter(|n| !n.is_silent()),
+            narrative: Section::new()?,
+            orders: Section::new()?,
+            events: Section::new()?,
+            pending: VecDeque::new(),
+            scratch: Vec::new(),
+            error: None,
+        })
+    }
+
+    /// The whole document, once the run has ended with `outcome` (with `stats`, the
+    /// run's statistics, as the report's `stats`), ready to be written; or the first
+    /// error of writing the temporary files.
+    pub fn finish(
+        mut self,
+        outcome: Outcome,
+        stats: Option<&crate::view::stats::Stats>,
+    ) -> io::Result<JsonDocument> {
+        while let Some(order) = self.pending.pop_front() {
+            self.orders.push(&mut self.scratch, &order)?;
+        }
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let head = Head {
+            scenario: &self.sc.name,
+            mode: self.mode,
+            clock: self.clock,
+            seed: self.seed,
+            time_unit: TimeUnitRecord { name: self.sc.unit, seconds: self.sc.unit.seconds() },
+            makespan_s: seconds(outcome.end),
+            finished: outcome.finished,
+            stats,
+        };
+        let mut head = serde_json::to_vec_pretty(&head)?;
+        // `{ ... }`: the arrays go before the closing brace.
+        debug_assert!(head.ends_with(b"\n}"));
+        head.truncate(head.len() - 2);
+        Ok(JsonDocument { head, narrative: self.narrative, orders: self.orders, events: self.events })
+    }
+
+    fn record(&mut self, event: &Event<'_>) -> io::Result<()> {
+        let sc = self.sc;
+        if let Some(narrator) = &mut self.narrator {
+            let (lines, scratch) = (&mut self.narrative, &mut self.scratch);
+            let mut written = Ok(());
+            narrator.event(event, |t, line| {
+                if written.is_ok() {
+                    written = lines.push(scratch, &LineRecord { t_s: secs(t), line });
+                }
+            });
+            written?;
+        }
+        let resolved = match event.kind {
+            EventKind::Arrived { order } => {
+                let next = self.pending.front().map_or(order.id, |o| o.id + self.pending.len() as u64);
+                debug_assert_eq!(order.id, next, "both kitchens take orders in id order");
+                self.pending.push_back(OrderRecord::taken(sc, order, event.t));
+                false
+            }
+            EventKind::Served { order, .. } => {
+                self.pending_order(order.id).map(|o| o.served(event.t)).is_some()
+            }
+            EventKind::Left { order, .. } => {
+                self.pending_order(order.id).map(|o| o.left_s = Some(secs(event.t))).is_some()
+            }
+            EventKind::Balked { order } => self.pending_order(order.id).map(|o| o.balked = true).is_some(),
+            _ => false,
+        };
+        if resolved {
+            while self.pending.front().is_some_and(OrderRecord::is_final) {
+                let order = self.pending.pop_front().expect("there is a first");
+                self.orders.push(&mut self.scratch, &order)?;
+            }
+        }
+        self.events.push(&mut self.scratch, &EventRecord::named(sc, event, |s| s))
+    }
+
+    /// The record of order `id`, not written yet.
+    fn pending_order(&mut self, id: u64) -> Option<&mut OrderRecord> {
+        let first = self.pending.front()?.id;
+        self.pending.get_mut(id.checked_sub(first)? as usize)
+    }
+}
+
+/// A streamed JSON report, complete: its fields before the arrays in memory (the
+/// statistics are the most of it), and each array in its temporary file, until
+/// [`JsonDocument::write_to`] writes it. Dropped unwritten, it leaves nothing behind.
+pub struct JsonDocument {
+    head: Vec<u8>,
+    narrative: Section,
+    orders: Section,
+    events: Section,
+}
+
+impl JsonDocument {
+    /// Writes the document on `out`, followed by a line break: byte for byte
+    /// `serde_json::to_string_pretty` of the run's [`JsonReport`] and `"\n"`.
+    pub fn write_to(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.head)?;
+        self.narrative.write_field("narrative", out)?;
+        self.orders.write_field("orders", out)?;
+        self.events.write_field("events", out)?;
+        out.write_all(b"\n}\n")
+    }
+}
+
+impl Sink for JsonStream<'_> {
+    fn event(&mut self, event: &Event<'_>) {
+        if self.error.is_none() {
+            if let Err(e) = self.record(event) {
+                self.error = Some(e);
+            }
+        }
     }
 }
 
@@ -229,6 +461,11 @@ impl OrderRecord {
         }
     }
 
+    /// Whether nothing more can happen to the order: served, gone or balked.
+    fn is_final(&self) -> bool {
+        self.served_s.is_some() || self.left_s.is_some() || self.balked
+    }
+
     /// Records that the order was served at `t`.
     pub fn served(&mut self, t: Ticks) {
         self.served_s = Some(secs(t));
@@ -239,6 +476,14 @@ impl OrderRecord {
 impl EventRecord {
     /// The record of one event of a run of `sc`: what the report's `events` holds.
     pub fn of(sc: &Scenario, event: &Event<'_>) -> EventRecord {
+        EventRecord::named(sc, event, str::to_string)
+    }
+}
+
+impl<S> EventRecord<S> {
+    /// [`EventRecord::of`], with each name of a step or equipment made by `name`
+    /// from the scenario's (`|s| s` borrows it: nothing is allocated).
+    pub fn named<'s>(sc: &'s Scenario, event: &Event<'_>, name: impl Fn(&'s str) -> S) -> EventRecord<S> {
         let mut rec = EventRecord {
             t_s: secs(event.t),
             kind: event.kind.name(),
@@ -251,16 +496,16 @@ impl EventRecord {
         };
         match event.kind {
             EventKind::StepWaiting { order, step, equipment, cook } => {
-                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
-                rec.equipment = Some(sc.kitchen.equipment[equipment as usize].name.clone());
+                rec.step = Some(name(&sc.recipe_of(order.item).steps[step as usize].name));
+                rec.equipment = Some(name(&sc.kitchen.equipment[equipment as usize].name));
                 rec.cook = cook.map(|c| c as u32 + 1);
             }
             EventKind::StepStarted { order, step, cook } | EventKind::StepFinished { order, step, cook } => {
-                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
+                rec.step = Some(name(&sc.recipe_of(order.item).steps[step as usize].name));
                 rec.cook = cook.map(|c| c as u32 + 1);
             }
             EventKind::StepCancelled { order, step, .. } => {
-                rec.step = Some(sc.recipe_of(order.item).steps[step as usize].name.clone());
+                rec.step = Some(name(&sc.recipe_of(order.item).steps[step as usize].name));
             }
             EventKind::Between { cook, .. } => rec.cook = Some(cook as u32 + 1),
             EventKind::ServiceEnded { elapsed, served } => {

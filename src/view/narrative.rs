@@ -14,9 +14,52 @@ type OrderResults<'s> = (u64, Vec<Option<&'s str>>);
 pub struct Narrator<'s> {
     sc: &'s Scenario,
     mode: Mode,
+    /// The kinds of event (bits by [`kind_bit`]) that can print a line or that the
+    /// narrator must see: every other event is passed over at once, without looking
+    /// up its recipe or step.
+    fires: u16,
     /// Step results of served orders, by order id, when `{results}` ends the service.
     all_results: Option<Vec<OrderResults<'s>>>,
     buf: String,
+}
+
+/// A bit for each kind of event, for [`Narrator`]'s `fires`.
+fn kind_bit(kind: &EventKind<'_>) -> u16 {
+    1 << match kind {
+        EventKind::ServiceStarted => 0,
+        EventKind::Arrived { .. } => 1,
+        EventKind::StepWaiting { .. } => 2,
+        EventKind::StepStarted { .. } => 3,
+        EventKind::StepFinished { .. } => 4,
+        EventKind::StepCancelled { .. } => 5,
+        EventKind::Served { .. } => 6,
+        EventKind::Left { .. } => 7,
+        EventKind::Balked { .. } => 8,
+        EventKind::Between { .. } => 9,
+        EventKind::ServiceEnded { .. } => 10,
+    }
+}
+
+/// Which kinds of event of a run of `sc` in the `mode` kitchen can print a line, as
+/// bits by [`kind_bit`], a recipe's and a step's own lines included; `Served` also
+/// when the end of service prints every order's `{results}`.
+fn firing(sc: &Scenario, mode: Mode) -> u16 {
+    let n = &sc.narrative;
+    let own = |own: &Option<Lines>, default: &Lines| !own.as_ref().unwrap_or(default).is_empty();
+    let recipes = &sc.menu.recipes;
+    let steps = || recipes.iter().flat_map(|r| &r.steps);
+    let kinds = [
+        (!n.service_start.is_empty(), 0),
+        (recipes.iter().any(|r| own(&r.on_arrival, &n.arrival)), 1),
+        (steps().any(|st| own(&st.on_start, &n.step_start)), 3),
+        (steps().any(|st| own(&st.on_finish, &n.step_finish)), 4),
+        (recipes.iter().any(|r| own(&r.on_served, &n.served)) || n.service_end.uses(Var::Results), 6),
+        (!n.left.is_empty(), 7),
+        (!n.balked.is_empty(), 8),
+        (mode == Mode::Sync && !n.between.is_empty(), 9),
+        (!n.service_end.is_empty(), 10),
+    ];
+    kinds.iter().filter(|(fires, _)| *fires).fold(0, |bits, (_, bit)| bits | 1 << bit)
 }
 
 /// What a line is being rendered about.
@@ -34,11 +77,26 @@ impl<'s> Narrator<'s> {
     /// A narrator of `sc`'s lines for a run of the `mode` kitchen.
     pub fn new(sc: &'s Scenario, mode: Mode) -> Self {
         let all_results = sc.narrative.service_end.uses(Var::Results).then(Vec::new);
-        Narrator { sc, mode, all_results, buf: String::new() }
+        Narrator { sc, mode, fires: firing(sc, mode), all_results, buf: String::new() }
+    }
+
+    /// Whether no event of the run can print a line: the scenario's narrative (its
+    /// recipes' and steps' own lines included) is empty for this kitchen. A caller
+    /// then need not feed it at all.
+    pub fn is_silent(&self) -> bool {
+        self.fires == 0
     }
 
     /// Calls `line(t, text)` for each line `event` prints.
-    pub fn event(&mut self, event: &Event<'_>, mut line: impl FnMut(Ticks, &str)) {
+    #[inline]
+    pub fn event(&mut self, event: &Event<'_>, line: impl FnMut(Ticks, &str)) {
+        if self.fires & kind_bit(&event.kind) != 0 {
+            self.lines(event, line);
+        }
+    }
+
+    /// [`Narrator::event`] for an event that may print.
+    fn lines(&mut self, event: &Event<'_>, mut line: impl FnMut(Ticks, &str)) {
         let sc = self.sc;
         let n = &sc.narrative;
         let mut at = At { t: event.t, order: None, step: None, cook: None, elapsed: 0, served: None };
@@ -191,6 +249,94 @@ impl<'s> Narrator<'s> {
                 if let Some(c) = at.cook {
                     format_number(out, (c + 1) as f64, NumFormat::Shortest);
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, VirtualClock};
+
+    fn load(toml: &str) -> Scenario {
+        crate::scenario::load_str("t", toml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Every line of a run, and how many events the narrator looked into.
+    fn lines(sc: &Scenario, mode: Mode) -> (Vec<String>, usize) {
+        let mut narrator = Narrator::new(sc, mode);
+        let (mut lines, mut looked) = (Vec::new(), 0);
+        let mut sink = |event: &Event<'_>| {
+            looked += usize::from(narrator.fires & kind_bit(&event.kind) != 0);
+            narrator.event(event, |_, line| lines.push(line.to_string()));
+        };
+        engine::run(sc, mode, 1, &mut VirtualClock, &mut sink);
+        (lines, looked)
+    }
+
+    const QUIET: &str = r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "hands-on", duration = 1 }]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = 5
+interarrival = 1
+"#;
+
+    #[test]
+    fn a_scenario_without_lines_is_silent_and_looked_into_never() {
+        let sc = load(QUIET);
+        for mode in [Mode::Async, Mode::Sync] {
+            assert!(Narrator::new(&sc, mode).is_silent());
+            assert_eq!(lines(&sc, mode), (vec![], 0));
+        }
+    }
+
+    #[test]
+    fn a_recipe_or_a_step_of_its_own_makes_its_moments_print() {
+        let own = [
+            ("[recipes.coffee]", "[recipes.coffee]\non_arrival = \"{customer} came\"", "Customer 1 came"),
+            ("[recipes.coffee]", "[recipes.coffee]\non_served = \"{customer} served\"", "Customer 1 served"),
+            ("duration = 1 }", "duration = 1, on_start = \"{step} starts\" }", "brew starts"),
+            ("duration = 1 }", "duration = 1, on_finish = \"{step} done\" }", "brew done"),
+        ];
+        for (from, to, first) in own {
+            let sc = load(&QUIET.replace(from, to));
+            for mode in [Mode::Async, Mode::Sync] {
+                assert!(!Narrator::new(&sc, mode).is_silent(), "{to}");
+                let (printed, looked) = lines(&sc, mode);
+                assert_eq!((printed.len(), printed[0].as_str()), (5, first), "{to}");
+                // Only the moment that prints is looked into: one event per customer.
+                assert_eq!(looked, 5, "{to}");
+            }
+        }
+    }
+
+    #[test]
+    fn between_lines_print_in_the_synchronous_kitchen_only() {
+        let sc = load(&format!("{QUIET}[narrative]\nbetween = \"next!\"\n"));
+        assert!(Narrator::new(&sc, Mode::Async).is_silent());
+        assert_eq!(lines(&sc, Mode::Sync).0, vec!["next!"; 4]);
+    }
+
+    #[test]
+    fn results_at_the_end_of_service_see_every_served_order() {
+        let toml = QUIET.replace("duration = 1 }", "duration = 1, result = \"cup\" }");
+        let sc = load(&format!("{toml}[narrative]\nservice_end = \"{{results}}\"\n"));
+        for mode in [Mode::Async, Mode::Sync] {
+            assert_eq!(lines(&sc, mode).0, vec!["['cup', 'cup', 'cup', 'cup', 'cup']"], "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn every_builtin_prints_the_same_lines_whether_or_not_it_is_silent() {
+        for b in crate::builtin::BUILTINS {
+            let sc = b.load().unwrap();
+            for mode in [Mode::Async, Mode::Sync] {
+                let (printed, _) = lines(&sc, mode);
+                assert_eq!(Narrator::new(&sc, mode).is_silent(), printed.is_empty(), "{} {mode:?}", b.name);
             }
         }
     }

@@ -1,7 +1,10 @@
 //! Who did what, when: the run as lanes of spans, one lane per cook, per unit of
 //! equipment and (optionally) per order. Timelines and reports draw from it.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap;
 
 use crate::engine::Mode;
 use crate::event::{Event, EventKind, Sink};
@@ -128,15 +131,19 @@ pub struct TraceView<'s> {
     cooks: Vec<Lane>,
     /// Per equipment, per unit.
     equipment: Vec<Vec<Lane>>,
+    /// Per equipment, the units of `equipment` that hold nothing now, lowest first:
+    /// a step goes on the lowest free unit without a pass over the units (with
+    /// thousands of units in use at once, that pass made a run quadratic).
+    free_units: Vec<BinaryHeap<Reverse<u32>>>,
     /// Which unit each running step holds.
-    held: HashMap<(u64, StepIx), u32>,
+    held: FxHashMap<(u64, StepIx), u32>,
     /// One lane per order, when asked for.
     orders: Option<Vec<Lane>>,
     /// Lane index of each order in the kitchen.
-    open_order_lane: HashMap<u64, usize>,
+    open_order_lane: FxHashMap<u64, usize>,
     /// Where the open span of each step is in its order's lane (a wide recipe has
     /// many open at once: no search).
-    open_in_order: HashMap<(u64, StepIx), usize>,
+    open_in_order: FxHashMap<(u64, StepIx), usize>,
     end: Ticks,
 }
 
@@ -152,25 +159,26 @@ impl<'s> TraceView<'s> {
                 ended: None,
             })
             .collect();
+        let eager = |capacity: u32| if capacity <= EAGER_UNITS { capacity } else { 0 };
         let equipment = sc
             .kitchen
             .equipment
             .iter()
             .enumerate()
-            .map(|(e, eq)| {
-                let eager = if eq.capacity <= EAGER_UNITS { eq.capacity } else { 0 };
-                (0..eager).map(|u| unit_lane(sc, e, u)).collect()
-            })
+            .map(|(e, eq)| (0..eager(eq.capacity)).map(|u| unit_lane(sc, e, u)).collect())
             .collect();
+        let free_units =
+            sc.kitchen.equipment.iter().map(|eq| (0..eager(eq.capacity)).map(Reverse).collect()).collect();
         TraceView {
             sc,
             mode,
             cooks,
             equipment,
-            held: HashMap::new(),
+            free_units,
+            held: FxHashMap::default(),
             orders: order_lanes.then(Vec::new),
-            open_order_lane: HashMap::new(),
-            open_in_order: HashMap::new(),
+            open_order_lane: FxHashMap::default(),
+            open_in_order: FxHashMap::default(),
             end: 0,
         }
     }
@@ -203,6 +211,17 @@ impl<'s> TraceView<'s> {
             lane.spans.last_mut().filter(|s| s.order == order && s.step == step && s.end == Ticks::MAX)
         {
             span.end = t;
+        }
+    }
+
+    /// Ends the span of `step` of `order` on the unit of equipment it holds, if it
+    /// holds one, and frees the unit.
+    fn give_back(&mut self, order: &crate::orders::Order, step: StepIx, t: Ticks) {
+        if let Some(unit) = self.held.remove(&(order.id, step)) {
+            let eq =
+                self.sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment") as usize;
+            TraceView::close(&mut self.equipment[eq][unit as usize], order.id, step, t);
+            self.free_units[eq].push(Reverse(unit));
         }
     }
 
@@ -286,16 +305,16 @@ impl Sink for TraceView<'_> {
                 }
                 if let Some(eq) = st.uses {
                     // Units are interchangeable (a semaphore): show the step on the
-                    // first free one.
+                    // first free one, or on a new lane when all those made are busy
+                    // (equipment of more than EAGER_UNITS units).
                     let units = &mut self.equipment[eq as usize];
-                    let unit =
-                        match units.iter().position(|l| l.spans.last().is_none_or(|s| s.end != Ticks::MAX)) {
-                            Some(unit) => unit,
-                            None => {
-                                units.push(unit_lane(sc, eq as usize, units.len() as u32));
-                                units.len() - 1
-                            }
-                        };
+                    let unit = match self.free_units[eq as usize].pop() {
+                        Some(Reverse(unit)) => unit as usize,
+                        None => {
+                            units.push(unit_lane(sc, eq as usize, units.len() as u32));
+                            units.len() - 1
+                        }
+                    };
                     units[unit].spans.push(span(activity));
                     self.held.insert((order.id, step), unit as u32);
                 }
@@ -306,17 +325,11 @@ impl Sink for TraceView<'_> {
                 if let Some(c) = cook {
                     TraceView::close(&mut self.cooks[c as usize], order.id, step, e.t);
                 }
-                if let Some(unit) = self.held.remove(&(order.id, step)) {
-                    let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
-                    TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
-                }
+                self.give_back(order, step, e.t);
                 self.close_in_order(order.id, step, e.t);
             }
             EventKind::StepCancelled { order, step, .. } => {
-                if let Some(unit) = self.held.remove(&(order.id, step)) {
-                    let eq = sc.recipe_of(order.item).steps[step as usize].uses.expect("held equipment");
-                    TraceView::close(&mut self.equipment[eq as usize][unit as usize], order.id, step, e.t);
-                }
+                self.give_back(order, step, e.t);
                 self.close_in_order(order.id, step, e.t);
             }
             EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {

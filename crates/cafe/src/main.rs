@@ -13,6 +13,7 @@ mod flags;
 mod output;
 mod signals;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -44,5 +45,12 @@ fn run() -> Result<(), Error> {
         Err(e) if !e.use_stderr() => return e.print().map_err(Error::stdout),
         Err(e) => return Err(Error::Args(e)),
     };
-    cmd::execute(cli.command, &mut Output::new())
+    let mut out = Output::new();
+    let done = cmd::execute(cli.command, &mut out);
+    // Everything the command wrote goes out before its error, if any, is said (an
+    // interrupted run's statistics so far, for one); an error of the command itself
+    // comes before one of flushing.
+    let flushed = out.flush();
+    done?;
+    Ok(flushed?)
 }

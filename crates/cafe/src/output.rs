@@ -1,25 +1,36 @@
 //! Where the command writes: standard output, whose errors are told apart from
 //! those of the files the library writes (so that a closed pipe on stdout ends the
 //! command quietly, and a full stdout is named), and standard error.
+//!
+//! Standard output goes through one buffer for the whole command: a narrative of
+//! 200,000 lines is a few dozen `write` calls, not 200,000. The library flushes it
+//! after every line on the real clock (a reader watches the run as it happens);
+//! `main` flushes it before the command ends, and before anything is said on
+//! standard error after a run.
 
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
-/// Standard output, locked for the whole command. Its errors keep their kind and
-/// are recognised by [`stdout_error`].
+/// Standard output, locked and buffered for the whole command. Its errors keep
+/// their kind and are recognised by [`stdout_error`]. What is still in the buffer
+/// when it is dropped is lost: flush it ([`Write::flush`]) to see the error.
 pub struct Output {
-    stdout: io::StdoutLock<'static>,
+    stdout: io::BufWriter<io::StdoutLock<'static>>,
 }
+
+/// The buffer of standard output: large enough that a long narrative or JSON
+/// document costs few system calls.
+const BUFFER: usize = 64 * 1024;
 
 impl Output {
     /// Locks standard output until the `Output` is dropped.
     pub fn new() -> Output {
-        Output { stdout: io::stdout().lock() }
+        Output { stdout: io::BufWriter::with_capacity(BUFFER, io::stdout().lock()) }
     }
 
     /// Whether standard output is a terminal (colour, the live panel, its width).
     pub fn is_terminal(&self) -> bool {
-        self.stdout.is_terminal()
+        self.stdout.get_ref().is_terminal()
     }
 }
 

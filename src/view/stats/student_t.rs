@@ -11,8 +11,23 @@
 //! asymptotic expansion; to 10⁷ this file is within 4e-10 of it.
 
 /// The two-sided 95% quantile of Student's t: `t_quantile(0.975, df)`.
+///
+/// Every estimate of a set of replications has the same degrees of freedom, and a
+/// kitchen of 65,535 cooks has about 200,000 estimates: the last quantile is kept
+/// (per thread), so they cost one bisection (about 0.1 ms), not 200,000 (9 s).
 pub fn t975(df: f64) -> f64 {
-    t_quantile(0.975, df)
+    thread_local! {
+        /// The last `(df, t975(df))` computed on this thread (`df` by its bits).
+        static LAST: std::cell::Cell<Option<(u64, f64)>> = const { std::cell::Cell::new(None) };
+    }
+    LAST.with(|last| match last.get() {
+        Some((bits, t)) if bits == df.to_bits() => t,
+        _ => {
+            let t = t_quantile(0.975, df);
+            last.set(Some((df.to_bits(), t)));
+            t
+        }
+    })
 }
 
 /// The `p`-quantile of Student's t distribution with `df` degrees of freedom, for
@@ -201,6 +216,15 @@ fn reg_upper_gamma(a: f64, x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_quantile_is_the_one_of_the_degrees_of_freedom_asked() {
+        // Alternating, repeated and special values: each answer is its own quantile.
+        for df in [2.0, 2.0, 9.0, 2.0, f64::INFINITY, 9.0, 9.0, 0.5, f64::NAN, 2.0] {
+            let (kept, fresh) = (t975(df), t_quantile(0.975, df));
+            assert!(kept == fresh || (kept.is_nan() && fresh.is_nan()), "df {df}: {kept} vs {fresh}");
+        }
+    }
 
     #[test]
     fn t_quantiles_match_the_tables() {

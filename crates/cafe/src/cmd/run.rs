@@ -141,11 +141,12 @@ fn once(
             ran
         }
         FormatArg::Json => {
+            // Streamed by the library, in flat memory, when the run ends.
             let want = Want {
-                report: true,
+                json: true,
                 events: args.events.clone(),
                 csv: args.csv.clone(),
-                stats: with_report,
+                stats: true,
                 trace: with_report,
                 order_lanes: with_report,
                 warmup,
@@ -153,13 +154,11 @@ fn once(
                 on_first_lag: Some(warn_behind),
                 ..Want::default()
             };
-            let ran = ops::run(sc, spec, want, &mut io::sink())?;
-            let report = ran.report.as_ref().expect("asked for");
-            if let (Some(s), None) = (&report.stats, ran.stopped) {
+            let mut ran = ops::run(sc, spec, want, &mut io::sink())?;
+            if let (Some(s), None) = (&ran.stats, ran.stopped) {
                 measured(sc, warmup, std::slice::from_ref(s))?;
             }
-            let text = serde_json::to_string_pretty(report).map_err(io::Error::other)? + "\n";
-            out.write_all(text.as_bytes())?;
+            ran.json.take().expect("asked for").write_to(out)?;
             ran
         }
     };
@@ -173,6 +172,8 @@ fn once(
         write_atomically(path, html_report::html(sc, &[run]).as_bytes())?;
     }
     if let Some((lag, at)) = ran.worst_lag {
+        // After what the run printed, on a terminal where both streams show.
+        out.flush()?;
         say(&format!(
             "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)\n",
             lag.as_secs_f64(),
