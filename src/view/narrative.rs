@@ -333,7 +333,11 @@ interarrival = 1
     #[test]
     fn every_builtin_prints_the_same_lines_whether_or_not_it_is_silent() {
         for b in crate::builtin::BUILTINS {
-            let sc = b.load().unwrap();
+            // Without the `replay` feature the replayed day does not load.
+            let Ok(sc) = b.load() else {
+                assert!(!cfg!(feature = "replay"), "{} loads", b.name);
+                continue;
+            };
             for mode in [Mode::Async, Mode::Sync] {
                 let (printed, _) = lines(&sc, mode);
                 assert_eq!(Narrator::new(&sc, mode).is_silent(), printed.is_empty(), "{} {mode:?}", b.name);
