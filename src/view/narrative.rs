@@ -334,9 +334,10 @@ interarrival = 1
     fn every_builtin_prints_the_same_lines_whether_or_not_it_is_silent() {
         for b in crate::builtin::BUILTINS {
             // Without the `replay` feature the replayed day does not load.
-            let Ok(sc) = b.load() else {
-                assert!(!cfg!(feature = "replay"), "{} loads", b.name);
-                continue;
+            let sc = match b.load() {
+                Ok(sc) => sc,
+                Err(e) if e.render().contains("reads no replayed day") => continue,
+                Err(e) => panic!("{}", e.render()),
             };
             for mode in [Mode::Async, Mode::Sync] {
                 let (printed, _) = lines(&sc, mode);
