@@ -992,3 +992,20 @@ fn show_python_prints_the_program_of_a_builtin_or_a_file_and_refuses_several_coo
     assert_eq!(cafe(&["show", "lunch", "--python", "--to", "x"]).status.code(), Some(2));
     assert_eq!(cafe(&["show", "lunch", "--mode", "sync"]).status.code(), Some(2));
 }
+
+#[test]
+fn compare_ends_with_why_the_totals_differ() {
+    let out = cafe(&["compare", "lunch", "--no-timeline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let why = text.split("\n  Why:\n").nth(1).unwrap_or_else(|| panic!("no reasons in:\n{text}"));
+    assert_eq!(why.lines().count(), 3, "{why}");
+    assert!(
+        why.contains(
+            "  - Asynchronously, the avocado (hands-on, 2 min) overlapped the pasta and the meatloaf"
+        )
+    );
+    // Policies are compared by their speedups only.
+    let text = stdout(&cafe(&["compare", "rush-hour", "--no-timeline", "--policy", "fifo,longest-chain"]));
+    assert!(!text.contains("Why:"), "{text}");
+}
