@@ -150,3 +150,100 @@ service_end = "done in {elapsed:.3f} {unit} ({elapsed}), {customers}: {results}"
         assert!(all.contains(hook), "no day shows {hook:?}:\n{all}");
     }
 }
+
+/// A random one-cook scenario as TOML: equipment, recipes whose steps await earlier
+/// ones, customers arriving together often, some impatient, balking sometimes; times
+/// in whole quarters (so ties are frequent) or, for one case in four, in thousandths.
+fn random_toml(rng: &mut rand_pcg::Pcg64) -> String {
+    use rand::RngExt;
+    let fine = rng.random_bool(0.25);
+    let mut time = |rng: &mut rand_pcg::Pcg64, max: u32| -> String {
+        if fine {
+            format!("{}", rng.random_range(0..=max * 250) as f64 / 1000.0)
+        } else {
+            format!("{}", rng.random_range(0..=max) as f64 / 4.0)
+        }
+    };
+    let equipment = ["stove", "oven"];
+    let caps: Vec<u32> = (0..2).map(|_| rng.random_range(1..=2)).collect();
+    let mut toml =
+        format!("name = \"random\"\n[kitchen]\nequipment = {{ stove = {}, oven = {} }}\n", caps[0], caps[1]);
+    let names = ["boil", "grind", "brew", "chop", "fry"];
+    let recipes = rng.random_range(1..=2usize);
+    for r in 0..recipes {
+        toml.push_str(&format!("[recipes.r{r}]\nsteps = [\n"));
+        for i in 0..rng.random_range(1..=4usize) {
+            let after: Vec<String> =
+                (0..i).filter(|_| rng.random_bool(0.4)).map(|a| format!("\"{}\"", names[a])).collect();
+            let kind = if rng.random_bool(0.5) { "hands-on" } else { "unattended" };
+            let uses = if rng.random_bool(0.5) {
+                format!(", uses = \"{}\"", equipment[rng.random_range(0..2usize)])
+            } else {
+                String::new()
+            };
+            toml.push_str(&format!(
+                "  {{ name = \"{}\", kind = \"{kind}\", duration = {}, after = [{}]{uses} }},\n",
+                names[i],
+                time(rng, 12),
+                after.join(", ")
+            ));
+        }
+        toml.push_str("]\n");
+    }
+    toml.push_str("[menu]\n");
+    for r in 0..recipes {
+        toml.push_str(&format!("r{r} = \"r{r}\"\n"));
+    }
+    toml.push_str("[customers]\n");
+    if rng.random_bool(0.4) {
+        toml.push_str(&format!("balk = {}\n", rng.random_range(0..=2u32)));
+    }
+    toml.push_str("list = [\n");
+    let mut arrival = String::from("0");
+    for _ in 0..rng.random_range(1..=6usize) {
+        if !rng.random_bool(0.4) {
+            arrival = time(rng, 16);
+        }
+        let patience =
+            if rng.random_bool(0.3) { format!(", patience = {}", time(rng, 24)) } else { String::new() };
+        let item = rng.random_range(0..recipes);
+        toml.push_str(&format!("  {{ item = \"r{item}\", arrival = {arrival}{patience} }},\n"));
+    }
+    toml.push_str(
+        "]\n[narrative]\narrival = \"{time} o{order}: arrived\"\nstep_start = \"{time} o{order}/{step}: start\"\n\
+         step_finish = \"{time} o{order}/{step}: finish\"\nserved = \"{time} o{order}: served\"\n\
+         left = \"{time} o{order}: left\"\nbalked = \"{time} o{order}: balked\"\nbetween = \"{time} next\"\n\
+         service_end = \"{time} done {elapsed:.2f}\"\n",
+    );
+    toml
+}
+
+/// Random scenarios (`CAFE_PYTHON_PROGRAM_CASES`, default 40), both kitchens: the
+/// program prints the engine's lines, each with the time it printed it at.
+#[test]
+fn random_scenarios_print_their_narrative_under_cpython() {
+    use rand::SeedableRng;
+    let Some(py) = python() else { return };
+    let cases: u64 =
+        std::env::var("CAFE_PYTHON_PROGRAM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    let dir = tempfile::tempdir().unwrap();
+    let mut sorts = [0usize; 3];
+    for case in 0..cases {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(0xCAFE_0000 + case);
+        let toml = random_toml(&mut rng);
+        let sc = async_cafe::load_str("random", &toml).unwrap_or_else(|e| panic!("case {case}: {e}\n{toml}"));
+        for mode in [Mode::Async, Mode::Sync] {
+            let expected = engine_narrative(&sc, mode);
+            for (i, word) in [" left", " balked", " served"].iter().enumerate() {
+                sorts[i] += usize::from(expected.contains(word));
+            }
+            let text = program(&sc, mode, sc.seed).unwrap();
+            let printed = run(&py, dir.path(), &format!("case{case}-{}", mode.name()), &text);
+            assert_eq!(printed, expected, "case {case}, {} kitchen, scenario:\n{toml}", mode.name());
+        }
+    }
+    // Customers leave, balk and are served in a good share of the cases.
+    if cases >= 100 {
+        assert!(sorts.iter().all(|&n| n as u64 * 10 >= cases), "{sorts:?}");
+    }
+}
