@@ -157,7 +157,7 @@ service_end = "done in {elapsed:.3f} {unit} ({elapsed}), {customers}: {results}"
 fn random_toml(rng: &mut rand_pcg::Pcg64) -> String {
     use rand::RngExt;
     let fine = rng.random_bool(0.25);
-    let mut time = |rng: &mut rand_pcg::Pcg64, max: u32| -> String {
+    let time = |rng: &mut rand_pcg::Pcg64, max: u32| -> String {
         if fine {
             format!("{}", rng.random_range(0..=max * 250) as f64 / 1000.0)
         } else {
