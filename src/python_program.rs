@@ -74,7 +74,7 @@ pub fn program(sc: &Scenario, mode: Mode, seed: u64) -> Result<String, Uncovered
     }
     let w = Writer { sc, mode, orders: &orders };
     let mut out = String::new();
-    w.head(&mut out);
+    w.head(&mut out, seed);
     w.data(&mut out);
     out.push_str(COMMON);
     out.push_str(match mode {
@@ -99,7 +99,7 @@ struct About<'a> {
 }
 
 impl Writer<'_> {
-    fn head(&self, out: &mut String) {
+    fn head(&self, out: &mut String, seed: u64) {
         let sc = self.sc;
         let kitchen = match self.mode {
             Mode::Async => "asynchronous kitchen: one cook, one asyncio event loop",
@@ -109,11 +109,12 @@ impl Writer<'_> {
         let _ = writeln!(
             out,
             "\nThe program this scenario behaves like (CANONICAL.md), written by\n\
-             `cafe show {} --python{}`.\n\n\
+             `cafe show {} --python{}{}`.\n\n\
              python3 THIS.py            prints the narrative in real time ({} scenario seconds a second)\n\
              python3 THIS.py --virtual  runs it at once on a virtual clock\n\"\"\"\n",
             sc.name.replace('\\', "/").replace('"', "'"),
             if self.mode == Mode::Sync { " --mode sync" } else { "" },
+            if seed == sc.seed { String::new() } else { format!(" --seed {seed}") },
             crate::time::short(sc.speed),
         );
         if self.mode == Mode::Async {

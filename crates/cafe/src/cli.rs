@@ -201,7 +201,7 @@ pub struct SweepArgs {
 /// `cafe show`.
 #[derive(Args)]
 pub struct ShowArgs {
-    /// The built-in's name.
+    /// The built-in's name (with --python, a .toml file too).
     pub name: String,
     /// Write the scenario to DIR/NAME.toml, with the files it refers to (a day it
     /// replays) beside it, instead of printing it; DIR is created if needed.
