@@ -119,6 +119,7 @@ pub mod event;
 pub mod model;
 pub mod ops;
 pub mod orders;
+pub mod python_program;
 pub mod replicate;
 pub mod scenario;
 pub mod suggest;

@@ -7,6 +7,7 @@ use std::io;
 use crate::clock::Cancel;
 use crate::model::{Mode, Policy, Scenario};
 use crate::view::compare::{Compared, Comparison, Side};
+use crate::view::trace::{Activity, LaneKind, Span};
 
 use super::Error;
 use super::run::{ClockKind, RunSpec, Want, run};
@@ -40,17 +41,34 @@ fn side(
     cancel: &Cancel,
 ) -> io::Result<Option<Side>> {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
-    let want = Want { stats: true, trace: true, order_lanes, cancel: cancel.clone(), ..Want::default() };
+    // Order lanes always: the steps run (for the reasons of `view::why`) are theirs;
+    // the trace keeps them only when asked.
+    let want =
+        Want { stats: true, trace: true, order_lanes: true, cancel: cancel.clone(), ..Want::default() };
     let ran = run(sc, spec, want, &mut io::sink())?;
     if ran.stopped.is_some() {
         return Ok(None);
+    }
+    let mut trace = ran.trace.expect("asked for");
+    let mut steps: Vec<Span> = trace
+        .lanes
+        .iter()
+        .filter(|l| matches!(l.kind, LaneKind::Order(_)))
+        .flat_map(|l| &l.spans)
+        .filter(|s| matches!(s.activity, Activity::HandsOn | Activity::Unattended))
+        .cloned()
+        .collect();
+    steps.sort_by_key(|s| s.start);
+    if !order_lanes {
+        trace.lanes.retain(|l| !matches!(l.kind, LaneKind::Order(_)));
     }
     Ok(Some(Side {
         mode,
         policy: sc.kitchen.policy,
         outcome: ran.outcome,
         stats: ran.stats.expect("asked for"),
-        trace: ran.trace.expect("asked for"),
+        trace,
+        steps,
     }))
 }
 

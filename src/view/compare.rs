@@ -5,7 +5,7 @@ use crate::engine::Outcome;
 use crate::model::{Mode, Policy, Scenario};
 use crate::view::stats::{Stats, Summary};
 use crate::view::table::{Align, Column, Table};
-use crate::view::trace::Trace;
+use crate::view::trace::{Span, Trace};
 
 /// One kitchen of a comparison.
 #[derive(Clone, Debug)]
@@ -21,6 +21,10 @@ pub struct Side {
     pub stats: Stats,
     /// Its trace, with one lane per order when the comparison asked for them.
     pub trace: Trace,
+    /// Every step run (hands-on or unattended; waits for equipment left out), in
+    /// order of start, whether or not the trace has order lanes: what
+    /// [`crate::view::why`] explains the totals with.
+    pub steps: Vec<Span>,
 }
 
 /// What a comparison puts side by side.
@@ -61,7 +65,8 @@ impl Comparison {
 
     /// The totals and statistics side by side, times in the scenario's unit (what
     /// `cafe compare` prints under its timelines), then the speedup: for modes, of
-    /// the asynchronous kitchen; for policies, of each against the first.
+    /// the asynchronous kitchen, and why ([`crate::view::why`]); for policies, of each
+    /// against the first.
     pub fn render(&self, sc: &Scenario) -> String {
         use std::fmt::Write as _;
         let u = sc.unit;
@@ -115,6 +120,13 @@ impl Comparison {
             Compared::Modes => {
                 let _ =
                     writeln!(out, "  speedup: the asynchronous kitchen is {:.2}x as fast", self.speedup());
+                let why = crate::view::why::why(self, sc);
+                if !why.is_empty() {
+                    out.push_str("\n  Why:\n");
+                    for sentence in why {
+                        let _ = writeln!(out, "  - {sentence}");
+                    }
+                }
             }
             Compared::Policies => {
                 let first = &self.sides[0];

@@ -13,3 +13,4 @@ pub mod stats;
 pub mod table;
 pub mod timeline;
 pub mod trace;
+pub mod why;

@@ -42,7 +42,7 @@ pub enum Command {
     /// List the built-in scenarios.
     List,
     /// Print a built-in scenario's TOML, to copy and edit (--to DIR: write it with
-    /// the files it refers to).
+    /// the files it refers to; --python: the asyncio program it behaves like).
     Show(ShowArgs),
     /// Check a scenario file and report every problem.
     Check(CheckArgs),
@@ -201,7 +201,7 @@ pub struct SweepArgs {
 /// `cafe show`.
 #[derive(Args)]
 pub struct ShowArgs {
-    /// The built-in's name.
+    /// The built-in's name (with --python, a .toml file too).
     pub name: String,
     /// Write the scenario to DIR/NAME.toml, with the files it refers to (a day it
     /// replays) beside it, instead of printing it; DIR is created if needed.
@@ -210,6 +210,17 @@ pub struct ShowArgs {
     /// With --to: replace files that are already there.
     #[arg(long, requires = "to")]
     pub force: bool,
+    /// Print instead the asyncio program the scenario behaves like (NAME may then
+    /// be a .toml file too): `python3 PROGRAM.py` prints its narrative in real time,
+    /// `--virtual` at once.
+    #[arg(long, conflicts_with = "to")]
+    pub python: bool,
+    /// With --python: the program of this kitchen.
+    #[arg(long, value_enum, default_value_t = ModeArg::Async, requires = "python")]
+    pub mode: ModeArg,
+    /// With --python: the seed its customers are drawn with [default: the scenario's].
+    #[arg(long, value_name = "N", requires = "python")]
+    pub seed: Option<u64>,
 }
 
 /// `cafe check`.

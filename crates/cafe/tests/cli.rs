@@ -970,3 +970,42 @@ fn compare_of_a_day_where_nobody_is_served_prints_dashes() {
         assert!(text.contains(&format!("  {row:<26}  {:>12}  {:>12}\n", "–", "–")), "{row}: {text}");
     }
 }
+
+#[test]
+fn show_python_prints_the_program_of_a_builtin_or_a_file_and_refuses_several_cooks() {
+    let out = cafe(&["show", "lunch", "--python"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let program = stdout(&out);
+    assert!(program.contains("asyncio.run(main())") && program.contains("'avocado'"), "{program}");
+    let sync = stdout(&cafe(&["show", "lunch", "--python", "--mode", "sync"]));
+    assert!(!sync.contains("asyncio.run") && sync.contains("one cook serves the orders one at a time"));
+    // A file is taken too: the same program as the built-in's.
+    let file = workspace().join("scenarios/lunch.toml");
+    assert_eq!(stdout(&cafe(&["show", file.to_str().unwrap(), "--python"])), program);
+    // Several cooks share one ready queue: no single asyncio loop does that.
+    let out = cafe(&["show", "rush-hour", "--python"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("rush-hour has 2 cooks") && err.contains("one event loop"), "{err}");
+    // --python writes to stdout only; --mode and --seed only with --python.
+    assert_eq!(cafe(&["show", "lunch", "--python", "--to", "x"]).status.code(), Some(2));
+    assert_eq!(cafe(&["show", "lunch", "--mode", "sync"]).status.code(), Some(2));
+}
+
+#[test]
+fn compare_ends_with_why_the_totals_differ() {
+    let out = cafe(&["compare", "lunch", "--no-timeline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let why = text.split("\n  Why:\n").nth(1).unwrap_or_else(|| panic!("no reasons in:\n{text}"));
+    assert_eq!(why.lines().count(), 3, "{why}");
+    assert!(
+        why.contains(
+            "  - Asynchronously, the avocado (hands-on, 2 min) overlapped the pasta and the meatloaf"
+        )
+    );
+    // Policies are compared by their speedups only.
+    let text = stdout(&cafe(&["compare", "rush-hour", "--no-timeline", "--policy", "fifo,longest-chain"]));
+    assert!(!text.contains("Why:"), "{text}");
+}

@@ -1,10 +1,12 @@
 //! `cafe show`: a built-in scenario's TOML, to copy and edit; with `--to DIR`, the
-//! scenario and the files it refers to, written into DIR.
+//! scenario and the files it refers to, written into DIR; with `--python`, the
+//! asyncio program a scenario (built-in or file) behaves like.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use async_cafe::builtin::{self, Builtin};
+use async_cafe::python_program;
 use async_cafe::view::export::write_atomically;
 
 use crate::cli::ShowArgs;
@@ -14,6 +16,14 @@ use crate::output::{Output, say};
 /// Writes the TOML of the built-in scenario `args` names on `out` (saying on stderr
 /// which files it refers to), or into `--to DIR` with those files.
 pub fn execute(args: ShowArgs, out: &mut Output) -> Result<(), Error> {
+    if args.python {
+        let sc = super::load(&args.name)?;
+        let seed = args.seed.unwrap_or(sc.seed);
+        let text = python_program::program(&sc, args.mode.into(), seed)
+            .map_err(|e| Error::Usage(format!("no Python program for this scenario: {e}")))?;
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
     let Some(b) = builtin::find(&args.name) else {
         // Not a built-in: say what is wrong with the name (an unknown name, a file
         // that has problems), or that a good file is still not a built-in.
