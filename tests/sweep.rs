@@ -419,8 +419,8 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
             "status",
             "meets_target",
             "replications",
-            "mean_time_in_system_mean",
-            "mean_time_in_system_half_width"
+            "mean_time_in_system_s_mean",
+            "mean_time_in_system_s_half_width"
         ]
     );
     assert_eq!(head.len(), 6 + 2 * s.metrics.len());
@@ -434,13 +434,114 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
         assert_eq!(&rec[col("status")], "done");
         assert_eq!(&rec[col("replications")], "5");
         let e = row.estimate(&s.metrics, &Metric::Wait(Quantity::Mean)).unwrap();
-        assert_eq!(rec[col("mean_wait_mean")].parse::<f64>().unwrap(), e.mean);
-        assert_eq!(rec[col("mean_wait_half_width")].parse::<f64>().unwrap(), e.half_width_95);
+        assert_eq!(rec[col("mean_wait_s_mean")].parse::<f64>().unwrap(), e.mean);
+        assert_eq!(rec[col("mean_wait_s_half_width")].parse::<f64>().unwrap(), e.half_width_95);
         assert_eq!(rec[col("meets_target")].parse::<bool>().unwrap(), t.met_by(&e));
     }
     // Three cooks have no fifth: those cells are empty.
     assert_eq!(&records[0][col("cook_5_hands_on_share_mean")], "");
     assert!(records[5][col("cook_5_hands_on_share_mean")].parse::<f64>().unwrap() > 0.0);
+}
+
+/// Several targets are all required: the answer is the cheapest configuration that
+/// meets every one, the CSV and the JSON document say which each row meets, and the
+/// closest when none meets them all misses the fewest.
+#[test]
+fn several_targets_are_all_required_and_each_row_says_which_it_meets() {
+    let sc = mmc(3.0, 400);
+    let varies = [vary(&sc, "cooks=3..6")];
+    let s = run(&sc, &varies, &opts(5, 0));
+    let parse = |t: &str| sweep::parse_target(t, &s.metrics).unwrap();
+    // A loose wait alone is met by 4 cooks; with a utilisation floor of the cooks'
+    // hands-on share near 3/4 (4 cooks: 0.75, 5: 0.6), only 4 meets both. A tight
+    // wait alone wants 6.
+    let (wait, busy, tight) =
+        (parse("mean_wait <= 1.5"), parse("hands_on_share >= 0.65"), parse("mean_wait <= 0.1"));
+    assert_eq!(sweep::answers(&s, &wait)[0].best, Some(1));
+    let both = [wait.clone(), busy.clone()];
+    assert_eq!(sweep::answers_all(&s, &both)[0].best, Some(1));
+    assert!(s.meets_all(1, &both) && !s.meets_all(2, &both) && !s.meets_all(0, &both));
+    // Nobody meets a tight wait and a busy kitchen: the closest misses only one.
+    let none = [tight.clone(), busy.clone()];
+    let a = &sweep::answers_all(&s, &none)[0];
+    assert_eq!(a.best, None);
+    let closest = a.closest.unwrap();
+    assert_eq!(none.iter().filter(|t| !s.meets(closest, t)).count(), 1);
+    let answer = sweep::render_answer(&s, &none);
+    assert!(answer.starts_with("Targets, all required"), "{answer}");
+    assert!(answer.contains("no configuration meets every target; closest: "), "{answer}");
+    assert!(answer.contains("; it misses "), "{answer}");
+    let answer = sweep::render_answer(&s, &both);
+    assert!(
+        answer.contains("cheapest configuration meeting every target: cooks=4 (cost 46): mean_wait "),
+        "{answer}"
+    );
+    assert!(answer.contains(", hands_on_share "), "{answer}");
+    // The table: k/n for the rows that meet some.
+    let table = sweep::render_table(&s, &both);
+    assert!(table.contains("targets: ✓ meets all 2; k/2 meets k of them."), "{table}");
+    let marks: Vec<&str> =
+        (table.lines().skip(5).take(4)).map(|l| l.split_whitespace().rfind(|&w| w != "!").unwrap()).collect();
+    assert_eq!(marks, ["1/2", "✓", "1/2", "1/2"], "{table}");
+    // The CSV: every target's column, and meets_target for all of them.
+    let text = sweep::csv(&s, &both);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(head[4..7], ["replications", "meets: mean_wait <= 1.5", "meets: hands_on_share >= 0.65"]);
+    for (i, rec) in r.records().map(Result::unwrap).enumerate() {
+        assert_eq!(rec[3].parse::<bool>().unwrap(), s.meets_all(i, &both));
+        assert_eq!(rec[5].parse::<bool>().unwrap(), s.meets(i, &wait));
+        assert_eq!(rec[6].parse::<bool>().unwrap(), s.meets(i, &busy));
+    }
+    // The JSON document: the targets, the answer and which each row meets.
+    let texts = ["mean_wait <= 1.5", "hands_on_share >= 0.65"];
+    let doc = serde_json::to_value(s.document(texts.into_iter().zip(&both))).unwrap();
+    assert_eq!(doc["targets"], serde_json::json!(texts));
+    assert!(doc["target"].is_null());
+    assert_eq!(doc["answers"][0]["best"], serde_json::json!([4.0]));
+    assert_eq!(doc["meets"][1], serde_json::json!([true, true]));
+    assert_eq!(doc["meets"][3][0], serde_json::json!(true));
+    assert_eq!(doc["time_unit"], "s");
+    // One target: `target` is still its text, as it always was.
+    let one = serde_json::to_value(s.document([("mean_wait <= 1.5", &wait)])).unwrap();
+    assert_eq!(one["target"], "mean_wait <= 1.5");
+    assert_eq!(one["meets"][0], serde_json::json!([false]));
+}
+
+/// A scenario with patience and balking: the table always shows who left and who
+/// walked away, whatever the target, and keeps to a width by leaving out the least
+/// wanted statistics, saying which.
+#[test]
+fn the_table_shows_who_left_and_keeps_to_a_width() {
+    let sc = load_builtin("rush-hour");
+    let varies = [vary(&sc, "cooks=1..2")];
+    let s = run(&sc, &varies, &opts(2, 0));
+    let t = sweep::parse_target("p95_time_in_system <= 5", &s.metrics).unwrap();
+    let wide = sweep::render_table(&s, [&t]);
+    let head = wide.lines().nth(3).unwrap();
+    assert!(head.contains("  left  ") && head.contains("walked away"), "{wide}");
+    assert!(!wide.contains("Left out"), "{wide}");
+    let widest = wide.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest > 120, "{wide}");
+    let narrow = sweep::render_table_within(&s, [&t], Some(80));
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+    let head = narrow.lines().find(|l| l.contains("cooks")).unwrap();
+    assert!(
+        head.contains("left") && head.contains("walked away") && head.contains("p95 in system"),
+        "{narrow}"
+    );
+    assert!(!head.contains("p95 wait"), "{narrow}");
+    assert!(
+        narrow.contains("\n  Left out to fit 80 columns: p95 wait (min), mean in system (min),"),
+        "{narrow}"
+    );
+    // As wide as it is: nothing left out.
+    assert_eq!(sweep::render_table_within(&s, [&t], Some(widest)), wide);
+    // Too narrow for anything but one statistic: the rest go, the answer's column stays.
+    let tiny = sweep::render_table_within(&s, [&t], Some(20));
+    let head = tiny.lines().find(|l| l.contains("cooks")).unwrap();
+    assert_eq!(head.split("  ").filter(|c| !c.trim().is_empty()).count(), 4, "{tiny}");
+    assert!(head.contains("p95 in system") && head.ends_with("target"), "{tiny}");
 }
 
 #[test]

@@ -16,7 +16,9 @@ const TEMPLATE: &str = include_str!("page.html.jinja");
 /// metric (p95 time in system without a target) against the cooks (or the first
 /// varied parameter), one line per combination of the others and one chart per
 /// arrival rate, and the table. No script, no outside address.
-pub fn html(sweep: &Sweep, target: Option<&Target>) -> String {
+pub fn html<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> String {
+    let targets: Vec<&Target> = targets.into_iter().collect();
+    let target = targets.first().copied();
     let metric = target.map_or(Metric::TimeInSystem(Quantity::P95), |t| t.metric.clone());
     let mut charts = Vec::new();
     if !sweep.varies.is_empty() {
@@ -42,7 +44,7 @@ pub fn html(sweep: &Sweep, target: Option<&Target>) -> String {
     );
     env.add_filter("esc", |s: &str| esc(s));
     env.add_template("page.html", TEMPLATE).expect("the sweep page template parses");
-    let answer = render_answer(sweep, target);
+    let answer = render_answer(sweep, targets.iter().copied());
     env.get_template("page.html")
         .expect("just added")
         .render(context! {
@@ -50,7 +52,7 @@ pub fn html(sweep: &Sweep, target: Option<&Target>) -> String {
             answer => answer.trim_end(),
             target => target.is_some(),
             charts => Serde(charts),
-            table => render_table(sweep, target),
+            table => render_table(sweep, targets.iter().copied()),
         })
         .expect("the sweep page template renders")
 }

@@ -329,12 +329,10 @@ mod tests {
             if let Some(m) = Metric::of(stat, &sc) {
                 assert_eq!(m.stat(), Some(stat));
                 assert!(metrics.contains(&m), "{} among the sweep's metrics", m.name());
-                assert!(
-                    header.contains(&format!("{}_mean", m.name()).as_str()),
-                    "{} in {header:?}",
-                    m.name()
-                );
-                assert!(header.contains(&format!("{}_half_width", m.name()).as_str()));
+                // Times name their unit: the scenario's, minutes for rush-hour.
+                let column = if m.is_time() { format!("{}_min", m.name()) } else { m.name() };
+                assert!(header.contains(&format!("{column}_mean").as_str()), "{column} in {header:?}");
+                assert!(header.contains(&format!("{column}_half_width").as_str()));
                 let target = parse_target(&format!("{} <= 1", m.name()), &metrics).unwrap();
                 assert_eq!(target.metric, m);
                 assert_eq!(m.kind(), stat.kind());
