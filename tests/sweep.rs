@@ -623,20 +623,67 @@ rate = 2
     let s = run(&sc, &varies, &opts(3, 0));
     let t = sweep::parse_target("p95_time_in_system <= 5", &s.metrics).unwrap();
     let html = sweep::html(&s, Some(&t));
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    for needle in ["http://", "https://", "src=", "href=", "<script", "<img", "<link", "url("] {
+    assert!(html.starts_with("<!doctype html>"));
+    for needle in ["http://", "https://", "src=", "href=", "<img", "<link", "url("] {
         assert!(!html.contains(needle), "the page contains {needle:?}");
     }
-    assert_eq!(html.matches("<svg").count(), 2, "one chart per rate");
-    assert!(html.contains("p95_time_in_system at rate 1"));
+    // One script, inline: the table's sorting.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>\nfor (const table of document.querySelectorAll(\"table.sweep\"))"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        4,
+        "per rate, a chart against the cooks and one against the cost"
+    );
+    assert!(html.contains("p95 time in system at rate 1"), "the title in words");
+    assert!(html.contains("Cost against p95 time in system at rate 2"));
     assert!(html.contains("&lt;m&amp;&gt;=2"), "the legend names the machine count, escaped");
     assert!(!html.contains("<m&>"));
     assert!(
         html.contains("cheapest configuration meeting the target") || html.contains("no configuration meets")
     );
-    // Without a target: the p95 time in system, no dashed line.
+    // The table: a header per column, a row per configuration, each number sortable.
+    assert!(html.contains("<table class=\"sweep\">"));
+    assert!(!html.contains("<pre>"));
+    let rows = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    assert_eq!(rows.matches("<tr").count(), s.rows.len());
+    assert!(html.contains("<th data-numeric>cooks</th>") && html.contains("<th data-numeric>cost</th>"));
+    // The chosen configuration of each rate is highlighted, and only those.
+    let best: Vec<usize> = sweep::answers(&s, &t).iter().filter_map(|a| a.best).collect();
+    assert!(!best.is_empty());
+    assert_eq!(rows.matches("class=\"best").count(), best.len());
+    assert_eq!(rows.matches(">chosen</td>").count(), best.len());
+    // Without a target: the p95 time in system, no dashed line, nothing chosen.
     let plain = sweep::html(&s, None);
-    assert!(plain.contains("p95_time_in_system at rate 2") && !plain.contains("dashed line"));
+    assert!(plain.contains("p95 time in system at rate 2") && !plain.contains("dashed line"));
+    assert!(!plain.contains("class=\"best"));
+}
+
+/// The charts keep what they draw true: a point far above the target is a triangle
+/// at the edge, with no error bar; the axes are in words with their units; the
+/// legend has its own strip; the chosen configuration is ringed; the cost chart
+/// has the currency on its axis.
+#[test]
+fn the_charts_mark_points_beyond_the_edge_and_the_chosen_kitchen() {
+    let mut sc = mmc(3.0, 400);
+    sc.kitchen.currency = Some("EUR".into());
+    let varies = [vary(&sc, "cooks=3..6")];
+    let s = run(&sc, &varies, &opts(5, 0));
+    // Three cooks are saturated (a mean wait in the tens of seconds), far above 4 × 1.
+    let t = sweep::parse_target("mean_wait <= 1", &s.metrics).unwrap();
+    let three = s.rows[0].estimate(&s.metrics, &t.metric).unwrap();
+    assert!(three.mean > 4.0, "{three:?}");
+    let html = sweep::html(&s, [&t]);
+    assert!(html.contains("Values above 4 times the target are beyond the top edge (triangles)"));
+    assert!(html.contains("mean wait (s)"), "the y axis in words, with its unit");
+    assert!(html.contains(">cooks<"), "the x axis");
+    assert!(html.contains("cost of the kitchen (EUR)"));
+    assert!(html.contains("Cost against mean wait"));
+    assert!(html.contains(">chosen<"), "the legend names the ring");
+    assert!(html.contains("the frontier joins those that do better (lower mean wait)"));
+    assert!(html.contains("<th data-numeric>cost (EUR)</th>"));
+    // A ring of radius 9 around the chosen point, in each chart.
+    assert_eq!(html.matches(r#"r="9""#).count(), 2, "{html}");
 }
 
 #[test]

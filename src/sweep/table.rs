@@ -10,7 +10,7 @@ use crate::view::table::{Align, Column, Table};
 
 /// An estimate as `mean ± half-width` ([`Estimate::show`]), shares as
 /// percentages, counts from no decimals and the rest from one.
-fn show_estimate(e: &Estimate, metric: &Metric) -> String {
+pub(super) fn show_estimate(e: &Estimate, metric: &Metric) -> String {
     let (mean, half) = match metric.kind() {
         Kind::Share => e.show(100.0, 1, "%"),
         Kind::Count => e.show(1.0, 0, ""),
@@ -48,7 +48,7 @@ fn para(out: &mut String, text: &str, width: Option<usize>) {
 }
 
 /// A number as short as it can be written (`18`, `2.5`).
-fn short(x: f64) -> String {
+pub(super) fn short(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
@@ -57,7 +57,7 @@ fn short(x: f64) -> String {
 /// (mean, p95), throughput, the cooks' hands-on share, the shares who left and who
 /// walked away (when the scenario lets customers do either), and the targets' if
 /// they are others.
-fn table_metrics(sweep: &Sweep, targets: &[&Target]) -> Vec<(Metric, u8)> {
+pub(super) fn table_metrics(sweep: &Sweep, targets: &[&Target]) -> Vec<(Metric, u8)> {
     let mut shown = vec![
         (Metric::TimeInSystem(Quantity::P95), 3),
         (Metric::TimeInSystem(Quantity::Mean), 7),
@@ -80,7 +80,7 @@ fn table_metrics(sweep: &Sweep, targets: &[&Target]) -> Vec<(Metric, u8)> {
     shown
 }
 
-fn header(m: &Metric, unit: TimeUnit) -> String {
+pub(super) fn header(m: &Metric, unit: TimeUnit) -> String {
     let u = unit.name();
     match m {
         Metric::TimeInSystem(q) => format!("{} in system ({u})", q.name()),
