@@ -711,6 +711,25 @@ fn costs_are_read_and_checked() {
     assert!(e.contains("`cook_cots`") && e.contains("`cook_cost`"), "{e}");
     let e = bad("cook_cost = \"cheap\"");
     assert!(e.contains("`cook_cost`"), "{e}");
+    // A currency is a short name, or an error located at it.
+    assert_eq!(sc.kitchen.currency, None);
+    let named = |c: &str| {
+        let toml = format!(
+            "[kitchen]\ncurrency = {c}\n[recipes.t]\nsteps = [{{ name = \"s\", kind = \"hands-on\", duration = 1 }}]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n"
+        );
+        common::load_as("c", &toml).kitchen.currency
+    };
+    assert_eq!(named("\"EUR\"").as_deref(), Some("EUR"));
+    assert_eq!(named("\"€\"").as_deref(), Some("€"));
+    for wrong in ["\"\"", "\"euros a day\"", "\"ABCDEFGHIJKLM\""] {
+        let e = bad(&format!("currency = {wrong}"));
+        assert!(e.contains("is not a short name") && e.contains("c.toml:2:12"), "{wrong}: {e}");
+        assert!(e.contains("give 1 to 12 characters with no spaces"), "{e}");
+    }
+    let e = bad("currency = 3");
+    assert!(e.contains("`currency`") && e.contains("string"), "{e}");
+    let e = bad("curency = \"EUR\"");
+    assert!(e.contains("`currency`"), "a misspelling is suggested: {e}");
 }
 
 #[test]
