@@ -657,6 +657,7 @@ rate = 2
     let plain = sweep::html(&s, None);
     assert!(plain.contains("p95 time in system at rate 2") && !plain.contains("dashed line"));
     assert!(!plain.contains("class=\"best"));
+    assert!(plain.contains("No target was given, so no configuration is chosen"));
 }
 
 /// The charts keep what they draw true: a point far above the target is a triangle
@@ -684,6 +685,13 @@ fn the_charts_mark_points_beyond_the_edge_and_the_chosen_kitchen() {
     assert!(html.contains("<th data-numeric>cost (EUR)</th>"));
     // A ring of radius 9 around the chosen point, in each chart.
     assert_eq!(html.matches(r#"r="9""#).count(), 2, "{html}");
+    // Configurations that all cost the same have no cost chart, and the page says why.
+    let same = run(&sc, &[vary(&sc, "policy=fifo,longest-chain")], &opts(2, 0));
+    let page = sweep::html(&same, [&t]);
+    assert_eq!(page.matches("<svg").count(), 1);
+    assert!(
+        page.contains("Every configuration costs the same, so there is no chart of cost against service")
+    );
 }
 
 #[test]

@@ -281,7 +281,9 @@ pub(super) fn chart(
 /// target), in order of cost.
 pub(super) fn frontier(points: &[(usize, f64, f64)], higher_better: bool) -> Vec<usize> {
     let mut by_cost: Vec<&(usize, f64, f64)> = points.iter().collect();
-    by_cost.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    // At one cost, the best first: only it can be on the frontier.
+    let better = |a: f64, b: f64| if higher_better { b.total_cmp(&a) } else { a.total_cmp(&b) };
+    by_cost.sort_by(|a, b| a.1.total_cmp(&b.1).then(better(a.2, b.2)).then(a.0.cmp(&b.0)));
     let mut out = Vec::new();
     let mut best: Option<f64> = None;
     for &&(i, _, y) in &by_cost {
@@ -408,6 +410,9 @@ mod tests {
         // Higher is better (a throughput floor): the dearer 1 beats 0.
         assert_eq!(frontier(&points, true), [0, 1]);
         assert_eq!(frontier(&[], false), Vec::<usize>::new());
+        // At one cost only the best is on it.
+        assert_eq!(frontier(&[(0, 5.0, 21.0), (1, 5.0, 18.0), (2, 5.0, 19.0)], false), [1]);
+        assert_eq!(frontier(&[(0, 5.0, 21.0), (1, 5.0, 18.0)], true), [0]);
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn table(sweep: &Sweep, targets: &[&Target], best: &[usize]) -> (Vec<Head>, Vec<
 /// metric (p95 time in system without a target) against the cooks (or the first
 /// varied parameter), one line per combination of the others and one chart per
 /// arrival rate; a chart of that metric against the cost, the cheapest kitchens
-/// marked; and the table, sortable, the chosen configuration highlighted. A few
+/// marked (when the configurations' costs differ); and the table, sortable, the chosen configuration highlighted. A few
 /// lines of inline script sort the table; nothing is fetched.
 pub fn html<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> String {
     let targets: Vec<&Target> = targets.into_iter().collect();
@@ -125,6 +125,7 @@ pub fn html<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) ->
     let metric = targets.first().map_or(Metric::TimeInSystem(Quantity::P95), |t| t.metric.clone());
     let target = targets.iter().copied().find(|t| t.metric == metric);
     let mut charts = Vec::new();
+    let costs_differ = sweep.rows.iter().any(|r| r.cost != sweep.rows[0].cost);
     if !sweep.varies.is_empty() {
         let x = sweep.varies.iter().position(|v| v.param == Param::Cooks).unwrap_or(0);
         match sweep.rate_position().filter(|&p| p != x) {
@@ -132,13 +133,15 @@ pub fn html<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) ->
                 for &r in &sweep.varies[p].values {
                     charts.push(chart(sweep, &metric, x, Some((p, r)), target, &best));
                 }
-                for &r in &sweep.varies[p].values {
+                for &r in sweep.varies[p].values.iter().filter(|_| costs_differ) {
                     charts.push(cost_chart(sweep, &metric, &targets, Some((p, r)), &best));
                 }
             }
             None => {
                 charts.push(chart(sweep, &metric, x, None, target, &best));
-                charts.push(cost_chart(sweep, &metric, &targets, None, &best));
+                if costs_differ {
+                    charts.push(cost_chart(sweep, &metric, &targets, None, &best));
+                }
             }
         }
     }
@@ -169,6 +172,7 @@ pub fn html<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) ->
             rows => Serde(rows),
             unit => sweep.unit.name(),
             currency => currency,
+            costs_differ => costs_differ,
             replications => sweep.replications,
         })
         .expect("the sweep page template renders")
