@@ -91,6 +91,9 @@ pub struct Kitchen {
     pub cook_cost: f64,
     /// The order in which the asynchronous kitchen runs the work that is ready.
     pub policy: Policy,
+    /// The currency the costs are in (`"EUR"`, `"$"`), if the scenario names one:
+    /// 1 to 12 characters, no spaces. Only shown, in `cafe sweep`'s outputs.
+    pub currency: Option<String>,
 }
 
 /// Which ready work the asynchronous kitchen's cooks run first. Every policy only

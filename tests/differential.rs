@@ -147,7 +147,7 @@ impl Spec {
             unit: TimeUnit::Seconds,
             speed: 1.0,
             seed: 7,
-            kitchen: Kitchen { cooks: 1, equipment, cook_cost: 0.0, policy: Policy::Fifo },
+            kitchen: Kitchen { cooks: 1, equipment, cook_cost: 0.0, currency: None, policy: Policy::Fifo },
             menu: Menu { items, recipes, options: vec![] },
             customers: Customers::List(customers),
             patience: None,

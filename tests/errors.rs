@@ -89,7 +89,7 @@ error: unknown field `cook` in [kitchen]
 2 │ cook = 2
   │ ^^^^ unknown field
   │
-  = help: did you mean `cooks`? [kitchen] takes: cooks, equipment, cook_cost, policy
+  = help: did you mean `cooks`? [kitchen] takes: cooks, equipment, cook_cost, currency, policy
 
 error: bad.toml has 1 problem
 "#,

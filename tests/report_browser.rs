@@ -1,15 +1,16 @@
 //! The HTML report in a real browser: headless Chromium renders the `lunch` report,
 //! a comparison of `cafe` and one of the dispatch policies of `rush-hour`; the
 //! rendered DOM must hold every bar, the screenshot must show the page (and the bars'
-//! colours), and the console must stay silent.
+//! colours), and the console must stay silent. The sweep's page too: its table must
+//! sort when a header is clicked.
 //!
 //! Chromium is found through `CAFE_CHROMIUM`, or as `chromium` or `chromium-browser`
 //! on the PATH. Without it these tests fail, unless `CAFE_SKIP_BROWSER=1`.
 //!
 //! Console errors: Chromium started with `--enable-logging=stderr --v=0` writes every
 //! console message of the page (errors, uncaught exceptions, logs alike) to stderr as
-//! a line with `:CONSOLE` in it. The report has no script and should never log
-//! anything, so any such line fails the test. `the_console_check_catches_errors`
+//! a line with `:CONSOLE` in it. The report has no script (the sweep's page one,
+//! to sort its table) and should never log anything, so any such line fails the test. `the_console_check_catches_errors`
 //! proves the check works by injecting a `console.error` and an uncaught exception
 //! into a copy of a report.
 
@@ -264,4 +265,84 @@ fn the_console_check_catches_errors() {
         "uncaught exception not caught:\n{}",
         ran.stderr
     );
+}
+
+/// The sweep's page in a browser: its table sorts when a header is clicked (its
+/// script is the only one, inline), the chosen configuration stays highlighted
+/// wherever it goes, and the console stays silent. A script added after the page's
+/// clicks the cost header twice (descending), then the rate's, and writes the
+/// orders it sees into the DOM for the dump.
+#[test]
+fn the_sweep_page_sorts_its_table_when_a_header_is_clicked() {
+    let Some(chromium) = chromium() else { return };
+    use async_cafe::ops::Batch;
+    use async_cafe::sweep;
+    let sc = load_builtin("rush-hour");
+    let varies = [
+        sweep::parse_vary("cooks=1..4", &sc).unwrap(),
+        sweep::parse_vary("equipment.espresso_machine=1..2", &sc).unwrap(),
+    ];
+    let s =
+        ops::sweep(&sc, &varies, &Batch { seed: Some(7), replications: 4, threads: 1, ..Batch::default() })
+            .unwrap();
+    let targets = [
+        sweep::parse_target("p95_time_in_system <= 6", &s.metrics).unwrap(),
+        sweep::parse_target("left_share <= 0.05", &s.metrics).unwrap(),
+    ];
+    let html = sweep::html(&s, &targets);
+    let probe = r#"<script>
+const table = document.querySelector("table.sweep");
+const heads = Array.from(table.tHead.rows[0].cells);
+const col = name => heads.findIndex(th => th.textContent.replace(/\s/g, "") === name);
+const order = c => Array.from(table.tBodies[0].rows).map(tr => tr.cells[c].textContent).join(",");
+const cost = col("cost");
+heads[cost].click();
+const up = order(cost);
+heads[cost].click();
+const down = order(cost);
+heads[col("left")].click();
+const left = Array.from(table.tBodies[0].rows).map(tr => tr.cells[col("left")].dataset.v).join(",");
+const best = table.querySelector("tr.best").cells[cost].textContent;
+document.body.insertAdjacentHTML("beforeend",
+  `<p id="probe" data-up="${up}" data-down="${down}" data-left="${left}" data-best="${best}" data-sort="${heads[col("left")].getAttribute("aria-sort")}"></p>`);
+</script></body>"#;
+    let probed = html.replacen("</body>", probe, 1);
+    let scratch = scratch("sweep");
+    let dir = scratch.path();
+    let (page, probed_page) = (dir.join("sweep.html"), dir.join("probed.html"));
+    std::fs::write(&page, &html).unwrap();
+    std::fs::write(&probed_page, &probed).unwrap();
+
+    // As it is: the table is drawn and nothing is said on the console.
+    let plain = browse(&chromium, dir, &page, "--dump-dom");
+    assert!(plain.stdout.contains(r#"<table class="sweep">"#), "no table:\n{}", plain.stderr);
+    let said = console_messages(&plain.stderr);
+    assert!(said.is_empty(), "the page wrote to the console:\n{}", said.join("\n"));
+
+    // Clicked: the rows follow the column, ascending then descending.
+    let ran = browse(&chromium, dir, &probed_page, "--dump-dom");
+    let said = console_messages(&ran.stderr);
+    assert!(said.is_empty(), "the page wrote to the console:\n{}", said.join("\n"));
+    // The probe's paragraph, not the script's source that writes it.
+    let at = ran.stdout.rfind(r#"<p id="probe""#).unwrap_or_else(|| panic!("no probe in\n{}", ran.stdout));
+    let probe = &ran.stdout[at..];
+    let attr = |name: &str| {
+        let key = format!("data-{name}=\"");
+        let from = probe.find(&key).unwrap() + key.len();
+        probe[from..].split('"').next().unwrap().to_string()
+    };
+    let costs = |list: String| -> Vec<f64> {
+        list.split(',').map(|c| c.parse().unwrap_or_else(|_| panic!("{list}"))).collect()
+    };
+    let mut sorted: Vec<f64> = s.rows.iter().map(|r| r.cost).collect();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(costs(attr("up")), sorted);
+    sorted.reverse();
+    assert_eq!(costs(attr("down")), sorted);
+    let left = costs(attr("left"));
+    assert!(left.windows(2).all(|w| w[0] <= w[1]), "left share ascending: {left:?}");
+    assert_eq!(attr("sort"), "ascending");
+    // The chosen configuration is still highlighted after the sorts.
+    let best = sweep::answers_all(&s, &targets)[0].best.expect("a kitchen meets both targets");
+    assert_eq!(attr("best"), format!("{}", s.rows[best].cost));
 }

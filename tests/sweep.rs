@@ -419,8 +419,8 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
             "status",
             "meets_target",
             "replications",
-            "mean_time_in_system_mean",
-            "mean_time_in_system_half_width"
+            "mean_time_in_system_s_mean",
+            "mean_time_in_system_s_half_width"
         ]
     );
     assert_eq!(head.len(), 6 + 2 * s.metrics.len());
@@ -434,13 +434,114 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
         assert_eq!(&rec[col("status")], "done");
         assert_eq!(&rec[col("replications")], "5");
         let e = row.estimate(&s.metrics, &Metric::Wait(Quantity::Mean)).unwrap();
-        assert_eq!(rec[col("mean_wait_mean")].parse::<f64>().unwrap(), e.mean);
-        assert_eq!(rec[col("mean_wait_half_width")].parse::<f64>().unwrap(), e.half_width_95);
+        assert_eq!(rec[col("mean_wait_s_mean")].parse::<f64>().unwrap(), e.mean);
+        assert_eq!(rec[col("mean_wait_s_half_width")].parse::<f64>().unwrap(), e.half_width_95);
         assert_eq!(rec[col("meets_target")].parse::<bool>().unwrap(), t.met_by(&e));
     }
     // Three cooks have no fifth: those cells are empty.
     assert_eq!(&records[0][col("cook_5_hands_on_share_mean")], "");
     assert!(records[5][col("cook_5_hands_on_share_mean")].parse::<f64>().unwrap() > 0.0);
+}
+
+/// Several targets are all required: the answer is the cheapest configuration that
+/// meets every one, the CSV and the JSON document say which each row meets, and the
+/// closest when none meets them all misses the fewest.
+#[test]
+fn several_targets_are_all_required_and_each_row_says_which_it_meets() {
+    let sc = mmc(3.0, 400);
+    let varies = [vary(&sc, "cooks=3..6")];
+    let s = run(&sc, &varies, &opts(5, 0));
+    let parse = |t: &str| sweep::parse_target(t, &s.metrics).unwrap();
+    // A loose wait alone is met by 4 cooks; with a utilisation floor of the cooks'
+    // hands-on share near 3/4 (4 cooks: 0.75, 5: 0.6), only 4 meets both. A tight
+    // wait alone wants 6.
+    let (wait, busy, tight) =
+        (parse("mean_wait <= 1.5"), parse("hands_on_share >= 0.65"), parse("mean_wait <= 0.1"));
+    assert_eq!(sweep::answers(&s, &wait)[0].best, Some(1));
+    let both = [wait.clone(), busy.clone()];
+    assert_eq!(sweep::answers_all(&s, &both)[0].best, Some(1));
+    assert!(s.meets_all(1, &both) && !s.meets_all(2, &both) && !s.meets_all(0, &both));
+    // Nobody meets a tight wait and a busy kitchen: the closest misses only one.
+    let none = [tight.clone(), busy.clone()];
+    let a = &sweep::answers_all(&s, &none)[0];
+    assert_eq!(a.best, None);
+    let closest = a.closest.unwrap();
+    assert_eq!(none.iter().filter(|t| !s.meets(closest, t)).count(), 1);
+    let answer = sweep::render_answer(&s, &none);
+    assert!(answer.starts_with("Targets, all required"), "{answer}");
+    assert!(answer.contains("no configuration meets every target; closest: "), "{answer}");
+    assert!(answer.contains("; it misses "), "{answer}");
+    let answer = sweep::render_answer(&s, &both);
+    assert!(
+        answer.contains("cheapest configuration meeting every target: cooks=4 (cost 46): mean_wait "),
+        "{answer}"
+    );
+    assert!(answer.contains(", hands_on_share "), "{answer}");
+    // The table: k/n for the rows that meet some.
+    let table = sweep::render_table(&s, &both);
+    assert!(table.contains("targets: ✓ meets all 2; k/2 meets k of them."), "{table}");
+    let marks: Vec<&str> =
+        (table.lines().skip(5).take(4)).map(|l| l.split_whitespace().rfind(|&w| w != "!").unwrap()).collect();
+    assert_eq!(marks, ["1/2", "✓", "1/2", "1/2"], "{table}");
+    // The CSV: every target's column, and meets_target for all of them.
+    let text = sweep::csv(&s, &both);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(head[4..7], ["replications", "meets: mean_wait <= 1.5", "meets: hands_on_share >= 0.65"]);
+    for (i, rec) in r.records().map(Result::unwrap).enumerate() {
+        assert_eq!(rec[3].parse::<bool>().unwrap(), s.meets_all(i, &both));
+        assert_eq!(rec[5].parse::<bool>().unwrap(), s.meets(i, &wait));
+        assert_eq!(rec[6].parse::<bool>().unwrap(), s.meets(i, &busy));
+    }
+    // The JSON document: the targets, the answer and which each row meets.
+    let texts = ["mean_wait <= 1.5", "hands_on_share >= 0.65"];
+    let doc = serde_json::to_value(s.document(texts.into_iter().zip(&both))).unwrap();
+    assert_eq!(doc["targets"], serde_json::json!(texts));
+    assert!(doc["target"].is_null());
+    assert_eq!(doc["answers"][0]["best"], serde_json::json!([4.0]));
+    assert_eq!(doc["meets"][1], serde_json::json!([true, true]));
+    assert_eq!(doc["meets"][3][0], serde_json::json!(true));
+    assert_eq!(doc["time_unit"], "s");
+    // One target: `target` is still its text, as it always was.
+    let one = serde_json::to_value(s.document([("mean_wait <= 1.5", &wait)])).unwrap();
+    assert_eq!(one["target"], "mean_wait <= 1.5");
+    assert_eq!(one["meets"][0], serde_json::json!([false]));
+}
+
+/// A scenario with patience and balking: the table always shows who left and who
+/// walked away, whatever the target, and keeps to a width by leaving out the least
+/// wanted statistics, saying which.
+#[test]
+fn the_table_shows_who_left_and_keeps_to_a_width() {
+    let sc = load_builtin("rush-hour");
+    let varies = [vary(&sc, "cooks=1..2")];
+    let s = run(&sc, &varies, &opts(2, 0));
+    let t = sweep::parse_target("p95_time_in_system <= 5", &s.metrics).unwrap();
+    let wide = sweep::render_table(&s, [&t]);
+    let head = wide.lines().nth(3).unwrap();
+    assert!(head.contains("  left  ") && head.contains("walked away"), "{wide}");
+    assert!(!wide.contains("Left out"), "{wide}");
+    let widest = wide.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest > 120, "{wide}");
+    let narrow = sweep::render_table_within(&s, [&t], Some(80));
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+    let head = narrow.lines().find(|l| l.contains("cooks")).unwrap();
+    assert!(
+        head.contains("left") && head.contains("walked away") && head.contains("p95 in system"),
+        "{narrow}"
+    );
+    assert!(!head.contains("p95 wait"), "{narrow}");
+    assert!(
+        narrow.contains("\n  Left out to fit 80 columns: p95 wait (min), mean in system (min),"),
+        "{narrow}"
+    );
+    // As wide as it is: nothing left out.
+    assert_eq!(sweep::render_table_within(&s, [&t], Some(widest)), wide);
+    // Too narrow for anything but one statistic: the rest go, the answer's column stays.
+    let tiny = sweep::render_table_within(&s, [&t], Some(20));
+    let head = tiny.lines().find(|l| l.contains("cooks")).unwrap();
+    assert_eq!(head.split("  ").filter(|c| !c.trim().is_empty()).count(), 4, "{tiny}");
+    assert!(head.contains("p95 in system") && head.ends_with("target"), "{tiny}");
 }
 
 #[test]
@@ -522,20 +623,75 @@ rate = 2
     let s = run(&sc, &varies, &opts(3, 0));
     let t = sweep::parse_target("p95_time_in_system <= 5", &s.metrics).unwrap();
     let html = sweep::html(&s, Some(&t));
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    for needle in ["http://", "https://", "src=", "href=", "<script", "<img", "<link", "url("] {
+    assert!(html.starts_with("<!doctype html>"));
+    for needle in ["http://", "https://", "src=", "href=", "<img", "<link", "url("] {
         assert!(!html.contains(needle), "the page contains {needle:?}");
     }
-    assert_eq!(html.matches("<svg").count(), 2, "one chart per rate");
-    assert!(html.contains("p95_time_in_system at rate 1"));
+    // One script, inline: the table's sorting.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>\nfor (const table of document.querySelectorAll(\"table.sweep\"))"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        4,
+        "per rate, a chart against the cooks and one against the cost"
+    );
+    assert!(html.contains("p95 time in system at rate 1"), "the title in words");
+    assert!(html.contains("Cost against p95 time in system at rate 2"));
     assert!(html.contains("&lt;m&amp;&gt;=2"), "the legend names the machine count, escaped");
     assert!(!html.contains("<m&>"));
     assert!(
         html.contains("cheapest configuration meeting the target") || html.contains("no configuration meets")
     );
-    // Without a target: the p95 time in system, no dashed line.
+    // The table: a header per column, a row per configuration, each number sortable.
+    assert!(html.contains("<table class=\"sweep\">"));
+    assert!(!html.contains("<pre>"));
+    let rows = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    assert_eq!(rows.matches("<tr").count(), s.rows.len());
+    assert!(html.contains("<th data-numeric>cooks</th>") && html.contains("<th data-numeric>cost</th>"));
+    // The chosen configuration of each rate is highlighted, and only those.
+    let best: Vec<usize> = sweep::answers(&s, &t).iter().filter_map(|a| a.best).collect();
+    assert!(!best.is_empty());
+    assert_eq!(rows.matches("class=\"best").count(), best.len());
+    assert_eq!(rows.matches(">chosen</td>").count(), best.len());
+    // Without a target: the p95 time in system, no dashed line, nothing chosen.
     let plain = sweep::html(&s, None);
-    assert!(plain.contains("p95_time_in_system at rate 2") && !plain.contains("dashed line"));
+    assert!(plain.contains("p95 time in system at rate 2") && !plain.contains("dashed line"));
+    assert!(!plain.contains("class=\"best"));
+    assert!(plain.contains("No target was given, so no configuration is chosen"));
+}
+
+/// The charts keep what they draw true: a point far above the target is a triangle
+/// at the edge, with no error bar; the axes are in words with their units; the
+/// legend has its own strip; the chosen configuration is ringed; the cost chart
+/// has the currency on its axis.
+#[test]
+fn the_charts_mark_points_beyond_the_edge_and_the_chosen_kitchen() {
+    let mut sc = mmc(3.0, 400);
+    sc.kitchen.currency = Some("EUR".into());
+    let varies = [vary(&sc, "cooks=3..6")];
+    let s = run(&sc, &varies, &opts(5, 0));
+    // Three cooks are saturated (a mean wait in the tens of seconds), far above 4 × 1.
+    let t = sweep::parse_target("mean_wait <= 1", &s.metrics).unwrap();
+    let three = s.rows[0].estimate(&s.metrics, &t.metric).unwrap();
+    assert!(three.mean > 4.0, "{three:?}");
+    let html = sweep::html(&s, [&t]);
+    assert!(html.contains("Values above 4 times the target are beyond the top edge (triangles)"));
+    assert!(html.contains("mean wait (s)"), "the y axis in words, with its unit");
+    assert!(html.contains(">cooks<"), "the x axis");
+    assert!(html.contains("cost of the kitchen (EUR)"));
+    assert!(html.contains("Cost against mean wait"));
+    assert!(html.contains(">chosen<"), "the legend names the ring");
+    assert!(html.contains("the frontier joins those that do better (lower mean wait)"));
+    assert!(html.contains("<th data-numeric>cost (EUR)</th>"));
+    // A ring of radius 9 around the chosen point, in each chart.
+    assert_eq!(html.matches(r#"r="9""#).count(), 2, "{html}");
+    // Configurations that all cost the same have no cost chart, and the page says why.
+    let same = run(&sc, &[vary(&sc, "policy=fifo,longest-chain")], &opts(2, 0));
+    let page = sweep::html(&same, [&t]);
+    assert_eq!(page.matches("<svg").count(), 1);
+    assert!(
+        page.contains("Every configuration costs the same, so there is no chart of cost against service")
+    );
 }
 
 #[test]
@@ -563,6 +719,25 @@ fn costs_are_read_and_checked() {
     assert!(e.contains("`cook_cots`") && e.contains("`cook_cost`"), "{e}");
     let e = bad("cook_cost = \"cheap\"");
     assert!(e.contains("`cook_cost`"), "{e}");
+    // A currency is a short name, or an error located at it.
+    assert_eq!(sc.kitchen.currency, None);
+    let named = |c: &str| {
+        let toml = format!(
+            "[kitchen]\ncurrency = {c}\n[recipes.t]\nsteps = [{{ name = \"s\", kind = \"hands-on\", duration = 1 }}]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n"
+        );
+        common::load_as("c", &toml).kitchen.currency
+    };
+    assert_eq!(named("\"EUR\"").as_deref(), Some("EUR"));
+    assert_eq!(named("\"€\"").as_deref(), Some("€"));
+    for wrong in ["\"\"", "\"euros a day\"", "\"ABCDEFGHIJKLM\""] {
+        let e = bad(&format!("currency = {wrong}"));
+        assert!(e.contains("is not a short name") && e.contains("c.toml:2:12"), "{wrong}: {e}");
+        assert!(e.contains("give 1 to 12 characters with no spaces"), "{e}");
+    }
+    let e = bad("currency = 3");
+    assert!(e.contains("`currency`") && e.contains("string"), "{e}");
+    let e = bad("curency = \"EUR\"");
+    assert!(e.contains("`currency`"), "a misspelling is suggested: {e}");
 }
 
 #[test]

@@ -216,6 +216,7 @@ fn gather(
     Ok(Sweep {
         scenario: sc.name.clone(),
         unit: sc.unit,
+        currency: sc.kitchen.currency.clone(),
         mode: batch.mode,
         seed: base,
         replications: batch.replications,

@@ -7,13 +7,15 @@ use super::Loader;
 use super::reader::{Value, get};
 use crate::model::*;
 
-const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost", "policy"];
+const KITCHEN_KEYS: &[&str] = &["cooks", "equipment", "cook_cost", "currency", "policy"];
 
 /// The kitchen as far as it could be read.
 pub(super) struct KitchenParts {
     pub(super) cooks: Option<u16>,
     /// What a cook costs; `None` after a problem.
     pub(super) cook_cost: Option<f64>,
+    /// The costs' currency, if named; `None` after a problem.
+    pub(super) currency: Option<Option<String>>,
     pub(super) policy: Option<Policy>,
     /// The equipment that could be read.
     pub(super) equipment: Vec<Equipment>,
@@ -27,6 +29,7 @@ impl Loader<'_, '_, '_> {
         let mut parts = KitchenParts {
             cooks: Some(1),
             cook_cost: Some(0.0),
+            currency: Some(None),
             policy: Some(Policy::Fifo),
             equipment: Vec::new(),
             complete: true,
@@ -36,6 +39,7 @@ impl Loader<'_, '_, '_> {
             return KitchenParts {
                 cooks: None,
                 cook_cost: None,
+                currency: None,
                 policy: None,
                 equipment: Vec::new(),
                 complete: false,
@@ -58,6 +62,23 @@ impl Loader<'_, '_, '_> {
         }
         if let Some(c) = get(t, "cook_cost") {
             parts.cook_cost = self.cost(c, "`cook_cost`", "cook_cost = 18");
+        }
+        if let Some(c) = get(t, "currency") {
+            parts.currency = self.cx.str(c, "`currency`", "currency = \"EUR\"").and_then(|name| {
+                let chars = name.chars().count();
+                if (1..=12).contains(&chars) && !name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Some(Some(name.to_string()));
+                }
+                self.cx.error(
+                    c.span(),
+                    format!("the currency `{}` is not a short name", name.escape_debug()),
+                    "not a currency",
+                    Some(
+                        "give 1 to 12 characters with no spaces, like `currency = \"EUR\"` or `\"$\"`".into(),
+                    ),
+                );
+                None
+            });
         }
         if let Some(p) = get(t, "policy") {
             parts.policy = self.cx.str(p, "`policy`", "policy = \"unattended-first\"").and_then(|name| {

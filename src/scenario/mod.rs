@@ -240,6 +240,7 @@ const TOP_MOVED: &[(&str, &str)] = &[
     ("cooks", "[kitchen]"),
     ("equipment", "[kitchen]"),
     ("cook_cost", "[kitchen]"),
+    ("currency", "[kitchen]"),
     ("policy", "[kitchen]"),
     ("patience", "[customers]"),
     ("balk", "[customers]"),
@@ -317,10 +318,11 @@ impl Loader<'_, '_, '_> {
             KitchenParts {
                 cooks: Some(cooks),
                 cook_cost: Some(cook_cost),
+                currency: Some(currency),
                 policy: Some(policy),
                 equipment,
                 complete: true,
-            } => Some(Kitchen { cooks, equipment, cook_cost, policy }),
+            } => Some(Kitchen { cooks, equipment, cook_cost, currency, policy }),
             _ => None,
         };
         Some(Scenario {

@@ -64,6 +64,27 @@ impl Metric {
         }
     }
 
+    /// What it is in words, from the registry's labels, for a chart's axis:
+    /// `p95 time in system`, `customers who left (share of those who came)`,
+    /// `cooks' hands-on share`, `coffee_machine: utilisation`.
+    pub fn words(&self) -> String {
+        let share = |count: RunStat, share: RunStat| format!("{} ({})", count.label(), share.label());
+        match self {
+            Metric::TimeInSystem(q) => format!("{} {}", q.name(), OrderTime::TimeInSystem.label()),
+            Metric::Wait(q) => format!("{} {}", q.name(), OrderTime::Wait.label()),
+            Metric::LeftShare => share(RunStat::Left, RunStat::LeftShare),
+            Metric::BalkedShare => share(RunStat::Balked, RunStat::BalkedShare),
+            Metric::WaitedShare => share(RunStat::Waited, RunStat::WaitedShare),
+            Metric::HandsOn => format!("cooks' {} share", CookStat::HandsOn.label()),
+            Metric::CookHandsOn(n) => format!("cook {n}: {} share", CookStat::HandsOn.label()),
+            Metric::Utilisation(_, name) => format!("{name}: {}", EquipmentStat::Utilisation.label()),
+            other => match other.stat() {
+                Some(Stat::Run(r)) => r.label().into(),
+                _ => other.name(),
+            },
+        }
+    }
+
     /// The statistic of [`Stats`] it estimates; `None` for the cooks' mean
     /// hands-on share, an average of several.
     pub fn stat(&self) -> Option<Stat> {
@@ -329,12 +350,10 @@ mod tests {
             if let Some(m) = Metric::of(stat, &sc) {
                 assert_eq!(m.stat(), Some(stat));
                 assert!(metrics.contains(&m), "{} among the sweep's metrics", m.name());
-                assert!(
-                    header.contains(&format!("{}_mean", m.name()).as_str()),
-                    "{} in {header:?}",
-                    m.name()
-                );
-                assert!(header.contains(&format!("{}_half_width", m.name()).as_str()));
+                // Times name their unit: the scenario's, minutes for rush-hour.
+                let column = if m.is_time() { format!("{}_min", m.name()) } else { m.name() };
+                assert!(header.contains(&format!("{column}_mean").as_str()), "{column} in {header:?}");
+                assert!(header.contains(&format!("{column}_half_width").as_str()));
                 let target = parse_target(&format!("{} <= 1", m.name()), &metrics).unwrap();
                 assert_eq!(target.metric, m);
                 assert_eq!(m.kind(), stat.kind());

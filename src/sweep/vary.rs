@@ -47,6 +47,17 @@ impl Param {
         }
     }
 
+    /// What it is in words, for a chart's axis: `cooks`, `units of coffee_machine`,
+    /// `arrival rate (per min)`, `dispatch policy`.
+    pub fn words(&self, unit: crate::time::TimeUnit) -> String {
+        match self {
+            Param::Cooks => "cooks".into(),
+            Param::Equipment { name, .. } => format!("units of {name}"),
+            Param::ArrivalRate => format!("arrival rate (per {})", unit.name()),
+            Param::Policy => "dispatch policy".into(),
+        }
+    }
+
     pub(super) fn whole(&self) -> bool {
         !matches!(self, Param::ArrivalRate)
     }

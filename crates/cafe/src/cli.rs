@@ -178,9 +178,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// What a configuration must achieve with 95% confidence, like
-    /// 'p95_time_in_system <= 300' (times in the scenario's unit).
+    /// 'p95_time_in_system <= 300' (times in the scenario's unit); repeatable, and
+    /// every target is required.
     #[arg(long, value_name = "EXPR")]
-    pub target: Option<String>,
+    pub target: Vec<String>,
     /// Also write every configuration × statistic (mean, half-width) to FILE.
     #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
@@ -196,6 +197,10 @@ pub struct SweepArgs {
     /// The table as text, or every configuration and the answer as one JSON object.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// Keep the text table within this many columns, leaving out the least wanted
+    /// statistics [default: $COLUMNS, else the terminal's width; none when piped].
+    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    pub width: Option<u16>,
 }
 
 /// `cafe show`.

@@ -93,6 +93,16 @@ pub fn terminal_width() -> usize {
     terminal_size::terminal_size().map_or(80, |(w, _)| w.0 as usize)
 }
 
+/// The width a table printed on stdout should keep to: `$COLUMNS` when it is set
+/// to a number, else the terminal's when stdout is one; `None` (no limit) when
+/// stdout is a file or a pipe and `$COLUMNS` is not set.
+pub fn table_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0 as usize))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

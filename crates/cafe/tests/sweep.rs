@@ -21,6 +21,7 @@ fn cafe_file(tag: &str, count: u64) -> (tempfile::TempDir, PathBuf) {
 [kitchen]
 cooks = 4
 cook_cost = 10
+currency = "EUR"
 equipment = {{ coffee_machine = {{ capacity = 2, cost = 3 }} }}
 [recipes.job]
 steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1 }} }}]
@@ -67,18 +68,20 @@ fn a_sweep_prints_the_table_and_the_cheapest_kitchen_and_writes_its_files() {
         "Sweep of mmc: 6 configurations × 6 replications (asynchronous kitchen, base seed 3, no warm-up)"
     );
     assert!(lines[3].trim_start().starts_with("cooks  coffee_machine  p95 in system (s)"), "{out}");
-    assert!(lines[3].ends_with("cost  target"), "{out}");
+    assert!(lines[3].ends_with("cost (EUR)  target"), "{out}");
     assert_eq!(lines[4..10].iter().filter(|l| l.ends_with('✓')).count(), 4, "{out}");
     assert!(lines[4].trim_start().starts_with("3               1 "), "{out}");
     assert!(
         out.contains(
-            "\ncheapest configuration meeting the target: cooks=4 coffee_machine=1 (cost 43): mean_wait "
+            "\ncheapest configuration meeting the target: cooks=4 coffee_machine=1 (cost 43 EUR): mean_wait "
         ),
         "{out}"
     );
     let csv_text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(csv_text.lines().count(), 7);
-    assert!(csv_text.starts_with("cooks,equipment.coffee_machine,cost,status,meets_target,replications,"));
+    assert!(csv_text.starts_with(
+        "cooks,equipment.coffee_machine,cost_EUR,status,meets_target,replications,mean_time_in_system_s_mean,"
+    ));
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<svg") && page.contains("coffee_machine=2"));
     // The same sweep on one thread: the same output, byte for byte.
@@ -213,4 +216,63 @@ fn json_answers_per_rate_and_keeps_its_keys_in_alphabetical_order() {
     let o = cafe(&[["sweep", p].as_slice(), &args].concat());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!((&v["target"], &v["answers"]), (&serde_json::Value::Null, &serde_json::json!([])));
+}
+
+#[test]
+fn several_targets_are_all_required_and_the_table_keeps_to_the_width() {
+    let (_scratch, path) = cafe_file("targets", 1000);
+    let p = path.to_str().unwrap();
+    let grid = ["sweep", p, "--vary", "cooks=3..6", "--replications", "6", "--seed", "3"];
+    let targets = ["--target", "mean_wait <= 1.5", "--target", "hands_on_share >= 0.65"];
+    let o = cafe(&[&grid[..], &targets].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("\nTargets, all required, each met with 95% confidence"), "{out}");
+    assert!(
+        out.contains("\n  mean_wait <= 1.5 s (upper end)\n  hands_on_share >= 0.65 (lower end)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\ncheapest configuration meeting every target: cooks=4 (cost 46 EUR): mean_wait "),
+        "{out}"
+    );
+    let wide = out.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(wide > 80, "{out}");
+    // At 80 columns (--width, or $COLUMNS when piped): the least wanted statistics go.
+    let narrow = cafe(&[&grid[..], &targets, &["--width", "80"]].concat());
+    let text = stdout(&narrow);
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert!(text.contains("\n  Left out to fit 80 columns: p95 wait (s)"), "{text}");
+    let columns = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args([&grid[..], &targets].concat())
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&columns), text);
+    // A target given twice, and --width with JSON, are refused.
+    let twice = cafe(&[&grid[..], &targets, &["--target", "mean_wait<=1.5"]].concat());
+    assert_eq!(twice.status.code(), Some(2));
+    assert_eq!(stderr(&twice), "error: --target `mean_wait <= 1.5` is given twice\n");
+    let json = cafe(&[&grid[..], &["--width", "80", "--format", "json"]].concat());
+    assert_eq!(json.status.code(), Some(2));
+    assert!(
+        stderr(&json).starts_with("error: --width sets the width of the text table"),
+        "{}",
+        stderr(&json)
+    );
+}
+
+#[test]
+fn a_currency_that_is_not_a_short_name_is_a_located_error() {
+    let (scratch, path) = cafe_file("currency", 100);
+    let text =
+        std::fs::read_to_string(&path).unwrap().replace("currency = \"EUR\"", "currency = \"euros per day\"");
+    let bad = scratch.path().join("bad.toml");
+    std::fs::write(&bad, text).unwrap();
+    let o = cafe(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("the currency `euros per day` is not a short name"), "{err}");
+    assert!(err.contains("bad.toml:5:"), "{err}");
+    assert!(err.contains("give 1 to 12 characters with no spaces"), "{err}");
 }

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::cli::{FormatArg, SweepArgs};
 use crate::error::Error;
-use crate::output::{Output, say};
+use crate::output::{self, Output, say};
 use crate::signals::Interrupts;
 
 /// Runs the sweep `a` describes, writing its table (and the files asked for) as it
@@ -32,13 +32,21 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         .map_err(|e| bad(e.to_string()))?;
     sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
     let metrics = sweep::metrics(&sc, &varies);
-    let target = a
+    let targets = a
         .target
-        .as_deref()
+        .iter()
         .map(|t| sweep::parse_target(t, &metrics))
-        .transpose()
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(e.to_string()))?;
-    if target.is_some() && a.replications < 2 {
+    if let Some(twice) = targets.iter().enumerate().find(|(i, t)| targets[..*i].contains(t)) {
+        return Err(bad(format!("--target `{}` is given twice", twice.1.text())));
+    }
+    if a.width.is_some() && a.format == FormatArg::Json {
+        return Err(
+            bad("--width sets the width of the text table: drop it, --format json draws none".into()),
+        );
+    }
+    if !targets.is_empty() && a.replications < 2 {
         return Err(bad(
             "--target needs at least 2 replications: one run gives no confidence interval".into()
         ));
@@ -66,8 +74,9 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     let result = result.map_err(|e| Error::Overran(e.to_string()))?;
     let text = match a.format {
         FormatArg::Text => {
-            let mut text = sweep::render_table(&result, target.as_ref());
-            let answer = sweep::render_answer(&result, target.as_ref());
+            let width = a.width.map(usize::from).or_else(output::table_width);
+            let mut text = sweep::render_table_within(&result, &targets, width);
+            let answer = sweep::render_answer_within(&result, &targets, width);
             if !answer.is_empty() {
                 text.push('\n');
                 text.push_str(&answer);
@@ -75,7 +84,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
             text
         }
         FormatArg::Json => {
-            let doc = result.document(a.target.as_deref().zip(target.as_ref()));
+            let doc = result.document(a.target.iter().map(String::as_str).zip(&targets));
             // Through a `Value`, whose maps are sorted: the document's keys have
             // always been in alphabetical order, at every level.
             let doc = serde_json::to_value(&doc).map_err(io::Error::other)?;
@@ -84,10 +93,10 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     };
     out.write_all(text.as_bytes())?;
     if let Some(path) = &a.csv {
-        write_atomically(path, sweep::csv(&result, target.as_ref()).as_bytes())?;
+        write_atomically(path, sweep::csv(&result, &targets).as_bytes())?;
     }
     if let Some(path) = &a.report {
-        write_atomically(path, sweep::html(&result, target.as_ref()).as_bytes())?;
+        write_atomically(path, sweep::html(&result, &targets).as_bytes())?;
     }
     if result.interrupted {
         return Err(interrupts.interrupted());

@@ -3,9 +3,10 @@
 
 use std::process::{Command, Output};
 
-/// Runs `cafe` with `args` to the end.
+/// Runs `cafe` with `args` to the end, without the caller's `$COLUMNS` (tables
+/// printed to a pipe keep to it when it is set).
 pub fn cafe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).output().expect("cafe runs")
+    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).env_remove("COLUMNS").output().expect("cafe runs")
 }
 
 pub fn stdout(o: &Output) -> String {
