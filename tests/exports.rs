@@ -556,10 +556,11 @@ fn the_csv_directory_is_created_when_missing() {
 /// column named as the CSV's, in its order, with the value the CSV's cell parses to
 /// (an empty cell is a missing value).
 fn check_columns_equal_csv(dir: &Path, tables: &Tables, what: &str) {
-    let parts: [(&str, Vec<(String, Column<'_>)>, usize); 3] = [
-        ("orders.csv", tables.orders.as_ref().unwrap().columns(), tables.orders.as_ref().unwrap().len()),
-        ("steps.csv", tables.steps.as_ref().unwrap().columns(), tables.steps.as_ref().unwrap().len()),
-        ("events.csv", tables.events.as_ref().unwrap().columns(), tables.events.as_ref().unwrap().len()),
+    let (orders, steps, events) = (tables.orders.as_ref(), tables.steps.as_ref(), tables.events.as_ref());
+    let parts = [
+        ("orders.csv", orders.unwrap().columns(), orders.unwrap().len()),
+        ("steps.csv", steps.unwrap().columns(), steps.unwrap().len()),
+        ("events.csv", events.unwrap().columns(), events.unwrap().len()),
     ];
     for (file, columns, len) in parts {
         let csv = read_csv(&dir.join(file));
@@ -582,7 +583,11 @@ fn check_columns_equal_csv(dir: &Path, tables: &Tables, what: &str) {
                     Column::Seconds(v) => seconds(Some(v[i])),
                     Column::MaybeSeconds(v) => seconds(v.get(i)),
                     Column::Text(d) => {
-                        assert_eq!(d.get(i), (!cell.is_empty()).then_some(cell), "{what} {file} row {i} {name}")
+                        assert_eq!(
+                            d.get(i),
+                            (!cell.is_empty()).then_some(cell),
+                            "{what} {file} row {i} {name}"
+                        )
                     }
                 }
             }
@@ -615,7 +620,11 @@ fn the_columnar_view_holds_the_csv_exports_rows() {
             let want = ops::Want { tables: Some(orders), stats: true, ..ops::Want::default() };
             let one = ops::run(&sc, spec, want, &mut std::io::sink()).unwrap().tables.unwrap();
             assert!(one.steps.is_none() && one.events.is_none());
-            assert_eq!(one.orders.unwrap().id, tables.orders.as_ref().unwrap().id, "{what}");
+            let (one, all) = (one.orders.unwrap(), tables.orders.unwrap());
+            assert_eq!(one.id, all.id, "{what}");
+            assert_eq!(one.first_step_s, all.first_step_s, "{what}");
+            assert_eq!(one.wait_s, all.wait_s, "{what}");
+            assert_eq!(one.above_chain_s, all.above_chain_s, "{what}");
         }
     }
 }
@@ -634,14 +643,18 @@ fn the_columns_of_a_stopped_run_hold_what_its_csv_holds() {
         let tables = columns.finish();
         check_columns_equal_csv(dir, &tables, mode.name());
         let orders = tables.orders.unwrap();
-        assert!((0..orders.len()).any(|i| orders.served_s.get(i).is_none() && orders.outcome.get(i).is_none()));
+        assert!(
+            (0..orders.len()).any(|i| orders.served_s.get(i).is_none() && orders.outcome.get(i).is_none())
+        );
     }
 }
 
 #[test]
 fn seconds_are_the_nearest_float_to_the_exact_decimal() {
     use async_cafe::view::columns::seconds;
-    for t in [0, 1, 250_000_000, 1_460_333_134, 12_000_000_001, (1 << 53) - 1, 1 << 53, (1 << 60) + 7, u64::MAX] {
+    for t in
+        [0, 1, 250_000_000, 1_460_333_134, 12_000_000_001, (1 << 53) - 1, 1 << 53, (1 << 60) + 7, u64::MAX]
+    {
         let decimal = format!("{}.{:09}", t / 1_000_000_000, t % 1_000_000_000);
         assert_eq!(seconds(t).to_bits(), decimal.parse::<f64>().unwrap().to_bits(), "{t}");
     }

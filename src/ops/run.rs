@@ -16,9 +16,9 @@ use crate::engine::{self, Clock, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
+use crate::view::columns::{ColumnsView, TableSet, Tables};
 #[cfg(feature = "export")]
 use crate::view::export::Exports;
-use crate::view::columns::{ColumnsView, TableSet, Tables};
 use crate::view::json::{JsonDocument, JsonReport, JsonStream, JsonView};
 use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
@@ -547,7 +547,8 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
     let (cancel, failed_now) = (&want.cancel, &*failed);
     let columns = want.tables.map(|which| ColumnsView::new(sc, which));
-    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace, columns) {
+    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace, columns)
+    {
         // The commonest runs on the virtual clock: `cafe run --stats` of a scenario
         // without a narrative, `--format json`, `cafe compare`.
         (ClockKind::Virtual, None, None, None, Some(stats), None, None) => {

@@ -21,7 +21,7 @@
 //! assert_eq!((served.get(0), served.get(1)), (Some(5.0), Some(10.0)));
 //! ```
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io;
 
 use crate::event::{Event, Sink};
@@ -80,7 +80,7 @@ pub struct Dict {
     pub values: Vec<String>,
     /// One code per row.
     pub codes: Vec<u32>,
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl Dict {
@@ -356,6 +356,10 @@ fn opt_seconds(t: Option<Ticks>) -> Option<f64> {
 }
 
 impl<'s> Rows<'s> for Builder<'s> {
+    fn takes(&self) -> (bool, bool) {
+        (self.tables.steps.is_some(), self.tables.events.is_some())
+    }
+
     fn order(&mut self, row: &OrderRow<'_, 's>) -> io::Result<()> {
         let Some(o) = &mut self.tables.orders else { return Ok(()) };
         let sc = self.sc;

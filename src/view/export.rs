@@ -325,7 +325,11 @@ impl<'s> CsvExport<'s> {
         let orders = Table::create(dir.join(CSV_FILES[0]), &order_header(sc))?;
         let steps = Table::create(dir.join(CSV_FILES[1]), &strings(&STEP_HEADER))?;
         let events = Table::create(dir.join(CSV_FILES[2]), &strings(&EVENT_HEADER))?;
-        Ok(CsvExport { rows: Tabulator::new(sc), tables: CsvTables { sc, orders, steps, events }, failed: None })
+        Ok(CsvExport {
+            rows: Tabulator::new(sc),
+            tables: CsvTables { sc, orders, steps, events },
+            failed: None,
+        })
     }
 
     /// The first write error, if any: writing has stopped and `finish` will return it.

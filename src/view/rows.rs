@@ -4,8 +4,10 @@
 //! comes when, and what is in each cell. Only the orders and steps still in the
 //! kitchen are held; every other row is handed on as soon as it is complete.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io;
+
+use rustc_hash::FxHashMap;
 
 use crate::event::{Event, EventKind};
 use crate::model::{CookIx, Customers, ItemIx, Scenario, StepIx};
@@ -109,6 +111,11 @@ pub(crate) struct EventRow<'s> {
 
 /// Where the rows go, each as soon as it is complete.
 pub(crate) trait Rows<'s> {
+    /// Whether it takes the steps' and the events' rows (the orders' it always
+    /// does): those not taken are not worked out.
+    fn takes(&self) -> (bool, bool) {
+        (true, true)
+    }
     fn order(&mut self, row: &OrderRow<'_, 's>) -> io::Result<()>;
     fn step(&mut self, row: &StepRow) -> io::Result<()>;
     fn event(&mut self, row: &EventRow<'s>) -> io::Result<()>;
@@ -186,14 +193,14 @@ pub(crate) struct Tabulator<'s> {
     /// every earlier order are served or gone.
     pending: BTreeMap<u64, Pending<'s>>,
     /// Steps that queued or started and have not finished, by (order, step).
-    running: HashMap<(u64, StepIx), Running>,
+    running: FxHashMap<(u64, StepIx), Running>,
     seq: u64,
 }
 
 impl<'s> Tabulator<'s> {
     /// Rows of a run of `sc`.
     pub fn new(sc: &'s Scenario) -> Self {
-        Tabulator { sc, pending: BTreeMap::new(), running: HashMap::new(), seq: 0 }
+        Tabulator { sc, pending: BTreeMap::new(), running: FxHashMap::default(), seq: 0 }
     }
 
     /// Hands on the rows of everything still in the kitchen: orders not served yet
@@ -239,7 +246,10 @@ impl<'s> Tabulator<'s> {
             EventKind::ServiceEnded { elapsed, .. } => Some(elapsed),
             _ => None,
         };
-        out.event(&EventRow { t: event.t, rec: EventRecord::named(sc, event, |s| s), elapsed })?;
+        let (steps, events) = out.takes();
+        if events {
+            out.event(&EventRow { t: event.t, rec: EventRecord::named(sc, event, |s| s), elapsed })?;
+        }
         match event.kind {
             EventKind::Arrived { order } => {
                 let customer = match (order.listed, &sc.customers) {
@@ -259,6 +269,15 @@ impl<'s> Tabulator<'s> {
                     outcome: None,
                 };
                 self.pending.insert(order.id, row);
+            }
+            EventKind::StepWaiting { .. }
+            | EventKind::StepFinished { .. }
+            | EventKind::StepCancelled { .. }
+                if !steps => {}
+            EventKind::StepStarted { order, .. } if !steps => {
+                if let Some(o) = self.pending.get_mut(&order.id) {
+                    o.first_step.get_or_insert(event.t);
+                }
             }
             EventKind::StepWaiting { order, step, cook, .. } => {
                 let row = self.running(order, step);
