@@ -1,5 +1,6 @@
 //! The exports (`src/view/export.rs`) parse back and agree with the JSON report, and
-//! every file is written completely or not at all.
+//! every file is written completely or not at all; the columnar view
+//! (`src/view/columns.rs`) holds exactly the CSV export's cells.
 
 mod common;
 
@@ -14,6 +15,7 @@ use async_cafe::event::{Sink, Tee};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, ClockKind, RunSpec};
 use async_cafe::time::Ticks;
+use async_cafe::view::columns::{Column, ColumnsView, TableSet, Tables};
 use async_cafe::view::export::{CsvExport, EventsExport, Exports};
 use async_cafe::view::json::{JsonReport, JsonView};
 use common::load_builtin;
@@ -548,4 +550,112 @@ fn the_csv_directory_is_created_when_missing() {
     csv.finish().unwrap();
     assert_eq!(listing(&nested), ["events.csv", "orders.csv", "steps.csv"]);
     check_orders_csv(&nested.join("orders.csv"), &sc, &report);
+}
+
+/// The columnar view (`view::columns`) holds exactly the CSV export's cells: each
+/// column named as the CSV's, in its order, with the value the CSV's cell parses to
+/// (an empty cell is a missing value).
+fn check_columns_equal_csv(dir: &Path, tables: &Tables, what: &str) {
+    let (orders, steps, events) = (tables.orders.as_ref(), tables.steps.as_ref(), tables.events.as_ref());
+    let parts = [
+        ("orders.csv", orders.unwrap().columns(), orders.unwrap().len()),
+        ("steps.csv", steps.unwrap().columns(), steps.unwrap().len()),
+        ("events.csv", events.unwrap().columns(), events.unwrap().len()),
+    ];
+    for (file, columns, len) in parts {
+        let csv = read_csv(&dir.join(file));
+        let names: Vec<&String> = columns.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, csv.header.iter().collect::<Vec<_>>(), "{what} {file}");
+        assert_eq!(len, csv.rows.len(), "{what} {file}");
+        for (i, row) in csv.rows.iter().enumerate() {
+            for (name, col) in &columns {
+                let cell = row[name].as_str();
+                let seconds = |v: Option<f64>| {
+                    // The nearest float to the CSV's exact decimal, bit for bit.
+                    let want: Option<f64> = opt_field(cell);
+                    assert_eq!(v.map(f64::to_bits), want.map(f64::to_bits), "{what} {file} row {i} {name}");
+                };
+                match col {
+                    Column::Whole(v) => assert_eq!(v[i].to_string(), cell, "{what} {file} row {i} {name}"),
+                    Column::MaybeWhole(v) => {
+                        assert_eq!(v.get(i), opt_field::<u64>(cell), "{what} {file} row {i} {name}")
+                    }
+                    Column::Seconds(v) => seconds(Some(v[i])),
+                    Column::MaybeSeconds(v) => seconds(v.get(i)),
+                    Column::Text(d) => {
+                        assert_eq!(
+                            d.get(i),
+                            (!cell.is_empty()).then_some(cell),
+                            "{what} {file} row {i} {name}"
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_columnar_view_holds_the_csv_exports_rows() {
+    let scratch = scratch("columns");
+    let dir = scratch.path();
+    for sc in scenarios() {
+        for mode in [Mode::Async, Mode::Sync] {
+            let what = format!("{} {}", sc.name, mode.name());
+            // Fed beside the CSV export, by `ops::run`, and alone.
+            let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
+            let want = ops::Want {
+                csv: Some(dir.to_path_buf()),
+                tables: Some(TableSet::ALL),
+                ..ops::Want::default()
+            };
+            let ran = ops::run(&sc, spec, want, &mut std::io::sink()).unwrap();
+            let tables = ran.tables.expect("asked for");
+            check_columns_equal_csv(dir, &tables, &what);
+            let alone = ops::Want { tables: Some(TableSet::ALL), ..ops::Want::default() };
+            let ran = ops::run(&sc, spec, alone, &mut std::io::sink()).unwrap();
+            check_columns_equal_csv(dir, &ran.tables.expect("asked for"), &what);
+            // One table only: the others are not built.
+            let orders = TableSet { orders: true, ..TableSet::default() };
+            let want = ops::Want { tables: Some(orders), stats: true, ..ops::Want::default() };
+            let one = ops::run(&sc, spec, want, &mut std::io::sink()).unwrap().tables.unwrap();
+            assert!(one.steps.is_none() && one.events.is_none());
+            let (one, all) = (one.orders.unwrap(), tables.orders.unwrap());
+            assert_eq!(one.id, all.id, "{what}");
+            assert_eq!(one.first_step_s, all.first_step_s, "{what}");
+            assert_eq!(one.wait_s, all.wait_s, "{what}");
+            assert_eq!(one.above_chain_s, all.above_chain_s, "{what}");
+        }
+    }
+}
+
+#[test]
+fn the_columns_of_a_stopped_run_hold_what_its_csv_holds() {
+    let scratch = scratch("columns-stopped");
+    let dir = scratch.path();
+    let sc = busy();
+    for mode in [Mode::Async, Mode::Sync] {
+        let mut csv = CsvExport::create(&sc, dir).unwrap();
+        let mut columns = ColumnsView::new(&sc, TableSet::ALL);
+        let outcome = engine::run(&sc, mode, sc.seed, &mut StopAfter(12), &mut Tee(&mut csv, &mut columns));
+        assert!(!outcome.finished);
+        csv.finish().unwrap();
+        let tables = columns.finish();
+        check_columns_equal_csv(dir, &tables, mode.name());
+        let orders = tables.orders.unwrap();
+        assert!(
+            (0..orders.len()).any(|i| orders.served_s.get(i).is_none() && orders.outcome.get(i).is_none())
+        );
+    }
+}
+
+#[test]
+fn seconds_are_the_nearest_float_to_the_exact_decimal() {
+    use async_cafe::view::columns::seconds;
+    for t in
+        [0, 1, 250_000_000, 1_460_333_134, 12_000_000_001, (1 << 53) - 1, 1 << 53, (1 << 60) + 7, u64::MAX]
+    {
+        let decimal = format!("{}.{:09}", t / 1_000_000_000, t % 1_000_000_000);
+        assert_eq!(seconds(t).to_bits(), decimal.parse::<f64>().unwrap().to_bits(), "{t}");
+    }
 }

@@ -108,7 +108,7 @@ def main() -> None:
     try:
         df = orders.to_pandas()
         to_pandas = time.perf_counter() - start
-        print(f"orders table of {len(df):,} rows: made (rerun + CSV export) {made:.3f} s, to pandas {to_pandas:.3f} s")
+        print(f"orders table of {len(df):,} rows: made (rerun into columns) {made:.3f} s, to pandas {to_pandas:.3f} s")
     except ImportError:
         print("pandas/pyarrow not installed: table timing skipped")
 

@@ -16,6 +16,7 @@ use crate::engine::{self, Clock, Outcome, VirtualClock};
 use crate::event::{Event, Sink};
 use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
+use crate::view::columns::{ColumnsView, TableSet, Tables};
 #[cfg(feature = "export")]
 use crate::view::export::Exports;
 use crate::view::json::{JsonDocument, JsonReport, JsonStream, JsonView};
@@ -81,6 +82,9 @@ pub struct Want {
     pub trace: bool,
     /// With `trace`: add one lane per order.
     pub order_lanes: bool,
+    /// Build these tables in memory as columns ([`Ran::tables`]): the CSV export's
+    /// tables, for a dataframe library (see [`ColumnsView`]).
+    pub tables: Option<TableSet>,
     /// On the real clock, keep a panel of the kitchen's state under the narrative,
     /// redrawn in place (for a terminal).
     pub live: bool,
@@ -137,6 +141,8 @@ pub struct Ran {
     pub stats: Option<Stats>,
     /// The trace, if [`Want::trace`] asked for it.
     pub trace: Option<Trace>,
+    /// The tables [`Want::tables`] asked for, as columns.
+    pub tables: Option<Tables>,
     /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
     /// (the real clock). A run stopped by a failed write of its narrative or exports
     /// returns that error instead.
@@ -351,6 +357,12 @@ impl<'s> Slot<JsonStream<'s>> for JsonStream<'s> {
     }
 }
 
+impl<'s> Slot<ColumnsView<'s>> for ColumnsView<'s> {
+    fn into_view(self) -> Option<ColumnsView<'s>> {
+        Some(self)
+    }
+}
+
 impl<'s> Slot<TraceView<'s>> for TraceView<'s> {
     fn into_view(self) -> Option<TraceView<'s>> {
         Some(self)
@@ -361,15 +373,16 @@ impl<'s> Slot<TraceView<'s>> for TraceView<'s> {
 /// the commonest runs ([`run`] picks them) have each view or [`Off`], so that the
 /// engine, generic over its sink, calls the views asked for directly and nothing
 /// else; any other run has [`Maybe`] in every slot.
-struct Views<W, R, J, S, T> {
+struct Views<W, R, J, S, T, C> {
     writers: W,
     report: R,
     json: J,
     stats: S,
     trace: T,
+    columns: C,
 }
 
-impl<W: Sink, R: Sink, J: Sink, S: Sink, T: Sink> Sink for Views<W, R, J, S, T> {
+impl<W: Sink, R: Sink, J: Sink, S: Sink, T: Sink, C: Sink> Sink for Views<W, R, J, S, T, C> {
     #[inline(always)]
     fn event(&mut self, event: &Event<'_>) {
         self.writers.event(event);
@@ -377,6 +390,7 @@ impl<W: Sink, R: Sink, J: Sink, S: Sink, T: Sink> Sink for Views<W, R, J, S, T> 
         self.json.event(event);
         self.stats.event(event);
         self.trace.event(event);
+        self.columns.event(event);
     }
 }
 
@@ -387,6 +401,7 @@ struct Fed<'s, 'w> {
     json: Option<JsonStream<'s>>,
     stats: Option<StatsView<'s>>,
     trace: Option<TraceView<'s>>,
+    columns: Option<ColumnsView<'s>>,
 }
 
 /// [`Views`] of any slots: gives their views back after the run.
@@ -394,13 +409,14 @@ trait IntoFed<'s, 'w> {
     fn into_fed(self) -> Fed<'s, 'w>;
 }
 
-impl<'s, 'w, W, R, J, S, T> IntoFed<'s, 'w> for Views<W, R, J, S, T>
+impl<'s, 'w, W, R, J, S, T, C> IntoFed<'s, 'w> for Views<W, R, J, S, T, C>
 where
     W: Slot<Writers<'s, 'w>>,
     R: Slot<JsonView<'s>>,
     J: Slot<JsonStream<'s>>,
     S: Slot<StatsView<'s>>,
     T: Slot<TraceView<'s>>,
+    C: Slot<ColumnsView<'s>>,
 {
     fn into_fed(self) -> Fed<'s, 'w> {
         Fed {
@@ -409,6 +425,7 @@ where
             json: self.json.into_view(),
             stats: self.stats.into_view(),
             trace: self.trace.into_view(),
+            columns: self.columns.into_view(),
         }
     }
 }
@@ -420,6 +437,7 @@ type AnyViews<'s, 'w> = Views<
     Maybe<JsonStream<'s>>,
     Maybe<StatsView<'s>>,
     Maybe<TraceView<'s>>,
+    Maybe<ColumnsView<'s>>,
 >;
 
 /// Stops a run at its next step once it is cancelled or a write has failed: there is
@@ -528,25 +546,27 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup)));
     let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
     let (cancel, failed_now) = (&want.cancel, &*failed);
-    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace) {
+    let columns = want.tables.map(|which| ColumnsView::new(sc, which));
+    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace, columns)
+    {
         // The commonest runs on the virtual clock: `cafe run --stats` of a scenario
         // without a narrative, `--format json`, `cafe compare`.
-        (ClockKind::Virtual, None, None, None, Some(stats), None) => {
-            let views = Views { writers: Off, report: Off, json: Off, stats, trace: Off };
+        (ClockKind::Virtual, None, None, None, Some(stats), None, None) => {
+            let views = Views { writers: Off, report: Off, json: Off, stats, trace: Off, columns: Off };
             let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
             (outcome, fed, None, None)
         }
-        (ClockKind::Virtual, None, None, Some(json), Some(stats), None) => {
-            let views = Views { writers: Off, report: Off, json, stats, trace: Off };
+        (ClockKind::Virtual, None, None, Some(json), Some(stats), None, None) => {
+            let views = Views { writers: Off, report: Off, json, stats, trace: Off, columns: Off };
             let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
             (outcome, fed, None, None)
         }
-        (ClockKind::Virtual, None, None, None, Some(stats), Some(trace)) => {
-            let views = Views { writers: Off, report: Off, json: Off, stats, trace };
+        (ClockKind::Virtual, None, None, None, Some(stats), Some(trace), None) => {
+            let views = Views { writers: Off, report: Off, json: Off, stats, trace, columns: Off };
             let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
             (outcome, fed, None, None)
         }
-        (clock, writers, report, json, stats, trace) => {
+        (clock, writers, report, json, stats, trace, columns) => {
             #[cfg_attr(not(feature = "real-clock"), allow(unused_mut))]
             let mut views: AnyViews<'_, '_> = Views {
                 writers: Maybe(writers),
@@ -554,6 +574,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
                 json: Maybe(json),
                 stats: Maybe(stats),
                 trace: Maybe(trace),
+                columns: Maybe(columns),
             };
             match clock {
                 ClockKind::Virtual => {
@@ -585,7 +606,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         }
     };
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
-    let Fed { writers, report, json, stats, trace } = fed;
+    let Fed { writers, report, json, stats, trace, columns } = fed;
     #[cfg(feature = "export")]
     let exports = writers.map(|w| w.exports);
     #[cfg(not(feature = "export"))]
@@ -624,6 +645,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         json,
         stats: stats.filter(|_| want.stats),
         trace: trace.map(TraceView::finish),
+        tables: columns.map(ColumnsView::finish),
         stopped,
         worst_lag,
     })

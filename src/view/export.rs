@@ -17,18 +17,17 @@
 //! A write error during the run is remembered (see `error`); writing stops and
 //! `finish` returns it. Every error names the file or directory it is about.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::event::{Event, EventKind, Sink};
-use crate::model::{CookIx, ItemIx, Scenario, StepIx};
-use crate::orders::Order;
+use crate::event::{Event, Sink};
+use crate::model::Scenario;
 use crate::time::{TICKS_PER_SECOND, Ticks};
 
-use super::json::{EventRecord, OrderRecord};
+use super::json::EventRecord;
+use super::rows::{EVENT_HEADER, EventRow, OrderRow, Rows, STEP_HEADER, StepRow, Tabulator, order_header};
 
 /// Buffer size of each output file.
 const BUFFER: usize = 64 * 1024;
@@ -297,42 +296,20 @@ impl Table {
     }
 }
 
-/// An order in the kitchen, or served but waiting for an earlier one to be written.
-struct OrderRow {
-    rec: OrderRecord,
-    arrived: Ticks,
-    taken: Ticks,
-    first_step: Option<Ticks>,
-    served: Option<Ticks>,
-    /// How the order ended (`served`, `left` or `balked`), and when.
-    outcome: Option<(&'static str, Ticks)>,
-}
-
-/// A step that has queued or started and not finished.
-struct StepRow {
-    /// Which came first, for the rows written by `finish`.
-    seq: u64,
-    item: ItemIx,
-    /// The duration drawn for this step of this order.
-    drawn: Ticks,
-    queued: Option<Ticks>,
-    started: Option<Ticks>,
-    cook: Option<CookIx>,
-}
-
-/// `--csv DIR`: `orders.csv`, `steps.csv` and `events.csv`.
+/// `--csv DIR`: `orders.csv`, `steps.csv` and `events.csv`, their rows worked out by
+/// the [`Tabulator`] (shared with the columnar view, `view::columns`).
 pub struct CsvExport<'s> {
+    rows: Tabulator<'s>,
+    tables: CsvTables<'s>,
+    failed: Option<io::Error>,
+}
+
+/// The three files being written.
+struct CsvTables<'s> {
     sc: &'s Scenario,
     orders: Table,
     steps: Table,
     events: Table,
-    /// Orders not written yet, by id: rows are written in order of id, each once it
-    /// and every earlier order are served.
-    pending: BTreeMap<u64, OrderRow>,
-    /// Steps that queued or started and have not finished, by (order, step).
-    running: HashMap<(u64, StepIx), StepRow>,
-    seq: u64,
-    failed: Option<io::Error>,
 }
 
 /// The file names `CsvExport` writes in its directory.
@@ -346,34 +323,11 @@ impl<'s> CsvExport<'s> {
         fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
         let strings = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let orders = Table::create(dir.join(CSV_FILES[0]), &order_header(sc))?;
-        let steps = Table::create(
-            dir.join(CSV_FILES[1]),
-            &strings(&[
-                "order",
-                "item",
-                "step",
-                "kind",
-                "equipment",
-                "cook",
-                "queued_s",
-                "started_s",
-                "finished_s",
-                "duration_s",
-                "drawn_s",
-            ]),
-        )?;
-        let events = Table::create(
-            dir.join(CSV_FILES[2]),
-            &strings(&["t_s", "kind", "order", "step", "cook", "equipment", "elapsed_s", "served"]),
-        )?;
+        let steps = Table::create(dir.join(CSV_FILES[1]), &strings(&STEP_HEADER))?;
+        let events = Table::create(dir.join(CSV_FILES[2]), &strings(&EVENT_HEADER))?;
         Ok(CsvExport {
-            sc,
-            orders,
-            steps,
-            events,
-            pending: BTreeMap::new(),
-            running: HashMap::new(),
-            seq: 0,
+            rows: Tabulator::new(sc),
+            tables: CsvTables { sc, orders, steps, events },
             failed: None,
         })
     }
@@ -391,19 +345,11 @@ impl<'s> CsvExport<'s> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
-        let pending = std::mem::take(&mut self.pending);
-        for row in pending.values() {
-            self.write_order(row)?;
-        }
-        let mut running: Vec<_> = std::mem::take(&mut self.running).into_iter().collect();
-        running.sort_by_key(|(_, row)| row.seq);
-        for ((order, step), row) in running {
-            self.write_step(order, step, &row, None)?;
-        }
-        self.orders.flush_and_sync()?;
-        self.steps.flush_and_sync()?;
-        self.events.flush_and_sync()?;
-        let CsvExport { orders, steps, events, .. } = self;
+        self.rows.finish(&mut self.tables)?;
+        let CsvTables { mut orders, mut steps, mut events, .. } = self.tables;
+        orders.flush_and_sync()?;
+        steps.flush_and_sync()?;
+        events.flush_and_sync()?;
         let mut staged = Vec::new();
         for table in [orders, steps, events] {
             drop(table.out);
@@ -414,152 +360,63 @@ impl<'s> CsvExport<'s> {
         }
         Ok(())
     }
+}
 
-    fn write_order(&mut self, row: &OrderRow) -> io::Result<()> {
-        let rec = &row.rec;
-        let mut fields = vec![rec.id.to_string(), rec.customer.clone(), rec.item.clone()];
-        // In the scenario's option order (the map is sorted by name).
-        let value =
-            |name: &str| rec.options.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        fields.extend(self.sc.menu.options.iter().map(|o| value(&o.name)));
-        let since_arrival = |t: Option<Ticks>| t.map(|t| secs(t - row.arrived)).unwrap_or_default();
+impl<'s> Rows<'s> for CsvTables<'s> {
+    fn order(&mut self, row: &OrderRow<'_, 's>) -> io::Result<()> {
+        let sc = self.sc;
+        let customer = match row.customer {
+            Some(name) => name.to_string(),
+            None => format!("Customer {}", row.id),
+        };
+        let mut fields = vec![row.id.to_string(), customer, sc.menu.items[row.item as usize].name.clone()];
+        let options = sc.menu.options.iter().zip(row.options);
+        fields.extend(options.map(|(o, &v)| o.values[v as usize].clone()));
         fields.extend([
             secs(row.arrived),
             secs(row.taken),
             opt_secs(row.first_step),
             opt_secs(row.served),
-            since_arrival(row.first_step),
-            since_arrival(row.served),
-            secs(rec.chain),
-            row.served.map(|t| secs((t - row.arrived).saturating_sub(rec.chain))).unwrap_or_default(),
-            row.outcome.map(|(outcome, _)| outcome.to_string()).unwrap_or_default(),
-            row.outcome.filter(|(o, _)| *o != "served").map(|(_, t)| secs(t)).unwrap_or_default(),
+            opt_secs(row.wait),
+            opt_secs(row.time_in_system),
+            secs(row.longest_chain),
+            opt_secs(row.above_chain),
+            row.outcome.unwrap_or_default().to_string(),
+            opt_secs(row.gone),
         ]);
         self.orders.row(&fields)
     }
 
-    fn write_step(
-        &mut self,
-        order: u64,
-        step: StepIx,
-        row: &StepRow,
-        finished: Option<Ticks>,
-    ) -> io::Result<()> {
+    fn step(&mut self, row: &StepRow) -> io::Result<()> {
         let sc = self.sc;
-        let s = &sc.recipe_of(row.item).steps[step as usize];
-        let duration = match (row.started, finished) {
-            (Some(a), Some(b)) => secs(b - a),
-            _ => String::new(),
-        };
+        let s = &sc.recipe_of(row.item).steps[row.step as usize];
         self.steps.row([
-            order.to_string(),
+            row.order.to_string(),
             sc.menu.items[row.item as usize].name.clone(),
             s.name.clone(),
             s.kind.name().to_string(),
             s.uses.map(|e| sc.kitchen.equipment[e as usize].name.clone()).unwrap_or_default(),
-            opt(row.cook.map(|c| c as u32 + 1)),
+            opt(row.cook),
             opt_secs(row.queued),
             opt_secs(row.started),
-            opt_secs(finished),
-            duration,
+            opt_secs(row.finished),
+            opt_secs(row.duration),
             secs(row.drawn),
         ])
     }
 
-    /// Writes the orders at the front of `pending` that are served or gone.
-    fn write_finished_orders(&mut self) -> io::Result<()> {
-        while let Some(entry) = self.pending.first_entry() {
-            if entry.get().outcome.is_none() {
-                break;
-            }
-            let row = entry.remove();
-            self.write_order(&row)?;
-        }
-        Ok(())
-    }
-
-    fn step_row(&mut self, order: &Order, step: StepIx) -> &mut StepRow {
-        let seq = &mut self.seq;
-        self.running.entry((order.id, step)).or_insert_with(|| {
-            *seq += 1;
-            let (item, drawn) = (order.item, order.durations[step as usize]);
-            StepRow { seq: *seq, item, drawn, queued: None, started: None, cook: None }
-        })
-    }
-
-    fn try_event(&mut self, event: &Event<'_>) -> io::Result<()> {
-        let rec = EventRecord::of(self.sc, event);
-        let elapsed = match event.kind {
-            EventKind::ServiceEnded { elapsed, .. } => Some(elapsed),
-            _ => None,
-        };
+    fn event(&mut self, row: &EventRow<'s>) -> io::Result<()> {
+        let rec = &row.rec;
         self.events.row([
-            secs(event.t),
+            secs(row.t),
             rec.kind.to_string(),
             opt(rec.order),
-            rec.step.unwrap_or_default(),
+            rec.step.unwrap_or_default().to_string(),
             opt(rec.cook),
-            rec.equipment.unwrap_or_default(),
-            opt_secs(elapsed),
+            rec.equipment.unwrap_or_default().to_string(),
+            opt_secs(row.elapsed),
             opt(rec.served),
-        ])?;
-        match event.kind {
-            EventKind::Arrived { order } => {
-                let row = OrderRow {
-                    rec: OrderRecord::taken(self.sc, order, event.t),
-                    arrived: order.arrival,
-                    taken: event.t,
-                    first_step: None,
-                    served: None,
-                    outcome: None,
-                };
-                self.pending.insert(order.id, row);
-            }
-            EventKind::StepWaiting { order, step, cook, .. } => {
-                let row = self.step_row(order, step);
-                row.queued = Some(event.t);
-                row.cook = cook;
-            }
-            EventKind::StepStarted { order, step, cook } => {
-                let row = self.step_row(order, step);
-                row.started = Some(event.t);
-                row.cook = cook;
-                if let Some(o) = self.pending.get_mut(&order.id) {
-                    o.first_step.get_or_insert(event.t);
-                }
-            }
-            EventKind::StepFinished { order, step, cook } => {
-                let mut row = match self.running.remove(&(order.id, step)) {
-                    Some(row) => row,
-                    None => StepRow {
-                        seq: 0,
-                        item: order.item,
-                        drawn: order.durations[step as usize],
-                        queued: None,
-                        started: None,
-                        cook: None,
-                    },
-                };
-                row.cook = cook.or(row.cook);
-                self.write_step(order.id, step, &row, Some(event.t))?;
-            }
-            EventKind::StepCancelled { order, step, .. } => {
-                if let Some(row) = self.running.remove(&(order.id, step)) {
-                    self.write_step(order.id, step, &row, None)?;
-                }
-            }
-            EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
-                if let Some(o) = self.pending.get_mut(&order.id) {
-                    if let EventKind::Served { .. } = event.kind {
-                        o.served = Some(event.t);
-                    }
-                    o.outcome = Some((event.kind.name(), event.t));
-                }
-                self.write_finished_orders()?;
-            }
-            EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
-        }
-        Ok(())
+        ])
     }
 }
 
@@ -568,37 +425,10 @@ impl Sink for CsvExport<'_> {
         if self.failed.is_some() {
             return;
         }
-        if let Err(e) = self.try_event(event) {
+        if let Err(e) = self.rows.event(event, &mut self.tables) {
             self.failed = Some(e);
         }
     }
-}
-
-/// `id, customer, item`, one column per option, then the times. An option named like
-/// one of the other columns gets `option_` in front (as often as needed).
-fn order_header(sc: &Scenario) -> Vec<String> {
-    const TIMES: [&str; 10] = [
-        "arrived_s",
-        "taken_s",
-        "first_step_s",
-        "served_s",
-        "wait_s",
-        "time_in_system_s",
-        "longest_chain_s",
-        "above_chain_s",
-        "outcome",
-        "gone_s",
-    ];
-    let mut header: Vec<String> = ["id", "customer", "item"].iter().map(|s| s.to_string()).collect();
-    for o in &sc.menu.options {
-        let mut name = o.name.clone();
-        while header.contains(&name) || TIMES.contains(&name.as_str()) {
-            name.insert_str(0, "option_");
-        }
-        header.push(name);
-    }
-    header.extend(TIMES.iter().map(|s| s.to_string()));
-    header
 }
 
 /// Both exports, each optional: what `--events` and `--csv` ask for, as one sink.

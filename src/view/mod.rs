@@ -1,5 +1,6 @@
 //! Views: consumers of the engine's events. None of them feeds anything back.
 
+pub mod columns;
 pub mod compare;
 #[cfg(feature = "export")]
 pub mod export;
@@ -9,6 +10,7 @@ pub mod html_report;
 pub mod json;
 pub mod live;
 pub mod narrative;
+pub(crate) mod rows;
 pub mod stats;
 pub mod table;
 pub mod timeline;

@@ -4,6 +4,7 @@
 //! library's operation (`async_cafe::ops`), called with checked arguments, and
 //! every message is the library's or the command's own words.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use async_cafe::replicate::Replicated;
 use async_cafe::scenario::{self, ScenarioError};
 use async_cafe::sweep::{self, Sweep, Target, Vary};
 use async_cafe::time::{self, Ticks};
+use async_cafe::view::columns::{TableSet, Tables};
 use async_cafe::view::html_report::{self as report, ReportRun};
 use async_cafe::view::json::JsonReport as Report;
 use async_cafe::view::stats::Stats;
@@ -428,10 +430,10 @@ pub struct RunOut {
     worst_lag: Option<(Duration, Ticks)>,
     stats: Stats,
     /// Real clock: the JSON report (the narrative with its times) and the trace,
-    /// kept as the run went; the CSV exports when asked for.
+    /// kept as the run went; the tables (as columns) when asked for.
     report: Option<Report>,
     trace: Option<Trace>,
-    csv: Option<tempfile::TempDir>,
+    tables: Option<Tables>,
 }
 
 /// Runs `p` (on the calling thread, which may be any), stopped by `cancel`. On the
@@ -446,14 +448,13 @@ pub fn run(
     echo: Option<&mut dyn std::io::Write>,
 ) -> Result<RunOut, Fail> {
     let real = matches!(p.spec.clock, ClockKind::Real { .. });
-    let csv = if real && record { Some(tempdir()?) } else { None };
     let want = Want {
         narrative: echo.is_some(),
         stats: true,
         report: real,
         trace: real,
         order_lanes: real,
-        csv: csv.as_ref().map(|d| d.path().to_path_buf()),
+        tables: (real && record).then_some(TableSet::ALL),
         warmup: time::duration(p.warmup),
         cancel: cancel.clone(),
         ..Want::default()
@@ -476,24 +477,8 @@ pub fn run(
         stats,
         report: ran.report,
         trace: ran.trace,
-        csv,
+        tables: ran.tables,
     })
-}
-
-fn tempdir() -> Result<tempfile::TempDir, Fail> {
-    tempfile::Builder::new().prefix("async-cafe-").tempdir().map_err(|e| Fail::Io(e.to_string()))
-}
-
-/// The three CSV tables of a run, in a temporary directory removed when dropped.
-pub struct CsvTables {
-    dir: tempfile::TempDir,
-}
-
-impl CsvTables {
-    /// The path of `name` (`orders.csv`, `steps.csv`, `events.csv`).
-    pub fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.path().join(name)
-    }
 }
 
 impl RunOut {
@@ -611,11 +596,11 @@ impl RunOut {
         Ok(report::html(&self.sc, &[run]))
     }
 
-    /// The CSV exports of the run (docs/exports.md): those kept as it ran, or made by
-    /// running it again on the virtual clock.
-    pub fn tables(&self) -> Result<CsvTablesRef<'_>, Fail> {
-        if let Some(dir) = &self.csv {
-            return Ok(CsvTablesRef::Kept(dir.path()));
+    /// The tables `which` of the run (docs/exports.md), as columns: those kept as it
+    /// ran, or made by running it again on the virtual clock.
+    pub fn tables(&self, which: TableSet) -> Result<Cow<'_, Tables>, Fail> {
+        if let Some(tables) = &self.tables {
+            return Ok(Cow::Borrowed(tables));
         }
         if self.is_real() {
             return Err(Fail::Value(
@@ -625,35 +610,10 @@ impl RunOut {
         if !self.finished {
             return Err(self.not_again("tables"));
         }
-        let dir = tempdir()?;
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
-        let want = Want { csv: Some(dir.path().to_path_buf()), ..Want::default() };
-        ops::run(&self.sc, spec, want, &mut std::io::sink())?;
-        Ok(CsvTablesRef::Made(CsvTables { dir }))
-    }
-
-    /// Whether the option columns of the orders table (between `item` and
-    /// `arrived_s`) exist: how many options the scenario has.
-    pub fn options(&self) -> usize {
-        self.sc.menu.options.len()
-    }
-}
-
-/// Where a run's CSV tables are.
-pub enum CsvTablesRef<'a> {
-    /// Kept by the run itself.
-    Kept(&'a Path),
-    /// Made again, in a directory of their own.
-    Made(CsvTables),
-}
-
-impl CsvTablesRef<'_> {
-    /// The path of `name`.
-    pub fn path(&self, name: &str) -> std::path::PathBuf {
-        match self {
-            CsvTablesRef::Kept(d) => d.join(name),
-            CsvTablesRef::Made(t) => t.path(name),
-        }
+        let want = Want { tables: Some(which), ..Want::default() };
+        let ran = ops::run(&self.sc, spec, want, &mut std::io::sink())?;
+        Ok(Cow::Owned(ran.tables.expect("asked for")))
     }
 }
 
@@ -778,14 +738,17 @@ pub fn prepare_replicate(
 }
 
 /// `replications` independent replications (`ops::replicate_until`) on `threads`
-/// workers; `None` when cancelled before one finished.
+/// workers, `progress(done, total)` after each; `None` when cancelled before one
+/// finished.
 pub fn replicate(
     prepared: &(Arc<Scenario>, Mode, u64, Ticks),
     replications: u32,
     threads: usize,
     cancel: &Cancel,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<RepOut>, Fail> {
     let (sc, mode, seed, warmup) = prepared;
+    let tell = |p: ops::Progress| progress(p.done, p.total);
     let batch = ops::Batch {
         mode: *mode,
         seed: Some(*seed),
@@ -793,7 +756,7 @@ pub fn replicate(
         warmup: time::duration(*warmup),
         threads,
         cancel: cancel.clone(),
-        progress: None,
+        progress: Some(&tell),
     };
     let Some(rep) = from_ops(ops::replicate(sc, &batch))? else { return Ok(None) };
     if rep.replications == replications {

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_cafe::clock::Cancel;
+use async_cafe::view::columns::TableSet;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -407,7 +408,7 @@ impl PyScenario {
         if let Some(note) = out.lag_note() {
             warn.call_method1("warn", (note,))?;
         }
-        let run = Run { out, tables: OnceLock::new() };
+        let run = Run { out, tables: Default::default() };
         match signal {
             Some(_) => Err(interrupted(py, "the run was", Some(Py::new(py, run)?.into_any()))),
             None => Ok(run),
@@ -442,8 +443,11 @@ impl PyScenario {
     /// Runs `replications` independent replications on the virtual clock (seeds
     /// derived from `seed`, in parallel on `threads` threads, 0 = one per core; the
     /// numbers do not depend on it) and returns the `Replication`: every statistic
-    /// as an estimate with `mean`, `half_width_95`, `low` and `high`.
-    #[pyo3(signature = (replications = 20, mode = "async", seed = None, warmup = None, policy = None, threads = 0))]
+    /// as an estimate with `mean`, `half_width_95`, `low` and `high`. `progress`:
+    /// show a tqdm bar (None: when tqdm is installed and on a terminal or in a
+    /// notebook), as `sweep` does. Ctrl-C stops them and raises `Interrupted`, whose
+    /// `.result` is the `Replication` of those finished (None if none had).
+    #[pyo3(signature = (replications = 20, mode = "async", seed = None, warmup = None, policy = None, threads = 0, progress = None))]
     #[allow(clippy::too_many_arguments)]
     fn replicate(
         &self,
@@ -454,14 +458,40 @@ impl PyScenario {
         warmup: Option<f64>,
         policy: Option<&str>,
         threads: usize,
+        progress: Option<bool>,
     ) -> PyResult<Replication> {
         let r = u32::try_from(replications.max(0))
             .map_err(|_| PyValueError::new_err("replications must be at most 4294967295"))?;
         let prepared =
             bridge::prepare_replicate(&self.sc, mode, seed, r, warmup, policy).map_err(|e| err(py, e))?;
         let cancel = Cancel::new();
-        let (out, signal) =
-            interruptible(py, &cancel, |_| {}, || bridge::replicate(&prepared, r, threads, &cancel));
+        let bar =
+            py.import("async_cafe._sweep")?.call_method1("_progress_bar", (progress, r, "replicate"))?;
+        let bar = (!bar.is_none()).then_some(bar);
+        let done = AtomicUsize::new(0);
+        let mut shown = 0;
+        let mut failed: Option<PyErr> = None;
+        let mut tick = |_: Python<'_>| {
+            let d = done.load(Ordering::Relaxed);
+            if let (Some(bar), true, None) = (&bar, d > shown, &failed) {
+                if let Err(e) = bar.call_method1("update", (d - shown,)) {
+                    failed = Some(e);
+                }
+                shown = d;
+            }
+        };
+        let (out, signal) = interruptible(py, &cancel, &mut tick, || {
+            bridge::replicate(&prepared, r, threads, &cancel, &|d, _| {
+                done.fetch_max(d, Ordering::Relaxed);
+            })
+        });
+        tick(py);
+        if let Some(bar) = &bar {
+            bar.call_method0("close")?;
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let out = out.map_err(|e| err(py, e))?;
         let rep = out.map(|rep| Replication { rep });
         match (rep, signal) {
@@ -541,49 +571,32 @@ fn builtins() -> Vec<(String, String)> {
 #[pyclass(module = "async_cafe._native", frozen)]
 struct Run {
     out: bridge::RunOut,
-    tables: OnceLock<[Py<Table>; 3]>,
+    tables: [OnceLock<Py<Table>>; 3],
 }
 
 impl Run {
+    /// Table `i` (orders, steps, events), made from the library's columns the first
+    /// time it is asked for.
     fn table(&self, py: Python<'_>, i: usize) -> PyResult<Py<Table>> {
-        if let Some(t) = self.tables.get() {
-            return Ok(t[i].clone_ref(py));
+        if let Some(t) = self.tables[i].get() {
+            return Ok(t.clone_ref(py));
         }
         let out = &self.out;
-        let options = out.options();
         let made = py.detach(|| -> Result<_, Fail> {
-            let files = out.tables()?;
-            let read = |name: &str, kind: &dyn Fn(usize, &str, usize) -> Col| {
-                let f = std::fs::File::open(files.path(name)).map_err(|e| Fail::Io(e.to_string()))?;
-                table::read_csv(std::io::BufReader::with_capacity(1 << 20, f), kind).map_err(Fail::Io)
+            let which = TableSet { orders: i == 0, steps: i == 1, events: i == 2 };
+            let tables = out.tables(which)?;
+            let columns = match i {
+                0 => tables.orders.as_ref().map(|t| t.columns()),
+                1 => tables.steps.as_ref().map(|t| t.columns()),
+                _ => tables.events.as_ref().map(|t| t.columns()),
             };
-            // Columns and types as docs/exports.md gives them.
-            let orders = read("orders.csv", &|i, _, n| match i {
-                0 => Col::Whole,
-                _ if i < 3 + options => Col::Text,
-                _ if i == n - 2 => Col::Text,
-                _ => Col::Real,
-            })?;
-            let steps = read("steps.csv", &|_, name, _| match name {
-                "order" | "cook" => Col::Whole,
-                n if n.ends_with("_s") => Col::Real,
-                _ => Col::Text,
-            })?;
-            let events = read("events.csv", &|_, name, _| match name {
-                "order" | "cook" | "served" => Col::Whole,
-                "t_s" | "elapsed_s" => Col::Real,
-                _ => Col::Text,
-            })?;
-            Ok([orders, steps, events])
+            table::from_columns(&columns.expect("asked for")).map_err(Fail::Io)
         });
-        let [orders, steps, events] = made.map_err(|e| err(py, e))?;
-        let made = [
-            Py::new(py, Table::new("orders", orders))?,
-            Py::new(py, Table::new("steps", steps))?,
-            Py::new(py, Table::new("events", events))?,
-        ];
-        let _ = self.tables.set(made);
-        Ok(self.tables.get().expect("set")[i].clone_ref(py))
+        let batch = made.map_err(|e| err(py, e))?;
+        let name = ["orders", "steps", "events"][i];
+        let made = Py::new(py, Table::new(name, batch))?;
+        let _ = self.tables[i].set(made);
+        Ok(self.tables[i].get().expect("set").clone_ref(py))
     }
 }
 

@@ -1,18 +1,20 @@
-//! Tables for Python: a CSV export of the library (a run's `orders.csv`, `steps.csv`,
-//! `events.csv`, a sweep's CSV) read into one Arrow record batch, column by column
-//! with the type its documentation gives, and handed to Python through the Arrow
-//! PyCapsule interface (`__arrow_c_stream__`), which pandas, pyarrow, polars and
-//! DuckDB read without going through Python objects.
+//! Tables for Python: a run's tables (orders, steps, events), built by the library's
+//! columnar view (`async_cafe::view::columns`) and turned into Arrow arrays column by
+//! column, or a sweep's CSV read into one; either is one Arrow record batch, handed
+//! to Python through the Arrow PyCapsule interface (`__arrow_c_stream__`), which
+//! pandas, pyarrow, polars and DuckDB read without going through Python objects.
 //!
-//! The values are the CSV's: times in seconds (the CSV's exact decimals, read as the
-//! nearest `float64`), an empty cell is a null.
+//! The values are the CSV export's: times in seconds (the nearest `float64` to the
+//! CSV's exact decimals), whole numbers as `int64`, strings as `string`; an empty
+//! cell is a null.
 
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, RecordBatchIterator};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use async_cafe::view::columns::Column;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
@@ -111,6 +113,44 @@ pub fn read_csv(
         })
         .unzip();
     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
+}
+
+/// A run's table as a record batch: the columns in their order, with their names.
+/// Whole numbers become `int64`, seconds `float64`, strings (dictionary-encoded in
+/// the library) plain `string` columns, as the CSV export's tables read.
+pub fn from_columns(columns: &[(String, Column<'_>)]) -> Result<RecordBatch, String> {
+    let whole = |v: u64| i64::try_from(v).map_err(|_| format!("{v} is too large for int64"));
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+    for (name, col) in columns {
+        let (dt, array): (DataType, ArrayRef) = match *col {
+            Column::Whole(v) => {
+                let values = v.iter().map(|&x| whole(x)).collect::<Result<Vec<i64>, _>>()?;
+                (DataType::Int64, Arc::new(Int64Array::from(values)))
+            }
+            Column::MaybeWhole(v) => {
+                let values = (0..v.len()).map(|i| v.get(i).map(whole).transpose());
+                let values = values.collect::<Result<Vec<Option<i64>>, _>>()?;
+                (DataType::Int64, Arc::new(Int64Array::from(values)))
+            }
+            Column::Seconds(v) => (DataType::Float64, Arc::new(Float64Array::from(v.to_vec()))),
+            Column::MaybeSeconds(v) => {
+                let values: Float64Array = (0..v.len()).map(|i| v.get(i)).collect();
+                (DataType::Float64, Arc::new(values))
+            }
+            Column::Text(d) => {
+                let bytes: usize = d.values.iter().map(String::len).sum::<usize>().min(1 << 30);
+                let mut b = StringBuilder::with_capacity(d.len(), bytes.max(d.len() * 8));
+                for i in 0..d.len() {
+                    b.append_option(d.get(i));
+                }
+                (DataType::Utf8, Arc::new(b.finish()))
+            }
+        };
+        fields.push(Field::new(name, dt, true));
+        arrays.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
 }
 
 /// A table: one Arrow record batch. Read it with `pyarrow.table(t)`,

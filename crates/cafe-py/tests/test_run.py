@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -110,6 +111,23 @@ def test_replications_estimate_as_the_command(cafe):
     ).stdout
 
 
+def test_replications_show_a_progress_bar_as_they_finish(capsys, monkeypatch):
+    pytest.importorskip("tqdm")
+    shop = ac.Scenario.builtin("coffee-shop")
+    quiet = shop.replicate(12, seed=5, progress=False)
+    assert capsys.readouterr().err == ""
+    shown = shop.replicate(12, seed=5, threads=2, progress=True)
+    err = capsys.readouterr().err
+    assert "replicate: 100%" in err and "12/12" in err, err
+    # The numbers do not depend on it.
+    assert shown.estimates == quiet.estimates
+    # None: only on a terminal or in a notebook (pytest's stderr is neither; another
+    # test may have imported ipykernel, which reads as a notebook).
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    ac.replicate(shop, 3, progress=None)
+    assert capsys.readouterr().err == ""
+
+
 def test_bad_arguments_are_value_errors_in_the_commands_words():
     cafe = ac.Scenario.builtin("cafe")
     with pytest.raises(ValueError, match="speed must be a positive number, not 0"):
@@ -175,6 +193,13 @@ def test_ctrl_c_stops_replications_and_a_sweep():
     _interrupt_after(0.3)
     with pytest.raises(ac.Interrupted):
         big.replicate(40, threads=1)
+    # With its progress bar too.
+    pytest.importorskip("tqdm")
+    _interrupt_after(0.3)
+    start = time.perf_counter()
+    with pytest.raises(ac.Interrupted):
+        big.replicate(40, threads=1, progress=True)
+    assert time.perf_counter() - start < 3
     _interrupt_after(0.3)
     with pytest.raises(ac.Interrupted) as info:
         ac.sweep(big, vary={"cooks": range(4, 8)}, replications=10, threads=1, progress=False)

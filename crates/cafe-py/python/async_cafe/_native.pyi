@@ -110,6 +110,7 @@ class Scenario:
         warmup: Optional[float] = None,
         policy: Optional[str] = None,
         threads: int = 0,
+        progress: Optional[bool] = None,
     ) -> Replication: ...
 
 class Run:
