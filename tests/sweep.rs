@@ -382,11 +382,11 @@ fn a_sweep_is_the_same_whatever_the_threads() {
         [vary(&sc, "cooks=3..4"), vary(&sc, "equipment.machine=1..2"), vary(&sc, "arrivals.rate=2,2.5")];
     let t = sweep::parse_target("p95_time_in_system <= 4", &sweep::metrics(&sc, &varies)).unwrap();
     let one = run(&sc, &varies, &opts(4, 1));
-    let (table, csv) = (sweep::render_table(&one, Some(&t)), sweep::csv(&one, Some(&t)));
+    let (table, csv) = (sweep::render_table(&one, Some(&t)), sweep::csv(&one, Some(&t)).unwrap());
     for threads in [2, 3, 0] {
         let other = run(&sc, &varies, &opts(4, threads));
         assert_eq!(sweep::render_table(&other, Some(&t)), table);
-        assert_eq!(sweep::csv(&other, Some(&t)), csv);
+        assert_eq!(sweep::csv(&other, Some(&t)).unwrap(), csv);
         assert_eq!(
             other.rows.iter().map(|r| r.estimates.clone()).collect::<Vec<_>>(),
             one.rows.iter().map(|r| r.estimates.clone()).collect::<Vec<_>>()
@@ -398,7 +398,7 @@ fn a_sweep_is_the_same_whatever_the_threads() {
     assert_eq!(one.rows[5].replicated.as_ref().unwrap(), &rep);
     // Another seed, other numbers.
     let other = run(&sc, &varies, &Batch { seed: Some(8), ..opts(4, 2) });
-    assert_ne!(sweep::csv(&other, Some(&t)), csv);
+    assert_ne!(sweep::csv(&other, Some(&t)).unwrap(), csv);
 }
 
 #[test]
@@ -407,7 +407,7 @@ fn the_csv_has_every_configuration_and_statistic_and_parses_back() {
     let varies = [vary(&sc, "cooks=3..5"), vary(&sc, "equipment.machine=1..2")];
     let s = run(&sc, &varies, &opts(5, 0));
     let t = sweep::parse_target("mean_wait <= 1", &s.metrics).unwrap();
-    let text = sweep::csv(&s, Some(&t));
+    let text = sweep::csv(&s, Some(&t)).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
@@ -484,7 +484,7 @@ fn several_targets_are_all_required_and_each_row_says_which_it_meets() {
         (table.lines().skip(5).take(4)).map(|l| l.split_whitespace().rfind(|&w| w != "!").unwrap()).collect();
     assert_eq!(marks, ["1/2", "✓", "1/2", "1/2"], "{table}");
     // The CSV: every target's column, and meets_target for all of them.
-    let text = sweep::csv(&s, &both);
+    let text = sweep::csv(&s, &both).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(head[4..7], ["replications", "meets: mean_wait <= 1.5", "meets: hands_on_share >= 0.65"]);
@@ -574,7 +574,7 @@ fn a_stopped_sweep_keeps_the_configurations_that_finished() {
     assert!(answer.contains("cheapest configuration meeting the target: cooks=4"), "{answer}");
     let table = sweep::render_table(&s, Some(&t));
     assert!(table.lines().any(|l| l.trim_start().starts_with("5 ") && l.contains(" not run ")), "{table}");
-    let csv = sweep::csv(&s, Some(&t));
+    let csv = sweep::csv(&s, Some(&t)).unwrap();
     assert!(csv.lines().nth(3).unwrap().starts_with("5,56,not run,,,,"), "{csv}");
     // Stopped before anything started (two threads): nothing finished.
     let stopped = Cancel::new();
@@ -760,7 +760,7 @@ fn the_dispatch_policy_can_vary_and_the_smarter_baker_wins() {
     // The bread is done at 18 min kneaded first, at 21 in asyncio's order.
     assert_eq!((at(0), at(1)), (18.0, 21.0));
     assert_eq!(s.rows[0].describe(&s.varies), "policy=longest-chain");
-    let csv = sweep::csv(&s, None);
+    let csv = sweep::csv(&s, None).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with("longest-chain,"), "{csv}");
 }
 

@@ -1,5 +1,7 @@
 //! A sweep as CSV (`--csv`).
 
+use std::io;
+
 use super::{Sweep, Target};
 
 /// Every configuration × statistic as CSV: the varied values (one column per
@@ -10,7 +12,12 @@ use super::{Sweep, Target};
 /// each (as written), then `METRIC_mean` and `METRIC_half_width` for every metric
 /// (empty when not run, or for a cook the configuration does not have); a time's
 /// columns name the scenario's unit, `p95_time_in_system_min_mean`.
-pub fn csv<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> String {
+///
+/// # Errors
+///
+/// What the CSV writer returns: none in practice, as it writes to memory, but
+/// returned rather than dropped.
+pub fn csv<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> io::Result<String> {
     let targets: Vec<&Target> = targets.into_iter().collect();
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut head: Vec<String> = sweep.varies.iter().map(|v| v.param.name()).collect();
@@ -24,7 +31,7 @@ pub fn csv<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> 
         head.push(format!("{name}_mean"));
         head.push(format!("{name}_half_width"));
     }
-    let _ = w.write_record(&head);
+    w.write_record(&head)?;
     for (i, row) in sweep.rows.iter().enumerate() {
         let mut rec: Vec<String> =
             sweep.varies.iter().zip(&row.values).map(|(v, &x)| v.param.show(x)).collect();
@@ -61,7 +68,8 @@ pub fn csv<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Target>) -> 
                 None => rec.extend([String::new(), String::new()]),
             }
         }
-        let _ = w.write_record(&rec);
+        w.write_record(&rec)?;
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }

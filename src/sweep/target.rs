@@ -323,7 +323,7 @@ mod tests {
         let varies = vec![parse_vary("cooks=1..2", &sc).unwrap()];
         let batch = Batch { seed: Some(1), replications: 2, threads: 1, ..Batch::default() };
         let sweep = crate::ops::sweep(&sc, &varies, &batch).unwrap();
-        let table = csv(&sweep, None);
+        let table = csv(&sweep, None).unwrap();
         let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
         let metrics = metrics(&sc, &varies);
         let rep = sweep.rows[1].replicated.as_ref().unwrap();

@@ -944,8 +944,8 @@ pub struct AnswerOut {
 
 impl SweepOut {
     /// The CSV table (`cafe sweep --csv`).
-    pub fn csv(&self) -> String {
-        sweep::csv(&self.sweep, self.target.as_ref().map(|t| &t.1))
+    pub fn csv(&self) -> Result<String, Fail> {
+        Ok(sweep::csv(&self.sweep, self.target.as_ref().map(|t| &t.1))?)
     }
     /// The text table and answer, as `cafe sweep` prints them.
     pub fn text(&self) -> String {

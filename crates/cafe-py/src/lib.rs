@@ -821,7 +821,7 @@ impl Sweep {
         if let Some(t) = self.table.get() {
             return Ok(t.clone_ref(py));
         }
-        let csv = self.out.csv();
+        let csv = self.out.csv().map_err(|e| err(py, e))?;
         let varied = self.out.vary_columns();
         let batch = table::read_csv(csv.as_bytes(), &|i, name, _| {
             if let Some((_, kind)) = varied.get(i) {

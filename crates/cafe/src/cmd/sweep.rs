@@ -93,7 +93,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     };
     out.write_all(text.as_bytes())?;
     if let Some(path) = &a.csv {
-        write_atomically(path, sweep::csv(&result, &targets).as_bytes())?;
+        write_atomically(path, sweep::csv(&result, &targets)?.as_bytes())?;
     }
     if let Some(path) = &a.report {
         write_atomically(path, sweep::html(&result, &targets).as_bytes())?;
