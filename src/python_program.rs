@@ -14,7 +14,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::model::{Customers, Mode, Policy, Scenario, StepKind};
+use crate::model::{Mode, Policy, Scenario, StepIx, StepKind};
 use crate::orders::{Order, OrderSource};
 use crate::template::{
     Lines, NumFormat, Piece, Var, format_number, insert_article, python_list, python_repr,
@@ -285,81 +285,31 @@ impl Writer<'_> {
     /// A placeholder known in advance, as the narrative prints it.
     fn fixed(&self, out: &mut String, var: Var, fmt: NumFormat, at: About<'_>) {
         let sc = self.sc;
-        let unit = sc.unit;
-        let order = || at.order.expect("order placeholders are only allowed at order moments");
-        let step = || {
-            let o = order();
-            let s = at.step.expect("step placeholders are only allowed at step moments");
-            (o, s, &sc.recipe_of(o.item).steps[s])
-        };
-        let join = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
-            for (i, s) in items.enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(s);
-            }
-        };
+        let step = at.step.map(|s| s as StepIx);
+        if crate::view::narrative::known_var(out, sc, self.mode, var, fmt, at.order, step) {
+            return;
+        }
         match var {
-            Var::Mode => out.push_str(self.mode.title()),
-            Var::Menu => join(out, &mut sc.menu.items.iter().map(|i| i.name.as_str())),
-            Var::MenuOption(o) => {
-                join(out, &mut sc.menu.options[o as usize].values.iter().map(String::as_str))
-            }
             Var::Customers => match sc.customer_count() {
                 Some(n) => format_number(out, n as f64, NumFormat::Shortest),
                 None => out.push('?'),
             },
-            Var::Scenario => out.push_str(&sc.name),
-            Var::Unit => out.push_str(unit.name()),
             // Known in advance only where it is zero (outside the end of service).
             Var::Time | Var::Elapsed => format_number(out, 0.0, fmt),
             Var::Results => match at.order {
                 Some(o) => python_list(out, sc.recipe_of(o.item).steps.iter().map(|s| s.result.as_deref())),
                 None => out.push_str("[]"),
             },
-            Var::Order => format_number(out, order().id as f64, NumFormat::Shortest),
-            Var::Customer => {
-                let o = order();
-                match o.listed.and_then(|i| match &sc.customers {
-                    Customers::List(l) => l[i as usize].name.as_deref(),
-                    Customers::Generate(_) => None,
-                }) {
-                    Some(name) => out.push_str(name),
-                    None => {
-                        out.push_str("Customer ");
-                        format_number(out, o.id as f64, NumFormat::Shortest);
-                    }
-                }
-            }
-            Var::Item => out.push_str(&sc.menu.items[order().item as usize].name),
-            Var::OptionValue(i) => {
-                let v = order().options[i as usize];
-                out.push_str(&sc.menu.options[i as usize].values[v as usize]);
-            }
-            Var::Arrival => format_number(out, unit.from_ticks(order().arrival), fmt),
-            Var::Step => out.push_str(&step().2.name),
-            Var::Duration => {
-                let (o, s, _) = step();
-                format_number(out, unit.from_ticks(o.durations[s]), fmt);
-            }
-            Var::Inputs => {
-                let (o, _, st) = step();
-                let steps = &sc.recipe_of(o.item).steps;
-                python_list(out, st.after.iter().map(|&d| steps[d as usize].result.as_deref()));
-            }
-            Var::Result => {
-                if let Some(r) = &step().2.result {
-                    out.push_str(r);
-                }
-            }
             // One cook: cook 1 does every hands-on step; the synchronous cook every step.
             Var::Cook => {
-                let hands_on = step().2.kind == StepKind::HandsOn;
+                let s = at.step.expect("step placeholders are only allowed at step moments");
+                let o = at.order.expect("order placeholders are only allowed at order moments");
+                let hands_on = sc.recipe_of(o.item).steps[s].kind == StepKind::HandsOn;
                 if hands_on || self.mode == Mode::Sync {
                     out.push('1');
                 }
             }
+            _ => unreachable!("{var:?} is known from the scenario, the order and the step"),
         }
     }
 }

@@ -171,33 +171,15 @@ impl<'s> Narrator<'s> {
         let sc = self.sc;
         let unit = sc.unit;
         let out = &mut self.buf;
-        let order = || at.order.expect("order placeholders are only allowed at order moments");
-        let step = || {
-            let o = order();
-            let s = at.step.expect("step placeholders are only allowed at step moments");
-            (o, s, &sc.recipe_of(o.item).steps[s as usize])
-        };
-        let join = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
-            for (i, s) in items.enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(s);
-            }
-        };
+        if known_var(out, sc, self.mode, var, fmt, at.order, at.step) {
+            return;
+        }
         match var {
-            Var::Mode => out.push_str(self.mode.title()),
-            Var::Menu => join(out, &mut sc.menu.items.iter().map(|i| i.name.as_str())),
-            Var::MenuOption(o) => {
-                join(out, &mut sc.menu.options[o as usize].values.iter().map(String::as_str))
-            }
             // The planned count, or at the end of an open-ended run, the served one.
             Var::Customers => match sc.customer_count().or(at.served) {
                 Some(n) => format_number(out, n as f64, NumFormat::Shortest),
                 None => out.push('?'),
             },
-            Var::Scenario => out.push_str(&sc.name),
-            Var::Unit => out.push_str(unit.name()),
             Var::Time => format_number(out, unit.from_ticks(at.t), fmt),
             Var::Elapsed => format_number(out, unit.from_ticks(at.elapsed), fmt),
             Var::Results => match at.order {
@@ -210,48 +192,88 @@ impl<'s> Narrator<'s> {
                     python_list(out, all.iter().flat_map(|(_, r)| r.iter().copied()));
                 }
             },
-            Var::Order => format_number(out, order().id as f64, NumFormat::Shortest),
-            Var::Customer => {
-                let o = order();
-                match o.listed.and_then(|i| match &sc.customers {
-                    crate::model::Customers::List(l) => l[i as usize].name.as_deref(),
-                    _ => None,
-                }) {
-                    Some(name) => out.push_str(name),
-                    None => {
-                        out.push_str("Customer ");
-                        format_number(out, o.id as f64, NumFormat::Shortest);
-                    }
-                }
-            }
-            Var::Item => out.push_str(&sc.menu.items[order().item as usize].name),
-            Var::OptionValue(i) => {
-                let v = order().options[i as usize];
-                out.push_str(&sc.menu.options[i as usize].values[v as usize]);
-            }
-            Var::Arrival => format_number(out, unit.from_ticks(order().arrival), fmt),
-            Var::Step => out.push_str(&step().2.name),
-            Var::Duration => {
-                let (o, s, _) = step();
-                format_number(out, unit.from_ticks(o.durations[s as usize]), fmt);
-            }
-            Var::Inputs => {
-                let (o, _, st) = step();
-                let steps = &sc.recipe_of(o.item).steps;
-                python_list(out, st.after.iter().map(|&d| steps[d as usize].result.as_deref()));
-            }
-            Var::Result => {
-                if let Some(r) = &step().2.result {
-                    out.push_str(r);
-                }
-            }
             Var::Cook => {
                 if let Some(c) = at.cook {
                     format_number(out, (c + 1) as f64, NumFormat::Shortest);
                 }
             }
+            _ => unreachable!("{var:?} is known from the scenario, the order and the step"),
         }
     }
+}
+
+/// Writes a placeholder that the scenario, the order and the step decide alone (not
+/// the time, the run's counts or the cook): true if `var` is one, false (writing
+/// nothing) for `{time}`, `{elapsed}`, `{customers}`, `{results}` and `{cook}`. The
+/// narrator and the Python program (`crate::python_program`) print these the same way.
+pub(crate) fn known_var(
+    out: &mut String,
+    sc: &Scenario,
+    mode: Mode,
+    var: Var,
+    fmt: NumFormat,
+    order: Option<&Order>,
+    step: Option<StepIx>,
+) -> bool {
+    let unit = sc.unit;
+    let order = || order.expect("order placeholders are only allowed at order moments");
+    let step = || {
+        let o = order();
+        let s = step.expect("step placeholders are only allowed at step moments");
+        (o, s, &sc.recipe_of(o.item).steps[s as usize])
+    };
+    let join = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
+        for (i, s) in items.enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(s);
+        }
+    };
+    match var {
+        Var::Mode => out.push_str(mode.title()),
+        Var::Menu => join(out, &mut sc.menu.items.iter().map(|i| i.name.as_str())),
+        Var::MenuOption(o) => join(out, &mut sc.menu.options[o as usize].values.iter().map(String::as_str)),
+        Var::Scenario => out.push_str(&sc.name),
+        Var::Unit => out.push_str(unit.name()),
+        Var::Order => format_number(out, order().id as f64, NumFormat::Shortest),
+        Var::Customer => {
+            let o = order();
+            match o.listed.and_then(|i| match &sc.customers {
+                crate::model::Customers::List(l) => l[i as usize].name.as_deref(),
+                _ => None,
+            }) {
+                Some(name) => out.push_str(name),
+                None => {
+                    out.push_str("Customer ");
+                    format_number(out, o.id as f64, NumFormat::Shortest);
+                }
+            }
+        }
+        Var::Item => out.push_str(&sc.menu.items[order().item as usize].name),
+        Var::OptionValue(i) => {
+            let v = order().options[i as usize];
+            out.push_str(&sc.menu.options[i as usize].values[v as usize]);
+        }
+        Var::Arrival => format_number(out, unit.from_ticks(order().arrival), fmt),
+        Var::Step => out.push_str(&step().2.name),
+        Var::Duration => {
+            let (o, s, _) = step();
+            format_number(out, unit.from_ticks(o.durations[s as usize]), fmt);
+        }
+        Var::Inputs => {
+            let (o, _, st) = step();
+            let steps = &sc.recipe_of(o.item).steps;
+            python_list(out, st.after.iter().map(|&d| steps[d as usize].result.as_deref()));
+        }
+        Var::Result => {
+            if let Some(r) = &step().2.result {
+                out.push_str(r);
+            }
+        }
+        Var::Customers | Var::Time | Var::Elapsed | Var::Results | Var::Cook => return false,
+    }
+    true
 }
 
 #[cfg(test)]
