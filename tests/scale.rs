@@ -130,18 +130,27 @@ patience = 1
 count = 20000
 interarrival = 0.0001
 "#;
-    let sc = common::load_as("gone", toml);
-    let served = std::thread::Builder::new()
-        .stack_size(128 * 1024)
-        .spawn(move || {
-            let mut view = async_cafe::view::stats::StatsView::new(&sc);
-            async_cafe::engine::run(&sc, Mode::Sync, 1, &mut async_cafe::engine::VirtualClock, &mut view);
-            let stats = view.finish();
-            (stats.served, stats.left)
-        })
-        .unwrap()
-        .join()
-        .expect("the run ends without overflowing its stack");
+    let sc = std::sync::Arc::new(common::load_as("gone", toml));
+    let on_a_small_stack = |mode: Mode| {
+        let sc = std::sync::Arc::clone(&sc);
+        std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || {
+                let mut view = async_cafe::view::stats::StatsView::new(&sc);
+                async_cafe::engine::run(&sc, mode, 1, &mut async_cafe::engine::VirtualClock, &mut view);
+                let stats = view.finish();
+                (stats.served, stats.left)
+            })
+            .unwrap()
+            .join()
+            .expect("the run ends without overflowing its stack")
+    };
     // The first is served too late: in the synchronous kitchen, that counts as left.
-    assert_eq!(served, (0, 20_000));
+    assert_eq!(on_a_small_stack(Mode::Sync), (0, 20_000));
+    // The asynchronous cook is blocked by the first order's hands-on step while the
+    // others' patience runs out; they leave when the loop runs again.
+    let (served, left) = on_a_small_stack(Mode::Async);
+    assert_eq!(served + left, 20_000);
+    assert!(left >= 19_990, "{served} served, {left} left");
+    assert!(served < 10, "{served} served, {left} left");
 }
