@@ -789,7 +789,7 @@ pub struct Plan {
     sc: Arc<Scenario>,
     varies: Vec<Vary>,
     opts: BatchSpec,
-    target: Option<(String, Target)>,
+    targets: Vec<(String, Target)>,
 }
 
 /// A sweep's [`ops::Batch`] but its cancel token and progress callback.
@@ -827,8 +827,8 @@ pub struct SweepArgs {
     pub vary: Vec<String>,
     /// Per configuration.
     pub replications: u32,
-    /// `METRIC OP VALUE`.
-    pub target: Option<String>,
+    /// `METRIC OP VALUE` each, all required.
+    pub targets: Vec<String>,
     /// `async` or `sync`.
     pub mode: String,
     /// Base seed; the scenario's when `None`.
@@ -854,13 +854,18 @@ pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
         .map_err(|e| bad(e.to_string()))?;
     sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
     let metrics = sweep::metrics(&model, &varies);
-    let target = a
-        .target
-        .as_deref()
-        .map(|t| sweep::parse_target(t, &metrics).map(|p| (t.to_string(), p)))
-        .transpose()
+    let targets = a
+        .targets
+        .iter()
+        .map(|t| sweep::parse_target(t, &metrics).map(|p| (t.clone(), p)))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(e.to_string()))?;
-    if target.is_some() && a.replications < 2 {
+    if let Some((i, _)) =
+        targets.iter().enumerate().find(|(i, (_, t))| targets[..*i].iter().any(|(_, u)| u == t))
+    {
+        return Err(bad(format!("target `{}` is given twice", targets[i].1.text())));
+    }
+    if !targets.is_empty() && a.replications < 2 {
         return Err(bad("target needs at least 2 replications: one run gives no confidence interval".into()));
     }
     let mode = parse_mode(&a.mode)?;
@@ -873,14 +878,14 @@ pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
         warmup,
         threads: a.threads,
     };
-    Ok(Plan { sc: model, varies, opts, target })
+    Ok(Plan { sc: model, varies, opts, targets })
 }
 
 /// A sweep's result and its target.
 pub struct SweepOut {
     sc: Arc<Scenario>,
     sweep: Sweep,
-    target: Option<(String, Target)>,
+    targets: Vec<(String, Target)>,
 }
 
 impl Plan {
@@ -923,7 +928,7 @@ impl Plan {
             Err(ops::Error::Overran(o)) => return Err(Fail::Overran(o.message)),
             Err(e) => return Err(Fail::Io(e.to_string())),
         };
-        Ok(SweepOut { sc: Arc::clone(&self.sc), sweep, target: self.target.clone() })
+        Ok(SweepOut { sc: Arc::clone(&self.sc), sweep, targets: self.targets.clone() })
     }
 }
 
@@ -945,13 +950,13 @@ pub struct AnswerOut {
 impl SweepOut {
     /// The CSV table (`cafe sweep --csv`).
     pub fn csv(&self) -> Result<String, Fail> {
-        Ok(sweep::csv(&self.sweep, self.target.as_ref().map(|t| &t.1))?)
+        Ok(sweep::csv(&self.sweep, self.targets.iter().map(|t| &t.1))?)
     }
     /// The text table and answer, as `cafe sweep` prints them.
     pub fn text(&self) -> String {
-        let target = self.target.as_ref().map(|t| &t.1);
-        let mut text = sweep::render_table(&self.sweep, target);
-        let answer = sweep::render_answer(&self.sweep, target);
+        let targets = || self.targets.iter().map(|t| &t.1);
+        let mut text = sweep::render_table(&self.sweep, targets());
+        let answer = sweep::render_answer(&self.sweep, targets());
         if !answer.is_empty() {
             text.push('\n');
             text.push_str(&answer);
@@ -960,16 +965,19 @@ impl SweepOut {
     }
     /// The HTML page (`cafe sweep --report`).
     pub fn html(&self) -> String {
-        sweep::html(&self.sweep, self.target.as_ref().map(|t| &t.1))
+        sweep::html(&self.sweep, self.targets.iter().map(|t| &t.1))
     }
     /// The JSON document (`cafe sweep --format json`).
     pub fn json(&self) -> String {
-        let doc = self.sweep.document(self.target.as_ref().map(|(text, t)| (text.as_str(), t)));
+        let doc = self.sweep.document(self.targets.iter().map(|(text, t)| (text.as_str(), t)));
         serde_json::to_value(&doc).and_then(|v| serde_json::to_string(&v)).unwrap_or_default()
     }
-    /// The answers to the target (empty without one).
+    /// The answers to the targets, all required (empty without one).
     pub fn answers(&self) -> Vec<AnswerOut> {
-        let Some((_, target)) = &self.target else { return Vec::new() };
+        if self.targets.is_empty() {
+            return Vec::new();
+        }
+        let targets: Vec<Target> = self.targets.iter().map(|t| t.1.clone()).collect();
         let named = |i: Option<usize>| {
             i.map(|i| {
                 let row = &self.sweep.rows[i];
@@ -983,7 +991,7 @@ impl SweepOut {
                 (values, row.cost)
             })
         };
-        sweep::answers(&self.sweep, target)
+        sweep::answers_all(&self.sweep, &targets)
             .into_iter()
             .map(|a| AnswerOut { rate: a.rate, best: named(a.best), closest: named(a.closest) })
             .collect()

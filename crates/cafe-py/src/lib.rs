@@ -19,7 +19,7 @@ use std::time::Duration;
 use async_cafe::clock::Cancel;
 use async_cafe::view::columns::TableSet;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
@@ -943,7 +943,7 @@ impl SweepPlan {
         scenario: &PyScenario,
         vary: Vec<String>,
         replications: i64,
-        target: Option<String>,
+        target: Option<&Bound<'_, PyAny>>,
         mode: String,
         seed: Option<u64>,
         warmup: Option<f64>,
@@ -951,7 +951,17 @@ impl SweepPlan {
     ) -> PyResult<SweepPlan> {
         let replications = u32::try_from(replications.max(0))
             .map_err(|_| PyValueError::new_err("replications must be at most 4294967295"))?;
-        let args = bridge::SweepArgs { vary, replications, target, mode, seed, warmup, threads };
+        // One target as a string, or several (all required) as a list of strings.
+        let targets: Vec<String> = match target {
+            None => Vec::new(),
+            Some(t) => match t.extract::<String>() {
+                Ok(one) => vec![one],
+                Err(_) => t.extract::<Vec<String>>().map_err(|_| {
+                    PyTypeError::new_err("target must be a string or a list of strings (all required)")
+                })?,
+            },
+        };
+        let args = bridge::SweepArgs { vary, replications, targets, mode, seed, warmup, threads };
         let plan = bridge::plan(&scenario.sc, &args).map_err(|e| err(py, e))?;
         Ok(SweepPlan { plan, started: bridge::now() })
     }

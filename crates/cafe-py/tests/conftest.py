@@ -32,7 +32,9 @@ def cafe():
         pytest.skip("the cafe command is not built (cargo build -p cafe), and CAFE_BIN is not set")
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([binary, *args], capture_output=True, text=True, check=check, env={**os.environ, "NO_COLOR": "1"})
+        # Without COLUMNS: the command would fit its tables to it, the library does not.
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        return subprocess.run([binary, *args], capture_output=True, text=True, check=check, env={**env, "NO_COLOR": "1"})
 
     return run
 

@@ -37,6 +37,24 @@ def test_a_sweep_is_the_commands(cafe, tmp_path):
     assert s.configurations == (4, 4)
 
 
+def test_several_targets_are_all_required_as_the_command_has_them(cafe):
+    shop = ac.Scenario.builtin("rush-hour")
+    targets = ["p95_time_in_system <= 8", "left_share <= 0.2"]
+    s = ac.sweep(shop, vary={"cooks": range(1, 4)}, replications=4, target=targets, seed=3, progress=False)
+    args = ["sweep", "rush-hour", "--vary", "cooks=1..3", "--replications", "4", "--seed", "3"]
+    for t in targets:
+        args += ["--target", t]
+    assert s.text == cafe(*args).stdout
+    assert s.json() == json.loads(cafe(*args, "--format", "json").stdout)
+    # A tuple is a list of targets too; one named twice is refused, in the command's words.
+    assert ac.sweep(shop, vary={"cooks": range(1, 4)}, replications=4, target=tuple(targets), seed=3,
+                    progress=False).text == s.text
+    with pytest.raises(ValueError, match="given twice"):
+        ac.sweep(shop, vary={"cooks": [1, 2]}, replications=2, target=[targets[0], targets[0]])
+    with pytest.raises(TypeError, match="list of strings"):
+        ac.sweep(shop, vary={"cooks": [1, 2]}, replications=2, target=[1, 2])
+
+
 def test_the_cheapest_configuration_meeting_the_target():
     mmc = ac.Scenario.from_toml(mmc_toml(count=2000), name="mmc")
     s = ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=5, target="p95_wait <= 2", progress=False)

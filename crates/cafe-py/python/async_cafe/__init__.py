@@ -14,7 +14,7 @@ See docs/python.md in the repository for the whole API.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from . import _sweep
 from ._convert import Estimate, Record
@@ -79,7 +79,7 @@ def sweep(
     scenario: Scenario,
     vary: Optional[Mapping[str, Any]] = None,
     replications: int = 20,
-    target: Optional[str] = None,
+    target: Union[str, Sequence[str], None] = None,
     *,
     mode: str = "async",
     seed: Optional[int] = None,
@@ -96,7 +96,9 @@ def sweep(
     also be the command's text, ``"3..7"``). Each configuration runs ``replications``
     times on the virtual clock with the same derived seeds (common random numbers).
     ``target`` is ``"METRIC OP VALUE"`` (``"p95_time_in_system <= 8"``, in the
-    scenario's unit), met with 95% confidence.
+    scenario's unit), met with 95% confidence; or a list of them, all required
+    (``["p95_time_in_system <= 5", "left_share <= 0.02"]``), as repeated
+    ``cafe sweep --target`` takes them.
 
     Runs here on ``threads`` threads (0: one per core), or, with ``executor`` (any
     ``concurrent.futures.Executor``, or a ``dask.distributed.Client``), one task per
@@ -106,6 +108,8 @@ def sweep(
     ``.result``.
     """
     specs = _sweep.vary_specs(vary)
+    if target is not None and not isinstance(target, str):
+        target = list(target)
     args = (specs, replications, target, mode, seed, warmup, threads)
     plan = SweepPlan(scenario, *args)
     if executor is None:

@@ -194,7 +194,7 @@ class SweepPlan:
         scenario: Scenario,
         vary: List[str],
         replications: int,
-        target: Optional[str] = None,
+        target: Union[str, Sequence[str], None] = None,
         mode: str = "async",
         seed: Optional[int] = None,
         warmup: Optional[float] = None,
