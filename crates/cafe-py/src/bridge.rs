@@ -496,6 +496,10 @@ impl RunOut {
     pub fn stats_json(&self) -> String {
         serde_json::to_string(&self.stats).unwrap_or_default()
     }
+    /// The statistics as `cafe run --stats` prints them.
+    pub fn stats_text(&self) -> String {
+        self.stats.render(self.sc.unit)
+    }
     /// `async` or `sync`.
     pub fn mode(&self) -> &'static str {
         self.spec.mode.name()

@@ -659,6 +659,11 @@ impl Run {
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         record(py, &self.out.stats_json())
     }
+    /// The statistics as text, exactly as `cafe run --stats` prints them (times in
+    /// the scenario's unit).
+    fn stats_text(&self) -> String {
+        self.out.stats_text()
+    }
     /// One row per order (docs/exports.md, orders.csv), as an Arrow table.
     #[getter]
     fn orders(&self, py: Python<'_>) -> PyResult<Py<Table>> {

@@ -86,7 +86,10 @@ def test_tables_round_trip_into_pandas_polars_and_pyarrow():
 def test_the_notebook_view_shows_totals_and_the_timeline():
     run = ac.Scenario.builtin("cafe").run()
     html = run._repr_html_()
-    assert "<table>" in html and "makespan 5.00 s" in html and "coffee_machine" in html
+    assert "makespan 5.00 s" in html and "coffee_machine" in html
+    # The statistics are the command's own text.
+    assert run.stats_text().startswith("Statistics (times in s)")
+    assert "orders served" in html and "customers waited" in html
     assert "▒" in run.timeline()
     page = run.report_html()
     assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")

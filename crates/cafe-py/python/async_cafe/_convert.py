@@ -112,16 +112,6 @@ def to_polars(table):
     return polars.DataFrame(table)
 
 
-_STAT_ROWS = [
-    ("orders served", lambda s: f"{s['served']}"),
-    ("throughput per hour", lambda s: f"{s['throughput_per_hour']:.1f}"),
-    ("wait: mean / p95 (s)", lambda s: f"{s['wait']['mean_s']:.3f} / {s['wait']['p95_s']:.3f}"),
-    (
-        "time in system: mean / p95 (s)",
-        lambda s: f"{s['time_in_system']['mean_s']:.3f} / {s['time_in_system']['p95_s']:.3f}",
-    ),
-]
-
 # Past this many orders the notebook view leaves the timeline out (it would run the
 # scenario again); run.timeline() draws it on demand.
 _TIMELINE_ORDERS = 100_000
@@ -130,15 +120,8 @@ _TIMELINE_ORDERS = 100_000
 def run_html(run) -> str:
     """What a Run shows in Jupyter: its totals, statistics and timeline."""
     s = run.stats
-    rows = "".join(
-        f"<tr><th style='text-align:left'>{html.escape(name)}</th><td>{html.escape(f(s))}</td></tr>"
-        for name, f in _STAT_ROWS
-    )
-    for c in s["cooks"]:
-        rows += (
-            f"<tr><th style='text-align:left'>cook {c['cook']}: hands-on / idle</th>"
-            f"<td>{c['hands_on_share']:.1%} / {c['idle_share']:.1%}</td></tr>"
-        )
+    # The statistics as the command prints them: the library lays them out, not this view.
+    stats = f"<pre style='line-height:1.2'>{html.escape(run.stats_text())}</pre>"
     title = (
         f"<b>{html.escape(run.scenario)}</b>: {run.mode} kitchen, {run.clock} clock, seed {run.seed}, "
         f"makespan {run.makespan:.2f} s"
@@ -152,7 +135,7 @@ def run_html(run) -> str:
                 timeline = f"<pre style='line-height:1.1'>{html.escape(run.timeline(width=100))}</pre>"
             except ValueError:
                 timeline = ""
-    return f"<div>{title}<table>{rows}</table>{timeline}</div>"
+    return f"<div>{title}{stats}{timeline}</div>"
 
 
 def comparison_html(cmp) -> str:
