@@ -1,12 +1,14 @@
 //! Why the two kitchens' totals differ (`view::why`), sentence by sentence: exact for
 //! lunch and cafe, and for every built-in, golden (`tests/golden/why/NAME.txt`).
 
-use async_cafe::builtin::{self, BUILTINS};
+mod common;
+
+use async_cafe::builtin::BUILTINS;
 use async_cafe::ops::{self, CompareOptions};
 use async_cafe::view::why::why;
 
 fn reasons(name: &str) -> Vec<String> {
-    let sc = builtin::find(name).unwrap().load().unwrap();
+    let sc = common::load_builtin(name);
     let cmp = ops::compare(&sc, &CompareOptions::default()).unwrap();
     why(&cmp, &sc)
 }
@@ -37,7 +39,7 @@ fn cafe_says_the_brews_ran_together() {
 
 #[test]
 fn a_comparison_of_policies_has_no_reasons_of_modes() {
-    let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+    let sc = common::load_builtin("rush-hour");
     let policies = [async_cafe::model::Policy::Fifo, async_cafe::model::Policy::LongestChain];
     let cmp = ops::compare_policies(&sc, &policies, &CompareOptions::default()).unwrap();
     assert!(why(&cmp, &sc).is_empty());
@@ -46,18 +48,10 @@ fn a_comparison_of_policies_has_no_reasons_of_modes() {
 
 #[test]
 fn every_builtin_has_its_reasons_golden() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/why");
-    let update = std::env::var("CAFE_UPDATE_GOLDEN").is_ok_and(|v| v == "1");
-    for b in BUILTINS {
+    let dir = common::root().join("tests/golden/why");
+    common::assert_goldens(BUILTINS.iter().map(|b| {
         let text: String = reasons(b.name).iter().map(|s| format!("{s}\n")).collect();
         assert_eq!(text.lines().count(), 3, "{}: {text}", b.name);
-        let path = dir.join(format!("{}.txt", b.name));
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        }
-        let golden = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (CAFE_UPDATE_GOLDEN=1 writes it)", path.display()));
-        assert_eq!(text, golden, "{}: the reasons changed", b.name);
-    }
+        common::golden(&dir.join(format!("{}.txt", b.name)), &text)
+    }));
 }
