@@ -20,7 +20,7 @@ use async_cafe::time::{self, Ticks};
 use async_cafe::view::columns::{TableSet, Tables};
 use async_cafe::view::html_report::{self as report, ReportRun};
 use async_cafe::view::json::JsonReport as Report;
-use async_cafe::view::stats::Stats;
+use async_cafe::view::stats::{NothingMeasured, Stats};
 use async_cafe::view::timeline::{self, TimelineOptions};
 use async_cafe::view::trace::Trace;
 
@@ -342,27 +342,15 @@ fn warmup_ticks(sc: &Scenario, warmup: Option<f64>) -> Result<Ticks, Fail> {
 
 /// A warm-up that leaves nothing to measure in `runs` is an error, as in the command.
 fn check_measured(sc: &Scenario, warmup: Ticks, runs: &[Stats]) -> Result<(), Fail> {
-    let empty: Vec<&Stats> = runs.iter().filter(|s| s.measured_nothing()).collect();
-    if warmup == 0 || empty.is_empty() {
-        return Ok(());
+    match NothingMeasured::of(sc, time::duration(warmup), runs) {
+        Some(n) => Err(Fail::Value(format!(
+            "the warm-up of {} {} leaves nothing to measure: {}\n  help: give a shorter warmup, or make the run longer",
+            n.warmup,
+            n.unit,
+            n.why()
+        ))),
+        None => Ok(()),
     }
-    let unit = sc.unit.name();
-    let w = sc.unit.from_ticks(warmup);
-    let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / sc.unit.seconds();
-    let why = match (ended <= w, runs.len()) {
-        (true, 1) => format!("the run ended at {ended:.2} {unit}"),
-        (false, 1) => format!("no customer arrived after it (the run ended at {ended:.2} {unit})"),
-        (true, n) => {
-            format!("in {} of {n} replications, the shortest ended at {ended:.2} {unit}", empty.len())
-        }
-        (false, n) => format!(
-            "in {} of {n} replications, no customer arrived after it (the shortest ended at {ended:.2} {unit})",
-            empty.len()
-        ),
-    };
-    Err(Fail::Value(format!(
-        "the warm-up of {w} {unit} leaves nothing to measure: {why}\n  help: give a shorter warmup, or make the run longer"
-    )))
 }
 
 /// What `Scenario.run` was asked, checked.

@@ -13,6 +13,7 @@ use std::io;
 use std::time::Duration;
 
 use async_cafe::scenario::ScenarioError;
+use async_cafe::view::stats::NothingMeasured;
 
 use crate::flags::Refusal;
 
@@ -80,22 +81,6 @@ pub enum Target {
     Named,
 }
 
-/// A warm-up of `warmup` (in the scenario's `unit`) that leaves nothing to measure
-/// in `empty` of `runs` runs, the shortest of which ended at `ended`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NothingMeasured {
-    /// The warm-up asked for (`--warmup`), in `unit`s.
-    pub warmup: f64,
-    /// The scenario's time unit: `s`, `min`, ...
-    pub unit: &'static str,
-    /// When the shortest run that measured nothing ended, in `unit`s.
-    pub ended: f64,
-    /// How many runs there were (1 without `--replications`).
-    pub runs: usize,
-    /// How many of them measured nothing.
-    pub empty: usize,
-}
-
 /// The exit code of a run stopped by SIGINT, when the signal is not known.
 pub const SIGINT: i32 = 2;
 
@@ -156,7 +141,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::NotBuiltin(name) => write!(f, "error: `{name}` is not a built-in scenario"),
-            Error::NothingMeasured(n) => write!(f, "{n}"),
+            Error::NothingMeasured(n) => write!(f, "{}", SayNothingMeasured(n)),
             Error::Io { target: Target::Stdout, source } => {
                 write!(f, "error: cannot write to standard output: {source}")
             }
@@ -172,22 +157,18 @@ impl fmt::Display for Error {
     }
 }
 
-impl fmt::Display for NothingMeasured {
+/// The library's [`NothingMeasured`] as the command says it.
+struct SayNothingMeasured<'a>(&'a NothingMeasured);
+
+impl fmt::Display for SayNothingMeasured<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let NothingMeasured { warmup, unit, ended, runs, empty } = *self;
-        let why = match (ended <= warmup, runs) {
-            (true, 1) => format!("the run ended at {ended:.2} {unit}"),
-            (false, 1) => format!("no customer arrived after it (the run ended at {ended:.2} {unit})"),
-            (true, _) => {
-                format!("in {empty} of {runs} replications, the shortest ended at {ended:.2} {unit}")
-            }
-            (false, _) => format!(
-                "in {empty} of {runs} replications, no customer arrived after it (the shortest ended at {ended:.2} {unit})"
-            ),
-        };
+        let n = self.0;
         write!(
             f,
-            "error: the warm-up of {warmup} {unit} leaves nothing to measure: {why}\n  help: give a shorter --warmup, or make the run longer"
+            "error: the warm-up of {} {} leaves nothing to measure: {}\n  help: give a shorter --warmup, or make the run longer",
+            n.warmup,
+            n.unit,
+            n.why()
         )
     }
 }

@@ -61,12 +61,14 @@ use crate::time::{Ticks, TimeUnit};
 use crate::view::histogram::{Samples, nearest_rank};
 
 mod estimate;
+mod nothing;
 mod schema;
 mod student_t;
 mod text;
 
 pub(crate) use estimate::fixed;
 pub use estimate::{CookEstimate, EquipmentEstimate, Estimate, SummaryEstimate};
+pub use nothing::NothingMeasured;
 pub use schema::{
     CookStat, CookStats, EquipmentStat, EquipmentStats, Field, Kind, OrderTime, Quantity, RunStat, Stat,
     Stats, Summary, Value,

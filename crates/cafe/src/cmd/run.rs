@@ -12,11 +12,11 @@ use async_cafe::ops::{self, Batch, RunSpec, Want};
 use async_cafe::time;
 use async_cafe::view::export::write_atomically;
 use async_cafe::view::html_report::{self, ReportRun};
-use async_cafe::view::stats::Stats;
+use async_cafe::view::stats::{NothingMeasured, Stats};
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::{BehindArg, FormatArg, RunArgs};
-use crate::error::{Error, NothingMeasured};
+use crate::error::Error;
 use crate::output::{self, Output, say};
 use crate::signals::Interrupts;
 
@@ -203,16 +203,8 @@ fn warn_behind(lag: Lag) {
 /// A warm-up that leaves nothing to measure in a run (or in one of its replications)
 /// makes every statistic 0: an error rather than numbers that mean nothing.
 fn measured(sc: &Scenario, warmup: Duration, runs: &[Stats]) -> Result<(), Error> {
-    let empty: Vec<&Stats> = runs.iter().filter(|s| s.measured_nothing()).collect();
-    if warmup.is_zero() || empty.is_empty() {
-        return Ok(());
+    match NothingMeasured::of(sc, warmup, runs) {
+        Some(n) => Err(Error::NothingMeasured(n)),
+        None => Ok(()),
     }
-    let ended = empty.iter().map(|s| s.total_s).fold(f64::INFINITY, f64::min) / sc.unit.seconds();
-    Err(Error::NothingMeasured(NothingMeasured {
-        warmup: sc.unit.from_ticks(time::ticks(warmup)),
-        unit: sc.unit.name(),
-        ended,
-        runs: runs.len(),
-        empty: empty.len(),
-    }))
 }
