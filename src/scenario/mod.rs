@@ -187,6 +187,28 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// What `cafe check` says of a scenario without problems, shown as `shown_as`:
+/// `cafe.toml: ok (1 cook, 2 items on the menu, 10 customers)`.
+///
+/// ```
+/// let sc = async_cafe::builtin::find("cafe").unwrap().load().unwrap();
+/// assert_eq!(async_cafe::scenario::ok_line(&sc, "cafe"), "cafe: ok (1 cook, 4 items on the menu, 2 customers)");
+/// ```
+pub fn ok_line(sc: &Scenario, shown_as: &str) -> String {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let customers = match sc.customer_count() {
+        Some(n) => format!("{n} customer{}", plural(n)),
+        None => "customers until the door closes".to_string(),
+    };
+    format!(
+        "{shown_as}: ok ({} cook{}, {} item{} on the menu, {customers})",
+        sc.kitchen.cooks,
+        plural(sc.kitchen.cooks.into()),
+        sc.menu.items.len(),
+        plural(sc.menu.items.len() as u64),
+    )
+}
+
 /// Loads a scenario from its TOML `text`, named `name` unless it says otherwise,
 /// with messages that refer to it as `NAME.toml`. It can refer to no file; for a
 /// replayed day, or another name in messages, use a [`Source`].

@@ -133,8 +133,10 @@ pub fn cost(sc: &Scenario) -> f64 {
     k.cooks as f64 * k.cook_cost + k.equipment.iter().map(|e| e.capacity as f64 * e.cost).sum::<f64>()
 }
 
-/// The expected number of customers a run lets in, where it can be worked out.
-fn expected_customers(sc: &Scenario) -> Option<f64> {
+/// The expected number of customers a run lets in, where it can be worked out
+/// (`None` for an open stream whose rate is not known in advance). The sweep's size
+/// check counts with it, and so does the studio's limit on one run.
+pub fn expected_customers(sc: &Scenario) -> Option<f64> {
     let g = match &sc.customers {
         Customers::List(l) => return Some(l.len() as f64),
         Customers::Generate(g) => g,

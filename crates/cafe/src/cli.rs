@@ -46,6 +46,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Check a scenario file and report every problem.
     Check(CheckArgs),
+    /// Start Café Studio: the kitchen in the browser (edit, run, watch, sweep,
+    /// history), on 127.0.0.1 until Ctrl-C (see docs/studio.md).
+    Studio(StudioArgs),
 }
 
 /// `cafe run`.
@@ -233,6 +236,24 @@ pub struct ShowArgs {
 pub struct CheckArgs {
     /// Path to a .toml file (or a built-in's name).
     pub file: String,
+}
+
+/// `cafe studio`.
+#[derive(Args)]
+pub struct StudioArgs {
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; anything but a loopback address lets other
+    /// machines run scenarios here (a warning says so).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub host: std::net::IpAddr,
+    /// Open the page in the browser once the studio listens.
+    #[arg(long)]
+    pub open: bool,
+    /// The history's SQLite file [default: $XDG_DATA_HOME/async-cafe/studio.sqlite3].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 /// The dispatch policies (see docs/scenario-format.md, `policy`).

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use async_cafe::capacity;
 use async_cafe::engine::Mode;
+use async_cafe::scenario;
 
 use crate::cli::CheckArgs;
 use crate::error::Error;
@@ -19,19 +20,6 @@ pub fn execute(args: CheckArgs, out: &mut Output) -> Result<(), Error> {
             say(&format!("{warning}\n"));
         }
     }
-    let plural = |n: u64| if n == 1 { "" } else { "s" };
-    let customers = match sc.customer_count() {
-        Some(n) => format!("{n} customer{}", plural(n)),
-        None => "customers until the door closes".to_string(),
-    };
-    writeln!(
-        out,
-        "{}: ok ({} cook{}, {} item{} on the menu, {customers})",
-        args.file,
-        sc.kitchen.cooks,
-        plural(sc.kitchen.cooks.into()),
-        sc.menu.items.len(),
-        plural(sc.menu.items.len() as u64),
-    )?;
+    writeln!(out, "{}", scenario::ok_line(&sc, &args.file))?;
     Ok(())
 }

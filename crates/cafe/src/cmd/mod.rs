@@ -6,6 +6,7 @@ mod compare;
 mod list;
 mod run;
 mod show;
+mod studio;
 mod sweep;
 
 use std::path::Path;
@@ -29,6 +30,7 @@ pub fn execute(command: Command, out: &mut Output) -> Result<(), Error> {
         Command::List => list::execute(out),
         Command::Show(args) => show::execute(args, out),
         Command::Check(args) => check::execute(args, out),
+        Command::Studio(args) => studio::execute(args, out),
     }
 }
 

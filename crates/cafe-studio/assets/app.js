@@ -1,0 +1,519 @@
+// Café Studio's page: plain JavaScript, no build step, nothing from the network.
+// Every number it shows comes from the studio's API (docs/studio.md); the page only
+// lays them out and plays the run's events back.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+// The HTML report's colours for each activity (the same lanes and colours).
+const COLOURS = { 'hands-on': '#f28e2b', 'standing by': '#e15759', unattended: '#4e79a7', waiting: '#b8b0ac' };
+const IDLE = '#e8e8e8';
+const SVG = 'http://www.w3.org/2000/svg';
+
+const state = { builtins: [], name: 'scenario', result: null, t: 0, end: 0, playing: false, sweep: null };
+
+/** Calls the API; an error reply becomes an Error with its problems. */
+async function api(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch('/api' + path, init);
+  const data = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}`, problems: [] }));
+  if (!res.ok) {
+    const err = new Error(data.error || `${res.status}`);
+    err.problems = data.problems || [];
+    throw err;
+  }
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+// ---- tabs -------------------------------------------------------------------
+
+function showTab(name) {
+  for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b.dataset.tab === name);
+  for (const p of document.querySelectorAll('.page')) p.classList.toggle('active', p.id === name);
+  if (name === 'history') loadHistory();
+}
+for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab));
+
+// ---- the editor ---------------------------------------------------------------
+
+const editor = $('toml');
+let problemLines = new Set();
+let checkTimer = null;
+let checkSeq = 0;
+
+/** One line of TOML, highlighted: comments, table headers, keys, strings, numbers. */
+function highlightLine(line) {
+  const hash = line.search(/#(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+  const code = hash >= 0 ? line.slice(0, hash) : line;
+  const comment = hash >= 0 ? `<span class="t-comment">${escapeHtml(line.slice(hash))}</span>` : '';
+  let html = escapeHtml(code);
+  if (/^\s*\[/.test(code)) {
+    html = `<span class="t-table">${html}</span>`;
+  } else {
+    html = html
+      .replace(/(&quot;(?:[^&]|&(?!quot;))*?&quot;)/g, '<span class="t-string">$1</span>')
+      .replace(/^(\s*)([A-Za-z0-9_.-]+)(\s*=)/, '$1<span class="t-key">$2</span>$3')
+      .replace(/(=\s*|,\s*|\[\s*)(-?\d+(?:\.\d+)?)(?![\w.])/g, '$1<span class="t-number">$2</span>');
+  }
+  return html + comment;
+}
+
+function renderEditor() {
+  const lines = editor.value.split('\n');
+  $('gutter').textContent = lines.map((_, i) => i + 1).join('\n') + '\n';
+  $('highlight').innerHTML = lines
+    .map((l, i) => `<span class="line${problemLines.has(i + 1) ? ' bad' : ''}">${highlightLine(l) || ' '}</span>`)
+    .join('\n') + '\n';
+  syncScroll();
+}
+
+function syncScroll() {
+  $('highlight').scrollTop = editor.scrollTop;
+  $('highlight').scrollLeft = editor.scrollLeft;
+  $('gutter').scrollTop = editor.scrollTop;
+}
+
+editor.addEventListener('input', () => {
+  renderEditor();
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(check, 300);
+});
+editor.addEventListener('scroll', syncScroll);
+
+/** Checks the editor's text (debounced) and lists every problem at its place. */
+async function check() {
+  const seq = ++checkSeq;
+  let res;
+  try {
+    res = await api('POST', '/check', { toml: editor.value, name: state.name });
+  } catch (e) {
+    res = { ok: false, problems: e.problems, summary: null, error: e.message };
+  }
+  if (seq !== checkSeq) return;
+  const list = $('problems');
+  list.replaceChildren();
+  problemLines = new Set(res.problems.filter((p) => p.line).map((p) => p.line));
+  for (const p of res.problems) {
+    const where = p.line ? `line ${p.line}, column ${p.column}` : p.file;
+    const item = el('li', { class: 'problem', 'data-line': p.line ?? '', 'data-column': p.column ?? '' });
+    item.append(el('span', { class: 'where', text: where }), el('span', { class: 'message', text: p.message }));
+    if (p.help) item.append(el('span', { class: 'help', text: `help: ${p.help}` }));
+    if (p.line) item.addEventListener('click', () => jumpTo(p.line, p.column));
+    list.append(item);
+  }
+  const box = $('check');
+  box.className = 'check ' + (res.ok ? 'ok' : 'bad');
+  box.textContent = res.ok
+    ? res.summary + (res.warnings.length ? ' — ' + res.warnings.join(' ') : '')
+    : res.error || `${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}`;
+  $('run').disabled = !res.ok;
+  renderEditor();
+}
+
+function jumpTo(line, column) {
+  const lines = editor.value.split('\n');
+  let pos = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
+  pos += Math.max(0, column - 1);
+  editor.focus();
+  editor.setSelectionRange(pos, pos + 1);
+}
+
+function setScenario(name, toml) {
+  state.name = name;
+  editor.value = toml;
+  renderEditor();
+  check();
+}
+
+async function loadBuiltins() {
+  state.builtins = await api('GET', '/builtins');
+  const select = $('builtin');
+  for (const b of state.builtins) select.append(el('option', { value: b.name, text: b.name }));
+  select.addEventListener('change', () => pickBuiltin(select.value));
+  pickBuiltin(state.builtins.some((b) => b.name === 'lunch') ? 'lunch' : state.builtins[0].name);
+}
+
+function pickBuiltin(name) {
+  const b = state.builtins.find((x) => x.name === name);
+  $('builtin').value = name;
+  $('builtin-summary').textContent = b.summary;
+  setScenario(b.name, b.toml);
+}
+
+// ---- running and showing both kitchens ---------------------------------------------
+
+$('run').addEventListener('click', async () => {
+  const body = { toml: editor.value, name: state.name };
+  if ($('seed').value !== '') body.seed = Number($('seed').value);
+  if ($('policy').value) body.policy = $('policy').value;
+  $('run-error').textContent = '';
+  $('run').disabled = true;
+  $('run').textContent = 'Running…';
+  try {
+    show(await api('POST', '/compare', body));
+  } catch (e) {
+    $('run-error').textContent = e.message;
+  } finally {
+    $('run').disabled = false;
+    $('run').textContent = 'Run both kitchens';
+  }
+});
+
+function unitOf(result) {
+  return result.sides[0].report.time_unit;
+}
+
+function fmtTime(s, unit) {
+  return `${(s / unit.seconds).toFixed(2)} ${unit.name}`;
+}
+
+/** Shows a comparison (or a single run, as one side): totals, why, kitchens, stats. */
+function show(result) {
+  pause();
+  state.result = result;
+  const unit = unitOf(result);
+  state.end = Math.max(...result.sides.map((s) => s.makespan_s), 0);
+  $('results').hidden = false;
+
+  const totals = $('totals');
+  totals.replaceChildren();
+  for (const side of result.sides) {
+    totals.append(el('div', { class: 'total', 'data-mode': side.mode },
+      el('span', { class: 'label', text: `${side.label} kitchen` }),
+      el('strong', { class: 'value', text: fmtTime(side.makespan_s, unit) })));
+  }
+  if (result.speedup !== undefined) {
+    totals.append(el('div', { class: 'total speedup' },
+      el('span', { class: 'label', text: 'speedup' }),
+      el('strong', { class: 'value', text: `${result.speedup.toFixed(2)}×` })));
+  }
+  $('why').replaceChildren(...(result.why || []).map((w) => el('li', { text: w })));
+
+  const kitchens = $('kitchens');
+  kitchens.replaceChildren();
+  state.views = result.sides.map((side) => kitchenView(side, unit));
+  for (const v of state.views) kitchens.append(v.root);
+  $('stats').replaceChildren(statsTable(result.sides, unit));
+  const id = result.id;
+  $('links').replaceChildren(
+    'Export: ',
+    ...['report.html', 'report.json', 'report.csv'].filter((f) => f !== 'report.csv' || result.sides.length === 1)
+      .flatMap((f) => [el('a', { href: `/api/history/${id}/${f}`, target: '_blank', text: f }), ' ']));
+  seek(0);
+}
+
+function statsTable(sides, unit) {
+  const t = (s) => fmtTime(s, unit);
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const rows = [
+    ['total time', (s) => t(s.stats.total_s)],
+    ['served', (s) => String(s.stats.served)],
+    ['left', (s) => String(s.stats.left)],
+    ['mean wait', (s) => t(s.stats.wait.mean_s)],
+    ['p95 wait', (s) => t(s.stats.wait.p95_s)],
+    ['mean time in system', (s) => t(s.stats.time_in_system.mean_s)],
+    ['throughput per hour', (s) => s.stats.throughput_per_hour.toFixed(1)],
+    ...sides[0].stats.cooks.slice(0, 8).map((c, i) => [`cook ${c.cook} hands-on`, (s) => pct(s.stats.cooks[i].hands_on_share)]),
+    ...sides[0].stats.equipment.map((e, i) => [`${e.name} utilisation`, (s) => pct(s.stats.equipment[i].utilisation)]),
+  ];
+  const table = el('table', { class: 'stats' });
+  table.append(el('tr', {}, el('th', { text: '' }), ...sides.map((s) => el('th', { text: s.label }))));
+  for (const [name, f] of rows) table.append(el('tr', {}, el('td', { text: name }), ...sides.map((s) => el('td', { text: f(s) }))));
+  return table;
+}
+
+/** The SVG kitchen, the narrative and the timeline of one side, with `update(t)`. */
+function kitchenView(side, unit) {
+  const root = el('div', { class: 'side', 'data-mode': side.mode });
+  root.append(el('h3', { text: `${side.label} kitchen` }));
+  const cooks = side.lanes.filter((l) => l.kind === 'cook').slice(0, 12);
+  const units = side.lanes.filter((l) => l.kind === 'equipment').slice(0, 24);
+  const W = 520;
+  const perRow = 6;
+  const unitRows = Math.ceil(units.length / perRow);
+  const H = 90 + unitRows * 56 + 70;
+  const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'kitchen', role: 'img', 'aria-label': `${side.label} kitchen` });
+  const cookShapes = cooks.map((lane, i) => {
+    const x = 45 + (i % 6) * 80;
+    const g = el('svg:g', { class: 'cook' });
+    const body = el('svg:circle', { cx: x, cy: 30, r: 18, fill: IDLE, stroke: '#555' });
+    const label = el('svg:text', { x, y: 62, 'text-anchor': 'middle', class: 'name', text: lane.label });
+    const doing = el('svg:text', { x, y: 76, 'text-anchor': 'middle', class: 'doing', text: 'idle' });
+    g.append(body, label, doing);
+    svg.append(g);
+    return { lane, body, doing };
+  });
+  const unitShapes = units.map((lane, i) => {
+    const x = 12 + (i % perRow) * 84;
+    const y = 92 + Math.floor(i / perRow) * 56;
+    const box = el('svg:rect', { x, y, width: 76, height: 32, rx: 5, fill: IDLE, stroke: '#555', class: 'unit' });
+    const label = el('svg:text', { x: x + 38, y: y + 20, 'text-anchor': 'middle', class: 'unit-label', text: lane.label });
+    const doing = el('svg:text', { x: x + 38, y: y + 45, 'text-anchor': 'middle', class: 'doing', text: '' });
+    svg.append(box, label, doing);
+    return { lane, box, doing };
+  });
+  const cy = 92 + unitRows * 56 + 20;
+  svg.append(el('svg:text', { x: 12, y: cy, class: 'name', text: 'Waiting' }));
+  const queue = el('svg:g', { class: 'queue' });
+  svg.append(queue);
+  const served = el('svg:text', { x: 12, y: cy + 40, class: 'served', text: '' });
+  svg.append(served);
+  root.append(svg);
+
+  const events = side.report.events;
+  const lines = side.report.narrative;
+  const narrative = el('ol', { class: 'narrative' });
+  const items = lines.map((l) => {
+    const li = el('li', {}, el('span', { class: 'at', text: (l.t_s / unit.seconds).toFixed(2) }), el('span', { text: l.line || ' ' }));
+    narrative.append(li);
+    return li;
+  });
+  root.append(narrative);
+  const timeline = timelineView(side.lanes, state.end);
+  root.append(timeline.svg);
+
+  let current = -1;
+  function update(t) {
+    const at = (lane) => lane.spans.find((s) => s[0] <= t && t < s[1]);
+    for (const c of cookShapes) {
+      const s = at(c.lane);
+      c.body.setAttribute('fill', s ? COLOURS[s[2]] : IDLE);
+      c.doing.textContent = s ? `${s[4] ?? s[2]} #${s[3]}` : 'idle';
+    }
+    for (const u of unitShapes) {
+      const s = at(u.lane);
+      u.box.setAttribute('fill', s ? COLOURS[s[2]] : IDLE);
+      u.doing.textContent = s ? `${s[4] ?? ''} #${s[3]}` : '';
+    }
+    let waiting = 0, done = 0, left = 0;
+    for (const e of events) {
+      if (e.t_s > t) break;
+      if (e.kind === 'arrived') waiting++;
+      else if (e.kind === 'served') { waiting--; done++; }
+      else if (e.kind === 'left' || e.kind === 'balked') { waiting--; left++; }
+    }
+    queue.replaceChildren();
+    const shown = Math.min(waiting, 40);
+    for (let i = 0; i < shown; i++) {
+      queue.append(el('svg:circle', { cx: 90 + i * 11, cy: cy - 4, r: 4.5, class: 'customer' }));
+    }
+    if (waiting > shown) queue.append(el('svg:text', { x: 90 + shown * 11 + 6, y: cy, class: 'name', text: `+${waiting - shown}` }));
+    served.textContent = `Served: ${done}` + (left ? `   Left unserved: ${left}` : '');
+    root.dataset.served = String(done);
+    root.dataset.waiting = String(waiting);
+    // The narrative line of the moment: the last one printed by `t`.
+    let now = -1;
+    for (let i = 0; i < lines.length && lines[i].t_s <= t; i++) now = i;
+    if (now !== current) {
+      if (current >= 0) items[current].classList.remove('now');
+      if (now >= 0) {
+        items[now].classList.add('now');
+        narrative.scrollTop = Math.max(0, items[now].offsetTop - narrative.offsetTop - narrative.clientHeight / 2);
+      }
+      current = now;
+    }
+    timeline.at(t);
+  }
+  return { root, update };
+}
+
+/** The lanes drawn as bars on one time axis, with a cursor at the moment shown. */
+function timelineView(lanes, end) {
+  const shown = lanes.slice(0, 40);
+  const W = 520, left = 110, row = 16, H = shown.length * row + 24;
+  const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline' });
+  const x = (s) => left + (end > 0 ? (s / end) * (W - left - 8) : 0);
+  shown.forEach((lane, i) => {
+    const y = i * row + 4;
+    svg.append(el('svg:text', { x: left - 6, y: y + 11, 'text-anchor': 'end', class: 'lane', text: lane.label }));
+    if (lane.life) svg.append(el('svg:rect', { x: x(lane.life[0]), y, width: Math.max(0.5, x(lane.life[1]) - x(lane.life[0])), height: row - 4, fill: '#dde3ec' }));
+    for (const s of lane.spans) {
+      const bar = el('svg:rect', { x: x(s[0]), y, width: Math.max(0.8, x(s[1]) - x(s[0])), height: row - 4, fill: COLOURS[s[2]], class: 'bar' });
+      bar.append(el('svg:title', { text: `${s[4] ?? ''} #${s[3]}: ${s[2]}` }));
+      svg.append(bar);
+    }
+  });
+  const cursor = el('svg:line', { x1: left, x2: left, y1: 0, y2: H - 18, class: 'cursor' });
+  svg.append(cursor);
+  return {
+    svg,
+    at(t) {
+      cursor.setAttribute('x1', x(t));
+      cursor.setAttribute('x2', x(t));
+    },
+  };
+}
+
+// ---- playing ----------------------------------------------------------------------
+
+function seek(t) {
+  state.t = Math.max(0, Math.min(t, state.end));
+  const unit = state.result ? unitOf(state.result) : { seconds: 1, name: 's' };
+  $('clock').textContent = fmtTime(state.t, unit);
+  $('scrub').value = state.end > 0 ? String(Math.round((state.t / state.end) * 1000)) : '0';
+  for (const v of state.views || []) v.update(state.t);
+}
+
+let lastFrame = null;
+function frame(now) {
+  if (!state.playing) return;
+  if (lastFrame !== null) {
+    // A whole run plays in 10 seconds at 1×.
+    const rate = (state.end / 10) * Number($('speed').value);
+    seek(state.t + ((now - lastFrame) / 1000) * rate);
+  }
+  lastFrame = now;
+  if (state.t >= state.end) return pause();
+  requestAnimationFrame(frame);
+}
+
+function play() {
+  if (state.t >= state.end) seek(0);
+  state.playing = true;
+  lastFrame = null;
+  $('play').textContent = '❚❚ Pause';
+  requestAnimationFrame(frame);
+}
+
+function pause() {
+  state.playing = false;
+  $('play').textContent = '▶ Play';
+}
+
+$('play').addEventListener('click', () => (state.playing ? pause() : play()));
+$('scrub').addEventListener('input', () => {
+  pause();
+  seek((Number($('scrub').value) / 1000) * state.end);
+});
+
+// ---- sweeps ---------------------------------------------------------------------
+
+const lines = (id) => $(id).value.split('\n').map((l) => l.trim()).filter(Boolean);
+
+$('sweep-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  $('sweep-error').textContent = '';
+  $('sweep-result').hidden = true;
+  const body = {
+    toml: editor.value, name: state.name, vary: lines('vary'), target: lines('target'),
+    replications: Number($('replications').value), mode: $('sweep-mode').value,
+  };
+  try {
+    const started = await api('POST', '/sweeps', body);
+    watchSweep(started);
+  } catch (e) {
+    $('sweep-error').textContent = e.message;
+  }
+});
+
+function sweepProgress(p) {
+  const bar = $('sweep-progress');
+  bar.hidden = false;
+  bar.max = Math.max(1, p.total);
+  bar.value = p.done;
+  const left = p.left_s != null ? `, about ${Math.ceil(p.left_s)} s left` : '';
+  $('sweep-status').textContent = `${p.done}/${p.total} runs, ${p.elapsed_s.toFixed(1)} s elapsed${left}`;
+}
+
+function watchSweep(started) {
+  state.sweep = started.id;
+  $('sweep-start').disabled = true;
+  $('sweep-cancel').disabled = false;
+  sweepProgress(started);
+  const source = new EventSource(`/api/sweeps/${started.id}/events`);
+  source.addEventListener('progress', (e) => sweepProgress(JSON.parse(e.data)));
+  source.addEventListener('end', async (e) => {
+    source.close();
+    const end = JSON.parse(e.data);
+    if (end.done !== undefined) sweepProgress(end);
+    $('sweep-start').disabled = false;
+    $('sweep-cancel').disabled = true;
+    const entry = await api('GET', `/history/${started.id}`);
+    showSweep(entry);
+  });
+}
+
+$('sweep-cancel').addEventListener('click', async () => {
+  if (state.sweep === null) return;
+  try {
+    await api('DELETE', `/sweeps/${state.sweep}`);
+    $('sweep-status').textContent += ' — cancelling';
+  } catch (e) {
+    $('sweep-error').textContent = e.message;
+  }
+});
+
+function showSweep(entry) {
+  $('sweep-status').textContent = `Sweep ${entry.id}: ${entry.status}` + (entry.error ? ` (${entry.error})` : '');
+  if (!entry.result) return;
+  $('sweep-result').hidden = false;
+  $('sweep-answer').textContent = entry.result.answer || 'No target: every configuration is in the table.';
+  $('sweep-table').textContent = entry.result.table;
+  $('sweep-links').replaceChildren('Export: ',
+    ...['report.html', 'report.json', 'report.csv'].flatMap((f) => [el('a', { href: `/api/history/${entry.id}/${f}`, target: '_blank', text: f }), ' ']));
+}
+
+// ---- history --------------------------------------------------------------------
+
+async function loadHistory() {
+  const rows = $('history-rows');
+  const list = await api('GET', '/history');
+  rows.replaceChildren();
+  for (const h of list) {
+    const reopen = el('button', { class: 'reopen', text: 'Reopen' });
+    reopen.addEventListener('click', () => reopenEntry(h.id));
+    const when = new Date(h.created * 1000).toLocaleString();
+    rows.append(el('tr', { 'data-id': h.id, 'data-status': h.status },
+      el('td', { text: h.id }), el('td', { text: h.kind }), el('td', { text: h.name }),
+      el('td', { class: `status ${h.status}`, text: h.status }),
+      el('td', { text: h.headline || h.error || '' }), el('td', { text: when }), el('td', {}, reopen)));
+  }
+}
+
+async function reopenEntry(id) {
+  const entry = await api('GET', `/history/${id}`);
+  state.name = entry.name;
+  editor.value = entry.scenario;
+  renderEditor();
+  check();
+  if (entry.options && entry.options.seed !== undefined) $('seed').value = entry.options.seed;
+  if (entry.kind === 'sweep') {
+    showTab('sweep');
+    $('vary').value = (entry.options.vary || []).join('\n');
+    $('target').value = (entry.options.target || []).join('\n');
+    showSweep(entry);
+    return;
+  }
+  showTab('kitchen');
+  if (!entry.result) {
+    $('run-error').textContent = `Entry ${id} is ${entry.status}` + (entry.error ? `: ${entry.error}` : '');
+    return;
+  }
+  if (entry.kind === 'compare') {
+    show({ ...entry.result, id });
+  } else {
+    const r = entry.result.report;
+    const side = { mode: r.mode, label: r.mode === 'sync' ? 'synchronous' : 'asynchronous', makespan_s: r.makespan_s, stats: r.stats, lanes: [], report: r };
+    show({ id, sides: [side] });
+  }
+}
+
+loadBuiltins().catch((e) => {
+  $('check').textContent = `The studio did not answer: ${e.message}`;
+});

@@ -1,0 +1,145 @@
+//! `POST /api/compare`: both kitchens side by side on the virtual clock, as
+//! `cafe compare` runs them: the speedup, the table and the reasons ("why"), each
+//! side's statistics and timeline lanes, and each side's JSON report (the events the
+//! page's animated kitchen plays).
+
+use async_cafe::model::{Mode, Scenario};
+use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec};
+use async_cafe::time;
+use async_cafe::view::html_report::{self, MAX_ORDER_LANES};
+use async_cafe::view::trace::{LaneKind, OrderEnd, Trace};
+use async_cafe::view::why::why;
+use axum::Json;
+use axum::extract::State as Shared;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::record::{Asked, Finished, recorded};
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::history::Kind;
+use crate::scenario::{RunOptions, ScenarioText, within_limits};
+use crate::server::State;
+
+/// A comparison's request: the scenario, a seed and a policy.
+#[derive(Deserialize)]
+pub struct CompareRequest {
+    #[serde(flatten)]
+    text: ScenarioText,
+    #[serde(flatten)]
+    options: RunOptions,
+}
+
+pub async fn compare(
+    Shared(state): Shared<State>,
+    Body(req): Body<CompareRequest>,
+) -> Result<Json<Value>, ApiError> {
+    if req.options.mode.is_some() {
+        return Err(ApiError::bad_request("a comparison runs both kitchens: drop `mode`"));
+    }
+    let mut sc = req.text.scenario()?;
+    req.options.apply_policy(&mut sc)?;
+    within_limits(&sc, &state.0.limits)?;
+    let seed = req.options.seed(&sc);
+    let asked = Asked {
+        kind: Kind::Compare,
+        text: &req.text,
+        options: json!({ "seed": seed, "policy": sc.kitchen.policy.name() }),
+        seed,
+    };
+    let result = recorded(&state, asked, move |cancel| {
+        let opts = CompareOptions { seed: Some(seed), order_lanes: true, cancel: cancel.clone() };
+        let cmp = ops::compare(&sc, &opts).map_err(|e| match e {
+            ops::Error::Io(e) => ApiError::internal(e),
+            e => ApiError::unprocessable(e.to_string()),
+        })?;
+        let mut sides = Vec::new();
+        for side in &cmp.sides {
+            if cancel.is_cancelled() {
+                return Err(ApiError::unprocessable("the comparison was stopped"));
+            }
+            let spec = RunSpec { mode: side.mode, clock: ClockKind::Virtual, seed };
+            let report = ops::json_report(&sc, spec).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+            sides.push(json!({
+                "mode": side.mode,
+                "label": side.label(cmp.compared),
+                "makespan_s": time::seconds(side.outcome.end),
+                "stats": side.stats,
+                "lanes": lanes(&sc, &side.trace),
+                "report": report,
+            }));
+        }
+        let headline = headline(&sc, &cmp);
+        let html = html_report::html(&sc, &cmp.report_runs());
+        let result = json!({
+            "scenario": sc.name,
+            "summary": sc.summary,
+            "seed": seed,
+            "speedup": cmp.speedup(),
+            "text": cmp.render(&sc),
+            "why": why(&cmp, &sc),
+            "sides": sides,
+        });
+        Ok(Finished { result, headline, files: vec![("report.html", html)] })
+    })
+    .await?;
+    Ok(Json(result))
+}
+
+/// `speedup 1.50x (sync 15.00 min, async 10.00 min)`.
+fn headline(sc: &Scenario, cmp: &Comparison) -> String {
+    let total = |mode: Mode| {
+        cmp.sides.iter().find(|s| s.mode == mode).map_or(0.0, |s| sc.unit.from_ticks(s.outcome.end))
+    };
+    format!(
+        "speedup {:.2}x (sync {:.2} {u}, async {:.2} {u})",
+        cmp.speedup(),
+        total(Mode::Sync),
+        total(Mode::Async),
+        u = sc.unit.name()
+    )
+}
+
+/// The trace's lanes as JSON, times in seconds, each span as `[start, end,
+/// activity, order, step]`: every cook and unit of equipment,
+/// and the orders' lanes when there are at most as many as the HTML report draws.
+fn lanes(sc: &Scenario, trace: &Trace) -> Vec<Value> {
+    let orders = trace.lanes.iter().filter(|l| matches!(l.kind, LaneKind::Order(_))).count();
+    trace
+        .lanes
+        .iter()
+        .filter(|l| orders <= MAX_ORDER_LANES || !matches!(l.kind, LaneKind::Order(_)))
+        .map(|l| {
+            let kind = match l.kind {
+                LaneKind::Cook(_) => "cook",
+                LaneKind::Equipment(..) => "equipment",
+                LaneKind::Order(_) => "order",
+            };
+            let spans: Vec<Value> = l
+                .spans
+                .iter()
+                .map(|s| {
+                    let step = sc
+                        .menu
+                        .items
+                        .get(s.item as usize)
+                        .and_then(|_| sc.recipe_of(s.item).steps.get(s.step as usize))
+                        .map(|step| step.name.as_str());
+                    json!([time::seconds(s.start), time::seconds(s.end), s.activity.name(), s.order, step])
+                })
+                .collect();
+            let ended = l.ended.map(|e| match e {
+                OrderEnd::Served => "served",
+                OrderEnd::Left => "left",
+                OrderEnd::Balked => "balked",
+            });
+            json!({
+                "label": l.label,
+                "kind": kind,
+                "spans": spans,
+                "life": l.life.map(|(a, b)| [time::seconds(a), time::seconds(b)]),
+                "ended": ended,
+            })
+        })
+        .collect()
+}

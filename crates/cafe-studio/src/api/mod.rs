@@ -1,0 +1,56 @@
+//! The HTTP API under `/api/` (docs/studio.md documents every endpoint): each
+//! handler converts its request into the library's typed inputs, runs the
+//! operation on the blocking threads ([`crate::work`]) and returns the library's
+//! results as JSON.
+
+mod builtins;
+mod check;
+mod compare;
+mod history;
+mod record;
+mod run;
+mod sweeps;
+
+use axum::Router;
+use axum::extract::OriginalUri;
+use axum::http::Method;
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::server::State;
+
+/// Every route of the API, with JSON errors for an unknown path or method.
+pub fn routes() -> Router<State> {
+    Router::new()
+        .route("/builtins", get(builtins::list))
+        .route("/check", post(check::check))
+        .route("/run", post(run::run))
+        .route("/compare", post(compare::compare))
+        .route("/sweeps", post(sweeps::start))
+        .route("/sweeps/{id}", get(sweeps::progress).delete(sweeps::cancel))
+        .route("/sweeps/{id}/events", get(sweeps::events))
+        .route("/history", get(history::list))
+        .route("/history/{id}", get(history::get))
+        .route("/history/{id}/{file}", get(history::export))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed)
+}
+
+async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::not_found(format!("no such endpoint: {}", uri.path()))
+}
+
+async fn not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method} (see docs/studio.md)", uri.path()),
+    )
+}
+
+/// An id in a path: a positive integer.
+pub fn id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ApiError::bad_request(format!("`{text}` is not an id: a positive integer")))
+}

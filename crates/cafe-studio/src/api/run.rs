@@ -1,0 +1,81 @@
+//! `POST /api/run`: one run of one kitchen on the virtual clock; its result is the
+//! JSON report of `cafe run --format json`, kept in the history with the HTML report
+//! and the orders' CSV.
+
+use std::io;
+
+use async_cafe::capacity;
+use async_cafe::ops::{self, ClockKind, RunSpec, Want};
+use async_cafe::view::html_report::{self, ReportRun};
+use axum::Json;
+use axum::extract::State as Shared;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::record::{Asked, Finished, recorded};
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::history::Kind;
+use crate::scenario::{RunOptions, ScenarioText, within_limits};
+use crate::server::State;
+
+/// A run's request: the scenario and how to run it.
+#[derive(Deserialize)]
+pub struct RunRequest {
+    #[serde(flatten)]
+    text: ScenarioText,
+    #[serde(flatten)]
+    options: RunOptions,
+}
+
+pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> Result<Json<Value>, ApiError> {
+    let mut sc = req.text.scenario()?;
+    req.options.apply_policy(&mut sc)?;
+    within_limits(&sc, &state.0.limits)?;
+    let spec = RunSpec { mode: req.options.mode()?, clock: ClockKind::Virtual, seed: req.options.seed(&sc) };
+    let asked = Asked {
+        kind: Kind::Run,
+        text: &req.text,
+        options: json!({ "mode": spec.mode.name(), "seed": spec.seed, "policy": sc.kitchen.policy.name() }),
+        seed: spec.seed,
+    };
+    let result = recorded(&state, asked, move |cancel| {
+        let csv = tempfile::tempdir().map_err(ApiError::internal)?;
+        let want = Want {
+            report: true,
+            stats: true,
+            trace: true,
+            order_lanes: true,
+            csv: Some(csv.path().to_path_buf()),
+            cancel,
+            ..Want::default()
+        };
+        let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => ApiError::unprocessable(e.to_string()),
+            _ => ApiError::internal(e),
+        })?;
+        if ran.stopped.is_some() {
+            return Err(ApiError::unprocessable("the run was stopped"));
+        }
+        let (Some(report), Some(trace), Some(stats)) = (ran.report, ran.trace, ran.stats) else {
+            return Err(ApiError::internal("a run did not return what was asked for"));
+        };
+        let headline = format!(
+            "{} kitchen: {:.2} {}",
+            spec.mode.title(),
+            report.makespan_s / sc.unit.seconds(),
+            sc.unit.name()
+        );
+        let html = html_report::html(&sc, &[ReportRun { mode: spec.mode, policy: None, trace, stats }]);
+        let orders = std::fs::read_to_string(csv.path().join("orders.csv")).map_err(ApiError::internal)?;
+        let result = json!({
+            "scenario": sc.name,
+            "summary": sc.summary,
+            "warnings": capacity::warnings(&sc, spec.mode),
+            "report": report,
+        });
+        Ok(Finished { result, headline, files: vec![("report.html", html), ("report.csv", orders)] })
+    })
+    .await?;
+    Ok(Json(result))
+}

@@ -1,0 +1,289 @@
+//! `POST /api/sweeps` starts a sweep in the background (the grid of `cafe sweep`,
+//! with its table, answers, CSV and HTML page); `GET /api/sweeps/{id}` is its
+//! progress, `GET /api/sweeps/{id}/events` streams it (server-sent events: a
+//! `progress` event after each run, then `end`), and `DELETE /api/sweeps/{id}`
+//! cancels it (the configurations finished are kept).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use async_cafe::clock::Cancel;
+use async_cafe::model::Scenario;
+use async_cafe::ops::{self, Batch, Progress};
+use async_cafe::sweep::{self, Target, Vary};
+use axum::Json;
+use axum::extract::{Path, State as Shared};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::history::{Ending, Kind, Status};
+use crate::jobs::{Job, SweepProgress};
+use crate::scenario::{ScenarioText, mode};
+use crate::server::State;
+
+/// A sweep's request: what `cafe sweep` takes, as JSON.
+#[derive(Deserialize)]
+pub struct SweepRequest {
+    #[serde(flatten)]
+    text: ScenarioText,
+    /// What to vary: `cooks=1..4`, `oven.capacity=1,2` (as `--vary`).
+    #[serde(default)]
+    vary: Vec<String>,
+    /// Replications of each configuration (10 unless given).
+    #[serde(default = "ten")]
+    replications: u32,
+    /// Targets, all required (as `--target`): `wait.p95 <= 2`.
+    #[serde(default)]
+    target: Vec<String>,
+    /// `async` or `sync`.
+    #[serde(default)]
+    mode: Option<String>,
+    /// The base seed.
+    #[serde(default)]
+    seed: Option<u64>,
+}
+
+fn ten() -> u32 {
+    10
+}
+
+/// A sweep checked and ready to run.
+struct Plan {
+    sc: Scenario,
+    varies: Vec<Vary>,
+    targets: Vec<(String, Target)>,
+    runs: usize,
+}
+
+fn plan(state: &State, req: &SweepRequest) -> Result<Plan, ApiError> {
+    let sc = req.text.scenario()?;
+    let bad = |e: String| ApiError::unprocessable(e);
+    if req.replications == 0 {
+        return Err(bad("replications must be at least 1".into()));
+    }
+    let varies = req
+        .vary
+        .iter()
+        .map(|v| sweep::parse_vary(v, &sc))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
+    let metrics = sweep::metrics(&sc, &varies);
+    let mut targets: Vec<(String, Target)> = Vec::new();
+    for text in &req.target {
+        let t = sweep::parse_target(text, &metrics).map_err(|e| bad(e.to_string()))?;
+        if targets.iter().any(|(_, u)| *u == t) {
+            return Err(bad(format!("target `{}` is given twice", t.text())));
+        }
+        targets.push((text.clone(), t));
+    }
+    if !targets.is_empty() && req.replications < 2 {
+        return Err(bad(
+            "a target needs at least 2 replications: one run gives no confidence interval".into()
+        ));
+    }
+    sweep::check_size(&sc, &varies, req.replications).map_err(|e| bad(e.to_string()))?;
+    let limits = &state.0.limits;
+    let configurations: usize = varies.iter().map(|v| v.values.len()).product();
+    if configurations > limits.sweep_configurations {
+        return Err(bad(format!(
+            "{configurations} configurations: the studio sweeps at most {}; run it with `cafe sweep` instead",
+            limits.sweep_configurations
+        )));
+    }
+    let runs = configurations * req.replications as usize;
+    if runs as u64 > limits.sweep_runs {
+        return Err(bad(format!(
+            "{runs} runs ({configurations} configurations × {} replications): the studio runs at most {} in one sweep; run it with `cafe sweep` instead",
+            req.replications, limits.sweep_runs
+        )));
+    }
+    let one_run = sweep::grid(&varies)
+        .iter()
+        .filter_map(|values| sweep::expected_customers(&sweep::apply(&sc, &varies, values)))
+        .fold(0.0, f64::max);
+    if one_run > limits.customers * 10.0 {
+        return Err(bad(format!(
+            "a run of this sweep lets in about {one_run:.0} customers: the studio's sweeps run at most {:.0}; run it with `cafe sweep` instead",
+            limits.customers * 10.0
+        )));
+    }
+    Ok(Plan { sc, varies, targets, runs })
+}
+
+pub async fn start(
+    Shared(state): Shared<State>,
+    Body(req): Body<SweepRequest>,
+) -> Result<(StatusCode, Json<SweepProgress>), ApiError> {
+    let plan = plan(&state, &req)?;
+    let mode = mode(req.mode.as_deref())?;
+    let seed = req.seed.unwrap_or(plan.sc.seed);
+    let options = json!({
+        "vary": req.vary, "replications": req.replications, "target": req.target,
+        "mode": mode.name(), "seed": seed,
+    });
+    let id = state.0.history.begin(Kind::Sweep, req.text.name(), &req.text.toml, &options, Some(seed))?;
+    let job = state.0.jobs.add(id, plan.runs);
+    let first = job.progress.borrow().clone();
+    let batch = (mode, seed, req.replications);
+    tokio::spawn(run(state, id, job, plan, batch));
+    Ok((StatusCode::ACCEPTED, Json(first)))
+}
+
+/// Runs the sweep on a blocking thread, then records how it ended.
+async fn run(
+    state: State,
+    id: i64,
+    job: Arc<Job>,
+    plan: Plan,
+    (mode, seed, replications): (async_cafe::Mode, u64, u32),
+) {
+    let sender = job.progress.clone();
+    let work = move |cancel: Cancel| {
+        let progress = |p: Progress| sender.send_modify(|s| s.at(p));
+        let batch = Batch {
+            mode,
+            seed: Some(seed),
+            replications,
+            cancel,
+            progress: Some(&progress),
+            ..Batch::default()
+        };
+        let result = ops::sweep(&plan.sc, &plan.varies, &batch).map_err(|e| e.to_string())?;
+        finished(&plan, &result)
+    };
+    let done = state.0.work.run(job.cancel.clone(), None, work).await;
+    let ending = match done {
+        Ok(d) => d.value,
+        Err(e) => Err(e.error),
+    };
+    let (status, error) = match &ending {
+        Ok((_, true)) => (Status::Cancelled, None),
+        Ok((_, false)) => (Status::Done, None),
+        Err(e) => (Status::Failed, Some(e.clone())),
+    };
+    let written = match &ending {
+        Ok((end, _)) => {
+            let result = end.result.to_string();
+            let end = Ending {
+                status,
+                headline: Some(&end.headline),
+                error: None,
+                result: Some(&result),
+                files: &end.files,
+            };
+            state.0.history.finish(id, &end)
+        }
+        Err(e) => {
+            let end = Ending { status, headline: None, error: Some(e), result: None, files: &[] };
+            state.0.history.finish(id, &end)
+        }
+    };
+    let error = match written {
+        Ok(()) => error,
+        Err(e) => Some(format!("the history could not be written: {e}")),
+    };
+    job.progress.send_modify(|p| {
+        p.status = if error.is_some() { Status::Failed } else { status };
+        p.error = error;
+    });
+    state.0.jobs.remove(id);
+}
+
+/// A finished (or cancelled) sweep's result and files, and whether it was
+/// interrupted.
+fn finished(plan: &Plan, result: &sweep::Sweep) -> Result<(super::record::Finished, bool), String> {
+    let parsed: Vec<Target> = plan.targets.iter().map(|(_, t)| t.clone()).collect();
+    let doc = result.document(plan.targets.iter().map(|(s, t)| (s.as_str(), t)));
+    let doc = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+    let table = sweep::render_table(result, &parsed);
+    let answer = sweep::render_answer(result, &parsed);
+    let csv = sweep::csv(result, &parsed).map_err(|e| e.to_string())?;
+    let html = sweep::html(result, &parsed);
+    let headline =
+        answer.lines().next().map_or_else(|| format!("{} configurations", result.rows.len()), str::to_string);
+    let value = json!({ "table": table, "answer": answer, "document": doc });
+    let end = super::record::Finished {
+        result: value,
+        headline,
+        files: vec![("report.html", html), ("report.csv", csv)],
+    };
+    Ok((end, result.interrupted))
+}
+
+pub async fn progress(Shared(state): Shared<State>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id = super::id(&id)?;
+    if let Some(job) = state.0.jobs.get(id) {
+        let p = job.progress.borrow().clone();
+        return Ok(Json(json!(p)));
+    }
+    let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
+    let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
+    Ok(Json(json!({
+        "id": id,
+        "status": entry.summary.status,
+        "error": entry.summary.error,
+        "result": entry.result,
+    })))
+}
+
+pub async fn cancel(
+    Shared(state): Shared<State>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = super::id(&id)?;
+    match state.0.jobs.get(id) {
+        Some(job) => {
+            job.cancel.cancel();
+            Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "cancelling" }))))
+        }
+        None => match state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep) {
+            Some(e) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("sweep {id} is not running: it is {}", e.summary.status.name()),
+            )),
+            None => Err(ApiError::not_found(format!("no sweep {id}"))),
+        },
+    }
+}
+
+pub async fn events(
+    Shared(state): Shared<State>,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let id = super::id(&id)?;
+    let job = state.0.jobs.get(id);
+    let ended = match &job {
+        Some(_) => None,
+        None => {
+            let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
+            let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
+            Some(json!({ "id": id, "status": entry.summary.status, "error": entry.summary.error }))
+        }
+    };
+    let rx = job.map(|j| j.progress.subscribe());
+    // Each change of the progress, as a `progress` event, then `end` when the sweep
+    // has ended (at once for one that ended before).
+    let stream = futures_util::stream::unfold((rx, ended, false), |(mut rx, ended, over)| async move {
+        if over {
+            return None;
+        }
+        if let Some(end) = ended {
+            return Some((Ok(Event::default().event("end").data(end.to_string())), (rx, None, true)));
+        }
+        let r = rx.as_mut()?;
+        let changed = r.changed().await;
+        let p = r.borrow_and_update().clone();
+        let data = json!(p).to_string();
+        if changed.is_err() || p.status != Status::Running {
+            return Some((Ok(Event::default().event("end").data(data)), (rx, None, true)));
+        }
+        Some((Ok(Event::default().event("progress").data(data)), (rx, None, false)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

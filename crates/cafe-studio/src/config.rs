@@ -1,0 +1,78 @@
+//! What the studio is started with, and the limits it keeps.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How to start the studio.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The address to listen on: 127.0.0.1 unless told otherwise.
+    pub host: IpAddr,
+    /// The port; 0 lets the system choose a free one (the URL passed to `run`'s
+    /// callback says which).
+    pub port: u16,
+    /// The history's SQLite file (see [`default_db_path`]).
+    pub db: PathBuf,
+    /// What one request may ask.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            db: default_db_path(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What one request may ask of the studio: a request over a limit is refused with
+/// the reason (status 413 or 422), before anything runs.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// The largest request body, in bytes.
+    pub body_bytes: usize,
+    /// The most customers one run or comparison may let in (expected, for customers
+    /// generated until a time): a run's JSON holds every event of every customer.
+    pub customers: f64,
+    /// The most configurations in one sweep.
+    pub sweep_configurations: usize,
+    /// The most runs in one sweep (configurations × replications).
+    pub sweep_runs: u64,
+    /// The longest wall time a run or comparison may take before it is stopped.
+    pub run_time: Duration,
+    /// Runs at once (comparisons and sweeps each count as one); the others wait
+    /// their turn. 0: one per core.
+    pub concurrent_runs: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 1 << 20,
+            customers: 20_000.0,
+            sweep_configurations: 400,
+            sweep_runs: 20_000,
+            run_time: Duration::from_secs(30),
+            concurrent_runs: 0,
+        }
+    }
+}
+
+/// Where the history is kept unless `--db` says otherwise:
+/// `$XDG_DATA_HOME/async-cafe/studio.sqlite3`, or under `~/.local/share` when
+/// `XDG_DATA_HOME` is not set (the XDG base directories), or the current directory
+/// when neither can be found.
+pub fn default_db_path() -> PathBuf {
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = env("XDG_DATA_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| env("HOME").map(|home| home.join(".local").join("share")));
+    match base {
+        Some(base) => base.join("async-cafe").join("studio.sqlite3"),
+        None => PathBuf::from("studio.sqlite3"),
+    }
+}

@@ -1,0 +1,97 @@
+//! The sweeps under way: each one's cancel token and its progress, which
+//! `GET /api/sweeps/{id}` reads and `GET /api/sweeps/{id}/events` streams.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_cafe::clock::Cancel;
+use async_cafe::ops::Progress;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::history::Status;
+
+/// A sweep's progress, as the API sends it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepProgress {
+    /// The sweep's id in the history.
+    pub id: i64,
+    /// `running` until it ends.
+    pub status: Status,
+    /// Runs finished.
+    pub done: usize,
+    /// Runs in all.
+    pub total: usize,
+    /// Wall time since it started, in seconds.
+    pub elapsed_s: f64,
+    /// The time left, extrapolated from the pace so far.
+    pub left_s: Option<f64>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+impl SweepProgress {
+    /// Just started.
+    pub fn start(id: i64, total: usize) -> SweepProgress {
+        SweepProgress {
+            id,
+            status: Status::Running,
+            done: 0,
+            total,
+            elapsed_s: 0.0,
+            left_s: None,
+            error: None,
+        }
+    }
+
+    /// After `p`.
+    pub fn at(&mut self, p: Progress) {
+        self.done = p.done;
+        self.total = p.total;
+        self.elapsed_s = p.elapsed.as_secs_f64();
+        self.left_s = p.left().map(|d| d.as_secs_f64());
+    }
+}
+
+/// One sweep under way.
+pub struct Job {
+    /// Stops it: no further run starts, the configurations finished are kept.
+    pub cancel: Cancel,
+    /// Its progress, to every watcher.
+    pub progress: watch::Sender<SweepProgress>,
+}
+
+/// The sweeps under way, by id.
+#[derive(Clone, Default)]
+pub struct Jobs(Arc<Mutex<HashMap<i64, Arc<Job>>>>);
+
+impl Jobs {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Job>>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers sweep `id` of `total` runs.
+    pub fn add(&self, id: i64, total: usize) -> Arc<Job> {
+        let (progress, _) = watch::channel(SweepProgress::start(id, total));
+        let job = Arc::new(Job { cancel: Cancel::new(), progress });
+        self.map().insert(id, job.clone());
+        job
+    }
+
+    /// Sweep `id`, while it is under way.
+    pub fn get(&self, id: i64) -> Option<Arc<Job>> {
+        self.map().get(&id).cloned()
+    }
+
+    /// Forgets sweep `id` (it ended: the history has it).
+    pub fn remove(&self, id: i64) {
+        self.map().remove(&id);
+    }
+
+    /// Cancels every sweep (the studio is stopping).
+    pub fn cancel_all(&self) {
+        for job in self.map().values() {
+            job.cancel.cancel();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Café Studio: the Async Café in the browser. A local web application, started by
+//! `cafe studio`, that serves a single-page application (embedded in the binary: no
+//! network, no CDN) and the HTTP API under `/api/` behind it: the built-ins, checking
+//! a scenario as it is typed, running and comparing the kitchens, sweeps in the
+//! background with live progress, and a history of every run in SQLite.
+//!
+//! Like the `cafe` command and the Python package, the studio is a thin room over the
+//! library's operations layer (`async_cafe::ops`): it converts requests into the
+//! operations' typed inputs and their typed results into JSON, and has no semantics
+//! of its own. What it adds is what a server needs: the engine on tokio's blocking
+//! threads behind a semaphore ([`work`]), limits on what one request may ask
+//! ([`Limits`]), errors as JSON ([`ApiError`]), and the history ([`history`]).
+//!
+//! ```no_run
+//! let config = cafe_studio::Config::default();
+//! let cancel = async_cafe::Cancel::new(); // cancelled on Ctrl-C by the caller
+//! cafe_studio::run(config, &cancel, |url| println!("Café Studio: {url}")).unwrap();
+//! ```
+
+mod api;
+mod body;
+mod config;
+mod error;
+pub mod history;
+mod jobs;
+mod page;
+mod scenario;
+mod server;
+mod work;
+
+pub use config::{Config, Limits, default_db_path};
+pub use error::{ApiError, ProblemRecord};
+pub use server::{State, router, run, serve};

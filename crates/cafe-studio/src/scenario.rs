@@ -1,0 +1,110 @@
+//! A scenario as a request carries it (its TOML and a name), the options of a run,
+//! and the limits a scenario must keep to run in the studio.
+
+use async_cafe::builtin;
+use async_cafe::model::{Mode, Policy, Scenario};
+use async_cafe::scenario::{ScenarioError, Source};
+use async_cafe::sweep;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Limits;
+use crate::error::ApiError;
+
+/// The name a scenario's messages give it when the request names none
+/// (`scenario.toml`).
+const DEFAULT_NAME: &str = "scenario";
+
+/// A scenario's TOML, as typed, and the name its messages give it (`NAME.toml`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ScenarioText {
+    /// The TOML text.
+    pub toml: String,
+    /// The name of the scenario, for messages; the built-in's name when the text
+    /// started from one (its files, a replayed day, are then found).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl ScenarioText {
+    /// The name messages give the scenario.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(DEFAULT_NAME)
+    }
+
+    /// Loads the scenario: with the files of the built-in of the same name, if there
+    /// is one, so that an edited copy of `coffee-shop-replay` still finds its day.
+    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+        let name = self.name();
+        let mut source = Source::new(name, &self.toml);
+        if let Some(b) = builtin::find(name) {
+            for (file, text) in b.files() {
+                source = source.file(file, text);
+            }
+        }
+        source.load()
+    }
+
+    /// Loads the scenario, its problems as a 422.
+    pub fn scenario(&self) -> Result<Scenario, ApiError> {
+        self.load().map_err(|e| ApiError::scenario(&e))
+    }
+}
+
+/// How to run a scenario: the kitchen, the seed and the dispatch policy, each
+/// optional (the asynchronous kitchen, the scenario's seed and policy).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct RunOptions {
+    /// `async` or `sync` (runs only; a comparison runs both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The seed of every random draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// `fifo`, `unattended-first` or `longest-chain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl RunOptions {
+    /// The kitchen asked for.
+    pub fn mode(&self) -> Result<Mode, ApiError> {
+        mode(self.mode.as_deref())
+    }
+
+    /// Applies the policy asked for to `sc`.
+    pub fn apply_policy(&self, sc: &mut Scenario) -> Result<(), ApiError> {
+        if let Some(name) = &self.policy {
+            sc.kitchen.policy = Policy::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
+                let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                ApiError::bad_request(format!("unknown policy `{name}`: one of {}", names.join(", ")))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The seed asked for, or the scenario's.
+    pub fn seed(&self, sc: &Scenario) -> u64 {
+        self.seed.unwrap_or(sc.seed)
+    }
+}
+
+/// `async`, `sync`, or the asynchronous kitchen when not given.
+pub fn mode(name: Option<&str>) -> Result<Mode, ApiError> {
+    match name {
+        None | Some("async") => Ok(Mode::Async),
+        Some("sync") => Ok(Mode::Sync),
+        Some(other) => Err(ApiError::bad_request(format!("unknown mode `{other}`: async or sync"))),
+    }
+}
+
+/// Refuses a scenario that lets in more customers than one run in the studio may
+/// (expected, for customers generated until a time).
+pub fn within_limits(sc: &Scenario, limits: &Limits) -> Result<(), ApiError> {
+    match sweep::expected_customers(sc) {
+        Some(n) if n > limits.customers => Err(ApiError::unprocessable(format!(
+            "{} lets in about {n:.0} customers; the studio runs at most {:.0} in one run (its report holds every event): run it with `cafe run` instead",
+            sc.name, limits.customers
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,119 @@
+//! The server: its shared state, the router (the page and the API), and starting
+//! and stopping it.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_cafe::clock::Cancel;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, Limits};
+use crate::history::History;
+use crate::jobs::Jobs;
+use crate::work::Work;
+
+/// What every request shares: the history, the permits to run, the sweeps under
+/// way and the limits.
+#[derive(Clone)]
+pub struct State(pub(crate) Arc<Inner>);
+
+pub(crate) struct Inner {
+    pub history: History,
+    pub work: Work,
+    pub jobs: Jobs,
+    pub limits: Limits,
+}
+
+impl State {
+    /// The state of a studio with `history` and `limits`.
+    pub fn new(history: History, limits: Limits) -> State {
+        let work = Work::new(limits.concurrent_runs);
+        State(Arc::new(Inner { history, work, jobs: Jobs::default(), limits }))
+    }
+
+    /// Opens the history at `config.db` (marking what an earlier studio left
+    /// unfinished as interrupted) and returns the state and how many were marked.
+    pub fn open(config: &Config) -> io::Result<(State, usize)> {
+        let (history, marked) = History::open(&config.db)
+            .map_err(|e| io::Error::other(format!("cannot open the history {}: {e}", config.db.display())))?;
+        Ok((State::new(history, config.limits.clone()), marked))
+    }
+
+    /// Runs at once.
+    pub fn concurrent_runs(&self) -> usize {
+        self.0.work.permits()
+    }
+}
+
+/// The router: the page at `/`, the API under `/api/`.
+pub fn router(state: State) -> Router {
+    let limit = state.0.limits.body_bytes;
+    crate::page::routes()
+        .nest("/api", crate::api::routes())
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes; then cancels the
+/// sweeps under way and lets the requests in flight finish for up to 5 seconds.
+pub async fn serve(
+    listener: TcpListener,
+    state: State,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let jobs = state.0.jobs.clone();
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let stop = async move {
+        shutdown.await;
+        jobs.cancel_all();
+        let _ = stopping_tx.send(());
+    };
+    let app = router(state);
+    let server = axum::serve(listener, app).with_graceful_shutdown(stop);
+    let server = server.into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        done = &mut server => return done,
+        _ = stopping_rx => {}
+    }
+    // Event streams and slow runs: give them a moment, not forever.
+    match tokio::time::timeout(Duration::from_secs(5), server).await {
+        Ok(done) => done,
+        Err(_) => Ok(()),
+    }
+}
+
+/// Starts the studio as `config` says, calls `ready` with its URL once it listens,
+/// and serves until `cancel` is cancelled (the `cafe` command cancels it on Ctrl-C).
+/// Blocks the calling thread; builds its own tokio runtime.
+pub fn run(config: Config, cancel: &Cancel, ready: impl FnOnce(&str)) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let (state, _) = State::open(&config)?;
+        let listener = TcpListener::bind(SocketAddr::new(config.host, config.port)).await.map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot listen on {}:{}: {e}", config.host, config.port))
+        })?;
+        let addr = listener.local_addr()?;
+        ready(&url(addr));
+        let cancel = cancel.clone();
+        let shutdown = async move {
+            while !cancel.is_cancelled() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        serve(listener, state, shutdown).await
+    })
+}
+
+/// The page's URL for the address the studio listens on.
+fn url(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("http://{}:{}/", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+    }
+}

@@ -1,0 +1,348 @@
+//! The API in process (`tower::ServiceExt::oneshot` on the router): every endpoint,
+//! and every kind of error, each a JSON body with a 4xx status.
+
+use std::time::Duration;
+
+use async_cafe::builtin;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use cafe_studio::history::History;
+use cafe_studio::{Limits, State, router};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Studio {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+fn studio_with(limits: Limits) -> Studio {
+    let dir = tempfile::tempdir().unwrap();
+    let (history, marked) = History::open(&dir.path().join("history.sqlite3")).unwrap();
+    assert_eq!(marked, 0);
+    Studio { app: router(State::new(history, limits)), _dir: dir }
+}
+
+fn studio() -> Studio {
+    studio_with(Limits::default())
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    text: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// An error reply: `status`, a JSON body with `error` and `problems`.
+    fn error(&self, status: StatusCode) -> Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert!(self.content_type.starts_with("application/json"), "{}", self.content_type);
+        let body = self.json();
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        assert!(body["problems"].is_array(), "{body}");
+        body
+    }
+}
+
+impl Studio {
+    async fn send(&self, method: Method, uri: &str, body: Option<String>) -> Reply {
+        let req = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, content_type, text: String::from_utf8(bytes.to_vec()).unwrap() }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None).await
+    }
+
+    async fn post(&self, uri: &str, body: Value) -> Reply {
+        self.send(Method::POST, uri, Some(body.to_string())).await
+    }
+}
+
+fn builtin_toml(name: &str) -> &'static str {
+    builtin::find(name).unwrap().toml
+}
+
+#[tokio::test]
+async fn the_page_and_its_files_are_served_from_the_binary() {
+    let s = studio();
+    for (path, kind) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+        let r = s.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.content_type.starts_with(kind), "{path}: {}", r.content_type);
+        assert!(!r.text.is_empty());
+    }
+    let page = s.get("/").await.text;
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page loads nothing from the network"
+    );
+}
+
+#[tokio::test]
+async fn builtins_are_listed_with_their_summaries_and_toml() {
+    let r = studio().get("/api/builtins").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let list = r.json();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+    assert_eq!(names, expected);
+    let lunch = list.as_array().unwrap().iter().find(|b| b["name"] == "lunch").unwrap();
+    assert_eq!(lunch["toml"], builtin_toml("lunch"));
+    assert!(!lunch["summary"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn check_locates_every_problem_in_the_words_of_cafe_check() {
+    let s = studio();
+    let text = builtin_toml("lunch").replacen("uses = \"stove\"", "uses = \"oven\"", 1);
+    assert_ne!(text, builtin_toml("lunch"), "the test changes the lunch scenario");
+    let r = s.post("/api/check", json!({ "toml": text, "name": "lunch" })).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body = r.json();
+    assert_eq!(body["ok"], false);
+    let err = async_cafe::scenario::Source::new("lunch", &text).load().unwrap_err();
+    let problems = body["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), err.problems.len());
+    for (got, want) in problems.iter().zip(&err.problems) {
+        let at = err.location(want).unwrap();
+        assert_eq!(got["message"], want.message.as_str());
+        assert_eq!(
+            (got["line"].as_u64(), got["column"].as_u64()),
+            (Some(at.line as u64), Some(at.column as u64))
+        );
+    }
+    assert_eq!(body["rendered"], err.render());
+
+    let ok = s.post("/api/check", json!({ "toml": builtin_toml("cafe"), "name": "cafe" })).await.json();
+    assert_eq!(ok["ok"], true);
+    assert_eq!(ok["summary"], "cafe.toml: ok (1 cook, 4 items on the menu, 2 customers)");
+}
+
+#[tokio::test]
+async fn a_run_returns_the_json_report_of_cafe_run_and_is_kept_in_the_history() {
+    let s = studio();
+    let r =
+        s.post("/api/run", json!({ "toml": builtin_toml("lunch"), "name": "lunch", "mode": "sync" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = r.json();
+    let sc = builtin::find("lunch").unwrap().load().unwrap();
+    let spec = async_cafe::ops::RunSpec {
+        mode: async_cafe::Mode::Sync,
+        clock: async_cafe::ClockKind::Virtual,
+        seed: sc.seed,
+    };
+    let want = serde_json::to_value(async_cafe::ops::json_report(&sc, spec).unwrap()).unwrap();
+    assert_eq!(body["report"], want);
+    assert_eq!(body["report"]["makespan_s"], 900.0);
+    let id = body["id"].as_i64().unwrap();
+
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    assert_eq!((entry["kind"].as_str(), entry["status"].as_str()), (Some("run"), Some("done")));
+    assert_eq!(entry["scenario"], builtin_toml("lunch"));
+    assert_eq!(entry["options"]["mode"], "sync");
+    assert_eq!(entry["result"]["report"], want);
+    let list = s.get("/api/history").await.json();
+    assert_eq!(list[0]["id"], id);
+    assert_eq!(list[0]["headline"], "Synchronous kitchen: 15.00 min");
+
+    let json = s.get(&format!("/api/history/{id}/report.json")).await;
+    assert_eq!(serde_json::from_str::<Value>(&json.text).unwrap(), entry["result"]);
+    let html = s.get(&format!("/api/history/{id}/report.html")).await;
+    assert!(
+        html.content_type.starts_with("text/html") && html.text.contains("<svg"),
+        "{}",
+        html.content_type
+    );
+    let csv = s.get(&format!("/api/history/{id}/report.csv")).await;
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert_eq!(csv.text.lines().count(), 1 + sc.customer_count().unwrap() as usize, "{}", csv.text);
+}
+
+#[tokio::test]
+async fn a_comparison_has_both_kitchens_the_speedup_and_why() {
+    let s = studio();
+    let r = s.post("/api/compare", json!({ "toml": builtin_toml("lunch"), "name": "lunch" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["speedup"], 1.5);
+    let totals: Vec<f64> =
+        body["sides"].as_array().unwrap().iter().map(|s| s["makespan_s"].as_f64().unwrap()).collect();
+    assert_eq!(totals, [900.0, 600.0]);
+    assert_eq!(body["sides"][0]["report"]["mode"], "sync");
+    assert_eq!(body["sides"][1]["report"]["mode"], "async");
+    assert!(body["why"][0].as_str().unwrap().starts_with("The synchronous cook stood by"), "{}", body["why"]);
+    assert!(body["text"].as_str().unwrap().contains("speedup"));
+    let lanes = body["sides"][1]["lanes"].as_array().unwrap();
+    assert_eq!(lanes[0]["kind"], "cook");
+    assert!(lanes.iter().any(|l| l["kind"] == "order"));
+    let id = body["id"].as_i64().unwrap();
+    let csv = s.get(&format!("/api/history/{id}/report.csv")).await;
+    csv.error(StatusCode::NOT_FOUND);
+    assert!(s.get(&format!("/api/history/{id}/report.html")).await.text.contains("Synchronous"));
+    let r = s.post("/api/compare", json!({ "toml": builtin_toml("lunch"), "mode": "sync" })).await;
+    r.error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_sweep_runs_in_the_background_reports_progress_and_names_the_cheapest_kitchen() {
+    let s = studio();
+    let req = json!({
+        "toml": builtin_toml("coffee-shop"), "name": "coffee-shop",
+        "vary": ["cooks=1..3"], "replications": 3, "target": ["mean_wait <= 10"],
+    });
+    let r = s.post("/api/sweeps", req).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let started = r.json();
+    assert_eq!((started["status"].as_str(), started["total"].as_u64()), (Some("running"), Some(9)));
+    let id = started["id"].as_i64().unwrap();
+    let mut last = Value::Null;
+    for _ in 0..600 {
+        last = s.get(&format!("/api/sweeps/{id}")).await.json();
+        if last["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(last["status"], "done", "{last}");
+    let result = &last["result"];
+    assert_eq!(result["document"]["sweep"]["rows"].as_array().unwrap().len(), 3);
+    assert!(result["table"].as_str().unwrap().contains("cooks"));
+    assert!(!result["answer"].as_str().unwrap().is_empty(), "{result}");
+    let events = s.get(&format!("/api/sweeps/{id}/events")).await;
+    assert!(events.content_type.starts_with("text/event-stream"));
+    assert!(events.text.starts_with("event: end\ndata: "), "{}", events.text);
+    assert!(s.get(&format!("/api/history/{id}/report.html")).await.text.contains("<table"));
+    assert!(s.get(&format!("/api/history/{id}/report.csv")).await.text.starts_with("cooks"));
+    s.send(Method::DELETE, &format!("/api/sweeps/{id}"), None).await.error(StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_sweep_can_be_cancelled_and_streams_its_progress() {
+    let s = studio();
+    let req = json!({
+        "toml": builtin_toml("rush-hour"), "name": "rush-hour",
+        "vary": ["cooks=1..20"], "replications": 40,
+    });
+    let started = s.post("/api/sweeps", req).await.json();
+    let id = started["id"].as_i64().unwrap();
+    let events = {
+        let app = s.app.clone();
+        tokio::spawn(async move {
+            let req = Request::get(format!("/api/sweeps/{id}/events")).body(Body::empty()).unwrap();
+            let body = app.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(body.to_vec()).unwrap()
+        })
+    };
+    // Some progress, then cancel.
+    for _ in 0..600 {
+        let p = s.get(&format!("/api/sweeps/{id}")).await.json();
+        if p["done"].as_u64().unwrap_or(0) > 0 || p["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = s.send(Method::DELETE, &format!("/api/sweeps/{id}"), None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let text = tokio::time::timeout(Duration::from_secs(60), events).await.unwrap().unwrap();
+    assert!(text.contains("event: progress\n"), "{text}");
+    assert!(text.contains("event: end\n"), "{text}");
+    let end = s.get(&format!("/api/sweeps/{id}")).await.json();
+    assert_eq!(end["status"], "cancelled", "{end}");
+    let list = s.get("/api/history").await.json();
+    assert_eq!(list[0]["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_json_error_never_a_500() {
+    let s = studio();
+    s.get("/api/nope").await.error(StatusCode::NOT_FOUND);
+    s.send(Method::PUT, "/api/run", None).await.error(StatusCode::METHOD_NOT_ALLOWED);
+    s.send(Method::POST, "/api/run", Some("{not json".into())).await.error(StatusCode::BAD_REQUEST);
+    s.post("/api/run", json!({ "name": "no toml" })).await.error(StatusCode::BAD_REQUEST);
+    s.post("/api/run", json!({ "toml": 42 })).await.error(StatusCode::BAD_REQUEST);
+    let cafe = builtin_toml("cafe");
+    s.post("/api/run", json!({ "toml": cafe, "mode": "fast" })).await.error(StatusCode::BAD_REQUEST);
+    s.post("/api/run", json!({ "toml": cafe, "policy": "random" })).await.error(StatusCode::BAD_REQUEST);
+    s.post("/api/run", json!({ "toml": cafe, "seed": -1 })).await.error(StatusCode::BAD_REQUEST);
+    let broken = s.post("/api/run", json!({ "toml": "[kitchen]\ncooks = 0\n", "name": "mine" })).await;
+    let body = broken.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "mine.toml has 4 problems");
+    assert!(
+        body["problems"].as_array().unwrap().iter().any(|p| p["line"] == 2 && p["column"] == 9),
+        "{body}"
+    );
+    for path in ["/api/history/0", "/api/history/x", "/api/sweeps/-3", "/api/sweeps/x/events"] {
+        s.get(path).await.error(StatusCode::BAD_REQUEST);
+    }
+    s.get("/api/history/99").await.error(StatusCode::NOT_FOUND);
+    s.get("/api/sweeps/99").await.error(StatusCode::NOT_FOUND);
+    s.get("/api/sweeps/99/events").await.error(StatusCode::NOT_FOUND);
+    s.send(Method::DELETE, "/api/sweeps/99", None).await.error(StatusCode::NOT_FOUND);
+    s.get("/api/history/1/report.pdf").await.error(StatusCode::NOT_FOUND);
+    let sweep = |body: Value| s.post("/api/sweeps", body);
+    let shop = builtin_toml("coffee-shop");
+    sweep(json!({ "toml": shop, "vary": ["chefs=1..2"] })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    sweep(json!({ "toml": shop, "replications": 0 })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    sweep(json!({ "toml": shop, "replications": 1, "target": ["mean_wait <= 1"] }))
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    sweep(json!({ "toml": shop, "target": ["mean_wait <= 1", "mean_wait <= 1"] }))
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn limits_refuse_what_is_too_large_with_the_reason() {
+    let limits = Limits { body_bytes: 4096, ..Limits::default() };
+    let s = studio_with(limits);
+    let big = "#".repeat(5000);
+    let body = s.post("/api/check", json!({ "toml": big })).await.error(StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["error"].as_str().unwrap().contains("larger than"), "{body}");
+
+    let s = studio();
+    let many = builtin_toml("coffee-shop").replace("count = 10", "count = 1000000000");
+    let body = s.post("/api/run", json!({ "toml": many })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().contains("1000000000 customers"), "{body}");
+    s.post("/api/compare", json!({ "toml": many })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    let wide = json!({ "toml": builtin_toml("coffee-shop"), "vary": ["cooks=1..1000"], "replications": 2 });
+    let body = s.post("/api/sweeps", wide).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().contains("1000 configurations"), "{body}");
+    let long = json!({ "toml": builtin_toml("coffee-shop"), "vary": ["cooks=1..100"], "replications": 1000 });
+    let body = s.post("/api/sweeps", long).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().contains("100000 runs"), "{body}");
+    // Nothing refused was recorded.
+    assert_eq!(s.get("/api/history").await.json(), json!([]));
+}
+
+#[tokio::test]
+async fn a_run_past_the_time_limit_is_stopped_and_recorded_as_failed() {
+    let limits = Limits { run_time: Duration::ZERO, ..Limits::default() };
+    let s = studio_with(limits);
+    let body = s
+        .post("/api/run", json!({ "toml": builtin_toml("rush-hour") }))
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().starts_with("stopped after 0 s"), "{body}");
+    let list = s.get("/api/history").await.json();
+    assert_eq!(
+        (list[0]["status"].as_str(), list[0]["error"].as_str()),
+        (Some("failed"), body["error"].as_str())
+    );
+}
