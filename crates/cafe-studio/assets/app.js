@@ -270,6 +270,7 @@ function kitchenView(side, unit) {
   });
   const cy = 92 + unitRows * 56 + 20;
   svg.append(el('svg:text', { x: 12, y: cy, class: 'name', text: 'Waiting' }));
+  // Every customer in the café not yet served: ordered, their order on its way.
   const queue = el('svg:g', { class: 'queue' });
   svg.append(queue);
   const served = el('svg:text', { x: 12, y: cy + 40, class: 'served', text: '' });

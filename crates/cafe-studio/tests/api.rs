@@ -228,6 +228,12 @@ async fn a_sweep_runs_in_the_background_reports_progress_and_names_the_cheapest_
     let events = s.get(&format!("/api/sweeps/{id}/events")).await;
     assert!(events.content_type.starts_with("text/event-stream"));
     assert!(events.text.starts_with("event: end\ndata: "), "{}", events.text);
+    let end: Value =
+        serde_json::from_str(events.text.lines().nth(1).unwrap().trim_start_matches("data: ")).unwrap();
+    assert_eq!(
+        (end["status"].as_str(), end["done"].as_u64(), end["total"].as_u64()),
+        (Some("done"), Some(9), Some(9))
+    );
     assert!(s.get(&format!("/api/history/{id}/report.html")).await.text.contains("<table"));
     assert!(s.get(&format!("/api/history/{id}/report.csv")).await.text.starts_with("cooks"));
     s.send(Method::DELETE, &format!("/api/sweeps/{id}"), None).await.error(StatusCode::CONFLICT);

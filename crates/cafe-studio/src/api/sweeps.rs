@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::history::{Ending, Kind, Status};
+use crate::history::{Ending, Entry, Kind, Status};
 use crate::jobs::{Job, SweepProgress};
 use crate::scenario::{ScenarioText, mode};
 use crate::server::State;
@@ -155,7 +155,8 @@ async fn run(
             ..Batch::default()
         };
         let result = ops::sweep(&plan.sc, &plan.varies, &batch).map_err(|e| e.to_string())?;
-        finished(&plan, &result)
+        let last = sender.borrow().clone();
+        finished(&plan, &result, &last)
     };
     let done = state.0.work.run(job.cancel.clone(), None, work).await;
     let ending = match done {
@@ -197,7 +198,11 @@ async fn run(
 
 /// A finished (or cancelled) sweep's result and files, and whether it was
 /// interrupted.
-fn finished(plan: &Plan, result: &sweep::Sweep) -> Result<(super::record::Finished, bool), String> {
+fn finished(
+    plan: &Plan,
+    result: &sweep::Sweep,
+    progress: &SweepProgress,
+) -> Result<(super::record::Finished, bool), String> {
     let parsed: Vec<Target> = plan.targets.iter().map(|(_, t)| t.clone()).collect();
     let doc = result.document(plan.targets.iter().map(|(s, t)| (s.as_str(), t)));
     let doc = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
@@ -207,13 +212,27 @@ fn finished(plan: &Plan, result: &sweep::Sweep) -> Result<(super::record::Finish
     let html = sweep::html(result, &parsed);
     let headline =
         answer.lines().next().map_or_else(|| format!("{} configurations", result.rows.len()), str::to_string);
-    let value = json!({ "table": table, "answer": answer, "document": doc });
+    let runs = json!({ "done": progress.done, "total": progress.total, "elapsed_s": progress.elapsed_s });
+    let value = json!({ "table": table, "answer": answer, "document": doc, "runs": runs });
     let end = super::record::Finished {
         result: value,
         headline,
         files: vec![("report.html", html), ("report.csv", csv)],
     };
     Ok((end, result.interrupted))
+}
+
+/// An ended sweep's progress, as it was when it ended (`done` and `total` are
+/// missing for a sweep that failed or was interrupted).
+fn ended(entry: &Entry) -> Value {
+    let mut p =
+        json!({ "id": entry.summary.id, "status": entry.summary.status, "error": entry.summary.error });
+    if let Some(runs) = entry.result.as_ref().and_then(|r| r["runs"].as_object()) {
+        for (k, v) in runs {
+            p[k] = v.clone();
+        }
+    }
+    p
 }
 
 pub async fn progress(Shared(state): Shared<State>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
@@ -224,12 +243,9 @@ pub async fn progress(Shared(state): Shared<State>, Path(id): Path<String>) -> R
     }
     let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
     let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
-    Ok(Json(json!({
-        "id": id,
-        "status": entry.summary.status,
-        "error": entry.summary.error,
-        "result": entry.result,
-    })))
+    let mut ended = ended(&entry);
+    ended["result"] = entry.result.unwrap_or_default();
+    Ok(Json(ended))
 }
 
 pub async fn cancel(
@@ -263,7 +279,7 @@ pub async fn events(
         None => {
             let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
             let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
-            Some(json!({ "id": id, "status": entry.summary.status, "error": entry.summary.error }))
+            Some(ended(&entry))
         }
     };
     let rx = job.map(|j| j.progress.subscribe());

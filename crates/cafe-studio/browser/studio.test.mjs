@@ -1,0 +1,163 @@
+// Café Studio in a real browser: Debian's headless Chromium, driven by
+// playwright-core (which downloads no browser). Starts `cafe studio` on a free port
+// with a fresh history, then: runs lunch and sees 15 and 10 minutes, plays the
+// animation and scrubs it; types a mistake and sees it located; runs a small sweep
+// and sees its progress and answer; restarts the studio and reopens the run from
+// the history. Screenshots go to target/studio-browser/.
+//
+// CAFE_BIN: the `cafe` binary (default target/debug/cafe); CAFE_CHROMIUM: the
+// browser (default /usr/bin/chromium).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cafe = process.env.CAFE_BIN || path.join(root, 'target/debug/cafe');
+const shots = path.join(root, 'target/studio-browser');
+const dir = mkdtempSync(path.join(tmpdir(), 'cafe-studio-browser-'));
+const db = path.join(dir, 'history.sqlite3');
+mkdirSync(shots, { recursive: true });
+
+let browser, page, studio, url;
+const problems = [];
+
+/** Starts `cafe studio` on a free port; resolves with its URL. */
+function startStudio() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cafe, ['studio', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[0] });
+      }
+    });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => reject(new Error(`the studio exited (${code}): ${out}`)));
+  });
+}
+
+function stopStudio(s) {
+  return new Promise((resolve) => {
+    s.child.removeAllListeners('exit');
+    s.child.on('exit', (code, signal) => resolve({ code, signal }));
+    s.child.kill('SIGTERM');
+  });
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  studio = await startStudio();
+  url = studio.url;
+  browser = await chromium.launch({
+    executablePath: process.env.CAFE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) problems.push(`left the studio: ${r.url()}`); });
+});
+
+after(async () => {
+  await browser?.close();
+  if (studio) await stopStudio(studio);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('lunch runs both kitchens: 15 and 10 minutes, an animation that plays and scrubs', async () => {
+  await page.goto(url);
+  await page.selectOption('#builtin', 'lunch');
+  await page.waitForSelector('#check.ok');
+  await page.click('#run');
+  const totals = page.locator('.total .value');
+  await totals.first().waitFor();
+  assert.deepEqual(await totals.allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
+  assert.match(await page.textContent('#why'), /stood by 13 min of 15 min/);
+  assert.equal(await page.textContent('#clock'), '0.00 min');
+  await shot('1-lunch-start');
+
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#clock').textContent !== '0.00 min');
+  await page.waitForFunction(() => [...document.querySelectorAll('.side')].every((s) => s.dataset.served === '1'), null, { timeout: 20000 });
+  assert.equal(await page.textContent('#clock'), '15.00 min');
+  await shot('2-lunch-played');
+
+  // Scrub to the middle: 7.50 min; the asynchronous cook has finished the avocado
+  // and the pasta is still on the stove in both kitchens.
+  await page.locator('#scrub').fill('500');
+  assert.equal(await page.textContent('#clock'), '7.50 min');
+  const served = await page.$$eval('.side', (s) => s.map((x) => x.dataset.served));
+  assert.deepEqual(served, ['0', '0']);
+  const now = await page.$$eval('.side', (s) => s.map((x) => x.querySelector('.narrative li.now')?.textContent ?? ''));
+  assert.ok(now.every((line) => line.length > 0), `a narrative line is highlighted on each side: ${now}`);
+  const stove = await page.$$eval('.side rect.unit', (r) => r.map((x) => x.getAttribute('fill')));
+  assert.ok(stove.includes('#4e79a7'), `a unit is busy unattended at 7.5 min: ${stove}`);
+  await shot('3-lunch-scrubbed');
+});
+
+test('a mistake typed into the editor is located at its line and column', async () => {
+  const text = await page.inputValue('#toml');
+  const broken = text.replace('uses = "stove"', 'uses = "oven"');
+  assert.notEqual(broken, text);
+  await page.fill('#toml', broken);
+  const problem = page.locator('.problem').first();
+  await problem.waitFor();
+  const lines = broken.split('\n');
+  const line = lines.findIndex((l) => l.includes('"oven"')) + 1;
+  const column = lines[line - 1].indexOf('"oven"') + 1;
+  assert.equal(await problem.locator('.where').textContent(), `line ${line}, column ${column}`);
+  assert.match(await problem.locator('.message').textContent(), /oven/);
+  assert.ok(await page.isDisabled('#run'));
+  assert.equal(await page.locator('#highlight .line.bad').count(), 1);
+  await shot('4-editor-problem');
+  await page.fill('#toml', text);
+  await page.waitForSelector('#check.ok');
+});
+
+test('a small sweep shows its progress and names the cheapest kitchen', async () => {
+  await page.selectOption('#builtin', 'coffee-shop');
+  await page.waitForSelector('#check.ok');
+  await page.click('button[data-tab=sweep]');
+  await page.fill('#vary', 'cooks=1..3');
+  await page.fill('#target', 'mean_wait <= 2');
+  await page.fill('#replications', '20');
+  await page.click('#sweep-start');
+  await page.waitForSelector('#sweep-result:not([hidden])', { timeout: 60000 });
+  const bar = await page.$eval('#sweep-progress', (p) => [p.value, p.max]);
+  assert.deepEqual(bar, [60, 60]);
+  assert.match(await page.textContent('#sweep-status'), /Sweep \d+: done/);
+  assert.match(await page.textContent('#sweep-answer'), /cook/);
+  assert.match(await page.textContent('#sweep-table'), /cooks/);
+  await shot('5-sweep');
+});
+
+test('a run reopens from the history after the studio restarts', async () => {
+  const stopped = await stopStudio(studio);
+  assert.equal(stopped.code, 0, `Ctrl-C (SIGTERM) stops the studio cleanly: ${JSON.stringify(stopped)}`);
+  studio = await startStudio();
+  url = studio.url;
+  await page.goto(url);
+  await page.click('button[data-tab=history]');
+  const row = page.locator('#history-rows tr', { hasText: 'compare' });
+  await row.first().waitFor();
+  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[1].textContent)), ['sweep', 'compare']);
+  await row.locator('button.reopen').click();
+  await page.waitForSelector('#kitchen.active .total');
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
+  assert.equal(await page.$eval('#builtin-summary', () => document.querySelector('#toml').value.includes('name = "lunch"')), true);
+  await shot('6-reopened');
+  assert.deepEqual(problems, []);
+});
