@@ -1,0 +1,196 @@
+//! `cafe studio` as a process on loopback: it prints its URL and answers; a
+//! `--host` other than loopback warns; Ctrl-C stops it with exit code 0; 200 runs at
+//! once all succeed (the latencies are printed); and a `kill -9` in the middle of a
+//! sweep leaves the history consistent, the sweep marked interrupted on restart and
+//! what finished before kept.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A `cafe studio` process and the address it listens on.
+struct Studio {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Studio {
+    fn start(db: &Path, extra: &[&str]) -> Studio {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+            .args(["studio", "--port", "0", "--db"])
+            .arg(db)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cafe studio starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("no URL in {line:?}")
+        });
+        let addr = url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+        Studio { child, addr }
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        request(self.addr, "GET", path, None)
+    }
+
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        request(self.addr, "POST", path, Some(body))
+    }
+
+    /// Sends `signal` (by its `kill` name) and waits for the process to end.
+    fn signal(mut self, signal: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap().success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Studio {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request, `Connection: close`; the status and the JSON body.
+fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let body = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    (status, body)
+}
+
+/// A built-in's TOML, as `cafe show` prints it.
+fn toml(name: &str) -> &'static str {
+    let out = Command::new(env!("CARGO_BIN_EXE_cafe")).args(["show", name]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().leak()
+}
+
+#[test]
+fn the_studio_stops_cleanly_on_ctrl_c_and_warns_off_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Studio::start(&dir.path().join("h.sqlite3"), &[]);
+    assert!(studio.addr.ip().is_loopback());
+    assert_eq!(studio.get("/api/history"), (200, json!([])));
+    let status = studio.signal("INT");
+    assert_eq!(status.code(), Some(0), "{status:?}");
+
+    let mut open = Studio::start(&dir.path().join("h.sqlite3"), &["--host", "0.0.0.0"]);
+    let status = Command::new("kill").args(["-TERM", &open.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut err = String::new();
+    open.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.starts_with("warning: listening on 0.0.0.0: anyone who can reach this machine"), "{err}");
+}
+
+#[test]
+fn two_hundred_runs_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Studio::start(&dir.path().join("h.sqlite3"), &[]);
+    let body = json!({ "toml": toml("coffee-shop"), "name": "coffee-shop" });
+    let start = Instant::now();
+    let threads: Vec<_> = (0..200)
+        .map(|_| {
+            let (addr, body) = (studio.addr, body.clone());
+            std::thread::spawn(move || {
+                let t = Instant::now();
+                let (status, reply) = request(addr, "POST", "/api/run", Some(&body));
+                (status, reply["report"]["stats"]["served"].clone(), t.elapsed())
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for t in threads {
+        let (status, served, took) = t.join().unwrap();
+        assert_eq!((status, served), (200, json!(10)));
+        latencies.push(took);
+    }
+    let wall = start.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).min(latencies.len()) - 1];
+    let _ = writeln!(
+        std::io::stderr(),
+        "studio load: 200 concurrent runs of coffee-shop in {:.2} s: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        wall.as_secs_f64(),
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        latencies[latencies.len() - 1].as_secs_f64() * 1e3,
+    );
+    let (_, history) = studio.get("/api/history");
+    assert_eq!(history.as_array().unwrap().len(), 200);
+    assert!(history.as_array().unwrap().iter().all(|h| h["status"] == "done"));
+}
+
+#[test]
+fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let mut studio = Studio::start(&db, &[]);
+    let (status, run) = studio.post("/api/run", &json!({ "toml": toml("lunch"), "name": "lunch" }));
+    assert_eq!(status, 200);
+    let sweep = json!({
+        "toml": toml("rush-hour"), "name": "rush-hour", "vary": ["cooks=1..20"], "replications": 500,
+    });
+    let (status, started) = studio.post("/api/sweeps", &sweep);
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (_, p) = studio.get(&format!("/api/sweeps/{id}"));
+        assert_eq!(p["status"], "running", "the sweep must still run when the studio is killed: {p}");
+        if p["done"].as_u64().unwrap() > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no progress: {p}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    studio.child.kill().unwrap(); // SIGKILL
+    studio.child.wait().unwrap();
+
+    // The file as the kill left it: consistent, the sweep still `running`.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
+        let status: String =
+            conn.query_row("SELECT status FROM entries WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+        assert_eq!(status, "running");
+    }
+
+    let studio = Studio::start(&db, &[]);
+    let (_, history) = studio.get("/api/history");
+    let statuses: Vec<(i64, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["id"].as_i64().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses, [(id, "interrupted"), (run["id"].as_i64().unwrap(), "done")]);
+    let (_, entry) = studio.get(&format!("/api/history/{id}"));
+    assert_eq!(entry["error"], "the studio stopped before it finished");
+    let (_, kept) = studio.get(&format!("/api/history/{}", run["id"]));
+    assert_eq!(kept["result"]["report"], run["report"]);
+    let (status, cancel) = request(studio.addr, "DELETE", &format!("/api/sweeps/{id}"), None);
+    assert_eq!(status, 409, "{cancel}");
+}
