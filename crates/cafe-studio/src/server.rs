@@ -13,6 +13,7 @@ use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, Limits};
+use crate::error::ApiError;
 use crate::history::History;
 use crate::jobs::Jobs;
 use crate::work::Work;
@@ -42,6 +43,18 @@ impl State {
         let (history, marked) = History::open(&config.db)
             .map_err(|e| io::Error::other(format!("cannot open the history {}: {e}", config.db.display())))?;
         Ok((State::new(history, config.limits.clone()), marked))
+    }
+
+    /// Calls `f` with the history on a blocking thread: SQLite waits for the disk,
+    /// and the server's threads must not.
+    pub(crate) async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&History) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        let done = tokio::task::spawn_blocking(move || f(&state.0.history)).await;
+        Ok(done.map_err(ApiError::internal)??)
     }
 
     /// Runs at once.

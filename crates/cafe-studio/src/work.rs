@@ -18,14 +18,6 @@ pub struct Work {
     size: usize,
 }
 
-/// What a piece of work returned, and whether its time limit stopped it.
-pub struct Done<T> {
-    /// Its result.
-    pub value: T,
-    /// The time limit passed and cancelled the work's token.
-    pub timed_out: bool,
-}
-
 impl Work {
     /// `size` runs at once; 0: one per core.
     pub fn new(size: usize) -> Work {
@@ -43,7 +35,7 @@ impl Work {
 
     /// Runs `f` on a blocking thread once a permit is free, with a token that
     /// `cancel` (and, past `limit`, the time limit) cancels.
-    pub async fn run<T, F>(&self, cancel: Cancel, limit: Option<Duration>, f: F) -> Result<Done<T>, ApiError>
+    pub async fn run<T, F>(&self, cancel: Cancel, limit: Option<Duration>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(Cancel) -> T + Send + 'static,
@@ -57,15 +49,9 @@ impl Work {
             })
         });
         let value = tokio::task::spawn_blocking(move || f(cancel)).await;
-        let timed_out = match deadline {
-            Some(d) if d.is_finished() => true,
-            Some(d) => {
-                d.abort();
-                false
-            }
-            None => false,
-        };
-        let value = value.map_err(|e| ApiError::internal(format!("a run failed: {e}")))?;
-        Ok(Done { value, timed_out })
+        if let Some(d) = deadline {
+            d.abort();
+        }
+        value.map_err(|e| ApiError::internal(format!("a run failed: {e}")))
     }
 }

@@ -13,23 +13,26 @@ use crate::history::{Entry, Summary};
 use crate::server::State;
 
 pub async fn list(Shared(state): Shared<State>) -> Result<Json<Vec<Summary>>, ApiError> {
-    Ok(Json(state.0.history.list()?))
+    Ok(Json(state.db(|h| h.list()).await?))
 }
 
-fn entry(state: &State, id: &str) -> Result<Entry, ApiError> {
+async fn entry(state: &State, id: &str) -> Result<Entry, ApiError> {
     let id = super::id(id)?;
-    state.0.history.get(id)?.ok_or_else(|| ApiError::not_found(format!("no entry {id} in the history")))
+    state
+        .db(move |h| h.get(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no entry {id} in the history")))
 }
 
 pub async fn get(Shared(state): Shared<State>, Path(id): Path<String>) -> Result<Json<Entry>, ApiError> {
-    Ok(Json(entry(&state, &id)?))
+    Ok(Json(entry(&state, &id).await?))
 }
 
 pub async fn export(
     Shared(state): Shared<State>,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let entry = entry(&state, &id)?;
+    let entry = entry(&state, &id).await?;
     let id = entry.summary.id;
     let (content_type, extension) = match file.as_str() {
         "report.json" => ("application/json", "json"),
@@ -43,7 +46,10 @@ pub async fn export(
     };
     let body = match extension {
         "json" => entry.result.map(|r| serde_json::to_string_pretty(&r).unwrap_or_default() + "\n"),
-        _ => state.0.history.file(id, &file)?,
+        _ => {
+            let name = file.clone();
+            state.db(move |h| h.file(id, &name)).await?
+        }
     };
     let body = body.ok_or_else(|| {
         ApiError::not_found(format!(

@@ -31,57 +31,65 @@ pub struct Asked<'a> {
     pub seed: u64,
 }
 
+/// Records `asked` as running; returns its id.
+pub async fn begin(state: &State, asked: Asked<'_>) -> Result<i64, ApiError> {
+    let (kind, name, toml, options, seed) =
+        (asked.kind, asked.text.name().to_string(), asked.text.toml.clone(), asked.options, asked.seed);
+    state.db(move |h| h.begin(kind, &name, &toml, &options, Some(seed))).await
+}
+
+/// Records how the work of entry `id` ended: done with `finished`, or failed with
+/// the error.
+pub fn end(
+    state: &State,
+    id: i64,
+    outcome: &Result<Finished, ApiError>,
+    done: Status,
+) -> Result<(), ApiError> {
+    let end = match outcome {
+        Ok(f) => {
+            let result = f.result.to_string();
+            let end = Ending {
+                status: done,
+                headline: Some(&f.headline),
+                error: None,
+                result: Some(&result),
+                files: &f.files,
+            };
+            return Ok(state.0.history.finish(id, &end)?);
+        }
+        Err(e) => {
+            Ending { status: Status::Failed, headline: None, error: Some(&e.error), result: None, files: &[] }
+        }
+    };
+    Ok(state.0.history.finish(id, &end)?)
+}
+
 /// Records `asked` as running, runs `work` on a blocking thread (within the run
-/// time limit), records how it ended, and returns the result with its `id`.
+/// time limit), records how it ended (on that thread), and returns the result with
+/// its `id`.
 pub async fn recorded<F>(state: &State, asked: Asked<'_>, work: F) -> Result<Value, ApiError>
 where
     F: FnOnce(Cancel) -> Result<Finished, ApiError> + Send + 'static,
 {
-    let inner = &state.0;
-    let id = inner.history.begin(
-        asked.kind,
-        asked.text.name(),
-        &asked.text.toml,
-        &asked.options,
-        Some(asked.seed),
-    )?;
-    let limit = inner.limits.run_time;
-    let done = inner.work.run(Cancel::new(), Some(limit), work).await;
-    let outcome = match done {
-        Ok(d) if d.timed_out && d.value.is_err() => Err(ApiError::unprocessable(format!(
-            "stopped after {} s, the longest a run may take in the studio: run it with `cafe run` instead",
-            limit.as_secs()
-        ))),
-        Ok(d) => d.value,
-        Err(e) => Err(e),
-    };
-    match outcome {
-        Ok(finished) => {
-            let text = finished.result.to_string();
-            let end = Ending {
-                status: Status::Done,
-                headline: Some(&finished.headline),
-                error: None,
-                result: Some(&text),
-                files: &finished.files,
-            };
-            inner.history.finish(id, &end)?;
-            let mut result = finished.result;
-            if let Value::Object(fields) = &mut result {
-                fields.insert("id".into(), id.into());
-            }
-            Ok(result)
-        }
-        Err(e) => {
-            let end = Ending {
-                status: Status::Failed,
-                headline: None,
-                error: Some(&e.error),
-                result: None,
-                files: &[],
-            };
-            inner.history.finish(id, &end)?;
-            Err(e)
-        }
+    let id = begin(state, asked).await?;
+    let limit = state.0.limits.run_time;
+    let shared = state.clone();
+    let done = state.0.work.run(Cancel::new(), Some(limit), move |cancel| {
+        // Only the time limit cancels this token.
+        let outcome = match work(cancel.clone()) {
+            Err(_) if cancel.is_cancelled() => Err(ApiError::unprocessable(format!(
+                "stopped after {} s, the longest a run may take in the studio: run it with `cafe run` instead",
+                limit.as_secs()
+            ))),
+            outcome => outcome,
+        };
+        end(&shared, id, &outcome, Status::Done)?;
+        outcome
+    });
+    let mut result = done.await??.result;
+    if let Value::Object(fields) = &mut result {
+        fields.insert("id".into(), id.into());
     }
+    Ok(result)
 }

@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use async_cafe::clock::Cancel;
-use async_cafe::model::Scenario;
+use async_cafe::model::{Mode, Scenario};
 use async_cafe::ops::{self, Batch, Progress};
 use async_cafe::sweep::{self, Target, Vary};
 use axum::Json;
@@ -19,9 +19,10 @@ use futures_util::Stream;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::record::{Asked, Finished, begin, end};
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::history::{Ending, Entry, Kind, Status};
+use crate::history::{Entry, Kind, Status};
 use crate::jobs::{Job, SweepProgress};
 use crate::scenario::{ScenarioText, mode};
 use crate::server::State;
@@ -127,7 +128,8 @@ pub async fn start(
         "vary": req.vary, "replications": req.replications, "target": req.target,
         "mode": mode.name(), "seed": seed,
     });
-    let id = state.0.history.begin(Kind::Sweep, req.text.name(), &req.text.toml, &options, Some(seed))?;
+    let asked = Asked { kind: Kind::Sweep, text: &req.text, options, seed };
+    let id = begin(&state, asked).await?;
     let job = state.0.jobs.add(id, plan.runs);
     let first = job.progress.borrow().clone();
     let batch = (mode, seed, req.replications);
@@ -135,15 +137,11 @@ pub async fn start(
     Ok((StatusCode::ACCEPTED, Json(first)))
 }
 
-/// Runs the sweep on a blocking thread, then records how it ended.
-async fn run(
-    state: State,
-    id: i64,
-    job: Arc<Job>,
-    plan: Plan,
-    (mode, seed, replications): (async_cafe::Mode, u64, u32),
-) {
+/// Runs the sweep on a blocking thread and records how it ended there, then tells
+/// its watchers.
+async fn run(state: State, id: i64, job: Arc<Job>, plan: Plan, (mode, seed, replications): (Mode, u64, u32)) {
     let sender = job.progress.clone();
+    let shared = state.clone();
     let work = move |cancel: Cancel| {
         let progress = |p: Progress| sender.send_modify(|s| s.at(p));
         let batch = Batch {
@@ -154,72 +152,52 @@ async fn run(
             progress: Some(&progress),
             ..Batch::default()
         };
-        let result = ops::sweep(&plan.sc, &plan.varies, &batch).map_err(|e| e.to_string())?;
-        let last = sender.borrow().clone();
-        finished(&plan, &result, &last)
-    };
-    let done = state.0.work.run(job.cancel.clone(), None, work).await;
-    let ending = match done {
-        Ok(d) => d.value,
-        Err(e) => Err(e.error),
-    };
-    let (status, error) = match &ending {
-        Ok((_, true)) => (Status::Cancelled, None),
-        Ok((_, false)) => (Status::Done, None),
-        Err(e) => (Status::Failed, Some(e.clone())),
-    };
-    let written = match &ending {
-        Ok((end, _)) => {
-            let result = end.result.to_string();
-            let end = Ending {
-                status,
-                headline: Some(&end.headline),
-                error: None,
-                result: Some(&result),
-                files: &end.files,
-            };
-            state.0.history.finish(id, &end)
-        }
-        Err(e) => {
-            let end = Ending { status, headline: None, error: Some(e), result: None, files: &[] };
-            state.0.history.finish(id, &end)
+        let outcome = ops::sweep(&plan.sc, &plan.varies, &batch)
+            .map_err(|e| ApiError::unprocessable(e.to_string()))
+            .and_then(|result| {
+                let last = sender.borrow().clone();
+                finished(&plan, &result, &last).map(|f| (f, result.interrupted))
+            });
+        let (outcome, status) = match outcome {
+            Ok((f, true)) => (Ok(f), Status::Cancelled),
+            Ok((f, false)) => (Ok(f), Status::Done),
+            Err(e) => (Err(e), Status::Failed),
+        };
+        match end(&shared, id, &outcome, status) {
+            Ok(()) => (status, outcome.err().map(|e| e.error)),
+            Err(e) => (Status::Failed, Some(e.error)),
         }
     };
-    let error = match written {
-        Ok(()) => error,
-        Err(e) => Some(format!("the history could not be written: {e}")),
+    let (status, error) = match state.0.work.run(job.cancel.clone(), None, work).await {
+        Ok(ended) => ended,
+        Err(e) => (Status::Failed, Some(e.error)),
     };
     job.progress.send_modify(|p| {
-        p.status = if error.is_some() { Status::Failed } else { status };
+        p.status = status;
         p.error = error;
     });
     state.0.jobs.remove(id);
 }
 
-/// A finished (or cancelled) sweep's result and files, and whether it was
-/// interrupted.
-fn finished(
-    plan: &Plan,
-    result: &sweep::Sweep,
-    progress: &SweepProgress,
-) -> Result<(super::record::Finished, bool), String> {
+/// A finished (or cancelled) sweep's result and files.
+fn finished(plan: &Plan, result: &sweep::Sweep, progress: &SweepProgress) -> Result<Finished, ApiError> {
     let parsed: Vec<Target> = plan.targets.iter().map(|(_, t)| t.clone()).collect();
     let doc = result.document(plan.targets.iter().map(|(s, t)| (s.as_str(), t)));
-    let doc = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+    let doc = serde_json::to_value(&doc).map_err(ApiError::internal)?;
     let table = sweep::render_table(result, &parsed);
     let answer = sweep::render_answer(result, &parsed);
-    let csv = sweep::csv(result, &parsed).map_err(|e| e.to_string())?;
+    let csv = sweep::csv(result, &parsed).map_err(ApiError::internal)?;
     let html = sweep::html(result, &parsed);
     let headline =
         answer.lines().next().map_or_else(|| format!("{} configurations", result.rows.len()), str::to_string);
     let runs = json!({ "done": progress.done, "total": progress.total, "elapsed_s": progress.elapsed_s });
     let value = json!({ "table": table, "answer": answer, "document": doc, "runs": runs });
-    let end = super::record::Finished {
-        result: value,
-        headline,
-        files: vec![("report.html", html), ("report.csv", csv)],
-    };
-    Ok((end, result.interrupted))
+    Ok(Finished { result: value, headline, files: vec![("report.html", html), ("report.csv", csv)] })
+}
+
+/// Entry `id` of the history, if it is a sweep.
+async fn sweep_entry(state: &State, id: i64) -> Result<Option<Entry>, ApiError> {
+    Ok(state.db(move |h| h.get(id)).await?.filter(|e| e.summary.kind == Kind::Sweep))
 }
 
 /// An ended sweep's progress, as it was when it ended (`done` and `total` are
@@ -241,8 +219,8 @@ pub async fn progress(Shared(state): Shared<State>, Path(id): Path<String>) -> R
         let p = job.progress.borrow().clone();
         return Ok(Json(json!(p)));
     }
-    let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
-    let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
+    let entry =
+        sweep_entry(&state, id).await?.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
     let mut ended = ended(&entry);
     ended["result"] = entry.result.unwrap_or_default();
     Ok(Json(ended))
@@ -258,7 +236,7 @@ pub async fn cancel(
             job.cancel.cancel();
             Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "cancelling" }))))
         }
-        None => match state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep) {
+        None => match sweep_entry(&state, id).await? {
             Some(e) => Err(ApiError::new(
                 StatusCode::CONFLICT,
                 format!("sweep {id} is not running: it is {}", e.summary.status.name()),
@@ -277,7 +255,7 @@ pub async fn events(
     let ended = match &job {
         Some(_) => None,
         None => {
-            let entry = state.0.history.get(id)?.filter(|e| e.summary.kind == Kind::Sweep);
+            let entry = sweep_entry(&state, id).await?;
             let entry = entry.ok_or_else(|| ApiError::not_found(format!("no sweep {id}")))?;
             Some(ended(&entry))
         }
