@@ -143,18 +143,47 @@ function setScenario(name, toml) {
 
 async function loadBuiltins() {
   state.builtins = await api('GET', '/builtins');
-  const select = $('builtin');
-  for (const b of state.builtins) select.append(el('option', { value: b.name, text: b.name }));
-  select.addEventListener('change', () => pickBuiltin(select.value));
-  pickBuiltin(state.builtins.some((b) => b.name === 'lunch') ? 'lunch' : state.builtins[0].name);
+  const group = $('builtins');
+  for (const b of state.builtins) group.append(el('option', { value: b.name, text: b.name }));
+  $('builtin').addEventListener('change', () => pick($('builtin').value));
+  await loadSaved();
+  pick(state.builtins.some((b) => b.name === 'lunch') ? 'lunch' : state.builtins[0].name);
 }
 
-function pickBuiltin(name) {
-  const b = state.builtins.find((x) => x.name === name);
-  $('builtin').value = name;
+/** The user's saved scenarios, in the picker. */
+async function loadSaved() {
+  state.saved = await api('GET', '/scenarios');
+  $('saved').replaceChildren(...state.saved.map((s) => el('option', { value: `saved:${s.name}`, text: s.name })));
+}
+
+function pick(value) {
+  $('builtin').value = value;
+  if (value.startsWith('saved:')) {
+    const s = state.saved.find((x) => `saved:${x.name}` === value);
+    $('builtin-summary').textContent = `Yours, saved ${new Date(s.saved * 1000).toLocaleString()}`;
+    $('save-name').value = s.name;
+    setScenario(s.name, s.toml);
+    return;
+  }
+  const b = state.builtins.find((x) => x.name === value);
   $('builtin-summary').textContent = b.summary;
   setScenario(b.name, b.toml);
 }
+
+$('save').addEventListener('click', async () => {
+  const name = $('save-name').value.trim();
+  $('save-status').textContent = '';
+  try {
+    const saved = await api('PUT', `/scenarios/${encodeURIComponent(name)}`, { toml: editor.value });
+    await loadSaved();
+    state.name = saved.name;
+    $('builtin').value = `saved:${saved.name}`;
+    $('save-status').textContent = `saved as ${saved.name}`;
+    check();
+  } catch (e) {
+    $('save-status').textContent = e.message;
+  }
+});
 
 // ---- running and showing both kitchens ---------------------------------------------
 

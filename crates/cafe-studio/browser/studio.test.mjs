@@ -125,6 +125,11 @@ test('a mistake typed into the editor is located at its line and column', async 
   await shot('4-editor-problem');
   await page.fill('#toml', text);
   await page.waitForSelector('#check.ok');
+  // Saved as one's own, it joins the picker.
+  await page.fill('#save-name', 'my-lunch');
+  await page.click('#save');
+  await page.waitForSelector('#saved option[value="saved:my-lunch"]', { state: 'attached' });
+  assert.equal(await page.textContent('#save-status'), 'saved as my-lunch');
 });
 
 test('a small sweep shows its progress and names the cheapest kitchen', async () => {
@@ -159,5 +164,6 @@ test('a run reopens from the history after the studio restarts', async () => {
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
   assert.equal(await page.$eval('#builtin-summary', () => document.querySelector('#toml').value.includes('name = "lunch"')), true);
   await shot('6-reopened');
+  assert.ok(await page.$('#saved option[value="saved:my-lunch"]'), 'the saved scenario is still there');
   assert.deepEqual(problems, []);
 });

@@ -29,6 +29,11 @@ CREATE TABLE IF NOT EXISTS entries (
     error TEXT,
     result TEXT
 );
+CREATE TABLE IF NOT EXISTS scenarios (
+    name TEXT PRIMARY KEY,
+    toml TEXT NOT NULL,
+    saved REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS files (
     entry INTEGER NOT NULL REFERENCES entries(id),
     name TEXT NOT NULL,
@@ -282,6 +287,43 @@ impl History {
                 r.get(0)
             })
             .optional()
+    }
+}
+
+/// A scenario saved by its user.
+#[derive(Clone, Debug, Serialize)]
+pub struct Saved {
+    /// Its name, unique.
+    pub name: String,
+    /// Its TOML.
+    pub toml: String,
+    /// When it was last saved, in seconds since 1970.
+    pub saved: f64,
+}
+
+impl History {
+    /// Saves `toml` as the scenario `name`, replacing one of that name.
+    pub fn save_scenario(&self, name: &str, toml: &str) -> rusqlite::Result<Saved> {
+        let saved = now();
+        self.conn().execute(
+            "INSERT OR REPLACE INTO scenarios (name, toml, saved) VALUES (?1, ?2, ?3)",
+            params![name, toml, saved],
+        )?;
+        Ok(Saved { name: name.to_string(), toml: toml.to_string(), saved })
+    }
+
+    /// Every saved scenario, by name.
+    pub fn scenarios(&self) -> rusqlite::Result<Vec<Saved>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT name, toml, saved FROM scenarios ORDER BY name")?;
+        let rows =
+            stmt.query_map([], |r| Ok(Saved { name: r.get(0)?, toml: r.get(1)?, saved: r.get(2)? }))?;
+        rows.collect()
+    }
+
+    /// Deletes the saved scenario `name`; whether there was one.
+    pub fn delete_scenario(&self, name: &str) -> rusqlite::Result<bool> {
+        Ok(self.conn().execute("DELETE FROM scenarios WHERE name = ?1", params![name])? > 0)
     }
 }
 

@@ -276,6 +276,34 @@ async fn a_sweep_can_be_cancelled_and_streams_its_progress() {
 }
 
 #[tokio::test]
+async fn scenarios_of_ones_own_are_saved_listed_replaced_and_deleted() {
+    let s = studio();
+    assert_eq!(s.get("/api/scenarios").await.json(), json!([]));
+    let studio = &s;
+    let put = move |name: &str, toml: &str| {
+        let (path, body) = (format!("/api/scenarios/{name}"), json!({ "toml": toml }).to_string());
+        async move { studio.send(Method::PUT, &path, Some(body)).await }
+    };
+    let saved = put("my-lunch", "work in progress").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.json()["name"], "my-lunch");
+    put("my-lunch", builtin_toml("lunch")).await;
+    put("a-cafe", builtin_toml("cafe")).await;
+    let list = s.get("/api/scenarios").await.json();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a-cafe", "my-lunch"]);
+    assert_eq!(list[1]["toml"], builtin_toml("lunch"));
+    put("lunch", "x").await.error(StatusCode::CONFLICT);
+    put("no%20spaces", "x").await.error(StatusCode::BAD_REQUEST);
+    put(&"n".repeat(65), "x").await.error(StatusCode::BAD_REQUEST);
+    s.send(Method::PUT, "/api/scenarios/x", Some("{}".into())).await.error(StatusCode::BAD_REQUEST);
+    let deleted = s.send(Method::DELETE, "/api/scenarios/a-cafe", None).await;
+    assert_eq!(deleted.json(), json!({ "deleted": "a-cafe" }));
+    s.send(Method::DELETE, "/api/scenarios/a-cafe", None).await.error(StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/api/scenarios").await.json().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn malformed_requests_get_a_json_error_never_a_500() {
     let s = studio();
     s.get("/api/nope").await.error(StatusCode::NOT_FOUND);

@@ -9,12 +9,13 @@ mod compare;
 mod history;
 mod record;
 mod run;
+mod scenarios;
 mod sweeps;
 
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::http::Method;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::error::ApiError;
 use crate::server::State;
@@ -23,6 +24,8 @@ use crate::server::State;
 pub fn routes() -> Router<State> {
     Router::new()
         .route("/builtins", get(builtins::list))
+        .route("/scenarios", get(scenarios::list))
+        .route("/scenarios/{name}", put(scenarios::save).delete(scenarios::delete))
         .route("/check", post(check::check))
         .route("/run", post(run::run))
         .route("/compare", post(compare::compare))

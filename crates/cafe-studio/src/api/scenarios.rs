@@ -1,0 +1,67 @@
+//! The user's own scenarios, kept in the history's database:
+//! `GET /api/scenarios`, `PUT /api/scenarios/{name}` (`{ "toml": "..." }`, saved
+//! even with problems: work in progress) and `DELETE /api/scenarios/{name}`.
+
+use async_cafe::builtin;
+use axum::Json;
+use axum::extract::{Path, State as Shared};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::history::Saved;
+use crate::server::State;
+
+/// The longest name a saved scenario may have.
+const MAX_NAME: usize = 64;
+
+#[derive(Deserialize)]
+pub struct SaveRequest {
+    toml: String,
+}
+
+/// A name for a saved scenario: letters, digits, `-` and `_`, not a built-in's.
+fn name(text: &str) -> Result<&str, ApiError> {
+    let fits = !text.is_empty()
+        && text.chars().count() <= MAX_NAME
+        && text.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if !fits {
+        return Err(ApiError::bad_request(format!(
+            "`{text}` cannot name a scenario: 1 to {MAX_NAME} letters, digits, `-` or `_`"
+        )));
+    }
+    if builtin::find(text).is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("`{text}` is a built-in's name: save your copy under another"),
+        ));
+    }
+    Ok(text)
+}
+
+pub async fn list(Shared(state): Shared<State>) -> Result<Json<Vec<Saved>>, ApiError> {
+    Ok(Json(state.db(|h| h.scenarios()).await?))
+}
+
+pub async fn save(
+    Shared(state): Shared<State>,
+    Path(text): Path<String>,
+    Body(req): Body<SaveRequest>,
+) -> Result<Json<Saved>, ApiError> {
+    let name = name(&text)?.to_string();
+    Ok(Json(state.db(move |h| h.save_scenario(&name, &req.toml)).await?))
+}
+
+pub async fn delete(Shared(state): Shared<State>, Path(text): Path<String>) -> Result<Json<Value>, ApiError> {
+    let name = name(&text)?.to_string();
+    let deleted = {
+        let name = name.clone();
+        state.db(move |h| h.delete_scenario(&name)).await?
+    };
+    match deleted {
+        true => Ok(Json(json!({ "deleted": name }))),
+        false => Err(ApiError::not_found(format!("no saved scenario `{name}`"))),
+    }
+}
