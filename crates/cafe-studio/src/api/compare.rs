@@ -6,7 +6,7 @@
 use async_cafe::model::{Mode, Scenario};
 use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec};
 use async_cafe::time;
-use async_cafe::view::html_report::{self, MAX_ORDER_LANES};
+use async_cafe::view::html_report::MAX_ORDER_LANES;
 use async_cafe::view::trace::{LaneKind, OrderEnd, Trace};
 use async_cafe::view::why::why;
 use axum::Json;
@@ -70,7 +70,6 @@ pub async fn compare(
             }));
         }
         let headline = headline(&sc, &cmp);
-        let html = html_report::html(&sc, &cmp.report_runs());
         let result = json!({
             "scenario": sc.name,
             "summary": sc.summary,
@@ -80,7 +79,7 @@ pub async fn compare(
             "why": why(&cmp, &sc),
             "sides": sides,
         });
-        Ok(Finished { result, headline, files: vec![("report.html", html)] })
+        Ok(Finished { result, headline, files: Vec::new() })
     })
     .await?;
     Ok(Json(result))

@@ -6,6 +6,7 @@
 mod builtins;
 mod check;
 mod compare;
+mod exports;
 mod history;
 mod record;
 mod run;
@@ -34,7 +35,7 @@ pub fn routes() -> Router<State> {
         .route("/sweeps/{id}/events", get(sweeps::events))
         .route("/history", get(history::list))
         .route("/history/{id}", get(history::get))
-        .route("/history/{id}/{file}", get(history::export))
+        .route("/history/{id}/{file}", get(exports::export))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
 }

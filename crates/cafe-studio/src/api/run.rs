@@ -1,12 +1,10 @@
 //! `POST /api/run`: one run of one kitchen on the virtual clock; its result is the
-//! JSON report of `cafe run --format json`, kept in the history with the HTML report
-//! and the orders' CSV.
+//! JSON report of `cafe run --format json`, kept in the history.
 
 use std::io;
 
 use async_cafe::capacity;
 use async_cafe::ops::{self, ClockKind, RunSpec, Want};
-use async_cafe::view::html_report::{self, ReportRun};
 use axum::Json;
 use axum::extract::State as Shared;
 use serde::Deserialize;
@@ -40,16 +38,7 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         seed: spec.seed,
     };
     let result = recorded(&state, asked, move |cancel| {
-        let csv = tempfile::tempdir().map_err(ApiError::internal)?;
-        let want = Want {
-            report: true,
-            stats: true,
-            trace: true,
-            order_lanes: true,
-            csv: Some(csv.path().to_path_buf()),
-            cancel,
-            ..Want::default()
-        };
+        let want = Want { report: true, stats: true, cancel, ..Want::default() };
         let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| match e.kind() {
             io::ErrorKind::InvalidData => ApiError::unprocessable(e.to_string()),
             _ => ApiError::internal(e),
@@ -57,7 +46,7 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         if ran.stopped.is_some() {
             return Err(ApiError::unprocessable("the run was stopped"));
         }
-        let (Some(report), Some(trace), Some(stats)) = (ran.report, ran.trace, ran.stats) else {
+        let Some(report) = ran.report else {
             return Err(ApiError::internal("a run did not return what was asked for"));
         };
         let headline = format!(
@@ -66,15 +55,13 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
             report.makespan_s / sc.unit.seconds(),
             sc.unit.name()
         );
-        let html = html_report::html(&sc, &[ReportRun { mode: spec.mode, policy: None, trace, stats }]);
-        let orders = std::fs::read_to_string(csv.path().join("orders.csv")).map_err(ApiError::internal)?;
         let result = json!({
             "scenario": sc.name,
             "summary": sc.summary,
             "warnings": capacity::warnings(&sc, spec.mode),
             "report": report,
         });
-        Ok(Finished { result, headline, files: vec![("report.html", html), ("report.csv", orders)] })
+        Ok(Finished { result, headline, files: Vec::new() })
     })
     .await?;
     Ok(Json(result))
