@@ -432,6 +432,49 @@ $('scrub').addEventListener('input', () => {
   seek((Number($('scrub').value) / 1000) * state.end);
 });
 
+// ---- live, on the real clock ---------------------------------------------------------
+
+$('live-start').addEventListener('click', async () => {
+  const body = { toml: editor.value, name: state.name, mode: $('live-mode').value };
+  if ($('seed').value !== '') body.seed = Number($('seed').value);
+  if ($('policy').value) body.policy = $('policy').value;
+  if ($('live-speed').value !== '') body.speed = Number($('live-speed').value);
+  $('live-lines').replaceChildren();
+  try {
+    const started = await api('POST', '/live', body);
+    state.live = started.id;
+    $('live-status').textContent = `Live run ${started.id}, ×${started.speed}: running`;
+    $('live-start').disabled = true;
+    $('live-stop').disabled = false;
+    const source = new EventSource(`/api/live/${started.id}/events`);
+    source.addEventListener('line', (e) => {
+      const list = $('live-lines');
+      list.append(el('li', { class: 'now', text: e.data }));
+      if (list.children.length > 1) list.children[list.children.length - 2].classList.remove('now');
+      list.scrollTop = list.scrollHeight;
+    });
+    source.addEventListener('end', (e) => {
+      source.close();
+      const end = JSON.parse(e.data);
+      $('live-status').textContent = `Live run ${end.id}, ×${started.speed}: ${end.status}`;
+      $('live-start').disabled = false;
+      $('live-stop').disabled = true;
+      state.live = null;
+    });
+  } catch (e) {
+    $('live-status').textContent = e.message;
+  }
+});
+
+$('live-stop').addEventListener('click', async () => {
+  if (state.live == null) return;
+  try {
+    await api('DELETE', `/live/${state.live}`);
+  } catch (e) {
+    $('live-status').textContent = e.message;
+  }
+});
+
 // ---- sweeps ---------------------------------------------------------------------
 
 const lines = (id) => $(id).value.split('\n').map((l) => l.trim()).filter(Boolean);

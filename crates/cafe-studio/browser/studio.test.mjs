@@ -108,6 +108,18 @@ test('lunch runs both kitchens: 15 and 10 minutes, an animation that plays and s
   await shot('3-lunch-scrubbed');
 });
 
+test('a live run on the real clock streams its narrative as it happens', async () => {
+  await page.click('#live-box summary');
+  await page.fill('#live-speed', '600');
+  await page.click('#live-start');
+  await page.waitForFunction(() => /: done$/.test(document.querySelector('#live-status').textContent), null, { timeout: 20000 });
+  const lines = await page.$$eval('#live-lines li', (l) => l.map((x) => x.textContent));
+  assert.equal(lines.length, 8);
+  assert.equal(lines[0], '[    0.000 min] Preparing lunch.');
+  assert.equal(lines[7], '[   10.000 min] Eating after 10 min of prep time.');
+  await shot('4-live');
+});
+
 test('a mistake typed into the editor is located at its line and column', async () => {
   const text = await page.inputValue('#toml');
   const broken = text.replace('uses = "stove"', 'uses = "oven"');
@@ -122,7 +134,7 @@ test('a mistake typed into the editor is located at its line and column', async 
   assert.match(await problem.locator('.message').textContent(), /oven/);
   assert.ok(await page.isDisabled('#run'));
   assert.equal(await page.locator('#highlight .line.bad').count(), 1);
-  await shot('4-editor-problem');
+  await shot('5-editor-problem');
   await page.fill('#toml', text);
   await page.waitForSelector('#check.ok');
   // Saved as one's own, it joins the picker.
@@ -146,7 +158,7 @@ test('a small sweep shows its progress and names the cheapest kitchen', async ()
   assert.match(await page.textContent('#sweep-status'), /Sweep \d+: done/);
   assert.match(await page.textContent('#sweep-answer'), /cook/);
   assert.match(await page.textContent('#sweep-table'), /cooks/);
-  await shot('5-sweep');
+  await shot('6-sweep');
 });
 
 test('a run reopens from the history after the studio restarts', async () => {
@@ -158,12 +170,12 @@ test('a run reopens from the history after the studio restarts', async () => {
   await page.click('button[data-tab=history]');
   const row = page.locator('#history-rows tr', { hasText: 'compare' });
   await row.first().waitFor();
-  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[1].textContent)), ['sweep', 'compare']);
+  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[1].textContent)), ['sweep', 'run', 'compare']);
   await row.locator('button.reopen').click();
   await page.waitForSelector('#kitchen.active .total');
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
   assert.equal(await page.$eval('#builtin-summary', () => document.querySelector('#toml').value.includes('name = "lunch"')), true);
-  await shot('6-reopened');
+  await shot('7-reopened');
   assert.ok(await page.$('#saved option[value="saved:my-lunch"]'), 'the saved scenario is still there');
   assert.deepEqual(problems, []);
 });

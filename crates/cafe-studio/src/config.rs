@@ -47,6 +47,9 @@ pub struct Limits {
     /// Runs at once (comparisons and sweeps each count as one); the others wait
     /// their turn. 0: one per core.
     pub concurrent_runs: usize,
+    /// Live runs (on the real clock) at once: each waits for wall time on a thread
+    /// of its own; one more is refused until one ends or is stopped.
+    pub live_runs: usize,
 }
 
 impl Default for Limits {
@@ -58,6 +61,7 @@ impl Default for Limits {
             sweep_runs: 20_000,
             run_time: Duration::from_secs(30),
             concurrent_runs: 0,
+            live_runs: 4,
         }
     }
 }

@@ -95,3 +95,84 @@ impl Jobs {
         }
     }
 }
+
+/// A live run: its cancel token and the narrative so far, line by line.
+pub struct Live {
+    /// Stops it; what ran is kept.
+    pub cancel: Cancel,
+    /// Every line written so far.
+    lines: Mutex<Vec<String>>,
+    /// How many lines there are, and the run's status once it has ended.
+    pub written: watch::Sender<(usize, Option<Status>)>,
+}
+
+impl Live {
+    /// A live run with no line yet.
+    pub fn new() -> Live {
+        Live { cancel: Cancel::new(), lines: Mutex::default(), written: watch::channel((0, None)).0 }
+    }
+
+    /// Adds a line.
+    pub fn push(&self, line: String) {
+        let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        lines.push(line);
+        let n = lines.len();
+        self.written.send_modify(|w| w.0 = n);
+    }
+
+    /// The lines from `from` on.
+    pub fn lines_from(&self, from: usize) -> Vec<String> {
+        let lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        lines.get(from..).map(<[String]>::to_vec).unwrap_or_default()
+    }
+
+    /// Marks the run as ended.
+    pub fn end(&self, status: Status) {
+        self.written.send_modify(|w| w.1 = Some(status));
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live::new()
+    }
+}
+
+/// The live runs under way, by id.
+#[derive(Clone, Default)]
+pub struct LiveRuns(Arc<Mutex<HashMap<i64, Arc<Live>>>>);
+
+impl LiveRuns {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Live>>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many are under way.
+    pub fn len(&self) -> usize {
+        self.map().len()
+    }
+
+    /// Registers live run `id`.
+    pub fn add(&self, id: i64) -> Arc<Live> {
+        let live = Arc::new(Live::new());
+        self.map().insert(id, live.clone());
+        live
+    }
+
+    /// Live run `id`, while it is under way.
+    pub fn get(&self, id: i64) -> Option<Arc<Live>> {
+        self.map().get(&id).cloned()
+    }
+
+    /// Forgets live run `id` (it ended: the history has it).
+    pub fn remove(&self, id: i64) {
+        self.map().remove(&id);
+    }
+
+    /// Stops every live run (the studio is stopping).
+    pub fn cancel_all(&self) {
+        for live in self.map().values() {
+            live.cancel.cancel();
+        }
+    }
+}

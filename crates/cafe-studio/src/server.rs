@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use crate::config::{Config, Limits};
 use crate::error::ApiError;
 use crate::history::History;
-use crate::jobs::Jobs;
+use crate::jobs::{Jobs, LiveRuns};
 use crate::work::Work;
 
 /// What every request shares: the history, the permits to run, the sweeps under
@@ -27,6 +27,7 @@ pub(crate) struct Inner {
     pub history: History,
     pub work: Work,
     pub jobs: Jobs,
+    pub live: LiveRuns,
     pub limits: Limits,
 }
 
@@ -34,7 +35,7 @@ impl State {
     /// The state of a studio with `history` and `limits`.
     pub fn new(history: History, limits: Limits) -> State {
         let work = Work::new(limits.concurrent_runs);
-        State(Arc::new(Inner { history, work, jobs: Jobs::default(), limits }))
+        State(Arc::new(Inner { history, work, jobs: Jobs::default(), live: LiveRuns::default(), limits }))
     }
 
     /// Opens the history at `config.db` (marking what an earlier studio left
@@ -73,17 +74,18 @@ pub fn router(state: State) -> Router {
 }
 
 /// Serves `state` on `listener` until `shutdown` completes; then cancels the
-/// sweeps under way and lets the requests in flight finish for up to 5 seconds.
+/// sweeps and live runs under way and lets the requests in flight finish for up to 5 seconds.
 pub async fn serve(
     listener: TcpListener,
     state: State,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let jobs = state.0.jobs.clone();
+    let (jobs, live) = (state.0.jobs.clone(), state.0.live.clone());
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let stop = async move {
         shutdown.await;
         jobs.cancel_all();
+        live.cancel_all();
         let _ = stopping_tx.send(());
     };
     let app = router(state);

@@ -275,6 +275,84 @@ async fn a_sweep_can_be_cancelled_and_streams_its_progress() {
     assert_eq!(list[0]["status"], "cancelled");
 }
 
+/// The body of a server-sent event stream, read to its end, as (event, data) pairs.
+async fn events(s: &Studio, path: &str) -> Vec<(String, String)> {
+    let text = tokio::time::timeout(Duration::from_secs(60), s.get(path)).await.unwrap().text;
+    text.split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(str::to_string);
+            Some((field("event: ")?, field("data: ").unwrap_or_default()))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_run_streams_its_narrative_as_it_happens_and_is_kept() {
+    let s = studio();
+    let r =
+        s.post("/api/live", json!({ "toml": builtin_toml("lunch"), "name": "lunch", "speed": 3000 })).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let got = events(&s, &format!("/api/live/{id}/events")).await;
+    let (end, lines) = got.split_last().unwrap();
+    assert_eq!(end.0, "end");
+    assert_eq!(serde_json::from_str::<Value>(&end.1).unwrap()["status"], "done");
+    let sc = builtin::find("lunch").unwrap().load().unwrap();
+    let spec = async_cafe::ops::RunSpec {
+        mode: async_cafe::Mode::Async,
+        clock: async_cafe::ClockKind::Virtual,
+        seed: sc.seed,
+    };
+    let want = async_cafe::ops::Want { narrative: true, timestamps: true, ..Default::default() };
+    let mut text = Vec::new();
+    async_cafe::ops::run(&sc, spec, want, &mut text).unwrap();
+    let expected: Vec<(String, String)> =
+        String::from_utf8(text).unwrap().lines().map(|l| ("line".to_string(), l.to_string())).collect();
+    assert_eq!(lines, expected);
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    assert_eq!((entry["kind"].as_str(), entry["status"].as_str()), (Some("run"), Some("done")));
+    assert_eq!(
+        (entry["options"]["clock"].as_str(), entry["options"]["speed"].as_f64()),
+        (Some("real"), Some(3000.0))
+    );
+    assert_eq!(entry["result"]["report"]["clock"], "real");
+    assert_eq!(entry["result"]["report"]["finished"], true);
+    s.get(&format!("/api/live/{id}/events")).await.error(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_run_can_be_stopped_and_live_runs_are_limited() {
+    let s = studio_with(Limits { live_runs: 1, ..Limits::default() });
+    let slow = json!({ "toml": builtin_toml("lunch"), "name": "lunch", "speed": 1 });
+    let id = s.post("/api/live", slow.clone()).await.json()["id"].as_i64().unwrap();
+    let body = s.post("/api/live", slow).await.error(StatusCode::TOO_MANY_REQUESTS);
+    assert!(body["error"].as_str().unwrap().starts_with("1 live runs are under way"), "{body}");
+    let stream = {
+        let app = s.app.clone();
+        tokio::spawn(async move {
+            let req = Request::get(format!("/api/live/{id}/events")).body(Body::empty()).unwrap();
+            let body = app.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(body.to_vec()).unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = s.send(Method::DELETE, &format!("/api/live/{id}"), None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let text = tokio::time::timeout(Duration::from_secs(30), stream).await.unwrap().unwrap();
+    assert!(text.contains("event: line\ndata: [    0.000 min] Preparing lunch.\n"), "{text}");
+    assert!(
+        text.ends_with(&format!("event: end\ndata: {{\"id\":{id},\"status\":\"cancelled\"}}\n\n")),
+        "{text}"
+    );
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    assert_eq!(entry["status"], "cancelled");
+    assert_eq!(entry["result"]["report"]["finished"], false);
+    s.send(Method::DELETE, &format!("/api/live/{id}"), None).await.error(StatusCode::NOT_FOUND);
+    let lunch = builtin_toml("lunch");
+    s.post("/api/live", json!({ "toml": lunch, "speed": 0 })).await.error(StatusCode::BAD_REQUEST);
+    s.post("/api/live", json!({ "toml": lunch, "speed": "fast" })).await.error(StatusCode::BAD_REQUEST);
+}
+
 #[tokio::test]
 async fn scenarios_of_ones_own_are_saved_listed_replaced_and_deleted() {
     let s = studio();
@@ -367,16 +445,20 @@ async fn limits_refuse_what_is_too_large_with_the_reason() {
 
 #[tokio::test]
 async fn a_run_past_the_time_limit_is_stopped_and_recorded_as_failed() {
-    let limits = Limits { run_time: Duration::ZERO, ..Limits::default() };
+    let limits = Limits { run_time: Duration::from_millis(1), ..Limits::default() };
     let s = studio_with(limits);
-    let body = s
-        .post("/api/run", json!({ "toml": builtin_toml("rush-hour") }))
-        .await
-        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    // Some 19,000 customers: well within the customers' limit, far past 1 ms.
+    let long = builtin_toml("coffee-shop").replace("count = 10", "count = 19000");
+    let body = s.post("/api/run", json!({ "toml": long })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().starts_with("stopped after 0 s"), "{body}");
     let list = s.get("/api/history").await.json();
     assert_eq!(
         (list[0]["status"].as_str(), list[0]["error"].as_str()),
         (Some("failed"), body["error"].as_str())
     );
+    for export in ["report.json", "report.html", "report.csv"] {
+        let body =
+            s.get(&format!("/api/history/{}/{export}", list[0]["id"])).await.error(StatusCode::NOT_FOUND);
+        assert!(body["error"].as_str().unwrap().ends_with("only finished work has exports"), "{body}");
+    }
 }

@@ -8,6 +8,7 @@ mod check;
 mod compare;
 mod exports;
 mod history;
+mod live;
 mod record;
 mod run;
 mod scenarios;
@@ -16,7 +17,7 @@ mod sweeps;
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::http::Method;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 
 use crate::error::ApiError;
 use crate::server::State;
@@ -30,6 +31,9 @@ pub fn routes() -> Router<State> {
         .route("/check", post(check::check))
         .route("/run", post(run::run))
         .route("/compare", post(compare::compare))
+        .route("/live", post(live::start))
+        .route("/live/{id}", delete(live::stop))
+        .route("/live/{id}/events", get(live::events))
         .route("/sweeps", post(sweeps::start))
         .route("/sweeps/{id}", get(sweeps::progress).delete(sweeps::cancel))
         .route("/sweeps/{id}/events", get(sweeps::events))
