@@ -240,6 +240,11 @@ function show(result) {
   for (const v of state.views) kitchens.append(v.root);
   $('stats').replaceChildren(statsTable(result.sides, unit));
   const id = result.id;
+  if (id === undefined) {
+    $('links').replaceChildren(`Entries ${result.compared.join(' and ')} of the history, side by side.`);
+    seek(0);
+    return;
+  }
   $('links').replaceChildren(
     'Export: ',
     ...['report.html', 'report.json', 'report.csv'].filter((f) => f !== 'report.csv' || result.sides.length === 1)
@@ -258,8 +263,11 @@ function statsTable(sides, unit) {
     ['p95 wait', (s) => t(s.stats.wait.p95_s)],
     ['mean time in system', (s) => t(s.stats.time_in_system.mean_s)],
     ['throughput per hour', (s) => s.stats.throughput_per_hour.toFixed(1)],
-    ...sides[0].stats.cooks.slice(0, 8).map((c, i) => [`cook ${c.cook} hands-on`, (s) => pct(s.stats.cooks[i].hands_on_share)]),
-    ...sides[0].stats.equipment.map((e, i) => [`${e.name} utilisation`, (s) => pct(s.stats.equipment[i].utilisation)]),
+    ...sides[0].stats.cooks.slice(0, 8).map((c, i) => [`cook ${c.cook} hands-on`, (s) => (s.stats.cooks[i] ? pct(s.stats.cooks[i].hands_on_share) : '–')]),
+    ...sides[0].stats.equipment.map((e) => [`${e.name} utilisation`, (s) => {
+      const same = s.stats.equipment.find((x) => x.name === e.name);
+      return same ? pct(same.utilisation) : '–';
+    }]),
   ];
   const table = el('table', { class: 'stats' });
   table.append(el('tr', {}, el('th', { text: '' }), ...sides.map((s) => el('th', { text: s.label }))));
@@ -540,6 +548,8 @@ function showSweep(entry) {
   $('sweep-table').textContent = entry.result.table;
   $('sweep-links').replaceChildren('Export: ',
     ...['report.html', 'report.json', 'report.csv'].flatMap((f) => [el('a', { href: `/api/history/${entry.id}/${f}`, target: '_blank', text: f }), ' ']));
+  // The page of `cafe sweep --report`: the same table, sortable, and the chart.
+  $('sweep-page').src = `/api/history/${entry.id}/report.html`;
 }
 
 // ---- history --------------------------------------------------------------------
@@ -550,14 +560,40 @@ async function loadHistory() {
   rows.replaceChildren();
   for (const h of list) {
     const reopen = el('button', { class: 'reopen', text: 'Reopen' });
+    const tick = el('input', { type: 'checkbox', class: 'tick', 'aria-label': `tick ${h.id}` });
+    tick.disabled = h.kind === 'sweep' || h.status !== 'done';
+    tick.addEventListener('change', () => {
+      const ticked = document.querySelectorAll('#history-rows .tick:checked').length;
+      $('history-compare').disabled = ticked !== 2;
+    });
     reopen.addEventListener('click', () => reopenEntry(h.id));
     const when = new Date(h.created * 1000).toLocaleString();
     rows.append(el('tr', { 'data-id': h.id, 'data-status': h.status },
-      el('td', { text: h.id }), el('td', { text: h.kind }), el('td', { text: h.name }),
+      el('td', {}, tick), el('td', { text: h.id }), el('td', { text: h.kind }), el('td', { text: h.name }),
       el('td', { class: `status ${h.status}`, text: h.status }),
       el('td', { text: h.headline || h.error || '' }), el('td', { text: when }), el('td', {}, reopen)));
   }
 }
+
+/** The sides an entry shows: a run's one, a comparison's two; each labelled with the entry. */
+function sidesOf(entry) {
+  const r = entry.result;
+  if (entry.kind === 'compare') return r.sides;
+  const report = r.report;
+  const label = report.mode === 'sync' ? 'synchronous' : 'asynchronous';
+  // A live run has no lanes: its kitchen shows the customers only.
+  return [{ mode: report.mode, label, makespan_s: report.makespan_s, stats: report.stats, lanes: r.lanes || [], report }];
+}
+
+$('history-compare').addEventListener('click', async () => {
+  const ids = [...document.querySelectorAll('#history-rows .tick:checked')].map((t) => t.closest('tr').dataset.id);
+  const entries = await Promise.all(ids.map((id) => api('GET', `/history/${id}`)));
+  // Oldest first, as they were run.
+  entries.sort((a, b) => a.id - b.id);
+  const sides = entries.flatMap((e) => sidesOf(e).map((s) => ({ ...s, label: `#${e.id} ${e.name}, ${s.label}` })));
+  showTab('kitchen');
+  show({ sides, compared: entries.map((e) => e.id) });
+});
 
 async function reopenEntry(id) {
   const entry = await api('GET', `/history/${id}`);
@@ -578,13 +614,7 @@ async function reopenEntry(id) {
     $('run-error').textContent = `Entry ${id} is ${entry.status}` + (entry.error ? `: ${entry.error}` : '');
     return;
   }
-  if (entry.kind === 'compare') {
-    show({ ...entry.result, id });
-  } else {
-    const r = entry.result.report;
-    const side = { mode: r.mode, label: r.mode === 'sync' ? 'synchronous' : 'asynchronous', makespan_s: r.makespan_s, stats: r.stats, lanes: [], report: r };
-    show({ id, sides: [side] });
-  }
+  show(entry.kind === 'compare' ? { ...entry.result, id } : { id, sides: sidesOf(entry) });
 }
 
 loadBuiltins().catch((e) => {

@@ -158,6 +158,9 @@ test('a small sweep shows its progress and names the cheapest kitchen', async ()
   assert.match(await page.textContent('#sweep-status'), /Sweep \d+: done/);
   assert.match(await page.textContent('#sweep-answer'), /cook/);
   assert.match(await page.textContent('#sweep-table'), /cooks/);
+  const frame = page.frameLocator('#sweep-page');
+  await frame.locator('table').first().waitFor();
+  assert.ok(await frame.locator('svg').count() > 0, "the sweep's page has its chart");
   await shot('6-sweep');
 });
 
@@ -170,12 +173,22 @@ test('a run reopens from the history after the studio restarts', async () => {
   await page.click('button[data-tab=history]');
   const row = page.locator('#history-rows tr', { hasText: 'compare' });
   await row.first().waitFor();
-  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[1].textContent)), ['sweep', 'run', 'compare']);
+  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[2].textContent)), ['sweep', 'run', 'compare']);
   await row.locator('button.reopen').click();
   await page.waitForSelector('#kitchen.active .total');
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
   assert.equal(await page.$eval('#builtin-summary', () => document.querySelector('#toml').value.includes('name = "lunch"')), true);
   await shot('7-reopened');
   assert.ok(await page.$('#saved option[value="saved:my-lunch"]'), 'the saved scenario is still there');
+  // Two entries of the history side by side: the comparison's two kitchens and the live run.
+  await page.click('button[data-tab=history]');
+  await page.locator('#history-rows tr', { hasText: 'compare' }).locator('.tick').check();
+  await page.locator('#history-rows tr', { hasText: 'run' }).locator('.tick').check();
+  assert.ok(await page.locator('#history-rows tr', { hasText: 'sweep' }).locator('.tick').isDisabled());
+  await page.click('#history-compare');
+  await page.waitForSelector('#kitchen.active');
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '10.00 min']);
+  assert.equal(await page.locator('.side').count(), 3);
+  await shot('8-history-compared');
   assert.deepEqual(problems, []);
 });

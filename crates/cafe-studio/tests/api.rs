@@ -151,6 +151,9 @@ async fn a_run_returns_the_json_report_of_cafe_run_and_is_kept_in_the_history() 
     let want = serde_json::to_value(async_cafe::ops::json_report(&sc, spec).unwrap()).unwrap();
     assert_eq!(body["report"], want);
     assert_eq!(body["report"]["makespan_s"], 900.0);
+    let lanes: Vec<&str> =
+        body["lanes"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+    assert_eq!(lanes, ["cook 1", "stove 1", "stove 2", "stove 3", "stove 4", "microwave", "#1 lunch"]);
     let id = body["id"].as_i64().unwrap();
 
     let entry = s.get(&format!("/api/history/{id}")).await.json();

@@ -8,6 +8,7 @@ mod check;
 mod compare;
 mod exports;
 mod history;
+mod lanes;
 mod live;
 mod record;
 mod run;

@@ -38,7 +38,8 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         seed: spec.seed,
     };
     let result = recorded(&state, asked, move |cancel| {
-        let want = Want { report: true, stats: true, cancel, ..Want::default() };
+        let want =
+            Want { report: true, stats: true, trace: true, order_lanes: true, cancel, ..Want::default() };
         let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| match e.kind() {
             io::ErrorKind::InvalidData => ApiError::unprocessable(e.to_string()),
             _ => ApiError::internal(e),
@@ -46,7 +47,7 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         if ran.stopped.is_some() {
             return Err(ApiError::unprocessable("the run was stopped"));
         }
-        let Some(report) = ran.report else {
+        let (Some(report), Some(trace)) = (ran.report, ran.trace) else {
             return Err(ApiError::internal("a run did not return what was asked for"));
         };
         let headline = format!(
@@ -59,6 +60,7 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
             "scenario": sc.name,
             "summary": sc.summary,
             "warnings": capacity::warnings(&sc, spec.mode),
+            "lanes": super::lanes::lanes(&sc, &trace),
             "report": report,
         });
         Ok(Finished { result, headline, files: Vec::new() })
