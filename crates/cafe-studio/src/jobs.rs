@@ -1,5 +1,6 @@
-//! The sweeps under way: each one's cancel token and its progress, which
-//! `GET /api/sweeps/{id}` reads and `GET /api/sweeps/{id}/events` streams.
+//! The work under way: the sweeps (each one's cancel token and its progress, which
+//! `GET /api/sweeps/{id}` reads and `GET /api/sweeps/{id}/events` streams) and the
+//! live runs (each one's cancel token and narrative so far).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -61,38 +62,10 @@ pub struct Job {
     pub progress: watch::Sender<SweepProgress>,
 }
 
-/// The sweeps under way, by id.
-#[derive(Clone, Default)]
-pub struct Jobs(Arc<Mutex<HashMap<i64, Arc<Job>>>>);
-
-impl Jobs {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Job>>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Registers sweep `id` of `total` runs.
-    pub fn add(&self, id: i64, total: usize) -> Arc<Job> {
-        let (progress, _) = watch::channel(SweepProgress::start(id, total));
-        let job = Arc::new(Job { cancel: Cancel::new(), progress });
-        self.map().insert(id, job.clone());
-        job
-    }
-
-    /// Sweep `id`, while it is under way.
-    pub fn get(&self, id: i64) -> Option<Arc<Job>> {
-        self.map().get(&id).cloned()
-    }
-
-    /// Forgets sweep `id` (it ended: the history has it).
-    pub fn remove(&self, id: i64) {
-        self.map().remove(&id);
-    }
-
-    /// Cancels every sweep (the studio is stopping).
-    pub fn cancel_all(&self) {
-        for job in self.map().values() {
-            job.cancel.cancel();
-        }
+impl Job {
+    /// Sweep `id` of `total` runs, just started.
+    pub fn new(id: i64, total: usize) -> Job {
+        Job { cancel: Cancel::new(), progress: watch::channel(SweepProgress::start(id, total)).0 }
     }
 }
 
@@ -138,12 +111,29 @@ impl Default for Live {
     }
 }
 
-/// The live runs under way, by id.
-#[derive(Clone, Default)]
-pub struct LiveRuns(Arc<Mutex<HashMap<i64, Arc<Live>>>>);
+/// Work under way (sweeps, live runs), by its id in the history.
+pub struct Registry<T>(Arc<Mutex<HashMap<i64, Arc<T>>>>);
 
-impl LiveRuns {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Live>>> {
+/// The sweeps under way.
+pub type Jobs = Registry<Job>;
+
+/// The live runs under way.
+pub type LiveRuns = Registry<Live>;
+
+impl<T> Clone for Registry<T> {
+    fn clone(&self) -> Self {
+        Registry(self.0.clone())
+    }
+}
+
+impl<T> Default for Registry<T> {
+    fn default() -> Self {
+        Registry(Arc::default())
+    }
+}
+
+impl<T> Registry<T> {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<T>>> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -152,27 +142,25 @@ impl LiveRuns {
         self.map().len()
     }
 
-    /// Registers live run `id`.
-    pub fn add(&self, id: i64) -> Arc<Live> {
-        let live = Arc::new(Live::new());
-        self.map().insert(id, live.clone());
-        live
+    /// Registers `work` as `id`.
+    pub fn add(&self, id: i64, work: T) -> Arc<T> {
+        let work = Arc::new(work);
+        self.map().insert(id, work.clone());
+        work
     }
 
-    /// Live run `id`, while it is under way.
-    pub fn get(&self, id: i64) -> Option<Arc<Live>> {
+    /// Work `id`, while it is under way.
+    pub fn get(&self, id: i64) -> Option<Arc<T>> {
         self.map().get(&id).cloned()
     }
 
-    /// Forgets live run `id` (it ended: the history has it).
+    /// Forgets work `id` (it ended: the history has it).
     pub fn remove(&self, id: i64) {
         self.map().remove(&id);
     }
 
-    /// Stops every live run (the studio is stopping).
-    pub fn cancel_all(&self) {
-        for live in self.map().values() {
-            live.cancel.cancel();
-        }
+    /// Every piece of work under way.
+    pub fn all(&self) -> Vec<Arc<T>> {
+        self.map().values().cloned().collect()
     }
 }

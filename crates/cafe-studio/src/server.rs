@@ -84,8 +84,8 @@ pub async fn serve(
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let stop = async move {
         shutdown.await;
-        jobs.cancel_all();
-        live.cancel_all();
+        jobs.all().iter().for_each(|j| j.cancel.cancel());
+        live.all().iter().for_each(|l| l.cancel.cancel());
         let _ = stopping_tx.send(());
     };
     let app = router(state);

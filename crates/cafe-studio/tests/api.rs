@@ -66,6 +66,16 @@ impl Studio {
         Reply { status, content_type, text: String::from_utf8(bytes.to_vec()).unwrap() }
     }
 
+    /// Reads the body at `uri` to its end on a task of its own (an event stream).
+    fn read_in_background(&self, uri: String) -> tokio::task::JoinHandle<String> {
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            let req = Request::get(uri).body(Body::empty()).unwrap();
+            let body = app.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(body.to_vec()).unwrap()
+        })
+    }
+
     async fn get(&self, uri: &str) -> Reply {
         self.send(Method::GET, uri, None).await
     }
@@ -251,14 +261,7 @@ async fn a_sweep_can_be_cancelled_and_streams_its_progress() {
     });
     let started = s.post("/api/sweeps", req).await.json();
     let id = started["id"].as_i64().unwrap();
-    let events = {
-        let app = s.app.clone();
-        tokio::spawn(async move {
-            let req = Request::get(format!("/api/sweeps/{id}/events")).body(Body::empty()).unwrap();
-            let body = app.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
-            String::from_utf8(body.to_vec()).unwrap()
-        })
-    };
+    let events = s.read_in_background(format!("/api/sweeps/{id}/events"));
     // Some progress, then cancel.
     for _ in 0..600 {
         let p = s.get(&format!("/api/sweeps/{id}")).await.json();
@@ -330,14 +333,7 @@ async fn a_live_run_can_be_stopped_and_live_runs_are_limited() {
     let id = s.post("/api/live", slow.clone()).await.json()["id"].as_i64().unwrap();
     let body = s.post("/api/live", slow).await.error(StatusCode::TOO_MANY_REQUESTS);
     assert!(body["error"].as_str().unwrap().starts_with("1 live runs are under way"), "{body}");
-    let stream = {
-        let app = s.app.clone();
-        tokio::spawn(async move {
-            let req = Request::get(format!("/api/live/{id}/events")).body(Body::empty()).unwrap();
-            let body = app.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
-            String::from_utf8(body.to_vec()).unwrap()
-        })
-    };
+    let stream = s.read_in_background(format!("/api/live/{id}/events"));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let r = s.send(Method::DELETE, &format!("/api/live/{id}"), None).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);

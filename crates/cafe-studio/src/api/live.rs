@@ -91,7 +91,7 @@ pub async fn start(
         "clock": "real", "speed": speed,
     });
     let id = begin(&state, Asked { kind: Kind::Run, text: &req.text, options, seed: spec.seed }).await?;
-    let live = state.0.live.add(id);
+    let live = state.0.live.add(id, Live::new());
     let shared = state.clone();
     let spawned = std::thread::Builder::new().name(format!("live-{id}")).spawn(move || {
         let want = Want {
@@ -131,10 +131,9 @@ pub async fn start(
     });
     if let Err(e) = spawned {
         state.0.live.remove(id);
-        let failed: Result<Finished, ApiError> =
-            Err(ApiError::internal(format!("no thread for the run: {e}")));
-        end(&state, id, &failed, Status::Failed)?;
-        return Err(failed.err().unwrap_or_else(|| ApiError::internal("no thread")));
+        let failed = ApiError::internal(format!("no thread for the run: {e}"));
+        end(&state, id, &Err(failed.clone()), Status::Failed)?;
+        return Err(failed);
     }
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "running", "speed": speed }))))
 }

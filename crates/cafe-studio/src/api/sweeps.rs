@@ -130,7 +130,7 @@ pub async fn start(
     });
     let asked = Asked { kind: Kind::Sweep, text: &req.text, options, seed };
     let id = begin(&state, asked).await?;
-    let job = state.0.jobs.add(id, plan.runs);
+    let job = state.0.jobs.add(id, Job::new(id, plan.runs));
     let first = job.progress.borrow().clone();
     let batch = (mode, seed, req.replications);
     tokio::spawn(run(state, id, job, plan, batch));
