@@ -420,6 +420,62 @@ async fn malformed_requests_get_a_json_error_never_a_500() {
 }
 
 #[tokio::test]
+async fn hostile_bodies_on_every_endpoint_get_a_4xx_never_a_5xx() {
+    let s = studio();
+    // A few hundred bodies: not JSON, not UTF-8, the wrong shapes, and scenarios of
+    // random bytes and of a built-in cut at random places.
+    let mut bodies: Vec<Vec<u8>> =
+        ["", "null", "[]", "{}", "\"x\"", "{\"toml\": null}", "{\"toml\": \"\", \"seed\": 1e99}"]
+            .iter()
+            .map(|b| b.as_bytes().to_vec())
+            .collect();
+    bodies.push(vec![0xff, 0xfe, b'{']);
+    bodies.push(format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes());
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let lunch = builtin_toml("lunch");
+    for _ in 0..40 {
+        let garbage: String = (0..next() % 200).map(|_| char::from(32 + (next() % 95) as u8)).collect();
+        let at = lunch.char_indices().map(|(i, _)| i).nth((next() as usize) % lunch.len()).unwrap_or(0);
+        let cut = &lunch[..at];
+        for toml in [garbage.as_str(), cut] {
+            bodies.push(
+                json!({ "toml": toml, "name": "fuzz", "vary": ["cooks=1..2"], "replications": 2 })
+                    .to_string()
+                    .into_bytes(),
+            );
+        }
+    }
+    let posts = ["/api/check", "/api/run", "/api/compare", "/api/sweeps", "/api/live"];
+    for body in &bodies {
+        for path in posts {
+            let req = Request::post(path).body(Body::from(body.clone())).unwrap();
+            let res = s.app.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            assert!(!status.is_server_error(), "{path} {status}: {}", String::from_utf8_lossy(&bytes));
+            if !status.is_success() {
+                let error: Value = serde_json::from_slice(&bytes).unwrap();
+                assert!(error["error"].is_string(), "{error}");
+            }
+        }
+        let req = Request::put("/api/scenarios/fuzz").body(Body::from(body.clone())).unwrap();
+        assert!(!s.app.clone().oneshot(req).await.unwrap().status().is_server_error());
+    }
+    // Live runs and sweeps that started are stopped.
+    for entry in s.get("/api/history").await.json().as_array().unwrap() {
+        let id = &entry["id"];
+        s.send(Method::DELETE, &format!("/api/live/{id}"), None).await;
+        s.send(Method::DELETE, &format!("/api/sweeps/{id}"), None).await;
+    }
+}
+
+#[tokio::test]
 async fn limits_refuse_what_is_too_large_with_the_reason() {
     let limits = Limits { body_bytes: 4096, ..Limits::default() };
     let s = studio_with(limits);

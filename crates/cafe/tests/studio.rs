@@ -20,10 +20,15 @@ struct Studio {
 
 impl Studio {
     fn start(db: &Path, extra: &[&str]) -> Studio {
+        Studio::start_with(db, extra, &[])
+    }
+
+    fn start_with(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Studio {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
             .args(["studio", "--port", "0", "--db"])
             .arg(db)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -96,12 +101,19 @@ fn the_studio_stops_cleanly_on_ctrl_c_and_warns_off_loopback() {
     let status = studio.signal("INT");
     assert_eq!(status.code(), Some(0), "{status:?}");
 
-    let mut open = Studio::start(&dir.path().join("h.sqlite3"), &["--host", "0.0.0.0"]);
+    // No opener on an empty PATH: --open says so and gives the URL.
+    let mut open =
+        Studio::start_with(&dir.path().join("h.sqlite3"), &["--host", "0.0.0.0", "--open"], &[("PATH", "")]);
     let status = Command::new("kill").args(["-TERM", &open.child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let mut err = String::new();
     open.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(err.starts_with("warning: listening on 0.0.0.0: anyone who can reach this machine"), "{err}");
+    let url = format!("http://0.0.0.0:{}/", open.addr.port());
+    assert!(
+        err.contains(&format!("no browser opener found (xdg-open, open): open {url} yourself\n")),
+        "{err}"
+    );
 }
 
 #[test]
