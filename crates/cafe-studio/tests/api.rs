@@ -517,3 +517,24 @@ async fn a_run_past_the_time_limit_is_stopped_and_recorded_as_failed() {
         assert!(body["error"].as_str().unwrap().ends_with("only finished work has exports"), "{body}");
     }
 }
+
+#[test]
+fn every_route_is_documented_in_prose_and_in_the_openapi_file() {
+    let routes = include_str!("../src/api/mod.rs");
+    let openapi = include_str!("../../../docs/studio-openapi.yaml");
+    let prose = include_str!("../../../docs/studio.md");
+    let paths: Vec<String> = routes
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(".route(\""))
+        .map(|l| format!("/api{}", &l[..l.find('"').unwrap()]))
+        .collect();
+    assert!(paths.len() >= 15, "{paths:?}");
+    for path in &paths {
+        assert!(openapi.contains(&format!("\n  {path}:\n")), "{path} is not in docs/studio-openapi.yaml");
+        let written = path.replace("{file}", "report.json");
+        assert!(
+            prose.contains(&format!("`{written}`")) || prose.contains(&format!("{written}`")),
+            "{path} is not in docs/studio.md"
+        );
+    }
+}
