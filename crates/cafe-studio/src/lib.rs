@@ -21,6 +21,7 @@ mod api;
 mod body;
 mod config;
 mod error;
+mod guard;
 pub mod history;
 mod jobs;
 mod page;

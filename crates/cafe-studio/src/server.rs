@@ -25,6 +25,8 @@ pub struct State(pub(crate) Arc<Inner>);
 
 pub(crate) struct Inner {
     pub history: History,
+    /// Answer only requests whose `Host` is this machine ([`crate::guard`]).
+    pub local_only: bool,
     pub work: Work,
     pub jobs: Jobs,
     pub live: LiveRuns,
@@ -32,10 +34,16 @@ pub(crate) struct Inner {
 }
 
 impl State {
-    /// The state of a studio with `history` and `limits`.
+    /// The state of a studio with `history` and `limits`, which answers pages of
+    /// this machine only.
     pub fn new(history: History, limits: Limits) -> State {
+        State::build(history, limits, true)
+    }
+
+    fn build(history: History, limits: Limits, local_only: bool) -> State {
         let work = Work::new(limits.concurrent_runs);
-        State(Arc::new(Inner { history, work, jobs: Jobs::default(), live: LiveRuns::default(), limits }))
+        let (jobs, live) = (Jobs::default(), LiveRuns::default());
+        State(Arc::new(Inner { history, local_only, work, jobs, live, limits }))
     }
 
     /// Opens the history at `config.db` (marking what an earlier studio left
@@ -43,7 +51,7 @@ impl State {
     pub fn open(config: &Config) -> io::Result<(State, usize)> {
         let (history, marked) = History::open(&config.db)
             .map_err(|e| io::Error::other(format!("cannot open the history {}: {e}", config.db.display())))?;
-        Ok((State::new(history, config.limits.clone()), marked))
+        Ok((State::build(history, config.limits.clone(), config.host.is_loopback()), marked))
     }
 
     /// Calls `f` with the history on a blocking thread: SQLite waits for the disk,
@@ -67,9 +75,11 @@ impl State {
 /// The router: the page at `/`, the API under `/api/`.
 pub fn router(state: State) -> Router {
     let limit = state.0.limits.body_bytes;
+    let local_only = state.0.local_only;
     crate::page::routes()
         .nest("/api", crate::api::routes())
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(local_only, crate::guard::local_host))
         .with_state(state)
 }
 

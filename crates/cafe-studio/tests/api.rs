@@ -384,6 +384,14 @@ async fn scenarios_of_ones_own_are_saved_listed_replaced_and_deleted() {
 async fn malformed_requests_get_a_json_error_never_a_500() {
     let s = studio();
     s.get("/api/nope").await.error(StatusCode::NOT_FOUND);
+    let plain =
+        Request::post("/api/run").header(header::CONTENT_TYPE, "text/plain").body(Body::from("{}")).unwrap();
+    let res = s.app.clone().oneshot(plain).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for (host, status) in [("evil.example:8080", StatusCode::FORBIDDEN), ("localhost:8080", StatusCode::OK)] {
+        let req = Request::get("/api/history").header(header::HOST, host).body(Body::empty()).unwrap();
+        assert_eq!(s.app.clone().oneshot(req).await.unwrap().status(), status, "{host}");
+    }
     s.send(Method::PUT, "/api/run", None).await.error(StatusCode::METHOD_NOT_ALLOWED);
     s.send(Method::POST, "/api/run", Some("{not json".into())).await.error(StatusCode::BAD_REQUEST);
     s.post("/api/run", json!({ "name": "no toml" })).await.error(StatusCode::BAD_REQUEST);
