@@ -14,7 +14,7 @@
 //! ```no_run
 //! let config = cafe_studio::Config::default();
 //! let cancel = async_cafe::Cancel::new(); // cancelled on Ctrl-C by the caller
-//! cafe_studio::run(config, &cancel, |url| println!("Café Studio: {url}")).unwrap();
+//! cafe_studio::run(config, &cancel, |started| println!("Café Studio: {}", started.url)).unwrap();
 //! ```
 
 mod api;
@@ -31,4 +31,4 @@ mod work;
 
 pub use config::{Config, Limits, default_db_path};
 pub use error::{ApiError, ProblemRecord};
-pub use server::{State, router, run, serve};
+pub use server::{Started, State, router, run, serve};

@@ -113,18 +113,27 @@ pub async fn serve(
     }
 }
 
-/// Starts the studio as `config` says, calls `ready` with its URL once it listens,
-/// and serves until `cancel` is cancelled (the `cafe` command cancels it on Ctrl-C).
-/// Blocks the calling thread; builds its own tokio runtime.
-pub fn run(config: Config, cancel: &Cancel, ready: impl FnOnce(&str)) -> io::Result<()> {
+/// What [`run`] tells its caller once the studio listens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Started {
+    /// The page's URL.
+    pub url: String,
+    /// Entries an earlier studio left unfinished, now marked interrupted.
+    pub interrupted: usize,
+}
+
+/// Starts the studio as `config` says, calls `ready` once it listens, and serves
+/// until `cancel` is cancelled (the `cafe` command cancels it on Ctrl-C). Blocks
+/// the calling thread; builds its own tokio runtime.
+pub fn run(config: Config, cancel: &Cancel, ready: impl FnOnce(&Started)) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let (state, _) = State::open(&config)?;
+        let (state, interrupted) = State::open(&config)?;
         let listener = TcpListener::bind(SocketAddr::new(config.host, config.port)).await.map_err(|e| {
             io::Error::new(e.kind(), format!("cannot listen on {}:{}: {e}", config.host, config.port))
         })?;
         let addr = listener.local_addr()?;
-        ready(&url(addr));
+        ready(&Started { url: url(addr), interrupted });
         let cancel = cancel.clone();
         let shutdown = async move {
             while !cancel.is_cancelled() {

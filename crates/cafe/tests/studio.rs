@@ -190,7 +190,7 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
         assert_eq!(status, "running");
     }
 
-    let studio = Studio::start(&db, &[]);
+    let mut studio = Studio::start(&db, &[]);
     let (_, history) = studio.get("/api/history");
     let statuses: Vec<(i64, &str)> = history
         .as_array()
@@ -205,4 +205,8 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
     assert_eq!(kept["result"]["report"], run["report"]);
     let (status, cancel) = request(studio.addr, "DELETE", &format!("/api/sweeps/{id}"), None);
     assert_eq!(status, 409, "{cancel}");
+    let _ = studio.child.kill();
+    let mut err = String::new();
+    studio.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(err, "the history had 1 unfinished entry from a studio that stopped: marked interrupted\n");
 }

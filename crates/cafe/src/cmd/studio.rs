@@ -28,7 +28,15 @@ pub fn execute(args: StudioArgs, out: &mut Output) -> Result<(), Error> {
     };
     let interrupts = Interrupts::install(|| say("stopping Café Studio\n"))?;
     let mut said = Ok(());
-    cafe_studio::run(config, interrupts.cancel(), |url| {
+    cafe_studio::run(config, interrupts.cancel(), |started| {
+        let url = &started.url;
+        if started.interrupted > 0 {
+            let n = started.interrupted;
+            say(&format!(
+                "the history had {n} unfinished entr{} from a studio that stopped: marked interrupted\n",
+                if n == 1 { "y" } else { "ies" }
+            ));
+        }
         said = writeln!(out, "Café Studio: {url} (Ctrl-C to stop)").and_then(|()| out.flush());
         if args.open && !open(url) {
             say(&format!("no browser opener found (xdg-open, open): open {url} yourself\n"));
