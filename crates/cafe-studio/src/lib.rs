@@ -1,15 +1,17 @@
 //! Café Studio: the Async Café in the browser. A local web application, started by
 //! `cafe studio`, that serves a single-page application (embedded in the binary: no
-//! network, no CDN) and the HTTP API under `/api/` behind it: the built-ins, checking
-//! a scenario as it is typed, running and comparing the kitchens, sweeps in the
-//! background with live progress, and a history of every run in SQLite.
+//! network, no CDN) and the HTTP API under `/api/` behind it (docs/studio.md): the
+//! built-ins and one's own scenarios, checking a scenario as it is typed, running and
+//! comparing the kitchens, live runs on the real clock, sweeps in the background
+//! with live progress, and a history of every run in SQLite.
 //!
 //! Like the `cafe` command and the Python package, the studio is a thin room over the
 //! library's operations layer (`async_cafe::ops`): it converts requests into the
 //! operations' typed inputs and their typed results into JSON, and has no semantics
 //! of its own. What it adds is what a server needs: the engine on tokio's blocking
-//! threads behind a semaphore ([`work`]), limits on what one request may ask
-//! ([`Limits`]), errors as JSON ([`ApiError`]), and the history ([`history`]).
+//! threads behind a semaphore (one permit per core), limits on what one request may
+//! ask ([`Limits`]), errors as JSON ([`ApiError`]), the history ([`history`]), and
+//! answering only this machine's pages when it listens on loopback.
 //!
 //! ```no_run
 //! let config = cafe_studio::Config::default();
