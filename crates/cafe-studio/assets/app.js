@@ -38,7 +38,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 // ---- tabs -------------------------------------------------------------------
 
@@ -51,63 +50,50 @@ for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', (
 
 // ---- the editor ---------------------------------------------------------------
 
-const editor = $('toml');
-let problemLines = new Set();
+// CodeMirror 5 (assets/vendor/codemirror, embedded): line numbers, TOML
+// highlighting, undo; the problems' lines are marked and listed below it.
+const editor = CodeMirror.fromTextArea($('toml'), {
+  mode: 'toml',
+  lineNumbers: true,
+  indentUnit: 4,
+  viewportMargin: Infinity,
+  gutters: ['problem-gutter', 'CodeMirror-linenumbers'],
+});
+// For the browser test and the curious: `studio.editor` is the CodeMirror instance.
+window.studio = { editor };
+let markedLines = [];
 let checkTimer = null;
 let checkSeq = 0;
 
-/** One line of TOML, highlighted: comments, table headers, keys, strings, numbers. */
-function highlightLine(line) {
-  const hash = line.search(/#(?=(?:[^"]*"[^"]*")*[^"]*$)/);
-  const code = hash >= 0 ? line.slice(0, hash) : line;
-  const comment = hash >= 0 ? `<span class="t-comment">${escapeHtml(line.slice(hash))}</span>` : '';
-  let html = escapeHtml(code);
-  if (/^\s*\[/.test(code)) {
-    html = `<span class="t-table">${html}</span>`;
-  } else {
-    html = html
-      .replace(/(&quot;(?:[^&]|&(?!quot;))*?&quot;)/g, '<span class="t-string">$1</span>')
-      .replace(/^(\s*)([A-Za-z0-9_.-]+)(\s*=)/, '$1<span class="t-key">$2</span>$3')
-      .replace(/(=\s*|,\s*|\[\s*)(-?\d+(?:\.\d+)?)(?![\w.])/g, '$1<span class="t-number">$2</span>');
-  }
-  return html + comment;
-}
-
-function renderEditor() {
-  const lines = editor.value.split('\n');
-  $('gutter').textContent = lines.map((_, i) => i + 1).join('\n') + '\n';
-  $('highlight').innerHTML = lines
-    .map((l, i) => `<span class="line${problemLines.has(i + 1) ? ' bad' : ''}">${highlightLine(l) || ' '}</span>`)
-    .join('\n') + '\n';
-  syncScroll();
-}
-
-function syncScroll() {
-  $('highlight').scrollTop = editor.scrollTop;
-  $('highlight').scrollLeft = editor.scrollLeft;
-  $('gutter').scrollTop = editor.scrollTop;
-}
-
-editor.addEventListener('input', () => {
-  renderEditor();
+editor.on('change', () => {
   clearTimeout(checkTimer);
   checkTimer = setTimeout(check, 300);
 });
-editor.addEventListener('scroll', syncScroll);
+
+/** Marks the lines with problems (a class on the line, a dot in the gutter). */
+function markProblems(problems) {
+  for (const handle of markedLines) editor.removeLineClass(handle, 'background', 'bad-line');
+  editor.clearGutter('problem-gutter');
+  markedLines = [];
+  for (const p of problems.filter((x) => x.line)) {
+    const line = Math.min(p.line - 1, editor.lineCount() - 1);
+    markedLines.push(editor.addLineClass(line, 'background', 'bad-line'));
+    editor.setGutterMarker(line, 'problem-gutter', el('span', { class: 'problem-dot', title: p.message, text: '●' }));
+  }
+}
 
 /** Checks the editor's text (debounced) and lists every problem at its place. */
 async function check() {
   const seq = ++checkSeq;
   let res;
   try {
-    res = await api('POST', '/check', { toml: editor.value, name: state.name });
+    res = await api('POST', '/check', { toml: editor.getValue(), name: state.name });
   } catch (e) {
     res = { ok: false, problems: e.problems, summary: null, error: e.message };
   }
   if (seq !== checkSeq) return;
   const list = $('problems');
   list.replaceChildren();
-  problemLines = new Set(res.problems.filter((p) => p.line).map((p) => p.line));
   for (const p of res.problems) {
     const where = p.line ? `line ${p.line}, column ${p.column}` : p.file;
     const item = el('li', { class: 'problem', 'data-line': p.line ?? '', 'data-column': p.column ?? '' });
@@ -122,22 +108,19 @@ async function check() {
     ? res.summary + (res.warnings.length ? ' — ' + res.warnings.join(' ') : '')
     : res.error || `${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}`;
   $('run').disabled = !res.ok;
-  renderEditor();
+  markProblems(res.problems);
 }
 
 function jumpTo(line, column) {
-  const lines = editor.value.split('\n');
-  let pos = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
-  pos += Math.max(0, column - 1);
   editor.focus();
-  editor.setSelectionRange(pos, pos + 1);
+  editor.setSelection({ line: line - 1, ch: column - 1 }, { line: line - 1, ch: column });
+  editor.scrollIntoView({ line: line - 1, ch: column - 1 }, 60);
 }
 
 function setScenario(name, toml) {
   state.name = name;
-  editor.value = toml;
-  renderEditor();
+  editor.setValue(toml);
+  editor.clearHistory();
   check();
 }
 
@@ -174,7 +157,7 @@ $('save').addEventListener('click', async () => {
   const name = $('save-name').value.trim();
   $('save-status').textContent = '';
   try {
-    const saved = await api('PUT', `/scenarios/${encodeURIComponent(name)}`, { toml: editor.value });
+    const saved = await api('PUT', `/scenarios/${encodeURIComponent(name)}`, { toml: editor.getValue() });
     await loadSaved();
     state.name = saved.name;
     $('builtin').value = `saved:${saved.name}`;
@@ -188,7 +171,7 @@ $('save').addEventListener('click', async () => {
 // ---- running and showing both kitchens ---------------------------------------------
 
 $('run').addEventListener('click', async () => {
-  const body = { toml: editor.value, name: state.name };
+  const body = { toml: editor.getValue(), name: state.name };
   if ($('seed').value !== '') body.seed = Number($('seed').value);
   if ($('policy').value) body.policy = $('policy').value;
   $('run-error').textContent = '';
@@ -443,7 +426,7 @@ $('scrub').addEventListener('input', () => {
 // ---- live, on the real clock ---------------------------------------------------------
 
 $('live-start').addEventListener('click', async () => {
-  const body = { toml: editor.value, name: state.name, mode: $('live-mode').value };
+  const body = { toml: editor.getValue(), name: state.name, mode: $('live-mode').value };
   if ($('seed').value !== '') body.seed = Number($('seed').value);
   if ($('policy').value) body.policy = $('policy').value;
   if ($('live-speed').value !== '') body.speed = Number($('live-speed').value);
@@ -492,7 +475,7 @@ $('sweep-form').addEventListener('submit', async (ev) => {
   $('sweep-error').textContent = '';
   $('sweep-result').hidden = true;
   const body = {
-    toml: editor.value, name: state.name, vary: lines('vary'), target: lines('target'),
+    toml: editor.getValue(), name: state.name, vary: lines('vary'), target: lines('target'),
     replications: Number($('replications').value), mode: $('sweep-mode').value,
   };
   try {
@@ -598,8 +581,7 @@ $('history-compare').addEventListener('click', async () => {
 async function reopenEntry(id) {
   const entry = await api('GET', `/history/${id}`);
   state.name = entry.name;
-  editor.value = entry.scenario;
-  renderEditor();
+  editor.setValue(entry.scenario);
   check();
   if (entry.options && entry.options.seed !== undefined) $('seed').value = entry.options.seed;
   if (entry.kind === 'sweep') {

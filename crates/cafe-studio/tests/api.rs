@@ -92,7 +92,15 @@ fn builtin_toml(name: &str) -> &'static str {
 #[tokio::test]
 async fn the_page_and_its_files_are_served_from_the_binary() {
     let s = studio();
-    for (path, kind) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+    let files = [
+        ("/", "text/html"),
+        ("/app.js", "text/javascript"),
+        ("/style.css", "text/css"),
+        ("/vendor/codemirror.js", "text/javascript"),
+        ("/vendor/codemirror.css", "text/css"),
+        ("/vendor/toml.js", "text/javascript"),
+    ];
+    for (path, kind) in files {
         let r = s.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(r.content_type.starts_with(kind), "{path}: {}", r.content_type);
