@@ -215,7 +215,9 @@ function show(result) {
       el('span', { class: 'label', text: 'speedup' }),
       el('strong', { class: 'value', text: `${result.speedup.toFixed(2)}×` })));
   }
-  $('why').replaceChildren(...(result.why || []).map((w) => el('li', { text: w })));
+  $('why').replaceChildren(
+    ...(result.why || []).map((w) => el('li', { text: w })),
+    ...(result.warnings || []).map((w) => el('li', { class: 'warning', text: w })));
 
   const kitchens = $('kitchens');
   kitchens.replaceChildren();

@@ -210,6 +210,9 @@ async fn a_comparison_has_both_kitchens_the_speedup_and_why() {
     assert_eq!(body["sides"][1]["report"]["mode"], "async");
     assert!(body["why"][0].as_str().unwrap().starts_with("The synchronous cook stood by"), "{}", body["why"]);
     assert!(body["text"].as_str().unwrap().contains("speedup"));
+    assert_eq!(body["warnings"], json!([]), "lunch has room for its one customer");
+    let busy = s.post("/api/compare", json!({ "toml": builtin_toml("rush-hour") })).await.json();
+    assert!(!busy["warnings"].as_array().unwrap().is_empty(), "{}", busy["warnings"]);
     let lanes = body["sides"][1]["lanes"].as_array().unwrap();
     assert_eq!(lanes[0]["kind"], "cook");
     assert!(lanes.iter().any(|l| l["kind"] == "order"));

@@ -3,6 +3,7 @@
 //! side's statistics and timeline lanes, and each side's JSON report (the events the
 //! page's animated kitchen plays).
 
+use async_cafe::capacity;
 use async_cafe::model::{Mode, Scenario};
 use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec};
 use async_cafe::time;
@@ -68,6 +69,8 @@ pub async fn compare(
             }));
         }
         let headline = headline(&sc, &cmp);
+        let warnings: Vec<String> =
+            [Mode::Sync, Mode::Async].into_iter().flat_map(|m| capacity::warnings(&sc, m)).collect();
         let result = json!({
             "scenario": sc.name,
             "summary": sc.summary,
@@ -75,6 +78,7 @@ pub async fn compare(
             "speedup": cmp.speedup(),
             "text": cmp.render(&sc),
             "why": why(&cmp, &sc),
+            "warnings": warnings,
             "sides": sides,
         });
         Ok(Finished { result, headline, files: Vec::new() })
