@@ -516,7 +516,10 @@ impl<S> EventRecord<S> {
             | EventKind::Arrived { .. }
             | EventKind::Served { .. }
             | EventKind::Left { .. }
-            | EventKind::Balked { .. } => {}
+            | EventKind::Balked { .. }
+            | EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. } => {}
         }
         rec
     }

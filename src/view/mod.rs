@@ -2,6 +2,7 @@
 
 pub mod columns;
 pub mod compare;
+pub mod event_loop;
 #[cfg(feature = "export")]
 pub mod export;
 pub mod histogram;

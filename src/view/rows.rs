@@ -319,6 +319,7 @@ impl<'s> Tabulator<'s> {
                 self.finished_orders(out)?;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
         }
         Ok(())
     }
