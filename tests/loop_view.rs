@@ -210,3 +210,65 @@ fn the_synchronous_kitchen_has_no_loop_to_show() {
     assert!(ran.event_loop.is_none());
     assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
 }
+
+/// The boil (3 s, unattended) ends while the peel (5 s, hands-on) holds the loop: its
+/// finish is noticed at 5 s, so the brew that comes after it starts 2 s late. The
+/// order takes 6 s, 1 s above its longest chain (the peel's 5 s); along the boil and
+/// the brew it waited 2 s for the loop.
+const BREW: &str = r#"
+name = "brew"
+[recipes.coffee]
+steps = [
+    { name = "boil", kind = "unattended", duration = 3 },
+    { name = "peel", kind = "hands-on", duration = 5, after = [] },
+    { name = "brew", kind = "hands-on", duration = 1, after = ["boil"] },
+]
+[menu]
+coffee = "coffee"
+[customers]
+list = [{ item = "coffee" }]
+"#;
+
+#[test]
+fn an_order_s_waits_say_what_it_waited_for_along_the_steps_that_decided_its_end() {
+    let sc = load(BREW);
+    for mode in [Mode::Async, Mode::Sync] {
+        let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
+        let report = ops::json_report(&sc, spec).unwrap();
+        let o = &report.orders[0];
+        let w = o.waits.expect("served");
+        let got = (o.served_s, o.above_chain_s, w.door_s, w.cook_s, w.equipment_s, w.loop_s);
+        match mode {
+            Mode::Async => assert_eq!(got, (Some(6.0), Some(1.0), 0.0, 0.0, 0.0, 2.0)),
+            // One step at a time in recipe order: boil 0-3, peel 3-8, brew 8-9; the
+            // brew, ready at 3 s, waited 5 s for the cook.
+            Mode::Sync => assert_eq!(got, (Some(9.0), Some(4.0), 0.0, 5.0, 0.0, 0.0)),
+        }
+    }
+    let text = loop_text(&sc);
+    assert!(
+        text.ends_with(
+            "why the orders took longer than their steps' work:\n  Order 1 waited 2 s (1 s above its longest \
+             chain of steps): 2 s for the loop (a finish noticed late, the loop held).\n"
+        ),
+        "{text}"
+    );
+}
+
+/// The loop's own events are for the loop view alone: the events export of a run
+/// with `--loop` is the export of the same run without it.
+#[test]
+fn watching_the_loop_leaves_the_exports_as_they_are() {
+    let sc = common::load_builtin("bakery");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+    let export = |event_loop: bool, name: &str| {
+        let path = dir.path().join(name);
+        let want = Want { event_loop, events: Some(path.clone()), ..Want::default() };
+        ops::run(&sc, spec, want, &mut std::io::sink()).unwrap();
+        std::fs::read_to_string(path).unwrap()
+    };
+    let (with, without) = (export(true, "with.jsonl"), export(false, "without.jsonl"));
+    assert!(without.contains("step_started") && !without.contains("handle_run"));
+    assert_eq!(with, without);
+}

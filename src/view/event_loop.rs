@@ -25,6 +25,9 @@ use crate::orders::Order;
 use crate::time::{Ticks, seconds};
 use crate::view::json::TimeUnitRecord;
 use crate::view::narrative::Narrator;
+use crate::view::stats::longest_chain;
+use crate::view::waits::{Longest, WaitTracker, Waited};
+use crate::view::why::waited_longest;
 
 /// One line of the loop view, in the order it happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -114,6 +117,9 @@ pub struct LoopRecord {
     pub time_unit: TimeUnitRecord,
     /// Every pass, in order.
     pub passes: Vec<PassRecord>,
+    /// Why the orders took longer than their recipes: the orders that waited
+    /// longest and what for, a sentence each (`view::why::waited_longest`).
+    pub why: Vec<String>,
 }
 
 /// A hands-on step that held a cook, to explain the timers it made late.
@@ -122,6 +128,9 @@ struct Hold {
     from: Ticks,
     until: Ticks,
 }
+
+/// How many of the orders that waited longest the view ends with.
+const WHY_ORDERS: usize = 3;
 
 /// How many past hands-on steps are kept to explain late timers.
 const HOLDS_KEPT: usize = 16;
@@ -145,6 +154,8 @@ pub struct LoopView<'s> {
     seed: u64,
     /// Lines of text made by `event`, handed to its callback.
     text: String,
+    waits: WaitTracker<'s>,
+    longest: Longest,
 }
 
 impl<'s> LoopView<'s> {
@@ -164,6 +175,8 @@ impl<'s> LoopView<'s> {
             passes: keep.then(Vec::new),
             seed,
             text: String::new(),
+            waits: WaitTracker::new(sc),
+            longest: Longest::new(WHY_ORDERS),
         }
     }
 
@@ -172,6 +185,13 @@ impl<'s> LoopView<'s> {
     pub fn event(&mut self, event: &Event<'_>, mut line: impl FnMut(&str)) {
         let mut entries: Vec<LoopEntry> = Vec::new();
         let t = event.t;
+        if let Some((id, waits)) = self.waits.event(event) {
+            if let EventKind::Served { order, .. } = event.kind {
+                let chain = longest_chain(self.sc, order.item, &order.durations);
+                let above_chain = (t - order.arrival).saturating_sub(chain);
+                self.longest.offer(Waited { id, above_chain, waits });
+            }
+        }
         match event.kind {
             EventKind::LoopPass { pass } => {
                 self.pass = pass;
@@ -266,6 +286,12 @@ impl<'s> LoopView<'s> {
             }
             if let Some(pass) = self.passes.as_mut().and_then(|p| p.last_mut()) {
                 pass.entries.push(entry);
+            }
+        }
+        if let EventKind::ServiceEnded { .. } = event.kind {
+            line("why the orders took longer than their steps' work:");
+            for sentence in waited_longest(self.sc, self.longest.orders()) {
+                line(&format!("  {sentence}"));
             }
         }
     }
@@ -422,6 +448,7 @@ impl<'s> LoopView<'s> {
             seed: self.seed,
             time_unit: TimeUnitRecord { name: sc.unit, seconds: sc.unit.seconds() },
             passes,
+            why: waited_longest(sc, self.longest.orders()),
         })
     }
 }

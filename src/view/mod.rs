@@ -16,4 +16,5 @@ pub mod stats;
 pub mod table;
 pub mod timeline;
 pub mod trace;
+pub mod waits;
 pub mod why;
