@@ -26,7 +26,7 @@ use async_cafe::python_program::program;
 use async_cafe::view::event_loop::{LoopEntry, LoopRecord};
 use async_cafe::view::narrative::Narrator;
 use common::loop_trace::{LOOP_TRACE, handle_name};
-use common::{assert_goldens, golden, load, root};
+use common::{assert_goldens, golden, load, python, root};
 
 /// The text of `cafe run --loop --clock virtual` for `sc`.
 fn loop_text(sc: &Scenario) -> String {
@@ -83,17 +83,6 @@ fn engine_trace(sc: &Scenario) -> Vec<String> {
     });
     engine::run(sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
     lines
-}
-
-fn python() -> Option<String> {
-    if std::env::var("CAFE_SKIP_DIFFERENTIAL").is_ok_and(|v| v == "1") {
-        eprintln!("CAFE_SKIP_DIFFERENTIAL=1: the programs are not run");
-        return None;
-    }
-    let py = std::env::var("CAFE_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "python3".into());
-    let ok = Command::new(&py).arg("--version").output().is_ok_and(|o| o.status.success());
-    assert!(ok, "cannot run `{py} --version`: set CAFE_PYTHON, or CAFE_SKIP_DIFFERENTIAL=1 to skip");
-    Some(py)
 }
 
 #[test]

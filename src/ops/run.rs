@@ -776,6 +776,30 @@ mod tests {
         assert_eq!(virtual_.text, real.text);
     }
 
+    /// `--loop` on the real clock is live: every line of the loop view is flushed as
+    /// it is written, and the text is the virtual clock's.
+    #[cfg(feature = "real-clock")]
+    #[test]
+    fn the_loop_view_is_flushed_line_by_line_on_the_real_clock() {
+        use crate::clock::Behind;
+        let sc = builtin::find("hi").unwrap().load().unwrap();
+        let watch = |clock| {
+            let spec = RunSpec { mode: Mode::Async, clock, seed: sc.seed };
+            let mut out = Flushes::default();
+            run(&sc, spec, Want { event_loop: true, ..Want::default() }, &mut out).unwrap();
+            out
+        };
+        let real = watch(ClockKind::Real { speed: 1000.0, behind: Behind::Warn });
+        let lines = real.at.last().copied().unwrap();
+        assert!(lines > 20, "{lines}");
+        let mut each: Vec<usize> = (1..=lines).collect();
+        each.push(lines);
+        assert_eq!(real.at, each);
+        let virtual_ = watch(ClockKind::Virtual);
+        assert_eq!(virtual_.text, real.text);
+        assert!(String::from_utf8(real.text).unwrap().starts_with("pass 1 · 0.000 s\n"));
+    }
+
     #[test]
     fn the_commonest_runs_feed_the_views_they_ask_for_and_no_others() {
         // Statistics alone, with the JSON report, with the trace, and all at once
