@@ -118,8 +118,9 @@ pub enum EventKind<'a> {
     /// sink that [`Sink::wants_loop`]). `due` is when it was due: earlier than the
     /// event's time when a hands-on step held the loop meanwhile.
     TimerDue {
-        /// The timer's callback, which runs later in this pass.
-        handle: LoopHandle<'a>,
+        /// The timer's callback, which runs later in this pass. (Borrowed, like the
+        /// order: the loop's events keep `EventKind` as small as the kitchen's.)
+        handle: &'a LoopHandle<'a>,
         /// When the timer was due, in ticks since service opened.
         due: Ticks,
     },
@@ -128,7 +129,7 @@ pub enum EventKind<'a> {
     /// starts holds `cook` until the step's `StepFinished`.
     HandleRun {
         /// What the handle does.
-        handle: LoopHandle<'a>,
+        handle: &'a LoopHandle<'a>,
         /// The cook that runs it (the lowest free one).
         cook: CookIx,
     },
@@ -273,6 +274,10 @@ impl<'a> LoopHandle<'a> {
         }
     }
 }
+
+// The loop's events borrow their handle: an event stays four words, as the
+// kitchen's events need (every view takes one per event).
+const _: () = assert!(std::mem::size_of::<Event<'_>>() <= 32);
 
 /// Where the engine sends its events.
 pub trait Sink {

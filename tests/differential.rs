@@ -493,7 +493,7 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
                 if std::mem::take(&mut pass_pending) {
                     lines.push((t, "@@ pass".into()));
                 }
-                format!("@@ {}", handle_name(&sc, handle))
+                format!("@@ {}", handle_name(&sc, *handle))
             }
             EventKind::Arrived { order } => format!("o{}: arrived", order.id),
             EventKind::StepStarted { order, step, .. } => {

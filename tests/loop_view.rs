@@ -77,7 +77,7 @@ fn engine_trace(sc: &Scenario) -> Vec<String> {
             if std::mem::take(&mut pass_pending) {
                 lines.push("@@ pass".to_string());
             }
-            lines.push(format!("@@ {}", handle_name(sc, handle)));
+            lines.push(format!("@@ {}", handle_name(sc, *handle)));
         }
         _ => narrator.event(e, |_, line| lines.push(line.to_string())),
     });

@@ -398,7 +398,11 @@ proptest! {
         sc.kitchen.cooks = cooks;
         let mut log = Vec::new();
         let (mut passes, mut handles) = (0u64, 0u64);
-        let mut sink = crate::event::WithLoop(|e: &Event<'_>| match e.kind {
+        // The loop view takes it all without a panic, a pass a record.
+        let mut view = crate::view::event_loop::LoopView::new(&sc, seed, true);
+        let mut sink = crate::event::WithLoop(|e: &Event<'_>| {
+            view.event(e, |_| {});
+            match e.kind {
             EventKind::LoopPass { pass } => {
                 passes += 1;
                 assert_eq!(pass, passes, "passes are numbered from 1");
@@ -409,10 +413,12 @@ proptest! {
             }
             EventKind::TimerDue { due, .. } => assert!(due <= e.t, "a timer moved before it was due"),
             _ => log.push(format!("{} {:?}", e.t, e.kind)),
+            }
         });
         let outcome = AsyncEngine::<false, SortedKeys>::new(&sc, OrderSource::new(&sc, seed))
             .run(&mut VirtualClock, &mut sink);
         prop_assert!(handles > 0 && passes > 0);
+        prop_assert_eq!(view.finish().map(|r| r.passes.len() as u64), Some(passes));
         prop_assert_eq!((outcome, log), kitchen::<false, SortedKeys>(&sc, seed));
     }
 }

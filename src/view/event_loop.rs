@@ -211,14 +211,14 @@ impl<'s> LoopView<'s> {
                     .map(|h| h.step.clone())
                     .collect();
                 entries.push(LoopEntry::Timer {
-                    handle: self.timer(handle),
+                    handle: self.timer(*handle),
                     due_s: seconds(due),
                     late_s: seconds(t - due.min(t)),
                     held_by,
                 });
             }
             EventKind::HandleRun { handle, cook } => {
-                entries.push(LoopEntry::Run { cook: self.cook(cook), handle: self.handle(handle) });
+                entries.push(LoopEntry::Run { cook: self.cook(cook), handle: self.handle(*handle) });
             }
             EventKind::StepWaiting { order, step, equipment, .. } => {
                 let name = self.step_name(order, step);

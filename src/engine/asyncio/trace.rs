@@ -20,7 +20,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     #[inline(never)]
     pub(super) fn trace_timer<S: Sink + ?Sized>(&self, handle: Handle, due: Ticks, sink: &mut S) {
         if let Some(handle) = self.loop_handle(handle) {
-            sink.event(&Event { t: self.now, kind: EventKind::TimerDue { handle, due } });
+            sink.event(&Event { t: self.now, kind: EventKind::TimerDue { handle: &handle, due } });
         }
     }
 
@@ -37,7 +37,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             _ => 1,
         };
         for _ in 0..count {
-            sink.event(&Event { t: self.now, kind: EventKind::HandleRun { handle: named, cook } });
+            sink.event(&Event { t: self.now, kind: EventKind::HandleRun { handle: &named, cook } });
         }
     }
 
