@@ -24,7 +24,7 @@ use crate::orders::Order;
 use crate::time::{Ticks, TimeUnit, seconds};
 
 use super::narrative::Narrator;
-use super::waits::{WaitTracker, Waits, WaitsRecord};
+use super::waits::{WaitTracker, Waits};
 
 /// The JSON report of one run (`cafe run --format json`), field for field as
 /// `docs/json-output.md` documents it. Every `_s` field is in seconds of scenario time.
@@ -104,9 +104,19 @@ pub struct OrderRecord {
     /// Time in system minus the longest chain, once served.
     pub above_chain_s: Option<f64>,
     /// Once served, what it waited for along the steps that decided when
-    /// (`view::waits`): with their work, its time in system.
+    /// (`view::waits`), as the last four columns of `orders.csv`: let in late by the
+    /// door. Left out unless served.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waits: Option<WaitsRecord>,
+    pub door_s: Option<f64>,
+    /// Waiting for a cook; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cook_s: Option<f64>,
+    /// In line for equipment; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment_s: Option<f64>,
+    /// Waiting for the loop; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_s: Option<f64>,
     /// The longest chain, in ticks.
     #[serde(skip)]
     pub chain: Ticks,
@@ -473,7 +483,10 @@ impl OrderRecord {
             balked: false,
             longest_chain_s: secs(chain),
             above_chain_s: None,
-            waits: None,
+            door_s: None,
+            cook_s: None,
+            equipment_s: None,
+            loop_s: None,
             chain,
             arrival: order.arrival,
         }
@@ -487,7 +500,12 @@ impl OrderRecord {
     /// Records that the order was served at `t`, having waited `waits`.
     pub fn served(&mut self, t: Ticks, waits: Option<Waits>) {
         self.served_s = Some(secs(t));
-        self.waits = waits.map(WaitsRecord::from);
+        if let Some(w) = waits {
+            self.door_s = Some(secs(w.door));
+            self.cook_s = Some(secs(w.cook));
+            self.equipment_s = Some(secs(w.equipment));
+            self.loop_s = Some(secs(w.event_loop));
+        }
         self.above_chain_s = Some(secs((t - self.arrival).saturating_sub(self.chain)));
     }
 }

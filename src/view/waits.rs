@@ -21,12 +21,11 @@
 //! order's longest chain, the waits add up to `above_chain_s`; when a shorter chain
 //! decided the end, they add up to more (the longest chain waited less).
 
-use rustc_hash::FxHashMap;
-use serde::Serialize;
+use std::collections::VecDeque;
 
 use crate::event::{Event, EventKind};
 use crate::model::{ItemIx, Scenario, StepIx, StepKind};
-use crate::time::{Ticks, seconds};
+use crate::time::Ticks;
 
 /// A served order's waits, in ticks (see the module).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,30 +58,6 @@ impl Waits {
         all.retain(|(_, t)| *t > 0);
         all.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
         all
-    }
-}
-
-/// [`Waits`] in seconds, as the JSON report writes them.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct WaitsRecord {
-    /// Let in late by the door.
-    pub door_s: f64,
-    /// Waiting for a cook.
-    pub cook_s: f64,
-    /// In line for equipment.
-    pub equipment_s: f64,
-    /// Waiting for the loop.
-    pub loop_s: f64,
-}
-
-impl From<Waits> for WaitsRecord {
-    fn from(w: Waits) -> Self {
-        WaitsRecord {
-            door_s: seconds(w.door),
-            cook_s: seconds(w.cook),
-            equipment_s: seconds(w.equipment),
-            loop_s: seconds(w.event_loop),
-        }
     }
 }
 
@@ -138,11 +113,12 @@ struct StepTimes {
     finished: Option<Ticks>,
 }
 
-/// An order in the kitchen.
+/// An order in the kitchen, or gone (`done`) but behind an earlier one still in it.
 struct Taken {
     arrival: Ticks,
     taken: Ticks,
     steps: Vec<StepTimes>,
+    done: bool,
 }
 
 /// Follows the orders in the kitchen and works out each served order's [`Waits`].
@@ -155,13 +131,19 @@ struct Taken {
 pub struct WaitTracker<'s> {
     sc: &'s Scenario,
     sync: bool,
-    orders: FxHashMap<u64, Taken>,
+    /// The orders from the oldest still in the kitchen, by id (the kitchens take
+    /// orders in id order).
+    orders: VecDeque<Taken>,
+    /// The id of `orders[0]`.
+    first: u64,
+    /// Step lists of orders gone, to reuse.
+    spare: Vec<Vec<StepTimes>>,
 }
 
 impl<'s> WaitTracker<'s> {
     /// A tracker of a run of `sc`, in either kitchen.
     pub fn new(sc: &'s Scenario) -> Self {
-        WaitTracker { sc, sync: false, orders: FxHashMap::default() }
+        WaitTracker { sc, sync: false, orders: VecDeque::new(), first: 1, spare: Vec::new() }
     }
 
     /// Takes one event; when it serves an order, that order's id and waits.
@@ -169,8 +151,13 @@ impl<'s> WaitTracker<'s> {
         let t = event.t;
         match event.kind {
             EventKind::Arrived { order } => {
-                let steps = vec![StepTimes::default(); order.durations.len()];
-                self.orders.insert(order.id, Taken { arrival: order.arrival, taken: t, steps });
+                if self.orders.is_empty() {
+                    self.first = order.id;
+                }
+                let mut steps = self.spare.pop().unwrap_or_default();
+                steps.clear();
+                steps.resize(order.durations.len(), StepTimes::default());
+                self.orders.push_back(Taken { arrival: order.arrival, taken: t, steps, done: false });
             }
             EventKind::StepWaiting { order, step, cook, .. } => {
                 self.sync |= cook.is_some();
@@ -191,11 +178,17 @@ impl<'s> WaitTracker<'s> {
                 }
             }
             EventKind::Served { order, .. } => {
-                let taken = self.orders.remove(&order.id)?;
-                return Some((order.id, self.waits(order.item, &order.durations, &taken, t)));
+                let taken = self.order(order.id)?;
+                taken.done = true;
+                let waits = self.waits(order.item, &order.durations, self.order_ref(order.id)?, t);
+                self.drop_done();
+                return Some((order.id, waits));
             }
             EventKind::Left { order, .. } | EventKind::Balked { order } => {
-                self.orders.remove(&order.id);
+                if let Some(taken) = self.order(order.id) {
+                    taken.done = true;
+                }
+                self.drop_done();
             }
             EventKind::Between { .. } => self.sync = true,
             _ => {}
@@ -203,8 +196,25 @@ impl<'s> WaitTracker<'s> {
         None
     }
 
+    fn order(&mut self, id: u64) -> Option<&mut Taken> {
+        self.orders.get_mut(usize::try_from(id.checked_sub(self.first)?).ok()?)
+    }
+
+    fn order_ref(&self, id: u64) -> Option<&Taken> {
+        self.orders.get(usize::try_from(id.checked_sub(self.first)?).ok()?)
+    }
+
     fn step(&mut self, id: u64, step: StepIx) -> Option<&mut StepTimes> {
-        self.orders.get_mut(&id).and_then(|o| o.steps.get_mut(step as usize))
+        self.order(id).and_then(|o| o.steps.get_mut(step as usize))
+    }
+
+    /// Forgets the orders gone at the front, keeping their step lists.
+    fn drop_done(&mut self) {
+        while self.orders.front().is_some_and(|o| o.done) {
+            let gone = self.orders.pop_front().expect("there is a first");
+            self.spare.push(gone.steps);
+            self.first += 1;
+        }
     }
 
     /// The waits of an order of `item` served at `served`.
