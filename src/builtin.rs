@@ -33,6 +33,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("hi-blocking"),
     builtin!("lunch"),
     builtin!("lunch-helper"),
+    builtin!("breakfast"),
+    builtin!("breakfast-helper"),
     builtin!("coffee-shop"),
     builtin!("coffee-shop-replay", "coffee_shop_408.csv"),
     builtin!("bakery"),

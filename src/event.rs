@@ -105,6 +105,34 @@ pub enum EventKind<'a> {
         /// The cook.
         cook: CookIx,
     },
+    /// The event loop begins a pass (`BaseEventLoop._run_once`): it moves the timers
+    /// that fell due to the ready queue ([`EventKind::TimerDue`]), then runs the
+    /// handles queued when the pass began ([`EventKind::HandleRun`]). Asynchronous
+    /// kitchen only, and only to a sink whose [`Sink::wants_loop`] is true. Under a
+    /// dispatch policy other than `fifo`, a pass runs one handle, the best.
+    LoopPass {
+        /// The pass's number, from 1.
+        pass: u64,
+    },
+    /// A timer fell due and its callback joins the end of the ready queue (only to a
+    /// sink that [`Sink::wants_loop`]). `due` is when it was due: earlier than the
+    /// event's time when a hands-on step held the loop meanwhile.
+    TimerDue {
+        /// The timer's callback, which runs later in this pass. (Borrowed, like the
+        /// order: the loop's events keep `EventKind` as small as the kitchen's.)
+        handle: &'a LoopHandle<'a>,
+        /// When the timer was due, in ticks since service opened.
+        due: Ticks,
+    },
+    /// The loop runs a handle of its ready queue (only to a sink that
+    /// [`Sink::wants_loop`]). The events it causes follow; a hands-on step it
+    /// starts holds `cook` until the step's `StepFinished`.
+    HandleRun {
+        /// What the handle does.
+        handle: &'a LoopHandle<'a>,
+        /// The cook that runs it (the lowest free one).
+        cook: CookIx,
+    },
     /// Service ends. `elapsed` is measured by the run's clock: scenario time on the
     /// virtual clock, wall time times the speed on the real one.
     ServiceEnded {
@@ -130,6 +158,9 @@ impl EventKind<'_> {
             EventKind::Balked { .. } => "balked",
             EventKind::Between { .. } => "between",
             EventKind::ServiceEnded { .. } => "service_ended",
+            EventKind::LoopPass { .. } => "loop_pass",
+            EventKind::TimerDue { .. } => "timer_due",
+            EventKind::HandleRun { .. } => "handle_run",
         }
     }
 
@@ -145,20 +176,139 @@ impl EventKind<'_> {
             | EventKind::Left { order, .. }
             | EventKind::Balked { order }
             | EventKind::Between { order, .. } => Some(order),
-            EventKind::ServiceStarted | EventKind::ServiceEnded { .. } => None,
+            EventKind::TimerDue { handle, .. } | EventKind::HandleRun { handle, .. } => handle.order(),
+            EventKind::ServiceStarted | EventKind::ServiceEnded { .. } | EventKind::LoopPass { .. } => None,
+        }
+    }
+
+    /// Whether this is one of the event loop's own events, which only a sink that
+    /// [`Sink::wants_loop`] receives.
+    pub fn is_loop(&self) -> bool {
+        matches!(self, EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. })
+    }
+}
+
+/// A coroutine of the canonical program, run as a task.
+#[derive(Clone, Copy, Debug)]
+pub enum Coroutine<'a> {
+    /// `main()`: the door, which lets the customers in and gathers their orders.
+    Main,
+    /// `run_order(o)`.
+    Order(&'a Order),
+    /// `run_step(o, s, deps)`: step `.1` (an index into the order's recipe's steps).
+    Step(&'a Order, StepIx),
+}
+
+impl<'a> Coroutine<'a> {
+    /// The order it belongs to, if any.
+    pub fn order(self) -> Option<&'a Order> {
+        match self {
+            Coroutine::Main => None,
+            Coroutine::Order(order) | Coroutine::Step(order, _) => Some(order),
         }
     }
 }
+
+/// Where a task resumes: the `await` it was suspended at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AwaitPoint {
+    /// It has not run yet: it starts.
+    Start,
+    /// `await asyncio.sleep(...)`: the door's wait for the next customer, or an
+    /// unattended step.
+    Sleep,
+    /// `await asyncio.gather(...)`: the door's of every order, an order's of its steps.
+    Gather,
+    /// `await asyncio.wait_for(gather, timeout)`: an order whose customer has a
+    /// patience.
+    WaitFor,
+    /// `await d` for an earlier step of the same order (an index into its recipe).
+    Step(StepIx),
+    /// `async with equipment[...]`: in line for a unit.
+    Equipment(EquipIx),
+}
+
+/// A handle of the ready queue: a callback the loop runs.
+#[derive(Clone, Copy, Debug)]
+pub enum LoopHandle<'a> {
+    /// `Task.__step` or `__wakeup`: `task` runs from the `await` it was suspended at
+    /// to its next one.
+    Resume {
+        /// The task.
+        task: Coroutine<'a>,
+        /// Where it was suspended.
+        at: AwaitPoint,
+    },
+    /// `asyncio.sleep`'s timer callback: completes the sleep of `task`, which then
+    /// wakes up through the queue.
+    SleepDone {
+        /// The sleeping task.
+        task: Coroutine<'a>,
+    },
+    /// A `gather` hears that one of its children is done (`_done_callback`).
+    GatherDone {
+        /// The task awaiting the gather: the door, or an order.
+        owner: Coroutine<'a>,
+    },
+    /// `_release_waiter`: the order's gathered steps are done (or cancelled), which
+    /// releases the order task from `wait_for` (or does nothing, once it has).
+    ReleaseWaiter {
+        /// The order's id ([`Order::id`]): it can run after the order has ended.
+        order: u64,
+    },
+    /// `wait_for`'s timeout: the customer's patience ran out.
+    Timeout {
+        /// The customer's order.
+        order: &'a Order,
+    },
+}
+
+impl<'a> LoopHandle<'a> {
+    /// The order the handle is about, if any.
+    pub fn order(self) -> Option<&'a Order> {
+        match self {
+            LoopHandle::Resume { task, .. } | LoopHandle::SleepDone { task } => task.order(),
+            LoopHandle::GatherDone { owner } => owner.order(),
+            LoopHandle::Timeout { order } => Some(order),
+            LoopHandle::ReleaseWaiter { .. } => None,
+        }
+    }
+}
+
+// The loop's events borrow their handle: an event stays four words, as the
+// kitchen's events need (every view takes one per event).
+const _: () = assert!(std::mem::size_of::<Event<'_>>() <= 32);
 
 /// Where the engine sends its events.
 pub trait Sink {
     /// Takes one event, in the order the engine emits them (nondecreasing `t`).
     fn event(&mut self, event: &Event<'_>);
+
+    /// Whether the sink wants the event loop's own events ([`EventKind::is_loop`]):
+    /// false unless a sink says so, and the engine then neither builds nor sends
+    /// them. Asked once per pass and handle, so it should be cheap.
+    #[inline(always)]
+    fn wants_loop(&self) -> bool {
+        false
+    }
 }
 
 impl<F: FnMut(&Event<'_>)> Sink for F {
     fn event(&mut self, event: &Event<'_>) {
         self(event)
+    }
+}
+
+/// A closure as a sink that wants the event loop's own events too.
+pub struct WithLoop<F>(pub F);
+
+impl<F: FnMut(&Event<'_>)> Sink for WithLoop<F> {
+    fn event(&mut self, event: &Event<'_>) {
+        (self.0)(event)
+    }
+
+    fn wants_loop(&self) -> bool {
+        true
     }
 }
 
@@ -169,6 +319,10 @@ impl<A: Sink + ?Sized, B: Sink + ?Sized> Sink for Tee<'_, A, B> {
     fn event(&mut self, event: &Event<'_>) {
         self.0.event(event);
         self.1.event(event);
+    }
+
+    fn wants_loop(&self) -> bool {
+        self.0.wants_loop() || self.1.wants_loop()
     }
 }
 

@@ -29,6 +29,8 @@
 //! * `CAFE_DIFFERENTIAL_WIDE=1`: bigger random scenarios (up to 12 customers over 12 s,
 //!   8 steps a recipe, capacity 3), for hunting bugs beyond the default sizes.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,12 +38,13 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_cafe::engine::{self, Mode, VirtualClock};
-use async_cafe::event::{Event, EventKind};
+use async_cafe::event::{Event, EventKind, WithLoop};
 use async_cafe::model::{
     CustomerSpec, Customers, Dist, EquipIx, Equipment, Item, ItemIx, Kitchen, Menu, Narrative, Policy,
     Recipe, RecipeIx, Scenario, Step, StepIx, StepKind,
 };
 use async_cafe::time::{TICKS_PER_SECOND, TimeUnit};
+use common::loop_trace::{LOOP_TRACE, handle_name};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -61,6 +64,10 @@ struct Spec {
     customers: Vec<(u64, usize, Option<u64>)>,
     /// Customers do not join when more than this many are waiting.
     balk: Option<u32>,
+    /// Both sides also print the event loop's passes and the handles each runs
+    /// (`@@` lines): the Python program through [`LOOP_TRACE`], the engine through
+    /// its loop events ([`async_cafe::event::Sink::wants_loop`]).
+    trace_loop: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -208,7 +215,8 @@ impl Spec {
             Mode::Async => ("import asyncio\nimport time\n\n", ASYNC_BODY),
             Mode::Sync => ("import time\n\n", SYNC_BODY),
         };
-        format!("{head}{}{tail}", self.python_data())
+        let trace = if self.trace_loop && mode == Mode::Async { LOOP_TRACE } else { "" };
+        format!("{head}{trace}{}{tail}", self.python_data())
     }
 }
 
@@ -418,7 +426,7 @@ fn random_spec(rng: &mut Pcg64, b: &Bounds) -> Spec {
         }
     }
     let balk = rng.random_bool(0.33).then(|| rng.random_range(0..=2u32));
-    let mut spec = Spec { equipment, recipes, customers, balk };
+    let mut spec = Spec { equipment, recipes, customers, balk, trace_loop: false };
     // Of the cases with patient customers who never balk, more than half lose their
     // equipment too: they run in the engine's basic kitchen.
     let patient = spec.customers.iter().all(|c| c.2.is_none()) && spec.balk.is_none();
@@ -472,8 +480,21 @@ type BatchOutput = Result<Vec<Vec<Line>>, String>;
 fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
     let sc = spec.scenario();
     let mut lines: Vec<Line> = Vec::new();
+    // A pass prints `@@ pass` before its first handle, as `LOOP_TRACE` does.
+    let mut pass_pending = false;
     let mut sink = |e: &Event<'_>| {
         let text = match e.kind {
+            EventKind::LoopPass { .. } => {
+                pass_pending = true;
+                return;
+            }
+            EventKind::HandleRun { handle, .. } => {
+                let t = (e.t + 500) / 1000;
+                if std::mem::take(&mut pass_pending) {
+                    lines.push((t, "@@ pass".into()));
+                }
+                format!("@@ {}", handle_name(&sc, *handle))
+            }
             EventKind::Arrived { order } => format!("o{}: arrived", order.id),
             EventKind::StepStarted { order, step, .. } => {
                 format!("o{}/{}: start", order.id, sc.recipe_of(order.item).steps[step as usize].name)
@@ -492,7 +513,11 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
         // Nanoseconds to microseconds, rounding half up (times here are exact).
         lines.push(((e.t + 500) / 1000, text));
     };
-    let outcome = engine::run(&sc, mode, sc.seed, &mut VirtualClock, &mut sink);
+    let outcome = if spec.trace_loop {
+        engine::run(&sc, mode, sc.seed, &mut VirtualClock, &mut WithLoop(&mut sink))
+    } else {
+        engine::run(&sc, mode, sc.seed, &mut VirtualClock, &mut sink)
+    };
     assert!(outcome.finished, "the virtual clock never stops a run");
     // Where the run ended: Python's `asyncio.run` returns once `main()` is done, and
     // timers cancelled meanwhile (patience timeouts of served orders) never move its
@@ -930,12 +955,15 @@ fn report(vclock: &Path, dir: &Path, title: &str, spec: &Spec, mode: Mode, batch
 
 const BATCH: usize = 50;
 
-fn random_scenarios_match_python(mode: Mode) {
+fn random_scenarios_match_python(mode: Mode, trace_loop: bool) {
     let Some(vclock) = setup("comparing random scenarios with Python") else { return };
-    let dir = WorkDir::new(&format!("random_{}", mode.name()));
-    let (seed, cases) = random_cases();
-    if mode == Mode::Async {
+    let dir = WorkDir::new(&format!("random_{}{}", mode.name(), if trace_loop { "_loop" } else { "" }));
+    let (seed, mut cases) = random_cases();
+    if mode == Mode::Async && !trace_loop {
         check_coverage(&cases);
+    }
+    for (_, spec) in &mut cases {
+        spec.trace_loop = trace_loop;
     }
     let programs: Vec<PathBuf> = cases
         .iter()
@@ -965,11 +993,17 @@ fn random_scenarios_match_python(mode: Mode) {
     results.sort_by_key(|(b, _)| *b);
     let mut failures = Vec::new();
     let mut compared = 0;
+    let mut traced_handles = 0;
     for (b, result) in results {
         let outputs = result.unwrap_or_else(|e| panic!("batch {b} of the random cases failed: {e}"));
         for (k, python) in outputs.iter().enumerate() {
             let (i, spec) = &cases[b * BATCH + k];
             compared += 1;
+            if trace_loop {
+                let handles = python.iter().filter(|(_, l)| l.starts_with("@@ ") && l != "@@ pass").count();
+                assert!(handles > 0, "random case {i}: Python printed no handle of the loop");
+                traced_handles += handles;
+            }
             if python == &engine_lines(spec, mode) {
                 continue;
             }
@@ -980,8 +1014,9 @@ fn random_scenarios_match_python(mode: Mode) {
                 eprintln!("{text}");
                 eprintln!(
                     "reproduce: CAFE_DIFFERENTIAL_SEED={seed} CAFE_DIFFERENTIAL_ONLY={i} \
-                     cargo test --test differential random_scenarios_{}\n",
-                    mode.name()
+                     cargo test --test differential random_scenarios_{}{}\n",
+                    mode.name(),
+                    if trace_loop { "_loop" } else { "" }
                 );
             }
         }
@@ -994,16 +1029,27 @@ fn random_scenarios_match_python(mode: Mode) {
         mode.name()
     );
     eprintln!("{compared} random scenarios agree with Python ({} kitchen)", mode.name());
+    if trace_loop {
+        eprintln!("{traced_handles} handles of the event loop compared, pass by pass");
+    }
 }
 
 #[test]
 fn random_scenarios_async_match_python() {
-    random_scenarios_match_python(Mode::Async);
+    random_scenarios_match_python(Mode::Async, false);
 }
 
 #[test]
 fn random_scenarios_sync_match_python() {
-    random_scenarios_match_python(Mode::Sync);
+    random_scenarios_match_python(Mode::Sync, false);
+}
+
+/// The event loop itself: every pass, and the handles each runs in order (which
+/// task resumes at which `await`, which timer or `gather` callback runs), with the
+/// narrative's lines between them, against CPython's `_run_once` and `Handle._run`.
+#[test]
+fn random_scenarios_async_loop_matches_python() {
+    random_scenarios_match_python(Mode::Async, true);
 }
 
 // ---- focused cases: one rule each, the expected lines written out ----------------
@@ -1076,7 +1122,7 @@ fn kitchen(equipment: &[(&str, u32)], recipes: Vec<(&str, Vec<StepDef>)>, custom
             (quarters(t), recipes.iter().position(|r| r.name == item).expect("known item"), None)
         })
         .collect();
-    Spec { equipment, recipes, customers, balk: None }
+    Spec { equipment, recipes, customers, balk: None, trace_loop: false }
 }
 
 /// Checks that the engine prints exactly `expected` (seconds, line), and that Python

@@ -185,6 +185,10 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
         "above_chain_s",
         "outcome",
         "gone_s",
+        "door_s",
+        "cook_s",
+        "equipment_s",
+        "loop_s",
     ]);
     assert_eq!(csv.header, expected);
     assert_eq!(csv.rows.len(), report.orders.len());
@@ -217,6 +221,26 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
             _ => "",
         };
         assert_eq!(row["outcome"], outcome);
+        // What a served order waited for: with the work of the steps that decided
+        // its end, its time in system; at least what it took above its longest chain.
+        let waits = ["door_s", "cook_s", "equipment_s", "loop_s"].map(|c| ns_field(&row[c]));
+        match o.served_s {
+            Some(served) => {
+                assert_eq!(waits, [o.door_s, o.cook_s, o.equipment_s, o.loop_s].map(|x| x.map(ns)));
+                let total: Ticks = waits.iter().flatten().sum();
+                let in_system = ns(served) - arrived;
+                assert!(total <= in_system, "order {}: waits {total} > time in system {in_system}", o.id);
+                assert!(
+                    total >= ns(o.above_chain_s.unwrap()),
+                    "order {}: waits {total} < above the chain",
+                    o.id
+                );
+            }
+            None => {
+                assert_eq!(waits, [None; 4], "order {} was not served", o.id);
+                assert_eq!([o.door_s, o.cook_s, o.equipment_s, o.loop_s], [None; 4]);
+            }
+        }
         if outcome != "balked" {
             assert_eq!(ns_field(&row["gone_s"]), o.left_s.map(ns));
         }
@@ -386,9 +410,9 @@ fn the_cafe_exports_read_as_expected() {
     let orders = fs::read_to_string(dir.join("orders.csv")).unwrap();
     assert_eq!(
         orders,
-        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s,outcome,gone_s\n\
-         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0,served,\n\
-         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0,served,\n"
+        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s,outcome,gone_s,door_s,cook_s,equipment_s,loop_s\n\
+         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0,served,,0.0,0.0,0.0,0.0\n\
+         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0,served,,0.0,5.0,0.0,0.0\n"
     );
     let events = fs::read_to_string(dir.join("events.csv")).unwrap();
     assert!(

@@ -7,6 +7,8 @@
 //! (default `python3`); `CAFE_SKIP_DIFFERENTIAL=1` skips running Python (the programs
 //! are still written and the refusals checked).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -16,17 +18,7 @@ use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::Event;
 use async_cafe::python_program::{covered, program};
 use async_cafe::view::narrative::Narrator;
-
-fn python() -> Option<String> {
-    if std::env::var("CAFE_SKIP_DIFFERENTIAL").is_ok_and(|v| v == "1") {
-        eprintln!("CAFE_SKIP_DIFFERENTIAL=1: the programs are not run");
-        return None;
-    }
-    let py = std::env::var("CAFE_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "python3".into());
-    let ok = Command::new(&py).arg("--version").output().is_ok_and(|o| o.status.success());
-    assert!(ok, "cannot run `{py} --version`: set CAFE_PYTHON, or CAFE_SKIP_DIFFERENTIAL=1 to skip");
-    Some(py)
-}
+use common::python;
 
 /// The narrative the engine prints for `sc` on the virtual clock, one string.
 fn engine_narrative(sc: &Scenario, mode: Mode) -> String {

@@ -1096,6 +1096,8 @@ fn story(sc: &Scenario) -> (Vec<(f64, u64, &'static str)>, Stats) {
             EventKind::Left { .. } => "left",
             EventKind::Balked { .. } => "balked",
             EventKind::Between { .. } => "between",
+            // The loop's own events come only to a sink that wants them.
+            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => return,
         };
         events.push((secs(e.t), e.kind.order().map_or(0, |o| o.id), what));
     };

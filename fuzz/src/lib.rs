@@ -16,6 +16,7 @@ use async_cafe::event::{Event, Sink};
 use async_cafe::model::Scenario;
 use async_cafe::scenario::{self, ScenarioError};
 use async_cafe::time::Ticks;
+use async_cafe::view::event_loop::LoopView;
 use async_cafe::view::json::JsonView;
 use async_cafe::view::narrative::Narrator;
 use async_cafe::view::stats::StatsView;
@@ -71,6 +72,9 @@ struct Views<'s> {
     stats: StatsView<'s>,
     trace: TraceView<'s>,
     json: JsonView<'s>,
+    /// The loop view (asynchronous kitchen): the engine then sends the loop's own
+    /// events too.
+    event_loop: Option<LoopView<'s>>,
 }
 
 impl Sink for Views<'_> {
@@ -82,11 +86,21 @@ impl Sink for Views<'_> {
         self.stats.event(event);
         self.trace.event(event);
         self.json.event(event);
+        if let Some(view) = &mut self.event_loop {
+            let mut lines = 0;
+            view.event(event, |line| lines += line.len() as u64 + 1);
+            self.lines += lines;
+        }
+    }
+
+    fn wants_loop(&self) -> bool {
+        self.event_loop.is_some()
     }
 }
 
-/// Runs a loaded scenario in both kitchens, bounded, through every view, and draws
-/// its timeline: nothing of it may panic, abort or run away.
+/// Runs a loaded scenario in both kitchens, bounded, through every view (the loop
+/// view in the asynchronous kitchen), and draws its timeline: nothing of it may
+/// panic, abort or run away.
 pub fn run_bounded(sc: &Scenario) {
     let _ = capacity::warnings(sc, Mode::Async);
     let _ = capacity::warnings(sc, Mode::Sync);
@@ -99,10 +113,12 @@ pub fn run_bounded(sc: &Scenario) {
             stats: StatsView::new(sc),
             trace: TraceView::new(sc, mode, true),
             json: JsonView::new(sc, mode, Pacing::Virtual, sc.seed),
+            event_loop: (mode == Mode::Async).then(|| LoopView::new(sc, sc.seed, true)),
         };
         let mut clock = Bounded { events: &events };
         let outcome = engine::run(sc, mode, sc.seed, &mut clock, &mut views);
-        let Views { stats, trace, json, .. } = views;
+        let Views { stats, trace, json, event_loop, .. } = views;
+        let _ = event_loop.map(LoopView::finish);
         let _ = stats.finish();
         let _ = json.finish(outcome);
         let trace = trace.finish();

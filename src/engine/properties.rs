@@ -387,6 +387,40 @@ proptest! {
         sc.kitchen.cooks = cooks;
         prop_assert_eq!(kitchen::<false, SortedKeys>(&sc, seed), kitchen::<false, HeapKeys>(&sc, seed));
     }
+
+    /// Watching the loop (a sink that wants its passes and handles) changes nothing
+    /// else: the same events, the same end, with any number of cooks and any policy;
+    /// and every handle runs inside a pass, on a cook the kitchen has, and no timer
+    /// moves to the ready queue before it is due.
+    #[test]
+    fn watching_the_loop_changes_nothing_else(seed in any::<u64>(), cooks in 1u16..=4) {
+        let mut sc = scenario(seed);
+        sc.kitchen.cooks = cooks;
+        let mut log = Vec::new();
+        let (mut passes, mut handles) = (0u64, 0u64);
+        // The loop view takes it all without a panic, a pass a record.
+        let mut view = crate::view::event_loop::LoopView::new(&sc, seed, true);
+        let mut sink = crate::event::WithLoop(|e: &Event<'_>| {
+            view.event(e, |_| {});
+            match e.kind {
+            EventKind::LoopPass { pass } => {
+                passes += 1;
+                assert_eq!(pass, passes, "passes are numbered from 1");
+            }
+            EventKind::HandleRun { cook, .. } => {
+                assert!(passes > 0 && cook < cooks, "a handle outside a pass, or on cook {cook}");
+                handles += 1;
+            }
+            EventKind::TimerDue { due, .. } => assert!(due <= e.t, "a timer moved before it was due"),
+            _ => log.push(format!("{} {:?}", e.t, e.kind)),
+            }
+        });
+        let outcome = AsyncEngine::<false, SortedKeys>::new(&sc, OrderSource::new(&sc, seed))
+            .run(&mut VirtualClock, &mut sink);
+        prop_assert!(handles > 0 && passes > 0);
+        prop_assert_eq!(view.finish().map(|r| r.passes.len() as u64), Some(passes));
+        prop_assert_eq!((outcome, log), kitchen::<false, SortedKeys>(&sc, seed));
+    }
 }
 
 /// The outcome and the events of an asynchronous kitchen compiled as asked.

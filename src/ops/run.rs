@@ -17,6 +17,7 @@ use crate::event::{Event, Sink};
 use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
 use crate::view::columns::{ColumnsView, TableSet, Tables};
+use crate::view::event_loop::{LoopRecord, LoopView};
 #[cfg(feature = "export")]
 use crate::view::export::Exports;
 use crate::view::json::{JsonDocument, JsonReport, JsonStream, JsonView};
@@ -70,6 +71,15 @@ pub struct Want {
     pub narrative: bool,
     /// Stamp each line of the narrative with its scenario time.
     pub timestamps: bool,
+    /// Write the event loop's view to the output as it happens, in place of the
+    /// narrative (whose lines it shows inside the handles that print them): each
+    /// pass, the timers it moves, the handles it runs (see
+    /// [`crate::view::event_loop`]). Asynchronous kitchen only: the synchronous
+    /// kitchen has no loop, and writes nothing.
+    pub event_loop: bool,
+    /// Keep the event loop's view by pass ([`Ran::event_loop`]); asynchronous
+    /// kitchen only.
+    pub loop_record: bool,
     /// Build the JSON report (which always carries the statistics): [`Ran::report`].
     pub report: bool,
     /// Stream the JSON report ([`Ran::json`]): the same document as
@@ -143,6 +153,9 @@ pub struct Ran {
     pub trace: Option<Trace>,
     /// The tables [`Want::tables`] asked for, as columns.
     pub tables: Option<Tables>,
+    /// The event loop's passes, if [`Want::loop_record`] asked for them (and the
+    /// kitchen was asynchronous).
+    pub event_loop: Option<LoopRecord>,
     /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
     /// (the real clock). A run stopped by a failed write of its narrative or exports
     /// returns that error instead.
@@ -270,8 +283,12 @@ impl Clock for PanelClock<'_, '_, '_> {
 /// panel) and the exports. A failed write stops the run at its next step.
 struct Writers<'s, 'w> {
     sc: &'s Scenario,
-    /// `None` when the narrative was not asked for, or no event prints a line.
+    /// `None` when the narrative was not asked for, or no event prints a line, or
+    /// the loop view shows it.
     narrator: Option<Narrator<'s>>,
+    /// The event loop's view, if asked for; `loop_print` writes it out.
+    loop_view: Option<LoopView<'s>>,
+    loop_print: bool,
     timestamps: bool,
     term: Rc<RefCell<Terminal<'s, 'w>>>,
     #[cfg(feature = "export")]
@@ -283,6 +300,21 @@ struct Writers<'s, 'w> {
 impl Sink for Writers<'_, '_> {
     fn event(&mut self, event: &Event<'_>) {
         let mut term = self.term.borrow_mut();
+        if let Some(view) = &mut self.loop_view {
+            let print = self.loop_print;
+            view.event(event, |line| {
+                if print {
+                    term.line(line);
+                }
+            });
+            if event.kind.is_loop() {
+                // The loop's own events are for the loop view alone.
+                if term.failed.is_some() {
+                    self.failed.set(true);
+                }
+                return;
+            }
+        }
         if let Some(live) = &mut term.live {
             live.event(event);
         }
@@ -305,6 +337,10 @@ impl Sink for Writers<'_, '_> {
             self.failed.set(true);
         }
     }
+
+    fn wants_loop(&self) -> bool {
+        self.loop_view.is_some()
+    }
 }
 
 /// A view a run was not asked for: it takes no event, and costs nothing.
@@ -324,6 +360,11 @@ impl<V: Sink> Sink for Maybe<V> {
         if let Some(v) = &mut self.0 {
             v.event(event);
         }
+    }
+
+    #[inline(always)]
+    fn wants_loop(&self) -> bool {
+        self.0.as_ref().is_some_and(Sink::wants_loop)
     }
 }
 
@@ -391,6 +432,12 @@ impl<W: Sink, R: Sink, J: Sink, S: Sink, T: Sink, C: Sink> Sink for Views<W, R, 
         self.stats.event(event);
         self.trace.event(event);
         self.columns.event(event);
+    }
+
+    /// Only the writers can hold the loop view.
+    #[inline(always)]
+    fn wants_loop(&self) -> bool {
+        self.writers.wants_loop()
     }
 }
 
@@ -531,10 +578,17 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         stamped: String::new(),
     }));
     let failed = Rc::new(Cell::new(false));
-    let narrator = want.narrative.then(|| Narrator::new(sc, spec.mode)).filter(|n| !n.is_silent());
-    let writers = (narrator.is_some() || live || exporting).then(|| Writers {
+    let asynchronous = spec.mode == Mode::Async;
+    let loop_print = want.event_loop && asynchronous;
+    let loop_view = (loop_print || (want.loop_record && asynchronous))
+        .then(|| LoopView::new(sc, spec.seed, want.loop_record));
+    let narrative = want.narrative && !loop_print;
+    let narrator = narrative.then(|| Narrator::new(sc, spec.mode)).filter(|n| !n.is_silent());
+    let writers = (narrator.is_some() || live || exporting || loop_view.is_some()).then(|| Writers {
         sc,
         narrator,
+        loop_view,
+        loop_print,
         timestamps: want.timestamps,
         term: Rc::clone(&term),
         #[cfg(feature = "export")]
@@ -608,9 +662,12 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
     let Fed { writers, report, json, stats, trace, columns } = fed;
     #[cfg(feature = "export")]
-    let exports = writers.map(|w| w.exports);
+    let (exports, loop_view) = match writers {
+        Some(w) => (Some(w.exports), w.loop_view),
+        None => (None, None),
+    };
     #[cfg(not(feature = "export"))]
-    drop(writers);
+    let loop_view = writers.and_then(|w| w.loop_view);
     if let Some(overrun) = outcome.overrun {
         // Nothing of a run that could not go on is kept: no export file is written.
         #[cfg(feature = "export")]
@@ -646,6 +703,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         stats: stats.filter(|_| want.stats),
         trace: trace.map(TraceView::finish),
         tables: columns.map(ColumnsView::finish),
+        event_loop: loop_view.and_then(LoopView::finish),
         stopped,
         worst_lag,
     })
@@ -716,6 +774,30 @@ mod tests {
         let virtual_ = narrate(ClockKind::Virtual);
         assert_eq!(virtual_.at, [lines]);
         assert_eq!(virtual_.text, real.text);
+    }
+
+    /// `--loop` on the real clock is live: every line of the loop view is flushed as
+    /// it is written, and the text is the virtual clock's.
+    #[cfg(feature = "real-clock")]
+    #[test]
+    fn the_loop_view_is_flushed_line_by_line_on_the_real_clock() {
+        use crate::clock::Behind;
+        let sc = builtin::find("hi").unwrap().load().unwrap();
+        let watch = |clock| {
+            let spec = RunSpec { mode: Mode::Async, clock, seed: sc.seed };
+            let mut out = Flushes::default();
+            run(&sc, spec, Want { event_loop: true, ..Want::default() }, &mut out).unwrap();
+            out
+        };
+        let real = watch(ClockKind::Real { speed: 1000.0, behind: Behind::Warn });
+        let lines = real.at.last().copied().unwrap();
+        assert!(lines > 20, "{lines}");
+        let mut each: Vec<usize> = (1..=lines).collect();
+        each.push(lines);
+        assert_eq!(real.at, each);
+        let virtual_ = watch(ClockKind::Virtual);
+        assert_eq!(virtual_.text, real.text);
+        assert!(String::from_utf8(real.text).unwrap().starts_with("pass 1 · 0.000 s\n"));
     }
 
     #[test]

@@ -193,6 +193,14 @@ pub struct OrderColumns {
     pub outcome: Dict,
     /// `gone_s`.
     pub gone_s: Nullable<f64>,
+    /// `door_s`.
+    pub door_s: Nullable<f64>,
+    /// `cook_s`.
+    pub cook_s: Nullable<f64>,
+    /// `equipment_s`.
+    pub equipment_s: Nullable<f64>,
+    /// `loop_s`.
+    pub loop_s: Nullable<f64>,
 }
 
 impl OrderColumns {
@@ -222,6 +230,10 @@ impl OrderColumns {
             MaybeSeconds(&self.above_chain_s),
             Text(&self.outcome),
             MaybeSeconds(&self.gone_s),
+            MaybeSeconds(&self.door_s),
+            MaybeSeconds(&self.cook_s),
+            MaybeSeconds(&self.equipment_s),
+            MaybeSeconds(&self.loop_s),
         ]);
         self.names.iter().cloned().zip(cols).collect()
     }
@@ -383,6 +395,10 @@ impl<'s> Rows<'s> for Builder<'s> {
         o.above_chain_s.push(opt_seconds(row.above_chain));
         o.outcome.push(row.outcome);
         o.gone_s.push(opt_seconds(row.gone));
+        o.door_s.push(opt_seconds(row.waits.map(|w| w.door)));
+        o.cook_s.push(opt_seconds(row.waits.map(|w| w.cook)));
+        o.equipment_s.push(opt_seconds(row.waits.map(|w| w.equipment)));
+        o.loop_s.push(opt_seconds(row.waits.map(|w| w.event_loop)));
         Ok(())
     }
 

@@ -383,6 +383,10 @@ impl<'s> Rows<'s> for CsvTables<'s> {
             opt_secs(row.above_chain),
             row.outcome.unwrap_or_default().to_string(),
             opt_secs(row.gone),
+            opt_secs(row.waits.map(|w| w.door)),
+            opt_secs(row.waits.map(|w| w.cook)),
+            opt_secs(row.waits.map(|w| w.equipment)),
+            opt_secs(row.waits.map(|w| w.event_loop)),
         ]);
         self.orders.row(&fields)
     }

@@ -24,6 +24,7 @@ use crate::orders::Order;
 use crate::time::{Ticks, TimeUnit, seconds};
 
 use super::narrative::Narrator;
+use super::waits::{WaitTracker, Waits};
 
 /// The JSON report of one run (`cafe run --format json`), field for field as
 /// `docs/json-output.md` documents it. Every `_s` field is in seconds of scenario time.
@@ -102,6 +103,20 @@ pub struct OrderRecord {
     pub longest_chain_s: f64,
     /// Time in system minus the longest chain, once served.
     pub above_chain_s: Option<f64>,
+    /// Once served, what it waited for along the steps that decided when
+    /// (`view::waits`), as the last four columns of `orders.csv`: let in late by the
+    /// door. Left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub door_s: Option<f64>,
+    /// Waiting for a cook; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cook_s: Option<f64>,
+    /// In line for equipment; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment_s: Option<f64>,
+    /// Waiting for the loop; left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_s: Option<f64>,
     /// The longest chain, in ticks.
     #[serde(skip)]
     pub chain: Ticks,
@@ -146,6 +161,7 @@ pub struct JsonView<'s> {
     narrator: Option<Narrator<'s>>,
     /// The orders, by id: ids count from 1, in the order they are taken.
     report: JsonReport,
+    waits: WaitTracker<'s>,
 }
 
 impl<'s> JsonView<'s> {
@@ -155,6 +171,7 @@ impl<'s> JsonView<'s> {
         JsonView {
             sc,
             narrator: Some(Narrator::new(sc, mode)).filter(|n| !n.is_silent()),
+            waits: WaitTracker::new(sc),
             report: JsonReport {
                 scenario: sc.name.clone(),
                 mode,
@@ -196,6 +213,9 @@ impl Sink for JsonView<'_> {
         if let Some(narrator) = &mut self.narrator {
             narrator.event(event, |t, line| lines.push(LineRecord { t_s: secs(t), line: line.to_string() }));
         }
+        if !matches!(event.kind, EventKind::Served { .. }) {
+            self.waits.event(event);
+        }
         match event.kind {
             EventKind::Arrived { order } => {
                 // Both kitchens take orders in id order.
@@ -203,7 +223,8 @@ impl Sink for JsonView<'_> {
                 self.report.orders.push(OrderRecord::taken(sc, order, event.t));
             }
             EventKind::Served { order, .. } => {
-                self.order_record(order.id).served(event.t);
+                let waits = self.waits.event(event).map(|(_, w)| w);
+                self.order_record(order.id).served(event.t, waits);
             }
             EventKind::Left { order, .. } => self.order_record(order.id).left_s = Some(secs(event.t)),
             EventKind::Balked { order } => self.order_record(order.id).balked = true,
@@ -236,6 +257,7 @@ pub struct JsonStream<'s> {
     scratch: Vec<u8>,
     /// The first failed write to a temporary file: [`JsonStream::finish`] returns it.
     error: Option<io::Error>,
+    waits: WaitTracker<'s>,
 }
 
 /// One array of the document, element by element in an unnamed temporary file (gone
@@ -318,6 +340,7 @@ impl<'s> JsonStream<'s> {
             events: Section::new()?,
             pending: VecDeque::new(),
             scratch: Vec::new(),
+            waits: WaitTracker::new(sc),
             error: None,
         })
     }
@@ -365,6 +388,9 @@ impl<'s> JsonStream<'s> {
             });
             written?;
         }
+        if !matches!(event.kind, EventKind::Served { .. }) {
+            self.waits.event(event);
+        }
         let resolved = match event.kind {
             EventKind::Arrived { order } => {
                 let next = self.pending.front().map_or(order.id, |o| o.id + self.pending.len() as u64);
@@ -373,7 +399,8 @@ impl<'s> JsonStream<'s> {
                 false
             }
             EventKind::Served { order, .. } => {
-                self.pending_order(order.id).map(|o| o.served(event.t)).is_some()
+                let waits = self.waits.event(event).map(|(_, w)| w);
+                self.pending_order(order.id).map(|o| o.served(event.t, waits)).is_some()
             }
             EventKind::Left { order, .. } => {
                 self.pending_order(order.id).map(|o| o.left_s = Some(secs(event.t))).is_some()
@@ -456,6 +483,10 @@ impl OrderRecord {
             balked: false,
             longest_chain_s: secs(chain),
             above_chain_s: None,
+            door_s: None,
+            cook_s: None,
+            equipment_s: None,
+            loop_s: None,
             chain,
             arrival: order.arrival,
         }
@@ -466,9 +497,15 @@ impl OrderRecord {
         self.served_s.is_some() || self.left_s.is_some() || self.balked
     }
 
-    /// Records that the order was served at `t`.
-    pub fn served(&mut self, t: Ticks) {
+    /// Records that the order was served at `t`, having waited `waits`.
+    pub fn served(&mut self, t: Ticks, waits: Option<Waits>) {
         self.served_s = Some(secs(t));
+        if let Some(w) = waits {
+            self.door_s = Some(secs(w.door));
+            self.cook_s = Some(secs(w.cook));
+            self.equipment_s = Some(secs(w.equipment));
+            self.loop_s = Some(secs(w.event_loop));
+        }
         self.above_chain_s = Some(secs((t - self.arrival).saturating_sub(self.chain)));
     }
 }
@@ -516,7 +553,10 @@ impl<S> EventRecord<S> {
             | EventKind::Arrived { .. }
             | EventKind::Served { .. }
             | EventKind::Left { .. }
-            | EventKind::Balked { .. } => {}
+            | EventKind::Balked { .. }
+            | EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. } => {}
         }
         rec
     }

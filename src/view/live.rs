@@ -229,6 +229,7 @@ impl Sink for LiveState<'_> {
                 self.lost += 1;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
         }
     }
 }

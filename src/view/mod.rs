@@ -2,6 +2,7 @@
 
 pub mod columns;
 pub mod compare;
+pub mod event_loop;
 #[cfg(feature = "export")]
 pub mod export;
 pub mod histogram;
@@ -15,4 +16,5 @@ pub mod stats;
 pub mod table;
 pub mod timeline;
 pub mod trace;
+pub mod waits;
 pub mod why;

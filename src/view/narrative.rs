@@ -37,6 +37,8 @@ fn kind_bit(kind: &EventKind<'_>) -> u16 {
         EventKind::Balked { .. } => 8,
         EventKind::Between { .. } => 9,
         EventKind::ServiceEnded { .. } => 10,
+        // The loop's own events print no line.
+        EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => 11,
     }
 }
 
@@ -148,6 +150,7 @@ impl<'s> Narrator<'s> {
                 at.order = Some(order);
                 &n.balked
             }
+            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => return,
             EventKind::StepWaiting { .. } | EventKind::StepCancelled { .. } => return,
         };
         for template in &lines.0 {

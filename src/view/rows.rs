@@ -15,9 +15,10 @@ use crate::orders::Order;
 use crate::time::Ticks;
 
 use super::json::EventRecord;
+use super::waits::{WaitTracker, Waits};
 
 /// The columns of `orders.csv` after the option columns.
-const ORDER_TIMES: [&str; 10] = [
+const ORDER_TIMES: [&str; 14] = [
     "arrived_s",
     "taken_s",
     "first_step_s",
@@ -28,6 +29,10 @@ const ORDER_TIMES: [&str; 10] = [
     "above_chain_s",
     "outcome",
     "gone_s",
+    "door_s",
+    "cook_s",
+    "equipment_s",
+    "loop_s",
 ];
 
 /// The columns of `steps.csv`.
@@ -85,6 +90,8 @@ pub(crate) struct OrderRow<'a, 's> {
     /// `served`, `left` or `balked`.
     pub outcome: Option<&'static str>,
     pub gone: Option<Ticks>,
+    /// Once served, what it waited for ([`super::waits`]).
+    pub waits: Option<Waits>,
 }
 
 /// One row of the steps table.
@@ -134,6 +141,7 @@ struct Pending<'s> {
     served: Option<Ticks>,
     /// How the order ended (`served`, `left` or `balked`), and when.
     outcome: Option<(&'static str, Ticks)>,
+    waits: Option<Waits>,
 }
 
 impl<'s> Pending<'s> {
@@ -154,6 +162,7 @@ impl<'s> Pending<'s> {
             above_chain: self.served.map(|t| (t - self.arrived).saturating_sub(self.chain)),
             outcome: self.outcome.map(|(o, _)| o),
             gone: self.outcome.filter(|(o, _)| *o != "served").map(|(_, t)| t),
+            waits: self.waits,
         }
     }
 }
@@ -195,12 +204,19 @@ pub(crate) struct Tabulator<'s> {
     /// Steps that queued or started and have not finished, by (order, step).
     running: FxHashMap<(u64, StepIx), Running>,
     seq: u64,
+    waits: WaitTracker<'s>,
 }
 
 impl<'s> Tabulator<'s> {
     /// Rows of a run of `sc`.
     pub fn new(sc: &'s Scenario) -> Self {
-        Tabulator { sc, pending: BTreeMap::new(), running: FxHashMap::default(), seq: 0 }
+        Tabulator {
+            sc,
+            pending: BTreeMap::new(),
+            running: FxHashMap::default(),
+            seq: 0,
+            waits: WaitTracker::new(sc),
+        }
     }
 
     /// Hands on the rows of everything still in the kitchen: orders not served yet
@@ -247,6 +263,7 @@ impl<'s> Tabulator<'s> {
             _ => None,
         };
         let (steps, events) = out.takes();
+        let waits = self.waits.event(event).map(|(_, w)| w);
         if events {
             out.event(&EventRow { t: event.t, rec: EventRecord::named(sc, event, |s| s), elapsed })?;
         }
@@ -267,6 +284,7 @@ impl<'s> Tabulator<'s> {
                     first_step: None,
                     served: None,
                     outcome: None,
+                    waits: None,
                 };
                 self.pending.insert(order.id, row);
             }
@@ -313,12 +331,14 @@ impl<'s> Tabulator<'s> {
                 if let Some(o) = self.pending.get_mut(&order.id) {
                     if let EventKind::Served { .. } = event.kind {
                         o.served = Some(event.t);
+                        o.waits = waits;
                     }
                     o.outcome = Some((event.kind.name(), event.t));
                 }
                 self.finished_orders(out)?;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
+            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
 use crate::view::compare::{Compared, Comparison, Side};
 use crate::view::trace::{Activity, LaneKind, Span};
+use crate::view::waits::Waited;
 
 /// The reasons the two kitchens' totals differ, one sentence each (each ends with a
 /// full stop); empty for a comparison of policies, which [`Comparison::render`]'s
@@ -38,6 +39,41 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
         )
     });
     out
+}
+
+/// Why a single run's orders took longer than their recipes: the orders that waited
+/// longest (`longest`, longest first) and what for, a sentence each; one sentence
+/// when no served order waited at all.
+pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
+    if longest.is_empty() {
+        return vec!["No served order waited: each took the work of its steps alone.".into()];
+    }
+    longest
+        .iter()
+        .map(|w| {
+            let parts: Vec<String> = w
+                .waits
+                .named()
+                .into_iter()
+                .map(|(what, t)| {
+                    let what = match what {
+                        "door" => "for the door (let in late)",
+                        "cook" => "for a cook",
+                        "equipment" => "in line for equipment",
+                        _ => "for the loop (a finish noticed late, the loop held)",
+                    };
+                    format!("{} {what}", amount(sc, t))
+                })
+                .collect();
+            format!(
+                "Order {} waited {} ({} above its longest chain of steps): {}.",
+                w.id,
+                amount(sc, w.waits.total()),
+                amount(sc, w.above_chain),
+                and_list(&parts)
+            )
+        })
+        .collect()
 }
 
 /// `2 min`, `8.7 min`, `0.25 s`: an amount of time in the scenario's unit, with at most

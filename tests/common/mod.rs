@@ -5,6 +5,8 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
+pub mod loop_trace;
+
 use std::path::{Path, PathBuf};
 
 use async_cafe::builtin;
@@ -86,4 +88,18 @@ pub fn golden(path: &Path, got: &str) -> Result<(), String> {
 pub fn assert_goldens(results: impl IntoIterator<Item = Result<(), String>>) {
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The Python interpreter the tests that run CPython use (`CAFE_PYTHON`, default
+/// `python3`), checked to run; `None` with `CAFE_SKIP_DIFFERENTIAL=1`, when they
+/// are skipped.
+pub fn python() -> Option<String> {
+    if std::env::var("CAFE_SKIP_DIFFERENTIAL").is_ok_and(|v| v == "1") {
+        eprintln!("CAFE_SKIP_DIFFERENTIAL=1: the programs are not run");
+        return None;
+    }
+    let py = std::env::var("CAFE_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "python3".into());
+    let ok = std::process::Command::new(&py).arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(ok, "cannot run `{py} --version`: set CAFE_PYTHON, or CAFE_SKIP_DIFFERENTIAL=1 to skip");
+    Some(py)
 }

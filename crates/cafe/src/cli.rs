@@ -75,6 +75,12 @@ pub struct RunArgs {
     /// Stamp each narrative line with its scenario time.
     #[arg(long)]
     pub timestamps: bool,
+    /// Show the event loop itself instead of the narrative: each pass, the timers
+    /// it moves to the ready queue, the handles it runs in order (with the
+    /// narrative's lines), hands-on steps holding the loop, machines' lines
+    /// (asynchronous kitchen; with --format json, one JSON object of the passes).
+    #[arg(long = "loop")]
+    pub event_loop: bool,
     /// After the narrative, print statistics: waits, time in system, cooks'
     /// and equipment's use (the JSON report always has them).
     #[arg(long)]

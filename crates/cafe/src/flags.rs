@@ -83,6 +83,7 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
         }
         let one_run = given(&[
             ("--timestamps", a.timestamps),
+            ("--loop", a.event_loop),
             ("--timeline", a.timeline),
             ("--order-lanes", a.order_lanes),
             ("--width", a.width.is_some()),
@@ -186,6 +187,22 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
                 help: "add --stats (or --format json, or --report FILE.html), or drop --warmup".into(),
             });
         }
+    }
+    if a.event_loop && a.mode == ModeArg::Sync {
+        refused.push(Refusal {
+            flags: vec!["--loop"],
+            relation: "cannot be used with --mode sync".into(),
+            why: "it shows the asynchronous kitchen's event loop, and the synchronous kitchen has none: each cook blocks through every step of one order at a time".into(),
+            help: "drop --mode sync to watch the loop, or drop --loop".into(),
+        });
+    }
+    if a.event_loop && a.timestamps && !json && !replications {
+        refused.push(Refusal {
+            flags: vec!["--timestamps"],
+            relation: "cannot be used with --loop".into(),
+            why: "it stamps the narrative's lines, and the loop view gives each pass's time, and the time of every line printed later than its pass".into(),
+            help: "drop --timestamps".into(),
+        });
     }
     if a.policy.is_some() && a.mode == ModeArg::Sync {
         refused.push(Refusal {

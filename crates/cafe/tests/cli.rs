@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
@@ -1008,4 +1008,29 @@ fn compare_ends_with_why_the_totals_differ() {
     // Policies are compared by their speedups only.
     let text = stdout(&cafe(&["compare", "rush-hour", "--no-timeline", "--policy", "fifo,longest-chain"]));
     assert!(!text.contains("Why:"), "{text}");
+}
+
+/// `cafe run --loop` prints the library's loop view (pinned for every seed built-in
+/// in `tests/golden/loop/`), and `--format json` its passes as one JSON object.
+#[test]
+fn run_loop_prints_the_event_loop_as_text_or_json() {
+    let o = cafe(&["run", "lunch", "--loop", "--clock", "virtual"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/loop/lunch.txt");
+    assert_eq!(stdout(&o), std::fs::read_to_string(golden).unwrap());
+    let o = cafe(&["run", "lunch", "--loop", "--clock", "virtual", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let passes = json["passes"].as_array().unwrap();
+    let text_passes = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/loop/lunch.txt"),
+    )
+    .unwrap()
+    .lines()
+    .filter(|l| l.starts_with("pass "))
+    .count();
+    assert_eq!(passes.len(), text_passes);
+    assert_eq!(passes[0]["entries"][0]["kind"], "run");
+    assert_eq!(passes[0]["entries"][0]["handle"], "main() · the door · starts");
+    assert_eq!(json["time_unit"]["name"], "min");
 }

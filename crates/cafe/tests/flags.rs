@@ -238,3 +238,16 @@ fn show_writes_a_builtin_with_its_files_and_says_when_it_cannot_print_them() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: file/sub: "), "{}", stderr(&o));
 }
+
+#[test]
+fn the_loop_view_is_refused_where_there_is_no_loop_or_it_would_stamp_nothing() {
+    let err = refused(&cafe(&["run", "lunch", "--loop", "--mode", "sync", "--clock", "virtual"]));
+    assert_eq!(
+        err,
+        "error: --loop cannot be used with --mode sync: it shows the asynchronous kitchen's event loop, and the synchronous kitchen has none: each cook blocks through every step of one order at a time\n  help: drop --mode sync to watch the loop, or drop --loop\n"
+    );
+    let err = refused(&cafe(&["run", "lunch", "--loop", "--timestamps", "--clock", "virtual"]));
+    assert!(err.starts_with("error: --timestamps cannot be used with --loop: "), "{err}");
+    let err = refused(&cafe(&["run", "lunch", "--loop", "--replications", "3"]));
+    assert!(err.starts_with("error: --loop cannot be used with --replications: "), "{err}");
+}

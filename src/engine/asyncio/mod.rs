@@ -74,6 +74,7 @@ mod order;
 mod semaphore;
 mod step;
 mod timers;
+mod trace;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -118,10 +119,15 @@ enum Handle {
     /// `_release_waiter(waiter)` as the order's gathered future's done-callback: the
     /// waiter of `wait_for`, or of `_cancel_and_wait` once the order timed out.
     /// `generation` tells a later order in the same slot apart.
-    OuterDone { order: u32, generation: u32 },
+    /// `id` is the order's, for the loop's view: the handle can run after the
+    /// order has ended and its slot holds another.
+    OuterDone { order: u32, generation: u32, id: u64 },
     /// `_release_waiter(waiter)` as `wait_for`'s timeout timer callback.
     Timeout { order: u32, generation: u32 },
 }
+
+// A handle is three words: the order id `OuterDone` carries fits in them.
+const _: () = assert!(std::mem::size_of::<Handle>() <= 24);
 
 /// One run of the asynchronous kitchen: the engine that runs a scenario in
 /// [`Mode::Async`](crate::model::Mode::Async), CPython's event loop with the door, order
@@ -157,6 +163,11 @@ pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     served: u64,
     stopped: bool,
     overrun: Option<Overrun>,
+    /// The sink wants the loop's own events (`Sink::wants_loop`): the engine then
+    /// also queues the done-callbacks CPython runs to no effect (see `end_step`).
+    trace: bool,
+    /// Passes of the loop so far (counted only when `trace`).
+    passes: u64,
 }
 
 /// Whether `sc` runs in an [`AsyncEngine`] whose `BASIC` is true.
@@ -204,6 +215,8 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             served: 0,
             stopped: false,
             overrun: None,
+            trace: false,
+            passes: 0,
         }
     }
 
@@ -211,6 +224,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     pub(crate) fn run<C: Clock + ?Sized, S: Sink + ?Sized>(mut self, clock: &mut C, sink: &mut S) -> Outcome {
         // asyncio.run(main()): the main task's first step is the only ready handle.
         self.ready.push_back(Handle::Resume(Task::Door));
+        self.trace = sink.wants_loop();
         while !self.stopped {
             if self.cooks.free_count == 0 {
                 self.resume_earliest_cook(clock, sink);
@@ -236,6 +250,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 }
             }
             // One iteration of `BaseEventLoop._run_once`.
+            if sink.wants_loop() {
+                self.trace_pass(sink);
+            }
             while self.cooks.next_end().is_some_and(|until| until <= self.now) {
                 self.resume_earliest_cook(clock, sink);
             }
@@ -245,6 +262,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 }
                 self.timers.pop();
                 if let Some(handle) = self.timer_handle(t) {
+                    if sink.wants_loop() {
+                        self.trace_timer(handle, t.when, sink);
+                    }
                     if !BASIC {
                         self.timer_fired(t);
                     }
@@ -309,6 +329,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         clock: &mut C,
         sink: &mut S,
     ) {
+        if sink.wants_loop() {
+            self.trace_handle(handle, sink);
+        }
         match handle {
             Handle::Resume(Task::Door) => self.resume_door(clock, sink),
             Handle::Resume(Task::Order(o)) => self.resume_order(o, sink),
@@ -344,7 +367,11 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                             self.ready.push_back(Handle::Resume(Task::Order(o)));
                         } else {
                             rt.outer = if rt.cancel_requested { Outer::Cancelled } else { Outer::Ok };
-                            self.ready.push_back(Handle::OuterDone { order: o, generation: rt.generation });
+                            self.ready.push_back(Handle::OuterDone {
+                                order: o,
+                                generation: rt.generation,
+                                id: rt.order.id,
+                            });
                         }
                     }
                 }
@@ -354,10 +381,14 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 let rt = &mut self.orders[o as usize];
                 if rt.outer == Outer::Pending {
                     rt.outer = Outer::Cancelled;
-                    self.ready.push_back(Handle::OuterDone { order: o, generation: rt.generation });
+                    self.ready.push_back(Handle::OuterDone {
+                        order: o,
+                        generation: rt.generation,
+                        id: rt.order.id,
+                    });
                 }
             }
-            Handle::OuterDone { order, generation } => self.release_waiter(order, generation, false),
+            Handle::OuterDone { order, generation, .. } => self.release_waiter(order, generation, false),
             Handle::Timeout { order, generation } => self.release_waiter(order, generation, true),
         }
     }

@@ -113,6 +113,7 @@ fn once(
             let want = Want {
                 narrative: true,
                 timestamps: args.timestamps,
+                event_loop: args.event_loop,
                 stats: true,
                 live: args.panel.shown(terminal),
                 width,
@@ -143,7 +144,9 @@ fn once(
         FormatArg::Json => {
             // Streamed by the library, in flat memory, when the run ends.
             let want = Want {
-                json: true,
+                // The loop's passes replace the JSON report.
+                json: !args.event_loop,
+                loop_record: args.event_loop,
                 events: args.events.clone(),
                 csv: args.csv.clone(),
                 stats: true,
@@ -158,7 +161,13 @@ fn once(
             if let (Some(s), None) = (&ran.stats, ran.stopped) {
                 measured(sc, warmup, std::slice::from_ref(s))?;
             }
-            ran.json.take().expect("asked for").write_to(out)?;
+            match ran.event_loop.take() {
+                Some(passes) => {
+                    let text = serde_json::to_string_pretty(&passes).map_err(io::Error::other)?;
+                    writeln!(out, "{text}")?;
+                }
+                None => ran.json.take().expect("asked for").write_to(out)?,
+            }
             ran
         }
     };

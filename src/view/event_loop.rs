@@ -1,0 +1,454 @@
+//! The event loop itself (`cafe run --loop`): each pass of the asynchronous
+//! kitchen's loop as CPython's `BaseEventLoop._run_once` runs it, from the loop's
+//! own events ([`EventKind::LoopPass`], [`EventKind::TimerDue`],
+//! [`EventKind::HandleRun`]) and the kitchen's.
+//!
+//! A pass shows the timers that fell due and joined the ready queue (with how late,
+//! and which hands-on steps held the loop meanwhile), then each handle it runs in
+//! order, named in the scenario's words ("order 2 · step brew · resumes after await
+//! boil"), with the narrative's lines it prints, the hands-on steps that hold a cook
+//! (with one cook, the whole loop), and each machine's line whenever it changes.
+//! With several cooks, each handle says which cook ran it.
+//!
+//! [`LoopView`] turns the events into [`LoopEntry`]s as they come: the text view
+//! prints each at once (live on the real clock), the JSON view keeps them by pass
+//! ([`LoopRecord`]). docs/loop.md says what each line means.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::event::{AwaitPoint, Coroutine, Event, EventKind, LoopHandle};
+use crate::model::{CookIx, Mode, Scenario, StepIx, StepKind};
+use crate::orders::Order;
+use crate::time::{Ticks, seconds};
+use crate::view::json::TimeUnitRecord;
+use crate::view::narrative::Narrator;
+use crate::view::stats::longest_chain;
+use crate::view::waits::{Longest, WaitTracker, Waited};
+use crate::view::why::waited_longest;
+
+/// One line of the loop view, in the order it happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LoopEntry {
+    /// A timer fell due and its callback joined the end of the ready queue.
+    Timer {
+        /// Its callback, in words.
+        handle: String,
+        /// When it was due, in seconds.
+        due_s: f64,
+        /// How long after that the loop moved it, in seconds (0 when on time).
+        late_s: f64,
+        /// The hands-on steps that held the loop (every cook) meanwhile.
+        held_by: Vec<String>,
+    },
+    /// The loop runs a handle.
+    Run {
+        /// The cook that runs it (1-based); `None` with one cook, where the loop is
+        /// the cook.
+        cook: Option<u32>,
+        /// What it does, in words: which task resumes, and at which `await`.
+        handle: String,
+    },
+    /// A line of the scenario's narrative, printed by the handle running.
+    Line {
+        /// When it printed, in seconds.
+        t_s: f64,
+        /// The line.
+        text: String,
+    },
+    /// A hands-on step starts: it holds its cook (with one cook, the whole loop)
+    /// until it ends; nothing else runs on that cook meanwhile.
+    Holds {
+        /// The cook (1-based); `None` with one cook.
+        cook: Option<u32>,
+        /// The step, in words.
+        step: String,
+        /// When it ends, in seconds.
+        until_s: f64,
+    },
+    /// A hands-on step ended: its cook is free again.
+    Free {
+        /// The cook (1-based); `None` with one cook.
+        cook: Option<u32>,
+        /// The step, in words.
+        step: String,
+        /// When, in seconds.
+        t_s: f64,
+    },
+    /// A machine's units in use or its line of waiting steps changed
+    /// (`asyncio.Semaphore`: first come, first served).
+    Queue {
+        /// The equipment's name.
+        equipment: String,
+        /// Units in use.
+        in_use: u32,
+        /// Units it has.
+        capacity: u32,
+        /// The steps waiting for a unit, first first.
+        waiting: Vec<String>,
+    },
+}
+
+/// One pass of the loop, with what happened in it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PassRecord {
+    /// Its number, from 1.
+    pub pass: u64,
+    /// When it began, in seconds.
+    pub t_s: f64,
+    /// What happened, in order.
+    pub entries: Vec<LoopEntry>,
+}
+
+/// The loop view of a whole run (`cafe run --loop --format json`).
+#[derive(Serialize)]
+pub struct LoopRecord {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Which kitchen ran: always `async` (the synchronous kitchen has no loop).
+    pub mode: Mode,
+    /// The seed of the random draws.
+    pub seed: u64,
+    /// The unit the scenario writes its times in (the text view's), and seconds per
+    /// unit; every `_s` field is in seconds.
+    pub time_unit: TimeUnitRecord,
+    /// Every pass, in order.
+    pub passes: Vec<PassRecord>,
+    /// Why the orders took longer than their recipes: the orders that waited
+    /// longest and what for, a sentence each (`view::why::waited_longest`).
+    pub why: Vec<String>,
+}
+
+/// A hands-on step that held a cook, to explain the timers it made late.
+struct Hold {
+    step: String,
+    from: Ticks,
+    until: Ticks,
+}
+
+/// How many of the orders that waited longest the view ends with.
+const WHY_ORDERS: usize = 3;
+
+/// How many past hands-on steps are kept to explain late timers.
+const HOLDS_KEPT: usize = 16;
+
+/// Events → [`LoopEntry`]s, printed as they come, kept, or both.
+pub struct LoopView<'s> {
+    sc: &'s Scenario,
+    narrator: Narrator<'s>,
+    /// Several cooks: each handle, hold and freed cook says which.
+    cooks: bool,
+    /// The pass under way, and when it began.
+    pass: u64,
+    pass_t: Ticks,
+    /// Each machine's units in use and its line of waiting steps (order, step, and
+    /// the step in words).
+    in_use: Vec<u32>,
+    waiting: Vec<Vec<(u64, StepIx, String)>>,
+    holds: VecDeque<Hold>,
+    /// The passes so far, when kept.
+    passes: Option<Vec<PassRecord>>,
+    seed: u64,
+    /// Lines of text made by `event`, handed to its callback.
+    text: String,
+    waits: WaitTracker<'s>,
+    longest: Longest,
+}
+
+impl<'s> LoopView<'s> {
+    /// A view of a run of `sc` (asynchronous kitchen) with `seed`; `keep` keeps the
+    /// passes for [`LoopView::finish`].
+    pub fn new(sc: &'s Scenario, seed: u64, keep: bool) -> Self {
+        let n = sc.kitchen.equipment.len();
+        LoopView {
+            sc,
+            narrator: Narrator::new(sc, Mode::Async),
+            cooks: sc.kitchen.cooks > 1,
+            pass: 0,
+            pass_t: 0,
+            in_use: vec![0; n],
+            waiting: vec![Vec::new(); n],
+            holds: VecDeque::new(),
+            passes: keep.then(Vec::new),
+            seed,
+            text: String::new(),
+            waits: WaitTracker::new(sc),
+            longest: Longest::new(WHY_ORDERS),
+        }
+    }
+
+    /// Takes one event; `line` gets each line of text it makes, without its line
+    /// break (nothing when the event changes nothing the view shows).
+    pub fn event(&mut self, event: &Event<'_>, mut line: impl FnMut(&str)) {
+        let mut entries: Vec<LoopEntry> = Vec::new();
+        let t = event.t;
+        if let Some((id, waits)) = self.waits.event(event) {
+            if let EventKind::Served { order, .. } = event.kind {
+                let chain = longest_chain(self.sc, order.item, &order.durations);
+                let above_chain = (t - order.arrival).saturating_sub(chain);
+                self.longest.offer(Waited { id, above_chain, waits });
+            }
+        }
+        match event.kind {
+            EventKind::LoopPass { pass } => {
+                self.pass = pass;
+                self.pass_t = t;
+                if let Some(passes) = &mut self.passes {
+                    passes.push(PassRecord { pass, t_s: seconds(t), entries: Vec::new() });
+                }
+                let header = format!("pass {pass} · {}", self.time(t));
+                line(&header);
+                return;
+            }
+            EventKind::TimerDue { handle, due } => {
+                let held_by = self
+                    .holds
+                    .iter()
+                    .filter(|h| h.until > due && h.from < t)
+                    .map(|h| h.step.clone())
+                    .collect();
+                entries.push(LoopEntry::Timer {
+                    handle: self.timer(*handle),
+                    due_s: seconds(due),
+                    late_s: seconds(t - due.min(t)),
+                    held_by,
+                });
+            }
+            EventKind::HandleRun { handle, cook } => {
+                entries.push(LoopEntry::Run { cook: self.cook(cook), handle: self.handle(*handle) });
+            }
+            EventKind::StepWaiting { order, step, equipment, .. } => {
+                let name = self.step_name(order, step);
+                self.waiting[equipment as usize].push((order.id, step, name));
+                entries.push(self.queue(equipment as usize));
+            }
+            _ => {}
+        }
+        let narrator = &mut self.narrator;
+        narrator
+            .event(event, |lt, text| entries.push(LoopEntry::Line { t_s: seconds(lt), text: text.into() }));
+        match event.kind {
+            EventKind::StepStarted { order, step, cook } => {
+                let st = &self.sc.recipe_of(order.item).steps[step as usize];
+                if let Some(e) = st.uses {
+                    let e = e as usize;
+                    self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
+                    self.in_use[e] += 1;
+                    entries.push(self.queue(e));
+                }
+                if st.kind == StepKind::HandsOn {
+                    let until = t.saturating_add(order.durations[step as usize]);
+                    let name = self.step_name(order, step);
+                    self.holds.push_back(Hold { step: name.clone(), from: t, until });
+                    if self.holds.len() > HOLDS_KEPT {
+                        self.holds.pop_front();
+                    }
+                    let cook = cook.and_then(|c| self.cook(c));
+                    entries.push(LoopEntry::Holds { cook, step: name, until_s: seconds(until) });
+                }
+            }
+            EventKind::StepFinished { order, step, cook } => {
+                let st = &self.sc.recipe_of(order.item).steps[step as usize];
+                if st.kind == StepKind::HandsOn {
+                    let cook = cook.and_then(|c| self.cook(c));
+                    entries.push(LoopEntry::Free {
+                        cook,
+                        step: self.step_name(order, step),
+                        t_s: seconds(t),
+                    });
+                }
+                if let Some(e) = st.uses {
+                    self.in_use[e as usize] = self.in_use[e as usize].saturating_sub(1);
+                    entries.push(self.queue(e as usize));
+                }
+            }
+            EventKind::StepCancelled { order, step, started } => {
+                if let Some(e) = self.sc.recipe_of(order.item).steps[step as usize].uses {
+                    let e = e as usize;
+                    if started {
+                        self.in_use[e] = self.in_use[e].saturating_sub(1);
+                    } else {
+                        self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
+                    }
+                    entries.push(self.queue(e));
+                }
+            }
+            _ => {}
+        }
+        for entry in entries {
+            self.text.clear();
+            self.render(&entry);
+            for l in self.text.lines() {
+                line(l);
+            }
+            if let Some(pass) = self.passes.as_mut().and_then(|p| p.last_mut()) {
+                pass.entries.push(entry);
+            }
+        }
+        if let EventKind::ServiceEnded { .. } = event.kind {
+            line("why the orders took longer than their steps' work:");
+            for sentence in waited_longest(self.sc, self.longest.orders()) {
+                line(&format!("  {sentence}"));
+            }
+        }
+    }
+
+    /// A scenario time in the scenario's unit.
+    fn time(&self, t: Ticks) -> String {
+        format!("{:.3} {}", self.sc.unit.from_ticks(t), self.sc.unit.name())
+    }
+
+    fn seconds_as_time(&self, s: f64) -> String {
+        format!("{:.3} {}", s / self.sc.unit.seconds(), self.sc.unit.name())
+    }
+
+    fn cook(&self, cook: CookIx) -> Option<u32> {
+        self.cooks.then_some(u32::from(cook) + 1)
+    }
+
+    fn step_name(&self, order: &Order, step: StepIx) -> String {
+        format!("order {} · step {}", order.id, self.sc.recipe_of(order.item).steps[step as usize].name)
+    }
+
+    fn task_name(&self, task: Coroutine<'_>) -> String {
+        match task {
+            Coroutine::Main => "main() · the door".into(),
+            Coroutine::Order(order) => format!("order {}", order.id),
+            Coroutine::Step(order, step) => self.step_name(order, step),
+        }
+    }
+
+    /// A handle in words.
+    fn handle(&self, handle: LoopHandle<'_>) -> String {
+        let sc = self.sc;
+        match handle {
+            LoopHandle::Resume { task, at } => {
+                let at = match at {
+                    AwaitPoint::Start => "starts".to_string(),
+                    AwaitPoint::Sleep => "resumes after await asyncio.sleep".into(),
+                    AwaitPoint::Gather => "resumes after await gather".into(),
+                    AwaitPoint::WaitFor => "resumes after await wait_for".into(),
+                    AwaitPoint::Step(d) => match task.order() {
+                        Some(order) => {
+                            format!("resumes after await {}", sc.recipe_of(order.item).steps[d as usize].name)
+                        }
+                        None => "resumes".into(),
+                    },
+                    AwaitPoint::Equipment(e) => {
+                        format!(
+                            "resumes in line for the {} (async with)",
+                            sc.kitchen.equipment[e as usize].name
+                        )
+                    }
+                };
+                format!("{} · {at}", self.task_name(task))
+            }
+            LoopHandle::SleepDone { task } => {
+                format!("asyncio.sleep of {} ends: its task wakes up next", self.task_name(task))
+            }
+            LoopHandle::GatherDone { owner: Coroutine::Main } => {
+                "gather of main() hears an order is done".into()
+            }
+            LoopHandle::GatherDone { owner } => {
+                format!("gather of {} hears a step is done", self.task_name(owner))
+            }
+            LoopHandle::ReleaseWaiter { order } => {
+                format!("wait_for of order {order}: its gather is done, the order task wakes up next")
+            }
+            LoopHandle::Timeout { order } => {
+                format!("wait_for of order {} times out: the customer's patience ran out", order.id)
+            }
+        }
+    }
+
+    /// A timer, by what it was armed for.
+    fn timer(&self, handle: LoopHandle<'_>) -> String {
+        match handle {
+            LoopHandle::SleepDone { task: Coroutine::Main } => {
+                "asyncio.sleep of main() · the door (the next customer is due)".into()
+            }
+            LoopHandle::SleepDone { task } => format!("asyncio.sleep of {}", self.task_name(task)),
+            LoopHandle::Timeout { order } => {
+                format!("wait_for's timeout of order {} (its patience)", order.id)
+            }
+            other => self.handle(other),
+        }
+    }
+
+    /// A machine's line now.
+    fn queue(&self, e: usize) -> LoopEntry {
+        let eq = &self.sc.kitchen.equipment[e];
+        let waiting = self.waiting[e].iter().map(|w| w.2.clone()).collect();
+        LoopEntry::Queue {
+            equipment: eq.name.clone(),
+            in_use: self.in_use[e],
+            capacity: eq.capacity,
+            waiting,
+        }
+    }
+
+    /// One entry as text into `self.text`.
+    fn render(&mut self, entry: &LoopEntry) {
+        let mut out = std::mem::take(&mut self.text);
+        let cook = |c: &Option<u32>| c.map_or(String::new(), |c| format!("[cook {c}] "));
+        let _ = match entry {
+            LoopEntry::Timer { handle, due_s, late_s, held_by } => {
+                let _ = write!(out, "  timer due {} → ready: {handle}", self.seconds_as_time(*due_s));
+                if *late_s > 0.0 {
+                    let _ = write!(out, "\n        {} late", self.seconds_as_time(*late_s));
+                    if !held_by.is_empty() {
+                        let _ = write!(out, ": the loop was held by {}", held_by.join(", "));
+                    }
+                }
+                Ok(())
+            }
+            LoopEntry::Run { cook: c, handle } => write!(out, "  run   {}{handle}", cook(c)),
+            LoopEntry::Line { t_s, text } => {
+                if (*t_s - seconds(self.pass_t)).abs() > 0.0 {
+                    write!(out, "        │ ({}) {text}", self.seconds_as_time(*t_s))
+                } else {
+                    write!(out, "        │ {text}")
+                }
+            }
+            LoopEntry::Holds { cook: c, step, until_s } => {
+                let who = match c {
+                    Some(c) => format!("cook {c}"),
+                    None => "the loop".into(),
+                };
+                write!(
+                    out,
+                    "        ⏸ {step} is hands-on: holds {who} until {}",
+                    self.seconds_as_time(*until_s)
+                )
+            }
+            LoopEntry::Free { cook: c, step, t_s } => {
+                let who = match c {
+                    Some(c) => format!("cook {c} is"),
+                    None => "the loop is".into(),
+                };
+                write!(out, "        ▶ {step} done at {}: {who} free", self.seconds_as_time(*t_s))
+            }
+            LoopEntry::Queue { equipment, in_use, capacity, waiting } => {
+                let _ = write!(out, "        ≡ {equipment}: {in_use} of {capacity} in use");
+                if waiting.is_empty() { Ok(()) } else { write!(out, " · waiting: {}", waiting.join(", ")) }
+            }
+        };
+        self.text = out;
+    }
+
+    /// The passes kept (with `keep`), as the JSON view.
+    pub fn finish(self) -> Option<LoopRecord> {
+        let sc = self.sc;
+        self.passes.map(|passes| LoopRecord {
+            scenario: sc.name.clone(),
+            mode: Mode::Async,
+            seed: self.seed,
+            time_unit: TimeUnitRecord { name: sc.unit, seconds: sc.unit.seconds() },
+            passes,
+            why: waited_longest(sc, self.longest.orders()),
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! `cafe run --loop`: the event loop's view ([`async_cafe::view::event_loop`]).
+//!
+//! * Golden files of the text view for every seed built-in, and `breakfast` and
+//!   `breakfast-helper` (`tests/golden/loop/NAME.txt`, `UPDATE_GOLDEN=1` rewrites
+//!   them).
+//! * The handles of every pass, in order, against CPython: the program
+//!   `cafe show NAME --python` writes, run with `--virtual` and traced by
+//!   [`common::loop_trace::LOOP_TRACE`], prints `@@ pass` and `@@ HANDLE` lines among
+//!   its narrative; the engine's loop events, named the same way, must give the very
+//!   same lines (`tests/differential.rs` does the same on random scenarios).
+//! * What the view says of a hands-on step that makes a timer late, several cooks,
+//!   and the JSON record against the text.
+//!
+//! `CAFE_PYTHON` and `CAFE_SKIP_DIFFERENTIAL=1` as in `tests/differential.rs`.
+
+mod common;
+
+use std::process::Command;
+
+use async_cafe::builtin::BUILTINS;
+use async_cafe::engine::{self, Mode, VirtualClock};
+use async_cafe::event::{Event, EventKind, WithLoop};
+use async_cafe::model::Scenario;
+use async_cafe::ops::{self, ClockKind, RunSpec, Want};
+use async_cafe::python_program::program;
+use async_cafe::view::event_loop::{LoopEntry, LoopRecord};
+use async_cafe::view::narrative::Narrator;
+use common::loop_trace::{LOOP_TRACE, handle_name};
+use common::{assert_goldens, golden, load, python, root};
+
+/// The text of `cafe run --loop --clock virtual` for `sc`.
+fn loop_text(sc: &Scenario) -> String {
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+    let mut out = Vec::new();
+    ops::run(sc, spec, Want { event_loop: true, ..Want::default() }, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The passes `cafe run --loop --format json` prints.
+fn loop_record(sc: &Scenario) -> LoopRecord {
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+    let ran =
+        ops::run(sc, spec, Want { loop_record: true, ..Want::default() }, &mut std::io::sink()).unwrap();
+    ran.event_loop.expect("asked for")
+}
+
+/// A seed built-in: its summary names the seed it comes from.
+fn is_seed(sc: &Scenario) -> bool {
+    sc.summary.contains("(seed ")
+}
+
+#[test]
+fn every_seed_builtin_has_its_loop_view_pinned() {
+    let mut results = Vec::new();
+    for b in BUILTINS {
+        let sc = b.load().unwrap();
+        // And the pair that shows a helper winning over a blocked loop.
+        if !is_seed(&sc) && !b.name.starts_with("breakfast") {
+            continue;
+        }
+        let path = root().join(format!("tests/golden/loop/{}.txt", b.name));
+        results.push(golden(&path, &loop_text(&sc)));
+    }
+    assert!(results.len() >= 10, "the seed built-ins are {}", results.len());
+    assert_goldens(results);
+}
+
+/// The engine's side of the comparison: the narrative's lines, and `@@ pass` before
+/// the first handle of each pass and `@@ NAME` for each handle.
+fn engine_trace(sc: &Scenario) -> Vec<String> {
+    let mut narrator = Narrator::new(sc, Mode::Async);
+    let mut lines = Vec::new();
+    let mut pass_pending = false;
+    let mut sink = WithLoop(|e: &Event<'_>| match e.kind {
+        EventKind::LoopPass { .. } => pass_pending = true,
+        EventKind::HandleRun { handle, .. } => {
+            if std::mem::take(&mut pass_pending) {
+                lines.push("@@ pass".to_string());
+            }
+            lines.push(format!("@@ {}", handle_name(sc, *handle)));
+        }
+        _ => narrator.event(e, |_, line| lines.push(line.to_string())),
+    });
+    engine::run(sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
+    lines
+}
+
+#[test]
+fn the_loop_of_every_builtin_runs_the_handles_cpython_runs_pass_by_pass() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for b in BUILTINS {
+        let sc = b.load().unwrap();
+        // Several cooks have no single-loop Python program (`covered` says why).
+        let Ok(text) = program(&sc, Mode::Async, sc.seed) else { continue };
+        let traced = text.replacen("import time\n", &format!("import time\n{LOOP_TRACE}"), 1);
+        assert_ne!(traced, text, "{}: no `import time` line to trace after", b.name);
+        let path = dir.path().join(format!("{}.py", b.name));
+        std::fs::write(&path, &traced).unwrap();
+        let out = Command::new(&py).arg(&path).arg("--virtual").output().unwrap();
+        assert!(out.status.success(), "{}:\n{}", b.name, String::from_utf8_lossy(&out.stderr));
+        let printed: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect();
+        let engine = engine_trace(&sc);
+        assert!(engine.iter().filter(|l| l.as_str() == "@@ pass").count() > 3, "{}", b.name);
+        if printed != engine {
+            let at = printed
+                .iter()
+                .zip(&engine)
+                .position(|(p, e)| p != e)
+                .unwrap_or(printed.len().min(engine.len()));
+            let show = |v: &[String]| {
+                v.iter().skip(at.saturating_sub(4)).take(10).cloned().collect::<Vec<_>>().join("\n")
+            };
+            panic!(
+                "{}: the loop differs from CPython's at line {}:\n--- python\n{}\n--- engine\n{}",
+                b.name,
+                at + 1,
+                show(&printed),
+                show(&engine)
+            );
+        }
+        compared += 1;
+    }
+    // Every built-in but rush-hour (two cooks).
+    assert_eq!(compared, BUILTINS.len() - 1);
+}
+
+/// A hands-on step of 5 s started while a 3 s sleep runs: the sleep's timer falls
+/// due at 3 s, and the loop moves it to the ready queue at 5 s, saying why.
+const PEEL: &str = r#"
+name = "peel"
+[recipes.lunch]
+steps = [
+    { name = "boil", kind = "unattended", duration = 3 },
+    { name = "peel", kind = "hands-on", duration = 5, after = [] },
+]
+[menu]
+lunch = "lunch"
+[customers]
+list = [{ item = "lunch" }]
+"#;
+
+#[test]
+fn a_timer_made_late_by_a_hands_on_step_says_how_late_and_why() {
+    let sc = load(PEEL);
+    let text = loop_text(&sc);
+    assert!(
+        text.contains(
+            "  timer due 3.000 s → ready: asyncio.sleep of order 1 · step boil\n        \
+             2.000 s late: the loop was held by order 1 · step peel\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("⏸ order 1 · step peel is hands-on: holds the loop until 5.000 s"), "{text}");
+    assert!(text.contains("▶ order 1 · step peel done at 5.000 s: the loop is free"), "{text}");
+    let record = loop_record(&sc);
+    let timer = record.passes.iter().flat_map(|p| &p.entries).find_map(|e| match e {
+        LoopEntry::Timer { due_s, late_s, held_by, .. } => Some((*due_s, *late_s, held_by.clone())),
+        _ => None,
+    });
+    assert_eq!(timer, Some((3.0, 2.0, vec!["order 1 · step peel".to_string()])));
+}
+
+#[test]
+fn the_json_record_holds_what_the_text_shows() {
+    for name in ["lunch", "coffee-shop", "rush-hour"] {
+        let sc = common::load_builtin(name);
+        let text = loop_text(&sc);
+        let record = loop_record(&sc);
+        let headers = text.lines().filter(|l| l.starts_with("pass ")).count();
+        assert_eq!(record.passes.len(), headers, "{name}");
+        let runs = text.lines().filter(|l| l.starts_with("  run ")).count();
+        let entries = record.passes.iter().flat_map(|p| &p.entries);
+        assert_eq!(entries.filter(|e| matches!(e, LoopEntry::Run { .. })).count(), runs, "{name}");
+        for (i, p) in record.passes.iter().enumerate() {
+            assert_eq!(p.pass, i as u64 + 1, "{name}");
+        }
+        assert_eq!(serde_json::to_value(&record).unwrap()["mode"], "async");
+    }
+}
+
+#[test]
+fn with_several_cooks_each_handle_names_its_cook() {
+    let sc = common::load_builtin("rush-hour");
+    assert!(sc.kitchen.cooks > 1);
+    let text = loop_text(&sc);
+    assert!(text.contains("  run   [cook 1] "), "{}", &text[..2000.min(text.len())]);
+    assert!(text.contains("  run   [cook 2] ") || text.contains("holds cook 2"), "cook 2 never shows");
+    // Deterministic: the same text twice.
+    assert_eq!(loop_text(&sc), text);
+}
+
+#[test]
+fn the_synchronous_kitchen_has_no_loop_to_show() {
+    let sc = common::load_builtin("lunch");
+    let spec = RunSpec { mode: Mode::Sync, clock: ClockKind::Virtual, seed: sc.seed };
+    let want = Want { event_loop: true, loop_record: true, ..Want::default() };
+    let mut out = Vec::new();
+    let ran = ops::run(&sc, spec, want, &mut out).unwrap();
+    assert!(ran.event_loop.is_none());
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+}
+
+/// The boil (3 s, unattended) ends while the peel (5 s, hands-on) holds the loop: its
+/// finish is noticed at 5 s, so the brew that comes after it starts 2 s late. The
+/// order takes 6 s, 1 s above its longest chain (the peel's 5 s); along the boil and
+/// the brew it waited 2 s for the loop.
+const BREW: &str = r#"
+name = "brew"
+[recipes.coffee]
+steps = [
+    { name = "boil", kind = "unattended", duration = 3 },
+    { name = "peel", kind = "hands-on", duration = 5, after = [] },
+    { name = "brew", kind = "hands-on", duration = 1, after = ["boil"] },
+]
+[menu]
+coffee = "coffee"
+[customers]
+list = [{ item = "coffee" }]
+"#;
+
+#[test]
+fn an_order_s_waits_say_what_it_waited_for_along_the_steps_that_decided_its_end() {
+    let sc = load(BREW);
+    for mode in [Mode::Async, Mode::Sync] {
+        let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
+        let report = ops::json_report(&sc, spec).unwrap();
+        let o = &report.orders[0];
+        let got = (o.served_s, o.above_chain_s, o.door_s, o.cook_s, o.equipment_s, o.loop_s);
+        let zero = Some(0.0);
+        match mode {
+            Mode::Async => assert_eq!(got, (Some(6.0), Some(1.0), zero, zero, zero, Some(2.0))),
+            // One step at a time in recipe order: boil 0-3, peel 3-8, brew 8-9; the
+            // brew, ready at 3 s, waited 5 s for the cook.
+            Mode::Sync => assert_eq!(got, (Some(9.0), Some(4.0), zero, Some(5.0), zero, zero)),
+        }
+    }
+    let text = loop_text(&sc);
+    assert!(
+        text.ends_with(
+            "why the orders took longer than their steps' work:\n  Order 1 waited 2 s (1 s above its longest \
+             chain of steps): 2 s for the loop (a finish noticed late, the loop held).\n"
+        ),
+        "{text}"
+    );
+}
+
+/// The loop's own events are for the loop view alone: the events export of a run
+/// with `--loop` is the export of the same run without it.
+#[test]
+fn watching_the_loop_leaves_the_exports_as_they_are() {
+    let sc = common::load_builtin("bakery");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+    let export = |event_loop: bool, name: &str| {
+        let path = dir.path().join(name);
+        let want = Want { event_loop, events: Some(path.clone()), ..Want::default() };
+        ops::run(&sc, spec, want, &mut std::io::sink()).unwrap();
+        std::fs::read_to_string(path).unwrap()
+    };
+    let (with, without) = (export(true, "with.jsonl"), export(false, "without.jsonl"));
+    assert!(without.contains("step_started") && !without.contains("handle_run"));
+    assert_eq!(with, without);
+}
