@@ -717,7 +717,7 @@ pub fn prepare_replicate(
     policy: Option<&str>,
 ) -> Result<(Arc<Scenario>, Mode, u64, Ticks), Fail> {
     if replications == 0 {
-        return Err(Fail::Value("replications must be at least 1".into()));
+        return Err(Fail::Value("--replications must be at least 1".into()));
     }
     let mode = parse_mode(mode)?;
     let mut model = (*sc.model).clone();
@@ -834,35 +834,10 @@ pub struct SweepArgs {
 /// Checks a sweep as `cafe sweep` does, in the same order and words.
 pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
     let model = Arc::clone(&sc.model);
-    let bad = Fail::Value;
-    if a.replications == 0 {
-        return Err(bad("replications must be at least 1".into()));
-    }
-    let varies = a
-        .vary
-        .iter()
-        .map(|v| sweep::parse_vary(v, &model))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
-    let metrics = sweep::metrics(&model, &varies);
-    let targets = a
-        .targets
-        .iter()
-        .map(|t| sweep::parse_target(t, &metrics).map(|p| (t.clone(), p)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    if let Some((i, _)) =
-        targets.iter().enumerate().find(|(i, (_, t))| targets[..*i].iter().any(|(_, u)| u == t))
-    {
-        return Err(bad(format!("target `{}` is given twice", targets[i].1.text())));
-    }
-    if !targets.is_empty() && a.replications < 2 {
-        return Err(bad("target needs at least 2 replications: one run gives no confidence interval".into()));
-    }
+    let request = sweep::Request { vary: &a.vary, targets: &a.targets, replications: a.replications };
+    let sweep::Checked { varies, targets } = request.check(&model).map_err(|e| Fail::Value(e.to_string()))?;
     let mode = parse_mode(&a.mode)?;
     let warmup = warmup_ticks(&model, a.warmup)?;
-    sweep::check_size(&model, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
     let opts = BatchSpec {
         mode,
         seed: a.seed.unwrap_or(model.seed),

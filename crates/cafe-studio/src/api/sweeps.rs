@@ -32,7 +32,7 @@ use crate::server::State;
 pub struct SweepRequest {
     #[serde(flatten)]
     text: ScenarioText,
-    /// What to vary: `cooks=1..4`, `oven.capacity=1,2` (as `--vary`).
+    /// What to vary: `cooks=1..4`, `equipment.oven=1,2` (as `--vary`).
     #[serde(default)]
     vary: Vec<String>,
     /// Replications of each configuration (10 unless given).
@@ -64,31 +64,8 @@ struct Plan {
 fn plan(state: &State, req: &SweepRequest) -> Result<Plan, ApiError> {
     let sc = req.text.scenario()?;
     let bad = |e: String| ApiError::unprocessable(e);
-    if req.replications == 0 {
-        return Err(bad("replications must be at least 1".into()));
-    }
-    let varies = req
-        .vary
-        .iter()
-        .map(|v| sweep::parse_vary(v, &sc))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
-    let metrics = sweep::metrics(&sc, &varies);
-    let mut targets: Vec<(String, Target)> = Vec::new();
-    for text in &req.target {
-        let t = sweep::parse_target(text, &metrics).map_err(|e| bad(e.to_string()))?;
-        if targets.iter().any(|(_, u)| *u == t) {
-            return Err(bad(format!("target `{}` is given twice", t.text())));
-        }
-        targets.push((text.clone(), t));
-    }
-    if !targets.is_empty() && req.replications < 2 {
-        return Err(bad(
-            "a target needs at least 2 replications: one run gives no confidence interval".into()
-        ));
-    }
-    sweep::check_size(&sc, &varies, req.replications).map_err(|e| bad(e.to_string()))?;
+    let request = sweep::Request { vary: &req.vary, targets: &req.target, replications: req.replications };
+    let sweep::Checked { varies, targets } = request.check(&sc).map_err(|e| bad(e.to_string()))?;
     let limits = &state.0.limits;
     let configurations: usize = varies.iter().map(|v| v.values.len()).product();
     if configurations > limits.sweep_configurations {

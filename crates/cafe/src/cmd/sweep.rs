@@ -21,38 +21,15 @@ use crate::signals::Interrupts;
 pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     let sc = super::load(&a.scenario)?;
     let bad = Error::Usage;
-    if a.replications == 0 {
-        return Err(bad("--replications must be at least 1".into()));
-    }
-    let varies = a
-        .vary
-        .iter()
-        .map(|v| sweep::parse_vary(v, &sc))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    sweep::check_varies(&varies).map_err(|e| bad(e.to_string()))?;
-    let metrics = sweep::metrics(&sc, &varies);
-    let targets = a
-        .target
-        .iter()
-        .map(|t| sweep::parse_target(t, &metrics))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    if let Some(twice) = targets.iter().enumerate().find(|(i, t)| targets[..*i].contains(t)) {
-        return Err(bad(format!("--target `{}` is given twice", twice.1.text())));
-    }
     if a.width.is_some() && a.format == FormatArg::Json {
         return Err(
             bad("--width sets the width of the text table: drop it, --format json draws none".into()),
         );
     }
-    if !targets.is_empty() && a.replications < 2 {
-        return Err(bad(
-            "--target needs at least 2 replications: one run gives no confidence interval".into()
-        ));
-    }
+    let request = sweep::Request { vary: &a.vary, targets: &a.target, replications: a.replications };
+    let sweep::Checked { varies, targets } = request.check(&sc).map_err(|e| bad(e.to_string()))?;
+    let targets: Vec<sweep::Target> = targets.into_iter().map(|(_, t)| t).collect();
     let warmup = super::warmup(&sc, a.warmup)?;
-    sweep::check_size(&sc, &varies, a.replications).map_err(|e| bad(e.to_string()))?;
     let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
     let interrupts = Interrupts::install({
         let bar = bar.clone();
