@@ -192,8 +192,13 @@ fn a_trace_without_order_lanes_says_what_is_missing() {
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
     let want = Want { trace: true, stats: true, ..Want::default() };
     let ran = ops::run(&lunch, spec, want, &mut std::io::sink()).unwrap();
-    let run =
-        ReportRun { mode: Mode::Async, policy: None, trace: ran.trace.unwrap(), stats: ran.stats.unwrap() };
+    let run = ReportRun {
+        mode: Mode::Async,
+        policy: None,
+        trace: ran.trace.unwrap(),
+        stats: ran.stats.unwrap(),
+        event_loop: None,
+    };
     let want = spans(&run);
     let html = html_report::html(&lunch, &[run]);
     assert_eq!(bars(&html), want);
@@ -255,6 +260,7 @@ fn a_policy_comparison_names_each_policy() {
             policy: Some(s.policy),
             trace: s.trace.clone(),
             stats: s.stats.clone(),
+            event_loop: None,
         })
         .collect();
     let html = html_report::html(&sc, &runs);
@@ -423,4 +429,44 @@ fn a_policy_comparison_says_which_policy_wins() {
             .report_runs(),
     );
     assert!(!html.contains(r#"class="policy-summary""#));
+}
+
+#[test]
+fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
+    let lunch = load_builtin("lunch");
+    let run = collect(&lunch, Mode::Async);
+    let panel = run.event_loop.as_ref().expect("lunch is small enough for the loop panel");
+    // The same passes as `cafe run --loop`, the closing sentences apart.
+    let mut text = Vec::new();
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
+    ops::run(&lunch, spec, Want { event_loop: true, ..Want::default() }, &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.starts_with(&panel.passes), "the panel holds the loop view's passes");
+    assert!(panel.passes.contains("pass 13 · 10.000 min") && !panel.passes.contains("why the orders"));
+    assert_eq!(panel.why, ["No served order waited: each took the work of its steps alone."]);
+    let html = html_report::html(&lunch, &[run]);
+    assert!(html.contains("<details class=\"loop\">"));
+    assert!(html.contains("⏸ order 1 · step avocado is hands-on: holds the loop until 2.000 min"));
+    assert!(html.contains("<h3>Why the orders waited</h3>"));
+    assert_self_contained(&html);
+
+    // The synchronous kitchen has no loop; a busy day is too long for the panel.
+    assert!(collect(&lunch, Mode::Sync).event_loop.is_none());
+    // Rush hour with a busier last hour: about 300 customers.
+    let text = async_cafe::builtin::find("rush-hour").unwrap().toml;
+    let day = load_as("busy", &text.replace("{ until = 180, rate = 0.8 }", "{ until = 180, rate = 3.0 }"));
+    assert!(collect(&day, Mode::Async).event_loop.is_none());
+    assert!(!html_report::html(&day, &[collect(&day, Mode::Async)]).contains("class=\"loop\""));
+}
+
+#[test]
+fn a_comparison_of_the_kitchens_says_why_their_totals_differ() {
+    let lunch = load_builtin("lunch");
+    let cmp = ops::compare(&lunch, &ops::CompareOptions { order_lanes: true, ..Default::default() }).unwrap();
+    let html = cmp.report_html(&lunch);
+    for reason in async_cafe::view::why::why(&cmp, &lunch) {
+        assert!(html.contains(&format!("<li>{reason}</li>")), "{reason}");
+    }
+    assert!(html.contains("finished in 10 min instead of 15 min: 5 min sooner."));
+    assert_self_contained(&html);
 }

@@ -54,6 +54,6 @@ pub use compare::{CompareOptions, compare, compare_policies};
 pub use error::Error;
 pub use replicate::replicate;
 #[cfg(feature = "report")]
-pub use report::report_run;
+pub use report::{LOOP_PANEL_CUSTOMERS, event_loop_panel, report_run};
 pub use run::{ClockKind, Ran, RunOverran, RunSpec, Want, json_report, narrative_lines, run};
 pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};

@@ -1,15 +1,25 @@
 //! Gathering what the HTML report ([`crate::view::html_report`]) draws: a run's trace,
-//! with order lanes, and its statistics.
+//! with order lanes, and its statistics; for a small asynchronous run, its event
+//! loop pass by pass; for a comparison, the reasons its totals differ.
 
 use std::io;
 
 use crate::model::{Mode, Scenario};
-use crate::view::html_report::ReportRun;
+use crate::sweep::expected_customers;
+use crate::view::event_loop::WHY_HEADING;
+use crate::view::html_report::{self, EventLoopPanel, ReportRun};
+use crate::view::why::why;
 
 use super::run::{ClockKind, RunSpec, Want, run};
 use crate::view::compare::{Compared, Comparison};
 
-/// Runs `sc` in `mode` on the virtual clock and keeps what a report needs.
+/// Customers up to which a report shows the asynchronous kitchen's event loop, pass
+/// by pass: a lesson's worth (a meal, a morning's orders), not a day of a busy café,
+/// whose passes would outweigh the rest of the page (`cafe run --loop` shows any run).
+pub const LOOP_PANEL_CUSTOMERS: f64 = 200.0;
+
+/// Runs `sc` in `mode` on the virtual clock and keeps what a report needs: its
+/// trace with order lanes, its statistics, and its [`event_loop_panel`].
 pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun> {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
     let want = Want { trace: true, order_lanes: true, stats: true, ..Want::default() };
@@ -19,7 +29,34 @@ pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun>
         policy: None,
         trace: ran.trace.expect("a trace was asked for"),
         stats: ran.stats.expect("statistics were asked for"),
+        event_loop: event_loop_panel(sc, mode, seed)?,
     })
+}
+
+/// The event loop of the run of `sc` in `mode` with `seed`, pass by pass, as the
+/// report shows it: for the asynchronous kitchen with at most
+/// [`LOOP_PANEL_CUSTOMERS`] customers (known or expected), `None` otherwise. Runs
+/// it on the virtual clock, which gives the same passes as any clock.
+pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Option<EventLoopPanel>> {
+    let small = expected_customers(sc).is_some_and(|n| n <= LOOP_PANEL_CUSTOMERS);
+    if mode != Mode::Async || !small {
+        return Ok(None);
+    }
+    let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
+    // The loop view's text is written where the narrative would be; nothing else is.
+    let mut text = Vec::new();
+    run(sc, spec, Want { event_loop: true, ..Want::default() }, &mut text)?;
+    Ok(Some(loop_panel(&String::from_utf8_lossy(&text))))
+}
+
+/// The loop view's text split into its passes and its closing sentences (each
+/// indented under the line that introduces them).
+fn loop_panel(text: &str) -> EventLoopPanel {
+    let (passes, why) = text.split_once(WHY_HEADING).unwrap_or((text, ""));
+    EventLoopPanel {
+        passes: passes.trim_end().to_string(),
+        why: why.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+    }
 }
 
 impl Comparison {
@@ -34,8 +71,15 @@ impl Comparison {
                 policy: by_policy.then_some(s.policy),
                 trace: s.trace.clone(),
                 stats: s.stats.clone(),
+                event_loop: None,
             })
             .collect()
+    }
+
+    /// The HTML report of the comparison: its sides ([`Comparison::report_runs`])
+    /// and, for the two kitchens, the reasons their totals differ.
+    pub fn report_html(&self, sc: &Scenario) -> String {
+        html_report::html_with_reasons(sc, &self.report_runs(), &why(self, sc))
     }
 }
 

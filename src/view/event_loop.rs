@@ -129,6 +129,10 @@ struct Hold {
     until: Ticks,
 }
 
+/// The line that introduces the view's closing sentences: why the orders took
+/// longer than their recipes.
+pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
+
 /// How many of the orders that waited longest the view ends with.
 const WHY_ORDERS: usize = 3;
 
@@ -289,7 +293,7 @@ impl<'s> LoopView<'s> {
             }
         }
         if let EventKind::ServiceEnded { .. } = event.kind {
-            line("why the orders took longer than their steps' work:");
+            line(WHY_HEADING);
             for sentence in waited_longest(self.sc, self.longest.orders()) {
                 line(&format!("  {sentence}"));
             }

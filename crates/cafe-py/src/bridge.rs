@@ -584,7 +584,8 @@ impl RunOut {
     /// The self-contained HTML report (`cafe run --report`).
     pub fn report_html(&self) -> Result<String, Fail> {
         let (trace, stats) = self.drawn()?;
-        let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats };
+        let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed)?;
+        let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats, event_loop };
         Ok(report::html(&self.sc, &[run]))
     }
 
@@ -695,7 +696,7 @@ impl CmpOut {
     }
     /// The HTML report of every side.
     pub fn report_html(&self) -> String {
-        report::html(&self.sc, &self.cmp.report_runs())
+        self.cmp.report_html(&self.sc)
     }
 }
 

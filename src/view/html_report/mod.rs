@@ -88,12 +88,35 @@ pub struct ReportRun {
     pub trace: Trace,
     /// Its statistics, over the whole run.
     pub stats: Stats,
+    /// The event loop, pass by pass, for a small asynchronous run (see
+    /// [`EventLoopPanel`]); `None` for the synchronous kitchen, a large run, or a
+    /// side of a comparison.
+    pub event_loop: Option<EventLoopPanel>,
+}
+
+/// The event loop of one run as the report shows it: the text of `cafe run --loop`
+/// (every pass, the timers it moved, the handles it ran) in a folded panel, and why
+/// the orders took longer than their recipes, a sentence each.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EventLoopPanel {
+    /// The loop view's text, as `cafe run --loop` prints it, without its closing
+    /// sentences (`why`).
+    pub passes: String,
+    /// The orders that waited longest and what for
+    /// ([`crate::view::why::waited_longest`]).
+    pub why: Vec<String>,
 }
 
 /// The HTML report as one page. One run, or two for a comparison (pass the
 /// synchronous run first): each gets its own section, in the order given, and all
 /// share one time scale so they can be compared at a glance.
 pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
+    html_with_reasons(sc, runs, &[])
+}
+
+/// [`html`], with the reasons the runs' totals differ (a comparison's
+/// [`why`](crate::view::why::why), a sentence each) under the totals at the top.
+pub fn html_with_reasons(sc: &Scenario, runs: &[ReportRun], reasons: &[String]) -> String {
     let unit = sc.unit;
     // One time scale for every run: the longest run fills the width.
     let domain = runs.iter().map(|r| r.trace.end).max().unwrap_or(0).max(1);
@@ -157,6 +180,7 @@ pub fn html(sc: &Scenario, runs: &[ReportRun]) -> String {
             policies => policies,
             customers => customers(sc, runs),
             comparison => comparison.map(Serde),
+            reasons => Serde(reasons),
             policy_summary => summary::policy_summary(runs, unit).map(Serde),
             legend => Serde(legend),
             life_colour => runs
@@ -209,6 +233,7 @@ struct RunSection {
     orders_label: String,
     notes: Vec<String>,
     charts: Vec<Chart>,
+    event_loop: Option<EventLoopPanel>,
 }
 
 #[derive(Serialize)]
@@ -326,6 +351,7 @@ fn section(
         orders_label,
         notes,
         charts,
+        event_loop: run.event_loop.clone(),
     }
 }
 

@@ -89,7 +89,7 @@ fn again(entry: &Entry, format: Format, cancel: &Cancel) -> Result<String, ApiEr
         (Kind::Compare, _) => {
             let opts = CompareOptions { seed: Some(seed), order_lanes: true, cancel: cancel.clone() };
             let cmp = ops::compare(&sc, &opts).map_err(|e| ApiError::internal(e.to_string()))?;
-            Ok(html_report::html(&sc, &cmp.report_runs()))
+            Ok(cmp.report_html(&sc))
         }
         (_, Format::Csv) => {
             orders_csv(&sc, RunSpec { mode: options.mode()?, clock: ClockKind::Virtual, seed }, cancel)

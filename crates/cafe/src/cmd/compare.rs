@@ -11,7 +11,6 @@ use std::io::Write;
 use async_cafe::model::Policy;
 use async_cafe::ops::{self, CompareOptions, Compared};
 use async_cafe::view::export::write_atomically;
-use async_cafe::view::html_report;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::CompareArgs;
@@ -68,7 +67,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     text.push_str(&cmp.render(&sc));
     out.write_all(text.as_bytes())?;
     if let Some(path) = &args.report {
-        write_atomically(path, html_report::html(&sc, &cmp.report_runs()).as_bytes())?;
+        write_atomically(path, cmp.report_html(&sc).as_bytes())?;
     }
     match interrupts.received() {
         Some(_) => Err(interrupts.interrupted()),

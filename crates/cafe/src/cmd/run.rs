@@ -177,6 +177,7 @@ fn once(
             policy: None,
             trace: ran.trace.clone().expect("asked for"),
             stats: ran.stats.clone().expect("asked for"),
+            event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
         };
         write_atomically(path, html_report::html(sc, &[run]).as_bytes())?;
     }
