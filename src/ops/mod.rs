@@ -42,6 +42,8 @@
 mod batch;
 mod compare;
 mod error;
+#[cfg(feature = "plan")]
+mod plan;
 mod replicate;
 #[cfg(feature = "report")]
 mod report;
@@ -52,6 +54,8 @@ pub use crate::view::compare::{Compared, Comparison, Side};
 pub use batch::{Batch, Progress};
 pub use compare::{CompareOptions, compare, compare_policies};
 pub use error::Error;
+#[cfg(feature = "plan")]
+pub use plan::{Planned, plan};
 pub use replicate::replicate;
 #[cfg(feature = "report")]
 pub use report::report_run;

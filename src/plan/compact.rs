@@ -1,0 +1,139 @@
+//! Every step as early as it can go: the solver's plan may leave a step later than
+//! needed where that changes nothing to the objective (a cook idle for no reason,
+//! the salad chopped at the very end). A head cook starts work as soon as it is
+//! possible, so each step is moved to its earliest start that keeps every
+//! constraint, without moving any other step, over and over until none moves. No
+//! move may serve any order later, so the objective never gets worse.
+
+use super::Instance;
+
+/// The model's constraints for moving task `i` to `t`, every other start fixed.
+struct Check<'a> {
+    inst: &'a Instance,
+    starts: &'a [i64],
+    /// The moments orders are served (fixed while compacting).
+    served: &'a [i64],
+}
+
+impl Check<'_> {
+    fn end(&self, j: usize) -> i64 {
+        self.starts[j] + self.inst.tasks[j].duration
+    }
+
+    /// Whether the loop must run when task `j` starts: unattended, or no duration.
+    fn is_moment(&self, j: usize) -> bool {
+        let t = &self.inst.tasks[j];
+        !t.hands_on || t.duration == 0
+    }
+
+    fn busy(&self, j: usize) -> bool {
+        let t = &self.inst.tasks[j];
+        t.hands_on && t.duration > 0
+    }
+
+    /// Hands-on tasks other than `i` strictly around `x`, plus `i` at `t` if it is.
+    fn covering(&self, x: i64, i: usize, t: i64) -> usize {
+        let others = (0..self.inst.tasks.len())
+            .filter(|&j| j != i && self.busy(j) && self.starts[j] < x && x < self.end(j))
+            .count();
+        others + usize::from(self.busy(i) && t < x && x < t + self.inst.tasks[i].duration)
+    }
+
+    /// How many of `users` other than `i` run at `x`, plus `i` at `t`.
+    fn load(&self, users: &dyn Fn(usize) -> bool, x: i64, i: usize, t: i64) -> usize {
+        let d = self.inst.tasks[i].duration;
+        let others = (0..self.inst.tasks.len())
+            .filter(|&j| j != i && users(j) && self.starts[j] <= x && x < self.end(j))
+            .count();
+        others + usize::from(users(i) && t <= x && x < t + d)
+    }
+
+    fn fits(&self, i: usize, t: i64) -> bool {
+        let inst = self.inst;
+        let task = &inst.tasks[i];
+        let d = task.duration;
+        let cooks = inst.cooks as usize;
+        // Resources: the load can only peak where a step starts.
+        let peaks = |users: &dyn Fn(usize) -> bool, cap: usize| {
+            d == 0
+                || std::iter::once(t)
+                    .chain((0..inst.tasks.len()).map(|j| self.starts[j]).filter(|&s| t < s && s < t + d))
+                    .all(|x| self.load(users, x, i, t) <= cap)
+        };
+        if self.busy(i) && !peaks(&|j| self.busy(j), cooks) {
+            return false;
+        }
+        if let Some(e) = task.uses {
+            if !peaks(
+                &|j| inst.tasks[j].uses == Some(e) && inst.tasks[j].duration > 0,
+                inst.capacity[e as usize] as usize,
+            ) {
+                return false;
+            }
+        }
+        // The event loop's rule, for its own start and for the moments it covers.
+        if self.is_moment(i) && self.covering(t, i, t) >= cooks {
+            return false;
+        }
+        if self.busy(i) {
+            let moments = (0..inst.tasks.len())
+                .filter(|&j| j != i && self.is_moment(j))
+                .map(|j| self.starts[j])
+                .chain(self.served.iter().copied());
+            for m in moments {
+                if t < m && m < t + d && self.covering(m, i, t) >= cooks {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Moves each task of `starts` as early as it goes (see the module doc).
+pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
+    // Quadratic per move: keep it to days a few seconds can afford.
+    if inst.tasks.len() > 600 {
+        return;
+    }
+    let mut served = super::schedule::served(inst, starts);
+    for _ in 0..50 {
+        let mut moved = false;
+        let mut order: Vec<usize> = (0..inst.tasks.len()).collect();
+        order.sort_by_key(|&i| (starts[i], i));
+        for i in order {
+            let task = &inst.tasks[i];
+            let earliest = task
+                .after
+                .iter()
+                .map(|&a| starts[a] + inst.tasks[a].duration)
+                .fold(inst.orders[task.order].arrival, i64::max);
+            let mut candidates: Vec<i64> = (0..inst.tasks.len())
+                .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
+                .chain([earliest])
+                .filter(|&x| earliest <= x && x < starts[i])
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let fitting: Vec<i64> = {
+                let check = Check { inst, starts, served: &served };
+                candidates.into_iter().filter(|&t| check.fits(i, t)).collect()
+            };
+            let was = starts[i];
+            for t in fitting {
+                // No order may be served later for it.
+                starts[i] = t;
+                let now = super::schedule::served(inst, starts);
+                if now.iter().zip(&served).all(|(n, s)| n <= s) {
+                    served = now;
+                    moved = true;
+                    break;
+                }
+                starts[i] = was;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}

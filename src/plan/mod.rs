@@ -1,0 +1,189 @@
+//! The planner: the best order of work for a day whose customers are known, with a
+//! lower bound that says how good it is (or a proof that nothing is better).
+//!
+//! The engine answers "what does asyncio's loop do?"; the planner answers "what
+//! should the cooks start first?". It is a consumer of the model, beside the engine:
+//! it reads a [`Scenario`], draws the day's orders with the engine's own
+//! [`OrderSource`](crate::orders::OrderSource) (so the same seed gives the same
+//! durations), and never runs or changes the engine.
+//!
+//! # The model
+//!
+//! For every step of every order: its start (an integer at the instance's
+//! resolution), its cook and its unit of equipment. The constraints are the
+//! asynchronous kitchen's (`CANONICAL.md`):
+//!
+//! * no step of an order starts before its customer arrives;
+//! * a step starts after the steps it comes `after` are done;
+//! * a hands-on step occupies one cook from its start to its end, without
+//!   interruption (`time.sleep`); an unattended step occupies no cook;
+//! * a step that `uses` equipment holds one unit of it from its start to its end:
+//!   at no instant do more steps hold a kind of equipment than its capacity;
+//! * **the event loop's rule**: a cook runs the loop, and a cook in a hands-on step
+//!   runs nothing else. So every moment at which the loop must run something needs
+//!   a cook who is not in the middle of a hands-on step: the start of every
+//!   unattended step (and of a hands-on step of no duration), and the moment an
+//!   order is served. A hands-on step starts on a free cook by the cumulative
+//!   constraint already. A hands-on step that *ends* at the instant, or *starts* at
+//!   it, leaves its cook free for it (the loop runs what is ready before it blocks
+//!   again). Formally, at each such moment `t`, fewer than `cooks` hands-on steps `h`
+//!   have `start(h) < t < end(h)`.
+//!
+//! The end of an unattended step is a timer: when it falls due while every cook is
+//! in a hands-on step, the loop only notices it when a cook is free. The model gives
+//! the step its own duration, and the plan its real end: the first instant from
+//! then on when a cook is free ([`PlannedStep::end`]). That costs nothing: a step
+//! that waits for it, or takes its unit of equipment, starts at a moment when a
+//! cook is free, so no sooner than that real end.
+//!
+//! What the plan assumes: the durations are the ones drawn for the day (from the
+//! seed); customers wait to be served (patience and balking are not planned for);
+//! a cook may leave ready work waiting (the plan may keep a cook idle on purpose).
+//!
+//! # Time
+//!
+//! The solver counts in integers: the resolution is the greatest common divisor of
+//! every duration and arrival (in nanoseconds), so the plan's times are exact, as
+//! long as the horizon stays within a million units; otherwise the resolution is a
+//! power of ten of nanoseconds and every duration and arrival is rounded up to it
+//! ([`Plan::exact`] says which).
+//!
+//! # The solver and the proof
+//!
+//! pumpkin (a lazy-clause-generation constraint solver, with cumulative
+//! constraints) first looks for plans, each better than the last (upper-bounding
+//! search, most of the time limit), then, with the time left, for a proof that no
+//! plan is better, raising a lower bound one unit at a time (lower-bounding search).
+//! The answer's [`Plan::bound`] is the best of that bound and the simple ones
+//! ([`Bounds`]: the longest chain of an order from its arrival, the hands-on work
+//! shared among the cooks, each equipment's work shared among its units). When the
+//! plan meets its bound, it is optimal.
+//!
+//! ```
+//! use std::time::Duration;
+//! use async_cafe::{builtin, plan};
+//!
+//! let bakery = builtin::find("bakery").unwrap().load().unwrap();
+//! let opts = plan::PlanOptions { time_limit: Duration::from_secs(5), ..Default::default() };
+//! let p = plan::solve(&bakery, &opts).unwrap();
+//! assert_eq!(p.status, plan::Status::Optimal);
+//! assert_eq!(p.value, bakery.unit.to_ticks(18.0)); // FIFO takes 21 min
+//! ```
+
+mod advice;
+mod bounds;
+mod compact;
+mod cp;
+mod error;
+mod instance;
+mod schedule;
+mod trace;
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Cancel;
+use crate::model::Scenario;
+
+pub use advice::advice;
+pub use bounds::Bounds;
+pub use error::Error;
+pub use instance::{Instance, MAX_STEPS, OrderInfo, Task};
+pub use schedule::{Plan, PlannedOrder, PlannedStep, Status};
+pub use trace::trace;
+
+/// What a plan minimises.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Objective {
+    /// The time the last order is served (everything served as soon as possible).
+    #[default]
+    Makespan,
+    /// The sum of every customer's time in the café, from arrival to served.
+    TotalTime,
+}
+
+impl Objective {
+    /// Its spelling on the command line and in JSON: `makespan`, `total-time`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Makespan => "makespan",
+            Objective::TotalTime => "total-time",
+        }
+    }
+}
+
+/// How to plan.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// What to minimise.
+    pub objective: Objective,
+    /// How long the solver may search (more than zero); the default is 5 s.
+    pub time_limit: Duration,
+    /// The seed the day is drawn from: required for generated customers; `None`
+    /// for listed ones uses the scenario's.
+    pub seed: Option<u64>,
+    /// Once cancelled, the search stops and returns the best plan so far.
+    pub cancel: Cancel,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            objective: Objective::Makespan,
+            time_limit: Duration::from_secs(5),
+            seed: None,
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+/// The best plan for `sc`'s day (see the module doc) within the time limit, with
+/// its lower bound.
+pub fn solve(sc: &Scenario, opts: &PlanOptions) -> Result<Plan, Error> {
+    let inst = Instance::new(sc, opts.seed)?;
+    let seed = opts.seed.unwrap_or(sc.seed);
+    solve_instance(sc, &inst, seed, opts)
+}
+
+/// [`solve`] for a day already drawn (`inst`, a day of `sc` drawn from `seed`).
+pub fn solve_instance(sc: &Scenario, inst: &Instance, seed: u64, opts: &PlanOptions) -> Result<Plan, Error> {
+    if opts.time_limit.is_zero() {
+        return Err(Error::TimeLimit);
+    }
+    for t in &inst.tasks {
+        if let Some(e) = t.uses {
+            if inst.capacity[e as usize] == 0 {
+                let name = &sc.kitchen.equipment[e as usize].name;
+                return Err(Error::Infeasible(format!(
+                    "a step uses `{name}`, of which the kitchen has no unit"
+                )));
+            }
+        }
+    }
+    let started = Instant::now();
+    let simple = Bounds::of(inst, opts.objective);
+    let found = cp::solve(inst, opts.objective, simple.best(), opts.time_limit, &opts.cancel)?;
+    let Some(found) = found else {
+        return Err(if opts.cancel.is_cancelled() {
+            Error::Cancelled
+        } else {
+            Error::NoPlanInTime(opts.time_limit)
+        });
+    };
+    let mut starts = found.starts;
+    compact::compact(inst, &mut starts);
+    let mut plan = schedule::build(sc, inst, &starts, opts.objective, seed);
+    let res = inst.resolution;
+    let bound = found.bound.max(simple.best()) as u64 * res;
+    plan.bound = bound.min(plan.value);
+    plan.status = if plan.value <= bound { schedule::Status::Optimal } else { schedule::Status::BestFound };
+    plan.simple_bounds = Bounds {
+        chain: simple.chain * res as i64,
+        cooks: simple.cooks * res as i64,
+        equipment: simple.equipment * res as i64,
+    };
+    plan.solve_seconds = started.elapsed().as_secs_f64();
+    Ok(plan)
+}
