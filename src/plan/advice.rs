@@ -47,12 +47,13 @@ pub fn advice(plan: &Plan, sc: &Scenario) -> Vec<String> {
                 format!("{step}{first}{notes}")
             })
             .collect();
-        lines.push(format!(
-            "{} {}: start {}.",
-            crate::time::short(unit.from_ticks(t)),
-            unit.name(),
-            what.join(", then ")
-        ));
+        lines.push(format!("{} {}: start {}.", round(unit.from_ticks(t)), unit.name(), what.join(", then ")));
     }
     lines
+}
+
+/// `x` to two decimals at most, without trailing zeros: `3`, `2.5`, `179.47`.
+fn round(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -1,3 +1,7 @@
+//! Placing steps by hand, with the model's constraints checked one step at a time:
+//! a first plan for the solver to start from ([`greedy`]), and the solver's plan
+//! with every step as early as it can go ([`compact`]).
+//!
 //! Every step as early as it can go: the solver's plan may leave a step later than
 //! needed where that changes nothing to the objective (a cook idle for no reason,
 //! the salad chopped at the very end). A head cook starts work as soon as it is
@@ -11,6 +15,8 @@ use super::Instance;
 struct Check<'a> {
     inst: &'a Instance,
     starts: &'a [i64],
+    /// The tasks placed so far (the others are ignored).
+    placed: &'a [bool],
     /// The moments orders are served (fixed while compacting).
     served: &'a [i64],
 }
@@ -34,7 +40,7 @@ impl Check<'_> {
     /// Hands-on tasks other than `i` strictly around `x`, plus `i` at `t` if it is.
     fn covering(&self, x: i64, i: usize, t: i64) -> usize {
         let others = (0..self.inst.tasks.len())
-            .filter(|&j| j != i && self.busy(j) && self.starts[j] < x && x < self.end(j))
+            .filter(|&j| j != i && self.placed[j] && self.busy(j) && self.starts[j] < x && x < self.end(j))
             .count();
         others + usize::from(self.busy(i) && t < x && x < t + self.inst.tasks[i].duration)
     }
@@ -43,7 +49,7 @@ impl Check<'_> {
     fn load(&self, users: &dyn Fn(usize) -> bool, x: i64, i: usize, t: i64) -> usize {
         let d = self.inst.tasks[i].duration;
         let others = (0..self.inst.tasks.len())
-            .filter(|&j| j != i && users(j) && self.starts[j] <= x && x < self.end(j))
+            .filter(|&j| j != i && self.placed[j] && users(j) && self.starts[j] <= x && x < self.end(j))
             .count();
         others + usize::from(users(i) && t <= x && x < t + d)
     }
@@ -57,7 +63,12 @@ impl Check<'_> {
         let peaks = |users: &dyn Fn(usize) -> bool, cap: usize| {
             d == 0
                 || std::iter::once(t)
-                    .chain((0..inst.tasks.len()).map(|j| self.starts[j]).filter(|&s| t < s && s < t + d))
+                    .chain(
+                        (0..inst.tasks.len())
+                            .filter(|&j| self.placed[j])
+                            .map(|j| self.starts[j])
+                            .filter(|&s| t < s && s < t + d),
+                    )
                     .all(|x| self.load(users, x, i, t) <= cap)
         };
         if self.busy(i) && !peaks(&|j| self.busy(j), cooks) {
@@ -77,7 +88,7 @@ impl Check<'_> {
         }
         if self.busy(i) {
             let moments = (0..inst.tasks.len())
-                .filter(|&j| j != i && self.is_moment(j))
+                .filter(|&j| j != i && self.placed[j] && self.is_moment(j))
                 .map(|j| self.starts[j])
                 .chain(self.served.iter().copied());
             for m in moments {
@@ -96,6 +107,7 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
     if inst.tasks.len() > 600 {
         return;
     }
+    let placed = vec![true; inst.tasks.len()];
     let mut served = super::schedule::served(inst, starts);
     for _ in 0..50 {
         let mut moved = false;
@@ -116,7 +128,7 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
             candidates.sort_unstable();
             candidates.dedup();
             let fitting: Vec<i64> = {
-                let check = Check { inst, starts, served: &served };
+                let check = Check { inst, starts, placed: &placed, served: &served };
                 candidates.into_iter().filter(|&t| check.fits(i, t)).collect()
             };
             let was = starts[i];
@@ -136,4 +148,34 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
             break;
         }
     }
+}
+
+/// A first plan: each task in turn (by arrival, then recipe order), at the earliest
+/// start that keeps every constraint with the tasks placed before it. The last
+/// end of what is placed always fits, so every task finds a start.
+pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
+    let n = inst.tasks.len();
+    let mut starts = vec![0i64; n];
+    let mut placed = vec![false; n];
+    for i in 0..n {
+        let task = &inst.tasks[i];
+        let earliest = task
+            .after
+            .iter()
+            .map(|&a| starts[a] + inst.tasks[a].duration)
+            .fold(inst.orders[task.order].arrival, i64::max);
+        let mut candidates: Vec<i64> = (0..n)
+            .filter(|&j| placed[j])
+            .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
+            .chain([earliest])
+            .filter(|&x| earliest <= x)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let check = Check { inst, starts: &starts, placed: &placed, served: &[] };
+        let t = candidates.into_iter().find(|&t| check.fits(i, t)).expect("the last end fits");
+        starts[i] = t;
+        placed[i] = true;
+    }
+    starts
 }

@@ -7,11 +7,15 @@
 //! must run (an unattended step starts, an order is served) fall when a cook is
 //! free, as half-reified disjunctions over the hands-on steps.
 
+use std::cell::Cell;
 use std::ops::ControlFlow;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use pumpkin_conflict_resolvers::resolvers::ResolutionResolver;
 use pumpkin_constraints as cons;
+use pumpkin_core::branching::branchers::dynamic_brancher::DynamicBrancher;
+use pumpkin_core::branching::branchers::warm_start::WarmStart;
 use pumpkin_core::optimisation::OptimisationDirection;
 use pumpkin_core::optimisation::linear_sat_unsat::LinearSatUnsat;
 use pumpkin_core::optimisation::linear_unsat_sat::LinearUnsatSat;
@@ -23,7 +27,7 @@ use pumpkin_core::{DefaultBrancher, Solver};
 
 use crate::clock::Cancel;
 
-use super::{Error, Instance, Objective};
+use super::{Instance, Objective};
 
 /// What the solver found: a start per task, and what it proved.
 pub(super) struct Found {
@@ -33,15 +37,19 @@ pub(super) struct Found {
     pub(super) bound: i64,
 }
 
-/// Stops the search at a deadline, or once the caller's token is cancelled.
+/// Stops the search at the hard deadline, or at the soft one once a plan is found,
+/// or once the caller's token is cancelled.
 struct Limit<'c> {
-    deadline: Instant,
+    soft: Instant,
+    hard: Instant,
+    found: Rc<Cell<bool>>,
     cancel: &'c Cancel,
 }
 
 impl TerminationCondition for Limit<'_> {
     fn should_stop(&mut self) -> bool {
-        self.cancel.is_cancelled() || Instant::now() >= self.deadline
+        let now = Instant::now();
+        self.cancel.is_cancelled() || now >= self.hard || (self.found.get() && now >= self.soft)
     }
 }
 
@@ -199,92 +207,82 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
     Model { solver, starts, objective: obj }
 }
 
-fn read(model: &Model, s: &Solution) -> (Vec<i64>, i64) {
-    let starts = model.starts.iter().map(|&d| i64::from(s.get_integer_value(d))).collect();
-    (starts, i64::from(s.get_integer_value(model.objective)))
-}
-
-/// Solves `inst` for `objective` within `limit`: first the best plan it can find
-/// (upper-bounding search), then, with the time left, a search for a better lower
-/// bound (lower-bounding search, from `lower`). `None` when no plan was found in time.
+/// Solves `inst` for `objective` within `limit`, starting from the plan `warm`
+/// (whose objective is `warm_value`): first better and better plans
+/// (upper-bounding search, until 60% of the time once one is found), then, with the
+/// time left, a proof that none is better (lower-bounding search, raising the
+/// bound from `lower` one unit at a time, each step an unsatisfiability proven).
 pub(super) fn solve(
     inst: &Instance,
     objective: Objective,
     lower: i64,
+    (warm, warm_value): (&[i64], i64),
     limit: Duration,
     cancel: &Cancel,
-) -> Result<Option<Found>, Error> {
+) -> Found {
     let started = Instant::now();
-    let deadline = started + limit;
-    // Most of the time for the plan, the rest for its proof.
-    let first = Limit { deadline: started + limit.mul_f64(0.6), cancel };
-    let mut model = build(inst, objective, lower, None);
-    let mut brancher = model.solver.default_brancher();
+    let hard = started + limit;
+    let found = Rc::new(Cell::new(false));
+    let mut first = Limit { soft: started + limit.mul_f64(0.6), hard, found: found.clone(), cancel };
+    let model = build(inst, objective, lower, Some(warm_value));
+    let mut solver = model.solver;
+    let values: Vec<i32> = warm.iter().map(|&s| s as i32).collect();
+    let mut brancher = DynamicBrancher::new(vec![
+        Box::new(WarmStart::new(&model.starts, &values)),
+        Box::new(solver.default_brancher()),
+    ]);
     let mut resolver = ResolutionResolver::default();
+    let flag = found.clone();
+    let on_solution =
+        move |_: &Solver, _: SolutionReference<'_>, _: &DynamicBrancher, _: &ResolutionResolver| {
+            flag.set(true);
+            ControlFlow::<()>::Continue(())
+        };
+    let procedure = LinearSatUnsat::new(OptimisationDirection::Minimise, model.objective, on_solution);
+    let read = |s: &Solution, starts: &[DomainId], obj: DomainId| {
+        let v: Vec<i64> = starts.iter().map(|&d| i64::from(s.get_integer_value(d))).collect();
+        (v, i64::from(s.get_integer_value(obj)))
+    };
+    let (starts, value) = match solver.optimise(&mut brancher, &mut first, &mut resolver, procedure) {
+        OptimisationResult::Optimal(s) => {
+            let (starts, value) = read(&s, &model.starts, model.objective);
+            return Found { starts, bound: value };
+        }
+        OptimisationResult::Satisfiable(s) | OptimisationResult::Stopped(s, _) => {
+            read(&s, &model.starts, model.objective)
+        }
+        // Not even the warm start in time (or a model that refuses it): the warm
+        // start is the plan, and the simple bounds its bound.
+        OptimisationResult::Unknown | OptimisationResult::Unsatisfiable => (warm.to_vec(), warm_value),
+    };
+    if value <= lower || Instant::now() >= hard || cancel.is_cancelled() {
+        return Found { starts, bound: lower };
+    }
+    let model2 = build(inst, objective, lower, Some(value - 1));
+    let mut solver2 = model2.solver;
+    let mut brancher = solver2.default_brancher();
+    let mut resolver = ResolutionResolver::default();
+    let mut rest = Limit { soft: hard, hard, found, cancel };
     let no_callback = |_: &Solver, _: SolutionReference<'_>, _: &DefaultBrancher, _: &ResolutionResolver| {
         ControlFlow::<()>::Continue(())
     };
-    let procedure = LinearSatUnsat::new(OptimisationDirection::Minimise, model.objective, no_callback);
-    let mut first = first;
-    let best = match model.solver.optimise(&mut brancher, &mut first, &mut resolver, procedure) {
-        OptimisationResult::Optimal(s) => {
-            let (starts, value) = read(&model, &s);
-            return Ok(Some(Found { starts, bound: value }));
-        }
-        OptimisationResult::Satisfiable(s) | OptimisationResult::Stopped(s, _) => read(&model, &s),
-        OptimisationResult::Unsatisfiable => {
-            return Err(Error::Infeasible("the solver found no plan at all".into()));
-        }
-        OptimisationResult::Unknown => {
-            // No plan yet: the rest of the time to find one.
-            let mut rest = Limit { deadline, cancel };
-            let procedure =
-                LinearSatUnsat::new(OptimisationDirection::Minimise, model.objective, no_callback);
-            match model.solver.optimise(&mut brancher, &mut rest, &mut resolver, procedure) {
-                OptimisationResult::Optimal(s) => {
-                    let (starts, value) = read(&model, &s);
-                    return Ok(Some(Found { starts, bound: value }));
-                }
-                OptimisationResult::Satisfiable(s) | OptimisationResult::Stopped(s, _) => {
-                    let (starts, _) = read(&model, &s);
-                    return Ok(Some(Found { starts, bound: lower }));
-                }
-                OptimisationResult::Unsatisfiable => {
-                    return Err(Error::Infeasible("the solver found no plan at all".into()));
-                }
-                OptimisationResult::Unknown => return Ok(None),
-            }
-        }
-    };
-    let (starts, value) = best;
-    if value <= lower {
-        return Ok(Some(Found { starts, bound: value }));
-    }
-    // The proof: is there a plan better than `value`? Lower-bounding search raises
-    // the bound one unit at a time, each step an unsatisfiability proven.
-    let mut model2 = build(inst, objective, lower, Some(value - 1));
-    let mut brancher = model2.solver.default_brancher();
-    let mut resolver = ResolutionResolver::default();
-    let mut rest = Limit { deadline, cancel };
     let procedure = LinearUnsatSat::new(OptimisationDirection::Minimise, model2.objective, no_callback);
-    let result = model2.solver.optimise(&mut brancher, &mut rest, &mut resolver, procedure);
-    Ok(Some(match result {
+    match solver2.optimise(&mut brancher, &mut rest, &mut resolver, procedure) {
         OptimisationResult::Optimal(s) => {
-            let (starts, value) = read(&model2, &s);
+            let (starts, value) = read(&s, &model2.starts, model2.objective);
             Found { starts, bound: value }
         }
         // No plan better than `value`: it is optimal.
         OptimisationResult::Unsatisfiable => Found { starts, bound: value },
         OptimisationResult::Satisfiable(s) | OptimisationResult::Stopped(s, _) => {
-            // A better plan, its optimality not proven: the bound is what the
-            // search established.
-            let (starts, value) = read(&model2, &s);
-            let bound = i64::from(model2.solver.lower_bound(&model2.objective)).min(value);
-            Found { starts, bound }
-        }
-        OptimisationResult::Unknown => {
-            let bound = i64::from(model2.solver.lower_bound(&model2.objective)).min(value);
+            // A better plan, not proven optimal: the bound is what the search proved.
+            let (starts, value) = read(&s, &model2.starts, model2.objective);
+            let bound = i64::from(solver2.lower_bound(&model2.objective)).min(value);
             Found { starts, bound: bound.max(lower) }
         }
-    }))
+        OptimisationResult::Unknown => {
+            let bound = i64::from(solver2.lower_bound(&model2.objective)).min(value);
+            Found { starts, bound: bound.max(lower) }
+        }
+    }
 }

@@ -93,6 +93,15 @@ pub use instance::{Instance, MAX_STEPS, OrderInfo, Task};
 pub use schedule::{Plan, PlannedOrder, PlannedStep, Status};
 pub use trace::trace;
 
+/// The value of `objective` for `starts`, in units.
+fn objective_of(inst: &Instance, starts: &[i64], objective: Objective) -> i64 {
+    let served = schedule::served(inst, starts);
+    match objective {
+        Objective::Makespan => served.iter().copied().max().unwrap_or(0),
+        Objective::TotalTime => served.iter().zip(&inst.orders).map(|(s, o)| s - o.arrival).sum(),
+    }
+}
+
 /// What a plan minimises.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -164,14 +173,10 @@ pub fn solve_instance(sc: &Scenario, inst: &Instance, seed: u64, opts: &PlanOpti
     }
     let started = Instant::now();
     let simple = Bounds::of(inst, opts.objective);
-    let found = cp::solve(inst, opts.objective, simple.best(), opts.time_limit, &opts.cancel)?;
-    let Some(found) = found else {
-        return Err(if opts.cancel.is_cancelled() {
-            Error::Cancelled
-        } else {
-            Error::NoPlanInTime(opts.time_limit)
-        });
-    };
+    let warm = compact::greedy(inst);
+    let warm_value = objective_of(inst, &warm, opts.objective);
+    let found =
+        cp::solve(inst, opts.objective, simple.best(), (&warm, warm_value), opts.time_limit, &opts.cancel);
     let mut starts = found.starts;
     compact::compact(inst, &mut starts);
     let mut plan = schedule::build(sc, inst, &starts, opts.objective, seed);
