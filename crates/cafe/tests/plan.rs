@@ -1,0 +1,50 @@
+//! `cafe plan`: its refusals (exit 2, with what to do) and its JSON.
+
+mod common;
+
+use common::{cafe, stderr, stdout};
+
+#[track_caller]
+fn refused(args: &[&str], says: &str) {
+    let o = cafe(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{args:?}");
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_2() {
+    refused(&["plan", "coffee-shop"], "customers are generated: pass --seed N");
+    refused(&["plan", "lunch", "--time-limit", "0"], "--time-limit 0: give the solver more than 0");
+    refused(&["plan", "lunch", "--time-limit=-1"], "--time-limit -1: give the solver more than 0");
+    refused(&["plan", "lunch", "--objective", "fastest"], "invalid value 'fastest'");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "[kitchen]\nequipment = { oven = 0 }\n[recipes.bread]\nsteps = [{ name = \"bake\", kind = \"unattended\", duration = 5, uses = \"oven\" }]\n[menu]\nbread = \"bread\"\n[customers]\nlist = [{ item = \"bread\" }]\n",
+    )
+    .unwrap();
+    refused(&["plan", path.to_str().unwrap()], "broken.toml:");
+}
+
+#[test]
+fn the_json_is_the_plan() {
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], "makespan");
+    assert_eq!(v["value"], 18 * 60 * 1_000_000_000u64);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 6);
+    assert_eq!(v["steps"][1]["step"], "knead");
+}
+
+#[test]
+fn a_generated_day_is_planned_with_its_seed() {
+    let o = cafe(&["plan", "coffee-shop", "--seed", "4", "--no-timeline", "--time-limit", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Plan of the day (seed 4)"), "{text}");
+    assert!(text.contains("asyncio, policy fifo"), "{text}");
+}
