@@ -13,6 +13,7 @@ use async_cafe::ops;
 use async_cafe::plan::{self, Instance, Objective, Plan, PlanOptions, Status};
 use async_cafe::time::Ticks;
 use async_cafe::view::timeline::TimelineOptions;
+use async_cafe::view::trace::Activity;
 use proptest::prelude::*;
 
 fn opts(objective: Objective) -> PlanOptions {
@@ -353,6 +354,53 @@ proptest! {
         let best = brute_force(&inst, objective) as Ticks * inst.resolution;
         if let Err(e) = check(&sc, &p, Some(best)) {
             prop_assert!(false, "{}\n{}", e, toml);
+        }
+        if let Err(e) = replays_exactly(&sc, &p) {
+            prop_assert!(false, "{}\n{}", e, toml);
+        }
+    }
+}
+
+/// Each step's (order, step, start, end) when the engine follows `p` on `sc`, on
+/// the virtual clock.
+fn replayed(sc: &Scenario, p: &Plan) -> Vec<(u64, String, Ticks, Ticks)> {
+    let follows = plan::follow(sc, p).unwrap();
+    let spec = ops::RunSpec { mode: async_cafe::Mode::Async, clock: ops::ClockKind::Virtual, seed: p.seed };
+    let want = ops::Want { trace: true, order_lanes: true, ..ops::Want::default() };
+    let ran = ops::run(&follows, spec, want, &mut std::io::sink()).unwrap();
+    let trace = ran.trace.unwrap();
+    let mut steps: Vec<(u64, String, Ticks, Ticks)> = trace
+        .lanes
+        .iter()
+        .flat_map(|l| &l.spans)
+        .filter(|s| matches!(s.activity, Activity::HandsOn | Activity::Unattended))
+        .filter(|_| true)
+        .map(|s| (s.order, sc.recipe_of(s.item).steps[s.step as usize].name.clone(), s.start, s.end))
+        .collect();
+    steps.sort();
+    steps.dedup();
+    steps
+}
+
+/// Asserts that the engine, following `p`, starts and ends every step when `p` says.
+#[track_caller]
+fn replays_exactly(sc: &Scenario, p: &Plan) -> Result<(), String> {
+    let mut planned: Vec<(u64, String, Ticks, Ticks)> =
+        p.steps.iter().map(|s| (s.order, s.step.clone(), s.start, s.end)).collect();
+    planned.sort();
+    let got = replayed(sc, p);
+    if got == planned { Ok(()) } else { Err(format!("planned {planned:?}\nreplayed {got:?}")) }
+}
+
+#[test]
+fn the_engine_follows_the_plans_of_the_builtins_exactly() {
+    for name in
+        ["lunch", "bakery", "cafe", "coffee-shop-replay", "make-coffee-toast-concurrent", "lunch-helper"]
+    {
+        for objective in [Objective::Makespan, Objective::TotalTime] {
+            let sc = common::load_builtin(name);
+            let p = plan::solve(&sc, &opts(objective)).unwrap();
+            replays_exactly(&sc, &p).unwrap_or_else(|e| panic!("{name} {objective:?}: {e}"));
         }
     }
 }

@@ -39,10 +39,7 @@ impl Planned {
 /// assert_eq!(min(planned.plan.value), 18.0);
 /// ```
 pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
-    let plan = plan::solve(sc, opts).map_err(|e| match e {
-        plan::Error::Cancelled => Error::Cancelled,
-        e => Error::Plan(e),
-    })?;
+    let plan = plan::solve(sc, opts).map_err(Error::Plan)?;
     let compare = CompareOptions { seed: Some(plan.seed), order_lanes: true, cancel: opts.cancel.clone() };
     let mut sc = sc.clone();
     // The plan assumes customers wait: so do the runs it is compared with.

@@ -1,7 +1,6 @@
 //! Why there is no plan.
 
 use std::fmt;
-use std::time::Duration;
 
 /// Why [`solve`](super::solve) gave no plan. Each displays as a sentence that says
 /// what to do.
@@ -20,10 +19,13 @@ pub enum Error {
     TimeLimit,
     /// No plan can exist: the message says why.
     Infeasible(String),
-    /// The solver found no plan at all within the time limit.
-    NoPlanInTime(Duration),
-    /// The caller's token stopped the search before any plan was found.
-    Cancelled,
+    /// A plan to follow is not one of this scenario's day: `why` says what differs.
+    DoesNotFit {
+        /// The scenario's name.
+        scenario: String,
+        /// What differs.
+        why: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -41,12 +43,9 @@ impl fmt::Display for Error {
             }
             Error::TimeLimit => write!(f, "the time limit must be more than 0 seconds"),
             Error::Infeasible(why) => write!(f, "no plan is possible: {why}"),
-            Error::NoPlanInTime(limit) => write!(
-                f,
-                "the solver found no plan within {:.1} s: give it more time (--time-limit)",
-                limit.as_secs_f64()
-            ),
-            Error::Cancelled => write!(f, "the planning was stopped before a plan was found"),
+            Error::DoesNotFit { scenario, why } => {
+                write!(f, "the plan does not fit `{scenario}`: {why}; plan it again with `cafe plan`")
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ mod bounds;
 mod compact;
 mod cp;
 mod error;
+mod follow;
 mod instance;
 mod schedule;
 mod trace;
@@ -89,6 +90,7 @@ use crate::model::Scenario;
 pub use advice::advice;
 pub use bounds::Bounds;
 pub use error::Error;
+pub use follow::follow;
 pub use instance::{Instance, MAX_STEPS, OrderInfo, Task};
 pub use schedule::{Plan, PlannedOrder, PlannedStep, Status};
 pub use trace::trace;
@@ -133,7 +135,8 @@ pub struct PlanOptions {
     /// The seed the day is drawn from: required for generated customers; `None`
     /// for listed ones uses the scenario's.
     pub seed: Option<u64>,
-    /// Once cancelled, the search stops and returns the best plan so far.
+    /// Once cancelled, the search stops and returns the best plan so far (at worst
+    /// the first, placed by hand).
     pub cancel: Cancel,
 }
 

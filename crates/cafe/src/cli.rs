@@ -122,6 +122,10 @@ pub struct RunArgs {
     /// scenario's, or fifo].
     #[arg(long, value_enum)]
     pub policy: Option<PolicyArg>,
+    /// Asynchronous kitchen: follow a plan written by `cafe plan --format json`
+    /// (its seed, its order of work, its start times).
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
 }
 
 impl RunArgs {

@@ -48,3 +48,30 @@ fn a_generated_day_is_planned_with_its_seed() {
     assert!(text.contains("Plan of the day (seed 4)"), "{text}");
     assert!(text.contains("asyncio, policy fifo"), "{text}");
 }
+
+#[test]
+fn run_follows_a_plan_and_refuses_one_that_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bakery.json");
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    std::fs::write(&plan, &o.stdout).unwrap();
+    let plan = plan.to_str().unwrap();
+    let o = cafe(&["run", "bakery", "--plan", plan, "--clock", "virtual"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("4 min    chop (Ada's salad, 2 min)"), "{text}");
+    assert!(text.ends_with("Everyone served after 18 min.\n"), "{text}");
+
+    refused(&["run", "lunch", "--plan", plan], "the plan does not fit `lunch`: the plan has 3 orders");
+    let renamed = dir.path().join("renamed.json");
+    std::fs::write(&renamed, std::fs::read_to_string(plan).unwrap().replace("\"knead\"", "\"fold\""))
+        .unwrap();
+    refused(
+        &["run", "bakery", "--plan", renamed.to_str().unwrap()],
+        "order #3 (bread) has no step `knead` in the plan",
+    );
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, &std::fs::read(plan).unwrap()[..100]).unwrap();
+    refused(&["run", "bakery", "--plan", cut.to_str().unwrap()], "cut.json:6:");
+    refused(&["run", "bakery", "--plan", plan, "--seed", "2"], "--seed cannot be used with --plan");
+}

@@ -92,7 +92,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         let rt = &self.orders[o as usize];
         let st = &rt.steps[s as usize];
         let step = &rt.recipe[s as usize];
-        let starts = matches!(st.state, StepState::New | StepState::AwaitDep | StepState::AwaitEquipment);
+        let starts = matches!(
+            st.state,
+            StepState::New | StepState::Held | StepState::AwaitDep | StepState::AwaitEquipment
+        );
         if !(starts && !st.cancel && step.kind == StepKind::HandsOn) {
             return (false, Reverse(0));
         }
