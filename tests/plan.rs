@@ -8,7 +8,7 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use async_cafe::model::{Scenario, StepKind};
+use async_cafe::model::{Policy, Scenario, StepKind};
 use async_cafe::ops;
 use async_cafe::plan::{self, Instance, Objective, Plan, PlanOptions, Status};
 use async_cafe::time::Ticks;
@@ -357,6 +357,14 @@ proptest! {
         }
         if let Err(e) = replays_exactly(&sc, &p) {
             prop_assert!(false, "{}\n{}", e, toml);
+        }
+        // What asyncio does, under every policy, is a plan the model admits (so
+        // the model is no stricter than the engine), and no better than the optimum.
+        let runs = ops::compare_policies(&sc, &Policy::ALL, &ops::CompareOptions::default()).unwrap();
+        for side in &runs.sides {
+            let starts = inst.starts_of(side.steps.iter().map(|s| (s.order, s.step, s.start))).unwrap();
+            prop_assert!(inst.admits(&starts), "{:?} run not admitted\n{}", side.policy, toml);
+            prop_assert!(side.outcome.end >= p.value || objective == Objective::TotalTime, "{}", toml);
         }
     }
 }

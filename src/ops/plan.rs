@@ -39,15 +39,20 @@ impl Planned {
 /// assert_eq!(min(planned.plan.value), 18.0);
 /// ```
 pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
-    let plan = plan::solve(sc, opts).map_err(Error::Plan)?;
-    let compare = CompareOptions { seed: Some(plan.seed), order_lanes: true, cancel: opts.cancel.clone() };
-    let mut sc = sc.clone();
+    // The day first, so that a scenario that cannot be planned is refused at once;
+    // then the engine's runs (cancelled: no result); then the search, which a
+    // cancellation only cuts short (the best plan so far is the answer).
+    let day = plan::Instance::new(sc, opts.seed).map_err(Error::Plan)?;
+    let seed = opts.seed.unwrap_or(sc.seed);
+    let compare = CompareOptions { seed: Some(seed), order_lanes: true, cancel: opts.cancel.clone() };
     // The plan assumes customers wait: so do the runs it is compared with.
-    sc.patience = None;
-    sc.balk = None;
-    if let crate::model::Customers::List(list) = &mut sc.customers {
-        list.iter_mut().for_each(|c| c.patience = None);
-    }
-    let policies = compare_policies(&sc, &Policy::ALL, &compare)?;
+    let policies = compare_policies(&plan::patient(sc), &Policy::ALL, &compare)?;
+    // The engine's runs are plans too: the solver starts from the best of them.
+    let hints: Vec<Vec<i64>> = policies
+        .sides
+        .iter()
+        .filter_map(|side| day.starts_of(side.steps.iter().map(|s| (s.order, s.step, s.start))))
+        .collect();
+    let plan = plan::solve_instance(sc, &day, seed, opts, &hints).map_err(Error::Plan)?;
     Ok(Planned { plan, policies })
 }

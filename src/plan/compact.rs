@@ -179,3 +179,17 @@ pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
     }
     starts
 }
+
+/// Whether `starts` keeps every constraint of the model on `inst`.
+pub(super) fn feasible(inst: &Instance, starts: &[i64]) -> bool {
+    if starts.len() != inst.tasks.len() {
+        return false;
+    }
+    let placed = vec![true; inst.tasks.len()];
+    let served = super::schedule::served(inst, starts);
+    let check = Check { inst, starts, placed: &placed, served: &served };
+    inst.tasks.iter().enumerate().all(|(i, t)| {
+        let ready = t.after.iter().all(|&a| starts[a] + inst.tasks[a].duration <= starts[i]);
+        ready && starts[i] >= inst.orders[t.order].arrival && check.fits(i, starts[i])
+    })
+}

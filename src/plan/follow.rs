@@ -68,13 +68,20 @@ pub fn follow(sc: &Scenario, plan: &Plan) -> Result<Scenario, Error> {
             inst.tasks.len()
         )));
     }
-    let mut sc = sc.clone();
+    let mut sc = patient(sc);
     sc.kitchen.policy = Policy::Planned;
     sc.kitchen.plan = Some(Arc::new(Schedule { steps }));
+    Ok(sc)
+}
+
+/// `sc` with customers who wait to be served, as a plan assumes: no patience (the
+/// scenario's or a listed customer's), no balking.
+pub fn patient(sc: &Scenario) -> Scenario {
+    let mut sc = sc.clone();
     sc.patience = None;
     sc.balk = None;
     if let Customers::List(list) = &mut sc.customers {
         list.iter_mut().for_each(|c| c.patience = None);
     }
-    Ok(sc)
+    sc
 }

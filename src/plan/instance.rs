@@ -152,6 +152,27 @@ impl Instance {
         }
     }
 
+    /// A start per task, in units, from each step's start in ticks (`(order id,
+    /// step, start)`, such as the engine's run of the same day records them); `None`
+    /// when a step is missing or a start is not a whole number of units.
+    pub fn starts_of(&self, steps: impl IntoIterator<Item = (u64, StepIx, Ticks)>) -> Option<Vec<i64>> {
+        let mut starts: Vec<Option<i64>> = vec![None; self.tasks.len()];
+        for (id, step, t) in steps {
+            let o = self.orders.get((id as usize).checked_sub(1)?)?;
+            if o.id != id || step as usize >= o.tasks || t % self.resolution != 0 {
+                return None;
+            }
+            starts[o.first_task + step as usize] = Some((t / self.resolution) as i64);
+        }
+        starts.into_iter().collect()
+    }
+
+    /// Whether a plan starting each task at `starts` (in units) keeps every rule of
+    /// the model: arrivals, `after`, cooks, equipment and the event loop's.
+    pub fn admits(&self, starts: &[i64]) -> bool {
+        super::compact::feasible(self, starts)
+    }
+
     /// The latest instant any plan needs: every step one after the other, after the
     /// last arrival. (Such a plan is always possible, so an optimum lies within.)
     pub fn horizon(&self) -> i64 {

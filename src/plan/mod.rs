@@ -90,7 +90,7 @@ use crate::model::Scenario;
 pub use advice::advice;
 pub use bounds::Bounds;
 pub use error::Error;
-pub use follow::follow;
+pub use follow::{follow, patient};
 pub use instance::{Instance, MAX_STEPS, OrderInfo, Task};
 pub use schedule::{Plan, PlannedOrder, PlannedStep, Status};
 pub use trace::trace;
@@ -156,11 +156,21 @@ impl Default for PlanOptions {
 pub fn solve(sc: &Scenario, opts: &PlanOptions) -> Result<Plan, Error> {
     let inst = Instance::new(sc, opts.seed)?;
     let seed = opts.seed.unwrap_or(sc.seed);
-    solve_instance(sc, &inst, seed, opts)
+    solve_instance(sc, &inst, seed, opts, &[])
 }
 
-/// [`solve`] for a day already drawn (`inst`, a day of `sc` drawn from `seed`).
-pub fn solve_instance(sc: &Scenario, inst: &Instance, seed: u64, opts: &PlanOptions) -> Result<Plan, Error> {
+/// [`solve`] for a day already drawn (`inst`, a day of `sc` drawn from `seed`),
+/// starting from the best of `hints` that keeps every constraint (each a start per
+/// task of `inst`, in units: say, the engine's run of the same day, see
+/// [`Instance::starts_of`]) and the plan placed by hand. The answer is never worse
+/// than any of them.
+pub fn solve_instance(
+    sc: &Scenario,
+    inst: &Instance,
+    seed: u64,
+    opts: &PlanOptions,
+    hints: &[Vec<i64>],
+) -> Result<Plan, Error> {
     if opts.time_limit.is_zero() {
         return Err(Error::TimeLimit);
     }
@@ -176,8 +186,13 @@ pub fn solve_instance(sc: &Scenario, inst: &Instance, seed: u64, opts: &PlanOpti
     }
     let started = Instant::now();
     let simple = Bounds::of(inst, opts.objective);
-    let warm = compact::greedy(inst);
-    let warm_value = objective_of(inst, &warm, opts.objective);
+    let greedy = compact::greedy(inst);
+    let feasible = hints.iter().filter(|h| compact::feasible(inst, h));
+    let (warm_value, warm) = std::iter::once(&greedy)
+        .chain(feasible)
+        .map(|s| (objective_of(inst, s, opts.objective), s.clone()))
+        .min_by_key(|(v, _)| *v)
+        .expect("the plan placed by hand");
     let found =
         cp::solve(inst, opts.objective, simple.best(), (&warm, warm_value), opts.time_limit, &opts.cancel);
     let mut starts = found.starts;
