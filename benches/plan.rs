@@ -5,8 +5,9 @@
 //!
 //! The kitchen: 3 cooks, 2 ovens and 1 grill; three recipes of 4 steps each (pizza,
 //! steak, pie: hands-on and unattended, most using equipment), durations drawn as
-//! whole minutes; an order every 2 minutes, the items in turn. 30 orders under
-//! limits of 1, 3 and 10 s, then 100 orders under 30 s. For each: asyncio's FIFO
+//! whole minutes; the items in turn. 30 orders, one every 2 minutes, then one
+//! every minute (a rush), under limits of 1, 3 and 10 s; then 100 orders, one every
+//! 2 minutes, under 30 s. For each: asyncio's FIFO
 //! (the engine on the same day), the plan, its lower bound, the gap and the time
 //! the planner took.
 
@@ -17,7 +18,7 @@ use async_cafe::ops;
 use async_cafe::plan::PlanOptions;
 use async_cafe::scenario;
 
-fn service(orders: usize) -> String {
+fn service(orders: usize, every: usize) -> String {
     let mut toml = String::from(
         r#"
 name = "service"
@@ -56,16 +57,18 @@ list = [
     );
     let items = ["pizza", "steak", "pie"];
     for k in 0..orders {
-        writeln!(toml, "    {{ item = \"{}\", arrival = {} }},", items[k % 3], 2 * k).unwrap();
+        writeln!(toml, "    {{ item = \"{}\", arrival = {} }},", items[k % 3], every * k).unwrap();
     }
     toml.push_str("]\n");
     toml
 }
 
 fn main() {
-    println!("orders  limit   fifo      best policy  plan      bound     gap      status         took");
-    for (orders, limits) in [(30, vec![1, 3, 10]), (100, vec![30])] {
-        let sc = scenario::load_str("service", &service(orders)).expect("bench scenario");
+    println!(
+        "orders  every  limit   fifo      best policy  plan      bound     gap      status         took"
+    );
+    for (orders, every, limits) in [(30, 2, vec![1, 3, 10]), (30, 1, vec![1, 3, 10]), (100, 2, vec![30])] {
+        let sc = scenario::load_str("service", &service(orders, every)).expect("bench scenario");
         for limit in limits {
             let opts = PlanOptions { time_limit: Duration::from_secs(limit), ..PlanOptions::default() };
             // As `cafe plan` does it: the engine's runs first, the plan from the best.
@@ -73,7 +76,7 @@ fn main() {
             let p = &planned.plan;
             let min = |t: u64| sc.unit.from_ticks(t);
             println!(
-                "{orders:>6}  {limit:>3} s  {:>5.0} min {:>5.0} min    {:>5.0} min {:>5.0} min {:>6.1}%  {:<13}  {:.1} s",
+                "{orders:>6}  {every} min  {limit:>3} s  {:>5.0} min {:>5.0} min    {:>5.0} min {:>5.0} min {:>6.1}%  {:<13}  {:.1} s",
                 min(planned.side_value(0)),
                 min((0..planned.policies.sides.len()).map(|i| planned.side_value(i)).min().unwrap_or(0)),
                 min(p.value),

@@ -9,10 +9,13 @@ pub struct Bounds {
     /// The longest chain of work of an order, from its customer's arrival (makespan:
     /// the latest such end; total time: their sum).
     pub chain: i64,
-    /// The hands-on work shared among the cooks, from the first arrival.
+    /// The hands-on work shared among the cooks: for the steps that cannot start
+    /// before some instant, that instant, plus their work divided by the cooks,
+    /// plus the shortest work left after one of them (the largest over every
+    /// instant).
     pub cooks: i64,
-    /// Each kind of equipment's work shared among its units, from the first arrival
-    /// of an order that uses it: the largest.
+    /// The same for each kind of equipment, its work shared among its units: the
+    /// largest.
     pub equipment: i64,
 }
 
@@ -26,14 +29,15 @@ impl Bounds {
             return Bounds { chain: chains.iter().sum(), cooks: 0, equipment: 0 };
         }
         let chain = inst.orders.iter().zip(&chains).map(|(o, c)| o.arrival + c).max().unwrap_or(0);
-        let share = |filter: &dyn Fn(&super::Task) -> bool, units: i64| {
-            let first = inst.tasks.iter().filter(|t| filter(t)).map(|t| inst.orders[t.order].arrival).min();
-            let work: i64 = inst.tasks.iter().filter(|t| filter(t)).map(|t| t.duration).sum();
-            first.map_or(0, |f| f + div_ceil(work, units.max(1)))
+        let (head, tail) = inst.heads_and_tails();
+        let share = |users: &dyn Fn(&super::Task) -> bool, units: u32| {
+            let tasks = inst.tasks.iter().enumerate().filter(|(_, t)| users(t) && t.duration > 0);
+            let tasks: Vec<(i64, i64, i64)> = tasks.map(|(i, t)| (head[i], t.duration, tail[i])).collect();
+            resource(tasks, i64::from(units))
         };
-        let cooks = share(&|t| t.hands_on, i64::from(inst.cooks));
+        let cooks = share(&|t| t.hands_on, inst.cooks);
         let equipment = (0..inst.capacity.len())
-            .map(|e| share(&|t| t.uses == Some(e as u16), i64::from(inst.capacity[e])))
+            .map(|e| share(&|t| t.uses == Some(e as u16), inst.capacity[e]))
             .max()
             .unwrap_or(0);
         Bounds { chain, cooks, equipment }
@@ -43,6 +47,25 @@ impl Bounds {
     pub fn best(&self) -> i64 {
         self.chain.max(self.cooks).max(self.equipment)
     }
+}
+
+/// The bound of a resource of `units` units shared by `tasks` (head, duration,
+/// tail): the tasks that cannot start before a head `r` hold the resource for their
+/// total work `W` from `r` on, so the last of them ends no sooner than `r + W /
+/// units`, and its order after its tail, at least the smallest of theirs. The
+/// largest over every `r`.
+fn resource(mut tasks: Vec<(i64, i64, i64)>, units: i64) -> i64 {
+    tasks.sort_unstable_by_key(|&(head, _, _)| std::cmp::Reverse(head));
+    let (mut work, mut tail, mut best) = (0i64, i64::MAX, 0i64);
+    for (k, &(head, d, t)) in tasks.iter().enumerate() {
+        work += d;
+        tail = tail.min(t);
+        // Once every task of this head is in.
+        if tasks.get(k + 1).is_none_or(|next| next.0 < head) {
+            best = best.max(head + div_ceil(work, units.max(1)) + tail);
+        }
+    }
+    best
 }
 
 fn div_ceil(a: i64, b: i64) -> i64 {

@@ -101,6 +101,26 @@ impl Check<'_> {
     }
 }
 
+/// The starts worth trying for task `i`, in order: from its earliest (its arrival,
+/// the ends of the steps it comes after), each start and end of a placed task.
+fn candidates(inst: &Instance, starts: &[i64], placed: &[bool], i: usize) -> Vec<i64> {
+    let task = &inst.tasks[i];
+    let earliest = task
+        .after
+        .iter()
+        .map(|&a| starts[a] + inst.tasks[a].duration)
+        .fold(inst.orders[task.order].arrival, i64::max);
+    let mut candidates: Vec<i64> = (0..inst.tasks.len())
+        .filter(|&j| placed[j] && j != i)
+        .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
+        .chain([earliest])
+        .filter(|&x| earliest <= x)
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+}
+
 /// Moves each task of `starts` as early as it goes (see the module doc).
 pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
     // Quadratic per move: keep it to days a few seconds can afford.
@@ -114,19 +134,8 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
         let mut order: Vec<usize> = (0..inst.tasks.len()).collect();
         order.sort_by_key(|&i| (starts[i], i));
         for i in order {
-            let task = &inst.tasks[i];
-            let earliest = task
-                .after
-                .iter()
-                .map(|&a| starts[a] + inst.tasks[a].duration)
-                .fold(inst.orders[task.order].arrival, i64::max);
-            let mut candidates: Vec<i64> = (0..inst.tasks.len())
-                .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
-                .chain([earliest])
-                .filter(|&x| earliest <= x && x < starts[i])
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
+            let candidates: Vec<i64> =
+                candidates(inst, starts, &placed, i).into_iter().filter(|&x| x < starts[i]).collect();
             let fitting: Vec<i64> = {
                 let check = Check { inst, starts, placed: &placed, served: &served };
                 candidates.into_iter().filter(|&t| check.fits(i, t)).collect()
@@ -158,22 +167,11 @@ pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
     let mut starts = vec![0i64; n];
     let mut placed = vec![false; n];
     for i in 0..n {
-        let task = &inst.tasks[i];
-        let earliest = task
-            .after
-            .iter()
-            .map(|&a| starts[a] + inst.tasks[a].duration)
-            .fold(inst.orders[task.order].arrival, i64::max);
-        let mut candidates: Vec<i64> = (0..n)
-            .filter(|&j| placed[j])
-            .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
-            .chain([earliest])
-            .filter(|&x| earliest <= x)
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
         let check = Check { inst, starts: &starts, placed: &placed, served: &[] };
-        let t = candidates.into_iter().find(|&t| check.fits(i, t)).expect("the last end fits");
+        let t = candidates(inst, &starts, &placed, i)
+            .into_iter()
+            .find(|&t| check.fits(i, t))
+            .expect("the last end fits");
         starts[i] = t;
         placed[i] = true;
     }

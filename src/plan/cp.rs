@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 use pumpkin_conflict_resolvers::resolvers::ResolutionResolver;
 use pumpkin_constraints as cons;
 use pumpkin_core::branching::branchers::dynamic_brancher::DynamicBrancher;
+use pumpkin_core::branching::branchers::independent_variable_value_brancher::IndependentVariableValueBrancher;
 use pumpkin_core::branching::branchers::warm_start::WarmStart;
+use pumpkin_core::branching::value_selection::InDomainMin;
+use pumpkin_core::branching::variable_selection::Smallest;
 use pumpkin_core::optimisation::OptimisationDirection;
 use pumpkin_core::optimisation::linear_sat_unsat::LinearSatUnsat;
 use pumpkin_core::optimisation::linear_unsat_sat::LinearUnsatSat;
@@ -227,8 +230,11 @@ pub(super) fn solve(
     let model = build(inst, objective, lower, Some(warm_value));
     let mut solver = model.solver;
     let values: Vec<i32> = warm.iter().map(|&s| s as i32).collect();
+    // The warm start, then the steps by earliest possible start, each as early as
+    // it goes (what a scheduler would do by hand), then the rest.
     let mut brancher = DynamicBrancher::new(vec![
         Box::new(WarmStart::new(&model.starts, &values)),
+        Box::new(IndependentVariableValueBrancher::new(Smallest::new(&model.starts), InDomainMin)),
         Box::new(solver.default_brancher()),
     ]);
     let mut resolver = ResolutionResolver::default();

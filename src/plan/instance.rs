@@ -197,6 +197,25 @@ impl Instance {
         anc
     }
 
+    /// Each task's head (its earliest start: its customer's arrival plus the longest
+    /// chain of work before it) and tail (the longest chain of work after its end,
+    /// to its order's end).
+    pub fn heads_and_tails(&self) -> (Vec<i64>, Vec<i64>) {
+        let n = self.tasks.len();
+        let mut head = vec![0i64; n];
+        for (i, t) in self.tasks.iter().enumerate() {
+            let arrival = self.orders[t.order].arrival;
+            head[i] = t.after.iter().map(|&a| head[a] + self.tasks[a].duration).fold(arrival, i64::max);
+        }
+        let mut tail = vec![0i64; n];
+        for i in (0..n).rev() {
+            for &a in &self.tasks[i].after {
+                tail[a] = tail[a].max(self.tasks[i].duration + tail[i]);
+            }
+        }
+        (head, tail)
+    }
+
     /// The longest chain of work of each order from its arrival: the earliest it can
     /// be served with the whole kitchen to itself.
     pub fn chains(&self) -> Vec<i64> {

@@ -2,7 +2,7 @@
 
 use crate::engine::Mode;
 use crate::model::{ItemIx, Scenario, StepIx};
-use crate::view::trace::{Activity, Lane, LaneKind, OrderEnd, Span, Trace};
+use crate::view::trace::{Activity, Lane, LaneKind, OrderEnd, Span, Trace, cook_lane, unit_lane};
 
 use super::Plan;
 
@@ -16,29 +16,12 @@ pub(super) fn locate(sc: &Scenario, item: &str, step: &str) -> Option<(ItemIx, S
 /// `plan` (of `sc`) as lanes: one per cook, one per unit of equipment and, with
 /// `order_lanes`, one per order, as the engine's trace has them.
 pub fn trace(plan: &Plan, sc: &Scenario, order_lanes: bool) -> Trace {
-    let mut cooks: Vec<Lane> = (0..sc.kitchen.cooks)
-        .map(|c| Lane {
-            kind: LaneKind::Cook(c),
-            label: format!("cook {}", c + 1),
-            spans: Vec::new(),
-            life: None,
-            ended: None,
-        })
-        .collect();
+    let mut cooks: Vec<Lane> = (0..sc.kitchen.cooks).map(cook_lane).collect();
     let mut units: Vec<Lane> = Vec::new();
     for (e, eq) in sc.kitchen.equipment.iter().enumerate() {
         let used = plan.steps.iter().filter_map(|s| s.equipment.as_ref()).filter(|(n, _)| *n == eq.name);
         let count = used.map(|(_, u)| u + 1).max().unwrap_or(0).max(eq.capacity.min(64));
-        for u in 0..count {
-            let label = if eq.capacity == 1 { eq.name.clone() } else { format!("{} {}", eq.name, u + 1) };
-            units.push(Lane {
-                kind: LaneKind::Equipment(e as u16, u),
-                label,
-                spans: Vec::new(),
-                life: None,
-                ended: None,
-            });
-        }
+        units.extend((0..count).map(|u| unit_lane(sc, e, u)));
     }
     let mut orders: Vec<Lane> = plan
         .orders
