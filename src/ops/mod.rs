@@ -1,5 +1,5 @@
-//! Operations: run, compare, replicate and sweep a scenario, and gather what the
-//! HTML report draws.
+//! Operations: run, compare, replicate and sweep a scenario, plan its day (the
+//! `plan` feature), and gather what the HTML report draws.
 //!
 //! This is the only module that wires the engine to views. The engine emits events;
 //! views ([`crate::view`]) consume them and turn data into text, HTML or JSON, and
@@ -37,7 +37,7 @@
 //! assert!(text.ends_with("Serving 2 customers took 5.00 seconds\n"));
 //! ```
 //!
-//! [`compare`], [`replicate`] and [`sweep`] each show theirs.
+//! [`compare`], [`replicate`] and [`sweep`] each show theirs, and so does `plan`.
 
 mod batch;
 mod compare;
