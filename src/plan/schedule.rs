@@ -90,8 +90,9 @@ pub struct Plan {
     pub solve_seconds: f64,
     /// The orders, in arrival order.
     pub orders: Vec<PlannedOrder>,
-    /// Every step, by start; at the same instant unattended steps first, then in
-    /// order and recipe order: the order in which the cooks start them.
+    /// Every step, by start; at the same instant those that take no cook time
+    /// (unattended, or of no duration) first, then in order and recipe order: the
+    /// order in which the cooks start them.
     pub steps: Vec<PlannedStep>,
 }
 
@@ -156,9 +157,9 @@ pub(super) fn build(sc: &Scenario, inst: &Instance, starts: &[i64], objective: O
     let ticks = |u: i64| u as Ticks * res;
     let ends = ends(inst, starts);
     let mut order: Vec<usize> = (0..inst.tasks.len()).collect();
-    // By start; at the same instant the unattended steps first (a hands-on step
+    // By start; at the same instant what takes no cook time first (a hands-on step
     // blocks its cook), then in order and recipe order.
-    order.sort_by_key(|&i| (starts[i], inst.tasks[i].hands_on, i));
+    order.sort_by_key(|&i| (starts[i], inst.tasks[i].hands_on && inst.tasks[i].duration > 0, i));
     // Cooks and units: the free one with the lowest number, as the engine chooses.
     let mut cook_free: Vec<i64> = vec![0; inst.cooks as usize];
     let mut unit_free: Vec<Vec<i64>> =
@@ -177,7 +178,10 @@ pub(super) fn build(sc: &Scenario, inst: &Instance, starts: &[i64], objective: O
         let cook = cook.or_else(|| t.hands_on.then_some(0));
         let equipment = t.uses.map(|k| {
             let units = &mut unit_free[k as usize];
-            let u = units.iter().position(|&f| f <= s).expect("the cumulative leaves a unit free");
+            // The cumulative leaves a unit free for every step that lasts; one of no
+            // duration is not given a unit by the model (see the module doc of
+            // `plan`): the first, if all are held.
+            let u = units.iter().position(|&f| f <= s).unwrap_or(0);
             if t.duration > 0 {
                 units[u] = e;
             }
