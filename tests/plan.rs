@@ -414,3 +414,14 @@ fn the_engine_follows_the_plans_of_the_builtins_exactly() {
         }
     }
 }
+
+#[test]
+fn a_cancelled_search_still_answers_with_a_plan() {
+    let sc = common::load_builtin("bakery");
+    let opts = PlanOptions { time_limit: Duration::from_secs(60), ..PlanOptions::default() };
+    opts.cancel.cancel();
+    let started = std::time::Instant::now();
+    let p = plan::solve(&sc, &opts).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    check(&sc, &p, None).unwrap();
+}

@@ -55,13 +55,16 @@
 //! # The solver and the proof
 //!
 //! pumpkin (a lazy-clause-generation constraint solver, with cumulative
-//! constraints) first looks for plans, each better than the last (upper-bounding
-//! search, most of the time limit), then, with the time left, for a proof that no
-//! plan is better, raising a lower bound one unit at a time (lower-bounding search).
-//! The answer's [`Plan::bound`] is the best of that bound and the simple ones
-//! ([`Bounds`]: the longest chain of an order from its arrival, the hands-on work
-//! shared among the cooks, each equipment's work shared among its units). When the
-//! plan meets its bound, it is optimal.
+//! constraints) starts from the best of a plan placed by hand and the caller's
+//! hints ([`solve_instance`]: `ops::plan` gives the engine's own runs of the day),
+//! then looks for better and better plans (upper-bounding search, steps set at
+//! their earliest start first, until 60% of the time limit once a plan is found),
+//! then, with the time left, for a proof that no plan is better, raising a lower
+//! bound one unit at a time (lower-bounding search). The answer's [`Plan::bound`]
+//! is the best of that bound and the simple ones ([`Bounds`]: the longest chain of
+//! an order from its arrival; the hands-on work shared among the cooks and each
+//! equipment's work among its units, with the heads and tails of the steps). When
+//! the plan meets its bound, it is optimal.
 //!
 //! ```
 //! use std::time::Duration;
