@@ -26,6 +26,20 @@ impl Planned {
     }
 }
 
+#[cfg(feature = "report")]
+impl Planned {
+    /// The runs of the HTML report: asyncio under each policy, then the engine
+    /// following the plan (policy `planned`), with their traces and statistics.
+    pub fn report_runs(&self, sc: &Scenario) -> Result<Vec<crate::view::html_report::ReportRun>, Error> {
+        let mut runs = self.policies.report_runs();
+        let follows = plan::follow(sc, &self.plan).map_err(Error::Plan)?;
+        let mut run = super::report_run(&follows, crate::model::Mode::Async, self.plan.seed)?;
+        run.policy = Some(Policy::Planned);
+        runs.push(run);
+        Ok(runs)
+    }
+}
+
 /// Plans `sc`'s day ([`plan::solve`]) and runs the same day under every dispatch
 /// policy on the virtual clock.
 ///

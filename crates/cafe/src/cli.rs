@@ -192,6 +192,10 @@ pub struct PlanArgs {
     /// Leave the timelines out: the advice and the table.
     #[arg(long)]
     pub no_timeline: bool,
+    /// Also write a self-contained HTML report: asyncio under each policy, and the
+    /// engine following the plan.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }
 
 /// What a plan minimises: [`Objective`].

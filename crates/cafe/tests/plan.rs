@@ -81,3 +81,15 @@ fn run_follows_a_plan_and_refuses_one_that_does_not_fit() {
     refused(&["run", "bakery", "--plan", cut.to_str().unwrap()], "cut.json:6:");
     refused(&["run", "bakery", "--plan", plan, "--seed", "2"], "--seed cannot be used with --plan");
 }
+
+#[test]
+fn the_report_has_every_policy_and_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.html");
+    let o = cafe(&["plan", "bakery", "--no-timeline", "--report", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&path).unwrap();
+    for title in ["policy fifo", "policy longest-chain", "policy planned"] {
+        assert!(html.contains(title), "{title}");
+    }
+}

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use async_cafe::ops;
 use async_cafe::plan::PlanOptions;
+use async_cafe::view::export::write_atomically;
+use async_cafe::view::html_report;
 use async_cafe::view::timeline::TimelineOptions;
 
 use crate::cli::{FormatArg, PlanArgs};
@@ -50,6 +52,14 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
         }
     };
     out.write_all(text.as_bytes())?;
+    if let Some(path) = &args.report {
+        let runs = match planned.report_runs(&sc) {
+            Ok(runs) => runs,
+            Err(ops::Error::Io(e)) => return Err(e.into()),
+            Err(e) => return Err(Error::Overran(e.to_string())),
+        };
+        write_atomically(path, html_report::html(&sc, &runs).as_bytes())?;
+    }
     match interrupts.received() {
         Some(_) => Err(interrupts.interrupted()),
         None => Ok(()),
