@@ -84,10 +84,9 @@ pub struct Plan {
     /// Whether every duration and arrival was a whole number of units: then the
     /// engine, following the plan, reproduces its times exactly.
     pub exact: bool,
-    /// How many cooks the plan uses.
+    /// How many cooks the plan uses. (The plan holds no time of the search: a
+    /// plan proven optimal is the same, byte for byte, on every run.)
     pub cooks: u16,
-    /// The solver's time, in seconds.
-    pub solve_seconds: f64,
     /// The orders, in arrival order.
     pub orders: Vec<PlannedOrder>,
     /// Every step, by start; at the same instant those that take no cook time
@@ -232,7 +231,6 @@ pub(super) fn build(sc: &Scenario, inst: &Instance, starts: &[i64], objective: O
         resolution: res,
         exact: inst.exact,
         cooks: sc.kitchen.cooks,
-        solve_seconds: 0.0,
         orders,
         steps,
     }

@@ -38,6 +38,8 @@ fn the_json_is_the_plan() {
     assert_eq!(v["value"], 18 * 60 * 1_000_000_000u64);
     assert_eq!(v["steps"].as_array().unwrap().len(), 6);
     assert_eq!(v["steps"][1]["step"], "knead");
+    // A plan proven optimal is the same on every run, byte for byte.
+    assert_eq!(cafe(&["plan", "bakery", "--format", "json"]).stdout, o.stdout);
 }
 
 #[test]
