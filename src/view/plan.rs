@@ -46,10 +46,13 @@ pub fn render(
         plan.seed,
         plan.status_text()
     ));
+    if sc.has_patience() || sc.balk.is_some() {
+        out.push_str("(customers are taken to wait until served: the scenario's patience and balking are left out, here and in asyncio's runs)\n");
+    }
     if !plan.exact {
         out.push_str(&format!(
-            "(durations rounded up to {} ticks: the plan's times are approximate)\n",
-            plan.resolution
+            "(durations and arrivals rounded up to multiples of {} s: the plan's times are approximate)\n",
+            crate::time::short(crate::time::seconds(plan.resolution))
         ));
     }
     out.push('\n');
