@@ -123,6 +123,14 @@ pub enum Objective {
 }
 
 impl Objective {
+    /// Every objective, the default first.
+    pub const ALL: [Objective; 2] = [Objective::Makespan, Objective::TotalTime];
+
+    /// The objective spelled `name` (see [`Objective::name`]); `None` for any other.
+    pub fn from_name(name: &str) -> Option<Objective> {
+        Objective::ALL.into_iter().find(|o| o.name() == name)
+    }
+
     /// Its spelling on the command line and in JSON: `makespan`, `total-time`.
     pub fn name(self) -> &'static str {
         match self {
