@@ -107,6 +107,8 @@ pub struct Schedule {
     /// For each order, by id (index `id - 1`), for each step in recipe order: when
     /// it is started, and its place in the plan's order of starts (0 first).
     pub steps: Vec<Vec<(Ticks, u64)>>,
+    /// Each order's menu item, by id (index `id - 1`).
+    pub items: Vec<ItemIx>,
 }
 
 /// Which ready work the asynchronous kitchen's cooks run first. Every policy only

@@ -425,3 +425,36 @@ fn a_cancelled_search_still_answers_with_a_plan() {
     assert!(started.elapsed() < Duration::from_secs(10));
     check(&sc, &p, None).unwrap();
 }
+
+#[test]
+fn the_live_panel_tells_the_cook_what_to_start_next() {
+    use async_cafe::engine::{self, VirtualClock};
+    use async_cafe::event::{Event, Sink};
+    use async_cafe::view::live::LiveState;
+
+    let sc = common::load_builtin("bakery");
+    let p = plan::solve(&sc, &opts(Objective::Makespan)).unwrap();
+    let follows = plan::follow(&sc, &p).unwrap();
+    let mut live = LiveState::new(&follows, async_cafe::Mode::Async);
+    let first = &p.steps[0];
+    let want = format!("next, as planned: start #{} {}: {} at 0.00 min", first.order, first.item, first.step);
+    assert!(live.render(200, 10).iter().any(|l| l.contains(&want)), "{:?}", live.render(200, 10));
+    // Part of the way: the next line names the plan's first step not started yet.
+    struct Until<'a, 's>(&'a mut LiveState<'s>, u64);
+    impl Sink for Until<'_, '_> {
+        fn event(&mut self, e: &Event<'_>) {
+            if e.t < self.1 {
+                self.0.event(e);
+            }
+        }
+    }
+    let four = sc.unit.to_ticks(4.0);
+    engine::run(&follows, async_cafe::Mode::Async, p.seed, &mut VirtualClock, &mut Until(&mut live, four));
+    let next = p.steps.iter().find(|s| s.start >= four).unwrap();
+    let want = format!("start #{} {}: {} at", next.order, next.item, next.step);
+    assert!(live.render(200, 10).iter().any(|l| l.contains(&want)), "{want}: {:?}", live.render(200, 10));
+    // At the end, nothing is left to start.
+    let mut done = LiveState::new(&follows, async_cafe::Mode::Async);
+    engine::run(&follows, async_cafe::Mode::Async, p.seed, &mut VirtualClock, &mut done);
+    assert!(!done.render(200, 10).iter().any(|l| l.contains("next, as planned")));
+}

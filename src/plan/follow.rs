@@ -70,7 +70,8 @@ pub fn follow(sc: &Scenario, plan: &Plan) -> Result<Scenario, Error> {
     }
     let mut sc = patient(sc);
     sc.kitchen.policy = Policy::Planned;
-    sc.kitchen.plan = Some(Arc::new(Schedule { steps }));
+    let items = inst.orders.iter().map(|o| o.item).collect();
+    sc.kitchen.plan = Some(Arc::new(Schedule { steps, items }));
     Ok(sc)
 }
 
