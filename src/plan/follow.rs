@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::model::{Customers, Policy, Scenario, Schedule, StepKind};
+use crate::time::MAX_TICKS;
 
 use super::{Error, Instance, Plan};
 
@@ -45,13 +46,14 @@ pub fn follow(sc: &Scenario, plan: &Plan) -> Result<Scenario, Error> {
                 )));
             };
             let d = round(inst.tasks[o.first_task + k].duration as u64 * inst.resolution);
+            let length = s.end.checked_sub(s.start).filter(|_| s.end <= MAX_TICKS);
             let fits = match step.kind {
-                StepKind::HandsOn => s.end - s.start == d && s.kind == "hands-on",
-                StepKind::Unattended => s.end - s.start >= d && s.kind == "unattended",
+                StepKind::HandsOn => length == Some(d) && s.kind == "hands-on",
+                StepKind::Unattended => length.is_some_and(|l| l >= d) && s.kind == "unattended",
             };
             if !fits {
                 return Err(misfit(format!(
-                    "step `{}` of order #{} ({item}) is {} and takes {d} ticks in the scenario, not as planned",
+                    "step `{}` of order #{} ({item}) is {} and takes {d} ticks in the scenario, not as planned (or ends past the longest time a run can count)",
                     step.name,
                     o.id,
                     step.kind.name()

@@ -95,3 +95,16 @@ fn the_report_has_every_policy_and_the_plan() {
         assert!(html.contains(title), "{title}");
     }
 }
+
+#[test]
+fn a_plan_whose_times_make_no_sense_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    let mut json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // A step that ends before it starts.
+    json["steps"][1]["end"] = serde_json::json!(0);
+    json["steps"][1]["start"] = serde_json::json!(5);
+    let path = dir.path().join("backwards.json");
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    refused(&["run", "bakery", "--plan", path.to_str().unwrap()], "not as planned");
+}
