@@ -75,6 +75,31 @@ impl Check<'_> {
             return false;
         }
         if let Some(e) = task.uses {
+            // Steps of no duration on this equipment need a unit free at their
+            // start: this one at `t`, or the others when this one would hold it.
+            let cap = inst.capacity[e as usize] as usize;
+            let lasting = |j: usize| inst.tasks[j].uses == Some(e) && inst.tasks[j].duration > 0;
+            // Held at the start `x` of step `z`: started before, or at the same
+            // instant if it takes no cook time and comes before `z` in order.
+            let holds = |j: usize, sj: i64, x: i64, z: usize| {
+                let first = sj < x || (sj == x && !inst.tasks[j].hands_on && j < z);
+                lasting(j) && first && x < sj + inst.tasks[j].duration
+            };
+            let held_at = |x: i64, z: usize| {
+                let others = (0..inst.tasks.len())
+                    .filter(|&j| j != i && self.placed[j] && holds(j, self.starts[j], x, z))
+                    .count();
+                others + usize::from(holds(i, t, x, z))
+            };
+            if d == 0 && held_at(t, i) >= cap {
+                return false;
+            }
+            let instant = (0..inst.tasks.len()).filter(|&z| {
+                z != i && self.placed[z] && inst.tasks[z].uses == Some(e) && inst.tasks[z].duration == 0
+            });
+            if d > 0 && instant.map(|z| (z, self.starts[z])).any(|(z, x)| held_at(x, z) >= cap) {
+                return false;
+            }
             if !peaks(
                 &|j| inst.tasks[j].uses == Some(e) && inst.tasks[j].duration > 0,
                 inst.capacity[e as usize] as usize,
@@ -102,7 +127,8 @@ impl Check<'_> {
 }
 
 /// The starts worth trying for task `i`, in order: from its earliest (its arrival,
-/// the ends of the steps it comes after), each start and end of a placed task.
+/// the ends of the steps it comes after), each start and end of a placed task, and
+/// just past all of them.
 fn candidates(inst: &Instance, starts: &[i64], placed: &[bool], i: usize) -> Vec<i64> {
     let task = &inst.tasks[i];
     let earliest = task
@@ -110,12 +136,13 @@ fn candidates(inst: &Instance, starts: &[i64], placed: &[bool], i: usize) -> Vec
         .iter()
         .map(|&a| starts[a] + inst.tasks[a].duration)
         .fold(inst.orders[task.order].arrival, i64::max);
-    let mut candidates: Vec<i64> = (0..inst.tasks.len())
+    let placed_times = (0..inst.tasks.len())
         .filter(|&j| placed[j] && j != i)
-        .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration])
-        .chain([earliest])
-        .filter(|&x| earliest <= x)
-        .collect();
+        .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration]);
+    // Just past everything placed, nothing is in the way (at its last instant, a
+    // step of no duration may still be).
+    let past = placed_times.clone().max().map_or(earliest, |m| m + 1);
+    let mut candidates: Vec<i64> = placed_times.chain([earliest, past]).filter(|&x| earliest <= x).collect();
     candidates.sort_unstable();
     candidates.dedup();
     candidates
@@ -160,8 +187,8 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
 }
 
 /// A first plan: each task in turn (by arrival, then recipe order), at the earliest
-/// start that keeps every constraint with the tasks placed before it. The last
-/// end of what is placed always fits, so every task finds a start.
+/// start that keeps every constraint with the tasks placed before it. Just past
+/// everything placed always fits, so every task finds a start.
 pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
     let n = inst.tasks.len();
     let mut starts = vec![0i64; n];
@@ -171,7 +198,7 @@ pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
         let t = candidates(inst, &starts, &placed, i)
             .into_iter()
             .find(|&t| check.fits(i, t))
-            .expect("the last end fits");
+            .expect("just past everything placed fits");
         starts[i] = t;
         placed[i] = true;
     }

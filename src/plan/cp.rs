@@ -187,6 +187,38 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
             }
         }
     }
+    // A step of no duration that uses equipment takes a unit and gives it back at
+    // once: at its start, fewer than the capacity are held by the steps that last
+    // (each from its start to its start + duration).
+    for (z, tz) in inst.tasks.iter().enumerate().filter(|(_, t)| t.duration == 0) {
+        let Some(e) = tz.uses else { continue };
+        let cap = inst.capacity[e as usize] as usize;
+        let users: Vec<usize> = (0..inst.tasks.len())
+            .filter(|&j| inst.tasks[j].uses == Some(e) && inst.tasks[j].duration > 0)
+            .collect();
+        if users.len() < cap {
+            continue;
+        }
+        let mut holding = Vec::new();
+        for j in users {
+            let (sj, d) = (starts[j], inst.tasks[j].duration);
+            // At the same instant, the steps that take no cook time start in order
+            // (and before the hands-on ones): `j` holds its unit first only if it
+            // takes no cook time and comes before `z`.
+            let first = !inst.tasks[j].hands_on && j < z;
+            let before = solver.new_literal();
+            let after = solver.new_literal();
+            solver.add_constraint(le(vec![p(starts[z]), n(sj)], -i64::from(first), tag)).implied_by(before);
+            solver.add_constraint(le(vec![p(sj), n(starts[z])], -d, tag)).implied_by(after);
+            let holds = solver.new_literal();
+            solver.add_clause(
+                [before.get_true_predicate(), after.get_true_predicate(), holds.get_true_predicate()],
+                tag,
+            );
+            holding.push(holds.get_integer_variable());
+        }
+        solver.add_constraint(le(holding, cap as i64 - 1, tag)).post();
+    }
     // The objective.
     let top = match objective {
         Objective::Makespan => horizon,

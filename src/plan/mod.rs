@@ -39,10 +39,10 @@
 //! What the plan assumes: the durations are the ones drawn for the day (from the
 //! seed); customers wait to be served (patience and balking are not planned for);
 //! a cook may leave ready work waiting (the plan may keep a cook idle on purpose).
-//! A step of no duration that uses equipment holds its unit for no time, and the
-//! model reserves it none: if every unit is held at its start, the engine makes it
-//! wait, and a replay of the plan differs there (the one case it does not
-//! reproduce exactly).
+//! A step of no duration that uses equipment takes a unit and gives it back at
+//! once: at its start, a unit must be free (held from start to start + duration by
+//! the steps that last; one starting at the same instant holds it first if it takes
+//! no cook time and comes before in the plan's order).
 //!
 //! # Time
 //!

@@ -177,9 +177,8 @@ pub(super) fn build(sc: &Scenario, inst: &Instance, starts: &[i64], objective: O
         let cook = cook.or_else(|| t.hands_on.then_some(0));
         let equipment = t.uses.map(|k| {
             let units = &mut unit_free[k as usize];
-            // The cumulative leaves a unit free for every step that lasts; one of no
-            // duration is not given a unit by the model (see the module doc of
-            // `plan`): the first, if all are held.
+            // The model leaves a unit free for every step (the first unit, should
+            // a plan not from the model come here).
             let u = units.iter().position(|&f| f <= s).unwrap_or(0);
             if t.duration > 0 {
                 units[u] = e;
