@@ -76,10 +76,11 @@
 //! | `report` | `view::html_report` (the HTML report), `sweep::html`, `ops::report_run` | minijinja, plotters |
 //! | `export` | `view::export` (JSON lines and CSV exports, atomic writes), `sweep::csv`, the `events` and `csv` of [`ops::Want`] | csv |
 //! | `replay` | `[customers] replay`: a recorded day read from a CSV file | csv |
+//! | `plan` | `plan` (the best order of work for a known day, with a lower bound or a proof of optimality) and `ops::plan` | pumpkin-core, pumpkin-constraints, pumpkin-conflict-resolvers |
 //! | `diagnostics` | [`scenario::ScenarioError::render`] draws each problem's source line, underlined (codespan-reporting); without it, one `file:line:column: message` line and its help | codespan-reporting |
 //!
 //! `async-cafe = { version = "0.1", default-features = false }` simulates without
-//! tokio, plotters, minijinja, csv or codespan-reporting.
+//! tokio, plotters, minijinja, csv, codespan-reporting or pumpkin.
 
 //! # What the crate root holds
 //!
@@ -119,6 +120,8 @@ pub mod event;
 pub mod model;
 pub mod ops;
 pub mod orders;
+#[cfg(feature = "plan")]
+pub mod plan;
 pub mod python_program;
 pub mod replicate;
 pub mod scenario;

@@ -94,6 +94,21 @@ pub struct Kitchen {
     /// The currency the costs are in (`"EUR"`, `"$"`), if the scenario names one:
     /// 1 to 12 characters, no spaces. Only shown, in `cafe sweep`'s outputs.
     pub currency: Option<String>,
+    /// The plan the cooks follow under [`Policy::Planned`] (never read from a
+    /// scenario file: `cafe run --plan` sets it from a plan that fits the day).
+    pub plan: Option<std::sync::Arc<Schedule>>,
+}
+
+/// A plan of the day for the asynchronous kitchen to follow ([`Policy::Planned`]):
+/// when each step of each order is started, and in which order. Made by the
+/// planner (`plan::Plan::schedule`); the engine only reads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// For each order, by id (index `id - 1`), for each step in recipe order: when
+    /// it is started, and its place in the plan's order of starts (0 first).
+    pub steps: Vec<Vec<(Ticks, u64)>>,
+    /// Each order's menu item, by id (index `id - 1`).
+    pub items: Vec<ItemIx>,
 }
 
 /// Which ready work the asynchronous kitchen's cooks run first. Every policy only
@@ -112,10 +127,14 @@ pub enum Policy {
     /// remaining chain of work in its order (itself and the steps that wait for it,
     /// by their drawn durations) first; ties in first-in, first-out order.
     LongestChain,
+    /// Follow the kitchen's [`Kitchen::plan`]: a step waits (like `await
+    /// asyncio.sleep`) until its planned start, then as `UnattendedFirst`, the
+    /// hands-on steps in the plan's order. Not in [`Policy::ALL`]: it needs a plan.
+    Planned,
 }
 
 impl Policy {
-    /// Every policy, the default first.
+    /// Every policy a scenario can name, the default first.
     pub const ALL: [Policy; 3] = [Policy::Fifo, Policy::UnattendedFirst, Policy::LongestChain];
 
     /// Its spelling in scenario files and on the command line: `fifo`,
@@ -125,6 +144,7 @@ impl Policy {
             Policy::Fifo => "fifo",
             Policy::UnattendedFirst => "unattended-first",
             Policy::LongestChain => "longest-chain",
+            Policy::Planned => "planned",
         }
     }
 

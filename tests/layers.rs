@@ -54,6 +54,12 @@ fn uses(under: &str, skip: &dyn Fn(&Path) -> bool, needles: &[&str]) -> Vec<Stri
 }
 
 #[test]
+fn the_planner_never_runs_the_engine() {
+    let found = uses("src/plan", &|_| false, &["engine::run", "crate::ops", "engine::{", "AsyncEngine"]);
+    assert!(found.is_empty(), "the planner runs something:\n{}", found.join("\n"));
+}
+
+#[test]
 fn views_never_run_the_engine() {
     let found = uses("src/view", &|_| false, &["engine::run", "crate::ops", "crate::run", "engine::{self"]);
     assert!(found.is_empty(), "a view runs something:\n{}", found.join("\n"));

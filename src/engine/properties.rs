@@ -99,6 +99,7 @@ fn scenario(seed: u64) -> Scenario {
             cook_cost: 0.0,
             currency: None,
             policy: Policy::ALL[rng.random_range(0..Policy::ALL.len())],
+            plan: None,
         },
         menu: Menu { items, recipes, options: vec![] },
         customers,
@@ -455,8 +456,14 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
     // Not a law in general (asyncio's order can change), but on this simple scenario
     // a second cook halves the blocking work: three 1 s blocking steps, one customer each.
     let mut sc = scenario(1);
-    sc.kitchen =
-        Kitchen { cooks: 1, equipment: vec![], cook_cost: 0.0, currency: None, policy: Policy::Fifo };
+    sc.kitchen = Kitchen {
+        cooks: 1,
+        equipment: vec![],
+        cook_cost: 0.0,
+        currency: None,
+        policy: Policy::Fifo,
+        plan: None,
+    };
     (sc.patience, sc.balk) = (None, None);
     sc.menu.recipes = vec![Recipe {
         name: "hi".into(),

@@ -1,4 +1,4 @@
-//! Why a comparison, replications or a sweep returned no result.
+//! Why a comparison, replications, a sweep or a plan returned no result.
 
 use std::fmt;
 use std::io;
@@ -22,6 +22,9 @@ pub enum Error {
     NoReplications,
     /// An input or output error of a run (none on the virtual clock without exports).
     Io(io::Error),
+    /// No plan: why (see [`crate::plan::Error`]).
+    #[cfg(feature = "plan")]
+    Plan(crate::plan::Error),
 }
 
 impl fmt::Display for Error {
@@ -31,6 +34,8 @@ impl fmt::Display for Error {
             Error::Cancelled => f.write_str("cancelled before any run finished"),
             Error::NoReplications => f.write_str("a batch needs at least one replication"),
             Error::Io(e) => write!(f, "{e}"),
+            #[cfg(feature = "plan")]
+            Error::Plan(e) => write!(f, "{e}"),
         }
     }
 }
@@ -40,6 +45,8 @@ impl std::error::Error for Error {
         match self {
             Error::Overran(e) => Some(e),
             Error::Io(e) => Some(e),
+            #[cfg(feature = "plan")]
+            Error::Plan(e) => Some(e),
             Error::Cancelled | Error::NoReplications => None,
         }
     }

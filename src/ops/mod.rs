@@ -1,5 +1,5 @@
-//! Operations: run, compare, replicate and sweep a scenario, and gather what the
-//! HTML report draws.
+//! Operations: run, compare, replicate and sweep a scenario, plan its day (the
+//! `plan` feature), and gather what the HTML report draws.
 //!
 //! This is the only module that wires the engine to views. The engine emits events;
 //! views ([`crate::view`]) consume them and turn data into text, HTML or JSON, and
@@ -37,11 +37,13 @@
 //! assert!(text.ends_with("Serving 2 customers took 5.00 seconds\n"));
 //! ```
 //!
-//! [`compare`], [`replicate`] and [`sweep`] each show theirs.
+//! [`compare`], [`replicate`] and [`sweep`] each show theirs, and so does `plan`.
 
 mod batch;
 mod compare;
 mod error;
+#[cfg(feature = "plan")]
+mod plan;
 mod replicate;
 #[cfg(feature = "report")]
 mod report;
@@ -52,6 +54,8 @@ pub use crate::view::compare::{Compared, Comparison, Side};
 pub use batch::{Batch, Progress};
 pub use compare::{CompareOptions, compare, compare_policies};
 pub use error::Error;
+#[cfg(feature = "plan")]
+pub use plan::{Planned, plan};
 pub use replicate::replicate;
 #[cfg(feature = "report")]
 pub use report::{LOOP_PANEL_CUSTOMERS, event_loop_panel, report_run};

@@ -344,7 +344,7 @@ impl Loader<'_, '_, '_> {
                 policy: Some(policy),
                 equipment,
                 complete: true,
-            } => Some(Kitchen { cooks, equipment, cook_cost, currency, policy }),
+            } => Some(Kitchen { cooks, equipment, cook_cost, currency, policy, plan: None }),
             _ => None,
         };
         Some(Scenario {

@@ -38,6 +38,8 @@ pub struct LiveState<'s> {
     served: u64,
     /// Customers who left unserved or did not join.
     lost: u64,
+    /// The highest order id let in so far (orders come in by id).
+    last_in: u64,
 }
 
 impl<'s> LiveState<'s> {
@@ -54,7 +56,29 @@ impl<'s> LiveState<'s> {
             orders: BTreeMap::new(),
             served: 0,
             lost: 0,
+            last_in: 0,
         }
+    }
+
+    /// Following a plan: the next step it starts, not started yet, with when (the
+    /// cook's assistant: "next: #3 bake at 13.00").
+    fn next_planned(&self) -> Option<(Ticks, u64, StepIx)> {
+        let plan = self.sc.kitchen.plan.as_deref()?;
+        let mut next: Option<(Ticks, u64, u64, StepIx)> = None;
+        for (k, steps) in plan.steps.iter().enumerate() {
+            let id = k as u64 + 1;
+            let live = self.orders.get(&id);
+            if live.is_none() && id <= self.last_in {
+                continue; // Served, or gone.
+            }
+            for (s, &(at, rank)) in steps.iter().enumerate() {
+                let started = live.is_some_and(|o| o.steps[s] != StepState::Pending);
+                if !started && next.is_none_or(|n| (at, rank) < (n.0, n.1)) {
+                    next = Some((at, rank, id, s as StepIx));
+                }
+            }
+        }
+        next.map(|(at, _, id, s)| (at, id, s))
     }
 
     fn step_label(&self, order: u64, step: StepIx) -> String {
@@ -141,6 +165,16 @@ impl<'s> LiveState<'s> {
         if self.orders.len() > max_orders {
             lines.push(format!("  … and {} more orders", self.orders.len() - max_orders));
         }
+        if let Some((at, id, s)) = self.next_planned() {
+            let plan = sc.kitchen.plan.as_deref().expect("a next step comes from a plan");
+            let item = plan.items.get(id as usize - 1).copied().unwrap_or(0);
+            if let Some(step) = sc.recipe_of(item).steps.get(s as usize) {
+                let item = &sc.menu.items[item as usize].name;
+                let (at, unit) = (u.from_ticks(at), u.name());
+                lines
+                    .push(format!("  next, as planned: start #{id} {item}: {} at {at:.2} {unit}", step.name));
+            }
+        }
         lines.into_iter().map(|l| fit(&l, width)).collect()
     }
 
@@ -177,6 +211,7 @@ impl Sink for LiveState<'_> {
         };
         match e.kind {
             EventKind::Arrived { order } => {
+                self.last_in = self.last_in.max(order.id);
                 let n = sc.recipe_of(order.item).steps.len();
                 self.orders
                     .insert(order.id, OrderLive { item: order.item, steps: vec![StepState::Pending; n] });

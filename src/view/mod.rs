@@ -11,6 +11,8 @@ pub mod html_report;
 pub mod json;
 pub mod live;
 pub mod narrative;
+#[cfg(feature = "plan")]
+pub mod plan;
 pub(crate) mod rows;
 pub mod stats;
 pub mod table;

@@ -112,8 +112,19 @@ pub struct Trace {
 /// once a step holds it, so a capacity of billions costs only the units in use.
 const EAGER_UNITS: u32 = 64;
 
+/// The lane of cook `c` (0-based), empty.
+pub(crate) fn cook_lane(c: CookIx) -> Lane {
+    Lane {
+        kind: LaneKind::Cook(c),
+        label: format!("cook {}", c + 1),
+        spans: Vec::new(),
+        life: None,
+        ended: None,
+    }
+}
+
 /// The lane of unit `u` of equipment `e`.
-fn unit_lane(sc: &Scenario, e: usize, u: u32) -> Lane {
+pub(crate) fn unit_lane(sc: &Scenario, e: usize, u: u32) -> Lane {
     let eq = &sc.kitchen.equipment[e];
     Lane {
         kind: LaneKind::Equipment(e as EquipIx, u),
@@ -150,15 +161,7 @@ pub struct TraceView<'s> {
 impl<'s> TraceView<'s> {
     /// `order_lanes` adds one lane per order (memory grows with the orders).
     pub fn new(sc: &'s Scenario, mode: Mode, order_lanes: bool) -> Self {
-        let cooks = (0..sc.kitchen.cooks)
-            .map(|c| Lane {
-                kind: LaneKind::Cook(c),
-                label: format!("cook {}", c + 1),
-                spans: Vec::new(),
-                life: None,
-                ended: None,
-            })
-            .collect();
+        let cooks = (0..sc.kitchen.cooks).map(cook_lane).collect();
         let eager = |capacity: u32| if capacity <= EAGER_UNITS { capacity } else { 0 };
         let equipment = sc
             .kitchen

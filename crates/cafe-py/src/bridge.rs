@@ -13,6 +13,7 @@ use async_cafe::builtin;
 use async_cafe::clock::{self, Behind, Cancel, Stopped};
 use async_cafe::model::{Mode, Policy, Scenario};
 use async_cafe::ops::{self, ClockKind, Comparison, RunSpec, SweepRun, Want};
+use async_cafe::plan::{Objective, PlanOptions};
 use async_cafe::replicate::Replicated;
 use async_cafe::scenario::{self, ScenarioError};
 use async_cafe::sweep::{self, Sweep, Target, Vary};
@@ -331,6 +332,30 @@ fn parse_policy(name: &str) -> Result<Policy, Fail> {
         let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
         Fail::Value(format!("unknown policy `{name}`: the policies are {}", names.join(", ")))
     })
+}
+
+/// `Scenario.plan`: the planner's plan of the day, as the JSON `cafe plan --format
+/// json` prints (the library's `plan::Plan`).
+pub fn plan_day(
+    sc: &Sc,
+    objective: &str,
+    time_limit: f64,
+    seed: Option<u64>,
+    cancel: &Cancel,
+) -> Result<String, Fail> {
+    let objective = Objective::from_name(objective).ok_or_else(|| {
+        let names: Vec<&str> = Objective::ALL.iter().map(|o| o.name()).collect();
+        Fail::Value(format!("unknown objective `{objective}`: the objectives are {}", names.join(", ")))
+    })?;
+    if !(time_limit > 0.0 && time_limit <= 86_400.0) {
+        return Err(Fail::Value(format!(
+            "time_limit {time_limit}: give the solver more than 0 and at most 86400 seconds"
+        )));
+    }
+    let time_limit = Duration::from_secs_f64(time_limit);
+    let opts = PlanOptions { objective, time_limit, seed, cancel: cancel.clone() };
+    let plan = async_cafe::plan::solve(&sc.model, &opts).map_err(|e| Fail::Value(e.to_string()))?;
+    Ok(serde_json::to_string(&plan).expect("a plan serialises"))
 }
 
 fn warmup_ticks(sc: &Scenario, warmup: Option<f64>) -> Result<Ticks, Fail> {

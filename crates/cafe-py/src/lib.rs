@@ -415,6 +415,34 @@ impl PyScenario {
         }
     }
 
+    /// The planner's best order of work for this scenario's day (docs/plan.md), as
+    /// a dict: what `cafe plan --format json` prints. `objective`: "makespan" or
+    /// "total-time"; `time_limit` in seconds; `seed` is required when customers are
+    /// generated. Ctrl-C stops the search and raises `Interrupted`, whose `.result`
+    /// is the best plan found by then.
+    #[pyo3(signature = (objective = "makespan", time_limit = 5.0, seed = None))]
+    fn plan(
+        &self,
+        py: Python<'_>,
+        objective: &str,
+        time_limit: f64,
+        seed: Option<u64>,
+    ) -> PyResult<Py<PyAny>> {
+        let cancel = Cancel::new();
+        let (out, signal) = interruptible(
+            py,
+            &cancel,
+            |_| {},
+            || bridge::plan_day(&self.sc, objective, time_limit, seed, &cancel),
+        );
+        let json = out.map_err(|e| err(py, e))?;
+        let plan = py.import("json")?.call_method1("loads", (json,))?.unbind();
+        match signal {
+            None => Ok(plan),
+            Some(_) => Err(interrupted(py, "the planning was", Some(plan))),
+        }
+    }
+
     /// Runs the synchronous and the asynchronous kitchen (or, with `policies`, the
     /// asynchronous kitchen under each dispatch policy) on the virtual clock with the
     /// same seed, and returns the `Comparison`.

@@ -13,6 +13,7 @@ use async_cafe::clock::Behind;
 use async_cafe::engine::Mode;
 use async_cafe::model::Policy;
 use async_cafe::ops::ClockKind;
+use async_cafe::plan::Objective;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The whole command line. `--help` shows the `about` below, not this comment: keep
@@ -49,6 +50,10 @@ pub enum Command {
     /// Start Café Studio: the kitchen in the browser (edit, run, watch, sweep,
     /// history), on 127.0.0.1 until Ctrl-C (see docs/studio.md).
     Studio(StudioArgs),
+    /// Plan the day: the best order of work for known customers, with a lower
+    /// bound or a proof, beside asyncio's FIFO and the other policies (see
+    /// docs/plan.md).
+    Plan(PlanArgs),
 }
 
 /// `cafe run`.
@@ -126,6 +131,10 @@ pub struct RunArgs {
     /// scenario's, or fifo].
     #[arg(long, value_enum)]
     pub policy: Option<PolicyArg>,
+    /// Asynchronous kitchen: follow a plan written by `cafe plan --format json`
+    /// (its seed, its order of work, its start times).
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -165,6 +174,55 @@ pub struct CompareArgs {
     /// kitchen under each, side by side.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "POLICY,...")]
     pub policy: Vec<PolicyArg>,
+}
+
+/// `cafe plan`.
+#[derive(Args)]
+pub struct PlanArgs {
+    /// A built-in scenario's name or a path to a .toml file.
+    pub scenario: String,
+    /// What to minimise.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Makespan)]
+    pub objective: ObjectiveArg,
+    /// How long the solver may search, in seconds (more than 0).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub time_limit: f64,
+    /// Seed of the day's draws: required when customers are generated [default:
+    /// the scenario's].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// The plan as text (timelines, advice, table), or as one JSON object (the
+    /// plan itself, which `cafe run --plan` replays).
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80].
+    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    pub width: Option<u16>,
+    /// Leave the timelines out: the advice and the table.
+    #[arg(long)]
+    pub no_timeline: bool,
+    /// Also write a self-contained HTML report: asyncio under each policy, and the
+    /// engine following the plan.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+}
+
+/// What a plan minimises: [`Objective`].
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// When the last order is served.
+    Makespan,
+    /// The sum of every customer's time in the café.
+    TotalTime,
+}
+
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Objective {
+        match o {
+            ObjectiveArg::Makespan => Objective::Makespan,
+            ObjectiveArg::TotalTime => Objective::TotalTime,
+        }
+    }
 }
 
 /// `cafe sweep`.
@@ -387,6 +445,7 @@ mod tests {
             ClockKind::Real { speed: 2.0, behind: Behind::Stop }
         );
         assert_eq!(Policy::from(PolicyArg::LongestChain), Policy::LongestChain);
+        assert_eq!(Objective::from(ObjectiveArg::TotalTime), Objective::TotalTime);
         assert!(PanelArg::Auto.shown(true) && !PanelArg::Auto.shown(false));
         assert!(PanelArg::Always.shown(false) && !PanelArg::Never.shown(true));
     }

@@ -212,6 +212,24 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
             help: "drop --policy, or --mode sync".into(),
         });
     }
+    if a.plan.is_some() {
+        let others = given(&[
+            ("--mode sync", a.mode == ModeArg::Sync),
+            ("--policy", a.policy.is_some()),
+            ("--seed", a.seed.is_some()),
+            ("--replications", replications),
+        ]);
+        if !others.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --plan".into(),
+                why:
+                    "a plan is of one day (its seed) in the asynchronous kitchen, and sets the order of work"
+                        .into(),
+                help: format!("drop {}; to plan another day, run `cafe plan --seed N` first", list(&others)),
+                flags: others,
+            });
+        }
+    }
     refused
 }
 

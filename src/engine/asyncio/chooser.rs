@@ -4,7 +4,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::{AsyncEngine, BusyKeys, Handle, StepState, Task};
-use crate::model::{StepIx, StepKind};
+use crate::model::{Policy, StepIx, StepKind};
 use crate::time::Ticks;
 
 /// The ready queue as a dispatch policy other than `fifo` sees it: the handles in
@@ -86,14 +86,21 @@ impl Chooser {
 impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     /// Lower runs first: every handle that takes no cook time (including unattended
     /// steps), then the hands-on steps about to start, by descending remaining chain
-    /// under `longest-chain`.
+    /// under `longest-chain`. Under `planned`, every step about to start comes after
+    /// the handles that take no cook time, in the plan's order.
     pub(super) fn dispatch_key(&self, h: &Handle) -> (bool, Reverse<Ticks>) {
         let Handle::Resume(Task::Step(o, s)) = *h else { return (false, Reverse(0)) };
         let rt = &self.orders[o as usize];
         let st = &rt.steps[s as usize];
         let step = &rt.recipe[s as usize];
-        let starts = matches!(st.state, StepState::New | StepState::AwaitDep | StepState::AwaitEquipment);
-        if !(starts && !st.cancel && step.kind == StepKind::HandsOn) {
+        let starts = matches!(
+            st.state,
+            StepState::New | StepState::Held | StepState::AwaitDep | StepState::AwaitEquipment
+        );
+        // Following a plan, every step about to start waits for its turn in the
+        // plan's order (unattended ones too); otherwise only the hands-on steps.
+        let planned = self.sc.kitchen.policy == Policy::Planned;
+        if !(starts && !st.cancel && (planned || step.kind == StepKind::HandsOn)) {
             return (false, Reverse(0));
         }
         (true, Reverse(st.chain))

@@ -132,6 +132,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 }
             }
         }
+        if !BASIC && sc.kitchen.policy == Policy::Planned {
+            // The plan's order: its earlier steps rank first, as longer chains do.
+            let plan = sc.kitchen.plan.as_deref().and_then(|p| p.steps.get(rt.order.id as usize - 1));
+            for (t, step) in rt.steps.iter_mut().enumerate() {
+                step.chain = Ticks::MAX - plan.and_then(|p| p.get(t)).map_or(Ticks::MAX, |p| p.1);
+            }
+        }
         rt.live_steps = n as u32;
         for s in 0..n {
             self.ready.push_back(Handle::Resume(Task::Step(o, s as StepIx)));

@@ -11,6 +11,8 @@ use crate::time::Ticks;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum StepState {
     New,
+    /// Waiting for its planned start (`Policy::Planned`), in `asyncio.sleep`.
+    Held,
     /// Awaiting `after[cursor]`.
     AwaitDep,
     /// Queued on the semaphore of its equipment.
@@ -89,7 +91,28 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         st.wake_pending = false;
         match st.state {
             StepState::New if !BASIC && st.cancel => return self.end_step(o, s, true),
+            StepState::New if !BASIC && self.sc.kitchen.policy == Policy::Planned => {
+                // The plan starts it later: sleep until then.
+                let plan = self.sc.kitchen.plan.as_deref();
+                let at =
+                    plan.and_then(|p| p.steps.get(rt.order.id as usize - 1)?.get(s as usize)).map(|p| p.0);
+                if let Some(at) = at.filter(|&at| at > self.now) {
+                    st.state = StepState::Held;
+                    let seq = self.arm_timer(at, Task::Step(o, s));
+                    let st = &mut self.orders[o as usize].steps[s as usize];
+                    (st.timer_seq, st.timer_in_heap) = (seq, true);
+                    return;
+                }
+            }
             StepState::New => {}
+            StepState::Held if st.cancel => {
+                st.timer_seq = 0;
+                if std::mem::take(&mut st.timer_in_heap) {
+                    self.timer_cancelled();
+                }
+                return self.end_step(o, s, true);
+            }
+            StepState::Held => st.timer_seq = 0,
             // The step awaited is done: `await d` returns, or raises CancelledError.
             StepState::AwaitDep => {
                 let (dep, cancel) = (step.after[st.cursor as usize], st.cancel);
@@ -314,7 +337,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 w.expect("a waiting step is queued").1 = Waiter::Cancelled;
                 self.wake(Task::Step(o, s));
             }
-            StepState::Sleeping => {
+            StepState::Sleeping | StepState::Held => {
                 // The sleep's future is cancelled, which wakes the task.
                 st.cancel = true;
                 self.wake(Task::Step(o, s));

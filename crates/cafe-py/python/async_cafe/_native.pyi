@@ -99,6 +99,9 @@ class Scenario:
         record: bool = True,
         behind: str = "warn",
     ) -> Run: ...
+    def plan(
+        self, objective: str = "makespan", time_limit: float = 5.0, seed: Optional[int] = None
+    ) -> Dict[str, Any]: ...
     def compare(
         self, seed: Optional[int] = None, policies: Optional[Sequence[str]] = None, order_lanes: bool = False
     ) -> Comparison: ...

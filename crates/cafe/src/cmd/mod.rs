@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod list;
+mod plan;
 mod run;
 mod show;
 mod studio;
@@ -31,6 +32,7 @@ pub fn execute(command: Command, out: &mut Output) -> Result<(), Error> {
         Command::Show(args) => show::execute(args, out),
         Command::Check(args) => check::execute(args, out),
         Command::Studio(args) => studio::execute(args, out),
+        Command::Plan(args) => plan::execute(args, out),
     }
 }
 

@@ -34,9 +34,15 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     if let Some(p) = args.policy {
         sc.kitchen.policy = p.into();
     }
+    let mut seed = args.seed.unwrap_or(sc.seed);
+    if let Some(path) = &args.plan {
+        let plan = read_plan(path)?;
+        seed = plan.seed;
+        sc = async_cafe::plan::follow(&sc, &plan).map_err(|e| Error::Usage(e.to_string()))?;
+    }
     let behind = args.behind.unwrap_or(BehindArg::Warn);
     let clock = args.clock().kind(args.speed.unwrap_or(sc.speed), behind);
-    let spec = RunSpec { mode: args.mode.into(), clock, seed: args.seed.unwrap_or(sc.seed) };
+    let spec = RunSpec { mode: args.mode.into(), clock, seed };
     for warning in capacity::warnings(&sc, spec.mode) {
         say(&format!("{warning}\n"));
     }
@@ -45,6 +51,20 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
         Some(r) => replications(&args, &sc, spec, warmup, r, out),
         None => once(&args, &sc, spec, warmup, out),
     }
+}
+
+/// The plan in the JSON file `path` (as `cafe plan --format json` writes it); a
+/// file that is not one is refused with where it goes wrong.
+fn read_plan(path: &std::path::Path) -> Result<async_cafe::plan::Plan, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{}:{}:{}: not a plan written by `cafe plan --format json`: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 /// `--replications R`.

@@ -1,0 +1,110 @@
+//! `cafe plan`: its refusals (exit 2, with what to do) and its JSON.
+
+mod common;
+
+use common::{cafe, stderr, stdout};
+
+#[track_caller]
+fn refused(args: &[&str], says: &str) {
+    let o = cafe(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{args:?}");
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_2() {
+    refused(&["plan", "coffee-shop"], "customers are generated: pass --seed N");
+    refused(&["plan", "lunch", "--time-limit", "0"], "--time-limit 0: give the solver more than 0");
+    refused(&["plan", "lunch", "--time-limit=-1"], "--time-limit -1: give the solver more than 0");
+    refused(&["plan", "lunch", "--objective", "fastest"], "invalid value 'fastest'");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "[kitchen]\nequipment = { oven = 0 }\n[recipes.bread]\nsteps = [{ name = \"bake\", kind = \"unattended\", duration = 5, uses = \"oven\" }]\n[menu]\nbread = \"bread\"\n[customers]\nlist = [{ item = \"bread\" }]\n",
+    )
+    .unwrap();
+    refused(&["plan", path.to_str().unwrap()], "broken.toml:");
+}
+
+#[test]
+fn the_json_is_the_plan() {
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], "makespan");
+    assert_eq!(v["value"], 18 * 60 * 1_000_000_000u64);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 6);
+    assert_eq!(v["steps"][1]["step"], "knead");
+    // A plan proven optimal is the same on every run, byte for byte.
+    assert_eq!(cafe(&["plan", "bakery", "--format", "json"]).stdout, o.stdout);
+}
+
+#[test]
+fn a_generated_day_is_planned_with_its_seed() {
+    let o = cafe(&["plan", "coffee-shop", "--seed", "4", "--no-timeline", "--time-limit", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Plan of the day (seed 4)"), "{text}");
+    assert!(text.contains("asyncio, policy fifo"), "{text}");
+}
+
+#[test]
+fn run_follows_a_plan_and_refuses_one_that_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bakery.json");
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    std::fs::write(&plan, &o.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let plan = plan.to_str().unwrap();
+    let o = cafe(&["run", "bakery", "--plan", plan, "--clock", "virtual"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // Every step starts when the plan says (the narrative prints whole minutes).
+    for step in json["steps"].as_array().unwrap() {
+        let minutes = step["start"].as_u64().unwrap() / 60_000_000_000;
+        let line = format!("{minutes} min    {} (", step["step"].as_str().unwrap());
+        assert!(text.contains(&line), "{line:?} in\n{text}");
+    }
+    assert!(text.ends_with("Everyone served after 18 min.\n"), "{text}");
+
+    refused(&["run", "lunch", "--plan", plan], "the plan does not fit `lunch`: the plan has 3 orders");
+    let renamed = dir.path().join("renamed.json");
+    std::fs::write(&renamed, std::fs::read_to_string(plan).unwrap().replace("\"knead\"", "\"fold\""))
+        .unwrap();
+    refused(
+        &["run", "bakery", "--plan", renamed.to_str().unwrap()],
+        "order #3 (bread) has no step `knead` in the plan",
+    );
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, &std::fs::read(plan).unwrap()[..100]).unwrap();
+    refused(&["run", "bakery", "--plan", cut.to_str().unwrap()], "cut.json:6:");
+    refused(&["run", "bakery", "--plan", plan, "--seed", "2"], "--seed cannot be used with --plan");
+}
+
+#[test]
+fn the_report_has_every_policy_and_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.html");
+    let o = cafe(&["plan", "bakery", "--no-timeline", "--report", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&path).unwrap();
+    for title in ["policy fifo", "policy longest-chain", "policy planned"] {
+        assert!(html.contains(title), "{title}");
+    }
+}
+
+#[test]
+fn a_plan_whose_times_make_no_sense_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cafe(&["plan", "bakery", "--format", "json"]);
+    let mut json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // A step that ends before it starts.
+    json["steps"][1]["end"] = serde_json::json!(0);
+    json["steps"][1]["start"] = serde_json::json!(5);
+    let path = dir.path().join("backwards.json");
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    refused(&["run", "bakery", "--plan", path.to_str().unwrap()], "not as planned");
+}

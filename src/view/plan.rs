@@ -1,0 +1,121 @@
+//! A plan as text: its timeline above asyncio's (same scale), what to start and
+//! when, and a table of the plan beside the engine under every dispatch policy.
+
+use crate::model::Scenario;
+use crate::plan::{Objective, Plan, advice, trace};
+use crate::time::Ticks;
+use crate::view::compare::{Comparison, Side};
+use crate::view::table::{Align, Column, Table};
+use crate::view::timeline::{self, TimelineOptions};
+use crate::view::trace::LaneKind;
+
+/// The value of `objective` for a run of the engine (whose trace has order lanes),
+/// in ticks: when its last order was served, or its customers' total time.
+pub fn side_value(side: &Side, objective: Objective) -> Ticks {
+    match objective {
+        Objective::Makespan => side.outcome.end,
+        Objective::TotalTime => side
+            .trace
+            .lanes
+            .iter()
+            .filter(|l| matches!(l.kind, LaneKind::Order(_)))
+            .filter_map(|l| l.life)
+            .map(|(arrived, ended)| ended - arrived)
+            .sum(),
+    }
+}
+
+/// The whole text of `cafe plan`: with `timelines`, asyncio's FIFO and the plan
+/// drawn one above the other; then the advice; then the table.
+pub fn render(
+    plan: &Plan,
+    policies: &Comparison,
+    sc: &Scenario,
+    opts: &TimelineOptions,
+    timelines: bool,
+) -> String {
+    let unit = sc.unit;
+    let time = |t: Ticks| format!("{:.2} {}", unit.from_ticks(t), unit.name());
+    let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
+    let what = match plan.objective {
+        Objective::Makespan => "the last order served",
+        Objective::TotalTime => "the customers' total time in the café",
+    };
+    out.push_str(&format!(
+        "Plan of the day (seed {}), minimising {what}: {}\n",
+        plan.seed,
+        plan.status_text()
+    ));
+    if sc.has_patience() || sc.balk.is_some() {
+        out.push_str("(customers are taken to wait until served: the scenario's patience and balking are left out, here and in asyncio's runs)\n");
+    }
+    if !plan.exact {
+        out.push_str(&format!(
+            "(durations and arrivals rounded up to multiples of {} s: the plan's times are approximate)\n",
+            crate::time::short(crate::time::seconds(plan.resolution))
+        ));
+    }
+    out.push('\n');
+    if timelines {
+        let planned = trace(plan, sc, false);
+        // asyncio's run without its order lanes, like the plan's.
+        let fifo = policies.sides.first().map(|s| {
+            let mut t = s.trace.clone();
+            t.lanes.retain(|l| !matches!(l.kind, LaneKind::Order(_)));
+            t
+        });
+        let mut charts = Vec::new();
+        if let Some(fifo) = &fifo {
+            charts.push((fifo, Some("asyncio (fifo)")));
+        }
+        charts.push((&planned, Some("The plan")));
+        out.push_str(&timeline::render_stacked(&charts, sc, opts));
+        out.push('\n');
+    }
+    out.push_str("What to start, and when:\n");
+    for line in advice(plan, sc) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out.push('\n');
+    let head = match plan.objective {
+        Objective::Makespan => "last served",
+        Objective::TotalTime => "total time",
+    };
+    let mut table = Table::new(
+        "",
+        vec![Column::fit(Align::Left, ""), Column::fit(Align::Right, "  "), Column::fit(Align::Left, "  ")],
+    );
+    table.row(vec![String::new(), head.to_string(), String::new()]);
+    for side in &policies.sides {
+        let v = side_value(side, plan.objective);
+        let name = format!("asyncio, policy {}", side.policy.name());
+        table.row(vec![name, time(v), above(v, plan.value, &time)]);
+    }
+    table.row(vec!["the plan".to_string(), time(plan.value), plan.status_text()]);
+    let b = &plan.simple_bounds;
+    let why = match plan.objective {
+        Objective::Makespan => format!(
+            "longest chain {}, cooks' work {}, equipment's {}",
+            time(b.chain as Ticks),
+            time(b.cooks as Ticks),
+            time(b.equipment as Ticks)
+        ),
+        Objective::TotalTime => format!("sum of the orders' longest chains {}", time(b.chain as Ticks)),
+    };
+    table.row(vec![
+        "lower bound".to_string(),
+        time(plan.bound),
+        format!("the best of the solver's and: {why}"),
+    ]);
+    out.push_str(&table.render());
+    out
+}
+
+/// `+3.00 min (+16.7%) over the plan`, or `same as the plan`.
+fn above(v: Ticks, plan: Ticks, time: &dyn Fn(Ticks) -> String) -> String {
+    if v <= plan {
+        return "as good as the plan".to_string();
+    }
+    let pct = (v - plan) as f64 / plan.max(1) as f64 * 100.0;
+    format!("+{} (+{pct:.1}%) over the plan", time(v - plan))
+}
