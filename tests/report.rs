@@ -197,6 +197,7 @@ fn a_trace_without_order_lanes_says_what_is_missing() {
         policy: None,
         trace: ran.trace.unwrap(),
         stats: ran.stats.unwrap(),
+        why: Vec::new(),
         event_loop: None,
     };
     let want = spans(&run);
@@ -260,6 +261,7 @@ fn a_policy_comparison_names_each_policy() {
             policy: Some(s.policy),
             trace: s.trace.clone(),
             stats: s.stats.clone(),
+            why: Vec::new(),
             event_loop: None,
         })
         .collect();
@@ -435,28 +437,40 @@ fn a_policy_comparison_says_which_policy_wins() {
 fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     let lunch = load_builtin("lunch");
     let run = collect(&lunch, Mode::Async);
-    let panel = run.event_loop.as_ref().expect("lunch is small enough for the loop panel");
+    let passes = run.event_loop.as_ref().expect("lunch is small enough for the loop panel");
     // The same passes as `cafe run --loop`, the closing sentences apart.
     let mut text = Vec::new();
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: lunch.seed };
     ops::run(&lunch, spec, Want { event_loop: true, ..Want::default() }, &mut text).unwrap();
     let text = String::from_utf8(text).unwrap();
-    assert!(text.starts_with(&panel.passes), "the panel holds the loop view's passes");
-    assert!(panel.passes.contains("pass 13 · 10.000 min") && !panel.passes.contains("why the orders"));
-    assert_eq!(panel.why, ["No served order waited: each took the work of its steps alone."]);
+    assert!(text.starts_with(passes.as_str()), "the panel holds the loop view's passes");
+    assert!(passes.contains("pass 13 · 10.000 min") && !passes.contains("why the orders"));
+    assert_eq!(run.why, ["No served order waited: each took the work of its steps alone."]);
     let html = html_report::html(&lunch, &[run]);
     assert!(html.contains("<details class=\"loop\">"));
     assert!(html.contains("⏸ order 1 · step avocado is hands-on: holds the loop until 2.000 min"));
     assert!(html.contains("<h3>Why the orders waited</h3>"));
     assert_self_contained(&html);
 
-    // The synchronous kitchen has no loop; a busy day is too long for the panel.
-    assert!(collect(&lunch, Mode::Sync).event_loop.is_none());
+    // The synchronous kitchen has no loop, but its orders' waits are explained; a
+    // busy day is too long for the panel, and its waits are explained too.
+    let sync = collect(&lunch, Mode::Sync);
+    assert!(sync.event_loop.is_none());
+    // The synchronous cook does one step at a time: the meatloaf and the avocado
+    // wait for the cook while the pasta cooks.
+    assert_eq!(
+        sync.why,
+        ["Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook."]
+    );
     // Rush hour with a busier last hour: about 300 customers.
     let text = async_cafe::builtin::find("rush-hour").unwrap().toml;
     let day = load_as("busy", &text.replace("{ until = 180, rate = 0.8 }", "{ until = 180, rate = 3.0 }"));
-    assert!(collect(&day, Mode::Async).event_loop.is_none());
-    assert!(!html_report::html(&day, &[collect(&day, Mode::Async)]).contains("class=\"loop\""));
+    let busy = collect(&day, Mode::Async);
+    assert!(busy.event_loop.is_none());
+    assert_eq!(busy.why.len(), 3, "the three orders that waited longest: {:?}", busy.why);
+    assert!(busy.why.iter().all(|w| w.starts_with("Order ") && w.contains(" waited ")), "{:?}", busy.why);
+    let html = html_report::html(&day, &[busy]);
+    assert!(!html.contains("class=\"loop\"") && html.contains("<h3>Why the orders waited</h3>"));
 }
 
 #[test]

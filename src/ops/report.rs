@@ -7,7 +7,7 @@ use std::io;
 use crate::model::{Mode, Scenario};
 use crate::sweep::expected_customers;
 use crate::view::event_loop::WHY_HEADING;
-use crate::view::html_report::{self, EventLoopPanel, ReportRun};
+use crate::view::html_report::{self, ReportRun};
 use crate::view::why::why;
 
 use super::run::{ClockKind, RunSpec, Want, run};
@@ -19,16 +19,18 @@ use crate::view::compare::{Compared, Comparison};
 pub const LOOP_PANEL_CUSTOMERS: f64 = 200.0;
 
 /// Runs `sc` in `mode` on the virtual clock and keeps what a report needs: its
-/// trace with order lanes, its statistics, and its [`event_loop_panel`].
+/// trace with order lanes, its statistics, why its orders waited, and its
+/// [`event_loop_panel`].
 pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun> {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
-    let want = Want { trace: true, order_lanes: true, stats: true, ..Want::default() };
+    let want = Want { trace: true, order_lanes: true, stats: true, why: true, ..Want::default() };
     let ran = run(sc, spec, want, &mut io::sink())?;
     Ok(ReportRun {
         mode,
         policy: None,
         trace: ran.trace.expect("a trace was asked for"),
         stats: ran.stats.expect("statistics were asked for"),
+        why: ran.why.expect("asked for"),
         event_loop: event_loop_panel(sc, mode, seed)?,
     })
 }
@@ -37,7 +39,7 @@ pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun>
 /// report shows it: for the asynchronous kitchen with at most
 /// [`LOOP_PANEL_CUSTOMERS`] customers (known or expected), `None` otherwise. Runs
 /// it on the virtual clock, which gives the same passes as any clock.
-pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Option<EventLoopPanel>> {
+pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Option<String>> {
     let small = expected_customers(sc).is_some_and(|n| n <= LOOP_PANEL_CUSTOMERS);
     if mode != Mode::Async || !small {
         return Ok(None);
@@ -46,17 +48,10 @@ pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Opti
     // The loop view's text is written where the narrative would be; nothing else is.
     let mut text = Vec::new();
     run(sc, spec, Want { event_loop: true, ..Want::default() }, &mut text)?;
-    Ok(Some(loop_panel(&String::from_utf8_lossy(&text))))
-}
-
-/// The loop view's text split into its passes and its closing sentences (each
-/// indented under the line that introduces them).
-fn loop_panel(text: &str) -> EventLoopPanel {
-    let (passes, why) = text.split_once(WHY_HEADING).unwrap_or((text, ""));
-    EventLoopPanel {
-        passes: passes.trim_end().to_string(),
-        why: why.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
-    }
+    let text = String::from_utf8_lossy(&text);
+    // Its closing sentences are the report's "why", drawn from every run.
+    let passes = text.split_once(WHY_HEADING).map_or(&*text, |(passes, _)| passes);
+    Ok(Some(passes.trim_end().to_string()))
 }
 
 impl Comparison {
@@ -71,6 +66,7 @@ impl Comparison {
                 policy: by_policy.then_some(s.policy),
                 trace: s.trace.clone(),
                 stats: s.stats.clone(),
+                why: Vec::new(),
                 event_loop: None,
             })
             .collect()

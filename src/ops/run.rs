@@ -25,6 +25,7 @@ use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
 use crate::view::stats::{Stats, StatsView};
 use crate::view::trace::{Trace, TraceView};
+use crate::view::waits::WhyView;
 
 /// Which clock paces a run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -80,6 +81,9 @@ pub struct Want {
     /// Keep the event loop's view by pass ([`Ran::event_loop`]); asynchronous
     /// kitchen only.
     pub loop_record: bool,
+    /// Say why the orders took longer than their recipes ([`Ran::why`]): the orders
+    /// that waited longest and what for (a cook, equipment, the loop, the door).
+    pub why: bool,
     /// Build the JSON report (which always carries the statistics): [`Ran::report`].
     pub report: bool,
     /// Stream the JSON report ([`Ran::json`]): the same document as
@@ -156,6 +160,9 @@ pub struct Ran {
     /// The event loop's passes, if [`Want::loop_record`] asked for them (and the
     /// kitchen was asynchronous).
     pub event_loop: Option<LoopRecord>,
+    /// If [`Want::why`] asked: the orders that waited longest and what for, a
+    /// sentence each ([`crate::view::why::waited_longest`]).
+    pub why: Option<Vec<String>>,
     /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
     /// (the real clock). A run stopped by a failed write of its narrative or exports
     /// returns that error instead.
@@ -289,6 +296,8 @@ struct Writers<'s, 'w> {
     /// The event loop's view, if asked for; `loop_print` writes it out.
     loop_view: Option<LoopView<'s>>,
     loop_print: bool,
+    /// Why the orders waited, if asked for.
+    why: Option<WhyView<'s>>,
     timestamps: bool,
     term: Rc<RefCell<Terminal<'s, 'w>>>,
     #[cfg(feature = "export")]
@@ -299,6 +308,9 @@ struct Writers<'s, 'w> {
 
 impl Sink for Writers<'_, '_> {
     fn event(&mut self, event: &Event<'_>) {
+        if let Some(why) = &mut self.why {
+            why.event(event);
+        }
         let mut term = self.term.borrow_mut();
         if let Some(view) = &mut self.loop_view {
             let print = self.loop_print;
@@ -584,17 +596,20 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         .then(|| LoopView::new(sc, spec.seed, want.loop_record));
     let narrative = want.narrative && !loop_print;
     let narrator = narrative.then(|| Narrator::new(sc, spec.mode)).filter(|n| !n.is_silent());
-    let writers = (narrator.is_some() || live || exporting || loop_view.is_some()).then(|| Writers {
-        sc,
-        narrator,
-        loop_view,
-        loop_print,
-        timestamps: want.timestamps,
-        term: Rc::clone(&term),
-        #[cfg(feature = "export")]
-        exports,
-        failed: Rc::clone(&failed),
-    });
+    let why = want.why.then(|| WhyView::new(sc));
+    let writers =
+        (narrator.is_some() || live || exporting || loop_view.is_some() || why.is_some()).then(|| Writers {
+            sc,
+            narrator,
+            loop_view,
+            loop_print,
+            why,
+            timestamps: want.timestamps,
+            term: Rc::clone(&term),
+            #[cfg(feature = "export")]
+            exports,
+            failed: Rc::clone(&failed),
+        });
     let report = want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed));
     let stats = (want.stats || want.report || want.json)
         .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup)));
@@ -662,12 +677,12 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
     let Fed { writers, report, json, stats, trace, columns } = fed;
     #[cfg(feature = "export")]
-    let (exports, loop_view) = match writers {
-        Some(w) => (Some(w.exports), w.loop_view),
-        None => (None, None),
+    let (exports, loop_view, why) = match writers {
+        Some(w) => (Some(w.exports), w.loop_view, w.why),
+        None => (None, None, None),
     };
     #[cfg(not(feature = "export"))]
-    let loop_view = writers.and_then(|w| w.loop_view);
+    let (loop_view, why) = writers.map_or((None, None), |w| (w.loop_view, w.why));
     if let Some(overrun) = outcome.overrun {
         // Nothing of a run that could not go on is kept: no export file is written.
         #[cfg(feature = "export")]
@@ -704,6 +719,7 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         trace: trace.map(TraceView::finish),
         tables: columns.map(ColumnsView::finish),
         event_loop: loop_view.and_then(LoopView::finish),
+        why: why.map(|w| w.finish()),
         stopped,
         worst_lag,
     })

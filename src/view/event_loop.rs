@@ -25,9 +25,7 @@ use crate::orders::Order;
 use crate::time::{Ticks, seconds};
 use crate::view::json::TimeUnitRecord;
 use crate::view::narrative::Narrator;
-use crate::view::stats::longest_chain;
-use crate::view::waits::{Longest, WaitTracker, Waited};
-use crate::view::why::waited_longest;
+use crate::view::waits::WhyView;
 
 /// One line of the loop view, in the order it happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -133,9 +131,6 @@ struct Hold {
 /// longer than their recipes.
 pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
 
-/// How many of the orders that waited longest the view ends with.
-const WHY_ORDERS: usize = 3;
-
 /// How many past hands-on steps are kept to explain late timers.
 const HOLDS_KEPT: usize = 16;
 
@@ -158,8 +153,7 @@ pub struct LoopView<'s> {
     seed: u64,
     /// Lines of text made by `event`, handed to its callback.
     text: String,
-    waits: WaitTracker<'s>,
-    longest: Longest,
+    why: WhyView<'s>,
 }
 
 impl<'s> LoopView<'s> {
@@ -179,8 +173,7 @@ impl<'s> LoopView<'s> {
             passes: keep.then(Vec::new),
             seed,
             text: String::new(),
-            waits: WaitTracker::new(sc),
-            longest: Longest::new(WHY_ORDERS),
+            why: WhyView::new(sc),
         }
     }
 
@@ -189,13 +182,7 @@ impl<'s> LoopView<'s> {
     pub fn event(&mut self, event: &Event<'_>, mut line: impl FnMut(&str)) {
         let mut entries: Vec<LoopEntry> = Vec::new();
         let t = event.t;
-        if let Some((id, waits)) = self.waits.event(event) {
-            if let EventKind::Served { order, .. } = event.kind {
-                let chain = longest_chain(self.sc, order.item, &order.durations);
-                let above_chain = (t - order.arrival).saturating_sub(chain);
-                self.longest.offer(Waited { id, above_chain, waits });
-            }
-        }
+        self.why.event(event);
         match event.kind {
             EventKind::LoopPass { pass } => {
                 self.pass = pass;
@@ -294,7 +281,7 @@ impl<'s> LoopView<'s> {
         }
         if let EventKind::ServiceEnded { .. } = event.kind {
             line(WHY_HEADING);
-            for sentence in waited_longest(self.sc, self.longest.orders()) {
+            for sentence in self.why.finish() {
                 line(&format!("  {sentence}"));
             }
         }
@@ -452,7 +439,7 @@ impl<'s> LoopView<'s> {
             seed: self.seed,
             time_unit: TimeUnitRecord { name: sc.unit, seconds: sc.unit.seconds() },
             passes,
-            why: waited_longest(sc, self.longest.orders()),
+            why: self.why.finish(),
         })
     }
 }

@@ -26,6 +26,7 @@ use std::collections::VecDeque;
 use crate::event::{Event, EventKind};
 use crate::model::{ItemIx, Scenario, StepIx, StepKind};
 use crate::time::Ticks;
+use crate::view::stats::longest_chain;
 
 /// A served order's waits, in ticks (see the module).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,6 +103,47 @@ impl Longest {
     /// The orders kept, longest first.
     pub fn orders(&self) -> &[Waited] {
         &self.orders
+    }
+}
+
+/// Why a run's orders took longer than their recipes: follows the orders
+/// ([`WaitTracker`]) and keeps the [`WHY_ORDERS`] that waited longest ([`Longest`]),
+/// for [`why::waited_longest`](crate::view::why::waited_longest) to put in words.
+/// Memory that does not grow with the run.
+pub struct WhyView<'s> {
+    sc: &'s Scenario,
+    waits: WaitTracker<'s>,
+    longest: Longest,
+}
+
+/// How many of the orders that waited longest a run's "why" names.
+pub const WHY_ORDERS: usize = 3;
+
+impl<'s> WhyView<'s> {
+    /// A view of a run of `sc`, in either kitchen.
+    pub fn new(sc: &'s Scenario) -> Self {
+        WhyView { sc, waits: WaitTracker::new(sc), longest: Longest::new(WHY_ORDERS) }
+    }
+
+    /// Takes one event.
+    pub fn event(&mut self, event: &Event<'_>) {
+        if let Some((id, waits)) = self.waits.event(event)
+            && let EventKind::Served { order, .. } = event.kind
+        {
+            let chain = longest_chain(self.sc, order.item, &order.durations);
+            let above_chain = (event.t - order.arrival).saturating_sub(chain);
+            self.longest.offer(Waited { id, above_chain, waits });
+        }
+    }
+
+    /// The orders that waited longest, longest first.
+    pub fn orders(&self) -> &[Waited] {
+        self.longest.orders()
+    }
+
+    /// The sentences: the orders that waited longest and what for.
+    pub fn finish(&self) -> Vec<String> {
+        crate::view::why::waited_longest(self.sc, self.orders())
     }
 }
 

@@ -610,7 +610,17 @@ impl RunOut {
     pub fn report_html(&self) -> Result<String, Fail> {
         let (trace, stats) = self.drawn()?;
         let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed)?;
-        let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats, event_loop };
+        // The same run again on the virtual clock, for why its orders waited.
+        let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
+        let why = ops::run(&self.sc, spec, Want { why: true, ..Want::default() }, &mut std::io::sink())?.why;
+        let run = ReportRun {
+            mode: self.spec.mode,
+            policy: None,
+            trace,
+            stats,
+            why: why.unwrap_or_default(),
+            event_loop,
+        };
         Ok(report::html(&self.sc, &[run]))
     }
 

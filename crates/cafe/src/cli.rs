@@ -90,6 +90,11 @@ pub struct RunArgs {
     /// and equipment's use (the JSON report always has them).
     #[arg(long)]
     pub stats: bool,
+    /// After the narrative, say why the orders took longer than their recipes:
+    /// the three that waited longest and what for (a cook, equipment, the loop,
+    /// the door).
+    #[arg(long)]
+    pub why: bool,
     /// Real clock: what to do when the engine cannot keep up with the speed
     /// [default: warn].
     #[arg(long, value_enum)]

@@ -84,6 +84,7 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
         let one_run = given(&[
             ("--timestamps", a.timestamps),
             ("--loop", a.event_loop),
+            ("--why", a.why),
             ("--timeline", a.timeline),
             ("--order-lanes", a.order_lanes),
             ("--width", a.width.is_some()),
@@ -115,6 +116,14 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
                 relation: "cannot be used with --format json".into(),
                 why: "the timeline is a drawing for the terminal, and --format json prints one JSON object of data".into(),
                 help: "drop --format json to draw it after the narrative, or add --report FILE.html for the timeline in a web page (the JSON's `events` give every step's start and end)".into(),
+            });
+        }
+        if a.why {
+            refused.push(Refusal {
+                flags: vec!["--why"],
+                relation: "cannot be used with --format json".into(),
+                why: "it writes sentences after the narrative text, and the JSON's orders give each order's waits already (`door_s`, `cook_s`, `equipment_s`, `loop_s`)".into(),
+                help: "drop --why, or --format json".into(),
             });
         }
         if a.timestamps {

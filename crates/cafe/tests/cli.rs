@@ -87,6 +87,23 @@ fn timestamps_are_shown_on_request() {
 }
 
 #[test]
+fn why_says_which_orders_waited_longest_and_what_for() {
+    // Lunch in the synchronous kitchen: the cook watches the pasta, so the other
+    // steps wait for the cook; the asynchronous cook keeps every step on time.
+    let sync = cafe(&["run", "lunch", "--clock", "virtual", "--mode", "sync", "--why"]);
+    assert!(sync.status.success(), "{}", stderr(&sync));
+    assert!(stdout(&sync).ends_with(
+        "Eating after 15 min of prep time.\n\nWhy the orders took longer than their recipes:\n  \
+         Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook.\n"
+    ));
+    let asy = cafe(&["run", "lunch", "--clock", "virtual", "--why"]);
+    assert!(stdout(&asy).ends_with("  No served order waited: each took the work of its steps alone.\n"));
+    let json = cafe(&["run", "lunch", "--why", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    assert!(stderr(&json).starts_with("error: --why cannot be used with --format json"));
+}
+
+#[test]
 fn the_real_clock_keeps_the_virtual_order_and_takes_real_time() {
     // The café takes 5 s of scenario time: at 25x it takes 0.2 s of wall time.
     let virtual_run = stdout(&cafe(&["run", "cafe", "--clock", "virtual"]));

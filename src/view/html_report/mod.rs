@@ -88,23 +88,14 @@ pub struct ReportRun {
     pub trace: Trace,
     /// Its statistics, over the whole run.
     pub stats: Stats,
-    /// The event loop, pass by pass, for a small asynchronous run (see
-    /// [`EventLoopPanel`]); `None` for the synchronous kitchen, a large run, or a
-    /// side of a comparison.
-    pub event_loop: Option<EventLoopPanel>,
-}
-
-/// The event loop of one run as the report shows it: the text of `cafe run --loop`
-/// (every pass, the timers it moved, the handles it ran) in a folded panel, and why
-/// the orders took longer than their recipes, a sentence each.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct EventLoopPanel {
-    /// The loop view's text, as `cafe run --loop` prints it, without its closing
-    /// sentences (`why`).
-    pub passes: String,
-    /// The orders that waited longest and what for
-    /// ([`crate::view::why::waited_longest`]).
+    /// Why its orders took longer than their recipes: the orders that waited
+    /// longest and what for, a sentence each
+    /// ([`crate::view::why::waited_longest`]); empty to leave the section out.
     pub why: Vec<String>,
+    /// Its event loop, pass by pass, as `cafe run --loop` prints it (without the
+    /// closing sentences, which are `why`): for a small asynchronous run
+    /// ([`crate::ops::event_loop_panel`]); `None` leaves the panel out.
+    pub event_loop: Option<String>,
 }
 
 /// The HTML report as one page. One run, or two for a comparison (pass the
@@ -233,7 +224,8 @@ struct RunSection {
     orders_label: String,
     notes: Vec<String>,
     charts: Vec<Chart>,
-    event_loop: Option<EventLoopPanel>,
+    why: Vec<String>,
+    event_loop: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -351,6 +343,7 @@ fn section(
         orders_label,
         notes,
         charts,
+        why: run.why.clone(),
         event_loop: run.event_loop.clone(),
     }
 }

@@ -134,6 +134,7 @@ fn once(
                 narrative: true,
                 timestamps: args.timestamps,
                 event_loop: args.event_loop,
+                why: args.why || with_report,
                 stats: true,
                 live: args.panel.shown(terminal),
                 width,
@@ -153,6 +154,12 @@ fn once(
             if let (Some(trace), true) = (&ran.trace, args.timeline) {
                 let opts = TimelineOptions::new(width, output::color(terminal));
                 write!(out, "\n{}", timeline::render(trace, sc, &opts))?;
+            }
+            if let (Some(why), true) = (&ran.why, args.why) {
+                write!(out, "\nWhy the orders took longer than their recipes:\n")?;
+                for sentence in why {
+                    writeln!(out, "  {sentence}")?;
+                }
             }
             // Statistics when asked for, and always for an interrupted run.
             if let (Some(s), true) = (&ran.stats, args.stats || ran.stopped.is_some()) {
@@ -197,6 +204,7 @@ fn once(
             policy: None,
             trace: ran.trace.clone().expect("asked for"),
             stats: ran.stats.clone().expect("asked for"),
+            why: ran.why.clone().unwrap_or_default(),
             event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
         };
         write_atomically(path, html_report::html(sc, &[run]).as_bytes())?;
