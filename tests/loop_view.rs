@@ -248,6 +248,7 @@ fn an_order_s_waits_say_what_it_waited_for_along_the_steps_that_decided_its_end(
 
 /// The loop's own events are for the loop view alone: the events export of a run
 /// with `--loop` is the export of the same run without it.
+#[cfg(feature = "export")]
 #[test]
 fn watching_the_loop_leaves_the_exports_as_they_are() {
     let sc = common::load_builtin("bakery");
