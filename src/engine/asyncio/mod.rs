@@ -116,6 +116,10 @@ enum Handle {
     GatherDone { owner: Task, count: u64 },
     /// The gather done-callback of a step of order `.0` that ended cancelled.
     ChildCancelled(u32),
+    /// The gather done-callback of a step of order `.0` that ended after the
+    /// gathered future was done: CPython runs it to no effect. Queued only when
+    /// the loop is watched, for its view; it holds the order's slot until it runs.
+    GatherNoop(u32),
     /// `_release_waiter(waiter)` as the order's gathered future's done-callback: the
     /// waiter of `wait_for`, or of `_cancel_and_wait` once the order timed out.
     /// `generation` tells a later order in the same slot apart.
@@ -377,6 +381,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 }
                 Task::Step(..) => unreachable!("steps gather nothing"),
             },
+            Handle::GatherNoop(o) => {
+                self.orders[o as usize].live_steps -= 1;
+                self.release_slot(o);
+            }
             Handle::ChildCancelled(o) => {
                 let rt = &mut self.orders[o as usize];
                 if rt.outer == Outer::Pending {

@@ -49,7 +49,10 @@ pub(super) struct OrderRt<'s> {
     pub(super) timeout_seq: u64,
     /// When its first step started; `None` while the customer is still waiting.
     pub(super) first_start: Option<Ticks>,
-    /// Step tasks not ended yet: the slot is reused only when none is left.
+    /// Step tasks not ended yet, and (when the loop is watched) their no-op
+    /// gather callbacks not run yet ([`Handle::GatherNoop`]): the slot is reused
+    /// only when none is left, so that no handle in the ready queue ever names or
+    /// touches a later order of the slot.
     pub(super) live_steps: u32,
     pub(super) steps: Vec<StepRt>,
 }

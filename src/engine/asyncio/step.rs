@@ -291,8 +291,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 Handle::GatherDone { owner: Task::Order(o), count: 1 }
             });
         } else if !BASIC && self.trace && self.sc.kitchen.policy == Policy::Fifo {
-            // CPython still runs it, to no effect: the loop's view shows it.
-            self.ready.push_back(Handle::GatherDone { owner: Task::Order(o), count: 1 });
+            // CPython still runs it, to no effect: the loop's view shows it. The slot
+            // stays the order's until it has run.
+            rt.live_steps += 1;
+            self.ready.push_back(Handle::GatherNoop(o));
         }
         let rt = &mut self.orders[o as usize];
         let mut w = rt.steps[s as usize].first_waiter;

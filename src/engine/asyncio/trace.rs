@@ -95,7 +95,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 LoopHandle::SleepDone { task: self.coroutine(task) }
             }
             Handle::GatherDone { owner, .. } => LoopHandle::GatherDone { owner: self.coroutine(owner) },
-            Handle::ChildCancelled(o) => LoopHandle::GatherDone { owner: self.coroutine(Task::Order(o)) },
+            Handle::ChildCancelled(o) | Handle::GatherNoop(o) => {
+                LoopHandle::GatherDone { owner: self.coroutine(Task::Order(o)) }
+            }
             Handle::OuterDone { id, .. } => LoopHandle::ReleaseWaiter { order: id },
             Handle::Timeout { order, generation } => {
                 let rt = &self.orders[order as usize];
