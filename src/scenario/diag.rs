@@ -46,6 +46,24 @@ pub struct Location<'e> {
     pub column: usize,
 }
 
+/// A problem as a front door hands it on (a Python exception's `problems`, the
+/// studio's JSON): its file's display name, where it is, and its words.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LocatedProblem {
+    /// The file it is in: the scenario's name, or a file it refers to.
+    pub file: String,
+    /// The line, from 1; `None` for a problem about a file as a whole.
+    pub line: Option<usize>,
+    /// The column, from 1, in characters; `None` with `line`.
+    pub column: Option<usize>,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// The short text under the offending text.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
 /// Everything wrong with a scenario, found in one pass.
 #[derive(Clone, Debug)]
 pub struct ScenarioError {
@@ -77,6 +95,24 @@ impl ScenarioError {
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
         })
+    }
+
+    /// Every problem, located ([`ScenarioError::location`]), in the order found.
+    pub fn located(&self) -> Vec<LocatedProblem> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let at = self.location(p);
+                LocatedProblem {
+                    file: self.files[p.file].0.clone(),
+                    line: at.map(|a| a.line),
+                    column: at.map(|a| a.column),
+                    message: p.message.clone(),
+                    label: p.label.clone(),
+                    help: p.help.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Renders every problem, then a count, as plain text: with the `diagnostics`

@@ -33,7 +33,7 @@ use crate::model::*;
 use crate::template::Names;
 use crate::time::{TimeUnit, short};
 pub use builder::{CustomerBuilder, GeneratorBuilder, RecipeBuilder, ScenarioBuilder, StepBuilder};
-pub use diag::{Problem, ScenarioError};
+pub use diag::{LocatedProblem, Problem, ScenarioError};
 use kitchen::KitchenParts;
 use menu::MenuCheck;
 use reader::{Cx, Value, get};

@@ -44,48 +44,11 @@ pub enum Fail {
 }
 
 /// One problem of a scenario, located by line and column (1-based, in characters).
-#[derive(Clone, Debug)]
-pub struct ProblemAt {
-    /// The file's name as messages show it.
-    pub file: String,
-    /// 1-based; `None` for a problem about the file as a whole.
-    pub line: Option<usize>,
-    /// 1-based, in characters; `None` with `line`.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// The short text under the underlined span.
-    pub label: String,
-    /// How to fix it.
-    pub help: Option<String>,
-}
+pub type ProblemAt = async_cafe::scenario::LocatedProblem;
 
 impl From<ScenarioError> for Fail {
     fn from(e: ScenarioError) -> Fail {
-        let problems = e
-            .problems
-            .iter()
-            .map(|p| {
-                let (name, text) = &e.files[p.file];
-                let (line, column) = match &p.span {
-                    Some(span) => {
-                        let before = &text[..span.start.min(text.len())];
-                        let line = before.matches('\n').count() + 1;
-                        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                        (Some(line), Some(column))
-                    }
-                    None => (None, None),
-                };
-                ProblemAt {
-                    file: name.clone(),
-                    line,
-                    column,
-                    message: p.message.clone(),
-                    label: p.label.clone(),
-                    help: p.help.clone(),
-                }
-            })
-            .collect();
+        let problems = e.located();
         Fail::Scenario { text: e.render(), problems }
     }
 }

@@ -3,46 +3,19 @@
 //! `{ "error": "...", "problems": [...] }`, where `problems` locates each problem of a
 //! scenario (empty for other errors).
 
-use async_cafe::scenario::ScenarioError;
+use async_cafe::scenario::{LocatedProblem, ScenarioError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// One problem of a scenario, where it is and what is wrong, in the words of
-/// `cafe check`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ProblemRecord {
-    /// The file it is in: the scenario's name, or a file it refers to.
-    pub file: String,
-    /// The line, from 1; `null` for a problem about a file as a whole.
-    pub line: Option<usize>,
-    /// The column, from 1, in characters; `null` with `line`.
-    pub column: Option<usize>,
-    /// What is wrong, in one line.
-    pub message: String,
-    /// The short text under the offending text.
-    pub label: String,
-    /// How to fix it.
-    pub help: Option<String>,
-}
+/// `cafe check`: the library's [`LocatedProblem`].
+pub type ProblemRecord = LocatedProblem;
 
 /// Every problem of `err`, located.
 pub fn problems(err: &ScenarioError) -> Vec<ProblemRecord> {
-    err.problems
-        .iter()
-        .map(|p| {
-            let at = err.location(p);
-            ProblemRecord {
-                file: err.files[p.file].0.clone(),
-                line: at.map(|a| a.line),
-                column: at.map(|a| a.column),
-                message: p.message.clone(),
-                label: p.label.clone(),
-                help: p.help.clone(),
-            }
-        })
-        .collect()
+    err.located()
 }
 
 /// An error of the API, as it is sent.
