@@ -89,6 +89,14 @@ fn ends(e: &Estimate, scale: f64) -> (f64, f64) {
     (e.mean * scale, high * scale)
 }
 
+/// A point as drawn: its x, mean, interval's ends (its mean where it has none) and
+/// whether it is chosen.
+fn drawn(x: f64, e: &Estimate, scale: f64, chosen: bool) -> (f64, f64, f64, f64, bool) {
+    let (mean, high) = ends(e, scale);
+    let low = if e.low().is_finite() { e.low() * scale } else { mean };
+    (x, mean, low, high, chosen)
+}
+
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 type Plot<'a> = ChartContext<
@@ -96,6 +104,48 @@ type Plot<'a> = ChartContext<
     SVGBackend<'a>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// The x axis's labels, when plotters' own will not do: how many, and how each reads.
+type XLabels<'f> = Option<(usize, &'f dyn Fn(&f64) -> String)>;
+
+/// A chart of the page on `root`: the plot's frame (caption, axes in words, a light
+/// grid, the target's `threshold` dashed across), then `draw` on the plot and the
+/// legend's strip beside it.
+#[allow(clippy::too_many_arguments)]
+fn framed(
+    root: &Area<'_>,
+    title: &str,
+    (x0, x1): (f64, f64),
+    ymax: f64,
+    (x_desc, y_desc): (String, String),
+    x_labels: XLabels<'_>,
+    threshold: Option<f64>,
+    draw: impl FnOnce(&mut Plot<'_>, &Area<'_>) -> Drawn,
+) -> Drawn {
+    let (left, right) = root.split_horizontally(SIZE.0 - LEGEND);
+    let mut chart = ChartBuilder::on(&left)
+        .margin(16)
+        .margin_right(20)
+        .caption(title, ("sans-serif", 18))
+        .x_label_area_size(46)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, 0f64..ymax)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(0xe4, 0xe4, 0xe8))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14));
+    if let Some((n, format)) = x_labels {
+        mesh.x_labels(n).x_label_formatter(format);
+    }
+    mesh.draw()?;
+    if let Some(y) = threshold {
+        dashed(&mut chart, y, (x0, x1))?;
+    }
+    draw(&mut chart, &right)
+}
 
 /// The target's threshold as a dashed line across the plot.
 fn dashed(chart: &mut Plot<'_>, y: f64, (x0, x1): (f64, f64)) -> Drawn {
@@ -211,67 +261,44 @@ pub(super) fn chart(
         Some((p, r)) => format!("{} at rate {}", metric.words(), sweep.varies[p].param.show(r)),
         None => metric.words(),
     };
+    let whole = sweep.varies[x].param.whole();
+    let param = &sweep.varies[x].param;
+    let format = |v: &f64| match whole {
+        true if v.fract().abs() > 1e-9 => String::new(),
+        true => param.show(v.round()),
+        false => format!("{v:.2}"),
+    };
+    let x_labels = if whole { ((xmax - xmin) as usize + 1).min(20) } else { 10 };
+    let words = (param.words(sweep.unit), y_words(sweep, metric));
     let drawn = plot(SIZE.0, SIZE.1, &title, |root| {
-        let (left, right) = root.split_horizontally(SIZE.0 - LEGEND);
-        let mut chart = ChartBuilder::on(&left)
-            .margin(16)
-            .margin_right(20)
-            .caption(&title, ("sans-serif", 18))
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d((xmin - pad)..(xmax + pad), 0f64..ymax)?;
-        let whole = sweep.varies[x].param.whole();
-        let param = sweep.varies[x].param.clone();
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(0xe4, 0xe4, 0xe8))
-            .x_labels(if whole { ((xmax - xmin) as usize + 1).min(20) } else { 10 })
-            .x_label_formatter(&|v| match whole {
-                true if v.fract().abs() > 1e-9 => String::new(),
-                true => param.show(v.round()),
-                false => format!("{v:.2}"),
-            })
-            .x_desc(sweep.varies[x].param.words(sweep.unit))
-            .y_desc(y_words(sweep, metric))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
-            .draw()?;
-        if let Some(y) = threshold {
-            dashed(&mut chart, y, (xmin - pad, xmax + pad))?;
-        }
-        let mut entries = Vec::new();
-        for (n, (key, points)) in lines.iter().enumerate() {
-            let colour = PALETTE[n % PALETTE.len()];
-            let label = if key.is_empty() {
-                "all".to_string()
-            } else {
-                (others.iter().zip(key))
-                    .map(|(&j, &v)| {
-                        format!("{}={}", sweep.varies[j].param.label(), sweep.varies[j].param.show(v))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let pts: Vec<(f64, f64, f64, f64, bool)> = points
-                .iter()
-                .map(|(i, x, e)| {
-                    let (mean, high) = ends(e, scale);
-                    let low = if e.low().is_finite() { e.low() * scale } else { mean };
-                    (*x, mean, low, high, best.contains(i))
-                })
-                .collect();
-            draw_points(&mut chart, &pts, ymax, colour, true)?;
-            entries.push((label, colour.stroke_width(2), false));
-        }
-        if threshold.is_some() {
-            entries.push(("target".into(), BLACK.stroke_width(1), false));
-        }
-        if lines.iter().any(|l| l.1.iter().any(|p| best.contains(&p.0))) {
-            entries.push(("chosen".into(), BLACK.stroke_width(2), true));
-        }
-        legend(&right, &entries)?;
-        Ok(())
+        let x_range = (xmin - pad, xmax + pad);
+        framed(root, &title, x_range, ymax, words, Some((x_labels, &format)), threshold, |chart, right| {
+            let mut entries = Vec::new();
+            for (n, (key, points)) in lines.iter().enumerate() {
+                let colour = PALETTE[n % PALETTE.len()];
+                let label = if key.is_empty() {
+                    "all".to_string()
+                } else {
+                    (others.iter().zip(key))
+                        .map(|(&j, &v)| {
+                            format!("{}={}", sweep.varies[j].param.label(), sweep.varies[j].param.show(v))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let pts: Vec<(f64, f64, f64, f64, bool)> =
+                    points.iter().map(|(i, x, e)| drawn(*x, e, scale, best.contains(i))).collect();
+                draw_points(chart, &pts, ymax, colour, true)?;
+                entries.push((label, colour.stroke_width(2), false));
+            }
+            if threshold.is_some() {
+                entries.push(("target".into(), BLACK.stroke_width(1), false));
+            }
+            if lines.iter().any(|l| l.1.iter().any(|p| best.contains(&p.0))) {
+                entries.push(("chosen".into(), BLACK.stroke_width(2), true));
+            }
+            legend(right, &entries)
+        })
     });
     Chart { title, svg: drawn, left_out, capped, caption: None }
 }
@@ -335,60 +362,38 @@ pub(super) fn cost_chart(
         None => format!("Cost against {}", metric.words()),
     };
     let currency = sweep.currency.as_deref().map_or(String::new(), |c| format!(" ({c})"));
+    let words = (format!("cost of the kitchen{currency}"), y_words(sweep, metric));
     let drawn = plot(SIZE.0, SIZE.1, &title, |root| {
-        let (left, right) = root.split_horizontally(SIZE.0 - LEGEND);
-        let mut chart = ChartBuilder::on(&left)
-            .margin(16)
-            .margin_right(20)
-            .caption(&title, ("sans-serif", 18))
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d((cmin - pad)..(cmax + pad), 0f64..ymax)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(0xe4, 0xe4, 0xe8))
-            .x_desc(format!("cost of the kitchen{currency}"))
-            .y_desc(y_words(sweep, metric))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
-            .draw()?;
-        if let Some(y) = threshold {
-            dashed(&mut chart, y, (cmin - pad, cmax + pad))?;
-        }
-        let point = |&(i, c, e): &(usize, f64, Estimate)| {
-            let (mean, high) = ends(&e, scale);
-            let low = if e.low().is_finite() { e.low() * scale } else { mean };
-            (c, mean, low, high, best.contains(&i))
-        };
-        // The frontier first, the configurations' points over it.
-        let line: Vec<(f64, f64, f64, f64, bool)> = on
-            .iter()
-            .filter_map(|i| rows.iter().find(|r| r.0 == *i))
-            .map(|&(_, c, e)| {
-                let (mean, _) = ends(&e, scale);
-                (c, mean, mean, mean, false)
-            })
-            .collect();
-        draw_points(&mut chart, &line, ymax, PALETTE[0], true)?;
-        let meets = |i: usize| !targets.is_empty() && sweep.meets_all(i, targets.iter().copied());
-        let (good, other): (Vec<_>, Vec<_>) = rows.iter().partition(|r| meets(r.0));
-        draw_points(&mut chart, &other.into_iter().map(point).collect::<Vec<_>>(), ymax, GREY, false)?;
-        draw_points(&mut chart, &good.into_iter().map(point).collect::<Vec<_>>(), ymax, GREEN, false)?;
-        let mut entries = vec![("frontier: cheapest for".to_string(), PALETTE[0].stroke_width(2), false)];
-        entries.push(("  their service".into(), WHITE.stroke_width(0), false));
-        if !targets.is_empty() {
-            entries.push(("meets every target".into(), GREEN.filled(), true));
-            entries.push(("misses a target".into(), GREY.filled(), true));
-            if threshold.is_some() {
-                entries.push(("target".into(), BLACK.stroke_width(1), false));
+        framed(root, &title, (cmin - pad, cmax + pad), ymax, words, None, threshold, |chart, right| {
+            let point = |&(i, c, e): &(usize, f64, Estimate)| drawn(c, &e, scale, best.contains(&i));
+            // The frontier first, the configurations' points over it.
+            let line: Vec<(f64, f64, f64, f64, bool)> = on
+                .iter()
+                .filter_map(|i| rows.iter().find(|r| r.0 == *i))
+                .map(|&(_, c, e)| {
+                    let (mean, _) = ends(&e, scale);
+                    (c, mean, mean, mean, false)
+                })
+                .collect();
+            draw_points(chart, &line, ymax, PALETTE[0], true)?;
+            let meets = |i: usize| !targets.is_empty() && sweep.meets_all(i, targets.iter().copied());
+            let (good, other): (Vec<_>, Vec<_>) = rows.iter().partition(|r| meets(r.0));
+            draw_points(chart, &other.into_iter().map(point).collect::<Vec<_>>(), ymax, GREY, false)?;
+            draw_points(chart, &good.into_iter().map(point).collect::<Vec<_>>(), ymax, GREEN, false)?;
+            let mut entries = vec![("frontier: cheapest for".to_string(), PALETTE[0].stroke_width(2), false)];
+            entries.push(("  their service".into(), WHITE.stroke_width(0), false));
+            if !targets.is_empty() {
+                entries.push(("meets every target".into(), GREEN.filled(), true));
+                entries.push(("misses a target".into(), GREY.filled(), true));
+                if threshold.is_some() {
+                    entries.push(("target".into(), BLACK.stroke_width(1), false));
+                }
             }
-        }
-        if rows.iter().any(|r| best.contains(&r.0)) {
-            entries.push(("chosen".into(), BLACK.stroke_width(2), true));
-        }
-        legend(&right, &entries)?;
-        Ok(())
+            if rows.iter().any(|r| best.contains(&r.0)) {
+                entries.push(("chosen".into(), BLACK.stroke_width(2), true));
+            }
+            legend(right, &entries)
+        })
     });
     let better = if higher_better { "higher" } else { "lower" };
     let caption = format!(
