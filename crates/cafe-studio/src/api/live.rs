@@ -18,7 +18,7 @@ use std::io;
 use std::sync::Arc;
 
 use async_cafe::clock::{self, Behind};
-use async_cafe::event::{Event as EngineEvent, Sink};
+use async_cafe::event::{Event as EngineEvent, EventKind, Sink};
 use async_cafe::model::{Mode, Scenario};
 use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::time::Ticks;
@@ -85,6 +85,17 @@ impl Sink for Streamer<'_> {
             self.send("line", line);
         }
         self.trace.event(event);
+        // Only a step's events open or end the spans of a cook or a unit.
+        let step = matches!(
+            event.kind,
+            EventKind::StepWaiting { .. }
+                | EventKind::StepStarted { .. }
+                | EventKind::StepFinished { .. }
+                | EventKind::StepCancelled { .. }
+        );
+        if !step {
+            return;
+        }
         let mut spans = Vec::new();
         for lane in self.trace.kitchen_lanes() {
             let (count, last_end) = self.sent.get(&lane.label).copied().unwrap_or((0, Ticks::MAX));
