@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io;
 
-use super::RunOverran;
+use super::{RunOverran, TooManyCustomers};
 
 /// Why [`compare`](super::compare), [`replicate`](super::replicate) or
 /// [`sweep`](super::sweep) returned no result.
@@ -14,6 +14,8 @@ pub enum Error {
     /// ([`crate::engine::Overrun`]): its statistics would describe only part of a
     /// run. In a batch, the first such run in seed (and grid) order.
     Overran(RunOverran),
+    /// A run let in more customers than its [`Want::max_customers`](super::Want::max_customers).
+    TooManyCustomers(TooManyCustomers),
     /// The caller's [`Cancel`](crate::clock::Cancel) token stopped it before it had
     /// anything to return: a comparison of parts of runs would mean nothing, and no
     /// replication had finished.
@@ -31,6 +33,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Overran(e) => write!(f, "{e}"),
+            Error::TooManyCustomers(e) => write!(f, "{e}"),
             Error::Cancelled => f.write_str("cancelled before any run finished"),
             Error::NoReplications => f.write_str("a batch needs at least one replication"),
             Error::Io(e) => write!(f, "{e}"),
@@ -44,6 +47,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Overran(e) => Some(e),
+            Error::TooManyCustomers(e) => Some(e),
             Error::Io(e) => Some(e),
             #[cfg(feature = "plan")]
             Error::Plan(e) => Some(e),
@@ -52,13 +56,16 @@ impl std::error::Error for Error {
     }
 }
 
-/// An error of [`run`](super::run): an overrun is [`Error::Overran`], anything else
-/// [`Error::Io`].
+/// An error of [`run`](super::run): an overrun is [`Error::Overran`], too many
+/// customers [`Error::TooManyCustomers`], anything else [`Error::Io`].
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Error {
         match e.downcast::<RunOverran>() {
             Ok(overran) => Error::Overran(overran),
-            Err(e) => Error::Io(e),
+            Err(e) => match e.downcast::<TooManyCustomers>() {
+                Ok(too_many) => Error::TooManyCustomers(too_many),
+                Err(e) => Error::Io(e),
+            },
         }
     }
 }

@@ -16,7 +16,10 @@
 //! * typed results ([`Ran`], [`Comparison`], [`crate::replicate::Replicated`],
 //!   [`crate::sweep::Sweep`], and with the `report` feature
 //!   `view::html_report::ReportRun`) and typed errors ([`Error`]; a run that overruns is
-//!   an [`std::io::Error`] of kind `InvalidData` carrying a [`RunOverran`]);
+//!   an [`std::io::Error`] of kind `InvalidData` carrying a [`RunOverran`], and so
+//!   is a run stopped by its bound on customers, carrying a [`TooManyCustomers`]);
+//! * a hook to watch a run as it goes ([`run_watched`]: every event, as it
+//!   happens, to a [`Sink`](crate::event::Sink) of the caller's);
 //! * no process work: nothing printed on stdout or stderr, no signal handler, no
 //!   exit. The narrative goes to the writer the caller passes, and everything else
 //!   comes back as a value.
@@ -59,5 +62,8 @@ pub use plan::{Planned, plan};
 pub use replicate::replicate;
 #[cfg(feature = "report")]
 pub use report::{LOOP_PANEL_CUSTOMERS, event_loop_panel, report_run};
-pub use run::{ClockKind, Ran, RunOverran, RunSpec, Want, json_report, narrative_lines, run};
+pub use run::{
+    ClockKind, Ran, RunOverran, RunSpec, TooManyCustomers, Want, json_report, narrative_lines, run,
+    run_watched,
+};
 pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};

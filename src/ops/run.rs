@@ -122,6 +122,13 @@ pub struct Want {
     /// behind (the command prints a warning on stderr).
     #[cfg(feature = "real-clock")]
     pub on_first_lag: Option<fn(Lag)>,
+    /// The most customers the run may let in (each `arrived` event is one): the
+    /// run stops at its next step once one more has come in, and [`run`] returns an
+    /// [`std::io::Error`] of kind `InvalidData` carrying a [`TooManyCustomers`]. For a
+    /// caller that cannot afford a run of any size (a server), whatever the
+    /// scenario's expected count says: a heavy-tailed interarrival time can let in far
+    /// more than its mean suggests. `None` (the default): no bound.
+    pub max_customers: Option<u64>,
 }
 
 /// The error [`run`] returns when the run stopped because a time it would reach is
@@ -142,6 +149,29 @@ impl std::fmt::Display for RunOverran {
 }
 
 impl std::error::Error for RunOverran {}
+
+/// The error [`run`] returns when a run let in more customers than
+/// [`Want::max_customers`] allows. Its text says how many and what the bound was.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TooManyCustomers {
+    /// The bound, [`Want::max_customers`].
+    pub most: u64,
+    /// The scenario time, in ticks, when one customer more than `most` came in.
+    pub at: Ticks,
+}
+
+impl std::fmt::Display for TooManyCustomers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "stopped at {:.2} s of scenario time: the run let in more than {} customers, the most it may",
+            crate::time::seconds(self.at),
+            self.most
+        )
+    }
+}
+
+impl std::error::Error for TooManyCustomers {}
 
 /// What a run produced.
 pub struct Ran {
@@ -499,18 +529,24 @@ type AnyViews<'s, 'w> = Views<
     Maybe<ColumnsView<'s>>,
 >;
 
-/// Stops a run at its next step once it is cancelled or a write has failed: there is
-/// no point going on when the output is gone (`cafe run ... | head -1`).
+/// Stops a run at its next step once it is cancelled, a write has failed (there is
+/// no point going on when the output is gone: `cafe run ... | head -1`), or it has
+/// let in too many customers ([`Want::max_customers`]).
 struct Watched<'a, C: Clock + ?Sized> {
     inner: &'a mut C,
     cancel: &'a Cancel,
     failed: &'a Cell<bool>,
+    /// When one customer more than [`Want::max_customers`] came in.
+    over: &'a Cell<Option<Ticks>>,
 }
 
 impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
     #[inline]
     fn advance(&mut self, t: Ticks) -> bool {
-        !self.cancel.is_cancelled() && !self.failed.get() && self.inner.advance(t)
+        !self.cancel.is_cancelled()
+            && !self.failed.get()
+            && self.over.get().is_none()
+            && self.inner.advance(t)
     }
 
     #[inline]
@@ -519,18 +555,59 @@ impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
     }
 }
 
+/// What a run feeds besides its views, on the general path: the caller's watcher
+/// ([`run_watched`]), and the count of customers let in against
+/// [`Want::max_customers`].
+struct Extra<'a, 'e, V> {
+    views: V,
+    watch: Option<&'a mut (dyn Sink + 'e)>,
+    most: Option<u64>,
+    admitted: u64,
+    over: &'a Cell<Option<Ticks>>,
+}
+
+impl<V: Sink> Sink for Extra<'_, '_, V> {
+    fn event(&mut self, event: &Event<'_>) {
+        if let crate::event::EventKind::Arrived { .. } = event.kind {
+            self.admitted += 1;
+            if self.most.is_some_and(|most| self.admitted > most) && self.over.get().is_none() {
+                self.over.set(Some(event.t));
+            }
+        }
+        // Each gets the loop's own events only if it asked for them.
+        let is_loop = event.kind.is_loop();
+        if !is_loop || self.views.wants_loop() {
+            self.views.event(event);
+        }
+        if let Some(watch) = &mut self.watch {
+            if !is_loop || watch.wants_loop() {
+                watch.event(event);
+            }
+        }
+    }
+
+    fn wants_loop(&self) -> bool {
+        self.views.wants_loop() || self.watch.as_ref().is_some_and(|w| w.wants_loop())
+    }
+}
+
+impl<'s, 'w, V: IntoFed<'s, 'w>> IntoFed<'s, 'w> for Extra<'_, '_, V> {
+    fn into_fed(self) -> Fed<'s, 'w> {
+        self.views.into_fed()
+    }
+}
+
 /// Runs `sc` on the virtual clock, feeding `views`.
 fn on_virtual_clock<'s, 'w, V>(
     sc: &'s Scenario,
     spec: RunSpec,
-    cancel: &Cancel,
-    failed: &Cell<bool>,
+    (cancel, failed, over): (&Cancel, &Cell<bool>, &Cell<Option<Ticks>>),
     mut views: V,
 ) -> (Outcome, Fed<'s, 'w>)
 where
     V: Sink + IntoFed<'s, 'w>,
 {
-    let mut clock = Watched { inner: &mut VirtualClock, cancel, failed };
+    let mut clock = Watched { inner: &mut VirtualClock, cancel, failed, over };
     let outcome = engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views);
     (outcome, views.into_fed())
 }
@@ -567,6 +644,45 @@ where
 /// assert!(text.ends_with("[   15.000 min] Eating after 15 min of prep time.\n"), "{text}");
 /// ```
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
+    run_fed(sc, spec, want, out, None)
+}
+
+/// [`run`], also feeding every event to `watch` as it happens: on the real clock,
+/// as the clock reaches it. For a caller that shows a run while it goes (the
+/// studio streams a live run's events to the page); what `run` returns is the
+/// same. The watcher gets the event loop's own events only if it asks for them
+/// ([`Sink::wants_loop`]).
+///
+/// ```
+/// use async_cafe::{builtin, event::{Event, EventKind}, model::Mode, ops};
+///
+/// let cafe = builtin::find("cafe").unwrap().load().unwrap();
+/// let spec = ops::RunSpec { mode: Mode::Async, clock: ops::ClockKind::Virtual, seed: cafe.seed };
+/// let mut arrived = Vec::new();
+/// let mut watch = |e: &Event<'_>| if let EventKind::Arrived { order } = e.kind { arrived.push(order.id) };
+/// let want = ops::Want { stats: true, ..Default::default() };
+/// let ran = ops::run_watched(&cafe, spec, want, &mut std::io::sink(), &mut watch).unwrap();
+/// assert_eq!(arrived, [1, 2]);
+/// assert_eq!(ran.stats.unwrap().served, 2);
+/// ```
+pub fn run_watched(
+    sc: &Scenario,
+    spec: RunSpec,
+    want: Want,
+    out: &mut dyn Write,
+    watch: &mut dyn Sink,
+) -> io::Result<Ran> {
+    run_fed(sc, spec, want, out, Some(watch))
+}
+
+/// [`run`], feeding `watch` too if there is one.
+fn run_fed(
+    sc: &Scenario,
+    spec: RunSpec,
+    want: Want,
+    out: &mut dyn Write,
+    watch: Option<&mut dyn Sink>,
+) -> io::Result<Ran> {
     #[cfg(feature = "export")]
     let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
     #[cfg(feature = "export")]
@@ -615,65 +731,70 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
         .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup)));
     let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
     let (cancel, failed_now) = (&want.cancel, &*failed);
+    let over = &Cell::new(None);
+    let stops = (cancel, failed_now, over);
     let columns = want.tables.map(|which| ColumnsView::new(sc, which));
-    let (outcome, fed, stopped, worst_lag) = match (spec.clock, writers, report, json, stats, trace, columns)
-    {
-        // The commonest runs on the virtual clock: `cafe run --stats` of a scenario
-        // without a narrative, `--format json`, `cafe compare`.
-        (ClockKind::Virtual, None, None, None, Some(stats), None, None) => {
-            let views = Views { writers: Off, report: Off, json: Off, stats, trace: Off, columns: Off };
-            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
-            (outcome, fed, None, None)
-        }
-        (ClockKind::Virtual, None, None, Some(json), Some(stats), None, None) => {
-            let views = Views { writers: Off, report: Off, json, stats, trace: Off, columns: Off };
-            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
-            (outcome, fed, None, None)
-        }
-        (ClockKind::Virtual, None, None, None, Some(stats), Some(trace), None) => {
-            let views = Views { writers: Off, report: Off, json: Off, stats, trace, columns: Off };
-            let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
-            (outcome, fed, None, None)
-        }
-        (clock, writers, report, json, stats, trace, columns) => {
-            #[cfg_attr(not(feature = "real-clock"), allow(unused_mut))]
-            let mut views: AnyViews<'_, '_> = Views {
-                writers: Maybe(writers),
-                report: Maybe(report),
-                json: Maybe(json),
-                stats: Maybe(stats),
-                trace: Maybe(trace),
-                columns: Maybe(columns),
-            };
-            match clock {
-                ClockKind::Virtual => {
-                    let (outcome, fed) = on_virtual_clock(sc, spec, cancel, failed_now, views);
-                    (outcome, fed, None, None)
-                }
-                #[cfg(feature = "real-clock")]
-                ClockKind::Real { speed, behind } => {
-                    let mut real = RealClock::new(speed, behind)?
-                        .cancel_on(cancel.clone())
-                        .on_first_lag(want.on_first_lag);
-                    let outcome = if live {
-                        let mut panel = PanelClock {
-                            inner: &mut real,
-                            term: Rc::clone(&term),
-                            speed,
-                            last_t: 0,
-                            last_draw: None,
+    // A watcher or a bound on the customers takes the general path.
+    let extra = (watch.is_some() || want.max_customers.is_some()).then_some(());
+    let (outcome, fed, stopped, worst_lag) =
+        match (spec.clock, writers, report, json, stats, trace, columns, extra) {
+            // The commonest runs on the virtual clock: `cafe run --stats` of a scenario
+            // without a narrative, `--format json`, `cafe compare`.
+            (ClockKind::Virtual, None, None, None, Some(stats), None, None, None) => {
+                let views = Views { writers: Off, report: Off, json: Off, stats, trace: Off, columns: Off };
+                let (outcome, fed) = on_virtual_clock(sc, spec, stops, views);
+                (outcome, fed, None, None)
+            }
+            (ClockKind::Virtual, None, None, Some(json), Some(stats), None, None, None) => {
+                let views = Views { writers: Off, report: Off, json, stats, trace: Off, columns: Off };
+                let (outcome, fed) = on_virtual_clock(sc, spec, stops, views);
+                (outcome, fed, None, None)
+            }
+            (ClockKind::Virtual, None, None, None, Some(stats), Some(trace), None, None) => {
+                let views = Views { writers: Off, report: Off, json: Off, stats, trace, columns: Off };
+                let (outcome, fed) = on_virtual_clock(sc, spec, stops, views);
+                (outcome, fed, None, None)
+            }
+            (clock, writers, report, json, stats, trace, columns, _) => {
+                let views: AnyViews<'_, '_> = Views {
+                    writers: Maybe(writers),
+                    report: Maybe(report),
+                    json: Maybe(json),
+                    stats: Maybe(stats),
+                    trace: Maybe(trace),
+                    columns: Maybe(columns),
+                };
+                #[cfg_attr(not(feature = "real-clock"), allow(unused_mut))]
+                let mut views = Extra { views, watch, most: want.max_customers, admitted: 0, over };
+                match clock {
+                    ClockKind::Virtual => {
+                        let (outcome, fed) = on_virtual_clock(sc, spec, stops, views);
+                        (outcome, fed, None, None)
+                    }
+                    #[cfg(feature = "real-clock")]
+                    ClockKind::Real { speed, behind } => {
+                        let mut real = RealClock::new(speed, behind)?
+                            .cancel_on(cancel.clone())
+                            .on_first_lag(want.on_first_lag);
+                        let outcome = if live {
+                            let mut panel = PanelClock {
+                                inner: &mut real,
+                                term: Rc::clone(&term),
+                                speed,
+                                last_t: 0,
+                                last_draw: None,
+                            };
+                            let mut clock = Watched { inner: &mut panel, cancel, failed: failed_now, over };
+                            engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
+                        } else {
+                            let mut clock = Watched { inner: &mut real, cancel, failed: failed_now, over };
+                            engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
                         };
-                        let mut clock = Watched { inner: &mut panel, cancel, failed: failed_now };
-                        engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
-                    } else {
-                        let mut clock = Watched { inner: &mut real, cancel, failed: failed_now };
-                        engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
-                    };
-                    (outcome, views.into_fed(), real.stopped(), real.worst_lag())
+                        (outcome, views.into_fed(), real.stopped(), real.worst_lag())
+                    }
                 }
             }
-        }
-    };
+        };
     let stopped = stopped.or((!outcome.finished && cancel.is_cancelled()).then_some(Stopped::Interrupted));
     let Fed { writers, report, json, stats, trace, columns } = fed;
     #[cfg(feature = "export")]
@@ -683,6 +804,14 @@ pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io:
     };
     #[cfg(not(feature = "export"))]
     let (loop_view, why) = writers.map_or((None, None), |w| (w.loop_view, w.why));
+    if let (Some(at), Some(most)) = (over.get(), want.max_customers) {
+        // Like an overrun: nothing of a run cut short by its bound is kept.
+        #[cfg(feature = "export")]
+        drop(exports);
+        drop(json);
+        term.borrow_mut().erase_panel();
+        return Err(io::Error::new(io::ErrorKind::InvalidData, TooManyCustomers { most, at }));
+    }
     if let Some(overrun) = outcome.overrun {
         // Nothing of a run that could not go on is kept: no export file is written.
         #[cfg(feature = "export")]
@@ -814,6 +943,43 @@ mod tests {
         let virtual_ = watch(ClockKind::Virtual);
         assert_eq!(virtual_.text, real.text);
         assert!(String::from_utf8(real.text).unwrap().starts_with("pass 1 · 0.000 s\n"));
+    }
+
+    #[test]
+    fn a_watcher_sees_every_event_the_report_holds_and_changes_nothing() {
+        let sc = builtin::find("lunch").unwrap().load().unwrap();
+        let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+        let want = Want { report: true, ..Want::default() };
+        let plain = run(&sc, spec, want.clone(), &mut io::sink()).unwrap().report.unwrap();
+        let mut seen = Vec::new();
+        let mut watch = |e: &Event<'_>| {
+            seen.push(serde_json::to_value(crate::view::json::EventRecord::of(&sc, e)).unwrap())
+        };
+        let watched = run_watched(&sc, spec, want, &mut io::sink(), &mut watch).unwrap().report.unwrap();
+        let events = serde_json::to_value(&plain.events).unwrap();
+        assert_eq!(serde_json::Value::Array(seen), events);
+        assert_eq!(serde_json::to_string(&watched).unwrap(), serde_json::to_string(&plain).unwrap());
+    }
+
+    #[test]
+    fn a_bound_on_customers_stops_the_run_with_a_typed_error_and_lets_smaller_runs_be() {
+        let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+        let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+        let all = run(&sc, spec, Want { report: true, ..Want::default() }, &mut io::sink()).unwrap();
+        let all = all.report.unwrap();
+        let arrived = all.orders.len() as u64;
+        assert!(arrived > 10, "{arrived}");
+        let bounded = |most| Want { report: true, max_customers: Some(most), ..Want::default() };
+        let ran = run(&sc, spec, bounded(arrived), &mut io::sink()).unwrap().report.unwrap();
+        assert_eq!(serde_json::to_string(&ran).unwrap(), serde_json::to_string(&all).unwrap());
+        let e = run(&sc, spec, bounded(arrived - 1), &mut io::sink()).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        let too_many = *e.get_ref().unwrap().downcast_ref::<TooManyCustomers>().unwrap();
+        assert_eq!(too_many.most, arrived - 1);
+        assert!(e.to_string().contains(&format!("more than {} customers", arrived - 1)), "{e}");
+        assert!(
+            matches!(super::super::Error::from(e), super::super::Error::TooManyCustomers(t) if t == too_many)
+        );
     }
 
     #[test]

@@ -186,6 +186,14 @@ impl<'s> TraceView<'s> {
         }
     }
 
+    /// The cooks' lanes, then the equipment's, as they are now (for a caller that
+    /// shows a run while it goes): a span still open ends at `Ticks::MAX`. A lane's
+    /// spans only grow, and only its last can still end. A unit of equipment of more
+    /// than 64 units gets its lane once a step first holds it.
+    pub fn kitchen_lanes(&self) -> impl Iterator<Item = &Lane> {
+        self.cooks.iter().chain(self.equipment.iter().flatten())
+    }
+
     /// The trace so far. Spans still open end at the last event's time.
     pub fn finish(mut self) -> Trace {
         let end = self.end;

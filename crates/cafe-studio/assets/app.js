@@ -46,6 +46,7 @@ function showTab(name) {
   for (const p of document.querySelectorAll('.page')) p.classList.toggle('active', p.id === name);
   if (name === 'history') loadHistory();
 }
+$('history-older').addEventListener('click', () => loadHistory(true));
 for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab));
 
 // ---- the editor ---------------------------------------------------------------
@@ -199,6 +200,8 @@ function fmtTime(s, unit) {
 function show(result) {
   pause();
   state.result = result;
+  $('play').disabled = false;
+  $('scrub').disabled = false;
   const unit = unitOf(result);
   state.end = Math.max(...result.sides.map((s) => s.makespan_s), 0);
   $('results').hidden = false;
@@ -299,21 +302,33 @@ function kitchenView(side, unit) {
   svg.append(served);
   root.append(svg);
 
+  // A live run's events, lines and spans keep coming: these arrays grow under the
+  // view, and each update shows what has come.
   const events = side.report.events;
   const lines = side.report.narrative;
   const narrative = el('ol', { class: 'narrative' });
-  const items = lines.map((l) => {
-    const li = el('li', {}, el('span', { class: 'at', text: (l.t_s / unit.seconds).toFixed(2) }), el('span', { text: l.line || ' ' }));
-    narrative.append(li);
-    return li;
-  });
+  const items = [];
+  function grow() {
+    while (items.length < lines.length) {
+      const l = lines[items.length];
+      const li = el('li', {}, el('span', { class: 'at', text: (l.t_s / unit.seconds).toFixed(2) }), el('span', { text: l.line || ' ' }));
+      narrative.append(li);
+      items.push(li);
+    }
+  }
+  grow();
   root.append(narrative);
-  const timeline = timelineView(side.lanes, state.end);
+  const timeline = timelineView(side.lanes);
+  timeline.draw(state.end);
   root.append(timeline.svg);
+  // A live timeline's axis: stretched by half as much again whenever the run passes its end.
+  let axis = 0;
+  let drawn = 0;
 
   let current = -1;
   function update(t) {
-    const at = (lane) => lane.spans.find((s) => s[0] <= t && t < s[1]);
+    // A span still open (a live run's) has no end yet.
+    const at = (lane) => lane.spans.find((s) => s[0] <= t && t < (s[1] ?? Infinity));
     for (const c of cookShapes) {
       const s = at(c.lane);
       c.body.setAttribute('fill', s ? COLOURS[s[2]] : IDLE);
@@ -341,6 +356,7 @@ function kitchenView(side, unit) {
     root.dataset.served = String(done);
     root.dataset.waiting = String(waiting);
     // The narrative line of the moment: the last one printed by `t`.
+    grow();
     let now = -1;
     for (let i = 0; i < lines.length && lines[i].t_s <= t; i++) now = i;
     if (now !== current) {
@@ -351,31 +367,46 @@ function kitchenView(side, unit) {
       }
       current = now;
     }
+    if (side.live && (t > axis || performance.now() - drawn > 100)) {
+      if (t > axis) axis = t * 1.5;
+      timeline.draw(axis, t);
+      drawn = performance.now();
+    }
     timeline.at(t);
   }
   return { root, update };
 }
 
-/** The lanes drawn as bars on one time axis, with a cursor at the moment shown. */
-function timelineView(lanes, end) {
-  const shown = lanes.slice(0, 40);
-  const W = 520, left = 110, row = 16, H = shown.length * row + 24;
-  const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline' });
-  const x = (s) => left + (end > 0 ? (s / end) * (W - left - 8) : 0);
-  shown.forEach((lane, i) => {
-    const y = i * row + 4;
-    svg.append(el('svg:text', { x: left - 6, y: y + 11, 'text-anchor': 'end', class: 'lane', text: lane.label }));
-    if (lane.life) svg.append(el('svg:rect', { x: x(lane.life[0]), y, width: Math.max(0.5, x(lane.life[1]) - x(lane.life[0])), height: row - 4, fill: '#dde3ec' }));
-    for (const s of lane.spans) {
-      const bar = el('svg:rect', { x: x(s[0]), y, width: Math.max(0.8, x(s[1]) - x(s[0])), height: row - 4, fill: COLOURS[s[2]], class: 'bar' });
-      bar.append(el('svg:title', { text: `${s[4] ?? ''} #${s[3]}: ${s[2]}` }));
-      svg.append(bar);
-    }
-  });
-  const cursor = el('svg:line', { x1: left, x2: left, y1: 0, y2: H - 18, class: 'cursor' });
-  svg.append(cursor);
+/** The lanes drawn as bars on one time axis, with a cursor at the moment shown.
+ * `draw(end, now)` draws them up to `end`; a span still open (a live run's) ends at `now`. */
+function timelineView(lanes) {
+  const W = 520, left = 110, row = 16;
+  const svg = el('svg:svg', { class: 'timeline' });
+  const cursor = el('svg:line', { x1: left, x2: left, y1: 0, y2: 0, class: 'cursor' });
+  let x = () => left;
+  function draw(end, now = end) {
+    const shown = lanes.slice(0, 40);
+    const H = shown.length * row + 24;
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    x = (s) => left + (end > 0 ? (Math.min(s, end) / end) * (W - left - 8) : 0);
+    svg.replaceChildren();
+    shown.forEach((lane, i) => {
+      const y = i * row + 4;
+      svg.append(el('svg:text', { x: left - 6, y: y + 11, 'text-anchor': 'end', class: 'lane', text: lane.label }));
+      if (lane.life) svg.append(el('svg:rect', { x: x(lane.life[0]), y, width: Math.max(0.5, x(lane.life[1]) - x(lane.life[0])), height: row - 4, fill: '#dde3ec' }));
+      for (const s of lane.spans) {
+        const until = s[1] ?? now;
+        const bar = el('svg:rect', { x: x(s[0]), y, width: Math.max(0.8, x(until) - x(s[0])), height: row - 4, fill: COLOURS[s[2]], class: 'bar' });
+        bar.append(el('svg:title', { text: `${s[4] ?? ''} #${s[3]}: ${s[2]}` }));
+        svg.append(bar);
+      }
+    });
+    cursor.setAttribute('y2', H - 18);
+    svg.append(cursor);
+  }
   return {
     svg,
+    draw,
     at(t) {
       cursor.setAttribute('x1', x(t));
       cursor.setAttribute('x2', x(t));
@@ -427,44 +458,137 @@ $('scrub').addEventListener('input', () => {
 
 // ---- live, on the real clock ---------------------------------------------------------
 
+// The live run's events come as the server-sent events of docs/studio.md, in the
+// formats of a finished run's result: the page grows a side of the same shape as
+// they come (`report.events`, `report.narrative`, `lanes`) and animates it with the
+// same kitchen view; the cursor follows the wall clock between events. Once the run
+// ends (or is stopped) it is shown as any finished run, from the history.
+
+function liveStatus(text) {
+  $('live-status').textContent = text;
+}
+
+function liveEnded() {
+  $('live-start').disabled = false;
+  $('live-stop').disabled = true;
+  $('play').disabled = false;
+  $('scrub').disabled = false;
+  state.live = null;
+}
+
+/** Lays out a live run's kitchen from its `start` message. */
+function showLive(start) {
+  pause();
+  const side = {
+    mode: start.mode, label: start.label, makespan_s: 0, stats: null, live: true, lanes: start.lanes,
+    report: { mode: start.mode, time_unit: start.time_unit, events: [], narrative: [] },
+  };
+  const result = { sides: [side], live: start.id };
+  state.result = result;
+  state.end = 0;
+  $('results').hidden = false;
+  $('totals').replaceChildren(el('div', { class: 'total live-total' },
+    el('span', { class: 'label', text: `${start.label} kitchen, live ×${start.speed}` }),
+    el('strong', { class: 'value', id: 'live-clock', text: fmtTime(0, start.time_unit) })));
+  $('why').replaceChildren();
+  state.views = [kitchenView(side, start.time_unit)];
+  $('kitchens').replaceChildren(state.views[0].root);
+  $('stats').replaceChildren(el('p', { class: 'summary', text: 'The statistics come when the run ends.' }));
+  $('links').replaceChildren();
+  $('play').disabled = true;
+  $('scrub').disabled = true;
+  seek(0);
+  return result;
+}
+
+/** The live run's moment: the last event's time, moved on by the wall clock since, never back. */
+function liveFrame() {
+  const live = state.live;
+  if (!live || state.result !== live.result) return;
+  const wall = (performance.now() - live.wall) / 1000;
+  // At most one wall second past the last event: a stalled stream does not run on.
+  const t = Math.max(state.t, live.t + Math.min(wall, 1) * live.speed);
+  state.end = t;
+  seek(t);
+  $('live-clock').textContent = fmtTime(t, live.result.sides[0].report.time_unit);
+  requestAnimationFrame(liveFrame);
+}
+
 $('live-start').addEventListener('click', async () => {
   const body = { toml: editor.getValue(), name: state.name, mode: $('live-mode').value };
   if ($('seed').value !== '') body.seed = Number($('seed').value);
   if ($('policy').value) body.policy = $('policy').value;
   if ($('live-speed').value !== '') body.speed = Number($('live-speed').value);
-  $('live-lines').replaceChildren();
+  $('run-error').textContent = '';
+  let started;
   try {
-    const started = await api('POST', '/live', body);
-    state.live = started.id;
-    $('live-status').textContent = `Live run ${started.id}, ×${started.speed}: running`;
-    $('live-start').disabled = true;
-    $('live-stop').disabled = false;
-    const source = new EventSource(`/api/live/${started.id}/events`);
-    source.addEventListener('line', (e) => {
-      const list = $('live-lines');
-      list.append(el('li', { class: 'now', text: e.data }));
-      if (list.children.length > 1) list.children[list.children.length - 2].classList.remove('now');
-      list.scrollTop = list.scrollHeight;
-    });
-    source.addEventListener('end', (e) => {
-      source.close();
-      const end = JSON.parse(e.data);
-      $('live-status').textContent = `Live run ${end.id}, ×${started.speed}: ${end.status}`;
-      $('live-start').disabled = false;
-      $('live-stop').disabled = true;
-      state.live = null;
-    });
+    started = await api('POST', '/live', body);
   } catch (e) {
-    $('live-status').textContent = e.message;
+    liveStatus(e.message);
+    return;
   }
+  const live = { id: started.id, speed: started.speed, t: 0, wall: performance.now(), result: null };
+  state.live = live;
+  liveStatus(`Live run ${started.id}, ×${started.speed}: running`);
+  $('live-start').disabled = true;
+  $('live-stop').disabled = false;
+  const source = new EventSource(`/api/live/${started.id}/events`);
+  live.source = source;
+  const side = () => live.result.sides[0];
+  source.addEventListener('start', (e) => {
+    live.result = showLive(JSON.parse(e.data));
+    live.wall = performance.now();
+    requestAnimationFrame(liveFrame);
+  });
+  source.addEventListener('event', (e) => {
+    const event = JSON.parse(e.data);
+    side().report.events.push(event);
+    if (event.t_s > live.t) {
+      live.t = event.t_s;
+      live.wall = performance.now();
+    }
+  });
+  source.addEventListener('line', (e) => side().report.narrative.push(JSON.parse(e.data)));
+  source.addEventListener('span', (e) => {
+    const m = JSON.parse(e.data);
+    let lane = side().lanes.find((l) => l.label === m.lane);
+    if (!lane) {
+      lane = { label: m.lane, kind: m.kind, spans: [] };
+      side().lanes.push(lane);
+    }
+    lane.spans[m.index] = m.span;
+  });
+  source.addEventListener('end', async (e) => {
+    source.close();
+    const end = JSON.parse(e.data);
+    const showing = live.result && state.result === live.result;
+    liveEnded();
+    let entry;
+    try {
+      entry = await api('GET', `/history/${end.id}`);
+    } catch (err) {
+      liveStatus(`Live run ${end.id}: ${end.status} (${err.message})`);
+      return;
+    }
+    liveStatus(`Live run ${end.id}, ×${started.speed}: ${end.status}` + (entry.error ? ` — ${entry.error}` : ''));
+    if (!showing) return;
+    if (!entry.result) {
+      $('run-error').textContent = `Live run ${end.id} ${end.status}: ${entry.error || 'no result'}`;
+      return;
+    }
+    // A finished run like any other, shown at its last moment.
+    show({ id: end.id, sides: sidesOf(entry) });
+    seek(state.end);
+  });
 });
 
 $('live-stop').addEventListener('click', async () => {
   if (state.live == null) return;
   try {
-    await api('DELETE', `/live/${state.live}`);
+    await api('DELETE', `/live/${state.live.id}`);
+    liveStatus(`Live run ${state.live.id}, ×${state.live.speed}: stopping`);
   } catch (e) {
-    $('live-status').textContent = e.message;
+    liveStatus(e.message);
   }
 });
 
@@ -539,11 +663,21 @@ function showSweep(entry) {
 
 // ---- history --------------------------------------------------------------------
 
-async function loadHistory() {
+// The history comes a page at a time, newest first; "Show older" asks for the next.
+const HISTORY_PAGE = 20;
+let historyNext = null;
+
+async function loadHistory(older = false) {
   const rows = $('history-rows');
-  const list = await api('GET', '/history');
-  rows.replaceChildren();
-  for (const h of list) {
+  const before = older && historyNext !== null ? `&before=${historyNext}` : '';
+  const page = await api('GET', `/history?limit=${HISTORY_PAGE}${before}`);
+  if (!older) {
+    rows.replaceChildren();
+    $('history-compare').disabled = true;
+  }
+  historyNext = page.next;
+  $('history-older').hidden = page.next === null;
+  for (const h of page.entries) {
     const reopen = el('button', { class: 'reopen', text: 'Reopen' });
     const tick = el('input', { type: 'checkbox', class: 'tick', 'aria-label': `tick ${h.id}` });
     tick.disabled = h.kind === 'sweep' || h.status !== 'done';
@@ -566,7 +700,7 @@ function sidesOf(entry) {
   if (entry.kind === 'compare') return r.sides;
   const report = r.report;
   const label = report.mode === 'sync' ? 'synchronous' : 'asynchronous';
-  // A live run has no lanes: its kitchen shows the customers only.
+  // A live run kept by an older studio has no lanes: its kitchen shows the customers only.
   return [{ mode: report.mode, label, makespan_s: report.makespan_s, stats: report.stats, lanes: r.lanes || [], report }];
 }
 

@@ -1,9 +1,11 @@
 // Café Studio in a real browser: Debian's headless Chromium, driven by
 // playwright-core (which downloads no browser). Starts `cafe studio` on a free port
 // with a fresh history, then: runs lunch and sees 15 and 10 minutes, plays the
-// animation and scrubs it; types a mistake and sees it located; runs a small sweep
-// and sees its progress and answer; restarts the studio and reopens the run from
-// the history. Screenshots go to target/studio-browser/.
+// animation and scrubs it; runs it live on the real clock and sees the kitchen,
+// narrative and timeline advance, then stops it; types a mistake and sees it
+// located; runs a small sweep and sees its progress and answer; restarts the studio
+// and reopens the run from the history; pages through the history. Screenshots go
+// to target/studio-browser/.
 //
 // CAFE_BIN: the `cafe` binary (default target/debug/cafe); CAFE_CHROMIUM: the
 // browser (default /usr/bin/chromium).
@@ -108,16 +110,70 @@ test('lunch runs both kitchens: 15 and 10 minutes, an animation that plays and s
   await shot('3-lunch-scrubbed');
 });
 
-test('a live run on the real clock streams its narrative as it happens', async () => {
+test('a live run on the real clock animates as it happens, then is a finished run', async () => {
   await page.click('#live-box summary');
   await page.fill('#live-speed', '600');
   await page.click('#live-start');
   await page.waitForFunction(() => /: done$/.test(document.querySelector('#live-status').textContent), null, { timeout: 20000 });
-  const lines = await page.$$eval('#live-lines li', (l) => l.map((x) => x.textContent));
+  // Once ended, the run is shown as any finished run, at its last moment.
+  await page.waitForSelector('#stats table.stats');
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['10.00 min']);
+  assert.equal(await page.textContent('#clock'), '10.00 min');
+  const lines = await page.$$eval('.side .narrative li', (l) => l.map((x) => x.lastChild.textContent));
   assert.equal(lines.length, 8);
-  assert.equal(lines[0], '[    0.000 min] Preparing lunch.');
-  assert.equal(lines[7], '[   10.000 min] Eating after 10 min of prep time.');
-  await shot('4-live');
+  assert.equal(lines[0], 'Preparing lunch.');
+  assert.equal(lines[7], 'Eating after 10 min of prep time.');
+  assert.equal(await page.$eval('.side', (s) => s.dataset.served), '1');
+  assert.ok(!(await page.isDisabled('#scrub')), 'the finished run scrubs');
+  await shot('4-live-done');
+});
+
+test('a slow live run shows its kitchen, narrative and timeline advancing, and can be stopped', async () => {
+  // Lunch at ×30: 10 minutes in 20 seconds of wall time.
+  await page.fill('#live-speed', '30');
+  await page.click('#live-start');
+  await page.waitForFunction(() => /: running$/.test(document.querySelector('#live-status').textContent));
+  const clock = () => page.textContent('#clock');
+  const minutes = async () => parseFloat(await clock());
+  // The avocado: the cook hands-on (orange), the stove unattended (blue), while it runs.
+  await page.waitForFunction(() => document.querySelector('.side .cook circle')?.getAttribute('fill') === '#f28e2b', null, { timeout: 10000 });
+  assert.ok(await page.isDisabled('#scrub'), 'a live run does not scrub');
+  const units = await page.$$eval('.side rect.unit', (r) => r.map((x) => x.getAttribute('fill')));
+  assert.ok(units.includes('#4e79a7'), `a unit is busy unattended: ${units}`);
+  const first = await minutes();
+  const cursor = await page.$eval('.side svg.timeline .cursor', (c) => Number(c.getAttribute('x1')));
+  const narrated = await page.$$eval('.side .narrative li', (l) => l.length);
+  assert.ok(narrated >= 1, `the narrative so far: ${narrated} lines`);
+  assert.equal(await page.locator('.side .narrative li.now').count(), 1);
+  assert.equal(await page.$eval('.side', (s) => s.dataset.waiting), '1', 'lunch waits in the café');
+  await shot('5-live-running');
+  // Past 2 minutes the avocado is peeled: the cook is idle, the pasta still boils.
+  await page.waitForFunction(() => parseFloat(document.querySelector('#clock').textContent) > 2.2, null, { timeout: 10000 });
+  assert.ok(await minutes() > first, 'the clock advances');
+  assert.equal(await page.$eval('.side .cook circle', (c) => c.getAttribute('fill')), '#e8e8e8');
+  assert.ok((await page.$$eval('.side rect.unit', (r) => r.map((x) => x.getAttribute('fill')))).includes('#4e79a7'));
+  assert.ok(await page.$$eval('.side .narrative li', (l) => l.length) > narrated, 'more of the narrative');
+  assert.ok(await page.locator('.side svg.timeline .bar').count() > 0, 'the timeline has bars');
+  const later = await page.$eval('.side svg.timeline .cursor', (c) => Number(c.getAttribute('x1')));
+  assert.notEqual(later, cursor, 'the timeline cursor moves');
+  assert.match(await page.textContent('#live-status'), /: running$/);
+
+  await page.click('#live-stop');
+  await page.waitForFunction(() => /: cancelled$/.test(document.querySelector('#live-status').textContent), null, { timeout: 10000 });
+  await page.waitForSelector('#stats table.stats');
+  const stoppedAt = await minutes();
+  assert.ok(stoppedAt >= 2 && stoppedAt < 10, `stopped part of the way: ${stoppedAt}`);
+  assert.equal(await page.$eval('.side', (s) => s.dataset.served), '0');
+  // What ran scrubs like a finished run, and is in the history.
+  await page.locator('#scrub').fill('0');
+  assert.equal(await clock(), '0.00 min');
+  await page.click('button[data-tab=history]');
+  const row = page.locator('#history-rows tr').first();
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-status'), 'cancelled');
+  assert.match(await row.textContent(), /real clock ×30: stopped/);
+  await page.click('button[data-tab=kitchen]');
+  await shot('6-live-stopped');
 });
 
 test('a mistake typed into the editor is located at its line and column', async () => {
@@ -143,7 +199,7 @@ test('a mistake typed into the editor is located at its line and column', async 
   await problem.click();
   const cursor = await page.evaluate(() => studio.editor.getCursor('from'));
   assert.deepEqual([cursor.line, cursor.ch], [at, ch]);
-  await shot('5-editor-problem');
+  await shot('7-editor-problem');
   await page.evaluate((t) => studio.editor.setValue(t), text);
   await page.waitForSelector('#check.ok');
   assert.equal(await page.locator('.CodeMirror .bad-line').count(), 0);
@@ -171,7 +227,7 @@ test('a small sweep shows its progress and names the cheapest kitchen', async ()
   const frame = page.frameLocator('#sweep-page');
   await frame.locator('table').first().waitFor();
   assert.ok(await frame.locator('svg').count() > 0, "the sweep's page has its chart");
-  await shot('6-sweep');
+  await shot('8-sweep');
 });
 
 test('a run reopens from the history after the studio restarts', async () => {
@@ -183,22 +239,48 @@ test('a run reopens from the history after the studio restarts', async () => {
   await page.click('button[data-tab=history]');
   const row = page.locator('#history-rows tr', { hasText: 'compare' });
   await row.first().waitFor();
-  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[2].textContent)), ['sweep', 'run', 'compare']);
+  assert.deepEqual(await page.$$eval('#history-rows tr', (r) => r.map((x) => x.children[2].textContent)), ['sweep', 'run', 'run', 'compare']);
   await row.locator('button.reopen').click();
   await page.waitForSelector('#kitchen.active .total');
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '1.50×']);
   assert.ok(await page.evaluate(() => studio.editor.getValue().includes('name = "lunch"')));
-  await shot('7-reopened');
+  await shot('9-reopened');
   assert.ok(await page.$('#saved option[value="saved:my-lunch"]'), 'the saved scenario is still there');
   // Two entries of the history side by side: the comparison's two kitchens and the live run.
   await page.click('button[data-tab=history]');
   await page.locator('#history-rows tr', { hasText: 'compare' }).locator('.tick').check();
-  await page.locator('#history-rows tr', { hasText: 'run' }).locator('.tick').check();
+  await page.locator('#history-rows tr[data-status=done]', { hasText: 'run' }).locator('.tick').check();
   assert.ok(await page.locator('#history-rows tr', { hasText: 'sweep' }).locator('.tick').isDisabled());
   await page.click('#history-compare');
   await page.waitForSelector('#kitchen.active');
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['15.00 min', '10.00 min', '10.00 min']);
   assert.equal(await page.locator('.side').count(), 3);
-  await shot('8-history-compared');
+  await shot('10-history-compared');
+  assert.deepEqual(problems, []);
+});
+
+test('the history shows a page at a time, and older entries on asking', async () => {
+  // 25 more runs of the café: 29 entries in all, the page shows 20.
+  await page.evaluate(async () => {
+    const toml = studio.editor.getValue();
+    for (let i = 0; i < 25; i++) {
+      const res = await fetch('/api/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ toml, name: 'lunch', seed: i }) });
+      if (!res.ok) throw new Error(await res.text());
+    }
+  });
+  await page.click('button[data-tab=history]');
+  const ids = () => page.$$eval('#history-rows tr', (r) => r.map((x) => Number(x.dataset.id)));
+  await page.waitForFunction(() => document.querySelectorAll('#history-rows tr').length === 20);
+  assert.ok(await page.isVisible('#history-older'), 'older entries can be shown');
+  const first = await ids();
+  await page.click('#history-older');
+  await page.waitForFunction(() => document.querySelectorAll('#history-rows tr').length === 29);
+  const all = await ids();
+  assert.deepEqual(all.slice(0, 20), first);
+  assert.deepEqual(all, [...all].sort((a, b) => b - a), 'newest first');
+  assert.equal(new Set(all).size, 29);
+  assert.equal(all[28], 1);
+  assert.ok(await page.isHidden('#history-older'), 'nothing older');
+  await shot('11-history-paged');
   assert.deepEqual(problems, []);
 });

@@ -30,13 +30,17 @@ impl Default for Config {
 }
 
 /// What one request may ask of the studio: a request over a limit is refused with
-/// the reason (status 413 or 422), before anything runs.
+/// the reason (status 413 or 422), before anything runs; a run that goes past
+/// its customers or its wall time is stopped, with the reason.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// The largest request body, in bytes.
     pub body_bytes: usize,
-    /// The most customers one run or comparison may let in (expected, for customers
-    /// generated until a time): a run's JSON holds every event of every customer.
+    /// The most customers one run, comparison or live run may let in: refused
+    /// before it runs when the scenario is expected to let in more (its count, or the
+    /// arrivals expected before `until`), and stopped as it runs once it has let in
+    /// more (a random door can let in more than expected). A run's JSON holds every
+    /// event of every customer.
     pub customers: f64,
     /// The most configurations in one sweep.
     pub sweep_configurations: usize,

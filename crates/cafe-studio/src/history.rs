@@ -248,15 +248,25 @@ impl History {
         tx.commit()
     }
 
-    /// Every entry, newest first.
-    pub fn list(&self) -> rusqlite::Result<Vec<Summary>> {
+    /// At most `limit` entries older than entry `before` (or the newest, without
+    /// it), newest first, and the id to pass as `before` for the next page when
+    /// there are older ones.
+    pub fn page(&self, before: Option<i64>, limit: u32) -> rusqlite::Result<(Vec<Summary>, Option<i64>)> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT id, kind, status, name, seed, created, finished, headline, error
-             FROM entries ORDER BY id DESC",
+             FROM entries WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map([], summary)?;
-        rows.collect()
+        // One more than asked says whether there is a next page.
+        let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), i64::from(limit) + 1], summary)?;
+        let mut entries = rows.collect::<rusqlite::Result<Vec<Summary>>>()?;
+        let next = if entries.len() > limit as usize {
+            entries.truncate(limit as usize);
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok((entries, next))
     }
 
     /// Entry `id`, if there is one.

@@ -1,6 +1,6 @@
 //! The work under way: the sweeps (each one's cancel token and its progress, which
 //! `GET /api/sweeps/{id}` reads and `GET /api/sweeps/{id}/events` streams) and the
-//! live runs (each one's cancel token and narrative so far).
+//! live runs (each one's cancel token and the messages it has streamed so far).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -69,34 +69,34 @@ impl Job {
     }
 }
 
-/// A live run: its cancel token and the narrative so far, line by line.
+/// A live run: its cancel token and what it has sent so far, message by message.
 pub struct Live {
     /// Stops it; what ran is kept.
     pub cancel: Cancel,
-    /// Every line written so far.
-    lines: Mutex<Vec<String>>,
-    /// How many lines there are, and the run's status once it has ended.
+    /// Every message so far: its kind (the server-sent event's name) and its JSON.
+    messages: Mutex<Vec<(&'static str, String)>>,
+    /// How many messages there are, and the run's status once it has ended.
     pub written: watch::Sender<(usize, Option<Status>)>,
 }
 
 impl Live {
-    /// A live run with no line yet.
+    /// A live run with no message yet.
     pub fn new() -> Live {
-        Live { cancel: Cancel::new(), lines: Mutex::default(), written: watch::channel((0, None)).0 }
+        Live { cancel: Cancel::new(), messages: Mutex::default(), written: watch::channel((0, None)).0 }
     }
 
-    /// Adds a line.
-    pub fn push(&self, line: String) {
-        let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        lines.push(line);
-        let n = lines.len();
+    /// Adds a message of `kind` with `data`.
+    pub fn push(&self, kind: &'static str, data: String) {
+        let mut messages = self.messages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        messages.push((kind, data));
+        let n = messages.len();
         self.written.send_modify(|w| w.0 = n);
     }
 
-    /// The lines from `from` on.
-    pub fn lines_from(&self, from: usize) -> Vec<String> {
-        let lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        lines.get(from..).map(<[String]>::to_vec).unwrap_or_default()
+    /// The messages from `from` on.
+    pub fn messages_from(&self, from: usize) -> Vec<(&'static str, String)> {
+        let messages = self.messages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        messages.get(from..).map(<[_]>::to_vec).unwrap_or_default()
     }
 
     /// Marks the run as ended.

@@ -1,10 +1,10 @@
 //! A scenario as a request carries it (its TOML and a name), the options of a run,
 //! and the limits a scenario must keep to run in the studio.
 
-use async_cafe::builtin;
 use async_cafe::model::{Mode, Policy, Scenario};
 use async_cafe::scenario::{ScenarioError, Source};
 use async_cafe::sweep;
+use async_cafe::{builtin, ops};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
@@ -107,4 +107,36 @@ pub fn within_limits(sc: &Scenario, limits: &Limits) -> Result<(), ApiError> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// The most customers one run may let in, counted as it goes
+/// ([`async_cafe::ops::Want::max_customers`]): the estimate [`within_limits`]
+/// checks is an expectation, and a heavy-tailed interarrival time or group size can
+/// let in far more than its mean suggests.
+pub fn most_customers(limits: &Limits) -> u64 {
+    limits.customers.max(0.0) as u64
+}
+
+/// A run's error as the API sends it: one stopped by its bound on customers or
+/// past the latest time a run can count is the scenario's (422), in words that say
+/// why; anything else is the studio's (500).
+pub fn run_error(sc: &Scenario, e: std::io::Error) -> ApiError {
+    if let Some(too_many) = e.get_ref().and_then(|e| e.downcast_ref::<ops::TooManyCustomers>()) {
+        return ApiError::unprocessable(too_many_customers(sc, too_many));
+    }
+    match e.kind() {
+        std::io::ErrorKind::InvalidData => ApiError::unprocessable(e.to_string()),
+        _ => ApiError::internal(e),
+    }
+}
+
+/// Why a run was stopped by its bound on customers, in the words of the other limits.
+pub fn too_many_customers(sc: &Scenario, e: &ops::TooManyCustomers) -> String {
+    format!(
+        "{} was stopped at {:.2} {} of its day: it let in more than {} customers, the most the studio runs in one run (its report holds every event): run it with `cafe run` instead",
+        sc.name,
+        sc.unit.from_ticks(e.at),
+        sc.unit.name(),
+        e.most
+    )
 }

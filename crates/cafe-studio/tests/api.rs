@@ -179,7 +179,7 @@ async fn a_run_returns_the_json_report_of_cafe_run_and_is_kept_in_the_history() 
     assert_eq!(entry["scenario"], builtin_toml("lunch"));
     assert_eq!(entry["options"]["mode"], "sync");
     assert_eq!(entry["result"]["report"], want);
-    let list = s.get("/api/history").await.json();
+    let list = s.get("/api/history").await.json()["entries"].clone();
     assert_eq!(list[0]["id"], id);
     assert_eq!(list[0]["headline"], "Synchronous kitchen: 15.00 min");
 
@@ -288,7 +288,7 @@ async fn a_sweep_can_be_cancelled_and_streams_its_progress() {
     assert!(text.contains("event: end\n"), "{text}");
     let end = s.get(&format!("/api/sweeps/{id}")).await.json();
     assert_eq!(end["status"], "cancelled", "{end}");
-    let list = s.get("/api/history").await.json();
+    let list = s.get("/api/history").await.json()["entries"].clone();
     assert_eq!(list[0]["status"], "cancelled");
 }
 
@@ -303,29 +303,77 @@ async fn events(s: &Studio, path: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Lanes rebuilt from a live run's `start` and `span` messages, as the page does.
+fn lanes_from(got: &[(String, String)]) -> Vec<Value> {
+    let mut lanes: Vec<Value> = Vec::new();
+    for (kind, data) in got {
+        let data: Value = serde_json::from_str(data).unwrap();
+        match kind.as_str() {
+            "start" => lanes = data["lanes"].as_array().unwrap().clone(),
+            "span" => {
+                let lane = match lanes.iter().position(|l| l["label"] == data["lane"]) {
+                    Some(i) => &mut lanes[i],
+                    None => {
+                        lanes.push(json!({ "label": data["lane"], "kind": data["kind"], "spans": [] }));
+                        lanes.last_mut().unwrap()
+                    }
+                };
+                let spans = lane["spans"].as_array_mut().unwrap();
+                let index = data["index"].as_u64().unwrap() as usize;
+                assert!(index <= spans.len(), "{data}");
+                if index == spans.len() {
+                    spans.push(data["span"].clone());
+                } else {
+                    spans[index] = data["span"].clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    lanes
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_live_run_streams_its_narrative_as_it_happens_and_is_kept() {
+async fn a_live_run_streams_its_events_lines_and_lanes_as_they_happen_and_is_kept() {
     let s = studio();
     let r =
         s.post("/api/live", json!({ "toml": builtin_toml("lunch"), "name": "lunch", "speed": 3000 })).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     let id = r.json()["id"].as_i64().unwrap();
     let got = events(&s, &format!("/api/live/{id}/events")).await;
-    let (end, lines) = got.split_last().unwrap();
+    let (end, messages) = got.split_last().unwrap();
     assert_eq!(end.0, "end");
     assert_eq!(serde_json::from_str::<Value>(&end.1).unwrap()["status"], "done");
+    let start: Value = serde_json::from_str(&messages[0].1).unwrap();
+    assert_eq!(messages[0].0, "start");
+    assert_eq!((start["id"].as_i64(), start["mode"].as_str()), (Some(id), Some("async")));
+    assert_eq!(start["time_unit"], json!({ "name": "min", "seconds": 60.0 }));
+    // Each of the engine's events and lines in the formats of the JSON report, in
+    // its order: the virtual clock's.
     let sc = builtin::find("lunch").unwrap().load().unwrap();
     let spec = async_cafe::ops::RunSpec {
         mode: async_cafe::Mode::Async,
         clock: async_cafe::ClockKind::Virtual,
         seed: sc.seed,
     };
-    let want = async_cafe::ops::Want { narrative: true, timestamps: true, ..Default::default() };
-    let mut text = Vec::new();
-    async_cafe::ops::run(&sc, spec, want, &mut text).unwrap();
-    let expected: Vec<(String, String)> =
-        String::from_utf8(text).unwrap().lines().map(|l| ("line".to_string(), l.to_string())).collect();
-    assert_eq!(lines, expected);
+    let report = serde_json::to_value(async_cafe::ops::json_report(&sc, spec).unwrap()).unwrap();
+    let of = |kind: &str| -> Vec<Value> {
+        messages.iter().filter(|m| m.0 == kind).map(|m| serde_json::from_str(&m.1).unwrap()).collect()
+    };
+    // The wall time a service took is the real clock's (its `elapsed_s`).
+    let mut events = of("event");
+    let mut expected = report["events"].as_array().unwrap().clone();
+    for e in events.iter_mut().chain(expected.iter_mut()) {
+        e.as_object_mut().unwrap().remove("elapsed_s");
+    }
+    assert_eq!(events, expected);
+    assert_eq!(Value::Array(of("line")), report["narrative"]);
+    assert!(of("line")[0]["line"] == "Preparing lunch.", "{:?}", of("line"));
+    // The first span comes before the last event: the lanes grow as it runs.
+    let first_span = messages.iter().position(|m| m.0 == "span").unwrap();
+    let last_event = messages.iter().rposition(|m| m.0 == "event").unwrap();
+    assert!(first_span < last_event);
+
     let entry = s.get(&format!("/api/history/{id}")).await.json();
     assert_eq!((entry["kind"].as_str(), entry["status"].as_str()), (Some("run"), Some("done")));
     assert_eq!(
@@ -334,6 +382,21 @@ async fn a_live_run_streams_its_narrative_as_it_happens_and_is_kept() {
     );
     assert_eq!(entry["result"]["report"]["clock"], "real");
     assert_eq!(entry["result"]["report"]["finished"], true);
+    assert_eq!(entry["result"]["report"]["events"].as_array().unwrap().len(), expected.len());
+    // The lanes streamed are the finished run's, span for span.
+    let kept: Vec<Value> = entry["result"]["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] != "order")
+        .map(|l| json!({ "label": l["label"], "kind": l["kind"], "spans": l["spans"] }))
+        .collect();
+    let streamed: Vec<Value> = lanes_from(messages)
+        .iter()
+        .map(|l| json!({ "label": l["label"], "kind": l["kind"], "spans": l["spans"] }))
+        .collect();
+    assert_eq!(streamed, kept);
+    assert!(kept.iter().any(|l| l["kind"] == "cook" && !l["spans"].as_array().unwrap().is_empty()));
     s.get(&format!("/api/live/{id}/events")).await.error(StatusCode::NOT_FOUND);
 }
 
@@ -349,7 +412,9 @@ async fn a_live_run_can_be_stopped_and_live_runs_are_limited() {
     let r = s.send(Method::DELETE, &format!("/api/live/{id}"), None).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     let text = tokio::time::timeout(Duration::from_secs(30), stream).await.unwrap().unwrap();
-    assert!(text.contains("event: line\ndata: [    0.000 min] Preparing lunch.\n"), "{text}");
+    assert!(text.starts_with("event: start\n"), "{text}");
+    assert!(text.contains("event: line\ndata: {\"t_s\":0.0,\"line\":\"Preparing lunch.\"}\n"), "{text}");
+    assert!(text.contains("event: event\ndata: {\"t_s\":0.0,\"kind\":\"service_started\"}\n"), "{text}");
     assert!(
         text.ends_with(&format!("event: end\ndata: {{\"id\":{id},\"status\":\"cancelled\"}}\n\n")),
         "{text}"
@@ -357,6 +422,7 @@ async fn a_live_run_can_be_stopped_and_live_runs_are_limited() {
     let entry = s.get(&format!("/api/history/{id}")).await.json();
     assert_eq!(entry["status"], "cancelled");
     assert_eq!(entry["result"]["report"]["finished"], false);
+    assert!(entry["result"]["lanes"].is_array(), "{entry}");
     s.send(Method::DELETE, &format!("/api/live/{id}"), None).await.error(StatusCode::NOT_FOUND);
     let lunch = builtin_toml("lunch");
     s.post("/api/live", json!({ "toml": lunch, "speed": 0 })).await.error(StatusCode::BAD_REQUEST);
@@ -487,7 +553,7 @@ async fn hostile_bodies_on_every_endpoint_get_a_4xx_never_a_5xx() {
         assert!(!s.app.clone().oneshot(req).await.unwrap().status().is_server_error());
     }
     // Live runs and sweeps that started are stopped.
-    for entry in s.get("/api/history").await.json().as_array().unwrap() {
+    for entry in s.get("/api/history?limit=500").await.json()["entries"].as_array().unwrap() {
         let id = &entry["id"];
         s.send(Method::DELETE, &format!("/api/live/{id}"), None).await;
         s.send(Method::DELETE, &format!("/api/sweeps/{id}"), None).await;
@@ -514,7 +580,7 @@ async fn limits_refuse_what_is_too_large_with_the_reason() {
     let body = s.post("/api/sweeps", long).await.error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().contains("100000 runs"), "{body}");
     // Nothing refused was recorded.
-    assert_eq!(s.get("/api/history").await.json(), json!([]));
+    assert_eq!(s.get("/api/history").await.json(), json!({ "entries": [], "next": null }));
 }
 
 #[tokio::test]
@@ -525,7 +591,7 @@ async fn a_run_past_the_time_limit_is_stopped_and_recorded_as_failed() {
     let long = builtin_toml("coffee-shop").replace("count = 10", "count = 19000");
     let body = s.post("/api/run", json!({ "toml": long })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().starts_with("stopped after 0 s"), "{body}");
-    let list = s.get("/api/history").await.json();
+    let list = s.get("/api/history").await.json()["entries"].clone();
     assert_eq!(
         (list[0]["status"].as_str(), list[0]["error"].as_str()),
         (Some("failed"), body["error"].as_str())
@@ -534,6 +600,87 @@ async fn a_run_past_the_time_limit_is_stopped_and_recorded_as_failed() {
         let body =
             s.get(&format!("/api/history/{}/{export}", list[0]["id"])).await.error(StatusCode::NOT_FOUND);
         assert!(body["error"].as_str().unwrap().ends_with("only finished work has exports"), "{body}");
+    }
+}
+
+/// Coffee shop, a Poisson door open 100 s at one customer per 2 s: about 50
+/// customers expected; with seed 5, 67 come in (seed 2: 44).
+fn poisson_coffee() -> String {
+    let toml = builtin_toml("coffee-shop").replace("count = 10", "until = 100");
+    let toml = toml.replace("interarrival = { dist = \"uniform_int\", min = 1, max = 3 }", "rate = 0.5");
+    assert!(toml.contains("rate = 0.5"), "{toml}");
+    toml
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_lets_in_more_customers_than_expected_is_stopped_at_the_limit_with_the_reason() {
+    // The estimate (50) is within the limit (55): only counting as it runs finds
+    // that seed 5 lets in more.
+    let s = studio_with(Limits { customers: 55.0, ..Limits::default() });
+    let toml = poisson_coffee();
+    let fits = s.post("/api/run", json!({ "toml": toml, "seed": 2 })).await;
+    assert_eq!(fits.status, StatusCode::OK, "{}", fits.text);
+    assert_eq!(fits.json()["report"]["orders"].as_array().unwrap().len(), 44);
+    for path in ["/api/run", "/api/compare"] {
+        let body =
+            s.post(path, json!({ "toml": toml, "seed": 5 })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+        let error = body["error"].as_str().unwrap();
+        assert!(error.starts_with("coffee-shop was stopped at "), "{error}");
+        assert!(
+            error.contains("it let in more than 55 customers, the most the studio runs in one run"),
+            "{error}"
+        );
+        let list = s.get("/api/history").await.json()["entries"].clone();
+        assert_eq!((list[0]["status"].as_str(), list[0]["error"].as_str()), (Some("failed"), Some(error)));
+    }
+    // A live run too, as it goes.
+    let r = s.post("/api/live", json!({ "toml": toml, "seed": 5, "speed": 100_000 })).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let got = events(&s, &format!("/api/live/{id}/events")).await;
+    assert_eq!(got.last().unwrap().1, json!({ "id": id, "status": "failed" }).to_string());
+    let arrived = got.iter().filter(|(k, d)| k == "event" && d.contains("\"kind\":\"arrived\"")).count();
+    assert_eq!(arrived, 56);
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    assert!(entry["error"].as_str().unwrap().contains("more than 55 customers"), "{entry}");
+}
+
+#[tokio::test]
+async fn the_history_comes_a_page_at_a_time_newest_first() {
+    let s = studio();
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let r = s.post("/api/run", json!({ "toml": builtin_toml("cafe"), "name": "cafe" })).await;
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    ids.reverse(); // newest first
+    let page = |v: &Value| -> Vec<i64> {
+        v["entries"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).collect()
+    };
+    let all = s.get("/api/history").await.json();
+    assert_eq!((page(&all), &all["next"]), (ids.clone(), &Value::Null));
+    let first = s.get("/api/history?limit=2").await.json();
+    assert_eq!((page(&first), first["next"].as_i64()), (ids[..2].to_vec(), Some(ids[1])));
+    let second = s.get(&format!("/api/history?limit=2&before={}", ids[1])).await.json();
+    assert_eq!((page(&second), second["next"].as_i64()), (ids[2..4].to_vec(), Some(ids[3])));
+    let last = s.get(&format!("/api/history?before={}&limit=2", ids[3])).await.json();
+    assert_eq!((page(&last), &last["next"]), (ids[4..].to_vec(), &Value::Null));
+    let exact = s.get("/api/history?limit=5").await.json();
+    assert_eq!((page(&exact), &exact["next"]), (ids.clone(), &Value::Null));
+    let none = s.get(&format!("/api/history?before={}", ids[4])).await.json();
+    assert_eq!(none, json!({ "entries": [], "next": null }));
+    for (query, words) in [
+        ("limit=0", "`limit=0` is not a number of entries from 1 to 500"),
+        ("limit=501", "`limit=501` is not a number of entries from 1 to 500"),
+        ("limit=ten", "`limit=ten` is not a number"),
+        ("limit=", "`limit=` is not a number"),
+        ("before=0", "`before=0` is not an id"),
+        ("before=-4", "`before=-4` is not an id"),
+        ("before=x&limit=2", "`before=x` is not an id"),
+        ("page=2", "unknown parameter `page`: the history takes `limit` and `before`"),
+    ] {
+        let body = s.get(&format!("/api/history?{query}")).await.error(StatusCode::BAD_REQUEST);
+        assert!(body["error"].as_str().unwrap().starts_with(words), "{query}: {body}");
     }
 }
 

@@ -97,7 +97,7 @@ fn the_studio_stops_cleanly_on_ctrl_c_and_warns_off_loopback() {
     let dir = tempfile::tempdir().unwrap();
     let studio = Studio::start(&dir.path().join("h.sqlite3"), &[]);
     assert!(studio.addr.ip().is_loopback());
-    assert_eq!(studio.get("/api/history"), (200, json!([])));
+    assert_eq!(studio.get("/api/history"), (200, json!({ "entries": [], "next": null })));
     let status = studio.signal("INT");
     assert_eq!(status.code(), Some(0), "{status:?}");
 
@@ -149,7 +149,8 @@ fn two_hundred_runs_at_once_all_succeed() {
         at(0.99).as_secs_f64() * 1e3,
         latencies[latencies.len() - 1].as_secs_f64() * 1e3,
     );
-    let (_, history) = studio.get("/api/history");
+    let (_, history) = studio.get("/api/history?limit=500");
+    let history = &history["entries"];
     assert_eq!(history.as_array().unwrap().len(), 200);
     assert!(history.as_array().unwrap().iter().all(|h| h["status"] == "done"));
 }
@@ -192,6 +193,7 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
 
     let mut studio = Studio::start(&db, &[]);
     let (_, history) = studio.get("/api/history");
+    let history = &history["entries"];
     let statuses: Vec<(i64, &str)> = history
         .as_array()
         .unwrap()

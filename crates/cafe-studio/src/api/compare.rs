@@ -3,9 +3,11 @@
 //! side's statistics and timeline lanes, and each side's JSON report (the events the
 //! page's animated kitchen plays).
 
+use std::io;
+
 use async_cafe::capacity;
 use async_cafe::model::{Mode, Scenario};
-use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec};
+use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec, Want};
 use async_cafe::time;
 use async_cafe::view::why::why;
 use axum::Json;
@@ -17,7 +19,7 @@ use super::record::{Asked, Finished, recorded};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::history::Kind;
-use crate::scenario::{RunOptions, ScenarioText, within_limits};
+use crate::scenario::{RunOptions, ScenarioText, most_customers, run_error, within_limits};
 use crate::server::State;
 
 /// A comparison's request: the scenario, a seed and a policy.
@@ -46,7 +48,20 @@ pub async fn compare(
         options: json!({ "seed": seed, "policy": sc.kitchen.policy.name() }),
         seed,
     };
+    let max_customers = Some(most_customers(&state.0.limits));
     let result = recorded(&state, asked, move |cancel| {
+        // The JSON reports first, each bounded by the customers it may let in (both
+        // kitchens see the same customers): the comparison then runs what fits.
+        let mut reports = Vec::new();
+        for mode in [Mode::Sync, Mode::Async] {
+            let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
+            let want = Want { report: true, cancel: cancel.clone(), max_customers, ..Want::default() };
+            let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| run_error(&sc, e))?;
+            if ran.stopped.is_some() {
+                return Err(ApiError::unprocessable("the comparison was stopped"));
+            }
+            reports.push((mode, ran.report));
+        }
         let opts = CompareOptions { seed: Some(seed), order_lanes: true, cancel: cancel.clone() };
         let cmp = ops::compare(&sc, &opts).map_err(|e| match e {
             ops::Error::Io(e) => ApiError::internal(e),
@@ -54,11 +69,7 @@ pub async fn compare(
         })?;
         let mut sides = Vec::new();
         for side in &cmp.sides {
-            if cancel.is_cancelled() {
-                return Err(ApiError::unprocessable("the comparison was stopped"));
-            }
-            let spec = RunSpec { mode: side.mode, clock: ClockKind::Virtual, seed };
-            let report = ops::json_report(&sc, spec).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+            let report = reports.iter().find(|(mode, _)| *mode == side.mode).map(|(_, r)| r);
             sides.push(json!({
                 "mode": side.mode,
                 "label": side.label(cmp.compared),

@@ -14,7 +14,7 @@ use super::record::{Asked, Finished, recorded};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::history::Kind;
-use crate::scenario::{RunOptions, ScenarioText, within_limits};
+use crate::scenario::{RunOptions, ScenarioText, most_customers, run_error, within_limits};
 use crate::server::State;
 
 /// A run's request: the scenario and how to run it.
@@ -37,13 +37,18 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         options: json!({ "mode": spec.mode.name(), "seed": spec.seed, "policy": sc.kitchen.policy.name() }),
         seed: spec.seed,
     };
+    let max_customers = Some(most_customers(&state.0.limits));
     let result = recorded(&state, asked, move |cancel| {
-        let want =
-            Want { report: true, stats: true, trace: true, order_lanes: true, cancel, ..Want::default() };
-        let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| match e.kind() {
-            io::ErrorKind::InvalidData => ApiError::unprocessable(e.to_string()),
-            _ => ApiError::internal(e),
-        })?;
+        let want = Want {
+            report: true,
+            stats: true,
+            trace: true,
+            order_lanes: true,
+            cancel,
+            max_customers,
+            ..Want::default()
+        };
+        let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| run_error(&sc, e))?;
         if ran.stopped.is_some() {
             return Err(ApiError::unprocessable("the run was stopped"));
         }
