@@ -2,7 +2,7 @@
 # The Python package's tests: builds `async-cafe` into a virtual environment with
 # maturin (release profile, as `pip install ./crates/cafe-py` does), then runs the
 # pytest suite (crates/cafe-py/tests: every built-in against the command and the
-# goldens, errors, tables into pandas and polars, the notebook view, Ctrl-C, sweeps
+# goldens, errors, tables into pandas, polars and DuckDB, the notebook view, Ctrl-C, sweeps
 # through a process pool and a real two-worker Dask cluster, the examples and the
 # notebook under examples/python, the benchmark in its small mode).
 #
@@ -20,7 +20,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q "maturin>=1.9.4,<2" pytest pandas pyarrow polars "dask[distributed]" \
+"$venv/bin/python" -m pip install -q "maturin>=1.9.4,<2" pytest pandas pyarrow polars "duckdb>=1.1" "dask[distributed]" \
   tqdm nbclient nbformat ipykernel matplotlib simpy==4.1.2
 
 # The command the tests compare with.

@@ -25,19 +25,79 @@ use rustc_hash::FxHashMap;
 use std::io;
 
 use crate::event::{Event, Sink};
-use crate::model::Scenario;
+use crate::model::{Customers, Scenario};
 use crate::time::{TICKS_PER_SECOND, Ticks};
 
 use super::rows::{EVENT_HEADER, EventRow, OrderRow, Rows, STEP_HEADER, StepRow, Tabulator, order_header};
 
 /// Seconds as the nearest `f64`: what parsing the CSV's exact decimal gives.
+#[inline]
 pub fn seconds(t: Ticks) -> f64 {
     // Below 2^53 both are exact floats, and one division rounds once.
-    if t < 1 << 53 {
-        t as f64 / TICKS_PER_SECOND as f64
-    } else {
-        let text = format!("{}.{:09}", t / TICKS_PER_SECOND, t % TICKS_PER_SECOND);
-        text.parse().unwrap_or(f64::NAN)
+    if t < 1 << 53 { t as f64 / TICKS_PER_SECOND as f64 } else { seconds_by_text(t) }
+}
+
+/// [`seconds`] of a time too large for one division to round once (over 104 days).
+#[cold]
+fn seconds_by_text(t: Ticks) -> f64 {
+    let text = format!("{}.{:09}", t / TICKS_PER_SECOND, t % TICKS_PER_SECOND);
+    text.parse().unwrap_or(f64::NAN)
+}
+
+/// Which rows of a column have a value: one bit per row, least significant bit
+/// first in each word (Arrow's validity bitmap, read as little-endian bytes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validity {
+    words: Vec<u64>,
+    len: usize,
+    nulls: usize,
+}
+
+impl Validity {
+    fn reserve(&mut self, rows: usize) {
+        self.words.reserve(rows.div_ceil(64));
+    }
+
+    #[inline]
+    fn push(&mut self, valid: bool) {
+        let (word, bit) = (self.len / 64, self.len % 64);
+        if bit == 0 {
+            self.words.push(0);
+        }
+        self.words[word] |= u64::from(valid) << bit;
+        self.nulls += usize::from(!valid);
+        self.len += 1;
+    }
+
+    /// Whether row `i` has a value.
+    pub fn get(&self, i: usize) -> bool {
+        assert!(i < self.len, "row {i} of {}", self.len);
+        self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many rows have no value.
+    pub fn null_count(&self) -> usize {
+        self.nulls
+    }
+
+    /// The bits, 64 rows a word (the bits past the last row are 0).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// The bits, to be handed on without a copy.
+    pub fn into_words(self) -> Vec<u64> {
+        self.words
     }
 }
 
@@ -47,10 +107,16 @@ pub struct Nullable<T> {
     /// One value per row (a default where missing).
     pub values: Vec<T>,
     /// Whether each row has a value.
-    pub valid: Vec<bool>,
+    pub valid: Validity,
 }
 
 impl<T: Copy + Default> Nullable<T> {
+    fn reserve(&mut self, rows: usize) {
+        self.values.reserve(rows);
+        self.valid.reserve(rows);
+    }
+
+    #[inline]
     fn push(&mut self, v: Option<T>) {
         self.values.push(v.unwrap_or_default());
         self.valid.push(v.is_some());
@@ -58,7 +124,7 @@ impl<T: Copy + Default> Nullable<T> {
 
     /// Row `i`'s value, `None` where missing.
     pub fn get(&self, i: usize) -> Option<T> {
-        self.valid[i].then(|| self.values[i])
+        self.valid.get(i).then(|| self.values[i])
     }
 
     /// How many rows.
@@ -72,27 +138,81 @@ impl<T: Copy + Default> Nullable<T> {
     }
 }
 
-/// A column of strings, dictionary-encoded: each row a code into `values`, or
-/// [`Dict::MISSING`].
-#[derive(Clone, Debug, Default)]
+/// A column of strings, dictionary-encoded: each row a code into the distinct
+/// strings, or [`Dict::MISSING`]. The strings lie one after another in `bytes`,
+/// string `c` at `offsets[c]..offsets[c + 1]` (Arrow's layout of a string array).
+/// A column whose every row is a string of its own (`customer`) has code `i` in
+/// row `i` ([`Dict::is_plain`]): its strings are the column as it stands.
+#[derive(Clone, Debug)]
 pub struct Dict {
-    /// The distinct strings (a string may appear twice; codes are what count).
-    pub values: Vec<String>,
+    /// The distinct strings' UTF-8, one after another.
+    pub bytes: String,
+    /// Where each string starts in `bytes`, then where the last one ends.
+    pub offsets: Vec<usize>,
     /// One code per row.
     pub codes: Vec<u32>,
+    /// Whether row `i` has code `i` for every row.
+    plain: bool,
     index: FxHashMap<String, u32>,
+}
+
+impl Default for Dict {
+    fn default() -> Self {
+        Dict {
+            bytes: String::new(),
+            offsets: vec![0],
+            codes: Vec::new(),
+            plain: true,
+            index: FxHashMap::default(),
+        }
+    }
 }
 
 impl Dict {
     /// The code of a missing value.
     pub const MISSING: u32 = u32::MAX;
 
+    /// A column whose strings are `values`, code `c` for `values[c]`.
+    fn with_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Dict {
+        let mut d = Dict::default();
+        for v in values {
+            let c = d.add(v);
+            d.index.entry(v.to_string()).or_insert(c);
+        }
+        d
+    }
+
+    /// Adds a distinct string; returns its code.
+    fn add(&mut self, s: &str) -> u32 {
+        let c = self.strings() as u32;
+        self.bytes.push_str(s);
+        self.offsets.push(self.bytes.len());
+        c
+    }
+
+    /// How many distinct strings.
+    pub fn strings(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// String `c`.
+    pub fn string(&self, c: u32) -> &str {
+        let c = c as usize;
+        &self.bytes[self.offsets[c]..self.offsets[c + 1]]
+    }
+
     /// Row `i`'s string, `None` where missing.
     pub fn get(&self, i: usize) -> Option<&str> {
         match self.codes[i] {
             Dict::MISSING => None,
-            c => Some(&self.values[c as usize]),
+            c => Some(self.string(c)),
         }
+    }
+
+    /// Whether row `i` has code `i` for every row: the strings, in order, are the
+    /// column.
+    pub fn is_plain(&self) -> bool {
+        self.plain && self.strings() == self.codes.len()
     }
 
     /// How many rows.
@@ -105,6 +225,18 @@ impl Dict {
         self.codes.is_empty()
     }
 
+    fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.codes.reserve(rows);
+        self.bytes.reserve(bytes);
+    }
+
+    /// Appends a row of code `code` (or [`Dict::MISSING`]).
+    #[inline]
+    fn push_code(&mut self, code: u32) {
+        self.plain &= code as usize == self.codes.len();
+        self.codes.push(code);
+    }
+
     /// Appends `s`, reusing its code if it has one.
     fn push(&mut self, s: Option<&str>) {
         let code = match s {
@@ -112,20 +244,21 @@ impl Dict {
             Some(s) => match self.index.get(s) {
                 Some(&c) => c,
                 None => {
-                    let c = self.values.len() as u32;
-                    self.values.push(s.to_string());
+                    let c = self.add(s);
                     self.index.insert(s.to_string(), c);
                     c
                 }
             },
         };
-        self.codes.push(code);
+        self.push_code(code);
     }
 
-    /// Appends `s` under a code of its own (a string no other row has).
-    fn push_unique(&mut self, s: String) {
-        self.codes.push(self.values.len() as u32);
-        self.values.push(s);
+    /// Appends a string no other row has, written by `write`.
+    fn push_unique(&mut self, write: impl FnOnce(&mut String)) {
+        let c = self.strings() as u32;
+        write(&mut self.bytes);
+        self.offsets.push(self.bytes.len());
+        self.push_code(c);
     }
 }
 
@@ -142,6 +275,86 @@ pub enum Column<'a> {
     MaybeSeconds(&'a Nullable<f64>),
     /// Strings (dictionary-encoded), perhaps missing.
     Text(&'a Dict),
+}
+
+/// One column, owned: a table taken apart ([`OrderColumns::into_columns`]), so that
+/// its vectors can be handed on (to Arrow, say) without a copy.
+#[derive(Clone, Debug)]
+pub enum OwnedColumn {
+    /// Whole numbers, never missing.
+    Whole(Vec<u64>),
+    /// Whole numbers, some missing.
+    MaybeWhole(Nullable<u64>),
+    /// Seconds, never missing.
+    Seconds(Vec<f64>),
+    /// Seconds, some missing.
+    MaybeSeconds(Nullable<f64>),
+    /// Strings (dictionary-encoded), perhaps missing.
+    Text(Dict),
+}
+
+/// A table's columns in the CSV's order, borrowed (`$r` = `&`) or taken (`$r`
+/// empty): one list for both `columns` and `into_columns`.
+macro_rules! order_columns {
+    ($s:ident, $C:ident $(, $r:tt)?) => {{
+        use $C::*;
+        let mut cols = vec![Whole($($r)? $s.id), Text($($r)? $s.customer), Text($($r)? $s.item)];
+        cols.extend(($($r)? $s.options).into_iter().map(Text));
+        cols.extend([
+            Seconds($($r)? $s.arrived_s),
+            Seconds($($r)? $s.taken_s),
+            MaybeSeconds($($r)? $s.first_step_s),
+            MaybeSeconds($($r)? $s.served_s),
+            MaybeSeconds($($r)? $s.wait_s),
+            MaybeSeconds($($r)? $s.time_in_system_s),
+            Seconds($($r)? $s.longest_chain_s),
+            MaybeSeconds($($r)? $s.above_chain_s),
+            Text($($r)? $s.outcome),
+            MaybeSeconds($($r)? $s.gone_s),
+            MaybeSeconds($($r)? $s.door_s),
+            MaybeSeconds($($r)? $s.cook_s),
+            MaybeSeconds($($r)? $s.equipment_s),
+            MaybeSeconds($($r)? $s.loop_s),
+        ]);
+        ($($r)? $s.names).into_iter().map(|n| n.to_string()).zip(cols).collect()
+    }};
+}
+
+macro_rules! step_columns {
+    ($s:ident, $C:ident $(, $r:tt)?) => {{
+        use $C::*;
+        let cols = [
+            Whole($($r)? $s.order),
+            Text($($r)? $s.item),
+            Text($($r)? $s.step),
+            Text($($r)? $s.kind),
+            Text($($r)? $s.equipment),
+            MaybeWhole($($r)? $s.cook),
+            MaybeSeconds($($r)? $s.queued_s),
+            MaybeSeconds($($r)? $s.started_s),
+            MaybeSeconds($($r)? $s.finished_s),
+            MaybeSeconds($($r)? $s.duration_s),
+            Seconds($($r)? $s.drawn_s),
+        ];
+        STEP_HEADER.iter().map(|s| s.to_string()).zip(cols).collect()
+    }};
+}
+
+macro_rules! event_columns {
+    ($s:ident, $C:ident $(, $r:tt)?) => {{
+        use $C::*;
+        let cols = [
+            Seconds($($r)? $s.t_s),
+            Text($($r)? $s.kind),
+            MaybeWhole($($r)? $s.order),
+            Text($($r)? $s.step),
+            MaybeWhole($($r)? $s.cook),
+            Text($($r)? $s.equipment),
+            MaybeSeconds($($r)? $s.elapsed_s),
+            MaybeWhole($($r)? $s.served),
+        ];
+        EVENT_HEADER.iter().map(|s| s.to_string()).zip(cols).collect()
+    }};
 }
 
 /// Which tables to build.
@@ -204,6 +417,36 @@ pub struct OrderColumns {
 }
 
 impl OrderColumns {
+    /// Makes room for `rows` rows, so that the columns do not grow (and move) as
+    /// the rows come.
+    fn reserve(&mut self, rows: usize) {
+        self.id.reserve(rows);
+        for v in [&mut self.arrived_s, &mut self.taken_s, &mut self.longest_chain_s] {
+            v.reserve(rows);
+        }
+        let maybe = [
+            &mut self.first_step_s,
+            &mut self.served_s,
+            &mut self.wait_s,
+            &mut self.time_in_system_s,
+            &mut self.above_chain_s,
+            &mut self.gone_s,
+            &mut self.door_s,
+            &mut self.cook_s,
+            &mut self.equipment_s,
+            &mut self.loop_s,
+        ];
+        for v in maybe {
+            v.reserve(rows);
+        }
+        // "Customer 1234567": 16 bytes.
+        self.customer.reserve(rows, rows * 16);
+        self.customer.offsets.reserve(rows);
+        for d in [&mut self.item, &mut self.outcome].into_iter().chain(&mut self.options) {
+            d.reserve(rows, 0);
+        }
+    }
+
     /// How many rows.
     pub fn len(&self) -> usize {
         self.id.len()
@@ -216,26 +459,12 @@ impl OrderColumns {
 
     /// Every column, named, in the CSV's order.
     pub fn columns(&self) -> Vec<(String, Column<'_>)> {
-        use Column::*;
-        let mut cols = vec![Whole(&self.id), Text(&self.customer), Text(&self.item)];
-        cols.extend(self.options.iter().map(Text));
-        cols.extend([
-            Seconds(&self.arrived_s),
-            Seconds(&self.taken_s),
-            MaybeSeconds(&self.first_step_s),
-            MaybeSeconds(&self.served_s),
-            MaybeSeconds(&self.wait_s),
-            MaybeSeconds(&self.time_in_system_s),
-            Seconds(&self.longest_chain_s),
-            MaybeSeconds(&self.above_chain_s),
-            Text(&self.outcome),
-            MaybeSeconds(&self.gone_s),
-            MaybeSeconds(&self.door_s),
-            MaybeSeconds(&self.cook_s),
-            MaybeSeconds(&self.equipment_s),
-            MaybeSeconds(&self.loop_s),
-        ]);
-        self.names.iter().cloned().zip(cols).collect()
+        order_columns!(self, Column, &)
+    }
+
+    /// Every column, named, in the CSV's order, taken out of the table.
+    pub fn into_columns(self) -> Vec<(String, OwnedColumn)> {
+        order_columns!(self, OwnedColumn)
     }
 }
 
@@ -279,21 +508,12 @@ impl StepColumns {
 
     /// Every column, named, in the CSV's order.
     pub fn columns(&self) -> Vec<(String, Column<'_>)> {
-        use Column::*;
-        let cols = [
-            Whole(&self.order),
-            Text(&self.item),
-            Text(&self.step),
-            Text(&self.kind),
-            Text(&self.equipment),
-            MaybeWhole(&self.cook),
-            MaybeSeconds(&self.queued_s),
-            MaybeSeconds(&self.started_s),
-            MaybeSeconds(&self.finished_s),
-            MaybeSeconds(&self.duration_s),
-            Seconds(&self.drawn_s),
-        ];
-        STEP_HEADER.iter().map(|s| s.to_string()).zip(cols).collect()
+        step_columns!(self, Column, &)
+    }
+
+    /// Every column, named, in the CSV's order, taken out of the table.
+    pub fn into_columns(self) -> Vec<(String, OwnedColumn)> {
+        step_columns!(self, OwnedColumn)
     }
 }
 
@@ -331,18 +551,12 @@ impl EventColumns {
 
     /// Every column, named, in the CSV's order.
     pub fn columns(&self) -> Vec<(String, Column<'_>)> {
-        use Column::*;
-        let cols = [
-            Seconds(&self.t_s),
-            Text(&self.kind),
-            MaybeWhole(&self.order),
-            Text(&self.step),
-            MaybeWhole(&self.cook),
-            Text(&self.equipment),
-            MaybeSeconds(&self.elapsed_s),
-            MaybeWhole(&self.served),
-        ];
-        EVENT_HEADER.iter().map(|s| s.to_string()).zip(cols).collect()
+        event_columns!(self, Column, &)
+    }
+
+    /// Every column, named, in the CSV's order, taken out of the table.
+    pub fn into_columns(self) -> Vec<(String, OwnedColumn)> {
+        event_columns!(self, OwnedColumn)
     }
 }
 
@@ -363,6 +577,41 @@ struct Builder<'s> {
     tables: Tables,
 }
 
+/// How many orders a run of `sc` should have, as far as the scenario says (at most
+/// 4 Mi: room is made for that many rows, not filled).
+fn expected_orders(sc: &Scenario) -> usize {
+    let n = match &sc.customers {
+        Customers::List(l) => l.len() as u64,
+        Customers::Generate(g) => g.count.unwrap_or(0),
+    };
+    n.min(1 << 22) as usize
+}
+
+/// The outcomes, in the order of their codes in the `outcome` column.
+const OUTCOMES: [&str; 3] = ["served", "left", "balked"];
+
+fn outcome_code(outcome: Option<&str>) -> u32 {
+    match outcome {
+        None => Dict::MISSING,
+        Some(o) => OUTCOMES.iter().position(|&x| x == o).expect("an outcome") as u32,
+    }
+}
+
+/// Appends `n` in decimal, as `Display` writes it.
+fn push_decimal(text: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    text.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 fn opt_seconds(t: Option<Ticks>) -> Option<f64> {
     t.map(seconds)
 }
@@ -374,16 +623,19 @@ impl<'s> Rows<'s> for Builder<'s> {
 
     fn order(&mut self, row: &OrderRow<'_, 's>) -> io::Result<()> {
         let Some(o) = &mut self.tables.orders else { return Ok(()) };
-        let sc = self.sc;
         o.id.push(row.id);
-        match row.customer {
-            // A listed customer's name, coded once.
-            Some(name) => o.customer.push(Some(name)),
-            None => o.customer.push_unique(format!("Customer {}", row.id)),
-        }
-        o.item.push(Some(&sc.menu.items[row.item as usize].name));
-        for ((col, opt), &v) in o.options.iter_mut().zip(&sc.menu.options).zip(row.options) {
-            col.push(Some(&opt.values[v as usize]));
+        // Every row its own string: written straight into the column.
+        o.customer.push_unique(|text| match row.customer {
+            Some(name) => text.push_str(name),
+            None => {
+                text.push_str("Customer ");
+                push_decimal(text, row.id);
+            }
+        });
+        // Item and option values are coded by their index in the scenario.
+        o.item.push_code(u32::from(row.item));
+        for (col, &v) in o.options.iter_mut().zip(row.options) {
+            col.push_code(u32::from(v));
         }
         o.arrived_s.push(seconds(row.arrived));
         o.taken_s.push(seconds(row.taken));
@@ -393,7 +645,7 @@ impl<'s> Rows<'s> for Builder<'s> {
         o.time_in_system_s.push(opt_seconds(row.time_in_system));
         o.longest_chain_s.push(seconds(row.longest_chain));
         o.above_chain_s.push(opt_seconds(row.above_chain));
-        o.outcome.push(row.outcome);
+        o.outcome.push_code(outcome_code(row.outcome));
         o.gone_s.push(opt_seconds(row.gone));
         o.door_s.push(opt_seconds(row.waits.map(|w| w.door)));
         o.cook_s.push(opt_seconds(row.waits.map(|w| w.cook)));
@@ -407,7 +659,7 @@ impl<'s> Rows<'s> for Builder<'s> {
         let sc = self.sc;
         let step = &sc.recipe_of(row.item).steps[row.step as usize];
         s.order.push(row.order);
-        s.item.push(Some(&sc.menu.items[row.item as usize].name));
+        s.item.push_code(u32::from(row.item));
         s.step.push(Some(&step.name));
         s.kind.push(Some(step.kind.name()));
         s.equipment.push(step.uses.map(|e| sc.kitchen.equipment[e as usize].name.as_str()));
@@ -446,14 +698,26 @@ pub struct ColumnsView<'s> {
 impl<'s> ColumnsView<'s> {
     /// Builds the tables `which` of a run of `sc`.
     pub fn new(sc: &'s Scenario, which: TableSet) -> Self {
-        let orders = which.orders.then(|| OrderColumns {
-            names: order_header(sc),
-            options: vec![Dict::default(); sc.menu.options.len()],
-            ..OrderColumns::default()
+        let items = || Dict::with_values(sc.menu.items.iter().map(|i| i.name.as_str()));
+        let orders = which.orders.then(|| {
+            let mut o = OrderColumns {
+                names: order_header(sc),
+                item: items(),
+                options: sc
+                    .menu
+                    .options
+                    .iter()
+                    .map(|o| Dict::with_values(o.values.iter().map(String::as_str)))
+                    .collect(),
+                outcome: Dict::with_values(OUTCOMES),
+                ..OrderColumns::default()
+            };
+            o.reserve(expected_orders(sc));
+            o
         });
         let tables = Tables {
             orders,
-            steps: which.steps.then(StepColumns::default),
+            steps: which.steps.then(|| StepColumns { item: items(), ..StepColumns::default() }),
             events: which.events.then(EventColumns::default),
         };
         ColumnsView { rows: Tabulator::new(sc), out: Builder { sc, tables } }

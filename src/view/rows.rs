@@ -4,7 +4,7 @@
 //! comes when, and what is in each cell. Only the orders and steps still in the
 //! kitchen are held; every other row is handed on as soon as it is complete.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::io;
 
 use rustc_hash::FxHashMap;
@@ -167,6 +167,36 @@ impl<'s> Pending<'s> {
     }
 }
 
+/// The pending orders in order of id: nearly always arriving in that order, so
+/// added at the back, looked up by binary search and handed on from the front.
+#[derive(Default)]
+struct ById<'s>(VecDeque<Pending<'s>>);
+
+impl<'s> ById<'s> {
+    /// Adds `row`, in place of a pending order of its id if there is one.
+    fn insert(&mut self, row: Pending<'s>) {
+        if self.0.back().is_none_or(|last| last.id < row.id) {
+            self.0.push_back(row);
+            return;
+        }
+        match self.0.binary_search_by_key(&row.id, |o| o.id) {
+            Ok(i) => self.0[i] = row,
+            Err(i) => self.0.insert(i, row),
+        }
+    }
+
+    fn get_mut(&mut self, id: u64) -> Option<&mut Pending<'s>> {
+        // The ids are usually consecutive: order `id` is `id - first` places in.
+        let first = self.0.front()?.id;
+        let guess = usize::try_from(id.wrapping_sub(first)).unwrap_or(usize::MAX);
+        let i = match self.0.get(guess) {
+            Some(o) if o.id == id => guess,
+            _ => self.0.binary_search_by_key(&id, |o| o.id).ok()?,
+        };
+        Some(&mut self.0[i])
+    }
+}
+
 /// A step that has queued or started and not finished.
 struct Running {
     /// Which came first, for the rows handed on by `finish`.
@@ -200,7 +230,7 @@ pub(crate) struct Tabulator<'s> {
     sc: &'s Scenario,
     /// Orders not handed on yet, by id: rows go in order of id, each once it and
     /// every earlier order are served or gone.
-    pending: BTreeMap<u64, Pending<'s>>,
+    pending: ById<'s>,
     /// Steps that queued or started and have not finished, by (order, step).
     running: FxHashMap<(u64, StepIx), Running>,
     seq: u64,
@@ -212,7 +242,7 @@ impl<'s> Tabulator<'s> {
     pub fn new(sc: &'s Scenario) -> Self {
         Tabulator {
             sc,
-            pending: BTreeMap::new(),
+            pending: ById::default(),
             running: FxHashMap::default(),
             seq: 0,
             waits: WaitTracker::new(sc),
@@ -223,7 +253,7 @@ impl<'s> Tabulator<'s> {
     /// (empty served times), then steps not finished (empty finish times), in the
     /// order they first queued or started.
     pub fn finish(&mut self, out: &mut impl Rows<'s>) -> io::Result<()> {
-        for o in std::mem::take(&mut self.pending).values() {
+        for o in &std::mem::take(&mut self.pending).0 {
             out.order(&o.row())?;
         }
         let mut running: Vec<_> = std::mem::take(&mut self.running).into_iter().collect();
@@ -245,11 +275,9 @@ impl<'s> Tabulator<'s> {
 
     /// Hands on the orders at the front of `pending` that are served or gone.
     fn finished_orders(&mut self, out: &mut impl Rows<'s>) -> io::Result<()> {
-        while let Some(entry) = self.pending.first_entry() {
-            if entry.get().outcome.is_none() {
-                break;
-            }
-            out.order(&entry.remove().row())?;
+        while self.pending.0.front().is_some_and(|o| o.outcome.is_some()) {
+            let o = self.pending.0.pop_front().expect("a front");
+            out.order(&o.row())?;
         }
         Ok(())
     }
@@ -286,14 +314,14 @@ impl<'s> Tabulator<'s> {
                     outcome: None,
                     waits: None,
                 };
-                self.pending.insert(order.id, row);
+                self.pending.insert(row);
             }
             EventKind::StepWaiting { .. }
             | EventKind::StepFinished { .. }
             | EventKind::StepCancelled { .. }
                 if !steps => {}
             EventKind::StepStarted { order, .. } if !steps => {
-                if let Some(o) = self.pending.get_mut(&order.id) {
+                if let Some(o) = self.pending.get_mut(order.id) {
                     o.first_step.get_or_insert(event.t);
                 }
             }
@@ -306,7 +334,7 @@ impl<'s> Tabulator<'s> {
                 let row = self.running(order, step);
                 row.started = Some(event.t);
                 row.cook = cook;
-                if let Some(o) = self.pending.get_mut(&order.id) {
+                if let Some(o) = self.pending.get_mut(order.id) {
                     o.first_step.get_or_insert(event.t);
                 }
             }
@@ -328,7 +356,7 @@ impl<'s> Tabulator<'s> {
                 }
             }
             EventKind::Served { order, .. } | EventKind::Left { order, .. } | EventKind::Balked { order } => {
-                if let Some(o) = self.pending.get_mut(&order.id) {
+                if let Some(o) = self.pending.get_mut(order.id) {
                     if let EventKind::Served { .. } = event.kind {
                         o.served = Some(event.t);
                         o.waits = waits;

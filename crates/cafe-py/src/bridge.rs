@@ -4,7 +4,6 @@
 //! library's operation (`async_cafe::ops`), called with checked arguments, and
 //! every message is the library's or the command's own words.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +17,7 @@ use async_cafe::replicate::Replicated;
 use async_cafe::scenario::{self, ScenarioError};
 use async_cafe::sweep::{self, Sweep, Target, Vary};
 use async_cafe::time::{self, Ticks};
-use async_cafe::view::columns::{TableSet, Tables};
+use async_cafe::view::columns::{OwnedColumn, TableSet, Tables};
 use async_cafe::view::html_report::{self as report, ReportRun};
 use async_cafe::view::json::JsonReport as Report;
 use async_cafe::view::stats::{NothingMeasured, Stats};
@@ -409,18 +408,28 @@ pub struct RunOut {
     /// kept as the run went; the tables (as columns) when asked for.
     report: Option<Report>,
     trace: Option<Trace>,
-    tables: Option<Tables>,
+    tables: std::sync::Mutex<Option<Tables>>,
+}
+
+/// Table `i` of `t` as columns, if it is there (it is then no longer).
+fn take_table(t: &mut Tables, i: usize) -> Option<Vec<(String, OwnedColumn)>> {
+    match i {
+        0 => t.orders.take().map(|t| t.into_columns()),
+        1 => t.steps.take().map(|t| t.into_columns()),
+        _ => t.events.take().map(|t| t.into_columns()),
+    }
 }
 
 /// Runs `p` (on the calling thread, which may be any), stopped by `cancel`. On the
-/// real clock the narrative, the trace and (with `record`) the tables are kept as
-/// the run goes; on the virtual clock only the statistics are, and the rest is made
-/// again when asked for, by the same run (same scenario, mode and seed).
+/// real clock the narrative and the trace are kept as the run goes; on the virtual
+/// clock only the statistics are, and the rest is made again when asked for, by the
+/// same run (same scenario, mode and seed). The tables `record` (by default all
+/// three on the real clock, none on the virtual) are kept as the run goes.
 /// With `echo`, the narrative is written to `out` line by line as it happens.
 pub fn run(
     p: &Prepared,
     cancel: &Cancel,
-    record: bool,
+    record: Option<TableSet>,
     echo: Option<&mut dyn std::io::Write>,
 ) -> Result<RunOut, Fail> {
     let real = matches!(p.spec.clock, ClockKind::Real { .. });
@@ -430,7 +439,7 @@ pub fn run(
         report: real,
         trace: real,
         order_lanes: real,
-        tables: (real && record).then_some(TableSet::ALL),
+        tables: record.or(real.then_some(TableSet::ALL)).filter(|t| *t != TableSet::default()),
         warmup: time::duration(p.warmup),
         cancel: cancel.clone(),
         ..Want::default()
@@ -453,7 +462,7 @@ pub fn run(
         stats,
         report: ran.report,
         trace: ran.trace,
-        tables: ran.tables,
+        tables: std::sync::Mutex::new(ran.tables),
     })
 }
 
@@ -587,24 +596,30 @@ impl RunOut {
         Ok(report::html(&self.sc, &[run]))
     }
 
-    /// The tables `which` of the run (docs/exports.md), as columns: those kept as it
-    /// ran, or made by running it again on the virtual clock.
-    pub fn tables(&self, which: TableSet) -> Result<Cow<'_, Tables>, Fail> {
-        if let Some(tables) = &self.tables {
-            return Ok(Cow::Borrowed(tables));
+    /// Table `i` (0 orders, 1 steps, 2 events) as columns, taken out of those
+    /// kept as the run went (each is handed out once: the caller keeps what it
+    /// makes of it), or else made again by the same run on the virtual clock.
+    pub fn take_columns(&self, i: usize) -> Result<Vec<(String, OwnedColumn)>, Fail> {
+        let kept = {
+            let mut kept = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+            kept.as_mut().and_then(|t| take_table(t, i))
+        };
+        if let Some(columns) = kept {
+            return Ok(columns);
         }
         if self.is_real() {
             return Err(Fail::Value(
-                "this run was on the real clock with record=False: its tables were not kept".into(),
+                "this run was on the real clock and its record= left this table out: it was not kept".into(),
             ));
         }
         if !self.finished {
             return Err(self.not_again("tables"));
         }
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
+        let which = TableSet { orders: i == 0, steps: i == 1, events: i == 2 };
         let want = Want { tables: Some(which), ..Want::default() };
         let ran = ops::run(&self.sc, spec, want, &mut std::io::sink())?;
-        Ok(Cow::Owned(ran.tables.expect("asked for")))
+        Ok(take_table(&mut ran.tables.expect("asked for"), i).expect("asked for"))
     }
 }
 

@@ -17,12 +17,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_cafe::clock::Cancel;
-use async_cafe::view::columns::TableSet;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
+use async_cafe::view::columns::TableSet;
 use bridge::{Fail, Sc};
 use table::{Col, Table};
 
@@ -348,15 +348,16 @@ impl PyScenario {
     /// "virtual" (instant) or "real" (at `speed` seconds of scenario time per second,
     /// default the scenario's). `policy`: a dispatch policy instead of the
     /// scenario's. `warmup`: leave the first `warmup` (in the scenario's unit) out of
-    /// the statistics. `record`: on the real clock, keep the tables (orders, steps,
-    /// events) as the run goes (default True); a virtual run's tables are made again
-    /// when first asked for. `behind`: on the real clock, "warn" or "stop" when the
+    /// the statistics. `record`: keep the tables as the run goes: True (all three),
+    /// False, or the names of some ("orders", "steps", "events"); by default all
+    /// three on the real clock and none on the virtual clock, whose tables are made
+    /// again (the same run, into that table alone) when first asked for. `behind`: on the real clock, "warn" or "stop" when the
     /// engine cannot keep up. `echo`: also write each line of the narrative to
     /// `sys.stdout` as it happens (as `cafe run` prints it).
     ///
     /// The engine runs with the GIL released. Ctrl-C stops it cleanly and raises
     /// `Interrupted`, whose `.result` is the run so far.
-    #[pyo3(signature = (mode = "async", seed = None, clock = "virtual", speed = None, policy = None, warmup = None, record = true, behind = "warn", echo = false))]
+    #[pyo3(signature = (mode = "async", seed = None, clock = "virtual", speed = None, policy = None, warmup = None, record = None, behind = "warn", echo = false))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -367,10 +368,14 @@ impl PyScenario {
         speed: Option<f64>,
         policy: Option<&str>,
         warmup: Option<f64>,
-        record: bool,
+        record: Option<Bound<'_, PyAny>>,
         behind: &str,
         echo: bool,
     ) -> PyResult<Run> {
+        let record = match record {
+            None => None,
+            Some(r) => Some(recorded_tables(&r)?),
+        };
         let behind_stop = match behind {
             "warn" => false,
             "stop" => true,
@@ -408,7 +413,7 @@ impl PyScenario {
         if let Some(note) = out.lag_note() {
             warn.call_method1("warn", (note,))?;
         }
-        let run = Run { out, tables: Default::default() };
+        let run = Run { out, tables: Default::default(), made: std::sync::Mutex::default() };
         match signal {
             Some(_) => Err(interrupted(py, "the run was", Some(Py::new(py, run)?.into_any()))),
             None => Ok(run),
@@ -595,11 +600,41 @@ fn builtins() -> Vec<(String, String)> {
     bridge::builtins()
 }
 
+/// `record=`: True (every table), False (none) or a list of table names.
+fn recorded_tables(r: &Bound<'_, PyAny>) -> PyResult<TableSet> {
+    if let Ok(all) = r.cast::<pyo3::types::PyBool>() {
+        let all = all.is_true();
+        return Ok(TableSet { orders: all, steps: all, events: all });
+    }
+    if r.is_instance_of::<pyo3::types::PyString>() {
+        return Err(PyTypeError::new_err(
+            "record must be True, False or a list of table names, not a string",
+        ));
+    }
+    let mut set = TableSet::default();
+    for name in r.try_iter()? {
+        let name: String = name?.extract()?;
+        match name.as_str() {
+            "orders" => set.orders = true,
+            "steps" => set.steps = true,
+            "events" => set.events = true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "record names the tables to keep (\"orders\", \"steps\", \"events\"), not {other:?}"
+                )));
+            }
+        }
+    }
+    Ok(set)
+}
+
 /// One run of a scenario: its narrative, statistics, tables, timeline and report.
 #[pyclass(module = "async_cafe._native", frozen)]
 struct Run {
     out: bridge::RunOut,
     tables: [OnceLock<Py<Table>>; 3],
+    /// The tables' record batches, made while this is held.
+    made: std::sync::Mutex<[Option<arrow_array::RecordBatch>; 3]>,
 }
 
 impl Run {
@@ -609,18 +644,18 @@ impl Run {
         if let Some(t) = self.tables[i].get() {
             return Ok(t.clone_ref(py));
         }
-        let out = &self.out;
-        let made = py.detach(|| -> Result<_, Fail> {
-            let which = TableSet { orders: i == 0, steps: i == 1, events: i == 2 };
-            let tables = out.tables(which)?;
-            let columns = match i {
-                0 => tables.orders.as_ref().map(|t| t.columns()),
-                1 => tables.steps.as_ref().map(|t| t.columns()),
-                _ => tables.events.as_ref().map(|t| t.columns()),
-            };
-            table::from_columns(&columns.expect("asked for")).map_err(Fail::Io)
+        let (out, made) = (&self.out, &self.made);
+        let batch = py.detach(|| -> Result<_, Fail> {
+            // One maker at a time: a table kept as the run went is handed out once.
+            let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(batch) = &made[i] {
+                return Ok(batch.clone());
+            }
+            let batch = table::from_columns(out.take_columns(i)?).map_err(Fail::Io)?;
+            made[i] = Some(batch.clone());
+            Ok(batch)
         });
-        let batch = made.map_err(|e| err(py, e))?;
+        let batch = batch.map_err(|e| err(py, e))?;
         let name = ["orders", "steps", "events"][i];
         let made = Py::new(py, Table::new(name, batch))?;
         let _ = self.tables[i].set(made);

@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, RecordBatchIterator};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, RecordBatchIterator, StringArray};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
-use async_cafe::view::columns::Column;
+use async_cafe::view::columns::{Dict, OwnedColumn, Validity};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
@@ -117,40 +118,78 @@ pub fn read_csv(
 
 /// A run's table as a record batch: the columns in their order, with their names.
 /// Whole numbers become `int64`, seconds `float64`, strings (dictionary-encoded in
-/// the library) plain `string` columns, as the CSV export's tables read.
-pub fn from_columns(columns: &[(String, Column<'_>)]) -> Result<RecordBatch, String> {
-    let whole = |v: u64| i64::try_from(v).map_err(|_| format!("{v} is too large for int64"));
+/// the library) plain `string` columns, as the CSV export's tables read. The
+/// library's vectors become the Arrow arrays' buffers without a copy (values,
+/// validity bitmaps, a column's own strings); whole numbers are checked to fit
+/// `int64` and dictionary-coded strings are laid out row by row.
+pub fn from_columns(columns: Vec<(String, OwnedColumn)>) -> Result<RecordBatch, String> {
     let mut fields = Vec::with_capacity(columns.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
     for (name, col) in columns {
-        let (dt, array): (DataType, ArrayRef) = match *col {
-            Column::Whole(v) => {
-                let values = v.iter().map(|&x| whole(x)).collect::<Result<Vec<i64>, _>>()?;
-                (DataType::Int64, Arc::new(Int64Array::from(values)))
+        let (dt, array): (DataType, ArrayRef) = match col {
+            OwnedColumn::Whole(v) => (DataType::Int64, Arc::new(int64(v, None)?)),
+            OwnedColumn::MaybeWhole(v) => {
+                let nulls = nulls(v.valid);
+                (DataType::Int64, Arc::new(int64(v.values, nulls)?))
             }
-            Column::MaybeWhole(v) => {
-                let values = (0..v.len()).map(|i| v.get(i).map(whole).transpose());
-                let values = values.collect::<Result<Vec<Option<i64>>, _>>()?;
-                (DataType::Int64, Arc::new(Int64Array::from(values)))
+            OwnedColumn::Seconds(v) => (DataType::Float64, Arc::new(Float64Array::new(v.into(), None))),
+            OwnedColumn::MaybeSeconds(v) => {
+                (DataType::Float64, Arc::new(Float64Array::new(v.values.into(), nulls(v.valid))))
             }
-            Column::Seconds(v) => (DataType::Float64, Arc::new(Float64Array::from(v.to_vec()))),
-            Column::MaybeSeconds(v) => {
-                let values: Float64Array = (0..v.len()).map(|i| v.get(i)).collect();
-                (DataType::Float64, Arc::new(values))
-            }
-            Column::Text(d) => {
-                let bytes: usize = d.values.iter().map(String::len).sum::<usize>().min(1 << 30);
-                let mut b = StringBuilder::with_capacity(d.len(), bytes.max(d.len() * 8));
-                for i in 0..d.len() {
-                    b.append_option(d.get(i));
-                }
-                (DataType::Utf8, Arc::new(b.finish()))
-            }
+            OwnedColumn::Text(d) => (DataType::Utf8, Arc::new(strings(d)?)),
         };
         fields.push(Field::new(name, dt, true));
         arrays.push(array);
     }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+}
+
+/// A validity bitmap as Arrow's null buffer (none when every row has a value).
+fn nulls(valid: Validity) -> Option<NullBuffer> {
+    if valid.null_count() == 0 {
+        return None;
+    }
+    let len = valid.len();
+    let bits = BooleanBuffer::new(Buffer::from_vec(valid.into_words()), 0, len);
+    Some(NullBuffer::new(bits))
+}
+
+/// Whole numbers as `int64`, the same buffer read as signed once every value fits.
+fn int64(values: Vec<u64>, nulls: Option<NullBuffer>) -> Result<Int64Array, String> {
+    if let Some(&v) = values.iter().find(|&&v| i64::try_from(v).is_err()) {
+        return Err(format!("{v} is too large for int64"));
+    }
+    let len = values.len();
+    let values = ScalarBuffer::<i64>::new(Buffer::from_vec(values), 0, len);
+    Int64Array::try_new(values, nulls).map_err(|e| e.to_string())
+}
+
+/// A column of strings: its own strings as they stand when every row has one of
+/// its own, or else each row's string copied out of the dictionary.
+fn strings(d: Dict) -> Result<StringArray, String> {
+    let offset = |o: usize| i32::try_from(o).map_err(|_| "a string column of more than 2 GiB".to_string());
+    if d.is_plain() {
+        let offsets = d.offsets.iter().map(|&o| offset(o)).collect::<Result<Vec<i32>, _>>()?;
+        let offsets = OffsetBuffer::new(offsets.into());
+        return StringArray::try_new(offsets, Buffer::from_vec(d.bytes.into_bytes()), None)
+            .map_err(|e| e.to_string());
+    }
+    let mut bytes = Vec::new();
+    let mut offsets = Vec::with_capacity(d.len() + 1);
+    offsets.push(0);
+    let mut valid = BooleanBufferBuilder::new(d.len());
+    for &c in &d.codes {
+        if c != Dict::MISSING {
+            let (start, end) = (d.offsets[c as usize], d.offsets[c as usize + 1]);
+            bytes.extend_from_slice(&d.bytes.as_bytes()[start..end]);
+        }
+        offsets.push(offset(bytes.len())?);
+        valid.append(c != Dict::MISSING);
+    }
+    let valid = NullBuffer::new(valid.finish());
+    let nulls = (valid.null_count() > 0).then_some(valid);
+    StringArray::try_new(OffsetBuffer::new(offsets.into()), Buffer::from_vec(bytes), nulls)
+        .map_err(|e| e.to_string())
 }
 
 /// A table: one Arrow record batch. Read it with `pyarrow.table(t)`,

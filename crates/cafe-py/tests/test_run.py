@@ -83,6 +83,24 @@ def test_tables_round_trip_into_pandas_polars_and_pyarrow():
     assert len(run.steps) == 2
 
 
+def test_tables_recorded_as_the_run_goes_are_those_made_again():
+    pa = pytest.importorskip("pyarrow")
+    shop = ac.Scenario.builtin("rush-hour")
+    again = shop.run(seed=5)
+    kept = shop.run(seed=5, record=["orders"])
+    assert pa.table(kept.orders).equals(pa.table(again.orders))
+    # A table not recorded is made again on the virtual clock, and a table is the
+    # same object each time it is asked for.
+    assert pa.table(kept.events).equals(pa.table(again.events))
+    assert kept.orders is kept.orders
+    everything = shop.run(seed=5, record=True)
+    assert pa.table(everything.steps).equals(pa.table(again.steps))
+    with pytest.raises(ValueError, match='not "order"'):
+        shop.run(record=["order"])
+    with pytest.raises(TypeError, match="list of table names"):
+        shop.run(record="orders")
+
+
 def test_the_notebook_view_shows_totals_and_the_timeline():
     run = ac.Scenario.builtin("cafe").run()
     html = run._repr_html_()

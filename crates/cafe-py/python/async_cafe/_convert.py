@@ -95,12 +95,19 @@ def warn(message: str) -> None:
 
 
 def to_pandas(table):
-    """An Arrow PyCapsule table as a pandas DataFrame (through pyarrow)."""
+    """An Arrow PyCapsule table as a pandas DataFrame (through pyarrow).
+
+    Numbers are numpy ``int64``/``float64`` columns (a missing number is NaN, and
+    a whole-number column with a missing value becomes ``float64``), strings
+    pandas' string dtype (``str`` in pandas 3, ``object`` before). Each column
+    stays a block of its own (``split_blocks``): pandas does not copy the float
+    columns into one 2-D block, which took most of the time for a large table.
+    """
     try:
         import pyarrow
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("to_pandas() needs pyarrow and pandas: pip install pandas pyarrow") from e
-    return pyarrow.table(table).to_pandas()
+    return pyarrow.table(table).to_pandas(split_blocks=True)
 
 
 def to_polars(table):

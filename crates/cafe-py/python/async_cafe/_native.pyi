@@ -96,8 +96,9 @@ class Scenario:
         speed: Optional[float] = None,
         policy: Optional[str] = None,
         warmup: Optional[float] = None,
-        record: bool = True,
+        record: Union[bool, Sequence[str], None] = None,
         behind: str = "warn",
+        echo: bool = False,
     ) -> Run: ...
     def plan(
         self, objective: str = "makespan", time_limit: float = 5.0, seed: Optional[int] = None
