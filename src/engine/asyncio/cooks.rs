@@ -35,7 +35,7 @@ pub(crate) trait BusyKeys {
 }
 
 /// Up to this many busy cooks, [`SortedKeys`] inserts a key by comparing it all the
-/// way along rather than stopping at its place.
+/// way along rather than stopping at its place. (16 made 16 cooks 13% slower.)
 const SWAP_ALL: usize = 8;
 
 /// Busy cooks' keys as a list sorted by descending key: the least is popped from its
