@@ -18,7 +18,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Normal, Triangular};
 use rand_pcg::Pcg64;
 
-use crate::model::{Arrivals, Customers, Dist, ItemIx, RatePiece, Scenario};
+use crate::model::{Arrivals, CustomerSpec, Customers, Dist, Generator, ItemIx, RatePiece, Scenario};
 use crate::time::{Ticks, TimeUnit};
 
 /// One customer's order, as the engine serves it.
@@ -108,70 +108,18 @@ impl<'s> OrderSource<'s> {
     /// Fills `order` with the next order (reusing its buffers); false when none is left.
     pub fn next_into(&mut self, order: &mut Order) -> bool {
         let sc = self.scenario;
-        let unit = sc.unit;
-        let index = self.next_id - 1;
         order.id = self.next_id;
         order.options.clear();
         order.durations.clear();
         // A listed customer's own patience, which overrides the scenario's.
         let listed_patience = match &sc.customers {
-            Customers::List(list) => {
-                let Some(c) = list.get(index as usize) else { return false };
-                order.listed = Some(index as u32);
-                order.item = c.item;
-                order.arrival = c.arrival;
-                order.options.extend_from_slice(&c.options);
-                let steps = &self.steps[c.item as usize];
-                self.given.clear();
-                self.given.resize(steps.len(), None);
-                for &(s, d) in c.durations.iter().rev() {
-                    if let Some(g) = self.given.get_mut(s as usize) {
-                        *g = Some(d); // The first given wins.
-                    }
-                }
-                for (ix, step) in steps.iter().enumerate() {
-                    let d = match self.given[ix] {
-                        Some(d) => d,
-                        None => step.sample(&mut self.durations),
-                    };
-                    order.durations.push(d);
-                }
-                c.patience
-            }
+            Customers::List(list) => match self.next_listed(list, order) {
+                Some(patience) => patience,
+                None => return false,
+            },
             Customers::Generate(g) => {
-                if g.count.is_some_and(|n| index >= n) {
+                if !self.next_generated(g, order) {
                     return false;
-                }
-                order.listed = None;
-                if self.group_left == 0 {
-                    let next = match &g.arrivals {
-                        Arrivals::Interarrival(_) if index == 0 => Some(g.first_arrival),
-                        Arrivals::Interarrival(_) => {
-                            let gap = self.interarrival.as_ref().expect("prepared by `new`");
-                            Some(self.clock.saturating_add(gap.sample(&mut self.arrivals)))
-                        }
-                        Arrivals::Schedule(pieces) => {
-                            next_in_schedule(pieces, self.clock, unit, &mut self.arrivals)
-                        }
-                    };
-                    match next {
-                        Some(t) if g.until.is_none_or(|u| t <= u) => self.clock = t,
-                        _ => return false,
-                    }
-                    self.group_left = match &self.group {
-                        Some(size) => (size.sample(&mut self.arrivals) / unit.ticks()).max(1),
-                        None => 1,
-                    };
-                }
-                self.group_left -= 1;
-                order.arrival = self.clock;
-                order.item = pick_weighted(&g.mix, &mut self.arrivals);
-                for opt in &sc.menu.options {
-                    let v = self.arrivals.random_range(0..opt.values.len());
-                    order.options.push(v as u16);
-                }
-                for step in &self.steps[order.item as usize] {
-                    order.durations.push(step.sample(&mut self.durations));
                 }
                 None
             }
@@ -179,6 +127,77 @@ impl<'s> OrderSource<'s> {
         order.patience =
             listed_patience.or_else(|| self.patience_sampler.as_ref().map(|d| d.sample(&mut self.patience)));
         self.next_id += 1;
+        true
+    }
+
+    /// The next listed customer's order, but its patience, which it returns (the
+    /// customer's own, if given); `None` when none is left. (Out of line: the
+    /// generated customers' path, which runs once per customer of the largest runs,
+    /// stays small.)
+    #[inline(never)]
+    fn next_listed(&mut self, list: &[CustomerSpec], order: &mut Order) -> Option<Option<Ticks>> {
+        let index = self.next_id - 1;
+        let c = list.get(index as usize)?;
+        order.listed = Some(index as u32);
+        order.item = c.item;
+        order.arrival = c.arrival;
+        order.options.extend_from_slice(&c.options);
+        let steps = &self.steps[c.item as usize];
+        self.given.clear();
+        self.given.resize(steps.len(), None);
+        for &(s, d) in c.durations.iter().rev() {
+            if let Some(g) = self.given.get_mut(s as usize) {
+                *g = Some(d); // The first given wins.
+            }
+        }
+        for (ix, step) in steps.iter().enumerate() {
+            let d = match self.given[ix] {
+                Some(d) => d,
+                None => step.sample(&mut self.durations),
+            };
+            order.durations.push(d);
+        }
+        Some(c.patience)
+    }
+
+    /// The next generated customer's order, but its patience; false when none is left.
+    #[inline(always)]
+    fn next_generated(&mut self, g: &Generator, order: &mut Order) -> bool {
+        let sc = self.scenario;
+        let unit = sc.unit;
+        let index = self.next_id - 1;
+        if g.count.is_some_and(|n| index >= n) {
+            return false;
+        }
+        order.listed = None;
+        if self.group_left == 0 {
+            let next = match &g.arrivals {
+                Arrivals::Interarrival(_) if index == 0 => Some(g.first_arrival),
+                Arrivals::Interarrival(_) => {
+                    let gap = self.interarrival.as_ref().expect("prepared by `new`");
+                    Some(self.clock.saturating_add(gap.sample(&mut self.arrivals)))
+                }
+                Arrivals::Schedule(pieces) => next_in_schedule(pieces, self.clock, unit, &mut self.arrivals),
+            };
+            match next {
+                Some(t) if g.until.is_none_or(|u| t <= u) => self.clock = t,
+                _ => return false,
+            }
+            self.group_left = match &self.group {
+                Some(size) => (size.sample(&mut self.arrivals) / unit.ticks()).max(1),
+                None => 1,
+            };
+        }
+        self.group_left -= 1;
+        order.arrival = self.clock;
+        order.item = pick_weighted(&g.mix, &mut self.arrivals);
+        for opt in &sc.menu.options {
+            let v = self.arrivals.random_range(0..opt.values.len());
+            order.options.push(v as u16);
+        }
+        for step in &self.steps[order.item as usize] {
+            order.durations.push(step.sample(&mut self.durations));
+        }
         true
     }
 }
@@ -307,7 +326,11 @@ impl<'d> Sampler<'d> {
     #[inline]
     fn ticks(&self, value: f64) -> Ticks {
         // `TimeUnit::to_ticks`, with the unit's ticks converted once.
-        (value.max(0.0) * self.scale + 0.5) as u64
+        let x = value.max(0.0) * self.scale + 0.5;
+        // `x as u64`, the same integer for every `x` here (at least 0.5, never NaN:
+        // `max` drops a NaN): below 2^63 the signed conversion gives it in half the
+        // instructions.
+        if x < 9_223_372_036_854_775_808.0 { x as i64 as u64 } else { x as u64 }
     }
 }
 

@@ -34,6 +34,10 @@ pub(crate) trait BusyKeys {
     fn is_empty(&self) -> bool;
 }
 
+/// Up to this many busy cooks, [`SortedKeys`] inserts a key by comparing it all the
+/// way along rather than stopping at its place. (16 made 16 cooks 13% slower.)
+const SWAP_ALL: usize = 8;
+
 /// Busy cooks' keys as a list sorted by descending key: the least is popped from its
 /// end, and a new key is inserted by moving the few below it one place along.
 pub(crate) struct SortedKeys(Vec<u128>);
@@ -47,7 +51,26 @@ impl BusyKeys for SortedKeys {
     fn push(&mut self, key: u128) {
         let keys = &mut self.0;
         keys.push(key);
-        let mut i = keys.len() - 1;
+        let n = keys.len();
+        if n <= SWAP_ALL {
+            // The new key sinks from the end by compare-and-swap along the whole list:
+            // the loop runs once per busy cook whatever the keys, where one stopping
+            // at the key's place (as random as the step's duration) ends at a
+            // different point nearly every time. The keys are distinct, so the order
+            // is the same. Measured on `cafe run --stats` of 1,000,000 M/M/c
+            // customers (median CPU time, old and new binaries interleaved): −7% with
+            // 4 cooks; but also −6% with 1 cook and −5% with 16, which never swap
+            // here, so part of the gain is in how the compiler lays out the whole
+            // engine loop around this. A branch-free swap by masks was slower than
+            // `max`/`min`.
+            for i in (1..n).rev() {
+                let (a, b) = (keys[i - 1], keys[i]);
+                keys[i - 1] = a.max(b);
+                keys[i] = a.min(b);
+            }
+            return;
+        }
+        let mut i = n - 1;
         while i > 0 && keys[i - 1] < key {
             keys[i] = keys[i - 1];
             i -= 1;
