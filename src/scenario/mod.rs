@@ -15,6 +15,8 @@ pub mod builder;
 mod customers;
 pub mod diag;
 mod dist;
+#[cfg(feature = "edit")]
+pub mod edit;
 mod generate;
 mod kitchen;
 mod menu;

@@ -227,7 +227,7 @@ impl Sc {
             Origin::Builtin(name) => builtin::find(name).map(|b| b.toml).unwrap_or_default(),
             Origin::Text { text, .. } => text.as_str(),
         };
-        crate::tomledit::apply_edits(text, &self.edits).map_err(Fail::Value)
+        scenario::edit::apply_edits(text, &self.edits).map_err(|e| Fail::Value(e.to_string()))
     }
 
     /// The scenario's name.

@@ -8,7 +8,6 @@
 
 mod bridge;
 mod table;
-mod tomledit;
 mod wire;
 
 use std::path::PathBuf;
