@@ -154,6 +154,87 @@ async fn check_locates_every_problem_in_the_words_of_cafe_check() {
 }
 
 #[tokio::test]
+async fn check_names_what_the_sliders_change() {
+    let s = studio();
+    let ok =
+        s.post("/api/check", json!({ "toml": builtin_toml("rush-hour"), "name": "rush-hour" })).await.json();
+    assert_eq!(
+        ok["kitchen"],
+        json!({ "cooks": 2, "equipment": [{ "name": "espresso_machine", "capacity": 1 }], "rate": null, "unit": "min" })
+    );
+    let poisson = "name = \"p\"\n[recipes.tea]\nsteps = [{ name = \"brew\", kind = \"hands-on\", duration = 1 }]\n[menu]\ntea = \"tea\"\n[customers.generate]\ncount = 5\ninterarrival = { dist = \"exponential\", mean = 4 }\n";
+    let p = s.post("/api/check", json!({ "toml": poisson })).await.json();
+    assert_eq!(p["ok"], true, "{p}");
+    assert_eq!(p["kitchen"]["rate"], 0.25);
+    let bad = s.post("/api/check", json!({ "toml": "name = 3" })).await.json();
+    assert_eq!(bad["kitchen"], Value::Null);
+}
+
+#[tokio::test]
+async fn edit_writes_the_sliders_values_into_the_toml_keeping_its_comments() {
+    let s = studio();
+    let text = builtin_toml("rush-hour");
+    let r = s
+        .post(
+            "/api/edit",
+            json!({ "toml": text, "name": "rush-hour", "set": { "cooks": 4, "equipment.espresso_machine": 3 } }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = r.json();
+    let edited = body["toml"].as_str().unwrap();
+    assert_eq!(body["changes"], json!(["cooks=4", "equipment.espresso_machine=3"]));
+    assert_eq!(
+        edited,
+        async_cafe::scenario::edit::apply_edits(text, &["cooks=4", "equipment.espresso_machine=3"]).unwrap()
+    );
+    // Every comment is still there, and the text loads as the changed kitchen.
+    for comment in text.lines().filter(|l| l.starts_with('#')) {
+        assert!(edited.contains(comment), "{comment} was lost");
+    }
+    let sc = async_cafe::scenario::load_str("rush-hour", edited).unwrap();
+    assert_eq!(sc.kitchen.cooks, 4);
+    assert_eq!(sc.kitchen.equipment[0].capacity, 3);
+    // A policy by name; nothing to set is the text as it was.
+    let p = s.post("/api/edit", json!({ "toml": text, "set": { "policy": "longest-chain" } })).await.json();
+    assert!(p["toml"].as_str().unwrap().contains("policy = \"longest-chain\""), "{p}");
+    let same = s.post("/api/edit", json!({ "toml": text, "set": {} })).await.json();
+    assert_eq!(same["toml"], text);
+}
+
+#[tokio::test]
+async fn edit_refuses_what_cafe_sweep_vary_refuses_in_its_words() {
+    let s = studio();
+    let text = builtin_toml("rush-hour");
+    let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+    for (name, value, spec) in [
+        ("cooks", json!(0), "cooks=0"),
+        ("cooks", json!(2.5), "cooks=2.5"),
+        ("equipment.espresso_machine", json!(0), "equipment.espresso_machine=0"),
+        ("equipment.espreso_machine", json!(2), "equipment.espreso_machine=2"),
+        ("equipment.oven", json!(2), "equipment.oven=2"),
+        ("arrivals.rate", json!(1), "arrivals.rate=1"),
+        ("baristas", json!(3), "baristas=3"),
+        ("policy", json!("fastest"), "policy=fastest"),
+    ] {
+        let body = s.post("/api/edit", json!({ "toml": text, "set": { name: value } })).await;
+        let body = body.error(StatusCode::UNPROCESSABLE_ENTITY);
+        let want = async_cafe::sweep::parse_vary(spec, &sc).unwrap_err().to_string();
+        assert_eq!(body["error"], want.as_str(), "{spec}");
+    }
+    let range = s.post("/api/edit", json!({ "toml": text, "set": { "cooks": "1..3" } })).await;
+    assert_eq!(range.error(StatusCode::UNPROCESSABLE_ENTITY)["error"], "`cooks=1..3`: give one value");
+    let not_number = s.post("/api/edit", json!({ "toml": text, "set": { "cooks": true } })).await;
+    assert!(not_number.error(StatusCode::BAD_REQUEST)["error"].as_str().unwrap().contains("give a number"));
+    let no_set = s.post("/api/edit", json!({ "toml": text })).await;
+    no_set.error(StatusCode::BAD_REQUEST);
+    // A scenario with problems: its problems, located, as every endpoint sends them.
+    let broken = s.post("/api/edit", json!({ "toml": "name = 3", "set": { "cooks": 2 } })).await;
+    let broken = broken.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!broken["problems"].as_array().unwrap().is_empty(), "{broken}");
+}
+
+#[tokio::test]
 async fn a_run_returns_the_json_report_of_cafe_run_and_is_kept_in_the_history() {
     let s = studio();
     let r =
@@ -536,7 +617,7 @@ async fn hostile_bodies_on_every_endpoint_get_a_4xx_never_a_5xx() {
             );
         }
     }
-    let posts = ["/api/check", "/api/run", "/api/compare", "/api/sweeps", "/api/live"];
+    let posts = ["/api/check", "/api/edit", "/api/run", "/api/compare", "/api/sweeps", "/api/live"];
     for body in &bodies {
         for path in posts {
             let req = Request::post(path).body(Body::from(body.clone())).unwrap();

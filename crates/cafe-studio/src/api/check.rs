@@ -3,7 +3,7 @@
 //! capacity warnings of both kitchens.
 
 use async_cafe::capacity;
-use async_cafe::model::Mode;
+use async_cafe::model::{Arrivals, Customers, Dist, Mode, Scenario};
 use async_cafe::scenario;
 use axum::Json;
 use serde::Serialize;
@@ -25,6 +25,50 @@ pub struct Checked {
     rendered: Option<String>,
     /// When ok: the capacity warnings of both kitchens.
     warnings: Vec<String>,
+    /// When ok: what the page's sliders change (`POST /api/edit`).
+    kitchen: Option<Kitchen>,
+}
+
+/// A kitchen's settings a slider can change, by their `cafe sweep --vary` names.
+#[derive(Serialize)]
+pub struct Kitchen {
+    /// `cooks`.
+    cooks: u16,
+    /// `equipment.NAME`: each piece's units, in the scenario's order.
+    equipment: Vec<Units>,
+    /// `arrivals.rate`, customers per `unit`: only for customers generated at a
+    /// Poisson rate.
+    rate: Option<f64>,
+    /// The scenario's time unit: `s`, `min`, ...
+    unit: &'static str,
+}
+
+/// A piece of equipment and how many units of it there are.
+#[derive(Serialize)]
+pub struct Units {
+    name: String,
+    capacity: u32,
+}
+
+fn kitchen(sc: &Scenario) -> Kitchen {
+    let rate = match &sc.customers {
+        Customers::Generate(g) => match g.arrivals {
+            Arrivals::Interarrival(Dist::Exponential { mean }) if mean > 0.0 => Some(1.0 / mean),
+            _ => None,
+        },
+        _ => None,
+    };
+    Kitchen {
+        cooks: sc.kitchen.cooks,
+        equipment: sc
+            .kitchen
+            .equipment
+            .iter()
+            .map(|e| Units { name: e.name.clone(), capacity: e.capacity })
+            .collect(),
+        rate,
+        unit: sc.unit.name(),
+    }
 }
 
 pub async fn check(Body(text): Body<ScenarioText>) -> Result<Json<Checked>, ApiError> {
@@ -35,12 +79,20 @@ pub async fn check(Body(text): Body<ScenarioText>) -> Result<Json<Checked>, ApiE
             problems: problems(&e),
             rendered: Some(e.render()),
             warnings: Vec::new(),
+            kitchen: None,
         },
         Ok(sc) => {
             let summary = scenario::ok_line(&sc, &format!("{}.toml", text.name()));
             let warnings =
                 [Mode::Async, Mode::Sync].into_iter().flat_map(|m| capacity::warnings(&sc, m)).collect();
-            Checked { ok: true, summary: Some(summary), problems: Vec::new(), rendered: None, warnings }
+            Checked {
+                ok: true,
+                summary: Some(summary),
+                problems: Vec::new(),
+                rendered: None,
+                warnings,
+                kitchen: Some(kitchen(&sc)),
+            }
         }
     })
     .await

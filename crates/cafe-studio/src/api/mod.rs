@@ -6,6 +6,7 @@
 mod builtins;
 mod check;
 mod compare;
+mod edit;
 mod exports;
 mod history;
 mod lanes;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<State> {
         .route("/scenarios", get(scenarios::list))
         .route("/scenarios/{name}", put(scenarios::save).delete(scenarios::delete))
         .route("/check", post(check::check))
+        .route("/edit", post(edit::edit))
         .route("/run", post(run::run))
         .route("/compare", post(compare::compare))
         .route("/live", post(live::start))
