@@ -109,6 +109,7 @@ async function check() {
     ? res.summary + (res.warnings.length ? ' — ' + res.warnings.join(' ') : '')
     : res.error || `${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}`;
   $('run').disabled = !res.ok;
+  showSliders(res.ok ? res.kitchen : null);
   markProblems(res.problems);
 }
 
@@ -171,7 +172,11 @@ $('save').addEventListener('click', async () => {
 
 // ---- running and showing both kitchens ---------------------------------------------
 
-$('run').addEventListener('click', async () => {
+let runSeq = 0;
+
+/** Runs both kitchens on the editor's text; only the latest of overlapping runs is shown. */
+async function runBoth() {
+  const seq = ++runSeq;
   const body = { toml: editor.getValue(), name: state.name };
   if ($('seed').value !== '') body.seed = Number($('seed').value);
   if ($('policy').value) body.policy = $('policy').value;
@@ -179,14 +184,114 @@ $('run').addEventListener('click', async () => {
   $('run').disabled = true;
   $('run').textContent = 'Running…';
   try {
-    show(await api('POST', '/compare', body));
+    const result = await api('POST', '/compare', body);
+    if (seq === runSeq) show(result);
+  } catch (e) {
+    if (seq === runSeq) $('run-error').textContent = e.message;
+  } finally {
+    if (seq === runSeq) {
+      $('run').disabled = false;
+      $('run').textContent = 'Run both kitchens';
+    }
+  }
+}
+$('run').addEventListener('click', runBoth);
+
+// ---- the kitchen's sliders ------------------------------------------------------------
+
+// One slider for the cooks, one per kind of equipment (and the arrival rate of
+// customers generated at a Poisson rate), built from the check's `kitchen`. Moving
+// one writes its value into the TOML (`POST /api/edit`: the text stays the truth,
+// its comments kept) and, 0.3 s after the last move, runs both kitchens again.
+const sliders = { names: '', inputs: new Map(), pending: new Map(), editSeq: 0, editTimer: null, runTimer: null };
+
+function sliderSpecs(kitchen) {
+  const specs = [{ name: 'cooks', label: 'Cooks', value: kitchen.cooks, min: 1, max: Math.max(8, kitchen.cooks * 2), step: 1 }];
+  for (const e of kitchen.equipment) {
+    specs.push({ name: `equipment.${e.name}`, label: e.name.replaceAll('_', ' '), value: e.capacity, min: 1, max: Math.max(6, e.capacity * 2), step: 1 });
+  }
+  if (kitchen.rate !== null && kitchen.rate !== undefined) {
+    const r = kitchen.rate;
+    const step = Number((r / 20).toPrecision(1));
+    specs.push({ name: 'arrivals.rate', label: `Customers per ${kitchen.unit}`, value: r, min: step, max: Number((r * 4).toPrecision(2)), step });
+  }
+  return specs;
+}
+
+/** Shows the kitchen's sliders (or hides them when the scenario has problems). */
+function showSliders(kitchen) {
+  if (!kitchen) {
+    $('sliders').hidden = true;
+    return;
+  }
+  $('sliders').hidden = false;
+  const specs = sliderSpecs(kitchen);
+  const names = specs.map((x) => x.name).join(' ');
+  // The same parameters: only the values the user is not moving follow the text.
+  if (names === sliders.names) {
+    for (const spec of specs) {
+      const input = sliders.inputs.get(spec.name);
+      if (sliders.pending.size || document.activeElement === input) continue;
+      if (spec.value > Number(input.max)) input.max = String(spec.max);
+      input.value = String(spec.value);
+      input.nextElementSibling.value = String(spec.value);
+    }
+    return;
+  }
+  sliders.names = names;
+  sliders.inputs.clear();
+  const list = $('slider-list');
+  list.replaceChildren();
+  for (const spec of specs) {
+    const id = `slider-${spec.name.replace(/[^a-z0-9_-]/gi, '-')}`;
+    const input = el('input', { id, type: 'range', min: spec.min, max: spec.max, step: spec.step, 'data-param': spec.name });
+    input.value = String(spec.value);
+    const shown = el('output', { for: id, 'aria-live': 'polite', text: String(spec.value) });
+    input.addEventListener('input', () => {
+      shown.value = input.value;
+      sliders.pending.set(spec.name, Number(input.value));
+      clearTimeout(sliders.editTimer);
+      sliders.editTimer = setTimeout(writeSliders, 60);
+    });
+    list.append(el('label', { for: id, text: spec.label }), input, shown);
+    sliders.inputs.set(spec.name, input);
+  }
+}
+
+/** Writes the sliders' new values into the editor's text, then runs both kitchens (debounced). */
+async function writeSliders() {
+  const set = Object.fromEntries(sliders.pending);
+  sliders.pending.clear();
+  const seq = ++sliders.editSeq;
+  let edited;
+  try {
+    edited = await api('POST', '/edit', { toml: editor.getValue(), name: state.name, set });
   } catch (e) {
     $('run-error').textContent = e.message;
-  } finally {
-    $('run').disabled = false;
-    $('run').textContent = 'Run both kitchens';
+    return;
   }
-});
+  if (seq !== sliders.editSeq) return;
+  replaceText(edited.toml);
+  clearTimeout(sliders.runTimer);
+  sliders.runTimer = setTimeout(runBoth, 300);
+}
+
+/** Puts `text` in the editor, changing only the lines that differ (the cursor and scroll stay). */
+function replaceText(text) {
+  const now = editor.getValue().split('\n');
+  const next = text.split('\n');
+  if (now.length !== next.length) {
+    const scroll = editor.getScrollInfo();
+    editor.setValue(text);
+    editor.scrollTo(scroll.left, scroll.top);
+    return;
+  }
+  editor.operation(() => {
+    next.forEach((line, i) => {
+      if (line !== now[i]) editor.replaceRange(line, { line: i, ch: 0 }, { line: i, ch: now[i].length }, '+slider');
+    });
+  });
+}
 
 function unitOf(result) {
   return result.sides[0].report.time_unit;

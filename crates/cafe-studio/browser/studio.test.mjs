@@ -4,7 +4,8 @@
 // animation and scrubs it; runs it live on the real clock and sees the kitchen,
 // narrative and timeline advance, then stops it; types a mistake and sees it
 // located; runs a small sweep and sees its progress and answer; restarts the studio
-// and reopens the run from the history; pages through the history. Screenshots go
+// and reopens the run from the history; pages through the history; moves the
+// kitchen's sliders on rush-hour and sees the TOML and the results change. Screenshots go
 // to target/studio-browser/.
 //
 // CAFE_BIN: the `cafe` binary (default target/debug/cafe); CAFE_CHROMIUM: the
@@ -282,5 +283,51 @@ test('the history shows a page at a time, and older entries on asking', async ()
   assert.equal(all[28], 1);
   assert.ok(await page.isHidden('#history-older'), 'nothing older');
   await shot('11-history-paged');
+  assert.deepEqual(problems, []);
+});
+
+test("the kitchen's sliders rewrite the TOML and run both kitchens again", async () => {
+  // Last: the comparisons the sliders run join the history the tests above count.
+  await page.click('button[data-tab=kitchen]');
+  await page.selectOption('#builtin', 'rush-hour');
+  await page.waitForSelector('#check.ok');
+  const cooks = page.locator('#slider-cooks');
+  await cooks.waitFor();
+  assert.equal(await page.textContent('#sliders legend'), 'Kitchen');
+  assert.equal(await page.textContent('label[for=slider-cooks]'), 'Cooks');
+  assert.equal(await page.textContent('label[for=slider-equipment-espresso_machine]'), 'espresso machine');
+  assert.equal(await cooks.inputValue(), '2');
+  assert.equal(await page.textContent('output[for=slider-cooks]'), '2');
+  // The scenario's own seed and policy (reopening lunch from the history set its seed).
+  await page.fill('#seed', '');
+  await page.selectOption('#policy', '');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#totals .value')?.textContent === '177.92 min');
+  const meanWait = () => page.$$eval('#stats tr', (rows) => {
+    const row = rows.find((r) => r.firstChild.textContent === 'mean wait');
+    return [...row.children].slice(1).map((c) => c.textContent);
+  });
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['177.92 min', '176.28 min', '1.01×']);
+  assert.deepEqual(await meanWait(), ['2.87 min', '0.54 min']);
+  const before = await page.evaluate(() => studio.editor.getValue());
+
+  // Two more baristas: the text says so (its comments kept), and both kitchens run again.
+  await cooks.fill('4');
+  assert.equal(await page.textContent('output[for=slider-cooks]'), '4');
+  await page.waitForFunction(() => /^cooks = 4$/m.test(studio.editor.getValue()));
+  const after = await page.evaluate(() => studio.editor.getValue());
+  const changed = before.split('\n').map((l, i) => [l, after.split('\n')[i]]).filter(([a, b]) => a !== b);
+  assert.deepEqual(changed, [['cooks = 2', 'cooks = 4']]);
+  await page.waitForFunction(() => document.querySelector('#totals .value')?.textContent === '177.36 min', null, { timeout: 20000 });
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['177.36 min', '176.20 min', '1.01×']);
+  assert.deepEqual(await meanWait(), ['0.18 min', '0.03 min']);
+  assert.equal(await page.locator('.side').first().locator('.cook').count(), 4, 'four cooks drawn');
+  await shot('12-sliders');
+
+  // A second espresso machine: its line changes, the cost beside it stays.
+  await page.locator('#slider-equipment-espresso_machine').fill('2');
+  await page.waitForFunction(() => studio.editor.getValue().includes('espresso_machine = { capacity = 2, cost = 12 }'));
+  await page.waitForSelector('#check.ok');
+  assert.equal(await cooks.inputValue(), '4', 'the cooks slider keeps its value');
   assert.deepEqual(problems, []);
 });
