@@ -168,6 +168,16 @@ mod tests {
     }
 
     #[test]
+    fn a_kitchen_not_written_is_added_at_the_end() {
+        // coffee-shop has no `[kitchen]`: its one cook is the default.
+        let text = builtin_text("coffee-shop");
+        let edited = apply_edits(text, &["cooks=3"]).unwrap();
+        assert!(edited.starts_with(text.trim_end()), "the text before is as it was");
+        assert!(edited.ends_with("[kitchen]\ncooks = 3\n"), "{edited}");
+        assert_eq!(load_str("coffee-shop", &edited).unwrap().kitchen.cooks, 3);
+    }
+
+    #[test]
     fn a_new_rate_replaces_an_exponential_interarrival() {
         let text = "name = \"p\"\nunit = \"min\"\n[kitchen]\ncooks = 1\n[recipes.tea]\nsteps = [{ name = \"brew\", kind = \"hands-on\", duration = 1 }]\n[menu]\ntea = \"tea\"\n[customers.generate]\ncount = 5\ninterarrival = { dist = \"exponential\", mean = 2 }\n";
         load_str("p", text).unwrap();
