@@ -164,6 +164,26 @@ impl fmt::Display for VaryError {
 
 impl std::error::Error for VaryError {}
 
+/// Why one setting (`cooks=3`: [`super::set_one`]) cannot be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetError {
+    /// What `--vary` would say of it.
+    Vary(VaryError),
+    /// It gives a range or a list where one value is wanted (the setting as given).
+    NotOne(String),
+}
+
+impl fmt::Display for SetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetError::Vary(e) => e.fmt(f),
+            SetError::NotOne(spec) => write!(f, "`{spec}`: give one value"),
+        }
+    }
+}
+
+impl std::error::Error for SetError {}
+
 /// A `--target` that cannot be used: the text as given, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetError {

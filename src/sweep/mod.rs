@@ -81,13 +81,13 @@ mod vary;
 
 #[cfg(feature = "export")]
 pub use self::csv::csv;
-pub use error::{SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
+pub use error::{SetError, SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
 #[cfg(feature = "report")]
 pub use page::html;
 pub use request::{Checked, Request, RequestError};
 pub use table::{render_answer, render_answer_within, render_table, render_table_within};
 pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
-pub use vary::{Param, Vary, check_varies, parse_vary};
+pub use vary::{Param, Vary, check_varies, parse_vary, poisson_rate, set_one};
 
 /// Configurations in one sweep, at most.
 pub const MAX_CONFIGURATIONS: usize = 10_000;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::MAX_CONFIGURATIONS;
-use super::error::{VaryError, VaryProblem};
+use super::error::{SetError, VaryError, VaryProblem};
 use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
 use crate::suggest;
 
@@ -81,6 +81,39 @@ pub struct Vary {
     pub values: Vec<f64>,
 }
 
+/// `sc` with one setting made (`cooks=3`, `equipment.oven=2`, `arrivals.rate=1.5`,
+/// `policy=fifo`), checked as `--vary` checks it, and the setting as it is written
+/// into the scenario's text ([`crate::scenario::edit::apply_edits`]).
+///
+/// ```
+/// let shop = async_cafe::builtin::find("rush-hour").unwrap().load().unwrap();
+/// let (four, written) = async_cafe::sweep::set_one(&shop, "cooks=4").unwrap();
+/// assert_eq!((four.kitchen.cooks, written.as_str()), (4, "cooks=4"));
+/// let range = async_cafe::sweep::set_one(&shop, "cooks=1..3").unwrap_err();
+/// assert_eq!(range.to_string(), "`cooks=1..3`: give one value");
+/// ```
+pub fn set_one(sc: &Scenario, spec: &str) -> Result<(Scenario, String), SetError> {
+    let vary = parse_vary(spec, sc).map_err(SetError::Vary)?;
+    let [v] = vary.values[..] else {
+        return Err(SetError::NotOne(spec.to_string()));
+    };
+    let written = format!("{}={}", vary.param.name(), vary.param.show(v));
+    Ok((super::apply(sc, std::slice::from_ref(&vary), &[v]), written))
+}
+
+/// The rate at which `sc`'s customers arrive, per unit of the scenario's time, when
+/// they arrive at a Poisson rate (exponential interarrival times): what
+/// `arrivals.rate` varies. `None` for any other arrivals.
+pub fn poisson_rate(sc: &Scenario) -> Option<f64> {
+    match &sc.customers {
+        Customers::Generate(g) => match g.arrivals {
+            Arrivals::Interarrival(Dist::Exponential { mean }) => Some(1.0 / mean),
+            _ => None,
+        },
+        Customers::List(_) => None,
+    }
+}
+
 /// Parses a `--vary` spec against the scenario it varies: `cooks=1..6` (a range,
 /// both ends included), `equipment.NAME=1..3`, `arrivals.rate=0.5,1,2` (a list);
 /// ranges and lists both work for every parameter. Errors name the spec.
@@ -107,11 +140,7 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
         }
         return Ok(Vary { param: Param::Policy, values: out });
     } else if name == "arrivals.rate" {
-        let poisson = matches!(
-            &sc.customers,
-            Customers::Generate(g) if matches!(g.arrivals, Arrivals::Interarrival(Dist::Exponential { .. }))
-        );
-        if !poisson {
+        if poisson_rate(sc).is_none() {
             return fail(VaryProblem::NotPoisson);
         }
         Param::ArrivalRate

@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 use std::io;
 
 use crate::event::{Event, Sink};
-use crate::model::{Customers, Scenario};
+use crate::model::Scenario;
 use crate::time::{TICKS_PER_SECOND, Ticks};
 
 use super::rows::{EVENT_HEADER, EventRow, OrderRow, Rows, STEP_HEADER, StepRow, Tabulator, order_header};
@@ -580,11 +580,7 @@ struct Builder<'s> {
 /// How many orders a run of `sc` should have, as far as the scenario says (at most
 /// 4 Mi: room is made for that many rows, not filled).
 fn expected_orders(sc: &Scenario) -> usize {
-    let n = match &sc.customers {
-        Customers::List(l) => l.len() as u64,
-        Customers::Generate(g) => g.count.unwrap_or(0),
-    };
-    n.min(1 << 22) as usize
+    crate::sweep::expected_customers(sc).map_or(0, |n| n.min((1 << 22) as f64) as usize)
 }
 
 /// The outcomes, in the order of their codes in the `outcome` column.
@@ -595,21 +591,6 @@ fn outcome_code(outcome: Option<&str>) -> u32 {
         None => Dict::MISSING,
         Some(o) => OUTCOMES.iter().position(|&x| x == o).expect("an outcome") as u32,
     }
-}
-
-/// Appends `n` in decimal, as `Display` writes it.
-fn push_decimal(text: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    text.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn opt_seconds(t: Option<Ticks>) -> Option<f64> {
@@ -629,7 +610,7 @@ impl<'s> Rows<'s> for Builder<'s> {
             Some(name) => text.push_str(name),
             None => {
                 text.push_str("Customer ");
-                push_decimal(text, row.id);
+                text.push_str(itoa::Buffer::new().format(row.id));
             }
         });
         // Item and option values are coded by their index in the scenario.

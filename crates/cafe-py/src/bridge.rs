@@ -211,13 +211,9 @@ impl Sc {
     /// The scenario with `spec` (`cooks=3`, `equipment.oven=2`, `arrivals.rate=1.5`,
     /// `policy=longest-chain`) applied as a sweep applies it; errors in `--vary`'s words.
     pub fn edit(&self, spec: &str) -> Result<Sc, Fail> {
-        let vary = sweep::parse_vary(spec, &self.model).map_err(|e| Fail::Value(e.to_string()))?;
-        if vary.values.len() != 1 {
-            return Err(Fail::Value(format!("`{spec}`: give one value")));
-        }
-        let model = sweep::apply(&self.model, std::slice::from_ref(&vary), &vary.values);
+        let (model, written) = sweep::set_one(&self.model, spec).map_err(|e| Fail::Value(e.to_string()))?;
         let mut edits = self.edits.clone();
-        edits.push(format!("{}={}", vary.param.name(), vary.param.show(vary.values[0])));
+        edits.push(written);
         Ok(Sc { origin: self.origin.clone(), edits, model: Arc::new(model) })
     }
 

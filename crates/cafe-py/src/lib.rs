@@ -16,12 +16,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_cafe::clock::Cancel;
+use async_cafe::view::columns::TableSet;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
-use async_cafe::view::columns::TableSet;
 use bridge::{Fail, Sc};
 use table::{Col, Table};
 
@@ -350,8 +350,8 @@ impl PyScenario {
     /// the statistics. `record`: keep the tables as the run goes: True (all three),
     /// False, or the names of some ("orders", "steps", "events"); by default all
     /// three on the real clock and none on the virtual clock, whose tables are made
-    /// again (the same run, into that table alone) when first asked for. `behind`: on the real clock, "warn" or "stop" when the
-    /// engine cannot keep up. `echo`: also write each line of the narrative to
+    /// again (the same run, into that table alone) when first asked for. `behind`:
+    /// on the real clock, "warn" or "stop" when the engine cannot keep up. `echo`: also write each line of the narrative to
     /// `sys.stdout` as it happens (as `cafe run` prints it).
     ///
     /// The engine runs with the GIL released. Ctrl-C stops it cleanly and raises

@@ -3,8 +3,8 @@
 //! capacity warnings of both kitchens.
 
 use async_cafe::capacity;
-use async_cafe::model::{Arrivals, Customers, Dist, Mode, Scenario};
-use async_cafe::scenario;
+use async_cafe::model::{Mode, Scenario};
+use async_cafe::{scenario, sweep};
 use axum::Json;
 use serde::Serialize;
 
@@ -51,13 +51,6 @@ pub struct Units {
 }
 
 fn kitchen(sc: &Scenario) -> Kitchen {
-    let rate = match &sc.customers {
-        Customers::Generate(g) => match g.arrivals {
-            Arrivals::Interarrival(Dist::Exponential { mean }) if mean > 0.0 => Some(1.0 / mean),
-            _ => None,
-        },
-        _ => None,
-    };
     Kitchen {
         cooks: sc.kitchen.cooks,
         equipment: sc
@@ -66,7 +59,7 @@ fn kitchen(sc: &Scenario) -> Kitchen {
             .iter()
             .map(|e| Units { name: e.name.clone(), capacity: e.capacity })
             .collect(),
-        rate,
+        rate: sweep::poisson_rate(sc).filter(|r| r.is_finite()),
         unit: sc.unit.name(),
     }
 }

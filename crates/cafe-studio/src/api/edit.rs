@@ -45,13 +45,10 @@ pub async fn edit(Body(req): Body<EditRequest>) -> Result<Json<Edited>, ApiError
                     )));
                 }
             };
-            let spec = format!("{name}={value}");
-            let vary = sweep::parse_vary(&spec, &sc).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-            let [v] = vary.values[..] else {
-                return Err(ApiError::unprocessable(format!("`{spec}`: give one value")));
-            };
-            changes.push(format!("{}={}", vary.param.name(), vary.param.show(v)));
-            sc = sweep::apply(&sc, std::slice::from_ref(&vary), &[v]);
+            let (changed, written) = sweep::set_one(&sc, &format!("{name}={value}"))
+                .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+            changes.push(written);
+            sc = changed;
         }
         let toml =
             apply_edits(&req.text.toml, &changes).map_err(|e| ApiError::unprocessable(e.to_string()))?;

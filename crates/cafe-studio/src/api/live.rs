@@ -160,8 +160,6 @@ pub async fn start(
         let want = Want {
             report: true,
             stats: true,
-            trace: true,
-            order_lanes: true,
             cancel: live.cancel.clone(),
             max_customers: Some(most),
             ..Want::default()
@@ -170,7 +168,8 @@ pub async fn start(
             sc: &sc,
             live: live.clone(),
             narrator: Narrator::new(&sc, spec.mode),
-            trace: TraceView::new(&sc, spec.mode, false),
+            // The one trace of the run: streamed as it goes, kept when it ends.
+            trace: TraceView::new(&sc, spec.mode, true),
             sent: HashMap::new(),
         };
         let outcome =
@@ -184,7 +183,7 @@ pub async fn start(
                     spec.mode.title(),
                     if status == Status::Cancelled { ": stopped" } else { "" }
                 );
-                let lanes = ran.trace.map(|t| super::lanes::lanes(&sc, &t));
+                let lanes = super::lanes::lanes(&sc, &streamer.trace.finish());
                 let result = json!({
                     "scenario": sc.name, "summary": sc.summary, "speed": speed,
                     "worst_lag_s": lag, "lanes": lanes, "report": ran.report,
