@@ -71,6 +71,7 @@ mod chooser;
 mod cooks;
 mod door;
 mod order;
+mod ready;
 mod semaphore;
 mod step;
 mod timers;
@@ -90,6 +91,7 @@ use cooks::Cooks;
 pub(crate) use cooks::{BusyKeys, FEW_COOKS, HeapKeys, SortedKeys};
 use door::{Door, DoorState};
 use order::{OrderRt, OrderState, Outer};
+use ready::Ready;
 use semaphore::{Semaphore, Waiter};
 use step::{StepRt, StepState};
 use timers::Timer;
@@ -148,7 +150,7 @@ pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     source: OrderSource<'s>,
     now: Ticks,
     start: Ticks,
-    ready: VecDeque<Handle>,
+    ready: Ready,
     /// Under a dispatch policy other than `fifo`, the ready handles are moved here.
     chooser: Chooser,
     timers: BinaryHeap<Reverse<Timer>>,
@@ -192,7 +194,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             source,
             now: 0,
             start: 0,
-            ready: VecDeque::new(),
+            ready: Ready::new(),
             chooser: Chooser::default(),
             timers: BinaryHeap::new(),
             cancelled_timers: 0,
@@ -418,6 +420,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     }
 
     /// Schedules a task's wakeup.
+    #[inline(always)]
     fn wake(&mut self, task: Task) {
         if let Task::Step(o, s) = task {
             self.orders[o as usize].steps[s as usize].wake_pending = true;
