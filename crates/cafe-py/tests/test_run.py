@@ -167,24 +167,36 @@ def test_bad_arguments_are_value_errors_in_the_commands_words():
 
 def test_the_engine_runs_without_the_gil():
     """Another Python thread keeps running while a long run is in the engine."""
-    big = ac.Scenario.from_toml(mmc_toml(count=400_000), name="mmc")
-    ticks = []
-    stop = threading.Event()
 
-    def count():
-        while not stop.is_set():
-            ticks.append(1)
-            time.sleep(0.001)
+    def run_counting(count: int) -> tuple[float, int]:
+        """Seconds a run of `count` customers took, and the other thread's ticks."""
+        big = ac.Scenario.from_toml(mmc_toml(count=count), name="mmc")
+        ticks = []
+        stop = threading.Event()
 
-    t = threading.Thread(target=count)
-    t.start()
-    start = time.perf_counter()
-    big.run()
-    took = time.perf_counter() - start
-    stop.set()
-    t.join()
-    assert took > 0.05
-    assert len(ticks) >= 10, (len(ticks), took)
+        def tick():
+            while not stop.is_set():
+                ticks.append(1)
+                time.sleep(0.001)
+
+        t = threading.Thread(target=tick)
+        t.start()
+        start = time.perf_counter()
+        big.run()
+        took = time.perf_counter() - start
+        stop.set()
+        t.join()
+        return took, len(ticks)
+
+    # A run long enough for the other thread to tick many times, however fast this
+    # machine is: the run grows until it takes a tenth of a second.
+    count = 200_000
+    took, ticks = run_counting(count)
+    while took < 0.1:
+        count *= 2
+        took, ticks = run_counting(count)
+    # Holding the GIL, the engine would let the thread in only at the run's ends.
+    assert ticks >= 10, (ticks, took, count)
 
 
 def _interrupt_after(seconds: float) -> threading.Timer:
