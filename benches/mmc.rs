@@ -4,8 +4,9 @@
 //!     cargo bench --bench mmc
 //!
 //! SimPy runs `shared/reference/perf/mmc_simpy.py` (the same model: Poisson arrivals,
-//! exponential service, c baristas, FCFS) in the same run, when `python3` can import
-//! `simpy` (`pip install simpy==4.1.2`); otherwise that line says so. Customers per
+//! exponential service, c baristas, FCFS) in the same run, when `$PYTHON` (default
+//! `python3`) can import `simpy` (`pip install simpy==4.1.2`); otherwise that line
+//! says so. Customers per
 //! second are the best of three runs on both sides. Ours three ways: with the
 //! statistics the SimPy script computes (the like-for-like comparison, checked
 //! against Erlang C), with the full statistics a user gets (`StatsView`), and with
@@ -14,6 +15,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
+
+#[path = "common/machine.rs"]
+mod machine;
 
 use async_cafe::capacity;
 use async_cafe::clock::{Behind, RealClock};
@@ -73,7 +77,8 @@ fn simpy_once(lam: f64, mu: f64, c: u16, n: u64) -> Result<f64, String> {
     if !script.exists() {
         return Err(format!("{} not found", script.display()));
     }
-    let out = Command::new("python3")
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = Command::new(&python)
         .arg(&script)
         .args([
             "--lam",
@@ -86,7 +91,7 @@ fn simpy_once(lam: f64, mu: f64, c: u16, n: u64) -> Result<f64, String> {
             &n.to_string(),
         ])
         .output()
-        .map_err(|e| format!("python3: {e}"))?;
+        .map_err(|e| format!("{python}: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_string());
     }
@@ -143,6 +148,7 @@ impl Sink for SimpyStats {
 fn main() {
     let n: u64 = 1_000_000;
     println!("M/M/c café, {n} customers, virtual clock, customers per second (best of 3 on both sides)");
+    println!("on {}", machine::processor());
     for (lam, mu, c) in [(0.9, 1.0, 1u16), (3.6, 1.0, 4)] {
         let sc = mmc(lam, mu, c, n);
         let mut like_simpy = SimpyStats::new(n);

@@ -25,6 +25,9 @@
 //! The `cafe` binary is the release build beside this benchmark's
 //! (`target/release/cafe`), or `$CAFE`.
 
+#[path = "common/machine.rs"]
+mod machine;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -176,6 +179,7 @@ fn main() {
     println!(
         "M/M/4 café (λ 3.6, μ 1), {CUSTOMERS} customers, virtual clock, {rounds} rounds: customers per second of wall time (median) and of CPU time"
     );
+    println!("on {}", machine::processor());
     println!("  {:<48} {:>11} {:>11} {:>11} {:>11}", "", "wall", "× SimPy", "CPU", "× SimPy");
     let show = |what: &str, t: &Times| {
         let (wall, cpu) = t.rates();
