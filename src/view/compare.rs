@@ -63,6 +63,15 @@ impl Comparison {
         first.outcome.end as f64 / last.outcome.end.max(1) as f64
     }
 
+    /// [`capacity::warnings`](crate::capacity::warnings) of each kitchen compared, in
+    /// the order of the sides: both kitchens, or the asynchronous one once whatever
+    /// policies it ran under (the warnings do not depend on the policy).
+    pub fn warnings(&self, sc: &Scenario) -> Vec<String> {
+        let mut modes: Vec<Mode> = self.sides.iter().map(|s| s.mode).collect();
+        modes.dedup();
+        modes.into_iter().flat_map(|m| crate::capacity::warnings(sc, m)).collect()
+    }
+
     /// The totals and statistics side by side, times in the scenario's unit (what
     /// `cafe compare` prints under its timelines), then the speedup: for modes, of
     /// the asynchronous kitchen, and why ([`crate::view::why`]); for policies, of each

@@ -665,6 +665,11 @@ pub fn compare(
 }
 
 impl CmpOut {
+    /// Capacity warnings of the kitchens compared (what `cafe compare` prints on
+    /// stderr).
+    pub fn warnings(&self) -> Vec<String> {
+        self.cmp.warnings(&self.sc)
+    }
     /// How many times faster the last side is than the first.
     pub fn speedup(&self) -> f64 {
         self.cmp.speedup()

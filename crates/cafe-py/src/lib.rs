@@ -467,7 +467,13 @@ impl PyScenario {
         );
         let out = out.map_err(|e| err(py, e))?;
         match (out, signal) {
-            (Some(cmp), None) => Ok(Comparison { cmp }),
+            (Some(cmp), None) => {
+                let warn = helpers(py)?;
+                for w in cmp.warnings() {
+                    warn.call_method1("warn", (w,))?;
+                }
+                Ok(Comparison { cmp })
+            }
             _ => Err(interrupted(py, "the comparison was", None)),
         }
     }

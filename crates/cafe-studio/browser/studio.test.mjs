@@ -5,8 +5,9 @@
 // narrative and timeline advance, then stops it; types a mistake and sees it
 // located; runs a small sweep and sees its progress and answer; restarts the studio
 // and reopens the run from the history; pages through the history; moves the
-// kitchen's sliders on rush-hour and sees the TOML and the results change. Screenshots go
-// to target/studio-browser/.
+// kitchen's sliders on rush-hour and sees the TOML and the results change; types a
+// café with Poisson customers and moves its arrival-rate slider. Screenshots go to
+// target/studio-browser/.
 //
 // CAFE_BIN: the `cafe` binary (default target/debug/cafe); CAFE_CHROMIUM: the
 // browser (default /usr/bin/chromium).
@@ -287,7 +288,7 @@ test('the history shows a page at a time, and older entries on asking', async ()
 });
 
 test("the kitchen's sliders rewrite the TOML and run both kitchens again", async () => {
-  // Last: the comparisons the sliders run join the history the tests above count.
+  // Late: the comparisons the sliders run join the history the tests above count.
   await page.click('button[data-tab=kitchen]');
   await page.selectOption('#builtin', 'rush-hour');
   await page.waitForSelector('#check.ok');
@@ -329,5 +330,54 @@ test("the kitchen's sliders rewrite the TOML and run both kitchens again", async
   await page.waitForFunction(() => studio.editor.getValue().includes('espresso_machine = { capacity = 2, cost = 12 }'));
   await page.waitForSelector('#check.ok');
   assert.equal(await cooks.inputValue(), '4', 'the cooks slider keeps its value');
+  assert.deepEqual(problems, []);
+});
+
+test('the arrival-rate slider of a café with Poisson customers changes its rate', async () => {
+  // No built-in has customers at a Poisson rate: one is typed into the editor.
+  const counter = [
+    '# A counter café whose customers come at a Poisson rate.',
+    'name = "counter"',
+    'unit = "min"',
+    'seed = 3',
+    '',
+    '[kitchen]',
+    'cooks = 1',
+    '',
+    '[recipes.coffee]',
+    'steps = [',
+    '    { name = "take the order", kind = "hands-on", duration = 0.5 },',
+    '    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 1 }, after = ["take the order"] },',
+    ']',
+    '',
+    '[menu]',
+    'coffee = "coffee"',
+    '',
+    '[customers.generate]',
+    'until = 60',
+    'rate = 1  # customers a minute',
+    '',
+  ].join('\n');
+  await page.evaluate((t) => studio.editor.setValue(t), counter);
+  await page.waitForSelector('#check.ok');
+  const rate = page.locator('#slider-arrivals-rate');
+  await rate.waitFor();
+  assert.equal(await page.textContent('label[for=slider-arrivals-rate]'), 'Customers per min');
+  assert.equal(await rate.inputValue(), '1');
+  assert.deepEqual(await rate.evaluate((r) => [r.min, r.max, r.step]), ['0.05', '4', '0.05']);
+  await page.fill('#seed', '');
+  await page.selectOption('#policy', '');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#totals .value')?.textContent === '92.51 min');
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['92.51 min', '59.51 min', '1.55×']);
+
+  // Half as many customers again: the synchronous cook falls far behind, the
+  // asynchronous one keeps up (`cafe compare` of the same text gives these).
+  await rate.fill('1.5');
+  assert.equal(await page.textContent('output[for=slider-arrivals-rate]'), '1.5');
+  await page.waitForFunction(() => /^rate = 1\.5  # customers a minute$/m.test(studio.editor.getValue()));
+  await page.waitForFunction(() => document.querySelector('#totals .value')?.textContent === '142.19 min', null, { timeout: 20000 });
+  assert.deepEqual(await page.locator('.total .value').allTextContents(), ['142.19 min', '62.47 min', '2.28×']);
+  await shot('13-rate-slider');
   assert.deepEqual(problems, []);
 });

@@ -429,9 +429,58 @@ rate = 3
         stderr(&o),
         "warning: the asynchronous kitchen cannot keep up: its customers need 3.00 cooks busy all the time, and the kitchen has 2 (a load of 150%), so the queue grows without bound; give it at least 4, or bring fewer customers\n"
     );
+    // `cafe compare` says it too, of each kitchen that cannot keep up, and compares.
+    let o = cafe(&["compare", p, "--no-timeline"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "warning: the synchronous kitchen cannot keep up: its customers need 3.00 cooks busy all the time, and the kitchen has 2 (a load of 150%), so the queue grows without bound; give it at least 4, or bring fewer customers\n\
+         warning: the asynchronous kitchen cannot keep up: its customers need 3.00 cooks busy all the time, and the kitchen has 2 (a load of 150%), so the queue grows without bound; give it at least 4, or bring fewer customers\n"
+    );
+    assert!(stdout(&o).contains("orders served"), "{}", stdout(&o));
     // At half the rate, nothing is said.
     std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("rate = 3", "rate = 1.5")).unwrap();
     assert_eq!(stderr(&cafe(&["run", p, "--clock", "virtual"])), "");
+    assert_eq!(stderr(&cafe(&["compare", p, "--no-timeline"])), "");
+}
+
+#[test]
+fn compare_warns_of_the_synchronous_kitchen_alone_when_only_it_falls_behind() {
+    // A customer a minute, each half a minute of the cook's hands and a minute's
+    // unattended brew: the synchronous cook, standing by through the brew, needs 1.5
+    // cooks; the asynchronous one needs half a cook.
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("counter.toml");
+    std::fs::write(
+        &path,
+        r#"
+unit = "min"
+[kitchen]
+cooks = 1
+[recipes.coffee]
+steps = [
+    { name = "take the order", kind = "hands-on", duration = 0.5 },
+    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 1 }, after = ["take the order"] },
+]
+[menu]
+coffee = "coffee"
+[customers.generate]
+until = 60
+rate = 1
+"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let o = cafe(&["compare", p, "--no-timeline"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "warning: the synchronous kitchen cannot keep up: its customers need 1.50 cooks busy all the time, and the kitchen has 1 (a load of 150%), so the queue grows without bound; give it at least 2, or bring fewer customers\n"
+    );
+    // Comparing policies runs the asynchronous kitchen only, which keeps up.
+    let o = cafe(&["compare", p, "--no-timeline", "--policy", "fifo,unattended-first"]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]
@@ -589,6 +638,8 @@ fn sigterm_and_sigint_stop_a_comparison_at_once_with_nothing_written() {
         let o = child.wait_with_output().unwrap();
         assert!(signalled.elapsed().as_secs() < 5, "{signal}: the comparison went on after the signal");
         assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        // Not even the synchronous kitchen's warning (its cook, standing by through
+        // every brew, is busy all the time): what a comparison says comes after its runs.
         assert_eq!((stdout(&o), stderr(&o)), (String::new(), String::new()), "{signal}");
         assert_eq!(names(dir.path()), ["many.toml"], "{signal}: no report, no temporary file");
     }

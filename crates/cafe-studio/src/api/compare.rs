@@ -5,7 +5,6 @@
 
 use std::io;
 
-use async_cafe::capacity;
 use async_cafe::model::{Mode, Scenario};
 use async_cafe::ops::{self, ClockKind, CompareOptions, Comparison, RunSpec, Want};
 use async_cafe::time;
@@ -80,8 +79,7 @@ pub async fn compare(
             }));
         }
         let headline = headline(&sc, &cmp);
-        let warnings: Vec<String> =
-            [Mode::Sync, Mode::Async].into_iter().flat_map(|m| capacity::warnings(&sc, m)).collect();
+        let warnings = cmp.warnings(&sc);
         let result = json!({
             "scenario": sc.name,
             "summary": sc.summary,

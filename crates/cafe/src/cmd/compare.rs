@@ -15,7 +15,7 @@ use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::CompareArgs;
 use crate::error::Error;
-use crate::output::{self, Output};
+use crate::output::{self, Output, say};
 use crate::signals::Interrupts;
 
 /// Runs and compares the kitchens `args` asks for, writing the timelines and the table
@@ -45,6 +45,10 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
         Err(ops::Error::Io(e)) => return Err(e.into()),
         Err(e) => return Err(Error::Overran(e.to_string())),
     };
+    // A kitchen that cannot keep up is said so, as `cafe run` says it.
+    for warning in cmp.warnings(&sc) {
+        say(&format!("{warning}\n"));
+    }
     let by_policy = cmp.compared == Compared::Policies;
     let mut text = format!("{}: {}\n\n", sc.name, sc.summary);
     if !args.no_timeline {
