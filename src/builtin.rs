@@ -39,6 +39,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("coffee-shop-replay", "coffee_shop_408.csv"),
     builtin!("bakery"),
     builtin!("rush-hour"),
+    builtin!("takeaway"),
 ];
 
 /// The built-in called `name`.

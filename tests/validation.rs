@@ -465,6 +465,34 @@ fn md1_at_half_load_matches_pollaczek_khinchine() {
     check_md1(MD1_HALF);
 }
 
+/// The `takeaway` built-in's asynchronous barista is an M/D/1 queue: customers at a
+/// Poisson rate of one a minute, each half a minute of the barista's hands (the
+/// grind); the minute's brew that follows is unattended and holds nothing. So the
+/// wait is Pollaczek–Khinchine's for the grind alone, a quarter of a minute, and a
+/// customer waits with probability ρ = 0.5. The synchronous barista, who stands by
+/// the brew too, is an M/G/1 queue of 1.5 min per customer: overloaded, and warned
+/// of.
+#[test]
+fn the_takeaway_builtins_asynchronous_barista_is_an_m_d_1_queue() {
+    let text = async_cafe::builtin::find("takeaway").expect("the built-in").toml;
+    assert!(text.contains("until = 60\n") && text.contains("rate = 1 "), "the morning the test lengthens");
+    // A morning of 20,000 minutes: as many customers a replication as the cases above.
+    let sc = load("takeaway", &text.replace("until = 60\n", "until = 20000\n"));
+    let (lam, d) = (1.0 / 60.0, 30.0); // per second, seconds
+    let (q, _) = queue(&sc, Mode::Async, SEED, 300.0);
+    let theory = pk_md1(lam, d);
+    assert!((theory - 15.0).abs() < 1e-9, "a quarter of a minute");
+    println!("takeaway: Wq P-K {theory:.3} s  CI {}", show(&q.wq));
+    assert!(q.wq.contains(theory), "P-K's Wq {theory} is outside {}", show(&q.wq));
+    assert!(q.p_wait.contains(0.5), "P(wait) = ρ = 0.5 is outside {}", show(&q.p_wait));
+    // A grind 10% longer would wait 20.2 s.
+    assert!(!q.wq.contains(pk_md1(lam, 1.1 * d)), "a wrong Wq is inside {}", show(&q.wq));
+    assert_eq!(capacity::warnings(&sc, Mode::Async), Vec::<String>::new());
+    let sync = capacity::warnings(&sc, Mode::Sync);
+    assert_eq!(sync.len(), 1);
+    assert!(sync[0].contains("need 1.50 cooks busy all the time"), "{sync:?}");
+}
+
 // ---------------------------------------------------------------------------------
 // Little's law on random kitchens
 // ---------------------------------------------------------------------------------

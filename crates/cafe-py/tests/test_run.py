@@ -118,32 +118,13 @@ def test_the_notebook_view_shows_totals_and_the_timeline():
     assert "<pre>" in rep._repr_html_()
 
 
-COUNTER = """
-unit = "min"
-[kitchen]
-cooks = 1
-[recipes.coffee]
-steps = [
-    { name = "take the order", kind = "hands-on", duration = 0.5 },
-    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 1 }, after = ["take the order"] },
-]
-[menu]
-coffee = "coffee"
-[customers.generate]
-until = 60
-rate = 1
-"""
-
-
-def test_a_kitchen_that_cannot_keep_up_is_a_runtime_warning_as_the_command_says(cafe, tmp_path):
-    """A customer a minute, each half a minute of the cook's hands and a minute's
-    unattended brew: the synchronous cook, standing by through the brew, needs 1.5
-    cooks; the asynchronous one half a cook."""
+def test_a_kitchen_that_cannot_keep_up_is_a_runtime_warning_as_the_command_says(cafe):
+    """The takeaway counter: a customer a minute, each half a minute of the cook's
+    hands and a minute's unattended brew. The synchronous cook, standing by through
+    the brew, needs 1.5 cooks; the asynchronous one half a cook."""
     import warnings
 
-    path = tmp_path / "counter.toml"
-    path.write_text(COUNTER)
-    counter = ac.Scenario.load(str(path))
+    counter = ac.Scenario.builtin("takeaway")
     said = "the synchronous kitchen cannot keep up: its customers need 1.50 cooks busy all the time"
 
     def caught(call):
@@ -153,7 +134,7 @@ def test_a_kitchen_that_cannot_keep_up_is_a_runtime_warning_as_the_command_says(
         return [(w.category, str(w.message)) for w in seen]
 
     # The command's words, on stderr there, without its "warning: ".
-    theirs = cafe("compare", str(path), "--no-timeline").stderr
+    theirs = cafe("compare", "takeaway", "--no-timeline").stderr
     assert theirs.startswith("warning: " + said) and theirs.count("warning:") == 1
     assert caught(counter.compare) == [(RuntimeWarning, theirs.strip()[len("warning: "):])]
     assert caught(lambda: counter.run(mode="sync")) == [(RuntimeWarning, theirs.strip()[len("warning: "):])]

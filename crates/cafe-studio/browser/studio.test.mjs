@@ -5,9 +5,8 @@
 // narrative and timeline advance, then stops it; types a mistake and sees it
 // located; runs a small sweep and sees its progress and answer; restarts the studio
 // and reopens the run from the history; pages through the history; moves the
-// kitchen's sliders on rush-hour and sees the TOML and the results change; types a
-// café with Poisson customers and moves its arrival-rate slider. Screenshots go to
-// target/studio-browser/.
+// kitchen's sliders on rush-hour and sees the TOML and the results change; moves the
+// takeaway counter's arrival-rate slider. Screenshots go to target/studio-browser/.
 //
 // CAFE_BIN: the `cafe` binary (default target/debug/cafe); CAFE_CHROMIUM: the
 // browser (default /usr/bin/chromium).
@@ -333,32 +332,9 @@ test("the kitchen's sliders rewrite the TOML and run both kitchens again", async
   assert.deepEqual(problems, []);
 });
 
-test('the arrival-rate slider of a café with Poisson customers changes its rate', async () => {
-  // No built-in has customers at a Poisson rate: one is typed into the editor.
-  const counter = [
-    '# A counter café whose customers come at a Poisson rate.',
-    'name = "counter"',
-    'unit = "min"',
-    'seed = 3',
-    '',
-    '[kitchen]',
-    'cooks = 1',
-    '',
-    '[recipes.coffee]',
-    'steps = [',
-    '    { name = "take the order", kind = "hands-on", duration = 0.5 },',
-    '    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 1 }, after = ["take the order"] },',
-    ']',
-    '',
-    '[menu]',
-    'coffee = "coffee"',
-    '',
-    '[customers.generate]',
-    'until = 60',
-    'rate = 1  # customers a minute',
-    '',
-  ].join('\n');
-  await page.evaluate((t) => studio.editor.setValue(t), counter);
+test("the takeaway counter's arrival-rate slider changes its rate", async () => {
+  // The built-in whose customers come at a Poisson rate.
+  await page.selectOption('#builtin', 'takeaway');
   await page.waitForSelector('#check.ok');
   const rate = page.locator('#slider-arrivals-rate');
   await rate.waitFor();
@@ -372,7 +348,7 @@ test('the arrival-rate slider of a café with Poisson customers changes its rate
   assert.deepEqual(await page.locator('.total .value').allTextContents(), ['92.51 min', '59.51 min', '1.55×']);
 
   // Half as many customers again: the synchronous cook falls far behind, the
-  // asynchronous one keeps up (`cafe compare` of the same text gives these).
+  // asynchronous one keeps up (`cafe compare` of the edited text gives these).
   await rate.fill('1.5');
   assert.equal(await page.textContent('output[for=slider-arrivals-rate]'), '1.5');
   await page.waitForFunction(() => /^rate = 1\.5  # customers a minute$/m.test(studio.editor.getValue()));

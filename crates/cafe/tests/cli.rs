@@ -446,31 +446,10 @@ rate = 3
 
 #[test]
 fn compare_warns_of_the_synchronous_kitchen_alone_when_only_it_falls_behind() {
-    // A customer a minute, each half a minute of the cook's hands and a minute's
-    // unattended brew: the synchronous cook, standing by through the brew, needs 1.5
-    // cooks; the asynchronous one needs half a cook.
-    let scratch = tempfile::tempdir().unwrap();
-    let path = scratch.path().join("counter.toml");
-    std::fs::write(
-        &path,
-        r#"
-unit = "min"
-[kitchen]
-cooks = 1
-[recipes.coffee]
-steps = [
-    { name = "take the order", kind = "hands-on", duration = 0.5 },
-    { name = "brew", kind = "unattended", duration = { dist = "exponential", mean = 1 }, after = ["take the order"] },
-]
-[menu]
-coffee = "coffee"
-[customers.generate]
-until = 60
-rate = 1
-"#,
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    // The takeaway counter: a customer a minute, each half a minute of the cook's
+    // hands and a minute's unattended brew. The synchronous cook, standing by through
+    // the brew, needs 1.5 cooks; the asynchronous one half a cook.
+    let p = "takeaway";
     let o = cafe(&["compare", p, "--no-timeline"]);
     assert!(o.status.success());
     assert_eq!(
