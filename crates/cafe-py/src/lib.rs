@@ -449,7 +449,9 @@ impl PyScenario {
 
     /// Runs the synchronous and the asynchronous kitchen (or, with `policies`, the
     /// asynchronous kitchen under each dispatch policy) on the virtual clock with the
-    /// same seed, and returns the `Comparison`.
+    /// same seed, and returns the `Comparison`. A kitchen compared that cannot keep
+    /// up (an offered load of 100% or more) is a `RuntimeWarning`, in the words of
+    /// `cafe compare`.
     #[pyo3(signature = (seed = None, policies = None, order_lanes = false))]
     fn compare(
         &self,
