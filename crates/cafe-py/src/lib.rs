@@ -163,6 +163,15 @@ fn helpers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("async_cafe._convert")
 }
 
+/// Each of `messages` (the command's `warning: ...` lines) as a `RuntimeWarning`.
+fn warn_all(py: Python<'_>, messages: impl IntoIterator<Item = String>) -> PyResult<()> {
+    let warn = helpers(py)?;
+    for m in messages {
+        warn.call_method1("warn", (m,))?;
+    }
+    Ok(())
+}
+
 /// A JSON text as a `Record` (a dict whose keys read as attributes too).
 fn record<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
     helpers(py)?.call_method1("record", (json,))
@@ -384,10 +393,7 @@ impl PyScenario {
         };
         let args = bridge::RunArgs { mode, seed, clock, speed, policy, warmup, behind_stop };
         let prepared = bridge::prepare_run(&self.sc, &args).map_err(|e| err(py, e))?;
-        let warn = helpers(py)?;
-        for w in bridge::warnings(&prepared) {
-            warn.call_method1("warn", (w,))?;
-        }
+        warn_all(py, bridge::warnings(&prepared))?;
         let cancel = Cancel::new();
         let pending = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut echo_to = Echo(std::sync::Arc::clone(&pending));
@@ -409,9 +415,7 @@ impl PyScenario {
         });
         flush(py);
         let out = out.map_err(|e| err(py, e))?;
-        if let Some(note) = out.lag_note() {
-            warn.call_method1("warn", (note,))?;
-        }
+        warn_all(py, out.lag_note())?;
         let run = Run { out, tables: Default::default(), made: std::sync::Mutex::default() };
         match signal {
             Some(_) => Err(interrupted(py, "the run was", Some(Py::new(py, run)?.into_any()))),
@@ -470,10 +474,7 @@ impl PyScenario {
         let out = out.map_err(|e| err(py, e))?;
         match (out, signal) {
             (Some(cmp), None) => {
-                let warn = helpers(py)?;
-                for w in cmp.warnings() {
-                    warn.call_method1("warn", (w,))?;
-                }
+                warn_all(py, cmp.warnings())?;
                 Ok(Comparison { cmp })
             }
             _ => Err(interrupted(py, "the comparison was", None)),

@@ -136,8 +136,9 @@ def test_a_kitchen_that_cannot_keep_up_is_a_runtime_warning_as_the_command_says(
     # The command's words, on stderr there, without its "warning: ".
     theirs = cafe("compare", "takeaway", "--no-timeline").stderr
     assert theirs.startswith("warning: " + said) and theirs.count("warning:") == 1
-    assert caught(counter.compare) == [(RuntimeWarning, theirs.strip()[len("warning: "):])]
-    assert caught(lambda: counter.run(mode="sync")) == [(RuntimeWarning, theirs.strip()[len("warning: "):])]
+    warned = [(RuntimeWarning, theirs.strip()[len("warning: "):])]
+    assert caught(counter.compare) == warned
+    assert caught(lambda: counter.run(mode="sync")) == warned
     # The asynchronous kitchen keeps up, under any policy.
     assert caught(counter.run) == []
     assert caught(lambda: counter.compare(policies=["fifo", "unattended-first"])) == []
