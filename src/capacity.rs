@@ -116,11 +116,15 @@ fn wait_for_a_cook(hands_on: f64, hands_on_sq: f64, cooks: u32) -> Option<f64> {
 const HANDOVER: f64 = 0.5;
 
 /// The offered load on the cooks and on each piece of equipment, for generated
-/// customers (`None` for a fixed list, which has no rate). In the asynchronous
+/// customers (`None` for a fixed list, which has no rate, or a generator that lets
+/// no one in). In the asynchronous
 /// kitchen, equipment is held through the waits for a cook (see the module's
 /// documentation).
 pub fn offered_load(sc: &Scenario, mode: Mode) -> Option<Vec<Load>> {
     let Customers::Generate(g) = &sc.customers else { return None };
+    if g.count == Some(0) || g.until.is_some_and(|u| u < g.first_arrival) {
+        return None; // No customer comes: nothing to keep up with.
+    }
     let group = g.group.as_ref().map_or(1.0, Dist::mean);
     let rate = match &g.arrivals {
         Arrivals::Interarrival(d) => {
@@ -320,6 +324,18 @@ rate = 0.8
         assert!((sync[0].rho - 0.6).abs() < 1e-12);
         assert_eq!((sync[1].rho, sync[1].waiting_for_cooks), (0.8, 0.0));
         assert!(warnings(&sc, Mode::Async).is_empty());
+    }
+
+    #[test]
+    fn a_day_no_customer_comes_to_has_nothing_to_keep_up_with() {
+        // Overloaded at its rate, but the door lets no one in.
+        let busy = SHOP.replace("rate = 0.8", "rate = 80");
+        assert!(offered_load(&load(&busy), Mode::Async).is_some_and(|l| l[0].rho > 1.0));
+        for door in ["count = 0", "count = 100\nuntil = 5\nfirst_arrival = 10"] {
+            let sc = load(&busy.replace("count = 100", door));
+            assert!(offered_load(&sc, Mode::Async).is_none(), "{door}");
+            assert!(warnings(&sc, Mode::Sync).is_empty(), "{door}");
+        }
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub enum EventKind<'a> {
         /// The cook it occupies; `None` for an unattended step of the asynchronous
         /// kitchen.
         cook: Option<CookIx>,
+        /// It is the first of the order's steps to start: the customer's wait ends.
+        first: bool,
     },
     /// A step finishes (and gives back its equipment).
     StepFinished {

@@ -134,6 +134,11 @@ pub fn time_arg(name: &str, unit: TimeUnit, amount: f64) -> Result<Ticks, String
     }
 }
 
+/// `1 order`, `2 orders`: a count and its noun, plural unless it is one.
+pub fn plural(n: u64, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
 /// `n` with its thousands separated by commas: `900,000,000`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

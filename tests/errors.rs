@@ -264,6 +264,54 @@ error: bad.toml has 1 problem
     );
 }
 
+/// Every problem with `after` in one recipe at once: an unknown step, a step
+/// waiting for itself, and a cycle of two others.
+#[test]
+fn every_after_problem_of_a_recipe_at_once() {
+    check(
+        r#"
+[recipes.r]
+steps = [
+  { name = "a", kind = "hands-on", duration = 1, after = ["zz"] },
+  { name = "b", kind = "hands-on", duration = 1, after = ["b"] },
+  { name = "c", kind = "hands-on", duration = 1, after = ["d"] },
+  { name = "d", kind = "hands-on", duration = 1 },
+]
+[menu]
+x = "r"
+[customers]
+list = [{ item = "x" }]
+"#,
+        r#"
+error: `a` waits for unknown step `zz`
+  ┌─ bad.toml:3:59
+  │
+3 │   { name = "a", kind = "hands-on", duration = 1, after = ["zz"] },
+  │                                                           ^^^^ no such step
+  │
+  = help: the steps of recipe `r` are: a, b, c, d
+
+error: step `b` of recipe `r` waits for itself
+  ┌─ bad.toml:4:59
+  │
+4 │   { name = "b", kind = "hands-on", duration = 1, after = ["b"] },
+  │                                                           ^^^ itself
+  │
+  = help: remove `b` from its own `after`
+
+error: the steps of recipe `r` wait for each other in a cycle: `c` → `d` → `c`
+  ┌─ bad.toml:5:59
+  │
+5 │   { name = "c", kind = "hands-on", duration = 1, after = ["d"] },
+  │                                                           ^^^ `d` comes later in the recipe
+  │
+  = help: → means "waits for"; `d` has no `after`, so it waits for the step before it. Remove `d` from the `after` of `c`, or list `d` before `c`: a step can only wait for earlier steps
+
+error: bad.toml has 3 problems
+"#,
+    );
+}
+
 /// Steps waiting for each other in a cycle: the message names every step of it, and the
 /// caret points at the `after` name that looks forward.
 #[test]

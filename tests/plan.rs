@@ -53,6 +53,77 @@ fn the_plan_is_never_worse_than_any_policy() {
     }
 }
 
+/// A day whose durations are drawn from continuous distributions is planned at a
+/// coarser resolution, every duration rounded up: the plan's value and bound are of
+/// that rounded day. asyncio's runs are of the day as drawn, so the table measures
+/// them against the plan followed on that day, and says when one does better.
+#[test]
+fn a_rounded_days_plan_is_measured_on_the_day_as_drawn() {
+    let sc = common::load_as(
+        "continuous",
+        r#"
+[kitchen]
+cooks = 3
+equipment = { oven = 2, grill = 1 }
+[recipes.pizza]
+steps = [
+  { name = "dough", kind = "hands-on", duration = { dist = "uniform", min = 2, max = 6 } },
+  { name = "bake", kind = "unattended", duration = { dist = "uniform", min = 8, max = 14 }, uses = "oven" },
+  { name = "cut", kind = "hands-on", duration = 1 },
+]
+[recipes.steak]
+steps = [
+  { name = "season", kind = "hands-on", duration = 2 },
+  { name = "grill", kind = "hands-on", duration = { dist = "uniform_int", min = 5, max = 9 }, uses = "grill" },
+  { name = "rest", kind = "unattended", duration = 3 },
+  { name = "plate", kind = "hands-on", duration = 1 },
+]
+[menu]
+Pizza = "pizza"
+Steak = "steak"
+[customers]
+generate = { count = 12, interarrival = 1 }
+"#,
+    );
+    let rounded =
+        PlanOptions { seed: Some(1), time_limit: Duration::from_secs(2), ..opts(Objective::Makespan) };
+    let planned = ops::plan(&sc, &rounded).unwrap();
+    assert!(!planned.plan.exact);
+    let followed = planned.followed.expect("a plan of a rounded day is followed on the day as drawn");
+    // Following it with the real durations (no longer than the rounded ones) ends no later.
+    assert!(followed <= planned.plan.value, "{followed} > {}", planned.plan.value);
+    let text = async_cafe::view::plan::render(
+        &planned.plan,
+        &planned.policies,
+        planned.followed,
+        &sc,
+        &TimelineOptions::default(),
+        false,
+    );
+    let time = |t: Ticks| format!("{:.2} {}", sc.unit.from_ticks(t), sc.unit.name());
+    let row = |label: &str| text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row("the plan, followed ").contains(&format!("{}  on the day as drawn", time(followed))),
+        "{text}"
+    );
+    assert!(row("the plan, rounded day ").contains(&time(planned.plan.value)), "{text}");
+    assert!(row("lower bound, rounded day ").contains(&time(planned.plan.bound)), "{text}");
+    for i in 0..planned.policies.sides.len() {
+        let (v, policy) = (planned.side_value(i), planned.policies.sides[i].policy.name());
+        let row = text.lines().find(|l| l.contains(&format!("policy {policy} "))).unwrap();
+        let verdict = match v.cmp(&followed) {
+            std::cmp::Ordering::Less => "better than the plan",
+            std::cmp::Ordering::Equal => "as good as the plan",
+            std::cmp::Ordering::Greater => "over the plan",
+        };
+        assert!(row.contains(verdict), "{policy}: {row}");
+    }
+    // An exact day has one plan row, measured against as it is.
+    let lunch = common::load_builtin("lunch");
+    let planned = ops::plan(&lunch, &opts(Objective::Makespan)).unwrap();
+    assert_eq!(planned.followed, None);
+}
+
 #[test]
 fn the_bakery_plan_starts_the_bread_first() {
     let sc = common::load_builtin("bakery");
@@ -95,6 +166,7 @@ fn golden_text_of_lunch_and_bakery() {
         let text = async_cafe::view::plan::render(
             &planned.plan,
             &planned.policies,
+            planned.followed,
             &sc,
             &TimelineOptions::default(),
             true,

@@ -136,6 +136,19 @@ fn bad_vary_specs_say_what_is_wrong() {
         err(&fixed, "equipment.oven=1"),
         "--vary `equipment.oven=1`: the kitchen has no equipment `oven`: it has no equipment at all"
     );
+    // A rate the file's `rate` could not have: the loader's limits on how many
+    // customers come, and how many at one instant, hold for a varied rate too.
+    let takeaway = load_builtin("takeaway");
+    assert_eq!(
+        err(&takeaway, "arrivals.rate=1,1e8"),
+        "--vary `arrivals.rate=1,1e8`: this rate would let in about 6.00e9 customers before `until`, more than the 1,000,000,000 a scenario without a `count` can let in: choose a lower rate, or add `count = 1000` (the most customers to let in) to [customers.generate]"
+    );
+    assert_eq!(vary(&takeaway, "arrivals.rate=1e7").values, [1e7]);
+    assert_eq!(
+        err(&mmc(3.0, 5_000_000), "arrivals.rate=1e15"),
+        "--vary `arrivals.rate=1e15`: at this rate the interarrival times round to 0 (the clock counts whole nanoseconds), so about 5.00e6 customers would come in at one instant, more than the 1,000,000 a run can hold at once: choose a lower rate"
+    );
+    assert_eq!(vary(&mmc(3.0, 500_000), "arrivals.rate=1e15").values, [1e15]);
     // The same parameter twice.
     let twice = [vary(&sc, "cooks=1..2"), vary(&sc, "cooks=3")];
     assert_eq!(
@@ -804,4 +817,47 @@ fn refusals_are_typed() {
         sweep::check_size(&sc, &varies, 100_000).unwrap_err(),
         SizeError::Runs { configurations: 3, replications: 100_000 }
     );
+}
+
+/// A warm-up longer than a configuration's runs leaves it nothing to measure: it
+/// has no estimates (an average over empty windows would look like a result), so
+/// its CSV cells and JSON estimates are empty, and it meets no target.
+#[test]
+fn a_configuration_that_measured_nothing_has_no_estimates() {
+    let sc = mmc(3.0, 40);
+    let varies = [vary(&sc, "cooks=3..4")];
+    let batch = Batch { warmup: std::time::Duration::from_secs(100_000), ..opts(3, 1) };
+    let s = run(&sc, &varies, &batch);
+    let t = sweep::parse_target("mean_wait <= 1", &s.metrics).unwrap();
+    for (i, row) in s.rows.iter().enumerate() {
+        assert!(row.measured_nothing && row.done());
+        assert!(row.estimates.iter().all(Option::is_none), "{:?}", row.estimates);
+        assert!(!s.meets(i, &t));
+    }
+    let text = sweep::csv(&s, Some(&t)).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    for rec in r.records().map(Result::unwrap) {
+        assert_eq!(&rec[2], "nothing measured");
+        assert_eq!(&rec[4], "3");
+        assert!(rec.iter().skip(5).all(str::is_empty), "{rec:?}");
+    }
+}
+
+/// A day no one comes to has no times and no shares to estimate: a target on them
+/// is not met by a kitchen that served no one.
+#[test]
+fn a_kitchen_that_served_no_one_meets_no_target_on_times() {
+    let sc = load(
+        "[recipes.t]\nsteps = [{ name = \"s\", kind = \"hands-on\", duration = 1 }]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n",
+    );
+    let s = run(&sc, &[vary(&sc, "cooks=1..2")], &opts(2, 1));
+    for target in ["p95_time_in_system <= 8", "mean_wait <= 1", "waited_share <= 0.5"] {
+        let t = sweep::parse_target(target, &s.metrics).unwrap();
+        for i in 0..s.rows.len() {
+            assert_eq!(s.rows[i].estimate(&s.metrics, &t.metric), None, "{target}");
+            assert!(!s.meets(i, &t), "{target}");
+        }
+    }
+    let served = s.metrics.iter().position(|m| *m == Metric::Served).unwrap();
+    assert_eq!(s.rows[0].estimates[served].map(|e| e.mean), Some(0.0));
 }

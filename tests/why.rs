@@ -55,3 +55,21 @@ fn every_builtin_has_its_reasons_golden() {
         common::golden(&dir.join(format!("{}.txt", b.name)), &text)
     }));
 }
+
+/// Two kitchens that took the same time are as fast as each other, a day with no
+/// customer (both took no time) included.
+#[test]
+fn a_day_with_no_customer_has_a_speedup_of_one() {
+    let sc = common::load_as(
+        "empty",
+        "[recipes.t]\nsteps = [{ name = \"s\", kind = \"unattended\", duration = 1 }]\n[menu]\nt = \"t\"\n[customers]\nlist = []\n",
+    );
+    let cmp = ops::compare(&sc, &CompareOptions::default()).unwrap();
+    assert_eq!(cmp.sides[0].outcome.end, 0);
+    assert_eq!(cmp.speedup(), 1.0);
+    assert!(cmp.render(&sc).contains("the asynchronous kitchen is 1.00x as fast"));
+    assert_eq!(
+        ops::compare(&common::load_builtin("lunch"), &CompareOptions::default()).unwrap().speedup(),
+        1.5
+    );
+}

@@ -97,7 +97,16 @@ pub enum Overran {
     Step(StepIx),
     /// The customer's patience running out.
     Patience,
+    /// The customer would be one more in the café than a run can hold at once
+    /// ([`MAX_IN_CAFE`]): the kitchen cannot keep up, and its queue would fill
+    /// memory.
+    Crowded,
 }
+
+/// The most customers the asynchronous kitchen holds at once (each is a task with
+/// its steps, about 450 bytes: 4.5 GB). A queue that long means the kitchen cannot
+/// keep up; the run stops with an error rather than fill the machine's memory.
+pub const MAX_IN_CAFE: usize = 10_000_000;
 
 impl Overrun {
     /// What went wrong, in the scenario's words: `order #3 (Latte): step `brew` would
@@ -110,6 +119,15 @@ impl Overrun {
                 format!("step `{}` would end", sc.recipe_of(self.item).steps[s as usize].name)
             }
             Overran::Patience => "the customer's patience would run out".to_string(),
+            Overran::Crowded => {
+                return format!(
+                    "the run stopped at {:.2} {}: order #{} ({item}) would be one customer more in the café than the {} a run can hold at once: the kitchen cannot keep up with its customers (see the warning about its load); give it more cooks or equipment, or bring fewer customers",
+                    sc.unit.from_ticks(self.at),
+                    sc.unit.name(),
+                    self.order,
+                    crate::time::thousands(MAX_IN_CAFE as u64),
+                );
+            }
         };
         format!(
             "the run stopped at {:.2} {}: order #{} ({item}): {what} after {}, the longest time a run can count",

@@ -13,7 +13,7 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
 use super::asyncio::{self, AsyncEngine, BusyKeys, HeapKeys, SortedKeys};
-use crate::engine::{self, Clock, Mode, Outcome, VirtualClock};
+use crate::engine::{self, Clock, Mode, Outcome, Overran, VirtualClock};
 use crate::event::{Event, EventKind};
 use crate::model::*;
 use crate::orders::OrderSource;
@@ -164,7 +164,7 @@ fn trace(sc: &Scenario, mode: Mode) -> Trace {
                 assert!(prev.is_none(), "order {} arrived twice", order.id);
                 assert!(e.t >= order.arrival, "order {} taken before it arrived", order.id);
             }
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 let prev = tr.steps.insert((order.id, step), (e.t, None, cook));
                 assert!(prev.is_none(), "step started twice");
             }
@@ -509,4 +509,81 @@ fn more_cooks_never_make_the_hands_on_kitchen_slower_here() {
             (s, Some((2 * s, false)), Some(1))
         ]
     );
+}
+
+/// A kitchen that cannot keep up holds every customer who came and was not served:
+/// past the most a run can hold at once, the run stops with an error that says so,
+/// at the instant the one too many would come in, rather than fill memory. (The
+/// limit is 10,000,000; here 50.)
+#[test]
+fn a_cafe_too_crowded_to_hold_stops_the_run() {
+    let sc = crate::scenario::load_str(
+        "crowd.toml",
+        "[recipes.c]\nsteps = [{ name = \"grind\", kind = \"hands-on\", duration = 30 }]\n[menu]\nc = \"c\"\n[customers.generate]\ncount = 1000\ninterarrival = 1\n",
+    )
+    .unwrap();
+    let mut served = 0;
+    let mut sink = |e: &Event<'_>| served += u64::from(matches!(e.kind, EventKind::Served { .. }));
+    let outcome = AsyncEngine::<true, SortedKeys>::new(&sc, OrderSource::new(&sc, 0))
+        .with_max_in_cafe(50)
+        .run(&mut VirtualClock, &mut sink);
+    // One served every 30 s, one arriving every 1 s (let in when the cook's grind
+    // ends and the loop runs again): the café holds the 50 when #82 would come in,
+    // as the 31st customer is served at 930 s.
+    assert!(!outcome.finished);
+    let over = outcome.overrun.expect("stopped by the crowd");
+    assert_eq!((over.what, over.order, over.at), (Overran::Crowded, 82, 930_000_000_000));
+    assert_eq!(over.order - 1 - served, 50);
+    assert!(over.message(&sc).starts_with(
+        "the run stopped at 930.00 s: order #82 (c) would be one customer more in the café than the 10,000,000 a run can hold at once: the kitchen cannot keep up"
+    ));
+    // Room enough, the same day runs to its end.
+    let outcome = AsyncEngine::<true, SortedKeys>::new(&sc, OrderSource::new(&sc, 0))
+        .run(&mut VirtualClock, &mut |_: &Event<'_>| {});
+    assert!(outcome.finished && outcome.overrun.is_none());
+}
+
+/// A clock that stops the run when asked to go past `until` (as Ctrl-C does while
+/// the real clock waits).
+struct StopsAt {
+    until: Ticks,
+}
+
+impl Clock for StopsAt {
+    fn advance(&mut self, t: Ticks) -> bool {
+        t <= self.until
+    }
+
+    fn elapsed(&self, t: Ticks) -> Ticks {
+        t
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(64)
+    })]
+
+    /// A run the clock stops ends no later than the clock went: nothing happens
+    /// after the stop, and the outcome's end is never the time of something the
+    /// clock did not reach.
+    #[test]
+    fn a_stopped_run_ends_at_its_last_event(seed in any::<u64>(), cut in 0.0f64..1.0) {
+        let sc = scenario(seed);
+        for mode in [Mode::Async, Mode::Sync] {
+            let full = engine::run(&sc, mode, seed, &mut VirtualClock, &mut |_: &Event<'_>| {});
+            let until = (full.end as f64 * cut) as Ticks;
+            let mut last = 0;
+            let outcome =
+                engine::run(&sc, mode, seed, &mut StopsAt { until }, &mut |e: &Event<'_>| last = last.max(e.t));
+            prop_assert!(last <= until, "{mode:?}: an event at {last} after the stop at {until}");
+            prop_assert!(last <= outcome.end, "{mode:?}");
+            if outcome.finished {
+                prop_assert_eq!(outcome.end, full.end, "{:?}", mode);
+            } else {
+                prop_assert!(outcome.end <= until, "{mode:?}: ended at {} past the stop at {until}", outcome.end);
+            }
+        }
+    }
 }

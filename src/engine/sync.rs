@@ -122,10 +122,11 @@ impl<'s> SyncEngine<'s> {
         }
         while let Some(Reverse((t, _, c))) = self.wakes.pop() {
             if t > self.now {
-                self.now = t;
+                // A clock that stops the run leaves time at the last thing that happened.
                 if !clock.advance(t) {
                     return Outcome { end: self.now, served: self.served, finished: false, overrun: None };
                 }
+                self.now = t;
             }
             self.act(c, sink);
             if self.overrun.is_some() {
@@ -288,7 +289,8 @@ impl<'s> SyncEngine<'s> {
         if step == 0 {
             cook.first_start = self.now;
         }
-        let kind = EventKind::StepStarted { order: &cook.order, step: step as u16, cook: Some(c) };
+        let kind =
+            EventKind::StepStarted { order: &cook.order, step: step as u16, cook: Some(c), first: step == 0 };
         sink.event(&Event { t: self.now, kind });
         let Some(until) = later(self.now, cook.order.durations[step]) else {
             return self.overrun(c, Overran::Step(step as u16));

@@ -1,10 +1,13 @@
 //! How a batch of runs goes: the options replications ([`super::replicate`]) and a
 //! sweep ([`super::sweep`]) share, and the progress they report.
 
+use std::io;
 use std::time::Duration;
 
 use crate::clock::Cancel;
 use crate::model::{Mode, Scenario};
+
+use super::{ClockKind, Ran, RunSpec, Want};
 
 /// How to run a batch of independent replications on the virtual clock: those of
 /// [`replicate`](super::replicate), or those of every configuration of a
@@ -17,6 +20,11 @@ use crate::model::{Mode, Scenario};
 /// let batch = Batch { replications: 20, warmup: Duration::from_secs(60), ..Batch::default() };
 /// assert_eq!((batch.seed, batch.threads, batch.progress.is_none()), (None, 0, true));
 /// ```
+///
+/// A batch's runs let in as many customers as their scenario says. A caller that
+/// cannot afford a run of any size (a server) bounds each run as [`Want::max_customers`]
+/// bounds one: [`Batch::replicate_bounded`] and [`Batch::sweep_bounded`] count each
+/// run's customers as it goes and stop the batch at the first run that lets in more.
 #[derive(Clone)]
 pub struct Batch<'p> {
     /// The kitchen every replication runs (default: asynchronous).
@@ -73,6 +81,29 @@ impl Batch<'_> {
     /// The base seed for `sc`: [`Batch::seed`], or the scenario's own.
     pub fn seed_for(&self, sc: &Scenario) -> u64 {
         self.seed.unwrap_or(sc.seed)
+    }
+
+    /// One run of the batch, of `sc` with `seed`, on the virtual clock, with its
+    /// statistics (leaving out [`Batch::warmup`]), bounded to `max_customers` as
+    /// [`Want::max_customers`] bounds a run; `cancel` stops it at its next step.
+    /// Errors as [`run`](super::run)'s: a [`RunOverran`](super::RunOverran) or a
+    /// [`TooManyCustomers`](super::TooManyCustomers).
+    pub(super) fn bounded_run(
+        &self,
+        sc: &Scenario,
+        seed: u64,
+        cancel: &Cancel,
+        max_customers: u64,
+    ) -> io::Result<Ran> {
+        let spec = RunSpec { mode: self.mode, clock: ClockKind::Virtual, seed };
+        let want = Want {
+            stats: true,
+            warmup: self.warmup,
+            cancel: cancel.clone(),
+            max_customers: Some(max_customers),
+            ..Want::default()
+        };
+        super::run(sc, spec, want, &mut io::sink())
     }
 
     /// Reports that `done` of `total` runs have finished, `elapsed` after the start.

@@ -33,7 +33,7 @@ pub struct CompareOptions {
 }
 
 /// One kitchen of a comparison, on the virtual clock; `None` when `cancel` stopped it.
-fn side(
+pub(super) fn side(
     sc: &Scenario,
     mode: Mode,
     seed: u64,

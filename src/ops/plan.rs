@@ -1,11 +1,12 @@
 //! Planning a day: the planner's best order of work beside what asyncio's loop
 //! does under each dispatch policy, on the same day (same seed).
 
-use crate::model::{Policy, Scenario};
+use crate::model::{Mode, Policy, Scenario};
 use crate::plan::{self, Plan, PlanOptions};
 use crate::time::Ticks;
 use crate::view::compare::Comparison;
 
+use super::compare::side;
 use super::{CompareOptions, Error, compare_policies};
 
 /// A plan, and the engine's runs of the same day under every policy.
@@ -16,6 +17,11 @@ pub struct Planned {
     /// The asynchronous kitchen under each of [`Policy::ALL`], `fifo` first (with
     /// order lanes), on the plan's seed.
     pub policies: Comparison,
+    /// When the plan is not exact (its times are of the day rounded up to its
+    /// resolution), the value of its objective when the engine follows it on the
+    /// day as drawn, in ticks: what asyncio's runs, which run that day, compare
+    /// with. `None` when the plan is exact, or the comparison was cancelled.
+    pub followed: Option<Ticks>,
 }
 
 impl Planned {
@@ -68,5 +74,12 @@ pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
         .filter_map(|side| day.starts_of(side.steps.iter().map(|s| (s.order, s.step, s.start))))
         .collect();
     let plan = plan::solve_instance(sc, &day, seed, opts, &hints).map_err(Error::Plan)?;
-    Ok(Planned { plan, policies })
+    let followed = if plan.exact {
+        None
+    } else {
+        let follows = plan::follow(sc, &plan).map_err(Error::Plan)?;
+        let side = side(&follows, Mode::Async, seed, true, &opts.cancel)?;
+        side.map(|s| crate::view::plan::side_value(&s, plan.objective))
+    };
+    Ok(Planned { plan, policies, followed })
 }

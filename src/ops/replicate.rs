@@ -2,7 +2,7 @@
 //! running half of [`crate::replicate`] (which derives the seeds, spreads work over
 //! threads and summarises; see there why the intervals are valid).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::clock::Cancellable;
@@ -40,6 +40,45 @@ use super::{Batch, Error, RunOverran};
 /// clock would pass the longest time a run can count ([`engine::Overrun`]): its
 /// statistics would describe only part of a run.
 pub fn replicate(sc: &Scenario, batch: &Batch<'_>) -> Result<Replicated, Error> {
+    replicate_within(sc, batch, None)
+}
+
+impl Batch<'_> {
+    /// [`replicate`], each replication bounded to `max_customers` customers as
+    /// [`Want::max_customers`](super::Want::max_customers) bounds a run: counted as
+    /// it runs, whatever the scenario's expected count says (a heavy-tailed
+    /// interarrival time can let in far more than its mean suggests). Once a
+    /// replication lets in one more, it stops and no further replication starts.
+    /// For a caller that cannot afford a run of any size (a server); the results of
+    /// replications within the bound are [`replicate`]'s, bit for bit.
+    ///
+    /// ```
+    /// use async_cafe::{builtin, ops};
+    ///
+    /// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
+    /// let batch = ops::Batch { replications: 4, ..Default::default() };
+    /// // Every replication serves its 10 customers: within a bound of 10.
+    /// let rep = batch.replicate_bounded(&shop, 10).unwrap();
+    /// assert_eq!(rep, ops::replicate(&shop, &batch).unwrap());
+    /// let too_many = batch.replicate_bounded(&shop, 9).unwrap_err();
+    /// assert!(matches!(too_many, ops::Error::TooManyCustomers(t) if t.most == 9));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`replicate`]'s, and [`Error::TooManyCustomers`] for the first replication
+    /// (in seed order) that let in more than `max_customers`.
+    pub fn replicate_bounded(&self, sc: &Scenario, max_customers: u64) -> Result<Replicated, Error> {
+        replicate_within(sc, self, Some(max_customers))
+    }
+}
+
+/// [`replicate`], each replication bounded to `max_customers` if given.
+fn replicate_within(
+    sc: &Scenario,
+    batch: &Batch<'_>,
+    max_customers: Option<u64>,
+) -> Result<Replicated, Error> {
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
@@ -48,23 +87,41 @@ pub fn replicate(sc: &Scenario, batch: &Batch<'_>) -> Result<Replicated, Error> 
     let seeds = seeds(base, batch.replications);
     let warmup = crate::time::ticks(batch.warmup);
     let (done, total) = (AtomicUsize::new(0), seeds.len());
+    // A replication let in too many customers: no further one starts.
+    let too_many = AtomicBool::new(false);
     let runs = map(&seeds, batch.threads, |s| {
-        if batch.cancel.is_cancelled() {
+        if batch.cancel.is_cancelled() || too_many.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let mut view = StatsView::with_warmup(sc, warmup);
-        let mut clock = Cancellable { inner: VirtualClock, cancel: &batch.cancel };
-        let outcome = engine::run(sc, batch.mode, s, &mut clock, &mut view);
-        if let Some(overrun) = outcome.overrun {
-            return Err(RunOverran { message: overrun.message(sc), overrun });
-        }
-        if !outcome.finished {
-            return Ok(None);
-        }
+        let stats = match max_customers {
+            None => {
+                let mut view = StatsView::with_warmup(sc, warmup);
+                let mut clock = Cancellable { inner: VirtualClock, cancel: &batch.cancel };
+                let outcome = engine::run(sc, batch.mode, s, &mut clock, &mut view);
+                if let Some(overrun) = outcome.overrun {
+                    return Err(Error::Overran(RunOverran { message: overrun.message(sc), overrun }));
+                }
+                if !outcome.finished {
+                    return Ok(None);
+                }
+                view.finish()
+            }
+            Some(most) => match batch.bounded_run(sc, s, &batch.cancel, most) {
+                Ok(ran) if ran.outcome.finished => ran.stats.expect("the statistics were asked for"),
+                Ok(_) => return Ok(None),
+                Err(e) => {
+                    let e = Error::from(e);
+                    if matches!(e, Error::TooManyCustomers(_)) {
+                        too_many.store(true, Ordering::Relaxed);
+                    }
+                    return Err(e);
+                }
+            },
+        };
         batch.report(done.fetch_add(1, Ordering::Relaxed) + 1, total, start.elapsed());
-        Ok(Some(view.finish()))
+        Ok(Some(stats))
     });
-    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>().map_err(Error::Overran)?;
+    let runs = runs.into_iter().collect::<Result<Vec<_>, Error>>()?;
     let (seeds, runs): (Vec<u64>, Vec<Stats>) =
         seeds.into_iter().zip(runs).filter_map(|(seed, run)| Some((seed, run?))).unzip();
     if runs.is_empty() {

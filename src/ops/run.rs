@@ -23,7 +23,7 @@ use crate::view::export::Exports;
 use crate::view::json::{JsonDocument, JsonReport, JsonStream, JsonView};
 use crate::view::live::LiveState;
 use crate::view::narrative::Narrator;
-use crate::view::stats::{Stats, StatsView};
+use crate::view::stats::{NothingMeasured, Stats, StatsView};
 use crate::view::trace::{Trace, TraceView};
 use crate::view::waits::WhyView;
 
@@ -129,6 +129,14 @@ pub struct Want {
     /// scenario's expected count says: a heavy-tailed interarrival time can let in far
     /// more than its mean suggests. `None` (the default): no bound.
     pub max_customers: Option<u64>,
+    /// With a [`Want::warmup`]: a run that ends (not stopped early) having measured
+    /// nothing after it ([`NothingMeasured`]: it ended before the warm-up did, or no
+    /// customer arrived after it) is an error, and nothing of it is kept, as for an
+    /// overrun: [`run`] returns an [`std::io::Error`] of kind `InvalidInput` carrying the
+    /// [`NothingMeasured`], and writes no export file and no JSON report. (The
+    /// narrative, written as the run went, stays written.) `false` (the default): the
+    /// run returns its statistics, all 0.
+    pub require_measured: bool,
 }
 
 /// The error [`run`] returns when the run stopped because a time it would reach is
@@ -727,7 +735,7 @@ fn run_fed(
             failed: Rc::clone(&failed),
         });
     let report = want.report.then(|| JsonView::new(sc, spec.mode, spec.clock.pacing(), spec.seed));
-    let stats = (want.stats || want.report || want.json)
+    let stats = (want.stats || want.report || want.json || want.require_measured)
         .then(|| StatsView::with_warmup(sc, crate::time::ticks(want.warmup)));
     let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
     let (cancel, failed_now) = (&want.cancel, &*failed);
@@ -823,6 +831,19 @@ fn run_fed(
             RunOverran { message: overrun.message(sc), overrun },
         ));
     }
+    let stats = stats.map(StatsView::finish);
+    if let (true, None, Some(s)) = (want.require_measured, stopped, &stats) {
+        if let Some(nothing) = NothingMeasured::of(sc, want.warmup, std::slice::from_ref(s)) {
+            // Statistics of nothing are refused: nothing of the run is kept.
+            #[cfg(feature = "export")]
+            drop(exports);
+            drop(json);
+            let mut term = term.borrow_mut();
+            term.erase_panel();
+            term.flush();
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, nothing));
+        }
+    }
     #[cfg(feature = "export")]
     if let Some(exports) = exports {
         exports.finish()?;
@@ -833,7 +854,6 @@ fn run_fed(
     if let Some(e) = term.failed.take() {
         return Err(e);
     }
-    let stats = stats.map(StatsView::finish);
     let json = json.map(|j| j.finish(outcome, stats.as_ref())).transpose()?;
     let report = report.map(|v| {
         let mut r = v.finish(outcome);
@@ -980,6 +1000,40 @@ mod tests {
         assert!(
             matches!(super::super::Error::from(e), super::super::Error::TooManyCustomers(t) if t == too_many)
         );
+    }
+
+    #[cfg(feature = "export")]
+    #[test]
+    fn a_run_that_must_measure_something_keeps_nothing_when_it_did_not() {
+        let sc = builtin::find("lunch").unwrap().load().unwrap();
+        let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+        let dir = tempfile::tempdir().unwrap();
+        let want = |warmup_min: u64| Want {
+            narrative: true,
+            csv: Some(dir.path().join("csv")),
+            events: Some(dir.path().join("events.jsonl")),
+            warmup: std::time::Duration::from_secs(warmup_min * 60),
+            require_measured: true,
+            ..Want::default()
+        };
+        let mut out = Vec::new();
+        let e = run(&sc, spec, want(100), &mut out).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let nothing = e.get_ref().unwrap().downcast_ref::<NothingMeasured>().unwrap();
+        assert_eq!(nothing.empty, 1);
+        assert_eq!(
+            e.to_string(),
+            "the warm-up of 100 min leaves nothing to measure: the run ended at 10.00 min"
+        );
+        // The narrative was written as the run went; no file (the CSV's directory,
+        // made when the run started, is empty).
+        assert!(String::from_utf8(out).unwrap().ends_with("Eating after 10 min of prep time.\n"));
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["csv"]);
+        assert_eq!(std::fs::read_dir(dir.path().join("csv")).unwrap().count(), 0);
+        // Without a warm-up there is always something.
+        assert!(run(&sc, spec, want(0), &mut io::sink()).is_ok());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

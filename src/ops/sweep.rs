@@ -1,9 +1,10 @@
 //! A sweep's runs: every configuration of a grid, replicated on the virtual clock
 //! over every core (see [`crate::sweep`] for the grid, the seeds and the answers).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::clock::Cancel;
 use crate::engine::{self, VirtualClock};
 use crate::model::{Mode, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
@@ -47,6 +48,48 @@ use super::{Batch, Error, RunOverran};
 /// (its message names the configuration): its configuration's statistics would
 /// describe only part of a run.
 pub fn sweep(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>) -> Result<Sweep, Error> {
+    sweep_within(sc, varies, batch, None)
+}
+
+impl Batch<'_> {
+    /// [`sweep`], each run bounded to `max_customers` customers as
+    /// [`Want::max_customers`](super::Want::max_customers) bounds a run: counted as
+    /// it runs, whatever the scenario's expected count says (a heavy-tailed
+    /// interarrival time can let in far more than its mean suggests). Once a run lets
+    /// in one more, it stops, no further run starts, and the sweep returns the error.
+    /// For a caller that cannot afford a run of any size (a server); a sweep whose
+    /// every run keeps within the bound is [`sweep`]'s, bit for bit.
+    ///
+    /// ```
+    /// use async_cafe::{builtin, ops, sweep};
+    ///
+    /// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
+    /// let varies = [sweep::parse_vary("cooks=1..2", &shop).unwrap()];
+    /// let batch = ops::Batch { replications: 2, ..Default::default() };
+    /// let doc = |s: &sweep::Sweep| serde_json::to_string(&s.document(None)).unwrap();
+    /// // Every run lets in its 10 customers: within a bound of 10.
+    /// let bounded = batch.sweep_bounded(&shop, &varies, 10).unwrap();
+    /// assert_eq!(doc(&bounded), doc(&ops::sweep(&shop, &varies, &batch).unwrap()));
+    /// let too_many = batch.sweep_bounded(&shop, &varies, 9).unwrap_err();
+    /// assert!(matches!(too_many, ops::Error::TooManyCustomers(t) if t.most == 9));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`sweep`]'s, and [`Error::TooManyCustomers`] for the first run (in job
+    /// order) that let in more than `max_customers`.
+    pub fn sweep_bounded(&self, sc: &Scenario, varies: &[Vary], max_customers: u64) -> Result<Sweep, Error> {
+        sweep_within(sc, varies, self, Some(max_customers))
+    }
+}
+
+/// [`sweep`], each run bounded to `max_customers` if given.
+fn sweep_within(
+    sc: &Scenario,
+    varies: &[Vary],
+    batch: &Batch<'_>,
+    max_customers: Option<u64>,
+) -> Result<Sweep, Error> {
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
@@ -60,16 +103,40 @@ pub fn sweep(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>) -> Result<Sweep,
     let total = configs.len() * r;
     let jobs: Vec<u64> = (0..total as u64).collect();
     let done = AtomicUsize::new(0);
-    let runs: Vec<Option<SweepRun>> = replicate::map(&jobs, batch.threads, |k| {
-        if batch.cancel.is_cancelled() {
+    // A run let in too many customers: no further run starts.
+    let too_many = AtomicBool::new(false);
+    // A run under way when the sweep is cancelled finishes (its configuration may be
+    // complete): the bounded run's token is never cancelled.
+    let never = Cancel::new();
+    let runs: Vec<Option<Result<SweepRun, Error>>> = replicate::map(&jobs, batch.threads, |k| {
+        if batch.cancel.is_cancelled() || too_many.load(Ordering::Relaxed) {
             return None;
         }
         let (c, i) = (k as usize / r, k as usize % r);
-        let run = run_one(&scenarios[c], varies, &configs[c], batch.mode, warmup, seeds[i]);
+        let run = match max_customers {
+            None => run_one(&scenarios[c], varies, &configs[c], batch.mode, warmup, seeds[i]),
+            Some(most) => match batch.bounded_run(&scenarios[c], seeds[i], &never, most) {
+                Ok(ran) => {
+                    SweepRun { stats: ran.stats.expect("the statistics were asked for"), overrun: None }
+                }
+                Err(e) => match Error::from(e) {
+                    Error::Overran(o) => SweepRun {
+                        // Never read: a sweep with a run that overran is an error.
+                        stats: StatsView::with_warmup(&scenarios[c], warmup).finish(),
+                        overrun: Some(configured(varies, &configs[c], &scenarios[c], o.overrun)),
+                    },
+                    e => {
+                        too_many.store(true, Ordering::Relaxed);
+                        return Some(Err(e));
+                    }
+                },
+            },
+        };
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         batch.report(n, total, start.elapsed());
-        Some(run)
+        Some(Ok(run))
     });
+    let runs = runs.into_iter().map(Option::transpose).collect::<Result<Vec<_>, Error>>()?;
     gather(sc, varies, batch, configs, scenarios, runs, start.elapsed())
 }
 
@@ -121,15 +188,19 @@ fn run_one(
 ) -> SweepRun {
     let mut view = StatsView::with_warmup(csc, warmup);
     let outcome = engine::run(csc, mode, seed, &mut VirtualClock, &mut view);
-    let overrun = outcome.overrun.map(|overrun| {
-        let with: Vec<String> = varies
-            .iter()
-            .zip(values)
-            .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
-            .collect();
-        RunOverran { overrun, message: format!("with {}, {}", with.join(", "), overrun.message(csc)) }
-    });
+    let overrun = outcome.overrun.map(|overrun| configured(varies, values, csc, overrun));
     SweepRun { stats: view.finish(), overrun }
+}
+
+/// An overrun of the configuration `values` (whose scenario is `csc`), its message
+/// naming the configuration.
+fn configured(varies: &[Vary], values: &[f64], csc: &Scenario, overrun: engine::Overrun) -> RunOverran {
+    let with: Vec<String> = varies
+        .iter()
+        .zip(values)
+        .map(|(v, &x)| format!("{} = {}", v.param.name(), v.param.show(x)))
+        .collect();
+    RunOverran { overrun, message: format!("with {}, {}", with.join(", "), overrun.message(csc)) }
 }
 
 /// Gathers a sweep's runs, one per job in job order (see [`sweep_jobs`]; `None`: not
@@ -189,18 +260,20 @@ fn gather(
             let complete: Option<Vec<Stats>> = mine.into_iter().collect();
             let replicated = complete
                 .map(|runs| Replicated::from_runs(csc, batch.mode, base, batch.warmup, seeds.clone(), runs));
+            let measured_nothing =
+                warmup > 0 && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
+            // A configuration whose warm-up left nothing to measure has no estimates:
+            // an average over its replications would mix in their empty windows.
             let estimates = metrics
                 .iter()
                 .map(|m| {
-                    let rep = replicated.as_ref()?;
+                    let rep = replicated.as_ref().filter(|_| !measured_nothing)?;
                     let values: Option<Vec<f64>> = rep.runs.iter().map(|s| m.value(s, sc.unit)).collect();
                     Some(Estimate::from_samples(&values?))
                 })
                 .collect();
             let load = crate::capacity::offered_load(csc, batch.mode)
                 .map(|loads| loads.iter().map(|l| l.rho).fold(0.0, f64::max));
-            let measured_nothing =
-                warmup > 0 && replicated.as_ref().is_some_and(|r| r.runs.iter().any(Stats::measured_nothing));
             Row {
                 values,
                 cooks: csc.kitchen.cooks,
@@ -259,5 +332,40 @@ mod tests {
         runs[4] = None;
         let partial = sweep_from_runs(&shop, &varies, &batch, runs, whole.elapsed).unwrap();
         assert!(partial.interrupted && !partial.rows[1].done() && partial.rows[0].done());
+    }
+
+    /// A bounded sweep counts each run's customers as it runs: within the bound it
+    /// is the sweep, bit for bit; one customer over, it stops at the first run (in
+    /// job order, on one thread) that lets in more, and starts no further run.
+    #[test]
+    fn a_bounded_sweep_stops_at_the_first_run_past_its_customers() {
+        // A Poisson door open 100 s at one customer per 2 s: about 50 customers a run.
+        let text = crate::builtin::find("coffee-shop").unwrap().toml.replace("count = 10", "until = 100");
+        let text = text.replace("interarrival = { dist = \"uniform_int\", min = 1, max = 3 }", "rate = 0.5");
+        let sc = crate::scenario::load_str("poisson", &text).unwrap();
+        let varies = [parse_vary("cooks=1..2", &sc).unwrap()];
+        let batch = Batch { seed: Some(5), replications: 6, threads: 1, ..Default::default() };
+        let whole = sweep(&sc, &varies, &batch).unwrap();
+        let served: Vec<u64> = whole
+            .rows
+            .iter()
+            .flat_map(|row| row.replicated.as_ref().unwrap().runs.iter().map(|s| s.served))
+            .collect();
+        let most = *served.iter().max().unwrap();
+        assert!(served.iter().any(|&n| n < most), "{served:?}");
+        let json = |s: &Sweep| serde_json::to_string(&s.document(None)).unwrap();
+        assert_eq!(json(&batch.sweep_bounded(&sc, &varies, most).unwrap()), json(&whole));
+
+        let reported = AtomicUsize::new(0);
+        let progress = |_| {
+            reported.fetch_add(1, Ordering::Relaxed);
+        };
+        let counted = Batch { progress: Some(&progress), ..batch.clone() };
+        match counted.sweep_bounded(&sc, &varies, most - 1) {
+            Err(Error::TooManyCustomers(t)) => assert_eq!(t.most, most - 1),
+            other => panic!("{:?}", other.map(|s| json(&s))),
+        }
+        let first_over = served.iter().position(|&n| n == most).unwrap();
+        assert_eq!(reported.into_inner(), first_over);
     }
 }

@@ -28,10 +28,19 @@ pub fn follow(sc: &Scenario, plan: &Plan) -> Result<Scenario, Error> {
     let mut steps: Vec<Vec<(u64, u64)>> = Vec::with_capacity(inst.orders.len());
     for (o, po) in inst.orders.iter().zip(&plan.orders) {
         let item = &sc.menu.items[o.item as usize].name;
-        if po.id != o.id || po.item != *item || po.arrival != o.arrival_ticks {
+        let time = |t: u64| format!("{:.2} {}", sc.unit.from_ticks(t), sc.unit.name());
+        if po.id != o.id || po.item != *item {
             return Err(misfit(format!(
-                "order #{} is a {item} arriving at {} ticks in the scenario, but #{} a {} arriving at {} in the plan",
-                o.id, o.arrival_ticks, po.id, po.item, po.arrival
+                "order #{} is a {item} in the scenario, but #{} a {} in the plan",
+                o.id, po.id, po.item
+            )));
+        }
+        if po.arrival != o.arrival_ticks {
+            return Err(misfit(format!(
+                "order #{} ({item}) arrives at {} in the scenario, at {} in the plan",
+                o.id,
+                time(o.arrival_ticks),
+                time(po.arrival)
             )));
         }
         let recipe = sc.recipe_of(o.item);
@@ -46,17 +55,38 @@ pub fn follow(sc: &Scenario, plan: &Plan) -> Result<Scenario, Error> {
                 )));
             };
             let d = round(inst.tasks[o.first_task + k].duration as u64 * inst.resolution);
-            let length = s.end.checked_sub(s.start).filter(|_| s.end <= MAX_TICKS);
+            let which = format!("step `{}` of order #{} ({item})", step.name, o.id);
+            if s.kind != step.kind.name() {
+                return Err(misfit(format!(
+                    "{which} is {} in the scenario, {} in the plan",
+                    step.kind.name(),
+                    s.kind
+                )));
+            }
+            if s.end > MAX_TICKS {
+                return Err(misfit(format!(
+                    "the plan ends {which} past the longest time a run can count ({})",
+                    sc.unit.max_text()
+                )));
+            }
+            let length = s.end.checked_sub(s.start);
             let fits = match step.kind {
-                StepKind::HandsOn => length == Some(d) && s.kind == "hands-on",
-                StepKind::Unattended => length.is_some_and(|l| l >= d) && s.kind == "unattended",
+                StepKind::HandsOn => length == Some(d),
+                StepKind::Unattended => length.is_some_and(|l| l >= d),
             };
             if !fits {
+                let given = match length {
+                    Some(l) => format!("gives it {}", time(l)),
+                    None => "ends it before it starts".to_string(),
+                };
+                let takes = match step.kind {
+                    StepKind::HandsOn => "exactly that long",
+                    StepKind::Unattended => "at least that long",
+                };
                 return Err(misfit(format!(
-                    "step `{}` of order #{} ({item}) is {} and takes {d} ticks in the scenario, not as planned (or ends past the longest time a run can count)",
-                    step.name,
-                    o.id,
-                    step.kind.name()
+                    "the plan {given}, but {which} is {} and takes {} in the scenario ({takes})",
+                    step.kind.name(),
+                    time(d)
                 )));
             }
             these.push((s.start, rank as u64));

@@ -19,10 +19,10 @@ const MAX_GROUP: u64 = 1_000;
 /// The most customers a generator without a `count` may be expected to let in before
 /// its `until` (more is all but certainly a mistake, and would fill memory if the
 /// kitchen cannot keep up).
-const MAX_UNCOUNTED: f64 = 1e9;
+pub(crate) const MAX_UNCOUNTED: f64 = 1e9;
 /// The most customers a generator may let in at one instant (interarrival times of 0):
 /// they are all in the kitchen, and in memory, at once.
-const MAX_AT_ONCE: u64 = 1_000_000;
+pub(crate) const MAX_AT_ONCE: u64 = 1_000_000;
 
 impl Loader<'_, '_, '_> {
     /// `[customers.generate]`: random customers.
@@ -149,8 +149,7 @@ impl Loader<'_, '_, '_> {
         until: u64,
         unit: TimeUnit,
     ) -> bool {
-        let per_group = group.map_or(1.0, Dist::mean);
-        let expected = expected_arrivals(arrivals, first, until, unit) * per_group;
+        let expected = expected_customers(arrivals, group, first, until, unit);
         if expected.is_nan() || expected > MAX_UNCOUNTED {
             let message = match arrivals {
                 Arrivals::Interarrival(d) if d.mean() == 0.0 => "every interarrival time is 0, so the door never closes: customers would keep coming at one instant until `until`".to_string(),
@@ -181,18 +180,11 @@ impl Loader<'_, '_, '_> {
         group: Option<&Dist>,
         unit: TimeUnit,
     ) -> bool {
-        let (zeros, exact, weighted) = match arrivals {
-            Arrivals::Interarrival(d) => {
-                (zero_share(d, unit), d.mean() == 0.0, matches!(d, Dist::Empirical(_)))
-            }
-            Arrivals::Schedule(pieces) => {
-                let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
-                (-(-busiest * 0.5 / unit.ticks() as f64).exp_m1(), false, false)
-            }
+        let (zeros, at_once) = at_once(count, arrivals, group, unit);
+        let (exact, weighted) = match arrivals {
+            Arrivals::Interarrival(d) => (d.mean() == 0.0, matches!(d, Dist::Empirical(_))),
+            Arrivals::Schedule(_) => (false, false),
         };
-        let per_group = group.map_or(1.0, Dist::mean);
-        let run = per_group / (1.0 - zeros);
-        let at_once = count.map_or(run, |n| run.min(n as f64));
         if at_once > MAX_AT_ONCE as f64 {
             let what = match (zeros == 1.0, exact) {
                 (true, true) => "every interarrival time is 0".to_string(),
@@ -456,6 +448,39 @@ fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
         }
         _ => 0.0,
     }
+}
+
+/// How many customers a generator without a `count` is expected to let in from
+/// `first` to `until` (ticks), in groups of `group`; infinite or not a number when
+/// its interarrival time is always 0. (At most [`MAX_UNCOUNTED`] are allowed.)
+pub(crate) fn expected_customers(
+    arrivals: &Arrivals,
+    group: Option<&Dist>,
+    first: u64,
+    until: u64,
+    unit: TimeUnit,
+) -> f64 {
+    expected_arrivals(arrivals, first, until, unit) * group.map_or(1.0, Dist::mean)
+}
+
+/// The share of interarrival times that are 0 ticks, and how many customers are
+/// then expected to come in at one instant (the `count` at most). (At most
+/// [`MAX_AT_ONCE`] are allowed.)
+pub(crate) fn at_once(
+    count: Option<u64>,
+    arrivals: &Arrivals,
+    group: Option<&Dist>,
+    unit: TimeUnit,
+) -> (f64, f64) {
+    let zeros = match arrivals {
+        Arrivals::Interarrival(d) => zero_share(d, unit),
+        Arrivals::Schedule(pieces) => {
+            let busiest = pieces.iter().map(|p| p.rate).fold(0.0, f64::max);
+            -(-busiest * 0.5 / unit.ticks() as f64).exp_m1()
+        }
+    };
+    let run = group.map_or(1.0, Dist::mean) / (1.0 - zeros);
+    (zeros, count.map_or(run, |n| run.min(n as f64)))
 }
 
 /// How many customers (or groups) a generator is expected to let in from `first` to

@@ -17,7 +17,7 @@ pub mod diag;
 mod dist;
 #[cfg(feature = "edit")]
 pub mod edit;
-mod generate;
+pub(crate) mod generate;
 mod kitchen;
 mod menu;
 mod narrative;

@@ -126,8 +126,15 @@ impl<'s> Cx<'s> {
         match n {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
-                let range =
-                    if max == i64::MAX { format!("at least {min}") } else { format!("from {min} to {max}") };
+                // Too small (or too negative to read) says the least it may be; too
+                // large (or too large to read), the most too.
+                let text = self.src[v.span()].trim();
+                let too_small = n.map_or(text.starts_with('-'), |n| n < min);
+                let range = if max == i64::MAX && too_small {
+                    format!("at least {min}")
+                } else {
+                    format!("from {min} to {max}")
+                };
                 self.error(
                     v.span(),
                     format!("{what} must be {range}, found {}", self.src[v.span()].trim()),

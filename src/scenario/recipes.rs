@@ -335,11 +335,18 @@ impl Loader<'_, '_, '_> {
                 }
             }
         }
-        if !ok {
-            return None;
+        // Every cycle among the steps found (an unknown one is left out): each is
+        // reported at the `after` name that looks forward, which is then left out to
+        // look for the next, so that every problem is said at once.
+        let mut cycles = false;
+        while let Some(cycle) = find_cycle(&edges) {
+            let (from, to) = self.report_cycle(place, raw, &edges, &cycle);
+            edges[from].retain(|(j, _)| *j != to);
+            cycles = true;
         }
-        if let Some(cycle) = find_cycle(&edges) {
-            self.report_cycle(place, raw, &edges, &cycle);
+        if cycles {
+            // Each cycle's message says how to order its steps: the steps waiting
+            // for later ones that are left are not said again, one by one.
             return None;
         }
         for (i, r) in raw.iter().enumerate() {
@@ -364,13 +371,14 @@ impl Loader<'_, '_, '_> {
     /// Reports a cycle of steps (`cycle[k]` waits for `cycle[k + 1]`, the last for the
     /// first), pointing at the `after` name that looks forward in the recipe: every
     /// cycle has one, since steps without `after` wait for the step before them.
+    /// Returns that edge: (the step, the step it waits for).
     fn report_cycle(
         &mut self,
         place: &str,
         raw: &[RawStep],
         edges: &[Vec<(usize, Range<usize>)>],
         cycle: &[usize],
-    ) {
+    ) -> (usize, usize) {
         let edge = |k: usize| (cycle[k], cycle[(k + 1) % cycle.len()]);
         let (from, to) = (0..cycle.len()).map(edge).find(|(i, j)| j >= i).expect("a cycle looks forward");
         let span = edges[from].iter().find(|(j, _)| *j == to).map(|(_, s)| s.clone()).expect("an edge");
@@ -382,7 +390,7 @@ impl Loader<'_, '_, '_> {
                 "itself",
                 Some(format!("remove `{name}` from its own `after`")),
             );
-            return;
+            return (from, to);
         }
         let mut chain: Vec<String> = cycle.iter().map(|&i| format!("`{}`", raw[i].name)).collect();
         chain.push(chain[0].clone());
@@ -405,6 +413,7 @@ impl Loader<'_, '_, '_> {
                 "→ means \"waits for\"{note}. Remove `{b}` from the `after` of `{a}`, or list `{b}` before `{a}`: a step can only wait for earlier steps"
             )),
         );
+        (from, to)
     }
 }
 

@@ -4,6 +4,8 @@
 use std::fmt;
 
 use super::{MAX_CONFIGURATIONS, MAX_CUSTOMERS, MAX_RUNS};
+use crate::scenario::generate::{MAX_AT_ONCE, MAX_UNCOUNTED};
+use crate::time::{plural, thousands};
 
 /// A `--vary` that cannot be used: the spec as given, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +93,18 @@ pub enum VaryProblem {
         /// The value as given.
         value: String,
     },
+    /// A rate that would let in more customers before `until` than a scenario
+    /// without a `count` may.
+    TooManyCustomers {
+        /// How many it would let in.
+        expected: f64,
+    },
+    /// A rate so high that more customers would come in at one instant (their
+    /// interarrival times rounding to 0 ns) than a run can hold at once.
+    TooManyAtOnce {
+        /// How many would.
+        at_once: f64,
+    },
     /// The same parameter in two `--vary`s ([`check_varies`](super::check_varies)).
     VariedTwice,
 }
@@ -157,6 +171,16 @@ impl fmt::Display for VaryError {
             P::RateNotPositive { unit, value } => {
                 write!(f, "a rate is a positive number of customers per {unit}, not {value}")
             }
+            P::TooManyCustomers { expected } => write!(
+                f,
+                "this rate would let in about {expected:.2e} customers before `until`, more than the {} a scenario without a `count` can let in: choose a lower rate, or add `count = 1000` (the most customers to let in) to [customers.generate]",
+                thousands(MAX_UNCOUNTED as u64)
+            ),
+            P::TooManyAtOnce { at_once } => write!(
+                f,
+                "at this rate the interarrival times round to 0 (the clock counts whole nanoseconds), so about {at_once:.2e} customers would come in at one instant, more than the {} a run can hold at once: choose a lower rate",
+                thousands(MAX_AT_ONCE)
+            ),
             P::VariedTwice => unreachable!("displayed above"),
         }
     }
@@ -275,12 +299,16 @@ impl fmt::Display for SizeError {
                 let runs = configurations * *replications as u64;
                 write!(
                     f,
-                    "{configurations} configurations × {replications} replications = {runs} runs, more than {MAX_RUNS}: vary fewer values or use fewer --replications"
+                    "{} × {} = {runs} runs, more than {MAX_RUNS}: vary fewer values or use fewer --replications",
+                    plural(*configurations, "configuration"),
+                    plural(u64::from(*replications), "replication"),
                 )
             }
             SizeError::Customers { customers, configurations, replications } => write!(
                 f,
-                "the sweep would serve about {customers:.1e} customers ({configurations} configurations × {replications} replications), more than {MAX_CUSTOMERS:.0e} (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
+                "the sweep would serve about {customers:.1e} customers ({} × {}), more than {MAX_CUSTOMERS:.0e} (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)",
+                plural(*configurations, "configuration"),
+                plural(u64::from(*replications), "replication"),
             ),
         }
     }

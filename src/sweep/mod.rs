@@ -85,7 +85,7 @@ pub use error::{SetError, SizeError, TargetError, TargetProblem, VaryError, Vary
 #[cfg(feature = "report")]
 pub use page::html;
 pub use request::{Checked, Request, RequestError};
-pub use table::{render_answer, render_answer_within, render_table, render_table_within};
+pub use table::{render_answer, render_answer_within, render_table, render_table_within, wrap_words};
 pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
 pub use vary::{Param, Vary, check_varies, parse_vary, poisson_rate, set_one};
 
@@ -207,7 +207,8 @@ pub struct Row {
     /// at 1 or more its queue cannot settle, and its statistics depend on the run's
     /// length. `None` for customers with no rate (a list).
     pub load: Option<f64>,
-    /// One estimate per [`Sweep::metrics`] (`None`: not run, or no such cook).
+    /// One estimate per [`Sweep::metrics`] (`None`: not run, no such cook, or nothing
+    /// measured).
     pub estimates: Vec<Option<Estimate>>,
     /// Every statistic over the replications; `None` if it was not run to the end.
     #[serde(skip)]

@@ -22,12 +22,42 @@ pub(super) fn show_estimate(e: &Estimate, metric: &Metric) -> String {
 /// `text` (lines that start with two spaces continue with four, others with two) written to `out`,
 /// its words wrapped again to keep within `width` when a line is wider.
 fn para(out: &mut String, text: &str, width: Option<usize>) {
-    let Some(width) = width.filter(|&w| text.lines().any(|l| l.chars().count() > w)) else {
+    let (first, rest, words) = match text.strip_prefix("  ") {
+        Some(words) => ("  ", "    ", words),
+        None => ("", "  ", text),
+    };
+    out.push_str(&wrap_words(words, width, first, rest));
+}
+
+/// `text` after `first`, as one paragraph kept within `width` characters when a
+/// line of it is wider: its words (split at any white space, line breaks included)
+/// flowed into lines, the first after `first`, the others after `rest`, a word
+/// longer than the width alone on its line. Within the width, or with none, it is
+/// kept as it is. Every line ends with a line break. What the sweep's notes are
+/// wrapped with, and the command's other prose (`cafe list`, the reasons of
+/// `cafe compare` and `--why`, warnings).
+///
+/// ```
+/// use async_cafe::sweep::wrap_words;
+///
+/// let text = "the queue grows without bound; give it at least 2 cooks";
+/// let wrapped = "- the queue grows without\n  bound; give it at least 2\n  cooks\n";
+/// assert_eq!(wrap_words(text, Some(30), "- ", "  "), wrapped);
+/// assert_eq!(wrap_words(text, None, "- ", "  "), format!("- {text}\n"));
+/// ```
+pub fn wrap_words(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
+    let fits = |w: usize| {
+        let mut lines = text.lines();
+        let head = lines.next().map_or(0, |l| l.chars().count());
+        first.chars().count() + head <= w && lines.all(|l| l.chars().count() <= w)
+    };
+    let mut out = String::new();
+    let Some(width) = width.filter(|&w| !fits(w)) else {
+        out.push_str(first);
         out.push_str(text);
         out.push('\n');
-        return;
+        return out;
     };
-    let (first, rest) = if text.starts_with("  ") { ("  ", "    ") } else { ("", "  ") };
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split_whitespace() {
@@ -45,6 +75,7 @@ fn para(out: &mut String, text: &str, width: Option<usize>) {
     }
     out.push_str(&line);
     out.push('\n');
+    out
 }
 
 /// A number as short as it can be written (`18`, `2.5`).

@@ -13,7 +13,8 @@ pub use crate::view::stats::Quantity;
 use crate::view::stats::{CookStat, EquipmentStat, Kind, OrderTime, RunStat, Stat, Stats};
 
 /// A statistic a sweep estimates for every configuration, and a target can name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// In JSON, its [name](Metric::name).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Metric {
     /// Time in system (arrival to served), in the scenario's unit (one of
     /// [`Quantity::TIMES`]).
@@ -41,6 +42,12 @@ pub enum Metric {
     CookHandsOn(u16),
     /// The utilisation of the piece of equipment at this index (0 to 1).
     Utilisation(usize, String),
+}
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
 }
 
 impl Metric {
@@ -146,8 +153,18 @@ impl Metric {
     }
 
     /// Its value in one run's statistics, times in `unit`; `None` when the run's
-    /// kitchen has no such cook.
+    /// kitchen has no such cook, or it is a statistic of nothing (a time when no one
+    /// was served, a share when no one came).
     pub fn value(&self, s: &Stats, unit: TimeUnit) -> Option<f64> {
+        // Statistics of nothing are not 0: no one served has no time in system, no
+        // one who came has no shares.
+        let came = s.served + s.left + s.balked;
+        match self {
+            Metric::TimeInSystem(_) if s.time_in_system.count == 0 => return None,
+            Metric::Wait(_) if s.wait.count == 0 => return None,
+            Metric::LeftShare | Metric::BalkedShare | Metric::WaitedShare if came == 0 => return None,
+            _ => {}
+        }
         let Some(stat) = self.stat() else {
             // The cooks' mean hands-on share.
             return Some(s.cooks.iter().map(|c| c.hands_on_share).sum::<f64>() / s.cooks.len().max(1) as f64);

@@ -5,10 +5,11 @@ use serde::Serialize;
 use super::MAX_CONFIGURATIONS;
 use super::error::{SetError, VaryError, VaryProblem};
 use crate::model::{Arrivals, Customers, Dist, Policy, Scenario};
+use crate::scenario::generate::{MAX_AT_ONCE, MAX_UNCOUNTED, at_once, expected_customers};
 use crate::suggest;
 
-/// What a `--vary` changes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// What a `--vary` changes. In JSON, its [name](Param::name).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Param {
     /// `cooks`: how many cooks work.
     Cooks,
@@ -24,6 +25,12 @@ pub enum Param {
     /// `policy`: the asynchronous kitchen's dispatch policy; a value is an index
     /// into [`Policy::ALL`] (in JSON too).
     Policy,
+}
+
+impl Serialize for Param {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
 }
 
 impl Param {
@@ -67,6 +74,8 @@ impl Param {
         match self {
             Param::Policy => Policy::ALL[v as usize].name().to_string(),
             _ if self.whole() => format!("{}", v as u64),
+            // A rate far from 1 in scientific notation, not hundreds of digits.
+            _ if v != 0.0 && !(1e-4..1e16).contains(&v.abs()) => format!("{v:e}"),
             _ => format!("{v}"),
         }
     }
@@ -221,10 +230,30 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
             Param::ArrivalRate if v <= 0.0 => {
                 return fail(VaryProblem::RateNotPositive { unit: sc.unit.name(), value: param.show(v) });
             }
+            Param::ArrivalRate => {
+                if let Some(problem) = too_many_customers(sc, v) {
+                    return fail(problem);
+                }
+            }
             _ => {}
         }
     }
     Ok(Vary { param, values })
+}
+
+/// Whether Poisson arrivals at `rate` would let in more customers than the loader
+/// allows for the scenario's generator: the checks of the `rate` field of a file.
+fn too_many_customers(sc: &Scenario, rate: f64) -> Option<VaryProblem> {
+    let Customers::Generate(g) = &sc.customers else { return None };
+    let arrivals = Arrivals::Interarrival(Dist::Exponential { mean: 1.0 / rate });
+    if let (None, Some(until)) = (g.count, g.until) {
+        let expected = expected_customers(&arrivals, g.group.as_ref(), g.first_arrival, until, sc.unit);
+        if expected.is_nan() || expected > MAX_UNCOUNTED {
+            return Some(VaryProblem::TooManyCustomers { expected });
+        }
+    }
+    let (_, at_once) = at_once(g.count, &arrivals, g.group.as_ref(), sc.unit);
+    (at_once > MAX_AT_ONCE as f64).then_some(VaryProblem::TooManyAtOnce { at_once })
 }
 
 /// Checks that no parameter is varied twice.

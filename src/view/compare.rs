@@ -59,8 +59,10 @@ impl Comparison {
     /// How many times faster the last side is than the first (for modes: the
     /// asynchronous kitchen against the synchronous one).
     pub fn speedup(&self) -> f64 {
-        let (first, last) = (&self.sides[0], &self.sides[self.sides.len() - 1]);
-        first.outcome.end as f64 / last.outcome.end.max(1) as f64
+        let (first, last) = (self.sides[0].outcome.end, self.sides[self.sides.len() - 1].outcome.end);
+        // Two kitchens that took the same time (no time at all, with no customers)
+        // are as fast as each other.
+        if first == last { 1.0 } else { first as f64 / last.max(1) as f64 }
     }
 
     /// [`capacity::warnings`](crate::capacity::warnings) of each kitchen compared, in

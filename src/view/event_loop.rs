@@ -222,7 +222,7 @@ impl<'s> LoopView<'s> {
         narrator
             .event(event, |lt, text| entries.push(LoopEntry::Line { t_s: seconds(lt), text: text.into() }));
         match event.kind {
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 let st = &self.sc.recipe_of(order.item).steps[step as usize];
                 if let Some(e) = st.uses {
                     let e = e as usize;

@@ -11,8 +11,15 @@
 //!
 //! * call `finish` when the run ends, normally or stopped early (Ctrl-C): it writes
 //!   everything received so far and renames the files into place;
-//! * an export dropped without `finish` (a write error, a panic) removes its
-//!   temporary files and leaves any existing file untouched.
+//! * an export dropped without `finish` (a write error, a panic, a run that is
+//!   refused at its end) removes its temporary files and leaves any existing file
+//!   untouched. (The `--csv` directory it created stays; [`missing_dirs`] tells a
+//!   caller which it will create, to remove them again.)
+//!
+//! [`AtomicFile`] does the same for a file written in one go (a report): created
+//! before the work, so that a path that cannot be written is found at once, and
+//! written when the work is done. Messages name the path as given, never the
+//! temporary file.
 //!
 //! A write error during the run is remembered (see `error`); writing stops and
 //! `finish` returns it. Every error names the file or directory it is about.
@@ -36,6 +43,17 @@ const BUFFER: usize = 64 * 1024;
 fn with_path(path: &Path, e: impl std::fmt::Display + Into<io::Error>) -> io::Error {
     let message = format!("{}: {e}", path.display());
     io::Error::new(e.into().kind(), message)
+}
+
+/// `e` without what the `tempfile` crate adds to its errors (` at path
+/// "DIR/.NAME.cafe-tmp-XXXXXX"`): a message names the user's path, not the temporary
+/// file's.
+fn without_temporary_name(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.find(" at path \"") {
+        Some(at) if e.get_ref().is_some() => io::Error::new(e.kind(), text[..at].to_string()),
+        _ => e,
+    }
 }
 
 /// Where an export's bytes go.
@@ -136,7 +154,8 @@ impl Staged {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let mut list = temporaries();
-        let (file, temp) = builder.tempfile_in(dir).map_err(|e| with_path(path, e))?.into_parts();
+        let created = builder.tempfile_in(dir).map_err(|e| with_path(path, without_temporary_name(e)))?;
+        let (file, temp) = created.into_parts();
         list.push(temp.to_path_buf());
         Ok((Staged { path: path.to_path_buf(), temp: Some((temp, target)) }, file))
     }
@@ -152,7 +171,8 @@ impl Staged {
     fn commit(mut self) -> io::Result<()> {
         let Some((temp, target)) = self.temp.take() else { return Ok(()) };
         let temp_path = temp.to_path_buf();
-        let result = temp.persist(&target).map_err(|e| with_path(&self.path, e.error));
+        let result =
+            temp.persist(&target).map_err(|e| with_path(&self.path, without_temporary_name(e.error)));
         temporaries().retain(|p| *p != temp_path);
         result?;
         // Best effort: some file systems cannot sync a directory.
@@ -183,12 +203,98 @@ pub const TEMP_MARK: &str = ".cafe-tmp-";
 /// it, synced, then renamed into place (see `Staged`; a device or a FIFO is written
 /// in place).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let (staged, file) = Staged::create(path)?;
-    let mut w = BufWriter::new(file);
-    w.write_all(contents).map_err(|e| with_path(path, e))?;
-    flush_and_sync(&mut w, &staged)?;
-    drop(w);
-    staged.commit()
+    AtomicFile::create(path)?.write(contents)
+}
+
+/// A file to be written completely or not at all, created before what goes in it is
+/// known: [`AtomicFile::create`] makes its temporary file beside `path` at once (so a
+/// path that cannot be written is an error before any work is done), and
+/// [`AtomicFile::write`] writes it and renames it into place. Dropped unwritten, it
+/// removes its temporary file and leaves any file at `path` as it was. A device or a
+/// FIFO is opened at once and written in place.
+///
+/// ```
+/// use async_cafe::view::export::AtomicFile;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("report.html");
+/// let file = AtomicFile::create(&path).unwrap();
+/// assert!(!path.exists());
+/// file.write(b"<html></html>").unwrap();
+/// assert_eq!(std::fs::read(&path).unwrap(), b"<html></html>");
+/// assert!(AtomicFile::create(&dir.path().join("missing/report.html")).is_err());
+/// ```
+pub struct AtomicFile {
+    staged: Staged,
+    file: File,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file for `path` (its directory must exist). The error
+    /// names `path` and says what is wrong with it.
+    pub fn create(path: impl AsRef<Path>) -> io::Result<AtomicFile> {
+        let (staged, file) = Staged::create(path.as_ref())?;
+        Ok(AtomicFile { staged, file })
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &Path {
+        &self.staged.path
+    }
+
+    /// Writes `contents`, syncs them and puts the file in place.
+    pub fn write(self, contents: &[u8]) -> io::Result<()> {
+        let AtomicFile { staged, file } = self;
+        let mut w = BufWriter::new(file);
+        w.write_all(contents).map_err(|e| with_path(&staged.path, e))?;
+        flush_and_sync(&mut w, &staged)?;
+        drop(w);
+        staged.commit()
+    }
+}
+
+/// The directories from `dir` up that do not exist yet, deepest first: those
+/// creating `dir` (as [`CsvExport::create`] does) would make, for a caller to remove
+/// again if nothing was put in them (`cafe run --csv` after a run that fails). An
+/// error, naming the path, if `dir` is there but is not a directory (a file, a
+/// device).
+///
+/// ```
+/// use async_cafe::view::export::missing_dirs;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let day = dir.path().join("runs/day");
+/// assert_eq!(missing_dirs(&day).unwrap(), [day.clone(), dir.path().join("runs")]);
+/// assert!(missing_dirs(dir.path()).unwrap().is_empty());
+/// ```
+pub fn missing_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut p = dir;
+    loop {
+        match fs::metadata(p) {
+            Ok(meta) if meta.is_dir() => return Ok(missing),
+            Ok(_) => {
+                let e = io::Error::new(io::ErrorKind::NotADirectory, "is not a directory");
+                return Err(with_path(p, e));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                missing.push(p.to_path_buf());
+                match p.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => p = parent,
+                    _ => return Ok(missing),
+                }
+            }
+            Err(e) => return Err(with_path(dir, e)),
+        }
+    }
+}
+
+/// Creates the directory `dir` and its missing parents, like
+/// [`std::fs::create_dir_all`], with errors that name `dir` and say when it is there
+/// but is not a directory (`cafe show --to FILE`).
+pub fn create_dir_all(dir: &Path) -> io::Result<()> {
+    missing_dirs(dir)?;
+    fs::create_dir_all(dir).map_err(|e| with_path(dir, e))
 }
 
 /// Flushes `w`, then makes the file's contents durable before it is renamed.
@@ -316,11 +422,12 @@ struct CsvTables<'s> {
 pub const CSV_FILES: [&str; 3] = ["orders.csv", "steps.csv", "events.csv"];
 
 impl<'s> CsvExport<'s> {
-    /// Starts the export of a run of `sc` to `dir` (created if missing). The files are
-    /// put in place by [`CsvExport::finish`].
+    /// Starts the export of a run of `sc` to `dir` (created if missing; a path there
+    /// that is not a directory is an error that says so). The files are put in place
+    /// by [`CsvExport::finish`].
     pub fn create(sc: &'s Scenario, dir: impl AsRef<Path>) -> io::Result<Self> {
         let dir = dir.as_ref();
-        fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        create_dir_all(dir)?;
         let strings = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let orders = Table::create(dir.join(CSV_FILES[0]), &order_header(sc))?;
         let steps = Table::create(dir.join(CSV_FILES[1]), &strings(&STEP_HEADER))?;
@@ -525,6 +632,34 @@ mod tests {
         staged.commit().unwrap();
         assert!(!temp.exists() && !temporaries().contains(&temp));
         assert!(fs::symlink_metadata(d.join("two")).unwrap().file_type().is_symlink());
+    }
+
+    /// Creating a directory says which it makes, and when a path there is not one;
+    /// errors name the path as given, never the temporary file.
+    #[test]
+    fn a_file_is_not_a_directory_and_errors_name_the_path() {
+        let sc = crate::builtin::find("cafe").unwrap().load().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(missing_dirs(&d.join("a/b")).unwrap(), [d.join("a/b"), d.join("a")]);
+        CsvExport::create(&sc, d.join("a/b")).unwrap().finish().unwrap();
+        assert!(d.join("a/b/orders.csv").is_file());
+        assert!(missing_dirs(&d.join("a/b")).unwrap().is_empty());
+        fs::write(d.join("file"), "").unwrap();
+        let e = CsvExport::create(&sc, d.join("file")).err().unwrap();
+        assert_eq!(e.to_string(), format!("{}: is not a directory", d.join("file").display()));
+        assert_eq!(create_dir_all(&d.join("file")).unwrap_err().kind(), io::ErrorKind::NotADirectory);
+        let missing = d.join("missing/r.html");
+        let e = AtomicFile::create(&missing).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().starts_with(&format!("{}: ", missing.display())), "{e}");
+        assert!(!e.to_string().contains(TEMP_MARK), "{e}");
+        // Created at once, written later; dropped unwritten, it leaves nothing.
+        let report = AtomicFile::create(d.join("r.html")).unwrap();
+        assert_eq!(report.path(), d.join("r.html"));
+        drop(report);
+        assert!(!d.join("r.html").exists());
+        assert_eq!(fs::read_dir(d).unwrap().count(), 2);
     }
 
     #[test]

@@ -537,7 +537,8 @@ impl<S> EventRecord<S> {
                 rec.equipment = Some(name(&sc.kitchen.equipment[equipment as usize].name));
                 rec.cook = cook.map(|c| c as u32 + 1);
             }
-            EventKind::StepStarted { order, step, cook } | EventKind::StepFinished { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. }
+            | EventKind::StepFinished { order, step, cook } => {
                 rec.step = Some(name(&sc.recipe_of(order.item).steps[step as usize].name));
                 rec.cook = cook.map(|c| c as u32 + 1);
             }

@@ -223,7 +223,7 @@ impl Sink for LiveState<'_> {
                     self.cooks[c as usize] = Some((order.id, step, e.t));
                 }
             }
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 set(&mut self.orders, order.id, step, StepState::Running);
                 if let Some(eq) = sc.recipe_of(order.item).steps[step as usize].uses {
                     let q = &mut self.queues[eq as usize];

@@ -108,7 +108,8 @@ impl<'s> Narrator<'s> {
                 at.order = Some(order);
                 sc.recipe_of(order.item).on_arrival.as_ref().unwrap_or(&n.arrival)
             }
-            EventKind::StepStarted { order, step, cook } | EventKind::StepFinished { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. }
+            | EventKind::StepFinished { order, step, cook } => {
                 at.order = Some(order);
                 at.step = Some(step);
                 at.cook = cook;

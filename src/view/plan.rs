@@ -26,17 +26,25 @@ pub fn side_value(side: &Side, objective: Objective) -> Ticks {
 }
 
 /// The whole text of `cafe plan`: with `timelines`, asyncio's FIFO and the plan
-/// drawn one above the other; then the advice; then the table.
+/// drawn one above the other; then the advice; then the table. `followed`: when
+/// the plan is not exact, its value when the engine follows it on the day as drawn
+/// ([`Planned::followed`](crate::ops::Planned::followed)), which asyncio's runs
+/// are measured against.
 pub fn render(
     plan: &Plan,
     policies: &Comparison,
+    followed: Option<Ticks>,
     sc: &Scenario,
     opts: &TimelineOptions,
     timelines: bool,
 ) -> String {
     let unit = sc.unit;
     let time = |t: Ticks| format!("{:.2} {}", unit.from_ticks(t), unit.name());
-    let mut out = format!("{}: {}\n\n", sc.name, sc.summary);
+    let mut out = if sc.summary.is_empty() {
+        format!("{}\n\n", sc.name)
+    } else {
+        format!("{}: {}\n\n", sc.name, sc.summary)
+    };
     let what = match plan.objective {
         Objective::Makespan => "the last order served",
         Objective::TotalTime => "the customers' total time in the café",
@@ -86,12 +94,26 @@ pub fn render(
         vec![Column::fit(Align::Left, ""), Column::fit(Align::Right, "  "), Column::fit(Align::Left, "  ")],
     );
     table.row(vec![String::new(), head.to_string(), String::new()]);
+    // asyncio's runs are of the day as drawn: measured against the plan on that day.
+    let reference = followed.unwrap_or(plan.value);
     for side in &policies.sides {
         let v = side_value(side, plan.objective);
         let name = format!("asyncio, policy {}", side.policy.name());
-        table.row(vec![name, time(v), above(v, plan.value, &time)]);
+        table.row(vec![name, time(v), above(v, reference, &time)]);
     }
-    table.row(vec!["the plan".to_string(), time(plan.value), plan.status_text()]);
+    match followed {
+        Some(real) => {
+            table.row(vec!["the plan, followed".to_string(), time(real), "on the day as drawn".to_string()]);
+            table.row(vec![
+                "the plan, rounded day".to_string(),
+                time(plan.value),
+                format!("{}, of the rounded day", plan.status_text()),
+            ]);
+        }
+        None => {
+            table.row(vec!["the plan".to_string(), time(plan.value), plan.status_text()]);
+        }
+    }
     let b = &plan.simple_bounds;
     let why = match plan.objective {
         Objective::Makespan => format!(
@@ -102,20 +124,21 @@ pub fn render(
         ),
         Objective::TotalTime => format!("sum of the orders' longest chains {}", time(b.chain as Ticks)),
     };
-    table.row(vec![
-        "lower bound".to_string(),
-        time(plan.bound),
-        format!("the best of the solver's and: {why}"),
-    ]);
+    let bound = if plan.exact { "lower bound" } else { "lower bound, rounded day" };
+    table.row(vec![bound.to_string(), time(plan.bound), format!("the best of the solver's and: {why}")]);
     out.push_str(&table.render());
     out
 }
 
-/// `+3.00 min (+16.7%) over the plan`, or `same as the plan`.
+/// `+3.00 min (+16.7%) over the plan`, `as good as the plan`, or (only where
+/// the plan is of a rounded day) `-0.33 min (-0.2%), better than the plan`.
 fn above(v: Ticks, plan: Ticks, time: &dyn Fn(Ticks) -> String) -> String {
-    if v <= plan {
-        return "as good as the plan".to_string();
+    let pct = |d: Ticks| d as f64 / plan.max(1) as f64 * 100.0;
+    match v.cmp(&plan) {
+        std::cmp::Ordering::Equal => "as good as the plan".to_string(),
+        std::cmp::Ordering::Greater => format!("+{} (+{:.1}%) over the plan", time(v - plan), pct(v - plan)),
+        std::cmp::Ordering::Less => {
+            format!("-{} (-{:.1}%), better than the plan", time(plan - v), pct(plan - v))
+        }
     }
-    let pct = (v - plan) as f64 / plan.max(1) as f64 * 100.0;
-    format!("+{} (+{pct:.1}%) over the plan", time(v - plan))
 }

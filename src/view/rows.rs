@@ -330,7 +330,7 @@ impl<'s> Tabulator<'s> {
                 row.queued = Some(event.t);
                 row.cook = cook;
             }
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 let row = self.running(order, step);
                 row.started = Some(event.t);
                 row.cook = cook;

@@ -292,7 +292,7 @@ impl Sink for TraceView<'_> {
                 }
                 self.open_in_order(span);
             }
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 let st = &sc.recipe_of(order.item).steps[step as usize];
                 let activity = match st.kind {
                     StepKind::HandsOn => Activity::HandsOn,

@@ -207,7 +207,7 @@ impl<'s> WaitTracker<'s> {
                     st.queued = Some(t);
                 }
             }
-            EventKind::StepStarted { order, step, cook } => {
+            EventKind::StepStarted { order, step, cook, .. } => {
                 let kind = self.sc.recipe_of(order.item).steps[step as usize].kind;
                 self.sync |= cook.is_some() && kind == StepKind::Unattended;
                 if let Some(st) = self.step(order.id, step) {

@@ -394,7 +394,8 @@ pub struct RunOut {
     sc: Arc<Scenario>,
     spec: RunSpec,
     warmup: Ticks,
-    makespan: Ticks,
+    /// The time of the last event, in seconds.
+    makespan_s: f64,
     served: u64,
     finished: bool,
     stopped: Option<Stopped>,
@@ -446,11 +447,16 @@ pub fn run(
     if ran.stopped.is_none() {
         check_measured(&p.sc, p.warmup, std::slice::from_ref(&stats))?;
     }
+    // A run stopped early (Ctrl-C, or fell behind) ends where its last event
+    // happened: the engine's end is then the time it was moving to, of an event that
+    // never happened (the real clock stops while it waits for it). The statistics
+    // run from the start of service (time 0) to the last event.
+    let makespan_s = if ran.outcome.finished { time::seconds(ran.outcome.end) } else { stats.total_s };
     Ok(RunOut {
         sc: Arc::clone(&p.sc),
         spec: p.spec,
         warmup: p.warmup,
-        makespan: ran.outcome.end,
+        makespan_s,
         served: ran.outcome.served,
         finished: ran.outcome.finished,
         stopped: ran.stopped,
@@ -503,7 +509,7 @@ impl RunOut {
     }
     /// The time of its last event, in seconds.
     pub fn makespan_s(&self) -> f64 {
-        time::seconds(self.makespan)
+        self.makespan_s
     }
     /// Orders served.
     pub fn served(&self) -> u64 {
@@ -797,6 +803,64 @@ pub struct Plan {
     varies: Vec<Vary>,
     opts: BatchSpec,
     targets: Vec<(String, Target)>,
+    /// What its runs depend on, hashed: each job's result carries it, so that
+    /// `gather` knows a result of another plan.
+    fingerprint: u64,
+}
+
+/// FNV-1a, 64 bits: a hash that is the same in every process and on every machine
+/// (a plan's fingerprint travels with its jobs' results).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    /// `field`, its length first (so that fields cannot run into each other).
+    fn field(&mut self, field: impl AsRef<[u8]>) {
+        let field = field.as_ref();
+        self.bytes(&(field.len() as u64).to_le_bytes());
+        self.bytes(field);
+    }
+}
+
+/// The fingerprint of a sweep of `sc` over `varies` with `opts`: everything its
+/// runs depend on (the scenario as loaded and its changes, the grid, mode, seed,
+/// replications and warm-up), not how it runs (threads) nor what it looks for
+/// (targets), nor how messages name the scenario's file.
+fn fingerprint(sc: &Sc, varies: &[Vary], opts: &BatchSpec) -> u64 {
+    let mut h = Fnv::new();
+    match &sc.origin {
+        Origin::Builtin(name) => {
+            h.field("builtin");
+            h.field(name);
+        }
+        Origin::Text { name, display: _, text, files } => {
+            h.field("text");
+            h.field(name);
+            h.field(text);
+            for (wanted, _, contents) in files {
+                h.field(wanted);
+                h.field(contents);
+            }
+        }
+    }
+    h.field(sc.edits.len().to_le_bytes());
+    for e in &sc.edits {
+        h.field(e);
+    }
+    h.field(serde_json::to_string(varies).expect("a grid serialises"));
+    let BatchSpec { mode, seed, replications, warmup, threads: _ } = *opts;
+    h.field(mode.name());
+    h.field(seed.to_le_bytes());
+    h.field(replications.to_le_bytes());
+    h.field(warmup.to_le_bytes());
+    h.0
 }
 
 /// A sweep's [`ops::Batch`] but its cancel token and progress callback.
@@ -860,7 +924,8 @@ pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
         warmup,
         threads: a.threads,
     };
-    Ok(Plan { sc: model, varies, opts, targets })
+    let fingerprint = fingerprint(sc, &varies, &opts);
+    Ok(Plan { sc: model, varies, opts, targets, fingerprint })
 }
 
 /// A sweep's result and its target.
@@ -882,23 +947,42 @@ impl Plan {
         self.out(ops::sweep(&self.sc, &self.varies, &self.opts.batch(cancel, Some(&tell))))
     }
 
-    /// Runs job `k` here, encoded for the trip back to the caller.
+    /// Runs job `k` here, encoded for the trip back to the caller (with the plan's
+    /// fingerprint and `k`).
     pub fn job(&self, k: usize) -> Result<Vec<u8>, Fail> {
         if k >= self.jobs() {
             return Err(Fail::Value(format!("job {k} is not one of this sweep's {} runs", self.jobs())));
         }
         let batch = self.opts.batch(&Cancel::new(), None);
-        Ok(crate::wire::encode(&ops::sweep_job(&self.sc, &self.varies, &batch, k)))
+        let run = ops::sweep_job(&self.sc, &self.varies, &batch, k);
+        Ok(crate::wire::encode(self.fingerprint, k as u64, &run))
     }
 
-    /// The sweep made of `runs` (job order; `None`: not run).
+    /// The sweep made of `runs` (job order; `None`: not run). A result of another
+    /// plan, or of another job than its place says, is an error saying which.
     pub fn gather(&self, runs: Vec<Option<Vec<u8>>>, elapsed: Duration) -> Result<SweepOut, Fail> {
         if runs.len() != self.jobs() {
             return Err(Fail::Value(format!("expected {} results, got {}", self.jobs(), runs.len())));
         }
+        let decode = |k: usize, bytes: &[u8]| -> Result<SweepRun, Fail> {
+            let (fingerprint, job, run) = crate::wire::decode(bytes).map_err(Fail::Value)?;
+            if fingerprint != self.fingerprint {
+                return Err(Fail::Value(format!(
+                    "result {k} is not a result of this sweep plan: it comes from a sweep of another scenario, \
+                     grid, mode, seed, number of replications or warm-up"
+                )));
+            }
+            if job != k as u64 {
+                return Err(Fail::Value(format!(
+                    "result {k} is job {job}'s, not job {k}'s: give the results in job order"
+                )));
+            }
+            Ok(run)
+        };
         let runs: Vec<Option<SweepRun>> = runs
             .into_iter()
-            .map(|r| r.map(|bytes| crate::wire::decode(&bytes).map_err(Fail::Value)).transpose())
+            .enumerate()
+            .map(|(k, r)| r.map(|bytes| decode(k, &bytes)).transpose())
             .collect::<Result<_, _>>()?;
         let batch = self.opts.batch(&Cancel::new(), None);
         self.out(ops::sweep_from_runs(&self.sc, &self.varies, &batch, runs, elapsed))

@@ -18,7 +18,7 @@ use std::time::Duration;
 use async_cafe::clock::Cancel;
 use async_cafe::view::columns::TableSet;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
@@ -63,6 +63,30 @@ struct Problem {
 
 #[pymethods]
 impl Problem {
+    #[new]
+    #[pyo3(signature = (file, line, column, message, label, help = None))]
+    fn new(
+        file: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) -> Problem {
+        Problem { file, line, column, message, label, help }
+    }
+    /// Pickles (a `ScenarioError` travels from a worker process with its problems).
+    #[allow(clippy::type_complexity)]
+    fn __getnewargs__(&self) -> (String, Option<usize>, Option<usize>, String, String, Option<String>) {
+        (
+            self.file.clone(),
+            self.line,
+            self.column,
+            self.message.clone(),
+            self.label.clone(),
+            self.help.clone(),
+        )
+    }
     fn __repr__(&self) -> String {
         let place = match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
@@ -175,6 +199,120 @@ fn warn_all(py: Python<'_>, messages: impl IntoIterator<Item = String>) -> PyRes
 /// A JSON text as a `Record` (a dict whose keys read as attributes too).
 fn record<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
     helpers(py)?.call_method1("record", (json,))
+}
+
+/// The name of `arg`'s type, for messages.
+fn type_name(arg: &Bound<'_, PyAny>) -> String {
+    arg.get_type().name().map_or_else(|_| "?".to_string(), |n| n.to_string())
+}
+
+/// A whole-number argument called `name`, from `lo` to `hi`: an int (or anything
+/// with `__index__`, a numpy integer), else a `TypeError` naming it; outside the
+/// range, a `ValueError` naming it and the range.
+fn whole(arg: &Bound<'_, PyAny>, name: &str, lo: i128, hi: i128) -> PyResult<i128> {
+    let out_of_range = || {
+        let shown = arg.str().map_or_else(|_| "?".to_string(), |s| s.to_string());
+        PyValueError::new_err(format!("{name} must be a whole number from {lo} to {hi}, not {shown}"))
+    };
+    match arg.extract::<i128>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        Ok(_) => Err(out_of_range()),
+        Err(e) if e.is_instance_of::<PyOverflowError>(arg.py()) => Err(out_of_range()),
+        Err(_) => Err(PyTypeError::new_err(format!("{name} must be a whole number, not {}", type_name(arg)))),
+    }
+}
+
+/// "a list holding an int": what a list that should hold strings holds instead.
+fn holding(item: &Bound<'_, PyAny>) -> String {
+    let t = type_name(item);
+    let a = if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("a list holding {a} {t}")
+}
+
+/// A `usize` argument called `name`.
+fn whole_usize(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    let hi = i128::try_from(usize::MAX).unwrap_or(i128::MAX);
+    whole(arg, name, 0, hi).map(|v| usize::try_from(v).expect("in range"))
+}
+
+/// `seed=`: None (the scenario's), or a whole number from 0 to 2^64 - 1.
+fn seed_arg(arg: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    if arg.is_none() {
+        return Ok(None);
+    }
+    whole(arg, "seed", 0, i128::from(u64::MAX)).map(|v| Some(u64::try_from(v).expect("in range")))
+}
+
+/// `threads=`: worker threads (0: one per core).
+fn threads_arg(arg: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole_usize(arg, "threads")
+}
+
+/// `width=`: a timeline's columns (clamped to 20..=1000).
+fn width_arg(arg: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole_usize(arg, "width")
+}
+
+/// `k=`: a sweep's job.
+fn job_arg(arg: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole_usize(arg, "k")
+}
+
+/// Replications: from 1 to 2^32 - 1. Zero or fewer is left to the library, whose
+/// message (`--replications must be at least 1`) says so in the command's words.
+fn replications_arg(arg: &Bound<'_, PyAny>) -> PyResult<u32> {
+    match whole(arg, "replications", 1, i128::from(u32::MAX)) {
+        Ok(v) => Ok(u32::try_from(v).expect("in range")),
+        Err(_) if arg.extract::<i128>().is_ok_and(|v| v < 1) => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+/// A count (cooks, an equipment's capacity) as `--vary` writes it: an int (or a
+/// numpy integer), or a whole float (`2.0`) written as the int it is; a float that is
+/// not whole is written as it is, and the library says it is not a whole number.
+fn count_arg(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    if matches!(type_name(arg).as_str(), "bool" | "bool_") {
+        return Err(PyTypeError::new_err(format!("{name} must be a whole number, not a bool")));
+    }
+    if let Ok(i) = arg.extract::<i128>() {
+        return Ok(i.to_string());
+    }
+    if let Ok(big) = arg.py().import("operator").and_then(|op| op.call_method1("index", (arg,))) {
+        return Ok(big.str()?.to_string());
+    }
+    match arg.extract::<f64>() {
+        Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e18 => Ok(format!("{x:.0}")),
+        Ok(x) => Ok(format!("{x}")),
+        Err(_) => Err(PyTypeError::new_err(format!("{name} must be a whole number, not {}", type_name(arg)))),
+    }
+}
+
+/// `policies=`: a policy's name, a comma-separated list of them, or a list (any
+/// iterable) of names.
+fn policies_arg(arg: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
+    if arg.is_none() {
+        return Ok(None);
+    }
+    let wrong = |what: String| {
+        PyTypeError::new_err(format!(
+            "policies must be a policy's name, a comma-separated list of them (\"fifo,longest-chain\") or a list of names, not {what}"
+        ))
+    };
+    if arg.is_instance_of::<pyo3::types::PyString>() {
+        let text: String = arg.extract()?;
+        return Ok(Some(
+            text.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect(),
+        ));
+    }
+    let items = arg.try_iter().map_err(|_| wrong(type_name(arg)))?;
+    let mut names = Vec::new();
+    for item in items {
+        let item = item?;
+        let name: String = item.extract().map_err(|_| wrong(holding(&item)))?;
+        names.push(name);
+    }
+    Ok(Some(names))
 }
 
 /// A scenario: a kitchen, a menu and customers, loaded and checked.
@@ -299,13 +437,18 @@ impl PyScenario {
         self.sc.to_toml().map_err(|e| err(py, e))
     }
 
-    /// A copy with `cooks` cooks.
-    fn with_cooks(&self, py: Python<'_>, cooks: i64) -> PyResult<PyScenario> {
-        self.edited(py, format!("cooks={cooks}"))
+    /// A copy with `cooks` cooks (a whole number: an int, or a float such as 2.0).
+    fn with_cooks(&self, py: Python<'_>, cooks: &Bound<'_, PyAny>) -> PyResult<PyScenario> {
+        self.edited(py, format!("cooks={}", count_arg(cooks, "cooks")?))
     }
     /// A copy with `capacity` units of the equipment called `name`.
-    fn with_equipment(&self, py: Python<'_>, name: &str, capacity: i64) -> PyResult<PyScenario> {
-        self.edited(py, format!("equipment.{name}={capacity}"))
+    fn with_equipment(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        capacity: &Bound<'_, PyAny>,
+    ) -> PyResult<PyScenario> {
+        self.edited(py, format!("equipment.{name}={}", count_arg(capacity, "capacity")?))
     }
     /// A copy whose Poisson arrivals come at `rate` customers per unit of time.
     fn with_rate(&self, py: Python<'_>, rate: f64) -> PyResult<PyScenario> {
@@ -321,18 +464,19 @@ impl PyScenario {
     fn replace(
         &self,
         py: Python<'_>,
-        cooks: Option<i64>,
+        cooks: Option<Bound<'_, PyAny>>,
         equipment: Option<Bound<'_, PyDict>>,
         rate: Option<f64>,
         policy: Option<String>,
     ) -> PyResult<PyScenario> {
         let mut specs = Vec::new();
         if let Some(c) = cooks {
-            specs.push(format!("cooks={c}"));
+            specs.push(format!("cooks={}", count_arg(&c, "cooks")?));
         }
         if let Some(eq) = equipment {
             for (name, c) in eq.iter() {
-                let (name, c): (String, i64) = (name.extract()?, c.extract()?);
+                let name: String = name.extract()?;
+                let c = count_arg(&c, &format!("equipment[{name:?}]"))?;
                 specs.push(format!("equipment.{name}={c}"));
             }
         }
@@ -364,14 +508,15 @@ impl PyScenario {
     /// `sys.stdout` as it happens (as `cafe run` prints it).
     ///
     /// The engine runs with the GIL released. Ctrl-C stops it cleanly and raises
-    /// `Interrupted`, whose `.result` is the run so far.
+    /// `Interrupted`, whose `.result` is the run so far: on the virtual clock, its
+    /// statistics and the tables `record` kept (the rest cannot be made again).
     #[pyo3(signature = (mode = "async", seed = None, clock = "virtual", speed = None, policy = None, warmup = None, record = None, behind = "warn", echo = false))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         py: Python<'_>,
         mode: &str,
-        seed: Option<u64>,
+        #[pyo3(from_py_with = seed_arg)] seed: Option<u64>,
         clock: &str,
         speed: Option<f64>,
         policy: Option<&str>,
@@ -434,7 +579,7 @@ impl PyScenario {
         py: Python<'_>,
         objective: &str,
         time_limit: f64,
-        seed: Option<u64>,
+        #[pyo3(from_py_with = seed_arg)] seed: Option<u64>,
     ) -> PyResult<Py<PyAny>> {
         let cancel = Cancel::new();
         let (out, signal) = interruptible(
@@ -453,15 +598,16 @@ impl PyScenario {
 
     /// Runs the synchronous and the asynchronous kitchen (or, with `policies`, the
     /// asynchronous kitchen under each dispatch policy) on the virtual clock with the
-    /// same seed, and returns the `Comparison`. A kitchen compared that cannot keep
-    /// up (an offered load of 100% or more) is a `RuntimeWarning`, in the words of
-    /// `cafe compare`.
+    /// same seed, and returns the `Comparison`. `policies`: a policy's name, a
+    /// comma-separated list of them ("fifo,longest-chain") or a list of names. A
+    /// kitchen compared that cannot keep up (an offered load of 100% or more) is a
+    /// `RuntimeWarning`, in the words of `cafe compare`.
     #[pyo3(signature = (seed = None, policies = None, order_lanes = false))]
     fn compare(
         &self,
         py: Python<'_>,
-        seed: Option<u64>,
-        policies: Option<Vec<String>>,
+        #[pyo3(from_py_with = seed_arg)] seed: Option<u64>,
+        #[pyo3(from_py_with = policies_arg)] policies: Option<Vec<String>>,
         order_lanes: bool,
     ) -> PyResult<Comparison> {
         let cancel = Cancel::new();
@@ -485,24 +631,24 @@ impl PyScenario {
     /// derived from `seed`, in parallel on `threads` threads, 0 = one per core; the
     /// numbers do not depend on it) and returns the `Replication`: every statistic
     /// as an estimate with `mean`, `half_width_95`, `low` and `high`. `progress`:
-    /// show a tqdm bar (None: when tqdm is installed and on a terminal or in a
-    /// notebook), as `sweep` does. Ctrl-C stops them and raises `Interrupted`, whose
-    /// `.result` is the `Replication` of those finished (None if none had).
+    /// True or False, show a tqdm bar or not (None: when tqdm is installed and on a
+    /// terminal or in a notebook), as `sweep` does. Ctrl-C stops them at once (the
+    /// runs in progress are dropped) and raises `Interrupted`, whose `.result` is
+    /// the `Replication` of those finished (None if none had).
     #[pyo3(signature = (replications = 20, mode = "async", seed = None, warmup = None, policy = None, threads = 0, progress = None))]
     #[allow(clippy::too_many_arguments)]
     fn replicate(
         &self,
         py: Python<'_>,
-        replications: i64,
+        #[pyo3(from_py_with = replications_arg)] replications: u32,
         mode: &str,
-        seed: Option<u64>,
+        #[pyo3(from_py_with = seed_arg)] seed: Option<u64>,
         warmup: Option<f64>,
         policy: Option<&str>,
-        threads: usize,
-        progress: Option<bool>,
+        #[pyo3(from_py_with = threads_arg)] threads: usize,
+        progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Replication> {
-        let r = u32::try_from(replications.max(0))
-            .map_err(|_| PyValueError::new_err("replications must be at most 4294967295"))?;
+        let r = replications;
         let prepared =
             bridge::prepare_replicate(&self.sc, mode, seed, r, warmup, policy).map_err(|e| err(py, e))?;
         let cancel = Cancel::new();
@@ -614,14 +760,16 @@ fn recorded_tables(r: &Bound<'_, PyAny>) -> PyResult<TableSet> {
         let all = all.is_true();
         return Ok(TableSet { orders: all, steps: all, events: all });
     }
+    let wrong = |what: String| {
+        PyTypeError::new_err(format!("record must be True, False or a list of table names, not {what}"))
+    };
     if r.is_instance_of::<pyo3::types::PyString>() {
-        return Err(PyTypeError::new_err(
-            "record must be True, False or a list of table names, not a string",
-        ));
+        return Err(wrong("a string".into()));
     }
     let mut set = TableSet::default();
-    for name in r.try_iter()? {
-        let name: String = name?.extract()?;
+    for name in r.try_iter().map_err(|_| wrong(type_name(r)))? {
+        let name = name?;
+        let name: String = name.extract().map_err(|_| wrong(holding(&name)))?;
         match name.as_str() {
             "orders" => set.orders = true,
             "steps" => set.steps = true,
@@ -684,12 +832,14 @@ impl Run {
         let lines = self.narrative(py)?;
         Ok(lines.into_iter().map(|(_, l)| l + "\n").collect())
     }
-    /// The scenario time of the run's last event, in seconds.
+    /// The scenario time of the run's last event, in seconds (of a run stopped
+    /// early, the last event that happened: `stats.total_s`).
     #[getter]
     fn makespan(&self) -> f64 {
         self.out.makespan_s()
     }
-    /// Orders served.
+    /// Orders served in the whole run, warm-up included (`stats.served` counts
+    /// those of the measured window).
     #[getter]
     fn served(&self) -> u64 {
         self.out.served()
@@ -753,7 +903,13 @@ impl Run {
     /// The text timeline (`cafe run --timeline`), `width` columns; `color` adds
     /// ANSI colours; `order_lanes` adds a lane per order.
     #[pyo3(signature = (width = 100, color = false, order_lanes = false))]
-    fn timeline(&self, py: Python<'_>, width: usize, color: bool, order_lanes: bool) -> PyResult<String> {
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = width_arg)] width: usize,
+        color: bool,
+        order_lanes: bool,
+    ) -> PyResult<String> {
         py.detach(|| self.out.timeline(width, color, order_lanes)).map_err(|e| err(py, e))
     }
     /// The self-contained HTML report of the run (`cafe run --report`).
@@ -813,7 +969,7 @@ impl Comparison {
     }
     /// The timelines, one above the other on one scale.
     #[pyo3(signature = (width = 100, color = false))]
-    fn timeline(&self, width: usize, color: bool) -> String {
+    fn timeline(&self, #[pyo3(from_py_with = width_arg)] width: usize, color: bool) -> String {
         self.cmp.timeline(width, color)
     }
     /// The HTML report of every kitchen.
@@ -909,7 +1065,9 @@ impl Sweep {
             }
             match name {
                 "status" => Col::Text,
+                // With several targets, one `meets: TARGET` column each.
                 "meets_target" => Col::Flag,
+                _ if name.starts_with("meets: ") => Col::Flag,
                 "replications" => Col::Whole,
                 _ => Col::Real,
             }
@@ -1012,31 +1170,39 @@ struct SweepPlan {
 impl SweepPlan {
     /// Checks a sweep of `scenario` as `cafe sweep` does (same words).
     #[new]
-    #[pyo3(signature = (scenario, vary, replications, target = None, mode = "async".to_string(), seed = None, warmup = None, threads = 0))]
+    #[pyo3(signature = (scenario, vary, replications, target = None, mode = "async", seed = None, warmup = None, threads = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         scenario: &PyScenario,
         vary: Vec<String>,
-        replications: i64,
+        #[pyo3(from_py_with = replications_arg)] replications: u32,
         target: Option<&Bound<'_, PyAny>>,
-        mode: String,
-        seed: Option<u64>,
+        mode: &str,
+        #[pyo3(from_py_with = seed_arg)] seed: Option<u64>,
         warmup: Option<f64>,
-        threads: usize,
+        #[pyo3(from_py_with = threads_arg)] threads: usize,
     ) -> PyResult<SweepPlan> {
-        let replications = u32::try_from(replications.max(0))
-            .map_err(|_| PyValueError::new_err("replications must be at most 4294967295"))?;
         // One target as a string, or several (all required) as a list of strings.
-        let targets: Vec<String> = match target {
+        let targets: Vec<String> = match target.filter(|t| !t.is_none()) {
             None => Vec::new(),
             Some(t) => match t.extract::<String>() {
                 Ok(one) => vec![one],
                 Err(_) => t.extract::<Vec<String>>().map_err(|_| {
-                    PyTypeError::new_err("target must be a string or a list of strings (all required)")
+                    let what = match t.try_iter() {
+                        Ok(items) => items
+                            .filter_map(Result::ok)
+                            .find(|i| !i.is_instance_of::<pyo3::types::PyString>())
+                            .map_or_else(|| type_name(t), |i| holding(&i)),
+                        Err(_) => type_name(t),
+                    };
+                    PyTypeError::new_err(format!(
+                        "target must be a string or a list of strings (all required), not {what}"
+                    ))
                 })?,
             },
         };
+        let mode = mode.to_string();
         let args = bridge::SweepArgs { vary, replications, targets, mode, seed, warmup, threads };
         let plan = bridge::plan(&scenario.sc, &args).map_err(|e| err(py, e))?;
         Ok(SweepPlan { plan, started: bridge::now() })
@@ -1049,8 +1215,9 @@ impl SweepPlan {
     }
 
     /// Runs every job here on the plan's threads; `progress(done, total)` is called
-    /// (holding the GIL) as runs finish. Ctrl-C keeps the configurations done and
-    /// raises `Interrupted` with the partial `Sweep` as `.result`.
+    /// (holding the GIL) as runs finish. Ctrl-C lets the runs in progress finish,
+    /// keeps the configurations done and raises `Interrupted` with the partial
+    /// `Sweep` as `.result`.
     #[pyo3(signature = (progress = None))]
     fn run(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<Sweep> {
         let cancel = Cancel::new();
@@ -1083,13 +1250,21 @@ impl SweepPlan {
         }
     }
 
-    /// Runs job `k` here and returns its result as bytes (for `gather`).
-    fn job<'py>(&self, py: Python<'py>, k: usize) -> PyResult<Bound<'py, PyBytes>> {
+    /// Runs job `k` here and returns its result as bytes (for `gather`), marked
+    /// with the plan's fingerprint and `k`.
+    fn job<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = job_arg)] k: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = py.detach(|| self.plan.job(k)).map_err(|e| err(py, e))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
-    /// The sweep made of `results` (one per job, in job order; None: not run).
+    /// The sweep made of `results` (one per job, in job order; None: not run). A
+    /// result of another plan (another scenario, grid, mode, seed, number of
+    /// replications or warm-up), or of another job than its place in `results`,
+    /// is a `ValueError` saying which.
     fn gather(&self, py: Python<'_>, results: Vec<Option<Vec<u8>>>) -> PyResult<Sweep> {
         let elapsed = self.started.elapsed();
         let out = py.detach(|| self.plan.gather(results, elapsed)).map_err(|e| err(py, e))?;

@@ -1,6 +1,8 @@
 //! A sweep's run, encoded for the trip from a worker process (or machine) back to
 //! the caller: every number bit for bit (`f64::to_bits`, so NaN and the last digit
 //! survive), so that a sweep gathered from workers equals the local one exactly.
+//! Each carries its plan's fingerprint and its job's index, so that the caller
+//! knows a result of another sweep, or one in the wrong place.
 //!
 //! The statistics are taken apart and put together field by field with exhaustive
 //! patterns: a field added to the library's `Stats` is a compile error here, not a
@@ -11,7 +13,7 @@ use async_cafe::ops::{RunOverran, SweepRun};
 use async_cafe::view::stats::{CookStats, EquipmentStats, Stats, Summary};
 
 /// Format version, first byte of every message.
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 
 struct W(Vec<u8>);
 
@@ -72,9 +74,11 @@ impl R<'_> {
     }
 }
 
-/// `run` as bytes.
-pub fn encode(run: &SweepRun) -> Vec<u8> {
+/// `run`, job `job` of the plan whose fingerprint is `plan`, as bytes.
+pub fn encode(plan: u64, job: u64, run: &SweepRun) -> Vec<u8> {
     let mut w = W(vec![VERSION]);
+    w.u64(plan);
+    w.u64(job);
     let Stats {
         total_s,
         measured_s,
@@ -149,6 +153,7 @@ pub fn encode(run: &SweepRun) -> Vec<u8> {
                     w.u64(u64::from(*s));
                 }
                 Overran::Patience => w.u64(2),
+                Overran::Crowded => w.u64(3),
             }
             w.str(message);
         }
@@ -157,11 +162,12 @@ pub fn encode(run: &SweepRun) -> Vec<u8> {
     w.0
 }
 
-/// The run [`encode`] encoded.
-pub fn decode(bytes: &[u8]) -> Result<SweepRun, String> {
+/// The plan's fingerprint, the job's index and the run that [`encode`] encoded.
+pub fn decode(bytes: &[u8]) -> Result<(u64, u64, SweepRun), String> {
     match bytes.split_first() {
         Some((&VERSION, rest)) => {
             let mut r = R(rest);
+            let (plan, job) = (r.u64()?, r.u64()?);
             let total_s = r.f64()?;
             let measured_s = r.f64()?;
             let served = r.u64()?;
@@ -212,6 +218,7 @@ pub fn decode(bytes: &[u8]) -> Result<SweepRun, String> {
                         u16::try_from(r.u64()?).map_err(|_| "a sweep result's step is out of range")?,
                     ),
                     2 => Overran::Patience,
+                    3 => Overran::Crowded,
                     _ => return Err("a sweep result's overrun is corrupt".into()),
                 };
                 Some(RunOverran { overrun: Overrun { at, order, item, what }, message: r.str()? })
@@ -241,7 +248,7 @@ pub fn decode(bytes: &[u8]) -> Result<SweepRun, String> {
                 cooks,
                 equipment,
             };
-            Ok(SweepRun { stats, overrun })
+            Ok((plan, job, SweepRun { stats, overrun }))
         }
         _ => Err("not a sweep result of this version of async_cafe".into()),
     }

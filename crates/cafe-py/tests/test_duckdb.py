@@ -50,3 +50,17 @@ def test_duckdb_queries_a_sweeps_table():
     # Replications' estimates, as the sweep's own table has them.
     means = duckdb.sql("select p95_wait_s_mean from sweep_table order by cooks").fetchall()
     assert [m for (m,) in means] == s.table.column("p95_wait_s_mean")
+
+
+def test_the_docs_query_finds_the_cheapest_row_whatever_the_currency():
+    """docs/python.md's query: the cost column is `cost_EUR` when the scenario names
+    its currency."""
+    euros = mmc_toml(count=1000).replace("cook_cost = 10", 'cook_cost = 10\ncurrency = "EUR"')
+    mmc = ac.Scenario.from_toml(euros, name="mmc")
+    s = ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=4, target="p95_wait <= 2", progress=False)
+    sweep_table = s.table  # noqa: F841
+    assert "cost_EUR" in s.table.column_names and "cost" not in s.table.column_names
+    cheapest = duckdb.sql(
+        "select cooks, columns('^cost') from sweep_table where meets_target order by 2 limit 1"
+    ).fetchall()
+    assert cheapest == [(s.best.cooks, s.best.cost)]

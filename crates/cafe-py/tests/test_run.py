@@ -267,3 +267,92 @@ def test_ctrl_c_stops_replications_and_a_sweep():
     done, = [partial.configurations[1]]
     assert done < 4
     assert partial.table.column("status").count("not run") == 4 - done
+
+
+SLOW = """
+[recipes.c]
+steps = [{ name = "brew", kind = "unattended", duration = 100 }]
+[menu]
+x = "c"
+[customers]
+list = [{ item = "x" }, { item = "x", arrival = 50 }]
+"""
+
+
+def test_ctrl_c_on_the_real_clock_gives_the_time_of_the_last_event_as_makespan():
+    """Stopped while it waits for the second arrival (at 50 s), the run's last event
+    is at 0 s: the arrival that never happened is not its makespan."""
+    slow = ac.Scenario.from_toml(SLOW, name="slow")
+    _interrupt_after(0.7)
+    with pytest.raises(ac.Interrupted) as info:
+        slow.run(clock="real", speed=1)
+    run = info.value.result
+    assert run.stopped == "interrupted"
+    last = max(run.events.column("t_s"))
+    assert run.makespan == run.stats.total_s == last == 0.0
+    assert "served in 0.00 s (interrupted)" in repr(run)
+    assert "makespan 0.00 s" in run._repr_html_()
+
+
+def test_policies_to_compare_are_a_name_a_comma_list_or_a_list():
+    bakery = ac.Scenario.builtin("bakery")
+    both = bakery.compare(policies=["fifo", "longest-chain"])
+    labels = [s.policy for s in both.sides]
+    assert labels == ["fifo", "longest-chain"]
+    for compare in (bakery.compare, lambda **kw: ac.compare(bakery, **kw)):
+        assert [s.policy for s in compare(policies="fifo").sides] == ["fifo"]
+        assert [s.policy for s in compare(policies="fifo, longest-chain").sides] == labels
+        assert [s.policy for s in compare(policies=("fifo", "longest-chain")).sides] == labels
+        assert compare(policies="fifo,longest-chain").table() == both.table()
+        with pytest.raises(ValueError, match="unknown policy `fast`"):
+            compare(policies="fifo,fast")
+        with pytest.raises(TypeError, match="policies must be a policy's name, a comma-separated list"):
+            compare(policies=3)
+        with pytest.raises(TypeError, match="policies must be"):
+            compare(policies=["fifo", 3])
+
+
+def test_one_replication_has_no_interval():
+    rep = ac.Scenario.builtin("takeaway").replicate(1)
+    e = rep.time_in_system.p95_s
+    assert e.half_width_95 is None and e.n == 1
+    assert e.low is None and e.high is None
+    more = ac.Scenario.builtin("takeaway").replicate(3).time_in_system.p95_s
+    assert more.low < more.mean < more.high
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda s: s.run(seed=-1), "seed must be a whole number from 0 to 18446744073709551615, not -1"),
+        (lambda s: s.run(seed=2**64), "seed must be a whole number from 0 to 18446744073709551615, not 18446744073709551616"),
+        (lambda s: s.compare(seed=-1), "seed must be a whole number from 0"),
+        (lambda s: s.plan(seed=-5), "seed must be a whole number from 0"),
+        (lambda s: s.replicate(3, seed=-1), "seed must be a whole number from 0"),
+        (lambda s: s.replicate(3, threads=-1), "threads must be a whole number from 0 to 18446744073709551615, not -1"),
+        (lambda s: s.replicate(2**64), "replications must be a whole number from 1 to 4294967295, not 18446744073709551616"),
+        (lambda s: s.replicate(10**12), "replications must be a whole number from 1 to 4294967295"),
+        (lambda s: s.run().timeline(width=-1), "width must be a whole number from 0 to 18446744073709551615, not -1"),
+        (lambda s: ac.compare(s).timeline(width=-1), "width must be a whole number from 0"),
+        (lambda s: ac.sweep(s, vary={"cooks": [1]}, seed=-1), "seed must be a whole number from 0"),
+        (lambda s: ac.sweep(s, vary={"cooks": [1]}, threads=-2), "threads must be a whole number from 0"),
+        (lambda s: ac.sweep(s, vary={"cooks": [1]}, replications=2**70), "replications must be a whole number from 1"),
+        (lambda s: ac.SweepPlan(s, ["cooks=1"], 2).job(-1), "k must be a whole number from 0"),
+        (lambda s: s.with_cooks(2**70), "cooks"),
+    ],
+)
+def test_whole_numbers_out_of_range_are_value_errors_naming_the_argument(call, words):
+    with pytest.raises(ValueError, match=words):
+        call(ac.Scenario.builtin("cafe"))
+
+
+def test_whole_number_arguments_of_the_wrong_type_are_type_errors_naming_them():
+    cafe = ac.Scenario.builtin("cafe")
+    with pytest.raises(TypeError, match="seed must be a whole number, not str"):
+        cafe.run(seed="x")
+    with pytest.raises(TypeError, match="threads must be a whole number, not float"):
+        cafe.replicate(2, threads=1.5)
+    with pytest.raises(TypeError, match="record must be True, False or a list of table names, not int"):
+        cafe.run(record=1)
+    with pytest.raises(TypeError, match="record must be True, False or a list of table names"):
+        cafe.run(record=[1])

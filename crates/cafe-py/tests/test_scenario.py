@@ -125,3 +125,27 @@ def test_scenarios_pickle_with_their_changes_and_files():
     path = ROOT / "scenarios" / "coffee-shop-replay.toml"
     loaded = ac.Scenario.load(path)
     assert pickle.loads(pickle.dumps(loaded)).run().narrative == loaded.run().narrative
+
+
+def _load(text: str):
+    return ac.Scenario.from_toml(text)
+
+
+def test_scenario_errors_pickle_with_their_problems():
+    with pytest.raises(ac.ScenarioError) as info:
+        ac.Scenario.from_toml("[kitchen]\ncooks = 0\n")
+    e = info.value
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is ac.ScenarioError and str(back) == str(e)
+    assert [(p.file, p.line, p.column, p.message, p.label, p.help) for p in back.problems] == [
+        (p.file, p.line, p.column, p.message, p.label, p.help) for p in e.problems
+    ]
+    assert repr(back.problems[0]) == repr(e.problems[0])
+    # Through a process pool, the caller gets the located report.
+    import concurrent.futures
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
+        with pytest.raises(ac.ScenarioError) as remote:
+            pool.submit(_load, "[kitchen]\ncooks = 0\n").result()
+    assert str(remote.value) == str(e)
+    assert any(p.line == 2 and p.column == 9 for p in remote.value.problems)

@@ -152,3 +152,86 @@ def test_a_dask_cluster_gives_the_local_sweep_even_when_a_worker_dies():
         assert killed, "the sweep finished before a worker could be killed"
         assert killed["done"] < killed["total"] == 36
         assert again.json() == local.json()
+
+
+def test_several_targets_give_a_bool_column_per_target(cafe, tmp_path):
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    shop = ac.Scenario.builtin("rush-hour")
+    targets = ["p95_time_in_system <= 8", "left_share <= 0.05"]
+    s = ac.sweep(shop, vary={"cooks": [2, 3]}, replications=5, target=targets, seed=3, progress=False)
+    columns = [f"meets: {t}" for t in targets]
+    assert [s.table.schema[c] for c in columns] == ["bool", "bool"]
+    args = ["sweep", "rush-hour", "--vary", "cooks=2,3", "--replications", "5", "--seed", "3",
+            "--target", targets[0], "--target", targets[1], "--csv", str(tmp_path / "s.csv")]
+    cafe(*args)
+    theirs = pd.read_csv(tmp_path / "s.csv")
+    ours = s.to_pandas()
+    assert list(ours.columns) == list(theirs.columns)
+    for c in columns + ["meets_target"]:
+        assert ours[c].dtype == bool and ours[c].tolist() == theirs[c].tolist(), c
+    assert s.to_polars()[columns[1]].dtype == pl.Boolean
+    assert s.table.column(columns[0]) == ours[columns[0]].tolist()
+
+
+def test_numpy_values_and_whole_floats_can_be_varied():
+    np = pytest.importorskip("numpy")
+    takeaway = ac.Scenario.builtin("takeaway")
+
+    def rows(vary):
+        return ac.sweep(takeaway, vary=vary, replications=2, progress=False).json()["sweep"]
+
+    assert rows({"arrivals.rate": np.linspace(0.5, 1.0, 3)}) == rows({"arrivals.rate": [0.5, 0.75, 1.0]})
+    assert rows({"arrivals.rate": np.float64(0.5)}) == rows({"arrivals.rate": [0.5]})
+    cooks = rows({"cooks": [1, 2]})
+    assert rows({"cooks": np.arange(1, 3)}) == cooks
+    assert rows({"cooks": [np.int64(1), np.int32(2)]}) == cooks
+    assert rows({"cooks": [1.0, 2.0]}) == cooks
+    assert rows({"cooks": np.array([1.0, 2.0])}) == cooks
+    assert rows({"cooks": np.int64(2)}) == rows({"cooks": [2]})
+    # A count that is not whole is still refused, saying so.
+    with pytest.raises(ValueError, match="`1.5` is not a whole number"):
+        rows({"cooks": [1.5, 2]})
+    with pytest.raises(TypeError, match="bool"):
+        rows({"cooks": [np.True_]})
+    # The changes take them too.
+    assert takeaway.with_cooks(2.0).cooks == takeaway.with_cooks(np.int64(2)).cooks == 2
+    with pytest.raises(ValueError, match="not a whole number"):
+        takeaway.with_cooks(1.5)
+    assert takeaway.replace(cooks=np.float64(3)).cooks == 3
+
+
+def test_gather_refuses_results_of_another_plan_or_of_the_wrong_job():
+    a = ac.SweepPlan(ac.Scenario.builtin("takeaway"), ["cooks=1..2"], 2)
+    b = ac.SweepPlan(ac.Scenario.builtin("rush-hour"), ["cooks=1..2"], 2)
+    theirs = [a.job(k) for k in range(a.jobs)]
+    with pytest.raises(ValueError, match="result 0 is not a result of this sweep plan"):
+        b.gather(theirs)
+    # The same sweep but another seed is another plan too.
+    reseeded = ac.SweepPlan(ac.Scenario.builtin("takeaway"), ["cooks=1..2"], 2, seed=9)
+    with pytest.raises(ValueError, match="not a result of this sweep plan"):
+        reseeded.gather(theirs)
+    # In the wrong place: job 0's result given for every job.
+    with pytest.raises(ValueError, match="result 1 is job 0's, not job 1's"):
+        a.gather([a.job(0)] * a.jobs)
+    with pytest.raises(ValueError, match="result 0 is job 3's, not job 0's"):
+        a.gather(list(reversed(theirs)))
+    # The same plan made again (as a worker makes it) takes them.
+    again = ac.SweepPlan(ac.Scenario.builtin("takeaway"), ["cooks=1,2"], 2, threads=1)
+    assert again.gather(theirs).json() == a.run().json()
+
+
+def test_progress_and_target_of_the_wrong_type_are_type_errors_naming_them():
+    import inspect
+
+    cafe = ac.Scenario.builtin("cafe")
+    for bad in ("no", 1):
+        with pytest.raises(TypeError, match="progress must be True, False or None, not"):
+            ac.sweep(cafe, vary={"cooks": [1, 2]}, replications=2, progress=bad)
+        with pytest.raises(TypeError, match="progress must be True, False or None, not"):
+            cafe.replicate(2, progress=bad)
+    with pytest.raises(TypeError, match="target must be a string or a list of strings.*not int"):
+        ac.sweep(cafe, vary={"cooks": [1, 2]}, replications=2, target=5)
+    with pytest.raises(TypeError, match="target must be a string or a list of strings.*not int"):
+        ac.SweepPlan(cafe, ["cooks=1..2"], 2, target=5)
+    assert "mode='async'" in str(inspect.signature(ac.SweepPlan))

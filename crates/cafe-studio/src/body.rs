@@ -13,6 +13,14 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// Whether a `Content-Type` says JSON: the media type `application/json` (any
+/// case), parameters allowed (`; charset=utf-8`); not `application/jsonx` or
+/// `application/json-seq`.
+fn is_json(content_type: &str) -> bool {
+    let media_type = content_type.split(';').next().unwrap_or("");
+    media_type.trim().eq_ignore_ascii_case("application/json")
+}
+
 /// A request body read as JSON into `T`.
 pub struct Body<T>(pub T);
 
@@ -20,11 +28,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        let json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(is_json);
         if !json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -44,5 +48,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         serde_json::from_slice(&bytes)
             .map(Body)
             .map_err(|e| ApiError::bad_request(format!("the request body is not the JSON expected: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn only_the_json_media_type_is_json() {
+        for yes in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            " application/json ;x=y",
+        ] {
+            assert!(is_json(yes), "{yes}");
+        }
+        for no in ["application/jsonx", "application/json-seq", "text/plain; x=application/json", "", "json"]
+        {
+            assert!(!is_json(no), "{no}");
+        }
     }
 }

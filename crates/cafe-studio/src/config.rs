@@ -31,7 +31,8 @@ impl Default for Config {
 
 /// What one request may ask of the studio: a request over a limit is refused with
 /// the reason (status 413 or 422), before anything runs; a run that goes past
-/// its customers or its wall time is stopped, with the reason.
+/// its customers, its steps or its wall time is stopped, with the reason, and so is
+/// a sweep one of whose runs goes past its customers.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// The largest request body, in bytes.
@@ -42,6 +43,18 @@ pub struct Limits {
     /// more (a random door can let in more than expected). A run's JSON holds every
     /// event of every customer.
     pub customers: f64,
+    /// The most steps one run, comparison or live run may make: the steps of every
+    /// customer's order, which is what its JSON holds (each step's events). Refused
+    /// before it runs when the scenario is expected to make more (its customers ×
+    /// the steps of what they order), and stopped as it runs once it has made more
+    /// (each step counted as it starts, or as it leaves the queue for equipment
+    /// unstarted when its customer leaves).
+    pub steps: f64,
+    /// The most customers one run of a sweep may let in: refused before the sweep
+    /// starts when a configuration is expected to let in more, and counted as each
+    /// run goes: the first run that lets in more stops the sweep, which fails with the
+    /// reason. A sweep keeps only each run's statistics, not its events.
+    pub sweep_run_customers: f64,
     /// The most configurations in one sweep.
     pub sweep_configurations: usize,
     /// The most runs in one sweep (configurations × replications).
@@ -61,6 +74,9 @@ impl Default for Limits {
         Limits {
             body_bytes: 1 << 20,
             customers: 20_000.0,
+            // 20,000 customers of the longest recipe of the built-ins (5 steps).
+            steps: 100_000.0,
+            sweep_run_customers: 200_000.0,
             sweep_configurations: 400,
             sweep_runs: 20_000,
             run_time: Duration::from_secs(30),

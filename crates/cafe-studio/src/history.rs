@@ -4,7 +4,12 @@
 //! An entry is written as `running` before its work starts, and completed (`done`,
 //! `failed` or `cancelled`) in one transaction after: a studio killed in between
 //! leaves it `running`, and the next start ([`History::open`]) marks every such
-//! entry `interrupted`. WAL keeps the file consistent through a kill at any moment.
+//! entry `interrupted`, as of the last moment it was recorded under way (a sweep
+//! records its progress as it goes: [`History::progress`]). WAL keeps the file
+//! consistent through a kill at any moment.
+//!
+//! Results are kept as the JSON text they were sent as, and sent back as that very
+//! text ([`Entry::result`]): a number read back is the number the run wrote.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -12,6 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// The history's tables, created when missing.
 const SCHEMA: &str = "
@@ -27,7 +33,9 @@ CREATE TABLE IF NOT EXISTS entries (
     finished REAL,
     headline TEXT,
     error TEXT,
-    result TEXT
+    result TEXT,
+    progress TEXT,
+    alive REAL
 );
 CREATE TABLE IF NOT EXISTS scenarios (
     name TEXT PRIMARY KEY,
@@ -150,9 +158,39 @@ pub struct Entry {
     pub scenario: String,
     /// The options it ran with (JSON).
     pub options: serde_json::Value,
-    /// The results (JSON), once done (or cancelled, for a sweep).
-    pub result: Option<serde_json::Value>,
+    /// The results, once done (or cancelled, for a sweep): the JSON text as it was
+    /// written, sent as it is.
+    pub result: Option<Box<RawValue>>,
+    /// A sweep's progress as last recorded (`done`, `total`, `elapsed_s`): when it
+    /// ended, or, for one the studio stopped before it ended, the last recorded
+    /// while it ran.
+    #[serde(skip)]
+    pub progress: Option<serde_json::Value>,
 }
+
+impl Entry {
+    /// The result, read as JSON (each number the very double written).
+    pub fn result_value(&self) -> serde_json::Result<Option<serde_json::Value>> {
+        self.result.as_ref().map(|r| serde_json::from_str(r.get())).transpose()
+    }
+}
+
+/// An entry's column that is not the JSON it should be: the history was written by
+/// something else, or damaged.
+#[derive(Debug)]
+struct NotJson {
+    id: i64,
+    column: &'static str,
+    error: serde_json::Error,
+}
+
+impl std::fmt::Display for NotJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "entry {}'s {} is not JSON ({})", self.id, self.column, self.error)
+    }
+}
+
+impl std::error::Error for NotJson {}
 
 /// How an entry's work ended.
 pub struct Ending<'a> {
@@ -166,6 +204,8 @@ pub struct Ending<'a> {
     pub result: Option<&'a str>,
     /// Files kept for export, by name (`report.html`, `report.csv`).
     pub files: &'a [(&'a str, String)],
+    /// A sweep's progress as it ended (JSON: `done`, `total`, `elapsed_s`).
+    pub progress: Option<&'a str>,
 }
 
 /// The history's database.
@@ -196,11 +236,23 @@ impl History {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        // A history written before the columns of the progress came.
+        for (column, kind) in [("progress", "TEXT"), ("alive", "REAL")] {
+            let has: bool = conn.query_row(
+                "SELECT COUNT(*) > 0 FROM pragma_table_info('entries') WHERE name = ?1",
+                params![column],
+                |r| r.get(0),
+            )?;
+            if !has {
+                conn.execute_batch(&format!("ALTER TABLE entries ADD COLUMN {column} {kind}"))?;
+            }
+        }
+        // It ended, as far as anyone knows, when it was last recorded under way.
         let marked = conn.execute(
-            "UPDATE entries SET status = 'interrupted', finished = ?1,
+            "UPDATE entries SET status = 'interrupted', finished = COALESCE(alive, created),
                  error = 'the studio stopped before it finished'
              WHERE status = 'running'",
-            params![now()],
+            [],
         )?;
         Ok((History { conn: Mutex::new(conn) }, marked))
     }
@@ -229,15 +281,27 @@ impl History {
         Ok(conn.last_insert_rowid())
     }
 
+    /// Records the progress of entry `id` while it runs (JSON: `done`, `total`,
+    /// `elapsed_s`), and that it was under way now: should the studio stop before
+    /// it ends, the entry is marked interrupted as of now, with this progress.
+    pub fn progress(&self, id: i64, progress: &str) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "UPDATE entries SET progress = ?2, alive = ?3 WHERE id = ?1 AND status = 'running'",
+            params![id, progress, now()],
+        )?;
+        Ok(())
+    }
+
     /// Records how the work of entry `id` ended, its files with it, in one
     /// transaction.
     pub fn finish(&self, id: i64, end: &Ending<'_>) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "UPDATE entries SET status = ?2, finished = ?3, headline = ?4, error = ?5, result = ?6
+            "UPDATE entries SET status = ?2, finished = ?3, headline = ?4, error = ?5, result = ?6,
+                 progress = COALESCE(?7, progress)
              WHERE id = ?1",
-            params![id, end.status.name(), now(), end.headline, end.error, end.result],
+            params![id, end.status.name(), now(), end.headline, end.error, end.result, end.progress],
         )?;
         for (name, content) in end.files {
             tx.execute(
@@ -274,16 +338,32 @@ impl History {
         let conn = self.conn();
         conn.query_row(
             "SELECT id, kind, status, name, seed, created, finished, headline, error,
-                    scenario, options, result
+                    scenario, options, result, progress
              FROM entries WHERE id = ?1",
             params![id],
             |row| {
-                let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+                // A column that is not JSON is an error, never a result of `null`.
+                let bad = |index: usize, column: &'static str| {
+                    move |error| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            index,
+                            rusqlite::types::Type::Text,
+                            Box::new(NotJson { id, column, error }),
+                        )
+                    }
+                };
+                let options: String = row.get(10)?;
+                let result: Option<String> = row.get(11)?;
+                let progress: Option<String> = row.get(12)?;
                 Ok(Entry {
                     summary: summary(row)?,
                     scenario: row.get(9)?,
-                    options: json(row.get(10)?).unwrap_or_default(),
-                    result: json(row.get(11)?),
+                    options: serde_json::from_str(&options).map_err(bad(10, "options"))?,
+                    result: result.map(RawValue::from_string).transpose().map_err(bad(11, "result"))?,
+                    progress: progress
+                        .map(|p| serde_json::from_str(&p))
+                        .transpose()
+                        .map_err(bad(12, "progress"))?,
                 })
             },
         )
@@ -350,4 +430,37 @@ fn summary(row: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
         headline: row.get(7)?,
         error: row.get(8)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history written before the progress was kept gets its columns, and its
+    /// unfinished entries are marked interrupted as of when they started.
+    #[test]
+    fn an_older_history_gets_the_progress_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, status TEXT NOT NULL,
+                    name TEXT NOT NULL, scenario TEXT NOT NULL, options TEXT NOT NULL, seed INTEGER,
+                    created REAL NOT NULL, finished REAL, headline TEXT, error TEXT, result TEXT);
+                 INSERT INTO entries (kind, status, name, scenario, options, created)
+                    VALUES ('sweep', 'running', 'lunch', 'x', '{}', 1000.5);",
+            )
+            .unwrap();
+        }
+        let (history, marked) = History::open(&path).unwrap();
+        assert_eq!(marked, 1);
+        let entry = history.get(1).unwrap().unwrap();
+        assert_eq!((entry.summary.status, entry.summary.finished), (Status::Interrupted, Some(1000.5)));
+        assert!(entry.progress.is_none() && entry.result.is_none());
+        let id = history.begin(Kind::Sweep, "lunch", "x", &serde_json::json!({}), None).unwrap();
+        history.progress(id, r#"{"done":1,"total":2,"elapsed_s":0.25}"#).unwrap();
+        assert_eq!(history.get(id).unwrap().unwrap().progress.unwrap()["elapsed_s"], 0.25);
+    }
 }

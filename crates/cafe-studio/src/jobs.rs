@@ -45,12 +45,17 @@ impl SweepProgress {
         }
     }
 
-    /// After `p`.
-    pub fn at(&mut self, p: Progress) {
+    /// After `p`; whether it moved on. The worker threads may report out of order:
+    /// `done` only grows.
+    pub fn at(&mut self, p: Progress) -> bool {
+        if p.done <= self.done {
+            return false;
+        }
         self.done = p.done;
         self.total = p.total;
         self.elapsed_s = p.elapsed.as_secs_f64();
         self.left_s = p.left().map(|d| d.as_secs_f64());
+        true
     }
 }
 

@@ -1,9 +1,12 @@
 //! A scenario as a request carries it (its TOML and a name), the options of a run,
 //! and the limits a scenario must keep to run in the studio.
 
-use async_cafe::model::{Mode, Policy, Scenario};
+use async_cafe::clock::Cancel;
+use async_cafe::event::{Event, EventKind, Sink};
+use async_cafe::model::{Customers, Mode, Policy, Scenario};
 use async_cafe::scenario::{ScenarioError, Source};
 use async_cafe::sweep;
+use async_cafe::time::Ticks;
 use async_cafe::{builtin, ops};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +36,8 @@ impl ScenarioText {
 
     /// Loads the scenario: with the files of the built-in of the same name, if there
     /// is one, so that an edited copy of `coffee-shop-replay` still finds its day.
+    /// The studio reads no other file: a file it cannot find is a problem whose help
+    /// says so.
     pub fn load(&self) -> Result<Scenario, ScenarioError> {
         let name = self.name();
         let mut source = Source::new(name, &self.toml);
@@ -41,7 +46,12 @@ impl ScenarioText {
                 source = source.file(file, text);
             }
         }
-        source.load()
+        source.load().map_err(|mut e| {
+            for p in e.problems.iter_mut().filter(|p| p.label == "cannot read") {
+                p.help = Some(no_files_help());
+            }
+            e
+        })
     }
 
     /// Loads the scenario, its problems as a 422.
@@ -97,16 +107,105 @@ pub fn mode(name: Option<&str>) -> Result<Mode, ApiError> {
     }
 }
 
-/// Refuses a scenario that lets in more customers than one run in the studio may
-/// (expected, for customers generated until a time).
+/// The help of a file the studio cannot find: it reads no file, and finds only the
+/// built-ins' own, for a scenario named as that built-in.
+fn no_files_help() -> String {
+    let own: Vec<String> = builtin::BUILTINS
+        .iter()
+        .flat_map(|b| b.files().iter().map(move |(file, _)| format!("{file} for `{}`", b.name)))
+        .collect();
+    format!(
+        "the studio reads no file: it can use only the built-ins' own ({}), for a scenario of that name; run this one with `cafe run`, which reads the path relative to the scenario file",
+        own.join(", ")
+    )
+}
+
+/// Refuses a scenario that lets in more customers, or makes more steps, than one
+/// run in the studio may (expected, for customers generated at random).
 pub fn within_limits(sc: &Scenario, limits: &Limits) -> Result<(), ApiError> {
-    match sweep::expected_customers(sc) {
-        Some(n) if n > limits.customers => Err(ApiError::unprocessable(format!(
+    if let Some(n) = sweep::expected_customers(sc).filter(|&n| n > limits.customers) {
+        return Err(ApiError::unprocessable(format!(
             "{} lets in about {n:.0} customers; the studio runs at most {:.0} in one run (its report holds every event): run it with `cafe run` instead",
             sc.name, limits.customers
-        ))),
-        _ => Ok(()),
+        )));
     }
+    if let Some(n) = expected_steps(sc).filter(|&n| n > limits.steps) {
+        return Err(ApiError::unprocessable(format!(
+            "{} makes about {n:.0} steps (its customers × the steps of what they order); the studio runs at most {:.0} in one run (its report holds every event of every step): run it with `cafe run` instead",
+            sc.name, limits.steps
+        )));
+    }
+    Ok(())
+}
+
+/// The steps a run is expected to make: every customer's order's steps (customers
+/// generated at random: the customers expected × the steps of an order, averaged
+/// over the mix); `None` when the customers expected cannot be worked out.
+pub fn expected_steps(sc: &Scenario) -> Option<f64> {
+    let steps = |item| sc.recipe_of(item).steps.len() as f64;
+    match &sc.customers {
+        Customers::List(list) => Some(list.iter().map(|c| steps(c.item)).sum()),
+        Customers::Generate(g) => {
+            let weight: f64 = g.mix.iter().map(|(_, w)| w).sum();
+            let per_order = g.mix.iter().map(|&(item, w)| steps(item) * w).sum::<f64>() / weight;
+            Some(sweep::expected_customers(sc)? * per_order)
+        }
+    }
+}
+
+/// Counts a run's steps as it goes, and stops it once it has made more than `most`:
+/// each step counted as it starts, or as it leaves the queue for equipment
+/// unstarted (its customer left). A step's events are at most three (waiting,
+/// started, finished or cancelled), so this bounds the events of the run's report.
+pub struct StepCount {
+    most: u64,
+    steps: u64,
+    cancel: Cancel,
+    /// When the run made one step more than `most`.
+    pub over: Option<Ticks>,
+}
+
+impl StepCount {
+    /// At most `most` steps; past them, `cancel` is cancelled (the run stops at its
+    /// next step).
+    pub fn new(most: u64, cancel: Cancel) -> StepCount {
+        StepCount { most, steps: 0, cancel, over: None }
+    }
+
+    /// Counts `event`.
+    pub fn count(&mut self, event: &Event<'_>) {
+        if let EventKind::StepStarted { .. } | EventKind::StepCancelled { started: false, .. } = event.kind {
+            self.steps += 1;
+            if self.steps > self.most && self.over.is_none() {
+                self.over = Some(event.t);
+                self.cancel.cancel();
+            }
+        }
+    }
+
+    /// An error saying why the run was stopped, if it was stopped past its steps.
+    pub fn error(&self, sc: &Scenario) -> Option<ApiError> {
+        self.over.map(|at| {
+            ApiError::unprocessable(format!(
+                "{} was stopped at {:.2} {} of its day: it made more than {} steps, the most the studio runs in one run (its report holds every event of every step): run it with `cafe run` instead",
+                sc.name,
+                sc.unit.from_ticks(at),
+                sc.unit.name(),
+                self.most
+            ))
+        })
+    }
+}
+
+impl Sink for StepCount {
+    fn event(&mut self, event: &Event<'_>) {
+        self.count(event);
+    }
+}
+
+/// The most steps one run may make, counted as it goes ([`StepCount`]).
+pub fn most_steps(limits: &Limits) -> u64 {
+    limits.steps.max(0.0) as u64
 }
 
 /// The most customers one run may let in, counted as it goes

@@ -78,6 +78,9 @@ pub fn router(state: State) -> Router {
     let local_only = state.0.local_only;
     crate::page::routes()
         .nest("/api", crate::api::routes())
+        // What neither answers (`/api/` itself is not the nested router's): the API's
+        // JSON error.
+        .fallback(crate::api::not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(local_only, crate::guard::local_host))
         .with_state(state)

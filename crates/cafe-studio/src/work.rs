@@ -4,6 +4,7 @@
 //! progress of a sweep) however many runs are asked for.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_cafe::clock::Cancel;
@@ -38,20 +39,39 @@ impl Work {
     pub async fn run<T, F>(&self, cancel: Cancel, limit: Option<Duration>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(Cancel) -> T + Send + 'static,
+        F: FnOnce(Stop) -> T + Send + 'static,
     {
         let _permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
+        let stop = Stop { cancel, timed_out: Arc::default() };
         let deadline = limit.map(|limit| {
-            let cancel = cancel.clone();
+            let stop = stop.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(limit).await;
-                cancel.cancel();
+                stop.timed_out.store(true, Ordering::SeqCst);
+                stop.cancel.cancel();
             })
         });
-        let value = tokio::task::spawn_blocking(move || f(cancel)).await;
+        let value = tokio::task::spawn_blocking(move || f(stop)).await;
         if let Some(d) = deadline {
             d.abort();
         }
         value.map_err(|e| ApiError::internal(format!("a run failed: {e}")))
+    }
+}
+
+/// What stops a piece of work: its token, cancelled on request, by the time limit,
+/// or by the work itself (a run past its bound on steps); and whether the time
+/// limit cancelled it.
+#[derive(Clone, Debug)]
+pub struct Stop {
+    /// Cancelled once the work must stop.
+    pub cancel: Cancel,
+    timed_out: Arc<AtomicBool>,
+}
+
+impl Stop {
+    /// Whether the time limit cancelled [`Stop::cancel`].
+    pub fn timed_out(&self) -> bool {
+        self.timed_out.load(Ordering::SeqCst)
     }
 }

@@ -7,7 +7,7 @@ use async_cafe::builtin;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use cafe_studio::history::History;
+use cafe_studio::history::{History, Kind};
 use cafe_studio::{Limits, State, router};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -15,14 +15,14 @@ use tower::ServiceExt;
 
 struct Studio {
     app: Router,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 fn studio_with(limits: Limits) -> Studio {
     let dir = tempfile::tempdir().unwrap();
     let (history, marked) = History::open(&dir.path().join("history.sqlite3")).unwrap();
     assert_eq!(marked, 0);
-    Studio { app: router(State::new(history, limits)), _dir: dir }
+    Studio { app: router(State::new(history, limits)), dir }
 }
 
 fn studio() -> Studio {
@@ -32,6 +32,7 @@ fn studio() -> Studio {
 struct Reply {
     status: StatusCode,
     content_type: String,
+    headers: axum::http::HeaderMap,
     text: String,
 }
 
@@ -62,8 +63,9 @@ impl Studio {
             .get(header::CONTENT_TYPE)
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, content_type, text: String::from_utf8(bytes.to_vec()).unwrap() }
+        Reply { status, content_type, headers, text: String::from_utf8(bytes.to_vec()).unwrap() }
     }
 
     /// Reads the body at `uri` to its end on a task of its own (an event stream).
@@ -763,6 +765,393 @@ async fn the_history_comes_a_page_at_a_time_newest_first() {
         let body = s.get(&format!("/api/history?{query}")).await.error(StatusCode::BAD_REQUEST);
         assert!(body["error"].as_str().unwrap().starts_with(words), "{query}: {body}");
     }
+}
+
+/// JSON text without the whitespace between its tokens: a pretty-printed document
+/// as serde_json writes it compactly.
+fn compact(text: &str) -> String {
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A response's text as the history keeps it: without the `id` the response adds.
+fn without_id(text: &str, id: i64) -> String {
+    let sorted = format!("\"id\":{id},");
+    let appended = format!(",\"id\":{id}");
+    if text.contains(&sorted) { text.replacen(&sorted, "", 1) } else { text.replacen(&appended, "", 1) }
+}
+
+/// Waits for sweep `id` to end; its progress as it ended, and its text.
+async fn ended_sweep(s: &Studio, id: i64) -> (Value, String) {
+    for _ in 0..2400 {
+        let r = s.get(&format!("/api/sweeps/{id}")).await;
+        let p = r.json();
+        if p["status"] != "running" {
+            return (p, r.text);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("sweep {id} did not end");
+}
+
+/// Numbers are compared as text: each must be the one the run wrote, to the last
+/// digit (a number read back without serde_json's `float_roundtrip` can be 1 ulp off:
+/// `3.0082804516298802` came back as `3.00828045162988`).
+#[tokio::test]
+async fn the_history_gives_back_the_very_numbers_a_run_wrote_as_the_cli_writes_them() {
+    let s = studio();
+    // Runs: the report of `cafe run --format json`, number for number.
+    for name in ["rush-hour", "takeaway"] {
+        let sc = builtin::find(name).unwrap().load().unwrap();
+        let spec = async_cafe::ops::RunSpec {
+            mode: async_cafe::Mode::Async,
+            clock: async_cafe::ClockKind::Virtual,
+            seed: sc.seed,
+        };
+        let report = serde_json::to_value(async_cafe::ops::json_report(&sc, spec).unwrap()).unwrap();
+        let report = format!("\"report\":{report}");
+        let r = s.post("/api/run", json!({ "toml": builtin_toml(name), "name": name })).await;
+        assert!(r.text.contains(&report), "{name}: the response has the CLI's report");
+        let id = r.json()["id"].as_i64().unwrap();
+        let entry = s.get(&format!("/api/history/{id}")).await;
+        assert!(entry.text.contains(&report), "{name}: /api/history/{id} changed the report's numbers");
+        assert!(entry.text.contains(&format!("\"result\":{}", without_id(&r.text, id))), "{name}");
+        let exported = s.get(&format!("/api/history/{id}/report.json")).await;
+        assert_eq!(compact(&exported.text), without_id(&r.text, id), "{name}: report.json");
+    }
+    // A comparison: its lanes' spans, its reports' events.
+    let r = s.post("/api/compare", json!({ "toml": builtin_toml("rush-hour"), "seed": 11 })).await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let entry = s.get(&format!("/api/history/{id}")).await;
+    assert!(entry.text.contains(&format!("\"result\":{}", without_id(&r.text, id))));
+    let exported = s.get(&format!("/api/history/{id}/report.json")).await;
+    assert_eq!(compact(&exported.text), without_id(&r.text, id));
+    // A sweep: the document of `cafe sweep --format json`.
+    let (toml, vary, target) =
+        (builtin_toml("rush-hour"), ["cooks=1..2", "equipment.espresso_machine=1..2"], ["mean_wait <= 2"]);
+    let req = json!({ "toml": toml, "name": "rush-hour", "vary": vary, "target": target, "replications": 5, "seed": 5 });
+    let id = s.post("/api/sweeps", req).await.json()["id"].as_i64().unwrap();
+    let (ended, text) = ended_sweep(&s, id).await;
+    assert_eq!(ended["status"], "done", "{ended}");
+    let sc = builtin::find("rush-hour").unwrap().load().unwrap();
+    let (vary, target) = (vary.map(String::from), target.map(String::from));
+    let request = async_cafe::sweep::Request { vary: &vary, targets: &target, replications: 5 };
+    let checked = request.check(&sc).unwrap();
+    let batch = async_cafe::ops::Batch { seed: Some(5), replications: 5, ..Default::default() };
+    let swept = async_cafe::ops::sweep(&sc, &checked.varies, &batch).unwrap();
+    let document = swept.document(checked.targets.iter().map(|(s, t)| (s.as_str(), t)));
+    let document = format!("\"document\":{}", serde_json::to_value(&document).unwrap());
+    assert!(text.contains(&document), "GET /api/sweeps/{id} changed the document's numbers");
+    assert!(s.get(&format!("/api/history/{id}")).await.text.contains(&document), "/api/history/{id}");
+    let exported = s.get(&format!("/api/history/{id}/report.json")).await;
+    assert!(compact(&exported.text).contains(&document), "report.json");
+}
+
+#[tokio::test]
+async fn a_history_entry_whose_result_is_not_json_is_an_error_not_a_null_result() {
+    let s = studio();
+    let r = s.post("/api/run", json!({ "toml": builtin_toml("cafe"), "name": "cafe" })).await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let db = rusqlite::Connection::open(s.dir.path().join("history.sqlite3")).unwrap();
+    db.execute("UPDATE entries SET result = '{\"report\": [1.5' WHERE id = ?1", [id]).unwrap();
+    for path in [format!("/api/history/{id}"), format!("/api/history/{id}/report.json")] {
+        let body = s.get(&path).await.error(StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            body["error"].as_str().unwrap().contains(&format!("entry {id}'s result is not JSON")),
+            "{body}"
+        );
+    }
+}
+
+/// One recipe of `steps` chained unattended steps of 0.001 s each, for `count`
+/// customers 0.5 s apart.
+fn many_steps(steps: usize, count: u64) -> String {
+    let list: Vec<String> = (1..=steps)
+        .map(|i| {
+            let after = if i == 1 { String::new() } else { format!(", after = [\"s{}\"]", i - 1) };
+            format!("{{ name = \"s{i}\", kind = \"unattended\", duration = 0.001{after} }}")
+        })
+        .collect();
+    format!(
+        "name = \"many\"\n[recipes.long]\nsteps = [{}]\n[menu]\nlong = \"long\"\n[customers.generate]\ncount = {count}\ninterarrival = 0.5\n",
+        list.join(", ")
+    )
+}
+
+#[tokio::test]
+async fn a_run_of_more_steps_than_a_report_may_hold_is_refused_before_it_runs() {
+    let s = studio();
+    // 20,000 customers (the most) of 100 steps each: 2,000,000 steps.
+    let many = many_steps(100, 20_000);
+    for path in ["/api/run", "/api/compare", "/api/live"] {
+        let body = s.post(path, json!({ "toml": many })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+        let error = body["error"].as_str().unwrap();
+        assert!(error.starts_with("many makes about 2000000 steps"), "{path}: {error}");
+        assert!(error.contains("the studio runs at most 100000 in one run"), "{path}: {error}");
+    }
+    // The longest recipe of the built-ins, 5 steps, for 20,000 customers fits.
+    let fits = s.post("/api/check", json!({ "toml": many_steps(5, 20_000) })).await.json();
+    assert_eq!(fits["ok"], true, "{fits}");
+    let r = s.post("/api/run", json!({ "toml": many_steps(5, 2_000) })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        s.get("/api/history").await.json()["entries"].as_array().unwrap().len(),
+        1,
+        "refusals are not kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_makes_more_steps_than_expected_is_stopped_at_the_limit_with_the_reason() {
+    // About 50 customers of one step each are expected, within the limit (55): only
+    // counting as it runs finds that seed 5 makes 67.
+    let s = studio_with(Limits { steps: 55.0, ..Limits::default() });
+    let toml = poisson_coffee();
+    let fits = s.post("/api/run", json!({ "toml": toml, "seed": 2 })).await;
+    assert_eq!(fits.status, StatusCode::OK, "{}", fits.text);
+    for path in ["/api/run", "/api/compare"] {
+        let body =
+            s.post(path, json!({ "toml": toml, "seed": 5 })).await.error(StatusCode::UNPROCESSABLE_ENTITY);
+        let error = body["error"].as_str().unwrap();
+        assert!(error.starts_with("coffee-shop was stopped at "), "{error}");
+        assert!(error.contains("it made more than 55 steps, the most the studio runs in one run"), "{error}");
+        let list = s.get("/api/history").await.json()["entries"].clone();
+        assert_eq!((list[0]["status"].as_str(), list[0]["error"].as_str()), (Some("failed"), Some(error)));
+    }
+    let r = s.post("/api/live", json!({ "toml": toml, "seed": 5, "speed": 100_000 })).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let got = events(&s, &format!("/api/live/{id}/events")).await;
+    assert_eq!(got.last().unwrap().1, json!({ "id": id, "status": "failed" }).to_string());
+    let started = got.iter().filter(|(k, d)| k == "event" && d.contains("\"kind\":\"step_started\"")).count();
+    assert_eq!(started, 56);
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    assert!(entry["error"].as_str().unwrap().contains("it made more than 55 steps"), "{entry}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_whose_run_lets_in_more_customers_than_a_run_may_is_stopped_with_the_reason() {
+    // About 50 customers a run are expected, within the limit (55); some runs of
+    // seed 5's replications let in more.
+    let toml = poisson_coffee();
+    let sc = async_cafe::scenario::load_str("coffee-shop", &toml).unwrap();
+    let varies = [async_cafe::sweep::parse_vary("cooks=1..2", &sc).unwrap()];
+    let batch = async_cafe::ops::Batch { seed: Some(5), replications: 10, ..Default::default() };
+    let swept = async_cafe::ops::sweep(&sc, &varies, &batch).unwrap();
+    let most =
+        swept.rows.iter().flat_map(|r| r.replicated.as_ref().unwrap().runs.iter().map(|s| s.served)).max();
+    assert!(most.unwrap() > 55, "{most:?}");
+    let req = json!({ "toml": toml, "vary": ["cooks=1..2"], "replications": 10, "seed": 5 });
+
+    let s = studio_with(Limits { sweep_run_customers: 55.0, ..Limits::default() });
+    let id = s.post("/api/sweeps", req.clone()).await.json()["id"].as_i64().unwrap();
+    let (ended, _) = ended_sweep(&s, id).await;
+    assert_eq!(ended["status"], "failed", "{ended}");
+    let error = ended["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("the sweep was stopped: one of its runs let in more than 55 customers"),
+        "{error}"
+    );
+    assert!(ended["done"].as_u64().unwrap() < 20, "{ended}");
+    assert_eq!(ended["total"], 20, "{ended}");
+    let list = s.get("/api/history").await.json()["entries"].clone();
+    assert_eq!((list[0]["status"].as_str(), list[0]["error"].as_str()), (Some("failed"), Some(error)));
+    // Every run within the bound: the sweep is done.
+    let s = studio_with(Limits { sweep_run_customers: most.unwrap() as f64, ..Limits::default() });
+    let id = s.post("/api/sweeps", req).await.json()["id"].as_i64().unwrap();
+    assert_eq!(ended_sweep(&s, id).await.0["status"], "done");
+}
+
+#[tokio::test]
+async fn a_sweep_the_studio_stopped_reads_back_its_last_progress_and_when_it_was_last_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let (history, _) = History::open(&path).unwrap();
+    let id = history.begin(Kind::Sweep, "lunch", "name = 1", &json!({}), Some(1)).unwrap();
+    history.progress(id, r#"{"done":3,"total":10,"elapsed_s":1.5}"#).unwrap();
+    let seen = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    drop(history); // as a studio killed: the entry is still running
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (history, marked) = History::open(&path).unwrap();
+    assert_eq!(marked, 1);
+    let s = Studio { app: router(State::new(history, Limits::default())), dir };
+    let p = s.get(&format!("/api/sweeps/{id}")).await.json();
+    assert_eq!(
+        (&p["status"], &p["done"], &p["total"], &p["elapsed_s"], &p["result"]),
+        (&json!("interrupted"), &json!(3), &json!(10), &json!(1.5), &Value::Null),
+        "{p}"
+    );
+    let events = s.get(&format!("/api/sweeps/{id}/events")).await.text;
+    assert!(events.contains("\"done\":3") && events.contains("\"total\":10"), "{events}");
+    // It ended, as far as the studio knows, when it last recorded its progress: not
+    // when the studio was started again.
+    let entry = s.get(&format!("/api/history/{id}")).await.json();
+    let finished = entry["finished"].as_f64().unwrap();
+    assert!(finished <= seen && finished >= entry["created"].as_f64().unwrap(), "{entry} (seen at {seen})");
+}
+
+#[tokio::test]
+async fn every_unknown_path_gets_the_json_error_even_api_itself() {
+    let s = studio();
+    for method in [Method::GET, Method::PUT, Method::POST, Method::DELETE] {
+        for path in ["/api/", "/api", "/api/nope", "/api//history", "/nope"] {
+            let body = s.send(method.clone(), path, None).await.error(StatusCode::NOT_FOUND);
+            assert!(body["error"].as_str().unwrap().starts_with("no such "), "{method} {path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn rough_edges_names_headers_queries_and_help() {
+    let s = studio();
+    // Names of saved scenarios: ASCII letters, digits, `-` and `_`, as the OpenAPI
+    // pattern says.
+    let studio = &s;
+    let put = move |name: &str| {
+        let path = format!("/api/scenarios/{name}");
+        async move { studio.send(Method::PUT, &path, Some("{\"toml\":\"x\"}".into())).await }
+    };
+    assert_eq!(put("Caf3_du-coin").await.status, StatusCode::OK);
+    for name in ["caf%C3%A9", "%D9%A3", "a.b"] {
+        put(name).await.error(StatusCode::BAD_REQUEST);
+    }
+    // A built-in's name cannot be deleted: 409, in the words of deleting.
+    let body = s.send(Method::DELETE, "/api/scenarios/lunch", None).await.error(StatusCode::CONFLICT);
+    assert!(body["error"].as_str().unwrap().contains("cannot be deleted"), "{body}");
+    // Content-Type: the media type application/json, parameters allowed.
+    for (kind, status) in [
+        ("application/jsonx", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json-seq", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json; charset=utf-8", StatusCode::OK),
+    ] {
+        let req = Request::post("/api/check").header(header::CONTENT_TYPE, kind);
+        let req = req.body(Body::from(json!({ "toml": builtin_toml("cafe") }).to_string())).unwrap();
+        assert_eq!(s.app.clone().oneshot(req).await.unwrap().status(), status, "{kind}");
+    }
+    // Export file names: a name, not a path, no control character; not ASCII as RFC 6266 says.
+    for (name, expected) in [
+        ("../../../tmp/x", "inline; filename=\".._.._.._tmp_x-ID.json\""),
+        ("tab\there", "inline; filename=\"tab_here-ID.json\""),
+        ("é☕", "inline; filename=\"__-ID.json\"; filename*=UTF-8''%C3%A9%E2%98%95-ID.json"),
+    ] {
+        let r = s.post("/api/run", json!({ "toml": builtin_toml("cafe"), "name": name })).await;
+        let id = r.json()["id"].as_i64().unwrap();
+        let export = s.get(&format!("/api/history/{id}/report.json")).await;
+        let got = export.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert_eq!(got, expected.replace("ID", &id.to_string()), "{name:?}");
+    }
+    // The history's query is percent-decoded; a parameter given twice is refused.
+    let two = s.get("/api/history?limit=%32").await;
+    assert_eq!(two.status, StatusCode::OK, "{}", two.text);
+    assert_eq!(two.json()["entries"].as_array().unwrap().len(), 2);
+    for query in ["limit=2&limit=3", "before=9&limit=2&before=8"] {
+        let body = s.get(&format!("/api/history?{query}")).await.error(StatusCode::BAD_REQUEST);
+        assert!(body["error"].as_str().unwrap().ends_with("is given twice: give it once"), "{body}");
+    }
+    // A replayed day under another name: the studio reads no file, and says so.
+    let replay = builtin_toml("coffee-shop-replay");
+    let checked = s.post("/api/check", json!({ "toml": replay, "name": "my-replay" })).await.json();
+    let help = checked["problems"][0]["help"].as_str().unwrap();
+    assert!(help.starts_with("the studio reads no file: it can use only the built-ins' own"), "{help}");
+    assert!(help.contains("coffee_shop_408.csv for `coffee-shop-replay`"), "{help}");
+    assert!(checked["rendered"].as_str().unwrap().contains("the studio reads no file"), "{checked}");
+    let ok = s.post("/api/check", json!({ "toml": replay, "name": "coffee-shop-replay" })).await.json();
+    assert_eq!(ok["ok"], true, "{ok}");
+}
+
+#[tokio::test]
+async fn a_sweeps_headline_in_the_history_is_its_answer() {
+    let s = studio();
+    let req = json!({
+        "toml": builtin_toml("coffee-shop"), "name": "coffee-shop",
+        "vary": ["cooks=1..3"], "replications": 3, "target": ["mean_wait <= 10"],
+    });
+    let id = s.post("/api/sweeps", req.clone()).await.json()["id"].as_i64().unwrap();
+    let (ended, _) = ended_sweep(&s, id).await;
+    let answer = ended["result"]["answer"].as_str().unwrap();
+    let cheapest = answer.lines().find(|l| l.starts_with("cheapest configuration")).unwrap();
+    let headline = s.get("/api/history").await.json()["entries"][0]["headline"].clone();
+    assert_eq!(headline.as_str().unwrap(), format!("C{}", &cheapest[1..]), "{answer}");
+    // Without a target: the configurations.
+    let req = json!({ "toml": builtin_toml("coffee-shop"), "vary": ["cooks=1..3"], "replications": 2 });
+    let id = s.post("/api/sweeps", req).await.json()["id"].as_i64().unwrap();
+    ended_sweep(&s, id).await;
+    assert_eq!(s.get("/api/history").await.json()["entries"][0]["headline"], "3 configurations");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweeps_progress_events_are_coalesced_rising_and_end_with_every_run_done() {
+    let s = studio();
+    let req = json!({
+        "toml": builtin_toml("rush-hour"), "name": "rush-hour", "vary": ["cooks=1..4"], "replications": 25,
+    });
+    let id = s.post("/api/sweeps", req).await.json()["id"].as_i64().unwrap();
+    let got = events(&s, &format!("/api/sweeps/{id}/events")).await;
+    let (end, progress) = got.split_last().unwrap();
+    assert_eq!(end.0, "end");
+    let end: Value = serde_json::from_str(&end.1).unwrap();
+    assert_eq!(
+        (end["status"].as_str(), end["done"].as_u64(), end["total"].as_u64()),
+        (Some("done"), Some(100), Some(100))
+    );
+    let done: Vec<u64> = progress
+        .iter()
+        .map(|(kind, data)| {
+            assert_eq!(kind, "progress");
+            serde_json::from_str::<Value>(data).unwrap()["done"].as_u64().unwrap()
+        })
+        .collect();
+    assert!(done.windows(2).all(|w| w[0] < w[1]), "done must rise: {done:?}");
+    assert!(done.len() <= 100, "{done:?}");
+}
+
+/// What the docs say of the studio is what it does (each claim here was once wrong).
+#[test]
+fn the_docs_say_what_the_studio_does() {
+    let openapi = include_str!("../../../docs/studio-openapi.yaml");
+    let prose = include_str!("../../../docs/studio.md");
+    let flat = prose.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Sweep progress events are coalesced, not one per run.
+    assert!(!flat.contains("a `progress` event after each run"), "studio.md promises an event per run");
+    assert!(
+        flat.contains("coalesced") && flat.contains("`done` == `total`"),
+        "studio.md: coalesced progress"
+    );
+    // `vary` and `target` may be left out, as `cafe sweep`'s flags may.
+    assert!(!flat.contains("`vary`, `target` (all required)"), "studio.md: vary and target are optional");
+    // An interrupted sweep has its last progress.
+    assert!(flat.contains("as last recorded"), "studio.md: the progress of an interrupted sweep");
+    // Saved scenarios' names: ASCII, as the server checks; DELETE of a built-in's name is a 409.
+    assert!(openapi.contains(r#"pattern: "^[A-Za-z0-9_-]{1,64}$""#), "the OpenAPI pattern of names");
+    assert!(flat.contains("1 to 64 ASCII letters, digits, `-` or `_`"), "studio.md: names");
+    let delete = &openapi[openapi.find("  /api/scenarios/{name}:").unwrap()..];
+    let delete = &delete[delete.find("    delete:").unwrap()..delete.find("  /api/check:").unwrap()];
+    assert!(delete.contains("\"409\""), "the OpenAPI DELETE of a scenario lists its 409: {delete}");
+    // The limits on steps and on each run of a sweep.
+    assert!(flat.contains("| steps in one run or comparison | 100,000"), "studio.md: the steps' limit");
+    assert!(flat.contains("counted as each run goes"), "studio.md: the sweep's runs are counted");
+    // A live run's worst lag can be null.
+    assert!(
+        flat.contains("`worst_lag_s`") && flat.contains("`null` when it never fell"),
+        "studio.md: worst_lag_s"
+    );
+    assert!(openapi.contains("worst_lag_s"), "the OpenAPI: worst_lag_s");
 }
 
 #[test]

@@ -104,7 +104,8 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = PanelArg::Auto)]
     pub panel: PanelArg,
     /// Width of the panel and the timeline, 20 to 1000 [default: the terminal's,
-    /// or 80].
+    /// or 80]; --why's sentences and the warnings are wrapped to it [default:
+    /// $COLUMNS, else the terminal's; none when piped].
     #[arg(long, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
     /// Also write every engine event, one JSON object per line, to FILE.
@@ -162,7 +163,9 @@ pub struct CompareArgs {
     /// Seed for random draws [default: the scenario's].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80].
+    /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80]; the
+    /// summary, the reasons and the warnings are wrapped to it [default: $COLUMNS,
+    /// else the terminal's; none when piped].
     #[arg(long, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
     /// Leave the timelines out: just the table.
@@ -263,9 +266,9 @@ pub struct SweepArgs {
     /// How the kitchen works.
     #[arg(long, value_enum, default_value_t = ModeArg::Async)]
     pub mode: ModeArg,
-    /// Worker threads [default: one per core]; the results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 0 for one per core; the results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
     /// The table as text, or every configuration and the answer as one JSON object.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

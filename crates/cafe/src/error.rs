@@ -59,6 +59,9 @@ pub enum Error {
         /// The signal's number (2 for SIGINT, 15 for SIGTERM): the exit code is 128 plus it.
         signal: i32,
     },
+    /// Several problems found at once (`cafe sweep`'s bad options, a scenario that
+    /// does not load and options that are wrong whatever it says): each said in turn.
+    Several(Vec<Error>),
     /// With `--behind stop`: the run fell `lag` behind real time at `at` (in the
     /// scenario's `unit`).
     FellBehind {
@@ -85,6 +88,15 @@ pub enum Target {
 pub const SIGINT: i32 = 2;
 
 impl Error {
+    /// The problems of `errors` as one error: the one itself if there is one, else
+    /// [`Error::Several`].
+    pub fn all(mut errors: Vec<Error>) -> Error {
+        match errors.len() {
+            1 => errors.remove(0),
+            _ => Error::Several(errors),
+        }
+    }
+
     /// An error of a write to standard output (see [`crate::output::Output`]),
     /// with the error's kind kept: a closed pipe is recognised by it.
     pub fn stdout(source: io::Error) -> Error {
@@ -105,6 +117,7 @@ impl Error {
             Error::Io { target: Target::Stdout, source } if source.kind() == io::ErrorKind::BrokenPipe => 0,
             Error::Io { .. } | Error::BrokenBuiltin(_) | Error::Overran(_) | Error::FellBehind { .. } => 1,
             Error::Interrupted { signal } => (128 + signal).clamp(0, 255) as u8,
+            Error::Several(errors) => errors.iter().map(Error::exit_code).max().unwrap_or(1),
         }
     }
 
@@ -115,6 +128,7 @@ impl Error {
             Error::Args(e) => e.render().to_string(),
             Error::Scenario(e) | Error::BrokenBuiltin(e) => e.render(),
             Error::Interrupted { .. } => String::new(),
+            Error::Several(errors) => errors.iter().map(Error::render).collect(),
             Error::Io { .. } if self.exit_code() == 0 => String::new(),
             _ => format!("{self}\n"),
         }
@@ -148,6 +162,10 @@ impl fmt::Display for Error {
             Error::Io { target: Target::Named, source } => write!(f, "error: {source}"),
             Error::Overran(message) => write!(f, "error: {message}"),
             Error::Interrupted { signal } => write!(f, "interrupted by signal {signal}"),
+            Error::Several(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
             Error::FellBehind { lag, at, unit } => write!(
                 f,
                 "error: stopped: the kitchen fell {:.3} s behind real time at {at:.2} {unit} of scenario time; lower --speed, or use --behind warn",
@@ -184,12 +202,16 @@ impl std::error::Error for Error {
 
 /// Errors of the library's operations that write files (exports, reports) or set
 /// up the real clock: they name what they are about. Writes to stdout go through
-/// [`crate::output::Output`], whose errors are recognised here.
+/// [`crate::output::Output`], whose errors are recognised here, and so is a run
+/// whose warm-up left nothing to measure (`ops::Want::require_measured`).
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Error {
         match crate::output::stdout_error(e) {
             Ok(source) => Error::stdout(source),
-            Err(source) => Error::Io { target: Target::Named, source },
+            Err(source) => match source.get_ref().and_then(|inner| inner.downcast_ref::<NothingMeasured>()) {
+                Some(nothing) => Error::NothingMeasured(nothing.clone()),
+                None => Error::Io { target: Target::Named, source },
+            },
         }
     }
 }

@@ -9,15 +9,25 @@
 //! to do instead, which clap's "cannot be used with" does not: so they are all here,
 //! in one place.
 //!
-//! What is *not* refused: a flag that is redundant but does what it says (`--stats`
-//! with `--format json`, whose object always has the statistics; `--order-lanes`
-//! with `--report`, whose page always has a lane per order; `--panel never`), and a
-//! flag whose effect depends on the terminal (`--width` for the live panel, which is
-//! drawn only on a terminal).
+//! Two outputs given the same path (`--events same.out --report same.out`, or
+//! `--events d/orders.csv` beside `--csv d`), one of which would replace the other,
+//! are refused here too: the paths are compared as the places they name (relative
+//! or absolute, through symbolic links), before anything is written.
+//!
+//! What is *not* refused: a flag that is redundant but does what it says
+//! (`--order-lanes` with `--report`, whose page always has a lane per order;
+//! `--panel never`; `--stats` with `--replications`, which always print
+//! statistics), and a flag whose effect depends on the terminal (`--width` for the
+//! live panel, which is drawn only on a terminal). `--stats` with `--format json`
+//! is refused: the JSON report has the statistics whether or not it is given, so it
+//! changes nothing.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{ClockArg, CompareArgs, FormatArg, ModeArg, PanelArg, RunArgs};
+use async_cafe::view::export::CSV_FILES;
+
+use crate::cli::{ClockArg, CompareArgs, FormatArg, ModeArg, PanelArg, RunArgs, SweepArgs};
 
 /// Flags refused together, with why and what to do instead.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +152,33 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
                 help: "drop --panel always, or --format json".into(),
             });
         }
+        if a.event_loop {
+            // The loop's passes replace the JSON report, and have no statistics; a
+            // warm-up still applies to the statistics of --report's page.
+            let stats =
+                given(&[("--stats", a.stats), ("--warmup", a.warmup.is_some() && a.report.is_none())]);
+            if !stats.is_empty() {
+                refused.push(Refusal {
+                    relation: "cannot be used with --loop --format json".into(),
+                    why: format!(
+                        "{} about statistics, and the loop's JSON object has the event loop's passes and no statistics",
+                        pronoun(&stats, "it is", "they are")
+                    ),
+                    help: format!(
+                        "drop {}; for statistics in JSON, drop --loop: the JSON report always has them",
+                        list(&stats)
+                    ),
+                    flags: stats,
+                });
+            }
+        } else if a.stats {
+            refused.push(Refusal {
+                flags: vec!["--stats"],
+                relation: "cannot be used with --format json".into(),
+                why: "it prints the statistics after the narrative text, and the JSON report always has them (`stats`)".into(),
+                help: "drop --stats".into(),
+            });
+        }
     }
     if a.clock == Some(ClockArg::Virtual) && !replications {
         let real = given(&[
@@ -174,17 +211,24 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
                 },
             });
         }
-        // The live panel can use the width only on the real clock, in text.
+        // The live panel can use the width only on the real clock, in text; --why's
+        // sentences are wrapped to it, in text, unless the loop view says them.
         let panel = !json && a.clock() == ClockArg::Real && a.panel != PanelArg::Never;
-        if a.width.is_some() && !a.timeline && !panel {
+        let why = a.why && !json && !a.event_loop;
+        if a.width.is_some() && !a.timeline && !panel && !why {
             refused.push(Refusal {
                 flags: vec!["--width"],
-                relation: "needs --timeline".into(),
-                why: "it sets the width of the timeline and of the live panel, and this run draws neither"
-                    .into(),
+                relation: match json {
+                    true => "needs --timeline".into(),
+                    false => "needs --timeline or --why".into(),
+                },
+                why: match json {
+                    true => "it sets the width of the timeline and of the live panel, and this run draws neither".into(),
+                    false => "it sets the width of the timeline, of the live panel and of --why's sentences, and this run has none of them".into(),
+                },
                 help: match json {
                     true => "drop --width: --format json draws nothing".into(),
-                    false => "add --timeline, or drop --width".into(),
+                    false => "add --timeline (or --why), or drop --width".into(),
                 },
             });
         }
@@ -239,6 +283,103 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
             });
         }
     }
+    refused.extend(same_outputs(&[
+        Output::file("--events", a.events.as_deref()),
+        Output::dir("--csv", a.csv.as_deref(), &CSV_FILES),
+        Output::file("--report", a.report.as_deref()),
+    ]));
+    refused
+}
+
+/// `cafe sweep`'s outputs given the same path.
+pub fn sweep(a: &SweepArgs) -> Vec<Refusal> {
+    same_outputs(&[Output::file("--csv", a.csv.as_deref()), Output::file("--report", a.report.as_deref())])
+}
+
+/// A file the command writes, or a directory it writes files into: its flag, the
+/// path as given, and the places it writes (for a directory, the directory itself
+/// and its files).
+struct Output<'a> {
+    flag: &'static str,
+    path: &'a Path,
+    /// The names of the files written into `path`, a directory; empty for a file.
+    files: &'a [&'a str],
+}
+
+impl<'a> Output<'a> {
+    fn file(flag: &'static str, path: Option<&'a Path>) -> Option<Output<'a>> {
+        path.map(|path| Output { flag, path, files: &[] })
+    }
+
+    fn dir(flag: &'static str, path: Option<&'a Path>, files: &'a [&'a str]) -> Option<Output<'a>> {
+        path.map(|path| Output { flag, path, files })
+    }
+
+    /// The places it writes, as [`place`]s: none for a device or a FIFO (written
+    /// in place, as `tee` would: two outputs may share `/dev/null`).
+    fn places(&self) -> Vec<PathBuf> {
+        let device = std::fs::metadata(self.path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if device {
+            return Vec::new();
+        }
+        let mut places = vec![place(self.path)];
+        places.extend(self.files.iter().map(|f| place(&self.path.join(f))));
+        places
+    }
+}
+
+/// Where `path` leads, so that two spellings of one place compare equal: absolute,
+/// through symbolic links, as far as the place exists.
+fn place(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Ok(real) = std::fs::canonicalize(&absolute) {
+        return real;
+    }
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => place(dir).join(name),
+        _ => absolute,
+    }
+}
+
+/// Every two of `outputs` (those given) that would write the same place.
+fn same_outputs(outputs: &[Option<Output<'_>>]) -> Vec<Refusal> {
+    let outputs: Vec<(&Output<'_>, Vec<PathBuf>)> =
+        outputs.iter().flatten().map(|o| (o, o.places())).collect();
+    let mut refused = Vec::new();
+    for (i, (a, a_places)) in outputs.iter().enumerate() {
+        for (b, b_places) in &outputs[i + 1..] {
+            if !a_places.iter().any(|p| b_places.contains(p)) {
+                continue;
+            }
+            // Named as the file's flag gave it; a directory's files by the other flag.
+            let (dir, file) = match (a.files.is_empty(), b.files.is_empty()) {
+                (false, _) => (Some(a), b),
+                (_, false) => (Some(b), a),
+                _ => (None, a),
+            };
+            let (why, help) = match dir {
+                Some(dir) => (
+                    format!(
+                        "{} writes {} into the directory {}, and the one written last would replace the other",
+                        dir.flag,
+                        list(dir.files),
+                        dir.path.display()
+                    ),
+                    format!("give {} a path outside {}", file.flag, dir.path.display()),
+                ),
+                None => (
+                    "the one written last would replace the other".to_string(),
+                    "give each a path of its own".to_string(),
+                ),
+            };
+            refused.push(Refusal {
+                flags: vec![a.flag, b.flag],
+                relation: format!("both write `{}`", file.path.display()),
+                why,
+                help,
+            });
+        }
+    }
     refused
 }
 
@@ -246,26 +387,15 @@ pub fn run(a: &RunArgs) -> Vec<Refusal> {
 /// and a policy named twice.
 pub fn compare(a: &CompareArgs) -> Vec<Refusal> {
     let mut refused = Vec::new();
-    if a.no_timeline {
-        let lanes = a.order_lanes && a.report.is_none();
-        let drawn = given(&[("--width", a.width.is_some()), ("--order-lanes", lanes)]);
-        if !drawn.is_empty() {
-            refused.push(Refusal {
-                relation: "cannot be used with --no-timeline".into(),
-                why: format!(
-                    "{} the timelines, which --no-timeline leaves out",
-                    pronoun(&drawn, "it is about", "they are about")
-                ),
-                help: match lanes {
-                    true => format!(
-                        "drop --no-timeline, or drop {} (the HTML report of --report always has a lane per order)",
-                        list(&drawn)
-                    ),
-                    false => format!("drop --no-timeline, or drop {}", list(&drawn)),
-                },
-                flags: drawn,
-            });
-        }
+    // --width also sets the width the summary and the reasons are wrapped to, with
+    // or without timelines.
+    if a.no_timeline && a.order_lanes && a.report.is_none() {
+        refused.push(Refusal {
+            flags: vec!["--order-lanes"],
+            relation: "cannot be used with --no-timeline".into(),
+            why: "it is about the timelines, which --no-timeline leaves out".into(),
+            help: "drop --no-timeline, or drop --order-lanes (the HTML report of --report always has a lane per order)".into(),
+        });
     }
     let mut twice = Vec::new();
     for (i, p) in a.policy.iter().enumerate() {
@@ -386,10 +516,31 @@ mod tests {
         let got = run_refusals(&["--format", "json", "--panel", "always", "--clock", "virtual"]);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].starts_with("error: --panel always cannot be used with --format json"), "{got:?}");
+        // --stats changes nothing: the JSON report always has the statistics.
+        assert_eq!(
+            run_refusals(&["--format", "json", "--stats"]),
+            [
+                "error: --stats cannot be used with --format json: it prints the statistics after the narrative text, and the JSON report always has them (`stats`)\n  help: drop --stats"
+            ]
+        );
+        // The loop's JSON has no statistics: --stats and --warmup would do nothing
+        // (the warm-up still applies to --report's page).
+        assert_eq!(
+            run_refusals(&["--format", "json", "--loop", "--stats", "--warmup", "2"]),
+            [
+                "error: --stats and --warmup cannot be used with --loop --format json: they are about statistics, and the loop's JSON object has the event loop's passes and no statistics\n  help: drop --stats and --warmup; for statistics in JSON, drop --loop: the JSON report always has them"
+            ]
+        );
+        assert_eq!(
+            run_refusals(&["--format", "json", "--loop", "--warmup", "2", "--report", "r.html"]).len(),
+            0
+        );
         for ok in [
-            &["--format", "json", "--stats"][..],
-            &["--format", "json", "--warmup", "2", "--events", "e.jsonl", "--csv", "d", "--report", "r.html"],
+            &["--format", "json", "--warmup", "2", "--events", "e.jsonl", "--csv", "d", "--report", "r.html"]
+                [..],
             &["--format", "json", "--report", "r.html", "--order-lanes"],
+            &["--format", "json", "--loop"],
+            &["--replications", "2", "--format", "json", "--stats"],
         ] {
             assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
         }
@@ -425,9 +576,12 @@ mod tests {
         assert_eq!(
             run_refusals(&["--clock", "virtual", "--width", "90"]),
             [
-                "error: --width needs --timeline: it sets the width of the timeline and of the live panel, and this run draws neither\n  help: add --timeline, or drop --width"
+                "error: --width needs --timeline or --why: it sets the width of the timeline, of the live panel and of --why's sentences, and this run has none of them\n  help: add --timeline (or --why), or drop --width"
             ]
         );
+        // --why's sentences are wrapped to it, unless the loop view says them.
+        assert_eq!(run_refusals(&["--clock", "virtual", "--why", "--width", "90"]), Vec::<String>::new());
+        assert_eq!(run_refusals(&["--clock", "virtual", "--why", "--loop", "--width", "90"]).len(), 1);
         assert_eq!(run_refusals(&["--panel", "never", "--width", "90"]).len(), 1);
         assert_eq!(
             run_refusals(&["--format", "json", "--width", "90", "--order-lanes"]),
@@ -463,9 +617,11 @@ mod tests {
         assert_eq!(
             compare_refusals(&["--no-timeline", "--width", "90", "--order-lanes"]),
             [
-                "error: --width and --order-lanes cannot be used with --no-timeline: they are about the timelines, which --no-timeline leaves out\n  help: drop --no-timeline, or drop --width and --order-lanes (the HTML report of --report always has a lane per order)"
+                "error: --order-lanes cannot be used with --no-timeline: it is about the timelines, which --no-timeline leaves out\n  help: drop --no-timeline, or drop --order-lanes (the HTML report of --report always has a lane per order)"
             ]
         );
+        // The width also wraps the summary and the reasons.
+        assert_eq!(compare_refusals(&["--no-timeline", "--width", "90"]), Vec::<String>::new());
         assert_eq!(
             compare_refusals(&["--no-timeline", "--order-lanes", "--report", "r.html"]),
             Vec::<String>::new()

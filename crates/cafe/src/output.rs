@@ -93,19 +93,80 @@ pub fn terminal_width() -> usize {
     terminal_size::terminal_size().map_or(80, |(w, _)| w.0 as usize)
 }
 
+/// `$COLUMNS`, when it is set to a number above 0.
+fn columns() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0)
+}
+
 /// The width a table printed on stdout should keep to: `$COLUMNS` when it is set
 /// to a number, else the terminal's when stdout is one; `None` (no limit) when
 /// stdout is a file or a pipe and `$COLUMNS` is not set.
 pub fn table_width() -> Option<usize> {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
-    columns
-        .filter(|&c| c > 0)
-        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0 as usize))
+    columns().or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0 as usize))
+}
+
+/// The width prose on stdout is wrapped to (`cafe list`, the reasons of `cafe
+/// compare` and `--why`), as the sweep's notes are: `--width` when given, else
+/// [`table_width`]; `None` (lines as they are) in a file or a pipe.
+pub fn prose_width(flag: Option<u16>) -> Option<usize> {
+    flag.map(usize::from).or_else(table_width)
+}
+
+/// The width messages on stderr are wrapped to: `--width` when given, else
+/// `$COLUMNS`, else the terminal's when stderr is one; `None` in a file or a pipe.
+pub fn stderr_width(flag: Option<u16>) -> Option<usize> {
+    flag.map(usize::from)
+        .or_else(columns)
+        .or_else(|| terminal_size::terminal_size_of(io::stderr()).map(|(w, _)| w.0 as usize))
+}
+
+/// `text`, one paragraph, its words wrapped to keep within `width` (continued lines
+/// indented by two spaces), as the sweep wraps its notes.
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    async_cafe::sweep::wrap_words(text, width, "", "  ")
+}
+
+/// Says the warning (or note) `text`, one paragraph, on stderr, wrapped to `width`.
+pub fn warn(text: &str, width: Option<usize>) {
+    say(&wrap(text, width));
+}
+
+/// `text` (what a view rendered) with each of its bullets (`  - sentence`) wrapped to
+/// `width`, the sentence's words continued under its first word; other lines as
+/// they are.
+pub fn wrap_bullets(text: &str, width: Option<usize>) -> String {
+    if width.is_none() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match line.strip_prefix("  - ") {
+            Some(sentence) => out.push_str(&async_cafe::sweep::wrap_words(
+                sentence.trim_end_matches('\n'),
+                width,
+                "  - ",
+                "    ",
+            )),
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bullets_are_wrapped_under_their_first_word_and_other_lines_kept() {
+        let text = "  Why:\n  - one two three four five six\n  a table row that is long\n";
+        assert_eq!(
+            wrap_bullets(text, Some(17)),
+            "  Why:\n  - one two three\n    four five six\n  a table row that is long\n"
+        );
+        assert_eq!(wrap_bullets(text, None), text);
+        assert_eq!(wrap("warning: a b c", Some(11)), "warning: a\n  b c\n");
+    }
 
     #[test]
     fn errors_of_stdout_are_told_apart_and_keep_their_kind() {

@@ -1081,3 +1081,151 @@ fn run_loop_prints_the_event_loop_as_text_or_json() {
     assert_eq!(passes[0]["entries"][0]["handle"], "main() · the door · starts");
     assert_eq!(json["time_unit"]["name"], "min");
 }
+
+/// Runs `cafe ARGS` with `$COLUMNS` set to `columns`.
+fn cafe_columns(columns: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cafe")).args(args).env("COLUMNS", columns).output().expect("cafe runs")
+}
+
+/// The lines of `text` wider than `width` characters.
+fn wider(text: &str, width: usize) -> Vec<&str> {
+    text.lines().filter(|l| l.chars().count() > width).collect()
+}
+
+/// /tmp/qa/cli.md #11: prose keeps to the width the rest of the output uses
+/// (`--width`, `$COLUMNS`, the terminal), as the sweep's notes do: `cafe compare`'s
+/// summary and reasons, `run --why`, `cafe list` and the warnings on stderr.
+#[test]
+fn prose_is_wrapped_to_the_width() {
+    let o = cafe(&["compare", "lunch", "--width", "80"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(wider(&stdout(&o), 80), Vec::<&str>::new());
+    let text = stdout(&o);
+    assert!(text.starts_with("lunch: Pasta (10 min), meatloaf (3 min, microwave), avocado (2 min, hands-on):\n  15 min synchronously"), "{text}");
+    // A reason continues under its first word.
+    assert!(text.contains("\n  - The synchronous cook stood by 13 min of 15 min, mostly watching the pasta:\n    time it could have spent on other work.\n"), "{text}");
+    assert_eq!(
+        wider(&stdout(&cafe(&["compare", "lunch", "--no-timeline", "--width", "60"])), 60),
+        Vec::<&str>::new()
+    );
+    // Piped without $COLUMNS or --width, lines are kept whole: the summary and three
+    // reasons.
+    assert_eq!(wider(&stdout(&cafe(&["compare", "lunch", "--no-timeline"])), 80).len(), 4);
+
+    let o = cafe(&["run", "rush-hour", "--clock", "virtual", "--why", "--width", "80"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let why =
+        stdout(&o).split("Why the orders took longer than their recipes:\n").nth(1).unwrap().to_string();
+    assert_eq!(wider(&why, 80), Vec::<&str>::new());
+    assert!(
+        why.starts_with(
+            "  Order 113 waited 12.32 min (12.32 min above its longest chain of steps): 9.07\n    min in line"
+        ),
+        "{why}"
+    );
+    assert_eq!(
+        wider(&stdout(&cafe_columns("80", &["run", "rush-hour", "--clock", "virtual", "--why"])), 80),
+        Vec::<&str>::new()
+    );
+
+    let o = cafe_columns("80", &["list"]);
+    assert_eq!(wider(&stdout(&o), 80), Vec::<&str>::new());
+    assert!(stdout(&o).starts_with("cafe                          Two customers, a 5 s coffee each: 10 s\n                              synchronously"), "{}", stdout(&o));
+    // Every built-in still has its line.
+    assert_eq!(
+        stdout(&o).lines().filter(|l| !l.starts_with(' ')).count(),
+        stdout(&cafe(&["list"])).lines().count()
+    );
+
+    let take = tempfile::tempdir().unwrap();
+    let path = take.path().join("take.toml");
+    std::fs::write(&path, stdout(&cafe(&["show", "takeaway"]))).unwrap();
+    let o = cafe_columns("80", &["check", path.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).starts_with(
+            "warning: the synchronous kitchen cannot keep up: its customers need 1.50 cooks\n  busy"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(wider(&stderr(&o), 80), Vec::<&str>::new());
+    assert_eq!(stderr(&cafe(&["check", path.to_str().unwrap()])).lines().count(), 1);
+}
+
+/// #14: `--threads 0` is one thread per core, as in the library and the Python
+/// package, and says so.
+#[test]
+fn threads_0_is_one_per_core_and_the_help_says_so() {
+    let help = stdout(&cafe(&["sweep", "--help"]));
+    assert!(help.contains("Worker threads, 0 for one per core"), "{help}");
+    assert!(help.contains("[default: 0]"), "{help}");
+    let sweep = |threads: &str| {
+        cafe(&["sweep", "coffee-shop", "--vary", "cooks=1..2", "--replications", "3", "--threads", threads])
+    };
+    let (zero, one) = (sweep("0"), sweep("1"));
+    assert!(zero.status.success(), "{}", stderr(&zero));
+    assert_eq!(stdout(&zero), stdout(&one));
+}
+
+/// #15: replication seeds are exact 64-bit integers, above 2^53 too; the JSON
+/// documentation says so and how to read them exactly.
+#[test]
+fn replication_seeds_are_exact_and_the_documentation_warns_of_rounding_readers() {
+    let o = cafe(&["run", "rush-hour", "--replications", "5", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let seeds: Vec<u64> = json["seeds"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
+    let big = *seeds.iter().find(|&&s| s > 1 << 53).expect("a seed above 2^53");
+    // Printed digit for digit, and rerun exactly.
+    assert!(stdout(&o).contains(&big.to_string()));
+    let i = seeds.iter().position(|&s| s == big).unwrap();
+    let alone =
+        cafe(&["run", "rush-hour", "--clock", "virtual", "--seed", &big.to_string(), "--format", "json"]);
+    let alone: serde_json::Value = serde_json::from_str(&stdout(&alone)).unwrap();
+    assert_eq!(alone["stats"]["served"], json["runs"][i]["served"]);
+    let doc = std::fs::read_to_string(workspace().join("docs/json-output.md")).unwrap();
+    assert!(
+        doc.contains("exact 64-bit") && doc.contains("jq 1.6"),
+        "docs/json-output.md says nothing of rounding"
+    );
+}
+
+/// #16: a plan file that is empty is located at column 1, not 0, and the position
+/// is said once.
+#[test]
+fn an_empty_plan_file_is_located_from_column_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p5.json");
+    std::fs::write(&path, "").unwrap();
+    let o = cafe(&["run", "lunch", "--plan", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}:1:1: not a plan written by `cafe plan --format json`: EOF while parsing a value\n",
+            path.display()
+        )
+    );
+}
+
+/// #20: the share of those who came is a dash when nobody came, as statistics of
+/// nothing are elsewhere.
+#[test]
+fn the_share_of_nobody_is_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nobody.toml");
+    std::fs::write(
+        &path,
+        "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 5 }]\n[menu]\ncoffee = \"coffee\"\n[customers.generate]\ncount = 0\nrate = 1\n",
+    )
+    .unwrap();
+    let o = cafe(&["run", path.to_str().unwrap(), "--clock", "virtual", "--stats"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("\n  customers waited         0    – of those who came, before their first step\n"),
+        "{}",
+        stdout(&o)
+    );
+}

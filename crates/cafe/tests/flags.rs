@@ -127,13 +127,39 @@ fn json_refuses_the_timeline_and_timestamps() {
     assert!(err.contains("\nerror: --timestamps cannot be used with --format json: "), "{err}");
     assert_eq!(err.matches("error: ").count(), 2, "{err}");
     assert_eq!(listing(dir.path()), Vec::<String>::new());
-    // What JSON does carry is accepted: --stats (always in it), a report.
+    // What JSON does carry is accepted: a report.
     let o = cafe_in(
         dir.path(),
-        &["run", "lunch", "--clock", "virtual", "--format", "json", "--stats", "--report", "r.html"],
+        &["run", "lunch", "--clock", "virtual", "--format", "json", "--report", "r.html"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(listing(dir.path()), ["r.html"]);
+}
+
+/// /tmp/qa/cli.md #5 and /tmp/qa/docs.md #11: flags that changed nothing with
+/// `--format json` are refused (the report always has the statistics; the loop's
+/// object has none), and `--loop --why` says why once.
+#[test]
+fn json_refuses_the_statistics_flags_that_would_change_nothing_and_loop_why_says_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["run", "takeaway", "--loop", "--format", "json", "--clock", "virtual"];
+    let with = |extra: &[&str]| cafe_in(dir.path(), &[&args[..], extra].concat());
+    assert_eq!(
+        refused(&with(&["--warmup", "10", "--stats", "--events", "e.jsonl"])),
+        "error: --stats and --warmup cannot be used with --loop --format json: they are about statistics, and the loop's JSON object has the event loop's passes and no statistics\n  help: drop --stats and --warmup; for statistics in JSON, drop --loop: the JSON report always has them\n"
+    );
+    assert!(refused(&with(&["--warmup", "10"])).starts_with("error: --warmup cannot be used with --loop"));
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+    let o = cafe_in(dir.path(), &["run", "lunch", "--stats", "--format", "json", "--clock", "virtual"]);
+    assert_eq!(
+        refused(&o),
+        "error: --stats cannot be used with --format json: it prints the statistics after the narrative text, and the JSON report always has them (`stats`)\n  help: drop --stats\n"
+    );
+    // The loop view ends with why the orders waited: --why does not say it again.
+    let o = cafe(&["run", "lunch", "--clock", "virtual", "--loop", "--why"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&cafe(&["run", "lunch", "--clock", "virtual", "--loop"])));
+    assert_eq!(stdout(&o).matches("No served order waited").count(), 1, "{}", stdout(&o));
 }
 
 #[test]
@@ -160,8 +186,8 @@ fn compare_refuses_a_policy_named_twice_and_flags_without_timelines() {
         refused(&o),
         "error: --policy names fifo more than once: a policy compared with itself tells nothing\n  help: give --policy fifo alone to compare the two kitchens under it, or name other policies beside it\n"
     );
-    let o = cafe_in(dir.path(), &["compare", "bakery", "--no-timeline", "--width", "100"]);
-    assert!(refused(&o).starts_with("error: --width cannot be used with --no-timeline: "));
+    let o = cafe_in(dir.path(), &["compare", "bakery", "--no-timeline", "--order-lanes"]);
+    assert!(refused(&o).starts_with("error: --order-lanes cannot be used with --no-timeline: "));
     assert_eq!(listing(dir.path()), Vec::<String>::new());
 }
 

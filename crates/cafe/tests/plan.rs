@@ -106,5 +106,25 @@ fn a_plan_whose_times_make_no_sense_is_refused() {
     json["steps"][1]["start"] = serde_json::json!(5);
     let path = dir.path().join("backwards.json");
     std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
-    refused(&["run", "bakery", "--plan", path.to_str().unwrap()], "not as planned");
+    let step = json["steps"][1]["step"].as_str().unwrap().to_string();
+    let order = json["steps"][1]["order"].as_u64().unwrap();
+    let o = cafe(&["run", "bakery", "--plan", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains(&format!("the plan ends it before it starts, but step `{step}` of order #{order}")),
+        "{}",
+        stderr(&o)
+    );
+    // A step that ends past the longest time a run can count, in the scenario's unit.
+    json["steps"][1]["start"] = serde_json::json!(0u64);
+    json["steps"][1]["end"] = serde_json::json!(u64::MAX);
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    let o = cafe(&["run", "bakery", "--plan", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("past the longest time a run can count (") && !stderr(&o).contains("ticks"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -180,6 +180,8 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
     }
     studio.child.kill().unwrap(); // SIGKILL
     studio.child.wait().unwrap();
+    let killed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    std::thread::sleep(Duration::from_millis(200));
 
     // The file as the kill left it: consistent, the sweep still `running`.
     {
@@ -203,6 +205,17 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
     assert_eq!(statuses, [(id, "interrupted"), (run["id"].as_i64().unwrap(), "done")]);
     let (_, entry) = studio.get(&format!("/api/history/{id}"));
     assert_eq!(entry["error"], "the studio stopped before it finished");
+    // It ended, as far as anyone knows, when it last recorded its progress: before
+    // the kill, not at the restart.
+    let finished = entry["finished"].as_f64().unwrap();
+    assert!(
+        entry["created"].as_f64().unwrap() <= finished && finished <= killed,
+        "{entry} (killed at {killed})"
+    );
+    // Its progress as last recorded.
+    let (status, p) = studio.get(&format!("/api/sweeps/{id}"));
+    assert_eq!((status, &p["status"], &p["total"]), (200, &json!("interrupted"), &json!(10_000)), "{p}");
+    assert!(p["done"].as_u64().is_some_and(|d| d < 10_000) && p["elapsed_s"].as_f64().is_some(), "{p}");
     let (_, kept) = studio.get(&format!("/api/history/{}", run["id"]));
     assert_eq!(kept["result"]["report"], run["report"]);
     let (status, cancel) = request(studio.addr, "DELETE", &format!("/api/sweeps/{id}"), None);

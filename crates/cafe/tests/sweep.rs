@@ -212,6 +212,16 @@ fn json_answers_per_rate_and_keeps_its_keys_in_alphabetical_order() {
     assert!(at("answers") < at("sweep") && at("sweep") < at("target"), "{text}");
     assert!(at("best") < at("closest") && at("closest") < at("rate"), "{text}");
     assert!(at("interrupted") < at("metrics") && at("metrics") < at("mode"), "{text}");
+    // Parameters and metrics by the names `--vary` and `--target` take.
+    let params: Vec<_> =
+        v["sweep"]["varies"].as_array().unwrap().iter().map(|x| x["param"].clone()).collect();
+    assert_eq!(params, [serde_json::json!("cooks"), serde_json::json!("arrivals.rate")]);
+    let metrics = v["sweep"]["metrics"].as_array().unwrap();
+    assert_eq!(metrics[0], "mean_time_in_system");
+    assert!(
+        metrics.contains(&serde_json::json!("mean_wait"))
+            && metrics.contains(&serde_json::json!("waited_share"))
+    );
     // Without a target: no answers.
     let o = cafe(&[["sweep", p].as_slice(), &args].concat());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -275,4 +285,67 @@ fn a_currency_that_is_not_a_short_name_is_a_located_error() {
     assert!(err.contains("the currency `euros per day` is not a short name"), "{err}");
     assert!(err.contains("bad.toml:5:"), "{err}");
     assert!(err.contains("give 1 to 12 characters with no spaces"), "{err}");
+}
+
+/// /tmp/qa/cli.md #12: every bad option is said at once, each in the words it has
+/// alone, in the order the library checks them; the size only when all else is good.
+#[test]
+fn every_bad_option_is_said_at_once() {
+    let o = cafe(&[
+        "sweep",
+        "rush-hour",
+        "--vary",
+        "cooks=0..3",
+        "--vary",
+        "cookz=1..2",
+        "--vary",
+        "policy=fifo",
+        "--vary",
+        "policy=longest-chain",
+        "--target",
+        "bogus <= 1",
+        "--target",
+        "mean_wait <= 1",
+        "--target",
+        "mean_wait<=1",
+        "--replications",
+        "1",
+        "--warmup",
+        "1e300",
+        "--format",
+        "json",
+        "--width",
+        "80",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o).lines().count(), 8, "{}", stderr(&o));
+    let err = stderr(&o);
+    for (i, line) in [
+        "error: --width sets the width of the text table: drop it, --format json draws none",
+        "error: --vary `cooks=0..3`: a kitchen needs at least one cook; start at 1",
+        "error: --vary `cookz=1..2`: unknown parameter `cookz`; did you mean `cooks`? ",
+        "error: --vary `policy` is given twice: give all its values in one --vary",
+        "error: --target `bogus <= 1`: unknown metric `bogus`; ",
+        "error: --target `mean_wait <= 1` is given twice",
+        "error: --target needs at least 2 replications: one run gives no confidence interval",
+        "error: --warmup must be a time from 0 to 15,000,000 min",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(err.lines().nth(i).unwrap().starts_with(line), "{line}\n{err}");
+    }
+    // The size is said alone: the grid is checked once every --vary is good.
+    let o = cafe(&[
+        "sweep",
+        "rush-hour",
+        "--vary",
+        "cooks=1..200",
+        "--vary",
+        "equipment.espresso_machine=1..100",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: the grid has 20000 configurations"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
 }

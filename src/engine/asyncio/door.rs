@@ -2,7 +2,7 @@
 //! gathers them all; service ends when the last one is done.
 
 use super::{AsyncEngine, BusyKeys, Handle, OrderRt, OrderState, Outer, Task};
-use crate::engine::{Clock, Overran, later};
+use crate::engine::{Clock, Overran, Overrun, later};
 use crate::event::{Event, EventKind, Sink};
 use crate::orders::Order;
 
@@ -82,14 +82,32 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         self.door.state = DoorState::Done;
     }
 
-    /// Draws the next customer into a free slot.
+    /// Draws the next customer into a free slot; stops the run when there is none
+    /// and the café holds [`MAX_IN_CAFE`](crate::engine::MAX_IN_CAFE) customers
+    /// already.
     fn draw_next(&mut self) {
+        if self.free_slots.is_empty() && self.orders.len() >= self.max_in_cafe {
+            return self.crowded();
+        }
         let slot = self.free_slot();
         self.door.next = slot;
         self.door.has_next = self.source.next_into(&mut self.orders[slot as usize].order);
         if !self.door.has_next {
             self.free_slots.push(slot);
         }
+    }
+
+    /// Stops the run: the next customer would be one too many in the café.
+    #[cold]
+    #[inline(never)]
+    fn crowded(&mut self) {
+        let mut next = Order::default();
+        if self.source.next_into(&mut next) {
+            self.overrun =
+                Some(Overrun { at: self.now, order: next.id, item: next.item, what: Overran::Crowded });
+            self.stopped = true;
+        }
+        self.door.has_next = false;
     }
 
     /// A slot no order uses, new if need be.

@@ -174,6 +174,9 @@ pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     trace: bool,
     /// Passes of the loop so far (counted only when `trace`).
     passes: u64,
+    /// The most customers in the café at once: [`MAX_IN_CAFE`](super::MAX_IN_CAFE)
+    /// (less in tests).
+    max_in_cafe: usize,
 }
 
 /// Whether `sc` runs in an [`AsyncEngine`] whose `BASIC` is true.
@@ -223,7 +226,15 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             overrun: None,
             trace: false,
             passes: 0,
+            max_in_cafe: super::MAX_IN_CAFE,
         }
+    }
+
+    /// The engine holding at most `n` customers at once, for tests of the limit.
+    #[cfg(test)]
+    pub(crate) fn with_max_in_cafe(mut self, n: usize) -> Self {
+        self.max_in_cafe = n;
+        self
     }
 
     /// Runs the kitchen until the door's final line, or until the clock stops it.
@@ -308,10 +319,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         Outcome { end: self.now, served: self.served, finished: !self.stopped, overrun: self.overrun }
     }
 
+    /// Moves time to `t`, unless the clock stops the run first: then time stays at
+    /// the last thing that happened, and nothing more does.
     fn advance<C: Clock + ?Sized>(&mut self, t: Ticks, clock: &mut C) {
         if t > self.now {
-            self.now = t;
-            if !clock.advance(t) {
+            if clock.advance(t) {
+                self.now = t;
+            } else {
                 self.stopped = true;
             }
         }
@@ -322,6 +336,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     fn resume_earliest_cook<C: Clock + ?Sized, S: Sink + ?Sized>(&mut self, clock: &mut C, sink: &mut S) {
         let (until, (o, s)) = self.cooks.unblock();
         self.advance(until, clock);
+        if self.stopped {
+            return;
+        }
         self.finish_step(o, s, sink);
         if self.door.state == DoorState::Closing && self.cooks.busy.is_empty() {
             self.end_service(clock, sink);

@@ -206,7 +206,8 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     #[inline(always)]
     fn start_step<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &mut self.orders[o as usize];
-        if rt.first_start.is_none() {
+        let first = rt.first_start.is_none();
+        if first {
             rt.first_start = Some(self.now);
             self.waiting -= 1;
         }
@@ -215,7 +216,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         // The handle runs on the free cook with the lowest number.
         let cook = (step.kind == StepKind::HandsOn).then(|| self.cooks.lowest_free());
         rt.steps[s as usize].cook = cook;
-        sink.event(&Event { t: self.now, kind: EventKind::StepStarted { order: &rt.order, step: s, cook } });
+        sink.event(&Event {
+            t: self.now,
+            kind: EventKind::StepStarted { order: &rt.order, step: s, cook, first },
+        });
         match step.kind {
             StepKind::HandsOn => {
                 // time.sleep(d): this cook runs nothing else until it ends.

@@ -257,7 +257,7 @@ fn hex(c: RGBColor) -> String {
 
 /// `1 order`, `2 orders`.
 fn plural(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+    crate::time::plural(n as u64, what)
 }
 
 fn section(

@@ -155,6 +155,9 @@ pub struct StatsView<'s> {
     /// areas if the run stops before they go.
     open: u64,
     open_since: u128,
+    /// The same for those of them none of whose steps has started yet.
+    open_waiting: u64,
+    open_waiting_since: u128,
 }
 
 impl<'s> StatsView<'s> {
@@ -192,6 +195,8 @@ impl<'s> StatsView<'s> {
             waiting_area: 0,
             open: 0,
             open_since: 0,
+            open_waiting: 0,
+            open_waiting_since: 0,
         }
     }
 
@@ -269,11 +274,10 @@ impl<'s> StatsView<'s> {
             }
         }
         // Customers still in the café when an interrupted run stopped count as in
-        // the café, and waiting, until then.
+        // the café until then, and as waiting if none of their steps had started.
         if end > self.measured_from {
-            let open = self.open as u128 * end as u128 - self.open_since;
-            self.in_cafe_area += open;
-            self.waiting_area += open;
+            self.in_cafe_area += self.open as u128 * end as u128 - self.open_since;
+            self.waiting_area += self.open_waiting as u128 * end as u128 - self.open_waiting_since;
         }
         let total = end - self.start;
         let measured = end.saturating_sub(self.measured_from);
@@ -384,7 +388,9 @@ impl Sink for StatsView<'_> {
             EventKind::StepWaiting { equipment, cook, order, step } => {
                 self.step_waiting(order.id, step, equipment, cook, e.t)
             }
-            EventKind::StepStarted { order, step, cook } => self.step_started(order, step, cook, e.t),
+            EventKind::StepStarted { order, step, cook, first } => {
+                self.step_started(order, step, cook, first, e.t)
+            }
             EventKind::StepFinished { order, step, cook } => self.step_finished(order, step, cook, e.t),
             EventKind::StepCancelled { order, step, started } => {
                 self.step_cancelled(order, step, started, e.t)
@@ -415,7 +421,10 @@ impl StatsView<'_> {
     }
 
     #[inline(always)]
-    fn step_started(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, t: Ticks) {
+    fn step_started(&mut self, order: &Order, step: StepIx, cook: Option<CookIx>, first: bool, t: Ticks) {
+        if first {
+            self.stop_waiting(order, t);
+        }
         let st = &self.sc.recipe_of(order.item).steps[step as usize];
         if let Some(eq) = st.uses {
             self.take_equipment(order.id, step, eq, t);
@@ -468,25 +477,38 @@ impl StatsView<'_> {
     }
 
     /// The kitchen takes the order: the customer is in the café (since their
-    /// arrival, which may be earlier) until served, gone or balked.
+    /// arrival, which may be earlier) until served, gone or balked, and waiting
+    /// until their first step starts (or they go).
     #[inline(always)]
     fn let_in(&mut self, order: &Order) {
+        let since = self.measured_since(order) as u128;
         self.open += 1;
-        self.open_since += self.measured_since(order) as u128;
+        self.open_since += since;
+        self.open_waiting += 1;
+        self.open_waiting_since += since;
     }
 
-    /// The customer, in the café since arriving and waiting until `started`, goes at
-    /// `t`.
+    /// The customer, waiting since arriving, stops waiting at `t`.
     #[inline(always)]
-    fn gone(&mut self, order: &Order, started: Ticks, t: Ticks) {
+    fn stop_waiting(&mut self, order: &Order, t: Ticks) {
+        self.open_waiting -= 1;
+        self.open_waiting_since -= self.measured_since(order) as u128;
+        self.waiting_area += self.measured(order.arrival, t) as u128;
+    }
+
+    /// The customer, in the café since arriving, goes at `t`.
+    #[inline(always)]
+    fn gone(&mut self, order: &Order, t: Ticks) {
         self.open -= 1;
         self.open_since -= self.measured_since(order) as u128;
         self.in_cafe_area += self.measured(order.arrival, t) as u128;
-        self.waiting_area += self.measured(order.arrival, started) as u128;
     }
 
     fn left(&mut self, order: &Order, started: Option<Ticks>, t: Ticks) {
-        self.gone(order, started.unwrap_or(t), t);
+        if started.is_none() {
+            self.stop_waiting(order, t);
+        }
+        self.gone(order, t);
         if self.counts(order) {
             self.left += 1;
             // A customer who left waited, unless served from the moment they came.
@@ -496,14 +518,17 @@ impl StatsView<'_> {
 
     /// A customer who did not join was never in the café, and did not wait.
     fn balked(&mut self, order: &Order) {
+        let since = self.measured_since(order) as u128;
         self.open -= 1;
-        self.open_since -= self.measured_since(order) as u128;
+        self.open_since -= since;
+        self.open_waiting -= 1;
+        self.open_waiting_since -= since;
         self.balked += u64::from(self.counts(order));
     }
 
     #[inline(always)]
     fn served(&mut self, order: &Order, started: Ticks, t: Ticks) {
-        self.gone(order, started, t);
+        self.gone(order, t);
         if self.counts(order) {
             self.served += 1;
             self.waited += u64::from(started > order.arrival);

@@ -56,3 +56,14 @@ impl NothingMeasured {
         }
     }
 }
+
+/// The error [`ops::run`](crate::ops::run) returns when
+/// [`Want::require_measured`](crate::ops::Want::require_measured) asked for
+/// something to be measured after the warm-up and nothing was: its text says why.
+impl std::fmt::Display for NothingMeasured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the warm-up of {} {} leaves nothing to measure: {}", self.warmup, self.unit, self.why())
+    }
+}
+
+impl std::error::Error for NothingMeasured {}

@@ -46,10 +46,13 @@ impl Stats {
             self.served.to_string(),
             format!("throughput {:.1} per hour", self.throughput_per_hour),
         ]);
+        // A share of nobody is no number: a dash, not 0.0%.
+        let came = self.served + self.left + self.balked;
+        let waited_share = if came == 0 { "–".to_string() } else { pct(self.waited_share) };
         head.row(vec![
             "customers waited".into(),
             self.waited.to_string(),
-            format!("{} of those who came, before their first step", pct(self.waited_share)),
+            format!("{waited_share} of those who came, before their first step"),
         ]);
         if self.left + self.balked > 0 {
             head.row(vec![

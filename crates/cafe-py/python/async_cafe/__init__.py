@@ -62,11 +62,16 @@ def builtins() -> Dict[str, str]:
     return dict(_b())
 
 
-def compare(scenario: Scenario, seed: Optional[int] = None, policies=None, order_lanes: bool = False) -> Comparison:
+def compare(
+    scenario: Scenario,
+    seed: Optional[int] = None,
+    policies: Union[str, Sequence[str], None] = None,
+    order_lanes: bool = False,
+) -> Comparison:
     """Both kitchens of ``scenario`` (or, with ``policies``, the asynchronous kitchen
-    under each dispatch policy) on the virtual clock with the same seed; see
-    ``Scenario.compare``."""
-    return scenario.compare(seed=seed, policies=None if policies is None else list(policies), order_lanes=order_lanes)
+    under each dispatch policy: a name, a comma-separated list of names or a list)
+    on the virtual clock with the same seed; see ``Scenario.compare``."""
+    return scenario.compare(seed=seed, policies=policies, order_lanes=order_lanes)
 
 
 def replicate(scenario: Scenario, replications: int = 20, **kwargs: Any) -> Replication:
@@ -102,14 +107,21 @@ def sweep(
 
     Runs here on ``threads`` threads (0: one per core), or, with ``executor`` (any
     ``concurrent.futures.Executor``, or a ``dask.distributed.Client``), one task per
-    run: the result is identical either way. ``progress``: show a tqdm bar (None:
-    when tqdm is installed and on a terminal or in a notebook). Ctrl-C keeps the
-    configurations that finished and raises ``Interrupted`` with the partial sweep as
-    ``.result``.
+    run: the result is identical either way. ``progress``: True or False, show a
+    tqdm bar or not (None: when tqdm is installed and on a terminal or in a
+    notebook). Ctrl-C keeps the configurations that finished and raises
+    ``Interrupted`` with the partial sweep as ``.result``; run here, it lets the
+    runs in progress finish first.
     """
     specs = _sweep.vary_specs(vary)
+    _sweep.check_progress(progress)
     if target is not None and not isinstance(target, str):
-        target = list(target)
+        try:
+            target = list(target)
+        except TypeError:
+            raise TypeError(
+                f"target must be a string or a list of strings (all required), not {type(target).__name__}"
+            ) from None
     args = (specs, replications, target, mode, seed, warmup, threads)
     plan = SweepPlan(scenario, *args)
     if executor is None:

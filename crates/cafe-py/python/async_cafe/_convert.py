@@ -30,17 +30,20 @@ class Record(dict):
 class Estimate(Record):
     """A statistic estimated over replications: ``mean``, ``sd``, ``half_width_95``
     and ``n`` as the library computes them, and ``low`` and ``high``, the ends of
-    the 95% confidence interval ``mean ± half_width_95``."""
+    the 95% confidence interval ``mean ± half_width_95`` (None, as
+    ``half_width_95`` is, when there is no interval: with one replication)."""
 
     __slots__ = ()
 
     @property
-    def low(self) -> float:
-        return self["mean"] - self["half_width_95"]
+    def low(self) -> Optional[float]:
+        mean, half = self["mean"], self["half_width_95"]
+        return None if mean is None or half is None else mean - half
 
     @property
-    def high(self) -> float:
-        return self["mean"] + self["half_width_95"]
+    def high(self) -> Optional[float]:
+        mean, half = self["mean"], self["half_width_95"]
+        return None if mean is None or half is None else mean + half
 
     def __repr__(self) -> str:
         return f"Estimate({self['mean']!r} ± {self['half_width_95']!r}, n={self['n']})"

@@ -19,12 +19,23 @@ class OverrunError(RuntimeError):
     """A run whose clock would pass the longest time a run can count."""
 
 class Problem:
+    """One problem of a scenario, located (picklable, as ``ScenarioError`` is)."""
+
     file: str
     line: Optional[int]
     column: Optional[int]
     message: str
     label: str
     help: Optional[str]
+    def __init__(
+        self,
+        file: str,
+        line: Optional[int],
+        column: Optional[int],
+        message: str,
+        label: str,
+        help: Optional[str] = None,
+    ) -> None: ...
 
 class Table:
     """One Arrow record batch; readable by pyarrow, pandas, polars and DuckDB."""
@@ -76,15 +87,15 @@ class Scenario:
     @property
     def changes(self) -> List[str]: ...
     def to_toml(self) -> str: ...
-    def with_cooks(self, cooks: int) -> Scenario: ...
-    def with_equipment(self, name: str, capacity: int) -> Scenario: ...
+    def with_cooks(self, cooks: Union[int, float]) -> Scenario: ...
+    def with_equipment(self, name: str, capacity: Union[int, float]) -> Scenario: ...
     def with_rate(self, rate: float) -> Scenario: ...
     def with_policy(self, policy: str) -> Scenario: ...
     def replace(
         self,
         *,
-        cooks: Optional[int] = None,
-        equipment: Optional[Dict[str, int]] = None,
+        cooks: Union[int, float, None] = None,
+        equipment: Optional[Dict[str, Union[int, float]]] = None,
         rate: Optional[float] = None,
         policy: Optional[str] = None,
     ) -> Scenario: ...
@@ -104,7 +115,7 @@ class Scenario:
         self, objective: str = "makespan", time_limit: float = 5.0, seed: Optional[int] = None
     ) -> Dict[str, Any]: ...
     def compare(
-        self, seed: Optional[int] = None, policies: Optional[Sequence[str]] = None, order_lanes: bool = False
+        self, seed: Optional[int] = None, policies: Union[str, Sequence[str], None] = None, order_lanes: bool = False
     ) -> Comparison: ...
     def replicate(
         self,

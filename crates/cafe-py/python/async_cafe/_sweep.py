@@ -10,6 +10,8 @@ same derived seeds: common random numbers), whatever the workers.
 from __future__ import annotations
 
 import functools
+import numbers
+import operator
 import pickle
 import sys
 from typing import Any, Iterable, Mapping, Optional, Union
@@ -33,8 +35,8 @@ def vary_specs(vary: Optional[Mapping[str, VaryValues]]) -> list:
             text = values
         elif isinstance(values, range) and values.step == 1 and len(values) > 0:
             text = f"{values.start}..{values.stop - 1}"
-        elif isinstance(values, (int, float)):
-            text = _one(values)
+        elif _is_bool(values) or _is_number(values):
+            text = _one(name, values)
         else:
             try:
                 items = list(values)
@@ -43,21 +45,62 @@ def vary_specs(vary: Optional[Mapping[str, VaryValues]]) -> list:
                     f"vary[{name!r}] must be a range, a list of values or a string like '1..4', "
                     f"not {type(values).__name__}"
                 ) from None
-            text = ",".join(_one(v) for v in items)
+            text = ",".join(_one(name, v) for v in items)
         specs.append(f"{name}={text}")
     return specs
 
 
-def _one(v: Any) -> str:
-    if isinstance(v, bool):
+def _is_bool(v: Any) -> bool:
+    """A bool, Python's or numpy's (``numpy.bool``; ``numpy.bool_`` before numpy 2)."""
+    return isinstance(v, bool) or type(v).__name__ in ("bool", "bool_")
+
+
+def _is_number(v: Any) -> bool:
+    """An int, a float, or a number like them (numpy's ``int64``, ``float64``...)."""
+    if isinstance(v, numbers.Real):
+        return True
+    try:
+        operator.index(v)
+    except TypeError:
+        return False
+    return True
+
+
+def _is_count(name: str) -> bool:
+    """Whether ``name``'s values are counts (cooks, capacities), not rates."""
+    return name == "cooks" or name.startswith("equipment.")
+
+
+def _one(name: str, v: Any) -> str:
+    """One value of ``vary[name]`` as ``--vary`` writes it: an integer (a numpy one
+    too) as it is, a float by ``repr(float(v))`` (``numpy.float64(0.5)`` is ``0.5``),
+    and a whole float of a count (``2.0`` cooks, from a float column) as the integer
+    it is; a count that is not whole goes as it is, and the library says so."""
+    if _is_bool(v):
         raise TypeError(f"a value to vary cannot be a bool ({v!r})")
-    if isinstance(v, (int, float, str)):
-        return repr(v) if isinstance(v, float) else str(v)
+    if isinstance(v, str):
+        return v
+    try:
+        return str(operator.index(v))
+    except TypeError:
+        pass
+    if isinstance(v, numbers.Real):
+        x = float(v)
+        if _is_count(name) and x.is_integer():
+            return str(int(x))
+        return repr(x)
     raise TypeError(f"a value to vary is a number or a policy's name, not {type(v).__name__}")
+
+
+def check_progress(progress: Any) -> None:
+    """``progress=``: True, False or None (a bar when one can be seen)."""
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or None, not {type(progress).__name__}")
 
 
 def _progress_bar(progress: Optional[bool], total: int, desc: str):
     """A tqdm bar (terminal or notebook), or None."""
+    check_progress(progress)
     if progress is False:
         return None
     try:

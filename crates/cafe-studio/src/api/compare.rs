@@ -18,7 +18,9 @@ use super::record::{Asked, Finished, recorded};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::history::Kind;
-use crate::scenario::{RunOptions, ScenarioText, most_customers, run_error, within_limits};
+use crate::scenario::{
+    RunOptions, ScenarioText, StepCount, most_customers, most_steps, run_error, within_limits,
+};
 use crate::server::State;
 
 /// A comparison's request: the scenario, a seed and a policy.
@@ -48,14 +50,21 @@ pub async fn compare(
         seed,
     };
     let max_customers = Some(most_customers(&state.0.limits));
+    let most_steps = most_steps(&state.0.limits);
     let result = recorded(&state, asked, move |cancel| {
-        // The JSON reports first, each bounded by the customers it may let in (both
-        // kitchens see the same customers): the comparison then runs what fits.
+        // The JSON reports first, each bounded by the customers it may let in and
+        // the steps it may make (both kitchens see the same customers): the
+        // comparison then runs what fits.
         let mut reports = Vec::new();
         for mode in [Mode::Sync, Mode::Async] {
             let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
             let want = Want { report: true, cancel: cancel.clone(), max_customers, ..Want::default() };
-            let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| run_error(&sc, e))?;
+            let mut steps = StepCount::new(most_steps, cancel.clone());
+            let ran = ops::run_watched(&sc, spec, want, &mut io::sink(), &mut steps);
+            if let Some(e) = steps.error(&sc) {
+                return Err(e);
+            }
+            let ran = ran.map_err(|e| run_error(&sc, e))?;
             if ran.stopped.is_some() {
                 return Err(ApiError::unprocessable("the comparison was stopped"));
             }

@@ -52,7 +52,11 @@ pub async fn export(
     };
     let Some(result) = &entry.result else { return Err(missing("only finished work has exports")) };
     let body = match (format, entry.summary.kind) {
-        (Format::Json, _) => serde_json::to_string_pretty(result).map_err(ApiError::internal)? + "\n",
+        (Format::Json, _) => {
+            // Read with `float_roundtrip`: every number is the very double written.
+            let value: serde_json::Value = serde_json::from_str(result.get()).map_err(ApiError::internal)?;
+            serde_json::to_string_pretty(&value).map_err(ApiError::internal)? + "\n"
+        }
         (_, Kind::Sweep) => {
             let name = file.clone();
             state.db(move |h| h.file(id, &name)).await?.ok_or_else(|| missing("it was not kept"))?
@@ -68,13 +72,38 @@ pub async fn export(
         (format, _) => {
             let limit = Some(state.0.limits.run_time);
             let entry = entry.clone();
-            state.0.work.run(Cancel::new(), limit, move |cancel| again(&entry, format, &cancel)).await??
+            state.0.work.run(Cancel::new(), limit, move |stop| again(&entry, format, &stop.cancel)).await??
         }
     };
-    let name = format!("{}-{id}.{extension}", entry.summary.name);
-    let disposition = format!("inline; filename=\"{}\"", name.replace(['"', '\\', '\r', '\n'], "_"));
+    let disposition = disposition(&format!("{}-{id}.{extension}", entry.summary.name));
     Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response())
+}
+
+/// `Content-Disposition` for a file named `name` (RFC 6266): `inline; filename="..."`,
+/// with `/`, `\`, `"` and control characters replaced by `_` (a file name, not a
+/// path; nothing that ends or breaks the header); a name that is not ASCII also as
+/// `filename*=UTF-8''...` (percent-encoded), after its ASCII fallback (each
+/// character that is not ASCII as `_`).
+fn disposition(name: &str) -> String {
+    let safe: String =
+        name.chars().map(|c| if matches!(c, '/' | '\\' | '"') || c.is_control() { '_' } else { c }).collect();
+    let ascii: String = safe.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    if ascii == safe {
+        return format!("inline; filename=\"{ascii}\"");
+    }
+    // RFC 8187's attr-char are sent as they are, every other byte percent-encoded.
+    let mut encoded = String::new();
+    for b in safe.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => encoded.push(b as char),
+            b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' => {
+                encoded.push(b as char);
+            }
+            _ => encoded.push_str(&format!("%{b:02X}")),
+        }
+    }
+    format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A run's or comparison's HTML report, or a run's orders' CSV, made again.
@@ -111,4 +140,20 @@ fn orders_csv(sc: &Scenario, spec: RunSpec, cancel: &Cancel) -> Result<String, A
         return Err(ApiError::unprocessable("the export took longer than a run may in the studio"));
     }
     std::fs::read_to_string(dir.path().join("orders.csv")).map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn a_file_name_is_a_name_not_a_path_and_not_ascii_is_encoded() {
+        assert_eq!(disposition("lunch-3.csv"), "inline; filename=\"lunch-3.csv\"");
+        assert_eq!(disposition("../../../tmp/x-29.csv"), "inline; filename=\".._.._.._tmp_x-29.csv\"");
+        assert_eq!(disposition("a\\b\"c\td\re\nf\u{7f}-1.json"), "inline; filename=\"a_b_c_d_e_f_-1.json\"");
+        assert_eq!(
+            disposition("café ☕-2.html"),
+            "inline; filename=\"caf_ _-2.html\"; filename*=UTF-8''caf%C3%A9%20%E2%98%95-2.html"
+        );
+    }
 }

@@ -24,26 +24,59 @@ pub struct Page {
     next: Option<i64>,
 }
 
-/// The query of `GET /api/history`: `limit` (1 to [`MAX_LIMIT`]) and `before` (an id).
+/// A query string's part decoded as a form does it (`application/x-www-form-urlencoded`):
+/// `+` is a space, `%XX` a byte; bytes that are not UTF-8 become U+FFFD.
+fn decoded(part: &str) -> String {
+    let bytes = part.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+                (Some(hi), Some(lo)) => {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query of `GET /api/history`: `limit` (1 to [`MAX_LIMIT`]) and `before` (an id),
+/// each at most once, percent-decoded.
 fn paging(query: Option<&str>) -> Result<(Option<i64>, u32), ApiError> {
-    let (mut before, mut limit) = (None, DEFAULT_LIMIT);
+    let (mut before, mut limit) = (None, None);
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+        let (key, value) = (decoded(key), decoded(value));
+        let twice = || ApiError::bad_request(format!("`{key}` is given twice: give it once"));
+        match key.as_str() {
             "limit" => {
-                limit =
+                let n =
                     value.parse::<u32>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
                         ApiError::bad_request(format!(
                             "`limit={value}` is not a number of entries from 1 to {MAX_LIMIT}"
                         ))
                     })?;
+                if limit.replace(n).is_some() {
+                    return Err(twice());
+                }
             }
             "before" => {
-                before = Some(super::id(value).map_err(|_| {
+                let id = super::id(&value).map_err(|_| {
                     ApiError::bad_request(format!(
                         "`before={value}` is not an id (a positive integer): pass the `next` of the page before"
                     ))
-                })?);
+                })?;
+                if before.replace(id).is_some() {
+                    return Err(twice());
+                }
             }
             other => {
                 return Err(ApiError::bad_request(format!(
@@ -52,7 +85,7 @@ fn paging(query: Option<&str>) -> Result<(Option<i64>, u32), ApiError> {
             }
         }
     }
-    Ok((before, limit))
+    Ok((before, limit.unwrap_or(DEFAULT_LIMIT)))
 }
 
 pub async fn list(Shared(state): Shared<State>, RawQuery(query): RawQuery) -> Result<Json<Page>, ApiError> {

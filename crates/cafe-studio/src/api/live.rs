@@ -38,7 +38,9 @@ use crate::body::Body;
 use crate::error::ApiError;
 use crate::history::{Kind, Status};
 use crate::jobs::Live;
-use crate::scenario::{RunOptions, ScenarioText, most_customers, run_error, within_limits};
+use crate::scenario::{
+    RunOptions, ScenarioText, StepCount, most_customers, most_steps, run_error, within_limits,
+};
 use crate::server::State;
 
 /// A live run's request: a run's, and the speed.
@@ -64,6 +66,8 @@ struct Streamer<'s> {
     trace: TraceView<'s>,
     /// Per lane (by label): the spans sent, and the end the last one had then.
     sent: HashMap<String, (usize, Ticks)>,
+    /// The steps made so far, against the most a run may make.
+    steps: StepCount,
 }
 
 impl Streamer<'_> {
@@ -76,6 +80,7 @@ impl Streamer<'_> {
 
 impl Sink for Streamer<'_> {
     fn event(&mut self, event: &EngineEvent<'_>) {
+        self.steps.count(event);
         self.send("event", &EventRecord::named(self.sc, event, |s| s));
         let mut lines = Vec::new();
         self.narrator.event(event, |t, line| {
@@ -155,6 +160,7 @@ pub async fn start(
     });
     live.push("start", start.to_string());
     let most = most_customers(&state.0.limits);
+    let steps = StepCount::new(most_steps(&state.0.limits), live.cancel.clone());
     let shared = state.clone();
     let spawned = std::thread::Builder::new().name(format!("live-{id}")).spawn(move || {
         let want = Want {
@@ -171,9 +177,13 @@ pub async fn start(
             // The one trace of the run: streamed as it goes, kept when it ends.
             trace: TraceView::new(&sc, spec.mode, true),
             sent: HashMap::new(),
+            steps,
         };
-        let outcome =
-            ops::run_watched(&sc, spec, want, &mut io::sink(), &mut streamer).map_err(|e| run_error(&sc, e));
+        let outcome = ops::run_watched(&sc, spec, want, &mut io::sink(), &mut streamer);
+        let outcome = match streamer.steps.error(&sc) {
+            Some(e) => Err(e),
+            None => outcome.map_err(|e| run_error(&sc, e)),
+        };
         let (outcome, status) = match outcome {
             Ok(ran) => {
                 let status = if ran.stopped.is_some() { Status::Cancelled } else { Status::Done };
@@ -192,7 +202,7 @@ pub async fn start(
             }
             Err(e) => (Err(e), Status::Failed),
         };
-        let status = match end(&shared, id, &outcome, status) {
+        let status = match end(&shared, id, &outcome, status, None) {
             Ok(()) => status,
             Err(_) => Status::Failed,
         };
@@ -202,7 +212,7 @@ pub async fn start(
     if let Err(e) = spawned {
         state.0.live.remove(id);
         let failed = ApiError::internal(format!("no thread for the run: {e}"));
-        end(&state, id, &Err(failed.clone()), Status::Failed)?;
+        end(&state, id, &Err(failed.clone()), Status::Failed, None)?;
         return Err(failed);
     }
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "running", "speed": speed }))))

@@ -47,8 +47,16 @@ pub fn routes() -> Router<State> {
         .method_not_allowed_fallback(not_allowed)
 }
 
-async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::not_found(format!("no such endpoint: {}", uri.path()))
+/// 404 for a path nothing answers, with the JSON body of every error.
+pub async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
+    match uri.path() {
+        path if path == "/api" || path.starts_with("/api/") => {
+            ApiError::not_found(format!("no such endpoint: {path}"))
+        }
+        path => {
+            ApiError::not_found(format!("no such page: {path} (the studio's page is /, its API under /api/)"))
+        }
+    }
 }
 
 async fn not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {

@@ -39,12 +39,13 @@ pub async fn begin(state: &State, asked: Asked<'_>) -> Result<i64, ApiError> {
 }
 
 /// Records how the work of entry `id` ended: done with `finished`, or failed with
-/// the error.
+/// the error; a sweep's `progress` as it ended with it.
 pub fn end(
     state: &State,
     id: i64,
     outcome: &Result<Finished, ApiError>,
     done: Status,
+    progress: Option<&str>,
 ) -> Result<(), ApiError> {
     let end = match outcome {
         Ok(f) => {
@@ -55,19 +56,26 @@ pub fn end(
                 error: None,
                 result: Some(&result),
                 files: &f.files,
+                progress,
             };
             return Ok(state.0.history.finish(id, &end)?);
         }
-        Err(e) => {
-            Ending { status: Status::Failed, headline: None, error: Some(&e.error), result: None, files: &[] }
-        }
+        Err(e) => Ending {
+            status: Status::Failed,
+            headline: None,
+            error: Some(&e.error),
+            result: None,
+            files: &[],
+            progress,
+        },
     };
     Ok(state.0.history.finish(id, &end)?)
 }
 
 /// Records `asked` as running, runs `work` on a blocking thread (within the run
 /// time limit), records how it ended (on that thread), and returns the result with
-/// its `id`.
+/// its `id`. `work` gets the token the time limit cancels (and which it may cancel
+/// itself, to stop a run past its bound on steps, saying why).
 pub async fn recorded<F>(state: &State, asked: Asked<'_>, work: F) -> Result<Value, ApiError>
 where
     F: FnOnce(Cancel) -> Result<Finished, ApiError> + Send + 'static,
@@ -75,16 +83,15 @@ where
     let id = begin(state, asked).await?;
     let limit = state.0.limits.run_time;
     let shared = state.clone();
-    let done = state.0.work.run(Cancel::new(), Some(limit), move |cancel| {
-        // Only the time limit cancels this token.
-        let outcome = match work(cancel.clone()) {
-            Err(_) if cancel.is_cancelled() => Err(ApiError::unprocessable(format!(
+    let done = state.0.work.run(Cancel::new(), Some(limit), move |stop| {
+        let outcome = match work(stop.cancel.clone()) {
+            Err(_) if stop.timed_out() => Err(ApiError::unprocessable(format!(
                 "stopped after {} s, the longest a run may take in the studio: run it with `cafe run` instead",
                 limit.as_secs()
             ))),
             outcome => outcome,
         };
-        end(&shared, id, &outcome, Status::Done)?;
+        end(&shared, id, &outcome, Status::Done, None)?;
         outcome
     });
     let mut result = done.await??.result;

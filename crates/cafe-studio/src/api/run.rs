@@ -14,7 +14,9 @@ use super::record::{Asked, Finished, recorded};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::history::Kind;
-use crate::scenario::{RunOptions, ScenarioText, most_customers, run_error, within_limits};
+use crate::scenario::{
+    RunOptions, ScenarioText, StepCount, most_customers, most_steps, run_error, within_limits,
+};
 use crate::server::State;
 
 /// A run's request: the scenario and how to run it.
@@ -38,7 +40,9 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
         seed: spec.seed,
     };
     let max_customers = Some(most_customers(&state.0.limits));
+    let most_steps = most_steps(&state.0.limits);
     let result = recorded(&state, asked, move |cancel| {
+        let mut steps = StepCount::new(most_steps, cancel.clone());
         let want = Want {
             report: true,
             stats: true,
@@ -48,7 +52,11 @@ pub async fn run(Shared(state): Shared<State>, Body(req): Body<RunRequest>) -> R
             max_customers,
             ..Want::default()
         };
-        let ran = ops::run(&sc, spec, want, &mut io::sink()).map_err(|e| run_error(&sc, e))?;
+        let ran = ops::run_watched(&sc, spec, want, &mut io::sink(), &mut steps);
+        if let Some(e) = steps.error(&sc) {
+            return Err(e);
+        }
+        let ran = ran.map_err(|e| run_error(&sc, e))?;
         if ran.stopped.is_some() {
             return Err(ApiError::unprocessable("the run was stopped"));
         }

@@ -9,7 +9,7 @@ use async_cafe::scenario;
 
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::output::{Output, say};
+use crate::output::{self, Output};
 
 /// Checks the scenario `args` names and says so on `out`; a scenario with problems is
 /// an error that renders every one of them.
@@ -17,7 +17,7 @@ pub fn execute(args: CheckArgs, out: &mut Output) -> Result<(), Error> {
     let sc = super::load(&args.file)?;
     for mode in [Mode::Async, Mode::Sync] {
         for warning in capacity::warnings(&sc, mode) {
-            say(&format!("{warning}\n"));
+            output::warn(&warning, output::stderr_width(None));
         }
     }
     writeln!(out, "{}", scenario::ok_line(&sc, &args.file))?;

@@ -3,19 +3,19 @@
 //!
 //! SIGINT and SIGTERM stop the runs at once: nothing is printed or written (a
 //! comparison of parts of runs would mean nothing), and the command exits with 130 or
-//! 143. A second signal, while the report is being written, removes its temporary
-//! file and quits.
+//! 143. A second signal removes the report's temporary file (created before the
+//! runs, so that a path that cannot be written is said at once) and quits.
 
 use std::io::Write;
 
 use async_cafe::model::Policy;
 use async_cafe::ops::{self, CompareOptions, Compared};
-use async_cafe::view::export::write_atomically;
+use async_cafe::view::export::AtomicFile;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::CompareArgs;
 use crate::error::Error;
-use crate::output::{self, Output, say};
+use crate::output::{self, Output};
 use crate::signals::Interrupts;
 
 /// Runs and compares the kitchens `args` asks for, writing the timelines and the table
@@ -29,6 +29,8 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let seed = args.seed.unwrap_or(sc.seed);
     let lanes = args.order_lanes || args.report.is_some();
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();
+    // Before the runs: a path that cannot be written is said at once.
+    let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let interrupts = Interrupts::install(|| {})?;
     let opts = CompareOptions { seed: Some(seed), order_lanes: lanes, cancel: interrupts.cancel().clone() };
     let cmp = match policies.as_slice() {
@@ -47,10 +49,11 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     };
     // A kitchen that cannot keep up is said so, as `cafe run` says it.
     for warning in cmp.warnings(&sc) {
-        say(&format!("{warning}\n"));
+        output::warn(&warning, output::stderr_width(args.width));
     }
     let by_policy = cmp.compared == Compared::Policies;
-    let mut text = format!("{}: {}\n\n", sc.name, sc.summary);
+    let prose = output::prose_width(args.width);
+    let mut text = output::wrap(&format!("{}: {}", sc.name, sc.summary), prose) + "\n";
     if !args.no_timeline {
         let terminal = out.is_terminal();
         let width = args.width.map_or_else(output::terminal_width, usize::from);
@@ -68,10 +71,11 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
         text.push_str(&timeline::render_stacked(&charts, &sc, &opts));
         text.push('\n');
     }
-    text.push_str(&cmp.render(&sc));
+    // The reasons, one bullet each, wrapped as the sweep's notes are.
+    text.push_str(&output::wrap_bullets(&cmp.render(&sc), prose));
     out.write_all(text.as_bytes())?;
-    if let Some(path) = &args.report {
-        write_atomically(path, cmp.report_html(&sc).as_bytes())?;
+    if let Some(file) = report {
+        file.write(cmp.report_html(&sc).as_bytes())?;
     }
     match interrupts.received() {
         Some(_) => Err(interrupts.interrupted()),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_cafe::ops;
 use async_cafe::plan::PlanOptions;
-use async_cafe::view::export::write_atomically;
+use async_cafe::view::export::AtomicFile;
 use async_cafe::view::html_report;
 use async_cafe::view::timeline::TimelineOptions;
 
@@ -25,6 +25,8 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
         )));
     }
     let sc = super::load(&args.scenario)?;
+    // Before the search: a path that cannot be written is said at once.
+    let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let interrupts = Interrupts::install(|| {})?;
     let opts = PlanOptions {
         objective: args.objective.into(),
@@ -48,17 +50,24 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
         FormatArg::Text => {
             let width = args.width.map_or_else(output::terminal_width, usize::from);
             let opts = TimelineOptions::new(width, output::color(out.is_terminal()));
-            async_cafe::view::plan::render(&planned.plan, &planned.policies, &sc, &opts, !args.no_timeline)
+            async_cafe::view::plan::render(
+                &planned.plan,
+                &planned.policies,
+                planned.followed,
+                &sc,
+                &opts,
+                !args.no_timeline,
+            )
         }
     };
     out.write_all(text.as_bytes())?;
-    if let Some(path) = &args.report {
+    if let Some(file) = report {
         let runs = match planned.report_runs(&sc) {
             Ok(runs) => runs,
             Err(ops::Error::Io(e)) => return Err(e.into()),
             Err(e) => return Err(Error::Overran(e.to_string())),
         };
-        write_atomically(path, html_report::html(&sc, &runs).as_bytes())?;
+        file.write(html_report::html(&sc, &runs).as_bytes())?;
     }
     match interrupts.received() {
         Some(_) => Err(interrupts.interrupted()),

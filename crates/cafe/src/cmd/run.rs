@@ -9,15 +9,16 @@ use async_cafe::capacity;
 use async_cafe::clock::{self, Lag, Stopped};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, Batch, RunSpec, Want};
+use async_cafe::sweep::wrap_words;
 use async_cafe::time;
-use async_cafe::view::export::write_atomically;
+use async_cafe::view::export::{self, AtomicFile};
 use async_cafe::view::html_report::{self, ReportRun};
 use async_cafe::view::stats::{NothingMeasured, Stats};
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::{BehindArg, FormatArg, RunArgs};
 use crate::error::Error;
-use crate::output::{self, Output, say};
+use crate::output::{self, Output};
 use crate::signals::Interrupts;
 
 /// Runs the scenario `args` names as it asks (text, JSON, or replications), writing
@@ -44,7 +45,7 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     let clock = args.clock().kind(args.speed.unwrap_or(sc.speed), behind);
     let spec = RunSpec { mode: args.mode.into(), clock, seed };
     for warning in capacity::warnings(&sc, spec.mode) {
-        say(&format!("{warning}\n"));
+        output::warn(&warning, output::stderr_width(args.width));
     }
     let warmup = super::warmup(&sc, args.warmup)?;
     match args.replications {
@@ -58,11 +59,16 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
 fn read_plan(path: &std::path::Path) -> Result<async_cafe::plan::Plan, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| {
+        // Where, once, before the message; serde_json says column 0 at the start of
+        // a line (an empty file): columns count from 1, as everywhere else.
+        let message = e.to_string();
+        let message = message.strip_suffix(&format!(" at line {} column {}", e.line(), e.column()));
         Error::Usage(format!(
-            "{}:{}:{}: not a plan written by `cafe plan --format json`: {e}",
+            "{}:{}:{}: not a plan written by `cafe plan --format json`: {}",
             path.display(),
             e.line(),
-            e.column()
+            e.column().max(1),
+            message.map_or_else(|| e.to_string(), str::to_string)
         ))
     })
 }
@@ -116,7 +122,10 @@ fn replications(
     }
 }
 
-/// One run, as text or JSON.
+/// One run, as text or JSON. Its files are created before it starts (a path that
+/// cannot be written is an error before anything runs) and put in place when it
+/// ends; a run that fails (a warm-up that leaves nothing to measure, an overrun)
+/// puts none of them in place, and removes the directories `--csv` made.
 fn once(
     args: &RunArgs,
     sc: &Scenario,
@@ -124,8 +133,22 @@ fn once(
     warmup: Duration,
     out: &mut Output,
 ) -> Result<(), Error> {
+    // The report's file first: `--events` and `--csv` are created by the run, before
+    // it starts.
+    let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
+    // The directories --csv will make: removed again if the run fails, having put
+    // nothing in them.
+    let made = args.csv.as_deref().map(export::missing_dirs).transpose()?.unwrap_or_default();
+    let failed = |e: io::Error| {
+        for dir in &made {
+            // Deepest first; one that is not empty stays, and so do its parents.
+            let _ = std::fs::remove_dir(dir);
+        }
+        Error::from(e)
+    };
     let interrupts = Interrupts::install(|| {})?;
     let with_report = args.report.is_some();
+    let require_measured = !warmup.is_zero();
     let ran = match args.format {
         FormatArg::Text => {
             let terminal = out.is_terminal();
@@ -145,20 +168,20 @@ fn once(
                 warmup,
                 cancel: interrupts.cancel().clone(),
                 on_first_lag: Some(warn_behind),
+                require_measured,
                 ..Want::default()
             };
-            let ran = ops::run(sc, spec, want, out)?;
-            if let (Some(s), None) = (&ran.stats, ran.stopped) {
-                measured(sc, warmup, std::slice::from_ref(s))?;
-            }
+            let ran = ops::run(sc, spec, want, out).map_err(failed)?;
             if let (Some(trace), true) = (&ran.trace, args.timeline) {
                 let opts = TimelineOptions::new(width, output::color(terminal));
                 write!(out, "\n{}", timeline::render(trace, sc, &opts))?;
             }
-            if let (Some(why), true) = (&ran.why, args.why) {
+            // The loop view ends with the same sentences: said once.
+            if let (Some(why), true) = (&ran.why, args.why && !args.event_loop) {
+                let width = output::prose_width(args.width);
                 write!(out, "\nWhy the orders took longer than their recipes:\n")?;
                 for sentence in why {
-                    writeln!(out, "  {sentence}")?;
+                    out.write_all(wrap_words(sentence, width, "  ", "    ").as_bytes())?;
                 }
             }
             // Statistics when asked for, and always for an interrupted run.
@@ -182,12 +205,10 @@ fn once(
                 warmup,
                 cancel: interrupts.cancel().clone(),
                 on_first_lag: Some(warn_behind),
+                require_measured,
                 ..Want::default()
             };
-            let mut ran = ops::run(sc, spec, want, &mut io::sink())?;
-            if let (Some(s), None) = (&ran.stats, ran.stopped) {
-                measured(sc, warmup, std::slice::from_ref(s))?;
-            }
+            let mut ran = ops::run(sc, spec, want, &mut io::sink()).map_err(failed)?;
             match ran.event_loop.take() {
                 Some(passes) => {
                     let text = serde_json::to_string_pretty(&passes).map_err(io::Error::other)?;
@@ -198,7 +219,7 @@ fn once(
             ran
         }
     };
-    if let Some(path) = &args.report {
+    if let Some(file) = report {
         let run = ReportRun {
             mode: spec.mode,
             policy: None,
@@ -207,17 +228,18 @@ fn once(
             why: ran.why.clone().unwrap_or_default(),
             event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
         };
-        write_atomically(path, html_report::html(sc, &[run]).as_bytes())?;
+        file.write(html_report::html(sc, &[run]).as_bytes())?;
     }
     if let Some((lag, at)) = ran.worst_lag {
         // After what the run printed, on a terminal where both streams show.
         out.flush()?;
-        say(&format!(
-            "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)\n",
+        let note = format!(
+            "note: the run fell up to {:.3} s behind real time (worst at {:.2} {} of scenario time)",
             lag.as_secs_f64(),
             sc.unit.from_ticks(at),
             sc.unit.name()
-        ));
+        );
+        output::warn(&note, output::stderr_width(args.width));
     }
     match ran.stopped {
         None => Ok(()),
@@ -230,12 +252,13 @@ fn once(
 
 /// The warning when a real run first falls behind (`--behind warn`).
 fn warn_behind(lag: Lag) {
-    say(&format!(
-        "warning: the kitchen is falling behind real time ({:.3} s late at {:.3} s of scenario time, speed {}): the engine cannot keep up; lower --speed, or pass --behind stop to stop instead\n",
+    let warning = format!(
+        "warning: the kitchen is falling behind real time ({:.3} s late at {:.3} s of scenario time, speed {}): the engine cannot keep up; lower --speed, or pass --behind stop to stop instead",
         lag.lag.as_secs_f64(),
         time::seconds(lag.at),
         lag.speed
-    ));
+    );
+    output::warn(&warning, output::stderr_width(None));
 }
 
 /// A warm-up that leaves nothing to measure in a run (or in one of its replications)

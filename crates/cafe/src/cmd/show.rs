@@ -2,12 +2,12 @@
 //! scenario and the files it refers to, written into DIR; with `--python`, the
 //! asyncio program a scenario (built-in or file) behaves like.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use async_cafe::builtin::{self, Builtin};
 use async_cafe::python_program;
-use async_cafe::view::export::write_atomically;
+use async_cafe::view::export::{self, write_atomically};
 
 use crate::cli::ShowArgs;
 use crate::error::Error;
@@ -70,7 +70,7 @@ fn write_into(b: &Builtin, dir: &Path, force: bool, out: &mut Output) -> Result<
             )));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    export::create_dir_all(dir)?;
     for (path, text) in files.iter().rev() {
         write_atomically(path, text.as_bytes())?;
     }

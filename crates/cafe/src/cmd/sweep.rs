@@ -1,14 +1,16 @@
-//! `cafe sweep`: parses everything first (exit code 2 on a bad argument), then runs
-//! the grid with a progress bar on a terminal's stderr; Ctrl-C keeps what finished
-//! (exit code 130).
+//! `cafe sweep`: parses everything first (exit code 2 on bad arguments, every one of
+//! them said at once), creates its files (a path that cannot be written is said
+//! before anything runs), then runs the grid with a progress bar on a terminal's
+//! stderr; Ctrl-C keeps what finished (exit code 130).
 
 use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use async_cafe::model::Scenario;
 use async_cafe::ops::{self, Batch, Progress};
-use async_cafe::sweep;
-use async_cafe::view::export::write_atomically;
+use async_cafe::sweep::{self, RequestError};
+use async_cafe::view::export::AtomicFile;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::cli::{FormatArg, SweepArgs};
@@ -19,17 +21,48 @@ use crate::signals::Interrupts;
 /// Runs the sweep `a` describes, writing its table (and the files asked for) as it
 /// finishes; an interrupted sweep keeps what finished and is [`Error::Interrupted`].
 pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
-    let sc = super::load(&a.scenario)?;
-    let bad = Error::Usage;
-    if a.width.is_some() && a.format == FormatArg::Json {
-        return Err(
-            bad("--width sets the width of the text table: drop it, --format json draws none".into()),
-        );
+    let mut problems = Vec::new();
+    let refused = crate::flags::sweep(&a);
+    if !refused.is_empty() {
+        problems.push(Error::Refused(refused));
     }
+    if a.width.is_some() && a.format == FormatArg::Json {
+        problems.push(Error::Usage(
+            "--width sets the width of the text table: drop it, --format json draws none".into(),
+        ));
+    }
+    let sc = match super::load(&a.scenario) {
+        Ok(sc) => sc,
+        Err(e) => {
+            problems.push(e);
+            return Err(Error::all(problems));
+        }
+    };
     let request = sweep::Request { vary: &a.vary, targets: &a.target, replications: a.replications };
-    let sweep::Checked { varies, targets } = request.check(&sc).map_err(|e| bad(e.to_string()))?;
+    let checked = match request.check(&sc) {
+        Ok(checked) => Some(checked),
+        Err(first) => {
+            problems.extend(every_problem(&a, &sc, first).iter().map(|e| Error::Usage(e.to_string())));
+            None
+        }
+    };
+    let warmup = super::warmup(&sc, a.warmup).map_err(|e| problems.push(e)).ok();
+    let (Some(sweep::Checked { varies, targets }), Some(warmup), true) =
+        (checked, warmup, problems.is_empty())
+    else {
+        return Err(Error::all(problems));
+    };
     let targets: Vec<sweep::Target> = targets.into_iter().map(|(_, t)| t).collect();
-    let warmup = super::warmup(&sc, a.warmup)?;
+    // The files before the runs, both said if neither can be written.
+    let csv = a.csv.as_deref().map(AtomicFile::create).transpose();
+    let report = a.report.as_deref().map(AtomicFile::create).transpose();
+    let (csv, report) = match (csv, report) {
+        (Ok(csv), Ok(report)) => (csv, report),
+        (csv, report) => {
+            let failed = [csv.err(), report.err()].into_iter().flatten().map(Error::from).collect();
+            return Err(Error::all(failed));
+        }
+    };
     let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
     let interrupts = Interrupts::install({
         let bar = bar.clone();
@@ -42,7 +75,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         seed: a.seed,
         replications: a.replications,
         warmup,
-        threads: a.threads.unwrap_or(0),
+        threads: a.threads,
         cancel: interrupts.cancel().clone(),
         progress: Some(&progress),
     };
@@ -69,16 +102,62 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         }
     };
     out.write_all(text.as_bytes())?;
-    if let Some(path) = &a.csv {
-        write_atomically(path, sweep::csv(&result, &targets)?.as_bytes())?;
+    if let Some(file) = csv {
+        file.write(sweep::csv(&result, &targets)?.as_bytes())?;
     }
-    if let Some(path) = &a.report {
-        write_atomically(path, sweep::html(&result, &targets).as_bytes())?;
+    if let Some(file) = report {
+        file.write(sweep::html(&result, &targets).as_bytes())?;
     }
     if result.interrupted {
         return Err(interrupts.interrupted());
     }
     Ok(())
+}
+
+/// Every problem of the sweep `a` asks for, in the order the library checks them
+/// (replications, each `--vary`, each `--target`, a target twice, targets without
+/// replications, the size), each in the library's words: [`sweep::Request::check`]
+/// stops at the first, `first`. Checks each `--vary` and `--target` on its own, the
+/// targets against the good `--vary`s; the size only when all else is good.
+fn every_problem(a: &SweepArgs, sc: &Scenario, first: RequestError) -> Vec<RequestError> {
+    let mut problems = Vec::new();
+    if a.replications == 0 {
+        problems.push(RequestError::NoReplications);
+    }
+    let mut varies: Vec<sweep::Vary> = Vec::new();
+    for spec in &a.vary {
+        match sweep::parse_vary(spec, sc) {
+            Ok(v) => varies.push(v),
+            Err(e) => problems.push(RequestError::Vary(e)),
+        }
+    }
+    // Each parameter given twice, once, in the library's words.
+    for (i, v) in varies.iter().enumerate() {
+        let earlier = varies[..i].iter().position(|w| w.param == v.param);
+        let said = varies[..i].iter().filter(|w| w.param == v.param).count() > 1;
+        if let (Some(k), false) = (earlier, said) {
+            if let Err(e) = sweep::check_varies(&[varies[k].clone(), v.clone()]) {
+                problems.push(RequestError::Vary(e));
+            }
+        }
+    }
+    let metrics = sweep::metrics(sc, &varies);
+    let mut targets: Vec<sweep::Target> = Vec::new();
+    for text in &a.target {
+        match sweep::parse_target(text, &metrics) {
+            Ok(t) if targets.contains(&t) => problems.push(RequestError::TargetTwice(t.text())),
+            Ok(t) => targets.push(t),
+            Err(e) => problems.push(RequestError::Target(e)),
+        }
+    }
+    if !a.target.is_empty() && a.replications == 1 {
+        problems.push(RequestError::TargetWithoutInterval);
+    }
+    if problems.is_empty() {
+        // Only the size (or a check this does not know) was wrong.
+        problems.push(first);
+    }
+    problems
 }
 
 /// The progress bar: `[###...] 12/40 runs, 3 s elapsed, about 7 s left`, drawn by

@@ -1,0 +1,176 @@
+//! The files the command writes (/tmp/qa/cli.md #3, #6, #16, #17, #18): every path
+//! is checked before anything runs, an error names the path as given (never the
+//! temporary file), two outputs never share a path, and a run that fails commits no
+//! file and leaves no directory it made.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{cafe, stderr, stdout};
+
+/// Runs `cafe ARGS` in `dir`.
+fn cafe_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("COLUMNS")
+        .output()
+        .expect("cafe runs")
+}
+
+/// Every name in `dir` (hidden ones too: a temporary file would be one), sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
+/// #3: a warm-up that leaves nothing to measure is an error (exit code 2) that
+/// commits none of the run's files: no CSV, no events, no report, no directory.
+#[test]
+fn a_warmup_that_leaves_nothing_to_measure_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["--csv", "wu", "--events", "wu.jsonl", "--report", "wu.html"];
+    let run = ["run", "rush-hour", "--clock", "virtual", "--warmup", "500"];
+    for format in [&["--stats"][..], &["--format", "json"]] {
+        let o = cafe_in(dir.path(), &[&run[..], format, &files].concat());
+        assert_eq!(o.status.code(), Some(2), "{format:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            "error: the warm-up of 500 min leaves nothing to measure: the run ended at 176.28 min\n  help: give a shorter --warmup, or make the run longer\n"
+        );
+        assert_eq!(listing(dir.path()), Vec::<String>::new(), "{format:?}");
+        // The narrative printed as the run went stays; no statistics after it.
+        assert!(!stdout(&o).contains("Statistics"), "{}", stdout(&o));
+    }
+    // A warm-up within the run writes them all.
+    let o = cafe_in(
+        dir.path(),
+        &[
+            "run",
+            "rush-hour",
+            "--clock",
+            "virtual",
+            "--warmup",
+            "30",
+            "--stats",
+            "--csv",
+            "wu",
+            "--events",
+            "wu.jsonl",
+            "--report",
+            "wu.html",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(listing(dir.path()), ["wu", "wu.html", "wu.jsonl"]);
+}
+
+/// #6: a report or sweep file that cannot be written is said before anything runs,
+/// naming the path as given, not the temporary file beside it.
+#[test]
+fn an_output_path_that_cannot_be_written_is_said_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let missing = d.join("nonexist/r.html");
+    let m = missing.to_str().unwrap();
+    let said = format!("error: {m}: No such file or directory (os error 2)\n");
+    for args in [
+        &["run", "lunch", "--clock", "virtual", "--report", m][..],
+        &["compare", "lunch", "--report", m],
+        &["plan", "bakery", "--report", m],
+        &["sweep", "takeaway", "--vary", "cooks=1..2", "--replications", "2", "--report", m],
+        &["sweep", "takeaway", "--vary", "cooks=1..2", "--replications", "2", "--csv", m],
+    ] {
+        let o = cafe(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}: nothing ran");
+        assert_eq!(stderr(&o), said, "{args:?}");
+        assert!(!stderr(&o).contains(".cafe-tmp-"), "{}", stderr(&o));
+    }
+    // Both of a sweep's files are said at once; a directory is not a file.
+    let o = cafe(&["sweep", "takeaway", "--vary", "cooks=1..2", "--csv", d.to_str().unwrap(), "--report", m]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), format!("error: {}: is a directory\n{said}", d.display()));
+    assert_eq!(listing(d), Vec::<String>::new());
+}
+
+/// #16: `--csv FILE` and `show --to FILE`, where FILE is not a directory, say so.
+#[test]
+fn a_directory_that_is_a_file_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("afile"), "").unwrap();
+    let o = cafe_in(dir.path(), &["run", "lunch", "--clock", "virtual", "--csv", "afile"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: afile: is not a directory\n");
+    assert_eq!(stdout(&o), "");
+    let o = cafe_in(dir.path(), &["show", "lunch", "--to", "afile"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: afile: is not a directory\n");
+    assert_eq!(listing(dir.path()), ["afile"]);
+}
+
+/// #17: a run that fails leaves no `--csv` directory it made (missing parents
+/// included), and keeps one that was there.
+#[test]
+fn a_failed_run_removes_the_csv_directory_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("huge.toml"),
+        r#"
+name = "huge"
+unit = "h"
+[recipes.r]
+steps = [ { name = "a", kind = "hands-on", duration = 200000 }, { name = "b", kind = "unattended", duration = 60000 } ]
+[menu]
+x = "r"
+[customers]
+list = [{item = "x"}, {item = "x", arrival = 1}]
+"#,
+    )
+    .unwrap();
+    let o = cafe_in(dir.path(), &["run", "huge.toml", "--clock", "virtual", "--csv", "hcsv/day/one"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the longest time a run can count"), "{}", stderr(&o));
+    assert_eq!(listing(dir.path()), ["huge.toml"]);
+    std::fs::create_dir(dir.path().join("kept")).unwrap();
+    let o = cafe_in(dir.path(), &["run", "huge.toml", "--clock", "virtual", "--csv", "kept/new"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(listing(dir.path()), ["huge.toml", "kept"]);
+    assert_eq!(listing(&dir.path().join("kept")), Vec::<String>::new());
+}
+
+/// #18: two outputs that would write the same place are refused before anything
+/// runs, however the path is spelt; two devices are not one file.
+#[test]
+fn two_outputs_to_the_same_path_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", "lunch", "--clock", "virtual"];
+    let o = cafe_in(d, &[&run[..], &["--events", "same.out", "--report", "./same.out"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "error: --events and --report both write `same.out`: the one written last would replace the other\n  help: give each a path of its own\n"
+    );
+    let o = cafe_in(d, &[&run[..], &["--csv", "sc", "--events", "sc/orders.csv"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --events and --csv both write `sc/orders.csv`: --csv writes orders.csv, steps.csv and events.csv into the directory sc, and the one written last would replace the other\n  help: give --events a path outside sc\n"
+    );
+    let absolute = d.join("s.csv");
+    let sweep = ["sweep", "takeaway", "--vary", "cooks=1..2", "--csv", "s.csv", "--report"];
+    let o = cafe_in(d, &[&sweep[..], &[absolute.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: --csv and --report both write `"), "{}", stderr(&o));
+    assert_eq!(listing(d), Vec::<String>::new());
+    // Devices are written in place: /dev/null twice is fine.
+    let o = cafe_in(d, &[&run[..], &["--events", "/dev/null", "--report", "/dev/null"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
