@@ -6,7 +6,7 @@ use super::{Metric, Op, Quantity, Sweep, Target, answers_all};
 use crate::replicate::Estimate;
 use crate::time::TimeUnit;
 use crate::view::stats::{CookStat, Kind};
-use crate::view::table::{Align, Column, Table};
+use crate::view::table::{Align, Column, Table, wrap_words};
 
 /// An estimate as `mean ± half-width` ([`Estimate::show`]), shares as
 /// percentages, counts from no decimals and the rest from one.
@@ -27,55 +27,6 @@ fn para(out: &mut String, text: &str, width: Option<usize>) {
         None => ("", "  ", text),
     };
     out.push_str(&wrap_words(words, width, first, rest));
-}
-
-/// `text` after `first`, as one paragraph kept within `width` characters when a
-/// line of it is wider: its words (split at any white space, line breaks included)
-/// flowed into lines, the first after `first`, the others after `rest`, a word
-/// longer than the width alone on its line. Within the width, or with none, it is
-/// kept as it is. Every line ends with a line break. What the sweep's notes are
-/// wrapped with, and the command's other prose (`cafe list`, the reasons of
-/// `cafe compare` and `--why`, warnings).
-///
-/// ```
-/// use async_cafe::sweep::wrap_words;
-///
-/// let text = "the queue grows without bound; give it at least 2 cooks";
-/// let wrapped = "- the queue grows without\n  bound; give it at least 2\n  cooks\n";
-/// assert_eq!(wrap_words(text, Some(30), "- ", "  "), wrapped);
-/// assert_eq!(wrap_words(text, None, "- ", "  "), format!("- {text}\n"));
-/// ```
-pub fn wrap_words(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
-    let fits = |w: usize| {
-        let mut lines = text.lines();
-        let head = lines.next().map_or(0, |l| l.chars().count());
-        first.chars().count() + head <= w && lines.all(|l| l.chars().count() <= w)
-    };
-    let mut out = String::new();
-    let Some(width) = width.filter(|&w| !fits(w)) else {
-        out.push_str(first);
-        out.push_str(text);
-        out.push('\n');
-        return out;
-    };
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line = rest.to_string();
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
 }
 
 /// A number as short as it can be written (`18`, `2.5`).

@@ -123,7 +123,7 @@ pub fn stderr_width(flag: Option<u16>) -> Option<usize> {
 /// `text`, one paragraph, its words wrapped to keep within `width` (continued lines
 /// indented by two spaces), as the sweep wraps its notes.
 pub fn wrap(text: &str, width: Option<usize>) -> String {
-    async_cafe::sweep::wrap_words(text, width, "", "  ")
+    async_cafe::view::table::wrap_words(text, width, "", "  ")
 }
 
 /// Says the warning (or note) `text`, one paragraph, on stderr, wrapped to `width`.
@@ -141,7 +141,7 @@ pub fn wrap_bullets(text: &str, width: Option<usize>) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         match line.strip_prefix("  - ") {
-            Some(sentence) => out.push_str(&async_cafe::sweep::wrap_words(
+            Some(sentence) => out.push_str(&async_cafe::view::table::wrap_words(
                 sentence.trim_end_matches('\n'),
                 width,
                 "  - ",

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use async_cafe::builtin;
-use async_cafe::sweep::wrap_words;
+use async_cafe::view::table::wrap_words;
 
 use crate::error::Error;
 use crate::output::{self, Output};

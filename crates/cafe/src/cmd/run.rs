@@ -9,11 +9,11 @@ use async_cafe::capacity;
 use async_cafe::clock::{self, Lag, Stopped};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, Batch, RunSpec, Want};
-use async_cafe::sweep::wrap_words;
 use async_cafe::time;
 use async_cafe::view::export::{self, AtomicFile};
 use async_cafe::view::html_report::{self, ReportRun};
 use async_cafe::view::stats::{NothingMeasured, Stats};
+use async_cafe::view::table::wrap_words;
 use async_cafe::view::timeline::{self, TimelineOptions};
 
 use crate::cli::{BehindArg, FormatArg, RunArgs};
