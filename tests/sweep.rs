@@ -104,6 +104,18 @@ fn bad_vary_specs_say_what_is_wrong() {
         ("cooks=0..3", "--vary `cooks=0..3`: a kitchen needs at least one cook; start at 1"),
         ("cooks=1,two", "--vary `cooks=1,two`: `two` is not a whole number"),
         ("cooks=1.5", "--vary `cooks=1.5`: `1.5` is not a whole number"),
+        // A negative or huge whole number is out of range, not "not whole".
+        ("cooks=-1", "--vary `cooks=-1`: a kitchen needs at least one cook; start at 1"),
+        ("cooks=-2..3", "--vary `cooks=-2..3`: a kitchen needs at least one cook; start at 1"),
+        (
+            "cooks=99999999999999999999",
+            "--vary `cooks=99999999999999999999`: a kitchen has at most 65535 cooks",
+        ),
+        (
+            "equipment.machine=-3",
+            "--vary `equipment.machine=-3`: a capacity below 1 means no step could use `machine`; start at 1",
+        ),
+        ("cooks=1e3", "--vary `cooks=1e3`: `1e3` is not a whole number"),
         ("cooks=", "--vary `cooks=`: a value is missing"),
         ("cooks=1..", "--vary `cooks=1..`: a range needs both ends, like `1..6`"),
         (
@@ -113,7 +125,7 @@ fn bad_vary_specs_say_what_is_wrong() {
         ("cooks=2,3,2", "--vary `cooks=2,3,2`: the value 2 is given twice"),
         (
             "equipment.machine=0..2",
-            "--vary `equipment.machine=0..2`: a capacity of 0 means no step could use `machine`; start at 1",
+            "--vary `equipment.machine=0..2`: a capacity below 1 means no step could use `machine`; start at 1",
         ),
         (
             "arrivals.rate=0,1",

@@ -163,9 +163,9 @@ impl fmt::Display for VaryError {
             }
             P::Repeated(v) => write!(f, "the value {v} is given twice"),
             P::NoCook => f.write_str("a kitchen needs at least one cook; start at 1"),
-            P::TooManyCooks => write!(f, "at most {} cooks", u16::MAX),
+            P::TooManyCooks => write!(f, "a kitchen has at most {} cooks", u16::MAX),
             P::ZeroCapacity { name } => {
-                write!(f, "a capacity of 0 means no step could use `{name}`; start at 1")
+                write!(f, "a capacity below 1 means no step could use `{name}`; start at 1")
             }
             P::CapacityTooLarge => write!(f, "a capacity is at most {}", u32::MAX),
             P::RateNotPositive { unit, value } => {

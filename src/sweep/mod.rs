@@ -84,7 +84,7 @@ pub use self::csv::csv;
 pub use error::{SetError, SizeError, TargetError, TargetProblem, VaryError, VaryProblem};
 #[cfg(feature = "report")]
 pub use page::html;
-pub use request::{Checked, Request, RequestError};
+pub use request::{Checked, Refused, Request, RequestError};
 pub use table::{render_answer, render_answer_within, render_table, render_table_within};
 pub use target::{Metric, Op, Quantity, Target, metrics, parse_target};
 pub use vary::{Param, Vary, check_varies, parse_vary, poisson_rate, set_one};

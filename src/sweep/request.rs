@@ -5,7 +5,8 @@
 use std::fmt;
 
 use super::error::{SizeError, TargetError, VaryError};
-use super::{Target, Vary, check_size, check_varies, metrics, parse_target, parse_vary};
+use super::vary::varied_twice;
+use super::{Target, Vary, check_size, metrics, parse_target, parse_vary};
 use crate::model::Scenario;
 
 /// A sweep as asked for: `--vary` and `--target` specs as written, and the
@@ -64,35 +65,66 @@ impl fmt::Display for RequestError {
 
 impl std::error::Error for RequestError {}
 
-impl<S: AsRef<str>> Request<'_, S> {
-    /// Checks the request against `sc`, in the order the command reports problems:
-    /// replications, each `--vary`, each `--target`, a target given twice, targets
-    /// without replications, then the sweep's size.
-    pub fn check(&self, sc: &Scenario) -> Result<Checked, RequestError> {
-        if self.replications == 0 {
-            return Err(RequestError::NoReplications);
+/// Every problem of a refused request, at least one; displays as the command
+/// prints them, one a line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused(pub Vec<RequestError>);
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            problem.fmt(f)?;
         }
-        let varies = self
-            .vary
-            .iter()
-            .map(|v| parse_vary(v.as_ref(), sc))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(RequestError::Vary)?;
-        check_varies(&varies).map_err(RequestError::Vary)?;
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl<S: AsRef<str>> Request<'_, S> {
+    /// Checks the request against `sc` and reports every problem at once, in the
+    /// order the command prints them: replications, each `--vary`, each parameter
+    /// varied twice, each `--target` (and each given twice), targets without
+    /// replications; the sweep's size only when all else is good (it depends on
+    /// the rest).
+    pub fn check(&self, sc: &Scenario) -> Result<Checked, Refused> {
+        let mut problems = Vec::new();
+        if self.replications == 0 {
+            problems.push(RequestError::NoReplications);
+        }
+        let mut varies = Vec::with_capacity(self.vary.len());
+        for spec in self.vary {
+            match parse_vary(spec.as_ref(), sc) {
+                Ok(v) => varies.push(v),
+                Err(e) => problems.push(RequestError::Vary(e)),
+            }
+        }
+        problems.extend(varied_twice(&varies).into_iter().map(RequestError::Vary));
+        // The metrics of the parameters that could be read: a target of one that
+        // could not is said as unknown, beside the `--vary` that says why.
         let metrics = metrics(sc, &varies);
         let mut targets: Vec<(String, Target)> = Vec::with_capacity(self.targets.len());
         for text in self.targets {
-            let target = parse_target(text.as_ref(), &metrics).map_err(RequestError::Target)?;
-            if targets.iter().any(|(_, t)| *t == target) {
-                return Err(RequestError::TargetTwice(target.text()));
+            match parse_target(text.as_ref(), &metrics) {
+                Ok(t) if targets.iter().any(|(_, u)| *u == t) => {
+                    problems.push(RequestError::TargetTwice(t.text()))
+                }
+                Ok(t) => targets.push((text.as_ref().to_string(), t)),
+                Err(e) => problems.push(RequestError::Target(e)),
             }
-            targets.push((text.as_ref().to_string(), target));
         }
-        if !targets.is_empty() && self.replications < 2 {
-            return Err(RequestError::TargetWithoutInterval);
+        if !self.targets.is_empty() && self.replications == 1 {
+            problems.push(RequestError::TargetWithoutInterval);
         }
-        check_size(sc, &varies, self.replications).map_err(RequestError::Size)?;
-        Ok(Checked { varies, targets })
+        if problems.is_empty() {
+            if let Err(e) = check_size(sc, &varies, self.replications) {
+                problems.push(RequestError::Size(e));
+            }
+        }
+        if problems.is_empty() { Ok(Checked { varies, targets }) } else { Err(Refused(problems)) }
     }
 }
 
@@ -100,9 +132,9 @@ impl<S: AsRef<str>> Request<'_, S> {
 mod tests {
     use super::*;
 
-    fn check(vary: &[&str], targets: &[&str], replications: u32) -> Result<Checked, RequestError> {
+    fn check(vary: &[&str], targets: &[&str], replications: u32) -> Result<Checked, Vec<RequestError>> {
         let sc = crate::builtin::find("rush-hour").expect("a built-in").load().expect("it loads");
-        Request { vary, targets, replications }.check(&sc)
+        Request { vary, targets, replications }.check(&sc).map_err(|Refused(problems)| problems)
     }
 
     #[test]
@@ -114,15 +146,35 @@ mod tests {
 
     #[test]
     fn each_refusal_is_told_apart_and_worded_as_the_command() {
-        assert_eq!(check(&[], &[], 0).unwrap_err(), RequestError::NoReplications);
-        assert!(matches!(check(&["cooks"], &[], 2), Err(RequestError::Vary(_))));
-        assert!(matches!(check(&[], &["speed >= 1"], 2), Err(RequestError::Target(_))));
+        assert_eq!(check(&[], &[], 0).unwrap_err(), [RequestError::NoReplications]);
+        assert!(matches!(check(&["cooks"], &[], 2).unwrap_err()[..], [RequestError::Vary(_)]));
+        assert!(matches!(check(&[], &["speed >= 1"], 2).unwrap_err()[..], [RequestError::Target(_)]));
         let twice = check(&[], &["mean_wait <= 2", "mean_wait<=2"], 2).unwrap_err();
-        assert_eq!(twice.to_string(), "--target `mean_wait <= 2` is given twice");
-        assert_eq!(check(&[], &["mean_wait <= 2"], 1).unwrap_err(), RequestError::TargetWithoutInterval);
+        assert_eq!(Refused(twice).to_string(), "--target `mean_wait <= 2` is given twice");
+        assert_eq!(check(&[], &["mean_wait <= 2"], 1).unwrap_err(), [RequestError::TargetWithoutInterval]);
         assert!(matches!(
-            check(&["cooks=1..200", "equipment.espresso_machine=1..100"], &[], 2),
-            Err(RequestError::Size(_))
+            check(&["cooks=1..200", "equipment.espresso_machine=1..100"], &[], 2).unwrap_err()[..],
+            [RequestError::Size(_)]
         ));
+    }
+
+    /// Every problem at once, in the command's order; a parameter varied three
+    /// times is said once; the size, which depends on the rest, is left out.
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let problems = check(
+            &["cooks=1..200", "cooks=2", "staff=1", "cooks=3", "equipment.espresso_machine=1..100"],
+            &["speed >= 1", "mean_wait <= 2", "mean_wait <= 2"],
+            0,
+        )
+        .unwrap_err();
+        let text = Refused(problems).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert_eq!(lines[0], "--replications must be at least 1");
+        assert!(lines[1].starts_with("--vary `staff=1`: unknown parameter `staff`"), "{text}");
+        assert!(lines[2].contains("`cooks`") && lines[2].contains("twice"), "{text}");
+        assert!(lines[3].starts_with("--target `speed >= 1`"), "{text}");
+        assert_eq!(lines[4], "--target `mean_wait <= 2` is given twice");
     }
 }

@@ -174,11 +174,7 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
     let whole = param.whole();
     let number = |s: &str| -> Result<f64, VaryProblem> {
         let s = s.trim();
-        let x = if whole {
-            s.parse::<u64>().ok().map(|n| n as f64)
-        } else {
-            s.parse::<f64>().ok().filter(|x| x.is_finite())
-        };
+        let x = if whole { whole_number(s) } else { s.parse::<f64>().ok().filter(|x| x.is_finite()) };
         x.ok_or_else(|| {
             if s.is_empty() {
                 VaryProblem::MissingValue
@@ -193,10 +189,10 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
         let b = b.strip_prefix('=').unwrap_or(b);
         let whole_end = |s: &str| -> Result<f64, VaryProblem> {
             let s = s.trim();
-            match s.parse::<u64>() {
-                Ok(n) => Ok(n as f64),
-                Err(_) if s.is_empty() => Err(VaryProblem::RangeEndMissing),
-                Err(_) => Err(VaryProblem::RangeEndNotWhole(s.to_string())),
+            match whole_number(s) {
+                Some(n) => Ok(n),
+                None if s.is_empty() => Err(VaryProblem::RangeEndMissing),
+                None => Err(VaryProblem::RangeEndNotWhole(s.to_string())),
             }
         };
         match (whole_end(a), whole_end(b)) {
@@ -204,7 +200,7 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
             (Ok(lo), Ok(hi)) if hi - lo >= MAX_CONFIGURATIONS as f64 => {
                 Err(VaryProblem::RangeTooLong { lo, hi })
             }
-            (Ok(lo), Ok(hi)) => Ok((lo as u64..=hi as u64).map(|n| n as f64).collect()),
+            (Ok(lo), Ok(hi)) => Ok((lo as i64..=hi as i64).map(|n| n as f64).collect()),
             (Err(e), _) | (_, Err(e)) => Err(e),
         }
     } else {
@@ -241,6 +237,17 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
     Ok(Vary { param, values })
 }
 
+/// A whole number as written (digits, with a sign or not), however large or
+/// negative: the range checks of its parameter then say what is allowed, where
+/// `u64` parsing would call `-1` not a whole number.
+fn whole_number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
 /// Whether Poisson arrivals at `rate` would let in more customers than the loader
 /// allows for the scenario's generator: the checks of the `rate` field of a file.
 fn too_many_customers(sc: &Scenario, rate: f64) -> Option<VaryProblem> {
@@ -258,10 +265,16 @@ fn too_many_customers(sc: &Scenario, rate: f64) -> Option<VaryProblem> {
 
 /// Checks that no parameter is varied twice.
 pub fn check_varies(varies: &[Vary]) -> Result<(), VaryError> {
+    varied_twice(varies).into_iter().next().map_or(Ok(()), Err)
+}
+
+/// Each parameter varied more than once, said once, at its second `--vary`.
+pub(super) fn varied_twice(varies: &[Vary]) -> Vec<VaryError> {
+    let mut twice = Vec::new();
     for (i, v) in varies.iter().enumerate() {
-        if varies[..i].iter().any(|w| w.param == v.param) {
-            return Err(VaryError { spec: v.param.name(), problem: VaryProblem::VariedTwice });
+        if varies[..i].iter().filter(|w| w.param == v.param).count() == 1 {
+            twice.push(VaryError { spec: v.param.name(), problem: VaryProblem::VariedTwice });
         }
     }
-    Ok(())
+    twice
 }

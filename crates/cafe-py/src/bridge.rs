@@ -914,7 +914,8 @@ pub struct SweepArgs {
 pub fn plan(sc: &Sc, a: &SweepArgs) -> Result<Plan, Fail> {
     let model = Arc::clone(&sc.model);
     let request = sweep::Request { vary: &a.vary, targets: &a.targets, replications: a.replications };
-    let sweep::Checked { varies, targets } = request.check(&model).map_err(|e| Fail::Value(e.to_string()))?;
+    let sweep::Checked { varies, targets } =
+        request.check(&model).map_err(|refused| Fail::Value(refused.to_string()))?;
     let mode = parse_mode(&a.mode)?;
     let warmup = warmup_ticks(&model, a.warmup)?;
     let opts = BatchSpec {

@@ -338,7 +338,7 @@ def test_one_replication_has_no_interval():
         (lambda s: ac.sweep(s, vary={"cooks": [1]}, threads=-2), "threads must be a whole number from 0"),
         (lambda s: ac.sweep(s, vary={"cooks": [1]}, replications=2**70), "replications must be a whole number from 1"),
         (lambda s: ac.SweepPlan(s, ["cooks=1"], 2).job(-1), "k must be a whole number from 0"),
-        (lambda s: s.with_cooks(2**70), "cooks"),
+        (lambda s: s.with_cooks(2**70), "at most 65535 cooks"),
     ],
 )
 def test_whole_numbers_out_of_range_are_value_errors_naming_the_argument(call, words):

@@ -96,7 +96,9 @@ def test_a_rate_change_needs_poisson_arrivals_in_the_sweeps_words():
 @pytest.mark.parametrize(
     "change, words",
     [
-        (lambda s: s.with_cooks(0), "at least one cook|at least 1"),
+        (lambda s: s.with_cooks(0), "at least one cook"),
+        (lambda s: s.with_cooks(-1), "at least one cook"),
+        (lambda s: s.with_equipment("coffee_machine", -2), "capacity below 1"),
         (lambda s: s.with_equipment("espresso", 1), "no equipment|unknown|not"),
         (lambda s: s.with_policy("fastest"), "fifo"),
     ],

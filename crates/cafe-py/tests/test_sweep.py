@@ -75,6 +75,17 @@ def test_sweep_errors_are_value_errors_in_the_commands_words():
         ac.sweep(cafe, vary={"cooks": [1, 2]}, replications=2, target="p95_wiat <= 1")
 
 
+def test_every_problem_of_a_sweep_is_in_one_value_error():
+    cafe = ac.Scenario.builtin("cafe")
+    with pytest.raises(ValueError) as raised:
+        ac.sweep(cafe, vary={"cooks": [0], "equipment.oven": [1]}, replications=2, target="p95_wiat <= 1")
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0] == "--vary `cooks=0`: a kitchen needs at least one cook; start at 1"
+    assert lines[1].startswith("--vary `equipment.oven=1`: the kitchen has no equipment `oven`")
+    assert lines[2].startswith("--target `p95_wiat <= 1`")
+
+
 def test_a_process_pool_gives_the_local_sweep():
     shop = ac.Scenario.builtin("rush-hour")
     local = ac.sweep(shop, vary=VARY, replications=3, target="left_share <= 0.2", progress=False)

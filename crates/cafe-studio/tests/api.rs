@@ -585,6 +585,15 @@ async fn malformed_requests_get_a_json_error_never_a_500() {
     sweep(json!({ "toml": shop, "target": ["mean_wait <= 1", "mean_wait <= 1"] }))
         .await
         .error(StatusCode::UNPROCESSABLE_ENTITY);
+    // Every problem of a sweep at once, a line each, in the command's words.
+    let all = sweep(json!({ "toml": shop, "vary": ["chefs=1..2", "cooks=0"], "replications": 0 }))
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    let lines: Vec<&str> = all["error"].as_str().unwrap().lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], "--replications must be at least 1");
+    assert!(lines[1].starts_with("--vary `chefs=1..2`: unknown parameter"), "{lines:?}");
+    assert_eq!(lines[2], "--vary `cooks=0`: a kitchen needs at least one cook; start at 1");
 }
 
 #[tokio::test]

@@ -71,7 +71,8 @@ fn plan(state: &State, req: &SweepRequest) -> Result<Plan, ApiError> {
     let sc = req.text.scenario()?;
     let bad = |e: String| ApiError::unprocessable(e);
     let request = sweep::Request { vary: &req.vary, targets: &req.target, replications: req.replications };
-    let sweep::Checked { varies, targets } = request.check(&sc).map_err(|e| bad(e.to_string()))?;
+    let sweep::Checked { varies, targets } =
+        request.check(&sc).map_err(|refused| bad(refused.to_string()))?;
     let limits = &state.0.limits;
     let configurations: usize = varies.iter().map(|v| v.values.len()).product();
     if configurations > limits.sweep_configurations {

@@ -7,9 +7,8 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use async_cafe::model::Scenario;
 use async_cafe::ops::{self, Batch, Progress};
-use async_cafe::sweep::{self, RequestError};
+use async_cafe::sweep;
 use async_cafe::view::export::AtomicFile;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
@@ -41,8 +40,8 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
     let request = sweep::Request { vary: &a.vary, targets: &a.target, replications: a.replications };
     let checked = match request.check(&sc) {
         Ok(checked) => Some(checked),
-        Err(first) => {
-            problems.extend(every_problem(&a, &sc, first).iter().map(|e| Error::Usage(e.to_string())));
+        Err(sweep::Refused(refused)) => {
+            problems.extend(refused.iter().map(|e| Error::Usage(e.to_string())));
             None
         }
     };
@@ -112,52 +111,6 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         return Err(interrupts.interrupted());
     }
     Ok(())
-}
-
-/// Every problem of the sweep `a` asks for, in the order the library checks them
-/// (replications, each `--vary`, each `--target`, a target twice, targets without
-/// replications, the size), each in the library's words: [`sweep::Request::check`]
-/// stops at the first, `first`. Checks each `--vary` and `--target` on its own, the
-/// targets against the good `--vary`s; the size only when all else is good.
-fn every_problem(a: &SweepArgs, sc: &Scenario, first: RequestError) -> Vec<RequestError> {
-    let mut problems = Vec::new();
-    if a.replications == 0 {
-        problems.push(RequestError::NoReplications);
-    }
-    let mut varies: Vec<sweep::Vary> = Vec::new();
-    for spec in &a.vary {
-        match sweep::parse_vary(spec, sc) {
-            Ok(v) => varies.push(v),
-            Err(e) => problems.push(RequestError::Vary(e)),
-        }
-    }
-    // Each parameter given twice, once, in the library's words.
-    for (i, v) in varies.iter().enumerate() {
-        let earlier = varies[..i].iter().position(|w| w.param == v.param);
-        let said = varies[..i].iter().filter(|w| w.param == v.param).count() > 1;
-        if let (Some(k), false) = (earlier, said) {
-            if let Err(e) = sweep::check_varies(&[varies[k].clone(), v.clone()]) {
-                problems.push(RequestError::Vary(e));
-            }
-        }
-    }
-    let metrics = sweep::metrics(sc, &varies);
-    let mut targets: Vec<sweep::Target> = Vec::new();
-    for text in &a.target {
-        match sweep::parse_target(text, &metrics) {
-            Ok(t) if targets.contains(&t) => problems.push(RequestError::TargetTwice(t.text())),
-            Ok(t) => targets.push(t),
-            Err(e) => problems.push(RequestError::Target(e)),
-        }
-    }
-    if !a.target.is_empty() && a.replications == 1 {
-        problems.push(RequestError::TargetWithoutInterval);
-    }
-    if problems.is_empty() {
-        // Only the size (or a check this does not know) was wrong.
-        problems.push(first);
-    }
-    problems
 }
 
 /// The progress bar: `[###...] 12/40 runs, 3 s elapsed, about 7 s left`, drawn by
