@@ -286,7 +286,7 @@ fn the_target_picks_the_cheapest_kitchen_erlang_c_predicts() {
     let meets: Vec<bool> = (0..4).map(|i| s.meets(i, &t)).collect();
     assert_eq!(meets, [false, true, true, true]);
     let answers = sweep::answers(&s, &t);
-    assert_eq!(answers, [sweep::Answer { rate: None, best: Some(1), closest: None }]);
+    assert_eq!(answers, [sweep::Answer { rate: None, best: Some(1), closest: None, passed_over: None }]);
     // The estimates agree with Erlang C.
     let wait = |i: usize| s.rows[i].estimate(&s.metrics, &Metric::Wait(Quantity::Mean)).unwrap();
     for (i, wq) in [(1, 0.509), (2, 0.118), (3, 0.033)] {
@@ -307,7 +307,10 @@ fn the_target_picks_the_cheapest_kitchen_erlang_c_predicts() {
     );
     // A target nobody meets: the closest is the one with the most cooks.
     let t = sweep::parse_target("mean_wait <= 0.001", &s.metrics).unwrap();
-    assert_eq!(sweep::answers(&s, &t), [sweep::Answer { rate: None, best: None, closest: Some(3) }]);
+    assert_eq!(
+        sweep::answers(&s, &t),
+        [sweep::Answer { rate: None, best: None, closest: Some(3), passed_over: None }]
+    );
     assert!(
         sweep::render_answer(&s, Some(&t))
             .contains("\nno configuration meets the target; closest: cooks=6 (cost 66): mean_wait 0.0")
@@ -323,6 +326,26 @@ fn the_target_picks_the_cheapest_kitchen_erlang_c_predicts() {
     assert!(rows[1..].iter().all(|r| r.ends_with('✓')), "{table}");
     assert!(table.contains("\n  ! the customers need more than this kitchen has"), "{table}");
     assert!(table.lines().nth(3).unwrap().trim_start().starts_with("cooks  p95 in system (s)"), "{table}");
+    // A target the saturated kitchen meets too, on the numbers of its one day: it is
+    // cheaper, but never the answer, and the answer says it was passed over.
+    let loose = sweep::parse_target("mean_wait <= 1000", &s.metrics).unwrap();
+    assert!(s.meets(0, &loose) && !s.rows[0].keeps_up() && s.rows[1].keeps_up());
+    assert_eq!(
+        sweep::answers(&s, &loose),
+        [sweep::Answer { rate: None, best: Some(1), closest: None, passed_over: Some(0) }]
+    );
+    let text = sweep::render_answer(&s, Some(&loose));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("passed over: cooks=3 (cost 36): mean_wait "), "{text}");
+    assert!(lines[1].ends_with("; it meets the target but cannot keep up (!): its queue grows for as long as customers come, so its numbers measure the length of the day, not the kitchen"), "{text}");
+    assert!(lines[2].starts_with("cheapest configuration meeting the target: cooks=4 (cost 46)"), "{text}");
+    let doc = serde_json::to_value(s.document([("mean_wait <= 1000", &loose)])).unwrap();
+    assert_eq!(doc["answers"][0]["passed_over"], serde_json::json!([3.0]));
+    assert_eq!(doc["answers"][0]["best"], serde_json::json!([4.0]));
+    // With only the saturated kitchen, there is no answer: the closest is it, passed over.
+    let alone = run(&sc, &[vary(&sc, "cooks=3")], &opts(10, 0));
+    let a = &sweep::answers(&alone, &loose)[0];
+    assert_eq!((a.best, a.closest, a.passed_over), (None, Some(0), Some(0)));
 }
 
 /// The cooks are not the bottleneck here: a short hands-on step, then a machine

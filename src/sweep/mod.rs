@@ -224,6 +224,13 @@ impl Row {
         self.replicated.is_some()
     }
 
+    /// Whether its kitchen can keep up with its customers, by [`Row::load`]: one
+    /// that cannot (`!` in the table) is never an answer, whatever its estimates,
+    /// which describe how long its day was rather than the kitchen.
+    pub fn keeps_up(&self) -> bool {
+        self.load.is_none_or(|l| l < 1.0)
+    }
+
     /// `cooks=4 coffee_machine=2`.
     pub fn describe(&self, varies: &[Vary]) -> String {
         if varies.is_empty() {
@@ -285,9 +292,14 @@ pub struct Answer {
     /// The cheapest configuration (an index into [`Sweep::rows`]) that meets every
     /// target.
     pub best: Option<usize>,
-    /// When none meets them all: the one that comes closest (the fewest targets
-    /// missed, then the smallest shortfall relative to the thresholds).
+    /// When none meets them all: the one that comes closest (one that keeps up
+    /// first, then the fewest targets missed, then the smallest shortfall relative
+    /// to the thresholds).
     pub closest: Option<usize>,
+    /// The cheapest configuration that meets every target but cannot keep up
+    /// ([`Row::keeps_up`]), when it is cheaper than `best` or there is no `best`:
+    /// passed over, and said so.
+    pub passed_over: Option<usize>,
 }
 
 impl Sweep {
@@ -317,9 +329,11 @@ pub fn answers(sweep: &Sweep, target: &Target) -> Vec<Answer> {
 
 /// The cheapest configuration meeting every one of `targets` (ties: fewer cooks,
 /// then lower values in `--vary` order), per arrival rate when the rate is varied,
-/// or the closest when none meets them all: the fewest targets missed, then the
-/// smallest sum of shortfalls, each relative to its threshold (a p95 of 6 for a
-/// target of 5 and a share of 3% for 2% both miss by a fifth and a half).
+/// or the closest when none meets them all: one that keeps up first, then the
+/// fewest targets missed, then the smallest sum of shortfalls, each relative to its
+/// threshold (a p95 of 6 for a target of 5 and a share of 3% for 2% both miss by a
+/// fifth and a half). A configuration that cannot keep up ([`Row::keeps_up`]) is
+/// never the answer: when it would have been, it is [`Answer::passed_over`].
 /// Configurations not run, or that measured nothing, are left out. No target: no
 /// answer.
 pub fn answers_all(sweep: &Sweep, targets: &[Target]) -> Vec<Answer> {
@@ -342,7 +356,7 @@ pub fn answers_all(sweep: &Sweep, targets: &[Target]) -> Vec<Answer> {
                 let r = &sweep.rows[i];
                 (r.cost, r.cooks, r.values.clone())
             };
-            let best = members.iter().copied().filter(|&i| sweep.meets_all(i, targets)).min_by(|a, b| {
+            let cheaper = |a: &usize, b: &usize| {
                 let (ka, kb) = (key(a), key(b));
                 ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then_with(|| {
                     ka.2.iter()
@@ -351,7 +365,13 @@ pub fn answers_all(sweep: &Sweep, targets: &[Target]) -> Vec<Answer> {
                         .find(|o| o.is_ne())
                         .unwrap_or(std::cmp::Ordering::Equal)
                 })
-            });
+            };
+            let meeting = || members.iter().copied().filter(|&i| sweep.meets_all(i, targets));
+            let best = meeting().filter(|&i| sweep.rows[i].keeps_up()).min_by(cheaper);
+            let passed_over = meeting()
+                .filter(|&i| !sweep.rows[i].keeps_up())
+                .min_by(cheaper)
+                .filter(|o| best.is_none_or(|b| cheaper(o, &b).is_lt()));
             let closest = if best.is_some() {
                 None
             } else {
@@ -365,14 +385,14 @@ pub fn answers_all(sweep: &Sweep, targets: &[Target]) -> Vec<Answer> {
                                 .map_or(f64::INFINITY, |e| t.shortfall(&e).max(0.0) / t.value.abs().max(1e-9))
                         })
                         .sum();
-                    (missed, total)
+                    (!sweep.rows[i].keeps_up(), missed, total)
                 };
                 members.iter().copied().min_by(|&a, &b| {
                     let (ga, gb) = (gap(a), gap(b));
-                    ga.0.cmp(&gb.0).then(ga.1.total_cmp(&gb.1))
+                    ga.0.cmp(&gb.0).then(ga.1.cmp(&gb.1)).then(ga.2.total_cmp(&gb.2))
                 })
             };
-            Answer { rate, best, closest }
+            Answer { rate, best, closest, passed_over }
         })
         .collect()
 }
@@ -408,6 +428,8 @@ pub struct NamedAnswer {
     pub best: Option<Vec<f64>>,
     /// [`Answer::closest`], as its [`Row::values`].
     pub closest: Option<Vec<f64>>,
+    /// [`Answer::passed_over`], as its [`Row::values`].
+    pub passed_over: Option<Vec<f64>>,
 }
 
 impl Sweep {
@@ -433,7 +455,12 @@ impl Sweep {
             targets: texts,
             answers: answers
                 .iter()
-                .map(|a| NamedAnswer { rate: a.rate, best: values(a.best), closest: values(a.closest) })
+                .map(|a| NamedAnswer {
+                    rate: a.rate,
+                    best: values(a.best),
+                    closest: values(a.closest),
+                    passed_over: values(a.passed_over),
+                })
                 .collect(),
             meets,
             time_unit: self.unit.name(),

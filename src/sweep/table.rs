@@ -353,6 +353,15 @@ pub fn render_answer<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Ta
             (Some(r), Some(p)) => format!("At rate {}: ", sweep.varies[p].param.show(r)),
             _ => String::new(),
         };
+        // Said first: a cheaper kitchen whose numbers meet the targets only because
+        // its day ended while its queue was still growing.
+        if let Some(o) = a.passed_over {
+            let _ = writeln!(
+                out,
+                "{at}passed over: {}; it meets {the} but cannot keep up (!): its queue grows for as long as customers come, so its numbers measure the length of the day, not the kitchen",
+                what(o)
+            );
+        }
         match (a.best, a.closest) {
             (Some(b), _) => {
                 let _ = writeln!(out, "{at}cheapest configuration meeting {the}: {}", what(b));
@@ -365,7 +374,8 @@ pub fn render_answer<'t>(sweep: &Sweep, targets: impl IntoIterator<Item = &'t Ta
                 } else {
                     String::new()
                 };
-                let _ = writeln!(out, "{at}no configuration meets {the}; closest: {}{misses}", what(c));
+                let that = if a.passed_over.is_some() { " that keeps up" } else { "" };
+                let _ = writeln!(out, "{at}no configuration{that} meets {the}; closest: {}{misses}", what(c));
             }
             (None, None) if sweep.rows.iter().any(|r| r.measured_nothing) => {
                 let _ = writeln!(

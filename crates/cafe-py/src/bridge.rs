@@ -1012,6 +1012,8 @@ pub struct AnswerOut {
     pub best: Option<(Vec<(String, String)>, f64)>,
     /// The closest one when none meets it.
     pub closest: Option<(Vec<(String, String)>, f64)>,
+    /// A cheaper one that meets it but cannot keep up: passed over.
+    pub passed_over: Option<(Vec<(String, String)>, f64)>,
 }
 
 impl SweepOut {
@@ -1060,7 +1062,12 @@ impl SweepOut {
         };
         sweep::answers_all(&self.sweep, &targets)
             .into_iter()
-            .map(|a| AnswerOut { rate: a.rate, best: named(a.best), closest: named(a.closest) })
+            .map(|a| AnswerOut {
+                rate: a.rate,
+                best: named(a.best),
+                closest: named(a.closest),
+                passed_over: named(a.passed_over),
+            })
             .collect()
     }
     /// Whether it was stopped before every run was done.

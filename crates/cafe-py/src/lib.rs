@@ -976,15 +976,16 @@ impl Sweep {
         record(py, &self.out.json())
     }
     /// The answers to the target, one per arrival rate when the rate varies (else
-    /// one): records with `rate`, `best` and `closest` (each a record of the varied
-    /// values and `cost`, or None).
+    /// one): records with `rate`, `best`, `closest` and `passed_over` (each a record
+    /// of the varied values and `cost`, or None): `passed_over` is a cheaper
+    /// configuration that meets the target but cannot keep up (`!`), never an answer.
     #[getter]
     fn answers<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let h = helpers(py)?;
         self.out
             .answers()
             .into_iter()
-            .map(|a| h.call_method1("answer", (a.rate, a.best, a.closest)))
+            .map(|a| h.call_method1("answer", (a.rate, a.best, a.closest, a.passed_over)))
             .collect()
     }
     /// The cheapest configuration meeting the target (of the first answer): a record

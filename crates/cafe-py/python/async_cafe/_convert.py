@@ -70,7 +70,7 @@ def side(label: str, mode: str, policy: str, makespan: float, stats: str) -> Rec
     return Record(label=label, mode=mode, policy=policy, makespan=makespan, stats=record(stats))
 
 
-def answer(rate, best, closest) -> Record:
+def answer(rate, best, closest, passed_over) -> Record:
     def named(x):
         if x is None:
             return None
@@ -79,7 +79,7 @@ def answer(rate, best, closest) -> Record:
         r["cost"] = cost
         return r
 
-    return Record(rate=rate, best=named(best), closest=named(closest))
+    return Record(rate=rate, best=named(best), closest=named(closest), passed_over=named(passed_over))
 
 
 def _value(text: str) -> Any:

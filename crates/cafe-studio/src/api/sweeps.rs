@@ -219,7 +219,11 @@ fn headline(answer: &str, configurations: usize) -> String {
         if line.starts_with("Interrupted:") {
             // "Interrupted: 1 of 8 configurations finished." without the list not run.
             interrupted = Some(line.split_inclusive(". ").next().unwrap_or(line).trim_end().to_string());
-        } else if !(line.starts_with("Target") || line.starts_with(char::is_whitespace) || line.is_empty()) {
+        } else if !(line.starts_with("Target")
+            || line.starts_with(char::is_whitespace)
+            || line.is_empty()
+            || line.contains("passed over: "))
+        {
             answers.push(line);
         }
     }
