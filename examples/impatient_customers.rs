@@ -30,7 +30,7 @@
 //! | Python | tokio |
 //! |---|---|
 //! | `asyncio.Semaphore(1)`, `async with machine:` | `Arc<tokio::sync::Semaphore>`, `let _unit = machine.acquire().await?` (released when `_unit` is dropped). Both are first come, first served. |
-//! | `await asyncio.wait_for(coro, t)` | `let task = tokio::spawn(fut); tokio::time::timeout(t, &mut task).await`: `wait_for` wraps the coroutine in a task, and so do we |
+//! | `await asyncio.wait_for(coro, t)` | `let task = tokio::spawn(fut); tokio::time::timeout(t, &mut task).await`: in CPython 3.11, the reference, `wait_for` wraps the coroutine in a task, and so do we (3.12 and later run it inline in the caller's task instead) |
 //! | the cancellation `wait_for` does on a timeout: `task.cancel()`, then *wait* for it | `task.abort(); let _ = task.await;`: the task is dropped at its `.await`, and dropping its permit (or its place in the semaphore's queue) hands the machine on, like `async with` does on `CancelledError` |
 //! | `except asyncio.TimeoutError:` | `match ... { Err(_elapsed) => ... }` |
 //! | `await asyncio.gather(a, b, c)` | `tokio::join!(a, b, c)` |

@@ -7,8 +7,8 @@
 //! engine runs it as a synchronous or an asynchronous kitchen, on a virtual clock
 //! (instant, deterministic) or a real one, and emits events that views turn into a
 //! narrative, a JSON report, and more. The operations in [`ops`] (run, compare,
-//! replicate, sweep) wire the engine to the views and return typed results: start
-//! there.
+//! replicate, sweep, plan) wire the engine to the views and return typed results:
+//! start there.
 //!
 //! ```
 //! use std::time::Duration;
@@ -61,6 +61,21 @@
 //! let text = err.render();
 //! assert!(text.contains("a kitchen needs at least one cook"));
 //! assert!(text.contains("mine.toml:2:9"));
+//! ```
+//!
+//! A scenario changed in code (every field of the model is public) is checked by
+//! [`model::Scenario::check`], which names each field that breaks the model's rules;
+//! every operation of [`ops`] checks its scenario and refuses one that fails with
+//! [`ops::Error::Invalid`], where the engine alone would trust it:
+//!
+//! ```
+//! use async_cafe::{builtin, ops};
+//!
+//! let mut lunch = builtin::find("lunch").unwrap().load().unwrap();
+//! lunch.kitchen.equipment.clear(); // its steps still use the stove
+//! let err = ops::compare(&lunch, &ops::CompareOptions::default()).unwrap_err();
+//! assert!(matches!(err, ops::Error::Invalid(_)));
+//! assert!(err.to_string().contains(".uses is 0, but the kitchen has 0 pieces of equipment"));
 //! ```
 //!
 //! # Features

@@ -97,7 +97,7 @@ fn a_run_that_overruns_is_an_error_and_writes_no_export() {
     let events = dir.join("events.jsonl");
     let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: 0 };
     let want = Want { stats: true, trace: true, events: Some(events.clone()), ..Want::default() };
-    let err = ops::run(&sc, spec, want, &mut std::io::sink()).err().expect("the run overruns");
+    let err = ops::run(&sc, spec, want, &mut std::io::sink()).expect_err("the run overruns");
     let overran = err.get_ref().and_then(|e| e.downcast_ref::<RunOverran>()).expect("a typed error");
     assert_eq!(overran.overrun.order, 2);
     assert!(err.to_string().starts_with("the run stopped at 500000000.00 s: order #2 (Loaf)"), "{err}");

@@ -47,10 +47,17 @@ pub struct RealClock {
 }
 
 impl RealClock {
-    /// `speed` must be positive and finite. The clock is never cancelled unless it is
-    /// given a token ([`RealClock::cancel_on`]).
+    /// The clock is never cancelled unless it is given a token
+    /// ([`RealClock::cancel_on`]).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a `speed` that is not finite or below
+    /// [`MIN_SPEED`](crate::clock::MIN_SPEED) ([`check_speed`](crate::clock::check_speed)'s
+    /// words); what tokio's runtime returns if it cannot start.
     pub fn new(speed: f64, behind: Behind) -> std::io::Result<RealClock> {
-        assert!(speed.is_finite() && speed > 0.0, "speed must be positive");
+        crate::clock::check_speed("speed", speed)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
         Ok(RealClock {
             runtime,

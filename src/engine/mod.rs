@@ -147,6 +147,15 @@ fn later(now: Ticks, d: Ticks) -> Option<Ticks> {
 }
 
 /// Runs `scenario` in `mode`, drawing its random numbers from `seed`.
+///
+/// The engine relies on the model's invariants without checking them: a scenario
+/// from the loader has them; one built or changed in code must pass
+/// [`Scenario::check`] first (the operations of [`crate::ops`] check it for you).
+///
+/// # Panics
+///
+/// On a scenario that fails [`Scenario::check`], it may panic (or loop for ever, or
+/// give wrong numbers).
 pub fn run<C: Clock + ?Sized, S: Sink + ?Sized>(
     scenario: &Scenario,
     mode: Mode,

@@ -87,6 +87,12 @@ pub(super) fn side(
 /// assert_eq!(sync.stats.cooks[0].standing_by_share, 1.0);
 /// assert!(both.render(&cafe).contains("speedup: the asynchronous kitchen is 2.00x as fast"));
 /// ```
+///
+/// # Errors
+///
+/// [`Error::Invalid`] for a scenario that fails [`Scenario::check`];
+/// [`Error::Cancelled`] when `opts.cancel` stopped a run; [`Error::Overran`] for a
+/// run whose clock would pass the longest time a run can count.
 pub fn compare(sc: &Scenario, opts: &CompareOptions) -> Result<Comparison, Error> {
     sides(Compared::Modes, [(Mode::Sync, sc.clone()), (Mode::Async, sc.clone())], sc.seed, opts)
 }
@@ -94,11 +100,18 @@ pub fn compare(sc: &Scenario, opts: &CompareOptions) -> Result<Comparison, Error
 /// Runs the asynchronous kitchen under each of `policies` on the virtual clock, in
 /// that order, with the same seed (so the same customers and durations), statistics
 /// and traces.
+///
+/// # Errors
+///
+/// [`Error::NoPolicies`] for an empty list of policies; as [`compare`]'s otherwise.
 pub fn compare_policies(
     sc: &Scenario,
     policies: &[Policy],
     opts: &CompareOptions,
 ) -> Result<Comparison, Error> {
+    if policies.is_empty() {
+        return Err(Error::NoPolicies);
+    }
     let kitchens = policies.iter().map(|&policy| {
         let mut sc = sc.clone();
         sc.kitchen.policy = policy;

@@ -62,6 +62,7 @@ pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
     // The day first, so that a scenario that cannot be planned is refused at once;
     // then the engine's runs (cancelled: no result); then the search, which a
     // cancellation only cuts short (the best plan so far is the answer).
+    sc.check().map_err(Error::Invalid)?;
     let day = plan::Instance::new(sc, opts.seed).map_err(Error::Plan)?;
     let seed = opts.seed.unwrap_or(sc.seed);
     let compare = CompareOptions { seed: Some(seed), order_lanes: true, cancel: opts.cancel.clone() };

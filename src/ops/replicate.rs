@@ -9,6 +9,7 @@ use crate::clock::Cancellable;
 use crate::engine::{self, VirtualClock};
 use crate::model::Scenario;
 use crate::replicate::{Replicated, map, seeds};
+use crate::sweep::{RequestError, check_size};
 use crate::view::stats::{Stats, StatsView};
 
 use super::{Batch, Error, RunOverran};
@@ -35,10 +36,18 @@ use super::{Batch, Error, RunOverran};
 ///
 /// # Errors
 ///
-/// [`Error::NoReplications`] for 0 replications; [`Error::Cancelled`] when none
+/// [`Error::NoReplications`] for 0 replications; [`Error::Invalid`] for a scenario
+/// that fails [`Scenario::check`]; [`Error::Refused`] for more runs (or customers in
+/// all) than a sweep may have ([`check_size`]); [`Error::Cancelled`] when none
 /// finished; [`Error::Overran`] for the first replication (in seed order) whose
 /// clock would pass the longest time a run can count ([`engine::Overrun`]): its
 /// statistics would describe only part of a run.
+///
+/// A replication in which the warm-up leaves nothing to measure (it ended before
+/// the warm-up did, or no customer came after it) has statistics of zeros, and so
+/// would their estimates: [`NothingMeasured::of`](crate::view::stats::NothingMeasured::of)
+/// with [`Replicated::runs`] says which (the command and the Python package refuse
+/// such replications with it).
 pub fn replicate(sc: &Scenario, batch: &Batch<'_>) -> Result<Replicated, Error> {
     replicate_within(sc, batch, None)
 }
@@ -82,6 +91,8 @@ fn replicate_within(
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
+    sc.check().map_err(Error::Invalid)?;
+    check_size(sc, &[], batch.replications).map_err(|e| Error::Refused(RequestError::Size(e)))?;
     let start = Instant::now();
     let base = batch.seed_for(sc);
     let seeds = seeds(base, batch.replications);

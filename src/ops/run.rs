@@ -209,6 +209,31 @@ pub struct Ran {
     pub worst_lag: Option<(std::time::Duration, Ticks)>,
 }
 
+/// The outcome, statistics and why it stopped; the larger products (reports,
+/// trace, tables, the loop's passes) only by whether they are there.
+impl std::fmt::Debug for Ran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Elided;
+        impl std::fmt::Debug for Elided {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("..")
+            }
+        }
+        f.debug_struct("Ran")
+            .field("outcome", &self.outcome)
+            .field("report", &self.report.as_ref().map(|_| Elided))
+            .field("json", &self.json.as_ref().map(|_| Elided))
+            .field("stats", &self.stats)
+            .field("trace", &self.trace.as_ref().map(|_| Elided))
+            .field("tables", &self.tables.as_ref().map(|_| Elided))
+            .field("event_loop", &self.event_loop.as_ref().map(|_| Elided))
+            .field("why", &self.why)
+            .field("stopped", &self.stopped)
+            .field("worst_lag", &self.worst_lag)
+            .finish()
+    }
+}
+
 /// Where the narrative goes: line by line, with the live panel (if any) kept under
 /// it, erased and redrawn in place. The writer is flushed after each line and each
 /// panel only on the real clock, where a reader watches the run as it happens; on
@@ -651,6 +676,15 @@ where
 /// let text = String::from_utf8(out).unwrap();
 /// assert!(text.ends_with("[   15.000 min] Eating after 15 min of prep time.\n"), "{text}");
 /// ```
+///
+/// # Errors
+///
+/// Before anything runs: `InvalidInput` carrying a [`ModelError`](crate::model::ModelError)
+/// for a scenario that fails [`Scenario::check`] (one built or changed in code), or
+/// for a real clock, its [`check_speed`](crate::clock::check_speed) message; an
+/// export file that cannot be created. As it runs: `InvalidData` carrying a
+/// [`RunOverran`] or a [`TooManyCustomers`]; a failed write. ([`Error`](super::Error)
+/// converts each into its own variant.)
 pub fn run(sc: &Scenario, spec: RunSpec, want: Want, out: &mut dyn Write) -> io::Result<Ran> {
     run_fed(sc, spec, want, out, None)
 }
@@ -691,6 +725,8 @@ fn run_fed(
     out: &mut dyn Write,
     watch: Option<&mut dyn Sink>,
 ) -> io::Result<Ran> {
+    // A scenario built or changed in code, checked before the engine relies on it.
+    sc.check().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     #[cfg(feature = "export")]
     let exports = Exports::create(sc, want.events.as_deref(), want.csv.as_deref())?;
     #[cfg(feature = "export")]
@@ -992,7 +1028,7 @@ mod tests {
         let bounded = |most| Want { report: true, max_customers: Some(most), ..Want::default() };
         let ran = run(&sc, spec, bounded(arrived), &mut io::sink()).unwrap().report.unwrap();
         assert_eq!(serde_json::to_string(&ran).unwrap(), serde_json::to_string(&all).unwrap());
-        let e = run(&sc, spec, bounded(arrived - 1), &mut io::sink()).err().unwrap();
+        let e = run(&sc, spec, bounded(arrived - 1), &mut io::sink()).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
         let too_many = *e.get_ref().unwrap().downcast_ref::<TooManyCustomers>().unwrap();
         assert_eq!(too_many.most, arrived - 1);
@@ -1017,7 +1053,7 @@ mod tests {
             ..Want::default()
         };
         let mut out = Vec::new();
-        let e = run(&sc, spec, want(100), &mut out).err().unwrap();
+        let e = run(&sc, spec, want(100), &mut out).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
         let nothing = e.get_ref().unwrap().downcast_ref::<NothingMeasured>().unwrap();
         assert_eq!(nothing.empty, 1);

@@ -8,7 +8,7 @@ use crate::clock::Cancel;
 use crate::engine::{self, VirtualClock};
 use crate::model::{Mode, Scenario};
 use crate::replicate::{self, Estimate, Replicated};
-use crate::sweep::{Row, Sweep, Vary, apply, cost, grid, metrics};
+use crate::sweep::{RequestError, Row, Sweep, Vary, apply, cost, grid, metrics};
 use crate::time::Ticks;
 use crate::view::stats::{Stats, StatsView};
 
@@ -43,7 +43,10 @@ use super::{Batch, Error, RunOverran};
 ///
 /// # Errors
 ///
-/// [`Error::NoReplications`] for 0 replications; [`Error::Overran`] for the first
+/// [`Error::NoReplications`] for 0 replications; [`Error::Invalid`] for a scenario
+/// that fails [`Scenario::check`]; [`Error::Refused`] for a `Vary` that `--vary`
+/// would refuse ([`Vary::check`]), a parameter varied twice, or a sweep too large to
+/// finish ([`check_size`](crate::sweep::check_size)); [`Error::Overran`] for the first
 /// run (in grid order) whose clock would pass the longest time a run can count
 /// (its message names the configuration): its configuration's statistics would
 /// describe only part of a run.
@@ -93,6 +96,14 @@ fn sweep_within(
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
+    sc.check().map_err(Error::Invalid)?;
+    let refused = |e| Error::Refused(RequestError::Vary(e));
+    for v in varies {
+        v.check(sc).map_err(refused)?;
+    }
+    crate::sweep::check_varies(varies).map_err(refused)?;
+    crate::sweep::check_size(sc, varies, batch.replications)
+        .map_err(|e| Error::Refused(RequestError::Size(e)))?;
     let base = batch.seed_for(sc);
     let warmup = crate::time::ticks(batch.warmup);
     let start = Instant::now();

@@ -256,9 +256,12 @@ pub(super) fn solve(
     cancel: &Cancel,
 ) -> Found {
     let started = Instant::now();
-    let hard = started + limit;
+    // A limit past what an instant can hold (`Duration::MAX`: no limit) is a century.
+    let after =
+        |d: Duration| started.checked_add(d).unwrap_or(started + Duration::from_secs(100 * 365 * 86_400));
+    let hard = after(limit);
     let found = Rc::new(Cell::new(false));
-    let mut first = Limit { soft: started + limit.mul_f64(0.6), hard, found: found.clone(), cancel };
+    let mut first = Limit { soft: after(limit.mul_f64(0.6)), hard, found: found.clone(), cancel };
     let model = build(inst, objective, lower, Some(warm_value));
     let mut solver = model.solver;
     let values: Vec<i32> = warm.iter().map(|&s| s as i32).collect();

@@ -150,8 +150,10 @@ pub struct PlanOptions {
     /// The seed the day is drawn from: required for generated customers; `None`
     /// for listed ones uses the scenario's.
     pub seed: Option<u64>,
-    /// Once cancelled, the search stops and returns the best plan so far (at worst
-    /// the first, placed by hand).
+    /// Once cancelled, the search stops and [`solve`] returns the best plan so far
+    /// (at worst the first, placed by hand). [`crate::ops::plan`] first runs the
+    /// policies to compare the plan with: cancelled during those runs, it returns
+    /// [`Error::Cancelled`](crate::ops::Error::Cancelled) instead.
     pub cancel: Cancel,
 }
 
@@ -167,7 +169,12 @@ impl Default for PlanOptions {
 }
 
 /// The best plan for `sc`'s day (see the module doc) within the time limit, with
-/// its lower bound.
+/// its lower bound. `Duration::MAX` is no limit.
+///
+/// # Panics
+///
+/// May panic on a scenario that fails [`Scenario::check`] (one built or changed
+/// in code); [`crate::ops::plan`] checks it first.
 pub fn solve(sc: &Scenario, opts: &PlanOptions) -> Result<Plan, Error> {
     let inst = Instance::new(sc, opts.seed)?;
     let seed = opts.seed.unwrap_or(sc.seed);

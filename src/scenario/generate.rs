@@ -15,7 +15,7 @@ use crate::time::{TimeUnit, short, thousands};
 const GENERATE_KEYS: &[&str] =
     &["count", "until", "first_arrival", "interarrival", "rate", "schedule", "group", "mix"];
 /// The most customers in one group: a group comes in at one instant.
-const MAX_GROUP: u64 = 1_000;
+pub(crate) const MAX_GROUP: u64 = 1_000;
 /// The most customers a generator without a `count` may be expected to let in before
 /// its `until` (more is all but certainly a mistake, and would fill memory if the
 /// kitchen cannot keep up).
@@ -328,13 +328,7 @@ impl Loader<'_, '_, '_> {
         // Sizes are counts, not times: read them as amounts of the scenario's unit and
         // check they are whole.
         let d = self.dist(v, "group", unit)?;
-        let whole = |x: f64| x.fract() == 0.0 && x >= 1.0;
-        let fine = match &d {
-            Dist::Fixed(k) => whole(*k),
-            Dist::UniformInt { min, .. } => *min >= 1,
-            Dist::Empirical(e) => e.cumulative.iter().all(|(x, _)| whole(*x)),
-            _ => false,
-        };
+        let fine = whole_sizes(&d);
         let largest = match &d {
             Dist::Fixed(k) => *k,
             Dist::UniformInt { max, .. } => *max as f64,
@@ -447,6 +441,18 @@ fn zero_share(dist: &Dist, unit: TimeUnit) -> f64 {
             zeros / prev
         }
         _ => 0.0,
+    }
+}
+
+/// Whether a group-size distribution draws only whole numbers of at least 1: a
+/// fixed size, `uniform_int` from 1, or `empirical` over such sizes.
+pub(crate) fn whole_sizes(d: &Dist) -> bool {
+    let whole = |x: f64| x.fract() == 0.0 && x >= 1.0;
+    match d {
+        Dist::Fixed(k) => whole(*k),
+        Dist::UniformInt { min, .. } => *min >= 1,
+        Dist::Empirical(e) => e.cumulative.iter().all(|(x, _)| whole(*x)),
+        _ => false,
     }
 }
 

@@ -295,6 +295,11 @@ impl fmt::Display for SizeError {
                 f,
                 "the grid has {configurations} configurations ({shape}), more than {MAX_CONFIGURATIONS}: vary fewer values"
             ),
+            SizeError::Runs { configurations: 1, replications } => write!(
+                f,
+                "{} are more than the {MAX_RUNS} runs a batch may have: use fewer --replications",
+                plural(u64::from(*replications), "replication"),
+            ),
             SizeError::Runs { configurations, replications } => {
                 let runs = configurations * *replications as u64;
                 write!(
@@ -304,6 +309,11 @@ impl fmt::Display for SizeError {
                     plural(u64::from(*replications), "replication"),
                 )
             }
+            SizeError::Customers { customers, configurations: 1, replications } => write!(
+                f,
+                "{} would serve about {customers:.1e} customers, more than {MAX_CUSTOMERS:.0e} (hours of computing): use fewer --replications, or fewer customers per run (`count` or `until`)",
+                plural(u64::from(*replications), "replication"),
+            ),
             SizeError::Customers { customers, configurations, replications } => write!(
                 f,
                 "the sweep would serve about {customers:.1e} customers ({} × {}), more than {MAX_CUSTOMERS:.0e} (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)",

@@ -90,6 +90,64 @@ pub struct Vary {
     pub values: Vec<f64>,
 }
 
+impl Vary {
+    /// Checks a `Vary` built in code as `--vary` checks its text, against the
+    /// scenario it varies: values, none twice, that `--vary` accepts for the
+    /// parameter (whole numbers of cooks from 1 to 65,535, capacities from 1, rates
+    /// above 0 whose customers fit a run, a policy's index in [`Policy::ALL`]), of
+    /// equipment the kitchen has, at this index. [`crate::ops::sweep`] checks each.
+    ///
+    /// ```
+    /// use async_cafe::sweep::{Param, Vary};
+    ///
+    /// let shop = async_cafe::builtin::find("rush-hour").unwrap().load().unwrap();
+    /// assert!(Vary { param: Param::Cooks, values: vec![1.0, 2.0] }.check(&shop).is_ok());
+    /// let half = Vary { param: Param::Cooks, values: vec![1.5] }.check(&shop).unwrap_err();
+    /// assert_eq!(half.to_string(), "--vary `cooks=1.5`: `1.5` is not a whole number");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first problem, as `--vary` words it.
+    pub fn check(&self, sc: &Scenario) -> Result<(), VaryError> {
+        let name = self.param.name();
+        let whole = self.param.whole() || self.param == Param::Policy;
+        let written: Vec<String> = self
+            .values
+            .iter()
+            .map(|&v| match &self.param {
+                Param::Policy if v.fract() == 0.0 && (0.0..Policy::ALL.len() as f64).contains(&v) => {
+                    self.param.show(v)
+                }
+                _ if whole && v.is_finite() && v.fract() == 0.0 => format!("{v:.0}"),
+                _ => format!("{v}"),
+            })
+            .collect();
+        let spec = format!("{name}={}", written.join(","));
+        let fail = |problem| Err(VaryError { spec: spec.clone(), problem });
+        if let Param::Equipment { index, name } = &self.param {
+            if sc.kitchen.equipment.get(*index).is_none_or(|e| e.name != *name) {
+                let names = sc.kitchen.equipment.iter().map(|e| e.name.clone());
+                return fail(VaryProblem::UnknownEquipment {
+                    name: name.clone(),
+                    suggestion: None,
+                    equipment: names.collect(),
+                });
+            }
+        }
+        if self.values.is_empty() {
+            return fail(VaryProblem::MissingValue);
+        }
+        // The values as `--vary` would write them, read back as it reads them.
+        let parsed = parse_vary(&spec, sc)?;
+        if parsed.values != self.values {
+            let odd = self.values.iter().zip(&written).find(|(v, _)| !parsed.values.contains(v));
+            return fail(VaryProblem::NotWhole(odd.map_or(spec.clone(), |(_, w)| w.clone())));
+        }
+        Ok(())
+    }
+}
+
 /// `sc` with one setting made (`cooks=3`, `equipment.oven=2`, `arrivals.rate=1.5`,
 /// `policy=fifo`), checked as `--vary` checks it, and the setting as it is written
 /// into the scenario's text ([`crate::scenario::edit::apply_edits`]).

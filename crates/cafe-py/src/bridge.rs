@@ -58,6 +58,7 @@ fn from_ops<T>(r: Result<T, ops::Error>) -> Result<Option<T>, Fail> {
         Ok(x) => Ok(Some(x)),
         Err(ops::Error::Cancelled) => Ok(None),
         Err(ops::Error::Overran(o)) => Err(Fail::Overran(o.message)),
+        Err(e @ (ops::Error::Refused(_) | ops::Error::Invalid(_))) => Err(Fail::Value(e.to_string())),
         Err(e) => Err(Fail::Io(e.to_string())),
     }
 }
@@ -993,6 +994,9 @@ impl Plan {
         let sweep = match sweep {
             Ok(sweep) => sweep,
             Err(ops::Error::Overran(o)) => return Err(Fail::Overran(o.message)),
+            Err(e @ (ops::Error::Refused(_) | ops::Error::Invalid(_))) => {
+                return Err(Fail::Value(e.to_string()));
+            }
             Err(e) => return Err(Fail::Io(e.to_string())),
         };
         Ok(SweepOut { sc: Arc::clone(&self.sc), sweep, targets: self.targets.clone() })

@@ -332,6 +332,8 @@ def test_one_replication_has_no_interval():
         (lambda s: s.replicate(3, threads=-1), "threads must be a whole number from 0 to 18446744073709551615, not -1"),
         (lambda s: s.replicate(2**64), "replications must be a whole number from 1 to 4294967295, not 18446744073709551616"),
         (lambda s: s.replicate(10**12), "replications must be a whole number from 1 to 4294967295"),
+        # In range, but more runs than a batch may have: refused before it starts.
+        (lambda s: s.replicate(2**32 - 1), "4294967295 replications are more than the 200000 runs a batch may have"),
         (lambda s: s.run().timeline(width=-1), "width must be a whole number from 0 to 18446744073709551615, not -1"),
         (lambda s: ac.compare(s).timeline(width=-1), "width must be a whole number from 0"),
         (lambda s: ac.sweep(s, vary={"cooks": [1]}, seed=-1), "seed must be a whole number from 0"),

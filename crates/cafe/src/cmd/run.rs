@@ -97,6 +97,7 @@ fn replications(
     let rep = match ops::replicate(sc, &batch) {
         Ok(rep) => Some(rep),
         Err(ops::Error::Cancelled) => None,
+        Err(e @ ops::Error::Refused(_)) => return Err(Error::Usage(e.to_string())),
         Err(e) => return Err(Error::Overran(e.to_string())),
     };
     // Stopped if a signal came before every replication was done.

@@ -2,7 +2,12 @@
 //!
 //! The model knows nothing of TOML, tokio or terminals. [`crate::scenario`] builds it
 //! from a file and has checked every invariant documented here, so the engine can
-//! rely on them without checking again.
+//! rely on them without checking again. A scenario built or changed in code is
+//! checked by [`Scenario::check`] (the operations of [`crate::ops`] call it).
+
+mod check;
+
+pub use check::ModelError;
 
 use crate::template::Lines;
 use crate::time::{Ticks, TimeUnit};
@@ -320,7 +325,11 @@ pub struct Empirical {
 }
 
 impl Empirical {
-    /// `values` with `weights` (all 1 when `None`). Lengths must match.
+    /// `values` with `weights` (all 1 when `None`).
+    ///
+    /// # Panics
+    ///
+    /// When `weights` has fewer entries than `values`.
     pub fn new(values: &[f64], weights: Option<&[f64]>) -> Empirical {
         let mut total = 0.0;
         let cumulative = values
