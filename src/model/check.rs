@@ -348,10 +348,10 @@ impl Checker {
             self.say(format!("{at} is {p}: its parameters must be {what}"));
             return;
         }
-        if counts {
-            if !whole_sizes(d) {
-                self.say(format!("{at}: a group size must be a whole number of at least 1 (fixed, uniform_int or empirical)"));
-            }
+        if counts && !whole_sizes(d) {
+            self.say(format!(
+                "{at}: a group size must be a whole number of at least 1 (fixed, uniform_int or empirical)"
+            ));
         }
     }
 }
