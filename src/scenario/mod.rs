@@ -149,6 +149,25 @@ type BytesResolver<'a> = dyn Fn(&str) -> Result<(String, Vec<u8>), String> + 'a;
 
 /// Loads the scenario file at `path`. Files it refers to are found beside it.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_file_and_inputs(path).map(|(sc, _)| sc)
+}
+
+/// [`load_file`], and the files it read: `path`, then each file the scenario
+/// refers to (a replayed day), as found beside it. A command that writes files
+/// checks that none of them is one of these.
+///
+/// ```
+/// # #[cfg(feature = "replay")] {
+/// let dir = tempfile::tempdir().unwrap();
+/// let (toml, csv) = (dir.path().join("day.toml"), dir.path().join("day.csv"));
+/// std::fs::write(&csv, "arrival,item\n0,tea\n").unwrap();
+/// let scenario = "[recipes.tea]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 3 }]\n[menu]\ntea = \"tea\"\n[customers]\nreplay = \"day.csv\"\n";
+/// std::fs::write(&toml, scenario).unwrap();
+/// let (_, inputs) = async_cafe::scenario::load_file_and_inputs(&toml).unwrap();
+/// assert_eq!(inputs, [toml, csv]);
+/// # }
+/// ```
+pub fn load_file_and_inputs(path: &Path) -> Result<(Scenario, Vec<std::path::PathBuf>), ScenarioError> {
     let display = path.display().to_string();
     let bytes = read_limited(path).map_err(|e| {
         let help = match e.kind() {
@@ -164,13 +183,16 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
         .map_err(|(text, problems)| ScenarioError { files: vec![(display.clone(), text)], problems })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let resolve = move |name: &str| {
+    let read = std::cell::RefCell::new(vec![path.to_path_buf()]);
+    let resolve = |name: &str| {
         let p = dir.join(name);
-        read_limited(&p)
-            .map(|bytes| (p.display().to_string(), bytes))
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+        let bytes = read_limited(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let display = p.display().to_string();
+        read.borrow_mut().push(p);
+        Ok((display, bytes))
     };
-    load(&stem, &display, &text, &resolve)
+    let sc = load(&stem, &display, &text, &resolve)?;
+    Ok((sc, read.into_inner()))
 }
 
 /// The largest scenario file, or file it refers to, that is read (`/dev/zero` is not).

@@ -341,6 +341,39 @@ fn place(path: &Path) -> PathBuf {
     }
 }
 
+/// An input of the command: what it is (`the scenario`, `the day it replays`,
+/// `the plan it follows`) and its path.
+pub type Input<'a> = (&'static str, &'a Path);
+
+/// The outputs (`files`, each a flag and its path if given, and `--csv DIR` if
+/// given) that would write over one of `inputs`: refused before anything is
+/// written, so that a command never destroys what it reads (`cafe run s.toml
+/// --events s.toml`).
+pub fn over_inputs(
+    inputs: &[Input<'_>],
+    files: &[(&'static str, Option<&Path>)],
+    csv: Option<&Path>,
+) -> Vec<Refusal> {
+    let mut outputs: Vec<Output<'_>> =
+        files.iter().filter_map(|&(flag, path)| Output::file(flag, path)).collect();
+    outputs.extend(Output::dir("--csv", csv, &CSV_FILES));
+    let mut refused = Vec::new();
+    for (what, input) in inputs {
+        let input_place = place(input);
+        for o in &outputs {
+            if o.places().contains(&input_place) {
+                refused.push(Refusal {
+                    flags: vec![o.flag],
+                    relation: format!("would write over `{}`, {what}", input.display()),
+                    why: "the command reads it, and the output would replace it".into(),
+                    help: format!("give {} a path of its own", o.flag),
+                });
+            }
+        }
+    }
+    refused
+}
+
 /// Every two of `outputs` (those given) that would write the same place.
 fn same_outputs(outputs: &[Option<Output<'_>>]) -> Vec<Refusal> {
     let outputs: Vec<(&Output<'_>, Vec<PathBuf>)> =

@@ -174,3 +174,71 @@ fn two_outputs_to_the_same_path_are_refused() {
     let o = cafe_in(d, &[&run[..], &["--events", "/dev/null", "--report", "/dev/null"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// An output that is one of the command's inputs (the scenario file, the day it
+/// replays, the plan it follows) is refused before anything is written, however
+/// its path is spelt: the input is left as it was.
+#[test]
+fn an_output_over_an_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shown = cafe_in(d, &["show", "coffee-shop-replay", "--to", "day"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let scenario = std::fs::read(d.join("day/coffee-shop-replay.toml")).unwrap();
+    let replayed = std::fs::read(d.join("day/coffee_shop_408.csv")).unwrap();
+    let toml = "day/coffee-shop-replay.toml";
+    let cases: [&[&str]; 5] = [
+        &["run", toml, "--clock", "virtual", "--events", "./day/coffee-shop-replay.toml"],
+        &["run", toml, "--clock", "virtual", "--report", "day/../day/coffee_shop_408.csv"],
+        &["compare", toml, "--report", toml],
+        &["sweep", toml, "--vary", "cooks=1..2", "--replications", "2", "--csv", "day/coffee_shop_408.csv"],
+        &["plan", toml, "--report", toml],
+    ];
+    for args in cases {
+        let o = cafe_in(d, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+        let said = stderr(&o);
+        assert!(said.contains(" would write over `"), "{args:?}: {said}");
+        assert!(
+            said.contains("`, the scenario: the command reads it, and the output would replace it\n")
+                || said.contains("`, a day the scenario replays: the command reads it"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(std::fs::read(d.join(toml)).unwrap(), scenario);
+    assert_eq!(std::fs::read(d.join("day/coffee_shop_408.csv")).unwrap(), replayed);
+    assert_eq!(listing(&d.join("day")), ["coffee-shop-replay.toml", "coffee_shop_408.csv"]);
+    // `--csv DIR` writes orders.csv into DIR: a day replayed from DIR/orders.csv is kept.
+    std::fs::rename(d.join("day/coffee_shop_408.csv"), d.join("day/orders.csv")).unwrap();
+    let text = String::from_utf8(scenario.clone()).unwrap().replace("coffee_shop_408.csv", "orders.csv");
+    std::fs::write(d.join("day/coffee-shop-replay.toml"), &text).unwrap();
+    let o = cafe_in(d, &["run", toml, "--clock", "virtual", "--csv", "day"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: --csv would write over `day/orders.csv`, a day the scenario replays"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(d.join("day/orders.csv")).unwrap(), replayed);
+    // A plan the run follows.
+    let plan = cafe_in(d, &["plan", "bakery", "--format", "json"]);
+    std::fs::write(d.join("p.json"), &plan.stdout).unwrap();
+    let o = cafe_in(d, &["run", "bakery", "--clock", "virtual", "--plan", "p.json", "--events", "./p.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: --events would write over `p.json`, the plan it follows"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(d.join("p.json")).unwrap(), plan.stdout);
+}
+
+/// A plan file is read as far as a scenario may be, and must be text: `/dev/zero`
+/// is refused, not read until memory runs out.
+#[test]
+fn a_plan_that_is_not_one_is_refused_without_reading_it_all() {
+    let o = cafe(&["run", "bakery", "--clock", "virtual", "--plan", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: /dev/zero: larger than 64 MiB, more than any plan\n");
+}

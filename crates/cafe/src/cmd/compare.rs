@@ -25,7 +25,8 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     if !refused.is_empty() {
         return Err(Error::Refused(refused));
     }
-    let mut sc = super::load(&args.scenario)?;
+    let (mut sc, inputs) = super::load_and_inputs(&args.scenario)?;
+    super::refuse_over_inputs(&inputs, &[("--report", args.report.as_deref())], None)?;
     let seed = args.seed.unwrap_or(sc.seed);
     let lanes = args.order_lanes || args.report.is_some();
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();

@@ -10,7 +10,7 @@ mod show;
 mod studio;
 mod sweep;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_cafe::builtin;
@@ -38,19 +38,42 @@ pub fn execute(command: Command, out: &mut Output) -> Result<(), Error> {
 
 /// A built-in by name, or a scenario file by path.
 fn load(name: &str) -> Result<Scenario, Error> {
+    load_and_inputs(name).map(|(sc, _)| sc)
+}
+
+/// The files a command read, each with what it is (`the scenario`).
+type Inputs = Vec<(&'static str, PathBuf)>;
+
+/// [`load`], and the files it read (none for a built-in): the scenario's file and
+/// the day it replays, each with what it is, for [`crate::flags::over_inputs`].
+fn load_and_inputs(name: &str) -> Result<(Scenario, Inputs), Error> {
     let as_path = Path::new(name);
     let looks_like_path =
         name.ends_with(".toml") || name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
     if !looks_like_path {
         if let Some(b) = builtin::find(name) {
-            return b.load().map_err(Error::BrokenBuiltin);
+            return b.load().map(|sc| (sc, Vec::new())).map_err(Error::BrokenBuiltin);
         }
         if !as_path.exists() {
             let close = builtin::suggestions(name).into_iter().map(String::from).collect();
             return Err(Error::UnknownBuiltin { name: name.to_string(), close });
         }
     }
-    scenario::load_file(as_path).map_err(Error::Scenario)
+    let (sc, read) = scenario::load_file_and_inputs(as_path).map_err(Error::Scenario)?;
+    let what = |i: usize| if i == 0 { "the scenario" } else { "a day the scenario replays" };
+    Ok((sc, read.into_iter().enumerate().map(|(i, p)| (what(i), p)).collect()))
+}
+
+/// Refuses outputs that would write over one of `inputs` (see
+/// [`crate::flags::over_inputs`]), every one of them at once.
+fn refuse_over_inputs(
+    inputs: &[(&'static str, PathBuf)],
+    files: &[(&'static str, Option<&Path>)],
+    csv: Option<&Path>,
+) -> Result<(), Error> {
+    let inputs: Vec<crate::flags::Input<'_>> = inputs.iter().map(|(what, p)| (*what, p.as_path())).collect();
+    let refused = crate::flags::over_inputs(&inputs, files, csv);
+    if refused.is_empty() { Ok(()) } else { Err(Error::Refused(refused)) }
 }
 
 /// A time given on the command line in the scenario's unit (`--warmup`), as a span

@@ -24,7 +24,8 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
             args.time_limit
         )));
     }
-    let sc = super::load(&args.scenario)?;
+    let (sc, inputs) = super::load_and_inputs(&args.scenario)?;
+    super::refuse_over_inputs(&inputs, &[("--report", args.report.as_deref())], None)?;
     // Before the search: a path that cannot be written is said at once.
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let interrupts = Interrupts::install(|| {})?;

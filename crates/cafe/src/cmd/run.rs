@@ -31,7 +31,12 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
     if let Some(s) = args.speed {
         clock::check_speed("--speed", s).map_err(Error::Usage)?;
     }
-    let mut sc = super::load(&args.scenario)?;
+    let (mut sc, mut inputs) = super::load_and_inputs(&args.scenario)?;
+    if let Some(plan) = &args.plan {
+        inputs.push(("the plan it follows", plan.clone()));
+    }
+    let files = [("--events", args.events.as_deref()), ("--report", args.report.as_deref())];
+    super::refuse_over_inputs(&inputs, &files, args.csv.as_deref())?;
     if let Some(p) = args.policy {
         sc.kitchen.policy = p.into();
     }
@@ -57,7 +62,18 @@ pub fn execute(args: RunArgs, out: &mut Output) -> Result<(), Error> {
 /// The plan in the JSON file `path` (as `cafe plan --format json` writes it); a
 /// file that is not one is refused with where it goes wrong.
 fn read_plan(path: &std::path::Path) -> Result<async_cafe::plan::Plan, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    // As much as a scenario may be (`/dev/zero` is not a plan), and UTF-8.
+    let limit = async_cafe::scenario::MAX_FILE;
+    let unreadable = |e: std::io::Error| Error::Usage(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        let mib = limit >> 20;
+        return Err(Error::Usage(format!("{}: larger than {mib} MiB, more than any plan", path.display())));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::Usage(format!("{}: not UTF-8 text, so not a plan", path.display())))?;
     serde_json::from_str(&text).map_err(|e| {
         // Where, once, before the message; serde_json says column 0 at the start of
         // a line (an empty file): columns count from 1, as everywhere else.

@@ -30,8 +30,14 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
             "--width sets the width of the text table: drop it, --format json draws none".into(),
         ));
     }
-    let sc = match super::load(&a.scenario) {
-        Ok(sc) => sc,
+    let sc = match super::load_and_inputs(&a.scenario) {
+        Ok((sc, inputs)) => {
+            let files = [("--csv", a.csv.as_deref()), ("--report", a.report.as_deref())];
+            if let Err(e) = super::refuse_over_inputs(&inputs, &files, None) {
+                problems.push(e);
+            }
+            sc
+        }
         Err(e) => {
             problems.push(e);
             return Err(Error::all(problems));
