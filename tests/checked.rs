@@ -255,3 +255,15 @@ fn the_other_inputs_a_caller_builds_are_errors_not_panics() {
     let ran = ops::run(&cafe, spec(Mode::Async), Want { stats: true, ..Want::default() }, &mut io::sink());
     assert!(format!("{ran:?}").starts_with("Ok(Ran { outcome: Outcome {"));
 }
+
+/// A comparison keeps every step of both sides: a caller can bound it, as a run.
+#[test]
+fn a_comparison_can_be_bounded_to_so_many_customers() {
+    let shop = load("coffee-shop");
+    let bounded = |most| CompareOptions { max_customers: Some(most), ..CompareOptions::default() };
+    assert!(ops::compare(&shop, &bounded(10)).is_ok());
+    match ops::compare(&shop, &bounded(9)) {
+        Err(Error::TooManyCustomers(t)) => assert_eq!(t.most, 9),
+        other => panic!("not bounded: {other:?}"),
+    }
+}

@@ -30,6 +30,11 @@ pub struct CompareOptions {
     pub order_lanes: bool,
     /// Once cancelled, the comparison stops and returns [`Error::Cancelled`].
     pub cancel: Cancel,
+    /// The most customers each side may let in, as [`Want::max_customers`] bounds
+    /// a run ([`Error::TooManyCustomers`] past it): a comparison keeps every step
+    /// of both sides ([`MAX_TRACED_CUSTOMERS`](super::MAX_TRACED_CUSTOMERS)). `None`
+    /// (the default): no bound.
+    pub max_customers: Option<u64>,
 }
 
 /// One kitchen of a comparison, on the virtual clock; `None` when `cancel` stopped it.
@@ -39,12 +44,19 @@ pub(super) fn side(
     seed: u64,
     order_lanes: bool,
     cancel: &Cancel,
+    max_customers: Option<u64>,
 ) -> io::Result<Option<Side>> {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
     // Order lanes always: the steps run (for the reasons of `view::why`) are theirs;
     // the trace keeps them only when asked.
-    let want =
-        Want { stats: true, trace: true, order_lanes: true, cancel: cancel.clone(), ..Want::default() };
+    let want = Want {
+        stats: true,
+        trace: true,
+        order_lanes: true,
+        cancel: cancel.clone(),
+        max_customers,
+        ..Want::default()
+    };
     let ran = run(sc, spec, want, &mut io::sink())?;
     if ran.stopped.is_some() {
         return Ok(None);
@@ -131,7 +143,7 @@ fn sides(
     let seed = opts.seed.unwrap_or(seed);
     let mut sides = Vec::new();
     for (mode, sc) in kitchens {
-        match side(&sc, mode, seed, opts.order_lanes, &opts.cancel)? {
+        match side(&sc, mode, seed, opts.order_lanes, &opts.cancel, opts.max_customers)? {
             Some(side) => sides.push(side),
             None => return Err(Error::Cancelled),
         }

@@ -63,7 +63,7 @@ pub use replicate::replicate;
 #[cfg(feature = "report")]
 pub use report::{LOOP_PANEL_CUSTOMERS, event_loop_panel, report_run};
 pub use run::{
-    ClockKind, Ran, RunOverran, RunSpec, TooManyCustomers, Want, json_report, narrative_lines, run,
-    run_watched,
+    ClockKind, MAX_LOOP_RECORD_CUSTOMERS, MAX_TRACED_CUSTOMERS, Ran, RunOverran, RunSpec, TooManyCustomers,
+    Want, json_report, narrative_lines, run, run_watched,
 };
 pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};

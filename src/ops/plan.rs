@@ -65,7 +65,12 @@ pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
     sc.check().map_err(Error::Invalid)?;
     let day = plan::Instance::new(sc, opts.seed).map_err(Error::Plan)?;
     let seed = opts.seed.unwrap_or(sc.seed);
-    let compare = CompareOptions { seed: Some(seed), order_lanes: true, cancel: opts.cancel.clone() };
+    let compare = CompareOptions {
+        seed: Some(seed),
+        order_lanes: true,
+        cancel: opts.cancel.clone(),
+        ..CompareOptions::default()
+    };
     // The plan assumes customers wait: so do the runs it is compared with.
     let policies = compare_policies(&plan::patient(sc), &Policy::ALL, &compare)?;
     // The engine's runs are plans too: the solver starts from the best of them.
@@ -79,7 +84,7 @@ pub fn plan(sc: &Scenario, opts: &PlanOptions) -> Result<Planned, Error> {
         None
     } else {
         let follows = plan::follow(sc, &plan).map_err(Error::Plan)?;
-        let side = side(&follows, Mode::Async, seed, true, &opts.cancel)?;
+        let side = side(&follows, Mode::Async, seed, true, &opts.cancel, None)?;
         side.map(|s| crate::view::plan::side_value(&s, plan.objective))
     };
     Ok(Planned { plan, policies, followed })

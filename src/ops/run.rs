@@ -158,6 +158,20 @@ impl std::fmt::Display for RunOverran {
 
 impl std::error::Error for RunOverran {}
 
+/// The most customers a run whose every step is kept in memory should let in: a
+/// trace (a timeline, an HTML report, a comparison's timelines and reasons), about
+/// 800 bytes a customer, so some 1.6 GB at this bound. The command bounds such runs
+/// to it ([`Want::max_customers`], [`CompareOptions::max_customers`](super::CompareOptions::max_customers)),
+/// and refuses before it runs a scenario expected to let in more; statistics,
+/// narratives, JSON and exports stream, and need no bound.
+pub const MAX_TRACED_CUSTOMERS: u64 = 2_000_000;
+
+/// The most customers a run whose event loop is kept pass by pass
+/// ([`Want::loop_record`], `cafe run --loop --format json`) should let in: about
+/// 10 KB a customer, so some 1 GB at this bound. (Printed as text, `--loop`
+/// streams, and needs no bound.)
+pub const MAX_LOOP_RECORD_CUSTOMERS: u64 = 100_000;
+
 /// The error [`run`] returns when a run let in more customers than
 /// [`Want::max_customers`] allows. Its text says how many and what the bound was.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -58,7 +58,9 @@ fn from_ops<T>(r: Result<T, ops::Error>) -> Result<Option<T>, Fail> {
         Ok(x) => Ok(Some(x)),
         Err(ops::Error::Cancelled) => Ok(None),
         Err(ops::Error::Overran(o)) => Err(Fail::Overran(o.message)),
-        Err(e @ (ops::Error::Refused(_) | ops::Error::Invalid(_))) => Err(Fail::Value(e.to_string())),
+        Err(e @ (ops::Error::Refused(_) | ops::Error::Invalid(_) | ops::Error::TooManyCustomers(_))) => {
+            Err(Fail::Value(e.to_string()))
+        }
         Err(e) => Err(Fail::Io(e.to_string())),
     }
 }
@@ -657,7 +659,19 @@ pub fn compare(
 ) -> Result<Option<CmpOut>, Fail> {
     let model = Arc::clone(&sc.model);
     let seed = seed.unwrap_or(model.seed);
-    let opts = ops::CompareOptions { seed: Some(seed), order_lanes, cancel: cancel.clone() };
+    // Both sides' every step is kept: as the command, at most so many customers.
+    let most = ops::MAX_TRACED_CUSTOMERS;
+    let opts = ops::CompareOptions {
+        seed: Some(seed),
+        order_lanes,
+        cancel: cancel.clone(),
+        max_customers: Some(most),
+    };
+    if sweep::expected_customers(&model).is_some_and(|n| n > most as f64) {
+        return Err(Fail::Value(format!(
+            "compare keeps both runs in memory, for at most {most} customers, and this day lets in more: compare a shorter day (`count` or `until`)"
+        )));
+    }
     let cmp = match policies {
         None => from_ops(ops::compare(&model, &opts))?,
         Some(names) => {

@@ -242,3 +242,45 @@ fn a_plan_that_is_not_one_is_refused_without_reading_it_all() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o), "error: /dev/zero: larger than 64 MiB, more than any plan\n");
 }
+
+/// What keeps a run in memory (a trace for `--report`, `--timeline` and a
+/// comparison; the loop's passes for `--loop --format json`) is refused before the
+/// run for a day expected to let in more than it can keep, saying what to do;
+/// nothing is written.
+#[test]
+fn a_run_too_large_to_keep_is_refused_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let day = |count: u64| {
+        format!(
+            "[kitchen]\ncooks = 4\n[recipes.coffee]\nsteps = [{{ name = \"serve\", kind = \"hands-on\", duration = 1 }}]\n[menu]\ncoffee = \"coffee\"\n[customers.generate]\ncount = {count}\nrate = 3.6\n"
+        )
+    };
+    std::fs::write(d.join("big.toml"), day(3_000_000)).unwrap();
+    std::fs::write(d.join("mid.toml"), day(200_000)).unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["run", "big.toml", "--clock", "virtual", "--report", "r.html"],
+            "error: --report keeps the run in memory, for at most 2,000,000 customers, and big lets in about 3,000,000: leave out --report, or make the day shorter (`count` or `until` in `[customers.generate]`)\n",
+        ),
+        (
+            &["run", "big.toml", "--clock", "virtual", "--timeline"],
+            "error: --timeline keeps the run in memory, for at most 2,000,000 customers, and big lets in about 3,000,000: leave out --timeline, or make the day shorter (`count` or `until` in `[customers.generate]`)\n",
+        ),
+        (
+            &["compare", "big.toml", "--no-timeline"],
+            "error: a comparison keeps the run in memory, for at most 2,000,000 customers, and big lets in about 3,000,000: compare a shorter day (`count` or `until` in `[customers.generate]`)\n",
+        ),
+        (
+            &["run", "mid.toml", "--clock", "virtual", "--loop", "--format", "json"],
+            "error: --loop --format json keeps the run in memory, for at most 100,000 customers, and mid lets in about 200,000: leave out --loop --format json, or make the day shorter (`count` or `until` in `[customers.generate]`)\n",
+        ),
+    ];
+    for (args, said) in cases {
+        let o = cafe_in(d, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), said, "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    assert_eq!(listing(d), ["big.toml", "mid.toml"]);
+}

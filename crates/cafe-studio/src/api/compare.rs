@@ -70,7 +70,12 @@ pub async fn compare(
             }
             reports.push((mode, ran.report));
         }
-        let opts = CompareOptions { seed: Some(seed), order_lanes: true, cancel: cancel.clone() };
+        let opts = CompareOptions {
+            seed: Some(seed),
+            order_lanes: true,
+            cancel: cancel.clone(),
+            ..CompareOptions::default()
+        };
         let cmp = ops::compare(&sc, &opts).map_err(|e| match e {
             ops::Error::Io(e) => ApiError::internal(e),
             e => ApiError::unprocessable(e.to_string()),

@@ -116,7 +116,12 @@ fn again(entry: &Entry, format: Format, cancel: &Cancel) -> Result<String, ApiEr
     let failed = |e: io::Error| ApiError::internal(format!("the export could not be made: {e}"));
     match (entry.summary.kind, format) {
         (Kind::Compare, _) => {
-            let opts = CompareOptions { seed: Some(seed), order_lanes: true, cancel: cancel.clone() };
+            let opts = CompareOptions {
+                seed: Some(seed),
+                order_lanes: true,
+                cancel: cancel.clone(),
+                ..CompareOptions::default()
+            };
             let cmp = ops::compare(&sc, &opts).map_err(|e| ApiError::internal(e.to_string()))?;
             Ok(cmp.report_html(&sc))
         }

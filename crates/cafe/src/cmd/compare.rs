@@ -33,7 +33,15 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     // Before the runs: a path that cannot be written is said at once.
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let interrupts = Interrupts::install(|| {})?;
-    let opts = CompareOptions { seed: Some(seed), order_lanes: lanes, cancel: interrupts.cancel().clone() };
+    // Each side's every step is kept: a comparison of a bounded size.
+    let kept = super::Kept { what: "a comparison", most: ops::MAX_TRACED_CUSTOMERS, flag: false };
+    kept.check(&sc)?;
+    let opts = CompareOptions {
+        seed: Some(seed),
+        order_lanes: lanes,
+        cancel: interrupts.cancel().clone(),
+        max_customers: Some(kept.most),
+    };
     let cmp = match policies.as_slice() {
         [] => ops::compare(&sc, &opts),
         [one] => {
@@ -45,6 +53,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let cmp = match cmp {
         Ok(cmp) => cmp,
         Err(ops::Error::Cancelled) => return Err(interrupts.interrupted()),
+        Err(ops::Error::TooManyCustomers(t)) => return Err(kept.too_many(&t, &sc)),
         Err(ops::Error::Io(e)) => return Err(e.into()),
         Err(e) => return Err(Error::Overran(e.to_string())),
     };

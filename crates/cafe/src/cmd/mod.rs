@@ -76,6 +76,57 @@ fn refuse_over_inputs(
     if refused.is_empty() { Ok(()) } else { Err(Error::Refused(refused)) }
 }
 
+/// What keeps a run in memory (a trace, the loop's passes), as the messages name
+/// it, and whether it is a flag that can be left out.
+pub(crate) struct Kept {
+    /// `--report`, `a comparison`.
+    pub what: &'static str,
+    /// At most this many customers.
+    pub most: u64,
+    /// A flag (`--report`): "leave it out" is a way out.
+    pub flag: bool,
+}
+
+impl Kept {
+    /// What to do about a run too large to keep.
+    fn help(&self) -> String {
+        let shorter = "make the day shorter (`count` or `until` in `[customers.generate]`)";
+        match self.flag {
+            true => format!("leave out {}, or {shorter}", self.what),
+            false => "compare a shorter day (`count` or `until` in `[customers.generate]`)".into(),
+        }
+    }
+
+    /// Refuses, before it runs, a scenario expected to let in more customers than
+    /// can be kept; [`Kept::too_many`] says the same of a run stopped at the bound.
+    fn check(&self, sc: &Scenario) -> Result<(), Error> {
+        match async_cafe::sweep::expected_customers(sc) {
+            Some(n) if n > self.most as f64 => Err(Error::Usage(format!(
+                "{} keeps the run in memory, for at most {} customers, and {} lets in about {}: {}",
+                self.what,
+                time::thousands(self.most),
+                sc.name,
+                time::thousands(n as u64),
+                self.help()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// A run stopped because it let in more customers than can be kept (a random
+    /// door can let in more than expected).
+    fn too_many(&self, t: &async_cafe::ops::TooManyCustomers, sc: &Scenario) -> Error {
+        Error::Overran(format!(
+            "the run was stopped at {:.2} {}: it let in more than {} customers, the most {} keeps in memory; {}",
+            sc.unit.from_ticks(t.at),
+            sc.unit.name(),
+            time::thousands(t.most),
+            self.what,
+            self.help()
+        ))
+    }
+}
+
 /// A time given on the command line in the scenario's unit (`--warmup`), as a span
 /// of scenario time: from 0 to the longest time a run can count.
 fn warmup(sc: &Scenario, warmup: Option<f64>) -> Result<Duration, Error> {

@@ -156,15 +156,29 @@ fn once(
     // The directories --csv will make: removed again if the run fails, having put
     // nothing in them.
     let made = args.csv.as_deref().map(export::missing_dirs).transpose()?.unwrap_or_default();
+    // What keeps the run in memory, and how many customers it can keep.
+    let with_report = args.report.is_some();
+    let keeps = |what, most| Some(super::Kept { what, most, flag: true });
+    let kept = match (args.format, args.event_loop) {
+        (FormatArg::Json, true) => keeps("--loop --format json", ops::MAX_LOOP_RECORD_CUSTOMERS),
+        _ if with_report => keeps("--report", ops::MAX_TRACED_CUSTOMERS),
+        _ if args.timeline => keeps("--timeline", ops::MAX_TRACED_CUSTOMERS),
+        _ => None,
+    };
+    if let Some(k) = &kept {
+        k.check(sc)?;
+    }
     let failed = |e: io::Error| {
         for dir in &made {
             // Deepest first; one that is not empty stays, and so do its parents.
             let _ = std::fs::remove_dir(dir);
         }
-        Error::from(e)
+        match (e.get_ref().and_then(|inner| inner.downcast_ref::<ops::TooManyCustomers>()), &kept) {
+            (Some(t), Some(k)) => k.too_many(t, sc),
+            _ => Error::from(e),
+        }
     };
     let interrupts = Interrupts::install(|| {})?;
-    let with_report = args.report.is_some();
     let require_measured = !warmup.is_zero();
     let ran = match args.format {
         FormatArg::Text => {
@@ -186,6 +200,7 @@ fn once(
                 cancel: interrupts.cancel().clone(),
                 on_first_lag: Some(warn_behind),
                 require_measured,
+                max_customers: kept.as_ref().map(|k| k.most),
                 ..Want::default()
             };
             let ran = ops::run(sc, spec, want, out).map_err(failed)?;
@@ -223,6 +238,7 @@ fn once(
                 cancel: interrupts.cancel().clone(),
                 on_first_lag: Some(warn_behind),
                 require_measured,
+                max_customers: kept.as_ref().map(|k| k.most),
                 ..Want::default()
             };
             let mut ran = ops::run(sc, spec, want, &mut io::sink()).map_err(failed)?;
