@@ -101,12 +101,20 @@ pub enum Overran {
     /// ([`MAX_IN_CAFE`]): the kitchen cannot keep up, and its queue would fill
     /// memory.
     Crowded,
+    /// The customer's order would make the café hold more step tasks at once than a
+    /// run can ([`MAX_STEPS_IN_CAFE`]): recipes of many steps, many customers at once.
+    CrowdedSteps,
 }
 
 /// The most customers the asynchronous kitchen holds at once (each is a task with
 /// its steps, about 450 bytes: 4.5 GB). A queue that long means the kitchen cannot
 /// keep up; the run stops with an error rather than fill the machine's memory.
 pub const MAX_IN_CAFE: usize = 10_000_000;
+
+/// The most step tasks the asynchronous kitchen holds at once, over all the orders
+/// in the café (each about 32 bytes, as room kept for the order's steps: 1.6 GB).
+/// Recipes of thousands of steps reach it long before [`MAX_IN_CAFE`] customers do.
+pub const MAX_STEPS_IN_CAFE: usize = 50_000_000;
 
 impl Overrun {
     /// What went wrong, in the scenario's words: `order #3 (Latte): step `brew` would
@@ -126,6 +134,16 @@ impl Overrun {
                     sc.unit.name(),
                     self.order,
                     crate::time::thousands(MAX_IN_CAFE as u64),
+                );
+            }
+            Overran::CrowdedSteps => {
+                return format!(
+                    "the run stopped at {:.2} {}: order #{} ({item}), of {} steps, would make the café hold more steps at once than the {} a run can: too many customers of long recipes are in at once; bring fewer at once, or give the kitchen more cooks",
+                    sc.unit.from_ticks(self.at),
+                    sc.unit.name(),
+                    self.order,
+                    crate::time::thousands(sc.recipe_of(self.item).steps.len() as u64),
+                    crate::time::thousands(MAX_STEPS_IN_CAFE as u64),
                 );
             }
         };

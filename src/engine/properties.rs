@@ -587,3 +587,32 @@ proptest! {
         }
     }
 }
+
+/// Long recipes crowd the café with steps long before it holds too many customers:
+/// past the most step tasks a run can hold at once, the run stops with an error
+/// that says so, rather than fill memory. (The limit is 50,000,000; here 100: ten
+/// customers of ten unattended steps at once, and the eleventh would pass it.)
+#[test]
+fn a_cafe_holding_too_many_steps_stops_the_run() {
+    let steps: Vec<String> =
+        (0..10).map(|i| format!("{{ name = \"s{i}\", kind = \"unattended\", duration = 60 }}")).collect();
+    let toml = format!(
+        "[recipes.c]\nsteps = [{}]\n[menu]\nc = \"c\"\n[customers.generate]\ncount = 20\ninterarrival = 1\n",
+        steps.join(", ")
+    );
+    let sc = crate::scenario::load_str("wide.toml", &toml).unwrap();
+    let outcome = AsyncEngine::<true, SortedKeys>::new(&sc, OrderSource::new(&sc, 0))
+        .with_max_steps_in_cafe(100)
+        .run(&mut VirtualClock, &mut |_: &Event<'_>| {});
+    assert!(!outcome.finished);
+    let over = outcome.overrun.expect("stopped by the steps");
+    assert_eq!((over.what, over.order, over.at), (Overran::CrowdedSteps, 11, 10_000_000_000));
+    assert!(over.message(&sc).starts_with(
+        "the run stopped at 10.00 s: order #11 (c), of 10 steps, would make the café hold more steps at once than the 50,000,000 a run can"
+    ), "{}", over.message(&sc));
+    // Room enough, the same day runs to its end.
+    let outcome = AsyncEngine::<true, SortedKeys>::new(&sc, OrderSource::new(&sc, 0))
+        .with_max_steps_in_cafe(200)
+        .run(&mut VirtualClock, &mut |_: &Event<'_>| {});
+    assert!(outcome.finished && outcome.overrun.is_none());
+}

@@ -154,6 +154,7 @@ pub fn encode(plan: u64, job: u64, run: &SweepRun) -> Vec<u8> {
                 }
                 Overran::Patience => w.u64(2),
                 Overran::Crowded => w.u64(3),
+                Overran::CrowdedSteps => w.u64(4),
             }
             w.str(message);
         }
@@ -219,6 +220,7 @@ pub fn decode(bytes: &[u8]) -> Result<(u64, u64, SweepRun), String> {
                     ),
                     2 => Overran::Patience,
                     3 => Overran::Crowded,
+                    4 => Overran::CrowdedSteps,
                     _ => return Err("a sweep result's overrun is corrupt".into()),
                 };
                 Some(RunOverran { overrun: Overrun { at, order, item, what }, message: r.str()? })

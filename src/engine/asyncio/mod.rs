@@ -177,6 +177,10 @@ pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     /// The most customers in the café at once: [`MAX_IN_CAFE`](super::MAX_IN_CAFE)
     /// (less in tests).
     max_in_cafe: usize,
+    /// The room every order slot keeps for its steps, in steps (it only grows).
+    step_room: usize,
+    /// The most of it: [`MAX_STEPS_IN_CAFE`](super::MAX_STEPS_IN_CAFE) (less in tests).
+    max_steps_in_cafe: usize,
 }
 
 /// Whether `sc` runs in an [`AsyncEngine`] whose `BASIC` is true.
@@ -227,6 +231,8 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             trace: false,
             passes: 0,
             max_in_cafe: super::MAX_IN_CAFE,
+            step_room: 0,
+            max_steps_in_cafe: super::MAX_STEPS_IN_CAFE,
         }
     }
 
@@ -234,6 +240,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     #[cfg(test)]
     pub(crate) fn with_max_in_cafe(mut self, n: usize) -> Self {
         self.max_in_cafe = n;
+        self
+    }
+
+    /// The engine holding at most `n` step tasks at once, for tests of the limit.
+    #[cfg(test)]
+    pub(crate) fn with_max_steps_in_cafe(mut self, n: usize) -> Self {
+        self.max_steps_in_cafe = n;
         self
     }
 

@@ -68,7 +68,9 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                     return self.order_done(o);
                 }
                 self.waiting += 1;
-                self.create_steps(o);
+                if !self.create_steps(o) {
+                    return;
+                }
                 let rt = &mut self.orders[o as usize];
                 match rt.order.patience.filter(|_| !BASIC) {
                     None => rt.state = OrderState::Gathering,
@@ -114,14 +116,28 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
     }
 
     /// One task per step, in recipe order, then gather them (none is done yet, so
-    /// each gets the gather's callback first).
+    /// each gets the gather's callback first). False when the café would hold more
+    /// step tasks than a run can ([`MAX_STEPS_IN_CAFE`](crate::engine::MAX_STEPS_IN_CAFE)):
+    /// the run stops.
     #[inline(always)]
-    fn create_steps(&mut self, o: u32) {
+    fn create_steps(&mut self, o: u32) -> bool {
         let sc = self.sc;
         let rt = &mut self.orders[o as usize];
         let recipe = rt.recipe;
         let n = recipe.len();
         rt.steps.clear();
+        // The room the slots keep for their orders' steps, which only grows.
+        let room = rt.steps.capacity();
+        if n > room {
+            if self.step_room + (n - room) > self.max_steps_in_cafe {
+                self.overrun(o, Overran::CrowdedSteps);
+                return false;
+            }
+            let rt = &mut self.orders[o as usize];
+            rt.steps.reserve_exact(n);
+            self.step_room += rt.steps.capacity() - room;
+        }
+        let rt = &mut self.orders[o as usize];
         rt.steps.resize(n, StepRt::NEW);
         if !BASIC && sc.kitchen.policy == Policy::LongestChain {
             // Recipe order is a topological order: walk it backwards.
@@ -146,6 +162,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         for s in 0..n {
             self.ready.push_back(Handle::Resume(Task::Step(o, s as StepIx)));
         }
+        true
     }
 
     /// `gather(...).cancel()`: cancel each step task in recipe order.
