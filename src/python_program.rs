@@ -62,14 +62,28 @@ pub fn covered(sc: &Scenario, mode: Mode) -> Result<(), Uncovered> {
     Ok(())
 }
 
+/// The most orders a program lists: it holds every order as data (some 250 bytes
+/// each, so 25 MB of Python here), and CPython would take many minutes to run more.
+pub const MAX_PROGRAM_ORDERS: usize = 100_000;
+
 /// The Python program `sc` behaves like in the `mode` kitchen, its customers drawn
-/// from `seed`; an error when the canonical programs do not cover it ([`covered`]).
+/// from `seed`; an error when the canonical programs do not cover it ([`covered`]),
+/// or it would list more than [`MAX_PROGRAM_ORDERS`] orders.
 pub fn program(sc: &Scenario, mode: Mode, seed: u64) -> Result<String, Uncovered> {
     covered(sc, mode)?;
     let mut orders = Vec::new();
     let mut source = OrderSource::new(sc, seed);
     let mut order = Order::default();
     while source.next_into(&mut order) {
+        if orders.len() == MAX_PROGRAM_ORDERS {
+            return Err(Uncovered {
+                reason: format!(
+                    "{} lets in more than {} customers: the Python program lists every order as data, and would be too large to read or run; show a shorter day (`count` or `until`)",
+                    sc.name,
+                    crate::time::thousands(MAX_PROGRAM_ORDERS as u64)
+                ),
+            });
+        }
         orders.push(order.clone());
     }
     let w = Writer { sc, mode, orders: &orders };

@@ -85,6 +85,26 @@ fn a_policy_other_than_fifo_is_refused_in_the_asynchronous_kitchen_only() {
     assert!(covered(&sc, Mode::Sync).is_ok());
 }
 
+/// A program lists every order: a day of more than `MAX_PROGRAM_ORDERS` customers
+/// is refused (once that many are drawn), not written out until memory runs out.
+#[test]
+fn a_day_too_long_to_list_has_no_program() {
+    let day = |count: usize| {
+        async_cafe::scenario::load_str(
+            "long",
+            &format!("[recipes.t]\nsteps = [{{ name = \"brew\", kind = \"unattended\", duration = 1 }}]\n[menu]\nt = \"t\"\n[customers.generate]\ncount = {count}\ninterarrival = 1\n"),
+        )
+        .unwrap()
+    };
+    let most = async_cafe::python_program::MAX_PROGRAM_ORDERS;
+    assert!(async_cafe::python_program::program(&day(most), Mode::Async, 0).is_ok());
+    let e = async_cafe::python_program::program(&day(most + 1), Mode::Async, 0).unwrap_err();
+    assert_eq!(
+        e.reason,
+        "long lets in more than 100,000 customers: the Python program lists every order as data, and would be too large to read or run; show a shorter day (`count` or `until`)"
+    );
+}
+
 /// Generated customers with random durations, patience and balking, minutes, lines
 /// with every kind of placeholder: the drawn values are written so that CPython reads
 /// back the engine's ticks, and the times it prints are the engine's.
