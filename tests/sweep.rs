@@ -213,6 +213,14 @@ fn sweeps_too_big_to_finish_are_refused() {
         "the sweep would serve about 3.0e10 customers (100 configurations × 300 replications), more than 2e10 (hours of computing): vary fewer values, use fewer --replications, or fewer customers per run (`count` or `until`)"
     );
     assert!(sweep::check_size(&sc, &long, 20).is_ok());
+    // Each cook's statistics are kept for every run: thousands of cooks weigh.
+    let small = mmc(3.0, 10);
+    let crowded = [vary(&small, "cooks=65436..65535")];
+    assert_eq!(
+        sweep::check_size(&small, &crowded, 2).unwrap_err().to_string(),
+        "the sweep would keep about 2.6 GB of statistics (100 configurations × 2 replications × up to 65,535 cooks, each cook's kept for every run), more than 2 GB: vary fewer values, use fewer --replications, or fewer cooks"
+    );
+    assert!(sweep::check_size(&small, &[vary(&small, "cooks=65526..65535")], 2).is_ok());
 }
 
 #[test]

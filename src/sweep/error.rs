@@ -277,6 +277,18 @@ pub enum SizeError {
         /// Runs per configuration.
         replications: u32,
     },
+    /// About more than [`MAX_KEPT_BYTES`](super::MAX_KEPT_BYTES) of statistics kept,
+    /// each cook's of each run.
+    Kept {
+        /// About how many bytes.
+        bytes: f64,
+        /// How many configurations the grid has.
+        configurations: u64,
+        /// Runs per configuration.
+        replications: u32,
+        /// The most cooks of a configuration.
+        cooks: u64,
+    },
     /// About more than [`MAX_CUSTOMERS`] customers.
     Customers {
         /// About how many customers the runs would serve in all (an estimate: a float).
@@ -309,6 +321,15 @@ impl fmt::Display for SizeError {
                     plural(u64::from(*replications), "replication"),
                 )
             }
+            SizeError::Kept { bytes, configurations, replications, cooks } => write!(
+                f,
+                "the sweep would keep about {:.1} GB of statistics ({} × {} × up to {} cooks, each cook's kept for every run), more than {:.0} GB: vary fewer values, use fewer --replications, or fewer cooks",
+                bytes / 1e9,
+                plural(*configurations, "configuration"),
+                plural(u64::from(*replications), "replication"),
+                crate::time::thousands(*cooks),
+                super::MAX_KEPT_BYTES / 1e9,
+            ),
             SizeError::Customers { customers, configurations: 1, replications } => write!(
                 f,
                 "{} would serve about {customers:.1e} customers, more than {MAX_CUSTOMERS:.0e} (hours of computing): use fewer --replications, or fewer customers per run (`count` or `until`)",

@@ -167,9 +167,15 @@ pub fn expected_customers(sc: &Scenario) -> Option<f64> {
     }
 }
 
+/// The most memory a sweep's statistics may take, about: each run keeps each cook's
+/// statistics (some 64 bytes a cook), and each configuration their estimates (some
+/// 264 bytes a cook), so a kitchen of thousands of cooks weighs on a sweep.
+pub const MAX_KEPT_BYTES: f64 = 2e9;
+
 /// Checks that a sweep is of a size that can finish: at most
-/// [`MAX_CONFIGURATIONS`] configurations, [`MAX_RUNS`] runs and about
-/// [`MAX_CUSTOMERS`] customers in all.
+/// [`MAX_CONFIGURATIONS`] configurations, [`MAX_RUNS`] runs, about
+/// [`MAX_KEPT_BYTES`] of statistics kept and about [`MAX_CUSTOMERS`] customers in
+/// all.
 pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(), SizeError> {
     let configurations = varies.iter().map(|v| v.values.len() as u64).product::<u64>();
     if configurations > MAX_CONFIGURATIONS as u64 {
@@ -180,6 +186,14 @@ pub fn check_size(sc: &Scenario, varies: &[Vary], replications: u32) -> Result<(
     }
     if configurations * replications as u64 > MAX_RUNS {
         return Err(SizeError::Runs { configurations, replications });
+    }
+    let cooks = varies
+        .iter()
+        .find(|v| v.param == Param::Cooks)
+        .map_or(f64::from(sc.kitchen.cooks), |v| v.values.iter().fold(0.0, |a, &b| f64::max(a, b)));
+    let bytes = configurations as f64 * cooks * (64.0 * f64::from(replications) + 264.0);
+    if bytes > MAX_KEPT_BYTES {
+        return Err(SizeError::Kept { bytes, configurations, replications, cooks: cooks as u64 });
     }
     let mut customers = 0.0;
     for values in grid(varies) {
