@@ -240,6 +240,10 @@ fn targets_parse_and_name_their_metric() {
             "p50_wait",
             "p95_wait",
             "max_wait",
+            "mean_above_chain",
+            "p50_above_chain",
+            "p95_above_chain",
+            "max_above_chain",
             "throughput_per_hour",
             "served",
             "waited_share",
@@ -251,6 +255,8 @@ fn targets_parse_and_name_their_metric() {
             "cook_3_hands_on_share",
             "utilisation.machine",
             "utilisation.grinder",
+            "mean_queue.machine",
+            "mean_queue.grinder",
         ]
     );
     let t = sweep::parse_target("p95_time_in_system <= 300", &metrics).unwrap();
@@ -903,4 +909,41 @@ fn a_kitchen_that_served_no_one_meets_no_target_on_times() {
     }
     let served = s.metrics.iter().position(|m| *m == Metric::Served).unwrap();
     assert_eq!(s.rows[0].estimates[served].map(|e| e.mean), Some(0.0));
+}
+
+/// When the line is at a later step (a short hands-on step, then an oven at 90%),
+/// the wait (to the first step) sees nothing of it; the time above the chain and
+/// the oven's mean queue do, and a target can be set on either.
+#[test]
+fn a_queue_at_a_later_step_is_in_the_time_above_the_chain_and_the_queue() {
+    let sc = load(
+        r#"
+[kitchen]
+cooks = 4
+equipment = { oven = 3 }
+[recipes.pie]
+steps = [
+  { name = "take", kind = "hands-on", duration = 0.1 },
+  { name = "bake", kind = "unattended", duration = { dist = "exponential", mean = 1 }, uses = "oven", after = ["take"] },
+]
+[menu]
+pie = "pie"
+[customers.generate]
+count = 3000
+rate = 2.7
+"#,
+    );
+    let s = run(&sc, &[], &opts(6, 0));
+    let est = |m: &Metric| s.rows[0].estimate(&s.metrics, m).unwrap().mean;
+    let wait = est(&Metric::Wait(Quantity::Mean));
+    let above = est(&Metric::AboveChain(Quantity::Mean));
+    let queue = est(&Metric::EquipmentQueue(0, "oven".into()));
+    // M/M/3 at 90%: a mean wait for the oven of 2.7, about 7.4 pies in line (a
+    // day of 3,000 that starts empty sees less).
+    assert!(wait < 0.05, "{wait}");
+    assert!(above > 1.0 && queue > 2.0, "{above} {queue}");
+    let target = sweep::parse_target("p95_above_chain <= 1", &s.metrics).unwrap();
+    assert!(!s.meets(0, &target));
+    let target = sweep::parse_target("mean_queue.oven <= 100", &s.metrics).unwrap();
+    assert!(s.meets(0, &target));
 }

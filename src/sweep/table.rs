@@ -67,6 +67,7 @@ pub(super) fn header(m: &Metric, unit: TimeUnit) -> String {
     match m {
         Metric::TimeInSystem(q) => format!("{} in system ({u})", q.name()),
         Metric::Wait(q) => format!("{} wait ({u})", q.name()),
+        Metric::AboveChain(q) => format!("{} above chain ({u})", q.name()),
         Metric::Throughput => "per hour".into(),
         Metric::HandsOn => CookStat::HandsOn.label().into(),
         Metric::LeftShare => "left".into(),

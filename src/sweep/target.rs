@@ -22,6 +22,10 @@ pub enum Metric {
     /// Wait (arrival to first step), in the scenario's unit (one of
     /// [`Quantity::TIMES`]).
     Wait(Quantity),
+    /// Time in system above the order's longest chain of steps: every delay, the
+    /// queues for equipment at later steps included, in the scenario's unit (one of
+    /// [`Quantity::TIMES`]).
+    AboveChain(Quantity),
     /// Orders served per hour.
     Throughput,
     /// Orders served.
@@ -42,6 +46,8 @@ pub enum Metric {
     CookHandsOn(u16),
     /// The utilisation of the piece of equipment at this index (0 to 1).
     Utilisation(usize, String),
+    /// The steps queued for the piece of equipment at this index, time-averaged.
+    EquipmentQueue(usize, String),
 }
 
 impl Serialize for Metric {
@@ -58,6 +64,7 @@ impl Metric {
         match self {
             Metric::TimeInSystem(q) => format!("{}_{}", q.name(), OrderTime::TimeInSystem.name()),
             Metric::Wait(q) => format!("{}_{}", q.name(), OrderTime::Wait.name()),
+            Metric::AboveChain(q) => format!("{}_{}", q.name(), OrderTime::AboveChain.name()),
             Metric::Throughput => RunStat::Throughput.name().into(),
             Metric::Served => RunStat::Served.name().into(),
             Metric::LeftShare => RunStat::LeftShare.name().into(),
@@ -68,6 +75,7 @@ impl Metric {
             Metric::HandsOn => CookStat::HandsOn.name().into(),
             Metric::CookHandsOn(n) => format!("cook_{n}_{}", CookStat::HandsOn.name()),
             Metric::Utilisation(_, name) => format!("{}.{name}", EquipmentStat::Utilisation.name()),
+            Metric::EquipmentQueue(_, name) => format!("{}.{name}", EquipmentStat::MeanQueue.name()),
         }
     }
 
@@ -79,12 +87,14 @@ impl Metric {
         match self {
             Metric::TimeInSystem(q) => format!("{} {}", q.name(), OrderTime::TimeInSystem.label()),
             Metric::Wait(q) => format!("{} {}", q.name(), OrderTime::Wait.label()),
+            Metric::AboveChain(q) => format!("{} time {}", q.name(), OrderTime::AboveChain.label()),
             Metric::LeftShare => share(RunStat::Left, RunStat::LeftShare),
             Metric::BalkedShare => share(RunStat::Balked, RunStat::BalkedShare),
             Metric::WaitedShare => share(RunStat::Waited, RunStat::WaitedShare),
             Metric::HandsOn => format!("cooks' {} share", CookStat::HandsOn.label()),
             Metric::CookHandsOn(n) => format!("cook {n}: {} share", CookStat::HandsOn.label()),
             Metric::Utilisation(_, name) => format!("{name}: {}", EquipmentStat::Utilisation.label()),
+            Metric::EquipmentQueue(_, name) => format!("{name}: {}", EquipmentStat::MeanQueue.label()),
             other => match other.stat() {
                 Some(Stat::Run(r)) => r.label().into(),
                 _ => other.name(),
@@ -98,6 +108,7 @@ impl Metric {
         Some(match self {
             Metric::TimeInSystem(q) => Stat::Order(OrderTime::TimeInSystem, *q),
             Metric::Wait(q) => Stat::Order(OrderTime::Wait, *q),
+            Metric::AboveChain(q) => Stat::Order(OrderTime::AboveChain, *q),
             Metric::Throughput => Stat::Run(RunStat::Throughput),
             Metric::Served => Stat::Run(RunStat::Served),
             Metric::LeftShare => Stat::Run(RunStat::LeftShare),
@@ -108,13 +119,16 @@ impl Metric {
             Metric::HandsOn => return None,
             Metric::CookHandsOn(n) => Stat::Cook(*n as usize - 1, CookStat::HandsOn),
             Metric::Utilisation(i, _) => Stat::Equipment(*i, EquipmentStat::Utilisation),
+            Metric::EquipmentQueue(i, _) => Stat::Equipment(*i, EquipmentStat::MeanQueue),
         })
     }
 
     /// The metric a sweep of `sc` offers for a statistic of the registry, if it
-    /// offers one: the per-order times' summaries of waits and times in system,
-    /// throughput, served, the shares who left and did not join (when customers
-    /// can), the share who waited, the customers in the café and waiting, each cook's hands-on share and each piece of equipment's utilisation.
+    /// offers one: the per-order times' summaries of waits, times in system and
+    /// times above the chain, throughput, served, the shares who left and did not
+    /// join (when customers can), the share who waited, the customers in the café
+    /// and waiting, each cook's hands-on share, and each piece of equipment's
+    /// utilisation and mean queue.
     /// [`metrics`] lists them, with the cooks' mean hands-on share, in the order of
     /// the CSV columns.
     pub fn of(stat: Stat, sc: &Scenario) -> Option<Metric> {
@@ -122,6 +136,7 @@ impl Metric {
             Stat::Order(_, q) if !Quantity::TIMES.contains(&q) => None,
             Stat::Order(OrderTime::TimeInSystem, q) => Some(Metric::TimeInSystem(q)),
             Stat::Order(OrderTime::Wait, q) => Some(Metric::Wait(q)),
+            Stat::Order(OrderTime::AboveChain, q) => Some(Metric::AboveChain(q)),
             Stat::Run(RunStat::Throughput) => Some(Metric::Throughput),
             Stat::Run(RunStat::Served) => Some(Metric::Served),
             Stat::Run(RunStat::LeftShare) if sc.has_patience() => Some(Metric::LeftShare),
@@ -132,6 +147,9 @@ impl Metric {
             Stat::Cook(i, CookStat::HandsOn) => Some(Metric::CookHandsOn(i as u16 + 1)),
             Stat::Equipment(i, EquipmentStat::Utilisation) => {
                 Some(Metric::Utilisation(i, sc.kitchen.equipment.get(i)?.name.clone()))
+            }
+            Stat::Equipment(i, EquipmentStat::MeanQueue) => {
+                Some(Metric::EquipmentQueue(i, sc.kitchen.equipment.get(i)?.name.clone()))
             }
             _ => None,
         }
@@ -162,6 +180,7 @@ impl Metric {
         match self {
             Metric::TimeInSystem(_) if s.time_in_system.count == 0 => return None,
             Metric::Wait(_) if s.wait.count == 0 => return None,
+            Metric::AboveChain(_) if s.above_chain.count == 0 => return None,
             Metric::LeftShare | Metric::BalkedShare | Metric::WaitedShare if came == 0 => return None,
             _ => {}
         }
@@ -174,15 +193,17 @@ impl Metric {
     }
 }
 
-/// The metrics of a sweep of `sc` over `varies`: times in system and waits (mean,
-/// p50, p95, max), throughput, served, the shares of customers who left and who did
-/// not join (when the scenario has patience or balking), the share who waited, the
-/// customers in the café and waiting (time-averaged), the cooks' mean hands-on
-/// share, each cook's (up to the most cooks in the grid), each piece of equipment's
-/// utilisation.
+/// The metrics of a sweep of `sc` over `varies`: times in system, waits and times
+/// above the chain (mean, p50, p95, max), throughput, served, the shares of
+/// customers who left and who did not join (when the scenario has patience or
+/// balking), the share who waited, the customers in the café and waiting
+/// (time-averaged), the cooks' mean hands-on share, each cook's (up to the most
+/// cooks in the grid), each piece of equipment's utilisation, then each one's mean
+/// queue.
 pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
     let mut out: Vec<Metric> = Quantity::TIMES.iter().map(|&q| Metric::TimeInSystem(q)).collect();
     out.extend(Quantity::TIMES.iter().map(|&q| Metric::Wait(q)));
+    out.extend(Quantity::TIMES.iter().map(|&q| Metric::AboveChain(q)));
     out.extend([Metric::Throughput, Metric::Served]);
     if sc.has_patience() {
         out.push(Metric::LeftShare);
@@ -198,6 +219,9 @@ pub fn metrics(sc: &Scenario, varies: &[Vary]) -> Vec<Metric> {
         .map_or(sc.kitchen.cooks, |v| v.values.iter().fold(0.0f64, |a, &b| a.max(b)) as u16);
     out.extend((1..=cooks).map(Metric::CookHandsOn));
     out.extend(sc.kitchen.equipment.iter().enumerate().map(|(i, e)| Metric::Utilisation(i, e.name.clone())));
+    out.extend(
+        sc.kitchen.equipment.iter().enumerate().map(|(i, e)| Metric::EquipmentQueue(i, e.name.clone())),
+    );
     out
 }
 

@@ -108,7 +108,7 @@ fn bad_arguments_exit_with_code_2_and_say_why() {
         ),
         (
             &["--vary", "cooks=1..3", "--target", "mean_wiat < 3"],
-            "error: --target `mean_wiat < 3`: unknown metric `mean_wiat`; did you mean `mean_wait`? The metrics: mean_time_in_system, p50_time_in_system, p95_time_in_system, max_time_in_system, mean_wait, p50_wait, p95_wait, max_wait, throughput_per_hour, served, waited_share, mean_in_system, mean_waiting, hands_on_share, cook_1_hands_on_share, cook_2_hands_on_share, cook_3_hands_on_share, utilisation.coffee_machine\n",
+            "error: --target `mean_wiat < 3`: unknown metric `mean_wiat`; did you mean `mean_wait`? The metrics: mean_time_in_system, p50_time_in_system, p95_time_in_system, max_time_in_system, mean_wait, p50_wait, p95_wait, max_wait, mean_above_chain, p50_above_chain, p95_above_chain, max_above_chain, throughput_per_hour, served, waited_share, mean_in_system, mean_waiting, hands_on_share, cook_1_hands_on_share, cook_2_hands_on_share, cook_3_hands_on_share, utilisation.coffee_machine, mean_queue.coffee_machine\n",
         ),
         (
             &["--vary", "cooks=1..3", "--target", "mean_wait < 3", "--replications", "1"],
