@@ -403,7 +403,7 @@ impl Table {
 }
 
 /// `--csv DIR`: `orders.csv`, `steps.csv` and `events.csv`, their rows worked out by
-/// the [`Tabulator`] (shared with the columnar view, `view::columns`).
+/// the tabulator of `view::rows` (shared with the columnar view, `view::columns`).
 pub struct CsvExport<'s> {
     rows: Tabulator<'s>,
     tables: CsvTables<'s>,
