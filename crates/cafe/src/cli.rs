@@ -69,10 +69,10 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub clock: Option<ClockArg>,
     /// Real-clock speed: seconds of scenario time per second [default: the scenario's].
-    #[arg(long, value_name = "X")]
+    #[arg(long, allow_negative_numbers = true, value_name = "X")]
     pub speed: Option<f64>,
     /// Seed for random draws [default: the scenario's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>)]
     pub seed: Option<u64>,
     /// Narrative text, or one JSON object.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -106,7 +106,7 @@ pub struct RunArgs {
     /// Width of the panel and the timeline, 20 to 1000 [default: the terminal's,
     /// or 80]; --why's sentences and the warnings are wrapped to it [default:
     /// $COLUMNS, else the terminal's; none when piped].
-    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    #[arg(long, allow_negative_numbers = true, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
     /// Also write every engine event, one JSON object per line, to FILE.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -127,11 +127,11 @@ pub struct RunArgs {
     pub report: Option<PathBuf>,
     /// Leave the start of service out of the statistics (of --stats, --format
     /// json, --report or --replications): T in the scenario's unit.
-    #[arg(long, value_name = "T")]
+    #[arg(long, allow_negative_numbers = true, value_name = "T")]
     pub warmup: Option<f64>,
     /// Run R independent replications (on the virtual clock, seeds derived from
     /// --seed) and print every statistic with its 95% confidence interval.
-    #[arg(long, value_name = "R")]
+    #[arg(long, allow_negative_numbers = true, value_name = "R")]
     pub replications: Option<u32>,
     /// Asynchronous kitchen: which ready work the cooks run first [default: the
     /// scenario's, or fifo].
@@ -161,12 +161,12 @@ pub struct CompareArgs {
     /// A built-in scenario's name or a path to a .toml file.
     pub scenario: String,
     /// Seed for random draws [default: the scenario's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>)]
     pub seed: Option<u64>,
     /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80]; the
     /// summary, the reasons and the warnings are wrapped to it [default: $COLUMNS,
     /// else the terminal's; none when piped].
-    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    #[arg(long, allow_negative_numbers = true, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
     /// Leave the timelines out: just the table.
     #[arg(long)]
@@ -193,18 +193,18 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Makespan)]
     pub objective: ObjectiveArg,
     /// How long the solver may search, in seconds (more than 0).
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value_t = 5.0)]
     pub time_limit: f64,
     /// Seed of the day's draws: required when customers are generated [default:
     /// the scenario's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>)]
     pub seed: Option<u64>,
     /// The plan as text (timelines, advice, table), or as one JSON object (the
     /// plan itself, which `cafe run --plan` replays).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     /// Width of the timelines, 20 to 1000 [default: the terminal's, or 80].
-    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    #[arg(long, allow_negative_numbers = true, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
     /// Leave the timelines out: the advice and the table.
     #[arg(long)]
@@ -244,13 +244,13 @@ pub struct SweepArgs {
     #[arg(long = "vary", value_name = "NAME=VALUES")]
     pub vary: Vec<String>,
     /// Independent replications of every configuration.
-    #[arg(long, value_name = "R", default_value_t = 10)]
+    #[arg(long, allow_negative_numbers = true, value_name = "R", default_value_t = 10)]
     pub replications: u32,
     /// Leave the start of service out of the statistics: T in the scenario's unit.
-    #[arg(long, value_name = "T")]
+    #[arg(long, allow_negative_numbers = true, value_name = "T")]
     pub warmup: Option<f64>,
     /// Base seed of the replications [default: the scenario's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>)]
     pub seed: Option<u64>,
     /// What a configuration must achieve with 95% confidence, like
     /// 'p95_time_in_system <= 300' (times in the scenario's unit); repeatable, and
@@ -267,14 +267,14 @@ pub struct SweepArgs {
     #[arg(long, value_enum, default_value_t = ModeArg::Async)]
     pub mode: ModeArg,
     /// Worker threads, 0 for one per core; the results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 0, value_parser = whole::<usize>)]
     pub threads: usize,
     /// The table as text, or every configuration and the answer as one JSON object.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     /// Keep the text table within this many columns, leaving out the least wanted
     /// statistics [default: $COLUMNS, else the terminal's width; none when piped].
-    #[arg(long, value_name = "COLUMNS", value_parser = width())]
+    #[arg(long, allow_negative_numbers = true, value_name = "COLUMNS", value_parser = width())]
     pub width: Option<u16>,
 }
 
@@ -299,7 +299,7 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = ModeArg::Async, requires = "python")]
     pub mode: ModeArg,
     /// With --python: the seed its customers are drawn with [default: the scenario's].
-    #[arg(long, value_name = "N", requires = "python")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", requires = "python", value_parser = whole::<u64>)]
     pub seed: Option<u64>,
 }
 
@@ -314,7 +314,7 @@ pub struct CheckArgs {
 #[derive(Args)]
 pub struct StudioArgs {
     /// The port to listen on (0: any free port).
-    #[arg(long, default_value_t = 8080)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 8080)]
     pub port: u16,
     /// The address to listen on; anything but a loopback address lets other
     /// machines run scenarios here (a warning says so).
@@ -431,6 +431,30 @@ pub enum FormatArg {
 /// `--width`: absurd widths are usage errors.
 fn width() -> clap::builder::RangedI64ValueParser<u16> {
     clap::value_parser!(u16).range(20..=1000)
+}
+
+/// A whole number of type `T` (a seed, threads): one out of its range, a negative
+/// one too, is said with the range, as clap says it of the others (`-1 is not in
+/// 0..=18446744073709551615`).
+fn whole<T: Unsigned>(s: &str) -> Result<T, String> {
+    let range = || format!("{s} is not in 0..={}", T::MAX);
+    match s.trim().parse::<i128>() {
+        Ok(n) => u128::try_from(n).ok().and_then(|n| T::try_from(n).ok()).ok_or_else(range),
+        Err(_) => Err(format!("{s} is not a whole number")),
+    }
+}
+
+/// An unsigned type, with its largest value.
+trait Unsigned: TryFrom<u128> {
+    const MAX: u128;
+}
+
+impl Unsigned for u64 {
+    const MAX: u128 = u64::MAX as u128;
+}
+
+impl Unsigned for usize {
+    const MAX: u128 = usize::MAX as u128;
 }
 
 #[cfg(test)]

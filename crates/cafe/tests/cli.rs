@@ -1229,3 +1229,32 @@ fn the_share_of_nobody_is_a_dash() {
         stdout(&o)
     );
 }
+
+/// A negative number is a value out of range, said with the range, never "an
+/// unexpected argument" with a tip to write `-- -1`.
+#[test]
+fn negative_numbers_are_values_out_of_range() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["plan", "bakery", "--time-limit", "-1"],
+            "error: --time-limit -1: give the solver more than 0 and at most 86400 seconds\n",
+        ),
+        (
+            &["run", "lunch", "--clock", "real", "--speed", "-2"],
+            "error: --speed must be a positive number, not -2\n",
+        ),
+        (
+            &["run", "lunch", "--stats", "--warmup", "-1"],
+            "error: --warmup must be a time from 0 to 15,000,000 min (the longest time a run can count), not -1\n",
+        ),
+        (&["run", "lunch", "--seed", "-1"], "-1 is not in 0..=18446744073709551615"),
+        (&["sweep", "takeaway", "--threads", "-1"], "-1 is not in 0..=18446744073709551615"),
+        (&["run", "lunch", "--replications", "-3"], "-3 is not in 0..=4294967295"),
+    ];
+    for (args, said) in cases {
+        let o = cafe(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("unexpected argument"), "{args:?}");
+    }
+}
