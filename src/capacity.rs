@@ -232,6 +232,10 @@ pub fn erlang_c(lam: f64, mu: f64, c: u32) -> Option<ErlangC> {
 /// included: see the module's documentation), saying what to change; one warning
 /// in all when every customer comes at one instant.
 pub fn warnings(sc: &Scenario, mode: Mode) -> Vec<String> {
+    // One customer never queues, whatever the load.
+    if crate::sweep::expected_customers(sc).is_some_and(|n| n < 2.0) {
+        return Vec::new();
+    }
     let Some(loads) = offered_load(sc, mode) else { return Vec::new() };
     // Customers who give up or walk away keep the queue bounded.
     let so = if sc.has_patience() || sc.balk.is_some() {
@@ -347,6 +351,12 @@ rate = 0.8
             assert!(offered_load(&sc, Mode::Async).is_none(), "{door}");
             assert!(warnings(&sc, Mode::Sync).is_empty(), "{door}");
         }
+        // One customer never queues: no warning, however overloaded the rate says.
+        for door in ["count = 1", "count = 100\nuntil = 0"] {
+            let sc = load(&busy.replace("count = 100", door));
+            assert!(warnings(&sc, Mode::Sync).is_empty() && warnings(&sc, Mode::Async).is_empty(), "{door}");
+        }
+        assert!(!warnings(&load(&busy.replace("count = 100", "count = 2")), Mode::Sync).is_empty());
     }
 
     #[test]
