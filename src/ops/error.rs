@@ -1,11 +1,13 @@
-//! Why a comparison, replications, a sweep or a plan returned no result.
+//! Why a run, a comparison, replications, a sweep or a plan returned no result, and
+//! the bounds on what a run keeps in memory.
 
 use std::fmt;
 use std::io;
 
-use super::{RunOverran, TooManyCustomers};
+use crate::engine;
 use crate::model::ModelError;
 use crate::sweep::RequestError;
+use crate::time::Ticks;
 
 /// Why [`compare`](super::compare), [`replicate`](super::replicate) or
 /// [`sweep`](super::sweep) returned no result.
@@ -93,3 +95,59 @@ impl From<io::Error> for Error {
         }
     }
 }
+
+/// The error [`run`](super::run) returns when the run stopped because a time it would reach is
+/// past the latest a run can count ([`engine::Overrun`]). Its text says which order
+/// and step, in the scenario's words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOverran {
+    /// Where and when the run stopped.
+    pub overrun: engine::Overrun,
+    /// [`engine::Overrun::message`], which the error displays.
+    pub message: String,
+}
+
+impl std::fmt::Display for RunOverran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RunOverran {}
+
+/// The most customers a run whose every step is kept in memory should let in: a
+/// trace (a timeline, an HTML report, a comparison's timelines and reasons), about
+/// 800 bytes a customer, so some 1.6 GB at this bound. The command bounds such runs
+/// to it ([`Want::max_customers`](super::Want::max_customers), [`CompareOptions::max_customers`](super::CompareOptions::max_customers)),
+/// and refuses before it runs a scenario expected to let in more; statistics,
+/// narratives, JSON and exports stream, and need no bound.
+pub const MAX_TRACED_CUSTOMERS: u64 = 2_000_000;
+
+/// The most customers a run whose event loop is kept pass by pass
+/// ([`Want::loop_record`](super::Want::loop_record), `cafe run --loop --format json`) should let in: about
+/// 10 KB a customer, so some 1 GB at this bound. (Printed as text, `--loop`
+/// streams, and needs no bound.)
+pub const MAX_LOOP_RECORD_CUSTOMERS: u64 = 100_000;
+
+/// The error [`run`](super::run) returns when a run let in more customers than
+/// [`Want::max_customers`](super::Want::max_customers) allows. Its text says how many and what the bound was.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TooManyCustomers {
+    /// The bound, [`Want::max_customers`](super::Want::max_customers).
+    pub most: u64,
+    /// The scenario time, in ticks, when one customer more than `most` came in.
+    pub at: Ticks,
+}
+
+impl std::fmt::Display for TooManyCustomers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "stopped at {:.2} s of scenario time: the run let in more than {} customers, the most it may",
+            crate::time::seconds(self.at),
+            self.most
+        )
+    }
+}
+
+impl std::error::Error for TooManyCustomers {}

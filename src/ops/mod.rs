@@ -56,14 +56,11 @@ mod sweep;
 pub use crate::view::compare::{Compared, Comparison, Side};
 pub use batch::{Batch, Progress};
 pub use compare::{CompareOptions, compare, compare_policies};
-pub use error::Error;
+pub use error::{Error, MAX_LOOP_RECORD_CUSTOMERS, MAX_TRACED_CUSTOMERS, RunOverran, TooManyCustomers};
 #[cfg(feature = "plan")]
 pub use plan::{Planned, plan};
 pub use replicate::replicate;
 #[cfg(feature = "report")]
 pub use report::{LOOP_PANEL_CUSTOMERS, event_loop_panel, report_run};
-pub use run::{
-    ClockKind, MAX_LOOP_RECORD_CUSTOMERS, MAX_TRACED_CUSTOMERS, Ran, RunOverran, RunSpec, TooManyCustomers,
-    Want, json_report, narrative_lines, run, run_watched,
-};
+pub use run::{ClockKind, Ran, RunSpec, Want, json_report, narrative_lines, run, run_watched};
 pub use sweep::{SweepRun, sweep, sweep_from_runs, sweep_job, sweep_jobs};
