@@ -93,7 +93,7 @@
 //! | `replay` | `[customers] replay`: a recorded day read from a CSV file | csv |
 //! | `plan` | `plan` (the best order of work for a known day, with a lower bound or a proof of optimality) and `ops::plan` | pumpkin-core, pumpkin-constraints, pumpkin-conflict-resolvers |
 //! | `edit` | `scenario::edit`: changes (`cooks=3`, `equipment.oven=2`) written into a scenario's TOML text, its comments and layout kept | toml_edit |
-//! | `diagnostics` | [`scenario::ScenarioError::render`] draws each problem's source line, underlined (codespan-reporting); without it, one `file:line:column: message` line and its help | codespan-reporting |
+//! | `diagnostics` | [`scenario::ScenarioError::render`] draws each problem's source line (a window of a long one), underlined (codespan-reporting); without it, one `file:line:column: message` line and its help | codespan-reporting |
 //!
 //! `async-cafe = { version = "0.1", default-features = false }` simulates without
 //! tokio, plotters, minijinja, csv, codespan-reporting, pumpkin or toml_edit.

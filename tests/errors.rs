@@ -722,6 +722,262 @@ error: bad.toml has 1 problem
     );
 }
 
+/// Names are printed on terminals, in tables and in the timeline's lanes: a name
+/// the scenario gives with a control character or a bidirectional control is
+/// refused, at that character (here an escape like `\u001b`), wherever it is. A
+/// narrative line may hold a tab, and a multi-line string's line breaks, `\r\n`
+/// included, separate its lines.
+#[test]
+fn control_characters_in_names_are_refused_at_the_character() {
+    check(
+        r#"
+[kitchen]
+equipment = { "oven\u001b[31m" = 1 }
+
+[options]
+milk = ["oat", "whole\u202e"]
+
+[recipes."coffee\u0007"]
+steps = [{ name = "brew\tnow", kind = "unattended", duration = 5 }]
+
+[recipes.tea]
+steps = [{ name = "steep", kind = "unattended", duration = 3, result = "tea\r" }]
+
+[menu]
+"Latte\n" = "coffee\u0007"
+Tea = "tea"
+
+[customers]
+list = [{ name = "Ada\u0000", item = "Tea", options = { milk = "oat" } }]
+
+[narrative]
+arrival = "{customer}\tordered {item}"
+served = "\u001b]0;owned\u0007{customer} served"
+"#,
+        r#"
+error: an equipment name contains an escape character (U+001B)
+  ┌─ bad.toml:2:20
+  │
+2 │ equipment = { "oven\u001b[31m" = 1 }
+  │                    ^^^^^^ control character
+  │
+  = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: a value of option `milk` contains a bidirectional control character (U+202E)
+  ┌─ bad.toml:5:22
+  │
+5 │ milk = ["oat", "whole\u202e"]
+  │                      ^^^^^^ bidirectional control
+  │
+  = help: it reorders the text printed after it, so what is shown is not what is written: remove it
+
+error: a recipe's name contains a bell character (U+0007)
+  ┌─ bad.toml:7:17
+  │
+7 │ [recipes."coffee\u0007"]
+  │                 ^^^^^^ control character
+  │
+  = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: a step's name contains a tab (U+0009)
+  ┌─ bad.toml:8:24
+  │
+8 │ steps = [{ name = "brew\tnow", kind = "unattended", duration = 5 }]
+  │                        ^^ control character
+  │
+  = help: a name is printed on one line, in tables and in the timeline's lanes: write it without tabs or line breaks
+
+error: a step's `result` contains a carriage return (U+000D)
+   ┌─ bad.toml:11:76
+   │
+11 │ steps = [{ name = "steep", kind = "unattended", duration = 3, result = "tea\r" }]
+   │                                                                            ^^ control character
+   │
+   = help: a name is printed on one line, in tables and in the timeline's lanes: write it without tabs or line breaks
+
+error: a menu item's name contains a line break (U+000A)
+   ┌─ bad.toml:14:7
+   │
+14 │ "Latte\n" = "coffee\u0007"
+   │       ^^ control character
+   │
+   = help: a name is printed on one line, in tables and in the timeline's lanes: write it without tabs or line breaks
+
+error: a customer's name contains a NUL character (U+0000)
+   ┌─ bad.toml:18:22
+   │
+18 │ list = [{ name = "Ada\u0000", item = "Tea", options = { milk = "oat" } }]
+   │                      ^^^^^^ control character
+   │
+   = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: a line of `narrative.served` contains an escape character (U+001B)
+   ┌─ bad.toml:22:11
+   │
+22 │ served = "\u001b]0;owned\u0007{customer} served"
+   │           ^^^^^^ control character
+   │
+   = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: bad.toml has 8 problems
+"#,
+    );
+    // The scenario's name and summary too; a message quoting a name (an unknown
+    // field) writes its control characters as escapes.
+    check(
+        "name = \"caf\u{e9}\\u001b]0;x\"\nsummary = \"\u{202e}Two\"\n\"x\\u0007\" = 1\n",
+        r#"
+error: the scenario has no recipes
+ = in bad.toml
+ = help: add a `[recipes.NAME]` table with `[[recipes.NAME.steps]]`; see docs/scenario-format.md
+
+error: the scenario has no menu
+ = in bad.toml
+ = help: add `[menu]` with one `ITEM = "RECIPE"` line per item, like `Latte = "coffee"`
+
+error: the scenario has no customers
+ = in bad.toml
+ = help: add `[customers]` with `list = [...]`, `replay = "day.csv"` or `[customers.generate]`
+
+error: the scenario's `name` contains an escape character (U+001B)
+  ┌─ bad.toml:1:13
+  │
+1 │ name = "café\u001b]0;x"
+  │             ^^^^^^ control character
+  │
+  = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: `summary` contains a bidirectional control character (U+202E)
+  ┌─ bad.toml:2:12
+  │
+2 │ summary = "�Two"
+  │            ^ bidirectional control
+  │
+  = help: it reorders the text printed after it, so what is shown is not what is written: remove it
+
+error: unknown field `x\u{7}` in a scenario
+  ┌─ bad.toml:3:1
+  │
+3 │ "x\u0007" = 1
+  │ ^^^^^^^^^ unknown field
+  │
+  = help: a scenario takes: name, summary, unit, speed, seed, kitchen, options, recipes, menu, customers, narrative
+
+error: bad.toml has 6 problems
+"#,
+    );
+    // A tab in a narrative line, and Windows' line ends in a multi-line string.
+    let sc = scenario::load_str(
+        "ok",
+        "[recipes.tea]\nsteps = [{ name = \"steep\", kind = \"unattended\", duration = 3 }]\n[menu]\nTea = \"tea\"\n[customers]\nlist = [{ item = \"Tea\" }]\n[narrative]\narrival = \"\"\"\r\nHello\r\n{item}\tnow\r\n\"\"\"\n",
+    )
+    .unwrap();
+    use async_cafe::engine::{self, Mode, VirtualClock};
+    let mut narrator = async_cafe::view::narrative::Narrator::new(&sc, Mode::Async);
+    let mut text = String::new();
+    let mut sink = |e: &async_cafe::event::Event<'_>| {
+        narrator.event(e, |_, line| {
+            text.push_str(line);
+            text.push('\n');
+        })
+    };
+    engine::run(&sc, Mode::Async, 0, &mut VirtualClock, &mut sink);
+    assert_eq!(text, "Hello\nTea\tnow\n\n");
+}
+
+/// A replayed day: a row with more or fewer values than the header names columns is
+/// said in those words, at the row; a customer's name with a control character is
+/// refused at it.
+#[test]
+fn replayed_day_with_ragged_rows_and_a_control_character() {
+    let scenario = "[recipes.coffee]\nsteps = [{ name = \"brew\", kind = \"unattended\", duration = 5 }]\n[menu]\nLatte = \"coffee\"\n[customers]\nreplay = \"monday.csv\"\n";
+    let monday = "arrival,item,customer\n0,Latte\n1,Latte,Ada,x\n2,Latte,Gr\u{1b}[2Jace\n";
+    let err = scenario::Source::new("bad", scenario).file("monday.csv", monday).load().unwrap_err();
+    assert_report(
+        &err.render(),
+        r#"error: row 2 has 2 values, but the header names 3 columns
+  ┌─ monday.csv:2:1
+  │
+2 │ 0,Latte
+  │ ^^^^^^^ wrong number of values
+  │
+  = help: give every row one value per column, in the header's order (arrival,item,customer); leave a cell empty with nothing between its commas
+
+error: row 3 has 4 values, but the header names 3 columns
+  ┌─ monday.csv:3:1
+  │
+3 │ 1,Latte,Ada,x
+  │ ^^^^^^^^^^^^^ wrong number of values
+  │
+  = help: give every row one value per column, in the header's order (arrival,item,customer); leave a cell empty with nothing between its commas
+
+error: a customer's name contains an escape character (U+001B)
+  ┌─ monday.csv:4:11
+  │
+4 │ 2,Latte,Gr␛[2Jace
+  │           ^ control character
+  │
+  = help: a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it
+
+error: bad.toml has 3 problems
+"#,
+    );
+}
+
+/// A line far longer than a terminal is drawn as a window of it around the
+/// problem, `…` marking what is left out, with the column counted in the whole line.
+#[test]
+fn a_long_line_is_shown_as_a_window_around_the_problem() {
+    let items: Vec<String> =
+        (0..40).map(|i| format!("{{ item = \"{}\" }}", if i == 30 { "Tee" } else { "Tea" })).collect();
+    let text = format!(
+        "[recipes.tea]\nsteps = [{{ name = \"steep\", kind = \"unattended\", duration = 3 }}]\n[menu]\nTea = \"tea\"\n[customers]\nlist = [{}]\n",
+        items.join(", ")
+    );
+    let column = text.lines().nth(5).unwrap().find("\"Tee\"").unwrap() + 1;
+    assert_eq!(column, 558);
+    check(
+        &text,
+        r#"
+error: `Tee` is not on the menu
+  ┌─ bad.toml:6:558
+  │
+6 │ …m = "Tea" }, { item = "Tea" }, { item = "Tee" }, { item = "Tea" }, { item = "Tea" }, { item = "Tea" }, { item = "Tea" },…
+  │                                          ^^^^^ not on the menu
+  │
+  = help: did you mean `Tea`? The menu has: Tea
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
+/// However many problems there are, the report shows the first 100 in file order
+/// and counts the others by kind; the error keeps the first 1,000 of them.
+#[test]
+fn past_a_hundred_problems_the_rest_are_counted() {
+    let items: Vec<String> = (0..1_500).map(|i| format!("{{ item = \"y{i}\" }}")).collect();
+    let text = format!(
+        "[kitchen]\ncooks = 0\n[recipes.tea]\nsteps = [{{ name = \"steep\", kind = \"unattended\", duration = 3 }}]\n[menu]\nTea = \"tea\"\n[customers]\nlist = [{}]\n",
+        items.join(", ")
+    );
+    let err = scenario::load_str("bad", &text).unwrap_err();
+    assert_eq!((err.count(), err.problems.len()), (1_501, 1_000));
+    assert_eq!(err.omitted, vec![("not on the menu".to_string(), 501)]);
+    assert_eq!(err.problems[0].message, "a kitchen needs at least one cook");
+    assert_eq!(err.problems[1].message, "`y0` is not on the menu");
+    assert_eq!(err.problems[999].message, "`y998` is not on the menu");
+    let report = err.render();
+    assert_eq!(report.matches("\nerror: ").count() + 1, 101, "{report}");
+    assert!(report.contains("error: `y98` is not on the menu") && !report.contains("`y99`"), "{report}");
+    assert!(
+        report.ends_with(
+            "\n… and 1,401 more problems (not on the menu: 1,401)\n\nerror: bad.toml has 1,501 problems\n"
+        ),
+        "{report}"
+    );
+}
+
 mod never_panics {
     use async_cafe::builtin::BUILTINS;
     use async_cafe::scenario;
@@ -734,6 +990,10 @@ mod never_panics {
         if let Err(e) = scenario::Source::new("fuzz", text).file("coffee_shop_408.csv", day).load() {
             let text = e.render();
             assert!(text.contains("error"), "{text}");
+            // Nothing a terminal would obey, and no line longer than a problem's
+            // words (a source line is a window of at most 120 characters).
+            assert!(!text.chars().any(|c| scenario::diag::forbidden(c) && c != '\n'), "{text:?}");
+            assert!(text.lines().all(|l| l.chars().count() <= scenario::diag::MAX_TEXT + 20), "{text}");
         }
     }
 
@@ -756,6 +1016,17 @@ mod never_panics {
         #[test]
         fn arbitrary_text(text in "\\PC{0,200}") {
             load(&text);
+        }
+
+        /// Control characters (raw, which TOML refuses, or escaped in strings and
+        /// keys) and lines hundreds of characters long.
+        #[test]
+        fn control_characters_and_long_lines(
+            text in "([a-z =\\[\\]{}\",\\n\\x00-\\x1f\\x7f\u{85}\u{202e}é]|\\\\u001b|\\\\t|item = \"|name = \"){0,60}",
+            pad in 0usize..400,
+        ) {
+            load(&format!("{}{text}", "é".repeat(pad)));
+            load(&format!("[recipes.r]\nsteps = [{{ name = \"{}{text}\", kind = \"hands-on\", duration = 1 }}]\n", "x".repeat(pad)));
         }
     }
 }

@@ -132,6 +132,10 @@ fn bad_vary_specs_say_what_is_wrong() {
             "--vary `arrivals.rate=0,1`: a rate is a positive number of customers per s, not 0",
         ),
         ("arrivals.rate=x", "--vary `arrivals.rate=x`: `x` is not a number"),
+        (
+            "arrivals.rate=1,1e999",
+            "--vary `arrivals.rate=1,1e999`: `1e999` is out of range: too large to be a number (the largest is about 1.8e308)",
+        ),
     ];
     for (spec, message) in cases {
         assert_eq!(err(&sc, spec), message, "{spec}");
@@ -274,6 +278,15 @@ fn targets_parse_and_name_their_metric() {
     );
     assert_eq!(bad("mean_wait = 3"), "--target `mean_wait = 3`: the comparison must be one of <=, <, >=, >");
     assert_eq!(bad("mean_wait <= soon"), "--target `mean_wait <= soon`: `soon` is not a number");
+    // Digits too many for a number are out of range, not "not a number".
+    assert_eq!(
+        bad("p95_wait <= 1e999"),
+        "--target `p95_wait <= 1e999`: `1e999` is out of range: too large to be a number (the largest is about 1.8e308)"
+    );
+    assert_eq!(
+        bad("mean_wait >= -1e999"),
+        "--target `mean_wait >= -1e999`: `-1e999` is out of range: too far below zero to be a number (the lowest is about -1.8e308)"
+    );
     assert_eq!(
         bad("mean_wait"),
         "--target `mean_wait`: expected METRIC OP VALUE, like `p95_time_in_system <= 300` (OP: <=, <, >=, >)"
@@ -855,6 +868,8 @@ fn refusals_are_typed() {
     assert_eq!(target("mean_wait"), TargetProblem::NotMetricOpValue);
     assert_eq!(target("mean_wait = 3"), TargetProblem::UnknownComparison);
     assert_eq!(target("mean_wait <= soon"), TargetProblem::NotNumber("soon".into()));
+    assert_eq!(target("mean_wait <= inf"), TargetProblem::NotNumber("inf".into()));
+    assert_eq!(target("mean_wait <= 1e999"), TargetProblem::OutOfRange("1e999".into()));
     match target("mean_wiat <= 3") {
         TargetProblem::UnknownMetric { name, suggestion, metrics: names } => {
             assert_eq!((name.as_str(), suggestion.as_deref()), ("mean_wiat", Some("mean_wait")));

@@ -132,7 +132,9 @@ impl Loader<'_, '_, '_> {
         self.cx.check_keys(t, CUSTOMER_KEYS, "a customer");
         let name = match get(t, "name") {
             None => Some(None),
-            Some(n) => self.cx.str(n, "`name`", "name = \"Ada\"").map(|s| Some(s.to_string())),
+            Some(n) => (self.cx.str(n, "`name`", "name = \"Ada\""))
+                .filter(|s| self.cx.clean_name(s, n.span(), "a customer's name"))
+                .map(|s| Some(s.to_string())),
         };
         let arrival = match get(t, "arrival") {
             None => Some(0),

@@ -4,6 +4,7 @@
 use toml::de::{DeTable, DeValue};
 
 use super::Loader;
+use super::diag::forbidden;
 use super::reader::{Value, get};
 use crate::model::*;
 
@@ -66,7 +67,7 @@ impl Loader<'_, '_, '_> {
         if let Some(c) = get(t, "currency") {
             parts.currency = self.cx.str(c, "`currency`", "currency = \"EUR\"").and_then(|name| {
                 let chars = name.chars().count();
-                if (1..=12).contains(&chars) && !name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                if (1..=12).contains(&chars) && !name.chars().any(|c| c.is_whitespace() || forbidden(c)) {
                     return Some(Some(name.to_string()));
                 }
                 self.cx.error(
@@ -108,6 +109,7 @@ impl Loader<'_, '_, '_> {
     /// one cannot be read).
     fn equipment(&mut self, et: &DeTable, parts: &mut KitchenParts) {
         for (k, cap) in et.iter() {
+            let clean = self.cx.clean_name(k.get_ref(), k.span(), "an equipment name");
             let mut cost = Some(0.0);
             let capacity = match cap.get_ref() {
                 DeValue::Table(ct) => {
@@ -138,7 +140,7 @@ impl Loader<'_, '_, '_> {
                 ),
             };
             match (capacity, cost) {
-                (Some(capacity), Some(cost)) => parts.equipment.push(Equipment {
+                (Some(capacity), Some(cost)) if clean => parts.equipment.push(Equipment {
                     name: k.get_ref().to_string(),
                     capacity: capacity as u32,
                     cost,

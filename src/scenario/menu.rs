@@ -66,6 +66,10 @@ impl Loader<'_, '_, '_> {
         let mut broken = Vec::new();
         for (k, rv) in t.iter() {
             let name = k.get_ref().to_string();
+            if !self.cx.clean_name(&name, k.span(), "a menu item's name") {
+                broken.push(name);
+                continue;
+            }
             let Some(r) = self.cx.str(rv, &format!("the recipe of `{name}`"), "Latte = \"coffee\"") else {
                 broken.push(name);
                 continue;

@@ -179,8 +179,11 @@ pub fn load_file_and_inputs(path: &Path) -> Result<(Scenario, Vec<std::path::Pat
         };
         ScenarioError::whole_file(&display, format!("cannot read {display}: {e}"), help)
     })?;
-    let text = diag::utf8(bytes, 0, "the scenario")
-        .map_err(|(text, problems)| ScenarioError { files: vec![(display.clone(), text)], problems })?;
+    let mut problems = diag::Problems::default();
+    let text = match diag::utf8(bytes, 0, "the scenario", &mut problems) {
+        Ok(text) => text,
+        Err(text) => return Err(problems.into_error(vec![(display, text)])),
+    };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let read = std::cell::RefCell::new(vec![path.to_path_buf()]);
@@ -260,11 +263,7 @@ fn load(name: &str, display: &str, text: &str, resolve: &BytesResolver) -> Resul
     files.extend(extra_files);
     match scenario {
         Some(s) if cx.problems.is_empty() => Ok(s),
-        _ => {
-            let mut problems = cx.problems;
-            problems.sort_by_key(|p| (p.file, p.span.as_ref().map(|s| s.start)));
-            Err(ScenarioError { files, problems })
-        }
+        _ => Err(cx.problems.into_error(files)),
     }
 }
 
@@ -318,13 +317,15 @@ impl Loader<'_, '_, '_> {
     fn scenario(&mut self, default_name: &str, root: &DeTable) -> Option<Scenario> {
         self.cx.check_keys_moved(root, TOP_KEYS, "a scenario", TOP_MOVED);
         let name = match get(root, "name") {
-            Some(v) => self.cx.str(v, "`name`", "name = \"my-cafe\"").map(str::to_string),
+            Some(v) => (self.cx.str(v, "`name`", "name = \"my-cafe\""))
+                .filter(|s| self.cx.clean_name(s, v.span(), "the scenario's `name`"))
+                .map(str::to_string),
             None => Some(default_name.to_string()),
         };
         let summary = match get(root, "summary") {
-            Some(v) => {
-                self.cx.str(v, "`summary`", "summary = \"Two baristas at rush hour\"").map(str::to_string)
-            }
+            Some(v) => (self.cx.str(v, "`summary`", "summary = \"Two baristas at rush hour\""))
+                .filter(|s| self.cx.clean_name(s, v.span(), "`summary`"))
+                .map(str::to_string),
             None => Some(String::new()),
         };
         let unit = self.unit(get(root, "unit"));

@@ -26,6 +26,10 @@ impl Loader<'_, '_, '_> {
         let mut out = Vec::new();
         let mut ok = true;
         for (text, map, whole) in raw {
+            if !self.cx.clean_line(&text, map.as_deref(), whole.clone(), &format!("a line of {what}")) {
+                ok = false;
+                continue;
+            }
             match template::parse(&text, hook, names) {
                 Ok(t) => out.push(t),
                 Err(errors) => {

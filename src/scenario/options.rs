@@ -22,6 +22,7 @@ impl Loader<'_, '_, '_> {
         };
         for (k, vals) in t.iter() {
             let what = format!("option `{}`", k.get_ref());
+            let mut clean = self.cx.clean_name(k.get_ref(), k.span(), "an option's name");
             if is_placeholder(k.get_ref()) {
                 // `{OPTION}` prints the option's value: it must not mean something else.
                 self.cx.error(
@@ -53,10 +54,12 @@ impl Loader<'_, '_, '_> {
             let values: Vec<String> = arr
                 .iter()
                 .filter_map(|x| {
-                    self.cx.str(x, &format!("each value of {what}"), "\"Vanilla\"").map(str::to_string)
+                    let s = self.cx.str(x, &format!("each value of {what}"), "\"Vanilla\"")?;
+                    clean &= self.cx.clean_name(s, x.span(), &format!("a value of {what}"));
+                    Some(s.to_string())
                 })
                 .collect();
-            if values.len() == arr.len() {
+            if values.len() == arr.len() && clean {
                 out.options.push(MenuOption { name: k.get_ref().to_string(), values });
             } else {
                 out.broken.push(k.get_ref().to_string());

@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue, Error};
 
-use super::diag::Problem;
+use super::diag::{Problem, Problems, forbidden};
 use crate::time::TimeUnit;
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
@@ -15,12 +15,12 @@ pub type Value<'i> = Spanned<DeValue<'i>>;
 /// The problems found so far, and the source they point into.
 pub struct Cx<'s> {
     pub src: &'s str,
-    pub problems: Vec<Problem>,
+    pub problems: Problems,
 }
 
 impl<'s> Cx<'s> {
     pub fn new(src: &'s str) -> Self {
-        Cx { src, problems: Vec::new() }
+        Cx { src, problems: Problems::default() }
     }
 
     pub fn error(
@@ -73,6 +73,29 @@ impl<'s> Cx<'s> {
             };
             self.error(key.span(), format!("unknown field `{k}` in {place}"), "unknown field", Some(help));
         }
+    }
+
+    /// Reports the first character of the name `s` that a name must not contain (a
+    /// control character or a bidirectional control: [`forbidden`]), at that
+    /// character when the source at `span` spells `s` as a string, else at `span`;
+    /// `what` says whose name it is. Whether there is none.
+    pub fn clean_name(&mut self, s: &str, span: Range<usize>, what: &str) -> bool {
+        let Some((i, c)) = forbidden_in(s, false) else { return true };
+        let at = source_map(self.src, span.clone(), s).map_or(span, |m| m[i]..m[i + c.len_utf8()]);
+        let (message, label, help) = forbidden_char(c, what, false);
+        self.error(at, message, label, Some(help));
+        false
+    }
+
+    /// Like [`Cx::clean_name`], for a line of narrative (which may hold a tab): `map`
+    /// is where each of its bytes is in the source (see [`Line`]), `whole` the span
+    /// of its string.
+    pub fn clean_line(&mut self, s: &str, map: Option<&[usize]>, whole: Range<usize>, what: &str) -> bool {
+        let Some((i, c)) = forbidden_in(s, true) else { return true };
+        let at = map.map_or(whole, |m| m[i]..m[i + c.len_utf8()]);
+        let (message, label, help) = forbidden_char(c, what, true);
+        self.error(at, message, label, Some(help));
+        false
     }
 
     fn wrong_type(&mut self, v: &Value, what: &str, expected: &str, example: &str) {
@@ -186,7 +209,8 @@ impl<'s> Cx<'s> {
         None
     }
 
-    /// Lines of narrative: a string (split at newlines) or an array of strings.
+    /// Lines of narrative: a string (split at its line breaks, `\n` or `\r\n`) or an
+    /// array of strings.
     /// Returns each line with, when the source spells its string in a way this can
     /// follow, where each of its bytes is in the source (one more entry for its end),
     /// and the span of the whole string.
@@ -197,9 +221,15 @@ impl<'s> Cx<'s> {
         let mut push_string = |v: &Value, s: &str| {
             let map = source_map(src, v.span(), s);
             let mut offset = 0;
-            for part in s.split('\n') {
-                let part_map = map.as_ref().map(|m| m[offset..=offset + part.len()].to_vec());
-                out.push((part.to_string(), part_map, v.span()));
+            let mut parts = s.split('\n').peekable();
+            while let Some(part) = parts.next() {
+                // A line break is `\n` or `\r\n` (a file saved with Windows' line ends).
+                let line = match parts.peek() {
+                    Some(_) => part.strip_suffix('\r').unwrap_or(part),
+                    None => part,
+                };
+                let line_map = map.as_ref().map(|m| m[offset..=offset + line.len()].to_vec());
+                out.push((line.to_string(), line_map, v.span()));
                 offset += part.len() + 1;
             }
         };
@@ -232,6 +262,44 @@ impl<'s> Cx<'s> {
         }
         Some(out)
     }
+}
+
+/// The first character of `s` (its byte offset) that a name, or a line of narrative
+/// when `line` (which may hold a tab), must not contain: see [`forbidden`].
+pub fn forbidden_in(s: &str, line: bool) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| forbidden(c) && !(line && c == '\t'))
+}
+
+/// What is said of character `c` (one that is [`forbidden`]) in `what`, a name or a
+/// line of narrative (`line`): the message, the label and the help.
+pub fn forbidden_char(c: char, what: &str, line: bool) -> (String, &'static str, String) {
+    let name = match c {
+        '\0' => "a NUL character",
+        '\u{7}' => "a bell character",
+        '\u{8}' => "a backspace",
+        '\t' => "a tab",
+        '\n' => "a line break",
+        '\r' => "a carriage return",
+        '\u{1b}' => "an escape character",
+        '\u{7f}' => "a delete character",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "a bidirectional control character",
+        _ => "a control character",
+    };
+    let (label, help) = match c {
+        '\t' | '\n' | '\r' if !line => (
+            "control character",
+            "a name is printed on one line, in tables and in the timeline's lanes: write it without tabs or line breaks",
+        ),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => (
+            "bidirectional control",
+            "it reorders the text printed after it, so what is shown is not what is written: remove it",
+        ),
+        _ => (
+            "control character",
+            "a terminal obeys control characters (they change colours, move the cursor, set the window's title): remove it",
+        ),
+    };
+    (format!("{what} contains {name} (U+{:04X})", c as u32), label, help.to_string())
 }
 
 /// The most parts a dotted key or a table header can have (toml's recursion limit).

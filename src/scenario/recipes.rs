@@ -70,8 +70,9 @@ impl Loader<'_, '_, '_> {
         }
         let mut out = Vec::new();
         for (k, rv) in t.iter() {
+            let clean = self.cx.clean_name(k.get_ref(), k.span(), "a recipe's name");
             let recipe = self.recipe(k.get_ref(), rv, unit, kitchen, names);
-            out.push((k.get_ref().to_string(), recipe));
+            out.push((k.get_ref().to_string(), recipe.filter(|_| clean)));
         }
         Some(out)
     }
@@ -176,8 +177,12 @@ impl Loader<'_, '_, '_> {
                 Some(format!("add `{example}`")),
             );
         };
+        let mut clean = true;
         let name = match get(t, "name") {
-            Some(n) => self.cx.str(n, "`name`", "name = \"boil\"").map(|s| (s.to_string(), n.span())),
+            Some(n) => self.cx.str(n, "`name`", "name = \"boil\"").map(|s| {
+                clean = self.cx.clean_name(s, n.span(), "a step's name");
+                (s.to_string(), n.span())
+            }),
             None => {
                 missing(self.cx, "name", "name = \"boil\"");
                 None
@@ -206,12 +211,15 @@ impl Loader<'_, '_, '_> {
         };
         let result = match get(t, "result") {
             None => Some(None),
-            Some(r) => self.cx.str(r, "`result`", "result = \"Boiled water\"").map(|s| Some(s.to_string())),
+            Some(r) => (self.cx.str(r, "`result`", "result = \"Boiled water\""))
+                .filter(|s| self.cx.clean_name(s, r.span(), "a step's `result`"))
+                .map(|s| Some(s.to_string())),
         };
         let on_start = self.optional_lines(t, "on_start", "`on_start`", Hook::StepStart, names);
         let on_finish = self.optional_lines(t, "on_finish", "`on_finish`", Hook::StepFinish, names);
         let raw = name.map(|(name, name_span)| RawStep { name, name_span, after: get(t, "after") });
         let step = (|| {
+            clean.then_some(())?;
             Some(Step {
                 name: raw.as_ref()?.name.clone(),
                 kind: kind?,

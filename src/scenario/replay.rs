@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use csv::StringRecord;
 
+use super::diag::Problems;
 use super::menu::MenuCheck;
 use super::options::option_value;
 use super::reader::{self, Value};
@@ -22,10 +23,9 @@ impl Loader<'_, '_, '_> {
         match (self.resolve)(path) {
             Ok((display, bytes)) => {
                 let file = self.extra_files.len() + 1;
-                let text = match super::diag::utf8(bytes, file, "the CSV file") {
+                let text = match super::diag::utf8(bytes, file, "the CSV file", &mut self.cx.problems) {
                     Ok(text) => text,
-                    Err((text, problems)) => {
-                        self.cx.problems.extend(problems);
+                    Err(text) => {
                         self.extra_files.push((display, text));
                         return None;
                     }
@@ -56,7 +56,7 @@ fn parse(
     file: usize,
     unit: TimeUnit,
     menu: &MenuCheck,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> Option<Vec<CustomerSpec>> {
     let mut day = Day { text, file, unit, menu, problems };
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -80,12 +80,32 @@ fn parse(
             Ok(rec) => ok &= day.row(&rec, &cols, &mut out),
             Err(e) => {
                 let start = e.position().map_or(0, |p| p.byte() as usize);
-                day.err(
-                    day.line_span(start),
-                    "here",
-                    format!("bad CSV record: {e}"),
-                    "every row needs one value per column".into(),
-                );
+                let (message, label, help) = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { pos, expected_len, len } => (
+                        format!(
+                            "row {} has {} value{}, but the header names {} column{}",
+                            pos.as_ref().map_or(0, |p| p.record() + 1),
+                            len,
+                            if *len == 1 { "" } else { "s" },
+                            expected_len,
+                            if *expected_len == 1 { "" } else { "s" },
+                        ),
+                        "wrong number of values",
+                        format!(
+                            "give every row one value per column, in the header's order ({}); leave a cell empty with nothing between its commas",
+                            headers.iter().collect::<Vec<_>>().join(",")
+                        ),
+                    ),
+                    _ => (
+                        format!(
+                            "cannot read the CSV row at line {}: {e}",
+                            e.position().map_or(0, |p| p.line())
+                        ),
+                        "here",
+                        "every row needs one value per column".to_string(),
+                    ),
+                };
+                day.err(day.line_span(start), label, message, help);
                 ok = false;
             }
         }
@@ -114,7 +134,7 @@ struct Day<'a, 'm> {
     file: usize,
     unit: TimeUnit,
     menu: &'a MenuCheck<'m>,
-    problems: &'a mut Vec<Problem>,
+    problems: &'a mut Problems,
 }
 
 /// A row as far as it has been read.
@@ -318,7 +338,21 @@ impl Day<'_, '_> {
                     return false;
                 }
             },
-            Col::Customer => c.name = (!cell.is_empty()).then(|| cell.to_string()),
+            Col::Customer => {
+                if let Some((i, ch)) = reader::forbidden_in(cell, false) {
+                    let at = self.cell_span(span, index);
+                    // The cell's own text, when it can be found in the line: at the character.
+                    let at = if self.text[at.clone()] == *cell {
+                        at.start + i..at.start + i + ch.len_utf8()
+                    } else {
+                        at
+                    };
+                    let (message, label, help) = reader::forbidden_char(ch, "a customer's name", false);
+                    self.err(at, label, message, help);
+                    return false;
+                }
+                c.name = (!cell.is_empty()).then(|| cell.to_string());
+            }
             Col::Unchecked => return false,
             Col::Option(oi) => match option_value(&menu.options[*oi], cell) {
                 Ok(v) => c.options[*oi] = v,

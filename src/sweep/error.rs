@@ -53,6 +53,8 @@ pub enum VaryProblem {
     NotWhole(String),
     /// A value that should be a number.
     NotNumber(String),
+    /// A value written as a number too large for one (`1e999`), as written.
+    OutOfRange(String),
     /// A range without both ends.
     RangeEndMissing,
     /// A range end that is not whole.
@@ -149,6 +151,7 @@ impl fmt::Display for VaryError {
             P::MissingValue => f.write_str("a value is missing"),
             P::NotWhole(s) => write!(f, "`{s}` is not a whole number"),
             P::NotNumber(s) => write!(f, "`{s}` is not a number"),
+            P::OutOfRange(s) => f.write_str(&out_of_range(s)),
             P::RangeEndMissing => f.write_str("a range needs both ends, like `1..6`"),
             P::RangeEndNotWhole(s) => write!(
                 f,
@@ -235,6 +238,9 @@ pub enum TargetProblem {
     },
     /// A threshold that is not a (finite) number.
     NotNumber(String),
+    /// A threshold written as a number too large for one (`1e999`; `-1e999`), as
+    /// written.
+    OutOfRange(String),
 }
 
 impl fmt::Display for TargetError {
@@ -253,7 +259,17 @@ impl fmt::Display for TargetError {
                 write!(f, "The metrics: {}", metrics.join(", "))
             }
             TargetProblem::NotNumber(v) => write!(f, "`{v}` is not a number"),
+            TargetProblem::OutOfRange(v) => f.write_str(&out_of_range(v)),
         }
+    }
+}
+
+/// What is said of `value`, digits that read as a number too large for one (`1e999`).
+fn out_of_range(value: &str) -> String {
+    if value.starts_with('-') {
+        format!("`{value}` is out of range: too far below zero to be a number (the lowest is about -1.8e308)")
+    } else {
+        format!("`{value}` is out of range: too large to be a number (the largest is about 1.8e308)")
     }
 }
 

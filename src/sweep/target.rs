@@ -287,6 +287,10 @@ pub fn parse_target(text: &str, metrics: &[Metric]) -> Result<Target, TargetErro
     let value = value.trim();
     match value.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Target { metric: metric.clone(), op, value: v }),
+        // Digits that read as infinity: a number too large, not `inf` written out.
+        Ok(v) if v.is_infinite() && value.contains(|c: char| c.is_ascii_digit()) => {
+            fail(TargetProblem::OutOfRange(value.to_string()))
+        }
         _ => fail(TargetProblem::NotNumber(value.to_string())),
     }
 }

@@ -236,6 +236,11 @@ pub fn parse_vary(spec: &str, sc: &Scenario) -> Result<Vary, VaryError> {
         x.ok_or_else(|| {
             if s.is_empty() {
                 VaryProblem::MissingValue
+            } else if !whole
+                && s.parse::<f64>().is_ok_and(f64::is_infinite)
+                && s.contains(|c: char| c.is_ascii_digit())
+            {
+                VaryProblem::OutOfRange(s.to_string())
             } else if whole {
                 VaryProblem::NotWhole(s.to_string())
             } else {

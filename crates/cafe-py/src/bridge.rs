@@ -31,8 +31,11 @@ pub enum Fail {
     Scenario {
         /// Exactly what `cafe check` prints.
         text: String,
-        /// Each problem with its place.
+        /// Each problem with its place: the first 1,000 in file order when there
+        /// are more.
         problems: Vec<ProblemAt>,
+        /// How many problems there are, listed or not.
+        count: usize,
     },
     /// A bad argument (`ValueError`).
     Value(String),
@@ -48,7 +51,7 @@ pub type ProblemAt = async_cafe::scenario::LocatedProblem;
 impl From<ScenarioError> for Fail {
     fn from(e: ScenarioError) -> Fail {
         let problems = e.located();
-        Fail::Scenario { text: e.render(), problems }
+        Fail::Scenario { text: e.render(), problems, count: e.count() }
     }
 }
 

@@ -33,7 +33,7 @@ create_exception!(
     async_cafe,
     ScenarioError,
     PyValueError,
-    "A scenario with problems. `str(e)` is the located report `cafe check` prints; `e.problems` lists each problem (file, line, column, message, label, help)."
+    "A scenario with problems. `str(e)` is the located report `cafe check` prints; `e.problems` lists each problem (file, line, column, message, label, help), the first 1,000 in file order when there are more; `e.count` is how many there are."
 );
 create_exception!(
     async_cafe,
@@ -103,7 +103,7 @@ impl Problem {
 /// Turns a library failure into the Python exception it is.
 fn err(py: Python<'_>, fail: Fail) -> PyErr {
     match fail {
-        Fail::Scenario { text, problems } => {
+        Fail::Scenario { text, problems, count } => {
             let e = ScenarioError::new_err(text.trim_end().to_string());
             let list: Vec<Problem> = problems
                 .into_iter()
@@ -123,6 +123,7 @@ fn err(py: Python<'_>, fail: Fail) -> PyErr {
                 }
             }
             let _ = e.value(py).setattr("problems", set);
+            let _ = e.value(py).setattr("count", count);
             e
         }
         Fail::Value(m) => PyValueError::new_err(m),

@@ -63,6 +63,22 @@ def test_from_toml_names_its_text_and_a_path_if_given():
     assert info.value.problems[0].line == 1
 
 
+def test_very_many_problems_list_the_first_thousand_and_count_them_all():
+    items = ",".join(f'{{item="y{i}"}}' for i in range(1500))
+    text = f'[recipes.r]\nsteps=[{{name="a",kind="hands-on",duration=1}}]\n[menu]\nx="r"\n[customers]\nlist=[{items}]\n'
+    with pytest.raises(ac.ScenarioError) as info:
+        ac.Scenario.from_toml(text, name="many")
+    e = info.value
+    assert e.count == 1500 and len(e.problems) == 1000
+    assert [(p.line, p.column, p.message) for p in e.problems[:2]] == [
+        (6, 13, "`y0` is not on the menu"),
+        (6, 25, "`y1` is not on the menu"),
+    ]
+    # The report shows the first 100 and counts the rest.
+    assert str(e).endswith("… and 1,400 more problems (not on the menu: 1,400)\n\nerror: <string> has 1,500 problems")
+    assert pickle.loads(pickle.dumps(e)).count == 1500
+
+
 def test_a_missing_file_is_a_scenario_error_naming_it(tmp_path):
     with pytest.raises(ac.ScenarioError, match="cannot read"):
         ac.Scenario.load(tmp_path / "nope.toml")

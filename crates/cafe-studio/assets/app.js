@@ -103,11 +103,15 @@ async function check() {
     if (p.line) item.addEventListener('click', () => jumpTo(p.line, p.column));
     list.append(item);
   }
+  const count = res.count ?? res.problems.length;
+  if (count > res.problems.length) {
+    list.append(el('li', { class: 'problem', text: `… and ${count - res.problems.length} more problems` }));
+  }
   const box = $('check');
   box.className = 'check ' + (res.ok ? 'ok' : 'bad');
   box.textContent = res.ok
     ? res.summary + (res.warnings.length ? ' — ' + res.warnings.join(' ') : '')
-    : res.error || `${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}`;
+    : res.error || `${count} problem${count === 1 ? '' : 's'}`;
   $('run').disabled = !res.ok;
   showSliders(res.ok ? res.kitchen : null);
   markProblems(res.problems);

@@ -13,7 +13,8 @@ use serde::Serialize;
 /// `cafe check`: the library's [`LocatedProblem`].
 pub type ProblemRecord = LocatedProblem;
 
-/// Every problem of `err`, located.
+/// Every problem of `err` it keeps (the first [`MAX_KEPT`](async_cafe::scenario::diag::MAX_KEPT)
+/// in file order), located.
 pub fn problems(err: &ScenarioError) -> Vec<ProblemRecord> {
     err.located()
 }
@@ -57,14 +58,10 @@ impl ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("internal error: {error}"))
     }
 
-    /// 422 with the scenario's problems.
+    /// 422 with the scenario's problems (the first 1,000: the error says how many
+    /// there are).
     pub fn scenario(err: &ScenarioError) -> ApiError {
-        let n = err.problems.len();
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            error: format!("{} has {n} problem{}", err.files[0].0, if n == 1 { "" } else { "s" }),
-            problems: problems(err),
-        }
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, error: err.headline(), problems: problems(err) }
     }
 }
 

@@ -155,6 +155,41 @@ async fn check_locates_every_problem_in_the_words_of_cafe_check() {
     assert_eq!(ok["summary"], "cafe.toml: ok (1 cook, 4 items on the menu, 2 customers)");
 }
 
+/// A scenario with more problems than a page can list: the first 1,000 in file
+/// order, located, how many there are, and the report `cafe check` prints (the
+/// first 100 and a count of the rest).
+#[tokio::test]
+async fn check_lists_the_first_thousand_problems_and_counts_them_all() {
+    let s = studio();
+    let items: Vec<String> = (0..1_500).map(|i| format!("{{item=\"y{i}\"}}")).collect();
+    let text = format!(
+        "[recipes.r]\nsteps=[{{name=\"a\",kind=\"hands-on\",duration=1}}]\n[menu]\nx=\"r\"\n[customers]\nlist=[{}]\n",
+        items.join(",")
+    );
+    let body = s.post("/api/check", json!({ "toml": text, "name": "many" })).await.json();
+    assert_eq!(body["ok"], false);
+    assert_eq!(body["count"], 1_500);
+    let problems = body["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1_000);
+    assert_eq!(
+        (problems[0]["message"].as_str(), problems[0]["column"].as_u64()),
+        (Some("`y0` is not on the menu"), Some(13))
+    );
+    let rendered = body["rendered"].as_str().unwrap();
+    assert!(
+        rendered.ends_with(
+            "\n… and 1,400 more problems (not on the menu: 1,400)\n\nerror: many.toml has 1,500 problems\n"
+        ),
+        "{rendered}"
+    );
+    // A run of it is refused with the same count.
+    let r = s.post("/api/run", json!({ "toml": text, "name": "many" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.json();
+    assert_eq!(refused["error"], "many.toml has 1,500 problems");
+    assert_eq!(refused["problems"].as_array().unwrap().len(), 1_000);
+}
+
 #[tokio::test]
 async fn check_names_what_the_sliders_change() {
     let s = studio();

@@ -145,6 +145,12 @@ impl fmt::Display for Error {
                 write!(f, "{}", lines.join("\n"))
             }
             Error::Scenario(e) | Error::BrokenBuiltin(e) => write!(f, "{}", e.render().trim_end()),
+            // `-` is standard input to many commands, but `cafe` reads a scenario's
+            // files beside it: say how to read one from standard input all the same.
+            Error::UnknownBuiltin { name, .. } if name == "-" => write!(
+                f,
+                "error: `-` is not a scenario: cafe reads a scenario from a file, or a built-in one by its name\n  help: to read a scenario from standard input, give `/dev/stdin` (`cafe check /dev/stdin < mine.toml`); run `cafe list` for the built-in scenarios"
+            ),
             Error::UnknownBuiltin { name, close } => {
                 write!(f, "error: no built-in scenario is called `{name}`\n  help: ")?;
                 if close.is_empty() {
@@ -249,6 +255,12 @@ mod tests {
             unknown(&[]).render(),
             "error: no built-in scenario is called `lunch-helpr`\n  help: run `cafe list` to see them, or give a path to a .toml file\n"
         );
+        let dash = Error::UnknownBuiltin { name: "-".into(), close: Vec::new() }.render();
+        assert!(
+            dash.starts_with("error: `-` is not a scenario: cafe reads a scenario from a file"),
+            "{dash}"
+        );
+        assert!(dash.contains("give `/dev/stdin`") && !dash.contains("did you mean"), "{dash}");
         let full = Error::stdout(io::Error::from_raw_os_error(28));
         assert_eq!(full.exit_code(), 1);
         assert_eq!(

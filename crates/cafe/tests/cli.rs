@@ -227,6 +227,89 @@ fn bad_input_exits_2_with_nothing_on_stdout() {
     assert_eq!(speed.status.code(), Some(2));
 }
 
+/// "Every problem at once" stays readable and bounded: `cafe check` of one line
+/// holding 10,000 unknown items (the line 158 KB long) shows the first 100, each
+/// with a window of the line, and counts the rest.
+#[test]
+fn check_shows_the_first_hundred_problems_and_counts_the_rest() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("many.toml");
+    let items: Vec<String> = (0..10_000).map(|i| format!("{{item=\"y{i}\"}}")).collect();
+    let text = format!(
+        "[recipes.r]\nsteps=[{{name=\"a\",kind=\"hands-on\",duration=1}}]\n[menu]\nx=\"r\"\n[customers]\nlist=[{}]\n",
+        items.join(",")
+    );
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let o = cafe(&["check", p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.len() < 64 * 1024, "{} bytes", err.len());
+    assert_eq!(err.matches("is not on the menu\n").count(), 100);
+    assert!(err.contains(&format!("{p}:6:13\n")) && err.contains("error: `y99` is not on the menu"), "{err}");
+    assert!(
+        err.ends_with(&format!(
+            "\n… and 9,900 more problems (not on the menu: 9,900)\n\nerror: {p} has 10,000 problems\n"
+        )),
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.chars().count() < 200), "{err}");
+}
+
+/// A name with control characters is refused before anything runs: nothing a
+/// terminal would obey reaches it.
+#[test]
+fn control_characters_in_names_never_reach_the_terminal() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("names.toml");
+    std::fs::write(
+        &path,
+        "[recipes.\"r\\u001b]0;title\\u0007\"]\nsteps=[{name=\"a\\nb\",kind=\"hands-on\",duration=1}]\n[menu]\nx=\"r\\u001b]0;title\\u0007\"\n[customers]\nlist=[{item=\"x\", name=\"\\u202eAda\"}]\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let o = cafe(&["run", p, "--clock", "virtual", "--stats", "--timeline", "--why"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n') && !err.contains('\u{202e}'), "{err:?}");
+    assert!(err.contains("error: a recipe's name contains an escape character (U+001B)"), "{err}");
+    assert!(err.contains(&format!("{p}:1:12\n")), "{err}");
+    assert!(err.contains("error: a step's name contains a line break (U+000A)"), "{err}");
+    assert!(
+        err.contains("error: a customer's name contains a bidirectional control character (U+202E)"),
+        "{err}"
+    );
+    assert!(err.ends_with(&format!("error: {p} has 3 problems\n")), "{err}");
+}
+
+/// `-` is no file and no built-in: the command says how to read standard input.
+#[test]
+fn a_dash_says_how_to_read_a_scenario_from_standard_input() {
+    let o = cafe(&["check", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: `-` is not a scenario: cafe reads a scenario from a file, or a built-in one by its name\n  help: to read a scenario from standard input, give `/dev/stdin` (`cafe check /dev/stdin < mine.toml`); run `cafe list` for the built-in scenarios\n"
+    );
+    // Which works.
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["check", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lunch = std::fs::read_to_string(workspace().join("scenarios/lunch.toml")).unwrap();
+    child.stdin.take().unwrap().write_all(lunch.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("/dev/stdin: ok ("), "{}", stdout(&o));
+}
+
 #[test]
 fn an_unknown_builtin_suggests_the_closest() {
     let o = cafe(&["run", "lunch-helpr"]);

@@ -9,6 +9,7 @@ class ScenarioError(ValueError):
     """A scenario with problems: ``str(e)`` is the located report ``cafe check`` prints."""
 
     problems: List[Problem]
+    count: int
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C stopped an operation; ``result`` is what had run (a Run, Replication, Sweep) or None."""

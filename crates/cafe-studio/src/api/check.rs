@@ -19,8 +19,10 @@ pub struct Checked {
     ok: bool,
     /// `NAME.toml: ok (1 cook, 2 items on the menu, 10 customers)`, when ok.
     summary: Option<String>,
-    /// Every problem, located.
+    /// Every problem, located: the first 1,000 in file order when there are more.
     problems: Vec<ProblemRecord>,
+    /// How many problems there are, listed or not.
+    count: usize,
     /// The problems drawn as `cafe check` draws them (source lines underlined).
     rendered: Option<String>,
     /// When ok: the capacity warnings of both kitchens.
@@ -70,6 +72,7 @@ pub async fn check(Body(text): Body<ScenarioText>) -> Result<Json<Checked>, ApiE
             ok: false,
             summary: None,
             problems: problems(&e),
+            count: e.count(),
             rendered: Some(e.render()),
             warnings: Vec::new(),
             kitchen: None,
@@ -82,6 +85,7 @@ pub async fn check(Body(text): Body<ScenarioText>) -> Result<Json<Checked>, ApiE
                 ok: true,
                 summary: Some(summary),
                 problems: Vec::new(),
+                count: 0,
                 rendered: None,
                 warnings,
                 kitchen: Some(kitchen(&sc)),
