@@ -90,6 +90,15 @@ fn the_kitchen_menu_and_recipes_are_checked() {
     );
     refuses("bakery", |sc| sc.kitchen.policy = Policy::Planned, "`planned` without a kitchen.plan");
     refuses("lunch", |sc| sc.speed = 0.0, "speed is 0");
+    // Names are printed as they are: a control character in one would command the
+    // terminal (the loader refuses them in a file).
+    refuses(
+        "cafe",
+        |sc| sc.kitchen.equipment[0].name = "coffee\u{1b}]0;owned\u{7}".into(),
+        "kitchen.equipment[0] `coffee\\u{1b}]0;owned\\u{7}` has a control character",
+    );
+    refuses("lunch", |sc| sc.menu.recipes[0].steps[0].name = "boil\nwater".into(), "has a control character");
+    refuses("cafe", |sc| listed(sc)[0].name = Some("\u{202e}evil".into()), "customers[0].name");
 }
 
 #[test]

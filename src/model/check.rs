@@ -42,7 +42,8 @@ impl std::error::Error for ModelError {}
 
 impl Scenario {
     /// Checks the invariants the model's documentation states and the engine relies
-    /// on: at least one cook; equipment of capacity 1 or more; a non-empty menu whose
+    /// on: names without control characters (a terminal would obey them); at least
+    /// one cook; equipment of capacity 1 or more; a non-empty menu whose
     /// items name recipes that exist; recipes with steps, each `after` naming an
     /// earlier step and `uses` a piece of equipment that exists; distributions whose
     /// parameters make sense (finite, not negative, within the longest time a run can
@@ -91,7 +92,46 @@ impl Checker {
         self.problems.push(problem);
     }
 
+    /// A name (`at`: where it is) with a control character in it, which a terminal
+    /// would obey when the name is printed.
+    fn name(&mut self, at: &str, name: &str) {
+        if name.chars().any(crate::scenario::diag::forbidden) {
+            let shown = crate::scenario::diag::printable(name);
+            self.say(format!("{at} `{shown}` has a control character: a name is printed as it is, and a terminal would obey it"));
+        }
+    }
+
+    fn names(&mut self, sc: &Scenario) {
+        self.name("name", &sc.name);
+        for (i, e) in sc.kitchen.equipment.iter().enumerate() {
+            self.name(&format!("kitchen.equipment[{i}]"), &e.name);
+        }
+        for (i, item) in sc.menu.items.iter().enumerate() {
+            self.name(&format!("menu.items[{i}]"), &item.name);
+        }
+        for (i, o) in sc.menu.options.iter().enumerate() {
+            self.name(&format!("menu.options[{i}]"), &o.name);
+            for (j, v) in o.values.iter().enumerate() {
+                self.name(&format!("menu.options[{i}].values[{j}]"), v);
+            }
+        }
+        for (i, r) in sc.menu.recipes.iter().enumerate() {
+            self.name(&format!("recipes[{i}]"), &r.name);
+            for (s, step) in r.steps.iter().enumerate() {
+                self.name(&format!("recipes.{}.steps[{s}]", r.name), &step.name);
+            }
+        }
+        if let Customers::List(list) = &sc.customers {
+            for (i, c) in list.iter().enumerate() {
+                if let Some(name) = &c.name {
+                    self.name(&format!("customers[{i}].name"), name);
+                }
+            }
+        }
+    }
+
     fn scenario(&mut self, sc: &Scenario) {
+        self.names(sc);
         if !(sc.speed.is_finite() && sc.speed > 0.0) {
             self.say(format!("speed is {}: it must be a positive number", sc.speed));
         }
