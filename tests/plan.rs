@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use async_cafe::model::{Policy, Scenario, StepKind};
 use async_cafe::ops;
+use async_cafe::orders::{Order, OrderSource};
 use async_cafe::plan::{self, Instance, Objective, Plan, PlanOptions, Status};
-use async_cafe::time::Ticks;
+use async_cafe::time::{Ticks, thousands};
 use async_cafe::view::timeline::TimelineOptions;
 use async_cafe::view::trace::Activity;
 use proptest::prelude::*;
@@ -146,6 +147,82 @@ fn generated_customers_need_a_seed_and_a_time_limit_must_be_positive() {
     check(&sc, &p, None).unwrap();
     let zero = PlanOptions { time_limit: Duration::ZERO, ..PlanOptions::default() };
     assert_eq!(plan::solve(&common::load_builtin("lunch"), &zero).unwrap_err(), plan::Error::TimeLimit);
+}
+
+/// `n` orders of bread, one every hour, each a knead (hands-on) then a proof
+/// (unattended), for one cook. The model pairs each proof and each order served
+/// with every other order's knead: `2·n·(n − 1)` pairs.
+fn bread_day(n: u64) -> Scenario {
+    common::load(&format!(
+        "[kitchen]\ncooks = 1\n[recipes.bread]\nsteps = [{{ name = \"knead\", kind = \"hands-on\", duration = 10 }}, \
+         {{ name = \"proof\", kind = \"unattended\", duration = 20 }}]\n[menu]\nbread = \"bread\"\n\
+         [customers]\ngenerate = {{ count = {n}, interarrival = 60 }}\n"
+    ))
+}
+
+/// The most orders of [`bread_day`] the planner takes on.
+fn most_bread() -> u64 {
+    (1..).take_while(|&n| 2 * n * (n - 1) <= plan::MAX_PAIRS).last().unwrap()
+}
+
+#[test]
+fn a_day_whose_model_is_too_big_is_refused_before_it_is_built() {
+    let n = most_bread() + 1;
+    let sc = bread_day(n);
+    let opts = PlanOptions { seed: Some(1), ..opts(Objective::Makespan) };
+    let too_big = plan::Error::ModelTooBig {
+        pairs: 2 * n * (n - 1),
+        max: plan::MAX_PAIRS,
+        orders: n as usize,
+        steps: 2 * n as usize,
+    };
+    assert_eq!(Instance::new(&sc, Some(1)).unwrap_err(), too_big);
+    assert_eq!(plan::solve(&sc, &opts).unwrap_err(), too_big);
+    // `ops::plan` refuses it before it runs the engine.
+    match ops::plan(&sc, &opts) {
+        Err(ops::Error::Plan(e)) => assert_eq!(e, too_big),
+        other => panic!("{other:?}"),
+    }
+    // A day drawn by hand is refused too.
+    let mut source = OrderSource::new(&sc, 1);
+    let mut orders = Vec::new();
+    let mut order = Order::default();
+    while source.next_into(&mut order) {
+        orders.push(order.clone());
+    }
+    let day = Instance::from_orders(&sc, &orders);
+    assert_eq!(day.pairs(), 2 * n * (n - 1));
+    assert_eq!(plan::solve_instance(&sc, &day, 1, &opts, &[]).unwrap_err(), too_big);
+    let message = too_big.to_string();
+    for says in [
+        format!("for its {n} orders ({} steps)", 2 * n),
+        format!("{} pairs", thousands(2 * n * (n - 1))),
+        format!("more than the {} the planner takes on", thousands(plan::MAX_PAIRS)),
+        "fewer customers".to_string(),
+        "cafe run --policy".to_string(),
+    ] {
+        assert!(message.contains(&says), "{says:?} in {message}");
+    }
+}
+
+#[test]
+fn a_day_just_under_the_bound_is_planned() {
+    let n = most_bread();
+    let sc = bread_day(n);
+    let inst = Instance::new(&sc, Some(1)).unwrap();
+    assert_eq!(inst.pairs(), 2 * n * (n - 1));
+    let p = plan::solve(&sc, &PlanOptions { seed: Some(1), ..opts(Objective::Makespan) }).unwrap();
+    // Each order is done before the next comes in: the plan meets the bound.
+    assert_eq!(p.status, Status::Optimal);
+    assert_eq!(p.orders.len() as u64, n);
+    check(&sc, &p, None).unwrap();
+}
+
+#[test]
+fn a_day_of_too_many_steps_is_refused_as_it_is_drawn() {
+    let n = plan::MAX_STEPS as u64 / 2 + 1;
+    let err = Instance::new(&bread_day(n), Some(1)).unwrap_err();
+    assert_eq!(err, plan::Error::TooBig { steps: 2 * n as usize, max: plan::MAX_STEPS });
 }
 
 #[test]

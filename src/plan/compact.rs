@@ -148,8 +148,9 @@ fn candidates(inst: &Instance, starts: &[i64], placed: &[bool], i: usize) -> Vec
     candidates
 }
 
-/// Moves each task of `starts` as early as it goes (see the module doc).
-pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
+/// Moves each task of `starts` as early as it goes (see the module doc), until
+/// `stop` says so.
+pub(super) fn compact(inst: &Instance, starts: &mut [i64], stop: &dyn Fn() -> bool) {
     // Quadratic per move: keep it to days a few seconds can afford.
     if inst.tasks.len() > 600 {
         return;
@@ -161,6 +162,9 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
         let mut order: Vec<usize> = (0..inst.tasks.len()).collect();
         order.sort_by_key(|&i| (starts[i], i));
         for i in order {
+            if stop() {
+                return;
+            }
             let candidates: Vec<i64> =
                 candidates(inst, starts, &placed, i).into_iter().filter(|&x| x < starts[i]).collect();
             let fitting: Vec<i64> = {
@@ -188,25 +192,42 @@ pub(super) fn compact(inst: &Instance, starts: &mut [i64]) {
 
 /// A first plan: each task in turn (by arrival, then recipe order), at the earliest
 /// start that keeps every constraint with the tasks placed before it. Just past
-/// everything placed always fits, so every task finds a start.
-pub(super) fn greedy(inst: &Instance) -> Vec<i64> {
+/// everything placed always fits, so every task finds a start. Once `stop` says so
+/// (asked before each task: placing one takes time that grows with the day's
+/// square), the tasks left go there, one after the other, unchecked.
+pub(super) fn greedy(inst: &Instance, stop: &dyn Fn() -> bool) -> Vec<i64> {
     let n = inst.tasks.len();
     let mut starts = vec![0i64; n];
     let mut placed = vec![false; n];
+    // The latest start or end placed.
+    let mut last: Option<i64> = None;
     for i in 0..n {
-        let check = Check { inst, starts: &starts, placed: &placed, served: &[] };
-        let t = candidates(inst, &starts, &placed, i)
-            .into_iter()
-            .find(|&t| check.fits(i, t))
-            .expect("just past everything placed fits");
+        let t = if stop() {
+            let task = &inst.tasks[i];
+            let earliest = task
+                .after
+                .iter()
+                .map(|&a| starts[a] + inst.tasks[a].duration)
+                .fold(inst.orders[task.order].arrival, i64::max);
+            last.map_or(earliest, |m| m + 1).max(earliest)
+        } else {
+            let check = Check { inst, starts: &starts, placed: &placed, served: &[] };
+            candidates(inst, &starts, &placed, i)
+                .into_iter()
+                .find(|&t| check.fits(i, t))
+                .expect("just past everything placed fits")
+        };
         starts[i] = t;
         placed[i] = true;
+        let end = t + inst.tasks[i].duration;
+        last = Some(last.map_or(end, |m| m.max(end)));
     }
     starts
 }
 
-/// Whether `starts` keeps every constraint of the model on `inst`.
-pub(super) fn feasible(inst: &Instance, starts: &[i64]) -> bool {
+/// Whether `starts` keeps every constraint of the model on `inst`; `false` once
+/// `stop` says so (asked before each task).
+pub(super) fn feasible(inst: &Instance, starts: &[i64], stop: &dyn Fn() -> bool) -> bool {
     if starts.len() != inst.tasks.len() {
         return false;
     }
@@ -215,6 +236,6 @@ pub(super) fn feasible(inst: &Instance, starts: &[i64]) -> bool {
     let check = Check { inst, starts, placed: &placed, served: &served };
     inst.tasks.iter().enumerate().all(|(i, t)| {
         let ready = t.after.iter().all(|&a| starts[a] + inst.tasks[a].duration <= starts[i]);
-        ready && starts[i] >= inst.orders[t.order].arrival && check.fits(i, starts[i])
+        !stop() && ready && starts[i] >= inst.orders[t.order].arrival && check.fits(i, starts[i])
     })
 }

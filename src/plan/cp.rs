@@ -30,6 +30,7 @@ use pumpkin_core::{DefaultBrancher, Solver};
 
 use crate::clock::Cancel;
 
+use super::instance::Precedence;
 use super::{Instance, Objective};
 
 /// What the solver found: a start per task, and what it proved.
@@ -61,6 +62,8 @@ struct Model {
     solver: Solver,
     starts: Vec<DomainId>,
     objective: DomainId,
+    /// The pairs it relates one by one ([`Instance::pairs`] counts them before).
+    pairs: u64,
 }
 
 type Var = AffineView<DomainId>;
@@ -78,16 +81,42 @@ fn le(terms: Vec<Var>, rhs: i64, tag: ConstraintTag) -> impl pumpkin_core::const
     cons::less_than_or_equals(terms, rhs as i32, tag)
 }
 
-fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) -> Model {
+/// How many pairs (see [`Instance::pairs`]) the model is built by between looks at
+/// whether to stop: some milliseconds' work.
+const PAIRS_BETWEEN_LOOKS: u64 = 1_024;
+
+/// The model of `inst`, its objective between `lower` and `upper`; `None` as soon
+/// as `stop` says so (it is asked every [`PAIRS_BETWEEN_LOOKS`] pairs: a model
+/// takes seconds to build when the day is large).
+fn build(
+    inst: &Instance,
+    objective: Objective,
+    lower: i64,
+    upper: Option<i64>,
+    stop: &dyn Fn() -> bool,
+) -> Option<Model> {
+    let mut built = 0u64;
+    let look = |built: &mut u64| {
+        *built += 1;
+        *built % PAIRS_BETWEEN_LOOKS == 0 && stop()
+    };
+    if stop() {
+        return None;
+    }
     let mut solver = Solver::default();
     let tag = solver.new_constraint_tag();
     let horizon = inst.horizon();
+    // Each step from its head (its earliest start) to the horizon less its work and
+    // the work after it in its order (its tail): bounds the constraints imply, given
+    // at once so that the solver does not work them out one step of a chain at a
+    // time (on a chain of `n` steps, some `n²` changes of bounds).
+    let (head, tail) = inst.heads_and_tails();
     let starts: Vec<DomainId> = inst
         .tasks
         .iter()
-        .map(|t| {
-            let a = inst.orders[t.order].arrival;
-            solver.new_bounded_integer(a as i32, (horizon - t.duration).max(a) as i32)
+        .enumerate()
+        .map(|(i, t)| {
+            solver.new_bounded_integer(head[i] as i32, (horizon - t.duration - tail[i]).max(head[i]) as i32)
         })
         .collect();
     let p = |d: DomainId| d.scaled(1);
@@ -123,15 +152,18 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
             .collect();
         cumulative(&mut solver, &users, cap);
     }
-    // When each order is served: after each of its steps.
+    // When each order is served: after each of its steps and the work after it (its
+    // tail, which the `after` constraints imply: said here, a tighter objective
+    // reaches every step of a chain at once, not one step at a time).
     let served: Vec<DomainId> = inst
         .orders
         .iter()
         .map(|o| {
             let c = solver.new_bounded_integer(o.arrival as i32, horizon as i32);
-            let range = o.first_task..o.first_task + o.tasks;
-            for (t, &s) in inst.tasks[range.clone()].iter().zip(&starts[range]) {
-                solver.add_constraint(le(vec![p(s), n(c)], -t.duration, tag)).post();
+            for i in o.first_task..o.first_task + o.tasks {
+                solver
+                    .add_constraint(le(vec![p(starts[i]), n(c)], -(inst.tasks[i].duration + tail[i]), tag))
+                    .post();
             }
             c
         })
@@ -139,7 +171,7 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
     // The event loop's rule: the moments the loop must run need a free cook. A
     // hands-on step of the same order that comes before or after the moment's step
     // (or, for an order served, any of its own) never covers it.
-    let ancestors = inst.ancestors();
+    let before = Precedence::of(inst);
     let mut moments: Vec<(DomainId, Moment)> = Vec::new();
     for (u, t) in inst.tasks.iter().enumerate() {
         if !t.hands_on || t.duration == 0 {
@@ -149,8 +181,7 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
     moments.extend(served.iter().enumerate().map(|(o, &c)| (c, Moment::Served(o))));
     let related = |m: Moment, h: usize| match m {
         Moment::Start(u) => {
-            inst.tasks[h].order == inst.tasks[u].order
-                && (ancestors[u].binary_search(&h).is_ok() || ancestors[h].binary_search(&u).is_ok())
+            inst.tasks[h].order == inst.tasks[u].order && (before.is_before(h, u) || before.is_before(u, h))
         }
         Moment::Served(o) => inst.tasks[h].order == o,
     };
@@ -160,6 +191,9 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
             for &h in &hands_on {
                 if related(m, h) {
                     continue;
+                }
+                if look(&mut built) {
+                    return None;
                 }
                 let (sh, d) = (starts[h], inst.tasks[h].duration);
                 // before: t ≤ s_h; after: t ≥ s_h + d_h; else h covers t.
@@ -201,6 +235,9 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
         }
         let mut holding = Vec::new();
         for j in users {
+            if look(&mut built) {
+                return None;
+            }
             let (sj, d) = (starts[j], inst.tasks[j].duration);
             // At the same instant, the steps that take no cook time start in order
             // (and before the hands-on ones): `j` holds its unit first only if it
@@ -239,7 +276,7 @@ fn build(inst: &Instance, objective: Objective, lower: i64, upper: Option<i64>) 
             solver.add_constraint(cons::equals(terms, arrivals as i32, tag)).post();
         }
     }
-    Model { solver, starts, objective: obj }
+    Some(Model { solver, starts, objective: obj, pairs: built })
 }
 
 /// Solves `inst` for `objective` within `limit`, starting from the plan `warm`
@@ -255,6 +292,10 @@ pub(super) fn solve(
     limit: Duration,
     cancel: &Cancel,
 ) -> Found {
+    // The warm start meets the lower bound: it is optimal, nothing to search.
+    if warm_value <= lower {
+        return Found { starts: warm.to_vec(), bound: lower };
+    }
     let started = Instant::now();
     // A limit past what an instant can hold (`Duration::MAX`: no limit) is a century.
     let after =
@@ -262,7 +303,13 @@ pub(super) fn solve(
     let hard = after(limit);
     let found = Rc::new(Cell::new(false));
     let mut first = Limit { soft: after(limit.mul_f64(0.6)), hard, found: found.clone(), cancel };
-    let model = build(inst, objective, lower, Some(warm_value));
+    let stop = || cancel.is_cancelled() || Instant::now() >= hard;
+    // Stopped while the model is built: the warm start is the plan, and the simple
+    // bounds its bound.
+    let Some(model) = build(inst, objective, lower, Some(warm_value), &stop) else {
+        return Found { starts: warm.to_vec(), bound: lower };
+    };
+    debug_assert_eq!(model.pairs, inst.pairs(), "Instance::pairs counts the model's pairs");
     let mut solver = model.solver;
     let values: Vec<i32> = warm.iter().map(|&s| s as i32).collect();
     // The warm start, then the steps by earliest possible start, each as early as
@@ -296,10 +343,14 @@ pub(super) fn solve(
         // start is the plan, and the simple bounds its bound.
         OptimisationResult::Unknown | OptimisationResult::Unsatisfiable => (warm.to_vec(), warm_value),
     };
-    if value <= lower || Instant::now() >= hard || cancel.is_cancelled() {
+    if value <= lower || stop() {
         return Found { starts, bound: lower };
     }
-    let model2 = build(inst, objective, lower, Some(value - 1));
+    // The first model's memory back before the second is built.
+    drop((solver, brancher, resolver, model.starts));
+    let Some(model2) = build(inst, objective, lower, Some(value - 1), &stop) else {
+        return Found { starts, bound: lower };
+    };
     let mut solver2 = model2.solver;
     let mut brancher = solver2.default_brancher();
     let mut resolver = ResolutionResolver::default();
@@ -325,5 +376,74 @@ pub(super) fn solve(
             let bound = i64::from(solver2.lower_bound(&model2.objective)).min(value);
             Found { starts, bound: bound.max(lower) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::builtin;
+    use crate::model::Scenario;
+
+    fn load(toml: &str) -> Scenario {
+        crate::scenario::load_str("t", toml).unwrap_or_else(|e| panic!("{}", e.render()))
+    }
+
+    /// `n` orders of bread for `cooks` cooks, one every minute: steps of no duration
+    /// (hands-on, and on equipment), and parallel branches.
+    fn bread(cooks: u32, n: u32) -> Instance {
+        let toml = format!(
+            "[kitchen]\ncooks = {cooks}\nequipment = {{ oven = 2, scale = 1 }}\n[recipes.bread]\nsteps = [\
+             {{ name = \"weigh\", kind = \"unattended\", duration = 0, uses = \"scale\" }}, \
+             {{ name = \"knead\", kind = \"hands-on\", duration = 2 }}, \
+             {{ name = \"shape\", kind = \"hands-on\", duration = 0 }}, \
+             {{ name = \"proof\", kind = \"unattended\", duration = 3, uses = \"scale\" }}, \
+             {{ name = \"glaze\", kind = \"hands-on\", duration = 1, after = [] }}, \
+             {{ name = \"bake\", kind = \"unattended\", duration = 4, uses = \"oven\", after = [\"proof\", \"glaze\"] }}]\n\
+             [menu]\nbread = \"bread\"\n[customers]\ngenerate = {{ count = {n}, interarrival = 1 }}\n"
+        );
+        Instance::new(&load(&toml), Some(1)).unwrap()
+    }
+
+    /// Days of every kind of pair: one cook and several, a kitchen with more cooks
+    /// than hands-on steps, and the built-in scenarios.
+    fn days() -> Vec<(String, Instance)> {
+        let mut days: Vec<(String, Instance)> = [(1, 12), (2, 12), (3, 7), (40, 5)]
+            .map(|(c, n)| (format!("bread, {c} cooks"), bread(c, n)))
+            .into();
+        for b in builtin::BUILTINS {
+            if let Ok(inst) = Instance::new(&b.load().unwrap(), Some(1)) {
+                days.push((b.name.to_string(), inst));
+            }
+        }
+        days
+    }
+
+    #[test]
+    fn the_model_has_the_pairs_counted_before_it_is_built() {
+        for (name, inst) in days() {
+            for objective in Objective::ALL {
+                let model = build(&inst, objective, 0, None, &|| false).unwrap();
+                assert_eq!(model.pairs, inst.pairs(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_build_stops_when_told() {
+        let inst = bread(2, 40);
+        assert!(inst.pairs() > 3 * PAIRS_BETWEEN_LOOKS, "{}", inst.pairs());
+        // Told at once: nothing is built.
+        assert!(build(&inst, Objective::Makespan, 0, None, &|| true).is_none());
+        // Asked every so many pairs, and stopped the first time it is told.
+        let asked = Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            asked.get() == 3
+        };
+        assert!(build(&inst, Objective::Makespan, 0, None, &stop).is_none());
+        assert_eq!(asked.get(), 3);
     }
 }

@@ -7,9 +7,18 @@ use crate::time::Ticks;
 
 use super::Error;
 
-/// The most steps a plan takes on: beyond, a constraint model of every pair of
-/// steps would not fit in memory, let alone be solved.
-pub const MAX_STEPS: usize = 5_000;
+/// The most steps a plan takes on. The constraint model's size is bounded by
+/// [`MAX_PAIRS`]; this bounds the rest of the work, which grows faster than the
+/// day: the first plan, placed by hand, tries each step against those placed
+/// before it (2,000 steps on one oven: some 12 s on a 2-core machine).
+pub const MAX_STEPS: usize = 2_000;
+
+/// The most pairs ([`Instance::pairs`]) the constraint model takes on. Each has
+/// literals and constraints of its own, about 4 KB of the solver's memory, and the
+/// search adds as much again and more as it learns: on days of this size the
+/// planner peaked under 2 GB after a minute's search (docs/plan.md, "How big a
+/// day").
+pub const MAX_PAIRS: u64 = 150_000;
 
 /// The largest horizon, in units of the resolution, the solver counts to (its
 /// integers are 32 bits; the objective sums every order's time).
@@ -92,7 +101,76 @@ impl Instance {
             }
             orders.push(order.clone());
         }
-        Ok(Instance::from_orders(sc, &orders))
+        let inst = Instance::from_orders(sc, &orders);
+        inst.check_size()?;
+        Ok(inst)
+    }
+
+    /// Refuses a day too big to plan: more than [`MAX_STEPS`] steps, or a
+    /// constraint model of more than [`MAX_PAIRS`] pairs. Cheap: it counts, and
+    /// builds nothing of the model.
+    pub fn check_size(&self) -> Result<(), Error> {
+        if self.tasks.len() > MAX_STEPS {
+            return Err(Error::TooBig { steps: self.tasks.len(), max: MAX_STEPS });
+        }
+        let pairs = self.pairs();
+        if pairs > MAX_PAIRS {
+            return Err(Error::ModelTooBig {
+                pairs,
+                max: MAX_PAIRS,
+                orders: self.orders.len(),
+                steps: self.tasks.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// How many pairs of steps the constraint model relates one by one, each with
+    /// literals and constraints of its own: what makes its size grow with the square
+    /// of the day's. They are:
+    ///
+    /// * for the event loop's rule, each moment the loop must run (the start of an
+    ///   unattended step or of a hands-on step of no duration, an order served)
+    ///   with each hands-on step that could be in progress then: every hands-on
+    ///   step that lasts, except those its own order's `after` puts before or after
+    ///   it (for an order served, its own steps); none when the kitchen has more
+    ///   cooks than such steps;
+    /// * each step of no duration that uses equipment with each step that holds a
+    ///   unit of it for some time (none when there are fewer of those than units).
+    ///
+    /// About (moments) × (hands-on steps): a day of `n` orders, each with `m`
+    /// moments and `h` hands-on steps, has about `m·h·n²` pairs.
+    pub fn pairs(&self) -> u64 {
+        let busy = |t: &Task| t.hands_on && t.duration > 0;
+        let hands_on = self.tasks.iter().filter(|t| busy(t)).count() as u64;
+        let mut pairs = 0u64;
+        if hands_on >= u64::from(self.cooks) {
+            let moments = self.tasks.len() as u64 - hands_on + self.orders.len() as u64;
+            // Less the related pairs: the moments' own order's hands-on steps that
+            // come before or after them, and each order's own for its serving.
+            let before = Precedence::of(self);
+            let mut related = 0u64;
+            for o in &self.orders {
+                let range = o.first_task..o.first_task + o.tasks;
+                related += self.tasks[range.clone()].iter().filter(|t| busy(t)).count() as u64;
+                for b in range {
+                    for a in before.before(b) {
+                        // Never both: a moment is not a hands-on step that lasts.
+                        related += u64::from(busy(&self.tasks[a]) != busy(&self.tasks[b]));
+                    }
+                }
+            }
+            pairs += moments * hands_on - related;
+        }
+        for (e, &cap) in self.capacity.iter().enumerate() {
+            let uses = |t: &&Task| t.uses == Some(e as EquipIx);
+            let lasting = self.tasks.iter().filter(uses).filter(|t| t.duration > 0).count() as u64;
+            let instant = self.tasks.iter().filter(uses).filter(|t| t.duration == 0).count() as u64;
+            if lasting >= u64::from(cap) {
+                pairs += instant * lasting;
+            }
+        }
+        pairs
     }
 
     /// The day made of `orders` (as [`OrderSource`] draws them) in `sc`'s kitchen.
@@ -170,7 +248,7 @@ impl Instance {
     /// Whether a plan starting each task at `starts` (in units) keeps every rule of
     /// the model: arrivals, `after`, cooks, equipment and the event loop's.
     pub fn admits(&self, starts: &[i64]) -> bool {
-        super::compact::feasible(self, starts)
+        super::compact::feasible(self, starts, &|| false)
     }
 
     /// The latest instant any plan needs: every step one after the other, after the
@@ -238,4 +316,57 @@ impl Instance {
 
 fn gcd(a: Ticks, b: Ticks) -> Ticks {
     if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Which steps come before which, directly or not, order by order (`after` only
+/// names earlier steps of the recipe): a row of bits per task over its order's
+/// tasks. A fraction of the memory of [`Instance::ancestors`] on a long recipe.
+pub(super) struct Precedence {
+    /// Each task's row: its first word in `bits`.
+    row: Vec<usize>,
+    /// Each task's order's first task.
+    first: Vec<usize>,
+    bits: Vec<u64>,
+}
+
+impl Precedence {
+    pub(super) fn of(inst: &Instance) -> Precedence {
+        let n = inst.tasks.len();
+        let (mut row, mut first, mut bits) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
+        for o in &inst.orders {
+            let words = o.tasks.div_ceil(64);
+            for i in o.first_task..o.first_task + o.tasks {
+                let at = bits.len();
+                bits.resize(at + words, 0);
+                for &a in &inst.tasks[i].after {
+                    let k = a - o.first_task;
+                    bits[at + k / 64] |= 1u64 << (k % 64);
+                    let from = row[a];
+                    for w in 0..words {
+                        let above = bits[from + w];
+                        bits[at + w] |= above;
+                    }
+                }
+                row.push(at);
+                first.push(o.first_task);
+            }
+        }
+        Precedence { row, first, bits }
+    }
+
+    /// Whether task `a` comes before task `b` (both of the same order or not).
+    pub(super) fn is_before(&self, a: usize, b: usize) -> bool {
+        let (first, last) = (self.first[b], self.row.get(b + 1).copied().unwrap_or(self.bits.len()));
+        let Some(k) = a.checked_sub(first) else { return false };
+        let w = self.row[b] + k / 64;
+        w < last && self.bits[w] & (1u64 << (k % 64)) != 0
+    }
+
+    /// The tasks that come before task `b`, in order.
+    pub(super) fn before(&self, b: usize) -> impl Iterator<Item = usize> + '_ {
+        let (first, last) = (self.first[b], self.row.get(b + 1).copied().unwrap_or(self.bits.len()));
+        self.bits[self.row[b]..last].iter().enumerate().flat_map(move |(w, &word)| {
+            (0..64).filter(move |k| word & (1u64 << k) != 0).map(move |k| first + w * 64 + k)
+        })
+    }
 }

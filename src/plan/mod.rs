@@ -98,7 +98,7 @@ pub use advice::advice;
 pub use bounds::Bounds;
 pub use error::Error;
 pub use follow::{follow, patient};
-pub use instance::{Instance, MAX_STEPS, OrderInfo, Task};
+pub use instance::{Instance, MAX_PAIRS, MAX_STEPS, OrderInfo, Task};
 pub use schedule::{Plan, PlannedOrder, PlannedStep, Status};
 pub use trace::trace;
 
@@ -145,13 +145,17 @@ impl Objective {
 pub struct PlanOptions {
     /// What to minimise.
     pub objective: Objective,
-    /// How long the solver may search (more than zero); the default is 5 s.
+    /// How long the solver may build its model and search (more than zero); the
+    /// default is 5 s. A model not built in time leaves the first plan, placed by
+    /// hand (or the best of the hints, see [`solve_instance`]).
     pub time_limit: Duration,
     /// The seed the day is drawn from: required for generated customers; `None`
     /// for listed ones uses the scenario's.
     pub seed: Option<u64>,
-    /// Once cancelled, the search stops and [`solve`] returns the best plan so far
-    /// (at worst the first, placed by hand). [`crate::ops::plan`] first runs the
+    /// Once cancelled, the search stops (or the building of its model, or the
+    /// placing of the first plan by hand, within milliseconds) and [`solve`]
+    /// returns the best plan so far: at worst the first, placed by hand, the steps
+    /// it had not placed yet put one after the other at the end. [`crate::ops::plan`] first runs the
     /// policies to compare the plan with: cancelled during those runs, it returns
     /// [`Error::Cancelled`](crate::ops::Error::Cancelled) instead.
     pub cancel: Cancel,
@@ -169,7 +173,10 @@ impl Default for PlanOptions {
 }
 
 /// The best plan for `sc`'s day (see the module doc) within the time limit, with
-/// its lower bound. `Duration::MAX` is no limit.
+/// its lower bound. `Duration::MAX` is no limit. A day too big to plan is refused
+/// before anything of its model is built: more than [`MAX_STEPS`] steps
+/// ([`Error::TooBig`]) or [`MAX_PAIRS`] pairs ([`Error::ModelTooBig`], see
+/// [`Instance::pairs`]).
 ///
 /// # Panics
 ///
@@ -185,7 +192,8 @@ pub fn solve(sc: &Scenario, opts: &PlanOptions) -> Result<Plan, Error> {
 /// starting from the best of `hints` that keeps every constraint (each a start per
 /// task of `inst`, in units: say, the engine's run of the same day, see
 /// [`Instance::starts_of`]) and the plan placed by hand. The answer is never worse
-/// than any of them.
+/// than any of them, unless cancelled before they are checked. Refuses a day too
+/// big to plan, as [`solve`] does.
 pub fn solve_instance(
     sc: &Scenario,
     inst: &Instance,
@@ -196,6 +204,7 @@ pub fn solve_instance(
     if opts.time_limit.is_zero() {
         return Err(Error::TimeLimit);
     }
+    inst.check_size()?;
     for t in &inst.tasks {
         if let Some(e) = t.uses {
             if inst.capacity[e as usize] == 0 {
@@ -207,8 +216,10 @@ pub fn solve_instance(
         }
     }
     let simple = Bounds::of(inst, opts.objective);
-    let greedy = compact::greedy(inst);
-    let feasible = hints.iter().filter(|h| compact::feasible(inst, h));
+    // Placing a plan by hand, checking one, and the search all stop once cancelled.
+    let cancelled = || opts.cancel.is_cancelled();
+    let greedy = compact::greedy(inst, &cancelled);
+    let feasible = hints.iter().filter(|h| compact::feasible(inst, h, &cancelled));
     let (warm_value, warm) = std::iter::once(&greedy)
         .chain(feasible)
         .map(|s| (objective_of(inst, s, opts.objective), s.clone()))
@@ -217,7 +228,7 @@ pub fn solve_instance(
     let found =
         cp::solve(inst, opts.objective, simple.best(), (&warm, warm_value), opts.time_limit, &opts.cancel);
     let mut starts = found.starts;
-    compact::compact(inst, &mut starts);
+    compact::compact(inst, &mut starts, &cancelled);
     let mut plan = schedule::build(sc, inst, &starts, opts.objective, seed);
     let res = inst.resolution;
     let bound = found.bound.max(simple.best()) as u64 * res;

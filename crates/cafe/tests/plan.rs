@@ -28,6 +28,51 @@ fn bad_input_is_refused_with_exit_2() {
     refused(&["plan", path.to_str().unwrap()], "broken.toml:");
 }
 
+/// A day of `n` orders of bread, one every hour, for one cook: each a knead
+/// (hands-on) then a proof (unattended), so `2·n·(n − 1)` pairs in the model.
+fn bread_day(dir: &std::path::Path, n: u64) -> String {
+    let path = dir.join(format!("bread{n}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "[kitchen]\ncooks = 1\n[recipes.bread]\nsteps = [{{ name = \"knead\", kind = \"hands-on\", duration = 10 }}, \
+             {{ name = \"proof\", kind = \"unattended\", duration = 20 }}]\n[menu]\nbread = \"bread\"\n\
+             [customers]\ngenerate = {{ count = {n}, interarrival = 60 }}\n"
+        ),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_day_too_big_to_plan_is_refused_with_exit_2() {
+    use async_cafe::plan::{MAX_PAIRS, MAX_STEPS};
+    use async_cafe::time::thousands;
+    let dir = tempfile::tempdir().unwrap();
+    let n = (1..).take_while(|&n: &u64| 2 * n * (n - 1) <= MAX_PAIRS).last().unwrap() + 1;
+    let path = bread_day(dir.path(), n);
+    let says = format!(
+        "error: the day is too big to plan: for its {n} orders ({} steps), the model has {} pairs",
+        2 * n,
+        thousands(2 * n * (n - 1))
+    );
+    refused(&["plan", &path, "--seed", "1"], &says);
+    refused(
+        &["plan", &path, "--seed", "1"],
+        &format!("more than the {} the planner takes on", thousands(MAX_PAIRS)),
+    );
+    // The JSON and the report are refused alike, the report's file left unwritten.
+    let report = dir.path().join("plan.html");
+    refused(&["plan", &path, "--seed", "1", "--format", "json", "--report", report.to_str().unwrap()], &says);
+    assert!(!report.exists());
+    // More steps than the planner takes on.
+    let path = bread_day(dir.path(), MAX_STEPS as u64 / 2 + 1);
+    refused(
+        &["plan", &path, "--seed", "1"],
+        &format!("the day has more than {} steps", thousands(MAX_STEPS as u64)),
+    );
+}
+
 #[test]
 fn the_json_is_the_plan() {
     let o = cafe(&["plan", "bakery", "--format", "json"]);
