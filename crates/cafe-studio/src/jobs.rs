@@ -116,8 +116,20 @@ impl Default for Live {
     }
 }
 
-/// Work under way (sweeps, live runs), by its id in the history.
-pub struct Registry<T>(Arc<Mutex<HashMap<i64, Arc<T>>>>);
+/// Work under way (sweeps, live runs), by its id in the history, and the few that
+/// ended last ([`ENDED_KEPT`]), so that a page that asks for a live run's events
+/// just after it ended (a run that fails at once) still gets them, and its end
+/// ([`Registry::recent`]).
+pub struct Registry<T>(Arc<Mutex<Works<T>>>);
+
+/// How many ended pieces of work a [`Registry`] keeps, the latest.
+pub const ENDED_KEPT: usize = 4;
+
+struct Works<T> {
+    under_way: HashMap<i64, Arc<T>>,
+    /// The latest to end, oldest first.
+    ended: std::collections::VecDeque<(i64, Arc<T>)>,
+}
 
 /// The sweeps under way.
 pub type Jobs = Registry<Job>;
@@ -133,39 +145,53 @@ impl<T> Clone for Registry<T> {
 
 impl<T> Default for Registry<T> {
     fn default() -> Self {
-        Registry(Arc::default())
+        Registry(Arc::new(Mutex::new(Works { under_way: HashMap::new(), ended: Default::default() })))
     }
 }
 
 impl<T> Registry<T> {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<T>>> {
+    fn works(&self) -> std::sync::MutexGuard<'_, Works<T>> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// How many are under way.
     pub fn len(&self) -> usize {
-        self.map().len()
+        self.works().under_way.len()
     }
 
     /// Registers `work` as `id`.
     pub fn add(&self, id: i64, work: T) -> Arc<T> {
         let work = Arc::new(work);
-        self.map().insert(id, work.clone());
+        self.works().under_way.insert(id, work.clone());
         work
     }
 
     /// Work `id`, while it is under way.
     pub fn get(&self, id: i64) -> Option<Arc<T>> {
-        self.map().get(&id).cloned()
+        self.works().under_way.get(&id).cloned()
     }
 
-    /// Forgets work `id` (it ended: the history has it).
+    /// Work `id`, while it is under way or among the last [`ENDED_KEPT`] to end.
+    pub fn recent(&self, id: i64) -> Option<Arc<T>> {
+        let works = self.works();
+        let ended = || works.ended.iter().find(|(e, _)| *e == id).map(|(_, w)| w.clone());
+        works.under_way.get(&id).cloned().or_else(ended)
+    }
+
+    /// Work `id` ended (the history has it): no longer under way, kept among the
+    /// last [`ENDED_KEPT`] to end.
     pub fn remove(&self, id: i64) {
-        self.map().remove(&id);
+        let mut works = self.works();
+        if let Some(work) = works.under_way.remove(&id) {
+            if works.ended.len() == ENDED_KEPT {
+                works.ended.pop_front();
+            }
+            works.ended.push_back((id, work));
+        }
     }
 
     /// Every piece of work under way.
     pub fn all(&self) -> Vec<Arc<T>> {
-        self.map().values().cloned().collect()
+        self.works().under_way.values().cloned().collect()
     }
 }

@@ -237,8 +237,10 @@ pub async fn events(
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let id = super::id(&id)?;
+    // A run that ended a moment ago (one that failed at once) still sends its
+    // messages and its end.
     let live =
-        state.0.live.get(id).ok_or_else(|| ApiError::not_found(format!("no live run {id} under way")))?;
+        state.0.live.recent(id).ok_or_else(|| ApiError::not_found(format!("no live run {id} under way")))?;
     let rx = live.written.subscribe();
     // Every message from the first, as they come, then `end` with the status.
     type Queue = std::collections::VecDeque<(&'static str, String)>;
