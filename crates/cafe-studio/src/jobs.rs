@@ -145,7 +145,10 @@ impl<T> Clone for Registry<T> {
 
 impl<T> Default for Registry<T> {
     fn default() -> Self {
-        Registry(Arc::new(Mutex::new(Works { under_way: HashMap::new(), ended: Default::default() })))
+        Registry(Arc::new(Mutex::new(Works {
+            under_way: HashMap::new(),
+            ended: std::collections::VecDeque::default(),
+        })))
     }
 }
 
