@@ -126,16 +126,21 @@ impl Check<'_> {
     }
 }
 
+/// The earliest task `i` can start: its order's arrival, and the ends of the steps
+/// it comes after (as placed in `starts`).
+fn earliest(inst: &Instance, starts: &[i64], i: usize) -> i64 {
+    let task = &inst.tasks[i];
+    task.after
+        .iter()
+        .map(|&a| starts[a] + inst.tasks[a].duration)
+        .fold(inst.orders[task.order].arrival, i64::max)
+}
+
 /// The starts worth trying for task `i`, in order: from its earliest (its arrival,
 /// the ends of the steps it comes after), each start and end of a placed task, and
 /// just past all of them.
 fn candidates(inst: &Instance, starts: &[i64], placed: &[bool], i: usize) -> Vec<i64> {
-    let task = &inst.tasks[i];
-    let earliest = task
-        .after
-        .iter()
-        .map(|&a| starts[a] + inst.tasks[a].duration)
-        .fold(inst.orders[task.order].arrival, i64::max);
+    let earliest = earliest(inst, starts, i);
     let placed_times = (0..inst.tasks.len())
         .filter(|&j| placed[j] && j != i)
         .flat_map(|j| [starts[j], starts[j] + inst.tasks[j].duration]);
@@ -203,12 +208,7 @@ pub(super) fn greedy(inst: &Instance, stop: &dyn Fn() -> bool) -> Vec<i64> {
     let mut last: Option<i64> = None;
     for i in 0..n {
         let t = if stop() {
-            let task = &inst.tasks[i];
-            let earliest = task
-                .after
-                .iter()
-                .map(|&a| starts[a] + inst.tasks[a].duration)
-                .fold(inst.orders[task.order].arrival, i64::max);
+            let earliest = earliest(inst, &starts, i);
             last.map_or(earliest, |m| m + 1).max(earliest)
         } else {
             let check = Check { inst, starts: &starts, placed: &placed, served: &[] };
