@@ -5,19 +5,18 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::clock::Cancellable;
-use crate::engine::{self, VirtualClock};
 use crate::model::Scenario;
 use crate::replicate::{Replicated, map, seeds};
 use crate::sweep::{RequestError, check_size};
-use crate::view::stats::{Stats, StatsView};
+use crate::view::stats::Stats;
 
+use super::batch::Once;
 use super::{Batch, Error, RunOverran};
 
 /// Runs `sc` `batch.replications` times in `batch.mode` on the virtual clock,
 /// replication `i` with seed [`seeds`]`(base, replications)[i]` (`base`:
 /// [`Batch::seed_for`]), on `batch.threads` workers, each with statistics that
-/// leave out `batch.warmup` ([`StatsView::with_warmup`]), and summarises them.
+/// leave out `batch.warmup` ([`StatsView::with_warmup`](crate::view::stats::StatsView::with_warmup)), and summarises them.
 ///
 /// Once `batch.cancel` is cancelled, a replication under way stops at its next
 /// step and none starts: the replications that finished are summarised
@@ -41,7 +40,9 @@ use super::{Batch, Error, RunOverran};
 /// all) than a sweep may have ([`check_size`]); [`Error::Cancelled`] when none
 /// finished; [`Error::Overran`] for the first replication (in seed order) whose
 /// clock would pass the longest time a run can count ([`engine::Overrun`]): its
-/// statistics would describe only part of a run.
+/// statistics would describe only part of a run; [`Error::TooManyCustomers`] for
+/// the first replication (in seed order) that let in more than
+/// [`Batch::max_customers`].
 ///
 /// A replication in which the warm-up leaves nothing to measure (it ended before
 /// the warm-up did, or no customer came after it) has statistics of zeros, and so
@@ -49,45 +50,6 @@ use super::{Batch, Error, RunOverran};
 /// with [`Replicated::runs`] says which (the command and the Python package refuse
 /// such replications with it).
 pub fn replicate(sc: &Scenario, batch: &Batch<'_>) -> Result<Replicated, Error> {
-    replicate_within(sc, batch, None)
-}
-
-impl Batch<'_> {
-    /// [`replicate`], each replication bounded to `max_customers` customers as
-    /// [`Want::max_customers`](super::Want::max_customers) bounds a run: counted as
-    /// it runs, whatever the scenario's expected count says (a heavy-tailed
-    /// interarrival time can let in far more than its mean suggests). Once a
-    /// replication lets in one more, it stops and no further replication starts.
-    /// For a caller that cannot afford a run of any size (a server); the results of
-    /// replications within the bound are [`replicate`]'s, bit for bit.
-    ///
-    /// ```
-    /// use async_cafe::{builtin, ops};
-    ///
-    /// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
-    /// let batch = ops::Batch { replications: 4, ..Default::default() };
-    /// // Every replication serves its 10 customers: within a bound of 10.
-    /// let rep = batch.replicate_bounded(&shop, 10).unwrap();
-    /// assert_eq!(rep, ops::replicate(&shop, &batch).unwrap());
-    /// let too_many = batch.replicate_bounded(&shop, 9).unwrap_err();
-    /// assert!(matches!(too_many, ops::Error::TooManyCustomers(t) if t.most == 9));
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`replicate`]'s, and [`Error::TooManyCustomers`] for the first replication
-    /// (in seed order) that let in more than `max_customers`.
-    pub fn replicate_bounded(&self, sc: &Scenario, max_customers: u64) -> Result<Replicated, Error> {
-        replicate_within(sc, self, Some(max_customers))
-    }
-}
-
-/// [`replicate`], each replication bounded to `max_customers` if given.
-fn replicate_within(
-    sc: &Scenario,
-    batch: &Batch<'_>,
-    max_customers: Option<u64>,
-) -> Result<Replicated, Error> {
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
@@ -96,38 +58,23 @@ fn replicate_within(
     let start = Instant::now();
     let base = batch.seed_for(sc);
     let seeds = seeds(base, batch.replications);
-    let warmup = crate::time::ticks(batch.warmup);
     let (done, total) = (AtomicUsize::new(0), seeds.len());
-    // A replication let in too many customers: no further one starts.
-    let too_many = AtomicBool::new(false);
+    // A replication failed (let in too many customers): no further one starts.
+    let failed = AtomicBool::new(false);
     let runs = map(&seeds, batch.threads, |s| {
-        if batch.cancel.is_cancelled() || too_many.load(Ordering::Relaxed) {
+        if batch.cancel.is_cancelled() || failed.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let stats = match max_customers {
-            None => {
-                let mut view = StatsView::with_warmup(sc, warmup);
-                let mut clock = Cancellable { inner: VirtualClock, cancel: &batch.cancel };
-                let outcome = engine::run(sc, batch.mode, s, &mut clock, &mut view);
-                if let Some(overrun) = outcome.overrun {
-                    return Err(Error::Overran(RunOverran { message: overrun.message(sc), overrun }));
-                }
-                if !outcome.finished {
-                    return Ok(None);
-                }
-                view.finish()
+        let stats = match batch.run_once(sc, s, &batch.cancel) {
+            Ok(Once::Ran(stats)) => stats,
+            Ok(Once::Stopped) => return Ok(None),
+            Ok(Once::Overran(overrun)) => {
+                return Err(Error::Overran(RunOverran { message: overrun.message(sc), overrun }));
             }
-            Some(most) => match batch.bounded_run(sc, s, &batch.cancel, most) {
-                Ok(ran) if ran.outcome.finished => ran.stats.expect("the statistics were asked for"),
-                Ok(_) => return Ok(None),
-                Err(e) => {
-                    let e = Error::from(e);
-                    if matches!(e, Error::TooManyCustomers(_)) {
-                        too_many.store(true, Ordering::Relaxed);
-                    }
-                    return Err(e);
-                }
-            },
+            Err(e) => {
+                failed.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
         };
         batch.report(done.fetch_add(1, Ordering::Relaxed) + 1, total, start.elapsed());
         Ok(Some(stats))

@@ -524,12 +524,12 @@ type AnyViews<'s, 'w> = Views<
 /// Stops a run at its next step once it is cancelled, a write has failed (there is
 /// no point going on when the output is gone: `cafe run ... | head -1`), or it has
 /// let in too many customers ([`Want::max_customers`]).
-struct Watched<'a, C: Clock + ?Sized> {
-    inner: &'a mut C,
-    cancel: &'a Cancel,
-    failed: &'a Cell<bool>,
+pub(super) struct Watched<'a, C: Clock + ?Sized> {
+    pub(super) inner: &'a mut C,
+    pub(super) cancel: &'a Cancel,
+    pub(super) failed: &'a Cell<bool>,
     /// When one customer more than [`Want::max_customers`] came in.
-    over: &'a Cell<Option<Ticks>>,
+    pub(super) over: &'a Cell<Option<Ticks>>,
 }
 
 impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
@@ -550,12 +550,12 @@ impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
 /// What a run feeds besides its views, on the general path: the caller's watcher
 /// ([`run_watched`]), and the count of customers let in against
 /// [`Want::max_customers`].
-struct Extra<'a, 'e, V> {
-    views: V,
-    watch: Option<&'a mut (dyn Sink + 'e)>,
-    most: Option<u64>,
-    admitted: u64,
-    over: &'a Cell<Option<Ticks>>,
+pub(super) struct Extra<'a, 'e, V> {
+    pub(super) views: V,
+    pub(super) watch: Option<&'a mut (dyn Sink + 'e)>,
+    pub(super) most: Option<u64>,
+    pub(super) admitted: u64,
+    pub(super) over: &'a Cell<Option<Ticks>>,
 }
 
 impl<V: Sink> Sink for Extra<'_, '_, V> {

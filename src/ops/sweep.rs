@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::clock::Cancel;
-use crate::engine::{self, VirtualClock};
-use crate::model::{Mode, Scenario};
+use crate::engine;
+use crate::model::Scenario;
 use crate::replicate::{self, Estimate, Replicated};
 use crate::sweep::{RequestError, Row, Sweep, Vary, apply, cost, grid, metrics};
-use crate::time::Ticks;
 use crate::view::stats::{Stats, StatsView};
 
+use super::batch::Once;
 use super::{Batch, Error, RunOverran};
 
 /// Runs every configuration of `varies` (in [`grid`] order) `batch.replications`
@@ -49,50 +49,9 @@ use super::{Batch, Error, RunOverran};
 /// finish ([`check_size`](crate::sweep::check_size)); [`Error::Overran`] for the first
 /// run (in grid order) whose clock would pass the longest time a run can count
 /// (its message names the configuration): its configuration's statistics would
-/// describe only part of a run.
+/// describe only part of a run; [`Error::TooManyCustomers`] for the first run (in
+/// job order) that let in more than [`Batch::max_customers`].
 pub fn sweep(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>) -> Result<Sweep, Error> {
-    sweep_within(sc, varies, batch, None)
-}
-
-impl Batch<'_> {
-    /// [`sweep`], each run bounded to `max_customers` customers as
-    /// [`Want::max_customers`](super::Want::max_customers) bounds a run: counted as
-    /// it runs, whatever the scenario's expected count says (a heavy-tailed
-    /// interarrival time can let in far more than its mean suggests). Once a run lets
-    /// in one more, it stops, no further run starts, and the sweep returns the error.
-    /// For a caller that cannot afford a run of any size (a server); a sweep whose
-    /// every run keeps within the bound is [`sweep`]'s, bit for bit.
-    ///
-    /// ```
-    /// use async_cafe::{builtin, ops, sweep};
-    ///
-    /// let shop = builtin::find("coffee-shop").unwrap().load().unwrap();
-    /// let varies = [sweep::parse_vary("cooks=1..2", &shop).unwrap()];
-    /// let batch = ops::Batch { replications: 2, ..Default::default() };
-    /// let doc = |s: &sweep::Sweep| serde_json::to_string(&s.document(None)).unwrap();
-    /// // Every run lets in its 10 customers: within a bound of 10.
-    /// let bounded = batch.sweep_bounded(&shop, &varies, 10).unwrap();
-    /// assert_eq!(doc(&bounded), doc(&ops::sweep(&shop, &varies, &batch).unwrap()));
-    /// let too_many = batch.sweep_bounded(&shop, &varies, 9).unwrap_err();
-    /// assert!(matches!(too_many, ops::Error::TooManyCustomers(t) if t.most == 9));
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`sweep`]'s, and [`Error::TooManyCustomers`] for the first run (in job
-    /// order) that let in more than `max_customers`.
-    pub fn sweep_bounded(&self, sc: &Scenario, varies: &[Vary], max_customers: u64) -> Result<Sweep, Error> {
-        sweep_within(sc, varies, self, Some(max_customers))
-    }
-}
-
-/// [`sweep`], each run bounded to `max_customers` if given.
-fn sweep_within(
-    sc: &Scenario,
-    varies: &[Vary],
-    batch: &Batch<'_>,
-    max_customers: Option<u64>,
-) -> Result<Sweep, Error> {
     if batch.replications == 0 {
         return Err(Error::NoReplications);
     }
@@ -105,7 +64,6 @@ fn sweep_within(
     crate::sweep::check_size(sc, varies, batch.replications)
         .map_err(|e| Error::Refused(RequestError::Size(e)))?;
     let base = batch.seed_for(sc);
-    let warmup = crate::time::ticks(batch.warmup);
     let start = Instant::now();
     let configs: Vec<Vec<f64>> = grid(varies);
     let scenarios: Vec<Scenario> = configs.iter().map(|v| apply(sc, varies, v)).collect();
@@ -114,34 +72,21 @@ fn sweep_within(
     let total = configs.len() * r;
     let jobs: Vec<u64> = (0..total as u64).collect();
     let done = AtomicUsize::new(0);
-    // A run let in too many customers: no further run starts.
-    let too_many = AtomicBool::new(false);
-    // A run under way when the sweep is cancelled finishes (its configuration may be
-    // complete): the bounded run's token is never cancelled.
-    let never = Cancel::new();
+    // A run failed (let in too many customers): no further run starts.
+    let failed = AtomicBool::new(false);
     let runs: Vec<Option<Result<SweepRun, Error>>> = replicate::map(&jobs, batch.threads, |k| {
-        if batch.cancel.is_cancelled() || too_many.load(Ordering::Relaxed) {
+        if batch.cancel.is_cancelled() || failed.load(Ordering::Relaxed) {
             return None;
         }
         let (c, i) = (k as usize / r, k as usize % r);
-        let run = match max_customers {
-            None => run_one(&scenarios[c], varies, &configs[c], batch.mode, warmup, seeds[i]),
-            Some(most) => match batch.bounded_run(&scenarios[c], seeds[i], &never, most) {
-                Ok(ran) => {
-                    SweepRun { stats: ran.stats.expect("the statistics were asked for"), overrun: None }
-                }
-                Err(e) => match Error::from(e) {
-                    Error::Overran(o) => SweepRun {
-                        // Never read: a sweep with a run that overran is an error.
-                        stats: StatsView::with_warmup(&scenarios[c], warmup).finish(),
-                        overrun: Some(configured(varies, &configs[c], &scenarios[c], o.overrun)),
-                    },
-                    e => {
-                        too_many.store(true, Ordering::Relaxed);
-                        return Some(Err(e));
-                    }
-                },
-            },
+        // A run under way when the sweep is cancelled finishes (its configuration
+        // may be complete).
+        let run = match run_one(&scenarios[c], varies, &configs[c], batch, seeds[i]) {
+            Ok(run) => run,
+            Err(e) => {
+                failed.store(true, Ordering::Relaxed);
+                return Some(Err(e));
+            }
         };
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         batch.report(n, total, start.elapsed());
@@ -175,32 +120,45 @@ pub fn sweep_jobs(varies: &[Vary], batch: &Batch<'_>) -> usize {
 /// as [`sweep`]'s, bit for bit. `batch.threads`, `cancel` and `progress` are not
 /// used.
 ///
+/// # Errors
+///
+/// [`Error::Invalid`] for a scenario that fails [`Scenario::check`]
+/// (configuration `k`'s); [`Error::TooManyCustomers`] for a run that let in more
+/// than [`Batch::max_customers`]. (A run that overran is a [`SweepRun`] with its
+/// overrun, which [`sweep_from_runs`] returns as the sweep's error.)
+///
 /// # Panics
 ///
 /// If `k` is not below [`sweep_jobs`], or `batch.replications` is 0.
-pub fn sweep_job(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>, k: usize) -> SweepRun {
+pub fn sweep_job(sc: &Scenario, varies: &[Vary], batch: &Batch<'_>, k: usize) -> Result<SweepRun, Error> {
     assert!(batch.replications > 0, "a sweep needs at least one replication");
     let r = batch.replications as usize;
     let (c, i) = (k / r, k % r);
     let values = grid(varies).swap_remove(c);
     let seed = replicate::seeds(batch.seed_for(sc), batch.replications)[i];
-    let warmup = crate::time::ticks(batch.warmup);
-    run_one(&apply(sc, varies, &values), varies, &values, batch.mode, warmup, seed)
+    let csc = apply(sc, varies, &values);
+    csc.check().map_err(Error::Invalid)?;
+    run_one(&csc, varies, &values, batch, seed)
 }
 
-/// One replication of the configuration `values` (whose scenario is `csc`).
+/// One replication of the configuration `values` (whose scenario is `csc`), never
+/// cancelled.
 fn run_one(
     csc: &Scenario,
     varies: &[Vary],
     values: &[f64],
-    mode: Mode,
-    warmup: Ticks,
+    batch: &Batch<'_>,
     seed: u64,
-) -> SweepRun {
-    let mut view = StatsView::with_warmup(csc, warmup);
-    let outcome = engine::run(csc, mode, seed, &mut VirtualClock, &mut view);
-    let overrun = outcome.overrun.map(|overrun| configured(varies, values, csc, overrun));
-    SweepRun { stats: view.finish(), overrun }
+) -> Result<SweepRun, Error> {
+    match batch.run_once(csc, seed, &Cancel::new())? {
+        Once::Ran(stats) => Ok(SweepRun { stats, overrun: None }),
+        Once::Overran(overrun) => Ok(SweepRun {
+            // Never read: a sweep with a run that overran is an error.
+            stats: StatsView::with_warmup(csc, crate::time::ticks(batch.warmup)).finish(),
+            overrun: Some(configured(varies, values, csc, overrun)),
+        }),
+        Once::Stopped => unreachable!("a run whose token no one holds is never cancelled"),
+    }
 }
 
 /// An overrun of the configuration `values` (whose scenario is `csc`), its message
@@ -334,7 +292,7 @@ mod tests {
         assert_eq!(n, 12);
         let mut runs: Vec<Option<SweepRun>> = vec![None; n];
         for k in (0..n).rev() {
-            runs[k] = Some(sweep_job(&shop, &varies, &batch, k));
+            runs[k] = Some(sweep_job(&shop, &varies, &batch, k).unwrap());
         }
         let json = |s: &Sweep| serde_json::to_string(&s.document(None)).unwrap();
         let gathered = sweep_from_runs(&shop, &varies, &batch, runs.clone(), whole.elapsed).unwrap();
@@ -365,14 +323,15 @@ mod tests {
         let most = *served.iter().max().unwrap();
         assert!(served.iter().any(|&n| n < most), "{served:?}");
         let json = |s: &Sweep| serde_json::to_string(&s.document(None)).unwrap();
-        assert_eq!(json(&batch.sweep_bounded(&sc, &varies, most).unwrap()), json(&whole));
+        let bounded = Batch { max_customers: Some(most), ..batch.clone() };
+        assert_eq!(json(&sweep(&sc, &varies, &bounded).unwrap()), json(&whole));
 
         let reported = AtomicUsize::new(0);
         let progress = |_| {
             reported.fetch_add(1, Ordering::Relaxed);
         };
-        let counted = Batch { progress: Some(&progress), ..batch.clone() };
-        match counted.sweep_bounded(&sc, &varies, most - 1) {
+        let counted = Batch { progress: Some(&progress), max_customers: Some(most - 1), ..batch.clone() };
+        match sweep(&sc, &varies, &counted) {
             Err(Error::TooManyCustomers(t)) => assert_eq!(t.most, most - 1),
             other => panic!("{:?}", other.map(|s| json(&s))),
         }

@@ -788,6 +788,7 @@ pub fn replicate(
         threads,
         cancel: cancel.clone(),
         progress: Some(&tell),
+        max_customers: None,
     };
     let Some(rep) = from_ops(ops::replicate(sc, &batch))? else { return Ok(None) };
     if rep.replications == replications {
@@ -905,6 +906,7 @@ impl BatchSpec {
             threads: self.threads,
             cancel: cancel.clone(),
             progress,
+            max_customers: None,
         }
     }
 }
@@ -973,7 +975,9 @@ impl Plan {
             return Err(Fail::Value(format!("job {k} is not one of this sweep's {} runs", self.jobs())));
         }
         let batch = self.opts.batch(&Cancel::new(), None);
-        let run = ops::sweep_job(&self.sc, &self.varies, &batch, k);
+        let Some(run) = from_ops(ops::sweep_job(&self.sc, &self.varies, &batch, k))? else {
+            unreachable!("a job is never cancelled");
+        };
         Ok(crate::wire::encode(self.fingerprint, k as u64, &run))
     }
 

@@ -161,10 +161,10 @@ async fn run(state: State, id: i64, job: Arc<Job>, plan: Plan, (mode, seed, repl
             replications,
             cancel: stop.cancel,
             progress: Some(&progress),
+            max_customers: Some(most),
             ..Batch::default()
         };
-        let outcome = batch
-            .sweep_bounded(&plan.sc, &plan.varies, most)
+        let outcome = ops::sweep(&plan.sc, &plan.varies, &batch)
             .map_err(|e| sweep_error(&plan.sc, e))
             .and_then(|result| {
                 let last = sender.borrow().clone();

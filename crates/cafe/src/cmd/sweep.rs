@@ -83,6 +83,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         threads: a.threads,
         cancel: interrupts.cancel().clone(),
         progress: Some(&progress),
+        max_customers: None,
     };
     let result = ops::sweep(&sc, &varies, &batch);
     bar.finish_and_clear();
