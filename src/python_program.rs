@@ -431,8 +431,8 @@ def now():
 
 
 def units(t):
-    """Ticks as an amount of the scenario's unit."""
-    return t // TICKS + (t % TICKS) / TICKS
+    """Ticks as an amount of the scenario's unit (the nearest float)."""
+    return t / TICKS
 
 
 def wall(units_):

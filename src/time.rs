@@ -101,11 +101,12 @@ impl TimeUnit {
         (amount * self.ticks() as f64 + 0.5) as u64
     }
 
-    /// Converts ticks to an amount of this unit.
+    /// Converts ticks to an amount of this unit: the `f64` nearest to the exact
+    /// quotient (as Python's `ticks / per` gives it), so that `1.14` minutes read
+    /// from a file print back as `1.14`.
+    #[inline]
     pub fn from_ticks(self, ticks: Ticks) -> f64 {
-        // Split to keep full precision for large tick counts.
-        let per = self.ticks();
-        (ticks / per) as f64 + (ticks % per) as f64 / per as f64
+        quotient(ticks, self.ticks())
     }
 }
 
@@ -113,6 +114,54 @@ impl fmt::Display for TimeUnit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// `n / d` rounded to the nearest `f64`, ties to even: what Python's `n / d` gives
+/// for two `int`s. Below 2^53 both are exact floats and one division rounds once;
+/// above, `n as f64` would round first, so the quotient is worked out in integers.
+#[inline]
+fn quotient(n: u64, d: u64) -> f64 {
+    if n < 1 << 53 { n as f64 / d as f64 } else { quotient_exact(n, d) }
+}
+
+/// [`quotient`] by integer arithmetic, for any `n` and a `d` from 1 to 2^63: the
+/// quotient's first 53 bits and whether the rest is more, less or exactly half.
+#[cold]
+fn quotient_exact(n: u64, d: u64) -> f64 {
+    debug_assert!(d > 0 && d <= 1 << 63);
+    if n == 0 {
+        return 0.0;
+    }
+    let bits = |x: u64| 64 - i32::try_from(x.leading_zeros()).expect("at most 64");
+    // Scaled by 2^k, the quotient has 53 or 54 bits before the point.
+    let mut k = 53 - (bits(n) - bits(d));
+    let (num, den) = match u32::try_from(k) {
+        Ok(up) => (u128::from(n) << up, u128::from(d)),
+        Err(_) => (u128::from(n), u128::from(d) << k.unsigned_abs()),
+    };
+    let (mut q, mut r) = (num / den, num % den);
+    // `half`: how the dropped part compares with half a unit of the last place.
+    let half = if q >= 1 << 53 {
+        // 54 bits: the last one goes too, and the remainder below it.
+        let (last, rest) = (q & 1, r != 0);
+        q >>= 1;
+        k -= 1;
+        r = 0;
+        match (last, rest) {
+            (0, _) => std::cmp::Ordering::Less,
+            (_, false) => std::cmp::Ordering::Equal,
+            _ => std::cmp::Ordering::Greater,
+        }
+    } else {
+        (2 * r).cmp(&den)
+    };
+    debug_assert!(r < den);
+    if half.is_gt() || (half.is_eq() && q & 1 == 1) {
+        q += 1; // 2^53 at most: still exact.
+    }
+    // q · 2^-k, exact: a power of two in the normal range (|k| is below 200).
+    let scale = f64::from_bits(((1023 - i64::from(k)) as u64) << 52);
+    q as f64 * scale
 }
 
 /// `x` as written by hand: `2.5`, `1e-200` or `1e155` (never hundreds of digits).
@@ -163,7 +212,8 @@ pub fn duration(t: Ticks) -> Duration {
     Duration::from_nanos(t)
 }
 
-/// Seconds of scenario time, as a float (for JSON and statistics).
+/// Seconds of scenario time, as the nearest float (for JSON, statistics and the
+/// tables: what parsing the exact decimal `{t / 10^9}.{t % 10^9:09}` gives).
 pub fn seconds(ticks: Ticks) -> f64 {
     TimeUnit::Seconds.from_ticks(ticks)
 }
@@ -179,6 +229,53 @@ mod tests {
         assert_eq!(TimeUnit::Seconds.to_ticks(3.0) + TimeUnit::Seconds.to_ticks(0.9), 3_900_000_000);
         assert_eq!(TimeUnit::Minutes.from_ticks(600 * TICKS_PER_SECOND), 10.0);
         assert_eq!(seconds(4_900_000_000), 4.9);
+    }
+
+    /// Ticks read as an amount of a unit are the nearest `f64` to the exact value
+    /// (Python's `int / int`): an amount written in a file prints back as written.
+    #[test]
+    fn ticks_read_as_an_amount_are_the_nearest_float() {
+        // Split into whole and fraction and added, these were 1.1400000000000001 and
+        // 1.1179999999999999.
+        assert_eq!(TimeUnit::Seconds.from_ticks(TimeUnit::Seconds.to_ticks(1.14)), 1.14);
+        assert_eq!(TimeUnit::Seconds.from_ticks(1_118_000_000), 1.118);
+        assert_eq!(TimeUnit::Milliseconds.from_ticks(1_403_377), 1.403377);
+        for u in TimeUnit::ALL {
+            for milli in 0..100_000u32 {
+                let x = f64::from(milli) / 1000.0;
+                assert_eq!(u.from_ticks(u.to_ticks(x)), x, "{x} {u}");
+            }
+        }
+        // Past 2^53 ticks, the values Python 3.11 gives for `t / per`.
+        let python = [
+            (MAX_TICKS, TimeUnit::Hours, 250000.0),
+            (9_007_199_254_740_993, TimeUnit::Seconds, 9007199.254740993),
+            (123_456_789_012_345_678, TimeUnit::Minutes, 2057613.1502057612),
+            (123_456_789_012_345_678, TimeUnit::Milliseconds, 123456789012.34567),
+            (u64::MAX, TimeUnit::Seconds, 18446744073.709553),
+            (u64::MAX, TimeUnit::Hours, 5124095.576030431),
+        ];
+        for (t, u, want) in python {
+            let want: f64 = want;
+            assert_eq!(u.from_ticks(t).to_bits(), want.to_bits(), "{t} {u}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The integer quotient is the one division's wherever that is exact, for
+        /// every unit and for any divisor, across every scale.
+        #[test]
+        fn the_integer_quotient_is_the_correctly_rounded_one(
+            n in 1u64..1 << 53,
+            shift in 0u32..53,
+            d in 1u64..1 << 50,
+        ) {
+            let n = (n >> shift).max(1);
+            proptest::prop_assert_eq!(quotient_exact(n, d).to_bits(), (n as f64 / d as f64).to_bits());
+            for u in TimeUnit::ALL {
+                proptest::prop_assert_eq!(quotient_exact(n, u.ticks()), n as f64 / u.ticks() as f64);
+            }
+        }
     }
 
     #[test]

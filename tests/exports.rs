@@ -675,7 +675,7 @@ fn the_columns_of_a_stopped_run_hold_what_its_csv_holds() {
 
 #[test]
 fn seconds_are_the_nearest_float_to_the_exact_decimal() {
-    use async_cafe::view::columns::seconds;
+    use async_cafe::time::seconds;
     for t in
         [0, 1, 250_000_000, 1_460_333_134, 12_000_000_001, (1 << 53) - 1, 1 << 53, (1 << 60) + 7, u64::MAX]
     {

@@ -26,23 +26,9 @@ use std::io;
 
 use crate::event::{Event, Sink};
 use crate::model::Scenario;
-use crate::time::{TICKS_PER_SECOND, Ticks};
+use crate::time::{Ticks, seconds};
 
 use super::rows::{EVENT_HEADER, EventRow, OrderRow, Rows, STEP_HEADER, StepRow, Tabulator, order_header};
-
-/// Seconds as the nearest `f64`: what parsing the CSV's exact decimal gives.
-#[inline]
-pub fn seconds(t: Ticks) -> f64 {
-    // Below 2^53 both are exact floats, and one division rounds once.
-    if t < 1 << 53 { t as f64 / TICKS_PER_SECOND as f64 } else { seconds_by_text(t) }
-}
-
-/// [`seconds`] of a time too large for one division to round once (over 104 days).
-#[cold]
-fn seconds_by_text(t: Ticks) -> f64 {
-    let text = format!("{}.{:09}", t / TICKS_PER_SECOND, t % TICKS_PER_SECOND);
-    text.parse().unwrap_or(f64::NAN)
-}
 
 /// Which rows of a column have a value: one bit per row, least significant bit
 /// first in each word (Arrow's validity bitmap, read as little-endian bytes).
