@@ -239,7 +239,7 @@ mod tests {
         // 1.1179999999999999.
         assert_eq!(TimeUnit::Seconds.from_ticks(TimeUnit::Seconds.to_ticks(1.14)), 1.14);
         assert_eq!(TimeUnit::Seconds.from_ticks(1_118_000_000), 1.118);
-        assert_eq!(TimeUnit::Milliseconds.from_ticks(1_403_377), 1.403377);
+        assert_eq!(TimeUnit::Milliseconds.from_ticks(1_403_377), 1.403_377);
         for u in TimeUnit::ALL {
             for milli in 0..100_000u32 {
                 let x = f64::from(milli) / 1000.0;
@@ -248,12 +248,12 @@ mod tests {
         }
         // Past 2^53 ticks, the values Python 3.11 gives for `t / per`.
         let python = [
-            (MAX_TICKS, TimeUnit::Hours, 250000.0),
-            (9_007_199_254_740_993, TimeUnit::Seconds, 9007199.254740993),
-            (123_456_789_012_345_678, TimeUnit::Minutes, 2057613.1502057612),
-            (123_456_789_012_345_678, TimeUnit::Milliseconds, 123456789012.34567),
-            (u64::MAX, TimeUnit::Seconds, 18446744073.709553),
-            (u64::MAX, TimeUnit::Hours, 5124095.576030431),
+            (MAX_TICKS, TimeUnit::Hours, 250_000.0),
+            (9_007_199_254_740_993, TimeUnit::Seconds, 9_007_199.254_740_993),
+            (123_456_789_012_345_678, TimeUnit::Minutes, 2_057_613.150_205_761_2),
+            (123_456_789_012_345_678, TimeUnit::Milliseconds, 123_456_789_012.345_67),
+            (u64::MAX, TimeUnit::Seconds, 18_446_744_073.709_553),
+            (u64::MAX, TimeUnit::Hours, 5_124_095.576_030_431),
         ];
         for (t, u, want) in python {
             let want: f64 = want;
