@@ -124,14 +124,24 @@ pub const TOLERANCE: Duration = Duration::from_millis(50);
 /// and the wait for a long scenario would pass what a `Duration` can hold.
 pub const MIN_SPEED: f64 = 1e-6;
 
-/// Checks a real-clock speed given as option `name` (`--speed`): a finite number of
-/// at least [`MIN_SPEED`]; else the error to print.
+/// The fastest real-clock speed: about 11.6 days of scenario time a second. Faster,
+/// and the scenario time a run's wall time stands for (`{elapsed}`) would pass what
+/// a run can count within hours; the virtual clock runs instantly anyway.
+pub const MAX_SPEED: f64 = 1e6;
+
+/// Checks a real-clock speed given as option `name` (`--speed`): a finite number
+/// from [`MIN_SPEED`] to [`MAX_SPEED`]; else the error to print.
 pub fn check_speed(name: &str, speed: f64) -> Result<(), String> {
     if !(speed.is_finite() && speed > 0.0) {
         Err(format!("{name} must be a positive number, not {}", crate::time::short(speed)))
     } else if speed < MIN_SPEED {
         Err(format!(
             "{name} must be at least {MIN_SPEED} (a second of scenario time in 11.6 days), not {}",
+            crate::time::short(speed)
+        ))
+    } else if speed > MAX_SPEED {
+        Err(format!(
+            "{name} must be at most 1,000,000 (11.6 days of scenario time a second), not {}: for a run at once, use the virtual clock",
             crate::time::short(speed)
         ))
     } else {

@@ -1301,6 +1301,36 @@ error: bad.toml has 1 problem
     );
 }
 
+/// A real-clock speed faster than the longest run counts in seconds.
+#[test]
+fn a_speed_too_fast() {
+    check(
+        r#"
+speed = 1e308
+
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", duration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ item = "Latte", arrival = 0 }]
+"#,
+        r#"
+error: `speed` must be at most 1,000,000, found 1e308
+  ┌─ bad.toml:1:9
+  │
+1 │ speed = 1e308
+  │         ^^^^^ too fast
+  │
+  = help: a run that should take no time at all runs on the virtual clock (`cafe run --clock virtual`): write a smaller speed, like `speed = 60`
+
+error: bad.toml has 1 problem
+"#,
+    );
+}
+
 /// A real-clock speed too slow to wait for, and a group of ten million.
 #[test]
 fn a_speed_too_slow_and_a_group_too_large() {

@@ -419,6 +419,14 @@ impl Loader<'_, '_, '_> {
                         Some("at that speed a second of scenario time would take over 11 days: write a larger one, like `speed = 1`".into()),
                     );
                     None
+                } else if x.is_finite() && x > crate::clock::MAX_SPEED {
+                    self.cx.error(
+                        v.span(),
+                        format!("`speed` must be at most 1,000,000, found {}", short(x)),
+                        "too fast",
+                        Some("a run that should take no time at all runs on the virtual clock (`cafe run --clock virtual`): write a smaller speed, like `speed = 60`".into()),
+                    );
+                    None
                 } else if x.is_finite() && x > 0.0 {
                     Some(x)
                 } else {

@@ -108,12 +108,73 @@ fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Removes every temporary export file this process has open, for a caller about to
-/// end the process without unwinding (the command, on a second Ctrl-C). Exports
-/// whose files are removed can no longer be finished.
+/// Files finished but not yet put in place, once [`hold_commits`] was called: each
+/// temporary file (still in [`TEMPORARIES`]), its target and the path as given.
+/// Always locked before `TEMPORARIES` when both are.
+static HELD: Mutex<Option<Vec<Held>>> = Mutex::new(None);
+
+type Held = (tempfile::TempPath, PathBuf, PathBuf);
+
+fn held() -> std::sync::MutexGuard<'static, Option<Vec<Held>>> {
+    HELD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// From now on, in this process, a finished file is not renamed into place at once:
+/// it waits, complete and synced, until [`commit_held`] puts every waiting file in
+/// place in one step, which [`remove_temporary_files`] waits for. So a process that
+/// ends at once (the command, on a second Ctrl-C) leaves either all of its files or
+/// none of them, never a new `orders.csv` beside an old `events.csv`.
+pub fn hold_commits() {
+    held().get_or_insert_with(Vec::new);
+}
+
+/// Puts every file held since [`hold_commits`] in place, in the order they were
+/// finished, and syncs their directories; the first error, naming its file, is
+/// returned (the others are still put in place). Nothing to do without
+/// `hold_commits`.
+pub fn commit_held() -> io::Result<()> {
+    let mut held = held();
+    let Some(files) = held.as_mut() else { return Ok(()) };
+    let mut first = Ok(());
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (temp, target, path) in files.drain(..) {
+        let temp_path = temp.to_path_buf();
+        let renamed = temp.persist(&target).map_err(|e| with_path(&path, without_temporary_name(e.error)));
+        temporaries().retain(|p| *p != temp_path);
+        match renamed {
+            Ok(_) => {
+                dirs.extend(target.parent().filter(|d| !dirs.iter().any(|x| x == d)).map(Path::to_path_buf))
+            }
+            Err(e) => first = first.and(Err(e)),
+        }
+    }
+    dirs.iter().for_each(|dir| sync_dir(dir));
+    first
+}
+
+/// Removes every temporary export file this process has open, held ones included
+/// (after a [`commit_held`] under way, which puts them all in place first), for a
+/// caller about to end the process without unwinding (the command, on a second
+/// Ctrl-C). Exports whose files are removed can no longer be finished.
 pub fn remove_temporary_files() {
+    let mut held = held();
+    if let Some(files) = held.as_mut() {
+        // Their paths are in the list below too: forget them rather than delete twice.
+        files.drain(..).for_each(|(temp, ..)| drop(temp.keep()));
+    }
     for path in temporaries().drain(..) {
         let _ = fs::remove_file(path);
+    }
+}
+
+/// Syncs directory `dir` so that a rename in it is durable (best effort: some file
+/// systems cannot sync a directory).
+fn sync_dir(dir: &Path) {
+    if dir.as_os_str().is_empty() {
+        return;
+    }
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
     }
 }
 
@@ -167,19 +228,21 @@ impl Staged {
     }
 
     /// Puts the file in place: renames the temporary file onto the target, replacing
-    /// any file there, and syncs the directory so that the rename is durable.
+    /// any file there, and syncs the directory so that the rename is durable; or,
+    /// after [`hold_commits`], leaves that to [`commit_held`].
     fn commit(mut self) -> io::Result<()> {
         let Some((temp, target)) = self.temp.take() else { return Ok(()) };
+        if let Some(files) = held().as_mut() {
+            files.push((temp, target, self.path.clone()));
+            return Ok(());
+        }
         let temp_path = temp.to_path_buf();
         let result =
             temp.persist(&target).map_err(|e| with_path(&self.path, without_temporary_name(e.error)));
         temporaries().retain(|p| *p != temp_path);
         result?;
-        // Best effort: some file systems cannot sync a directory.
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(dir) = File::open(dir) {
-                let _ = dir.sync_all();
-            }
+        if let Some(dir) = target.parent() {
+            sync_dir(dir);
         }
         Ok(())
     }
@@ -250,6 +313,19 @@ impl AtomicFile {
         flush_and_sync(&mut w, &staged)?;
         drop(w);
         staged.commit()
+    }
+}
+
+/// Checks that a file can be written at `path` as an export or a report would write
+/// it, without writing it: for a regular file (or none yet), a temporary file is made
+/// beside it and removed again; a device or a FIFO is not opened (opening a FIFO
+/// waits for its reader, and closing it would end what the reader reads). The error
+/// names `path` and says what is wrong, as creating the file would. For a caller that
+/// says every problem with its output paths at once, before any work.
+pub fn check_writable(path: &Path) -> io::Result<()> {
+    match destination(path)? {
+        Dest::Atomic(_) => Staged::create(path).map(drop),
+        Dest::Direct(_) => Ok(()),
     }
 }
 

@@ -6,7 +6,8 @@
 //! | 0       | success, or stdout closed early (`cafe run ... \| head`)          |
 //! | 1       | a write that failed, a run that fell behind real time, a bug      |
 //! | 2       | bad arguments or a bad scenario: nothing ran                      |
-//! | 130/143 | stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number  |
+//! | 129–143 | stopped by a signal: 128 + its number (130 SIGINT, 143 SIGTERM, |
+//! |         | 129 SIGHUP, 131 SIGQUIT)                                          |
 
 use std::fmt;
 use std::io;
@@ -54,9 +55,10 @@ pub enum Error {
     /// A run whose clock would pass the longest time a run can count: the message
     /// names the order and step (and, in a sweep, the configuration).
     Overran(String),
-    /// SIGINT or SIGTERM stopped the command: it has printed what it had.
+    /// SIGINT, SIGTERM or SIGHUP stopped the command: it has printed what it had.
     Interrupted {
-        /// The signal's number (2 for SIGINT, 15 for SIGTERM): the exit code is 128 plus it.
+        /// The signal's number (2 for SIGINT, 15 for SIGTERM, 1 for SIGHUP): the exit
+        /// code is 128 plus it.
         signal: i32,
     },
     /// Several problems found at once (`cafe sweep`'s bad options, a scenario that

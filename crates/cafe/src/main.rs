@@ -2,7 +2,8 @@
 //!
 //! The command, not the library, deals with the process: it prints ([`output`]),
 //! handles signals ([`signals`]) and chooses the exit code ([`error`]: 0 success,
-//! 2 bad input or usage, 130 and 143 a run stopped by SIGINT or SIGTERM, 1 anything
+//! 2 bad input or usage, 128 + the signal's number for a run stopped by a signal
+//! (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), 1 anything
 //! else). [`cli`] defines the arguments, [`flags`] refuses combinations of them that
 //! would leave one without effect; [`cmd`] has one module per subcommand.
 
@@ -45,12 +46,19 @@ fn run() -> Result<(), Error> {
         Err(e) if !e.use_stderr() => return e.print().map_err(Error::stdout),
         Err(e) => return Err(Error::Args(e)),
     };
+    // The files a command writes are put in place together, when it ends: a second
+    // Ctrl-C leaves all of them or none. (The studio writes none, and never ends.)
+    if !matches!(cli.command, cli::Command::Studio(_)) {
+        async_cafe::view::export::hold_commits();
+    }
     let mut out = Output::new();
     let done = cmd::execute(cli.command, &mut out);
+    let committed = async_cafe::view::export::commit_held();
     // Everything the command wrote goes out before its error, if any, is said (an
     // interrupted run's statistics so far, for one); an error of the command itself
-    // comes before one of flushing.
+    // comes before one of its files, and that before one of flushing.
     let flushed = out.flush();
     done?;
+    committed?;
     Ok(flushed?)
 }

@@ -1,8 +1,11 @@
-//! SIGINT (Ctrl-C) and SIGTERM, for the commands that stop cleanly (`run`, `sweep`
-//! and `compare`). The library knows nothing of signals: it takes a [`Cancel`] token,
-//! which the first signal cancels; the run stops, the command prints what it has
-//! (`compare`: nothing) and exits with 128 + the signal's number (130 or 143). A second signal removes
-//! the temporary export files and exits at once.
+//! SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed), for the commands that
+//! stop cleanly (`run`, `sweep`, `compare`, `plan` and the studio). The library knows
+//! nothing of signals: it takes a [`Cancel`] token, which the first signal cancels;
+//! the run stops, the command prints what it has (`compare`: nothing), its files go
+//! in place, and it exits with 128 + the signal's number (130, 143 or 129). A second
+//! signal, or SIGQUIT (Ctrl-\\) at any time, quits at once: the temporary files are
+//! removed (after the files being put in place, if that has begun: see
+//! [`hold_commits`](async_cafe::view::export::hold_commits)), and the process exits.
 //!
 //! `signal-hook` runs the handlers on a thread of their own, where anything may be
 //! done (printing, exiting), rather than in a signal handler, where almost nothing
@@ -23,19 +26,19 @@ pub struct Interrupts {
 
 impl Interrupts {
     /// Installs the handlers; `on_first` runs (on the handlers' thread) after the
-    /// first signal.
-    pub fn install(on_first: impl Fn() + Send + 'static) -> Result<Interrupts, Error> {
+    /// first signal, with its number.
+    pub fn install(on_first: impl Fn(i32) + Send + 'static) -> Result<Interrupts, Error> {
         let interrupts = Interrupts { cancel: Cancel::new(), signal: Arc::default() };
         #[cfg(unix)]
         {
-            use signal_hook::consts::{SIGINT, SIGTERM};
-            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])?;
             let (cancel, signal) = (interrupts.cancel.clone(), interrupts.signal.clone());
             std::thread::Builder::new().name("signals".into()).spawn(move || {
                 for sig in signals.forever() {
-                    if signal.swap(sig, Ordering::SeqCst) == 0 {
+                    if sig != SIGQUIT && signal.swap(sig, Ordering::SeqCst) == 0 {
                         cancel.cancel();
-                        on_first();
+                        on_first(sig);
                     } else {
                         async_cafe::view::export::remove_temporary_files();
                         std::process::exit(128 + sig);

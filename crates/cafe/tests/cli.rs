@@ -385,13 +385,13 @@ interarrival = { dist = "uniform", min = 0, max = 2 }
 fn falling_behind_real_time_is_reported_or_stops_the_run() {
     let (_scratch, path) = too_fast();
     let p = path.to_str().unwrap();
-    let warn = cafe(&["run", p, "--clock", "real", "--speed", "10000000"]);
+    let warn = cafe(&["run", p, "--clock", "real", "--speed", "1000000"]);
     assert!(warn.status.success(), "{}", stderr(&warn));
     let err = stderr(&warn);
     assert!(err.starts_with("warning: the kitchen is falling behind real time ("), "{err}");
     assert!(err.contains("note: the run fell up to "), "{err}");
 
-    let stop = cafe(&["run", p, "--clock", "real", "--speed", "10000000", "--behind", "stop"]);
+    let stop = cafe(&["run", p, "--clock", "real", "--speed", "1000000", "--behind", "stop"]);
     assert_eq!(stop.status.code(), Some(1));
     let err = stderr(&stop);
     assert!(err.contains("error: stopped: the kitchen fell "), "{err}");
@@ -647,9 +647,10 @@ fn signal_when_writing(child: std::process::Child, dir: &std::path::Path, signal
 }
 
 #[test]
-fn sigterm_and_sigint_stop_a_virtual_run_with_the_statistics_so_far_and_no_temporary_files() {
+fn sigterm_sigint_and_sighup_stop_a_virtual_run_with_the_statistics_so_far_and_no_temporary_files() {
     use std::process::Stdio;
-    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+    // SIGHUP: the terminal closed (it used to kill the run, leaving only temporary files).
+    for (signal, code) in [("-TERM", 143), ("-INT", 130), ("-HUP", 129)] {
         let dir = tempfile::tempdir().unwrap();
         // Millions of customers: far more than a run gets through before the signal.
         let scenario = many_customers(dir.path(), 5_000_000);
@@ -730,6 +731,29 @@ fn a_second_signal_quits_at_once() {
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert_eq!(stdout(&o), "", "quit before any configuration finished");
     assert_eq!(names(dir.path()), ["many.toml"]);
+}
+
+/// SIGQUIT (Ctrl-\\) quits at once: no temporary file, and the files already at
+/// the outputs' paths untouched.
+#[test]
+fn sigquit_quits_at_once_leaving_what_was_there() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = many_customers(dir.path(), 5_000_000);
+    std::fs::write(dir.path().join("events.jsonl"), "old\n").unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"])
+        .args(["--csv", "tables"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let o = signal_when_writing(child, dir.path(), "-QUIT");
+    assert_eq!(o.status.code(), Some(131), "{}", stderr(&o));
+    // (The directory `--csv` made stays, empty.)
+    assert_eq!(names(dir.path()), ["events.jsonl", "many.toml"]);
+    assert_eq!(std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap(), "old\n");
 }
 
 #[test]
@@ -836,6 +860,67 @@ fn a_closed_output_stops_the_run_at_once() {
     let arrived = events.matches("\"kind\":\"arrived\"").count();
     assert!(arrived > 0 && arrived < 500_000, "{arrived} customers arrived");
     assert!(!events.contains("service_ended"));
+}
+
+/// The report asked for is written when standard output closes early, holding the
+/// run up to then, like the exports (it used to be skipped, exit code 0, leaving an
+/// old report at its path).
+#[test]
+fn a_closed_output_still_writes_the_report() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = many_customers(dir.path(), 1_000_000);
+    std::fs::write(dir.path().join("report.html"), "old").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--report", "report.html"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.starts_with("<!doctype html>"), "{}", &report[..report.len().min(80)]);
+    assert_eq!(names(dir.path()), ["many.toml", "report.html"]);
+
+    // As JSON, the document goes to standard output after the run: a pipe closed
+    // before it is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::fs::write(dir.path().join("report.html"), "old").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "coffee-shop", "--clock", "virtual", "--format", "json", "--report", "report.html"])
+        .current_dir(dir.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+    assert!(std::fs::read_to_string(dir.path().join("report.html")).unwrap().starts_with("<!doctype html>"));
+}
+
+/// Every output path that cannot be written is said before the run, all at once.
+#[test]
+fn every_bad_output_path_is_said_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["run", "coffee-shop", "--clock", "virtual", "--events", "nodir/ev.jsonl"])
+        .args(["--report", "nodir2/r.html", "--csv", "/dev/full"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: nodir2/r.html: No such file or directory (os error 2)\n\
+         error: nodir/ev.jsonl: No such file or directory (os error 2)\n\
+         error: /dev/full: is not a directory\n"
+    );
+    assert_eq!(stdout(&o), "");
+    assert!(names(dir.path()).is_empty());
 }
 
 #[test]
@@ -961,6 +1046,15 @@ fn a_speed_too_slow_or_a_warmup_too_long_is_a_usage_error() {
         stderr(&o),
         "error: --speed must be at least 0.000001 (a second of scenario time in 11.6 days), not 1e-300\n"
     );
+    // Faster, and the wall time a run took would stand for more scenario time than
+    // a run can count: `{elapsed}` printed u64::MAX nanoseconds at 1e20.
+    let o = cafe(&["run", "coffee-shop", "--speed", "1e20"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --speed must be at most 1,000,000 (11.6 days of scenario time a second), not 1e20: for a run at once, use the virtual clock\n"
+    );
+    assert!(o.stdout.is_empty());
     let o = cafe(&["run", "lunch", "--clock", "virtual", "--stats", "--warmup", "1e300"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(

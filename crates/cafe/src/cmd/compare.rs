@@ -31,8 +31,8 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let lanes = args.order_lanes || args.report.is_some();
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();
     // Before the runs: a path that cannot be written is said at once.
+    let interrupts = Interrupts::install(|_| {})?;
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
-    let interrupts = Interrupts::install(|| {})?;
     // Each side's every step is kept: a comparison of a bounded size.
     let kept = super::Kept { what: "a comparison", most: ops::MAX_TRACED_CUSTOMERS, flag: false };
     kept.check(&sc)?;

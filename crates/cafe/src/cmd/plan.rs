@@ -27,8 +27,8 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
     let (sc, inputs) = super::load_and_inputs(&args.scenario)?;
     super::refuse_over_inputs(&inputs, &[("--report", args.report.as_deref())], None)?;
     // Before the search: a path that cannot be written is said at once.
+    let interrupts = Interrupts::install(|_| {})?;
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
-    let interrupts = Interrupts::install(|| {})?;
     let opts = PlanOptions {
         objective: args.objective.into(),
         time_limit: Duration::from_secs_f64(args.time_limit),
@@ -62,6 +62,10 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
         }
     };
     out.write_all(text.as_bytes())?;
+    if interrupts.received().is_some() && args.format == FormatArg::Text {
+        // Its status alone would read as a search that ran to its time limit.
+        out.write_all(b"\n(interrupted: the best plan found before the search was stopped)\n")?;
+    }
     if let Some(file) = report {
         let runs = match planned.report_runs(&sc) {
             Ok(runs) => runs,

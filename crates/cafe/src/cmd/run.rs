@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use async_cafe::capacity;
-use async_cafe::clock::{self, Lag, Stopped};
+use async_cafe::clock::{self, Cancel, Lag, Stopped};
 use async_cafe::model::Scenario;
 use async_cafe::ops::{self, Batch, RunSpec, Want};
 use async_cafe::time;
@@ -101,7 +101,7 @@ fn replications(
     if r == 0 {
         return Err(Error::Usage("--replications must be at least 1".into()));
     }
-    let interrupts = Interrupts::install(|| {})?;
+    let interrupts = Interrupts::install(|_| {})?;
     let batch = Batch {
         mode: spec.mode,
         seed: Some(spec.seed),
@@ -150,12 +150,23 @@ fn once(
     warmup: Duration,
     out: &mut Output,
 ) -> Result<(), Error> {
+    // The signals first: a Ctrl-C from here on leaves no temporary file behind.
+    let interrupts = Interrupts::install(|_| {})?;
     // The report's file first: `--events` and `--csv` are created by the run, before
-    // it starts.
-    let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
+    // it starts; what is wrong with their paths is said now too, every problem at
+    // once.
+    let report = args.report.as_deref().map(AtomicFile::create).transpose();
+    let events = args.events.as_deref().map(export::check_writable).transpose();
     // The directories --csv will make: removed again if the run fails, having put
     // nothing in them.
-    let made = args.csv.as_deref().map(export::missing_dirs).transpose()?.unwrap_or_default();
+    let made = args.csv.as_deref().map(export::missing_dirs).transpose();
+    let (report, made) = match (report, events, made) {
+        (Ok(report), Ok(_), Ok(made)) => (report, made.unwrap_or_default()),
+        (report, events, made) => {
+            let failed = [report.err(), events.err(), made.err()].into_iter().flatten().map(Error::from);
+            return Err(Error::all(failed.collect()));
+        }
+    };
     // What keeps the run in memory, and how many customers it can keep.
     let with_report = args.report.is_some();
     let keeps = |what, most| Some(super::Kept { what, most, flag: true });
@@ -178,7 +189,6 @@ fn once(
             _ => Error::from(e),
         }
     };
-    let interrupts = Interrupts::install(|| {})?;
     let require_measured = !warmup.is_zero();
     let ran = match args.format {
         FormatArg::Text => {
@@ -203,7 +213,15 @@ fn once(
                 max_customers: kept.as_ref().map(|k| k.most),
                 ..Want::default()
             };
-            let ran = ops::run(sc, spec, want, out).map_err(failed)?;
+            let mut stopping = Stopping { out, cancel: interrupts.cancel().clone(), failed: None };
+            let ran = ops::run(sc, spec, want, &mut stopping).map_err(failed)?;
+            if let Some(file) = report {
+                write_report(file, sc, spec, &ran)?;
+            }
+            if let Some(e) = stopping.failed {
+                // The run stopped there; its files hold it up to then.
+                return Err(Error::from(e));
+            }
             if let (Some(trace), true) = (&ran.trace, args.timeline) {
                 let opts = TimelineOptions::new(width, output::color(terminal));
                 write!(out, "\n{}", timeline::render(trace, sc, &opts))?;
@@ -242,6 +260,10 @@ fn once(
                 ..Want::default()
             };
             let mut ran = ops::run(sc, spec, want, &mut io::sink()).map_err(failed)?;
+            // The file before standard output, which may be closed early.
+            if let Some(file) = report {
+                write_report(file, sc, spec, &ran)?;
+            }
             match ran.event_loop.take() {
                 Some(passes) => {
                     let text = serde_json::to_string_pretty(&passes).map_err(io::Error::other)?;
@@ -252,17 +274,6 @@ fn once(
             ran
         }
     };
-    if let Some(file) = report {
-        let run = ReportRun {
-            mode: spec.mode,
-            policy: None,
-            trace: ran.trace.clone().expect("asked for"),
-            stats: ran.stats.clone().expect("asked for"),
-            why: ran.why.clone().unwrap_or_default(),
-            event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
-        };
-        file.write(html_report::html(sc, &[run]).as_bytes())?;
-    }
     if let Some((lag, at)) = ran.worst_lag {
         // After what the run printed, on a terminal where both streams show.
         out.flush()?;
@@ -280,6 +291,56 @@ fn once(
         Some(Stopped::FellBehind { at, lag }) => {
             Err(Error::FellBehind { lag, at: sc.unit.from_ticks(at), unit: sc.unit.name() })
         }
+    }
+}
+
+/// Writes `--report` of the run `ran` (which kept its trace, statistics and reasons).
+fn write_report(file: AtomicFile, sc: &Scenario, spec: RunSpec, ran: &ops::Ran) -> Result<(), Error> {
+    let run = ReportRun {
+        mode: spec.mode,
+        policy: None,
+        trace: ran.trace.clone().expect("asked for"),
+        stats: ran.stats.clone().expect("asked for"),
+        why: ran.why.clone().unwrap_or_default(),
+        event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
+    };
+    Ok(file.write(html_report::html(sc, &[run]).as_bytes())?)
+}
+
+/// Standard output as a run writes it: the first write that fails (a closed pipe,
+/// a full disk) stops the run, as Ctrl-C does, and what follows goes nowhere, so
+/// that the run still returns what it did and its files (`--report` too) hold it.
+struct Stopping<'a> {
+    out: &'a mut Output,
+    cancel: Cancel,
+    failed: Option<io::Error>,
+}
+
+impl Stopping<'_> {
+    fn fail(&mut self, e: io::Error) {
+        self.failed = Some(e);
+        self.cancel.cancel();
+    }
+}
+
+impl Write for Stopping<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.failed.is_none() {
+            match self.out.write(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) => self.fail(e),
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.failed.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.fail(e);
+            }
+        }
+        Ok(())
     }
 }
 

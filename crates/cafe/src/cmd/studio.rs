@@ -26,7 +26,7 @@ pub fn execute(args: StudioArgs, out: &mut Output) -> Result<(), Error> {
         db: args.db.unwrap_or_else(cafe_studio::default_db_path),
         ..Config::default()
     };
-    let interrupts = Interrupts::install(|| say("stopping Café Studio\n"))?;
+    let interrupts = Interrupts::install(|_| say("stopping Café Studio\n"))?;
     let mut said = Ok(());
     cafe_studio::run(config, interrupts.cancel(), |started| {
         let url = &started.url;

@@ -58,6 +58,20 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         return Err(Error::all(problems));
     };
     let targets: Vec<sweep::Target> = targets.into_iter().map(|(_, t)| t).collect();
+    // The signals before the files: a Ctrl-C from here on leaves no temporary file.
+    let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
+    let interrupts = Interrupts::install({
+        let bar = bar.clone();
+        move |signal| {
+            let message = match signal {
+                crate::error::SIGINT => {
+                    "interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n"
+                }
+                _ => "stopping: finishing the runs in progress\n",
+            };
+            bar.suspend(|| say(message))
+        }
+    })?;
     // The files before the runs, both said if neither can be written.
     let csv = a.csv.as_deref().map(AtomicFile::create).transpose();
     let report = a.report.as_deref().map(AtomicFile::create).transpose();
@@ -68,12 +82,6 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
             return Err(Error::all(failed));
         }
     };
-    let bar = progress_bar(ProgressDrawTarget::stderr_with_hz(10));
-    let interrupts = Interrupts::install({
-        let bar = bar.clone();
-        let message = "interrupted: finishing the runs in progress (Ctrl-C again to quit at once)\n";
-        move || bar.suspend(|| say(message))
-    })?;
     let progress = |p| show(&bar, p);
     let batch = Batch {
         mode: a.mode.into(),
