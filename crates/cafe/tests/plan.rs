@@ -173,3 +173,35 @@ fn a_plan_whose_times_make_no_sense_is_refused() {
         stderr(&o)
     );
 }
+
+/// Ctrl-C stops the search: the best plan so far is printed, and said to be that
+/// (its status alone reads as a search that ran to its time limit), exit code 130.
+#[test]
+fn an_interrupted_search_says_so() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let day = String::from_utf8(cafe(&["show", "rush-hour"]).stdout).unwrap();
+    // A morning without patience or balking, its rush an hour and a half: more than
+    // the search proves in the time it gets before the signal.
+    let day = day.replace("patience = { dist = \"triangular\", min = 3, mode = 8, max = 15 }\n", "");
+    let day = day.replace(
+        "    { until = 120, rate = 1.2 },\n    { until = 180, rate = 0.8 },",
+        "    { until = 90, rate = 1.2 },",
+    );
+    let day = day.replace("balk = 6\n", "").replace("until = 180", "until = 90");
+    let path = dir.path().join("morning.toml");
+    std::fs::write(&path, day).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(["plan", path.to_str().unwrap(), "--seed", "7", "--time-limit", "60", "--no-timeline"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("best found, at most"), "{out}");
+    assert!(out.ends_with("\n(interrupted: the best plan found before the search was stopped)\n"), "{out}");
+}
