@@ -25,7 +25,9 @@ macro_rules! builtin {
 /// Every built-in, in the order `cafe list` shows them.
 pub const BUILTINS: &[Builtin] = &[
     builtin!("cafe"),
+    builtin!("hello-async"),
     builtin!("gather-tasks"),
+    builtin!("create-tasks"),
     builtin!("make-coffee-wrong"),
     builtin!("make-coffee-toast-blocked"),
     builtin!("make-coffee-toast-concurrent"),

@@ -13,7 +13,9 @@ use common::{assert_goldens, golden, load_builtin, root};
 const REFERENCES: &[(&str, Mode, &str)] = &[
     ("cafe", Mode::Async, "async_cafe"),
     ("cafe", Mode::Sync, "sync_cafe"),
+    ("hello-async", Mode::Async, "hello_async"),
     ("gather-tasks", Mode::Async, "gather_tasks"),
+    ("create-tasks", Mode::Async, "create_tasks"),
     ("make-coffee-wrong", Mode::Async, "make_coffee_wrong"),
     ("make-coffee-toast-blocked", Mode::Async, "make_coffee_toast_blocked"),
     ("make-coffee-toast-concurrent", Mode::Async, "make_coffee_toast_concurrent"),

@@ -22,7 +22,9 @@ fn reference(program: &str) -> Vec<(f64, String)> {
 const REFERENCES: &[(&str, &str, &str)] = &[
     ("cafe", "async", "async_cafe"),
     ("cafe", "sync", "sync_cafe"),
+    ("hello-async", "async", "hello_async"),
     ("gather-tasks", "async", "gather_tasks"),
+    ("create-tasks", "async", "create_tasks"),
     ("make-coffee-wrong", "async", "make_coffee_wrong"),
     ("make-coffee-toast-blocked", "async", "make_coffee_toast_blocked"),
     ("make-coffee-toast-concurrent", "async", "make_coffee_toast_concurrent"),
@@ -158,7 +160,9 @@ fn list_show_and_check() {
     let list = stdout(&cafe(&["list"]));
     for name in [
         "cafe",
+        "hello-async",
         "gather-tasks",
+        "create-tasks",
         "make-coffee-wrong",
         "make-coffee-toast-blocked",
         "make-coffee-toast-concurrent",
