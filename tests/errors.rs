@@ -1301,6 +1301,42 @@ error: bad.toml has 1 problem
     );
 }
 
+/// A misspelled field is one problem, not also the field it misspells, missing.
+#[test]
+fn a_misspelled_field_is_one_problem() {
+    check(
+        r#"
+[recipes.coffee]
+steps = [{ name = "brew", kind = "unattended", durration = 5 }]
+
+[menu]
+Latte = "coffee"
+
+[customers]
+list = [{ itme = "Latte" }]
+"#,
+        r#"
+error: unknown field `durration` in step 1 of recipe `coffee`
+  ┌─ bad.toml:2:48
+  │
+2 │ steps = [{ name = "brew", kind = "unattended", durration = 5 }]
+  │                                                ^^^^^^^^^ unknown field
+  │
+  = help: did you mean `duration`? step 1 of recipe `coffee` takes: name, kind, duration, uses, after, result, on_start, on_finish
+
+error: unknown field `itme` in a customer
+  ┌─ bad.toml:8:11
+  │
+8 │ list = [{ itme = "Latte" }]
+  │           ^^^^ unknown field
+  │
+  = help: did you mean `item`? a customer takes: name, arrival, item, options, durations, patience
+
+error: bad.toml has 2 problems
+"#,
+    );
+}
+
 /// A real-clock speed faster than the longest run counts in seconds.
 #[test]
 fn a_speed_too_fast() {

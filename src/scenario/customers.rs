@@ -148,6 +148,7 @@ impl Loader<'_, '_, '_> {
             Some(i) => {
                 self.cx.str(i, "`item`", "item = \"Latte\"").and_then(|s| self.item(s, i.span(), menu))
             }
+            None if crate::scenario::Cx::misspelled(t, CUSTOMER_KEYS, "item") => None,
             None => {
                 self.cx.error(
                     v.span(),

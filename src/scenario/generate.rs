@@ -271,6 +271,7 @@ impl Loader<'_, '_, '_> {
                         None => None,
                     }
                 }
+                None if crate::scenario::Cx::misspelled(pt, &["until", "rate"], "rate") => None,
                 None => {
                     self.cx.error(
                         pv.span(),

@@ -75,6 +75,16 @@ impl<'s> Cx<'s> {
         }
     }
 
+    /// Whether `table` has an unknown key (not in `known`) whose closest known key is
+    /// `field`: `durration` for `duration`. [`Cx::check_keys`] has reported it with
+    /// "did you mean"; a missing `field` is then the same problem, not said again.
+    pub fn misspelled(table: &DeTable, known: &[&str], field: &str) -> bool {
+        table.iter().any(|(key, _)| {
+            let k: &str = key.get_ref();
+            !known.contains(&k) && crate::suggest::closest(k, known.iter().copied()) == Some(field)
+        })
+    }
+
     /// Reports the first character of the name `s` that a name must not contain (a
     /// control character or a bidirectional control: [`forbidden`]), at that
     /// character when the source at `span` spells `s` as a string, else at `span`;

@@ -170,6 +170,9 @@ impl Loader<'_, '_, '_> {
         let place = format!("step {} of recipe `{recipe}`", index + 1);
         self.cx.check_keys_moved(t, STEP_KEYS, &place, STEP_MOVED);
         let missing = |cx: &mut Cx, field: &str, example: &str| {
+            if Cx::misspelled(t, STEP_KEYS, field) {
+                return;
+            }
             cx.error(
                 v.span(),
                 format!("{place} has no `{field}`"),
