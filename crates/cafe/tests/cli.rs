@@ -838,24 +838,29 @@ fn an_export_to_dev_stdout_goes_to_standard_output() {
     assert_eq!(names(dir.path()), ["stdout"]);
 }
 
-#[test]
-fn a_closed_output_stops_the_run_at_once() {
+/// `cafe ARGS | head -1` in `dir`: the first line, and how the command ended.
+fn first_line_then_closed(dir: &std::path::Path, args: &[&str]) -> (String, Output) {
     use std::io::BufRead;
     use std::process::Stdio;
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = many_customers(dir.path(), 5_000_000);
     let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-        .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"])
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // `| head -1`: one line, then the pipe is closed.
     let mut first = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    (first, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_closed_output_stops_the_run_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = many_customers(dir.path(), 5_000_000);
+    let args = ["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"];
+    let (first, o) = first_line_then_closed(dir.path(), &args);
     assert_eq!(first, "Customer 1 orders.\n");
-    let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
     // The run stopped at the failed write: its events export holds a small part of
@@ -871,21 +876,11 @@ fn a_closed_output_stops_the_run_at_once() {
 /// old report at its path).
 #[test]
 fn a_closed_output_still_writes_the_report() {
-    use std::io::BufRead;
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let scenario = many_customers(dir.path(), 1_000_000);
     std::fs::write(dir.path().join("report.html"), "old").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-        .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--report", "report.html"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let args = ["run", scenario.to_str().unwrap(), "--clock", "virtual", "--report", "report.html"];
+    let (_, o) = first_line_then_closed(dir.path(), &args);
     assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
     let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(report.starts_with("<!doctype html>"), "{}", &report[..report.len().min(80)]);
