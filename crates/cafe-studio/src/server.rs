@@ -127,14 +127,15 @@ pub struct Started {
 
 /// Starts the studio as `config` says, calls `ready` once it listens, and serves
 /// until `cancel` is cancelled (the `cafe` command cancels it on Ctrl-C). Blocks
-/// the calling thread; builds its own tokio runtime.
+/// the calling thread; builds its own tokio runtime. It listens before it opens
+/// the history: a port it cannot have leaves no history file behind.
 pub fn run(config: Config, cancel: &Cancel, ready: impl FnOnce(&Started)) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let (state, interrupted) = State::open(&config)?;
         let listener = TcpListener::bind(SocketAddr::new(config.host, config.port)).await.map_err(|e| {
             io::Error::new(e.kind(), format!("cannot listen on {}:{}: {e}", config.host, config.port))
         })?;
+        let (state, interrupted) = State::open(&config)?;
         let addr = listener.local_addr()?;
         ready(&Started { url: url(addr), interrupted });
         let cancel = cancel.clone();

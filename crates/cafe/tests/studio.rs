@@ -2,7 +2,7 @@
 //! `--host` other than loopback warns; Ctrl-C stops it with exit code 0; 200 runs at
 //! once all succeed (the latencies are printed); and a `kill -9` in the middle of a
 //! sweep leaves the history consistent, the sweep marked interrupted on restart and
-//! what finished before kept.
+//! what finished before kept; a port in use leaves no history file behind.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -224,4 +224,43 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
     let mut err = String::new();
     studio.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert_eq!(err, "the history had 1 unfinished entry from a studio that stopped: marked interrupted\n");
+}
+
+/// Runs `cafe studio` with `args`, which must refuse to start: its exit code and
+/// stderr. A studio that serves instead is killed after 20 s, failing the test.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .arg("studio")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cafe studio starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("cafe studio {args:?} served instead of refusing");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (status.code(), err)
+}
+
+#[test]
+fn a_studio_that_cannot_have_its_port_leaves_no_history_behind() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new").join("h.sqlite3");
+    let (code, err) = refused(&["--port", &port, "--db", db.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{err}");
+    assert!(!dir.path().join("new").exists(), "the history's directory was created");
 }
