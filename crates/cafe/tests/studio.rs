@@ -1,5 +1,6 @@
 //! `cafe studio` as a process on loopback: it prints its URL and answers; a
-//! `--host` other than loopback warns; Ctrl-C stops it with exit code 0; 200 runs at
+//! `--host` other than loopback warns; Ctrl-C stops it with exit code 0, its live
+//! runs recorded as cancelled; 200 runs at
 //! once all succeed (the latencies are printed); and a `kill -9` in the middle of a
 //! sweep leaves the history consistent, the sweep marked interrupted on restart and
 //! what finished before kept; a port in use leaves no history file behind.
@@ -114,6 +115,32 @@ fn the_studio_stops_cleanly_on_ctrl_c_and_warns_off_loopback() {
         err.contains(&format!("no browser opener found (xdg-open, open): open {url} yourself\n")),
         "{err}"
     );
+}
+
+/// Ctrl-C cancels the live runs under way, and the studio ends only once each has
+/// written its end to the history: `cancelled`, with the run so far. (A live run
+/// ends on a thread of its own; a studio that did not wait for it could end first,
+/// and leave it `running` for the next start to mark interrupted.) Eight rounds of
+/// four live runs, each on a fresh history.
+#[test]
+fn ctrl_c_records_each_live_run_under_way_as_cancelled_with_the_run_so_far() {
+    let live = json!({ "toml": toml("rush-hour"), "name": "rush-hour", "speed": 60 });
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.sqlite3");
+        let studio = Studio::start(&db, &[]);
+        for _ in 0..4 {
+            let (status, started) = studio.post("/api/live", &live);
+            assert_eq!(status, 202, "{started}");
+        }
+        assert_eq!(studio.signal("INT").code(), Some(0));
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut rows =
+            conn.prepare("SELECT status, json_extract(result, '$.report.finished') FROM entries").unwrap();
+        let ended: Vec<(String, Option<bool>)> =
+            rows.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(ended, vec![("cancelled".to_string(), Some(false)); 4], "round {round}");
+    }
 }
 
 #[test]
