@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Config, Limits};
 use crate::error::ApiError;
-use crate::history::History;
+use crate::history::{History, OpenError};
 use crate::jobs::{Jobs, LiveRuns};
 use crate::work::Work;
 
@@ -46,11 +46,18 @@ impl State {
         State(Arc::new(Inner { history, local_only, work, jobs, live, limits }))
     }
 
-    /// Opens the history at `config.db` (marking what an earlier studio left
-    /// unfinished as interrupted) and returns the state and how many were marked.
+    /// Opens the history at `config.db`, held by this studio alone until the state
+    /// is dropped (marking what an earlier studio left unfinished as interrupted),
+    /// and returns the state and how many were marked. A history another studio
+    /// holds is an error of kind `ResourceBusy` that says what to do.
     pub fn open(config: &Config) -> io::Result<(State, usize)> {
-        let (history, marked) = History::open(&config.db)
-            .map_err(|e| io::Error::other(format!("cannot open the history {}: {e}", config.db.display())))?;
+        let (history, marked) = History::open(&config.db).map_err(|e| {
+            let kind = match e {
+                OpenError::InUse { .. } => io::ErrorKind::ResourceBusy,
+                OpenError::Sqlite { .. } => io::ErrorKind::Other,
+            };
+            io::Error::new(kind, e.to_string())
+        })?;
         Ok((State::build(history, config.limits.clone(), config.host.is_loopback()), marked))
     }
 

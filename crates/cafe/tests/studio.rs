@@ -3,7 +3,8 @@
 //! runs recorded as cancelled; 200 runs at
 //! once all succeed (the latencies are printed); and a `kill -9` in the middle of a
 //! sweep leaves the history consistent, the sweep marked interrupted on restart and
-//! what finished before kept; a port in use leaves no history file behind.
+//! what finished before kept; a second studio on the same history is refused while
+//! the first runs, and a port in use leaves no history file behind.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -278,6 +279,45 @@ fn refused(args: &[&str]) -> (Option<i32>, String) {
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     (status.code(), err)
+}
+
+#[test]
+fn a_second_studio_on_the_same_history_is_refused_and_the_first_keeps_its_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let first = Studio::start(&db, &[]);
+    let live = json!({ "toml": toml("rush-hour"), "name": "rush-hour", "speed": 60 });
+    let (status, started) = first.post("/api/live", &live);
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_i64().unwrap();
+
+    let (code, err) = refused(&["--port", "0", "--db", db.to_str().unwrap()]);
+    assert_eq!(
+        (code, err),
+        (
+            Some(1),
+            format!(
+                "error: the history {} is in use by another studio (or another program has it open): \
+                 stop that studio first, or start this one with another --db\n",
+                db.display()
+            )
+        )
+    );
+    let (_, entry) = first.get(&format!("/api/history/{id}"));
+    assert_eq!(entry["status"], "running", "{entry}");
+
+    // Stopped, the first studio records its live run as a single studio does: cancelled,
+    // with the run so far. The history is then free for the next studio.
+    assert_eq!(first.signal("INT").code(), Some(0));
+    let mut next = Studio::start(&db, &[]);
+    let (_, entry) = next.get(&format!("/api/history/{id}"));
+    assert_eq!(entry["status"], "cancelled", "{entry}");
+    assert_eq!(entry["result"]["report"]["finished"], false, "{entry}");
+    let stderr = next.child.stderr.take().unwrap();
+    assert_eq!(next.signal("INT").code(), Some(0));
+    let mut err = String::new();
+    BufReader::new(stderr).read_to_string(&mut err).unwrap();
+    assert_eq!(err, "stopping Café Studio\n");
 }
 
 #[test]
