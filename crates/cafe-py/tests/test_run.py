@@ -269,6 +269,50 @@ def test_ctrl_c_stops_replications_and_a_sweep():
     assert partial.table.column("status").count("not run") == 4 - done
 
 
+def test_a_virtual_run_stopped_early_says_what_would_have_kept_each_part():
+    """record= keeps tables only: the narrative, timeline and report of a virtual run
+    stopped early point to the real clock, or to a run that ends; a table left out
+    points to record=."""
+    day = ac.Scenario.builtin("takeaway").to_toml()
+    assert "until = 60\n" in day
+    big = ac.Scenario.from_toml(day.replace("until = 60\n", "until = 3000000\n"), name="takeaway")
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted) as info:
+        big.run(record=["orders"])
+    run = info.value.result
+    assert run.stopped == "interrupted" and len(run.orders) > 0
+    for what, ask in [
+        ("narrative", lambda: run.narrative),
+        ("narrative", lambda: run.text),
+        ("timeline", run.timeline),
+        ("report", run.report_html),
+    ]:
+        with pytest.raises(ValueError) as refused:
+            ask()
+        echo = "; echo=True prints each line as it happens" if what == "narrative" else ""
+        assert str(refused.value) == (
+            f"this run on the virtual clock was stopped before its end, so its {what} cannot be made: "
+            "a virtual run makes it by running again to its end, and record= keeps only the tables. "
+            'To have it, run on the real clock (clock="real", with as high a speed= as you like), '
+            "which keeps the narrative, timeline and report as it goes, or let the run end (a scenario "
+            f"with a smaller until or fewer customers){echo}"
+        )
+    with pytest.raises(ValueError) as refused:
+        run.steps
+    assert str(refused.value) == (
+        "this run on the virtual clock was stopped before its end, so its steps table cannot be made: "
+        "a virtual run makes it by running again to its end. To keep it as the run goes, run with "
+        'record=True (every table) or record=["steps"]'
+    )
+    # What the message says keeps them does: the real clock, as fast as you like.
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted) as info:
+        big.run(clock="real", speed=1e9)
+    fast = info.value.result
+    assert fast.stopped == "interrupted" and fast.narrative and fast.text
+    assert fast.timeline()
+
+
 SLOW = """
 [recipes.c]
 steps = [{ name = "brew", kind = "unattended", duration = 100 }]
