@@ -3,6 +3,7 @@ the JSON report has them, tables as the CSV exports, the notebook view, Ctrl-C."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -267,6 +268,62 @@ def test_ctrl_c_stops_replications_and_a_sweep():
     done, = [partial.configurations[1]]
     assert done < 4
     assert partial.table.column("status").count("not run") == 4 - done
+
+
+@contextlib.contextmanager
+def _alarm_raising(exc: BaseException, seconds: float):
+    """SIGALRM in `seconds`, whose handler (`on_alarm`) raises `exc`."""
+
+    def on_alarm(signum, frame):
+        raise exc
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_exception_a_signal_handler_raises_stops_the_work_and_comes_out_as_raised():
+    """Not Ctrl-C: a SIGALRM handler's TimeoutError (or one's own exception) stops a
+    run, replications and a sweep as Ctrl-C does, and comes out as the handler raised
+    it, for `except TimeoutError` to catch: not an `Interrupted` (a KeyboardInterrupt),
+    its traceback through the handler, and what had run as its `.result`."""
+    shop = ac.Scenario.builtin("coffee-shop")  # about 20 s of scenario time at speed 1
+    start = time.perf_counter()
+    with _alarm_raising(TimeoutError("took too long"), 0.7):
+        with pytest.raises(TimeoutError, match="^took too long$") as info:
+            shop.run(clock="real", speed=4)
+    assert time.perf_counter() - start < 3
+    assert not isinstance(info.value, KeyboardInterrupt)
+    assert any(entry.name == "on_alarm" for entry in info.traceback)
+    run = info.value.result
+    assert run.stopped == "interrupted" and not run.finished and run.narrative
+
+    big = ac.Scenario.from_toml(mmc_toml(count=300_000), name="mmc")
+    with _alarm_raising(TimeoutError("took too long"), 0.3):
+        with pytest.raises(TimeoutError) as info:
+            big.replicate(40, threads=1)
+    assert info.value.result is None or isinstance(info.value.result, ac.Replication)
+
+    class Mine(Exception):
+        pass
+
+    with _alarm_raising(Mine("mine"), 0.3):
+        with pytest.raises(Mine) as info:
+            ac.sweep(big, vary={"cooks": range(4, 8)}, replications=10, threads=1, progress=False)
+    assert info.value.result.interrupted
+
+    # An exception with a `result` of its own keeps it.
+    class WithResult(Exception):
+        result = "its own"
+
+    with _alarm_raising(WithResult(), 0.3):
+        with pytest.raises(WithResult) as info:
+            big.replicate(40, threads=1)
+    assert info.value.result == "its own"
 
 
 def test_a_virtual_run_stopped_early_says_what_would_have_kept_each_part():

@@ -124,6 +124,37 @@ class CountingExecutor:
         return f
 
 
+def test_a_sweep_through_an_executor_stopped_by_a_signal_handler_cancels_its_tasks():
+    """Stopped by a handler that raises something other than KeyboardInterrupt (a
+    SIGALRM handler's TimeoutError), a sweep through an executor cancels the tasks
+    not started, so that the end of the executor's `with` block does not run them
+    all first, and raises the handler's exception with the sweep so far as its
+    `.result`."""
+    mmc = ac.Scenario.from_toml(mmc_toml(count=60_000), name="mmc")  # 10 to 50 ms a run
+
+    def on_alarm(signum, frame):
+        raise TimeoutError("took too long")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            counting = CountingExecutor(pool)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            with pytest.raises(TimeoutError, match="^took too long$") as info:
+                # 200 runs: 2 to 10 s, unless the runs not started are cancelled.
+                ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=50, executor=counting, progress=False)
+        took = time.perf_counter() - start
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert took < 3, took
+    assert len(counting.futures) == 200
+    assert sum(f.cancelled() for f in counting.futures) > 150
+    partial = info.value.result
+    assert partial.interrupted and partial.configurations[1] < 4
+
+
 def test_a_dask_cluster_gives_the_local_sweep_even_when_a_worker_dies():
     distributed = pytest.importorskip("distributed")
     # Runs of about 50 ms each: enough for a worker to die with runs pending.

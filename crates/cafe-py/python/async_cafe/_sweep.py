@@ -152,7 +152,10 @@ def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, pro
             results[k] = f.result()
             if bar is not None:
                 bar.update(1)
-    except KeyboardInterrupt:
+    except BaseException as stop:
+        # Whatever stopped the wait (Ctrl-C, another signal's handler, a task that
+        # failed), the tasks not started are cancelled: an executor's shutdown
+        # (the end of a ``with`` block) would otherwise run them all first.
         for f in futures:
             f.cancel()
         for k, f in enumerate(futures):
@@ -161,11 +164,19 @@ def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, pro
                     results[k] = f.result()
                 except BaseException:  # a cancelled or failed task: not run
                     pass
-        partial = plan.gather(results)
+        if not isinstance(stop, KeyboardInterrupt):
+            # As a sweep run here: raised as it came, the sweep so far as its
+            # ``.result`` when it takes one and has none of its own.
+            if not hasattr(stop, "result"):
+                try:
+                    stop.result = plan.gather(results)
+                except Exception:
+                    pass
+            raise
         e = _native.Interrupted(
             "the sweep was interrupted; what had run by then is in this exception's .result"
         )
-        e.result = partial
+        e.result = plan.gather(results)
         raise e from None
     finally:
         if bar is not None:
