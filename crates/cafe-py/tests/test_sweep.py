@@ -155,6 +155,33 @@ def test_a_sweep_through_an_executor_stopped_by_a_signal_handler_cancels_its_tas
     assert partial.interrupted and partial.configurations[1] < 4
 
 
+class CtrlCWhileSubmitting(CountingExecutor):
+    """Ctrl-C comes in the middle of the third `submit`, before it hands the task on."""
+
+    def submit(self, fn, *args, **kwargs):
+        if len(self.futures) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)  # Python runs the handler here, unless it is held.
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_ctrl_c_while_a_sweep_submits_lets_that_submit_end_and_cancels_every_task():
+    """A KeyboardInterrupt inside an executor's `submit` can leave the executor's locks
+    held (CPython's ProcessPoolExecutor then never shuts down): the sweep holds Ctrl-C
+    until the submit in progress returns, then stops, cancelling every task it
+    submitted."""
+    mmc = ac.Scenario.from_toml(mmc_toml(count=600_000), name="mmc")  # about 0.1 s a run
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        counting = CtrlCWhileSubmitting(pool)
+        with pytest.raises(ac.Interrupted) as info:
+            ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=50, executor=counting, progress=False)
+    assert len(counting.futures) == 3, "the submit under way when Ctrl-C came did not end"
+    assert all(f.done() for f in counting.futures)
+    assert sum(f.cancelled() for f in counting.futures) >= 2
+    assert info.value.result.interrupted
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_a_dask_cluster_gives_the_local_sweep_even_when_a_worker_dies():
     distributed = pytest.importorskip("distributed")
     # Runs of about 50 ms each: enough for a worker to die with runs pending.
