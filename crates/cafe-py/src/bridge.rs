@@ -479,9 +479,17 @@ impl RunOut {
         matches!(self.spec.clock, ClockKind::Real { .. })
     }
 
-    fn not_again(&self, what: &str) -> Fail {
+    /// Why this run, stopped early on the virtual clock, has no `what` (its
+    /// narrative, timeline or report) and what would have kept it: `record=` keeps
+    /// tables only, and the real clock keeps everything as it goes.
+    fn not_made(&self, what: &str) -> Fail {
+        let echo = if what == "narrative" { "; echo=True prints each line as it happens" } else { "" };
         Fail::Value(format!(
-            "this run was stopped before its end, so its {what} cannot be made again: run it again with record=True to keep it"
+            "this run on the virtual clock was stopped before its end, so its {what} cannot be made: \
+             a virtual run makes it by running again to its end, and record= keeps only the tables. \
+             To have it, run on the real clock (clock=\"real\", with as high a speed= as you like), \
+             which keeps the narrative, timeline and report as it goes, or let the run end (a scenario \
+             with a smaller until or fewer customers){echo}"
         ))
     }
 
@@ -550,19 +558,20 @@ impl RunOut {
             return Ok(r.narrative.iter().map(|l| (l.t_s, l.line.clone())).collect());
         }
         if !self.finished {
-            return Err(self.not_again("narrative"));
+            return Err(self.not_made("narrative"));
         }
         let lines = ops::narrative_lines(&self.sc, self.spec.mode, self.spec.seed);
         Ok(lines.into_iter().map(|(t, l)| (time::seconds(t), l)).collect())
     }
 
-    /// The trace (with order lanes) and statistics a timeline and a report draw.
-    fn drawn(&self) -> Result<(Trace, Stats), Fail> {
+    /// The trace (with order lanes) and statistics a timeline and a report (`what`)
+    /// draw.
+    fn drawn(&self, what: &str) -> Result<(Trace, Stats), Fail> {
         if let Some(t) = &self.trace {
             return Ok((t.clone(), self.stats.clone()));
         }
         if !self.finished {
-            return Err(self.not_again("timeline"));
+            return Err(self.not_made(what));
         }
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
         let want = Want {
@@ -578,7 +587,7 @@ impl RunOut {
 
     /// The text timeline, `width` columns, with a lane per order if asked.
     pub fn timeline(&self, width: usize, color: bool, order_lanes: bool) -> Result<String, Fail> {
-        let (mut trace, _) = self.drawn()?;
+        let (mut trace, _) = self.drawn("timeline")?;
         if !order_lanes {
             trace.lanes.retain(|l| !matches!(l.kind, async_cafe::view::trace::LaneKind::Order(_)));
         }
@@ -588,7 +597,7 @@ impl RunOut {
 
     /// The self-contained HTML report (`cafe run --report`).
     pub fn report_html(&self) -> Result<String, Fail> {
-        let (trace, stats) = self.drawn()?;
+        let (trace, stats) = self.drawn("report")?;
         let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed)?;
         // The same run again on the virtual clock, for why its orders waited.
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
@@ -621,7 +630,12 @@ impl RunOut {
             ));
         }
         if !self.finished {
-            return Err(self.not_again("tables"));
+            let name = ["orders", "steps", "events"][i.min(2)];
+            return Err(Fail::Value(format!(
+                "this run on the virtual clock was stopped before its end, so its {name} table cannot be made: \
+                 a virtual run makes it by running again to its end. To keep it as the run goes, run with \
+                 record=True (every table) or record=[\"{name}\"]"
+            )));
         }
         let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
         let which = TableSet { orders: i == 0, steps: i == 1, events: i == 2 };

@@ -132,19 +132,37 @@ fn err(py: Python<'_>, fail: Fail) -> PyErr {
     }
 }
 
-/// An `Interrupted` carrying `result`.
-fn interrupted(py: Python<'_>, what: &str, result: Option<Py<PyAny>>) -> PyErr {
-    let e = Interrupted::new_err(format!(
-        "{what} interrupted; what had run by then is in this exception's .result"
-    ));
-    let _ = e.value(py).setattr("result", result);
-    e
+/// What to raise for work that a signal's handler stopped, `result` being what had
+/// run by then. A handler that raised `KeyboardInterrupt` (Python's own, for
+/// Ctrl-C), or a stop with no exception to show, gives an `Interrupted` carrying
+/// `result`. Any other exception (a SIGALRM handler's `TimeoutError`, one's own
+/// from a SIGINT handler) is raised as the handler raised it, its type, message
+/// and traceback kept, with `result` as its `.result` when it has no attribute of
+/// that name and takes one.
+fn stopped(py: Python<'_>, signal: Option<PyErr>, what: &str, result: Option<Py<PyAny>>) -> PyErr {
+    match signal {
+        Some(raised) if !raised.is_instance_of::<PyKeyboardInterrupt>(py) => {
+            let value = raised.value(py);
+            if !value.hasattr("result").unwrap_or(true) {
+                let _ = value.setattr("result", result);
+            }
+            raised
+        }
+        _ => {
+            let e = Interrupted::new_err(format!(
+                "{what} interrupted; what had run by then is in this exception's .result"
+            ));
+            let _ = e.value(py).setattr("result", result);
+            e
+        }
+    }
 }
 
 /// Runs `f` on a thread of its own while this one, holding the GIL only briefly,
-/// checks for Ctrl-C (and calls `tick`) every 50 ms: a signal cancels `cancel`, and
-/// `f` (which must watch it) returns what it had. Returns `f`'s result and the
-/// signal's exception, if one came.
+/// runs Python's signal handlers (and calls `tick`) every 50 ms: a handler that
+/// raises (Ctrl-C's, or any other) cancels `cancel`, and `f` (which must watch it)
+/// returns what it had. Returns `f`'s result and the handler's exception, if one
+/// came ([`stopped`] makes it what to raise).
 fn interruptible<T: Send>(
     py: Python<'_>,
     cancel: &Cancel,
@@ -454,7 +472,7 @@ impl PyScenario {
         warn_all(py, out.lag_note())?;
         let run = Run { out, tables: Default::default(), made: std::sync::Mutex::default() };
         match signal {
-            Some(_) => Err(interrupted(py, "the run was", Some(Py::new(py, run)?.into_any()))),
+            Some(_) => Err(stopped(py, signal, "the run was", Some(Py::new(py, run)?.into_any()))),
             None => Ok(run),
         }
     }
@@ -483,7 +501,7 @@ impl PyScenario {
         let plan = py.import("json")?.call_method1("loads", (json,))?.unbind();
         match signal {
             None => Ok(plan),
-            Some(_) => Err(interrupted(py, "the planning was", Some(plan))),
+            Some(_) => Err(stopped(py, signal, "the planning was", Some(plan))),
         }
     }
 
@@ -514,7 +532,7 @@ impl PyScenario {
                 warn_all(py, cmp.warnings())?;
                 Ok(Comparison { cmp })
             }
-            _ => Err(interrupted(py, "the comparison was", None)),
+            (_, signal) => Err(stopped(py, signal, "the comparison was", None)),
         }
     }
 
@@ -574,9 +592,9 @@ impl PyScenario {
         let rep = out.map(|rep| Replication { rep });
         match (rep, signal) {
             (Some(rep), None) => Ok(rep),
-            (rep, _) => {
+            (rep, signal) => {
                 let result = rep.map(|r| Py::new(py, r)).transpose()?.map(Py::into_any);
-                Err(interrupted(py, "the replications were", result))
+                Err(stopped(py, signal, "the replications were", result))
             }
         }
     }
@@ -1137,7 +1155,7 @@ impl SweepPlan {
         }
         let sweep = Sweep { out: out.map_err(|e| err(py, e))?, table: OnceLock::new() };
         match signal {
-            Some(_) => Err(interrupted(py, "the sweep was", Some(Py::new(py, sweep)?.into_any()))),
+            Some(_) => Err(stopped(py, signal, "the sweep was", Some(Py::new(py, sweep)?.into_any()))),
             None => Ok(sweep),
         }
     }

@@ -3,6 +3,7 @@ the JSON report has them, tables as the CSV exports, the notebook view, Ctrl-C."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -267,6 +268,106 @@ def test_ctrl_c_stops_replications_and_a_sweep():
     done, = [partial.configurations[1]]
     assert done < 4
     assert partial.table.column("status").count("not run") == 4 - done
+
+
+@contextlib.contextmanager
+def _alarm_raising(exc: BaseException, seconds: float):
+    """SIGALRM in `seconds`, whose handler (`on_alarm`) raises `exc`."""
+
+    def on_alarm(signum, frame):
+        raise exc
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_exception_a_signal_handler_raises_stops_the_work_and_comes_out_as_raised():
+    """Not Ctrl-C: a SIGALRM handler's TimeoutError (or one's own exception) stops a
+    run, replications and a sweep as Ctrl-C does, and comes out as the handler raised
+    it, for `except TimeoutError` to catch: not an `Interrupted` (a KeyboardInterrupt),
+    its traceback through the handler, and what had run as its `.result`."""
+    shop = ac.Scenario.builtin("coffee-shop")  # about 20 s of scenario time at speed 1
+    start = time.perf_counter()
+    with _alarm_raising(TimeoutError("took too long"), 0.7):
+        with pytest.raises(TimeoutError, match="^took too long$") as info:
+            shop.run(clock="real", speed=4)
+    assert time.perf_counter() - start < 3
+    assert not isinstance(info.value, KeyboardInterrupt)
+    assert any(entry.name == "on_alarm" for entry in info.traceback)
+    run = info.value.result
+    assert run.stopped == "interrupted" and not run.finished and run.narrative
+
+    big = ac.Scenario.from_toml(mmc_toml(count=300_000), name="mmc")
+    with _alarm_raising(TimeoutError("took too long"), 0.3):
+        with pytest.raises(TimeoutError) as info:
+            big.replicate(40, threads=1)
+    assert info.value.result is None or isinstance(info.value.result, ac.Replication)
+
+    class Mine(Exception):
+        pass
+
+    with _alarm_raising(Mine("mine"), 0.3):
+        with pytest.raises(Mine) as info:
+            ac.sweep(big, vary={"cooks": range(4, 8)}, replications=10, threads=1, progress=False)
+    assert info.value.result.interrupted
+
+    # An exception with a `result` of its own keeps it.
+    class WithResult(Exception):
+        result = "its own"
+
+    with _alarm_raising(WithResult(), 0.3):
+        with pytest.raises(WithResult) as info:
+            big.replicate(40, threads=1)
+    assert info.value.result == "its own"
+
+
+def test_a_virtual_run_stopped_early_says_what_would_have_kept_each_part():
+    """record= keeps tables only: the narrative, timeline and report of a virtual run
+    stopped early point to the real clock, or to a run that ends; a table left out
+    points to record=."""
+    day = ac.Scenario.builtin("takeaway").to_toml()
+    assert "until = 60\n" in day
+    big = ac.Scenario.from_toml(day.replace("until = 60\n", "until = 3000000\n"), name="takeaway")
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted) as info:
+        big.run(record=["orders"])
+    run = info.value.result
+    assert run.stopped == "interrupted" and len(run.orders) > 0
+    for what, ask in [
+        ("narrative", lambda: run.narrative),
+        ("narrative", lambda: run.text),
+        ("timeline", run.timeline),
+        ("report", run.report_html),
+    ]:
+        with pytest.raises(ValueError) as refused:
+            ask()
+        echo = "; echo=True prints each line as it happens" if what == "narrative" else ""
+        assert str(refused.value) == (
+            f"this run on the virtual clock was stopped before its end, so its {what} cannot be made: "
+            "a virtual run makes it by running again to its end, and record= keeps only the tables. "
+            'To have it, run on the real clock (clock="real", with as high a speed= as you like), '
+            "which keeps the narrative, timeline and report as it goes, or let the run end (a scenario "
+            f"with a smaller until or fewer customers){echo}"
+        )
+    with pytest.raises(ValueError) as refused:
+        run.steps
+    assert str(refused.value) == (
+        "this run on the virtual clock was stopped before its end, so its steps table cannot be made: "
+        "a virtual run makes it by running again to its end. To keep it as the run goes, run with "
+        'record=True (every table) or record=["steps"]'
+    )
+    # What the message says keeps them does: the real clock, as fast as you like.
+    _interrupt_after(0.3)
+    with pytest.raises(ac.Interrupted) as info:
+        big.run(clock="real", speed=1e9)
+    fast = info.value.result
+    assert fast.stopped == "interrupted" and fast.narrative and fast.text
+    assert fast.timeline()
 
 
 SLOW = """

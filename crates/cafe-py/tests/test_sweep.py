@@ -124,6 +124,64 @@ class CountingExecutor:
         return f
 
 
+def test_a_sweep_through_an_executor_stopped_by_a_signal_handler_cancels_its_tasks():
+    """Stopped by a handler that raises something other than KeyboardInterrupt (a
+    SIGALRM handler's TimeoutError), a sweep through an executor cancels the tasks
+    not started, so that the end of the executor's `with` block does not run them
+    all first, and raises the handler's exception with the sweep so far as its
+    `.result`."""
+    mmc = ac.Scenario.from_toml(mmc_toml(count=60_000), name="mmc")  # 10 to 50 ms a run
+
+    def on_alarm(signum, frame):
+        raise TimeoutError("took too long")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            counting = CountingExecutor(pool)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            with pytest.raises(TimeoutError, match="^took too long$") as info:
+                # 200 runs: 2 to 10 s, unless the runs not started are cancelled.
+                ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=50, executor=counting, progress=False)
+        took = time.perf_counter() - start
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert took < 3, took
+    assert len(counting.futures) == 200
+    assert sum(f.cancelled() for f in counting.futures) > 150
+    partial = info.value.result
+    assert partial.interrupted and partial.configurations[1] < 4
+
+
+class CtrlCWhileSubmitting(CountingExecutor):
+    """Ctrl-C comes in the middle of the third `submit`, before it hands the task on."""
+
+    def submit(self, fn, *args, **kwargs):
+        if len(self.futures) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)  # Python runs the handler here, unless it is held.
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_ctrl_c_while_a_sweep_submits_lets_that_submit_end_and_cancels_every_task():
+    """A KeyboardInterrupt inside an executor's `submit` can leave the executor's locks
+    held (CPython's ProcessPoolExecutor then never shuts down): the sweep holds Ctrl-C
+    until the submit in progress returns, then stops, cancelling every task it
+    submitted."""
+    mmc = ac.Scenario.from_toml(mmc_toml(count=600_000), name="mmc")  # about 0.1 s a run
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        counting = CtrlCWhileSubmitting(pool)
+        with pytest.raises(ac.Interrupted) as info:
+            ac.sweep(mmc, vary={"cooks": range(4, 8)}, replications=50, executor=counting, progress=False)
+    assert len(counting.futures) == 3, "the submit under way when Ctrl-C came did not end"
+    assert all(f.done() for f in counting.futures)
+    assert sum(f.cancelled() for f in counting.futures) >= 2
+    assert info.value.result.interrupted
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_a_dask_cluster_gives_the_local_sweep_even_when_a_worker_dies():
     distributed = pytest.importorskip("distributed")
     # Runs of about 50 ms each: enough for a worker to die with runs pending.

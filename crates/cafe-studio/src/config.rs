@@ -12,7 +12,8 @@ pub struct Config {
     /// The port; 0 lets the system choose a free one (the URL passed to `run`'s
     /// callback says which).
     pub port: u16,
-    /// The history's SQLite file (see [`default_db_path`]).
+    /// The history's SQLite file (see [`default_db_path`]), held by one studio at a
+    /// time.
     pub db: PathBuf,
     /// What one request may ask.
     pub limits: Limits,

@@ -1,21 +1,29 @@
 //! The history: every run, comparison and sweep, kept in an SQLite file (WAL) with
 //! its scenario text, options, seed and results.
 //!
+//! A studio holds its history alone while it runs: [`History::open`] puts the
+//! connection in SQLite's exclusive locking mode and takes the file's exclusive lock
+//! at once, and the lock is the process's until the history is dropped (or the
+//! process ends, however it ends: the system releases it). Another studio, or any
+//! other program, that opens the same file meanwhile is refused at once
+//! ([`OpenError::InUse`]), rather than taking the first one's work for work a
+//! stopped studio left.
+//!
 //! An entry is written as `running` before its work starts, and completed (`done`,
 //! `failed` or `cancelled`) in one transaction after: a studio killed in between
-//! leaves it `running`, and the next start ([`History::open`]) marks every such
-//! entry `interrupted`, as of the last moment it was recorded under way (a sweep
-//! records its progress as it goes: [`History::progress`]). WAL keeps the file
-//! consistent through a kill at any moment.
+//! leaves it `running`, and the next start ([`History::open`], once it holds the
+//! lock) marks every such entry `interrupted`, as of the last moment it was recorded
+//! under way (a sweep records its progress as it goes: [`History::progress`]). WAL
+//! keeps the file consistent through a kill at any moment.
 //!
 //! Results are kept as the JSON text they were sent as, and sent back as that very
 //! text ([`Entry::result`]): a number read back is the number the run wrote.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -217,44 +225,110 @@ fn now() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Why the history could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    /// Another studio, or another program, has the file open: the history is
+    /// held by one studio at a time.
+    InUse {
+        /// The history's file.
+        path: PathBuf,
+    },
+    /// The file, or its directory, could not be created, read or written.
+    Sqlite {
+        /// The history's file.
+        path: PathBuf,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::InUse { path } => write!(
+                f,
+                "the history {} is in use by another studio (or another program has it open): \
+                 stop that studio first, or start this one with another --db",
+                path.display()
+            ),
+            OpenError::Sqlite { path, source } => {
+                write!(f, "cannot open the history {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OpenError::InUse { .. } => None,
+            OpenError::Sqlite { source, .. } => Some(source),
+        }
+    }
+}
+
 impl History {
-    /// Opens (or creates) the history at `path`, its directory too, and marks every
-    /// entry left `running` by a studio that stopped as `interrupted`; returns the
-    /// history and how many it marked.
-    pub fn open(path: &Path) -> rusqlite::Result<(History, usize)> {
+    /// Opens (or creates) the history at `path`, its directory too, and holds it
+    /// alone until it is dropped: while it is held, opening the same file again,
+    /// here or in another process, is refused at once with [`OpenError::InUse`].
+    /// Once it holds the file, marks every entry left `running` by a studio that
+    /// stopped as `interrupted`; returns the history and how many it marked.
+    pub fn open(path: &Path) -> Result<(History, usize), OpenError> {
+        let failed = |source| match &source {
+            rusqlite::Error::SqliteFailure(e, _) if e.code == ErrorCode::DatabaseBusy => {
+                OpenError::InUse { path: path.to_path_buf() }
+            }
+            _ => OpenError::Sqlite { path: path.to_path_buf(), source },
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                rusqlite::Error::SqliteFailure(
+                failed(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
                     Some(format!("cannot create {}: {e}", dir.display())),
-                )
+                ))
             })?;
         }
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut conn = Connection::open(path).map_err(failed)?;
+        let marked = Self::hold(&mut conn).map_err(failed)?;
+        Ok((History { conn: Mutex::new(conn) }, marked))
+    }
+
+    /// Takes the file's exclusive lock, which `conn` then keeps until it closes;
+    /// creates or updates the tables and marks what a stopped studio left running
+    /// as interrupted, in one transaction. A file another connection has open is
+    /// `SQLITE_BUSY` at once: no waiting for a lock another studio will not give up.
+    fn hold(conn: &mut Connection) -> rusqlite::Result<usize> {
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        // Exclusive before WAL: the WAL index is then kept in this process's
+        // memory, not in a `-shm` file shared with other processes, and the first
+        // transaction's lock on the file is kept until the connection closes.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.execute_batch(SCHEMA)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(SCHEMA)?;
         // A history written before the columns of the progress came.
         for (column, kind) in [("progress", "TEXT"), ("alive", "REAL")] {
-            let has: bool = conn.query_row(
+            let has: bool = tx.query_row(
                 "SELECT COUNT(*) > 0 FROM pragma_table_info('entries') WHERE name = ?1",
                 params![column],
                 |r| r.get(0),
             )?;
             if !has {
-                conn.execute_batch(&format!("ALTER TABLE entries ADD COLUMN {column} {kind}"))?;
+                tx.execute_batch(&format!("ALTER TABLE entries ADD COLUMN {column} {kind}"))?;
             }
         }
         // It ended, as far as anyone knows, when it was last recorded under way.
-        let marked = conn.execute(
+        let marked = tx.execute(
             "UPDATE entries SET status = 'interrupted', finished = COALESCE(alive, created),
                  error = 'the studio stopped before it finished'
              WHERE status = 'running'",
             [],
         )?;
-        Ok((History { conn: Mutex::new(conn) }, marked))
+        tx.commit()?;
+        Ok(marked)
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -462,5 +536,47 @@ mod tests {
         let id = history.begin(Kind::Sweep, "lunch", "x", &serde_json::json!({}), None).unwrap();
         history.progress(id, r#"{"done":1,"total":2,"elapsed_s":0.25}"#).unwrap();
         assert_eq!(history.get(id).unwrap().unwrap().progress.unwrap()["elapsed_s"], 0.25);
+    }
+
+    /// While one studio holds the history, opening it again is refused at once,
+    /// saying which file and what to do, and the holder's work under way is left
+    /// alone (not taken for work a stopped studio left); once the holder lets go,
+    /// the file opens, with what the holder recorded.
+    #[test]
+    fn a_history_held_by_one_studio_is_refused_to_another_until_it_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let (first, _) = History::open(&path).unwrap();
+        let id = first.begin(Kind::Run, "lunch", "x", &serde_json::json!({}), None).unwrap();
+        let start = std::time::Instant::now();
+        let Err(refused) = History::open(&path) else { panic!("a second history opened on a held file") };
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "refused only after {:?}",
+            start.elapsed()
+        );
+        assert!(matches!(refused, OpenError::InUse { .. }), "{refused:?}");
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "the history {} is in use by another studio (or another program has it open): \
+                 stop that studio first, or start this one with another --db",
+                path.display()
+            )
+        );
+        assert_eq!(first.get(id).unwrap().unwrap().summary.status, Status::Running);
+        let end = Ending {
+            status: Status::Cancelled,
+            headline: None,
+            error: None,
+            result: Some("{}"),
+            files: &[],
+            progress: None,
+        };
+        first.finish(id, &end).unwrap();
+        drop(first);
+        let (second, marked) = History::open(&path).unwrap();
+        assert_eq!(marked, 0);
+        assert_eq!(second.get(id).unwrap().unwrap().summary.status, Status::Cancelled);
     }
 }

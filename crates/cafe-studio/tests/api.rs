@@ -915,8 +915,15 @@ async fn a_history_entry_whose_result_is_not_json_is_an_error_not_a_null_result(
     let s = studio();
     let r = s.post("/api/run", json!({ "toml": builtin_toml("cafe"), "name": "cafe" })).await;
     let id = r.json()["id"].as_i64().unwrap();
-    let db = rusqlite::Connection::open(s.dir.path().join("history.sqlite3")).unwrap();
+    // The studio holds its history alone: stop it, damage the file, start it again.
+    let Studio { app, dir } = s;
+    drop(app);
+    let path = dir.path().join("history.sqlite3");
+    let db = rusqlite::Connection::open(&path).unwrap();
     db.execute("UPDATE entries SET result = '{\"report\": [1.5' WHERE id = ?1", [id]).unwrap();
+    drop(db);
+    let (history, _) = History::open(&path).unwrap();
+    let s = Studio { app: router(State::new(history, Limits::default())), dir };
     for path in [format!("/api/history/{id}"), format!("/api/history/{id}/report.json")] {
         let body = s.get(&path).await.error(StatusCode::INTERNAL_SERVER_ERROR);
         assert!(

@@ -323,7 +323,8 @@ pub struct StudioArgs {
     /// Open the page in the browser once the studio listens.
     #[arg(long)]
     pub open: bool,
-    /// The history's SQLite file [default: $XDG_DATA_HOME/async-cafe/studio.sqlite3].
+    /// The history's SQLite file, held by one studio at a time [default:
+    /// $XDG_DATA_HOME/async-cafe/studio.sqlite3].
     #[arg(long, value_name = "PATH")]
     pub db: Option<std::path::PathBuf>,
 }

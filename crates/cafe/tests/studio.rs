@@ -1,8 +1,10 @@
 //! `cafe studio` as a process on loopback: it prints its URL and answers; a
-//! `--host` other than loopback warns; Ctrl-C stops it with exit code 0; 200 runs at
+//! `--host` other than loopback warns; Ctrl-C stops it with exit code 0, its live
+//! runs recorded as cancelled; 200 runs at
 //! once all succeed (the latencies are printed); and a `kill -9` in the middle of a
 //! sweep leaves the history consistent, the sweep marked interrupted on restart and
-//! what finished before kept.
+//! what finished before kept; a second studio on the same history is refused while
+//! the first runs, and a port in use leaves no history file behind.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -116,6 +118,32 @@ fn the_studio_stops_cleanly_on_ctrl_c_and_warns_off_loopback() {
     );
 }
 
+/// Ctrl-C cancels the live runs under way, and the studio ends only once each has
+/// written its end to the history: `cancelled`, with the run so far. (A live run
+/// ends on a thread of its own; a studio that did not wait for it could end first,
+/// and leave it `running` for the next start to mark interrupted.) Eight rounds of
+/// four live runs, each on a fresh history.
+#[test]
+fn ctrl_c_records_each_live_run_under_way_as_cancelled_with_the_run_so_far() {
+    let live = json!({ "toml": toml("rush-hour"), "name": "rush-hour", "speed": 60 });
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.sqlite3");
+        let studio = Studio::start(&db, &[]);
+        for _ in 0..4 {
+            let (status, started) = studio.post("/api/live", &live);
+            assert_eq!(status, 202, "{started}");
+        }
+        assert_eq!(studio.signal("INT").code(), Some(0));
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut rows =
+            conn.prepare("SELECT status, json_extract(result, '$.report.finished') FROM entries").unwrap();
+        let ended: Vec<(String, Option<bool>)> =
+            rows.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(ended, vec![("cancelled".to_string(), Some(false)); 4], "round {round}");
+    }
+}
+
 #[test]
 fn two_hundred_runs_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,4 +252,82 @@ fn a_kill_9_mid_sweep_leaves_the_history_consistent_and_the_sweep_interrupted() 
     let mut err = String::new();
     studio.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert_eq!(err, "the history had 1 unfinished entry from a studio that stopped: marked interrupted\n");
+}
+
+/// Runs `cafe studio` with `args`, which must refuse to start: its exit code and
+/// stderr. A studio that serves instead is killed after 20 s, failing the test.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .arg("studio")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cafe studio starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("cafe studio {args:?} served instead of refusing");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (status.code(), err)
+}
+
+#[test]
+fn a_second_studio_on_the_same_history_is_refused_and_the_first_keeps_its_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let first = Studio::start(&db, &[]);
+    let live = json!({ "toml": toml("rush-hour"), "name": "rush-hour", "speed": 60 });
+    let (status, started) = first.post("/api/live", &live);
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_i64().unwrap();
+
+    let (code, err) = refused(&["--port", "0", "--db", db.to_str().unwrap()]);
+    assert_eq!(
+        (code, err),
+        (
+            Some(1),
+            format!(
+                "error: the history {} is in use by another studio (or another program has it open): \
+                 stop that studio first, or start this one with another --db\n",
+                db.display()
+            )
+        )
+    );
+    let (_, entry) = first.get(&format!("/api/history/{id}"));
+    assert_eq!(entry["status"], "running", "{entry}");
+
+    // Stopped, the first studio records its live run as a single studio does: cancelled,
+    // with the run so far. The history is then free for the next studio.
+    assert_eq!(first.signal("INT").code(), Some(0));
+    let mut next = Studio::start(&db, &[]);
+    let (_, entry) = next.get(&format!("/api/history/{id}"));
+    assert_eq!(entry["status"], "cancelled", "{entry}");
+    assert_eq!(entry["result"]["report"]["finished"], false, "{entry}");
+    let stderr = next.child.stderr.take().unwrap();
+    assert_eq!(next.signal("INT").code(), Some(0));
+    let mut err = String::new();
+    BufReader::new(stderr).read_to_string(&mut err).unwrap();
+    assert_eq!(err, "stopping Café Studio\n");
+}
+
+#[test]
+fn a_studio_that_cannot_have_its_port_leaves_no_history_behind() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new").join("h.sqlite3");
+    let (code, err) = refused(&["--port", &port, "--db", db.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{err}");
+    assert!(!dir.path().join("new").exists(), "the history's directory was created");
 }

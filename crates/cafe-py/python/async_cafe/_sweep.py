@@ -9,11 +9,14 @@ same derived seeds: common random numbers), whatever the workers.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import operator
 import pickle
+import signal
 import sys
+import threading
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _native
@@ -140,6 +143,32 @@ def run_job(scenario_and_args: bytes, k: int) -> bytes:
     return _plan(scenario_and_args).job(k)
 
 
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Holds Ctrl-C (SIGINT) until the block ends, then raises it again for the
+    handler that was there (Python's raises ``KeyboardInterrupt``). Yields a list
+    that is not empty once Ctrl-C came, so that the block can end early.
+
+    A ``KeyboardInterrupt`` inside an executor's ``submit`` can leave one of the
+    executor's locks held (a ``with lock:`` is not atomic with respect to signals):
+    CPython's ``ProcessPoolExecutor`` then never shuts down, and the end of its
+    ``with`` block hangs. Only the main thread runs signal handlers; in another
+    thread, or with a handler Python did not install, nothing is held.
+    """
+    came: list = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield came
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        yield came
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if came:
+            signal.raise_signal(signal.SIGINT)
+
+
 def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, progress: Optional[bool]):
     key = pickle.dumps((scenario, args))
     n = plan.jobs
@@ -147,12 +176,21 @@ def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, pro
     futures = []
     results: list = [None] * n
     try:
-        futures = [executor.submit(run_job, key, k) for k in range(n)]
+        # Each submit whole (Ctrl-C waits for the one in progress), and each one
+        # known, so that a stop cancels every task submitted.
+        with _ctrl_c_held() as ctrl_c:
+            for k in range(n):
+                futures.append(executor.submit(run_job, key, k))
+                if ctrl_c:
+                    break
         for k, f in enumerate(futures):
             results[k] = f.result()
             if bar is not None:
                 bar.update(1)
-    except KeyboardInterrupt:
+    except BaseException as stop:
+        # Whatever stopped the wait (Ctrl-C, another signal's handler, a task that
+        # failed), the tasks not started are cancelled: an executor's shutdown
+        # (the end of a ``with`` block) would otherwise run them all first.
         for f in futures:
             f.cancel()
         for k, f in enumerate(futures):
@@ -161,11 +199,19 @@ def run_executor(plan: "_native.SweepPlan", scenario, args: tuple, executor, pro
                     results[k] = f.result()
                 except BaseException:  # a cancelled or failed task: not run
                     pass
-        partial = plan.gather(results)
+        if not isinstance(stop, KeyboardInterrupt):
+            # As a sweep run here: raised as it came, the sweep so far as its
+            # ``.result`` when it takes one and has none of its own.
+            if not hasattr(stop, "result"):
+                try:
+                    stop.result = plan.gather(results)
+                except Exception:
+                    pass
+            raise
         e = _native.Interrupted(
             "the sweep was interrupted; what had run by then is in this exception's .result"
         )
-        e.result = partial
+        e.result = plan.gather(results)
         raise e from None
     finally:
         if bar is not None:
