@@ -1,10 +1,13 @@
 //! Why the two kitchens' totals differ (`view::why`), sentence by sentence: exact for
-//! lunch and cafe, and for every built-in, golden (`tests/golden/why/NAME.txt`).
+//! lunch and cafe, and for every built-in, golden (`tests/golden/why/NAME.txt`). And
+//! why a single run's orders took longer than their recipes (`cafe run --why`,
+//! `view::why::waited_longest`): what each order waited for, in words.
 
 mod common;
 
 use async_cafe::builtin::BUILTINS;
-use async_cafe::ops::{self, CompareOptions};
+use async_cafe::model::{Mode, Scenario};
+use async_cafe::ops::{self, ClockKind, CompareOptions, RunSpec, Want};
 use async_cafe::view::why::why;
 
 fn reasons(name: &str) -> Vec<String> {
@@ -71,5 +74,58 @@ fn a_day_with_no_customer_has_a_speedup_of_one() {
     assert_eq!(
         ops::compare(&common::load_builtin("lunch"), &CompareOptions::default()).unwrap().speedup(),
         1.5
+    );
+}
+
+/// What `cafe run --why` says of a run of `sc` in `mode` (virtual clock).
+fn waited(sc: &Scenario, mode: Mode) -> Vec<String> {
+    let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
+    let ran = ops::run(sc, spec, Want { why: true, ..Want::default() }, &mut std::io::sink()).unwrap();
+    ran.why.expect("asked for")
+}
+
+/// One order: the chop (hands-on, 3 s) holds the loop, so the simmer (unattended,
+/// 3 s), ready at once, starts 3 s late. Nothing's finish is noticed late.
+const LATE_START: &str = r#"
+name = "late-start"
+[recipes.soup]
+steps = [
+    { name = "chop", kind = "hands-on", duration = 3, after = [] },
+    { name = "simmer", kind = "unattended", duration = 3, after = [] },
+]
+[menu]
+soup = "soup"
+[customers]
+list = [{ item = "soup" }]
+"#;
+
+#[test]
+fn a_start_held_up_by_the_loop_is_called_a_late_start_not_a_late_finish() {
+    let sc = common::load(LATE_START);
+    let report =
+        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
+            .unwrap();
+    let o = &report.orders[0];
+    assert_eq!((o.served_s, o.loop_s, o.loop_start_s), (Some(6.0), Some(3.0), Some(3.0)));
+    assert_eq!(
+        waited(&sc, Mode::Async),
+        [
+            "Order 1 waited 3 s (3 s above its longest chain of steps): 3 s for the loop (an unattended step's \
+             start waited while hands-on work held it)."
+        ]
+    );
+}
+
+/// Bakery: Ben's shot, ready at once, starts 3 min late (the baker chops Ada's salad,
+/// then steams Ben's milk), and its finish is noticed 2 min late (the baker kneads
+/// Cy's bread): both, with the split.
+#[test]
+fn a_wait_for_the_loop_that_was_both_says_how_much_of_each() {
+    let sc = common::load_builtin("bakery");
+    let why = waited(&sc, Mode::Async);
+    assert_eq!(
+        why[0],
+        "Order 2 waited 5 min (5 min above its longest chain of steps): 5 min for the loop (an unattended \
+         step's start waited 3 min and a finish was noticed 2 min late, while hands-on work held it)."
     );
 }

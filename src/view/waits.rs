@@ -14,8 +14,9 @@
 //!   synchronous kitchen, where each cook serves one order at a time);
 //! * **equipment**: a step waited in line for a machine (`asyncio.Semaphore`);
 //! * **loop**: the loop was held (a hands-on step on every cook) when the order had
-//!   something to do that takes no cook: an unattended step ready to start, an
-//!   unattended step's finish noticed late, the order's gather returning.
+//!   something to do that takes no cook: an unattended step ready to start (a late
+//!   start, [`Waits::loop_start`]), or a finish noticed late (an unattended step's,
+//!   or the order's gather returning).
 //!
 //! Work plus waits is the order's time in system, exactly. When those steps are the
 //! order's longest chain, the waits add up to `above_chain_s`; when a shorter chain
@@ -37,8 +38,13 @@ pub struct Waits {
     pub cook: Ticks,
     /// In line for equipment.
     pub equipment: Ticks,
-    /// Waiting for the loop.
+    /// Waiting for the loop: [`Waits::loop_start`] and finishes noticed late.
     pub event_loop: Ticks,
+    /// Of `event_loop`, the part an unattended step ready to start waited for the
+    /// loop; the rest is finishes noticed late (an unattended step's, or the
+    /// gather's). Not a fifth wait: [`Waits::total`] counts it once, in
+    /// `event_loop`.
+    pub loop_start: Ticks,
 }
 
 impl Waits {
@@ -296,6 +302,7 @@ impl<'s> WaitTracker<'s> {
                 w.cook += lead;
             } else {
                 w.event_loop += lead;
+                w.loop_start += lead;
             }
             match before {
                 Some(d) if finished(d) > o.taken => s = d,

@@ -7,7 +7,7 @@ use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
 use crate::view::compare::{Compared, Comparison, Side};
 use crate::view::trace::{Activity, LaneKind, Span};
-use crate::view::waits::Waited;
+use crate::view::waits::{Waited, Waits};
 
 /// The reasons the two kitchens' totals differ, one sentence each (each ends with a
 /// full stop); empty for a comparison of policies, which [`Comparison::render`]'s
@@ -57,10 +57,10 @@ pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
                 .into_iter()
                 .map(|(what, t)| {
                     let what = match what {
-                        "door" => "for the door (let in late)",
-                        "cook" => "for a cook",
-                        "equipment" => "in line for equipment",
-                        _ => "for the loop (a finish noticed late, the loop held)",
+                        "door" => "for the door (let in late)".to_string(),
+                        "cook" => "for a cook".to_string(),
+                        "equipment" => "in line for equipment".to_string(),
+                        _ => format!("for the loop ({})", held_loop(sc, &w.waits)),
                     };
                     format!("{} {what}", amount(sc, t))
                 })
@@ -74,6 +74,22 @@ pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// What an order's wait for the loop was: an unattended step's start held up, a
+/// finish noticed late, or both, with how much of each.
+fn held_loop(sc: &Scenario, w: &Waits) -> String {
+    let start = w.loop_start;
+    let finish = w.event_loop - start;
+    match (start, finish) {
+        (_, 0) => "an unattended step's start waited while hands-on work held it".to_string(),
+        (0, _) => "a finish was noticed late while hands-on work held it".to_string(),
+        _ => format!(
+            "an unattended step's start waited {} and a finish was noticed {} late, while hands-on work held it",
+            amount(sc, start),
+            amount(sc, finish)
+        ),
+    }
 }
 
 /// `2 min`, `8.7 min`, `0.25 s`: an amount of time in the scenario's unit, with at most
