@@ -467,7 +467,7 @@ fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     let day = load_as("busy", &text.replace("{ until = 180, rate = 0.8 }", "{ until = 180, rate = 3.0 }"));
     let busy = collect(&day, Mode::Async);
     assert!(busy.event_loop.is_none());
-    assert_eq!(busy.why.len(), 3, "the three orders that waited longest: {:?}", busy.why);
+    assert_eq!(busy.why.len(), 3, "the three orders that took longest above their chain: {:?}", busy.why);
     assert!(busy.why.iter().all(|w| w.starts_with("Order ") && w.contains(" waited ")), "{:?}", busy.why);
     let html = html_report::html(&day, &[busy]);
     assert!(!html.contains("class=\"loop\"") && html.contains("<h3>Why the orders waited</h3>"));

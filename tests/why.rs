@@ -1,7 +1,7 @@
 //! Why the two kitchens' totals differ (`view::why`), sentence by sentence: exact for
 //! lunch and cafe, and for every built-in, golden (`tests/golden/why/NAME.txt`). And
 //! why a single run's orders took longer than their recipes (`cafe run --why`,
-//! `view::why::waited_longest`): what each order waited for, in words.
+//! `view::why::took_longest`): what each order waited for, in words.
 
 mod common;
 
@@ -128,4 +128,74 @@ fn a_wait_for_the_loop_that_was_both_says_how_much_of_each() {
         "Order 2 waited 5 min (5 min above its longest chain of steps): 5 min for the loop (an unattended \
          step's start waited 3 min and a finish was noticed 2 min late, while hands-on work held it)."
     );
+}
+
+/// The order numbers of what `--why` says, in its order.
+fn orders_named(why: &[String]) -> Vec<u64> {
+    why.iter()
+        .map(|s| s.strip_prefix("Order ").unwrap().split(' ').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// In the synchronous kitchen the meal's plate waits 10 s for the cook while the
+/// simmer cooks, yet the meal takes only 2 s above its longest chain (the simmer's
+/// 10 s); the tea, in at 9 s, waits 3 s for the cook and takes 3 s above its chain.
+/// The tea took longer than its recipe by more: it comes first.
+const RANK: &str = r#"
+name = "rank"
+[recipes.meal]
+steps = [
+    { name = "simmer", kind = "unattended", duration = 10, after = [] },
+    { name = "plate", kind = "hands-on", duration = 2, after = [] },
+]
+[recipes.tea]
+steps = [{ name = "pour", kind = "hands-on", duration = 1 }]
+[menu]
+meal = "meal"
+tea = "tea"
+[customers]
+list = [{ item = "meal" }, { item = "tea", arrival = 9 }]
+"#;
+
+#[test]
+fn orders_are_ranked_by_how_much_longer_than_their_recipe_they_took() {
+    let sc = common::load(RANK);
+    let report =
+        ops::json_report(&sc, RunSpec { mode: Mode::Sync, clock: ClockKind::Virtual, seed: sc.seed })
+            .unwrap();
+    let above: Vec<Option<f64>> = report.orders.iter().map(|o| o.above_chain_s).collect();
+    let cook: Vec<Option<f64>> = report.orders.iter().map(|o| o.cook_s).collect();
+    assert_eq!((above, cook), (vec![Some(2.0), Some(3.0)], vec![Some(10.0), Some(3.0)]));
+    assert_eq!(orders_named(&waited(&sc, Mode::Sync)), [2, 1]);
+}
+
+/// Both orders start their unattended step 1 s late (the chop holds the loop) and
+/// take 1 s above their chain; the tea is served first (at 2 s, the stew at 6 s).
+/// At a tie the lower order number comes first.
+const TIE: &str = r#"
+name = "tie"
+[recipes.stew]
+steps = [
+    { name = "chop", kind = "hands-on", duration = 1, after = [] },
+    { name = "simmer", kind = "unattended", duration = 5, after = [] },
+]
+[recipes.tea]
+steps = [{ name = "steep", kind = "unattended", duration = 1 }]
+[menu]
+stew = "stew"
+tea = "tea"
+[customers]
+list = [{ item = "stew" }, { item = "tea" }]
+"#;
+
+#[test]
+fn orders_that_took_as_long_above_their_recipes_come_in_order_number() {
+    let sc = common::load(TIE);
+    let report =
+        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
+            .unwrap();
+    let served: Vec<(u64, Option<f64>, Option<f64>)> =
+        report.orders.iter().map(|o| (o.id, o.served_s, o.above_chain_s)).collect();
+    assert_eq!(served, [(1, Some(6.0), Some(1.0)), (2, Some(2.0), Some(1.0))]);
+    assert_eq!(orders_named(&waited(&sc, Mode::Async)), [1, 2]);
 }

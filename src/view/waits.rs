@@ -80,8 +80,14 @@ pub struct Waited {
     pub waits: Waits,
 }
 
-/// The served orders that waited longest (by their waits' total; at a tie, the
-/// earlier order), at most `keep` of them: memory that does not grow with the run.
+/// The served orders that took longest above their longest chain of steps (at a
+/// tie, the lower order number first, whatever order they were served in), at most
+/// `keep` of them: memory that does not grow with the run.
+///
+/// They are ranked by time above the chain, not by their waits' total: that is how
+/// much longer than its recipe an order took, which is what "why" is asked. The
+/// waits along a shorter chain that decided the end can add up to more (the
+/// synchronous lunch waits 13 min for its cook and takes 5 min above its chain).
 pub struct Longest {
     keep: usize,
     /// Longest first.
@@ -99,30 +105,32 @@ impl Longest {
         if w.waits.total() == 0 {
             return;
         }
-        let at = self.orders.partition_point(|o| o.waits.total() >= w.waits.total());
+        let rank = |o: &Waited| (std::cmp::Reverse(o.above_chain), o.id);
+        let at = self.orders.partition_point(|o| rank(o) < rank(&w));
         if at < self.keep {
             self.orders.insert(at, w);
             self.orders.truncate(self.keep);
         }
     }
 
-    /// The orders kept, longest first.
+    /// The orders kept, longest above their chain first.
     pub fn orders(&self) -> &[Waited] {
         &self.orders
     }
 }
 
 /// Why a run's orders took longer than their recipes: follows the orders
-/// ([`WaitTracker`]) and keeps the [`WHY_ORDERS`] that waited longest ([`Longest`]),
-/// for [`why::waited_longest`](crate::view::why::waited_longest) to put in words.
-/// Memory that does not grow with the run.
+/// ([`WaitTracker`]) and keeps the [`WHY_ORDERS`] that took longest above their
+/// longest chain of steps ([`Longest`]), for
+/// [`why::took_longest`](crate::view::why::took_longest) to put in words. Memory
+/// that does not grow with the run.
 pub struct WhyView<'s> {
     sc: &'s Scenario,
     waits: WaitTracker<'s>,
     longest: Longest,
 }
 
-/// How many of the orders that waited longest a run's "why" names.
+/// How many of the orders that took longest above their chain a run's "why" names.
 pub const WHY_ORDERS: usize = 3;
 
 impl<'s> WhyView<'s> {
@@ -142,14 +150,15 @@ impl<'s> WhyView<'s> {
         }
     }
 
-    /// The orders that waited longest, longest first.
+    /// The orders that took longest above their chain, longest first.
     pub fn orders(&self) -> &[Waited] {
         self.longest.orders()
     }
 
-    /// The sentences: the orders that waited longest and what for.
+    /// The sentences: the orders that took longest above their chain and what
+    /// they waited for.
     pub fn finish(&self) -> Vec<String> {
-        crate::view::why::waited_longest(self.sc, self.orders())
+        crate::view::why::took_longest(self.sc, self.orders())
     }
 }
 
@@ -310,5 +319,28 @@ impl<'s> WaitTracker<'s> {
             }
         }
         w
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waited(id: u64, above_chain: Ticks, cook: Ticks) -> Waited {
+        Waited { id, above_chain, waits: Waits { cook, ..Waits::default() } }
+    }
+
+    /// The orders kept are those furthest above their chain, whatever their waits'
+    /// total, and at a tie the lower order number comes first, whatever order they
+    /// were served in.
+    #[test]
+    fn longest_ranks_by_time_above_the_chain_then_by_order_number() {
+        let mut longest = Longest::new(3);
+        // Served in this order: 5, 4, 9, 2, 7.
+        for w in [waited(5, 2, 2), waited(4, 2, 2), waited(9, 1, 30), waited(2, 2, 2), waited(7, 3, 3)] {
+            longest.offer(w);
+        }
+        let ids: Vec<u64> = longest.orders().iter().map(|w| w.id).collect();
+        assert_eq!(ids, [7, 2, 4]);
     }
 }

@@ -41,10 +41,11 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
     out
 }
 
-/// Why a single run's orders took longer than their recipes: the orders that waited
-/// longest (`longest`, longest first) and what for, a sentence each; one sentence
-/// when no served order waited at all.
-pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
+/// Why a single run's orders took longer than their recipes: the orders that took
+/// longest above their longest chain of steps (`longest`, longest first, as
+/// [`Longest`](crate::view::waits::Longest) ranks them) and what they waited for, a
+/// sentence each; one sentence when no served order waited at all.
+pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
     if longest.is_empty() {
         return vec!["No served order waited: each took the work of its steps alone.".into()];
     }
