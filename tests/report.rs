@@ -445,7 +445,12 @@ fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     let text = String::from_utf8(text).unwrap();
     assert!(text.starts_with(passes.as_str()), "the panel holds the loop view's passes");
     assert!(passes.contains("pass 13 · 10.000 min") && !passes.contains("why the orders"));
-    assert_eq!(run.why, ["No served order waited: each took the work of its steps alone."]);
+    assert_eq!(
+        run.why,
+        [
+            "No served order took longer than its recipe: each was served in the time of its longest chain of steps."
+        ]
+    );
     let html = html_report::html(&lunch, &[run]);
     assert!(html.contains("<details class=\"loop\">"));
     assert!(html.contains("⏸ order 1 · step avocado is hands-on: holds the loop until 2.000 min"));

@@ -199,3 +199,48 @@ fn orders_that_took_as_long_above_their_recipes_come_in_order_number() {
     assert_eq!(served, [(1, Some(6.0), Some(1.0)), (2, Some(2.0), Some(1.0))]);
     assert_eq!(orders_named(&waited(&sc, Mode::Async)), [1, 2]);
 }
+
+/// The chop `a` (hands-on, 3 s) and the empty `b` (hands-on, 0 s) both come first;
+/// `b` waits 3 s for the cook, and `c` (unattended, 2 s) comes after both. Served at
+/// 5 s, the time of its longest chain (`a`, `c`): 0 s above it, though the path
+/// through `b` waited for the cook. (The soup is [`LATE_START`]'s.)
+const NO_LONGER: &str = r#"
+name = "no-longer"
+[recipes.r]
+steps = [
+    { name = "a", kind = "hands-on", duration = 3 },
+    { name = "b", kind = "hands-on", duration = 0, after = [] },
+    { name = "c", kind = "unattended", duration = 2, after = ["a", "b"] },
+]
+[recipes.soup]
+steps = [
+    { name = "chop", kind = "hands-on", duration = 3, after = [] },
+    { name = "simmer", kind = "unattended", duration = 3, after = [] },
+]
+[menu]
+r = "r"
+soup = "soup"
+[customers]
+list = [{ item = "r" }]
+"#;
+
+#[test]
+fn an_order_that_took_no_longer_than_its_recipe_is_not_said_to() {
+    let sc = common::load(NO_LONGER);
+    let report =
+        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
+            .unwrap();
+    let o = &report.orders[0];
+    assert_eq!((o.served_s, o.above_chain_s, o.cook_s), (Some(5.0), Some(0.0), Some(3.0)));
+    assert_eq!(
+        waited(&sc, Mode::Async),
+        [
+            "No served order took longer than its recipe: each was served in the time of its longest chain of steps."
+        ]
+    );
+    // Beside an order that did (the soup, in at 10 s, 3 s above), it is left out.
+    let sc = common::load(
+        &NO_LONGER.replace("[{ item = \"r\" }]", "[{ item = \"r\" }, { item = \"soup\", arrival = 10 }]"),
+    );
+    assert_eq!(orders_named(&waited(&sc, Mode::Async)), [2]);
+}

@@ -68,8 +68,8 @@ impl Waits {
     }
 }
 
-/// A served order that waited: by how much it went above its longest chain, and its
-/// waits.
+/// A served order that took longer than its recipe: by how much it went above its
+/// longest chain, and its waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Waited {
     /// The order's id.
@@ -100,9 +100,10 @@ impl Longest {
         Longest { keep, orders: Vec::with_capacity(keep + 1) }
     }
 
-    /// Offers one served order; one that did not wait is left out.
+    /// Offers one served order; one that took no longer than its longest chain is
+    /// left out, whatever it waited for along a shorter chain.
     pub fn offer(&mut self, w: Waited) {
-        if w.waits.total() == 0 {
+        if w.above_chain == 0 {
             return;
         }
         let rank = |o: &Waited| (std::cmp::Reverse(o.above_chain), o.id);

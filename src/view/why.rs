@@ -41,13 +41,18 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
     out
 }
 
+/// What [`took_longest`] says when no served order took longer than its recipe.
+const NONE_LONGER: &str =
+    "No served order took longer than its recipe: each was served in the time of its longest chain of steps.";
+
 /// Why a single run's orders took longer than their recipes: the orders that took
 /// longest above their longest chain of steps (`longest`, longest first, as
 /// [`Longest`](crate::view::waits::Longest) ranks them) and what they waited for, a
-/// sentence each; one sentence when no served order waited at all.
+/// sentence each; one sentence when no served order took longer than its longest
+/// chain.
 pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
     if longest.is_empty() {
-        return vec!["No served order waited: each took the work of its steps alone.".into()];
+        return vec![NONE_LONGER.into()];
     }
     longest
         .iter()

@@ -97,7 +97,7 @@ fn why_says_which_orders_waited_longest_and_what_for() {
          Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook.\n"
     ));
     let asy = cafe(&["run", "lunch", "--clock", "virtual", "--why"]);
-    assert!(stdout(&asy).ends_with("  No served order waited: each took the work of its steps alone.\n"));
+    assert!(stdout(&asy).ends_with("  No served order took longer than its recipe: each was served in the time of its longest chain of steps.\n"));
     let json = cafe(&["run", "lunch", "--why", "--format", "json"]);
     assert_eq!(json.status.code(), Some(2));
     assert!(stderr(&json).starts_with("error: --why cannot be used with --format json"));
