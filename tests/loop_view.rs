@@ -240,8 +240,9 @@ fn an_order_s_waits_say_what_it_waited_for_along_the_steps_that_decided_its_end(
     let text = loop_text(&sc);
     assert!(
         text.ends_with(
-            "why the orders took longer than their steps' work:\n  Order 1 waited 2 s (1 s above its longest \
-             chain of steps): 2 s for the loop (a finish was noticed late while hands-on work held it).\n"
+            "why the orders took longer than their recipes:\n  Order 1 took 6 s, 1 s more than its longest chain \
+             of steps (5 s); along the steps that decided when it was served, it waited 2 s for the loop (a \
+             finish was noticed late while hands-on work held it).\n"
         ),
         "{text}"
     );

@@ -465,7 +465,8 @@ fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     // wait for the cook while the pasta cooks.
     assert_eq!(
         sync.why,
-        ["Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook."]
+        ["Order 1 took 15 min, 5 min more than its longest chain of steps (10 min); along the steps that \
+             decided when it was served, it waited 13 min for a cook."]
     );
     // Rush hour with a busier last hour: about 300 customers.
     let text = async_cafe::builtin::find("rush-hour").unwrap().toml;

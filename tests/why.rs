@@ -109,10 +109,8 @@ fn a_start_held_up_by_the_loop_is_called_a_late_start_not_a_late_finish() {
     assert_eq!((o.served_s, o.loop_s, o.loop_start_s), (Some(6.0), Some(3.0), Some(3.0)));
     assert_eq!(
         waited(&sc, Mode::Async),
-        [
-            "Order 1 waited 3 s (3 s above its longest chain of steps): 3 s for the loop (an unattended step's \
-             start waited while hands-on work held it)."
-        ]
+        ["Order 1 took 6 s, 3 s more than its longest chain of steps (3 s): it waited 3 s for the loop (an \
+             unattended step started late while hands-on work held it)."]
     );
 }
 
@@ -125,8 +123,9 @@ fn a_wait_for_the_loop_that_was_both_says_how_much_of_each() {
     let why = waited(&sc, Mode::Async);
     assert_eq!(
         why[0],
-        "Order 2 waited 5 min (5 min above its longest chain of steps): 5 min for the loop (an unattended \
-         step's start waited 3 min and a finish was noticed 2 min late, while hands-on work held it)."
+        "Order 2 took 6 min, 5 min more than its longest chain of steps (1 min): it waited 5 min for the loop \
+         (an unattended step started 3 min late and a finish was noticed 2 min late, while hands-on work held \
+         it)."
     );
 }
 
@@ -243,4 +242,23 @@ fn an_order_that_took_no_longer_than_its_recipe_is_not_said_to() {
         &NO_LONGER.replace("[{ item = \"r\" }]", "[{ item = \"r\" }, { item = \"soup\", arrival = 10 }]"),
     );
     assert_eq!(orders_named(&waited(&sc, Mode::Async)), [2]);
+}
+
+/// The `--why` text a document shows after `$ cafe run bakery --clock virtual
+/// --why`: the sentences under the heading, each as one line, indented by `indent`.
+fn shown_for_bakery(doc: &str, indent: &str) -> Vec<String> {
+    let example =
+        doc.split("$ cafe run bakery --clock virtual --why\n").nth(1).expect("the example is there");
+    let heading = format!("{indent}Why the orders took longer than their recipes:\n");
+    let after = example.split(heading.as_str()).nth(1).expect("its heading");
+    let prefix = format!("{indent}  ");
+    after.lines().map_while(|l| l.strip_prefix(prefix.as_str())).map(str::to_string).collect()
+}
+
+#[test]
+fn the_readme_and_docs_show_what_why_says() {
+    let bakery = waited(&common::load_builtin("bakery"), Mode::Async);
+    let read = |p: &str| std::fs::read_to_string(common::root().join(p)).unwrap();
+    assert_eq!(shown_for_bakery(&read("README.md"), "    "), bakery);
+    assert_eq!(shown_for_bakery(&read("docs/loop.md"), ""), bakery);
 }

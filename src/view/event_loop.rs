@@ -130,7 +130,7 @@ struct Hold {
 
 /// The line that introduces the view's closing sentences: why the orders took
 /// longer than their recipes.
-pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
+pub const WHY_HEADING: &str = "why the orders took longer than their recipes:";
 
 /// How many past hands-on steps are kept to explain late timers.
 const HOLDS_KEPT: usize = 16;

@@ -74,6 +74,8 @@ impl Waits {
 pub struct Waited {
     /// The order's id.
     pub id: u64,
+    /// Its longest chain of steps: the least time its recipe could take.
+    pub chain: Ticks,
     /// Its time in system minus its longest chain.
     pub above_chain: Ticks,
     /// What it waited for.
@@ -147,7 +149,7 @@ impl<'s> WhyView<'s> {
         {
             let chain = longest_chain(self.sc, order.item, &order.durations);
             let above_chain = (event.t - order.arrival).saturating_sub(chain);
-            self.longest.offer(Waited { id, above_chain, waits });
+            self.longest.offer(Waited { id, chain, above_chain, waits });
         }
     }
 
@@ -328,7 +330,7 @@ mod tests {
     use super::*;
 
     fn waited(id: u64, above_chain: Ticks, cook: Ticks) -> Waited {
-        Waited { id, above_chain, waits: Waits { cook, ..Waits::default() } }
+        Waited { id, chain: 1, above_chain, waits: Waits { cook, ..Waits::default() } }
     }
 
     /// The orders kept are those furthest above their chain, whatever their waits'

@@ -50,6 +50,15 @@ const NONE_LONGER: &str =
 /// [`Longest`](crate::view::waits::Longest) ranks them) and what they waited for, a
 /// sentence each; one sentence when no served order took longer than its longest
 /// chain.
+///
+/// A sentence says how long the order took, how much more than its longest chain
+/// that was, and what it waited for. Those waits add up to exactly the time above
+/// the chain when the longest chain decided when the order was served; when a
+/// shorter chain did, they add up to more, and the sentence says whose they are:
+///
+/// ```text
+/// Order 1 took 15 min, 5 min more than its longest chain of steps (10 min); along the steps that decided when it was served, it waited 13 min for a cook.
+/// ```
 pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
     if longest.is_empty() {
         return vec![NONE_LONGER.into()];
@@ -71,27 +80,35 @@ pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
                     format!("{} {what}", amount(sc, t))
                 })
                 .collect();
-            format!(
-                "Order {} waited {} ({} above its longest chain of steps): {}.",
+            let took = format!(
+                "Order {} took {}, {} more than its longest chain of steps ({})",
                 w.id,
-                amount(sc, w.waits.total()),
+                amount(sc, w.chain + w.above_chain),
                 amount(sc, w.above_chain),
-                and_list(&parts)
-            )
+                amount(sc, w.chain)
+            );
+            if w.waits.total() == w.above_chain {
+                format!("{took}: it waited {}.", and_list(&parts))
+            } else {
+                format!(
+                    "{took}; along the steps that decided when it was served, it waited {}.",
+                    and_list(&parts)
+                )
+            }
         })
         .collect()
 }
 
-/// What an order's wait for the loop was: an unattended step's start held up, a
+/// What an order's wait for the loop was: an unattended step that started late, a
 /// finish noticed late, or both, with how much of each.
 fn held_loop(sc: &Scenario, w: &Waits) -> String {
     let start = w.loop_start;
     let finish = w.event_loop - start;
     match (start, finish) {
-        (_, 0) => "an unattended step's start waited while hands-on work held it".to_string(),
+        (_, 0) => "an unattended step started late while hands-on work held it".to_string(),
         (0, _) => "a finish was noticed late while hands-on work held it".to_string(),
         _ => format!(
-            "an unattended step's start waited {} and a finish was noticed {} late, while hands-on work held it",
+            "an unattended step started {} late and a finish was noticed {} late, while hands-on work held it",
             amount(sc, start),
             amount(sc, finish)
         ),
