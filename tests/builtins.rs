@@ -200,5 +200,5 @@ fn a_helper_for_the_blocking_work_makes_breakfast_sooner_and_the_loop_says_why()
     assert!(blocked.contains("1 s for the loop"), "{blocked}");
     let helped = loop_text("breakfast-helper");
     assert!(!helped.contains(" late"), "{helped}");
-    assert!(helped.contains("No served order waited"), "{helped}");
+    assert!(helped.contains("No served order took longer"), "{helped}");
 }

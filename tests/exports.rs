@@ -189,6 +189,7 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
         "cook_s",
         "equipment_s",
         "loop_s",
+        "loop_start_s",
     ]);
     assert_eq!(csv.header, expected);
     assert_eq!(csv.rows.len(), report.orders.len());
@@ -227,6 +228,10 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
         match o.served_s {
             Some(served) => {
                 assert_eq!(waits, [o.door_s, o.cook_s, o.equipment_s, o.loop_s].map(|x| x.map(ns)));
+                // A late start is a part of the wait for the loop.
+                let loop_start = ns_field(&row["loop_start_s"]);
+                assert_eq!(loop_start, o.loop_start_s.map(ns));
+                assert!(loop_start <= waits[3], "order {}: a late start beyond the loop's wait", o.id);
                 let total: Ticks = waits.iter().flatten().sum();
                 let in_system = ns(served) - arrived;
                 assert!(total <= in_system, "order {}: waits {total} > time in system {in_system}", o.id);
@@ -238,7 +243,8 @@ fn check_orders_csv(path: &Path, sc: &Scenario, report: &JsonReport) {
             }
             None => {
                 assert_eq!(waits, [None; 4], "order {} was not served", o.id);
-                assert_eq!([o.door_s, o.cook_s, o.equipment_s, o.loop_s], [None; 4]);
+                assert_eq!([o.door_s, o.cook_s, o.equipment_s, o.loop_s, o.loop_start_s], [None; 5]);
+                assert_eq!(ns_field(&row["loop_start_s"]), None);
             }
         }
         if outcome != "balked" {
@@ -410,9 +416,9 @@ fn the_cafe_exports_read_as_expected() {
     let orders = fs::read_to_string(dir.join("orders.csv")).unwrap();
     assert_eq!(
         orders,
-        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s,outcome,gone_s,door_s,cook_s,equipment_s,loop_s\n\
-         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0,served,,0.0,0.0,0.0,0.0\n\
-         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0,served,,0.0,5.0,0.0,0.0\n"
+        "id,customer,item,flavour,arrived_s,taken_s,first_step_s,served_s,wait_s,time_in_system_s,longest_chain_s,above_chain_s,outcome,gone_s,door_s,cook_s,equipment_s,loop_s,loop_start_s\n\
+         1,Customer 1,Latte,Vanilla,0.0,0.0,0.0,5.0,0.0,5.0,5.0,0.0,served,,0.0,0.0,0.0,0.0,0.0\n\
+         2,Customer 2,Mocha,Caramel,0.0,5.0,5.0,10.0,5.0,10.0,5.0,5.0,served,,0.0,5.0,0.0,0.0,0.0\n"
     );
     let events = fs::read_to_string(dir.join("events.csv")).unwrap();
     assert!(

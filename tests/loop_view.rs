@@ -227,20 +227,22 @@ fn an_order_s_waits_say_what_it_waited_for_along_the_steps_that_decided_its_end(
         let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
         let report = ops::json_report(&sc, spec).unwrap();
         let o = &report.orders[0];
-        let got = (o.served_s, o.above_chain_s, o.door_s, o.cook_s, o.equipment_s, o.loop_s);
+        let got = (o.served_s, o.above_chain_s, o.door_s, o.cook_s, o.equipment_s, o.loop_s, o.loop_start_s);
         let zero = Some(0.0);
         match mode {
-            Mode::Async => assert_eq!(got, (Some(6.0), Some(1.0), zero, zero, zero, Some(2.0))),
+            // The boil's finish was noticed late: no start waited for the loop.
+            Mode::Async => assert_eq!(got, (Some(6.0), Some(1.0), zero, zero, zero, Some(2.0), zero)),
             // One step at a time in recipe order: boil 0-3, peel 3-8, brew 8-9; the
             // brew, ready at 3 s, waited 5 s for the cook.
-            Mode::Sync => assert_eq!(got, (Some(9.0), Some(4.0), zero, Some(5.0), zero, zero)),
+            Mode::Sync => assert_eq!(got, (Some(9.0), Some(4.0), zero, Some(5.0), zero, zero, zero)),
         }
     }
     let text = loop_text(&sc);
     assert!(
         text.ends_with(
-            "why the orders took longer than their steps' work:\n  Order 1 waited 2 s (1 s above its longest \
-             chain of steps): 2 s for the loop (a finish noticed late, the loop held).\n"
+            "why the orders took longer than their recipes:\n  Order 1 took 6 s, 1 s more than its longest chain \
+             of steps (5 s); along the steps that decided when it was served, it waited 2 s for the loop (a \
+             finish was noticed late while hands-on work held it).\n"
         ),
         "{text}"
     );

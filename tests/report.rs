@@ -445,7 +445,12 @@ fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     let text = String::from_utf8(text).unwrap();
     assert!(text.starts_with(passes.as_str()), "the panel holds the loop view's passes");
     assert!(passes.contains("pass 13 · 10.000 min") && !passes.contains("why the orders"));
-    assert_eq!(run.why, ["No served order waited: each took the work of its steps alone."]);
+    assert_eq!(
+        run.why,
+        [
+            "No served order took longer than its recipe: each was served in the time of its longest chain of steps."
+        ]
+    );
     let html = html_report::html(&lunch, &[run]);
     assert!(html.contains("<details class=\"loop\">"));
     assert!(html.contains("⏸ order 1 · step avocado is hands-on: holds the loop until 2.000 min"));
@@ -460,14 +465,15 @@ fn a_small_asynchronous_run_shows_its_event_loop_and_why_its_orders_waited() {
     // wait for the cook while the pasta cooks.
     assert_eq!(
         sync.why,
-        ["Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook."]
+        ["Order 1 took 15 min, 5 min more than its longest chain of steps (10 min); along the steps that \
+             decided when it was served, it waited 13 min for a cook."]
     );
     // Rush hour with a busier last hour: about 300 customers.
     let text = async_cafe::builtin::find("rush-hour").unwrap().toml;
     let day = load_as("busy", &text.replace("{ until = 180, rate = 0.8 }", "{ until = 180, rate = 3.0 }"));
     let busy = collect(&day, Mode::Async);
     assert!(busy.event_loop.is_none());
-    assert_eq!(busy.why.len(), 3, "the three orders that waited longest: {:?}", busy.why);
+    assert_eq!(busy.why.len(), 3, "the three orders that took longest above their chain: {:?}", busy.why);
     assert!(busy.why.iter().all(|w| w.starts_with("Order ") && w.contains(" waited ")), "{:?}", busy.why);
     let html = html_report::html(&day, &[busy]);
     assert!(!html.contains("class=\"loop\"") && html.contains("<h3>Why the orders waited</h3>"));

@@ -83,7 +83,8 @@ pub struct Want {
     /// kitchen only.
     pub loop_record: bool,
     /// Say why the orders took longer than their recipes ([`Ran::why`]): the orders
-    /// that waited longest and what for (a cook, equipment, the loop, the door).
+    /// that took longest above their longest chain of steps, and what they waited
+    /// for (a cook, equipment, the loop, the door).
     pub why: bool,
     /// Build the JSON report (which always carries the statistics): [`Ran::report`].
     pub report: bool,
@@ -157,8 +158,9 @@ pub struct Ran {
     /// The event loop's passes, if [`Want::loop_record`] asked for them (and the
     /// kitchen was asynchronous).
     pub event_loop: Option<LoopRecord>,
-    /// If [`Want::why`] asked: the orders that waited longest and what for, a
-    /// sentence each ([`crate::view::why::waited_longest`]).
+    /// If [`Want::why`] asked: the orders that took longest above their longest
+    /// chain of steps and what they waited for, a sentence each
+    /// ([`crate::view::why::took_longest`]).
     pub why: Option<Vec<String>>,
     /// Why the run stopped early, if it did: cancelled (either clock), or fell behind
     /// (the real clock). A run stopped by a failed write of its narrative or exports

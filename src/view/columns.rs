@@ -301,6 +301,7 @@ macro_rules! order_columns {
             MaybeSeconds($($r)? $s.cook_s),
             MaybeSeconds($($r)? $s.equipment_s),
             MaybeSeconds($($r)? $s.loop_s),
+            MaybeSeconds($($r)? $s.loop_start_s),
         ]);
         ($($r)? $s.names).into_iter().map(|n| n.to_string()).zip(cols).collect()
     }};
@@ -400,6 +401,8 @@ pub struct OrderColumns {
     pub equipment_s: Nullable<f64>,
     /// `loop_s`.
     pub loop_s: Nullable<f64>,
+    /// `loop_start_s`.
+    pub loop_start_s: Nullable<f64>,
 }
 
 impl OrderColumns {
@@ -421,6 +424,7 @@ impl OrderColumns {
             &mut self.cook_s,
             &mut self.equipment_s,
             &mut self.loop_s,
+            &mut self.loop_start_s,
         ];
         for v in maybe {
             v.reserve(rows);
@@ -618,6 +622,7 @@ impl<'s> Rows<'s> for Builder<'s> {
         o.cook_s.push(opt_seconds(row.waits.map(|w| w.cook)));
         o.equipment_s.push(opt_seconds(row.waits.map(|w| w.equipment)));
         o.loop_s.push(opt_seconds(row.waits.map(|w| w.event_loop)));
+        o.loop_start_s.push(opt_seconds(row.waits.map(|w| w.loop_start)));
         Ok(())
     }
 

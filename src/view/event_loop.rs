@@ -115,8 +115,9 @@ pub struct LoopRecord {
     pub time_unit: TimeUnitRecord,
     /// Every pass, in order.
     pub passes: Vec<PassRecord>,
-    /// Why the orders took longer than their recipes: the orders that waited
-    /// longest and what for, a sentence each (`view::why::waited_longest`).
+    /// Why the orders took longer than their recipes: the orders that took
+    /// longest above their longest chain of steps and what they waited for, a
+    /// sentence each (`view::why::took_longest`).
     pub why: Vec<String>,
 }
 
@@ -129,7 +130,7 @@ struct Hold {
 
 /// The line that introduces the view's closing sentences: why the orders took
 /// longer than their recipes.
-pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
+pub const WHY_HEADING: &str = "why the orders took longer than their recipes:";
 
 /// How many past hands-on steps are kept to explain late timers.
 const HOLDS_KEPT: usize = 16;

@@ -570,6 +570,7 @@ impl<'s> Rows<'s> for CsvTables<'s> {
             opt_secs(row.waits.map(|w| w.cook)),
             opt_secs(row.waits.map(|w| w.equipment)),
             opt_secs(row.waits.map(|w| w.event_loop)),
+            opt_secs(row.waits.map(|w| w.loop_start)),
         ]);
         self.orders.row(&fields)
     }

@@ -104,7 +104,7 @@ pub struct OrderRecord {
     /// Time in system minus the longest chain, once served.
     pub above_chain_s: Option<f64>,
     /// Once served, what it waited for along the steps that decided when
-    /// (`view::waits`), as the last four columns of `orders.csv`: let in late by the
+    /// (`view::waits`), as the last five columns of `orders.csv`: let in late by the
     /// door. Left out unless served.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub door_s: Option<f64>,
@@ -117,6 +117,10 @@ pub struct OrderRecord {
     /// Waiting for the loop; left out unless served.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loop_s: Option<f64>,
+    /// Of `loop_s`, an unattended step's start held up (the rest is finishes
+    /// noticed late); left out unless served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_start_s: Option<f64>,
     /// The longest chain, in ticks.
     #[serde(skip)]
     pub chain: Ticks,
@@ -487,6 +491,7 @@ impl OrderRecord {
             cook_s: None,
             equipment_s: None,
             loop_s: None,
+            loop_start_s: None,
             chain,
             arrival: order.arrival,
         }
@@ -505,6 +510,7 @@ impl OrderRecord {
             self.cook_s = Some(secs(w.cook));
             self.equipment_s = Some(secs(w.equipment));
             self.loop_s = Some(secs(w.event_loop));
+            self.loop_start_s = Some(secs(w.loop_start));
         }
         self.above_chain_s = Some(secs((t - self.arrival).saturating_sub(self.chain)));
     }

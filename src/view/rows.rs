@@ -18,7 +18,7 @@ use super::json::EventRecord;
 use super::waits::{WaitTracker, Waits};
 
 /// The columns of `orders.csv` after the option columns.
-const ORDER_TIMES: [&str; 14] = [
+const ORDER_TIMES: [&str; 15] = [
     "arrived_s",
     "taken_s",
     "first_step_s",
@@ -33,6 +33,7 @@ const ORDER_TIMES: [&str; 14] = [
     "cook_s",
     "equipment_s",
     "loop_s",
+    "loop_start_s",
 ];
 
 /// The columns of `steps.csv`.

@@ -14,8 +14,9 @@
 //!   synchronous kitchen, where each cook serves one order at a time);
 //! * **equipment**: a step waited in line for a machine (`asyncio.Semaphore`);
 //! * **loop**: the loop was held (a hands-on step on every cook) when the order had
-//!   something to do that takes no cook: an unattended step ready to start, an
-//!   unattended step's finish noticed late, the order's gather returning.
+//!   something to do that takes no cook: an unattended step ready to start (a late
+//!   start, [`Waits::loop_start`]), or a finish noticed late (an unattended step's,
+//!   or the order's gather returning).
 //!
 //! Work plus waits is the order's time in system, exactly. When those steps are the
 //! order's longest chain, the waits add up to `above_chain_s`; when a shorter chain
@@ -37,8 +38,13 @@ pub struct Waits {
     pub cook: Ticks,
     /// In line for equipment.
     pub equipment: Ticks,
-    /// Waiting for the loop.
+    /// Waiting for the loop: [`Waits::loop_start`] and finishes noticed late.
     pub event_loop: Ticks,
+    /// Of `event_loop`, the part an unattended step ready to start waited for the
+    /// loop; the rest is finishes noticed late (an unattended step's, or the
+    /// gather's). Not a fifth wait: [`Waits::total`] counts it once, in
+    /// `event_loop`.
+    pub loop_start: Ticks,
 }
 
 impl Waits {
@@ -62,20 +68,28 @@ impl Waits {
     }
 }
 
-/// A served order that waited: by how much it went above its longest chain, and its
-/// waits.
+/// A served order that took longer than its recipe: by how much it went above its
+/// longest chain, and its waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Waited {
     /// The order's id.
     pub id: u64,
+    /// Its longest chain of steps: the least time its recipe could take.
+    pub chain: Ticks,
     /// Its time in system minus its longest chain.
     pub above_chain: Ticks,
     /// What it waited for.
     pub waits: Waits,
 }
 
-/// The served orders that waited longest (by their waits' total; at a tie, the
-/// earlier order), at most `keep` of them: memory that does not grow with the run.
+/// The served orders that took longest above their longest chain of steps (at a
+/// tie, the lower order number first, whatever order they were served in), at most
+/// `keep` of them: memory that does not grow with the run.
+///
+/// They are ranked by time above the chain, not by their waits' total: that is how
+/// much longer than its recipe an order took, which is what "why" is asked. The
+/// waits along a shorter chain that decided the end can add up to more (the
+/// synchronous lunch waits 13 min for its cook and takes 5 min above its chain).
 pub struct Longest {
     keep: usize,
     /// Longest first.
@@ -88,35 +102,38 @@ impl Longest {
         Longest { keep, orders: Vec::with_capacity(keep + 1) }
     }
 
-    /// Offers one served order; one that did not wait is left out.
+    /// Offers one served order; one that took no longer than its longest chain is
+    /// left out, whatever it waited for along a shorter chain.
     pub fn offer(&mut self, w: Waited) {
-        if w.waits.total() == 0 {
+        if w.above_chain == 0 {
             return;
         }
-        let at = self.orders.partition_point(|o| o.waits.total() >= w.waits.total());
+        let rank = |o: &Waited| (std::cmp::Reverse(o.above_chain), o.id);
+        let at = self.orders.partition_point(|o| rank(o) < rank(&w));
         if at < self.keep {
             self.orders.insert(at, w);
             self.orders.truncate(self.keep);
         }
     }
 
-    /// The orders kept, longest first.
+    /// The orders kept, longest above their chain first.
     pub fn orders(&self) -> &[Waited] {
         &self.orders
     }
 }
 
 /// Why a run's orders took longer than their recipes: follows the orders
-/// ([`WaitTracker`]) and keeps the [`WHY_ORDERS`] that waited longest ([`Longest`]),
-/// for [`why::waited_longest`](crate::view::why::waited_longest) to put in words.
-/// Memory that does not grow with the run.
+/// ([`WaitTracker`]) and keeps the [`WHY_ORDERS`] that took longest above their
+/// longest chain of steps ([`Longest`]), for
+/// [`why::took_longest`](crate::view::why::took_longest) to put in words. Memory
+/// that does not grow with the run.
 pub struct WhyView<'s> {
     sc: &'s Scenario,
     waits: WaitTracker<'s>,
     longest: Longest,
 }
 
-/// How many of the orders that waited longest a run's "why" names.
+/// How many of the orders that took longest above their chain a run's "why" names.
 pub const WHY_ORDERS: usize = 3;
 
 impl<'s> WhyView<'s> {
@@ -132,18 +149,19 @@ impl<'s> WhyView<'s> {
         {
             let chain = longest_chain(self.sc, order.item, &order.durations);
             let above_chain = (event.t - order.arrival).saturating_sub(chain);
-            self.longest.offer(Waited { id, above_chain, waits });
+            self.longest.offer(Waited { id, chain, above_chain, waits });
         }
     }
 
-    /// The orders that waited longest, longest first.
+    /// The orders that took longest above their chain, longest first.
     pub fn orders(&self) -> &[Waited] {
         self.longest.orders()
     }
 
-    /// The sentences: the orders that waited longest and what for.
+    /// The sentences: the orders that took longest above their chain and what
+    /// they waited for.
     pub fn finish(&self) -> Vec<String> {
-        crate::view::why::waited_longest(self.sc, self.orders())
+        crate::view::why::took_longest(self.sc, self.orders())
     }
 }
 
@@ -296,6 +314,7 @@ impl<'s> WaitTracker<'s> {
                 w.cook += lead;
             } else {
                 w.event_loop += lead;
+                w.loop_start += lead;
             }
             match before {
                 Some(d) if finished(d) > o.taken => s = d,
@@ -303,5 +322,28 @@ impl<'s> WaitTracker<'s> {
             }
         }
         w
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waited(id: u64, above_chain: Ticks, cook: Ticks) -> Waited {
+        Waited { id, chain: 1, above_chain, waits: Waits { cook, ..Waits::default() } }
+    }
+
+    /// The orders kept are those furthest above their chain, whatever their waits'
+    /// total, and at a tie the lower order number comes first, whatever order they
+    /// were served in.
+    #[test]
+    fn longest_ranks_by_time_above_the_chain_then_by_order_number() {
+        let mut longest = Longest::new(3);
+        // Served in this order: 5, 4, 9, 2, 7.
+        for w in [waited(5, 2, 2), waited(4, 2, 2), waited(9, 1, 30), waited(2, 2, 2), waited(7, 3, 3)] {
+            longest.offer(w);
+        }
+        let ids: Vec<u64> = longest.orders().iter().map(|w| w.id).collect();
+        assert_eq!(ids, [7, 2, 4]);
     }
 }

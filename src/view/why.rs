@@ -7,7 +7,7 @@ use crate::model::{Mode, Scenario};
 use crate::time::Ticks;
 use crate::view::compare::{Compared, Comparison, Side};
 use crate::view::trace::{Activity, LaneKind, Span};
-use crate::view::waits::Waited;
+use crate::view::waits::{Waited, Waits};
 
 /// The reasons the two kitchens' totals differ, one sentence each (each ends with a
 /// full stop); empty for a comparison of policies, which [`Comparison::render`]'s
@@ -41,12 +41,27 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
     out
 }
 
-/// Why a single run's orders took longer than their recipes: the orders that waited
-/// longest (`longest`, longest first) and what for, a sentence each; one sentence
-/// when no served order waited at all.
-pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
+/// What [`took_longest`] says when no served order took longer than its recipe.
+const NONE_LONGER: &str =
+    "No served order took longer than its recipe: each was served in the time of its longest chain of steps.";
+
+/// Why a single run's orders took longer than their recipes: the orders that took
+/// longest above their longest chain of steps (`longest`, longest first, as
+/// [`Longest`](crate::view::waits::Longest) ranks them) and what they waited for, a
+/// sentence each; one sentence when no served order took longer than its longest
+/// chain.
+///
+/// A sentence says how long the order took, how much more than its longest chain
+/// that was, and what it waited for. Those waits add up to exactly the time above
+/// the chain when the longest chain decided when the order was served; when a
+/// shorter chain did, they add up to more, and the sentence says whose they are:
+///
+/// ```text
+/// Order 1 took 15 min, 5 min more than its longest chain of steps (10 min); along the steps that decided when it was served, it waited 13 min for a cook.
+/// ```
+pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
     if longest.is_empty() {
-        return vec!["No served order waited: each took the work of its steps alone.".into()];
+        return vec![NONE_LONGER.into()];
     }
     longest
         .iter()
@@ -57,23 +72,47 @@ pub fn waited_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
                 .into_iter()
                 .map(|(what, t)| {
                     let what = match what {
-                        "door" => "for the door (let in late)",
-                        "cook" => "for a cook",
-                        "equipment" => "in line for equipment",
-                        _ => "for the loop (a finish noticed late, the loop held)",
+                        "door" => "for the door (let in late)".to_string(),
+                        "cook" => "for a cook".to_string(),
+                        "equipment" => "in line for equipment".to_string(),
+                        _ => format!("for the loop ({})", held_loop(sc, &w.waits)),
                     };
                     format!("{} {what}", amount(sc, t))
                 })
                 .collect();
-            format!(
-                "Order {} waited {} ({} above its longest chain of steps): {}.",
+            let took = format!(
+                "Order {} took {}, {} more than its longest chain of steps ({})",
                 w.id,
-                amount(sc, w.waits.total()),
+                amount(sc, w.chain + w.above_chain),
                 amount(sc, w.above_chain),
-                and_list(&parts)
-            )
+                amount(sc, w.chain)
+            );
+            if w.waits.total() == w.above_chain {
+                format!("{took}: it waited {}.", and_list(&parts))
+            } else {
+                format!(
+                    "{took}; along the steps that decided when it was served, it waited {}.",
+                    and_list(&parts)
+                )
+            }
         })
         .collect()
+}
+
+/// What an order's wait for the loop was: an unattended step that started late, a
+/// finish noticed late, or both, with how much of each.
+fn held_loop(sc: &Scenario, w: &Waits) -> String {
+    let start = w.loop_start;
+    let finish = w.event_loop - start;
+    match (start, finish) {
+        (_, 0) => "an unattended step started late while hands-on work held it".to_string(),
+        (0, _) => "a finish was noticed late while hands-on work held it".to_string(),
+        _ => format!(
+            "an unattended step started {} late and a finish was noticed {} late, while hands-on work held it",
+            amount(sc, start),
+            amount(sc, finish)
+        ),
+    }
 }
 
 /// `2 min`, `8.7 min`, `0.25 s`: an amount of time in the scenario's unit, with at most

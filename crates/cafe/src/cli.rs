@@ -91,8 +91,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub stats: bool,
     /// After the narrative, say why the orders took longer than their recipes:
-    /// the three that waited longest and what for (a cook, equipment, the loop,
-    /// the door).
+    /// the three that took longest above their longest chain of steps, and what
+    /// they waited for (a cook, equipment, the loop, the door).
     #[arg(long)]
     pub why: bool,
     /// Real clock: what to do when the engine cannot keep up with the speed

@@ -96,10 +96,11 @@ fn why_says_which_orders_waited_longest_and_what_for() {
     assert!(sync.status.success(), "{}", stderr(&sync));
     assert!(stdout(&sync).ends_with(
         "Eating after 15 min of prep time.\n\nWhy the orders took longer than their recipes:\n  \
-         Order 1 waited 13 min (5 min above its longest chain of steps): 13 min for a cook.\n"
+         Order 1 took 15 min, 5 min more than its longest chain of steps (10 min); along the steps that \
+         decided when it was served, it waited 13 min for a cook.\n"
     ));
     let asy = cafe(&["run", "lunch", "--clock", "virtual", "--why"]);
-    assert!(stdout(&asy).ends_with("  No served order waited: each took the work of its steps alone.\n"));
+    assert!(stdout(&asy).ends_with("  No served order took longer than its recipe: each was served in the time of its longest chain of steps.\n"));
     let json = cafe(&["run", "lunch", "--why", "--format", "json"]);
     assert_eq!(json.status.code(), Some(2));
     assert!(stderr(&json).starts_with("error: --why cannot be used with --format json"));
@@ -1295,7 +1296,7 @@ fn prose_is_wrapped_to_the_width() {
     assert_eq!(wider(&why, 80), Vec::<&str>::new());
     assert!(
         why.starts_with(
-            "  Order 113 waited 12.32 min (12.32 min above its longest chain of steps): 9.07\n    min in line"
+            "  Order 113 took 13.49 min, 12.32 min more than its longest chain of steps (1.16\n    min): it waited"
         ),
         "{why}"
     );

@@ -159,7 +159,7 @@ fn json_refuses_the_statistics_flags_that_would_change_nothing_and_loop_why_says
     let o = cafe(&["run", "lunch", "--clock", "virtual", "--loop", "--why"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), stdout(&cafe(&["run", "lunch", "--clock", "virtual", "--loop"])));
-    assert_eq!(stdout(&o).matches("No served order waited").count(), 1, "{}", stdout(&o));
+    assert_eq!(stdout(&o).matches("No served order took longer").count(), 1, "{}", stdout(&o));
 }
 
 #[test]

@@ -88,9 +88,10 @@ pub struct ReportRun {
     pub trace: Trace,
     /// Its statistics, over the whole run.
     pub stats: Stats,
-    /// Why its orders took longer than their recipes: the orders that waited
-    /// longest and what for, a sentence each
-    /// ([`crate::view::why::waited_longest`]); empty to leave the section out.
+    /// Why its orders took longer than their recipes: the orders that took
+    /// longest above their longest chain of steps and what they waited for, a
+    /// sentence each ([`crate::view::why::took_longest`]); empty to leave the
+    /// section out.
     pub why: Vec<String>,
     /// Its event loop, pass by pass, as `cafe run --loop` prints it (without the
     /// closing sentences, which are `why`): for a small asynchronous run
