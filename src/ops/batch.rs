@@ -49,7 +49,7 @@ pub struct Batch<'p> {
     /// Called after each replication finishes, from the worker threads.
     pub progress: Option<&'p (dyn Fn(Progress) + Sync)>,
     /// The most customers each run may let in, counted as it runs as
-    /// [`Want::max_customers`] counts them, whatever the scenario's expected count
+    /// [`Want::max_customers`](super::Want::max_customers) counts them, whatever the scenario's expected count
     /// says (a heavy-tailed interarrival time can let in far more than its mean
     /// suggests); `None` (the default): as many as the scenario lets in. For a caller
     /// that cannot afford a run of any size (a server). Once a run lets in one more,

@@ -39,7 +39,7 @@ use super::{Batch, Error, RunOverran};
 /// that fails [`Scenario::check`]; [`Error::Refused`] for more runs (or customers in
 /// all) than a sweep may have ([`check_size`]); [`Error::Cancelled`] when none
 /// finished; [`Error::Overran`] for the first replication (in seed order) whose
-/// clock would pass the longest time a run can count ([`engine::Overrun`]): its
+/// clock would pass the longest time a run can count ([`engine::Overrun`](crate::engine::Overrun)): its
 /// statistics would describe only part of a run; [`Error::TooManyCustomers`] for
 /// the first replication (in seed order) that let in more than
 /// [`Batch::max_customers`].
