@@ -1,7 +1,7 @@
 //! `async_cafe._native`: the Python bindings of the Async Café library, built by
 //! maturin into the `async-cafe` package (see docs/python.md).
 //!
-//! The bindings have no semantics of their own: [`bridge`] (with [`wire`]) holds every
+//! The bindings have no semantics of their own: `bridge` (with `wire`) holds every
 //! call into the library, and this module only converts arguments and results
 //! between Python and Rust, releases the GIL while the engine runs, and turns
 //! Ctrl-C into the library's cancellation token.
