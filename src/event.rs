@@ -135,6 +135,20 @@ pub enum EventKind<'a> {
         /// The cook that runs it (the lowest free one).
         cook: CookIx,
     },
+    /// A unit of equipment is handed to a step in line for it (only to a sink that
+    /// [`Sink::wants_loop`]): `asyncio.Semaphore._wake_up_next` sets the result of the
+    /// step's future, and the unit is the step's from now on, though the step stays
+    /// in line until its task wakes up. Then it starts (its `StepStarted`), or, if its
+    /// customer left meanwhile, gives the unit back (`StepCancelled` with `started`
+    /// false, after which the unit may be handed to the next in line).
+    UnitHanded {
+        /// The customer's order.
+        order: &'a Order,
+        /// The step, an index into the order's recipe's steps.
+        step: StepIx,
+        /// The equipment whose unit it is handed.
+        equipment: EquipIx,
+    },
     /// Service ends. `elapsed` is measured by the run's clock: scenario time on the
     /// virtual clock, wall time times the speed on the real one.
     ServiceEnded {
@@ -163,6 +177,7 @@ impl EventKind<'_> {
             EventKind::LoopPass { .. } => "loop_pass",
             EventKind::TimerDue { .. } => "timer_due",
             EventKind::HandleRun { .. } => "handle_run",
+            EventKind::UnitHanded { .. } => "unit_handed",
         }
     }
 
@@ -177,7 +192,8 @@ impl EventKind<'_> {
             | EventKind::Served { order, .. }
             | EventKind::Left { order, .. }
             | EventKind::Balked { order }
-            | EventKind::Between { order, .. } => Some(order),
+            | EventKind::Between { order, .. }
+            | EventKind::UnitHanded { order, .. } => Some(order),
             EventKind::TimerDue { handle, .. } | EventKind::HandleRun { handle, .. } => handle.order(),
             EventKind::ServiceStarted | EventKind::ServiceEnded { .. } | EventKind::LoopPass { .. } => None,
         }
@@ -186,7 +202,13 @@ impl EventKind<'_> {
     /// Whether this is one of the event loop's own events, which only a sink that
     /// [`Sink::wants_loop`] receives.
     pub fn is_loop(&self) -> bool {
-        matches!(self, EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. })
+        matches!(
+            self,
+            EventKind::LoopPass { .. }
+                | EventKind::TimerDue { .. }
+                | EventKind::HandleRun { .. }
+                | EventKind::UnitHanded { .. }
+        )
     }
 }
 

@@ -25,7 +25,7 @@ use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::python_program::program;
 use async_cafe::view::event_loop::{LoopEntry, LoopRecord};
 use async_cafe::view::narrative::Narrator;
-use common::loop_trace::{LOOP_TRACE, handle_name};
+use common::loop_trace::{LOOP_TRACE, Machines, handle_name};
 use common::{assert_goldens, golden, load, python, root};
 
 /// The text of `cafe run --loop --clock virtual` for `sc`.
@@ -69,17 +69,22 @@ fn every_seed_builtin_has_its_loop_view_pinned() {
 /// the first handle of each pass and `@@ NAME` for each handle.
 fn engine_trace(sc: &Scenario) -> Vec<String> {
     let mut narrator = Narrator::new(sc, Mode::Async);
+    let mut machines = Machines::new(sc);
     let mut lines = Vec::new();
     let mut pass_pending = false;
-    let mut sink = WithLoop(|e: &Event<'_>| match e.kind {
-        EventKind::LoopPass { .. } => pass_pending = true,
-        EventKind::HandleRun { handle, .. } => {
-            if std::mem::take(&mut pass_pending) {
-                lines.push("@@ pass".to_string());
+    let mut sink = WithLoop(|e: &Event<'_>| {
+        machines.event(e);
+        match e.kind {
+            EventKind::LoopPass { .. } => pass_pending = true,
+            EventKind::HandleRun { handle, .. } => {
+                lines.extend(machines.changed());
+                if std::mem::take(&mut pass_pending) {
+                    lines.push("@@ pass".to_string());
+                }
+                lines.push(format!("@@ {}", handle_name(sc, *handle)));
             }
-            lines.push(format!("@@ {}", handle_name(sc, *handle)));
+            _ => narrator.event(e, |_, line| lines.push(line.to_string())),
         }
-        _ => narrator.event(e, |_, line| lines.push(line.to_string())),
     });
     engine::run(sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
     lines
@@ -160,6 +165,106 @@ fn a_timer_made_late_by_a_hands_on_step_says_how_late_and_why() {
         _ => None,
     });
     assert_eq!(timer, Some((3.0, 2.0, vec!["order 1 · step peel".to_string()])));
+}
+
+/// One oven; two customers at 0, each a 2 s bake in it (the tester's `handoff`).
+const HANDOFF: &str = r#"
+name = "handoff"
+[kitchen]
+equipment = { oven = 1 }
+[recipes.a]
+steps = [{ name = "bake", kind = "unattended", duration = 2, uses = "oven" }]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }, { item = "a" }]
+"#;
+
+/// Two ovens. Order 1 bakes A at once and n after a 2 s d; order 2 bakes B; order 3's
+/// W waits. At 2 s A's unit goes to W, B's stays free (W is the only one in line),
+/// and n, asking while W is still in line, waits behind it for a free unit; W takes
+/// its unit and hands the free one to n (the tester's `sem_subtle`).
+const SEM_SUBTLE: &str = r#"
+name = "sem-subtle"
+[kitchen]
+equipment = { oven = 2 }
+[recipes.r1]
+steps = [
+    { name = "d", kind = "unattended", duration = 2, after = [] },
+    { name = "A", kind = "unattended", duration = 2, uses = "oven", after = [] },
+    { name = "n", kind = "unattended", duration = 1, uses = "oven", after = ["d"] },
+]
+[recipes.r2]
+steps = [{ name = "B", kind = "unattended", duration = 2, uses = "oven" }]
+[recipes.r3]
+steps = [{ name = "W", kind = "unattended", duration = 1, uses = "oven" }]
+[menu]
+r1 = "r1"
+r2 = "r2"
+r3 = "r3"
+[customers]
+list = [{ item = "r1" }, { item = "r2" }, { item = "r3" }]
+"#;
+
+/// Each machine's line in the JSON record, in order: units in use, the steps handed a
+/// unit (by order and step), the steps waiting.
+fn machine_lines(record: &LoopRecord) -> Vec<(u32, Vec<String>, Vec<String>)> {
+    let short = |names: &[String]| -> Vec<String> {
+        names.iter().map(|n| n.replace("order ", "o").replace(" · step ", "/")).collect()
+    };
+    let entries = record.passes.iter().flat_map(|p| &p.entries);
+    entries
+        .filter_map(|e| match e {
+            LoopEntry::Queue { in_use, handed, waiting, .. } => {
+                Some((*in_use, short(handed), short(waiting)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_unit_handed_to_a_step_in_line_is_in_use_from_then_as_in_cpython() {
+    // What CPython 3.11.7's semaphore holds after each handle that changes it
+    // (`capacity - _value`, and `_waiters`: done, then pending).
+    let line = |in_use, handed: &[&str], waiting: &[&str]| {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (in_use, names(handed), names(waiting))
+    };
+    let sc = load(HANDOFF);
+    let expected = [
+        line(1, &[], &[]),
+        line(1, &[], &["o2/bake"]),
+        line(1, &["o2/bake"], &[]),
+        line(1, &[], &[]),
+        line(0, &[], &[]),
+    ];
+    assert_eq!(machine_lines(&loop_record(&sc)), expected);
+    let text = loop_text(&sc);
+    assert!(
+        text.contains(
+            "  run   order 1 · step bake · resumes after await asyncio.sleep\n        \
+             ≡ oven: 1 of 1 in use · handed a unit, not yet woken: order 2 · step bake\npass 6 "
+        ),
+        "{text}"
+    );
+    let sc = load(SEM_SUBTLE);
+    let expected = [
+        line(1, &[], &[]),
+        line(2, &[], &[]),
+        line(2, &[], &["o3/W"]),
+        line(2, &["o3/W"], &[]),
+        line(1, &["o3/W"], &[]),
+        line(1, &["o3/W"], &["o1/n"]),
+        line(2, &["o1/n"], &[]),
+        line(2, &[], &[]),
+        line(1, &[], &[]),
+        line(0, &[], &[]),
+    ];
+    assert_eq!(machine_lines(&loop_record(&sc)), expected);
+    assert!(loop_text(&sc).contains(
+        "≡ oven: 1 of 2 in use · handed a unit, not yet woken: order 3 · step W · waiting: order 1 · step n\n"
+    ));
 }
 
 #[test]

@@ -81,10 +81,15 @@ pub enum LoopEntry {
     Queue {
         /// The equipment's name.
         equipment: String,
-        /// Units in use.
+        /// Units in use: held by a step under way, or handed to a step in line
+        /// (`capacity` minus the semaphore's `_value`).
         in_use: u32,
         /// Units it has.
         capacity: u32,
+        /// The steps in line that have been handed a unit (`_wake_up_next` set
+        /// their future's result) and have not woken up yet to start, first first.
+        /// While any is in line, a newcomer waits even for a free unit.
+        handed: Vec<String>,
         /// The steps waiting for a unit, first first.
         waiting: Vec<String>,
     },
@@ -127,6 +132,9 @@ struct Hold {
     until: Ticks,
 }
 
+/// A step in line for a unit of equipment: its order, its index, and it in words.
+type InLine = (u64, StepIx, String);
+
 /// The line that introduces the view's closing sentences: why the orders took
 /// longer than their recipes.
 pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
@@ -143,10 +151,15 @@ pub struct LoopView<'s> {
     /// The pass under way, and when it began.
     pass: u64,
     pass_t: Ticks,
-    /// Each machine's units in use and its line of waiting steps (order, step, and
-    /// the step in words).
+    /// Each machine's units in use, the steps in line it has handed a unit to, and
+    /// its line of waiting steps.
     in_use: Vec<u32>,
-    waiting: Vec<Vec<(u64, StepIx, String)>>,
+    handed: Vec<Vec<InLine>>,
+    waiting: Vec<Vec<InLine>>,
+    /// A machine whose line is owed: it gave a unit back with steps in line, and the
+    /// unit is handed on by the next event, or a step was handed a unit as the
+    /// step before it in line starts; one line then says both.
+    owed: Option<usize>,
     holds: VecDeque<Hold>,
     /// The passes so far, when kept.
     passes: Option<Vec<PassRecord>>,
@@ -168,7 +181,9 @@ impl<'s> LoopView<'s> {
             pass: 0,
             pass_t: 0,
             in_use: vec![0; n],
+            handed: vec![Vec::new(); n],
             waiting: vec![Vec::new(); n],
+            owed: None,
             holds: VecDeque::new(),
             passes: keep.then(Vec::new),
             seed,
@@ -183,8 +198,22 @@ impl<'s> LoopView<'s> {
         let mut entries: Vec<LoopEntry> = Vec::new();
         let t = event.t;
         self.why.event(event);
+        // A machine's owed line comes first, unless this event changes that line
+        // again at once: then one line says both.
+        if let Some(e) = self.owed {
+            let again = match event.kind {
+                EventKind::UnitHanded { equipment, .. } => usize::from(equipment) == e,
+                EventKind::StepStarted { order, step, .. } => self.uses(order, step) == Some(e),
+                _ => false,
+            };
+            if !again {
+                self.owed = None;
+                entries.push(self.queue(e));
+            }
+        }
         match event.kind {
             EventKind::LoopPass { pass } => {
+                self.emit(entries, &mut line);
                 self.pass = pass;
                 self.pass_t = t;
                 if let Some(passes) = &mut self.passes {
@@ -213,8 +242,24 @@ impl<'s> LoopView<'s> {
             }
             EventKind::StepWaiting { order, step, equipment, .. } => {
                 let name = self.step_name(order, step);
-                self.waiting[equipment as usize].push((order.id, step, name));
-                entries.push(self.queue(equipment as usize));
+                self.waiting[usize::from(equipment)].push((order.id, step, name));
+                entries.push(self.queue(usize::from(equipment)));
+            }
+            EventKind::UnitHanded { order, step, equipment } => {
+                let e = usize::from(equipment);
+                let waiting = &mut self.waiting[e];
+                if let Some(at) = waiting.iter().position(|w| (w.0, w.1) == (order.id, step)) {
+                    let w = waiting.remove(at);
+                    self.handed[e].push(w);
+                }
+                self.in_use[e] += 1;
+                if self.owed.take() == Some(e) {
+                    // Handed on as it was given back.
+                    entries.push(self.queue(e));
+                } else {
+                    // The step before it in line starts next.
+                    self.owed = Some(e);
+                }
             }
             _ => {}
         }
@@ -225,9 +270,15 @@ impl<'s> LoopView<'s> {
             EventKind::StepStarted { order, step, cook, .. } => {
                 let st = &self.sc.recipe_of(order.item).steps[step as usize];
                 if let Some(e) = st.uses {
-                    let e = e as usize;
-                    self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
-                    self.in_use[e] += 1;
+                    let e = usize::from(e);
+                    let handed = &mut self.handed[e];
+                    match handed.iter().position(|w| (w.0, w.1) == (order.id, step)) {
+                        // It leaves the line with the unit it was handed.
+                        Some(at) => drop(handed.remove(at)),
+                        // It took a free unit at once.
+                        None => self.in_use[e] += 1,
+                    }
+                    self.owed = None;
                     entries.push(self.queue(e));
                 }
                 if st.kind == StepKind::HandsOn {
@@ -252,23 +303,42 @@ impl<'s> LoopView<'s> {
                     });
                 }
                 if let Some(e) = st.uses {
-                    self.in_use[e as usize] = self.in_use[e as usize].saturating_sub(1);
-                    entries.push(self.queue(e as usize));
+                    let e = usize::from(e);
+                    self.in_use[e] = self.in_use[e].saturating_sub(1);
+                    self.owe(e, &mut entries);
                 }
             }
             EventKind::StepCancelled { order, step, started } => {
-                if let Some(e) = self.sc.recipe_of(order.item).steps[step as usize].uses {
-                    let e = e as usize;
-                    if started {
-                        self.in_use[e] = self.in_use[e].saturating_sub(1);
-                    } else {
-                        self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
+                if let Some(e) = self.uses(order, step) {
+                    let is = |w: &InLine| (w.0, w.1) == (order.id, step);
+                    let handed = self.handed[e].iter().position(is);
+                    if let Some(at) = handed {
+                        // It gives back the unit it was handed, to the next in line.
+                        self.handed[e].remove(at);
+                    } else if !started {
+                        self.waiting[e].retain(|w| !is(w));
                     }
-                    entries.push(self.queue(e));
+                    if started || handed.is_some() {
+                        self.in_use[e] = self.in_use[e].saturating_sub(1);
+                        self.owe(e, &mut entries);
+                    } else {
+                        entries.push(self.queue(e));
+                    }
                 }
             }
             _ => {}
         }
+        self.emit(entries, &mut line);
+        if let EventKind::ServiceEnded { .. } = event.kind {
+            line(WHY_HEADING);
+            for sentence in self.why.finish() {
+                line(&format!("  {sentence}"));
+            }
+        }
+    }
+
+    /// Writes `entries` out as text and keeps them with the pass under way.
+    fn emit(&mut self, entries: Vec<LoopEntry>, line: &mut impl FnMut(&str)) {
         for entry in entries {
             self.text.clear();
             self.render(&entry);
@@ -279,12 +349,21 @@ impl<'s> LoopView<'s> {
                 pass.entries.push(entry);
             }
         }
-        if let EventKind::ServiceEnded { .. } = event.kind {
-            line(WHY_HEADING);
-            for sentence in self.why.finish() {
-                line(&format!("  {sentence}"));
-            }
+    }
+
+    /// Machine `e` gave a unit back: with steps in line, the unit goes on to the
+    /// first at once (the next event says so), and one line says both.
+    fn owe(&mut self, e: usize, entries: &mut Vec<LoopEntry>) {
+        if self.waiting[e].is_empty() {
+            entries.push(self.queue(e));
+        } else {
+            self.owed = Some(e);
         }
+    }
+
+    /// The equipment a step uses, if any.
+    fn uses(&self, order: &Order, step: StepIx) -> Option<usize> {
+        self.sc.recipe_of(order.item).steps[step as usize].uses.map(usize::from)
     }
 
     /// A scenario time in the scenario's unit.
@@ -372,12 +451,13 @@ impl<'s> LoopView<'s> {
     /// A machine's line now.
     fn queue(&self, e: usize) -> LoopEntry {
         let eq = &self.sc.kitchen.equipment[e];
-        let waiting = self.waiting[e].iter().map(|w| w.2.clone()).collect();
+        let names = |line: &[InLine]| line.iter().map(|w| w.2.clone()).collect();
         LoopEntry::Queue {
             equipment: eq.name.clone(),
             in_use: self.in_use[e],
             capacity: eq.capacity,
-            waiting,
+            handed: names(&self.handed[e]),
+            waiting: names(&self.waiting[e]),
         }
     }
 
@@ -422,8 +502,11 @@ impl<'s> LoopView<'s> {
                 };
                 write!(out, "        ▶ {step} done at {}: {who} free", self.seconds_as_time(*t_s))
             }
-            LoopEntry::Queue { equipment, in_use, capacity, waiting } => {
+            LoopEntry::Queue { equipment, in_use, capacity, handed, waiting } => {
                 let _ = write!(out, "        ≡ {equipment}: {in_use} of {capacity} in use");
+                if !handed.is_empty() {
+                    let _ = write!(out, " · handed a unit, not yet woken: {}", handed.join(", "));
+                }
                 if waiting.is_empty() { Ok(()) } else { write!(out, " · waiting: {}", waiting.join(", ")) }
             }
         };
@@ -431,7 +514,14 @@ impl<'s> LoopView<'s> {
     }
 
     /// The passes kept (with `keep`), as the JSON view.
-    pub fn finish(self) -> Option<LoopRecord> {
+    pub fn finish(mut self) -> Option<LoopRecord> {
+        if let Some(e) = self.owed.take() {
+            // A run stopped before the event that would have written it.
+            let entry = self.queue(e);
+            if let Some(pass) = self.passes.as_mut().and_then(|p| p.last_mut()) {
+                pass.entries.push(entry);
+            }
+        }
         let sc = self.sc;
         self.passes.map(|passes| LoopRecord {
             scenario: sc.name.clone(),

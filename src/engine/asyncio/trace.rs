@@ -1,9 +1,11 @@
 //! The loop's own events, for a sink that wants them (`Sink::wants_loop`): each
 //! pass, each timer that falls due and each handle run, named as CPython would run
-//! them. Nothing here changes what the engine does.
+//! them, and each unit of equipment handed to a step in line. Nothing here changes
+//! what the engine does.
 
 use super::{AsyncEngine, BusyKeys, DoorState, Handle, OrderState, StepState, Task};
 use crate::event::{AwaitPoint, Coroutine, Event, EventKind, LoopHandle, Sink};
+use crate::model::EquipIx;
 use crate::time::Ticks;
 
 impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
@@ -22,6 +24,15 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         if let Some(handle) = self.loop_handle(handle) {
             sink.event(&Event { t: self.now, kind: EventKind::TimerDue { handle: &handle, due } });
         }
+    }
+
+    /// A unit of equipment `e` is handed to `task`, a step in line for it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trace_handed<S: Sink + ?Sized>(&self, task: Task, e: EquipIx, sink: &mut S) {
+        let Task::Step(o, step) = task else { unreachable!("only steps wait for equipment") };
+        let order = &self.orders[o as usize].order;
+        sink.event(&Event { t: self.now, kind: EventKind::UnitHanded { order, step, equipment: e } });
     }
 
     /// The loop runs `handle` (a `GatherDone` of `count` callbacks is that many
