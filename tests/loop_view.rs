@@ -167,6 +167,55 @@ fn a_timer_made_late_by_a_hands_on_step_says_how_late_and_why() {
     assert_eq!(timer, Some((3.0, 2.0, vec!["order 1 · step peel".to_string()])));
 }
 
+/// Twenty hands-on steps of 1 s, one after another, while a sleep of 0.5 s runs: its
+/// timer is moved at 20 s, late because of all twenty.
+const MANY_HOLDS: &str = r#"
+name = "many-holds"
+[recipes.a]
+steps = [
+    { name = "boil", kind = "unattended", duration = 0.5 },
+    { name = "h00", kind = "hands-on", duration = 1, after = [] },
+    { name = "h01", kind = "hands-on", duration = 1, after = [] },
+    { name = "h02", kind = "hands-on", duration = 1, after = [] },
+    { name = "h03", kind = "hands-on", duration = 1, after = [] },
+    { name = "h04", kind = "hands-on", duration = 1, after = [] },
+    { name = "h05", kind = "hands-on", duration = 1, after = [] },
+    { name = "h06", kind = "hands-on", duration = 1, after = [] },
+    { name = "h07", kind = "hands-on", duration = 1, after = [] },
+    { name = "h08", kind = "hands-on", duration = 1, after = [] },
+    { name = "h09", kind = "hands-on", duration = 1, after = [] },
+    { name = "h10", kind = "hands-on", duration = 1, after = [] },
+    { name = "h11", kind = "hands-on", duration = 1, after = [] },
+    { name = "h12", kind = "hands-on", duration = 1, after = [] },
+    { name = "h13", kind = "hands-on", duration = 1, after = [] },
+    { name = "h14", kind = "hands-on", duration = 1, after = [] },
+    { name = "h15", kind = "hands-on", duration = 1, after = [] },
+    { name = "h16", kind = "hands-on", duration = 1, after = [] },
+    { name = "h17", kind = "hands-on", duration = 1, after = [] },
+    { name = "h18", kind = "hands-on", duration = 1, after = [] },
+    { name = "h19", kind = "hands-on", duration = 1, after = [] },
+]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }]
+"#;
+
+#[test]
+fn a_late_timer_names_the_last_steps_that_held_the_loop_and_counts_them_all() {
+    let sc = load(MANY_HOLDS);
+    let named: Vec<String> = (4..20).map(|i| format!("order 1 · step h{i:02}")).collect();
+    let text = loop_text(&sc);
+    let late = format!("19.500 s late: the loop was held by {} and 4 earlier steps\n", named.join(", "));
+    assert!(text.contains(&late), "{text}");
+    let record = loop_record(&sc);
+    let timer = record.passes.iter().flat_map(|p| &p.entries).find_map(|e| match e {
+        LoopEntry::Timer { held_by, held_by_count, .. } => Some((held_by.clone(), *held_by_count)),
+        _ => None,
+    });
+    assert_eq!(timer, Some((named, 20)));
+}
+
 /// One oven; two customers at 0, each a 2 s bake in it (the tester's `handoff`).
 const HANDOFF: &str = r#"
 name = "handoff"

@@ -14,7 +14,8 @@
 //! prints each at once (live on the real clock), the JSON view keeps them by pass
 //! ([`LoopRecord`]). docs/loop.md says what each line means.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -39,8 +40,12 @@ pub enum LoopEntry {
         due_s: f64,
         /// How long after that the loop moved it, in seconds (0 when on time).
         late_s: f64,
-        /// The hands-on steps that held the loop (every cook) meanwhile.
+        /// The hands-on steps that held the loop (every cook) meanwhile, in the order
+        /// they started: the last [`HELD_BY_LISTED`] at most.
         held_by: Vec<String>,
+        /// How many hands-on steps held the loop meanwhile, the ones `held_by`
+        /// leaves out (which started earlier) included.
+        held_by_count: u64,
     },
     /// The loop runs a handle.
     Run {
@@ -139,8 +144,9 @@ type InLine = (u64, StepIx, String);
 /// longer than their recipes.
 pub const WHY_HEADING: &str = "why the orders took longer than their steps' work:";
 
-/// How many past hands-on steps are kept to explain late timers.
-const HOLDS_KEPT: usize = 16;
+/// How many hands-on steps a late timer names at most (the last to start): the
+/// view keeps only that many to name, and counts the rest.
+pub const HELD_BY_LISTED: usize = 16;
 
 /// Events → [`LoopEntry`]s, printed as they come, kept, or both.
 pub struct LoopView<'s> {
@@ -160,7 +166,16 @@ pub struct LoopView<'s> {
     /// unit is handed on by the next event, or a step was handed a unit as the
     /// step before it in line starts; one line then says both.
     owed: Option<usize>,
+    /// The last [`HELD_BY_LISTED`] hands-on steps to start.
     holds: VecDeque<Hold>,
+    /// To count every hands-on step that held a late timer: how many started, the
+    /// ends of those that may still have (any end after the last timer's due time
+    /// and the previous pass's start), how many ended before both, and how many
+    /// started at the latest start time.
+    holds_started: u64,
+    hold_ends: BinaryHeap<Reverse<Ticks>>,
+    holds_over: u64,
+    last_start: (Ticks, u64),
     /// The passes so far, when kept.
     passes: Option<Vec<PassRecord>>,
     seed: u64,
@@ -185,6 +200,10 @@ impl<'s> LoopView<'s> {
             waiting: vec![Vec::new(); n],
             owed: None,
             holds: VecDeque::new(),
+            holds_started: 0,
+            hold_ends: BinaryHeap::new(),
+            holds_over: 0,
+            last_start: (0, 0),
             passes: keep.then(Vec::new),
             seed,
             text: String::new(),
@@ -214,6 +233,9 @@ impl<'s> LoopView<'s> {
         match event.kind {
             EventKind::LoopPass { pass } => {
                 self.emit(entries, &mut line);
+                // Every timer moved from now on was due after the previous pass
+                // began: a hands-on step that ended by then held none of them.
+                self.holds_ended_by(self.pass_t);
                 self.pass = pass;
                 self.pass_t = t;
                 if let Some(passes) = &mut self.passes {
@@ -224,16 +246,24 @@ impl<'s> LoopView<'s> {
                 return;
             }
             EventKind::TimerDue { handle, due } => {
-                let held_by = self
+                // Timers move in the order they fall due, so a hands-on step that
+                // ended by this one's due time held no timer moved from now on.
+                self.holds_ended_by(due);
+                let held_by: Vec<String> = self
                     .holds
                     .iter()
                     .filter(|h| h.until > due && h.from < t)
                     .map(|h| h.step.clone())
                     .collect();
+                // Those that ended after it fell due, less those that started now.
+                let now = if self.last_start.0 == t { self.last_start.1 } else { 0 };
+                let held_by_count = self.holds_started - self.holds_over - now;
+                debug_assert!(held_by_count >= held_by.len() as u64, "every step named is counted");
                 entries.push(LoopEntry::Timer {
                     handle: self.timer(*handle),
                     due_s: seconds(due),
                     late_s: seconds(t - due.min(t)),
+                    held_by_count,
                     held_by,
                 });
             }
@@ -284,10 +314,7 @@ impl<'s> LoopView<'s> {
                 if st.kind == StepKind::HandsOn {
                     let until = t.saturating_add(order.durations[step as usize]);
                     let name = self.step_name(order, step);
-                    self.holds.push_back(Hold { step: name.clone(), from: t, until });
-                    if self.holds.len() > HOLDS_KEPT {
-                        self.holds.pop_front();
-                    }
+                    self.hold(Hold { step: name.clone(), from: t, until });
                     let cook = cook.and_then(|c| self.cook(c));
                     entries.push(LoopEntry::Holds { cook, step: name, until_s: seconds(until) });
                 }
@@ -364,6 +391,34 @@ impl<'s> LoopView<'s> {
     /// The equipment a step uses, if any.
     fn uses(&self, order: &Order, step: StepIx) -> Option<usize> {
         self.sc.recipe_of(order.item).steps[step as usize].uses.map(usize::from)
+    }
+
+    /// A hands-on step starts: kept to name (the last [`HELD_BY_LISTED`]) and
+    /// counted for the timers it may make late. One that takes no time holds
+    /// nothing.
+    fn hold(&mut self, hold: Hold) {
+        if hold.until == hold.from {
+            return;
+        }
+        self.holds_started += 1;
+        self.last_start = match self.last_start {
+            (at, n) if at == hold.from => (at, n + 1),
+            _ => (hold.from, 1),
+        };
+        self.hold_ends.push(Reverse(hold.until));
+        self.holds.push_back(hold);
+        if self.holds.len() > HELD_BY_LISTED {
+            self.holds.pop_front();
+        }
+    }
+
+    /// No timer moved from now on was due before `t`: the hands-on steps that
+    /// ended by then made none of them late.
+    fn holds_ended_by(&mut self, t: Ticks) {
+        while self.hold_ends.peek().is_some_and(|&Reverse(until)| until <= t) {
+            self.hold_ends.pop();
+            self.holds_over += 1;
+        }
     }
 
     /// A scenario time in the scenario's unit.
@@ -466,12 +521,19 @@ impl<'s> LoopView<'s> {
         let mut out = std::mem::take(&mut self.text);
         let cook = |c: &Option<u32>| c.map_or(String::new(), |c| format!("[cook {c}] "));
         let _ = match entry {
-            LoopEntry::Timer { handle, due_s, late_s, held_by } => {
+            LoopEntry::Timer { handle, due_s, late_s, held_by, held_by_count } => {
                 let _ = write!(out, "  timer due {} → ready: {handle}", self.seconds_as_time(*due_s));
                 if *late_s > 0.0 {
                     let _ = write!(out, "\n        {} late", self.seconds_as_time(*late_s));
                     if !held_by.is_empty() {
                         let _ = write!(out, ": the loop was held by {}", held_by.join(", "));
+                    }
+                    match held_by_count.saturating_sub(held_by.len() as u64) {
+                        0 => {}
+                        1 => out.push_str(" and 1 earlier step"),
+                        n => {
+                            let _ = write!(out, " and {n} earlier steps");
+                        }
                     }
                 }
                 Ok(())
