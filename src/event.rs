@@ -118,10 +118,13 @@ pub enum EventKind<'a> {
     },
     /// A timer fell due and its callback joins the end of the ready queue (only to a
     /// sink that [`Sink::wants_loop`]). `due` is when it was due: earlier than the
-    /// event's time when a hands-on step held the loop meanwhile.
+    /// event's time when a hands-on step held the loop meanwhile. A timer cancelled
+    /// before it fell due joins the queue too when a live timer was ahead of it in
+    /// the heap ([`LoopHandle::CancelledTimer`]).
     TimerDue {
-        /// The timer's callback, which runs later in this pass. (Borrowed, like the
-        /// order: the loop's events keep `EventKind` as small as the kitchen's.)
+        /// The timer's callback, which runs later in this pass (unless it is a
+        /// [`LoopHandle::CancelledTimer`]). (Borrowed, like the order: the loop's
+        /// events keep `EventKind` as small as the kitchen's.)
         handle: &'a LoopHandle<'a>,
         /// When the timer was due, in ticks since service opened.
         due: Ticks,
@@ -285,6 +288,16 @@ pub enum LoopHandle<'a> {
         /// The customer's order.
         order: &'a Order,
     },
+    /// A timer cancelled before it fell due, behind a live one: `_run_once` drops
+    /// cancelled timers only from the head of its heap, so this one joins the ready
+    /// queue with the others and is skipped when its turn comes. CPython's
+    /// `TimerHandle.cancel()` forgets the callback, so it has no name. Only in an
+    /// [`EventKind::TimerDue`], never run.
+    CancelledTimer {
+        /// It was `wait_for`'s timeout (a customer's patience); otherwise an
+        /// `asyncio.sleep`.
+        timeout: bool,
+    },
 }
 
 impl<'a> LoopHandle<'a> {
@@ -294,7 +307,7 @@ impl<'a> LoopHandle<'a> {
             LoopHandle::Resume { task, .. } | LoopHandle::SleepDone { task } => task.order(),
             LoopHandle::GatherDone { owner } => owner.order(),
             LoopHandle::Timeout { order } => Some(order),
-            LoopHandle::ReleaseWaiter { .. } => None,
+            LoopHandle::ReleaseWaiter { .. } | LoopHandle::CancelledTimer { .. } => None,
         }
     }
 }

@@ -316,6 +316,47 @@ fn a_unit_handed_to_a_step_in_line_is_in_use_from_then_as_in_cpython() {
     ));
 }
 
+/// Order 1 bakes for 10 s; order 2 (patience 9 s, or `PATIENCE`) is served at 2 s,
+/// which cancels its `wait_for` timeout, due at 10 s (the tester's
+/// `cancelled_timer`).
+const CANCELLED_TIMER: &str = r#"
+name = "cancelled-timer"
+[recipes.long]
+steps = [{ name = "bake", kind = "unattended", duration = 10 }]
+[recipes.short]
+steps = [{ name = "pour", kind = "unattended", duration = 1 }]
+[menu]
+long = "long"
+short = "short"
+[customers]
+list = [{ item = "long", arrival = 0 }, { item = "short", arrival = 1, patience = PATIENCE }]
+"#;
+
+#[test]
+fn a_cancelled_timer_behind_a_live_one_is_moved_with_it_and_skipped() {
+    let timers = |patience: &str| -> Vec<(f64, bool, String)> {
+        let record = loop_record(&load(&CANCELLED_TIMER.replace("PATIENCE", patience)));
+        let entries = record.passes.iter().flat_map(|p| &p.entries);
+        entries
+            .filter_map(|e| match e {
+                LoopEntry::Timer { due_s, cancelled, handle, .. } => {
+                    Some((*due_s, *cancelled, handle.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let door = (1.0, false, "asyncio.sleep of main() · the door (the next customer is due)".to_string());
+    let pour = (2.0, false, "asyncio.sleep of order 2 · step pour".to_string());
+    let bake = (10.0, false, "asyncio.sleep of order 1 · step bake".to_string());
+    // Due with the bake, armed after it: CPython moves it behind the bake's.
+    let cancelled =
+        (10.0, true, "a cancelled timer (a wait_for timeout), skipped when its turn comes".to_string());
+    assert_eq!(timers("9"), [door.clone(), pour.clone(), bake.clone(), cancelled]);
+    // Due before the bake, at the head of the heap: dropped before time moves.
+    assert_eq!(timers("8"), [door, pour, bake]);
+}
+
 #[test]
 fn the_json_record_holds_what_the_text_shows() {
     for name in ["lunch", "coffee-shop", "rush-hour"] {

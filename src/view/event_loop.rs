@@ -46,6 +46,9 @@ pub enum LoopEntry {
         /// How many hands-on steps held the loop meanwhile, the ones `held_by`
         /// leaves out (which started earlier) included.
         held_by_count: u64,
+        /// It was cancelled before it fell due: it came along with a live timer
+        /// ahead of it, and the loop skips it when its turn comes.
+        cancelled: bool,
     },
     /// The loop runs a handle.
     Run {
@@ -265,6 +268,7 @@ impl<'s> LoopView<'s> {
                     late_s: seconds(t - due.min(t)),
                     held_by_count,
                     held_by,
+                    cancelled: matches!(handle, LoopHandle::CancelledTimer { .. }),
                 });
             }
             EventKind::HandleRun { handle, cook } => {
@@ -486,6 +490,10 @@ impl<'s> LoopView<'s> {
             LoopHandle::Timeout { order } => {
                 format!("wait_for of order {} times out: the customer's patience ran out", order.id)
             }
+            LoopHandle::CancelledTimer { timeout } => {
+                let what = if timeout { "a wait_for timeout" } else { "an asyncio.sleep" };
+                format!("a cancelled timer ({what}), skipped when its turn comes")
+            }
         }
     }
 
@@ -521,9 +529,10 @@ impl<'s> LoopView<'s> {
         let mut out = std::mem::take(&mut self.text);
         let cook = |c: &Option<u32>| c.map_or(String::new(), |c| format!("[cook {c}] "));
         let _ = match entry {
-            LoopEntry::Timer { handle, due_s, late_s, held_by, held_by_count } => {
+            LoopEntry::Timer { handle, due_s, late_s, held_by, held_by_count, cancelled } => {
                 let _ = write!(out, "  timer due {} → ready: {handle}", self.seconds_as_time(*due_s));
-                if *late_s > 0.0 {
+                // (Nothing waits for a cancelled timer: how late it moved is no matter.)
+                if *late_s > 0.0 && !cancelled {
                     let _ = write!(out, "\n        {} late", self.seconds_as_time(*late_s));
                     if !held_by.is_empty() {
                         let _ = write!(out, ": the loop was held by {}", held_by.join(", "));

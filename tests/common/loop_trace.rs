@@ -188,6 +188,7 @@ pub fn handle_name(sc: &Scenario, handle: LoopHandle<'_>) -> String {
         LoopHandle::GatherDone { owner } => format!("gather {}", coroutine_name(sc, owner)),
         LoopHandle::ReleaseWaiter { order } => format!("release waiter o{order}"),
         LoopHandle::Timeout { order } => format!("timeout o{}", order.id),
+        LoopHandle::CancelledTimer { .. } => unreachable!("a cancelled timer is skipped, never run"),
     }
 }
 

@@ -286,6 +286,10 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             while self.cooks.next_end().is_some_and(|until| until <= self.now) {
                 self.resume_earliest_cook(clock, sink);
             }
+            // A live timer has moved in this pass: CPython drops cancelled timers
+            // from the head of the heap before the pass, and moves the ones behind a
+            // live timer with it (the loop's view shows those).
+            let mut moved_live = false;
             while let Some(&Reverse(t)) = self.timers.peek() {
                 if t.when > self.now {
                     break;
@@ -299,9 +303,13 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                         self.timer_fired(t);
                     }
                     self.ready.push_back(handle);
+                    moved_live = true;
                 } else {
                     debug_assert!(self.cancelled_timers > 0, "every stale timer was counted");
                     self.cancelled_timers = self.cancelled_timers.saturating_sub(1);
+                    if moved_live && sink.wants_loop() {
+                        self.trace_cancelled_timer(t, sink);
+                    }
                 }
             }
             if !BASIC && self.sc.kitchen.policy != Policy::Fifo {
