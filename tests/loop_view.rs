@@ -357,6 +357,88 @@ fn a_cancelled_timer_behind_a_live_one_is_moved_with_it_and_skipped() {
     assert_eq!(timers("8"), [door, pour, bake]);
 }
 
+/// Two cooks: X (1 s), Y (3 s) and Z (2 s) hands-on, T (3 s) unattended. Cook 1 does
+/// X then Z, cook 2 Y, and both end at 3 s.
+const TWO_COOKS: &str = r#"
+name = "two-cooks"
+[kitchen]
+cooks = 2
+[recipes.a]
+steps = [
+    { name = "X", kind = "hands-on", duration = 1, after = [] },
+    { name = "Y", kind = "hands-on", duration = 3, after = [] },
+    { name = "Z", kind = "hands-on", duration = 2, after = [] },
+    { name = "T", kind = "unattended", duration = 3, after = [] },
+]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }]
+[narrative]
+step_finish = "{step} finished"
+"#;
+
+/// The cook whose `run` or `rest` line the text shows each cook's freeing under.
+fn freed_under(text: &str) -> Vec<(String, Option<String>)> {
+    let mut under = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("pass ") {
+            under = None;
+        } else if line.starts_with("  run   [cook ") || line.starts_with("  rest  [cook ") {
+            under = line[8..].split(']').next().map(|c| c.trim_start_matches('[').to_string());
+        } else if let Some((_, cook)) = line.split_once(": cook ") {
+            if line.contains("▶ ") {
+                out.push((format!("cook {}", cook.trim_end_matches(" is free")), under.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn with_several_cooks_a_step_s_end_comes_under_its_own_cook() {
+    let sc = load(TWO_COOKS);
+    let text = loop_text(&sc);
+    // Cook 1's X ends while cook 2's Y holds it; cook 2's Y under cook 1's Z; and
+    // cook 1's Z after the next pass began.
+    assert!(
+        text.contains(
+            "  rest  [cook 1] order 1 · step X · the rest of its handle (pass 3), after its hands-on work\n        \
+             │ (1.000 s) X finished\n        ▶ order 1 · step X done at 1.000 s: cook 1 is free\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "pass 4 · 3.000 s\n  rest  [cook 1] order 1 · step Z · the rest of its handle (pass 3), after its \
+             hands-on work\n        │ Z finished\n"
+        ),
+        "{text}"
+    );
+    let record = loop_record(&sc);
+    let rests: Vec<(u64, u32, &str, u64)> = record
+        .passes
+        .iter()
+        .flat_map(|p| p.entries.iter().map(move |e| (p.pass, e)))
+        .filter_map(|(at, e)| match e {
+            LoopEntry::Rest { cook, step, pass } => Some((at, *cook, step.as_str(), *pass)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        rests,
+        [(3, 1, "order 1 · step X", 3), (3, 2, "order 1 · step Y", 3), (4, 1, "order 1 · step Z", 3)]
+    );
+    for sc in [sc, common::load_builtin("rush-hour")] {
+        let freed = freed_under(&loop_text(&sc));
+        assert!(freed.len() >= 3, "{}", sc.name);
+        for (cook, under) in freed {
+            assert_eq!(Some(&cook), under.as_ref(), "{}: {cook} freed under another's handle", sc.name);
+        }
+    }
+}
+
 #[test]
 fn the_json_record_holds_what_the_text_shows() {
     for name in ["lunch", "coffee-shop", "rush-hour"] {

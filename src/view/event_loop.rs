@@ -8,7 +8,9 @@
 //! order, named in the scenario's words ("order 2 · step brew · resumes after await
 //! boil"), with the narrative's lines it prints, the hands-on steps that hold a cook
 //! (with one cook, the whole loop), and each machine's line whenever it changes.
-//! With several cooks, each handle says which cook ran it.
+//! With several cooks, each handle says which cook ran it, and the rest of a
+//! handle whose hands-on step ends after other handles have run on other cooks
+//! comes under a line of its own.
 //!
 //! [`LoopView`] turns the events into [`LoopEntry`]s as they come: the text view
 //! prints each at once (live on the real clock), the JSON view keeps them by pass
@@ -74,6 +76,17 @@ pub enum LoopEntry {
         step: String,
         /// When it ends, in seconds.
         until_s: f64,
+    },
+    /// With several cooks: a cook's hands-on step ended after other handles ran,
+    /// and the rest of the handle that started it runs now (its finish line, the
+    /// equipment given back); the entries that follow are that rest's.
+    Rest {
+        /// The cook (1-based).
+        cook: u32,
+        /// The step, in words.
+        step: String,
+        /// The pass whose handle started the step.
+        pass: u64,
     },
     /// A hands-on step ended: its cook is free again.
     Free {
@@ -179,6 +192,11 @@ pub struct LoopView<'s> {
     hold_ends: BinaryHeap<Reverse<Ticks>>,
     holds_over: u64,
     last_start: (Ticks, u64),
+    /// Handles (and passes and rests) shown so far, and for each cook the count
+    /// and the pass when its hands-on step started: with several cooks, a step
+    /// that ends after other handles were shown has its rest shown apart.
+    shown: u64,
+    cook_started: Vec<(u64, u64)>,
     /// The passes so far, when kept.
     passes: Option<Vec<PassRecord>>,
     seed: u64,
@@ -207,6 +225,8 @@ impl<'s> LoopView<'s> {
             hold_ends: BinaryHeap::new(),
             holds_over: 0,
             last_start: (0, 0),
+            shown: 0,
+            cook_started: vec![(0, 0); usize::from(sc.kitchen.cooks)],
             passes: keep.then(Vec::new),
             seed,
             text: String::new(),
@@ -241,6 +261,7 @@ impl<'s> LoopView<'s> {
                 self.holds_ended_by(self.pass_t);
                 self.pass = pass;
                 self.pass_t = t;
+                self.shown += 1;
                 if let Some(passes) = &mut self.passes {
                     passes.push(PassRecord { pass, t_s: seconds(t), entries: Vec::new() });
                 }
@@ -272,6 +293,7 @@ impl<'s> LoopView<'s> {
                 });
             }
             EventKind::HandleRun { handle, cook } => {
+                self.shown += 1;
                 entries.push(LoopEntry::Run { cook: self.cook(cook), handle: self.handle(*handle) });
             }
             EventKind::StepWaiting { order, step, equipment, .. } => {
@@ -293,6 +315,15 @@ impl<'s> LoopView<'s> {
                 } else {
                     // The step before it in line starts next.
                     self.owed = Some(e);
+                }
+            }
+            EventKind::StepFinished { order, step, cook: Some(c) } if self.cooks => {
+                let (shown, pass) = self.cook_started[usize::from(c)];
+                let hands_on = self.sc.recipe_of(order.item).steps[step as usize].kind == StepKind::HandsOn;
+                if hands_on && shown != self.shown {
+                    self.shown += 1;
+                    let step = self.step_name(order, step);
+                    entries.push(LoopEntry::Rest { cook: u32::from(c) + 1, step, pass });
                 }
             }
             _ => {}
@@ -319,6 +350,9 @@ impl<'s> LoopView<'s> {
                     let until = t.saturating_add(order.durations[step as usize]);
                     let name = self.step_name(order, step);
                     self.hold(Hold { step: name.clone(), from: t, until });
+                    if let Some(c) = cook {
+                        self.cook_started[usize::from(c)] = (self.shown, self.pass);
+                    }
                     let cook = cook.and_then(|c| self.cook(c));
                     entries.push(LoopEntry::Holds { cook, step: name, until_s: seconds(until) });
                 }
@@ -548,6 +582,12 @@ impl<'s> LoopView<'s> {
                 Ok(())
             }
             LoopEntry::Run { cook: c, handle } => write!(out, "  run   {}{handle}", cook(c)),
+            LoopEntry::Rest { cook, step, pass } => {
+                write!(
+                    out,
+                    "  rest  [cook {cook}] {step} · the rest of its handle (pass {pass}), after its hands-on work"
+                )
+            }
             LoopEntry::Line { t_s, text } => {
                 if (*t_s - seconds(self.pass_t)).abs() > 0.0 {
                     write!(out, "        │ ({}) {text}", self.seconds_as_time(*t_s))
