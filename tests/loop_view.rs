@@ -357,6 +357,40 @@ fn a_cancelled_timer_behind_a_live_one_is_moved_with_it_and_skipped() {
     assert_eq!(timers("8"), [door, pour, bake]);
 }
 
+/// Order 1 (patience 6 s) is served at 0.5 s, which cancels its timeout, due at 6 s.
+/// At 3 s, once the door's timer has moved, that timeout heads the heap: CPython
+/// drops it at the next pass, though handles are ready. The door then sleeps until
+/// 5 s, and order 2 kneads from 3 to 7 s, after both were due: only the door's moves.
+const DROPPED_AT_THE_HEAD: &str = r#"
+name = "dropped-at-the-head"
+[recipes.quick]
+steps = [{ name = "pour", kind = "unattended", duration = 0.5 }]
+[recipes.slow]
+steps = [{ name = "knead", kind = "hands-on", duration = 4 }]
+[menu]
+quick = "quick"
+slow = "slow"
+[customers]
+list = [
+    { item = "quick", arrival = 0, patience = 6 },
+    { item = "slow", arrival = 3 },
+    { item = "quick", arrival = 5 },
+]
+"#;
+
+#[test]
+fn a_cancelled_timer_that_headed_the_heap_at_a_pass_is_gone_as_in_cpython() {
+    let record = loop_record(&load(DROPPED_AT_THE_HEAD));
+    let entries = record.passes.iter().flat_map(|p| &p.entries);
+    let timers: Vec<(f64, bool)> = entries
+        .filter_map(|e| match e {
+            LoopEntry::Timer { due_s, cancelled, .. } => Some((*due_s, *cancelled)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(timers, [(0.5, false), (3.0, false), (5.0, false), (7.5, false)]);
+}
+
 /// Two cooks: X (1 s), Y (3 s) and Z (2 s) hands-on, T (3 s) unattended. Cook 1 does
 /// X then Z, cook 2 Y, and both end at 3 s.
 const TWO_COOKS: &str = r#"
