@@ -118,10 +118,13 @@ pub enum EventKind<'a> {
     },
     /// A timer fell due and its callback joins the end of the ready queue (only to a
     /// sink that [`Sink::wants_loop`]). `due` is when it was due: earlier than the
-    /// event's time when a hands-on step held the loop meanwhile.
+    /// event's time when a hands-on step held the loop meanwhile. A timer cancelled
+    /// before it fell due joins the queue too when a live timer was ahead of it in
+    /// the heap ([`LoopHandle::CancelledTimer`]).
     TimerDue {
-        /// The timer's callback, which runs later in this pass. (Borrowed, like the
-        /// order: the loop's events keep `EventKind` as small as the kitchen's.)
+        /// The timer's callback, which runs later in this pass (unless it is a
+        /// [`LoopHandle::CancelledTimer`]). (Borrowed, like the order: the loop's
+        /// events keep `EventKind` as small as the kitchen's.)
         handle: &'a LoopHandle<'a>,
         /// When the timer was due, in ticks since service opened.
         due: Ticks,
@@ -134,6 +137,20 @@ pub enum EventKind<'a> {
         handle: &'a LoopHandle<'a>,
         /// The cook that runs it (the lowest free one).
         cook: CookIx,
+    },
+    /// A unit of equipment is handed to a step in line for it (only to a sink that
+    /// [`Sink::wants_loop`]): `asyncio.Semaphore._wake_up_next` sets the result of the
+    /// step's future, and the unit is the step's from now on, though the step stays
+    /// in line until its task wakes up. Then it starts (its `StepStarted`), or, if its
+    /// customer left meanwhile, gives the unit back (`StepCancelled` with `started`
+    /// false, after which the unit may be handed to the next in line).
+    UnitHanded {
+        /// The customer's order.
+        order: &'a Order,
+        /// The step, an index into the order's recipe's steps.
+        step: StepIx,
+        /// The equipment whose unit it is handed.
+        equipment: EquipIx,
     },
     /// Service ends. `elapsed` is measured by the run's clock: scenario time on the
     /// virtual clock, wall time times the speed on the real one.
@@ -163,6 +180,7 @@ impl EventKind<'_> {
             EventKind::LoopPass { .. } => "loop_pass",
             EventKind::TimerDue { .. } => "timer_due",
             EventKind::HandleRun { .. } => "handle_run",
+            EventKind::UnitHanded { .. } => "unit_handed",
         }
     }
 
@@ -177,7 +195,8 @@ impl EventKind<'_> {
             | EventKind::Served { order, .. }
             | EventKind::Left { order, .. }
             | EventKind::Balked { order }
-            | EventKind::Between { order, .. } => Some(order),
+            | EventKind::Between { order, .. }
+            | EventKind::UnitHanded { order, .. } => Some(order),
             EventKind::TimerDue { handle, .. } | EventKind::HandleRun { handle, .. } => handle.order(),
             EventKind::ServiceStarted | EventKind::ServiceEnded { .. } | EventKind::LoopPass { .. } => None,
         }
@@ -186,7 +205,13 @@ impl EventKind<'_> {
     /// Whether this is one of the event loop's own events, which only a sink that
     /// [`Sink::wants_loop`] receives.
     pub fn is_loop(&self) -> bool {
-        matches!(self, EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. })
+        matches!(
+            self,
+            EventKind::LoopPass { .. }
+                | EventKind::TimerDue { .. }
+                | EventKind::HandleRun { .. }
+                | EventKind::UnitHanded { .. }
+        )
     }
 }
 
@@ -263,6 +288,16 @@ pub enum LoopHandle<'a> {
         /// The customer's order.
         order: &'a Order,
     },
+    /// A timer cancelled before it fell due, behind a live one: `_run_once` drops
+    /// cancelled timers only from the head of its heap, so this one joins the ready
+    /// queue with the others and is skipped when its turn comes. CPython's
+    /// `TimerHandle.cancel()` forgets the callback, so it has no name. Only in an
+    /// [`EventKind::TimerDue`], never run.
+    CancelledTimer {
+        /// It was `wait_for`'s timeout (a customer's patience); otherwise an
+        /// `asyncio.sleep`.
+        timeout: bool,
+    },
 }
 
 impl<'a> LoopHandle<'a> {
@@ -272,7 +307,7 @@ impl<'a> LoopHandle<'a> {
             LoopHandle::Resume { task, .. } | LoopHandle::SleepDone { task } => task.order(),
             LoopHandle::GatherDone { owner } => owner.order(),
             LoopHandle::Timeout { order } => Some(order),
-            LoopHandle::ReleaseWaiter { .. } => None,
+            LoopHandle::ReleaseWaiter { .. } | LoopHandle::CancelledTimer { .. } => None,
         }
     }
 }

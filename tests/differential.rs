@@ -44,7 +44,7 @@ use async_cafe::model::{
     Recipe, RecipeIx, Scenario, Step, StepIx, StepKind,
 };
 use async_cafe::time::{TICKS_PER_SECOND, TimeUnit};
-use common::loop_trace::{LOOP_TRACE, handle_name};
+use common::loop_trace::{LOOP_TRACE, Machines, handle_name};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -487,9 +487,14 @@ type BatchOutput = Result<Vec<Vec<Line>>, String>;
 fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
     let sc = spec.scenario();
     let mut lines: Vec<Line> = Vec::new();
-    // A pass prints `@@ pass` before its first handle, as `LOOP_TRACE` does.
+    // A pass prints `@@ pass` before its first handle, as `LOOP_TRACE` does, and
+    // the machines whose line (in the loop view) changed before that.
     let mut pass_pending = false;
+    let mut machines = spec.trace_loop.then(|| Machines::new(&sc));
     let mut sink = |e: &Event<'_>| {
+        if let Some(machines) = &mut machines {
+            machines.event(e);
+        }
         let text = match e.kind {
             EventKind::LoopPass { .. } => {
                 pass_pending = true;
@@ -497,6 +502,9 @@ fn engine_lines(spec: &Spec, mode: Mode) -> Vec<Line> {
             }
             EventKind::HandleRun { handle, .. } => {
                 let t = (e.t + 500) / 1000;
+                for line in machines.as_mut().map(Machines::changed).unwrap_or_default() {
+                    lines.push((t, line));
+                }
                 if std::mem::take(&mut pass_pending) {
                     lines.push((t, "@@ pass".into()));
                 }
@@ -1000,16 +1008,20 @@ fn random_scenarios_match_python(mode: Mode, trace_loop: bool) {
     results.sort_by_key(|(b, _)| *b);
     let mut failures = Vec::new();
     let mut compared = 0;
-    let mut traced_handles = 0;
+    let (mut traced_handles, mut machine_lines, mut handed) = (0, 0, 0);
     for (b, result) in results {
         let outputs = result.unwrap_or_else(|e| panic!("batch {b} of the random cases failed: {e}"));
         for (k, python) in outputs.iter().enumerate() {
             let (i, spec) = &cases[b * BATCH + k];
             compared += 1;
             if trace_loop {
+                let machines = python.iter().filter(|(_, l)| l.starts_with("@@ ≡ "));
                 let handles = python.iter().filter(|(_, l)| l.starts_with("@@ ") && l != "@@ pass").count();
+                let handles = handles - machines.clone().count();
                 assert!(handles > 0, "random case {i}: Python printed no handle of the loop");
                 traced_handles += handles;
+                machine_lines += machines.clone().count();
+                handed += machines.filter(|(_, l)| l.contains("handed a unit")).count();
             }
             if python == &engine_lines(spec, mode) {
                 continue;
@@ -1037,7 +1049,13 @@ fn random_scenarios_match_python(mode: Mode, trace_loop: bool) {
     );
     eprintln!("{compared} random scenarios agree with Python ({} kitchen)", mode.name());
     if trace_loop {
-        eprintln!("{traced_handles} handles of the event loop compared, pass by pass");
+        eprintln!(
+            "{traced_handles} handles of the event loop compared, pass by pass, and {machine_lines} \
+             machines' lines ({handed} with a unit handed to a step still in line)"
+        );
+        // Enough of the machines' lines show a unit handed over, and a step still in
+        // line behind it, for the comparison to mean something.
+        assert!(handed >= 50, "only {handed} machines' lines with a unit handed over");
     }
 }
 

@@ -25,7 +25,7 @@ use async_cafe::ops::{self, ClockKind, RunSpec, Want};
 use async_cafe::python_program::program;
 use async_cafe::view::event_loop::{LoopEntry, LoopRecord};
 use async_cafe::view::narrative::Narrator;
-use common::loop_trace::{LOOP_TRACE, handle_name};
+use common::loop_trace::{LOOP_TRACE, Machines, handle_name};
 use common::{assert_goldens, golden, load, python, root};
 
 /// The text of `cafe run --loop --clock virtual` for `sc`.
@@ -69,17 +69,22 @@ fn every_seed_builtin_has_its_loop_view_pinned() {
 /// the first handle of each pass and `@@ NAME` for each handle.
 fn engine_trace(sc: &Scenario) -> Vec<String> {
     let mut narrator = Narrator::new(sc, Mode::Async);
+    let mut machines = Machines::new(sc);
     let mut lines = Vec::new();
     let mut pass_pending = false;
-    let mut sink = WithLoop(|e: &Event<'_>| match e.kind {
-        EventKind::LoopPass { .. } => pass_pending = true,
-        EventKind::HandleRun { handle, .. } => {
-            if std::mem::take(&mut pass_pending) {
-                lines.push("@@ pass".to_string());
+    let mut sink = WithLoop(|e: &Event<'_>| {
+        machines.event(e);
+        match e.kind {
+            EventKind::LoopPass { .. } => pass_pending = true,
+            EventKind::HandleRun { handle, .. } => {
+                lines.extend(machines.changed());
+                if std::mem::take(&mut pass_pending) {
+                    lines.push("@@ pass".to_string());
+                }
+                lines.push(format!("@@ {}", handle_name(sc, *handle)));
             }
-            lines.push(format!("@@ {}", handle_name(sc, *handle)));
+            _ => narrator.event(e, |_, line| lines.push(line.to_string())),
         }
-        _ => narrator.event(e, |_, line| lines.push(line.to_string())),
     });
     engine::run(sc, Mode::Async, sc.seed, &mut VirtualClock, &mut sink);
     lines
@@ -160,6 +165,312 @@ fn a_timer_made_late_by_a_hands_on_step_says_how_late_and_why() {
         _ => None,
     });
     assert_eq!(timer, Some((3.0, 2.0, vec!["order 1 · step peel".to_string()])));
+}
+
+/// Twenty hands-on steps of 1 s, one after another, while a sleep of 0.5 s runs: its
+/// timer is moved at 20 s, late because of all twenty.
+const MANY_HOLDS: &str = r#"
+name = "many-holds"
+[recipes.a]
+steps = [
+    { name = "boil", kind = "unattended", duration = 0.5 },
+    { name = "h00", kind = "hands-on", duration = 1, after = [] },
+    { name = "h01", kind = "hands-on", duration = 1, after = [] },
+    { name = "h02", kind = "hands-on", duration = 1, after = [] },
+    { name = "h03", kind = "hands-on", duration = 1, after = [] },
+    { name = "h04", kind = "hands-on", duration = 1, after = [] },
+    { name = "h05", kind = "hands-on", duration = 1, after = [] },
+    { name = "h06", kind = "hands-on", duration = 1, after = [] },
+    { name = "h07", kind = "hands-on", duration = 1, after = [] },
+    { name = "h08", kind = "hands-on", duration = 1, after = [] },
+    { name = "h09", kind = "hands-on", duration = 1, after = [] },
+    { name = "h10", kind = "hands-on", duration = 1, after = [] },
+    { name = "h11", kind = "hands-on", duration = 1, after = [] },
+    { name = "h12", kind = "hands-on", duration = 1, after = [] },
+    { name = "h13", kind = "hands-on", duration = 1, after = [] },
+    { name = "h14", kind = "hands-on", duration = 1, after = [] },
+    { name = "h15", kind = "hands-on", duration = 1, after = [] },
+    { name = "h16", kind = "hands-on", duration = 1, after = [] },
+    { name = "h17", kind = "hands-on", duration = 1, after = [] },
+    { name = "h18", kind = "hands-on", duration = 1, after = [] },
+    { name = "h19", kind = "hands-on", duration = 1, after = [] },
+]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }]
+"#;
+
+#[test]
+fn a_late_timer_names_the_last_steps_that_held_the_loop_and_counts_them_all() {
+    let sc = load(MANY_HOLDS);
+    let named: Vec<String> = (4..20).map(|i| format!("order 1 · step h{i:02}")).collect();
+    let text = loop_text(&sc);
+    let late = format!("19.500 s late: the loop was held by {} and 4 earlier steps\n", named.join(", "));
+    assert!(text.contains(&late), "{text}");
+    let record = loop_record(&sc);
+    let timer = record.passes.iter().flat_map(|p| &p.entries).find_map(|e| match e {
+        LoopEntry::Timer { held_by, held_by_count, .. } => Some((held_by.clone(), *held_by_count)),
+        _ => None,
+    });
+    assert_eq!(timer, Some((named, 20)));
+}
+
+/// One oven; two customers at 0, each a 2 s bake in it (the tester's `handoff`).
+const HANDOFF: &str = r#"
+name = "handoff"
+[kitchen]
+equipment = { oven = 1 }
+[recipes.a]
+steps = [{ name = "bake", kind = "unattended", duration = 2, uses = "oven" }]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }, { item = "a" }]
+"#;
+
+/// Two ovens. Order 1 bakes A at once and n after a 2 s d; order 2 bakes B; order 3's
+/// W waits. At 2 s A's unit goes to W, B's stays free (W is the only one in line),
+/// and n, asking while W is still in line, waits behind it for a free unit; W takes
+/// its unit and hands the free one to n (the tester's `sem_subtle`).
+const SEM_SUBTLE: &str = r#"
+name = "sem-subtle"
+[kitchen]
+equipment = { oven = 2 }
+[recipes.r1]
+steps = [
+    { name = "d", kind = "unattended", duration = 2, after = [] },
+    { name = "A", kind = "unattended", duration = 2, uses = "oven", after = [] },
+    { name = "n", kind = "unattended", duration = 1, uses = "oven", after = ["d"] },
+]
+[recipes.r2]
+steps = [{ name = "B", kind = "unattended", duration = 2, uses = "oven" }]
+[recipes.r3]
+steps = [{ name = "W", kind = "unattended", duration = 1, uses = "oven" }]
+[menu]
+r1 = "r1"
+r2 = "r2"
+r3 = "r3"
+[customers]
+list = [{ item = "r1" }, { item = "r2" }, { item = "r3" }]
+"#;
+
+/// Each machine's line in the JSON record, in order: units in use, the steps handed a
+/// unit (by order and step), the steps waiting.
+fn machine_lines(record: &LoopRecord) -> Vec<(u32, Vec<String>, Vec<String>)> {
+    let short = |names: &[String]| -> Vec<String> {
+        names.iter().map(|n| n.replace("order ", "o").replace(" · step ", "/")).collect()
+    };
+    let entries = record.passes.iter().flat_map(|p| &p.entries);
+    entries
+        .filter_map(|e| match e {
+            LoopEntry::Queue { in_use, handed, waiting, .. } => {
+                Some((*in_use, short(handed), short(waiting)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_unit_handed_to_a_step_in_line_is_in_use_from_then_as_in_cpython() {
+    // What CPython 3.11.7's semaphore holds after each handle that changes it
+    // (`capacity - _value`, and `_waiters`: done, then pending).
+    let line = |in_use, handed: &[&str], waiting: &[&str]| {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (in_use, names(handed), names(waiting))
+    };
+    let sc = load(HANDOFF);
+    let expected = [
+        line(1, &[], &[]),
+        line(1, &[], &["o2/bake"]),
+        line(1, &["o2/bake"], &[]),
+        line(1, &[], &[]),
+        line(0, &[], &[]),
+    ];
+    assert_eq!(machine_lines(&loop_record(&sc)), expected);
+    let text = loop_text(&sc);
+    assert!(
+        text.contains(
+            "  run   order 1 · step bake · resumes after await asyncio.sleep\n        \
+             ≡ oven: 1 of 1 in use · handed a unit, not yet woken: order 2 · step bake\npass 6 "
+        ),
+        "{text}"
+    );
+    let sc = load(SEM_SUBTLE);
+    let expected = [
+        line(1, &[], &[]),
+        line(2, &[], &[]),
+        line(2, &[], &["o3/W"]),
+        line(2, &["o3/W"], &[]),
+        line(1, &["o3/W"], &[]),
+        line(1, &["o3/W"], &["o1/n"]),
+        line(2, &["o1/n"], &[]),
+        line(2, &[], &[]),
+        line(1, &[], &[]),
+        line(0, &[], &[]),
+    ];
+    assert_eq!(machine_lines(&loop_record(&sc)), expected);
+    assert!(loop_text(&sc).contains(
+        "≡ oven: 1 of 2 in use · handed a unit, not yet woken: order 3 · step W · waiting: order 1 · step n\n"
+    ));
+}
+
+/// Order 1 bakes for 10 s; order 2 (patience 9 s, or `PATIENCE`) is served at 2 s,
+/// which cancels its `wait_for` timeout, due at 10 s (the tester's
+/// `cancelled_timer`).
+const CANCELLED_TIMER: &str = r#"
+name = "cancelled-timer"
+[recipes.long]
+steps = [{ name = "bake", kind = "unattended", duration = 10 }]
+[recipes.short]
+steps = [{ name = "pour", kind = "unattended", duration = 1 }]
+[menu]
+long = "long"
+short = "short"
+[customers]
+list = [{ item = "long", arrival = 0 }, { item = "short", arrival = 1, patience = PATIENCE }]
+"#;
+
+#[test]
+fn a_cancelled_timer_behind_a_live_one_is_moved_with_it_and_skipped() {
+    let timers = |patience: &str| -> Vec<(f64, bool, String)> {
+        let record = loop_record(&load(&CANCELLED_TIMER.replace("PATIENCE", patience)));
+        let entries = record.passes.iter().flat_map(|p| &p.entries);
+        entries
+            .filter_map(|e| match e {
+                LoopEntry::Timer { due_s, cancelled, handle, .. } => {
+                    Some((*due_s, *cancelled, handle.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let door = (1.0, false, "asyncio.sleep of main() · the door (the next customer is due)".to_string());
+    let pour = (2.0, false, "asyncio.sleep of order 2 · step pour".to_string());
+    let bake = (10.0, false, "asyncio.sleep of order 1 · step bake".to_string());
+    // Due with the bake, armed after it: CPython moves it behind the bake's.
+    let cancelled =
+        (10.0, true, "a cancelled timer (a wait_for timeout), skipped when its turn comes".to_string());
+    assert_eq!(timers("9"), [door.clone(), pour.clone(), bake.clone(), cancelled]);
+    // Due before the bake, at the head of the heap: dropped before time moves.
+    assert_eq!(timers("8"), [door, pour, bake]);
+}
+
+/// Order 1 (patience 6 s) is served at 0.5 s, which cancels its timeout, due at 6 s.
+/// At 3 s, once the door's timer has moved, that timeout heads the heap: CPython
+/// drops it at the next pass, though handles are ready. The door then sleeps until
+/// 5 s, and order 2 kneads from 3 to 7 s, after both were due: only the door's moves.
+const DROPPED_AT_THE_HEAD: &str = r#"
+name = "dropped-at-the-head"
+[recipes.quick]
+steps = [{ name = "pour", kind = "unattended", duration = 0.5 }]
+[recipes.slow]
+steps = [{ name = "knead", kind = "hands-on", duration = 4 }]
+[menu]
+quick = "quick"
+slow = "slow"
+[customers]
+list = [
+    { item = "quick", arrival = 0, patience = 6 },
+    { item = "slow", arrival = 3 },
+    { item = "quick", arrival = 5 },
+]
+"#;
+
+#[test]
+fn a_cancelled_timer_that_headed_the_heap_at_a_pass_is_gone_as_in_cpython() {
+    let record = loop_record(&load(DROPPED_AT_THE_HEAD));
+    let entries = record.passes.iter().flat_map(|p| &p.entries);
+    let timers: Vec<(f64, bool)> = entries
+        .filter_map(|e| match e {
+            LoopEntry::Timer { due_s, cancelled, .. } => Some((*due_s, *cancelled)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(timers, [(0.5, false), (3.0, false), (5.0, false), (7.5, false)]);
+}
+
+/// Two cooks: X (1 s), Y (3 s) and Z (2 s) hands-on, T (3 s) unattended. Cook 1 does
+/// X then Z, cook 2 Y, and both end at 3 s.
+const TWO_COOKS: &str = r#"
+name = "two-cooks"
+[kitchen]
+cooks = 2
+[recipes.a]
+steps = [
+    { name = "X", kind = "hands-on", duration = 1, after = [] },
+    { name = "Y", kind = "hands-on", duration = 3, after = [] },
+    { name = "Z", kind = "hands-on", duration = 2, after = [] },
+    { name = "T", kind = "unattended", duration = 3, after = [] },
+]
+[menu]
+a = "a"
+[customers]
+list = [{ item = "a" }]
+[narrative]
+step_finish = "{step} finished"
+"#;
+
+/// The cook whose `run` or `rest` line the text shows each cook's freeing under.
+fn freed_under(text: &str) -> Vec<(String, Option<String>)> {
+    let mut under = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("pass ") {
+            under = None;
+        } else if line.starts_with("  run   [cook ") || line.starts_with("  rest  [cook ") {
+            under = line[8..].split(']').next().map(|c| c.trim_start_matches('[').to_string());
+        } else if let Some((_, cook)) = line.split_once(": cook ") {
+            if line.contains("▶ ") {
+                out.push((format!("cook {}", cook.trim_end_matches(" is free")), under.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn with_several_cooks_a_step_s_end_comes_under_its_own_cook() {
+    let sc = load(TWO_COOKS);
+    let text = loop_text(&sc);
+    // Cook 1's X ends while cook 2's Y holds it; cook 2's Y under cook 1's Z; and
+    // cook 1's Z after the next pass began.
+    assert!(
+        text.contains(
+            "  rest  [cook 1] order 1 · step X · the rest of its handle (pass 3), after its hands-on work\n        \
+             │ (1.000 s) X finished\n        ▶ order 1 · step X done at 1.000 s: cook 1 is free\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "pass 4 · 3.000 s\n  rest  [cook 1] order 1 · step Z · the rest of its handle (pass 3), after its \
+             hands-on work\n        │ Z finished\n"
+        ),
+        "{text}"
+    );
+    let record = loop_record(&sc);
+    let rests: Vec<(u64, u32, &str, u64)> = record
+        .passes
+        .iter()
+        .flat_map(|p| p.entries.iter().map(move |e| (p.pass, e)))
+        .filter_map(|(at, e)| match e {
+            LoopEntry::Rest { cook, step, pass } => Some((at, *cook, step.as_str(), *pass)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        rests,
+        [(3, 1, "order 1 · step X", 3), (3, 2, "order 1 · step Y", 3), (4, 1, "order 1 · step Z", 3)]
+    );
+    for sc in [sc, common::load_builtin("rush-hour")] {
+        let freed = freed_under(&loop_text(&sc));
+        assert!(freed.len() >= 3, "{}", sc.name);
+        for (cook, under) in freed {
+            assert_eq!(Some(&cook), under.as_ref(), "{}: {cook} freed under another's handle", sc.name);
+        }
+    }
 }
 
 #[test]

@@ -1125,7 +1125,10 @@ fn story(sc: &Scenario) -> (Vec<(f64, u64, &'static str)>, Stats) {
             EventKind::Balked { .. } => "balked",
             EventKind::Between { .. } => "between",
             // The loop's own events come only to a sink that wants them.
-            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => return,
+            EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => return,
         };
         events.push((secs(e.t), e.kind.order().map_or(0, |o| o.id), what));
     };

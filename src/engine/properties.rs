@@ -413,6 +413,7 @@ proptest! {
                 handles += 1;
             }
             EventKind::TimerDue { due, .. } => assert!(due <= e.t, "a timer moved before it was due"),
+            EventKind::UnitHanded { .. } => assert!(passes > 0, "a unit handed outside a pass"),
             _ => log.push(format!("{} {:?}", e.t, e.kind)),
             }
         });

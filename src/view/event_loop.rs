@@ -8,13 +8,16 @@
 //! order, named in the scenario's words ("order 2 · step brew · resumes after await
 //! boil"), with the narrative's lines it prints, the hands-on steps that hold a cook
 //! (with one cook, the whole loop), and each machine's line whenever it changes.
-//! With several cooks, each handle says which cook ran it.
+//! With several cooks, each handle says which cook ran it, and the rest of a
+//! handle whose hands-on step ends after other handles have run on other cooks
+//! comes under a line of its own.
 //!
 //! [`LoopView`] turns the events into [`LoopEntry`]s as they come: the text view
 //! prints each at once (live on the real clock), the JSON view keeps them by pass
 //! ([`LoopRecord`]). docs/loop.md says what each line means.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -39,8 +42,15 @@ pub enum LoopEntry {
         due_s: f64,
         /// How long after that the loop moved it, in seconds (0 when on time).
         late_s: f64,
-        /// The hands-on steps that held the loop (every cook) meanwhile.
+        /// The hands-on steps that held the loop (every cook) meanwhile, in the order
+        /// they started: the last [`HELD_BY_LISTED`] at most.
         held_by: Vec<String>,
+        /// How many hands-on steps held the loop meanwhile, the ones `held_by`
+        /// leaves out (which started earlier) included.
+        held_by_count: u64,
+        /// It was cancelled before it fell due: it came along with a live timer
+        /// ahead of it, and the loop skips it when its turn comes.
+        cancelled: bool,
     },
     /// The loop runs a handle.
     Run {
@@ -67,6 +77,17 @@ pub enum LoopEntry {
         /// When it ends, in seconds.
         until_s: f64,
     },
+    /// With several cooks: a cook's hands-on step ended after other handles ran,
+    /// and the rest of the handle that started it runs now (its finish line, the
+    /// equipment given back); the entries that follow are that rest's.
+    Rest {
+        /// The cook (1-based).
+        cook: u32,
+        /// The step, in words.
+        step: String,
+        /// The pass whose handle started the step.
+        pass: u64,
+    },
     /// A hands-on step ended: its cook is free again.
     Free {
         /// The cook (1-based); `None` with one cook.
@@ -81,10 +102,15 @@ pub enum LoopEntry {
     Queue {
         /// The equipment's name.
         equipment: String,
-        /// Units in use.
+        /// Units in use: held by a step under way, or handed to a step in line
+        /// (`capacity` minus the semaphore's `_value`).
         in_use: u32,
         /// Units it has.
         capacity: u32,
+        /// The steps in line that have been handed a unit (`_wake_up_next` set
+        /// their future's result) and have not woken up yet to start, first first.
+        /// While any is in line, a newcomer waits even for a free unit.
+        handed: Vec<String>,
         /// The steps waiting for a unit, first first.
         waiting: Vec<String>,
     },
@@ -128,12 +154,16 @@ struct Hold {
     until: Ticks,
 }
 
+/// A step in line for a unit of equipment: its order, its index, and it in words.
+type InLine = (u64, StepIx, String);
+
 /// The line that introduces the view's closing sentences: why the orders took
 /// longer than their recipes.
 pub const WHY_HEADING: &str = "why the orders took longer than their recipes:";
 
-/// How many past hands-on steps are kept to explain late timers.
-const HOLDS_KEPT: usize = 16;
+/// How many hands-on steps a late timer names at most (the last to start): the
+/// view keeps only that many to name, and counts the rest.
+pub const HELD_BY_LISTED: usize = 16;
 
 /// Events → [`LoopEntry`]s, printed as they come, kept, or both.
 pub struct LoopView<'s> {
@@ -144,11 +174,30 @@ pub struct LoopView<'s> {
     /// The pass under way, and when it began.
     pass: u64,
     pass_t: Ticks,
-    /// Each machine's units in use and its line of waiting steps (order, step, and
-    /// the step in words).
+    /// Each machine's units in use, the steps in line it has handed a unit to, and
+    /// its line of waiting steps.
     in_use: Vec<u32>,
-    waiting: Vec<Vec<(u64, StepIx, String)>>,
+    handed: Vec<Vec<InLine>>,
+    waiting: Vec<Vec<InLine>>,
+    /// A machine whose line is owed: it gave a unit back with steps in line, and the
+    /// unit is handed on by the next event, or a step was handed a unit as the
+    /// step before it in line starts; one line then says both.
+    owed: Option<usize>,
+    /// The last [`HELD_BY_LISTED`] hands-on steps to start.
     holds: VecDeque<Hold>,
+    /// To count every hands-on step that held a late timer: how many started, the
+    /// ends of those that may still have (any end after the last timer's due time
+    /// and the previous pass's start), how many ended before both, and how many
+    /// started at the latest start time.
+    holds_started: u64,
+    hold_ends: BinaryHeap<Reverse<Ticks>>,
+    holds_over: u64,
+    last_start: (Ticks, u64),
+    /// Handles (and passes and rests) shown so far, and for each cook the count
+    /// and the pass when its hands-on step started: with several cooks, a step
+    /// that ends after other handles were shown has its rest shown apart.
+    shown: u64,
+    cook_started: Vec<(u64, u64)>,
     /// The passes so far, when kept.
     passes: Option<Vec<PassRecord>>,
     seed: u64,
@@ -169,8 +218,16 @@ impl<'s> LoopView<'s> {
             pass: 0,
             pass_t: 0,
             in_use: vec![0; n],
+            handed: vec![Vec::new(); n],
             waiting: vec![Vec::new(); n],
+            owed: None,
             holds: VecDeque::new(),
+            holds_started: 0,
+            hold_ends: BinaryHeap::new(),
+            holds_over: 0,
+            last_start: (0, 0),
+            shown: 0,
+            cook_started: vec![(0, 0); usize::from(sc.kitchen.cooks)],
             passes: keep.then(Vec::new),
             seed,
             text: String::new(),
@@ -184,10 +241,28 @@ impl<'s> LoopView<'s> {
         let mut entries: Vec<LoopEntry> = Vec::new();
         let t = event.t;
         self.why.event(event);
+        // A machine's owed line comes first, unless this event changes that line
+        // again at once: then one line says both.
+        if let Some(e) = self.owed {
+            let again = match event.kind {
+                EventKind::UnitHanded { equipment, .. } => usize::from(equipment) == e,
+                EventKind::StepStarted { order, step, .. } => self.uses(order, step) == Some(e),
+                _ => false,
+            };
+            if !again {
+                self.owed = None;
+                entries.push(self.queue(e));
+            }
+        }
         match event.kind {
             EventKind::LoopPass { pass } => {
+                self.emit(entries, &mut line);
+                // Every timer moved from now on was due after the previous pass
+                // began: a hands-on step that ended by then held none of them.
+                self.holds_ended_by(self.pass_t);
                 self.pass = pass;
                 self.pass_t = t;
+                self.shown += 1;
                 if let Some(passes) = &mut self.passes {
                     passes.push(PassRecord { pass, t_s: seconds(t), entries: Vec::new() });
                 }
@@ -196,26 +271,61 @@ impl<'s> LoopView<'s> {
                 return;
             }
             EventKind::TimerDue { handle, due } => {
-                let held_by = self
+                // Timers move in the order they fall due, so a hands-on step that
+                // ended by this one's due time held no timer moved from now on.
+                self.holds_ended_by(due);
+                let held_by: Vec<String> = self
                     .holds
                     .iter()
                     .filter(|h| h.until > due && h.from < t)
                     .map(|h| h.step.clone())
                     .collect();
+                // Those that ended after it fell due, less those that started now.
+                let now = if self.last_start.0 == t { self.last_start.1 } else { 0 };
+                let held_by_count = self.holds_started - self.holds_over - now;
+                debug_assert!(held_by_count >= held_by.len() as u64, "every step named is counted");
                 entries.push(LoopEntry::Timer {
                     handle: self.timer(*handle),
                     due_s: seconds(due),
                     late_s: seconds(t - due.min(t)),
+                    held_by_count,
                     held_by,
+                    cancelled: matches!(handle, LoopHandle::CancelledTimer { .. }),
                 });
             }
             EventKind::HandleRun { handle, cook } => {
+                self.shown += 1;
                 entries.push(LoopEntry::Run { cook: self.cook(cook), handle: self.handle(*handle) });
             }
             EventKind::StepWaiting { order, step, equipment, .. } => {
                 let name = self.step_name(order, step);
-                self.waiting[equipment as usize].push((order.id, step, name));
-                entries.push(self.queue(equipment as usize));
+                self.waiting[usize::from(equipment)].push((order.id, step, name));
+                entries.push(self.queue(usize::from(equipment)));
+            }
+            EventKind::UnitHanded { order, step, equipment } => {
+                let e = usize::from(equipment);
+                let waiting = &mut self.waiting[e];
+                if let Some(at) = waiting.iter().position(|w| (w.0, w.1) == (order.id, step)) {
+                    let w = waiting.remove(at);
+                    self.handed[e].push(w);
+                }
+                self.in_use[e] += 1;
+                if self.owed.take() == Some(e) {
+                    // Handed on as it was given back.
+                    entries.push(self.queue(e));
+                } else {
+                    // The step before it in line starts next.
+                    self.owed = Some(e);
+                }
+            }
+            EventKind::StepFinished { order, step, cook: Some(c) } if self.cooks => {
+                let (shown, pass) = self.cook_started[usize::from(c)];
+                let hands_on = self.sc.recipe_of(order.item).steps[step as usize].kind == StepKind::HandsOn;
+                if hands_on && shown != self.shown {
+                    self.shown += 1;
+                    let step = self.step_name(order, step);
+                    entries.push(LoopEntry::Rest { cook: u32::from(c) + 1, step, pass });
+                }
             }
             _ => {}
         }
@@ -226,17 +336,23 @@ impl<'s> LoopView<'s> {
             EventKind::StepStarted { order, step, cook, .. } => {
                 let st = &self.sc.recipe_of(order.item).steps[step as usize];
                 if let Some(e) = st.uses {
-                    let e = e as usize;
-                    self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
-                    self.in_use[e] += 1;
+                    let e = usize::from(e);
+                    let handed = &mut self.handed[e];
+                    match handed.iter().position(|w| (w.0, w.1) == (order.id, step)) {
+                        // It leaves the line with the unit it was handed.
+                        Some(at) => drop(handed.remove(at)),
+                        // It took a free unit at once.
+                        None => self.in_use[e] += 1,
+                    }
+                    self.owed = None;
                     entries.push(self.queue(e));
                 }
                 if st.kind == StepKind::HandsOn {
                     let until = t.saturating_add(order.durations[step as usize]);
                     let name = self.step_name(order, step);
-                    self.holds.push_back(Hold { step: name.clone(), from: t, until });
-                    if self.holds.len() > HOLDS_KEPT {
-                        self.holds.pop_front();
+                    self.hold(Hold { step: name.clone(), from: t, until });
+                    if let Some(c) = cook {
+                        self.cook_started[usize::from(c)] = (self.shown, self.pass);
                     }
                     let cook = cook.and_then(|c| self.cook(c));
                     entries.push(LoopEntry::Holds { cook, step: name, until_s: seconds(until) });
@@ -253,23 +369,42 @@ impl<'s> LoopView<'s> {
                     });
                 }
                 if let Some(e) = st.uses {
-                    self.in_use[e as usize] = self.in_use[e as usize].saturating_sub(1);
-                    entries.push(self.queue(e as usize));
+                    let e = usize::from(e);
+                    self.in_use[e] = self.in_use[e].saturating_sub(1);
+                    self.owe(e, &mut entries);
                 }
             }
             EventKind::StepCancelled { order, step, started } => {
-                if let Some(e) = self.sc.recipe_of(order.item).steps[step as usize].uses {
-                    let e = e as usize;
-                    if started {
-                        self.in_use[e] = self.in_use[e].saturating_sub(1);
-                    } else {
-                        self.waiting[e].retain(|w| (w.0, w.1) != (order.id, step));
+                if let Some(e) = self.uses(order, step) {
+                    let is = |w: &InLine| (w.0, w.1) == (order.id, step);
+                    let handed = self.handed[e].iter().position(is);
+                    if let Some(at) = handed {
+                        // It gives back the unit it was handed, to the next in line.
+                        self.handed[e].remove(at);
+                    } else if !started {
+                        self.waiting[e].retain(|w| !is(w));
                     }
-                    entries.push(self.queue(e));
+                    if started || handed.is_some() {
+                        self.in_use[e] = self.in_use[e].saturating_sub(1);
+                        self.owe(e, &mut entries);
+                    } else {
+                        entries.push(self.queue(e));
+                    }
                 }
             }
             _ => {}
         }
+        self.emit(entries, &mut line);
+        if let EventKind::ServiceEnded { .. } = event.kind {
+            line(WHY_HEADING);
+            for sentence in self.why.finish() {
+                line(&format!("  {sentence}"));
+            }
+        }
+    }
+
+    /// Writes `entries` out as text and keeps them with the pass under way.
+    fn emit(&mut self, entries: Vec<LoopEntry>, line: &mut impl FnMut(&str)) {
         for entry in entries {
             self.text.clear();
             self.render(&entry);
@@ -280,11 +415,48 @@ impl<'s> LoopView<'s> {
                 pass.entries.push(entry);
             }
         }
-        if let EventKind::ServiceEnded { .. } = event.kind {
-            line(WHY_HEADING);
-            for sentence in self.why.finish() {
-                line(&format!("  {sentence}"));
-            }
+    }
+
+    /// Machine `e` gave a unit back: with steps in line, the unit goes on to the
+    /// first at once (the next event says so), and one line says both.
+    fn owe(&mut self, e: usize, entries: &mut Vec<LoopEntry>) {
+        if self.waiting[e].is_empty() {
+            entries.push(self.queue(e));
+        } else {
+            self.owed = Some(e);
+        }
+    }
+
+    /// The equipment a step uses, if any.
+    fn uses(&self, order: &Order, step: StepIx) -> Option<usize> {
+        self.sc.recipe_of(order.item).steps[step as usize].uses.map(usize::from)
+    }
+
+    /// A hands-on step starts: kept to name (the last [`HELD_BY_LISTED`]) and
+    /// counted for the timers it may make late. One that takes no time holds
+    /// nothing.
+    fn hold(&mut self, hold: Hold) {
+        if hold.until == hold.from {
+            return;
+        }
+        self.holds_started += 1;
+        self.last_start = match self.last_start {
+            (at, n) if at == hold.from => (at, n + 1),
+            _ => (hold.from, 1),
+        };
+        self.hold_ends.push(Reverse(hold.until));
+        self.holds.push_back(hold);
+        if self.holds.len() > HELD_BY_LISTED {
+            self.holds.pop_front();
+        }
+    }
+
+    /// No timer moved from now on was due before `t`: the hands-on steps that
+    /// ended by then made none of them late.
+    fn holds_ended_by(&mut self, t: Ticks) {
+        while self.hold_ends.peek().is_some_and(|&Reverse(until)| until <= t) {
+            self.hold_ends.pop();
+            self.holds_over += 1;
         }
     }
 
@@ -353,6 +525,10 @@ impl<'s> LoopView<'s> {
             LoopHandle::Timeout { order } => {
                 format!("wait_for of order {} times out: the customer's patience ran out", order.id)
             }
+            LoopHandle::CancelledTimer { timeout } => {
+                let what = if timeout { "a wait_for timeout" } else { "an asyncio.sleep" };
+                format!("a cancelled timer ({what}), skipped when its turn comes")
+            }
         }
     }
 
@@ -373,12 +549,13 @@ impl<'s> LoopView<'s> {
     /// A machine's line now.
     fn queue(&self, e: usize) -> LoopEntry {
         let eq = &self.sc.kitchen.equipment[e];
-        let waiting = self.waiting[e].iter().map(|w| w.2.clone()).collect();
+        let names = |line: &[InLine]| line.iter().map(|w| w.2.clone()).collect();
         LoopEntry::Queue {
             equipment: eq.name.clone(),
             in_use: self.in_use[e],
             capacity: eq.capacity,
-            waiting,
+            handed: names(&self.handed[e]),
+            waiting: names(&self.waiting[e]),
         }
     }
 
@@ -387,17 +564,31 @@ impl<'s> LoopView<'s> {
         let mut out = std::mem::take(&mut self.text);
         let cook = |c: &Option<u32>| c.map_or(String::new(), |c| format!("[cook {c}] "));
         let _ = match entry {
-            LoopEntry::Timer { handle, due_s, late_s, held_by } => {
+            LoopEntry::Timer { handle, due_s, late_s, held_by, held_by_count, cancelled } => {
                 let _ = write!(out, "  timer due {} → ready: {handle}", self.seconds_as_time(*due_s));
-                if *late_s > 0.0 {
+                // (Nothing waits for a cancelled timer: how late it moved is no matter.)
+                if *late_s > 0.0 && !cancelled {
                     let _ = write!(out, "\n        {} late", self.seconds_as_time(*late_s));
                     if !held_by.is_empty() {
                         let _ = write!(out, ": the loop was held by {}", held_by.join(", "));
+                    }
+                    match held_by_count.saturating_sub(held_by.len() as u64) {
+                        0 => {}
+                        1 => out.push_str(" and 1 earlier step"),
+                        n => {
+                            let _ = write!(out, " and {n} earlier steps");
+                        }
                     }
                 }
                 Ok(())
             }
             LoopEntry::Run { cook: c, handle } => write!(out, "  run   {}{handle}", cook(c)),
+            LoopEntry::Rest { cook, step, pass } => {
+                write!(
+                    out,
+                    "  rest  [cook {cook}] {step} · the rest of its handle (pass {pass}), after its hands-on work"
+                )
+            }
             LoopEntry::Line { t_s, text } => {
                 if (*t_s - seconds(self.pass_t)).abs() > 0.0 {
                     write!(out, "        │ ({}) {text}", self.seconds_as_time(*t_s))
@@ -423,8 +614,11 @@ impl<'s> LoopView<'s> {
                 };
                 write!(out, "        ▶ {step} done at {}: {who} free", self.seconds_as_time(*t_s))
             }
-            LoopEntry::Queue { equipment, in_use, capacity, waiting } => {
+            LoopEntry::Queue { equipment, in_use, capacity, handed, waiting } => {
                 let _ = write!(out, "        ≡ {equipment}: {in_use} of {capacity} in use");
+                if !handed.is_empty() {
+                    let _ = write!(out, " · handed a unit, not yet woken: {}", handed.join(", "));
+                }
                 if waiting.is_empty() { Ok(()) } else { write!(out, " · waiting: {}", waiting.join(", ")) }
             }
         };
@@ -432,7 +626,14 @@ impl<'s> LoopView<'s> {
     }
 
     /// The passes kept (with `keep`), as the JSON view.
-    pub fn finish(self) -> Option<LoopRecord> {
+    pub fn finish(mut self) -> Option<LoopRecord> {
+        if let Some(e) = self.owed.take() {
+            // A run stopped before the event that would have written it.
+            let entry = self.queue(e);
+            if let Some(pass) = self.passes.as_mut().and_then(|p| p.last_mut()) {
+                pass.entries.push(entry);
+            }
+        }
         let sc = self.sc;
         self.passes.map(|passes| LoopRecord {
             scenario: sc.name.clone(),

@@ -563,7 +563,8 @@ impl<S> EventRecord<S> {
             | EventKind::Balked { .. }
             | EventKind::LoopPass { .. }
             | EventKind::TimerDue { .. }
-            | EventKind::HandleRun { .. } => {}
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => {}
         }
         rec
     }

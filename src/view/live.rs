@@ -264,7 +264,10 @@ impl Sink for LiveState<'_> {
                 self.lost += 1;
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
-            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
+            EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => {}
         }
     }
 }

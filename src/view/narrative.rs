@@ -38,7 +38,10 @@ fn kind_bit(kind: &EventKind<'_>) -> u16 {
         EventKind::Between { .. } => 9,
         EventKind::ServiceEnded { .. } => 10,
         // The loop's own events print no line.
-        EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => 11,
+        EventKind::LoopPass { .. }
+        | EventKind::TimerDue { .. }
+        | EventKind::HandleRun { .. }
+        | EventKind::UnitHanded { .. } => 11,
     }
 }
 
@@ -151,7 +154,10 @@ impl<'s> Narrator<'s> {
                 at.order = Some(order);
                 &n.balked
             }
-            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => return,
+            EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => return,
             EventKind::StepWaiting { .. } | EventKind::StepCancelled { .. } => return,
         };
         for template in &lines.0 {

@@ -358,7 +358,10 @@ impl Sink for TraceView<'_> {
                 self.open_order_lane.remove(&order.id);
             }
             EventKind::ServiceStarted | EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
-            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
+            EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => {}
         }
     }
 }

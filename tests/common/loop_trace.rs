@@ -1,9 +1,13 @@
 //! The event loop's passes and handles, as the traced Python program prints them
-//! and as the engine's loop events name them: `tests/differential.rs` compares the
-//! two on random scenarios, `tests/loop_view.rs` on the built-ins.
+//! and as the engine's loop events name them, and each machine's line as the loop
+//! view shows it: `tests/differential.rs` compares the two on random scenarios,
+//! `tests/loop_view.rs` on the built-ins.
 
-use async_cafe::event::{AwaitPoint, Coroutine, LoopHandle};
+use std::collections::BTreeMap;
+
+use async_cafe::event::{AwaitPoint, Coroutine, Event, LoopHandle};
 use async_cafe::model::Scenario;
+use async_cafe::view::event_loop::LoopView;
 
 /// Put before the data of the asynchronous program: prints `@@ pass` before the
 /// first handle of each pass of `BaseEventLoop._run_once` that runs one of the
@@ -12,14 +16,19 @@ use async_cafe::model::Scenario;
 /// `o1/boil: start`), an `asyncio.sleep` timer (`sleep done o1/boil`), a `gather`
 /// callback (`gather o1`, `gather main`), and `wait_for`'s `_release_waiter`
 /// (`release waiter o1`, its timer `timeout o1`). Handles of asyncio's own (the end
-/// of `run_until_complete`) are not printed. Installed once per process (a batch
-/// runs many programs), with fresh state per program.
+/// of `run_until_complete`) are not printed. Before each handle it prints, it also
+/// prints each machine (by name) whose semaphore changed since, in the loop view's
+/// words: `@@ ≡ oven: 1 of 1 in use · handed a unit, not yet woken: order 2 · step
+/// bake · waiting: order 3 · step bake` (in use: the capacity less `_value`;
+/// `_waiters` whose future is done are handed a unit, the others, pending or
+/// cancelled, wait). Installed once per process (a batch runs many programs), with
+/// fresh state per program.
 pub const LOOP_TRACE: &str = r#"import asyncio.base_events as _be
 import asyncio.events as _ev
 import functools as _ft
 import inspect as _inspect
 
-_ev._cafe_state = {"pass": False, "names": {}, "creator": {}}
+_ev._cafe_state = {"pass": False, "names": {}, "creator": {}, "globals": globals(), "machines": {}}
 
 
 def _cafe_name(task):
@@ -94,6 +103,26 @@ def _cafe_handle(h):
     return None
 
 
+def _cafe_machines():
+    state = _ev._cafe_state
+    sems, caps = state["globals"].get("equipment") or {}, state["globals"]["EQUIPMENT"]
+    for name in sorted(sems):
+        sem, cap = sems[name], caps[name]
+        handed, waiting = [], []
+        for fut in sem._waiters or ():
+            order, step = _cafe_name(state["creator"][fut]).split("/")
+            who = "order " + order[1:] + " \u00b7 step " + step
+            (handed if fut.done() and not fut.cancelled() else waiting).append(who)
+        line = name + ": " + str(cap - sem._value) + " of " + str(cap) + " in use"
+        if handed:
+            line += " \u00b7 handed a unit, not yet woken: " + ", ".join(handed)
+        if waiting:
+            line += " \u00b7 waiting: " + ", ".join(waiting)
+        if state["machines"].get(name, name + ": 0 of " + str(cap) + " in use") != line:
+            state["machines"][name] = line
+            print("@@ \u2261 " + line)
+
+
 if not hasattr(_ev, "_cafe_installed"):
     _ev._cafe_installed = True
     _cafe_run_orig = _ev.Handle._run
@@ -103,6 +132,7 @@ if not hasattr(_ev, "_cafe_installed"):
     def _cafe_run(self):
         name = _cafe_handle(self)
         if name is not None:
+            _cafe_machines()
             if _ev._cafe_state["pass"]:
                 _ev._cafe_state["pass"] = False
                 print("@@ pass")
@@ -158,5 +188,53 @@ pub fn handle_name(sc: &Scenario, handle: LoopHandle<'_>) -> String {
         LoopHandle::GatherDone { owner } => format!("gather {}", coroutine_name(sc, owner)),
         LoopHandle::ReleaseWaiter { order } => format!("release waiter o{order}"),
         LoopHandle::Timeout { order } => format!("timeout o{}", order.id),
+        LoopHandle::CancelledTimer { .. } => unreachable!("a cancelled timer is skipped, never run"),
+    }
+}
+
+/// Each machine's line as the loop view shows it, printed as [`LOOP_TRACE`] prints
+/// it: before a handle, `@@ ≡ LINE` for each machine (by name) whose line changed.
+pub struct Machines<'s> {
+    view: LoopView<'s>,
+    /// By name: the view's last line of the machine, and the last one printed.
+    lines: BTreeMap<String, (String, String)>,
+}
+
+impl<'s> Machines<'s> {
+    /// Every machine of `sc` idle.
+    pub fn new(sc: &'s Scenario) -> Self {
+        let lines = sc
+            .kitchen
+            .equipment
+            .iter()
+            .map(|e| {
+                let idle = format!("{}: 0 of {} in use", e.name, e.capacity);
+                (e.name.clone(), (idle.clone(), idle))
+            })
+            .collect();
+        Machines { view: LoopView::new(sc, sc.seed, false), lines }
+    }
+
+    /// Takes the run's next event (every one, the loop's own included).
+    pub fn event(&mut self, e: &Event<'_>) {
+        let lines = &mut self.lines;
+        self.view.event(e, |line| {
+            if let Some(line) = line.strip_prefix("        ≡ ") {
+                let name = line.split(':').next().expect("a machine's line names it");
+                lines.get_mut(name).expect("a machine of the scenario").0 = line.to_string();
+            }
+        });
+    }
+
+    /// The `@@ ≡` lines of the machines whose line changed since the last call.
+    pub fn changed(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (now, printed) in self.lines.values_mut() {
+            if now != printed {
+                printed.clone_from(now);
+                out.push(format!("@@ ≡ {now}"));
+            }
+        }
+        out
     }
 }

@@ -170,7 +170,10 @@ pub(crate) struct AsyncEngine<'s, const BASIC: bool, B> {
     stopped: bool,
     overrun: Option<Overrun>,
     /// The sink wants the loop's own events (`Sink::wants_loop`): the engine then
-    /// also queues the done-callbacks CPython runs to no effect (see `end_step`).
+    /// also queues the done-callbacks CPython runs to no effect (see `end_step`), and
+    /// drops cancelled timers from the head of its heap at every pass, as CPython
+    /// does (the loop's view shows the ones moved behind a live timer). Neither
+    /// changes any other event.
     trace: bool,
     /// Passes of the loop so far (counted only when `trace`).
     passes: u64,
@@ -281,6 +284,12 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
             }
             // One iteration of `BaseEventLoop._run_once`.
             if sink.wants_loop() {
+                if !BASIC {
+                    // `_run_once` drops the cancelled timers at the head of its heap
+                    // at every pass, not only before time moves: then the cancelled
+                    // timers the loop moves behind live ones are CPython's.
+                    self.drop_cancelled_timers();
+                }
                 self.trace_pass(sink);
             }
             while self.cooks.next_end().is_some_and(|until| until <= self.now) {
@@ -302,6 +311,11 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 } else {
                     debug_assert!(self.cancelled_timers > 0, "every stale timer was counted");
                     self.cancelled_timers = self.cancelled_timers.saturating_sub(1);
+                    if sink.wants_loop() {
+                        // Behind a live timer (the head's were dropped): CPython
+                        // moves it to the ready queue, to skip it there.
+                        self.trace_cancelled_timer(t, sink);
+                    }
                 }
             }
             if !BASIC && self.sc.kitchen.policy != Policy::Fifo {

@@ -5,7 +5,7 @@
 use super::{AsyncEngine, BusyKeys, Handle, Outer, Task, Waiter};
 use crate::engine::{Overran, later};
 use crate::event::{Event, EventKind, Sink};
-use crate::model::{CookIx, Policy, StepIx, StepKind};
+use crate::model::{CookIx, EquipIx, Policy, StepIx, StepKind};
 use crate::time::Ticks;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,22 +129,18 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 let (_, waiter) =
                     sem.waiters.remove(pos.expect("a resumed waiter is queued")).expect("queued");
                 if cancel {
-                    if waiter == Waiter::Handed {
-                        // The unit it was handed goes to the next in line.
-                        sem.value += 1;
-                        if let Some(next) = sem.wake_up_next() {
-                            self.wake(next);
-                        }
-                    }
                     let rt = &self.orders[o as usize];
                     let kind = EventKind::StepCancelled { order: &rt.order, step: s, started: false };
                     sink.event(&Event { t: self.now, kind });
+                    if waiter == Waiter::Handed {
+                        // The unit it was handed goes to the next in line.
+                        self.sems[e as usize].value += 1;
+                        self.hand_unit(e, sink);
+                    }
                     return self.end_step(o, s, true);
                 }
                 if sem.value > 0 {
-                    if let Some(next) = sem.wake_up_next() {
-                        self.wake(next);
-                    }
+                    self.hand_unit(e, sink);
                 }
                 return self.start_step(o, s, sink);
             }
@@ -158,7 +154,7 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                 let rt = &self.orders[o as usize];
                 let kind = EventKind::StepCancelled { order: &rt.order, step: s, started: true };
                 sink.event(&Event { t: self.now, kind });
-                self.release_equipment(o, s);
+                self.release_equipment(o, s, sink);
                 return self.end_step(o, s, true);
             }
             StepState::Sleeping => return self.finish_step(o, s, sink),
@@ -262,20 +258,30 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         st.timer_seq = 0;
         let (cook, cancelled) = (st.cook, !BASIC && st.cancel);
         sink.event(&Event { t: self.now, kind: EventKind::StepFinished { order: &rt.order, step: s, cook } });
-        self.release_equipment(o, s);
+        self.release_equipment(o, s, sink);
         self.end_step(o, s, cancelled);
     }
 
     /// Leaving `async with`: the semaphore's `release()`.
     #[inline(always)]
-    fn release_equipment(&mut self, o: u32, s: StepIx) {
+    fn release_equipment<S: Sink + ?Sized>(&mut self, o: u32, s: StepIx, sink: &mut S) {
         let rt = &self.orders[o as usize];
         if let Some(e) = rt.recipe[s as usize].uses.filter(|_| !BASIC) {
-            let sem = &mut self.sems[e as usize];
-            sem.value += 1;
-            if let Some(next) = sem.wake_up_next() {
-                self.wake(next);
+            self.sems[e as usize].value += 1;
+            self.hand_unit(e, sink);
+        }
+    }
+
+    /// The semaphore's `_wake_up_next()`: a unit of equipment `e` goes to the first
+    /// step in line whose future is not done (neither handed a unit nor cancelled),
+    /// and its wakeup is scheduled. The loop's view hears of it.
+    #[inline(always)]
+    fn hand_unit<S: Sink + ?Sized>(&mut self, e: EquipIx, sink: &mut S) {
+        if let Some(next) = self.sems[e as usize].wake_up_next() {
+            if sink.wants_loop() {
+                self.trace_handed(next, e, sink);
             }
+            self.wake(next);
         }
     }
 

@@ -1,9 +1,11 @@
 //! The loop's own events, for a sink that wants them (`Sink::wants_loop`): each
-//! pass, each timer that falls due and each handle run, named as CPython would run
-//! them. Nothing here changes what the engine does.
+//! pass, each timer that falls due (a cancelled one too, when CPython moves it),
+//! each handle run, named as CPython would run them, and each unit of equipment
+//! handed to a step in line. Nothing here changes what the engine does.
 
-use super::{AsyncEngine, BusyKeys, DoorState, Handle, OrderState, StepState, Task};
+use super::{AsyncEngine, BusyKeys, DoorState, Handle, OrderState, StepState, Task, Timer};
 use crate::event::{AwaitPoint, Coroutine, Event, EventKind, LoopHandle, Sink};
+use crate::model::EquipIx;
 use crate::time::Ticks;
 
 impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
@@ -22,6 +24,24 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
         if let Some(handle) = self.loop_handle(handle) {
             sink.event(&Event { t: self.now, kind: EventKind::TimerDue { handle: &handle, due } });
         }
+    }
+
+    /// A unit of equipment `e` is handed to `task`, a step in line for it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trace_handed<S: Sink + ?Sized>(&self, task: Task, e: EquipIx, sink: &mut S) {
+        let Task::Step(o, step) = task else { unreachable!("only steps wait for equipment") };
+        let order = &self.orders[o as usize].order;
+        sink.event(&Event { t: self.now, kind: EventKind::UnitHanded { order, step, equipment: e } });
+    }
+
+    /// A cancelled timer that fell due behind a live one joins the ready queue, to be
+    /// skipped (`_run_once` drops cancelled timers only from the head of its heap).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trace_cancelled_timer<S: Sink + ?Sized>(&self, t: Timer, sink: &mut S) {
+        let handle = LoopHandle::CancelledTimer { timeout: matches!(t.task, Task::Order(_)) };
+        sink.event(&Event { t: self.now, kind: EventKind::TimerDue { handle: &handle, due: t.when } });
     }
 
     /// The loop runs `handle` (a `GatherDone` of `count` callbacks is that many

@@ -400,7 +400,10 @@ impl Sink for StatsView<'_> {
             EventKind::Left { order, started } => self.left(order, started, e.t),
             EventKind::Balked { order } => self.balked(order),
             EventKind::Between { .. } | EventKind::ServiceEnded { .. } => {}
-            EventKind::LoopPass { .. } | EventKind::TimerDue { .. } | EventKind::HandleRun { .. } => {}
+            EventKind::LoopPass { .. }
+            | EventKind::TimerDue { .. }
+            | EventKind::HandleRun { .. }
+            | EventKind::UnitHanded { .. } => {}
         }
     }
 }
