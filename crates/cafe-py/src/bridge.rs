@@ -487,7 +487,7 @@ impl RunOut {
         Fail::Value(format!(
             "this run on the virtual clock was stopped before its end, so its {what} cannot be made: \
              a virtual run makes it by running again to its end, and record= keeps only the tables. \
-             To have it, run on the real clock (clock=\"real\", with as high a speed= as you like), \
+             To have it, run on the real clock (clock=\"real\", at any speed= up to 1,000,000), \
              which keeps the narrative, timeline and report as it goes, or let the run end (a scenario \
              with a smaller until or fewer customers){echo}"
         ))
