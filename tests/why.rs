@@ -78,6 +78,11 @@ fn a_day_with_no_customer_has_a_speedup_of_one() {
 }
 
 /// What `cafe run --why` says of a run of `sc` in `mode` (virtual clock).
+/// The JSON report of the asynchronous kitchen's run of `sc`, with its own seed.
+fn async_report(sc: &Scenario) -> async_cafe::view::json::JsonReport {
+    ops::json_report(sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed }).unwrap()
+}
+
 fn waited(sc: &Scenario, mode: Mode) -> Vec<String> {
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed: sc.seed };
     let ran = ops::run(sc, spec, Want { why: true, ..Want::default() }, &mut std::io::sink()).unwrap();
@@ -102,9 +107,7 @@ list = [{ item = "soup" }]
 #[test]
 fn a_start_held_up_by_the_loop_is_called_a_late_start_not_a_late_finish() {
     let sc = common::load(LATE_START);
-    let report =
-        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
-            .unwrap();
+    let report = async_report(&sc);
     let o = &report.orders[0];
     assert_eq!((o.served_s, o.loop_s, o.loop_start_s), (Some(6.0), Some(3.0), Some(3.0)));
     assert_eq!(
@@ -190,9 +193,7 @@ list = [{ item = "stew" }, { item = "tea" }]
 #[test]
 fn orders_that_took_as_long_above_their_recipes_come_in_order_number() {
     let sc = common::load(TIE);
-    let report =
-        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
-            .unwrap();
+    let report = async_report(&sc);
     let served: Vec<(u64, Option<f64>, Option<f64>)> =
         report.orders.iter().map(|o| (o.id, o.served_s, o.above_chain_s)).collect();
     assert_eq!(served, [(1, Some(6.0), Some(1.0)), (2, Some(2.0), Some(1.0))]);
@@ -226,9 +227,7 @@ list = [{ item = "r" }]
 #[test]
 fn an_order_that_took_no_longer_than_its_recipe_is_not_said_to() {
     let sc = common::load(NO_LONGER);
-    let report =
-        ops::json_report(&sc, RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed })
-            .unwrap();
+    let report = async_report(&sc);
     let o = &report.orders[0];
     assert_eq!((o.served_s, o.above_chain_s, o.cook_s), (Some(5.0), Some(0.0), Some(3.0)));
     assert_eq!(
