@@ -21,12 +21,15 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
     let mut out = vec![standing_by(sync, sc), overlapped(asy, sc)];
     let (s, a) = (sync.outcome.end, asy.outcome.end);
     let amount = |t: Ticks| amount(sc, t);
+    // The difference of the two ends as printed.
+    let (sh, ah) = (hundredths(sc, s), hundredths(sc, a));
+    let apart = |x: u64, y: u64| in_hundredths(sc, x.saturating_sub(y));
     out.push(if a < s {
         format!(
             "So the asynchronous kitchen finished in {} instead of {}: {} sooner.",
             amount(a),
             amount(s),
-            amount(s - a)
+            apart(sh, ah)
         )
     } else if a == s {
         format!("So both kitchens finished in {}: there was nothing to overlap that would save time.", amount(a))
@@ -35,7 +38,7 @@ pub fn why(cmp: &Comparison, sc: &Scenario) -> Vec<String> {
             "So the asynchronous kitchen finished in {} instead of {}: {} later, its order of work worse for this day.",
             amount(a),
             amount(s),
-            amount(a - s)
+            apart(ah, sh)
         )
     });
     out
@@ -66,26 +69,35 @@ pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
     longest
         .iter()
         .map(|w| {
-            let parts: Vec<String> = w
-                .waits
-                .named()
-                .into_iter()
-                .map(|(what, t)| {
+            // Printed as `took`, `above` more than `chain`: `above` is the difference
+            // of the two as printed, and when the waits are the time above the
+            // chain, they add up to it as printed too.
+            let took = hundredths(sc, w.chain + w.above_chain);
+            let chain = hundredths(sc, w.chain);
+            let above = took.saturating_sub(chain);
+            let named = w.waits.named();
+            let ticks: Vec<Ticks> = named.iter().map(|(_, t)| *t).collect();
+            let total =
+                if w.waits.total() == w.above_chain { above } else { hundredths(sc, w.waits.total()) };
+            let parts: Vec<String> = named
+                .iter()
+                .zip(apportion(sc, &ticks, total))
+                .map(|(&(what, _), h)| {
                     let what = match what {
                         "door" => "for the door (let in late)".to_string(),
                         "cook" => "for a cook".to_string(),
                         "equipment" => "in line for equipment".to_string(),
-                        _ => format!("for the loop ({})", held_loop(sc, &w.waits)),
+                        _ => format!("for the loop ({})", held_loop(sc, &w.waits, h)),
                     };
-                    format!("{} {what}", amount(sc, t))
+                    format!("{} {what}", in_hundredths(sc, h))
                 })
                 .collect();
             let took = format!(
                 "Order {} took {}, {} more than its longest chain of steps ({})",
                 w.id,
-                amount(sc, w.chain + w.above_chain),
-                amount(sc, w.above_chain),
-                amount(sc, w.chain)
+                in_hundredths(sc, took),
+                in_hundredths(sc, above),
+                in_hundredths(sc, chain)
             );
             if w.waits.total() == w.above_chain {
                 format!("{took}: it waited {}.", and_list(&parts))
@@ -100,30 +112,88 @@ pub fn took_longest(sc: &Scenario, longest: &[Waited]) -> Vec<String> {
 }
 
 /// What an order's wait for the loop was: an unattended step that started late, a
-/// finish noticed late, or both, with how much of each.
-fn held_loop(sc: &Scenario, w: &Waits) -> String {
+/// finish noticed late, or both, with how much of each (adding up to `printed`, the
+/// wait for the loop as the sentence prints it, in hundredths).
+fn held_loop(sc: &Scenario, w: &Waits, printed: u64) -> String {
     let start = w.loop_start;
     let finish = w.event_loop - start;
     match (start, finish) {
         (_, 0) => "an unattended step started late while hands-on work held it".to_string(),
         (0, _) => "a finish was noticed late while hands-on work held it".to_string(),
-        _ => format!(
-            "an unattended step started {} late and a finish was noticed {} late, while hands-on work held it",
-            amount(sc, start),
-            amount(sc, finish)
-        ),
+        _ => {
+            let [start, finish] = apportion(sc, &[start, finish], printed)[..] else {
+                unreachable!("two parts")
+            };
+            format!(
+                "an unattended step started {} late and a finish was noticed {} late, while hands-on work held it",
+                in_hundredths(sc, start),
+                in_hundredths(sc, finish)
+            )
+        }
     }
 }
 
-/// `2 min`, `8.7 min`, `0.25 s`: an amount of time in the scenario's unit, with at most
-/// two decimals and no trailing zeros.
+/// `2 min`, `8.7 min`, `0.25 s`: an amount of time in the scenario's unit, rounded to
+/// the nearest hundredth (half up), with no trailing zeros.
 fn amount(sc: &Scenario, t: Ticks) -> String {
-    let x = sc.unit.from_ticks(t);
-    let mut s = format!("{x:.2}");
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    in_hundredths(sc, hundredths(sc, t))
+}
+
+/// The ticks of a hundredth of the scenario's unit (every unit is a whole number
+/// of them).
+fn hundredth(sc: &Scenario) -> Ticks {
+    sc.unit.ticks() / 100
+}
+
+/// `t` in hundredths of the scenario's unit, rounded to the nearest, half up: what
+/// [`amount`] prints.
+fn hundredths(sc: &Scenario, t: Ticks) -> u64 {
+    let q = hundredth(sc);
+    t / q + u64::from(t % q >= q - q / 2)
+}
+
+/// An amount given in hundredths of the scenario's unit.
+fn in_hundredths(sc: &Scenario, h: u64) -> String {
+    let (whole, frac) = (h / 100, h % 100);
+    let n = match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    };
+    format!("{n} {}", sc.unit.name())
+}
+
+/// `parts` in hundredths of the scenario's unit, each rounded up or down so that
+/// they add up to `total` hundredths (largest remainders first, at a tie the
+/// earlier part): the amounts a sentence says are the parts of an amount it also
+/// says add up to it as printed. Each stays within a hundredth of its own value
+/// when `total` is within a hundredth of the parts' sum.
+fn apportion(sc: &Scenario, parts: &[Ticks], total: u64) -> Vec<u64> {
+    let q = hundredth(sc);
+    let mut out: Vec<u64> = parts.iter().map(|t| t / q).collect();
+    let mut by_remainder: Vec<usize> = (0..parts.len()).collect();
+    // Largest remainder first; a stable sort keeps the earlier part first at a tie.
+    by_remainder.sort_by_key(|&i| std::cmp::Reverse(parts[i] % q));
+    let floors: u64 = out.iter().sum();
+    if total >= floors {
+        for &i in by_remainder.iter().cycle().take((total - floors) as usize) {
+            out[i] += 1;
+        }
+    } else {
+        // Fewer than the floors (a rounded difference): take from the smallest
+        // remainders, of parts that have something to give.
+        let mut short = floors - total;
+        for &i in by_remainder.iter().rev().cycle().take(parts.len() * short as usize) {
+            if short == 0 {
+                break;
+            }
+            if out[i] > 0 {
+                out[i] -= 1;
+                short -= 1;
+            }
+        }
     }
-    format!("{s} {}", sc.unit.name())
+    out
 }
 
 /// A step's name, as the sentences say it: `the pasta`.
@@ -340,6 +410,85 @@ fn capitalize(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The lunch built-in (minutes): its unit's hundredth is 0.6e9 ticks.
+    fn minutes() -> Scenario {
+        crate::builtin::find("lunch").expect("built-in").load().expect("loads")
+    }
+
+    /// Minutes as ticks: `m` thousandths of a minute.
+    fn milli_min(m: u64) -> Ticks {
+        m * 60_000_000
+    }
+
+    /// The amounts a sentence prints after the order's number, in hundredths
+    /// (`15.01 min` is 1501).
+    fn printed(sentence: &str) -> Vec<u64> {
+        let (_, amounts) = sentence.split_once(" took ").expect("a sentence of an order");
+        amounts
+            .split(' ')
+            .map(|w| w.trim_start_matches('('))
+            .filter_map(|w| w.parse::<f64>().ok())
+            .map(|x| (x * 100.0).round() as u64)
+            .collect()
+    }
+
+    /// Rounded on their own, 10.004 + 5.004 min printed as 10 + 5 = 15.01, and
+    /// waits of 2.504 and 2.5 min as 2.5 + 2.5 = 5.01: the printed parts add up
+    /// to the printed whole.
+    #[test]
+    fn a_sentence_s_amounts_add_up_as_printed() {
+        let sc = minutes();
+        let w = Waited {
+            id: 7,
+            chain: milli_min(10_004),
+            above_chain: milli_min(5_004),
+            waits: Waits { cook: milli_min(2_504), door: milli_min(2_500), ..Waits::default() },
+        };
+        let sentence = &took_longest(&sc, &[w])[0];
+        assert_eq!(
+            sentence,
+            "Order 7 took 15.01 min, 5.01 min more than its longest chain of steps (10 min): it waited 2.51 min for a cook and 2.5 min for the door (let in late).",
+        );
+    }
+
+    proptest! {
+        /// Whatever the amounts: the time above the chain is the difference of the
+        /// two printed, the waits (when they are that time) add up to it, and the
+        /// loop's two parts to the loop's wait; each printed amount is within a
+        /// hundredth of its value.
+        #[test]
+        fn printed_amounts_add_up(
+            chain in 0u64..20_000_000_000,
+            waits in prop::collection::vec(0u64..3_000_000_000, 4),
+            start_share in 0u64..=100,
+        ) {
+            let sc = minutes();
+            let loop_start = waits[3] * start_share / 100;
+            let waits = Waits { door: waits[0], cook: waits[1], equipment: waits[2], event_loop: waits[3], loop_start };
+            let w = Waited { id: 1, chain, above_chain: waits.total(), waits };
+            let n = printed(&took_longest(&sc, &[w])[0]);
+            let nonzero = waits.named().len();
+            prop_assert_eq!(n[0], n[1] + n[2], "took = above + chain: {:?}", n);
+            let parts = &n[3..];
+            let both_loop_parts = waits.event_loop > 0 && loop_start > 0 && loop_start < waits.event_loop;
+            prop_assert_eq!(parts.len(), nonzero + if both_loop_parts { 2 } else { 0 });
+            // The loop's parts follow its wait in the sentence when it is named.
+            let mut sum = 0;
+            let mut i = 0;
+            for (what, t) in waits.named() {
+                let h = parts[i];
+                prop_assert!(h.abs_diff(hundredths(&sc, t)) <= 1, "{} printed {} for {}", what, h, t);
+                sum += h;
+                i += 1;
+                if what == "loop" && both_loop_parts {
+                    prop_assert_eq!(parts[i] + parts[i + 1], h);
+                    i += 2;
+                }
+            }
+            prop_assert_eq!(sum, n[1], "the waits add up to the time above the chain");
+        }
+    }
 
     fn span(start: Ticks, len: Ticks) -> Span {
         Span { start, end: start + len, activity: Activity::Unattended, order: 1, item: 0, step: 0 }

@@ -1296,7 +1296,7 @@ fn prose_is_wrapped_to_the_width() {
     assert_eq!(wider(&why, 80), Vec::<&str>::new());
     assert!(
         why.starts_with(
-            "  Order 113 took 13.49 min, 12.32 min more than its longest chain of steps (1.16\n    min): it waited"
+            "  Order 113 took 13.49 min, 12.33 min more than its longest chain of steps (1.16\n    min): it waited"
         ),
         "{why}"
     );
