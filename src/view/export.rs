@@ -153,7 +153,8 @@ pub fn commit_held() -> io::Result<()> {
 }
 
 /// Removes every temporary export file this process has open, held ones included
-/// (after a [`commit_held`] under way, which puts them all in place first), for a
+/// (after a [`commit_held`] under way, which puts them all in place first), and the
+/// directories made for the exports that are left empty ([`remove_if_left_empty`]), for a
 /// caller about to end the process without unwinding (the command, on a second
 /// Ctrl-C). Exports whose files are removed can no longer be finished.
 pub fn remove_temporary_files() {
@@ -165,6 +166,22 @@ pub fn remove_temporary_files() {
     for path in temporaries().drain(..) {
         let _ = fs::remove_file(path);
     }
+    // Deepest first: one that is not empty stays, and so do its parents.
+    for dir in MADE_DIRS.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// Directories this process made for its exports, deepest first, that
+/// [`remove_temporary_files`] removes again if nothing was put in them.
+static MADE_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// `dirs` (as [`missing_dirs`] lists them, deepest first) are about to be made for
+/// this process's exports: a process that ends at once ([`remove_temporary_files`])
+/// removes each of them again that is empty, so that a command that quits leaves no
+/// empty `--csv` directory behind.
+pub fn remove_if_left_empty(dirs: &[PathBuf]) {
+    MADE_DIRS.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(dirs);
 }
 
 /// Syncs directory `dir` so that a rename in it is durable (best effort: some file

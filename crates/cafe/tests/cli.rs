@@ -756,8 +756,8 @@ fn sigquit_quits_at_once_leaving_what_was_there() {
         .unwrap();
     let o = signal_when_writing(child, dir.path(), "-QUIT");
     assert_eq!(o.status.code(), Some(131), "{}", stderr(&o));
-    // (The directory `--csv` made stays, empty.)
     assert_eq!(names(dir.path()), ["events.jsonl", "many.toml"]);
+    assert!(!dir.path().join("tables").exists(), "the directory `--csv` made is removed, being empty");
     assert_eq!(std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap(), "old\n");
 }
 

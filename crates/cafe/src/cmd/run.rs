@@ -161,7 +161,12 @@ fn once(
     // nothing in them.
     let made = args.csv.as_deref().map(export::missing_dirs).transpose();
     let (report, made) = match (report, events, made) {
-        (Ok(report), Ok(_), Ok(made)) => (report, made.unwrap_or_default()),
+        (Ok(report), Ok(_), Ok(made)) => {
+            let made = made.unwrap_or_default();
+            // And if the command quits at once (a second Ctrl-C).
+            export::remove_if_left_empty(&made);
+            (report, made)
+        }
         (report, events, made) => {
             let failed = [report.err(), events.err(), made.err()].into_iter().flatten().map(Error::from);
             return Err(Error::all(failed.collect()));
