@@ -268,3 +268,27 @@ proptest! {
         prop_assert_eq!(&sc.menu.recipes[0].steps[0].duration, &d);
     }
 }
+
+/// Every seed `--seed` takes can be given in a scenario, past TOML's own integers
+/// (`i64::MAX`): a replication's seed (any 64-bit number) written into the file, or
+/// into a builder, reruns that replication.
+#[test]
+fn a_seed_past_toml_integers_is_written_and_read_back() {
+    let built = rush_hour().seed(u64::MAX);
+    let toml = built.to_toml();
+    let line = toml.find("seed = 18446744073709551615\n").expect("written as a whole number");
+    assert!(line < toml.find("[kitchen]").unwrap(), "at the top level: {toml}");
+    let sc = built.build().expect("builds");
+    assert_eq!(sc.seed, u64::MAX);
+    // The same run as the scenario with its seed given to the run.
+    let with_default = rush_hour().build().unwrap();
+    assert_eq!(
+        ops::narrative_lines(&sc, Mode::Async, sc.seed),
+        ops::narrative_lines(&with_default, Mode::Async, u64::MAX)
+    );
+    assert_ne!(
+        ops::narrative_lines(&sc, Mode::Async, sc.seed),
+        ops::narrative_lines(&with_default, Mode::Async, with_default.seed),
+        "a different seed draws another day"
+    );
+}

@@ -64,6 +64,9 @@ fn cases() -> Vec<(&'static str, String, Option<&'static str>)> {
             format!("name = 1\nsummary = 2\nunit = \"minutes\"\nspeed = 1e-9\nseed = -1\ncooks = 2\n{KITCHEN}{CUSTOMERS}"),
             None,
         ),
+        // Every seed `--seed` takes, past TOML's integers; one more is too many.
+        ("top: the largest seed", format!("seed = 18446744073709551615\n{KITCHEN}{CUSTOMERS}"), None),
+        ("top: a seed too large", format!("seed = 0x1_0000_0000_0000_0000\n{KITCHEN}{CUSTOMERS}"), None),
         ("top: unit", format!("unit = \"fortnight\"\nspeed = -1\n{KITCHEN}{CUSTOMERS}"), None),
         ("top: nothing", String::new(), None),
         // [kitchen]

@@ -226,7 +226,13 @@ impl ScenarioBuilder {
         put(&mut doc, "summary", self.summary.clone().map(Value::from));
         put(&mut doc, "unit", self.unit.map(|u| u.name().into()));
         put(&mut doc, "speed", self.speed.map(number));
-        put(&mut doc, "seed", self.seed.map(whole));
+        // A seed past TOML's integers is written by hand below (the loader reads it).
+        let (seed, big_seed) = match self.seed.map(i64::try_from) {
+            Some(Ok(n)) => (Some(Value::Integer(n)), None),
+            Some(Err(_)) => (None, self.seed),
+            None => (None, None),
+        };
+        put(&mut doc, "seed", seed);
         let mut kitchen = Table::new();
         put(&mut kitchen, "cooks", self.cooks.map(|c| i64::from(c).into()));
         put(&mut kitchen, "cook_cost", self.cook_cost.map(number));
@@ -262,7 +268,13 @@ impl ScenarioBuilder {
         put_table(&mut doc, "customers", customers);
         let narrative = self.narrative.iter().map(|(hook, lines)| (hook.name().to_string(), strings(lines)));
         put_table(&mut doc, "narrative", narrative.collect());
-        doc.to_string()
+        let mut text = doc.to_string();
+        if let Some(seed) = big_seed {
+            // With the other top-level values, before the first table.
+            let at = text.find("\n\n[").or_else(|| text.find("\n[")).map_or(text.len(), |i| i + 1);
+            text.insert_str(at, &format!("seed = {seed}\n"));
+        }
+        text
     }
 
     /// Checks the scenario, as loading its [TOML](ScenarioBuilder::to_toml) would,
@@ -580,7 +592,7 @@ fn number(x: f64) -> Value {
 }
 
 /// A whole number: an integer where TOML's (`i64`) holds it, else a float the loader
-/// reports as too large.
+/// reports as too large (a customer count).
 fn whole(n: u64) -> Value {
     i64::try_from(n).map_or(Value::Float(n as f64), Value::Integer)
 }

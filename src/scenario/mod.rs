@@ -332,7 +332,7 @@ impl Loader<'_, '_, '_> {
         let speed = self.speed(get(root, "speed"));
         let seed = match get(root, "seed") {
             None => Some(0),
-            Some(v) => self.cx.int(v, "`seed`", 0, i64::MAX, "seed = 42").map(|n| n as u64),
+            Some(v) => self.cx.seed(v),
         };
         let kitchen = self.kitchen(get(root, "kitchen"));
         let options = self.options(get(root, "options"));

@@ -179,6 +179,32 @@ impl<'s> Cx<'s> {
         }
     }
 
+    /// The seed: a whole number from 0 to `u64::MAX`, beyond TOML's own integers
+    /// (which end at `i64::MAX`), so that every seed `--seed` takes, and every
+    /// replication's, can be written in the file.
+    pub fn seed(&mut self, v: &Value) -> Option<u64> {
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.wrong_type(v, "`seed`", "a whole number", "seed = 42");
+            return None;
+        };
+        let n = u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok();
+        if n.is_none() {
+            let text = self.src[v.span()].trim();
+            let range = if text.starts_with('-') {
+                "at least 0".to_string()
+            } else {
+                format!("from 0 to {}", u64::MAX)
+            };
+            self.error(
+                v.span(),
+                format!("`seed` must be {range}, found {text}"),
+                "out of range",
+                Some("write it like `seed = 42`".into()),
+            );
+        }
+        n
+    }
+
     /// Any number, integer or float (NaN and infinities included: callers check).
     pub fn number(&mut self, v: &Value, what: &str, example: &str) -> Option<f64> {
         match v.get_ref() {
