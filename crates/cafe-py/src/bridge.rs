@@ -407,10 +407,12 @@ pub struct RunOut {
     stopped: Option<Stopped>,
     worst_lag: Option<(Duration, Ticks)>,
     stats: Stats,
-    /// Real clock: the JSON report (the narrative with its times) and the trace,
-    /// kept as the run went; the tables (as columns) when asked for.
+    /// Real clock: the JSON report (the narrative with its times), the trace and
+    /// why the orders took longer than their recipes, kept as the run went; the
+    /// tables (as columns) when asked for.
     report: Option<Report>,
     trace: Option<Trace>,
+    why: Option<Vec<String>>,
     tables: std::sync::Mutex<Option<Tables>>,
 }
 
@@ -442,6 +444,7 @@ pub fn run(
         report: real,
         trace: real,
         order_lanes: real,
+        why: real,
         tables: record.or(real.then_some(TableSet::ALL)).filter(|t| *t != TableSet::default()),
         warmup: time::duration(p.warmup),
         cancel: cancel.clone(),
@@ -470,6 +473,7 @@ pub fn run(
         stats,
         report: ran.report,
         trace: ran.trace,
+        why: ran.why,
         tables: std::sync::Mutex::new(ran.tables),
     })
 }
@@ -565,10 +569,11 @@ impl RunOut {
     }
 
     /// The trace (with order lanes) and statistics a timeline and a report (`what`)
-    /// draw.
-    fn drawn(&self, what: &str) -> Result<(Trace, Stats), Fail> {
+    /// draw, and (if `why`) why the orders took longer than their recipes: kept as
+    /// the run went, or made again by one run on the virtual clock.
+    fn drawn(&self, what: &str, why: bool) -> Result<(Trace, Stats, Vec<String>), Fail> {
         if let Some(t) = &self.trace {
-            return Ok((t.clone(), self.stats.clone()));
+            return Ok((t.clone(), self.stats.clone(), self.why.clone().unwrap_or_default()));
         }
         if !self.finished {
             return Err(self.not_made(what));
@@ -578,16 +583,17 @@ impl RunOut {
             trace: true,
             order_lanes: true,
             stats: true,
+            why,
             warmup: time::duration(self.warmup),
             ..Want::default()
         };
         let ran = ops::run(&self.sc, spec, want, &mut std::io::sink())?;
-        Ok((ran.trace.expect("asked for"), ran.stats.expect("asked for")))
+        Ok((ran.trace.expect("asked for"), ran.stats.expect("asked for"), ran.why.unwrap_or_default()))
     }
 
     /// The text timeline, `width` columns, with a lane per order if asked.
     pub fn timeline(&self, width: usize, color: bool, order_lanes: bool) -> Result<String, Fail> {
-        let (mut trace, _) = self.drawn("timeline")?;
+        let (mut trace, ..) = self.drawn("timeline", false)?;
         if !order_lanes {
             trace.lanes.retain(|l| !matches!(l.kind, async_cafe::view::trace::LaneKind::Order(_)));
         }
@@ -595,21 +601,12 @@ impl RunOut {
         Ok(timeline::render(&trace, &self.sc, &opts))
     }
 
-    /// The self-contained HTML report (`cafe run --report`).
+    /// The self-contained HTML report (`cafe run --report`): of the run as it went
+    /// (a stopped real-clock run's report is of what it did).
     pub fn report_html(&self) -> Result<String, Fail> {
-        let (trace, stats) = self.drawn("report")?;
+        let (trace, stats, why) = self.drawn("report", true)?;
         let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed)?;
-        // The same run again on the virtual clock, for why its orders waited.
-        let spec = RunSpec { clock: ClockKind::Virtual, ..self.spec };
-        let why = ops::run(&self.sc, spec, Want { why: true, ..Want::default() }, &mut std::io::sink())?.why;
-        let run = ReportRun {
-            mode: self.spec.mode,
-            policy: None,
-            trace,
-            stats,
-            why: why.unwrap_or_default(),
-            event_loop,
-        };
+        let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats, why, event_loop };
         Ok(report::html(&self.sc, &[run]))
     }
 

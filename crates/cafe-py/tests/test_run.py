@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -368,6 +369,29 @@ def test_a_virtual_run_stopped_early_says_what_would_have_kept_each_part():
     fast = info.value.result
     assert fast.stopped == "interrupted" and fast.narrative and fast.text
     assert fast.timeline()
+
+
+def test_a_stopped_real_run_s_report_says_why_of_the_orders_it_served():
+    """The report's "why" is of the run as it went: the orders a real run stopped
+    early served (it made it again, to the end of the day, on the virtual clock)."""
+    rush = ac.Scenario.builtin("rush-hour")  # 180 min; 10 min a second at speed=600
+    _interrupt_after(0.7)
+    with pytest.raises(ac.Interrupted) as info:
+        rush.run(clock="real", speed=600)
+    run = info.value.result
+    assert run.stopped == "interrupted"
+    orders = run.orders
+    above = {
+        i: a
+        for i, a, outcome in zip(
+            orders.column("id"), orders.column("above_chain_s"), orders.column("outcome")
+        )
+        if outcome == "served" and a > 0
+    }
+    assert above, "some order of the first minutes took longer than its recipe"
+    told = [int(i) for i in re.findall(r"Order (\d+) took", run.report_html())]
+    assert told and set(told) <= set(above), (told, above)
+    assert told == sorted(told, key=lambda i: (-above[i], i))[: len(told)]
 
 
 SLOW = """
