@@ -577,3 +577,24 @@ fn watching_the_loop_leaves_the_exports_as_they_are() {
     assert!(without.contains("step_started") && !without.contains("handle_run"));
     assert_eq!(with, without);
 }
+
+/// The report of a run stopped early shows the passes that run made: the same
+/// passes as the whole run's, up to the time it stopped at, and no later one.
+#[test]
+fn a_stopped_run_s_loop_panel_ends_where_the_run_did() {
+    let sc = async_cafe::builtin::find("lunch").unwrap().load().unwrap();
+    let whole = ops::event_loop_panel(&sc, Mode::Async, sc.seed, None).unwrap().expect("a small run");
+    let minutes = |m: u64| m * 60 * async_cafe::time::TICKS_PER_SECOND;
+    let stopped = ops::event_loop_panel(&sc, Mode::Async, sc.seed, Some(minutes(3))).unwrap().unwrap();
+    // Lunch's passes at 0, 2 and 3 min, then the pasta's timer at 10 min.
+    let at = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("pass "))
+            .map(|l| l.rsplit(" · ").next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(at(&stopped).last().map(String::as_str), Some("3.000 min"), "{stopped}");
+    assert!(at(&whole).contains(&"10.000 min".to_string()), "{whole}");
+    let first_later = whole.find("\npass 8 · 10.000 min").expect("the pasta's timer");
+    assert_eq!(stopped.trim_end(), whole[..first_later].trim_end());
+}

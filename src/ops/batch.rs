@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::clock::Cancel;
 use crate::engine::{self, VirtualClock};
 use crate::model::{Mode, Scenario};
+use crate::time::Ticks;
 use crate::view::stats::{Stats, StatsView};
 
 use super::run::{Extra, Watched};
@@ -123,7 +124,8 @@ impl Batch<'_> {
     pub(super) fn run_once(&self, sc: &Scenario, seed: u64, cancel: &Cancel) -> Result<Once, Error> {
         let mut view = StatsView::with_warmup(sc, crate::time::ticks(self.warmup));
         let (failed, over) = (Cell::new(false), Cell::new(None));
-        let mut clock = Watched { inner: &mut VirtualClock, cancel, failed: &failed, over: &over };
+        let mut clock =
+            Watched { inner: &mut VirtualClock, cancel, failed: &failed, over: &over, until: Ticks::MAX };
         let outcome = match self.max_customers {
             None => engine::run(sc, self.mode, seed, &mut clock, &mut view),
             Some(most) => {

@@ -6,6 +6,7 @@ use std::io;
 
 use crate::model::{Mode, Scenario};
 use crate::sweep::expected_customers;
+use crate::time::Ticks;
 use crate::view::event_loop::WHY_HEADING;
 use crate::view::html_report::{self, ReportRun};
 use crate::view::why::why;
@@ -31,15 +32,22 @@ pub fn report_run(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<ReportRun>
         trace: ran.trace.expect("a trace was asked for"),
         stats: ran.stats.expect("statistics were asked for"),
         why: ran.why.expect("asked for"),
-        event_loop: event_loop_panel(sc, mode, seed)?,
+        event_loop: event_loop_panel(sc, mode, seed, None)?,
     })
 }
 
 /// The event loop of the run of `sc` in `mode` with `seed`, pass by pass, as the
 /// report shows it: for the asynchronous kitchen with at most
 /// [`LOOP_PANEL_CUSTOMERS`] customers (known or expected), `None` otherwise. Runs
-/// it on the virtual clock, which gives the same passes as any clock.
-pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Option<String>> {
+/// it on the virtual clock, which gives the same passes as any clock: up to `until`
+/// for a run stopped early there (its [`Outcome::end`](crate::engine::Outcome::end)),
+/// so that the panel shows the passes the run made, and no later one.
+pub fn event_loop_panel(
+    sc: &Scenario,
+    mode: Mode,
+    seed: u64,
+    until: Option<Ticks>,
+) -> io::Result<Option<String>> {
     let small = expected_customers(sc).is_some_and(|n| n <= LOOP_PANEL_CUSTOMERS);
     if mode != Mode::Async || !small {
         return Ok(None);
@@ -47,7 +55,7 @@ pub fn event_loop_panel(sc: &Scenario, mode: Mode, seed: u64) -> io::Result<Opti
     let spec = RunSpec { mode, clock: ClockKind::Virtual, seed };
     // The loop view's text is written where the narrative would be; nothing else is.
     let mut text = Vec::new();
-    run(sc, spec, Want { event_loop: true, ..Want::default() }, &mut text)?;
+    run(sc, spec, Want { event_loop: true, until, ..Want::default() }, &mut text)?;
     let text = String::from_utf8_lossy(&text);
     // Its closing sentences are the report's "why", drawn from every run.
     let passes = text.split_once(WHY_HEADING).map_or(&*text, |(passes, _)| passes);

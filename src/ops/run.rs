@@ -120,6 +120,11 @@ pub struct Want {
     /// Stops the run once cancelled, on either clock (the command cancels it on
     /// SIGINT and SIGTERM); the run then ends as if the clock had stopped it.
     pub cancel: Cancel,
+    /// Stops the run before its time passes this: everything at this time or before
+    /// happens, nothing after, and the run ends as if the clock had stopped it
+    /// (`outcome.finished` false, [`Ran::stopped`] `None`): the same run again, up
+    /// to where a run stopped early ended. `None`: no bound.
+    pub until: Option<Ticks>,
     /// On the real clock with [`Behind::Warn`]: called the first time the run falls
     /// behind (the command prints a warning on stderr).
     #[cfg(feature = "real-clock")]
@@ -532,12 +537,15 @@ pub(super) struct Watched<'a, C: Clock + ?Sized> {
     pub(super) failed: &'a Cell<bool>,
     /// When one customer more than [`Want::max_customers`] came in.
     pub(super) over: &'a Cell<Option<Ticks>>,
+    /// [`Want::until`] (`Ticks::MAX` for none).
+    pub(super) until: Ticks,
 }
 
 impl<C: Clock + ?Sized> Clock for Watched<'_, C> {
     #[inline]
     fn advance(&mut self, t: Ticks) -> bool {
-        !self.cancel.is_cancelled()
+        t <= self.until
+            && !self.cancel.is_cancelled()
             && !self.failed.get()
             && self.over.get().is_none()
             && self.inner.advance(t)
@@ -595,13 +603,13 @@ impl<'s, 'w, V: IntoFed<'s, 'w>> IntoFed<'s, 'w> for Extra<'_, '_, V> {
 fn on_virtual_clock<'s, 'w, V>(
     sc: &'s Scenario,
     spec: RunSpec,
-    (cancel, failed, over): (&Cancel, &Cell<bool>, &Cell<Option<Ticks>>),
+    (cancel, failed, over, until): (&Cancel, &Cell<bool>, &Cell<Option<Ticks>>, Ticks),
     mut views: V,
 ) -> (Outcome, Fed<'s, 'w>)
 where
     V: Sink + IntoFed<'s, 'w>,
 {
-    let mut clock = Watched { inner: &mut VirtualClock, cancel, failed, over };
+    let mut clock = Watched { inner: &mut VirtualClock, cancel, failed, over, until };
     let outcome = engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views);
     (outcome, views.into_fed())
 }
@@ -737,7 +745,8 @@ fn run_fed(
     let trace = want.trace.then(|| TraceView::new(sc, spec.mode, want.order_lanes));
     let (cancel, failed_now) = (&want.cancel, &*failed);
     let over = &Cell::new(None);
-    let stops = (cancel, failed_now, over);
+    let until = want.until.unwrap_or(Ticks::MAX);
+    let stops = (cancel, failed_now, over, until);
     let columns = want.tables.map(|which| ColumnsView::new(sc, which));
     // A watcher or a bound on the customers takes the general path.
     let extra = (watch.is_some() || want.max_customers.is_some()).then_some(());
@@ -789,10 +798,12 @@ fn run_fed(
                                 last_t: 0,
                                 last_draw: None,
                             };
-                            let mut clock = Watched { inner: &mut panel, cancel, failed: failed_now, over };
+                            let mut clock =
+                                Watched { inner: &mut panel, cancel, failed: failed_now, over, until };
                             engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
                         } else {
-                            let mut clock = Watched { inner: &mut real, cancel, failed: failed_now, over };
+                            let mut clock =
+                                Watched { inner: &mut real, cancel, failed: failed_now, over, until };
                             engine::run(sc, spec.mode, spec.seed, &mut clock, &mut views)
                         };
                         (outcome, views.into_fed(), real.stopped(), real.worst_lag())

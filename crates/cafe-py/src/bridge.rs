@@ -404,6 +404,8 @@ pub struct RunOut {
     makespan_s: f64,
     served: u64,
     finished: bool,
+    /// The time of the last event (ticks).
+    end: Ticks,
     stopped: Option<Stopped>,
     worst_lag: Option<(Duration, Ticks)>,
     stats: Stats,
@@ -468,6 +470,7 @@ pub fn run(
         makespan_s,
         served: ran.outcome.served,
         finished: ran.outcome.finished,
+        end: ran.outcome.end,
         stopped: ran.stopped,
         worst_lag: ran.worst_lag,
         stats,
@@ -605,7 +608,8 @@ impl RunOut {
     /// (a stopped real-clock run's report is of what it did).
     pub fn report_html(&self) -> Result<String, Fail> {
         let (trace, stats, why) = self.drawn("report", true)?;
-        let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed)?;
+        let until = (!self.finished).then_some(self.end);
+        let event_loop = ops::event_loop_panel(&self.sc, self.spec.mode, self.spec.seed, until)?;
         let run = ReportRun { mode: self.spec.mode, policy: None, trace, stats, why, event_loop };
         Ok(report::html(&self.sc, &[run]))
     }

@@ -281,6 +281,11 @@ impl<'s, const BASIC: bool, B: BusyKeys> AsyncEngine<'s, BASIC, B> {
                     (Some(t), _) => self.advance(t, clock),
                     (None, Some(_)) => unreachable!("handled above"),
                 }
+                if self.stopped {
+                    // The clock stopped the run before the pass that would run
+                    // then: it never begins.
+                    break;
+                }
             }
             // One iteration of `BaseEventLoop._run_once`.
             if sink.wants_loop() {

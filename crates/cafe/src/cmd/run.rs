@@ -307,9 +307,15 @@ fn write_report(file: AtomicFile, sc: &Scenario, spec: RunSpec, ran: &ops::Ran) 
         trace: ran.trace.clone().expect("asked for"),
         stats: ran.stats.clone().expect("asked for"),
         why: ran.why.clone().unwrap_or_default(),
-        event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed)?,
+        event_loop: ops::event_loop_panel(sc, spec.mode, spec.seed, stopped_at(ran))?,
     };
     Ok(file.write(html_report::html(sc, &[run]).as_bytes())?)
+}
+
+/// Where a run stopped early ended (`None` for one that ran to its end): what its
+/// report's event loop goes up to.
+fn stopped_at(ran: &ops::Ran) -> Option<async_cafe::time::Ticks> {
+    (!ran.outcome.finished).then_some(ran.outcome.end)
 }
 
 /// Standard output as a run writes it: the first write that fails (a closed pipe,
