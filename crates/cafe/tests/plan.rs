@@ -73,6 +73,25 @@ fn a_day_too_big_to_plan_is_refused_with_exit_2() {
     );
 }
 
+/// docs/plan.md's rounded day: the command it shows is one the planner takes on (not a
+/// day too big to plan), and its table has the rows the page shows, in its order.
+#[test]
+fn the_rounded_day_that_plan_md_shows_is_planned() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/plan.md")).unwrap();
+    let at = doc.find("For example\n`cafe plan ").expect("docs/plan.md shows a rounded day");
+    let command = doc[at..].split('`').nth(1).unwrap();
+    let shown = doc[at..].split("```text\n").nth(1).unwrap().split("```").next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).chain(["--no-timeline"]).collect();
+    let o = cafe(&args);
+    assert_eq!(o.status.code(), Some(0), "{command}: {}", stderr(&o));
+    let out = stdout(&o);
+    let label = |line: &str| line.split("  ").next().unwrap().to_string();
+    let rows: Vec<String> = shown.lines().map(label).collect();
+    let got: Vec<String> = out.lines().skip(out.lines().count() - rows.len()).map(label).collect();
+    assert_eq!(got, rows, "{command}:\n{out}");
+    assert!(rows.contains(&"the plan, rounded day".to_string()), "{shown}");
+}
+
 #[test]
 fn the_json_is_the_plan() {
     let o = cafe(&["plan", "bakery", "--format", "json"]);
