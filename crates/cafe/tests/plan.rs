@@ -92,6 +92,27 @@ fn the_rounded_day_that_plan_md_shows_is_planned() {
     assert!(rows.contains(&"the plan, rounded day".to_string()), "{shown}");
 }
 
+/// `--width` sets the timelines' width, and `--no-timeline` leaves them out: each is
+/// refused where it would do nothing, as `cafe run` refuses them.
+#[test]
+fn drawing_flags_without_timelines_are_refused() {
+    refused(
+        &["plan", "lunch", "--no-timeline", "--width", "90"],
+        "error: --width cannot be used with --no-timeline: it sets the width of the timelines, which --no-timeline leaves out",
+    );
+    refused(
+        &["plan", "lunch", "--format", "json", "--width", "90", "--no-timeline"],
+        "error: --width and --no-timeline cannot be used with --format json: they are about the timelines, and --format json prints the plan as one JSON object, which has none",
+    );
+    // With the timelines, it sets their width.
+    let cook = |width: &str| {
+        let o = cafe(&["plan", "lunch", "--width", width]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o).lines().find(|l| l.starts_with("cook 1")).expect("a cook's lane").chars().count()
+    };
+    assert!(cook("40") <= 40 && cook("120") > 80, "{} {}", cook("40"), cook("120"));
+}
+
 #[test]
 fn the_json_is_the_plan() {
     let o = cafe(&["plan", "bakery", "--format", "json"]);
