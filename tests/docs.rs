@@ -128,3 +128,16 @@ fn anchors_are_made_as_github_makes_them() {
     let want = ["top", "eventsjsonl", "how-many-cooks-cafe-sweep", "lateness-what-an-order-waited-for"];
     assert_eq!(anchors(page), want.iter().map(ToString::to_string).collect());
 }
+
+/// The README's "Using the library" example is the code `tests/readme_library.rs`
+/// runs, line for line.
+#[test]
+fn the_readmes_library_example_is_the_one_that_runs() {
+    let readme = read(&root().join("README.md"));
+    let shown =
+        readme.split("```rust\n").nth(1).expect("the README shows Rust code").split("```").next().unwrap();
+    let test = read(&root().join("tests/readme_library.rs"));
+    let run = test.split("// README: begin\n").nth(1).unwrap().split("    // README: end").next().unwrap();
+    let run: String = run.lines().map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l))).collect();
+    assert_eq!(run, shown, "README.md's Rust example and tests/readme_library.rs differ");
+}
