@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use async_cafe::view::export::CSV_FILES;
 
-use crate::cli::{ClockArg, CompareArgs, FormatArg, ModeArg, PanelArg, RunArgs, SweepArgs};
+use crate::cli::{ClockArg, CompareArgs, FormatArg, ModeArg, PanelArg, PlanArgs, RunArgs, SweepArgs};
 
 /// Flags refused together, with why and what to do instead.
 #[derive(Debug, Clone, PartialEq)]
@@ -462,6 +462,37 @@ pub fn compare(a: &CompareArgs) -> Vec<Refusal> {
     refused
 }
 
+/// Every combination of `cafe plan`'s flags that would leave one without effect:
+/// `--width` and `--no-timeline` are about the timelines, which only the text has.
+pub fn plan(a: &PlanArgs) -> Vec<Refusal> {
+    let mut refused = Vec::new();
+    if a.format == FormatArg::Json {
+        let drawing = given(&[("--width", a.width.is_some()), ("--no-timeline", a.no_timeline)]);
+        if !drawing.is_empty() {
+            refused.push(Refusal {
+                relation: "cannot be used with --format json".into(),
+                why: format!(
+                    "{} about the timelines, and --format json prints the plan as one JSON object, which has none",
+                    pronoun(&drawing, "it is", "they are")
+                ),
+                help: format!(
+                    "drop {}, or --format json (--report FILE.html draws the plan's timelines beside asyncio's)",
+                    list(&drawing)
+                ),
+                flags: drawing,
+            });
+        }
+    } else if a.width.is_some() && a.no_timeline {
+        refused.push(Refusal {
+            flags: vec!["--width"],
+            relation: "cannot be used with --no-timeline".into(),
+            why: "it sets the width of the timelines, which --no-timeline leaves out".into(),
+            help: "drop --no-timeline, or drop --width".into(),
+        });
+    }
+    refused
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,6 +673,39 @@ mod tests {
             &["--width", "90"],
         ] {
             assert_eq!(run_refusals(ok), Vec::<String>::new(), "{ok:?}");
+        }
+    }
+
+    fn plan_refusals(args: &[&str]) -> Vec<String> {
+        let all = ["cafe", "plan", "lunch"].iter().chain(args).copied();
+        match Cli::try_parse_from(all).expect("parses").command {
+            Command::Plan(a) => plan(&a).iter().map(ToString::to_string).collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn plan_refuses_drawing_flags_without_timelines() {
+        assert_eq!(
+            plan_refusals(&["--no-timeline", "--width", "90"]),
+            [
+                "error: --width cannot be used with --no-timeline: it sets the width of the timelines, which --no-timeline leaves out\n  help: drop --no-timeline, or drop --width"
+            ]
+        );
+        assert_eq!(
+            plan_refusals(&["--format", "json", "--no-timeline"]),
+            [
+                "error: --no-timeline cannot be used with --format json: it is about the timelines, and --format json prints the plan as one JSON object, which has none\n  help: drop --no-timeline, or --format json (--report FILE.html draws the plan's timelines beside asyncio's)"
+            ]
+        );
+        assert_eq!(plan_refusals(&["--format", "json", "--width", "90", "--no-timeline"]).len(), 1);
+        for ok in [
+            &["--width", "90"][..],
+            &["--no-timeline"],
+            &["--no-timeline", "--report", "r.html"],
+            &["--format", "json", "--report", "r.html"],
+        ] {
+            assert_eq!(plan_refusals(ok), Vec::<String>::new(), "{ok:?}");
         }
     }
 

@@ -277,3 +277,40 @@ fn the_loop_view_is_refused_where_there_is_no_loop_or_it_would_stamp_nothing() {
     let err = refused(&cafe(&["run", "lunch", "--loop", "--replications", "3"]));
     assert!(err.starts_with("error: --loop cannot be used with --replications: "), "{err}");
 }
+
+/// Every flag a subcommand's `--help` lists is named on the page that documents the
+/// subcommand, so that a flag added to the command cannot go undocumented.
+#[test]
+fn every_flag_of_the_help_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    let readme = page("README.md");
+    let pages = [
+        ("run", readme.clone() + &page("docs/loop.md") + &page("docs/plan.md")),
+        ("compare", readme.clone()),
+        ("sweep", page("docs/sweep.md")),
+        ("plan", page("docs/plan.md")),
+        ("show", readme.clone() + &page("docs/python-program.md")),
+        ("check", readme.clone()),
+        ("list", readme.clone()),
+        ("studio", page("docs/studio.md")),
+    ];
+    let mut missing = Vec::new();
+    for (command, text) in pages {
+        let help = stdout(&cafe(&[command, "--help"]));
+        let flags = help
+            .lines()
+            .filter_map(|l| l.trim_start().trim_start_matches("-h, ").strip_prefix("--"))
+            .map(|l| l.split(|c: char| !(c.is_ascii_lowercase() || c == '-')).next().unwrap())
+            .filter(|f| *f != "help");
+        for flag in flags {
+            let named = text.match_indices(&format!("--{flag}")).any(|(at, m)| {
+                !text[at + m.len()..].starts_with(|c: char| c.is_ascii_lowercase() || c == '-')
+            });
+            if !named {
+                missing.push(format!("cafe {command} --{flag}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "flags that no page documents:\n{}", missing.join("\n"));
+}

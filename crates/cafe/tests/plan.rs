@@ -73,6 +73,46 @@ fn a_day_too_big_to_plan_is_refused_with_exit_2() {
     );
 }
 
+/// docs/plan.md's rounded day: the command it shows is one the planner takes on (not a
+/// day too big to plan), and its table has the rows the page shows, in its order.
+#[test]
+fn the_rounded_day_that_plan_md_shows_is_planned() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/plan.md")).unwrap();
+    let at = doc.find("For example\n`cafe plan ").expect("docs/plan.md shows a rounded day");
+    let command = doc[at..].split('`').nth(1).unwrap();
+    let shown = doc[at..].split("```text\n").nth(1).unwrap().split("```").next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).chain(["--no-timeline"]).collect();
+    let o = cafe(&args);
+    assert_eq!(o.status.code(), Some(0), "{command}: {}", stderr(&o));
+    let out = stdout(&o);
+    let label = |line: &str| line.split("  ").next().unwrap().to_string();
+    let rows: Vec<String> = shown.lines().map(label).collect();
+    let got: Vec<String> = out.lines().skip(out.lines().count() - rows.len()).map(label).collect();
+    assert_eq!(got, rows, "{command}:\n{out}");
+    assert!(rows.contains(&"the plan, rounded day".to_string()), "{shown}");
+}
+
+/// `--width` sets the timelines' width, and `--no-timeline` leaves them out: each is
+/// refused where it would do nothing, as `cafe run` refuses them.
+#[test]
+fn drawing_flags_without_timelines_are_refused() {
+    refused(
+        &["plan", "lunch", "--no-timeline", "--width", "90"],
+        "error: --width cannot be used with --no-timeline: it sets the width of the timelines, which --no-timeline leaves out",
+    );
+    refused(
+        &["plan", "lunch", "--format", "json", "--width", "90", "--no-timeline"],
+        "error: --width and --no-timeline cannot be used with --format json: they are about the timelines, and --format json prints the plan as one JSON object, which has none",
+    );
+    // With the timelines, it sets their width.
+    let cook = |width: &str| {
+        let o = cafe(&["plan", "lunch", "--width", width]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o).lines().find(|l| l.starts_with("cook 1")).expect("a cook's lane").chars().count()
+    };
+    assert!(cook("40") <= 40 && cook("120") > 80, "{} {}", cook("40"), cook("120"));
+}
+
 #[test]
 fn the_json_is_the_plan() {
     let o = cafe(&["plan", "bakery", "--format", "json"]);

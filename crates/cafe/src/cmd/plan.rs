@@ -18,6 +18,10 @@ use crate::signals::Interrupts;
 
 /// Plans the scenario `args` names and writes the plan on `out`.
 pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
+    let refused = crate::flags::plan(&args);
+    if !refused.is_empty() {
+        return Err(Error::Refused(refused));
+    }
     if !(args.time_limit > 0.0 && args.time_limit.is_finite() && args.time_limit <= 86_400.0) {
         return Err(Error::Usage(format!(
             "--time-limit {}: give the solver more than 0 and at most 86400 seconds",
