@@ -131,14 +131,38 @@ pub fn render(
 }
 
 /// `+3.00 min (+16.7%) over the plan`, `as good as the plan`, or (only where
-/// the plan is of a rounded day) `-0.33 min (-0.2%), better than the plan`.
+/// the plan is of a rounded day) `-0.33 min (-0.2%), better than the plan`; a
+/// difference that prints as 0.00 is `under 0.01 min better than the plan` (or
+/// over it), never a `-0.00` that reads as none.
 fn above(v: Ticks, plan: Ticks, time: &dyn Fn(Ticks) -> String) -> String {
     let pct = |d: Ticks| d as f64 / plan.max(1) as f64 * 100.0;
+    let under = |d: Ticks| time(d).strip_prefix("0.00 ").map(|unit| format!("under 0.01 {unit}"));
     match v.cmp(&plan) {
         std::cmp::Ordering::Equal => "as good as the plan".to_string(),
-        std::cmp::Ordering::Greater => format!("+{} (+{:.1}%) over the plan", time(v - plan), pct(v - plan)),
-        std::cmp::Ordering::Less => {
-            format!("-{} (-{:.1}%), better than the plan", time(plan - v), pct(plan - v))
-        }
+        std::cmp::Ordering::Greater => match under(v - plan) {
+            Some(under) => format!("{under} over the plan"),
+            None => format!("+{} (+{:.1}%) over the plan", time(v - plan), pct(v - plan)),
+        },
+        std::cmp::Ordering::Less => match under(plan - v) {
+            Some(under) => format!("{under} better than the plan"),
+            None => format!("-{} (-{:.1}%), better than the plan", time(plan - v), pct(plan - v)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A difference of a few nanoseconds is said as one, not as `-0.00 min (-0.0%)`.
+    #[test]
+    fn a_difference_below_a_hundredth_says_so() {
+        let min = |t: Ticks| format!("{:.2} min", t as f64 / 60e9);
+        let plan = 600 * 1_000_000_000;
+        assert_eq!(above(plan - 7, plan, &min), "under 0.01 min better than the plan");
+        assert_eq!(above(plan + 7, plan, &min), "under 0.01 min over the plan");
+        assert_eq!(above(plan, plan, &min), "as good as the plan");
+        assert_eq!(above(plan + 180 * 1_000_000_000, plan, &min), "+3.00 min (+30.0%) over the plan");
+        assert_eq!(above(plan - 18 * 1_000_000_000, plan, &min), "-0.30 min (-3.0%), better than the plan");
     }
 }
