@@ -351,3 +351,38 @@ fn every_bad_option_is_said_at_once() {
     assert!(stderr(&o).starts_with("error: the grid has 20000 configurations"), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().count(), 1);
 }
+
+/// The README's sweep of `busy-cafe.toml` is the sweep of the scenario it shows:
+/// its file, its command (the files it writes too) and its table, as printed.
+#[test]
+fn the_readme_s_busy_cafe_sweep_is_what_the_command_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let (_, from) = readme.split_once("machines 5, `busy-cafe.toml`:\n\n").expect("the scenario");
+    let block = |text: &str| -> Vec<String> {
+        text.lines()
+            .take_while(|l| l.is_empty() || l.starts_with("    "))
+            .map(|l| l.get(4..).unwrap_or("").to_string())
+            .collect()
+    };
+    let lines = block(from);
+    let command_at = lines.iter().position(|l| l.starts_with("cafe sweep")).expect("the command");
+    let output_at = lines.iter().position(|l| l.starts_with("Sweep of")).expect("the output");
+    let toml = lines[..command_at].join("\n");
+    let command = lines[command_at..output_at].join("\n").replace("\\\n", " ");
+    let shown = lines[output_at..].join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("busy-cafe.toml"), toml.trim()).unwrap();
+    // As a shell runs it (its target is quoted), with this build's `cafe`.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(command.replacen("cafe", env!("CARGO_BIN_EXE_cafe"), 1))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim_end(), shown.trim_end());
+    for file in ["sweep.csv", "sweep.html"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+}
