@@ -64,6 +64,59 @@ impl Interrupts {
         }
     }
 
+    /// Opens each of `outputs` that is a FIFO for writing, which waits until
+    /// something reads it, as long as no signal comes: the first stops the command
+    /// (with [`Interrupts::interrupted`]) rather than leave it waiting for a reader
+    /// that never comes, as a blocking open would until the second. The caller keeps
+    /// the files until it ends, so that the exports' own opens of them find their
+    /// reader there. Other paths (files, devices, missing ones) are left alone.
+    pub fn wait_for_readers<'p>(
+        &self,
+        outputs: impl IntoIterator<Item = &'p std::path::Path>,
+    ) -> Result<Vec<std::fs::File>, Error> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            use std::sync::mpsc;
+            use std::time::Duration;
+            let mut open = Vec::new();
+            for path in outputs {
+                let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+                if !fifo {
+                    continue;
+                }
+                let (tx, rx) = mpsc::channel();
+                let target = path.to_path_buf();
+                // A thread of its own: the open returns only once there is a reader.
+                std::thread::spawn(move || {
+                    let _ = tx.send(std::fs::OpenOptions::new().write(true).open(target));
+                });
+                loop {
+                    if self.received().is_some() {
+                        return Err(self.interrupted());
+                    }
+                    match rx.recv_timeout(Duration::from_millis(50)) {
+                        Ok(file) => {
+                            let named = |e: std::io::Error| {
+                                std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                            };
+                            open.push(file.map_err(|e| Error::from(named(e)))?);
+                            break;
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+            }
+            Ok(open)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = outputs;
+            Ok(Vec::new())
+        }
+    }
+
     /// The error of a command that stopped because it was cancelled: the signal
     /// received (SIGINT if none was, as when the token was cancelled otherwise).
     pub fn interrupted(&self) -> Error {

@@ -817,6 +817,51 @@ fn an_export_to_a_fifo_or_a_device_is_written_in_place_never_replaced() {
     assert_eq!(names(dir.path()).len(), if null.starts_with(dir.path()) { 2 } else { 1 });
 }
 
+/// An output to a FIFO waits for its reader, and one Ctrl-C stops that wait (exit
+/// 130, nothing printed): for each command's outputs, the run's `--events`,
+/// `--report` and `--csv` files, a comparison's and a sweep's.
+#[test]
+fn ctrl_c_stops_a_command_waiting_for_a_fifo_s_reader() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let f = fifo.to_str().unwrap();
+    std::fs::create_dir(dir.path().join("tables")).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.path().join("tables/steps.csv")).status().unwrap().success());
+    let cases: [&[&str]; 5] = [
+        &["run", "lunch", "--clock", "virtual", "--events", f],
+        &["run", "lunch", "--clock", "virtual", "--report", f],
+        &["run", "lunch", "--clock", "virtual", "--csv", "tables"],
+        &["compare", "lunch", "--report", f],
+        &["sweep", "lunch", "--replications", "2", "--csv", f],
+    ];
+    for args in cases {
+        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let signalled = Instant::now();
+        assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+        let mut child = child;
+        while child.try_wait().unwrap().is_none() {
+            if signalled.elapsed().as_secs() >= 3 {
+                let _ = child.kill();
+                panic!("{args:?}: still waiting for a reader 3 s after the signal");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    assert_eq!(names(dir.path()), ["fifo", "tables/steps.csv"], "nothing written");
+}
+
 #[test]
 fn an_export_to_dev_stdout_goes_to_standard_output() {
     // `/dev/stdout` is a link to `/proc/self/fd/1`: a link of our own to it is the

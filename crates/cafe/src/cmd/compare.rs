@@ -32,6 +32,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let policies: Vec<Policy> = args.policy.into_iter().map(Policy::from).collect();
     // Before the runs: a path that cannot be written is said at once.
     let interrupts = Interrupts::install(|_| {})?;
+    let _readers = interrupts.wait_for_readers(args.report.as_deref())?;
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     // Each side's every step is kept: a comparison of a bounded size.
     let kept = super::Kept { what: "a comparison", most: ops::MAX_TRACED_CUSTOMERS, flag: false };

@@ -32,6 +32,7 @@ pub fn execute(args: PlanArgs, out: &mut Output) -> Result<(), Error> {
     super::refuse_over_inputs(&inputs, &[("--report", args.report.as_deref())], None)?;
     // Before the search: a path that cannot be written is said at once.
     let interrupts = Interrupts::install(|_| {})?;
+    let _readers = interrupts.wait_for_readers(args.report.as_deref())?;
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let opts = PlanOptions {
         objective: args.objective.into(),

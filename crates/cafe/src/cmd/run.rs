@@ -152,6 +152,10 @@ fn once(
 ) -> Result<(), Error> {
     // The signals first: a Ctrl-C from here on leaves no temporary file behind.
     let interrupts = Interrupts::install(|_| {})?;
+    let csv_files = args.csv.as_deref().map(|d| export::CSV_FILES.map(|f| d.join(f)));
+    let outputs = [args.report.as_deref(), args.events.as_deref()].into_iter().flatten();
+    let _readers =
+        interrupts.wait_for_readers(outputs.chain(csv_files.iter().flatten().map(|p| p.as_path())))?;
     // The report's file first: `--events` and `--csv` are created by the run, before
     // it starts; what is wrong with their paths is said now too, every problem at
     // once.

@@ -73,6 +73,7 @@ pub fn execute(a: SweepArgs, out: &mut Output) -> Result<(), Error> {
         }
     })?;
     // The files before the runs, both said if neither can be written.
+    let _readers = interrupts.wait_for_readers(a.csv.as_deref().into_iter().chain(a.report.as_deref()))?;
     let csv = a.csv.as_deref().map(AtomicFile::create).transpose();
     let report = a.report.as_deref().map(AtomicFile::create).transpose();
     let (csv, report) = match (csv, report) {
