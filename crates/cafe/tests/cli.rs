@@ -638,6 +638,21 @@ fn names(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// `cafe ARGS` started in `dir`, its output piped.
+fn spawn_in(
+    dir: &std::path::Path,
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> std::process::Child {
+    use std::process::Stdio;
+    Command::new(env!("CARGO_BIN_EXE_cafe"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// Kills `child` with `signal` once its temporary export file exists (the run is
 /// writing), and returns its output.
 fn signal_when_writing(child: std::process::Child, dir: &std::path::Path, signal: &str) -> Output {
@@ -686,19 +701,12 @@ fn sigterm_sigint_and_sighup_stop_a_virtual_run_with_the_statistics_so_far_and_n
 
 #[test]
 fn sigterm_and_sigint_stop_a_comparison_at_once_with_nothing_written() {
-    use std::process::Stdio;
     for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
         let dir = tempfile::tempdir().unwrap();
         // Millions of customers in each kitchen (the most a comparison keeps): far
         // more than it gets through before the signal.
         let scenario = many_customers(dir.path(), 2_000_000);
-        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-            .args(["compare", scenario.to_str().unwrap(), "--report", "report.html"])
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_in(dir.path(), ["compare", scenario.to_str().unwrap(), "--report", "report.html"]);
         std::thread::sleep(std::time::Duration::from_millis(300));
         let signalled = Instant::now();
         let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
@@ -822,7 +830,6 @@ fn an_export_to_a_fifo_or_a_device_is_written_in_place_never_replaced() {
 /// `--report` and `--csv` files, a comparison's and a sweep's.
 #[test]
 fn ctrl_c_stops_a_command_waiting_for_a_fifo_s_reader() {
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
@@ -837,13 +844,7 @@ fn ctrl_c_stops_a_command_waiting_for_a_fifo_s_reader() {
         &["sweep", "lunch", "--replications", "2", "--csv", f],
     ];
     for args in cases {
-        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-            .args(args)
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_in(dir.path(), args);
         std::thread::sleep(std::time::Duration::from_millis(300));
         let signalled = Instant::now();
         assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
@@ -887,14 +888,7 @@ fn an_export_to_dev_stdout_goes_to_standard_output() {
 /// `cafe ARGS | head -1` in `dir`: the first line, and how the command ended.
 fn first_line_then_closed(dir: &std::path::Path, args: &[&str]) -> (String, Output) {
     use std::io::BufRead;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_in(dir, args);
     let mut first = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     (first, child.wait_with_output().unwrap())
