@@ -581,6 +581,7 @@ fn watching_the_loop_leaves_the_exports_as_they_are() {
 /// The report of a run stopped early shows the passes that run made: the same
 /// passes as the whole run's, up to the time it stopped at, and no later one.
 #[test]
+#[cfg(feature = "report")]
 fn a_stopped_run_s_loop_panel_ends_where_the_run_did() {
     let sc = async_cafe::builtin::find("lunch").unwrap().load().unwrap();
     let whole = ops::event_loop_panel(&sc, Mode::Async, sc.seed, None).unwrap().expect("a small run");
