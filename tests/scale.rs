@@ -206,3 +206,31 @@ fn a_menu_of_20000_items_and_values() {
     let Customers::List(list) = load(&twice).unwrap().customers else { panic!("a list") };
     assert_eq!(list[0].options, [7]);
 }
+
+/// A day whose rate changes 20,000 times, closed every other second: every arrival
+/// comes while the door is open, up to the last piece (the pieces passed are
+/// passed once, not looked through again at every arrival).
+#[test]
+fn a_schedule_of_20000_pieces() {
+    let pieces: Vec<String> = (0..20_000)
+        .map(|p| format!("{{ until = {}, rate = {} }}", p + 1, if p % 2 == 1 { 5 } else { 0 }))
+        .collect();
+    let text = format!(
+        "[recipes.r]\nsteps = [{{ name = \"s\", kind = \"unattended\", duration = 1 }}]\n[menu]\nx = \"r\"\n[customers.generate]\ncount = 1000000\nschedule = [{}]\n",
+        pieces.join(", ")
+    );
+    let sc = load(&text).unwrap();
+    let mut last = 0.0;
+    let mut count = 0;
+    for order in async_cafe::orders::OrderSource::new(&sc, 3) {
+        let t = sc.unit.from_ticks(order.arrival);
+        assert!(t >= last, "arrivals in order");
+        // Open from 2k + 1 to 2k + 2.
+        assert!(t.ceil() as u64 % 2 == 0 && t > 0.0, "an arrival at {t}, while the door is closed");
+        last = t;
+        count += 1;
+    }
+    assert!(last > 19_999.0 && last <= 20_000.0, "the last arrival at {last}");
+    // 10,000 open seconds at 5 a second.
+    assert!((48_000..52_000).contains(&count), "{count} arrivals");
+}
