@@ -12,7 +12,14 @@
 //!   quadratic);
 //! * `cafe run --replications 3` of 40 customers and ever more cooks (a Student-t
 //!   quantile per statistic made this 9 s at 65,535 cooks);
-//! * `cafe run --format json`, streamed.
+//! * `cafe run --format json`, streamed;
+//! * loading a menu of ever more items, each its own recipe, with a customer list
+//!   that orders every item and chooses among as many values of an option (each
+//!   item, recipe and value was searched for by name: quadratic);
+//! * `cafe run --stats` of a mix over ever more items, ten customers an item (each
+//!   customer's item was a pass over the mix);
+//! * `cafe run --stats` of a schedule of ever more pieces, ten customers a piece
+//!   (each arrival was a pass over the pieces).
 //!
 //! Each time is the best of three. A step marked `!` cost more than 30 times the one
 //! before it.
@@ -78,6 +85,83 @@ rate = 3.6
     ))
 }
 
+/// A menu of `n` items, each its own recipe, an option of `n` values, and a list of
+/// `n` customers, the `i`th ordering item `i` with value `i` (as TOML: the shape is
+/// the loading).
+fn long_menu_toml(n: u64) -> String {
+    let mut t = String::from("[options]\nsize = [");
+    t += &(0..n).map(|v| format!("\"v{v}\"")).collect::<Vec<_>>().join(", ");
+    t += "]\n";
+    for i in 0..n {
+        t += &format!("[recipes.r{i}]\nsteps = [{{ name = \"s\", kind = \"hands-on\", duration = 1 }}]\n");
+    }
+    t += "[menu]\n";
+    for i in 0..n {
+        t += &format!("i{i} = \"r{i}\"\n");
+    }
+    t += "[customers]\nlist = [\n";
+    for i in 0..n {
+        t += &format!("{{ item = \"i{i}\", arrival = {i}, options = {{ size = \"v{i}\" }} }},\n");
+    }
+    t + "]\n"
+}
+
+fn long_menu(n: u64) -> Scenario {
+    load(&long_menu_toml(n))
+}
+
+/// Loading [`long_menu`]'s text again.
+fn load_long_menu(sc: &Scenario) -> usize {
+    let again = load(&long_menu_toml(sc.menu.items.len() as u64));
+    assert_eq!(again.menu.items.len(), sc.menu.items.len());
+    again.menu.items.len()
+}
+
+/// A mix over `customers / 10` items (every item of the menu, weight 1).
+fn long_mix(customers: u64) -> Scenario {
+    let items: String = (0..customers / 10).map(|i| format!("i{i} = \"coffee\"\n")).collect();
+    load(&format!(
+        r#"
+[kitchen]
+cooks = 4
+[recipes.coffee]
+steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1.0 }} }}]
+[menu]
+{items}
+[customers.generate]
+count = {customers}
+rate = 3.6
+"#
+    ))
+}
+
+/// Arrivals whose rate changes `customers / 10` times, about ten customers a piece.
+fn long_schedule(customers: u64) -> Scenario {
+    let pieces: Vec<String> =
+        (1..=customers / 10).map(|p| format!("{{ until = {}, rate = {} }}", p * 3, 3 + p % 2)).collect();
+    load(&format!(
+        r#"
+[kitchen]
+cooks = 4
+[recipes.coffee]
+steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1.0 }} }}]
+[menu]
+coffee = "coffee"
+[customers.generate]
+count = {customers}
+schedule = [{}]
+"#,
+        pieces.join(", ")
+    ))
+}
+
+/// `cafe run --stats` on the virtual clock.
+fn stats(sc: &Scenario) -> usize {
+    let spec = RunSpec { mode: Mode::Async, clock: ClockKind::Virtual, seed: sc.seed };
+    let want = Want { stats: true, ..Want::default() };
+    ops::run(sc, spec, want, &mut std::io::sink()).expect("the run").outcome.served as usize
+}
+
 /// `cafe compare`: both kitchens, their timelines and their table.
 fn compare(sc: &Scenario) -> usize {
     let cmp = ops::compare(sc, &ops::CompareOptions::default()).expect("the comparison");
@@ -113,11 +197,14 @@ fn best_of_3(f: &dyn Fn() -> usize) -> f64 {
 
 fn main() {
     type Shape = (&'static str, &'static str, fn(u64) -> Scenario, fn(&Scenario) -> usize, [u64; 3]);
-    let shapes: [Shape; 4] = [
+    let shapes: [Shape; 7] = [
         ("compare, saturated M/M/4", "customers", mm4, compare, [2_000, 20_000, 200_000]),
         ("compare, all at once on 10^9 units", "customers", huge_machine, compare, [2_000, 20_000, 200_000]),
         ("run --replications 3, 40 customers", "cooks", many_cooks, replications, [655, 6_553, 65_535]),
         ("run --format json", "customers", mm4, json, [2_000, 20_000, 200_000]),
+        ("load a menu, a list and an option", "items", long_menu, load_long_menu, [500, 5_000, 50_000]),
+        ("run --stats, a mix of customers/10 items", "customers", long_mix, stats, [2_000, 20_000, 200_000]),
+        ("run --stats, customers/10 rates", "customers", long_schedule, stats, [2_000, 20_000, 200_000]),
     ];
     println!("Each size ten times the one before: a linear pass costs about 10x more, a quadratic one 100x");
     for (name, what, scenario, work, sizes) in shapes {

@@ -60,6 +60,13 @@ pub struct OrderSource<'s> {
     patience: Pcg64,
     /// A listed customer's given durations, by step (looked up, not searched for).
     given: Vec<Option<Ticks>>,
+    /// A generator's mix, prepared: its total and, for a long menu, where each
+    /// item's share ends.
+    mix: Mix,
+    /// A schedule's pieces that ended by `schedule_seen`: the next arrival is looked
+    /// for from `schedule_first` on, not from the first piece.
+    schedule_first: usize,
+    schedule_seen: f64,
 }
 
 /// Stream number of the duration draws, so they do not depend on the arrival draws.
@@ -102,6 +109,12 @@ impl<'s> OrderSource<'s> {
             durations: Pcg64::seed_from_u64(seed ^ DURATION_STREAM),
             patience: Pcg64::seed_from_u64(seed ^ PATIENCE_STREAM),
             given: Vec::new(),
+            mix: match &scenario.customers {
+                Customers::Generate(g) => Mix::new(&g.mix),
+                Customers::List(_) => Mix::new(&[]),
+            },
+            schedule_first: 0,
+            schedule_seen: f64::NEG_INFINITY,
         }
     }
 
@@ -177,7 +190,7 @@ impl<'s> OrderSource<'s> {
                     let gap = self.interarrival.as_ref().expect("prepared by `new`");
                     Some(self.clock.saturating_add(gap.sample(&mut self.arrivals)))
                 }
-                Arrivals::Schedule(pieces) => next_in_schedule(pieces, self.clock, unit, &mut self.arrivals),
+                Arrivals::Schedule(pieces) => self.next_in_schedule(pieces, unit),
             };
             match next {
                 Some(t) if g.until.is_none_or(|u| t <= u) => self.clock = t,
@@ -190,7 +203,7 @@ impl<'s> OrderSource<'s> {
         }
         self.group_left -= 1;
         order.arrival = self.clock;
-        order.item = pick_weighted(&g.mix, &mut self.arrivals);
+        order.item = self.mix.pick(&g.mix, &mut self.arrivals);
         for opt in &sc.menu.options {
             let v = self.arrivals.random_range(0..opt.values.len());
             order.options.push(v as u16);
@@ -334,40 +347,191 @@ impl<'d> Sampler<'d> {
     }
 }
 
-/// The next event after `t` of a Poisson process with a piecewise-constant rate:
-/// an exponential amount of "rate × time" (mean 1) is spent across the pieces. `None`
-/// when the schedule ends first.
-fn next_in_schedule(pieces: &[RatePiece], t: Ticks, unit: TimeUnit, rng: &mut Pcg64) -> Option<Ticks> {
-    let mut left: f64 = Exp1.sample(rng);
-    let mut now = unit.from_ticks(t);
-    for piece in pieces {
-        let end = piece.until.map_or(f64::INFINITY, |u| unit.from_ticks(u));
-        if end <= now {
-            continue;
+impl OrderSource<'_> {
+    /// The next event after `self.clock` of a Poisson process with a
+    /// piecewise-constant rate: an exponential amount of "rate × time" (mean 1) is
+    /// spent across the pieces. `None` when the schedule ends first.
+    ///
+    /// The pieces that ended by then are passed over without a look: arrivals come
+    /// in order, so a piece passed once is passed for good, and a day of many
+    /// pieces costs a step per piece rather than a pass over them per arrival. (Should
+    /// an arrival come before the time they were passed at, by a tick of rounding,
+    /// they are looked at again from the first.)
+    fn next_in_schedule(&mut self, pieces: &[RatePiece], unit: TimeUnit) -> Option<Ticks> {
+        let mut left: f64 = Exp1.sample(&mut self.arrivals);
+        let mut now = unit.from_ticks(self.clock);
+        if now < self.schedule_seen {
+            self.schedule_first = 0;
         }
-        if piece.rate > 0.0 {
-            let room = piece.rate * (end - now);
-            if room >= left {
-                return Some(unit.to_ticks(now + left / piece.rate));
+        let ended = |piece: &RatePiece| piece.until.is_some_and(|u| unit.from_ticks(u) <= now);
+        while pieces.get(self.schedule_first).is_some_and(ended) {
+            self.schedule_first += 1;
+        }
+        self.schedule_seen = now;
+        for piece in &pieces[self.schedule_first..] {
+            let end = piece.until.map_or(f64::INFINITY, |u| unit.from_ticks(u));
+            if end <= now {
+                continue;
             }
-            left -= room;
+            if piece.rate > 0.0 {
+                let room = piece.rate * (end - now);
+                if room >= left {
+                    return Some(unit.to_ticks(now + left / piece.rate));
+                }
+                left -= room;
+            }
+            now = end;
         }
-        now = end;
+        None
     }
-    None
 }
 
-fn pick_weighted(mix: &[(ItemIx, f64)], rng: &mut Pcg64) -> ItemIx {
-    if let [(only, _)] = mix {
-        return *only;
+/// A mix of items prepared for drawing: its total weight, worked out once, and for
+/// a long menu the running sums of the weights, so that an item is found by a
+/// binary search rather than a pass over the menu for every customer.
+///
+/// The item drawn is exactly the one [`Mix::walk`] finds, which takes away one
+/// weight after another from a uniform draw in `[0, total)`: each subtraction rounds,
+/// so near the end of an item's share the walk and the running sums can disagree.
+/// Within `margin` of such an end (the walk's rounding and the sums', bounded with
+/// room to spare), the draw is walked; elsewhere the search gives the same item.
+struct Mix {
+    total: f64,
+    /// `sums[k]`: the weights of items `0..=k`, added in order (empty for a short
+    /// mix, which is walked).
+    sums: Vec<f64>,
+    margin: f64,
+}
+
+impl Mix {
+    /// Below this many items the walk is as fast as the search.
+    const SHORT: usize = 16;
+
+    fn new(mix: &[(ItemIx, f64)]) -> Mix {
+        let total: f64 = mix.iter().map(|(_, w)| w).sum();
+        let sums = match mix.len() > Self::SHORT {
+            true => (mix.iter())
+                .scan(0.0, |sum: &mut f64, (_, w)| {
+                    *sum += w;
+                    Some(*sum)
+                })
+                .collect(),
+            false => Vec::new(),
+        };
+        // Each of the walk's n subtractions, and each of the sums' n additions, is
+        // off by at most half a unit in the last place of a number no larger than
+        // the total (or half the smallest subnormal): 8 of each per item is
+        // ample.
+        let n = mix.len() as f64;
+        let margin = 8.0 * n * (f64::EPSILON * total + f64::from_bits(1));
+        Mix { total, sums, margin }
     }
-    let total: f64 = mix.iter().map(|(_, w)| w).sum();
-    let mut x = rng.random_range(0.0..total);
-    for (item, w) in mix {
-        if x < *w {
-            return *item;
+
+    /// An item of `mix` (the one this was prepared from), drawn in proportion to
+    /// its weight.
+    #[inline]
+    fn pick(&self, mix: &[(ItemIx, f64)], rng: &mut Pcg64) -> ItemIx {
+        if let [(only, _)] = mix {
+            return *only;
         }
-        x -= w;
+        self.find(mix, rng.random_range(0.0..self.total))
     }
-    mix.last().expect("the mix is never empty").0
+
+    /// The item of `mix` whose share holds `x`, a draw in `[0, total)`: the one
+    /// [`Mix::walk`] finds.
+    #[inline]
+    fn find(&self, mix: &[(ItemIx, f64)], x: f64) -> ItemIx {
+        if !self.sums.is_empty() {
+            let k = self.sums.partition_point(|&s| s <= x);
+            let clear_below = k == 0 || x - self.sums[k - 1] >= self.margin;
+            if k < self.sums.len() && clear_below && self.sums[k] - x >= self.margin {
+                return mix[k].0;
+            }
+        }
+        Self::walk(mix, x)
+    }
+
+    /// The item whose share of `[0, total)` holds `x`, weights taken away from it
+    /// one after another.
+    fn walk(mix: &[(ItemIx, f64)], mut x: f64) -> ItemIx {
+        for (item, w) in mix {
+            if x < *w {
+                return *item;
+            }
+            x -= w;
+        }
+        mix.last().expect("the mix is never empty").0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The draws to try on a mix: spread over `[0, total)`, and each float next to
+    /// every running sum and to every end of the walk's shares (where the two can
+    /// disagree).
+    fn hard_draws(mix: &[(ItemIx, f64)], total: f64, spread: &[f64]) -> Vec<f64> {
+        let mut xs: Vec<f64> = spread.iter().map(|u| u * total).collect();
+        let mut ends = Vec::new();
+        let mut sum = 0.0;
+        for (_, w) in mix {
+            sum += w;
+            ends.push(sum);
+        }
+        // The walk's ends: the smallest x that passes item k, found on the floats.
+        for k in 0..mix.len() {
+            let passes = |x: f64| Mix::walk(mix, x) > mix[k].0;
+            let (mut lo, mut hi) = (0u64, total.to_bits());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if passes(f64::from_bits(mid)) { hi = mid } else { lo = mid + 1 }
+            }
+            ends.push(f64::from_bits(lo));
+        }
+        for e in ends {
+            let b = e.to_bits();
+            xs.extend((b.saturating_sub(3)..=b + 3).map(f64::from_bits));
+        }
+        xs.retain(|x| (0.0..total).contains(x));
+        xs
+    }
+
+    proptest! {
+        /// The search finds the walk's item for every draw, on mixes long enough to
+        /// be searched, with weights of very different sizes (whose sums round).
+        #[test]
+        fn a_searched_mix_draws_what_the_walk_draws(
+            weights in prop::collection::vec((1u32..1000, -40i32..40), Mix::SHORT + 1..200),
+            spread in prop::collection::vec(0.0f64..1.0, 200),
+        ) {
+            let mix: Vec<(ItemIx, f64)> = (weights.iter().enumerate())
+                .map(|(i, &(m, e))| (i as ItemIx, f64::from(m) * 2f64.powi(e) / 7.0))
+                .collect();
+            let prepared = Mix::new(&mix);
+            prop_assert!(!prepared.sums.is_empty());
+            for x in hard_draws(&mix, prepared.total, &spread) {
+                prop_assert_eq!(prepared.find(&mix, x), Mix::walk(&mix, x), "x = {:e}", x);
+            }
+        }
+    }
+
+    /// A menu of 10,000 items of weight 1, the default mix: every share, its first
+    /// float and the last one below it.
+    #[test]
+    fn every_share_of_a_long_even_mix() {
+        let mix: Vec<(ItemIx, f64)> = (0..10_000).map(|i| (i as ItemIx, 1.0)).collect();
+        let prepared = Mix::new(&mix);
+        for k in 0..10_000u32 {
+            let start = f64::from(k);
+            assert_eq!(prepared.find(&mix, start), k as ItemIx);
+            if k > 0 {
+                let last_below = f64::from_bits(start.to_bits() - 1);
+                assert_eq!(prepared.find(&mix, last_below), (k - 1) as ItemIx);
+            }
+            assert_eq!(prepared.find(&mix, start + 0.5), k as ItemIx);
+        }
+    }
 }

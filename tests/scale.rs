@@ -7,7 +7,7 @@ mod common;
 
 use async_cafe::engine::{self, Mode, VirtualClock};
 use async_cafe::event::Event;
-use async_cafe::model::{Policy, Scenario};
+use async_cafe::model::{Customers, Policy, Scenario};
 use async_cafe::scenario;
 
 const STEPS: usize = 20_000;
@@ -153,4 +153,84 @@ interarrival = 0.0001
     assert_eq!(served + left, 20_000);
     assert!(left >= 19_990, "{served} served, {left} left");
     assert!(served < 10, "{served} served, {left} left");
+}
+
+/// A menu of 20,000 items, each its own recipe, and an option of 20,000 values:
+/// listed and replayed customers get the item and value they name (each name is
+/// looked up, not searched for), the first of a value listed twice.
+#[test]
+fn a_menu_of_20000_items_and_values() {
+    let n = 20_000;
+    let mut values: Vec<String> = (0..n).map(|v| format!("\"v{v}\"")).collect();
+    values.push("\"v7\"".into());
+    let mut text = format!("[options]\nsize = [{}]\n", values.join(", "));
+    for i in 0..n {
+        text +=
+            &format!("[recipes.r{i}]\nsteps = [{{ name = \"s{i}\", kind = \"hands-on\", duration = 1 }}]\n");
+    }
+    text += "[menu]\n";
+    // Items in the reverse order of their recipes.
+    for i in (0..n).rev() {
+        text += &format!("i{i} = \"r{i}\"\n");
+    }
+    let customers: Vec<String> = (0..n)
+        .map(|i| format!("{{ item = \"i{i}\", options = {{ size = \"v{}\" }} }}", (i * 7) % n))
+        .collect();
+    let listed = format!("{text}[customers]\nlist = [\n{}\n]\n", customers.join(",\n"));
+    let sc = load(&listed).unwrap();
+    let Customers::List(list) = &sc.customers else { panic!("a list") };
+    for (i, c) in list.iter().enumerate() {
+        let item = &sc.menu.items[c.item as usize];
+        assert_eq!(item.name, format!("i{i}"));
+        assert_eq!(sc.menu.recipes[item.recipe as usize].steps[0].name, format!("s{i}"));
+        assert_eq!(c.options, [((i * 7) % n) as u16]);
+    }
+    // The same day replayed.
+    let replayed = format!("{text}[customers]\nreplay = \"day.csv\"\n");
+    let day: String = std::iter::once("arrival,item,size\n".to_string())
+        .chain((0..n).map(|i| format!("{i},i{i},v{}\n", (i * 7) % n)))
+        .collect();
+    let sc = scenario::Source::new("long", &replayed)
+        .file("day.csv", &day)
+        .load()
+        .map_err(|e| e.render())
+        .unwrap();
+    let Customers::List(list) = &sc.customers else { panic!("a list") };
+    assert!(
+        list.iter()
+            .enumerate()
+            .all(|(i, c)| c.item as usize == n - 1 - i && c.options == [((i * 7) % n) as u16])
+    );
+    // A value listed twice is the first.
+    let twice = listed.replace("size = \"v0\"", "size = \"v7\"");
+    let Customers::List(list) = load(&twice).unwrap().customers else { panic!("a list") };
+    assert_eq!(list[0].options, [7]);
+}
+
+/// A day whose rate changes 20,000 times, closed every other second: every arrival
+/// comes while the door is open, up to the last piece (the pieces passed are
+/// passed once, not looked through again at every arrival).
+#[test]
+fn a_schedule_of_20000_pieces() {
+    let pieces: Vec<String> = (0..20_000)
+        .map(|p| format!("{{ until = {}, rate = {} }}", p + 1, if p % 2 == 1 { 5 } else { 0 }))
+        .collect();
+    let text = format!(
+        "[recipes.r]\nsteps = [{{ name = \"s\", kind = \"unattended\", duration = 1 }}]\n[menu]\nx = \"r\"\n[customers.generate]\ncount = 1000000\nschedule = [{}]\n",
+        pieces.join(", ")
+    );
+    let sc = load(&text).unwrap();
+    let mut last = 0.0;
+    let mut count = 0;
+    for order in async_cafe::orders::OrderSource::new(&sc, 3) {
+        let t = sc.unit.from_ticks(order.arrival);
+        assert!(t >= last, "arrivals in order");
+        // Open from 2k + 1 to 2k + 2.
+        assert!(t.ceil() as u64 % 2 == 0 && t > 0.0, "an arrival at {t}, while the door is closed");
+        last = t;
+        count += 1;
+    }
+    assert!(last > 19_999.0 && last <= 20_000.0, "the last arrival at {last}");
+    // 10,000 open seconds at 5 a second.
+    assert!((48_000..52_000).contains(&count), "{count} arrivals");
 }

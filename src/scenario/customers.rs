@@ -7,7 +7,6 @@ use toml::de::{DeTable, DeValue};
 
 use super::Loader;
 use super::menu::MenuCheck;
-use super::options::option_value;
 use super::reader::{Value, get};
 use crate::model::*;
 use crate::time::TimeUnit;
@@ -107,8 +106,8 @@ impl Loader<'_, '_, '_> {
     /// the item's recipe is unknown: that problem is already reported.
     pub(super) fn item(&mut self, name: &str, span: Range<usize>, menu: &MenuCheck) -> Option<ItemIx> {
         let items = menu.items?;
-        if let Some(ix) = items.iter().position(|i| i.name == name) {
-            return Some(ix as ItemIx);
+        if let Some(ix) = menu.item_named(name) {
+            return Some(ix);
         }
         if menu.broken_items.iter().any(|b| b == name) {
             return None;
@@ -179,7 +178,7 @@ impl Loader<'_, '_, '_> {
         if let Some(ov) = get(t, "options") {
             if let Some(ot) = self.cx.table(ov, "`options`", "options = { flavour = \"Vanilla\" }") {
                 for (k, val) in ot.iter() {
-                    let Some(oi) = menu.options.iter().position(|o| o.name == *k.get_ref()) else {
+                    let Some(oi) = menu.option_named(k.get_ref()) else {
                         ok = false;
                         if menu.broken_options.iter().any(|b| b == k.get_ref()) {
                             continue;
@@ -202,7 +201,7 @@ impl Loader<'_, '_, '_> {
                         ok = false;
                         continue;
                     };
-                    match option_value(&menu.options[oi], s) {
+                    match menu.value_of(oi, s) {
                         Ok(vi) => options[oi] = Some(vi),
                         Err(help) => {
                             self.cx.error(

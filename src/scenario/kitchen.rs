@@ -1,6 +1,8 @@
 //! `[kitchen]` (docs/scenario-format.md, "`[kitchen]`"): cooks, equipment, costs and
 //! the dispatch policy.
 
+use std::collections::HashMap;
+
 use toml::de::{DeTable, DeValue};
 
 use super::Loader;
@@ -20,6 +22,9 @@ pub(super) struct KitchenParts {
     pub(super) policy: Option<Policy>,
     /// The equipment that could be read.
     pub(super) equipment: Vec<Equipment>,
+    /// The index of each piece in `equipment`, by name: a step's `uses` is looked
+    /// up, not searched for (many steps over many pieces).
+    pub(super) equipment_ix: HashMap<String, EquipIx>,
     /// Whether every piece of equipment could be read: if not, a step using a piece
     /// that is not in `equipment` is not reported (the kitchen's own problem is).
     pub(super) complete: bool,
@@ -33,6 +38,7 @@ impl Loader<'_, '_, '_> {
             currency: Some(None),
             policy: Some(Policy::Fifo),
             equipment: Vec::new(),
+            equipment_ix: HashMap::new(),
             complete: true,
         };
         let Some(v) = v else { return parts };
@@ -43,6 +49,7 @@ impl Loader<'_, '_, '_> {
                 currency: None,
                 policy: None,
                 equipment: Vec::new(),
+                equipment_ix: HashMap::new(),
                 complete: false,
             };
         };
@@ -147,6 +154,9 @@ impl Loader<'_, '_, '_> {
                 }),
                 _ => parts.complete = false,
             }
+        }
+        for (ix, e) in parts.equipment.iter().enumerate() {
+            parts.equipment_ix.entry(e.name.clone()).or_insert(ix as EquipIx);
         }
     }
 

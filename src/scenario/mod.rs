@@ -343,18 +343,13 @@ impl Loader<'_, '_, '_> {
         let recipes = self.recipes(get(root, "recipes"), unit, &kitchen, &names);
         let (items, broken_items) = self.menu(get(root, "menu"), recipes.as_deref());
         let narrative = self.narrative(get(root, "narrative"), &names);
-        let check = MenuCheck {
-            items: items.as_deref(),
-            broken_items: &broken_items,
-            options: &options.options,
-            broken_options: &options.broken,
-            recipes: recipes.as_deref().unwrap_or_default(),
-            step_ix: (recipes.as_deref().unwrap_or_default().iter())
-                .map(|(_, r)| {
-                    r.iter().flat_map(|r| &r.steps).enumerate().map(|(i, s)| (s.name.as_str(), i)).collect()
-                })
-                .collect(),
-        };
+        let check = MenuCheck::new(
+            items.as_deref(),
+            &broken_items,
+            &options.options,
+            &options.broken,
+            recipes.as_deref().unwrap_or_default(),
+        );
         let customers = self.customers(get(root, "customers"), unit, &check);
         let patience = self.patience(get(root, "customers"), unit);
         // Everything has been checked: now a scenario only if every part is whole.
@@ -369,6 +364,7 @@ impl Loader<'_, '_, '_> {
                 policy: Some(policy),
                 equipment,
                 complete: true,
+                ..
             } => Some(Kitchen { cooks, equipment, cook_cost, currency, policy, plan: None }),
             _ => None,
         };

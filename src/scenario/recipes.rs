@@ -261,8 +261,8 @@ impl Loader<'_, '_, '_> {
     /// The equipment a step `uses`: `Some(Some(ix))`, or None after a problem.
     fn uses(&mut self, e: &str, span: Range<usize>, kitchen: &KitchenParts) -> Option<Option<EquipIx>> {
         let equipment = &kitchen.equipment;
-        if let Some(ix) = equipment.iter().position(|q| q.name == e) {
-            if equipment[ix].capacity == 0 {
+        if let Some(&ix) = kitchen.equipment_ix.get(e) {
+            if equipment[ix as usize].capacity == 0 {
                 self.cx.error(
                     span,
                     format!("`{e}` has capacity 0, so this step could never start"),
@@ -271,7 +271,7 @@ impl Loader<'_, '_, '_> {
                 );
                 return None;
             }
-            return Some(Some(ix as EquipIx));
+            return Some(Some(ix));
         }
         if !kitchen.complete {
             // The kitchen's own problem is reported: `e` may be the piece it is about.

@@ -10,7 +10,6 @@ use csv::StringRecord;
 
 use super::diag::Problems;
 use super::menu::MenuCheck;
-use super::options::option_value;
 use super::reader::{self, Value};
 use super::{Loader, Problem};
 use crate::model::*;
@@ -319,9 +318,9 @@ impl Day<'_, '_> {
                     _ => unreachable!(),
                 }
             }
-            Col::Item => match menu.items.and_then(|items| items.iter().position(|i| i.name == cell)) {
+            Col::Item => match menu.item_named(cell) {
                 Some(i) => {
-                    c.item = i as ItemIx;
+                    c.item = i;
                     row.have_item = true;
                 }
                 None if menu.items.is_none() || menu.broken_items.iter().any(|b| b == cell) => return false,
@@ -354,7 +353,7 @@ impl Day<'_, '_> {
                 c.name = (!cell.is_empty()).then(|| cell.to_string());
             }
             Col::Unchecked => return false,
-            Col::Option(oi) => match option_value(&menu.options[*oi], cell) {
+            Col::Option(oi) => match menu.value_of(*oi, cell) {
                 Ok(v) => c.options[*oi] = v,
                 Err(help) => {
                     self.err(

@@ -70,12 +70,16 @@ pub struct TimelineOptions {
     pub color: bool,
     /// End with the one-line legend.
     pub legend: bool,
+    /// Draw the orders' lanes a trace has ([`LaneKind::Order`]); without them, a
+    /// trace kept with a lane per order for another use (an HTML report) draws as a
+    /// trace without (its cooks and equipment), in as many lines.
+    pub order_lanes: bool,
 }
 
 impl TimelineOptions {
-    /// `width` columns, coloured or not, with a legend.
+    /// `width` columns, coloured or not, with a legend and every lane of the trace.
     pub fn new(width: usize, color: bool) -> Self {
-        TimelineOptions { width, color, legend: true }
+        TimelineOptions { width, color, legend: true, order_lanes: true }
     }
 }
 
@@ -334,8 +338,13 @@ pub fn render_stacked(charts: &[(&Trace, Option<&str>)], sc: &Scenario, opts: &T
     let width = opts.width;
     let unit = sc.unit;
     let scale_end = charts.iter().map(|(t, _)| t.end).max().unwrap_or(0);
-    let label_w =
-        charts.iter().flat_map(|(t, _)| &t.lanes).map(|l| l.label.chars().count()).max().unwrap_or(0);
+    let drawn = |lane: &&Lane| opts.order_lanes || !matches!(lane.kind, LaneKind::Order(_));
+    let label_w = charts
+        .iter()
+        .flat_map(|(t, _)| t.lanes.iter().filter(drawn))
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let (label_w, scale) = layout(label_w, scale_end, unit, width);
     let bar_start = label_w + 1;
 
@@ -349,7 +358,7 @@ pub fn render_stacked(charts: &[(&Trace, Option<&str>)], sc: &Scenario, opts: &T
             line.text(&format!("{title} — {:.2} {}", unit.from_ticks(trace.end), unit.name()), Style::Plain);
             lines.push(line);
         }
-        for lane in &trace.lanes {
+        for lane in trace.lanes.iter().filter(drawn) {
             let mut line = Line::new();
             line.text(&fit_label(&lane.label, label_w), Style::Plain);
             line.pad_to(bar_start);

@@ -596,11 +596,8 @@ impl RunOut {
 
     /// The text timeline, `width` columns, with a lane per order if asked.
     pub fn timeline(&self, width: usize, color: bool, order_lanes: bool) -> Result<String, Fail> {
-        let (mut trace, ..) = self.drawn("timeline", false)?;
-        if !order_lanes {
-            trace.lanes.retain(|l| !matches!(l.kind, async_cafe::view::trace::LaneKind::Order(_)));
-        }
-        let opts = TimelineOptions::new(width.clamp(20, 1000), color);
+        let (trace, ..) = self.drawn("timeline", false)?;
+        let opts = TimelineOptions { order_lanes, ..TimelineOptions::new(width.clamp(20, 1000), color) };
         Ok(timeline::render(&trace, &self.sc, &opts))
     }
 

@@ -284,3 +284,27 @@ fn a_run_too_large_to_keep_is_refused_before_it_runs() {
     }
     assert_eq!(listing(d), ["big.toml", "mid.toml"]);
 }
+
+/// Writing an HTML report (which keeps a lane per order) changes nothing the
+/// terminal shows: the timeline of `run --timeline` and `compare` has no lane per
+/// order unless `--order-lanes` asks for them (a day of a million customers drew
+/// two million lines), and the lines are those of the same command without the
+/// report.
+#[test]
+fn a_report_adds_no_lane_per_order_to_the_timeline_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["run", "lunch", "--clock", "virtual", "--timeline", "--width", "100"];
+    let compare = ["compare", "lunch", "--width", "100"];
+    for command in [&run[..], &compare[..]] {
+        let plain = cafe_in(dir.path(), command);
+        let reported = cafe_in(dir.path(), &[command, &["--report", "r.html"]].concat());
+        assert!(plain.status.success() && reported.status.success(), "{}", stderr(&reported));
+        assert_eq!(stdout(&reported), stdout(&plain), "{command:?}");
+        assert!(!stdout(&plain).contains("#1 "), "{}", stdout(&plain));
+        let report = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+        assert!(report.contains("#1 "), "the report has the orders' lanes");
+        // Asked for, the lanes are drawn, report or not.
+        let lanes = cafe_in(dir.path(), &[command, &["--order-lanes", "--report", "r.html"]].concat());
+        assert!(stdout(&lanes).contains("\n#1 "), "{}", stdout(&lanes));
+    }
+}

@@ -68,7 +68,11 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     if !args.no_timeline {
         let terminal = out.is_terminal();
         let width = args.width.map_or_else(output::terminal_width, usize::from);
-        let opts = TimelineOptions::new(width, output::color(terminal));
+        // The report's lanes per order are drawn with --order-lanes only.
+        let opts = TimelineOptions {
+            order_lanes: args.order_lanes,
+            ..TimelineOptions::new(width, output::color(terminal))
+        };
         let titles: Vec<String> = cmp
             .sides
             .iter()

@@ -232,7 +232,11 @@ fn once(
                 return Err(Error::from(e));
             }
             if let (Some(trace), true) = (&ran.trace, args.timeline) {
-                let opts = TimelineOptions::new(width, output::color(terminal));
+                // The report's lanes per order are drawn with --order-lanes only.
+                let opts = TimelineOptions {
+                    order_lanes: args.order_lanes,
+                    ..TimelineOptions::new(width, output::color(terminal))
+                };
                 write!(out, "\n{}", timeline::render(trace, sc, &opts))?;
             }
             // The loop view ends with the same sentences: said once.
