@@ -56,7 +56,10 @@ mod sweep;
 pub use crate::view::compare::{Compared, Comparison, Side};
 pub use batch::{Batch, Progress};
 pub use compare::{CompareOptions, compare, compare_policies};
-pub use error::{Error, MAX_LOOP_RECORD_CUSTOMERS, MAX_TRACED_CUSTOMERS, RunOverran, TooManyCustomers};
+pub use error::{
+    Error, MAX_LOOP_RECORD_CUSTOMERS, MAX_TRACED_CUSTOMERS, RunOverran, TRACED_STEPS, TooManyCustomers,
+    max_traced_customers,
+};
 #[cfg(feature = "plan")]
 pub use plan::{Planned, plan};
 pub use replicate::replicate;

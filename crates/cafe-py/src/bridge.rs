@@ -675,7 +675,7 @@ pub fn compare(
     let model = Arc::clone(&sc.model);
     let seed = seed.unwrap_or(model.seed);
     // Both sides' every step is kept: as the command, at most so many customers.
-    let most = ops::MAX_TRACED_CUSTOMERS;
+    let most = ops::max_traced_customers(&model);
     let opts = ops::CompareOptions {
         seed: Some(seed),
         order_lanes,

@@ -285,6 +285,35 @@ fn a_run_too_large_to_keep_is_refused_before_it_runs() {
     assert_eq!(listing(d), ["big.toml", "mid.toml"]);
 }
 
+/// The bound on a traced run sees its steps: recipes of 100 steps keep 25 times
+/// what recipes of up to 4 do, so a day of them is bounded at 80,000 customers, not
+/// 2,000,000 (2,000,000 of them would keep some 35 GB in a comparison).
+#[test]
+fn the_bound_on_a_kept_run_counts_the_steps_of_long_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let steps: Vec<String> =
+        (0..100).map(|i| format!("{{ name = \"s{i}\", kind = \"unattended\", duration = 1 }}")).collect();
+    let day = format!(
+        "[kitchen]\ncooks = 4\n[recipes.long]\nsteps = [{}]\n[menu]\nlong = \"long\"\n[customers.generate]\ncount = 100000\nrate = 3.6\n",
+        steps.join(", ")
+    );
+    std::fs::write(d.join("long.toml"), day).unwrap();
+    let o = cafe_in(d, &["run", "long.toml", "--clock", "virtual", "--timeline"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: --timeline keeps the run in memory, for at most 80,000 customers of recipes of up to 100 steps, and long lets in about 100,000: leave out --timeline, or make the day shorter (`count` or `until` in `[customers.generate]`)\n"
+    );
+    let o = cafe_in(d, &["compare", "long.toml", "--no-timeline"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("for at most 80,000 customers of recipes of up to 100 steps"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// Writing an HTML report (which keeps a lane per order) changes nothing the
 /// terminal shows: the timeline of `run --timeline` and `compare` has no lane per
 /// order unless `--order-lanes` asks for them (a day of a million customers drew

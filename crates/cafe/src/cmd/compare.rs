@@ -35,7 +35,7 @@ pub fn execute(args: CompareArgs, out: &mut Output) -> Result<(), Error> {
     let _readers = interrupts.wait_for_readers(args.report.as_deref())?;
     let report = args.report.as_deref().map(AtomicFile::create).transpose()?;
     // Each side's every step is kept: a comparison of a bounded size.
-    let kept = super::Kept { what: "a comparison", most: ops::MAX_TRACED_CUSTOMERS, flag: false };
+    let kept = super::Kept { what: "a comparison", most: ops::max_traced_customers(&sc), flag: false };
     kept.check(&sc)?;
     let opts = CompareOptions {
         seed: Some(seed),

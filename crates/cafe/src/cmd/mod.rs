@@ -102,9 +102,10 @@ impl Kept {
     fn check(&self, sc: &Scenario) -> Result<(), Error> {
         match async_cafe::sweep::expected_customers(sc) {
             Some(n) if n > self.most as f64 => Err(Error::Usage(format!(
-                "{} keeps the run in memory, for at most {} customers, and {} lets in about {}: {}",
+                "{} keeps the run in memory, for at most {} customers{}, and {} lets in about {}: {}",
                 self.what,
                 time::thousands(self.most),
+                self.of_recipes(sc),
                 sc.name,
                 time::thousands(n as u64),
                 self.help()
@@ -113,14 +114,28 @@ impl Kept {
         }
     }
 
+    /// ` of recipes of up to 100 steps` when the bound is less than
+    /// [`ops::MAX_TRACED_CUSTOMERS`] for the scenario's long recipes
+    /// ([`ops::max_traced_customers`]).
+    fn of_recipes(&self, sc: &Scenario) -> String {
+        let longest = sc.menu.recipes.iter().map(|r| r.steps.len() as u64).max().unwrap_or(1);
+        match longest > async_cafe::ops::TRACED_STEPS
+            && self.most == async_cafe::ops::max_traced_customers(sc)
+        {
+            true => format!(" of recipes of up to {} steps", time::thousands(longest)),
+            false => String::new(),
+        }
+    }
+
     /// A run stopped because it let in more customers than can be kept (a random
     /// door can let in more than expected).
     fn too_many(&self, t: &async_cafe::ops::TooManyCustomers, sc: &Scenario) -> Error {
         Error::Overran(format!(
-            "the run was stopped at {:.2} {}: it let in more than {} customers, the most {} keeps in memory; {}",
+            "the run was stopped at {:.2} {}: it let in more than {} customers{}, the most {} keeps in memory; {}",
             sc.unit.from_ticks(t.at),
             sc.unit.name(),
             time::thousands(t.most),
+            self.of_recipes(sc),
             self.what,
             self.help()
         ))

@@ -181,8 +181,8 @@ fn once(
     let keeps = |what, most| Some(super::Kept { what, most, flag: true });
     let kept = match (args.format, args.event_loop) {
         (FormatArg::Json, true) => keeps("--loop --format json", ops::MAX_LOOP_RECORD_CUSTOMERS),
-        _ if with_report => keeps("--report", ops::MAX_TRACED_CUSTOMERS),
-        _ if args.timeline => keeps("--timeline", ops::MAX_TRACED_CUSTOMERS),
+        _ if with_report => keeps("--report", ops::max_traced_customers(sc)),
+        _ if args.timeline => keeps("--timeline", ops::max_traced_customers(sc)),
         _ => None,
     };
     if let Some(k) = &kept {
