@@ -369,6 +369,7 @@ impl Loader<'_, '_, '_> {
                 policy: Some(policy),
                 equipment,
                 complete: true,
+                declared: _,
             } => Some(Kitchen { cooks, equipment, cook_cost, currency, policy, plan: None }),
             _ => None,
         };

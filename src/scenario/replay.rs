@@ -72,9 +72,10 @@ fn parse(
             return None;
         }
     };
-    let cols = day.columns(&headers)?;
+    // The rows are read even after a problem with the header, so that theirs are
+    // reported too.
+    let (cols, mut ok) = day.columns(&headers);
     let mut out = Vec::new();
-    let mut ok = true;
     for rec in rdr.records() {
         match rec {
             Ok(rec) => ok &= day.row(&rec, &cols, &mut out),
@@ -125,6 +126,9 @@ enum Col {
     /// A column that cannot be checked, because part of the menu it may refer
     /// to could not be read (that problem is reported already).
     Unchecked,
+    /// A column given twice, or unknown (reported with the header): its cells are
+    /// not read, and the rest of the row is.
+    Ignored,
 }
 
 /// A recorded day being read.
@@ -183,8 +187,8 @@ impl Day<'_, '_> {
         line.clone()
     }
 
-    /// What each column holds, or None after problems with the header.
-    fn columns(&mut self, headers: &StringRecord) -> Option<Vec<Col>> {
+    /// What each column holds, and whether the header is free of problems.
+    fn columns(&mut self, headers: &StringRecord) -> (Vec<Col>, bool) {
         let menu = self.menu;
         let mut steps: Vec<&str> = Vec::new();
         let mut step_names = HashSet::new();
@@ -207,7 +211,7 @@ impl Day<'_, '_> {
                     "each column can be given only once: remove one of them".into(),
                 );
                 ok = false;
-                cols.push(Col::Unchecked);
+                cols.push(Col::Ignored);
                 continue;
             }
             let col = match h {
@@ -236,7 +240,7 @@ impl Day<'_, '_> {
                             help,
                         );
                         ok = false;
-                        continue;
+                        Col::Ignored
                     }
                 },
             };
@@ -254,7 +258,7 @@ impl Day<'_, '_> {
                 ok = false;
             }
         }
-        ok.then_some(cols)
+        (cols, ok)
     }
 
     /// Reads row `rec` into a customer, added to `out` when its item's recipe is known;
@@ -354,6 +358,7 @@ impl Day<'_, '_> {
                 c.name = (!cell.is_empty()).then(|| cell.to_string());
             }
             Col::Unchecked => return false,
+            Col::Ignored => {}
             Col::Option(oi) => match option_value(&menu.options[*oi], cell) {
                 Ok(v) => c.options[*oi] = v,
                 Err(help) => {
