@@ -202,3 +202,49 @@ fn rows_are_checked_beside_a_missing_or_repeated_column() {
     assert!(report.contains("`-1` is not a time"), "{report}");
     assert!(report.contains("has 3 problems\n"), "{report}");
 }
+
+/// An empty cell where a value is needed says which, at its place, and what to write.
+#[test]
+fn empty_cells_are_named_at_their_place() {
+    assert_report(
+        &replay_report("arrival,item,milk\n0,Latte,\n,Latte,oat\n2,,oat\n3, ,oat\n"),
+        r#"error: the `milk` cell is empty
+  ┌─ tuesday.csv:2:9
+  │
+2 │ 0,Latte,
+  │         ^ empty
+  │
+  = help: write the customer's `milk`: whole, oat
+
+error: the `arrival` cell is empty
+  ┌─ tuesday.csv:3:1
+  │
+3 │ ,Latte,oat
+  │ ^ empty
+  │
+  = help: write when the customer came, like `2.5`
+
+error: the `item` cell is empty
+  ┌─ tuesday.csv:4:3
+  │
+4 │ 2,,oat
+  │   ^ empty
+  │
+  = help: write what the customer ordered: Latte
+
+error: the `item` cell is empty
+  ┌─ tuesday.csv:5:4
+  │
+5 │ 3, ,oat
+  │    ^ empty
+  │
+  = help: write what the customer ordered: Latte
+
+error: bad.toml has 4 problems
+"#,
+    );
+    // Following the help loads the day.
+    let fixed = "arrival,item,milk\n0,Latte,oat\n1,Latte,oat\n2,Latte,oat\n3,Latte,oat\n";
+    let sc = scenario::Source::new("bad", REPLAY).file("tuesday.csv", fixed).load();
+    assert!(sc.is_ok(), "{}", sc.err().map(|e| e.render()).unwrap_or_default());
+}

@@ -170,7 +170,8 @@ impl Day<'_, '_> {
     }
 
     /// Cell `index` of the line at `line`, when the line is simple enough to find it
-    /// (no quotes); else the whole line.
+    /// (no quotes); else the whole line. An empty cell is the place where its value
+    /// would be (a span of no text).
     fn cell_span(&self, line: &Range<usize>, index: usize) -> Range<usize> {
         let l = &self.text[line.clone()];
         if !l.contains('"') {
@@ -178,7 +179,7 @@ impl Day<'_, '_> {
             for (i, field) in l.split(',').enumerate() {
                 let lead = field.len() - field.trim_start().len();
                 let value = field.trim();
-                if i == index && !value.is_empty() {
+                if i == index {
                     return start + lead..start + lead + value.len();
                 }
                 start += field.len() + 1;
@@ -310,6 +311,32 @@ impl Day<'_, '_> {
     /// `row`; whether it is free of problems.
     fn cell(&mut self, col: &Col, cell: &str, span: &Range<usize>, index: usize, row: &mut Row) -> bool {
         let menu = self.menu;
+        if cell.is_empty() {
+            let required = match col {
+                Col::Arrival => Some(("arrival", "write when the customer came, like `2.5`".to_string())),
+                Col::Item => {
+                    let names: Vec<&str> =
+                        menu.items.unwrap_or_default().iter().map(|i| i.name.as_str()).collect();
+                    let help = match names.is_empty() {
+                        true => "write what the customer ordered, as the menu names it".to_string(),
+                        false => format!("write what the customer ordered: {}", names.join(", ")),
+                    };
+                    Some(("item", help))
+                }
+                Col::Option(oi) => {
+                    let o = &menu.options[*oi];
+                    Some((
+                        o.name.as_str(),
+                        format!("write the customer's `{}`: {}", o.name, o.values.join(", ")),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some((name, help)) = required {
+                self.err(self.cell_span(span, index), "empty", format!("the `{name}` cell is empty"), help);
+                return false;
+            }
+        }
         let c = &mut row.customer;
         match col {
             Col::Arrival | Col::Step(_) | Col::Patience => {
