@@ -206,6 +206,30 @@ fn until_closes_the_door() {
     assert_eq!(arrivals(&both), vec![0.0, 3.0]);
 }
 
+/// A schedule whose last piece has an `until` closes the door then, as `until` would:
+/// no stop rule is needed besides it.
+#[test]
+fn a_schedule_that_ends_closes_the_door() {
+    let pieces =
+        "schedule = [{ until = 30, rate = 0.2 }, { until = 90, rate = 0.6 }, { until = 150, rate = 0.2 }]";
+    let ends = scenario(pieces);
+    let with_until = scenario(&format!("until = 150\n{pieces}"));
+    assert_eq!(ends.customer_count(), None);
+    let a = arrivals(&ends);
+    assert!(a.len() > 40 && a.iter().all(|&t| t <= 150.0), "{a:?}");
+    assert_eq!(a, arrivals(&with_until));
+    // An open last piece has no end: then `count` or `until` is needed, and the help
+    // says so in the scenario's unit.
+    let err = generate_err("schedule = [{ until = 30, rate = 0.2 }, { rate = 0.6 }]");
+    assert!(err.contains("[customers.generate] never stops letting customers in"), "{err}");
+    assert!(
+        err.contains(
+            "add `count = 1000` (how many customers) or `until = 3600` (when the door closes, in seconds), or both, or give the schedule's last piece an `until`"
+        ),
+        "{err}"
+    );
+}
+
 fn generate_err(generate: &str) -> String {
     with_generator(generate).expect_err("the generator is rejected")
 }

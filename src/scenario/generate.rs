@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 use super::Loader;
 use super::menu::MenuCheck;
@@ -37,12 +37,33 @@ impl Loader<'_, '_, '_> {
             Some(u) => self.cx.time(u, "`until`", unit, "until = 3600").map(|x| Some(unit.to_ticks(x))),
             None => Some(None),
         };
-        if get(g, "count").is_none() && get(g, "until").is_none() {
+        // A schedule whose last piece has an `until` closes the door then: no one
+        // arrives after it.
+        let schedule_ends = get(g, "schedule").is_some_and(|sv| match sv.get_ref() {
+            DeValue::Array(a) => a
+                .last()
+                .is_some_and(|p| matches!(p.get_ref(), DeValue::Table(t) if get(t, "until").is_some())),
+            _ => false,
+        });
+        let stops = get(g, "count").is_some() || get(g, "until").is_some() || schedule_ends;
+        if !stops {
+            let (hour, words) = match unit {
+                TimeUnit::Milliseconds => ("3600000", "milliseconds"),
+                TimeUnit::Seconds => ("3600", "seconds"),
+                TimeUnit::Minutes => ("60", "minutes"),
+                TimeUnit::Hours => ("1", "hours"),
+            };
+            let schedule = match get(g, "schedule") {
+                Some(_) => ", or give the schedule's last piece an `until`",
+                None => "",
+            };
             self.cx.error(
                 gv.span(),
                 "[customers.generate] never stops letting customers in",
                 "no stop rule",
-                Some("add `count = 1000` (how many customers) or `until = 3600` (when the door closes), or both".into()),
+                Some(format!(
+                    "add `count = 1000` (how many customers) or `until = {hour}` (when the door closes, in {words}), or both{schedule}"
+                )),
             );
         }
         let first_arrival = match get(g, "first_arrival") {
@@ -60,9 +81,16 @@ impl Loader<'_, '_, '_> {
             None => menu.items.map(|items| (0..items.len()).map(|i| (i as ItemIx, 1.0)).collect()),
             Some(m) => self.mix(m, menu),
         };
-        if get(g, "count").is_none() && get(g, "until").is_none() {
+        if !stops {
             return None;
         }
+        // Without `count` or `until`, the door closes when the schedule ends.
+        let until = match (until, &arrivals) {
+            (Some(None), Some(Arrivals::Schedule(pieces))) if get(g, "count").is_none() => {
+                Some(pieces.last().and_then(|p| p.until))
+            }
+            (until, _) => until,
+        };
         if let (Some(None), Some(Some(until)), Some(arrivals), Some(group), Some(first), Some(key)) =
             (&count, &until, &arrivals, &group, &first_arrival, key)
         {

@@ -25,9 +25,13 @@ pub(super) struct KitchenParts {
     /// The index of each piece in `equipment`, by name: a step's `uses` is looked
     /// up, not searched for (many steps over many pieces).
     pub(super) equipment_ix: HashMap<String, EquipIx>,
-    /// Whether every piece of equipment could be read: if not, a step using a piece
-    /// that is not in `equipment` is not reported (the kitchen's own problem is).
+    /// Whether every piece of equipment could be read.
     pub(super) complete: bool,
+    /// The name of every piece of equipment declared, read or not; None when the
+    /// equipment table itself could not be read. A step using a declared piece that
+    /// could not be read is not reported (the kitchen's own problem is); one using a
+    /// name declared nowhere is, whatever else is wrong with the kitchen.
+    pub(super) declared: Option<Vec<String>>,
 }
 
 impl Loader<'_, '_, '_> {
@@ -40,6 +44,7 @@ impl Loader<'_, '_, '_> {
             equipment: Vec::new(),
             equipment_ix: HashMap::new(),
             complete: true,
+            declared: Some(Vec::new()),
         };
         let Some(v) = v else { return parts };
         let Some(t) = self.cx.table(v, "`kitchen`", "[kitchen]") else {
@@ -51,6 +56,7 @@ impl Loader<'_, '_, '_> {
                 equipment: Vec::new(),
                 equipment_ix: HashMap::new(),
                 complete: false,
+                declared: None,
             };
         };
         self.cx.check_keys(t, KITCHEN_KEYS, "[kitchen]");
@@ -106,6 +112,7 @@ impl Loader<'_, '_, '_> {
         let Some(ev) = get(t, "equipment") else { return parts };
         let Some(et) = self.cx.table(ev, "`equipment`", "equipment = { coffee_machine = 2 }") else {
             parts.complete = false;
+            parts.declared = None;
             return parts;
         };
         self.equipment(et, &mut parts);
@@ -116,6 +123,7 @@ impl Loader<'_, '_, '_> {
     /// one cannot be read).
     fn equipment(&mut self, et: &DeTable, parts: &mut KitchenParts) {
         for (k, cap) in et.iter() {
+            parts.declared.get_or_insert_with(Vec::new).push(k.get_ref().to_string());
             let clean = self.cx.clean_name(k.get_ref(), k.span(), "an equipment name");
             let mut cost = Some(0.0);
             let capacity = match cap.get_ref() {

@@ -139,12 +139,9 @@ impl Loader<'_, '_, '_> {
             raw.push(r);
         }
         // `after` is checked as soon as every step's name is known, even when a step
-        // has other problems.
+        // has other problems (or two steps have one name).
         let raw: Option<Vec<RawStep>> = raw.into_iter().collect();
-        let afters = match raw {
-            Some(raw) if unique => self.resolve_after(&place, &raw),
-            _ => None,
-        };
+        let afters = raw.and_then(|raw| self.resolve_after(&place, &raw, unique));
         let mut steps: Vec<Step> = steps.into_iter().collect::<Option<_>>()?;
         for (step, after) in steps.iter_mut().zip(afters?) {
             step.after = after;
@@ -273,11 +270,15 @@ impl Loader<'_, '_, '_> {
             }
             return Some(Some(ix));
         }
-        if !kitchen.complete {
-            // The kitchen's own problem is reported: `e` may be the piece it is about.
+        let Some(declared) = &kitchen.declared else {
+            // The equipment table could not be read (that is reported): `e` may be in it.
+            return None;
+        };
+        if declared.iter().any(|d| d == e) {
+            // Declared, but its entry has a problem, which is reported.
             return None;
         }
-        let names: Vec<&str> = equipment.iter().map(|q| q.name.as_str()).collect();
+        let names: Vec<&str> = declared.iter().map(String::as_str).collect();
         let help = match crate::suggest::closest(e, names.iter().copied()) {
             _ if names.is_empty() => format!("declare it in [kitchen], like `equipment = {{ {e} = 1 }}`"),
             Some(s) => format!(
@@ -291,8 +292,10 @@ impl Loader<'_, '_, '_> {
     }
 
     /// Resolves `after` names into each step's dependencies; a step without `after`
-    /// follows the previous one.
-    fn resolve_after(&mut self, place: &str, raw: &[RawStep]) -> Option<Vec<Vec<StepIx>>> {
+    /// follows the previous one. When two steps share a name (`unique` is false, and
+    /// that is reported), only names that are no step's are reported: which of the
+    /// two an `after` means cannot be known, nor so the cycles and the order.
+    fn resolve_after(&mut self, place: &str, raw: &[RawStep], unique: bool) -> Option<Vec<Vec<StepIx>>> {
         let index: HashMap<&str, usize> = raw.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
         let mut ok = true;
         // (after-name span) per edge, for messages.
@@ -316,6 +319,8 @@ impl Loader<'_, '_, '_> {
                     continue;
                 };
                 match index.get(name) {
+                    // Which of the steps of that name is meant is not known.
+                    Some(_) if !unique => {}
                     Some(&j) => {
                         if std::mem::replace(&mut waits[j], i + 1) == i + 1 {
                             self.cx.error(
@@ -345,6 +350,9 @@ impl Loader<'_, '_, '_> {
                     }
                 }
             }
+        }
+        if !unique {
+            return None;
         }
         // Every cycle among the steps found (an unknown one is left out): each is
         // reported at the `after` name that looks forward, which is then left out to

@@ -71,9 +71,10 @@ fn parse(
             return None;
         }
     };
-    let cols = day.columns(&headers)?;
+    // The rows are read even after a problem with the header, so that theirs are
+    // reported too.
+    let (cols, mut ok) = day.columns(&headers);
     let mut out = Vec::new();
-    let mut ok = true;
     for rec in rdr.records() {
         match rec {
             Ok(rec) => ok &= day.row(&rec, &cols, &mut out),
@@ -124,6 +125,9 @@ enum Col {
     /// A column that cannot be checked, because part of the menu it may refer
     /// to could not be read (that problem is reported already).
     Unchecked,
+    /// A column given twice, or unknown (reported with the header): its cells are
+    /// not read, and the rest of the row is.
+    Ignored,
 }
 
 /// A recorded day being read.
@@ -165,7 +169,8 @@ impl Day<'_, '_> {
     }
 
     /// Cell `index` of the line at `line`, when the line is simple enough to find it
-    /// (no quotes); else the whole line.
+    /// (no quotes); else the whole line. An empty cell is the place where its value
+    /// would be (a span of no text).
     fn cell_span(&self, line: &Range<usize>, index: usize) -> Range<usize> {
         let l = &self.text[line.clone()];
         if !l.contains('"') {
@@ -173,7 +178,7 @@ impl Day<'_, '_> {
             for (i, field) in l.split(',').enumerate() {
                 let lead = field.len() - field.trim_start().len();
                 let value = field.trim();
-                if i == index && !value.is_empty() {
+                if i == index {
                     return start + lead..start + lead + value.len();
                 }
                 start += field.len() + 1;
@@ -182,8 +187,8 @@ impl Day<'_, '_> {
         line.clone()
     }
 
-    /// What each column holds, or None after problems with the header.
-    fn columns(&mut self, headers: &StringRecord) -> Option<Vec<Col>> {
+    /// What each column holds, and whether the header is free of problems.
+    fn columns(&mut self, headers: &StringRecord) -> (Vec<Col>, bool) {
         let menu = self.menu;
         let mut steps: Vec<&str> = Vec::new();
         let mut step_names = HashSet::new();
@@ -206,7 +211,7 @@ impl Day<'_, '_> {
                     "each column can be given only once: remove one of them".into(),
                 );
                 ok = false;
-                cols.push(Col::Unchecked);
+                cols.push(Col::Ignored);
                 continue;
             }
             let col = match h {
@@ -235,7 +240,7 @@ impl Day<'_, '_> {
                             help,
                         );
                         ok = false;
-                        continue;
+                        Col::Ignored
                     }
                 },
             };
@@ -253,7 +258,7 @@ impl Day<'_, '_> {
                 ok = false;
             }
         }
-        ok.then_some(cols)
+        (cols, ok)
     }
 
     /// Reads row `rec` into a customer, added to `out` when its item's recipe is known;
@@ -305,6 +310,32 @@ impl Day<'_, '_> {
     /// `row`; whether it is free of problems.
     fn cell(&mut self, col: &Col, cell: &str, span: &Range<usize>, index: usize, row: &mut Row) -> bool {
         let menu = self.menu;
+        if cell.is_empty() {
+            let required = match col {
+                Col::Arrival => Some(("arrival", "write when the customer came, like `2.5`".to_string())),
+                Col::Item => {
+                    let names: Vec<&str> =
+                        menu.items.unwrap_or_default().iter().map(|i| i.name.as_str()).collect();
+                    let help = match names.is_empty() {
+                        true => "write what the customer ordered, as the menu names it".to_string(),
+                        false => format!("write what the customer ordered: {}", names.join(", ")),
+                    };
+                    Some(("item", help))
+                }
+                Col::Option(oi) => {
+                    let o = &menu.options[*oi];
+                    Some((
+                        o.name.as_str(),
+                        format!("write the customer's `{}`: {}", o.name, o.values.join(", ")),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some((name, help)) = required {
+                self.err(self.cell_span(span, index), "empty", format!("the `{name}` cell is empty"), help);
+                return false;
+            }
+        }
         let c = &mut row.customer;
         match col {
             Col::Arrival | Col::Step(_) | Col::Patience => {
@@ -353,6 +384,7 @@ impl Day<'_, '_> {
                 c.name = (!cell.is_empty()).then(|| cell.to_string());
             }
             Col::Unchecked => return false,
+            Col::Ignored => {}
             Col::Option(oi) => match menu.value_of(*oi, cell) {
                 Ok(v) => c.options[*oi] = v,
                 Err(help) => {
