@@ -36,7 +36,9 @@ fn load(toml: &str) -> Scenario {
     scenario::load_str("growth", toml).expect("bench scenario")
 }
 
-fn mm4(customers: u64) -> Scenario {
+/// A café of 4 cooks serving each customer in an exponential time of mean 1,
+/// its customers generated as `generate` (the body of `[customers.generate]`) says.
+fn four_cooks(generate: &str) -> Scenario {
     load(&format!(
         r#"
 [kitchen]
@@ -46,10 +48,13 @@ steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential
 [menu]
 coffee = "coffee"
 [customers.generate]
-count = {customers}
-rate = 8
+{generate}
 "#
     ))
+}
+
+fn mm4(customers: u64) -> Scenario {
+    four_cooks(&format!("count = {customers}\nrate = 8"))
 }
 
 fn huge_machine(customers: u64) -> Scenario {
@@ -139,20 +144,7 @@ rate = 3.6
 fn long_schedule(customers: u64) -> Scenario {
     let pieces: Vec<String> =
         (1..=customers / 10).map(|p| format!("{{ until = {}, rate = {} }}", p * 3, 3 + p % 2)).collect();
-    load(&format!(
-        r#"
-[kitchen]
-cooks = 4
-[recipes.coffee]
-steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1.0 }} }}]
-[menu]
-coffee = "coffee"
-[customers.generate]
-count = {customers}
-schedule = [{}]
-"#,
-        pieces.join(", ")
-    ))
+    four_cooks(&format!("count = {customers}\nschedule = [{}]", pieces.join(", ")))
 }
 
 /// `cafe run --stats` on the virtual clock.
