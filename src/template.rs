@@ -33,6 +33,19 @@ pub enum Hook {
 }
 
 impl Hook {
+    /// Every hook, in the order of `[narrative]`'s fields.
+    pub const ALL: [Hook; 9] = [
+        Hook::ServiceStart,
+        Hook::Arrival,
+        Hook::StepStart,
+        Hook::StepFinish,
+        Hook::Served,
+        Hook::Left,
+        Hook::Balked,
+        Hook::Between,
+        Hook::ServiceEnd,
+    ];
+
     /// Its key in a scenario's `[narrative]` table: `service_start`, `arrival`, ...
     pub fn name(self) -> &'static str {
         match self {
@@ -262,8 +275,8 @@ fn lookup(name: &str, hook: Hook, names: &Names) -> Option<Var> {
 }
 
 /// Whether `name` is a placeholder at some other moment (for a better message).
-fn known_elsewhere(name: &str, names: &Names) -> Option<Hook> {
-    [Hook::ServiceEnd, Hook::Served, Hook::StepStart].into_iter().find(|h| lookup(name, *h, names).is_some())
+fn known_elsewhere(name: &str, names: &Names) -> Vec<Hook> {
+    Hook::ALL.into_iter().filter(|h| lookup(name, *h, names).is_some()).collect()
 }
 
 /// Parses one line. `{{` and `}}` stand for literal braces. Reports every problem.
@@ -342,13 +355,18 @@ pub fn parse(text: &str, hook: Hook, names: &Names) -> Result<Template, Vec<Temp
                         Some(s) => format!("did you mean `{{{s}}}`? P"),
                         None => String::new(),
                     };
-                    let message = match known_elsewhere(name, names) {
-                        Some(other) => format!(
-                            "placeholder `{{{name}}}` is not available in `{}` lines (it is in `{}` lines)",
-                            hook.name(),
-                            other.name()
-                        ),
-                        None => format!("unknown placeholder `{{{name}}}`"),
+                    let elsewhere = known_elsewhere(name, names);
+                    let message = match elsewhere.as_slice() {
+                        [] => format!("unknown placeholder `{{{name}}}`"),
+                        hooks => {
+                            let names: Vec<String> = hooks.iter().map(|h| format!("`{}`", h.name())).collect();
+                            let list = match names.split_last() {
+                                Some((last, [])) => last.clone(),
+                                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                                None => unreachable!("not empty"),
+                            };
+                            format!("placeholder `{{{name}}}` is not available in `{}` lines (it is in {list} lines)", hook.name())
+                        }
                     };
                     let _ = write!(
                         help,
@@ -513,7 +531,7 @@ mod tests {
         assert_eq!(errs[0].offset, 0);
         assert_eq!(
             errs[0].message,
-            "placeholder `{step}` is not available in `arrival` lines (it is in `step_start` lines)"
+            "placeholder `{step}` is not available in `arrival` lines (it is in `step_start` and `step_finish` lines)"
         );
         assert_eq!(errs[1].offset, 11);
         assert_eq!(errs[1].message, "unknown placeholder `{flavor}`");
@@ -521,6 +539,12 @@ mod tests {
         assert_eq!(
             errs[2].message,
             "placeholder `{elapsed}` is not available in `arrival` lines (it is in `service_end` lines)"
+        );
+        // Every kind of line that has it: an order's placeholder, in each of an order's.
+        let errs = parse("{customer}", Hook::ServiceStart, &n).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "placeholder `{customer}` is not available in `service_start` lines (it is in `arrival`, `step_start`, `step_finish`, `served`, `left`, `balked` and `between` lines)"
         );
     }
 

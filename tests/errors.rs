@@ -455,7 +455,7 @@ list = [{ item = "Latte" }]
 arrival = "Order {order}: {step}"
 "#,
         r#"
-error: placeholder `{step}` is not available in `arrival` lines (it is in `step_start` lines)
+error: placeholder `{step}` is not available in `arrival` lines (it is in `step_start` and `step_finish` lines)
    ┌─ bad.toml:11:27
    │
 11 │ arrival = "Order {order}: {step}"
