@@ -291,4 +291,16 @@ fn a_seed_past_toml_integers_is_written_and_read_back() {
         ops::narrative_lines(&with_default, Mode::Async, with_default.seed),
         "a different seed draws another day"
     );
+    // Written any way TOML writes a whole number.
+    let toml = rush_hour().to_toml();
+    for (seed, is) in
+        [("-0", 0), ("+7", 7), ("0xFFFF_FFFF_FFFF_FFFF", u64::MAX), ("0o17", 15), ("1_000", 1000)]
+    {
+        let text = toml.replacen("seed = 7\n", &format!("seed = {seed}\n"), 1);
+        assert_eq!(
+            scenario::load_str("s", &text).map(|sc| sc.seed).map_err(|e| e.render()),
+            Ok(is),
+            "{seed}"
+        );
+    }
 }

@@ -187,7 +187,13 @@ impl<'s> Cx<'s> {
             self.wrong_type(v, "`seed`", "a whole number", "seed = 42");
             return None;
         };
-        let n = u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok();
+        let digits = i.as_str().replace('_', "");
+        // `-0` is 0, as it is to TOML.
+        let n = u64::from_str_radix(
+            digits.strip_prefix("-").filter(|d| d.bytes().all(|b| b == b'0')).unwrap_or(&digits),
+            i.radix(),
+        )
+        .ok();
         if n.is_none() {
             let text = self.src[v.span()].trim();
             let range = if text.starts_with('-') {
