@@ -115,8 +115,8 @@ impl Kept {
     }
 
     /// ` of recipes of up to 100 steps` when the bound is less than
-    /// [`ops::MAX_TRACED_CUSTOMERS`] for the scenario's long recipes
-    /// ([`ops::max_traced_customers`]).
+    /// [`async_cafe::ops::MAX_TRACED_CUSTOMERS`] for the scenario's long recipes
+    /// ([`async_cafe::ops::max_traced_customers`]).
     fn of_recipes(&self, sc: &Scenario) -> String {
         let longest = sc.menu.recipes.iter().map(|r| r.steps.len() as u64).max().unwrap_or(1);
         match longest > async_cafe::ops::TRACED_STEPS
