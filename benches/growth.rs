@@ -36,9 +36,10 @@ fn load(toml: &str) -> Scenario {
     scenario::load_str("growth", toml).expect("bench scenario")
 }
 
-/// A café of 4 cooks serving each customer in an exponential time of mean 1,
-/// its customers generated as `generate` (the body of `[customers.generate]`) says.
-fn four_cooks(generate: &str) -> Scenario {
+/// A café of 4 cooks serving each customer in an exponential time of mean 1 (the
+/// recipe `coffee`), its menu and customers as `menu` and `generate` (the bodies of
+/// `[menu]` and `[customers.generate]`) say.
+fn four_cooks_with(menu: &str, generate: &str) -> Scenario {
     load(&format!(
         r#"
 [kitchen]
@@ -46,11 +47,16 @@ cooks = 4
 [recipes.coffee]
 steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1.0 }} }}]
 [menu]
-coffee = "coffee"
+{menu}
 [customers.generate]
 {generate}
 "#
     ))
+}
+
+/// [`four_cooks_with`] a menu of one coffee.
+fn four_cooks(generate: &str) -> Scenario {
+    four_cooks_with("coffee = \"coffee\"", generate)
 }
 
 fn mm4(customers: u64) -> Scenario {
@@ -125,19 +131,7 @@ fn load_long_menu(sc: &Scenario) -> usize {
 /// A mix over `customers / 10` items (every item of the menu, weight 1).
 fn long_mix(customers: u64) -> Scenario {
     let items: String = (0..customers / 10).map(|i| format!("i{i} = \"coffee\"\n")).collect();
-    load(&format!(
-        r#"
-[kitchen]
-cooks = 4
-[recipes.coffee]
-steps = [{{ name = "serve", kind = "hands-on", duration = {{ dist = "exponential", mean = 1.0 }} }}]
-[menu]
-{items}
-[customers.generate]
-count = {customers}
-rate = 3.6
-"#
-    ))
+    four_cooks_with(&items, &format!("count = {customers}\nrate = 3.6"))
 }
 
 /// Arrivals whose rate changes `customers / 10` times, about ten customers a piece.

@@ -72,19 +72,7 @@ impl Loader<'_, '_, '_> {
 /// Whether `name` is a built-in placeholder at some moment (so it cannot name an option).
 fn is_placeholder(name: &str) -> bool {
     let none = Names { options: &[] };
-    [
-        Hook::ServiceStart,
-        Hook::Arrival,
-        Hook::StepStart,
-        Hook::StepFinish,
-        Hook::Served,
-        Hook::Left,
-        Hook::Balked,
-        Hook::Between,
-        Hook::ServiceEnd,
-    ]
-    .into_iter()
-    .any(|hook| template::available(hook, &none).iter().any(|n| n == name))
+    Hook::ALL.into_iter().any(|hook| template::available(hook, &none).iter().any(|n| n == name))
 }
 
 pub(super) fn option_value(opt: &MenuOption, s: &str) -> Result<u16, String> {
