@@ -669,20 +669,16 @@ fn signal_when_writing(child: std::process::Child, dir: &std::path::Path, signal
 
 #[test]
 fn sigterm_sigint_and_sighup_stop_a_virtual_run_with_the_statistics_so_far_and_no_temporary_files() {
-    use std::process::Stdio;
     // SIGHUP: the terminal closed (it used to kill the run, leaving only temporary files).
     for (signal, code) in [("-TERM", 143), ("-INT", 130), ("-HUP", 129)] {
         let dir = tempfile::tempdir().unwrap();
         // Millions of customers: far more than a run gets through before the signal.
         let scenario = many_customers(dir.path(), 5_000_000);
-        let child = Command::new(env!("CARGO_BIN_EXE_cafe"))
-            .args(["run", scenario.to_str().unwrap(), "--clock", "virtual", "--events", "events.jsonl"])
-            .args(["--csv", "tables"])
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let s = scenario.to_str().unwrap();
+        let child = spawn_in(
+            dir.path(),
+            ["run", s, "--clock", "virtual", "--events", "events.jsonl", "--csv", "tables"],
+        );
         let o = signal_when_writing(child, dir.path(), signal);
         assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
         assert_eq!(stderr(&o), "");
